@@ -1,0 +1,70 @@
+package dev.dspy4j.adapter;
+
+import dev.dspy4j.lm.Completion;
+import dev.dspy4j.lm.LanguageModel;
+import dev.dspy4j.lm.LmRequest;
+import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.module.Example;
+import dev.dspy4j.prompt.Prompt;
+import dev.dspy4j.signature.Signature;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a signature, demos and inputs into a {@link Prompt}, and a completion back into typed
+ * output values. Media values become media parts where the field's value goes; they are never
+ * rendered into text. Implementations are immutable and thread-safe.
+ */
+public interface Adapter {
+
+    /**
+     * Builds the prompt.
+     *
+     * @param signature the task
+     * @param demos     few-shot examples (complete or partial)
+     * @param inputs    the current input values, by field name
+     */
+    Prompt format(Signature signature, List<Example> demos, Map<String, ?> inputs);
+
+    /**
+     * Parses one completion into output values converted to each field's Java type.
+     *
+     * @throws AdapterParseException if an output field is missing or cannot be parsed
+     */
+    Map<String, Object> parse(Signature signature, String completion);
+
+    /** Extra request parameters this adapter needs for {@code lm} (e.g. a {@code response_format}). */
+    default Map<String, Object> requestParams(Signature signature, LanguageModel lm) {
+        return Map.of();
+    }
+
+    /**
+     * Formats, calls the LM and parses every completion.
+     *
+     * @param template carries parameters, {@code n}, rollout id and cache flag; its prompt is replaced
+     */
+    default Result call(LanguageModel lm, Signature signature, List<Example> demos, Map<String, ?> inputs,
+                        LmRequest template) {
+        Prompt prompt = format(signature, demos, inputs);
+        LmRequest request = template.withPrompt(prompt).withDefaults(requestParams(signature, lm));
+        LmResponse response = lm.complete(request);
+        List<Map<String, Object>> outputs = new ArrayList<>();
+        for (Completion c : response.completions()) {
+            outputs.add(parse(signature, c.text()));
+        }
+        return new Result(outputs, response);
+    }
+
+    /**
+     * The parsed outputs of every completion, and the response they came from.
+     *
+     * @param outputs  one map of output values per completion
+     * @param response the LM response
+     */
+    record Result(List<Map<String, Object>> outputs, LmResponse response) {
+        public Result {
+            outputs = List.copyOf(outputs);
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package dev.dspy4j.cache;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dspy4j.lm.LmRequest;
+import dev.dspy4j.media.Audio;
+import dev.dspy4j.media.Digest;
+import dev.dspy4j.media.Document;
+import dev.dspy4j.media.File;
+import dev.dspy4j.media.Image;
+import dev.dspy4j.media.Payload;
+import dev.dspy4j.prompt.Message;
+import dev.dspy4j.prompt.Part;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The identity of an LM request in the cache: SHA-256 over a canonical, versioned binary encoding of
+ * the model, the parameters sorted by name, {@code n}, the rollout id, and every message's role and
+ * parts. A payload part contributes its kind, media type, digest and options, never its bytes, so a
+ * key costs the same for a 10 KB image as for a 4 MB one. Secrets and transport settings (API key,
+ * base URL, timeouts, retries) are not part of a request and so never part of a key.
+ */
+public final class CacheKey {
+    /** The version of the encoding; changing the encoding changes this, so old entries are not misread. */
+    public static final int VERSION = 1;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final byte[] bytes;
+    private final int hash;
+
+    private CacheKey(byte[] bytes) {
+        this.bytes = bytes;
+        this.hash = Arrays.hashCode(bytes);
+    }
+
+    /** The key of {@code request} sent to {@code model}. */
+    public static CacheKey of(String model, LmRequest request) {
+        Encoder e = new Encoder();
+        e.bytes(new byte[] {'d', 's', 'p', 'y', '4', 'j', 'k'});
+        e.i32(VERSION);
+        e.str(model);
+        e.i32(request.n());
+        e.str(request.rolloutId() == null ? "" : request.rolloutId());
+        e.i32(request.params().size());
+        for (Map.Entry<String, Object> p : request.params().entrySet()) {
+            e.str(p.getKey());
+            e.str(canonicalJson(p.getValue()));
+        }
+        e.i32(request.prompt().messages().size());
+        for (Message m : request.prompt().messages()) {
+            e.i32(m.role().ordinal());
+            e.i32(m.parts().size());
+            for (Part part : m.parts()) {
+                encode(e, part);
+            }
+        }
+        return new CacheKey(e.md.digest());
+    }
+
+    private static void encode(Encoder e, Part part) {
+        if (part instanceof Part.Text t) {
+            e.i32(0);
+            e.str(t.text());
+        } else if (part instanceof Part.ImagePart p) {
+            Image img = p.image();
+            e.i32(1);
+            if (img.isRemote()) {
+                e.i32(0);
+                e.str(img.url().toString());
+            } else {
+                e.i32(1);
+                e.payload(img.payload());
+            }
+            e.str(img.detail() == null ? "" : img.detail());
+        } else if (part instanceof Part.AudioPart p) {
+            Audio a = p.audio();
+            e.i32(2);
+            e.payload(a.payload());
+        } else if (part instanceof Part.FilePart p) {
+            File f = p.file();
+            e.i32(3);
+            if (f.payload() == null) {
+                e.i32(0);
+                e.str(f.fileId());
+            } else {
+                e.i32(1);
+                e.payload(f.payload());
+                e.str(f.filename() == null ? "" : f.filename());
+            }
+        } else if (part instanceof Part.DocumentPart p) {
+            Document d = p.document();
+            e.i32(4);
+            e.payload(d.payload());
+            e.str(d.title() == null ? "" : d.title());
+            e.str(d.context() == null ? "" : d.context());
+            e.i32(d.citations() ? 1 : 0);
+        } else {
+            throw new IllegalArgumentException("unknown part " + part.getClass());
+        }
+    }
+
+    /** A key from its 32 bytes (as stored on disk). */
+    public static CacheKey ofBytes(byte[] bytes) {
+        if (bytes.length != Digest.LENGTH) {
+            throw new IllegalArgumentException("a cache key has 32 bytes, not " + bytes.length);
+        }
+        return new CacheKey(bytes.clone());
+    }
+
+    /** A copy of the 32 bytes. */
+    public byte[] bytes() {
+        return bytes.clone();
+    }
+
+    /** 64 hex characters. */
+    public String hex() {
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CacheKey k && Arrays.equals(k.bytes, bytes);
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
+    }
+
+    @Override
+    public String toString() {
+        return "CacheKey[" + hex() + "]";
+    }
+
+    /** JSON with object keys sorted at every level, so equal values give equal text. */
+    static String canonicalJson(Object value) {
+        JsonNode node = value instanceof JsonNode n ? n : JSON.valueToTree(value);
+        StringBuilder sb = new StringBuilder();
+        writeCanonical(node, sb);
+        return sb.toString();
+    }
+
+    private static void writeCanonical(JsonNode node, StringBuilder sb) {
+        if (node.isObject()) {
+            TreeMap<String, JsonNode> sorted = new TreeMap<>();
+            Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> f = it.next();
+                sorted.put(f.getKey(), f.getValue());
+            }
+            sb.append('{');
+            boolean first = true;
+            for (Map.Entry<String, JsonNode> f : sorted.entrySet()) {
+                if (!first) sb.append(',');
+                first = false;
+                sb.append(JSON.getNodeFactory().textNode(f.getKey()).toString()).append(':');
+                writeCanonical(f.getValue(), sb);
+            }
+            sb.append('}');
+        } else if (node.isArray()) {
+            sb.append('[');
+            for (int i = 0; i < node.size(); i++) {
+                if (i > 0) sb.append(',');
+                writeCanonical(node.get(i), sb);
+            }
+            sb.append(']');
+        } else {
+            sb.append(node.toString());
+        }
+    }
+
+    /** Length-prefixed fields fed straight into SHA-256. */
+    private static final class Encoder {
+        final MessageDigest md = Digest.sha256();
+        private final byte[] four = new byte[4];
+
+        void i32(int v) {
+            four[0] = (byte) (v >>> 24);
+            four[1] = (byte) (v >>> 16);
+            four[2] = (byte) (v >>> 8);
+            four[3] = (byte) v;
+            md.update(four);
+        }
+
+        void bytes(byte[] b) {
+            md.update(b);
+        }
+
+        void str(String s) {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            i32(b.length);
+            md.update(b);
+        }
+
+        void payload(Payload p) {
+            str(p.mediaType().value());
+            p.digest().updateInto(md);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package dev.dspy4j.cache;
+
+import dev.dspy4j.lm.LmResponse;
+
+/**
+ * Stores LM responses by {@link CacheKey}. Implementations are thread-safe; a write is all or nothing.
+ */
+public interface ResponseCache extends AutoCloseable {
+
+    /** The stored response, or null on a miss. */
+    LmResponse get(CacheKey key);
+
+    /** Stores a response (its cache-hit flag and usage are stored as given). */
+    void put(CacheKey key, LmResponse response);
+
+    /** Releases resources; the default does nothing. */
+    @Override
+    default void close() {}
+}

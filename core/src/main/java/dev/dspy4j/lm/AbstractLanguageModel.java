@@ -1,0 +1,165 @@
+package dev.dspy4j.lm;
+
+import dev.dspy4j.cache.CacheKey;
+import dev.dspy4j.cache.ResponseCache;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The shared part of every LM: default parameters, the response cache (with one call for identical
+ * requests in flight), and the call history. Subclasses implement {@link #send} for one provider.
+ */
+public abstract class AbstractLanguageModel implements LanguageModel {
+
+    private final String model;
+    private final Map<String, Object> defaults;
+    private final ResponseCache cache;
+    private final LmHistory history;
+    private final ConcurrentHashMap<CacheKey, CompletableFuture<LmResponse>> inFlight = new ConcurrentHashMap<>();
+
+    protected AbstractLanguageModel(Builder<?> b) {
+        this.model = Objects.requireNonNull(b.model, "model");
+        this.defaults = java.util.Collections.unmodifiableMap(new TreeMap<>(b.defaults));
+        this.cache = b.cache;
+        this.history = new LmHistory(b.historySize);
+    }
+
+    @Override
+    public final String model() {
+        return model;
+    }
+
+    /** The default parameters added to every request. */
+    public final Map<String, Object> defaults() {
+        return defaults;
+    }
+
+    /** The cache, or null if this LM does not cache. */
+    public final ResponseCache cache() {
+        return cache;
+    }
+
+    @Override
+    public final LmHistory history() {
+        return history;
+    }
+
+    /** The last {@code n} calls, readable; payloads shown by type, size and digest. */
+    public final String inspectHistory(int n) {
+        return history.inspect(n);
+    }
+
+    @Override
+    public final LmResponse complete(LmRequest request) {
+        LmRequest full = request.withDefaults(defaults);
+        Instant start = Instant.now();
+        long t0 = System.nanoTime();
+        LmResponse response;
+        if (cache == null || !full.cache()) {
+            response = send(full);
+        } else {
+            response = completeCached(full);
+        }
+        history.add(new LmHistory.Entry(start, model, full, response, Duration.ofNanos(System.nanoTime() - t0)));
+        return response;
+    }
+
+    private LmResponse completeCached(LmRequest request) {
+        CacheKey key = CacheKey.of(model, request);
+        LmResponse hit = cache.get(key);
+        if (hit != null) {
+            return hit.asCacheHit();
+        }
+        CompletableFuture<LmResponse> mine = new CompletableFuture<>();
+        CompletableFuture<LmResponse> running = inFlight.putIfAbsent(key, mine);
+        if (running != null) {
+            try {
+                return running.join().asCacheHit();
+            } catch (CompletionException e) {
+                throw unwrap(e);
+            }
+        }
+        try {
+            LmResponse again = cache.get(key);
+            LmResponse response = again != null ? again.asCacheHit() : send(request);
+            if (again == null) {
+                cache.put(key, response);
+            }
+            mine.complete(response);
+            return response;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(key, mine);
+        }
+    }
+
+    private static RuntimeException unwrap(CompletionException e) {
+        Throwable c = e.getCause();
+        if (c instanceof RuntimeException r) return r;
+        if (c instanceof Error err) throw err;
+        return e;
+    }
+
+    /**
+     * Sends one request to the provider, with the provider's retries. Called only on a cache miss.
+     *
+     * @throws LmException if the call fails
+     */
+    protected abstract LmResponse send(LmRequest request);
+
+    /** Common builder settings; provider builders extend it. */
+    @SuppressWarnings("unchecked")
+    public abstract static class Builder<B extends Builder<B>> {
+        private String model;
+        private final Map<String, Object> defaults = new TreeMap<>();
+        private ResponseCache cache;
+        private int historySize = 100;
+
+        protected Builder() {}
+
+        /** The model name. */
+        public B model(String name) {
+            this.model = Objects.requireNonNull(name, "model");
+            return (B) this;
+        }
+
+        /** A default parameter for every request (a request's own value wins). */
+        public B param(String name, Object value) {
+            defaults.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return (B) this;
+        }
+
+        public B temperature(double t) {
+            return param("temperature", t);
+        }
+
+        public B maxTokens(int tokens) {
+            return param("max_tokens", tokens);
+        }
+
+        /** The response cache, or null for none. */
+        public B cache(ResponseCache c) {
+            this.cache = c;
+            return (B) this;
+        }
+
+        /** How many calls {@link #history()} keeps (default 100; 0 keeps none). */
+        public B historySize(int size) {
+            if (size < 0) throw new IllegalArgumentException("historySize must be >= 0");
+            this.historySize = size;
+            return (B) this;
+        }
+
+        protected String model() {
+            return model;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.dspy4j.lm;
+
+import dev.dspy4j.media.Media;
+import dev.dspy4j.media.Payload;
+import dev.dspy4j.prompt.Message;
+import dev.dspy4j.prompt.Part;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * A bounded record of recent LM calls. Entries reference the request's prompt; payloads are never
+ * copied or read. Thread-safe.
+ */
+public final class LmHistory {
+    /** A history that keeps nothing. */
+    public static final LmHistory NONE = new LmHistory(0);
+
+    /**
+     * One call.
+     *
+     * @param time     when the call started
+     * @param model    the model
+     * @param request  the request (by reference)
+     * @param response the response
+     * @param elapsed  how long the call took
+     */
+    public record Entry(Instant time, String model, LmRequest request, LmResponse response, Duration elapsed) {}
+
+    private final int capacity;
+    private final Deque<Entry> entries = new ArrayDeque<>();
+
+    /** A history keeping at most {@code capacity} entries (0 keeps none). */
+    public LmHistory(int capacity) {
+        if (capacity < 0) throw new IllegalArgumentException("capacity must be >= 0");
+        this.capacity = capacity;
+    }
+
+    /** Adds an entry, dropping the oldest if full. */
+    public void add(Entry e) {
+        if (capacity == 0) return;
+        synchronized (entries) {
+            if (entries.size() == capacity) entries.removeFirst();
+            entries.addLast(e);
+        }
+    }
+
+    /** The last {@code n} entries, oldest first. */
+    public List<Entry> last(int n) {
+        synchronized (entries) {
+            List<Entry> all = new ArrayList<>(entries);
+            return List.copyOf(all.subList(Math.max(0, all.size() - n), all.size()));
+        }
+    }
+
+    /** The number of entries kept. */
+    public int size() {
+        synchronized (entries) {
+            return entries.size();
+        }
+    }
+
+    public void clear() {
+        synchronized (entries) {
+            entries.clear();
+        }
+    }
+
+    /**
+     * The last {@code n} calls as readable text: each message's text, each payload as its media
+     * type, size and short digest, then the completions.
+     */
+    public String inspect(int n) {
+        StringBuilder sb = new StringBuilder();
+        for (Entry e : last(n)) {
+            sb.append("[").append(e.time()).append("] ").append(e.model());
+            if (e.response().cacheHit()) sb.append(" (cache hit)");
+            sb.append(", ").append(e.elapsed().toMillis()).append(" ms\n");
+            for (Message m : e.request().prompt().messages()) {
+                sb.append("\n").append(m.role().name()).append(":\n");
+                for (Part p : m.parts()) {
+                    if (p instanceof Part.Text t) {
+                        sb.append(t.text());
+                    } else {
+                        sb.append(describe(p.media()));
+                    }
+                }
+                sb.append("\n");
+            }
+            sb.append("\nRESPONSE:\n");
+            for (Completion c : e.response().completions()) {
+                sb.append(c.text()).append("\n");
+                for (ToolCall tc : c.toolCalls()) {
+                    sb.append("tool call ").append(tc.name()).append(tc.argumentsJson()).append("\n");
+                }
+            }
+            sb.append("\n");
+        }
+        return sb.toString();
+    }
+
+    /** A short description of a media value: kind, type, size and short digest (if already known). */
+    public static String describe(Media media) {
+        String kind = media.getClass().getSimpleName();
+        Payload p = media.payload();
+        if (p == null) {
+            if (media instanceof dev.dspy4j.media.Image i) return "<" + kind + " url=" + i.url() + ">";
+            return "<" + kind + " id=" + ((dev.dspy4j.media.File) media).fileId() + ">";
+        }
+        String digest = p.hasDigest() ? " sha256:" + p.digest().shortHex() : "";
+        return "<" + kind + " " + p.mediaType() + " " + p.size() + " bytes" + digest + ">";
+    }
+}

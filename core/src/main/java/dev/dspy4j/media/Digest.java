@@ -1,0 +1,80 @@
+package dev.dspy4j.media;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/** A SHA-256 digest: the content identity of a payload. Immutable. */
+public final class Digest {
+    /** Length of a digest in bytes. */
+    public static final int LENGTH = 32;
+
+    private final byte[] bytes;
+
+    private Digest(byte[] bytes) {
+        this.bytes = bytes;
+    }
+
+    /** A digest from its 32 bytes (copied). */
+    public static Digest of(byte[] bytes) {
+        if (bytes.length != LENGTH) {
+            throw new IllegalArgumentException("a SHA-256 digest has 32 bytes, not " + bytes.length);
+        }
+        return new Digest(bytes.clone());
+    }
+
+    /** A digest from 64 hex characters. */
+    public static Digest ofHex(String hex) {
+        return of(HexFormat.of().parseHex(hex));
+    }
+
+    /** A new SHA-256 instance. */
+    public static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+
+    /** The digest of a finished {@link MessageDigest}. */
+    static Digest finish(MessageDigest md) {
+        return new Digest(md.digest());
+    }
+
+    /** A copy of the 32 bytes. */
+    public byte[] bytes() {
+        return bytes.clone();
+    }
+
+    /** Feeds the 32 bytes to {@code md} without copying them. */
+    public void updateInto(MessageDigest md) {
+        md.update(bytes);
+    }
+
+    /** 64 lower-case hex characters. */
+    public String hex() {
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /** The first 12 hex characters, for display. */
+    public String shortHex() {
+        return hex().substring(0, 12);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Digest d && Arrays.equals(d.bytes, bytes);
+    }
+
+    @Override
+    public int hashCode() {
+        return (bytes[0] & 0xff) << 24 | (bytes[1] & 0xff) << 16 | (bytes[2] & 0xff) << 8 | (bytes[3] & 0xff);
+    }
+
+    @Override
+    public String toString() {
+        return "sha256:" + hex();
+    }
+}

@@ -1,0 +1,95 @@
+package dev.dspy4j.module;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A training or evaluation example: named values, some of which are marked as inputs
+ * ({@link #withInputs}); the rest are labels. Immutable.
+ */
+public final class Example extends Values {
+    private final Set<String> inputKeys;
+
+    private Example(Map<String, ?> values, Set<String> inputKeys) {
+        super(values);
+        this.inputKeys = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(inputKeys));
+    }
+
+    /** An example of these values, with no input keys marked. */
+    public static Example of(Map<String, ?> values) {
+        return new Example(values, Set.of());
+    }
+
+    /** An example from alternating keys and values: {@code Example.of("question", "2+2?", "answer", "4")}. */
+    public static Example of(Object... keysAndValues) {
+        if (keysAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("Example.of needs key, value pairs; got " + keysAndValues.length + " arguments");
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) Objects.requireNonNull(keysAndValues[i], "key"), keysAndValues[i + 1]);
+        }
+        return of(m);
+    }
+
+    /** This example with {@code keys} marked as inputs (replacing any earlier marking). */
+    public Example withInputs(String... keys) {
+        return withInputs(Arrays.asList(keys));
+    }
+
+    /** This example with {@code keys} marked as inputs. */
+    public Example withInputs(List<String> keys) {
+        for (String k : keys) {
+            if (!values.containsKey(k)) {
+                throw new IllegalArgumentException("withInputs: no field '" + k + "'; fields are " + values.keySet());
+            }
+        }
+        return new Example(values, new LinkedHashSet<>(keys));
+    }
+
+    /** This example with one more (or a replaced) value. */
+    public Example with(String key, Object value) {
+        Map<String, Object> m = new LinkedHashMap<>(values);
+        m.put(key, value);
+        return new Example(m, inputKeys);
+    }
+
+    /** The keys marked as inputs. */
+    public Set<String> inputKeys() {
+        return inputKeys;
+    }
+
+    /** The input values (keys marked with {@link #withInputs}). */
+    public Map<String, Object> inputs() {
+        if (inputKeys.isEmpty()) {
+            throw new IllegalStateException("no input keys are marked on this example; call withInputs(...) first");
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (String k : inputKeys) m.put(k, values.get(k));
+        return m;
+    }
+
+    /** The values not marked as inputs. */
+    public Map<String, Object> labels() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (!inputKeys.contains(k)) m.put(k, v);
+        });
+        return m;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Example e && e.values.equals(values) && e.inputKeys.equals(inputKeys);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode() * 31 + inputKeys.hashCode();
+    }
+}

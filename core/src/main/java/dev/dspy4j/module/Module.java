@@ -1,0 +1,47 @@
+package dev.dspy4j.module;
+
+import dev.dspy4j.lm.LanguageModel;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * An LM program: takes input values, returns a {@link Prediction}. A module exposes its predictors
+ * by name so optimizers and save/load can walk it, and can rebuild itself with replaced predictors.
+ * Modules are immutable: every {@code with...} returns a new module.
+ */
+public interface Module {
+
+    /** Runs the program on these inputs. */
+    Prediction call(Map<String, ?> inputs);
+
+    /** Runs the program on the example's inputs. */
+    default Prediction call(Example example) {
+        return call(example.inputs());
+    }
+
+    /**
+     * The predictors, by a name that is stable across copies (e.g. {@code self}, {@code predict},
+     * {@code react.extract}), in a stable order.
+     */
+    Map<String, Predict> predictors();
+
+    /**
+     * This module with the named predictors replaced; names not given keep their predictor.
+     *
+     * @throws IllegalArgumentException for an unknown name
+     */
+    Module withPredictors(Map<String, Predict> replacements);
+
+    /** This module with {@code fn} applied to every predictor. */
+    default Module mapPredictors(UnaryOperator<Predict> fn) {
+        Map<String, Predict> m = new LinkedHashMap<>();
+        predictors().forEach((k, v) -> m.put(k, fn.apply(v)));
+        return withPredictors(m);
+    }
+
+    /** This module with every predictor using {@code lm}. */
+    default Module withLm(LanguageModel lm) {
+        return mapPredictors(p -> p.withLm(lm));
+    }
+}

@@ -1,0 +1,73 @@
+package dev.dspy4j.module;
+
+import dev.dspy4j.lm.Usage;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The outputs of a module call. {@link #completions()} holds every completion's outputs when more
+ * than one was requested; the prediction's own values are the first's. Immutable.
+ */
+public final class Prediction extends Values {
+    private final List<Map<String, Object>> completions;
+    private final Usage usage;
+    private final boolean cacheHit;
+
+    private Prediction(Map<String, ?> values, List<Map<String, Object>> completions, Usage usage, boolean cacheHit) {
+        super(values);
+        this.completions = completions.stream().map(Map::copyOf).toList();
+        this.usage = usage;
+        this.cacheHit = cacheHit;
+    }
+
+    /** A prediction of these values (one completion, no usage). */
+    public static Prediction of(Map<String, ?> values) {
+        return new Prediction(values, List.of(nonNull(values)), Usage.ZERO, false);
+    }
+
+    /** A prediction of several completions; its own values are the first's. */
+    public static Prediction of(List<Map<String, Object>> completions, Usage usage, boolean cacheHit) {
+        if (completions.isEmpty()) throw new IllegalArgumentException("a prediction needs at least one completion");
+        return new Prediction(completions.get(0), completions.stream().map(Prediction::nonNull).toList(), usage, cacheHit);
+    }
+
+    private static Map<String, Object> nonNull(Map<String, ?> m) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        m.forEach((k, v) -> {
+            if (v != null) out.put(k, v);
+        });
+        return out;
+    }
+
+    /** Every completion's outputs, in order (nulls dropped). */
+    public List<Map<String, Object>> completions() {
+        return completions;
+    }
+
+    /** Tokens used (zero when served from the cache). */
+    public Usage usage() {
+        return usage;
+    }
+
+    /** True if the LM response came from the cache. */
+    public boolean cacheHit() {
+        return cacheHit;
+    }
+
+    /** This prediction with extra values (e.g. a module adding a trajectory). */
+    public Prediction with(String key, Object value) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>(values);
+        m.put(key, value);
+        return new Prediction(m, completions, usage, cacheHit);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Prediction p && p.values.equals(values) && p.completions.equals(completions);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
+    }
+}

@@ -1,0 +1,57 @@
+package dev.dspy4j.module;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Records which predictors ran, with what inputs and outputs, while a program runs on this
+ * thread. Used by optimizers to turn successful runs into demos.
+ */
+public final class Trace {
+    /**
+     * One predictor call.
+     *
+     * @param predictor the predictor that ran
+     * @param inputs    its inputs
+     * @param outputs   its prediction
+     */
+    public record Step(Predict predictor, Map<String, Object> inputs, Prediction outputs) {}
+
+    /**
+     * A traced result.
+     *
+     * @param value the supplier's result
+     * @param steps every predictor call, in order
+     */
+    public record Traced<T>(T value, List<Step> steps) {}
+
+    private static final ThreadLocal<List<Step>> CURRENT = new ThreadLocal<>();
+
+    private Trace() {}
+
+    /** Runs {@code body} on this thread and returns its result with the predictor calls it made. */
+    public static <T> Traced<T> capture(Supplier<T> body) {
+        List<Step> outer = CURRENT.get();
+        List<Step> steps = new ArrayList<>();
+        CURRENT.set(steps);
+        try {
+            T value = body.get();
+            return new Traced<>(value, List.copyOf(steps));
+        } finally {
+            if (outer != null) {
+                outer.addAll(steps);
+                CURRENT.set(outer);
+            } else {
+                CURRENT.remove();
+            }
+        }
+    }
+
+    /** Records a step if a capture is active on this thread. */
+    static void record(Predict predictor, Map<String, Object> inputs, Prediction outputs) {
+        List<Step> steps = CURRENT.get();
+        if (steps != null) steps.add(new Step(predictor, inputs, outputs));
+    }
+}

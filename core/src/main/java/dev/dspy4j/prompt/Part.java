@@ -1,0 +1,68 @@
+package dev.dspy4j.prompt;
+
+import dev.dspy4j.media.Audio;
+import dev.dspy4j.media.Document;
+import dev.dspy4j.media.File;
+import dev.dspy4j.media.Image;
+import dev.dspy4j.media.Media;
+import java.util.Objects;
+
+/**
+ * One part of a message: text, or a reference to a media value. A media part never copies or
+ * encodes the payload; it refers to it.
+ */
+public sealed interface Part {
+
+    /** The media part for a media value. */
+    static Part of(Media media) {
+        Objects.requireNonNull(media, "media");
+        if (media instanceof Image i) return new ImagePart(i);
+        if (media instanceof Audio a) return new AudioPart(a);
+        if (media instanceof File f) return new FilePart(f);
+        return new DocumentPart((Document) media);
+    }
+
+    /** Plain text. */
+    record Text(String text) implements Part {
+        public Text {
+            Objects.requireNonNull(text, "text");
+        }
+    }
+
+    /** An image. */
+    record ImagePart(Image image) implements Part {
+        public ImagePart {
+            Objects.requireNonNull(image, "image");
+        }
+    }
+
+    /** An audio clip. */
+    record AudioPart(Audio audio) implements Part {
+        public AudioPart {
+            Objects.requireNonNull(audio, "audio");
+        }
+    }
+
+    /** A file. */
+    record FilePart(File file) implements Part {
+        public FilePart {
+            Objects.requireNonNull(file, "file");
+        }
+    }
+
+    /** A document. */
+    record DocumentPart(Document document) implements Part {
+        public DocumentPart {
+            Objects.requireNonNull(document, "document");
+        }
+    }
+
+    /** The media value of a media part, or null for text. */
+    default Media media() {
+        if (this instanceof ImagePart p) return p.image();
+        if (this instanceof AudioPart p) return p.audio();
+        if (this instanceof FilePart p) return p.file();
+        if (this instanceof DocumentPart p) return p.document();
+        return null;
+    }
+}

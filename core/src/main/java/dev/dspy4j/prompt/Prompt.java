@@ -1,0 +1,172 @@
+package dev.dspy4j.prompt;
+
+import dev.dspy4j.media.Media;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * The messages sent to an LM. Immutable.
+ *
+ * @param messages the messages, in order
+ */
+public record Prompt(List<Message> messages) {
+
+    public Prompt {
+        messages = List.copyOf(messages);
+    }
+
+    /** A prompt of the given messages. */
+    public static Prompt of(Message... messages) {
+        return new Prompt(List.of(messages));
+    }
+
+    /** A new builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Every media value in the prompt, in order. */
+    public Stream<Media> media() {
+        return messages.stream().flatMap(m -> m.parts().stream()).map(Part::media).filter(Objects::nonNull);
+    }
+
+    /** This prompt with one more message at the end. */
+    public Prompt with(Message message) {
+        List<Message> all = new ArrayList<>(messages);
+        all.add(message);
+        return new Prompt(all);
+    }
+
+    /**
+     * Builds a prompt message by message. Text appended in several calls, and text around media,
+     * becomes as few text parts as possible.
+     *
+     * <pre>{@code
+     * Prompt p = Prompt.builder()
+     *     .system("You label images.")
+     *     .user().text("Label this: ").media(image).text("\nThanks.").end()
+     *     .build();
+     * }</pre>
+     */
+    public static final class Builder {
+        private final List<Message> messages = new ArrayList<>();
+        private Role role;
+        private final List<Part> parts = new ArrayList<>();
+        private final StringBuilder text = new StringBuilder();
+
+        private Builder() {}
+
+        /** Adds a whole text message. */
+        public Builder system(String s) {
+            return message(Message.system(s));
+        }
+
+        /** Adds a whole text message. */
+        public Builder user(String s) {
+            return message(Message.user(s));
+        }
+
+        /** Adds a whole text message. */
+        public Builder assistant(String s) {
+            return message(Message.assistant(s));
+        }
+
+        /** Adds a whole message. */
+        public Builder message(Message m) {
+            ensureClosed();
+            messages.add(m);
+            return this;
+        }
+
+        /** Starts a user message built part by part; finish it with {@link #end()}. */
+        public Builder user() {
+            return start(Role.USER);
+        }
+
+        /** Starts an assistant message built part by part. */
+        public Builder assistant() {
+            return start(Role.ASSISTANT);
+        }
+
+        /** Starts a system message built part by part. */
+        public Builder system() {
+            return start(Role.SYSTEM);
+        }
+
+        /** Starts a message with {@code r} built part by part. */
+        public Builder start(Role r) {
+            ensureClosed();
+            role = Objects.requireNonNull(r, "role");
+            return this;
+        }
+
+        /** Appends text to the open message. */
+        public Builder text(CharSequence s) {
+            requireOpen();
+            text.append(s);
+            return this;
+        }
+
+        /** Appends one character to the open message. */
+        public Builder text(char c) {
+            requireOpen();
+            text.append(c);
+            return this;
+        }
+
+        /** Appends a media part to the open message. */
+        public Builder media(Media m) {
+            return part(Part.of(m));
+        }
+
+        /** Appends a part to the open message. */
+        public Builder part(Part p) {
+            requireOpen();
+            if (p instanceof Part.Text t) {
+                text.append(t.text());
+            } else {
+                flushText();
+                parts.add(p);
+            }
+            return this;
+        }
+
+        /** Closes the open message. */
+        public Builder end() {
+            requireOpen();
+            flushText();
+            messages.add(new Message(role, List.copyOf(parts)));
+            parts.clear();
+            role = null;
+            return this;
+        }
+
+        /** True if a message is open. */
+        public boolean isOpen() {
+            return role != null;
+        }
+
+        /** The prompt; an open message is closed first. */
+        public Prompt build() {
+            if (role != null) end();
+            return new Prompt(messages);
+        }
+
+        private void flushText() {
+            if (text.length() > 0) {
+                parts.add(new Part.Text(text.toString()));
+                text.setLength(0);
+            }
+        }
+
+        private void requireOpen() {
+            if (role == null) throw new IllegalStateException("no open message: call user(), assistant() or system() first");
+        }
+
+        private void ensureClosed() {
+            if (role != null) end();
+        }
+    }
+}
