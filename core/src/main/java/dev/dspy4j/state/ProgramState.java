@@ -244,8 +244,13 @@ public final class ProgramState {
         switch (name) {
             case "ChatAdapter":
                 return ChatAdapter.create();
+            case "JsonAdapter":
+                return dev.dspy4j.adapter.JsonAdapter.create();
+            case "XmlAdapter":
+                return dev.dspy4j.adapter.XmlAdapter.create();
             default:
-                throw new ProgramStateException(null, at, "unknown adapter '" + name + "'; expected ChatAdapter");
+                throw new ProgramStateException(null, at, "unknown adapter '" + name
+                        + "'; a program with a custom adapter must be built in code and loaded with ProgramState.load");
         }
     }
 
