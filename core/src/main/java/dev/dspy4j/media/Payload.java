@@ -209,7 +209,7 @@ public final class Payload {
 
         /**
          * A payload over any source. The declared type, if given, must agree with the sniffed one
-         * where the bytes are recognised (and bytes declared as a recognised type must be recognised);
+         * where the bytes are recognised (any bytes may be declared {@code application/octet-stream}) (and bytes declared as a recognised type must be recognised);
          * without a declared type the bytes must be recognised. Reads the source's size and its first
          * {@value MediaSniffer#HEAD_BYTES} bytes.
          *
@@ -250,7 +250,8 @@ public final class Payload {
                 }
                 type = sniffed;
             } else {
-                if (sniffed != null && !sniffed.equals(declared)) {
+                // application/octet-stream claims nothing about the bytes, so it contradicts nothing
+                if (sniffed != null && !sniffed.equals(declared) && !declared.equals(MediaType.OCTET_STREAM)) {
                     throw new PayloadException(source.describe() + " was declared " + declared
                             + " but its bytes are " + sniffed);
                 }

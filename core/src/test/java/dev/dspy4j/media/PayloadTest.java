@@ -105,6 +105,8 @@ class PayloadTest {
         assertThat(Payload.of(TestBytes.text(), MediaType.TEXT).mediaType()).isEqualTo(MediaType.TEXT);
         assertThat(Payload.of(TestBytes.text(), MediaType.of("text/csv; charset=utf-8")).mediaType().value())
                 .isEqualTo("text/csv");
+        // octet-stream claims nothing about the bytes, so any bytes may carry it
+        assertThat(Payload.of(TestBytes.pdf(), MediaType.OCTET_STREAM).mediaType()).isEqualTo(MediaType.OCTET_STREAM);
     }
 
     // ---- errors, each naming the source ----
