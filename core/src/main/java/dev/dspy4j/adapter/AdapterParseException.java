@@ -16,19 +16,31 @@ public final class AdapterParseException extends RuntimeException {
     private final List<String> missing;
     private final Map<String, String> unparsable;
 
+    private final String problem;
+
     public AdapterParseException(String adapter, Signature signature, String completion, List<String> missing,
                                  Map<String, String> unparsable) {
-        super(message(adapter, signature, completion, missing, unparsable));
-        this.signature = signature;
-        this.completion = completion;
-        this.missing = List.copyOf(missing);
-        this.unparsable = Map.copyOf(unparsable);
+        this(adapter, signature, completion, null, missing, unparsable);
     }
 
-    private static String message(String adapter, Signature signature, String completion, List<String> missing,
-                                  Map<String, String> unparsable) {
+    /**
+     * @param problem what is wrong with the completion as a whole (e.g. not a JSON object), or null
+     */
+    public AdapterParseException(String adapter, Signature signature, String completion, String problem,
+                                 List<String> missing, Map<String, String> unparsable) {
+        super(message(adapter, signature, completion, problem, missing, unparsable));
+        this.signature = signature;
+        this.completion = completion;
+        this.problem = problem;
+        this.missing = List.copyOf(missing);
+        this.unparsable = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(unparsable));
+    }
+
+    private static String message(String adapter, Signature signature, String completion, String problem,
+                                  List<String> missing, Map<String, String> unparsable) {
         StringBuilder sb = new StringBuilder(adapter).append(" could not parse the completion for ")
                 .append(signature.name()).append(" (").append(signature.toSignatureString()).append(")");
+        if (problem != null) sb.append(": ").append(problem);
         if (!missing.isEmpty()) sb.append("; missing fields: ").append(String.join(", ", missing));
         unparsable.forEach((k, v) -> sb.append("; field '").append(k).append("': ").append(v));
         String shown = completion.length() > 500 ? completion.substring(0, 500) + "..." : completion;
@@ -42,6 +54,11 @@ public final class AdapterParseException extends RuntimeException {
     /** The raw completion text. */
     public String completion() {
         return completion;
+    }
+
+    /** What is wrong with the completion as a whole, or null if only some fields are. */
+    public String problem() {
+        return problem;
     }
 
     /** Output fields that were not found. */

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -31,6 +32,7 @@ public final class CacheKey {
     public static final int VERSION = 1;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final byte[] MAGIC = {'d', 's', 'p', 'y', '4', 'j', 'k'};
 
     private final byte[] bytes;
     private final int hash;
@@ -40,18 +42,34 @@ public final class CacheKey {
         this.hash = Arrays.hashCode(bytes);
     }
 
-    /** The key of {@code request} sent to {@code model}. */
+    /**
+     * The key of {@code request} sent to {@code model}. Reads no payload bytes once the payloads'
+     * digests are known (a digest not yet taken is taken here, once).
+     *
+     * <p>Encoding, version {@value #VERSION}: the magic {@code "dspy4jk"}, the version, then, each
+     * string as a 4-byte big-endian UTF-8 length and its bytes (length -1 for an absent value) and each
+     * number as 4 bytes: the model; {@code n}; the rollout id; the number of parameters and each
+     * parameter's name and canonical JSON value (object keys sorted at every level), by name; the
+     * number of messages, and for each its role, its number of parts and each part: a kind tag
+     * (0 text, 1 image, 2 audio, 3 file, 4 document) followed by the text, or by the payload's media
+     * type and 32-byte digest and the part's options (image URL and detail; file name or provider file
+     * id; document title, context and citations flag).
+     */
     public static CacheKey of(String model, LmRequest request) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(request, "request");
         Encoder e = new Encoder();
-        e.bytes(new byte[] {'d', 's', 'p', 'y', '4', 'j', 'k'});
+        e.raw(MAGIC);
         e.i32(VERSION);
         e.str(model);
         e.i32(request.n());
-        e.str(request.rolloutId() == null ? "" : request.rolloutId());
+        e.str(request.rolloutId());
         e.i32(request.params().size());
         for (Map.Entry<String, Object> p : request.params().entrySet()) {
             e.str(p.getKey());
-            e.str(canonicalJson(p.getValue()));
+            Object v = p.getValue();
+            e.str(v instanceof String || v instanceof Boolean || v instanceof Integer || v instanceof Long
+                    ? scalarJson(v) : canonicalJson(v));
         }
         e.i32(request.prompt().messages().size());
         for (Message m : request.prompt().messages()) {
@@ -61,7 +79,7 @@ public final class CacheKey {
                 encode(e, part);
             }
         }
-        return new CacheKey(e.md.digest());
+        return new CacheKey(e.finish());
     }
 
     private static void encode(Encoder e, Part part) {
@@ -78,7 +96,7 @@ public final class CacheKey {
                 e.i32(1);
                 e.payload(img.payload());
             }
-            e.str(img.detail() == null ? "" : img.detail());
+            e.str(img.detail());
         } else if (part instanceof Part.AudioPart p) {
             Audio a = p.audio();
             e.i32(2);
@@ -92,14 +110,14 @@ public final class CacheKey {
             } else {
                 e.i32(1);
                 e.payload(f.payload());
-                e.str(f.filename() == null ? "" : f.filename());
+                e.str(f.filename());
             }
         } else if (part instanceof Part.DocumentPart p) {
             Document d = p.document();
             e.i32(4);
             e.payload(d.payload());
-            e.str(d.title() == null ? "" : d.title());
-            e.str(d.context() == null ? "" : d.context());
+            e.str(d.title());
+            e.str(d.context());
             e.i32(d.citations() ? 1 : 0);
         } else {
             throw new IllegalArgumentException("unknown part " + part.getClass());
@@ -139,8 +157,15 @@ public final class CacheKey {
         return "CacheKey[" + hex() + "]";
     }
 
+    /** The JSON of a string, boolean or integer, as {@link #canonicalJson} would write it. */
+    private static String scalarJson(Object v) {
+        if (v instanceof String s) return JSON.getNodeFactory().textNode(s).toString();
+        return v.toString();
+    }
+
     /** JSON with object keys sorted at every level, so equal values give equal text. */
     static String canonicalJson(Object value) {
+        if (value == null) return "null";
         JsonNode node = value instanceof JsonNode n ? n : JSON.valueToTree(value);
         StringBuilder sb = new StringBuilder();
         writeCanonical(node, sb);
@@ -176,32 +201,73 @@ public final class CacheKey {
         }
     }
 
-    /** Length-prefixed fields fed straight into SHA-256. */
+    /** Length-prefixed fields, buffered and fed into SHA-256. */
     private static final class Encoder {
-        final MessageDigest md = Digest.sha256();
-        private final byte[] four = new byte[4];
+        private final MessageDigest md = Digest.sha256();
+        private final byte[] buf = new byte[1024];
+        private int len;
 
         void i32(int v) {
-            four[0] = (byte) (v >>> 24);
-            four[1] = (byte) (v >>> 16);
-            four[2] = (byte) (v >>> 8);
-            four[3] = (byte) v;
-            md.update(four);
+            if (len + 4 > buf.length) flush();
+            buf[len] = (byte) (v >>> 24);
+            buf[len + 1] = (byte) (v >>> 16);
+            buf[len + 2] = (byte) (v >>> 8);
+            buf[len + 3] = (byte) v;
+            len += 4;
         }
 
-        void bytes(byte[] b) {
-            md.update(b);
+        void raw(byte[] b) {
+            if (len + b.length > buf.length) flush();
+            if (b.length > buf.length) {
+                md.update(b);
+            } else {
+                System.arraycopy(b, 0, buf, len, b.length);
+                len += b.length;
+            }
         }
 
+        /** A string as its UTF-8 length and bytes; null as length -1. ASCII is written without allocating. */
         void str(String s) {
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            i32(b.length);
-            md.update(b);
+            if (s == null) {
+                i32(-1);
+                return;
+            }
+            int n = s.length();
+            for (int i = 0; i < n; i++) {
+                if (s.charAt(i) >= 0x80) {
+                    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+                    i32(b.length);
+                    raw(b);
+                    return;
+                }
+            }
+            i32(n);
+            int i = 0;
+            while (i < n) {
+                if (len == buf.length) flush();
+                int chunk = Math.min(n - i, buf.length - len);
+                for (int j = 0; j < chunk; j++) {
+                    buf[len + j] = (byte) s.charAt(i + j);
+                }
+                len += chunk;
+                i += chunk;
+            }
         }
 
         void payload(Payload p) {
             str(p.mediaType().value());
-            p.digest().updateInto(md);
+            if (len + Digest.LENGTH > buf.length) flush();
+            len += p.digest().copyInto(buf, len);
+        }
+
+        private void flush() {
+            md.update(buf, 0, len);
+            len = 0;
+        }
+
+        byte[] finish() {
+            flush();
+            return md.digest();
         }
     }
 }

@@ -13,6 +13,14 @@ public interface ResponseCache extends AutoCloseable {
     /** Stores a response (its cache-hit flag and usage are stored as given). */
     void put(CacheKey key, LmResponse response);
 
+    /**
+     * The process-wide default cache (a {@link TieredCache} in {@code ~/.dspy4j/cache} or
+     * {@code $DSPY4J_CACHE_DIR}), opened on first use; null if turned off. See {@link Caches}.
+     */
+    static ResponseCache defaultCache() {
+        return Caches.defaultCache();
+    }
+
     /** Releases resources; the default does nothing. */
     @Override
     default void close() {}

@@ -1,6 +1,7 @@
 package dev.dspy4j.lm;
 
 import dev.dspy4j.cache.CacheKey;
+import dev.dspy4j.cache.Caches;
 import dev.dspy4j.cache.ResponseCache;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +27,7 @@ public abstract class AbstractLanguageModel implements LanguageModel {
     protected AbstractLanguageModel(Builder<?> b) {
         this.model = Objects.requireNonNull(b.model, "model");
         this.defaults = java.util.Collections.unmodifiableMap(new TreeMap<>(b.defaults));
-        this.cache = b.cache;
+        this.cache = b.cacheSet ? b.cache : Caches.defaultCache();
         this.history = new LmHistory(b.historySize);
     }
 
@@ -121,6 +122,7 @@ public abstract class AbstractLanguageModel implements LanguageModel {
         private String model;
         private final Map<String, Object> defaults = new TreeMap<>();
         private ResponseCache cache;
+        private boolean cacheSet;
         private int historySize = 100;
 
         protected Builder() {}
@@ -145,9 +147,13 @@ public abstract class AbstractLanguageModel implements LanguageModel {
             return param("max_tokens", tokens);
         }
 
-        /** The response cache, or null for none. */
+        /**
+         * The response cache, or null for none. When not called, the LM uses the process-wide
+         * {@link Caches#defaultCache()} (memory plus disk in {@code ~/.dspy4j/cache}).
+         */
         public B cache(ResponseCache c) {
             this.cache = c;
+            this.cacheSet = true;
             return (B) this;
         }
 

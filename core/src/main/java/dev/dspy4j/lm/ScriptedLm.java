@@ -84,6 +84,7 @@ public final class ScriptedLm extends AbstractLanguageModel {
 
         private Builder() {
             historySize(100);
+            cache(null); // a test LM does not cache unless given a cache
         }
 
         /** Answers returned one per call, in order. */

@@ -53,6 +53,12 @@ public final class Digest {
         md.update(bytes);
     }
 
+    /** Copies the 32 bytes into {@code dest} at {@code offset}; returns {@value #LENGTH}. */
+    public int copyInto(byte[] dest, int offset) {
+        System.arraycopy(bytes, 0, dest, offset, LENGTH);
+        return LENGTH;
+    }
+
     /** 64 lower-case hex characters. */
     public String hex() {
         return HexFormat.of().formatHex(bytes);

@@ -1,25 +1,53 @@
 package dev.dspy4j.media;
 
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * A file input: bytes with a file name, or the id of a file already uploaded to the provider.
  *
  * @param payload  the bytes, or null when only {@code fileId} is given
- * @param filename the name sent with the bytes, or null
+ * @param filename the name sent with the bytes (required with a payload), or null with a file id
  * @param fileId   a provider file id, or null
  */
 public record File(Payload payload, String filename, String fileId) implements Media {
+
+    /** Text formats that cannot be sniffed, recognised by file name extension. */
+    private static final Map<String, MediaType> TEXT_EXTENSIONS = Map.of(
+            "txt", MediaType.TEXT,
+            "md", MediaType.of("text/markdown"),
+            "csv", MediaType.of("text/csv"),
+            "json", MediaType.of("application/json"),
+            "html", MediaType.of("text/html"),
+            "xml", MediaType.of("application/xml"));
 
     public File {
         if ((payload == null) == (fileId == null)) {
             throw new IllegalArgumentException("a File has either a payload or a provider file id, not both or neither");
         }
+        if (payload != null && (filename == null || filename.isBlank())) {
+            throw new IllegalArgumentException("a File with bytes needs a file name (" + payload.describe() + ")");
+        }
+        if (fileId != null && fileId.isBlank()) {
+            throw new IllegalArgumentException("a provider file id must not be blank");
+        }
+        if (fileId != null && filename != null) {
+            throw new IllegalArgumentException("a File given by provider id '" + fileId + "' has no file name");
+        }
     }
 
-    /** A file read on demand from {@code path}; its name is the path's file name. */
+    /**
+     * A file read on demand from {@code path}; its name is the path's file name. The type is sniffed
+     * from the bytes; {@code .txt .md .csv .json .html .xml} files are taken as the matching text type.
+     */
     public static File of(Path path) {
-        return new File(Payload.of(path), path.getFileName().toString(), null);
+        Objects.requireNonNull(path, "path");
+        String name = path.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        MediaType byName = dot < 0 ? null : TEXT_EXTENSIONS.get(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+        return new File(Payload.of(path, byName), name, null);
     }
 
     /** A file from a path with a declared media type. */
@@ -32,9 +60,19 @@ public record File(Payload payload, String filename, String fileId) implements M
         return new File(Payload.of(bytes, type), filename, null);
     }
 
-    /** A file already uploaded to the provider. */
+    /** A file over an existing payload (no copy), sent with {@code filename}. */
+    public static File of(Payload payload, String filename) {
+        return new File(Objects.requireNonNull(payload, "payload"), filename, null);
+    }
+
+    /** A file already uploaded to the provider, referred to by its id. */
     public static File ofId(String fileId) {
-        return new File(null, null, fileId);
+        return new File(null, null, Objects.requireNonNull(fileId, "fileId"));
+    }
+
+    /** True for a provider file id without bytes. */
+    public boolean isReference() {
+        return fileId != null;
     }
 
     @Override

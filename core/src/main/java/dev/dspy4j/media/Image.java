@@ -1,20 +1,31 @@
 package dev.dspy4j.media;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * An image input: bytes (in memory or a file) or a remote URL that is sent as given.
+ * An image input: bytes (in memory or a file) or a remote URL that is sent to the provider as given.
+ * A remote image is never fetched implicitly; {@link #download(Duration, long)} fetches it on request.
  *
  * @param payload the bytes, or null for a remote image
- * @param url     the remote URL, or null for an image with bytes
+ * @param url     the remote URL (http or https), or null for an image with bytes
  * @param detail  an optional provider hint ({@code low}, {@code high}, {@code auto}), or null
  */
 public record Image(Payload payload, URI url, String detail) implements Media {
@@ -26,8 +37,14 @@ public record Image(Payload payload, URI url, String detail) implements Media {
         if (payload != null && !payload.mediaType().isImage()) {
             throw new PayloadException(payload.describe() + " is " + payload.mediaType() + ", not an image");
         }
-        if (url != null && !"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
+        if (url != null && !"http".equalsIgnoreCase(url.getScheme()) && !"https".equalsIgnoreCase(url.getScheme())) {
             throw new IllegalArgumentException("image URL must be http or https: " + url);
+        }
+        if (url != null && (url.getHost() == null || url.getHost().isEmpty())) {
+            throw new IllegalArgumentException("image URL has no host: " + url);
+        }
+        if (detail != null && detail.isBlank()) {
+            throw new IllegalArgumentException("image detail must be null or a non-blank hint such as low, high or auto");
         }
     }
 
@@ -36,7 +53,7 @@ public record Image(Payload payload, URI url, String detail) implements Media {
         return new Image(Payload.of(file), null, null);
     }
 
-    /** An image from a copy of {@code bytes}. */
+    /** An image from a copy of {@code bytes}; its type is sniffed from the bytes. */
     public static Image of(byte[] bytes) {
         return new Image(Payload.of(bytes), null, null);
     }
@@ -46,7 +63,7 @@ public record Image(Payload payload, URI url, String detail) implements Media {
         return new Image(Objects.requireNonNull(payload, "payload"), null, null);
     }
 
-    /** An image from a {@code data:} URI, decoded once. */
+    /** An image from a {@code data:image/...;base64,...} URI, decoded once. */
     public static Image fromDataUri(String dataUri) {
         return new Image(Payload.ofDataUri(dataUri), null, null);
     }
@@ -57,17 +74,29 @@ public record Image(Payload payload, URI url, String detail) implements Media {
      */
     public static Image from(String value) {
         Objects.requireNonNull(value, "value");
-        if (value.startsWith("data:")) return fromDataUri(value);
-        if (value.startsWith("http://") || value.startsWith("https://")) return fromUrl(value);
+        if (value.regionMatches(true, 0, "data:", 0, 5)) return fromDataUri(value);
+        if (value.regionMatches(true, 0, "http://", 0, 7) || value.regionMatches(true, 0, "https://", 0, 8)) {
+            return fromUrl(value);
+        }
         return of(Path.of(value));
     }
 
     /** A remote image, sent to the provider as its URL; nothing is downloaded. */
     public static Image fromUrl(String url) {
-        return new Image(null, URI.create(url), null);
+        Objects.requireNonNull(url, "url");
+        try {
+            return new Image(null, new URI(url), null);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("image URL is not a valid URI: " + e.getMessage(), e);
+        }
     }
 
-    /** This image with a provider detail hint. */
+    /** A remote image, sent to the provider as its URL; nothing is downloaded. */
+    public static Image fromUrl(URI url) {
+        return new Image(null, Objects.requireNonNull(url, "url"), null);
+    }
+
+    /** This image with a provider detail hint ({@code low}, {@code high}, {@code auto}), or none for null. */
     public Image withDetail(String newDetail) {
         return new Image(payload, url, newDetail);
     }
@@ -78,36 +107,76 @@ public record Image(Payload payload, URI url, String detail) implements Media {
     }
 
     /**
-     * Downloads a remote image into memory, with a timeout and a size limit; an image with bytes is
-     * returned as it is.
+     * Downloads a remote image into memory; an image that already has bytes is returned as it is.
+     * The whole exchange (connecting, headers and body) must finish within {@code timeout}, and the
+     * body may not exceed {@code maxBytes} (a larger declared Content-Length is refused before the
+     * body is read). The type comes from the bytes; a Content-Type of {@code image/...} must agree
+     * with them. The result keeps this image's detail hint.
      *
-     * @throws PayloadException if the download fails, times out, exceeds {@code maxBytes}, or is not an image
+     * @throws PayloadException if the download fails, returns a non-2xx status, times out, exceeds
+     *                          {@code maxBytes}, or is not an image; the message names the URL
      */
     public Image download(Duration timeout, long maxBytes) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("download timeout must be positive, not " + timeout);
+        }
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("download maxBytes must be at least 1, not " + maxBytes);
+        }
         if (!isRemote()) return this;
+        String what = "image " + url;
         HttpClient client = HttpClient.newBuilder().connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
         HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout).GET().build();
-        try {
-            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = response.body()) {
-                if (response.statusCode() / 100 != 2) {
-                    throw new PayloadException("image " + url + ": HTTP " + response.statusCode());
-                }
-                byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-                if (bytes.length > maxBytes) {
-                    throw new PayloadException("image " + url + " is larger than the limit of " + maxBytes + " bytes");
-                }
-                String declared = response.headers().firstValue("Content-Type").orElse(null);
-                MediaType type = declared == null || !declared.startsWith("image/") ? null : MediaType.of(declared);
-                return new Image(Payload.of(new UrlBytes(bytes, "image " + url), type, maxBytes), null, detail);
+        LimitedBody body = new LimitedBody(maxBytes);
+        CompletableFuture<HttpResponse<byte[]>> future = client.sendAsync(request, info -> {
+            if (info.statusCode() / 100 != 2) {
+                return HttpResponse.BodySubscribers.replacing(null);
             }
-        } catch (IOException e) {
-            throw new PayloadException("image " + url + " could not be downloaded: " + e, e);
+            body.declaredLength = info.headers().firstValueAsLong("Content-Length").orElse(-1);
+            return body;
+        });
+        HttpResponse<byte[]> response;
+        try {
+            response = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            body.cancel();
+            future.cancel(true);
+            throw new PayloadException(what + " was not downloaded within " + timeout.toMillis() + " ms", e);
         } catch (InterruptedException e) {
+            body.cancel();
+            future.cancel(true);
             Thread.currentThread().interrupt();
-            throw new PayloadException("image " + url + ": download interrupted", e);
+            throw new PayloadException(what + ": download interrupted", e);
+        } catch (ExecutionException e) {
+            for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+                if (t instanceof TooLargeException) {
+                    throw new PayloadException(what + " is larger than the limit of " + maxBytes + " bytes"
+                            + t.getMessage(), e.getCause());
+                }
+                if (t instanceof HttpTimeoutException) {
+                    throw new PayloadException(what + " was not downloaded within " + timeout.toMillis() + " ms",
+                            e.getCause());
+                }
+            }
+            throw new PayloadException(what + " could not be downloaded: " + e.getCause(), e.getCause());
         }
+        if (response.statusCode() / 100 != 2) {
+            throw new PayloadException(what + " could not be downloaded: HTTP " + response.statusCode());
+        }
+        String contentType = response.headers().firstValue("Content-Type").orElse("");
+        MediaType declared = null;
+        if (contentType.regionMatches(true, 0, "image/", 0, 6)) {
+            try {
+                declared = MediaType.of(contentType);
+            } catch (IllegalArgumentException ignored) {
+                // an unparseable Content-Type: rely on the bytes
+            }
+        }
+        byte[] bytes = response.body();
+        Payload downloaded = Payload.maxBytes(maxBytes).of(new DownloadedBytes(bytes, what), declared);
+        return new Image(downloaded, null, detail);
     }
 
     @Override
@@ -115,15 +184,89 @@ public record Image(Payload payload, URI url, String detail) implements Media {
         return "Image[" + (isRemote() ? url : payload) + (detail == null ? "" : ", detail=" + detail) + "]";
     }
 
-    private record UrlBytes(byte[] bytes, String describe) implements PayloadSource {
+    /** Downloaded bytes; the array is owned by the payload. */
+    private record DownloadedBytes(byte[] bytes, String describe) implements PayloadSource {
         @Override
         public long size() {
             return bytes.length;
         }
 
         @Override
-        public InputStream open() {
+        public java.io.InputStream open() {
             return new java.io.ByteArrayInputStream(bytes);
+        }
+    }
+
+    private static final class TooLargeException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TooLargeException(String detail) {
+            super(detail);
+        }
+    }
+
+    /** Collects a response body, failing as soon as it exceeds the limit. */
+    private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final long maxBytes;
+        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        volatile long declaredLength = -1;
+        private volatile Flow.Subscription subscription;
+        private byte[] buf = new byte[0];
+        private int length;
+
+        LimitedBody(long maxBytes) {
+            this.maxBytes = Math.min(maxBytes, Integer.MAX_VALUE - 8);
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            if (declaredLength > maxBytes) {
+                s.cancel();
+                result.completeExceptionally(new TooLargeException(" (Content-Length " + declaredLength + ")"));
+                return;
+            }
+            if (declaredLength > 0) buf = new byte[(int) declaredLength];
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            if (result.isDone()) return;
+            for (ByteBuffer b : items) {
+                int n = b.remaining();
+                if ((long) length + n > maxBytes) {
+                    subscription.cancel();
+                    result.completeExceptionally(new TooLargeException(""));
+                    return;
+                }
+                if (length + n > buf.length) {
+                    buf = Arrays.copyOf(buf, (int) Math.min(maxBytes, Math.max(length + n, 2L * buf.length + 8192)));
+                }
+                b.get(buf, length, n);
+                length += n;
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            result.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(length == buf.length ? buf : Arrays.copyOf(buf, length));
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return result;
+        }
+
+        void cancel() {
+            Flow.Subscription s = subscription;
+            if (s != null) s.cancel();
+            result.completeExceptionally(new IOException("cancelled"));
         }
     }
 }

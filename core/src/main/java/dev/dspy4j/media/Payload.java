@@ -1,14 +1,17 @@
 package dev.dspy4j.media;
 
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.Objects;
@@ -16,19 +19,38 @@ import java.util.Objects;
 /**
  * The bytes of an image, audio clip, file or document, with a media type and a content digest.
  *
- * <p>Immutable and thread-safe. The SHA-256 {@link #digest()} is computed at most once, lazily;
- * it is the payload's identity for caching. A file-backed payload holds no bytes on the heap and
- * reads the file on demand; if the file changes after the payload was created, reading it fails.
- * Formatting prompts and computing cache keys never touch the bytes: only {@link #digest()} and
- * writing to the wire ({@link #writeTo}, {@link #openStream}) do.
+ * <p>Three kinds of source:
+ * <ul>
+ *   <li>bytes in memory: {@link #of(byte[])} copies them once, {@link #wrap(byte[])} takes them over
+ *       without a copy;</li>
+ *   <li>a file, {@link #of(Path)}: read on demand, no bytes held on the heap; if the file's size or
+ *       modification time differs from when the payload was created, every later read fails;</li>
+ *   <li>a base64 string or {@code data:} URI, {@link #ofBase64}, {@link #ofDataUri}: decoded once.</li>
+ * </ul>
+ *
+ * <p>Creating a payload reads only the first {@value MediaSniffer#HEAD_BYTES} bytes, to recognise the
+ * media type (and to check a declared one). Payloads larger than a limit are refused: 50 MB by
+ * default, another limit through {@link #maxBytes(long)}, e.g. {@code Payload.maxBytes(5_000_000).of(path)}.
+ *
+ * <p>Immutable and thread-safe. The SHA-256 {@link #digest()} is computed at most once, lazily, even
+ * when many threads ask at the same time; it is the payload's identity for caching. Formatting
+ * prompts and computing cache keys never touch the bytes: only {@link #digest()} and writing to the
+ * wire ({@link #writeTo}, {@link #openStream}) do.
+ *
+ * <p>Every error is a {@link PayloadException} whose message names the source (the file path, "data
+ * URI", ...).
  */
 public final class Payload {
-    /** The default size limit: 50 MB. */
+    /** The default size limit: 50 MB (50 * 1024 * 1024 bytes). */
     public static final long DEFAULT_MAX_BYTES = 50L * 1024 * 1024;
+
+    private static final Loader DEFAULT = new Loader(DEFAULT_MAX_BYTES);
+    private static final int DIGEST_BUFFER = 64 * 1024;
 
     private final PayloadSource source;
     private final MediaType mediaType;
     private final long size;
+    private final Object lock = new Object();
     private volatile Digest digest;
 
     private Payload(PayloadSource source, MediaType mediaType, long size) {
@@ -37,117 +59,233 @@ public final class Payload {
         this.size = size;
     }
 
+    /**
+     * Creates payloads with a size limit other than the default 50 MB.
+     *
+     * @param maxBytes the largest accepted payload, in bytes (at least 1)
+     */
+    public static Loader maxBytes(long maxBytes) {
+        return new Loader(maxBytes);
+    }
+
     /** A payload over a copy of {@code bytes}; the media type is sniffed from the bytes. */
     public static Payload of(byte[] bytes) {
-        return wrap(bytes.clone());
+        return DEFAULT.of(bytes);
     }
 
     /** A payload over a copy of {@code bytes}, declared to be {@code type} (checked against the bytes). */
     public static Payload of(byte[] bytes, MediaType type) {
-        return wrap(bytes.clone(), type);
+        return DEFAULT.of(bytes, type);
     }
 
     /** A payload that takes ownership of {@code bytes} without copying; the caller must not change them. */
     public static Payload wrap(byte[] bytes) {
-        return of(new BytesSource(bytes, "in-memory bytes"), null, DEFAULT_MAX_BYTES);
+        return DEFAULT.wrap(bytes);
     }
 
     /** Like {@link #wrap(byte[])} with a declared type. */
     public static Payload wrap(byte[] bytes, MediaType type) {
-        return of(new BytesSource(bytes, "in-memory bytes"), type, DEFAULT_MAX_BYTES);
+        return DEFAULT.wrap(bytes, type);
     }
 
     /** A payload backed by a file, read on demand; the media type is sniffed. */
     public static Payload of(Path file) {
-        return of(file, null);
+        return DEFAULT.of(file);
     }
 
     /** A payload backed by a file, declared to be {@code type} (checked against the file's first bytes). */
     public static Payload of(Path file, MediaType type) {
-        return of(FileSource.open(file), type, DEFAULT_MAX_BYTES);
+        return DEFAULT.of(file, type);
     }
 
-    /** A payload decoded once from base64. */
+    /** A payload decoded once from base64 (line breaks allowed); the media type is sniffed. */
+    public static Payload ofBase64(String base64) {
+        return DEFAULT.ofBase64(base64, null);
+    }
+
+    /** A payload decoded once from base64, declared to be {@code type}, or sniffed if {@code type} is null. */
     public static Payload ofBase64(String base64, MediaType type) {
-        byte[] bytes;
-        try {
-            bytes = Base64.getMimeDecoder().decode(base64);
-        } catch (IllegalArgumentException e) {
-            throw new PayloadException("base64 payload is not valid base64: " + e.getMessage(), e);
-        }
-        return of(new BytesSource(bytes, "base64 string"), type, DEFAULT_MAX_BYTES);
+        return DEFAULT.ofBase64(base64, type);
     }
 
     /** A payload decoded once from a {@code data:<type>;base64,<data>} URI. */
     public static Payload ofDataUri(String uri) {
-        Objects.requireNonNull(uri, "uri");
-        int comma = uri.indexOf(',');
-        if (!uri.startsWith("data:") || comma < 0) {
-            throw new PayloadException("not a data URI (expected data:<type>;base64,<data>): " + abbreviate(uri));
-        }
-        String meta = uri.substring(5, comma);
-        if (!meta.endsWith(";base64")) {
-            throw new PayloadException("data URI is not base64-encoded: " + abbreviate(uri));
-        }
-        String type = meta.substring(0, meta.length() - ";base64".length());
-        byte[] bytes;
-        try {
-            bytes = Base64.getMimeDecoder().decode(uri.substring(comma + 1));
-        } catch (IllegalArgumentException e) {
-            throw new PayloadException("data URI has invalid base64: " + e.getMessage(), e);
-        }
-        return of(new BytesSource(bytes, "data URI"), type.isEmpty() ? null : MediaType.of(type), DEFAULT_MAX_BYTES);
+        return DEFAULT.ofDataUri(uri);
     }
 
     /**
-     * A payload over any source. The declared type, if given, must agree with the sniffed one where
-     * the bytes are recognised; without a declared type the bytes must be recognised.
-     *
-     * @throws PayloadException if the source is empty, unreadable, too large, or not of the declared type
+     * A payload over any source, with the default limit. See {@link Loader#of(PayloadSource, MediaType)}.
+     */
+    public static Payload of(PayloadSource source, MediaType declared) {
+        return DEFAULT.of(source, declared);
+    }
+
+    /**
+     * A payload over any source with an explicit size limit. See {@link Loader#of(PayloadSource, MediaType)}.
      */
     public static Payload of(PayloadSource source, MediaType declared, long maxBytes) {
-        Objects.requireNonNull(source, "source");
-        long size;
-        byte[] head = new byte[MediaSniffer.HEAD_BYTES];
-        int headLength;
-        try {
-            size = source.size();
-            if (size == 0) {
+        return new Loader(maxBytes).of(source, declared);
+    }
+
+    /**
+     * Creates payloads with one size limit. Obtain one with {@link Payload#maxBytes(long)}; the static
+     * factories of {@link Payload} use the default limit. Immutable.
+     */
+    public static final class Loader {
+        private final long maxBytes;
+
+        private Loader(long maxBytes) {
+            if (maxBytes < 1) {
+                throw new IllegalArgumentException("maxBytes must be at least 1, not " + maxBytes);
+            }
+            this.maxBytes = maxBytes;
+        }
+
+        /** The size limit in bytes. */
+        public long maxBytes() {
+            return maxBytes;
+        }
+
+        /** See {@link Payload#of(byte[])}. */
+        public Payload of(byte[] bytes) {
+            return of(bytes, null);
+        }
+
+        /** See {@link Payload#of(byte[], MediaType)}. */
+        public Payload of(byte[] bytes, MediaType type) {
+            Objects.requireNonNull(bytes, "bytes");
+            checkSize(bytes.length, "in-memory bytes");
+            return wrap(bytes.clone(), type);
+        }
+
+        /** See {@link Payload#wrap(byte[])}. */
+        public Payload wrap(byte[] bytes) {
+            return wrap(bytes, null);
+        }
+
+        /** See {@link Payload#wrap(byte[], MediaType)}. */
+        public Payload wrap(byte[] bytes, MediaType type) {
+            Objects.requireNonNull(bytes, "bytes");
+            return of(new BytesSource(bytes, "in-memory bytes"), type);
+        }
+
+        /** See {@link Payload#of(Path)}. */
+        public Payload of(Path file) {
+            return of(file, null);
+        }
+
+        /** See {@link Payload#of(Path, MediaType)}. */
+        public Payload of(Path file, MediaType type) {
+            return of(FileSource.open(file), type);
+        }
+
+        /** See {@link Payload#ofBase64(String, MediaType)}. */
+        public Payload ofBase64(String base64, MediaType type) {
+            Objects.requireNonNull(base64, "base64");
+            return decoded(base64, 0, base64.length(), type, "base64 string");
+        }
+
+        /** See {@link Payload#ofDataUri(String)}. */
+        public Payload ofDataUri(String uri) {
+            Objects.requireNonNull(uri, "uri");
+            int comma = uri.indexOf(',');
+            if (!uri.regionMatches(true, 0, "data:", 0, 5) || comma < 0) {
+                throw new PayloadException("not a data URI (expected data:<type>;base64,<data>): " + abbreviate(uri));
+            }
+            String meta = uri.substring(5, comma);
+            if (!meta.regionMatches(true, meta.length() - 7, ";base64", 0, 7)) {
+                throw new PayloadException("data URI is not base64-encoded (expected ';base64' before the comma): "
+                        + abbreviate(uri));
+            }
+            String type = meta.substring(0, meta.length() - ";base64".length());
+            MediaType declared;
+            try {
+                declared = type.isEmpty() ? null : MediaType.of(type);
+            } catch (IllegalArgumentException e) {
+                throw new PayloadException("data URI has an invalid media type: " + e.getMessage(), e);
+            }
+            return decoded(uri, comma + 1, uri.length(), declared, "data URI");
+        }
+
+        /**
+         * A payload over any source. The declared type, if given, must agree with the sniffed one
+         * where the bytes are recognised (any bytes may be declared {@code application/octet-stream}) (and bytes declared as a recognised type must be recognised);
+         * without a declared type the bytes must be recognised. Reads the source's size and its first
+         * {@value MediaSniffer#HEAD_BYTES} bytes.
+         *
+         * @throws PayloadException if the source is empty, unreadable, over the limit, of an unknown
+         *                          format, or not of the declared type
+         */
+        public Payload of(PayloadSource source, MediaType declared) {
+            Objects.requireNonNull(source, "source");
+            long size;
+            byte[] head = new byte[MediaSniffer.HEAD_BYTES];
+            int headLength;
+            try {
+                size = source.size();
+                if (size == 0) {
+                    throw new PayloadException(source.describe() + " is empty");
+                }
+                checkSize(size, source.describe());
+                try (InputStream in = source.open()) {
+                    headLength = in.readNBytes(head, 0, head.length);
+                }
+            } catch (NoSuchFileException e) {
+                throw new PayloadException(source.describe() + " does not exist", e);
+            } catch (AccessDeniedException e) {
+                throw new PayloadException(source.describe() + " cannot be read: permission denied", e);
+            } catch (IOException e) {
+                throw new PayloadException(source.describe() + " cannot be read: " + e, e);
+            }
+            if (headLength == 0) {
                 throw new PayloadException(source.describe() + " is empty");
             }
+            MediaType sniffed = MediaSniffer.sniff(head, headLength);
+            MediaType type;
+            if (declared == null) {
+                if (sniffed == null) {
+                    throw new PayloadException(source.describe() + " is of an unknown format (first bytes "
+                            + MediaSniffer.hexHead(head, headLength) + "); recognised formats are "
+                            + MediaSniffer.RECOGNISED_NAMES + ", other types must be declared");
+                }
+                type = sniffed;
+            } else {
+                // application/octet-stream claims nothing about the bytes, so it contradicts nothing
+                if (sniffed != null && !sniffed.equals(declared) && !declared.equals(MediaType.OCTET_STREAM)) {
+                    throw new PayloadException(source.describe() + " was declared " + declared
+                            + " but its bytes are " + sniffed);
+                }
+                if (sniffed == null && MediaSniffer.recognises(declared)) {
+                    throw new PayloadException(source.describe() + " was declared " + declared
+                            + " but its bytes are not " + declared + " (first bytes "
+                            + MediaSniffer.hexHead(head, headLength) + ")");
+                }
+                type = declared;
+            }
+            return new Payload(source, type, size);
+        }
+
+        private Payload decoded(String s, int from, int to, MediaType type, String what) {
+            // MIME base64 has at most 4 characters per 3 bytes plus line breaks; refuse early what can
+            // only decode to more than the limit, before allocating the decoded bytes.
+            long chars = to - from;
+            long lowerBound = (chars - 2 * (chars / 76 + 1)) / 4 * 3 - 2;
+            checkSize(lowerBound, what);
+            byte[] bytes;
+            try {
+                bytes = Base64.getMimeDecoder().decode(from == 0 && to == s.length() ? s : s.substring(from, to));
+            } catch (IllegalArgumentException e) {
+                throw new PayloadException(what + " is not valid base64: " + e.getMessage(), e);
+            }
+            checkSize(bytes.length, what);
+            return of(new BytesSource(bytes, what), type);
+        }
+
+        private void checkSize(long size, String what) {
             if (size > maxBytes) {
-                throw new PayloadException(source.describe() + " has " + size + " bytes, over the limit of "
-                        + maxBytes + " bytes");
+                throw new PayloadException(what + " has " + size + " bytes, over the limit of " + maxBytes + " bytes");
             }
-            try (InputStream in = source.open()) {
-                headLength = in.readNBytes(head, 0, head.length);
-            }
-        } catch (NoSuchFileException e) {
-            throw new PayloadException(source.describe() + " does not exist", e);
-        } catch (IOException e) {
-            throw new PayloadException(source.describe() + " cannot be read: " + e, e);
         }
-        MediaType sniffed = MediaSniffer.sniff(head, headLength);
-        MediaType type;
-        if (declared == null) {
-            if (sniffed == null) {
-                throw new PayloadException(source.describe() + " is of an unknown format (first bytes "
-                        + MediaSniffer.hexHead(head, headLength) + "); declare its media type");
-            }
-            type = sniffed;
-        } else {
-            if (sniffed != null && !sniffed.equals(declared)) {
-                throw new PayloadException(source.describe() + " was declared " + declared
-                        + " but its bytes are " + sniffed);
-            }
-            if (sniffed == null && MediaSniffer.recognises(declared)) {
-                throw new PayloadException(source.describe() + " was declared " + declared
-                        + " but its bytes are not " + declared + " (first bytes "
-                        + MediaSniffer.hexHead(head, headLength) + ")");
-            }
-            type = declared;
-        }
-        return new Payload(source, type, size);
     }
 
     /** The media type. */
@@ -160,16 +298,21 @@ public final class Payload {
         return size;
     }
 
-    /** The source's description, e.g. a file path. */
+    /** The source's description, e.g. {@code file /data/cat.png}; used in error messages. */
     public String describe() {
         return source.describe();
     }
 
-    /** The SHA-256 of the bytes, computed on first use and remembered. */
+    /**
+     * The SHA-256 of the bytes, computed on first use (reading the bytes once) and remembered.
+     * Concurrent first calls compute it once; the others wait for it.
+     *
+     * @throws PayloadException if the source cannot be read or changed since this payload was created
+     */
     public Digest digest() {
         Digest d = digest;
         if (d == null) {
-            synchronized (this) {
+            synchronized (lock) {
                 d = digest;
                 if (d == null) {
                     d = computeDigest();
@@ -187,42 +330,69 @@ public final class Payload {
 
     private Digest computeDigest() {
         MessageDigest md = Digest.sha256();
-        byte[] buf = new byte[64 * 1024];
-        long total = 0;
+        if (source instanceof BytesSource b) {
+            md.update(b.bytes());
+            return Digest.finish(md);
+        }
+        byte[] buf = new byte[(int) Math.min(DIGEST_BUFFER, size)];
         try (InputStream in = openStream()) {
             int n;
-            while ((n = in.read(buf)) > 0) {
+            while ((n = in.read(buf)) >= 0) {
                 md.update(buf, 0, n);
-                total += n;
             }
+        } catch (SourceChangedException e) {
+            throw new PayloadException(e.getMessage(), e);
         } catch (IOException e) {
-            throw new PayloadException(source.describe() + " cannot be read: " + e, e);
-        }
-        if (total != size) {
-            throw new PayloadException(source.describe() + " changed while it was read: expected " + size
-                    + " bytes, read " + total);
+            throw new PayloadException(source.describe() + " cannot be read: " + e.getMessage(), e);
         }
         return Digest.finish(md);
     }
 
     /**
-     * A new stream over the bytes.
+     * A new stream over the bytes. The stream fails with an {@link IOException} if the source does
+     * not yield exactly {@link #size()} bytes.
      *
      * @throws PayloadException if the source changed since this payload was created or cannot be read
      */
     public InputStream openStream() {
+        if (source instanceof BytesSource b) {
+            return new ByteArrayInputStream(b.bytes());
+        }
         try {
             source.checkUnchanged();
-            return source.open();
+            return new SizeCheckingStream(source.open(), size, source);
+        } catch (SourceChangedException e) {
+            throw new PayloadException(e.getMessage(), e);
+        } catch (NoSuchFileException e) {
+            throw new PayloadException(source.describe() + " no longer exists", e);
         } catch (IOException e) {
             throw new PayloadException(source.describe() + " cannot be read: " + e.getMessage(), e);
         }
     }
 
-    /** Writes the bytes to {@code out}. */
+    /**
+     * Writes the bytes to {@code out}.
+     *
+     * @throws PayloadException if the source changed since this payload was created
+     * @throws IOException      if writing fails
+     */
     public void writeTo(OutputStream out) throws IOException {
+        if (source instanceof BytesSource b) {
+            out.write(b.bytes());
+            return;
+        }
         try (InputStream in = openStream()) {
-            in.transferTo(out);
+            byte[] buf = new byte[(int) Math.min(DIGEST_BUFFER, size)];
+            int n;
+            while (true) {
+                try {
+                    n = in.read(buf);
+                } catch (SourceChangedException e) {
+                    throw new PayloadException(e.getMessage(), e);
+                }
+                if (n < 0) break;
+                out.write(buf, 0, n);
+            }
         }
     }
 
@@ -231,20 +401,26 @@ public final class Payload {
      * never calls it on the request path.
      */
     public byte[] readAllBytes() {
+        if (source instanceof BytesSource b) {
+            return b.bytes().clone();
+        }
         try (InputStream in = openStream()) {
             return in.readAllBytes();
+        } catch (SourceChangedException e) {
+            throw new PayloadException(e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Payloads are equal when their media types and digests are equal. */
+    /** Payloads are equal when their media types and digests are equal (this computes both digests). */
     @Override
     public boolean equals(Object o) {
         return o instanceof Payload p && (p == this
                 || p.size == size && p.mediaType.equals(mediaType) && p.digest().equals(digest()));
     }
 
+    /** The digest's hash (this computes the digest). */
     @Override
     public int hashCode() {
         return digest().hashCode();
@@ -261,7 +437,7 @@ public final class Payload {
         return s.length() <= 40 ? s : s.substring(0, 40) + "...";
     }
 
-    /** Bytes on the heap. */
+    /** Bytes on the heap, never copied again. */
     private record BytesSource(byte[] bytes, String describe) implements PayloadSource {
         @Override
         public long size() {
@@ -272,21 +448,27 @@ public final class Payload {
         public InputStream open() {
             return new ByteArrayInputStream(bytes);
         }
+
+        @Override
+        public String toString() {
+            return describe + " (" + bytes.length + " bytes)";
+        }
     }
 
     /** A file, checked for changes (size, modification time) before each read. */
-    private record FileSource(Path path, long expectedSize, long expectedMtime) implements PayloadSource {
+    private record FileSource(Path path, long expectedSize, FileTime expectedMtime) implements PayloadSource {
         static FileSource open(Path path) {
             Objects.requireNonNull(path, "path");
             try {
                 BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
                 if (!a.isRegularFile()) {
-                    throw new PayloadException("file " + path + " is not a regular file");
+                    throw new PayloadException("file " + path + " cannot be read: it is "
+                            + (a.isDirectory() ? "a directory" : "not a regular file"));
                 }
                 if (!Files.isReadable(path)) {
-                    throw new PayloadException("file " + path + " is not readable");
+                    throw new PayloadException("file " + path + " cannot be read: permission denied");
                 }
-                return new FileSource(path, a.size(), a.lastModifiedTime().toMillis());
+                return new FileSource(path, a.size(), a.lastModifiedTime());
             } catch (NoSuchFileException e) {
                 throw new PayloadException("file " + path + " does not exist", e);
             } catch (IOException e) {
@@ -311,10 +493,80 @@ public final class Payload {
 
         @Override
         public void checkUnchanged() throws IOException {
-            BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
-            if (a.size() != expectedSize || a.lastModifiedTime().toMillis() != expectedMtime) {
-                throw new IOException("the file changed after it was loaded (size " + expectedSize + " -> "
-                        + a.size() + ", modified " + expectedMtime + " -> " + a.lastModifiedTime().toMillis() + ")");
+            BasicFileAttributes a;
+            try {
+                a = Files.readAttributes(path, BasicFileAttributes.class);
+            } catch (NoSuchFileException e) {
+                throw new SourceChangedException("file " + path + " changed after it was loaded: it no longer exists");
+            }
+            if (a.size() != expectedSize || !a.lastModifiedTime().equals(expectedMtime)) {
+                throw new SourceChangedException("file " + path + " changed after it was loaded (size "
+                        + expectedSize + " -> " + a.size() + " bytes, modified " + expectedMtime + " -> "
+                        + a.lastModifiedTime() + ")");
+            }
+        }
+    }
+
+    /** Thrown by a source or a stream when the bytes differ from those the payload was created with. */
+    static final class SourceChangedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        SourceChangedException(String message) {
+            super(message);
+        }
+    }
+
+    /** Fails if the underlying stream yields fewer or more than the expected number of bytes. */
+    private static final class SizeCheckingStream extends FilterInputStream {
+        private final long expected;
+        private final PayloadSource source;
+        private long count;
+
+        SizeCheckingStream(InputStream in, long expected, PayloadSource source) {
+            super(in);
+            this.expected = expected;
+            this.source = source;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            account(b < 0 ? -1 : 1);
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            account(n);
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = in.skip(n);
+            count += skipped;
+            return skipped;
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
+        }
+
+        private void account(int n) throws IOException {
+            if (n < 0) {
+                if (count != expected) {
+                    throw new SourceChangedException(source.describe() + " changed after it was loaded: expected "
+                            + expected + " bytes, found " + count);
+                }
+                source.checkUnchanged();
+                return;
+            }
+            count += n;
+            if (count > expected) {
+                throw new SourceChangedException(source.describe() + " changed after it was loaded: expected "
+                        + expected + " bytes, found more");
             }
         }
     }

@@ -1,0 +1,108 @@
+package dev.dspy4j.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.dspy4j.lm.Completion;
+import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.ToolCall;
+
+/**
+ * An in-process response cache on Caffeine, bounded by the total estimated size of the stored
+ * responses (about two bytes per character of text plus a fixed overhead per object), evicting
+ * by Caffeine's frequency-and-recency policy. Stores the immutable {@link LmResponse} objects
+ * themselves, so a hit copies and decodes nothing. Thread-safe.
+ *
+ * <pre>{@code
+ * MemoryCache memory = MemoryCache.builder().maxBytes(128L << 20).build();
+ * }</pre>
+ */
+public final class MemoryCache implements ResponseCache {
+    /** The default limit: 64 MiB. */
+    public static final long DEFAULT_MAX_BYTES = 64L << 20;
+
+    private final Cache<CacheKey, LmResponse> cache;
+    private final long maxBytes;
+
+    private MemoryCache(Builder b) {
+        this.maxBytes = b.maxBytes;
+        this.cache = Caffeine.newBuilder()
+                .maximumWeight(b.maxBytes)
+                .weigher((CacheKey k, LmResponse r) -> (int) Math.min(Integer.MAX_VALUE, estimateBytes(r)))
+                .executor(Runnable::run) // eviction runs on the writing thread: bounded and deterministic
+                .build();
+    }
+
+    /** A memory cache holding at most {@link #DEFAULT_MAX_BYTES}. */
+    public static MemoryCache create() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public LmResponse get(CacheKey key) {
+        return cache.getIfPresent(key);
+    }
+
+    @Override
+    public void put(CacheKey key, LmResponse response) {
+        cache.put(key, response);
+    }
+
+    /** Removes one entry; true if it was present. */
+    public boolean remove(CacheKey key) {
+        return cache.asMap().remove(key) != null;
+    }
+
+    /** The number of entries and their estimated total size. */
+    public CacheStats stats() {
+        cache.cleanUp();
+        long weight = cache.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
+        return new CacheStats(cache.estimatedSize(), weight, maxBytes);
+    }
+
+    /** Removes every entry; returns how many there were. */
+    public long clear() {
+        long n = cache.estimatedSize();
+        cache.invalidateAll();
+        cache.cleanUp();
+        return n;
+    }
+
+    @Override
+    public void close() {
+        cache.invalidateAll();
+    }
+
+    /** The estimated heap size of a response: the key, two bytes per character, and object overheads. */
+    static long estimateBytes(LmResponse r) {
+        long bytes = 96 + 32 + 2L * r.model().length(); // response, usage, list, key
+        for (Completion c : r.completions()) {
+            bytes += 64 + 2L * c.text().length() + (c.finishReason() == null ? 0 : 2L * c.finishReason().length());
+            for (ToolCall t : c.toolCalls()) {
+                bytes += 64 + 2L * (t.id().length() + t.name().length() + t.argumentsJson().length());
+            }
+        }
+        return bytes;
+    }
+
+    /** Configures a {@link MemoryCache}. */
+    public static final class Builder {
+        private long maxBytes = DEFAULT_MAX_BYTES;
+
+        private Builder() {}
+
+        /** The limit on the total estimated size of the entries (default 64 MiB). */
+        public Builder maxBytes(long bytes) {
+            if (bytes <= 0) throw new IllegalArgumentException("maxBytes must be positive, not " + bytes);
+            this.maxBytes = bytes;
+            return this;
+        }
+
+        public MemoryCache build() {
+            return new MemoryCache(this);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.dspy4j.cache;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dspy4j.lm.Completion;
+import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.ToolCall;
+import dev.dspy4j.lm.Usage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The stored form of an {@link LmResponse}: compact JSON with a version number.
+ *
+ * <pre>{@code
+ * {"v":1,"model":"gpt-4o-mini","hit":false,"usage":[12,5],
+ *  "completions":[{"text":"...","finish":"stop","tools":[{"id":"c1","name":"f","args":"{}"}]}]}
+ * }</pre>
+ *
+ * {@code finish} and {@code tools} are left out when null or empty.
+ */
+final class ResponseCodec {
+    /** The version written; a stored value of another version is not read. */
+    static final int VERSION = 1;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory FACTORY = JSON.getFactory();
+
+    private ResponseCodec() {}
+
+    static byte[] encode(LmResponse r) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            g.writeNumberField("v", VERSION);
+            g.writeStringField("model", r.model());
+            g.writeBooleanField("hit", r.cacheHit());
+            g.writeArrayFieldStart("usage");
+            g.writeNumber(r.usage().promptTokens());
+            g.writeNumber(r.usage().completionTokens());
+            g.writeEndArray();
+            g.writeArrayFieldStart("completions");
+            for (Completion c : r.completions()) {
+                g.writeStartObject();
+                g.writeStringField("text", c.text());
+                if (c.finishReason() != null) g.writeStringField("finish", c.finishReason());
+                if (!c.toolCalls().isEmpty()) {
+                    g.writeArrayFieldStart("tools");
+                    for (ToolCall t : c.toolCalls()) {
+                        g.writeStartObject();
+                        g.writeStringField("id", t.id());
+                        g.writeStringField("name", t.name());
+                        g.writeStringField("args", t.argumentsJson());
+                        g.writeEndObject();
+                    }
+                    g.writeEndArray();
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode a response (in memory, should not happen)", e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Decodes a stored value.
+     *
+     * @throws IllegalArgumentException naming what is wrong if the bytes are not a stored response
+     */
+    static LmResponse decode(byte[] bytes) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(bytes);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not valid JSON: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) throw new IllegalArgumentException("not a JSON object");
+        int v = root.path("v").asInt(-1);
+        if (v != VERSION) {
+            throw new IllegalArgumentException("stored with encoding version " + v + ", this version reads " + VERSION);
+        }
+        JsonNode usage = root.path("usage");
+        if (!usage.isArray() || usage.size() != 2 || !usage.get(0).canConvertToLong() || !usage.get(1).canConvertToLong()) {
+            throw new IllegalArgumentException("field usage must be [promptTokens, completionTokens], not " + usage);
+        }
+        JsonNode cs = root.path("completions");
+        if (!cs.isArray() || cs.isEmpty()) {
+            throw new IllegalArgumentException("field completions must be a non-empty array");
+        }
+        List<Completion> completions = new ArrayList<>(cs.size());
+        for (JsonNode c : cs) {
+            JsonNode text = c.path("text");
+            if (!text.isTextual()) throw new IllegalArgumentException("a completion has no text field");
+            JsonNode finish = c.get("finish");
+            List<ToolCall> tools = new ArrayList<>();
+            for (JsonNode t : c.path("tools")) {
+                JsonNode name = t.path("name");
+                if (!name.isTextual()) throw new IllegalArgumentException("a tool call has no name field");
+                tools.add(new ToolCall(t.path("id").asText(""), name.asText(), t.path("args").asText("{}")));
+            }
+            completions.add(new Completion(text.asText(), finish == null || finish.isNull() ? null : finish.asText(),
+                    tools));
+        }
+        JsonNode model = root.path("model");
+        return new LmResponse(completions, new Usage(usage.get(0).asLong(), usage.get(1).asLong()),
+                model.isTextual() ? model.asText() : "", root.path("hit").asBoolean(false));
+    }
+}

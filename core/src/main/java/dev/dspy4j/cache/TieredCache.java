@@ -1,0 +1,145 @@
+package dev.dspy4j.cache;
+
+import dev.dspy4j.lm.LmResponse;
+import java.nio.file.Path;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A memory cache in front of a disk cache: a lookup tries memory, then disk, and a disk hit is
+ * copied into memory; a put writes both. The disk layer is shared with other processes, the memory
+ * layer is private to this one. A disk failure (for example a lock held by another process for
+ * longer than the busy timeout) is logged and treated as a miss or a skipped write, so it never
+ * fails an LM call that the memory layer or the provider can still answer. Thread-safe.
+ *
+ * <pre>{@code
+ * TieredCache cache = TieredCache.builder().directory(Path.of("/tmp/cache")).memoryBytes(32L << 20).build();
+ * LanguageModel lm = OpenAiChat.builder().model("gpt-4o-mini").cache(cache).build();
+ * }</pre>
+ */
+public final class TieredCache implements ResponseCache {
+    private static final Logger log = LoggerFactory.getLogger(TieredCache.class);
+
+    private final MemoryCache memory;
+    private final DiskCache disk;
+
+    private TieredCache(MemoryCache memory, DiskCache disk) {
+        this.memory = Objects.requireNonNull(memory, "memory");
+        this.disk = Objects.requireNonNull(disk, "disk");
+    }
+
+    /** A tiered cache over these two layers (closing it closes both). */
+    public static TieredCache of(MemoryCache memory, DiskCache disk) {
+        return new TieredCache(memory, disk);
+    }
+
+    /** A tiered cache on {@code directory} with the default sizes. */
+    public static TieredCache open(Path directory) {
+        return builder().directory(directory).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The memory layer. */
+    public MemoryCache memory() {
+        return memory;
+    }
+
+    /** The disk layer. */
+    public DiskCache disk() {
+        return disk;
+    }
+
+    @Override
+    public LmResponse get(CacheKey key) {
+        LmResponse r = memory.get(key);
+        if (r != null) return r;
+        try {
+            r = disk.get(key);
+        } catch (CacheException e) {
+            log.warn("{}; treated as a miss", e.getMessage());
+            return null;
+        }
+        if (r != null) memory.put(key, r);
+        return r;
+    }
+
+    @Override
+    public void put(CacheKey key, LmResponse response) {
+        memory.put(key, response);
+        try {
+            disk.put(key, response);
+        } catch (CacheException e) {
+            log.warn("{}; the response is cached in memory only", e.getMessage());
+        }
+    }
+
+    /** Removes the entry from both layers; true if either had it. */
+    public boolean remove(CacheKey key) {
+        boolean m = memory.remove(key);
+        return disk.remove(key) | m;
+    }
+
+    /** Empties both layers; returns how many entries the disk layer held. */
+    public long clear() {
+        memory.clear();
+        return disk.clear();
+    }
+
+    @Override
+    public void close() {
+        try {
+            disk.close();
+        } finally {
+            memory.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TieredCache[memory " + memory.stats().maxBytes() + " bytes, " + disk + "]";
+    }
+
+    /** Configures a {@link TieredCache}. */
+    public static final class Builder {
+        private Path directory;
+        private long memoryBytes = MemoryCache.DEFAULT_MAX_BYTES;
+        private long diskBytes = DiskCache.DEFAULT_MAX_BYTES;
+
+        private Builder() {}
+
+        /** The directory of the disk layer (default {@link Caches#defaultDirectory()}). */
+        public Builder directory(Path dir) {
+            this.directory = Objects.requireNonNull(dir, "directory");
+            return this;
+        }
+
+        /** The memory layer's limit (default 64 MiB). */
+        public Builder memoryBytes(long bytes) {
+            if (bytes <= 0) throw new IllegalArgumentException("memoryBytes must be positive, not " + bytes);
+            this.memoryBytes = bytes;
+            return this;
+        }
+
+        /** The disk layer's limit (default 1 GiB). */
+        public Builder diskBytes(long bytes) {
+            if (bytes <= 0) throw new IllegalArgumentException("diskBytes must be positive, not " + bytes);
+            this.diskBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Opens the cache.
+         *
+         * @throws CacheException if the disk layer cannot be opened
+         */
+        public TieredCache build() {
+            Path dir = directory != null ? directory : Caches.defaultDirectory();
+            DiskCache disk = DiskCache.builder().directory(dir).maxBytes(diskBytes).build();
+            return new TieredCache(MemoryCache.builder().maxBytes(memoryBytes).build(), disk);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.dspy4j.state;
+
+import dev.dspy4j.lm.AbstractLanguageModel;
+import dev.dspy4j.lm.LanguageModel;
+import java.util.Collections;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The settings of a predictor's LM as saved in a state file: never a secret. Parameters whose name
+ * looks like a credential ({@code api_key}, {@code authorization}, {@code secret}, {@code password},
+ * ...) are dropped on construction, so they cannot be saved even by mistake.
+ *
+ * @param provider the provider ({@code openai}, {@code anthropic}, ...), or null if not known
+ * @param model    the model name
+ * @param baseUrl  the API base URL, or null for the provider's default
+ * @param params   default request parameters ({@code temperature}, {@code max_tokens}, ...), sorted
+ */
+public record LmSettings(String provider, String model, String baseUrl, Map<String, Object> params) {
+
+    public LmSettings {
+        Objects.requireNonNull(model, "model");
+        TreeMap<String, Object> safe = new TreeMap<>();
+        if (params != null) {
+            params.forEach((k, v) -> {
+                if (!isSecretName(k) && v != null) safe.put(k, v);
+            });
+        }
+        params = Collections.unmodifiableSortedMap(safe);
+    }
+
+    /** True for parameter names that may hold a credential. */
+    public static boolean isSecretName(String name) {
+        String n = name.toLowerCase(Locale.ROOT).replace("-", "_");
+        return n.contains("api_key") || n.contains("apikey") || n.contains("secret") || n.contains("password")
+                || n.contains("authorization") || n.equals("token") || n.endsWith("access_token")
+                || n.endsWith("auth_token") || n.equals("credentials");
+    }
+
+    /**
+     * The settings of {@code lm}: its model and default parameters, its provider and base URL when
+     * the client is one of dspy4j's own.
+     */
+    public static LmSettings of(LanguageModel lm) {
+        Objects.requireNonNull(lm, "lm");
+        Map<String, Object> params = lm instanceof AbstractLanguageModel a ? a.defaults() : Map.of();
+        return new LmSettings(providerOf(lm), lm.model(), baseUrlOf(lm), params);
+    }
+
+    static String providerOf(LanguageModel lm) {
+        String n = lm.getClass().getSimpleName();
+        switch (n) {
+            case "OpenAiChat": return "openai";
+            case "AnthropicChat": return "anthropic";
+            case "ScriptedLm": return "scripted";
+            default: return null;
+        }
+    }
+
+    static String baseUrlOf(LanguageModel lm) {
+        return null;
+    }
+
+    /** {@code provider/model}, or the model alone when the provider is unknown. */
+    public String qualifiedModel() {
+        return provider == null ? model : provider + "/" + model;
+    }
+}

@@ -1,0 +1,344 @@
+package dev.dspy4j.state;
+
+import com.fasterxml.jackson.databind.JavaType;
+import dev.dspy4j.adapter.Adapter;
+import dev.dspy4j.adapter.ChatAdapter;
+import dev.dspy4j.lm.LanguageModel;
+import dev.dspy4j.media.Media;
+import dev.dspy4j.module.ChainOfThought;
+import dev.dspy4j.module.Example;
+import dev.dspy4j.module.Module;
+import dev.dspy4j.module.Predict;
+import dev.dspy4j.signature.Field;
+import dev.dspy4j.signature.Signature;
+import dev.dspy4j.signature.SignatureException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * The learned state of a program: for each predictor (by the name {@link Module#predictors()}
+ * gives it), its signature with instructions and field descriptions, its demos, parameters and LM
+ * settings (never an API key). Immutable.
+ *
+ * <p>Saving and loading work like DSPy's {@code save}/{@code load}: the program's structure lives in
+ * code, the state in a file. {@link #load} applies a saved state onto a freshly built program of
+ * the same shape; {@link #build()} makes a {@link Predict} or {@link ChainOfThought} straight from a
+ * file. A program saved and loaded again formats byte-identical prompts.
+ *
+ * <pre>{@code
+ * ProgramState.save(optimized, Path.of("classify.json"));                        // media as files next to it
+ * ProgramState.save(optimized, Path.of("classify.json"), MediaStorage.INLINE);   // media as data URIs
+ * var classify = ProgramState.load(Predict.of(Classify.class).withLm(lm), Path.of("classify.json"));
+ * var fromDspy = ProgramState.load(Predict.of("question -> answer"), Path.of("dspy_program.json"));
+ * }</pre>
+ *
+ * <p>{@link #read} accepts both dspy4j's format and the JSON state written by Python DSPy (2.6 or
+ * later), and checks the whole file: every problem is reported as a {@link ProgramStateException}
+ * naming the file, the JSON path and what is wrong (missing key, wrong type, unknown key or field,
+ * unreadable or altered media file).
+ */
+public final class ProgramState {
+    /** The version of dspy4j's state format written by {@link #save}. */
+    public static final int VERSION = 1;
+
+    /** Which program wrote a state file. */
+    public enum Format {
+        /** dspy4j's own format. */
+        DSPY4J,
+        /** Python DSPy's {@code module.save("x.json")} format. */
+        DSPY
+    }
+
+    private final Format format;
+    private final String program;
+    private final Map<String, PredictorState> predictors;
+    private final Path source;
+
+    ProgramState(Format format, String program, Map<String, PredictorState> predictors, Path source) {
+        this.format = Objects.requireNonNull(format, "format");
+        this.program = program;
+        this.predictors = Collections.unmodifiableMap(new LinkedHashMap<>(predictors));
+        this.source = source;
+    }
+
+    /** The state of {@code program}: every predictor it exposes. */
+    public static ProgramState of(Module program) {
+        Objects.requireNonNull(program, "program");
+        Map<String, PredictorState> m = new LinkedHashMap<>();
+        program.predictors().forEach((name, p) -> m.put(name, PredictorState.of(p)));
+        return new ProgramState(Format.DSPY4J, program.getClass().getSimpleName(), m, null);
+    }
+
+    /** A state built from parts (e.g. to edit a state before saving it). */
+    public static ProgramState of(String program, Map<String, PredictorState> predictors) {
+        return new ProgramState(Format.DSPY4J, program, predictors, null);
+    }
+
+    /** Saves {@code program}'s state to {@code file}, media as files next to it. */
+    public static void save(Module program, Path file) {
+        of(program).save(file, MediaStorage.FILES);
+    }
+
+    /** Saves {@code program}'s state to {@code file}, media stored as chosen. */
+    public static void save(Module program, Path file, MediaStorage media) {
+        of(program).save(file, media);
+    }
+
+    /**
+     * Loads the state in {@code file} onto {@code program} (built in code with the same structure)
+     * and returns the loaded program; {@code program} itself is unchanged. LMs stay as the program has them.
+     */
+    public static <M extends Module> M load(M program, Path file) {
+        return read(file).applyTo(program);
+    }
+
+    /**
+     * Reads and checks a state file in dspy4j's or DSPy's format.
+     *
+     * @throws ProgramStateException naming the file, the location and the problem
+     */
+    public static ProgramState read(Path file) {
+        Objects.requireNonNull(file, "file");
+        return StateReader.read(file);
+    }
+
+    /** Writes this state to {@code file} with media as files in a {@code <name>.media} folder next to it. */
+    public void save(Path file) {
+        save(file, MediaStorage.FILES);
+    }
+
+    /**
+     * Writes this state to {@code file} (atomically replacing it). Payload bytes are streamed to the
+     * media files or into the JSON; no payload is copied onto the heap.
+     */
+    public void save(Path file, MediaStorage media) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(media, "media");
+        new StateWriter(file, media).write(this);
+    }
+
+    /** Which format the state was read from ({@link Format#DSPY4J} for a captured state). */
+    public Format format() {
+        return format;
+    }
+
+    /** The saved program's class name ({@code Predict}, {@code ChainOfThought}, ...), or null if not recorded. */
+    public String program() {
+        return program;
+    }
+
+    /** The predictors' states by name, in saved order. */
+    public Map<String, PredictorState> predictors() {
+        return predictors;
+    }
+
+    /** The file this state was read from, or null. */
+    public Path source() {
+        return source;
+    }
+
+    /** {@link #applyTo(Module, Function)} keeping every predictor's LM. */
+    public <M extends Module> M applyTo(M program) {
+        return applyTo(program, null);
+    }
+
+    /**
+     * {@code program} with this state applied: each named predictor gets the saved instructions, field
+     * descriptions and demos (converted to its fields' Java types), and, for dspy4j files, parameters,
+     * {@code n} and rollout id. The program's structure must match: the same predictor names and, for
+     * dspy4j files, the same signature fields and types.
+     *
+     * @param lms makes an LM from a predictor's saved settings, or null to keep the program's LMs;
+     *            predictors saved without LM settings keep theirs
+     * @throws ProgramStateException naming the predictor and the mismatch
+     */
+    @SuppressWarnings("unchecked")
+    public <M extends Module> M applyTo(M program, Function<LmSettings, LanguageModel> lms) {
+        Objects.requireNonNull(program, "program");
+        Map<String, Predict> current = program.predictors();
+        for (String name : predictors.keySet()) {
+            if (!current.containsKey(name)) {
+                throw new ProgramStateException(source, "$." + name, "the file has state for predictor '" + name
+                        + "', which the program does not have; its predictors are " + current.keySet());
+            }
+        }
+        Map<String, Predict> replaced = new LinkedHashMap<>();
+        for (Map.Entry<String, Predict> e : current.entrySet()) {
+            PredictorState s = predictors.get(e.getKey());
+            if (s == null) {
+                throw new ProgramStateException(source, null, "the file has no state for predictor '" + e.getKey()
+                        + "'; it has " + predictors.keySet());
+            }
+            replaced.put(e.getKey(), apply(e.getKey(), e.getValue(), s, lms));
+        }
+        return (M) program.withPredictors(replaced);
+    }
+
+    /**
+     * A program made from this state alone: a {@link Predict} (one predictor named {@code self}) or a
+     * {@link ChainOfThought} (one named {@code predict}) with the saved signature, adapter, demos and
+     * parameters, and no LM yet.
+     *
+     * @throws ProgramStateException if the file has no signature strings (a DSPy file: use
+     *         {@link #build(Signature)}) or holds another kind of program
+     */
+    public Module build() {
+        if (predictors.size() != 1) {
+            throw new ProgramStateException(source, "$", "holds " + predictors.size() + " predictors " + predictors.keySet()
+                    + "; only a single Predict or ChainOfThought can be built from a file, so build this program in "
+                    + "code and call ProgramState.load(program, file)");
+        }
+        Map.Entry<String, PredictorState> only = predictors.entrySet().iterator().next();
+        PredictorState s = only.getValue();
+        String at = "$.predictors." + only.getKey();
+        if (s.signature() == null) {
+            throw new ProgramStateException(source, at, "has no signature string (DSPy files do not record one); "
+                    + "give the signature, e.g. build(Signature.parse(\"question -> answer\"))");
+        }
+        Signature sig;
+        try {
+            sig = Signature.parse(s.signature(), s.instructions());
+        } catch (SignatureException e) {
+            throw new ProgramStateException(source, at + ".signature.string", e.getMessage(), e);
+        }
+        if (s.signatureName() != null) {
+            sig = Signature.of(s.signatureName(), sig.instructions(), sig.inputs(), sig.outputs());
+        }
+        Module program = skeleton(only.getKey(), sig, at);
+        if (s.adapter() != null) {
+            program = program.mapPredictors(p -> p.withAdapter(adapter(s.adapter(), at + ".adapter")));
+        }
+        return applyTo(program);
+    }
+
+    /**
+     * A {@link Predict} (state for {@code self}) or {@link ChainOfThought} (state for {@code predict})
+     * over {@code signature}, with this state applied. For files without signature strings, such as DSPy's.
+     */
+    public Module build(Signature signature) {
+        Objects.requireNonNull(signature, "signature");
+        if (predictors.size() != 1) {
+            throw new ProgramStateException(source, "$", "holds " + predictors.size() + " predictors " + predictors.keySet()
+                    + "; build this program in code and call ProgramState.load(program, file)");
+        }
+        String name = predictors.keySet().iterator().next();
+        return applyTo(skeleton(name, signature, "$." + name));
+    }
+
+    private Module skeleton(String name, Signature sig, String at) {
+        if (name.equals("self")) return Predict.of(sig);
+        if (name.equals("predict")) return ChainOfThought.of(sig);
+        throw new ProgramStateException(source, at, "a predictor named '" + name + "' belongs to a program that must be "
+                + "built in code (a single Predict is named 'self', a ChainOfThought 'predict')");
+    }
+
+    /** An adapter from its saved class name. */
+    static Adapter adapter(String name, String at) {
+        switch (name) {
+            case "ChatAdapter":
+                return ChatAdapter.create();
+            case "JsonAdapter":
+                return dev.dspy4j.adapter.JsonAdapter.create();
+            case "XmlAdapter":
+                return dev.dspy4j.adapter.XmlAdapter.create();
+            default:
+                throw new ProgramStateException(null, at, "unknown adapter '" + name
+                        + "'; a program with a custom adapter must be built in code and loaded with ProgramState.load");
+        }
+    }
+
+    private Predict apply(String name, Predict p, PredictorState s, Function<LmSettings, LanguageModel> lms) {
+        String at = format == Format.DSPY4J ? "$.predictors." + name : "$." + name;
+        Signature sig = p.signature();
+        if (s.signature() != null && !s.signature().equals(sig.toSignatureString())) {
+            throw new ProgramStateException(source, at + ".signature", "predictor '" + name + "' was saved with signature '"
+                    + s.signature() + "', but the program's is '" + sig.toSignatureString() + "'");
+        }
+        List<Field> fields = sig.fields();
+        if (!s.fields().isEmpty() && s.fields().size() != fields.size()) {
+            throw new ProgramStateException(source, at + ".signature.fields", "predictor '" + name + "' was saved with "
+                    + s.fields().size() + " fields, but the program's signature has " + fields.size() + " "
+                    + fields.stream().map(Field::name).toList());
+        }
+        List<Field> in = new ArrayList<>();
+        List<Field> out = new ArrayList<>();
+        for (int i = 0; i < fields.size(); i++) {
+            Field f = fields.get(i);
+            String d = s.fields().isEmpty() ? null : s.fields().get(i).description();
+            if (d != null && d.equals("${" + f.name() + "}")) d = null; // DSPy's placeholder for "no description"
+            Field g = d == null ? f : f.withDescription(d);
+            (i < sig.inputs().size() ? in : out).add(g);
+        }
+        String instructions = s.instructions() == null ? sig.instructions() : s.instructions();
+        String sigName = s.signatureName() == null ? sig.name() : s.signatureName();
+        Signature applied = Signature.of(sigName, instructions, in, out);
+        List<Example> demos = new ArrayList<>();
+        for (int i = 0; i < s.demos().size(); i++) {
+            String dat = at + ".demos[" + i + "]";
+            demos.add(convertDemo(s.demos().get(i), applied, format == Format.DSPY4J ? dat + ".values" : dat));
+        }
+        Predict r = p.withSignature(applied).withDemos(demos);
+        if (s.params() != null) r = r.withParams(s.params());
+        if (s.n() != null) r = r.withN(s.n());
+        if (format == Format.DSPY4J) r = r.withRolloutId(s.rolloutId());
+        if (lms != null && s.lm() != null) r = r.withLm(lms.apply(s.lm()));
+        return r;
+    }
+
+    private Example convertDemo(Example demo, Signature sig, String at) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : demo.toMap().entrySet()) {
+            Field f = sig.input(e.getKey()).orElseGet(() -> sig.output(e.getKey()).orElse(null));
+            values.put(e.getKey(), f == null ? e.getValue() : convert(e.getValue(), f, at + "." + e.getKey()));
+        }
+        Example ex = Example.of(values);
+        return demo.inputKeys().isEmpty() ? ex : ex.withInputs(new ArrayList<>(demo.inputKeys()));
+    }
+
+    private Object convert(Object v, Field f, String at) {
+        if (v == null || v instanceof Media || containsMedia(v)) {
+            if (f.type().isMedia() && v != null && !(v instanceof Media)) {
+                throw new ProgramStateException(source, at, "field '" + f.name() + "' is " + f.type().typeName()
+                        + ", but the saved value is " + describe(v));
+            }
+            return v;
+        }
+        if (f.type().isMedia()) {
+            throw new ProgramStateException(source, at, "field '" + f.name() + "' is " + f.type().typeName()
+                    + ", but the saved value is " + describe(v) + ", not a media value");
+        }
+        if (f.javaType() instanceof Class<?> c && c.isInstance(v)) return v;
+        try {
+            JavaType t = StateWriter.MAPPER.getTypeFactory().constructType(f.javaType());
+            return StateWriter.MAPPER.convertValue(v, t);
+        } catch (IllegalArgumentException e) {
+            throw new ProgramStateException(source, at, "the saved value " + describe(v) + " cannot be read as field '"
+                    + f.name() + "' of type " + f.type().typeName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean containsMedia(Object v) {
+        if (v instanceof Media) return true;
+        if (v instanceof Collection<?> c) return c.stream().anyMatch(ProgramState::containsMedia);
+        if (v instanceof Map<?, ?> m) return m.values().stream().anyMatch(ProgramState::containsMedia);
+        return false;
+    }
+
+    private static String describe(Object v) {
+        String s = String.valueOf(v);
+        if (s.length() > 60) s = s.substring(0, 60) + "...";
+        return v instanceof String ? "'" + s + "'" : s + " (" + v.getClass().getSimpleName() + ")";
+    }
+
+    @Override
+    public String toString() {
+        return "ProgramState[" + format + (program == null ? "" : ", " + program) + ", predictors=" + predictors.keySet() + "]";
+    }
+}

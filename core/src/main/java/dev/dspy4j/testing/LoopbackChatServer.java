@@ -1,0 +1,305 @@
+package dev.dspy4j.testing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * A test and benchmark server on 127.0.0.1 (a random free port) that answers OpenAI-compatible
+ * chat completions ({@code POST .../chat/completions}) and Anthropic messages
+ * ({@code POST .../messages}) with a scripted completion, by default in dspy4j's chat format
+ * ({@code [[ ## label ## ]]\n...\n\n[[ ## completed ## ]]}).
+ *
+ * <p>It reads every request body whole and counts its bytes, and keeps the bodies only when asked
+ * ({@link Builder#keepBodies}), so a benchmark can send hundreds of megabytes through it without the
+ * server holding them. Its handler threads are named {@code loopback-chat-server-N}, so allocation
+ * measurements can leave them out. Not a provider; for tests, the {@code bench} commands and demos.
+ *
+ * <pre>{@code
+ * try (var server = LoopbackChatServer.builder().answer(LoopbackChatServer.chatAnswer("label", "cat")).start()) {
+ *     var lm = OpenAiChat.builder().baseUrl(server.baseUrl()).model("loopback").apiKey("unused").build();
+ *     ...
+ *     server.requestCount();
+ * }
+ * }</pre>
+ */
+public final class LoopbackChatServer implements AutoCloseable {
+    /** The prefix of the server's handler thread names. */
+    public static final String THREAD_PREFIX = "loopback-chat-server-";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AtomicInteger SERVERS = new AtomicInteger();
+
+    /**
+     * A request as the server received it.
+     *
+     * @param path      the request path
+     * @param bodyBytes the body's size in bytes
+     * @param body      the body, or null unless {@link Builder#keepBodies} is on
+     */
+    public record Received(String path, long bodyBytes, byte[] body) {
+        /** The body as UTF-8 text, or null if not kept. */
+        public String bodyText() {
+            return body == null ? null : new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final Function<Received, String> responder;
+    private final boolean keepBodies;
+    private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicLong totalBytes = new AtomicLong();
+    private final AtomicLong lastBytes = new AtomicLong();
+    private final AtomicLong maxBytes = new AtomicLong();
+    private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
+
+    private LoopbackChatServer(Builder b) throws IOException {
+        this.responder = b.responder;
+        this.keepBodies = b.keepBodies;
+        int id = SERVERS.incrementAndGet();
+        AtomicInteger threads = new AtomicInteger();
+        this.executor = Executors.newFixedThreadPool(b.threads, r -> {
+            Thread t = new Thread(r, THREAD_PREFIX + id + "-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+        server.createContext("/", this::handle);
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    /** A new builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A server that answers every request with {@code text}. */
+    public static LoopbackChatServer start(String text) {
+        return builder().answer(text).start();
+    }
+
+    /** A completion in the chat format: {@code [[ ## field ## ]]\nvalue\n\n[[ ## completed ## ]]}. */
+    public static String chatAnswer(String field, String value) {
+        return "[[ ## " + field + " ## ]]\n" + value + "\n\n[[ ## completed ## ]]";
+    }
+
+    /** {@code http://127.0.0.1:<port>/v1}, the base URL to give an OpenAI-compatible client. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port() + "/v1";
+    }
+
+    /** {@code http://127.0.0.1:<port>}, without a path. */
+    public URI root() {
+        return URI.create("http://127.0.0.1:" + port());
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Requests answered so far. */
+    public int requestCount() {
+        return requests.get();
+    }
+
+    /** Body bytes received so far, over all requests. */
+    public long totalBodyBytes() {
+        return totalBytes.get();
+    }
+
+    /** The size of the last request body. */
+    public long lastBodyBytes() {
+        return lastBytes.get();
+    }
+
+    /** The size of the largest request body. */
+    public long maxBodyBytes() {
+        return maxBytes.get();
+    }
+
+    /** Every request received, oldest first (bodies only if kept). */
+    public List<Received> received() {
+        synchronized (received) {
+            return List.copyOf(received);
+        }
+    }
+
+    /** Clears the counters and the received requests. */
+    public void reset() {
+        requests.set(0);
+        totalBytes.set(0);
+        lastBytes.set(0);
+        maxBytes.set(0);
+        received.clear();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getPath();
+            long n = 0;
+            ByteArrayOutputStream kept = keepBodies ? new ByteArrayOutputStream() : null;
+            byte[] buf = new byte[64 * 1024];
+            try (InputStream in = ex.getRequestBody()) {
+                int r;
+                while ((r = in.read(buf)) > 0) {
+                    n += r;
+                    if (kept != null) kept.write(buf, 0, r);
+                }
+            }
+            if (!"POST".equals(ex.getRequestMethod())) {
+                reply(ex, 405, "{\"error\":{\"message\":\"use POST\",\"type\":\"invalid_request_error\"}}");
+                return;
+            }
+            boolean openAi = path.endsWith("/chat/completions");
+            boolean anthropic = path.endsWith("/messages");
+            if (!openAi && !anthropic) {
+                reply(ex, 404, "{\"error\":{\"message\":\"no such endpoint: " + path + "\",\"type\":\"not_found\"}}");
+                return;
+            }
+            Received rec = new Received(path, n, kept == null ? null : kept.toByteArray());
+            requests.incrementAndGet();
+            totalBytes.addAndGet(n);
+            lastBytes.set(n);
+            maxBytes.accumulateAndGet(n, Math::max);
+            received.add(keepBodies ? rec : new Received(path, n, null));
+            String text;
+            try {
+                text = responder.apply(rec);
+            } catch (RuntimeException e) {
+                reply(ex, 500, "{\"error\":{\"message\":" + JSON.writeValueAsString(String.valueOf(e.getMessage()))
+                        + ",\"type\":\"server_error\"}}");
+                return;
+            }
+            reply(ex, 200, openAi ? openAiBody(text) : anthropicBody(text));
+        }
+    }
+
+    private static String openAiBody(String text) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("id", "chatcmpl-loopback");
+        root.put("object", "chat.completion");
+        root.put("created", System.currentTimeMillis() / 1000);
+        root.put("model", "loopback");
+        ArrayNode choices = root.putArray("choices");
+        ObjectNode c = choices.addObject();
+        c.put("index", 0);
+        ObjectNode msg = c.putObject("message");
+        msg.put("role", "assistant");
+        msg.put("content", text);
+        c.put("finish_reason", "stop");
+        ObjectNode usage = root.putObject("usage");
+        usage.put("prompt_tokens", 100);
+        usage.put("completion_tokens", 10);
+        usage.put("total_tokens", 110);
+        return JSON.writeValueAsString(root);
+    }
+
+    private static String anthropicBody(String text) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("id", "msg_loopback");
+        root.put("type", "message");
+        root.put("role", "assistant");
+        root.put("model", "loopback");
+        ObjectNode c = root.putArray("content").addObject();
+        c.put("type", "text");
+        c.put("text", text);
+        root.put("stop_reason", "end_turn");
+        ObjectNode usage = root.putObject("usage");
+        usage.put("input_tokens", 100);
+        usage.put("output_tokens", 10);
+        return JSON.writeValueAsString(root);
+    }
+
+    private static void reply(HttpExchange ex, int status, String body) throws IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, b.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(b);
+        }
+    }
+
+    /** Stops the server and its threads. */
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LoopbackChatServer[" + baseUrl() + ", " + requestCount() + " requests]";
+    }
+
+    /** Configures a {@link LoopbackChatServer}. */
+    public static final class Builder {
+        private Function<Received, String> responder = r -> chatAnswer("answer", "ok");
+        private boolean keepBodies;
+        private int threads = 4;
+
+        private Builder() {}
+
+        /** Every request is answered with this completion text. */
+        public Builder answer(String text) {
+            Objects.requireNonNull(text, "text");
+            this.responder = r -> text;
+            return this;
+        }
+
+        /** Each request is answered with the text this function returns (an exception gives a 500). */
+        public Builder respond(Function<Received, String> fn) {
+            this.responder = Objects.requireNonNull(fn, "fn");
+            return this;
+        }
+
+        /** Keeps every request body in memory for inspection (off by default). */
+        public Builder keepBodies(boolean on) {
+            this.keepBodies = on;
+            return this;
+        }
+
+        /** Handler threads (default 4). */
+        public Builder threads(int n) {
+            if (n < 1) throw new IllegalArgumentException("threads must be at least 1");
+            this.threads = n;
+            return this;
+        }
+
+        /** Starts the server. */
+        public LoopbackChatServer start() {
+            try {
+                return new LoopbackChatServer(this);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start the loopback server: " + e.getMessage(), e);
+            }
+        }
+    }
+}
