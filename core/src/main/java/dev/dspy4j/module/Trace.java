@@ -49,6 +49,26 @@ public final class Trace {
         }
     }
 
+    /**
+     * Like {@link #capture}, but the steps are not added to an enclosing capture: the caller decides
+     * which of them to {@link #record} (BestOfN and Refine keep only the chosen attempt's steps).
+     */
+    static <T> Traced<T> captureIsolated(Supplier<T> body) {
+        List<Step> outer = CURRENT.get();
+        List<Step> steps = new ArrayList<>();
+        CURRENT.set(steps);
+        try {
+            T value = body.get();
+            return new Traced<>(value, List.copyOf(steps));
+        } finally {
+            if (outer != null) {
+                CURRENT.set(outer);
+            } else {
+                CURRENT.remove();
+            }
+        }
+    }
+
     /** Records a step if a capture is active on this thread. */
     static void record(Predict predictor, Map<String, Object> inputs, Prediction outputs) {
         List<Step> steps = CURRENT.get();

@@ -1,0 +1,137 @@
+package dev.dspy4j.evaluate;
+
+import dev.dspy4j.module.Example;
+import dev.dspy4j.module.Module;
+import dev.dspy4j.module.Parallel;
+import dev.dspy4j.module.Prediction;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Runs a program over a dev set and scores each prediction with a metric.
+ *
+ * <p>An example whose run fails (an exception from the program, a parse error, a timeout) or whose
+ * metric throws gets the {@link Builder#failureScore(double) failure score} (0 by default) and keeps
+ * its error in its row. The aggregate is described in {@link EvaluationResult}.
+ *
+ * <pre>{@code
+ * EvaluationResult r = Evaluate.builder(devset, Metrics.exactMatch()).threads(8).build().run(program);
+ * System.out.printf("%.1f%%%n", r.score());
+ * r.writeCsv(Path.of("eval.csv"));
+ * }</pre>
+ */
+public final class Evaluate {
+    private final List<Example> devset;
+    private final Metric metric;
+    private final int threads;
+    private final double failureScore;
+    private final Integer maxErrors;
+    private final Duration timeout;
+    private final Parallel.ProgressListener listener;
+
+    private Evaluate(Builder b) {
+        this.devset = List.copyOf(b.devset);
+        this.metric = b.metric;
+        this.threads = b.threads;
+        this.failureScore = b.failureScore;
+        this.maxErrors = b.maxErrors;
+        this.timeout = b.timeout;
+        this.listener = b.listener;
+    }
+
+    /** A builder for evaluating on {@code devset} (examples with inputs marked) with {@code metric}. */
+    public static Builder builder(List<Example> devset, Metric metric) {
+        return new Builder(devset, metric);
+    }
+
+    /** Evaluates {@code program} on every example; the program is not changed. */
+    public EvaluationResult run(Module program) {
+        Objects.requireNonNull(program, "program");
+        Parallel.Builder pb = Parallel.builder().threads(threads).timeout(timeout).listener(listener);
+        if (maxErrors != null) pb.maxErrors(maxErrors);
+        Parallel.Result<Prediction> result = pb.build().run(program, devset);
+        List<EvaluationResult.Row> rows = new ArrayList<>(devset.size());
+        for (int i = 0; i < devset.size(); i++) {
+            Example ex = devset.get(i);
+            Parallel.Outcome<Prediction> o = result.get(i);
+            if (o == null) continue;
+            if (!o.ok()) {
+                rows.add(new EvaluationResult.Row(i, ex, null, failureScore, o.error()));
+                continue;
+            }
+            double score;
+            try {
+                score = metric.score(ex, o.value());
+            } catch (RuntimeException e) {
+                rows.add(new EvaluationResult.Row(i, ex, o.value(), failureScore, e));
+                continue;
+            }
+            if (Double.isNaN(score)) {
+                rows.add(new EvaluationResult.Row(i, ex, o.value(), failureScore,
+                        new IllegalStateException("the metric returned NaN for example " + i)));
+                continue;
+            }
+            rows.add(new EvaluationResult.Row(i, ex, o.value(), score, null));
+        }
+        return new EvaluationResult(rows);
+    }
+
+    /** Builds an {@link Evaluate}. */
+    public static final class Builder {
+        private final List<Example> devset;
+        private final Metric metric;
+        private int threads = 1;
+        private double failureScore = 0.0;
+        private Integer maxErrors;
+        private Duration timeout;
+        private Parallel.ProgressListener listener;
+
+        private Builder(List<Example> devset, Metric metric) {
+            this.devset = Objects.requireNonNull(devset, "devset");
+            this.metric = Objects.requireNonNull(metric, "metric");
+            for (int i = 0; i < devset.size(); i++) {
+                if (devset.get(i).inputKeys().isEmpty()) {
+                    throw new IllegalArgumentException("dev set example " + i + " has no input keys marked; call withInputs(...)");
+                }
+            }
+        }
+
+        /** Examples run at once (default 1). */
+        public Builder threads(int n) {
+            if (n < 1) throw new IllegalArgumentException("threads must be at least 1, not " + n);
+            this.threads = n;
+            return this;
+        }
+
+        /** The score of an example whose run or metric failed (default 0). */
+        public Builder failureScore(double s) {
+            this.failureScore = s;
+            return this;
+        }
+
+        /** Stop with a {@link dev.dspy4j.module.ParallelException} after this many failed runs (default: never). */
+        public Builder maxErrors(int k) {
+            if (k < 1) throw new IllegalArgumentException("maxErrors must be at least 1, not " + k);
+            this.maxErrors = k;
+            return this;
+        }
+
+        /** Fail a run that takes longer than this (default: no timeout). */
+        public Builder timeout(Duration d) {
+            this.timeout = d;
+            return this;
+        }
+
+        /** Progress reports (done, total, failures, rate), e.g. for a progress bar. */
+        public Builder listener(Parallel.ProgressListener l) {
+            this.listener = l;
+            return this;
+        }
+
+        public Evaluate build() {
+            return new Evaluate(this);
+        }
+    }
+}

@@ -1,0 +1,256 @@
+package dev.dspy4j.optimize;
+
+import dev.dspy4j.evaluate.Metric;
+import dev.dspy4j.module.Example;
+import dev.dspy4j.module.Module;
+import dev.dspy4j.module.Predict;
+import dev.dspy4j.module.Prediction;
+import dev.dspy4j.module.Trace;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Builds demos from the program's own successful runs. For each training example (in order), the
+ * teacher runs with tracing; if the metric accepts its prediction, every predictor call in the trace
+ * becomes a demo (that call's inputs and outputs) for the predictor of the same name in the student.
+ * An example that fails is retried in later rounds ({@link Builder#maxRounds}) with a fresh rollout id
+ * and a sampling temperature, so a cache does not replay the failed answer. Bootstrapping stops once
+ * {@code maxBootstrappedDemos} examples have passed. Each predictor then gets its bootstrapped demos
+ * (at most {@code maxBootstrappedDemos}) followed by labeled examples that were not bootstrapped, drawn
+ * at random with the seed, up to {@code maxLabeledDemos} demos in all.
+ *
+ * <p>The teacher defaults to the student. A teacher with no demos at all is first given labeled demos
+ * ({@link LabeledFewShot} with {@code maxLabeledDemos} and the seed); while it runs on an example,
+ * that example is removed from its demos. Runs are sequential, so results are deterministic for a
+ * deterministic LM. Demos reference the values the teacher saw: an image in a demo is the same
+ * {@code Image} instance as in the training example.
+ *
+ * <p>Trace steps are matched to predictor names by the identity of the teacher's {@link Predict}
+ * instances; a step from a predictor the teacher does not expose in {@link Module#predictors()} is
+ * ignored.
+ */
+public final class BootstrapFewShot implements Optimizer {
+    /** The rollout id prefix used for rounds after the first. */
+    public static final String ROLLOUT_PREFIX = "bootstrap-round-";
+
+    private final Metric metric;
+    private final Double threshold;
+    private final int maxBootstrappedDemos;
+    private final int maxLabeledDemos;
+    private final int maxRounds;
+    private final Module teacher;
+    private final long seed;
+    private final int maxErrors;
+    private final double retryTemperature;
+
+    private BootstrapFewShot(Builder b) {
+        this.metric = b.metric;
+        this.threshold = b.threshold;
+        this.maxBootstrappedDemos = b.maxBootstrappedDemos;
+        this.maxLabeledDemos = b.maxLabeledDemos;
+        this.maxRounds = b.maxRounds;
+        this.teacher = b.teacher;
+        this.seed = b.seed;
+        this.maxErrors = b.maxErrors;
+        this.retryTemperature = b.retryTemperature;
+    }
+
+    /** A builder with DSPy's defaults: 4 bootstrapped demos, 16 labeled, 1 round, the student as teacher. */
+    public static Builder builder(Metric metric) {
+        return new Builder(metric);
+    }
+
+    /**
+     * The optimizer with the given settings.
+     *
+     * @param teacher the program run to produce traces, or null for the student
+     */
+    public static BootstrapFewShot of(Metric metric, int maxBootstrappedDemos, int maxLabeledDemos, int maxRounds,
+                                      Module teacher) {
+        return builder(metric).maxBootstrappedDemos(maxBootstrappedDemos).maxLabeledDemos(maxLabeledDemos)
+                .maxRounds(maxRounds).teacher(teacher).build();
+    }
+
+    @Override
+    public Module compile(Module student, List<Example> trainset) {
+        Objects.requireNonNull(student, "student");
+        Objects.requireNonNull(trainset, "trainset");
+        for (int i = 0; i < trainset.size(); i++) {
+            if (trainset.get(i).inputKeys().isEmpty()) {
+                throw new IllegalArgumentException("training example " + i + " has no input keys marked; call withInputs(...)");
+            }
+        }
+        Module base = teacher != null ? teacher : student;
+        if (!base.predictors().keySet().equals(student.predictors().keySet())) {
+            throw new IllegalArgumentException("the teacher's predictors " + base.predictors().keySet()
+                    + " do not match the student's " + student.predictors().keySet());
+        }
+        if (maxLabeledDemos > 0 && base.predictors().values().stream().allMatch(p -> p.demos().isEmpty())) {
+            base = new LabeledFewShot(maxLabeledDemos, seed).compile(base, trainset);
+        }
+
+        Map<String, List<Example>> traces = new LinkedHashMap<>();
+        student.predictors().keySet().forEach(name -> traces.put(name, new ArrayList<>()));
+        Set<Integer> bootstrapped = new LinkedHashSet<>();
+        int errors = 0;
+        RuntimeException lastError = null;
+        for (int i = 0; i < trainset.size() && bootstrapped.size() < maxBootstrappedDemos; i++) {
+            Example example = trainset.get(i);
+            for (int round = 0; round < maxRounds; round++) {
+                Module t = base.mapPredictors(p -> p.withDemos(without(p.demos(), example)));
+                if (round > 0) {
+                    String rollout = ROLLOUT_PREFIX + round;
+                    t = t.mapPredictors(p -> p.withRolloutId(rollout).withParam("temperature", retryTemperature));
+                }
+                Map<Predict, String> names = new IdentityHashMap<>();
+                t.predictors().forEach((name, p) -> names.put(p, name));
+                Module run = t;
+                Trace.Traced<Prediction> traced;
+                try {
+                    traced = Trace.capture(() -> run.call(example));
+                } catch (RuntimeException e) {
+                    errors++;
+                    lastError = e;
+                    if (errors >= maxErrors) {
+                        throw new IllegalStateException("bootstrapping stopped after " + errors
+                                + " failed teacher runs; the last, on training example " + i + ": " + e.getMessage(), e);
+                    }
+                    continue;
+                }
+                if (!passes(example, traced.value())) continue;
+                for (Trace.Step step : traced.steps()) {
+                    String name = names.get(step.predictor());
+                    if (name == null) continue;
+                    traces.get(name).add(demoOf(step));
+                }
+                bootstrapped.add(i);
+                break;
+            }
+        }
+
+        List<Example> unused = new ArrayList<>();
+        for (int i = 0; i < trainset.size(); i++) {
+            if (!bootstrapped.contains(i)) unused.add(trainset.get(i));
+        }
+        List<Example> shuffled = LabeledFewShot.sample(unused, unused.size(), new Random(seed));
+        Map<String, Predict> replaced = new LinkedHashMap<>();
+        student.predictors().forEach((name, p) -> {
+            List<Example> demos = new ArrayList<>(traces.get(name).subList(0,
+                    Math.min(maxBootstrappedDemos, traces.get(name).size())));
+            int room = Math.max(0, maxLabeledDemos - demos.size());
+            demos.addAll(shuffled.subList(0, Math.min(room, shuffled.size())));
+            replaced.put(name, p.withDemos(demos));
+        });
+        return student.withPredictors(replaced);
+    }
+
+    private boolean passes(Example example, Prediction prediction) {
+        double score = metric.score(example, prediction);
+        return threshold == null ? score > 0 : score >= threshold;
+    }
+
+    private static List<Example> without(List<Example> demos, Example example) {
+        List<Example> out = new ArrayList<>(demos.size());
+        for (Example d : demos) {
+            if (!d.equals(example)) out.add(d);
+        }
+        return out;
+    }
+
+    /** A demo from one traced call: its inputs (marked as inputs) and its outputs, values shared. */
+    static Example demoOf(Trace.Step step) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        List<String> inputKeys = new ArrayList<>();
+        step.inputs().forEach((k, v) -> {
+            if (v != null) {
+                values.put(k, v);
+                inputKeys.add(k);
+            }
+        });
+        step.outputs().toMap().forEach(values::put);
+        return Example.of(values).withInputs(inputKeys);
+    }
+
+    /** Builds a {@link BootstrapFewShot}. */
+    public static final class Builder {
+        private final Metric metric;
+        private Double threshold;
+        private int maxBootstrappedDemos = 4;
+        private int maxLabeledDemos = 16;
+        private int maxRounds = 1;
+        private Module teacher;
+        private long seed;
+        private int maxErrors = 10;
+        private double retryTemperature = 1.0;
+
+        private Builder(Metric metric) {
+            this.metric = Objects.requireNonNull(metric, "metric");
+        }
+
+        /** A run passes if its score is at least this; by default any score above 0 passes. */
+        public Builder threshold(double t) {
+            this.threshold = t;
+            return this;
+        }
+
+        /** At most this many examples are bootstrapped, and each predictor keeps at most this many traced demos. */
+        public Builder maxBootstrappedDemos(int n) {
+            this.maxBootstrappedDemos = nonNegative("maxBootstrappedDemos", n);
+            return this;
+        }
+
+        /** Demos per predictor in all, topped up with labeled examples. */
+        public Builder maxLabeledDemos(int n) {
+            this.maxLabeledDemos = nonNegative("maxLabeledDemos", n);
+            return this;
+        }
+
+        /** Attempts per training example (at least 1). */
+        public Builder maxRounds(int n) {
+            if (n < 1) throw new IllegalArgumentException("maxRounds must be at least 1, not " + n);
+            this.maxRounds = n;
+            return this;
+        }
+
+        /** The program run to produce traces (same predictor names as the student), or null for the student. */
+        public Builder teacher(Module t) {
+            this.teacher = t;
+            return this;
+        }
+
+        /** The seed for the labeled demos (default 0). */
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        /** Fail compile after this many teacher runs threw (default 10). */
+        public Builder maxErrors(int n) {
+            if (n < 1) throw new IllegalArgumentException("maxErrors must be at least 1, not " + n);
+            this.maxErrors = n;
+            return this;
+        }
+
+        /** The temperature for rounds after the first (default 1.0). */
+        public Builder retryTemperature(double t) {
+            this.retryTemperature = t;
+            return this;
+        }
+
+        public BootstrapFewShot build() {
+            return new BootstrapFewShot(this);
+        }
+
+        private static int nonNegative(String what, int n) {
+            if (n < 0) throw new IllegalArgumentException(what + " must be >= 0, not " + n);
+            return n;
+        }
+    }
+}
