@@ -2,8 +2,8 @@ package dev.dspy4j.cli;
 
 import dev.dspy4j.cache.ResponseCache;
 import dev.dspy4j.lm.LanguageModel;
+import dev.dspy4j.lm.anthropic.AnthropicChat;
 import dev.dspy4j.lm.openai.OpenAiChat;
-import java.io.PrintWriter;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Map;
@@ -30,7 +30,7 @@ final class Providers {
      * @param cache     the response cache, or null for none
      */
     static LanguageModel create(String provider, String model, String baseUrl, String apiKeyEnv,
-                                Map<String, Object> params, ResponseCache cache, PrintWriter err) {
+                                Map<String, Object> params, ResponseCache cache) {
         String p = provider.toLowerCase(Locale.ROOT);
         String defaultEnv;
         switch (p) {
@@ -38,7 +38,7 @@ final class Providers {
                 defaultEnv = OpenAiChat.API_KEY_ENV;
                 break;
             case "anthropic":
-                defaultEnv = "ANTHROPIC_API_KEY";
+                defaultEnv = AnthropicChat.API_KEY_ENV;
                 break;
             default:
                 throw new UsageException("unknown provider '" + provider + "'; expected openai or anthropic "
@@ -67,7 +67,10 @@ final class Providers {
 
     private static LanguageModel anthropic(String model, String baseUrl, String key, Map<String, Object> params,
                                            ResponseCache cache) {
-        throw new UsageException("the anthropic provider is not available in this build");
+        AnthropicChat.Builder b = AnthropicChat.builder().model(model).apiKey(key).cache(cache);
+        if (baseUrl != null) b.baseUrl(baseUrl);
+        params.forEach(b::param);
+        return b.build();
     }
 
     static boolean isLoopback(String url) {

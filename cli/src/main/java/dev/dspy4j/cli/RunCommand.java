@@ -150,7 +150,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             LanguageModel client;
             try {
-                client = Providers.create(provider, model, baseUrl, apiKeyEnv, params, cache, err);
+                client = Providers.create(provider, model, baseUrl, apiKeyEnv, params, cache);
             } catch (Providers.UsageException | IllegalArgumentException | IllegalStateException e) {
                 err.println("dspy4j run: " + e.getMessage());
                 return 2;

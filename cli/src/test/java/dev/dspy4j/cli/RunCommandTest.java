@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dspy4j.lm.openai.OpenAiChat;
 import dev.dspy4j.media.Image;
 import dev.dspy4j.media.NoiseImage;
 import dev.dspy4j.module.Example;
@@ -185,6 +186,38 @@ class RunCommandTest {
         assertThat(JSON.readTree(body).get("model").asText()).isEqualTo("gpt-4o-mini");
         assertThat(JSON.readTree(body).get("temperature").asDouble()).isEqualTo(0.0);
         assertThat(body).contains("Be brief.").contains("2+2?");
+    }
+
+    @Test
+    void usesTheLmRecordedInTheProgramAndTheAnthropicProvider() throws IOException {
+        Predict withLm = Predict.of("image: Image, question -> answer").withLm(OpenAiChat.builder()
+                .baseUrl(server.baseUrl()).model("recorded-model").apiKey("sk-not-saved").temperature(0.5).cache(null).build());
+        Path saved = dir.resolve("with-lm.json");
+        ProgramState.save(withLm, saved);
+        assertThat(Files.readString(saved)).contains("\"base_url\" : \"" + server.baseUrl() + "\"")
+                .doesNotContain("sk-not-saved");
+        Path rows = dir.resolve("data/one.jsonl");
+        Files.writeString(rows, "{\"image\": \"img/a.png\", \"question\": \"which?\"}\n");
+        Path out = dir.resolve("one.out.jsonl");
+
+        Run recorded = dspy4j("run", "--program", saved.toString(), "--data", rows.toString(), "--out", out.toString(),
+                "--no-cache");
+
+        assertThat(recorded.exit()).as(recorded.err()).isZero();
+        assertThat(recorded.err()).contains("using the base URL recorded in");
+        assertThat(rows(out).get(0).get("outputs").get("answer").asText()).isEqualTo("echo which?");
+        JsonNode body = JSON.readTree(server.received().get(0).body());
+        assertThat(body.get("model").asText()).isEqualTo("recorded-model");
+        assertThat(body.get("temperature").asDouble()).isEqualTo(0.5);
+
+        Run anthropic = dspy4j("run", "--program", saved.toString(), "--data", rows.toString(), "--out", out.toString(),
+                "--lm", "anthropic/claude-test", "--api-base", server.root().toString(), "--no-cache");
+
+        assertThat(anthropic.exit()).as(anthropic.err()).isZero();
+        assertThat(rows(out).get(0).get("outputs").get("answer").asText()).isEqualTo("echo which?");
+        LoopbackChatServer.Received last = server.received().get(1);
+        assertThat(last.path()).isEqualTo("/v1/messages");
+        assertThat(JSON.readTree(last.body()).get("model").asText()).isEqualTo("claude-test");
     }
 
     @Test
