@@ -194,7 +194,11 @@ abstract class FieldAdapter implements Adapter {
         if (t == FieldType.Scalar.BOOL) return "true or false";
         if (t instanceof FieldType.Literal l) return "one of: " + String.join(", ", l.choices());
         if (t instanceof FieldType.EnumOf e) return "one of: " + String.join(", ", e.choices());
-        return structured + " matching the schema " + ValueFormat.json(JsonSchemas.of(t), "schema");
+        try {
+            return structured + " matching the schema " + ValueFormat.json(JsonSchemas.of(t), "schema");
+        } catch (IllegalArgumentException e) { // a recursive record has no finite schema
+            return structured + " for a " + t.typeName();
+        }
     }
 
     /** A shorter note for the reminder: the JSON schema is only named. */

@@ -84,14 +84,22 @@ public final class JsonAdapter extends FieldAdapter {
 
     /**
      * A {@code response_format}: a strict JSON Schema of the outputs if {@code lm} supports structured
-     * outputs (strict is dropped when an output is a free-form map), else a plain JSON object request.
+     * outputs (strict is dropped when an output is a free-form map), else (or when an output is a
+     * recursive record) a plain JSON object request.
      */
     @Override
     public Map<String, Object> requestParams(Signature signature, LanguageModel lm) {
-        if (!lm.supportsStructuredOutputs()) {
+        Map<String, Object> schema = null;
+        if (lm.supportsStructuredOutputs()) {
+            try {
+                schema = JsonSchemas.outputs(signature);
+            } catch (IllegalArgumentException e) {
+                schema = null; // a recursive record has no finite schema: ask for any JSON object
+            }
+        }
+        if (schema == null) {
             return Map.of("response_format", Map.of("type", "json_object"));
         }
-        Map<String, Object> schema = JsonSchemas.outputs(signature);
         Map<String, Object> js = new LinkedHashMap<>();
         js.put("name", schemaName(signature));
         js.put("strict", JsonSchemas.strictCompatible(schema));
