@@ -2,24 +2,42 @@ package dev.dspy4j.lm;
 
 /**
  * An LM call that failed. Subclasses say why; {@link #status()} is the HTTP status, or 0 when no
- * response arrived. Messages carry the provider's message and never an API key.
+ * response arrived; {@link #providerMessage()} is the provider's own error message, if it sent one.
+ * Messages never carry an API key.
  */
 public class LmException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final int status;
+    private final String providerMessage;
 
     public LmException(String message, int status, Throwable cause) {
+        this(message, status, null, cause);
+    }
+
+    /**
+     * @param message         what failed, for people
+     * @param status          the HTTP status, or 0
+     * @param providerMessage the provider's error message, or null
+     * @param cause           the cause, or null
+     */
+    public LmException(String message, int status, String providerMessage, Throwable cause) {
         super(message, cause);
         this.status = status;
+        this.providerMessage = providerMessage;
     }
 
     public LmException(String message) {
-        this(message, 0, null);
+        this(message, 0, null, null);
     }
 
     /** The HTTP status, or 0. */
     public int status() {
         return status;
+    }
+
+    /** The provider's error message, or null if it sent none. */
+    public String providerMessage() {
+        return providerMessage;
     }
 }

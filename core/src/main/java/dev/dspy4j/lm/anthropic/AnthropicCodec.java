@@ -1,0 +1,236 @@
+package dev.dspy4j.lm.anthropic;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dspy4j.lm.Completion;
+import dev.dspy4j.lm.LmRequest;
+import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.ToolCall;
+import dev.dspy4j.lm.Usage;
+import dev.dspy4j.lm.http.JsonBody;
+import dev.dspy4j.media.Document;
+import dev.dspy4j.media.File;
+import dev.dspy4j.media.Image;
+import dev.dspy4j.media.MediaType;
+import dev.dspy4j.media.Payload;
+import dev.dspy4j.prompt.Message;
+import dev.dspy4j.prompt.Part;
+import dev.dspy4j.prompt.Role;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes Messages API requests and reads their responses.
+ *
+ * <p>System messages become the top-level {@code system} string (joined by blank lines). Other
+ * messages: a single text part is a plain string {@code content}; otherwise a list of blocks: text
+ * {@code {"type":"text","text":...}}; image
+ * {@code {"type":"image","source":{"type":"base64","media_type":...,"data":...}}} or
+ * {@code {"source":{"type":"url","url":...}}}; a PDF document
+ * {@code {"type":"document","source":{"type":"base64","media_type":"application/pdf","data":...}}} and a
+ * text document {@code {"type":"document","source":{"type":"text","media_type":"text/plain","data":"<text>"}}},
+ * each with {@code title}, {@code context} and {@code "citations":{"enabled":true}} when set. A
+ * {@link File} with bytes is sent as the block its type calls for (image, PDF or text document,
+ * titled by its file name); a file id as {@code {"type":"document","source":{"type":"file","file_id":...}}}.
+ *
+ * <p>Parameters: {@code max_tokens} is required (the request's {@code max_tokens}, else its
+ * {@code max_completion_tokens}, else the builder's default); {@code stop} becomes
+ * {@code stop_sequences}; {@code n}, {@code seed}, {@code response_format}, {@code frequency_penalty},
+ * {@code presence_penalty}, {@code logprobs} and {@code top_logprobs} (OpenAI-only) are not sent;
+ * everything else ({@code temperature}, {@code top_p}, {@code top_k}, {@code tools}, {@code tool_choice},
+ * {@code metadata}, {@code thinking}, ...) is passed through as given.
+ */
+final class AnthropicCodec {
+    private AnthropicCodec() {}
+
+    static final Set<String> NOT_SENT = Set.of("model", "messages", "stream", "stream_options", "n", "seed",
+            "response_format", "frequency_penalty", "presence_penalty", "logprobs", "top_logprobs",
+            "max_tokens", "max_completion_tokens", "stop", "system");
+
+    /** Throws {@link IllegalArgumentException} for what the Messages API cannot take. */
+    static void check(LmRequest request) {
+        for (Message m : request.prompt().messages()) {
+            if (m.role() == Role.SYSTEM && !m.isText()) {
+                throw new IllegalArgumentException("Anthropic system prompts hold text only, but a system message holds "
+                        + m.parts().size() + " parts including media; put media in a user message");
+            }
+            for (Part p : m.parts()) {
+                if (p instanceof Part.AudioPart) {
+                    throw new IllegalArgumentException("the Anthropic Messages API does not take audio input");
+                }
+                if (p instanceof Part.FilePart fp && fp.file().payload() != null) {
+                    MediaType t = fp.file().payload().mediaType();
+                    if (!t.isImage() && !t.equals(MediaType.PDF) && !t.equals(MediaType.TEXT)) {
+                        throw new IllegalArgumentException("the Anthropic Messages API takes images, PDF and plain text;"
+                                + " file " + fp.file().filename() + " is " + t);
+                    }
+                }
+            }
+        }
+        boolean hasSystemMessage = request.prompt().messages().stream().anyMatch(m -> m.role() == Role.SYSTEM);
+        if (hasSystemMessage && request.params().containsKey("system")) {
+            throw new IllegalArgumentException("the request has both system messages and a \"system\" parameter; use one");
+        }
+    }
+
+    static void write(JsonBody body, String model, LmRequest request, int defaultMaxTokens) throws IOException {
+        JsonGenerator g = body.json();
+        Map<String, Object> params = request.params();
+        g.writeStartObject();
+        g.writeStringField("model", model);
+        Object maxTokens = params.containsKey("max_tokens") ? params.get("max_tokens")
+                : params.containsKey("max_completion_tokens") ? params.get("max_completion_tokens") : defaultMaxTokens;
+        g.writeFieldName("max_tokens");
+        g.writeObject(maxTokens);
+        Object stop = params.get("stop");
+        if (stop != null) {
+            g.writeFieldName("stop_sequences");
+            if (stop instanceof CharSequence s) {
+                g.writeStartArray();
+                g.writeString(s.toString());
+                g.writeEndArray();
+            } else {
+                g.writeObject(stop);
+            }
+        }
+        for (Map.Entry<String, Object> p : params.entrySet()) {
+            if (NOT_SENT.contains(p.getKey())) continue;
+            g.writeFieldName(p.getKey());
+            g.writeObject(p.getValue());
+        }
+        StringBuilder system = new StringBuilder();
+        for (Message m : request.prompt().messages()) {
+            if (m.role() != Role.SYSTEM) continue;
+            if (system.length() > 0) system.append("\n\n");
+            system.append(m.text());
+        }
+        if (system.length() > 0) {
+            g.writeStringField("system", system.toString());
+        } else if (params.containsKey("system")) {
+            g.writeFieldName("system");
+            g.writeObject(params.get("system"));
+        }
+        g.writeArrayFieldStart("messages");
+        for (Message m : request.prompt().messages()) {
+            if (m.role() == Role.SYSTEM) continue;
+            g.writeStartObject();
+            g.writeStringField("role", m.role().wireName());
+            if (m.isText()) {
+                g.writeStringField("content", m.text());
+            } else {
+                g.writeArrayFieldStart("content");
+                for (Part part : m.parts()) {
+                    writeBlock(body, part);
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private static void writeBlock(JsonBody body, Part part) throws IOException {
+        JsonGenerator g = body.json();
+        if (part instanceof Part.Text t) {
+            g.writeStartObject();
+            g.writeStringField("type", "text");
+            g.writeStringField("text", t.text());
+            g.writeEndObject();
+        } else if (part instanceof Part.ImagePart ip) {
+            writeImage(body, ip.image().isRemote() ? null : ip.image().payload(), ip.image());
+        } else if (part instanceof Part.DocumentPart dp) {
+            Document d = dp.document();
+            writeDocument(body, d.payload(), d.title(), d.context(), d.citations());
+        } else if (part instanceof Part.FilePart fp) {
+            File f = fp.file();
+            if (f.payload() == null) {
+                g.writeStartObject();
+                g.writeStringField("type", "document");
+                g.writeObjectFieldStart("source");
+                g.writeStringField("type", "file");
+                g.writeStringField("file_id", f.fileId());
+                g.writeEndObject();
+                g.writeEndObject();
+            } else if (f.payload().mediaType().isImage()) {
+                writeImage(body, f.payload(), null);
+            } else {
+                writeDocument(body, f.payload(), f.filename(), null, false);
+            }
+        } else {
+            throw new IllegalArgumentException("the Anthropic Messages API cannot take a " + part.getClass().getSimpleName());
+        }
+    }
+
+    private static void writeImage(JsonBody body, Payload payload, Image remote) throws IOException {
+        JsonGenerator g = body.json();
+        g.writeStartObject();
+        g.writeStringField("type", "image");
+        g.writeObjectFieldStart("source");
+        if (payload == null) {
+            g.writeStringField("type", "url");
+            g.writeStringField("url", remote.url().toString());
+        } else {
+            g.writeStringField("type", "base64");
+            g.writeStringField("media_type", payload.mediaType().value());
+            body.base64Field("data", "", payload);
+        }
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    private static void writeDocument(JsonBody body, Payload payload, String title, String context, boolean citations)
+            throws IOException {
+        JsonGenerator g = body.json();
+        g.writeStartObject();
+        g.writeStringField("type", "document");
+        g.writeObjectFieldStart("source");
+        if (payload.mediaType().equals(MediaType.TEXT)) {
+            g.writeStringField("type", "text");
+            g.writeStringField("media_type", "text/plain");
+            g.writeFieldName("data");
+            body.utf8String("", payload);
+        } else {
+            g.writeStringField("type", "base64");
+            g.writeStringField("media_type", payload.mediaType().value());
+            body.base64Field("data", "", payload);
+        }
+        g.writeEndObject();
+        if (title != null) g.writeStringField("title", title);
+        if (context != null) g.writeStringField("context", context);
+        if (citations) {
+            g.writeObjectFieldStart("citations");
+            g.writeBooleanField("enabled", true);
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+    }
+
+    static LmResponse parse(JsonNode root, AnthropicChat lm) {
+        JsonNode content = root.path("content");
+        if (!content.isArray()) throw lm.malformed("the response has no \"content\" list");
+        StringBuilder text = new StringBuilder();
+        List<ToolCall> calls = new ArrayList<>();
+        for (JsonNode block : content) {
+            String type = block.path("type").asText("");
+            if (type.equals("text")) {
+                text.append(block.path("text").asText(""));
+            } else if (type.equals("tool_use")) {
+                JsonNode input = block.path("input");
+                calls.add(new ToolCall(block.path("id").asText(""), block.path("name").asText("tool"),
+                        input.isMissingNode() || input.isNull() ? "{}" : input.toString()));
+            }
+        }
+        JsonNode stop = root.path("stop_reason");
+        Completion c = new Completion(text.toString(), stop.isTextual() ? stop.asText() : null, calls);
+        JsonNode u = root.path("usage");
+        long input = u.path("input_tokens").asLong(0) + u.path("cache_creation_input_tokens").asLong(0)
+                + u.path("cache_read_input_tokens").asLong(0);
+        Usage usage = new Usage(input, u.path("output_tokens").asLong(0));
+        JsonNode model = root.path("model");
+        return new LmResponse(List.of(c), usage, model.isTextual() ? model.asText() : null, false);
+    }
+}

@@ -1,0 +1,572 @@
+package dev.dspy4j.lm.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dspy4j.lm.AbstractLanguageModel;
+import dev.dspy4j.lm.AuthenticationException;
+import dev.dspy4j.lm.BadRequestException;
+import dev.dspy4j.lm.ContextWindowExceededException;
+import dev.dspy4j.lm.LmException;
+import dev.dspy4j.lm.LmRequest;
+import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.LmTimeoutException;
+import dev.dspy4j.lm.RateLimitException;
+import dev.dspy4j.lm.RetryPolicy;
+import dev.dspy4j.lm.ServerException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shared transport of the provider clients: one JSON POST per attempt on {@code java.net.http},
+ * the body streamed by the provider's codec ({@link StreamingBody}), retries with backoff and
+ * {@code Retry-After}, a per-request timeout, and typed errors. Subclasses supply the endpoint, the
+ * authentication headers, the codec and the response parser.
+ *
+ * <p>The API key is used only to build request headers. It is not part of the cache key, and never
+ * appears in {@link #toString()}, exceptions, logs or history; if a provider echoes it in an error
+ * message, it is replaced by {@code ***}.
+ */
+public abstract class HttpLanguageModel extends AbstractLanguageModel {
+
+    /** The JSON mapper the codecs and parsers share. */
+    protected static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpLanguageModel.class);
+    private static final int MAX_ERROR_MESSAGE = 1000;
+    private static final ExecutorService BODY_WRITERS = Executors.newCachedThreadPool(new DaemonThreads());
+
+    private final URI baseUrl;
+    private final String apiKey;
+    private final String apiKeySource;
+    private final Map<String, String> headers;
+    private final Duration timeout;
+    private final RetryPolicy retryPolicy;
+    private final Executor bodyExecutor;
+    private final int pipeBytes;
+    private final RetryListener retryListener;
+    private final Boolean structuredOutputs;
+    private final Boolean nativeTools;
+    private final HttpClient http;
+
+    protected HttpLanguageModel(Builder<?> b) {
+        super(b);
+        this.baseUrl = Objects.requireNonNull(b.baseUrl, "baseUrl");
+        this.apiKey = b.apiKey;
+        this.apiKeySource = b.apiKeySource;
+        this.headers = Map.copyOf(b.headers);
+        this.timeout = b.timeout;
+        this.retryPolicy = b.retryPolicy;
+        this.bodyExecutor = b.bodyExecutor == null ? BODY_WRITERS : b.bodyExecutor;
+        this.pipeBytes = b.pipeBytes;
+        this.retryListener = b.retryListener;
+        this.structuredOutputs = b.structuredOutputs;
+        this.nativeTools = b.nativeTools;
+        boolean tls = "https".equalsIgnoreCase(baseUrl.getScheme());
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(b.connectTimeout)
+                .version(tls ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    // ---- what a provider supplies ----
+
+    /** A short provider name for messages, e.g. {@code OpenAI}. */
+    protected abstract String providerName();
+
+    /** The URL requests are posted to. */
+    protected abstract URI endpoint();
+
+    /** Adds the provider's authentication (if {@code apiKey} is non-null) and version headers. */
+    protected abstract void authenticate(HttpRequest.Builder request, String apiKey);
+
+    /** Writes the request body. Runs on a body-writer thread, once per attempt. */
+    protected abstract void writeBody(JsonBody body, LmRequest request) throws IOException;
+
+    /** Parses a successful response; throws {@link MalformedResponseException} for a body it cannot read. */
+    protected abstract LmResponse parseResponse(JsonNode body, LmRequest request);
+
+    /** Checks a request before anything is sent; throws {@link IllegalArgumentException} for one the provider cannot take. */
+    protected void checkRequest(LmRequest request) {}
+
+    /**
+     * The provider's message and error code from an error body (for OpenAI-style bodies
+     * {@code {"error":{"message":...,"code":...,"type":...}}}); nulls where absent.
+     */
+    protected ProviderError parseError(JsonNode body) {
+        JsonNode e = body.path("error");
+        if (e.isTextual()) return new ProviderError(e.asText(), null);
+        String message = text(e.path("message"));
+        if (message == null) message = text(body.path("message"));
+        if (message == null) message = text(body.path("detail"));
+        String code = text(e.path("code"));
+        if (code == null) code = text(e.path("type"));
+        return new ProviderError(message, code);
+    }
+
+    /** The provider's error message and code (either may be null). */
+    public record ProviderError(String message, String code) {}
+
+    /** A 2xx response whose body is not what the provider's API returns. Not retried. */
+    protected static final class MalformedResponseException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public MalformedResponseException(String message) {
+            super(message);
+        }
+    }
+
+    // ---- settings ----
+
+    /** The base URL. */
+    public final URI baseUrl() {
+        return baseUrl;
+    }
+
+    /** The per-request timeout (the whole exchange: connect, send, response). */
+    public final Duration timeout() {
+        return timeout;
+    }
+
+    public final RetryPolicy retryPolicy() {
+        return retryPolicy;
+    }
+
+    /** Extra headers sent with every request. */
+    public final Map<String, String> headers() {
+        return headers;
+    }
+
+    /** True if an API key is set (the key itself is not readable). */
+    public final boolean hasApiKey() {
+        return apiKey != null;
+    }
+
+    @Override
+    public boolean supportsStructuredOutputs() {
+        return structuredOutputs != null ? structuredOutputs : defaultStructuredOutputs();
+    }
+
+    @Override
+    public boolean supportsNativeTools() {
+        return nativeTools != null ? nativeTools : defaultNativeTools();
+    }
+
+    /** The provider's answer when the builder did not set {@code structuredOutputs}. */
+    protected boolean defaultStructuredOutputs() {
+        return false;
+    }
+
+    /** The provider's answer when the builder did not set {@code nativeTools}. */
+    protected boolean defaultNativeTools() {
+        return false;
+    }
+
+    /** Names the class, model and base URL; never the API key. */
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[model=" + model() + ", baseUrl=" + withoutQuery(baseUrl)
+                + ", apiKey=" + (apiKey == null ? "none" : "***") + ", timeout=" + timeout
+                + ", maxAttempts=" + retryPolicy.maxAttempts() + "]";
+    }
+
+    // ---- the exchange ----
+
+    @Override
+    protected LmResponse send(LmRequest request) {
+        return exchange(request);
+    }
+
+    /** Sends one request with retries and returns the parsed response. */
+    protected final LmResponse exchange(LmRequest request) {
+        checkRequest(request);
+        StreamingBody body;
+        try {
+            body = new StreamingBody(JSON, b -> writeBody(b, request), bodyExecutor, pipeBytes);
+        } catch (IOException e) {
+            throw new LmException(where() + ": the request body could not be written: " + e.getMessage(), 0, null, e);
+        }
+        for (int attempt = 1; ; attempt++) {
+            Outcome outcome = attemptOnce(body, request, attempt);
+            if (outcome.response() != null) return outcome.response();
+            LmException failure = outcome.failure();
+            if (!isRetryable(failure)) throw failure;
+            Duration delay = retryPolicy.delayBefore(attempt, outcome.retryAfter());
+            if (delay == null) throw failure;
+            LOG.debug("{}: attempt {} of {} failed ({}); retrying in {} ms", where(), attempt,
+                    retryPolicy.maxAttempts(), failure.getMessage(), delay.toMillis());
+            if (retryListener != null) retryListener.onRetry(attempt, failure, delay);
+            sleep(delay);
+        }
+    }
+
+    /** One attempt's result: a response, or a failure and the wait the server asked for. */
+    private record Outcome(LmResponse response, LmException failure, Duration retryAfter) {
+        static Outcome of(LmException failure) {
+            return new Outcome(null, failure, null);
+        }
+    }
+
+    private Outcome attemptOnce(StreamingBody body, LmRequest request, int attempt) {
+        String attempts = " (attempt " + attempt + " of " + retryPolicy.maxAttempts() + ")";
+        try (StreamingBody.Attempt a = body.attempt()) {
+            HttpRequest.Builder rb = HttpRequest.newBuilder(endpoint())
+                    .timeout(timeout)
+                    .header("Content-Type", "application/json")
+                    .header("Accept", "application/json");
+            headers.forEach(rb::header);
+            authenticate(rb, apiKey);
+            HttpRequest httpRequest = rb.POST(a.publisher()).build();
+            CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(httpRequest, HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response;
+            try {
+                response = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                future.cancel(true);
+                return Outcome.of(new LmTimeoutException(where() + ": no complete response within " + timeout + attempts, 0, null, null));
+            } catch (InterruptedException e) {
+                future.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new LmException(where() + ": interrupted", 0, null, e);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                Throwable local = a.failure();
+                if (local instanceof RuntimeException r) {
+                    // a payload could not be read, or the codec rejected a value: not a network fault
+                    throw r;
+                }
+                if (local != null) {
+                    throw new LmException(where() + ": writing the request body failed: " + local, 0, null, local);
+                }
+                if (cause instanceof HttpTimeoutException) {
+                    return Outcome.of(new LmTimeoutException(where() + ": no response within " + timeout + attempts, 0, null, cause));
+                }
+                if (cause instanceof IOException) {
+                    return Outcome.of(new ConnectionFailure(where() + ": connection failed" + attempts + ": " + describe(cause), cause));
+                }
+                throw new LmException(where() + ": the request failed: " + describe(cause), 0, null, cause);
+            }
+            int status = response.statusCode();
+            if (status / 100 == 2) {
+                return new Outcome(parse(response.body(), request, status), null, null);
+            }
+            LmException failure = errorFor(status, response, attempts);
+            Duration retryAfter = RetryPolicy.isRetryableStatus(status) ? RetryAfter.from(response.headers(), Clock.systemUTC()) : null;
+            return new Outcome(null, failure, retryAfter);
+        }
+    }
+
+    private LmResponse parse(byte[] bytes, LmRequest request, int status) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(bytes);
+        } catch (IOException e) {
+            throw new LmException(where() + ": the response (HTTP " + status + ", " + bytes.length
+                    + " bytes) is not valid JSON: " + redact(firstLine(e.getMessage())) + "; it starts with: "
+                    + redact(abbreviate(new String(bytes, 0, Math.min(bytes.length, 200), StandardCharsets.UTF_8))),
+                    status, null, null);
+        }
+        if (root == null || !root.isObject()) {
+            throw new LmException(where() + ": the response (HTTP " + status + ") is not a JSON object", status, null, null);
+        }
+        try {
+            return parseResponse(root, request);
+        } catch (MalformedResponseException e) {
+            throw new LmException(where() + ": unexpected response (HTTP " + status + "): " + redact(e.getMessage()),
+                    status, null, null);
+        }
+    }
+
+    private LmException errorFor(int status, HttpResponse<byte[]> response, String attempts) {
+        byte[] bytes = response.body();
+        ProviderError pe;
+        try {
+            JsonNode root = JSON.readTree(bytes);
+            pe = root != null && root.isObject() ? parseError(root) : new ProviderError(null, null);
+        } catch (IOException notJson) {
+            pe = new ProviderError(null, null);
+        }
+        String providerMessage = pe.message();
+        if (providerMessage == null && bytes.length > 0) {
+            providerMessage = new String(bytes, 0, Math.min(bytes.length, MAX_ERROR_MESSAGE), StandardCharsets.UTF_8).strip();
+        }
+        providerMessage = providerMessage == null ? null : abbreviate(redact(providerMessage));
+        String code = pe.code() == null ? null : redact(pe.code());
+        String msg = where() + " answered HTTP " + status + attempts
+                + (providerMessage == null || providerMessage.isEmpty() ? "" : ": " + providerMessage)
+                + (code == null ? "" : " [" + code + "]");
+        if (status == 401 || status == 403) {
+            String hint = apiKey != null ? ""
+                    : apiKeySource != null ? " (no API key was sent: " + apiKeySource + " is not set)"
+                    : " (no API key was sent)";
+            return new AuthenticationException(msg + hint, status, providerMessage, null);
+        }
+        if (status == 429) {
+            return new RateLimitException(msg, status, providerMessage, RetryAfter.from(response.headers(), Clock.systemUTC()), null);
+        }
+        if (status == 408) {
+            return new LmTimeoutException(msg, status, providerMessage, null);
+        }
+        if (status == 409 || status >= 500) {
+            return new ServerException(msg, status, providerMessage, null);
+        }
+        if (status >= 400 && isContextWindow(code, providerMessage)) {
+            return new ContextWindowExceededException(msg, status, providerMessage, null);
+        }
+        if (status >= 400) {
+            return new BadRequestException(msg, status, providerMessage, null);
+        }
+        return new LmException(msg, status, providerMessage, null);
+    }
+
+    /** True if the error says the prompt does not fit the model's context window. */
+    protected boolean isContextWindow(String code, String message) {
+        if ("context_length_exceeded".equals(code)) return true;
+        if (message == null) return false;
+        String m = message.toLowerCase(Locale.ROOT);
+        return m.contains("context length") || m.contains("context_length") || m.contains("context window")
+                || m.contains("maximum context") || m.contains("prompt is too long") || m.contains("input is too long")
+                || m.contains("too many tokens") || m.contains("exceeds the context");
+    }
+
+    private boolean isRetryable(LmException e) {
+        if (e instanceof ConnectionFailure || e instanceof LmTimeoutException) return true;
+        return e.status() != 0 && RetryPolicy.isRetryableStatus(e.status());
+    }
+
+    /** A connection that failed or broke before a whole response arrived. */
+    private static final class ConnectionFailure extends LmException {
+        private static final long serialVersionUID = 1L;
+
+        ConnectionFailure(String message, Throwable cause) {
+            super(message, 0, null, cause);
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis(), (int) (d.toNanosPart() % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LmException("interrupted while waiting to retry", 0, null, e);
+        }
+    }
+
+    /** "OpenAI at http://host/v1/chat/completions", without any query string. */
+    protected final String where() {
+        return providerName() + " at " + withoutQuery(endpoint());
+    }
+
+    private static String withoutQuery(URI uri) {
+        String s = uri.toString();
+        int q = s.indexOf('?');
+        return q < 0 ? s : s.substring(0, q);
+    }
+
+    private String describe(Throwable t) {
+        String m = t.getMessage();
+        return redact(t.getClass().getSimpleName() + (m == null ? "" : ": " + m));
+    }
+
+    /** The text with every occurrence of the API key replaced by {@code ***}. */
+    protected final String redact(String text) {
+        if (text == null || apiKey == null || apiKey.isEmpty()) return text;
+        return text.replace(apiKey, "***");
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= MAX_ERROR_MESSAGE ? s : s.substring(0, MAX_ERROR_MESSAGE) + "...";
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** The text of a JSON node, or null if it is missing, null or empty. */
+    protected static String text(JsonNode n) {
+        if (n == null || n.isMissingNode() || n.isNull()) return null;
+        String s = n.isValueNode() ? n.asText() : n.toString();
+        return s.isEmpty() ? null : s;
+    }
+
+    private static final class DaemonThreads implements java.util.concurrent.ThreadFactory {
+        private final AtomicInteger n = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "dspy4j-body-writer-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
+    }
+
+    /** Settings shared by the HTTP provider builders. */
+    @SuppressWarnings("unchecked")
+    public abstract static class Builder<B extends Builder<B>> extends AbstractLanguageModel.Builder<B> {
+        private URI baseUrl;
+        private String apiKey;
+        private String apiKeySource;
+        private final Map<String, String> headers = new LinkedHashMap<>();
+        private Duration timeout = Duration.ofSeconds(120);
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private RetryPolicy retryPolicy = RetryPolicy.defaults();
+        private Executor bodyExecutor;
+        private int pipeBytes = 256 * 1024;
+        private RetryListener retryListener;
+        private Boolean structuredOutputs;
+        private Boolean nativeTools;
+
+        protected Builder(String defaultBaseUrl) {
+            baseUrl(defaultBaseUrl);
+        }
+
+        /** The API base URL, e.g. {@code http://127.0.0.1:8000/v1} for a local server. */
+        public B baseUrl(String url) {
+            Objects.requireNonNull(url, "baseUrl");
+            URI u;
+            try {
+                u = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("baseUrl '" + url + "' is not a URL: " + e.getMessage(), e);
+            }
+            if (!"http".equalsIgnoreCase(u.getScheme()) && !"https".equalsIgnoreCase(u.getScheme()) || u.getHost() == null) {
+                throw new IllegalArgumentException("baseUrl must be an absolute http or https URL, not '" + url + "'");
+            }
+            this.baseUrl = u;
+            return (B) this;
+        }
+
+        /** The API key; null or blank for none (no authentication header is sent). */
+        public B apiKey(String key) {
+            this.apiKey = checkKey(key);
+            this.apiKeySource = null;
+            return (B) this;
+        }
+
+        /** The API key from environment variable {@code name}; none if it is unset or blank. */
+        public B apiKeyFromEnv(String name) {
+            Objects.requireNonNull(name, "name");
+            this.apiKey = checkKey(System.getenv(name));
+            this.apiKeySource = "environment variable " + name;
+            return (B) this;
+        }
+
+        /** Adds (or replaces) a header sent with every request. */
+        public B header(String name, String value) {
+            Objects.requireNonNull(name, "header name");
+            Objects.requireNonNull(value, "header value");
+            if (!name.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != ':')) {
+                throw new IllegalArgumentException("header name '" + name + "' is not a valid HTTP header name");
+            }
+            if (value.chars().anyMatch(c -> c == '\r' || c == '\n')) {
+                throw new IllegalArgumentException("header " + name + " has a line break in its value");
+            }
+            headers.put(name, value);
+            return (B) this;
+        }
+
+        /** The time a whole exchange may take: connect, send the body, receive the response (default 120 s). */
+        public B timeout(Duration t) {
+            Objects.requireNonNull(t, "timeout");
+            if (t.isNegative() || t.isZero()) throw new IllegalArgumentException("timeout must be positive, not " + t);
+            this.timeout = t;
+            return (B) this;
+        }
+
+        /** The time to establish a connection (default 10 s). */
+        public B connectTimeout(Duration t) {
+            Objects.requireNonNull(t, "connectTimeout");
+            if (t.isNegative() || t.isZero()) throw new IllegalArgumentException("connectTimeout must be positive, not " + t);
+            this.connectTimeout = t;
+            return (B) this;
+        }
+
+        /** When to retry (default {@link RetryPolicy#defaults()}). */
+        public B retryPolicy(RetryPolicy p) {
+            this.retryPolicy = Objects.requireNonNull(p, "retryPolicy");
+            return (B) this;
+        }
+
+        /** Shorthand for a default retry policy with {@code n} attempts in total. */
+        public B maxAttempts(int n) {
+            return retryPolicy(retryPolicy.withMaxAttempts(n));
+        }
+
+        /** Told before each retry. */
+        public B retryListener(RetryListener l) {
+            this.retryListener = l;
+            return (B) this;
+        }
+
+        /** Whether the server accepts a JSON-schema {@code response_format} (default: the provider's guess). */
+        public B structuredOutputs(boolean on) {
+            this.structuredOutputs = on;
+            return (B) this;
+        }
+
+        /** Whether the server accepts native {@code tools} (default: the provider's guess). */
+        public B nativeTools(boolean on) {
+            this.nativeTools = on;
+            return (B) this;
+        }
+
+        /** The executor whose threads write request bodies (default: a shared pool of daemon threads). */
+        public B bodyExecutor(Executor e) {
+            this.bodyExecutor = Objects.requireNonNull(e, "bodyExecutor");
+            return (B) this;
+        }
+
+        /** The capacity of the buffer between the body writer and the HTTP client (default 256 KB). */
+        public B pipeBytes(int bytes) {
+            if (bytes < 1024) throw new IllegalArgumentException("pipeBytes must be at least 1024, not " + bytes);
+            this.pipeBytes = bytes;
+            return (B) this;
+        }
+
+        /** The base URL set so far. */
+        protected URI baseUrl() {
+            return baseUrl;
+        }
+
+        /** True if structured outputs were set explicitly. */
+        protected Boolean structuredOutputsSetting() {
+            return structuredOutputs;
+        }
+
+        private static String checkKey(String key) {
+            if (key == null || key.isBlank()) return null;
+            String k = key.strip();
+            for (int i = 0; i < k.length(); i++) {
+                char c = k.charAt(i);
+                if (c < 0x21 || c > 0x7e) {
+                    // never echo the key
+                    throw new IllegalArgumentException("the API key has a character not allowed in an HTTP header at index " + i);
+                }
+            }
+            return k;
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.dspy4j.lm.http;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.dspy4j.media.Payload;
+import java.io.ByteArrayInputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.Reader;
+import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * The request body as a provider codec writes it: a Jackson streaming generator over the HTTP
+ * request stream, plus the two ways a payload goes into the JSON. {@link #base64String} writes a
+ * string value whose base64 is encoded from the payload's bytes as they are read;
+ * {@link #utf8String} writes a string value decoded from a UTF-8 payload as it is read. Neither
+ * builds a base64 string, a data URI or the body in memory.
+ */
+public final class JsonBody {
+
+    /** Thrown in a length-counting pass when a part's encoded length cannot be known without reading it. */
+    static final class UncountableException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        UncountableException() {
+            super("the body length is not known before writing");
+        }
+    }
+
+    private final JsonGenerator json;
+    private final OutputStream raw;
+    private final CountingOutputStream counter;
+
+    /**
+     * @param json    the generator, writing into {@code raw}
+     * @param raw     the stream under the generator
+     * @param counter non-null in a counting pass: payload bytes are counted, not read
+     */
+    JsonBody(JsonGenerator json, OutputStream raw, CountingOutputStream counter) {
+        this.json = json;
+        this.raw = raw;
+        this.counter = counter;
+    }
+
+    /** The generator to write ordinary JSON with. */
+    public JsonGenerator json() {
+        return json;
+    }
+
+    /**
+     * Writes a JSON string value made of {@code prefix} followed by the base64 (standard alphabet,
+     * padded, no line breaks) of the payload's bytes, e.g. a data URI with the prefix
+     * {@code data:image/png;base64,}. Call where a value is expected (after a field name, or in an
+     * array).
+     *
+     * @param prefix printable ASCII text without quotes or backslashes (it is written as is)
+     */
+    public void base64String(String prefix, Payload payload) throws IOException {
+        checkPlainAscii(prefix);
+        json.writeRawValue("\"" + prefix);
+        json.flush();
+        if (counter != null) {
+            counter.add(base64Length(payload.size()));
+        } else {
+            OutputStream b64 = Base64.getEncoder().wrap(new NonClosing(raw));
+            payload.writeTo(b64);
+            b64.close(); // writes the final quantum and padding; the raw stream stays open
+        }
+        raw.write('"');
+    }
+
+    /** {@link #base64String(String, Payload)} as the value of field {@code name}. */
+    public void base64Field(String name, String prefix, Payload payload) throws IOException {
+        json.writeFieldName(name);
+        base64String(prefix, payload);
+    }
+
+    /**
+     * Writes a JSON string value made of {@code prefix} followed by the payload's bytes read as
+     * UTF-8 text, escaped for JSON as they are read.
+     */
+    public void utf8String(String prefix, Payload payload) throws IOException {
+        if (counter != null) throw new UncountableException();
+        InputStream head = new ByteArrayInputStream(prefix.getBytes(StandardCharsets.UTF_8));
+        try (Reader r = new InputStreamReader(new SequenceInputStream(head, payload.openStream()), StandardCharsets.UTF_8)) {
+            json.writeString(r, -1);
+        }
+    }
+
+    /** The length of the padded base64 encoding of {@code n} bytes. */
+    public static long base64Length(long n) {
+        return (n + 2) / 3 * 4;
+    }
+
+    private static void checkPlainAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+                throw new IllegalArgumentException("a base64 value prefix must be printable ASCII without quotes or"
+                        + " backslashes; character " + i + " of '" + s + "' is not");
+            }
+        }
+    }
+
+    /** Passes writes through; close only flushes, so the base64 encoder can be closed on its own. */
+    private static final class NonClosing extends FilterOutputStream {
+        NonClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.flush();
+        }
+    }
+
+    /** Counts bytes written and bytes announced by {@link #add}, and keeps none. */
+    static final class CountingOutputStream extends OutputStream {
+        private long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count += len;
+        }
+
+        void add(long n) {
+            count += n;
+        }
+
+        long count() {
+            return count;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.dspy4j.lm.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dspy4j.lm.LmRequest;
+import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.http.HttpLanguageModel;
+import dev.dspy4j.lm.http.JsonBody;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+
+/**
+ * A client for OpenAI-compatible chat completions ({@code POST {baseUrl}/chat/completions}): OpenAI
+ * itself, and servers that speak its protocol (vLLM, Ollama, LM Studio, llama.cpp).
+ *
+ * <pre>{@code
+ * var lm = OpenAiChat.builder().model("gpt-4o-mini").apiKeyFromEnv().build();
+ * var local = OpenAiChat.builder().baseUrl("http://127.0.0.1:8000/v1").model("qwen2.5-vl").build();
+ * }</pre>
+ *
+ * <p>Request parameters ({@link LmRequest#params()} and the builder's defaults) are written as
+ * top-level JSON fields as given: {@code temperature}, {@code max_tokens},
+ * {@code max_completion_tokens}, {@code stop}, {@code seed}, {@code response_format}, {@code tools},
+ * ...; {@code n} comes from {@link LmRequest#n()} when it is above 1. The body is streamed: each
+ * payload's base64 is encoded from its bytes while it is sent (see {@link OpenAiCodec} for the wire
+ * shapes). Without an API key no {@code Authorization} header is sent. Thread-safe.
+ */
+public final class OpenAiChat extends HttpLanguageModel {
+
+    /** The default base URL. */
+    public static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
+    /** The environment variable {@link Builder#apiKeyFromEnv()} reads. */
+    public static final String API_KEY_ENV = "OPENAI_API_KEY";
+
+    private final URI endpoint;
+
+    private OpenAiChat(Builder b) {
+        super(b);
+        this.endpoint = URI.create(baseUrl() + "/chat/completions");
+    }
+
+    /** A new builder (base URL {@value #DEFAULT_BASE_URL}, no API key). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    protected String providerName() {
+        return "OpenAI-compatible chat completions";
+    }
+
+    @Override
+    protected URI endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    protected void authenticate(HttpRequest.Builder request, String apiKey) {
+        if (apiKey != null) request.header("Authorization", "Bearer " + apiKey);
+    }
+
+    @Override
+    protected void writeBody(JsonBody body, LmRequest request) throws IOException {
+        OpenAiCodec.write(body, model(), request);
+    }
+
+    @Override
+    protected LmResponse parseResponse(JsonNode body, LmRequest request) {
+        return OpenAiCodec.parse(body, this);
+    }
+
+    MalformedResponseException malformed(String why) {
+        return new MalformedResponseException(why);
+    }
+
+    /** True for api.openai.com (which supports JSON-schema response formats); false for other servers unless set. */
+    @Override
+    protected boolean defaultStructuredOutputs() {
+        return isOpenAi();
+    }
+
+    /** True for api.openai.com; false for other servers unless set. */
+    @Override
+    protected boolean defaultNativeTools() {
+        return isOpenAi();
+    }
+
+    private boolean isOpenAi() {
+        return "api.openai.com".equalsIgnoreCase(baseUrl().getHost());
+    }
+
+    /** Builds an {@link OpenAiChat}; {@link #model(String)} is required. */
+    public static final class Builder extends HttpLanguageModel.Builder<Builder> {
+        private Builder() {
+            super(DEFAULT_BASE_URL);
+        }
+
+        /** The API key from {@value OpenAiChat#API_KEY_ENV}; none if it is unset. */
+        public Builder apiKeyFromEnv() {
+            return apiKeyFromEnv(API_KEY_ENV);
+        }
+
+        public OpenAiChat build() {
+            if (model() == null) throw new IllegalStateException("OpenAiChat needs a model: call model(\"...\")");
+            return new OpenAiChat(this);
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package dev.dspy4j.lm.openai;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dspy4j.lm.Completion;
+import dev.dspy4j.lm.LmRequest;
+import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.ToolCall;
+import dev.dspy4j.lm.Usage;
+import dev.dspy4j.lm.http.JsonBody;
+import dev.dspy4j.media.Audio;
+import dev.dspy4j.media.Document;
+import dev.dspy4j.media.File;
+import dev.dspy4j.media.Image;
+import dev.dspy4j.media.MediaType;
+import dev.dspy4j.media.Payload;
+import dev.dspy4j.prompt.Message;
+import dev.dspy4j.prompt.Part;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes chat-completions requests and reads their responses.
+ *
+ * <p>Wire shapes: a message that is a single text part has a plain string {@code content}; other
+ * messages have a list of parts: text {@code {"type":"text","text":...}}; image
+ * {@code {"type":"image_url","image_url":{"url":"data:<type>;base64,..."[,"detail":...]}}} (or the
+ * remote URL as given); audio {@code {"type":"input_audio","input_audio":{"data":"<base64>","format":"wav|mp3"}}};
+ * file {@code {"type":"file","file":{"filename":...,"file_data":"data:<type>;base64,..."}}} or
+ * {@code {"type":"file","file":{"file_id":...}}}. A {@link Document} goes as a file part when it is a
+ * PDF (file name: its title, else {@code document.pdf}) and as a text part when it is plain text
+ * (its title and context, if any, on lines before the text); the chat-completions API has no
+ * document part and no citations, so the citations flag is not sent.
+ */
+final class OpenAiCodec {
+    private OpenAiCodec() {}
+
+    /** Parameters that are not passed through as top-level fields. */
+    private static final Set<String> RESERVED = Set.of("model", "messages", "stream", "stream_options");
+
+    static void write(JsonBody body, String model, LmRequest request) throws IOException {
+        JsonGenerator g = body.json();
+        g.writeStartObject();
+        g.writeStringField("model", model);
+        for (Map.Entry<String, Object> p : request.params().entrySet()) {
+            if (RESERVED.contains(p.getKey())) continue;
+            if (p.getKey().equals("n") && request.n() > 1) continue;
+            g.writeFieldName(p.getKey());
+            g.writeObject(p.getValue());
+        }
+        if (request.n() > 1) g.writeNumberField("n", request.n());
+        g.writeArrayFieldStart("messages");
+        for (Message m : request.prompt().messages()) {
+            g.writeStartObject();
+            g.writeStringField("role", m.role().wireName());
+            if (m.isText()) {
+                g.writeStringField("content", m.text());
+            } else {
+                g.writeArrayFieldStart("content");
+                for (Part part : m.parts()) {
+                    writePart(body, part);
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private static void writePart(JsonBody body, Part part) throws IOException {
+        JsonGenerator g = body.json();
+        g.writeStartObject();
+        if (part instanceof Part.Text t) {
+            g.writeStringField("type", "text");
+            g.writeStringField("text", t.text());
+        } else if (part instanceof Part.ImagePart ip) {
+            Image img = ip.image();
+            g.writeStringField("type", "image_url");
+            g.writeObjectFieldStart("image_url");
+            if (img.isRemote()) {
+                g.writeStringField("url", img.url().toString());
+            } else {
+                body.base64Field("url", dataUriPrefix(img.payload()), img.payload());
+            }
+            if (img.detail() != null) g.writeStringField("detail", img.detail());
+            g.writeEndObject();
+        } else if (part instanceof Part.AudioPart ap) {
+            Audio a = ap.audio();
+            g.writeStringField("type", "input_audio");
+            g.writeObjectFieldStart("input_audio");
+            body.base64Field("data", "", a.payload());
+            g.writeStringField("format", a.format());
+            g.writeEndObject();
+        } else if (part instanceof Part.FilePart fp) {
+            File f = fp.file();
+            g.writeStringField("type", "file");
+            g.writeObjectFieldStart("file");
+            if (f.payload() == null) {
+                g.writeStringField("file_id", f.fileId());
+            } else {
+                g.writeStringField("filename", f.filename() == null ? "file" : f.filename());
+                body.base64Field("file_data", dataUriPrefix(f.payload()), f.payload());
+            }
+            g.writeEndObject();
+        } else if (part instanceof Part.DocumentPart dp) {
+            Document d = dp.document();
+            if (d.payload().mediaType().equals(MediaType.PDF)) {
+                g.writeStringField("type", "file");
+                g.writeObjectFieldStart("file");
+                g.writeStringField("filename", pdfName(d.title()));
+                body.base64Field("file_data", dataUriPrefix(d.payload()), d.payload());
+                g.writeEndObject();
+            } else {
+                g.writeStringField("type", "text");
+                g.writeFieldName("text");
+                body.utf8String(textDocumentHeading(d), d.payload());
+            }
+        } else {
+            throw new IllegalArgumentException("unknown part " + part.getClass().getName());
+        }
+        g.writeEndObject();
+    }
+
+    /** The lines sent before a text document's text: its title and context, then a blank line (or nothing). */
+    static String textDocumentHeading(Document d) {
+        StringBuilder sb = new StringBuilder();
+        if (d.title() != null && !d.title().isEmpty()) sb.append("Document: ").append(d.title()).append('\n');
+        if (d.context() != null && !d.context().isEmpty()) sb.append(d.context()).append('\n');
+        if (sb.length() > 0) sb.append('\n');
+        return sb.toString();
+    }
+
+    private static String pdfName(String title) {
+        if (title == null || title.isBlank()) return "document.pdf";
+        return title.toLowerCase(java.util.Locale.ROOT).endsWith(".pdf") ? title : title + ".pdf";
+    }
+
+    static String dataUriPrefix(Payload p) {
+        return "data:" + p.mediaType().value() + ";base64,";
+    }
+
+    static LmResponse parse(JsonNode root, OpenAiChat lm) {
+        JsonNode choices = root.path("choices");
+        if (!choices.isArray() || choices.isEmpty()) {
+            throw lm.malformed("the response has no \"choices\"");
+        }
+        List<JsonNode> sorted = new ArrayList<>();
+        choices.forEach(sorted::add);
+        sorted.sort(Comparator.comparingInt(c -> c.path("index").asInt(0)));
+        List<Completion> out = new ArrayList<>(sorted.size());
+        for (JsonNode c : sorted) {
+            JsonNode message = c.path("message");
+            if (!message.isObject()) throw lm.malformed("a choice has no \"message\" object");
+            out.add(new Completion(content(message.path("content")), textOrNull(c.path("finish_reason")),
+                    toolCalls(message.path("tool_calls"))));
+        }
+        JsonNode u = root.path("usage");
+        Usage usage = new Usage(u.path("prompt_tokens").asLong(0), u.path("completion_tokens").asLong(0));
+        return new LmResponse(out, usage, textOrNull(root.path("model")), false);
+    }
+
+    private static String content(JsonNode content) {
+        if (content.isTextual()) return content.asText();
+        if (content.isArray()) {
+            StringBuilder sb = new StringBuilder();
+            for (JsonNode part : content) {
+                if (part.isTextual()) sb.append(part.asText());
+                else if (part.path("text").isTextual()) sb.append(part.path("text").asText());
+            }
+            return sb.toString();
+        }
+        return "";
+    }
+
+    private static List<ToolCall> toolCalls(JsonNode calls) {
+        if (!calls.isArray()) return List.of();
+        List<ToolCall> out = new ArrayList<>();
+        for (JsonNode tc : calls) {
+            JsonNode fn = tc.path("function");
+            String name = textOrNull(fn.path("name"));
+            if (name == null) continue;
+            JsonNode args = fn.path("arguments");
+            String json = args.isTextual() ? args.asText() : args.isMissingNode() || args.isNull() ? "{}" : args.toString();
+            out.add(new ToolCall(textOrNull(tc.path("id")), name, json));
+        }
+        return out;
+    }
+
+    private static String textOrNull(JsonNode n) {
+        return n.isTextual() ? n.asText() : null;
+    }
+}

@@ -1,0 +1,70 @@
+package dev.dspy4j.lm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.dspy4j.lm.anthropic.AnthropicChat;
+import dev.dspy4j.lm.http.HttpLanguageModel;
+import dev.dspy4j.lm.openai.OpenAiChat;
+import dev.dspy4j.prompt.Prompt;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** An API key never shows in toString, history, exceptions (messages, causes, stack traces) or cache keys. */
+class ClientSecretsTest {
+    private static final String KEY = "sk-test-SECRET-5f3a9c0d1e";
+    private final LoopbackServer server = LoopbackServer.start();
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private static String everything(Throwable t) {
+        StringWriter w = new StringWriter();
+        t.printStackTrace(new PrintWriter(w));
+        return w + "\n" + t;
+    }
+
+    @Test
+    void keyIsAbsentFromEverythingPrintedEvenWhenTheServerEchoesIt() {
+        RetryPolicy fast = RetryPolicy.attempts(2).withBackoff(Duration.ofMillis(1), Duration.ofMillis(2));
+        List<HttpLanguageModel> lms = List.of(
+                OpenAiChat.builder().baseUrl(server.url() + "/v1").model("m").apiKey(KEY).cache(null).retryPolicy(fast).build(),
+                AnthropicChat.builder().baseUrl(server.url()).model("c").apiKey(KEY).cache(null).retryPolicy(fast).build());
+        LmRequest hello = LmRequest.of(Prompt.builder().system("sys").user("hello").build());
+        List<String> printed = new ArrayList<>();
+        for (HttpLanguageModel lm : lms) {
+            server.enqueue(
+                    LoopbackServer.json(401, "{\"error\":{\"message\":\"Incorrect API key provided: " + KEY + "\",\"code\":\"" + KEY + "\"}}"),
+                    LoopbackServer.json(500, "internal error for key " + KEY),
+                    LoopbackServer.json(500, "{\"error\":{\"message\":\"again " + KEY + "\"}}"),
+                    LoopbackServer.json(400, "{\"error\":{\"message\":\"bad " + KEY + "\"}}"),
+                    LoopbackServer.json(200, "{\"broken\": \"" + KEY),
+                    LoopbackServer.json(200, lm instanceof OpenAiChat ? LoopbackServer.chatCompletion("fine")
+                            : LoopbackServer.anthropicMessage("fine")));
+            for (int i = 0; i < 4; i++) {
+                Throwable t = catchThrowable(() -> lm.complete(hello));
+                assertThat(t).isInstanceOf(LmException.class);
+                printed.add(everything(t));
+                LmException e = (LmException) t;
+                printed.add(String.valueOf(e.providerMessage()));
+            }
+            assertThat(lm.complete(hello).first().text()).isEqualTo("fine");
+            printed.add(lm.toString());
+            printed.add(lm.inspectHistory(10));
+            printed.add(lm.history().last(10).toString());
+        }
+        // the key did reach the server, so the check below is not vacuous
+        assertThat(server.requests().get(0).header("Authorization")).isEqualTo("Bearer " + KEY);
+        assertThat(server.last().header("x-api-key")).isEqualTo(KEY);
+        assertThat(printed).hasSizeGreaterThan(10);
+        assertThat(String.join("\n", printed)).doesNotContain(KEY).doesNotContain("5f3a9c0d1e").contains("***");
+        assertThat(printed.get(0)).contains("HTTP 401").contains("Incorrect API key provided");
+    }
+}
