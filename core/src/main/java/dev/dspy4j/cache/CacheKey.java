@@ -68,8 +68,8 @@ public final class CacheKey {
         for (Map.Entry<String, Object> p : request.params().entrySet()) {
             e.str(p.getKey());
             Object v = p.getValue();
-            e.str(v instanceof String || v instanceof Boolean || v instanceof Integer || v instanceof Long
-                    ? scalarJson(v) : canonicalJson(v));
+            String json = scalarJson(v);
+            e.str(json != null ? json : canonicalJson(v));
         }
         e.i32(request.prompt().messages().size());
         for (Message m : request.prompt().messages()) {
@@ -157,10 +157,21 @@ public final class CacheKey {
         return "CacheKey[" + hex() + "]";
     }
 
-    /** The JSON of a string, boolean or integer, as {@link #canonicalJson} would write it. */
-    private static String scalarJson(Object v) {
-        if (v instanceof String s) return JSON.getNodeFactory().textNode(s).toString();
-        return v.toString();
+    /**
+     * The JSON of a common scalar (string, boolean, integer, finite double), exactly as
+     * {@link #canonicalJson} writes it but without building a tree; null for anything else.
+     */
+    static String scalarJson(Object v) {
+        if (v instanceof String s) {
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c < 0x20 || c == '"' || c == '\\' || c >= 0x7F) return null;
+            }
+            return '"' + s + '"';
+        }
+        if (v instanceof Boolean || v instanceof Integer || v instanceof Long) return v.toString();
+        if (v instanceof Double d && Double.isFinite(d)) return Double.toString(d);
+        return null;
     }
 
     /** JSON with object keys sorted at every level, so equal values give equal text. */

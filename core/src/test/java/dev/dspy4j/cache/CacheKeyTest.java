@@ -218,4 +218,15 @@ class CacheKeyTest {
         assertThat(key.toString()).isEqualTo("CacheKey[" + key.hex() + "]");
         assertThatThrownBy(() -> CacheKey.ofBytes(new byte[31])).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void scalarFastPathWritesWhatJacksonWrites() {
+        for (Object v : List.of("plain", "", 0, -7, 123456789012L, true, false, 0.0, -0.0, 0.7, 1e-7, 1.5e300)) {
+            assertThat(CacheKey.scalarJson(v)).as(String.valueOf(v)).isEqualTo(CacheKey.canonicalJson(v));
+        }
+        for (Object v : List.of("quote \" here", "tab\t", "\u00e9", Double.NaN, 1.5f, List.of(1))) {
+            assertThat(CacheKey.scalarJson(v)).as(String.valueOf(v)).isNull();
+        }
+        assertThat(CacheKey.canonicalJson(null)).isEqualTo("null");
+    }
 }

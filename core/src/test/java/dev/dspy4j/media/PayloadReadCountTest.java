@@ -2,9 +2,15 @@ package dev.dspy4j.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dspy4j.adapter.Adapter;
+import dev.dspy4j.adapter.ChatAdapter;
+import dev.dspy4j.adapter.JsonAdapter;
+import dev.dspy4j.adapter.XmlAdapter;
 import dev.dspy4j.cache.CacheKey;
 import dev.dspy4j.lm.LmRequest;
+import dev.dspy4j.module.Example;
 import dev.dspy4j.prompt.Prompt;
+import dev.dspy4j.signature.Signature;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,17 +44,19 @@ class PayloadReadCountTest {
         return sources.stream().mapToInt(CountingSource::opens).sum();
     }
 
-    /** The seed shape: instructions, 15 demos (image in, label out) and one input image. */
-    Prompt format(List<Image> imgs) {
-        Prompt.Builder b = Prompt.builder().system("Your input fields are:\n1. `image` (Image)\n"
-                + "Your output fields are:\n1. `label` (str)\nLabel the image.");
+    static final Signature SEED = Signature.parse("image: Image -> label: str", "Label the image.");
+
+    /** The seed shape, formatted by {@code adapter}: 15 demos (image in, label out) and one input image. */
+    Prompt format(Adapter adapter, List<Image> imgs) {
+        List<Example> demos = new ArrayList<>();
         for (int i = 0; i < imgs.size() - 1; i++) {
-            b.user().text("[[ ## image ## ]]\n").media(imgs.get(i)).end();
-            b.assistant("[[ ## label ## ]]\nlabel " + i + "\n\n[[ ## completed ## ]]");
+            demos.add(Example.of("image", imgs.get(i), "label", "label " + i));
         }
-        b.user().text("[[ ## image ## ]]\n").media(imgs.get(imgs.size() - 1))
-                .text("\n\nRespond with `[[ ## label ## ]]`.").end();
-        return b.build();
+        return adapter.format(SEED, demos, Map.of("image", imgs.get(imgs.size() - 1)));
+    }
+
+    Prompt format(List<Image> imgs) {
+        return format(ChatAdapter.create(), imgs);
     }
 
     @Test
@@ -87,6 +95,20 @@ class PayloadReadCountTest {
         }
         assertThat(totalRead()).isEqualTo(afterDigest);
         assertThat(totalOpens()).isEqualTo(opensAfterDigest);
+    }
+
+    @Test
+    void everyAdapterPlacesThePayloadsWithoutReadingThem() {
+        images.forEach(i -> i.payload().digest());
+        long afterDigest = totalRead();
+        for (Adapter adapter : List.of(ChatAdapter.create(), JsonAdapter.create(), XmlAdapter.create())) {
+            for (int run = 0; run < 10; run++) {
+                Prompt prompt = format(adapter, images);
+                assertThat(prompt.media().toList()).as(adapter.toString()).containsExactlyElementsOf(images);
+                CacheKey.of("m", LmRequest.of(prompt));
+            }
+        }
+        assertThat(totalRead()).isEqualTo(afterDigest);
     }
 
     @Test
