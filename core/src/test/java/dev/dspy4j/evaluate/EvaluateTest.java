@@ -131,11 +131,7 @@ class EvaluateTest {
         assertThat(Files.size(json)).isLessThan(png.length + 2000L);
     }
 
-    /** A tiny valid PNG (1x1). */
-    static byte[] pngBytes() throws Exception {
-        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_RGB);
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        javax.imageio.ImageIO.write(img, "png", out);
-        return out.toByteArray();
+    static byte[] pngBytes() {
+        return dev.dspy4j.module.Png.bytes(1, 0);
     }
 }
