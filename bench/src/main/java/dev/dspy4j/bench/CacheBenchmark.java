@@ -3,6 +3,7 @@ package dev.dspy4j.bench;
 import dev.dspy4j.cache.CacheKey;
 import dev.dspy4j.cache.DiskCache;
 import dev.dspy4j.cache.MemoryCache;
+import dev.dspy4j.cache.TieredCache;
 import dev.dspy4j.lm.Completion;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.Usage;
@@ -29,8 +30,8 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Cache hit latency: one lookup of a stored response of a typical size (a completion of about
- * {@code chars} characters, roughly 500 tokens by default) in the memory layer and in the SQLite
- * disk layer. 1024 entries are stored and looked up in turn. Sample-time mode reports percentiles;
+ * {@code chars} characters, roughly 500 tokens by default) in the memory layer, in the SQLite
+ * disk layer, and in the memory layer of a tiered cache. 1024 entries are stored and looked up in turn. Sample-time mode reports percentiles;
  * p0.50 is the median.
  *
  * <pre>{@code
@@ -51,6 +52,7 @@ public class CacheBenchmark {
     private Path dir;
     private MemoryCache memory;
     private DiskCache disk;
+    private TieredCache tiered;
     private CacheKey[] keys;
     private int next;
 
@@ -58,7 +60,8 @@ public class CacheBenchmark {
     public void setUp() throws IOException {
         dir = Files.createTempDirectory("dspy4j-cache-bench");
         memory = MemoryCache.create();
-        disk = DiskCache.open(dir);
+        disk = DiskCache.open(dir.resolve("disk"));
+        tiered = TieredCache.open(dir.resolve("tiered"));
         keys = new CacheKey[ENTRIES];
         Random random = new Random(42);
         for (int i = 0; i < ENTRIES; i++) {
@@ -67,12 +70,14 @@ public class CacheBenchmark {
                     "gpt-4o-mini-2024-07-18", false);
             memory.put(keys[i], r);
             disk.put(keys[i], r);
+            tiered.put(keys[i], r);
         }
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         disk.close();
+        tiered.close();
         memory.close();
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
@@ -95,6 +100,12 @@ public class CacheBenchmark {
     @Benchmark
     public LmResponse diskHit() {
         return disk.get(nextKey());
+    }
+
+    /** A memory hit through the tiered cache (it also notes the access for the disk layer's eviction). */
+    @Benchmark
+    public LmResponse tieredMemoryHit() {
+        return tiered.get(nextKey());
     }
 
     /** Words of lowercase letters, like an answer in prose. */

@@ -1,5 +1,7 @@
 package dev.dspy4j.cache;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.dspy4j.lm.LmResponse;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,7 +57,9 @@ import org.sqlite.SQLiteConfig;
  * {@code accessResolution} (default 60 s): a hit on an entry whose stored time is older queues the
  * new time in memory, and queued times are written in the next put's transaction, when 64 are
  * queued, or on {@link #close()}. Times queued by a process that is killed are lost, which only makes
- * eviction slightly less exact.
+ * eviction slightly less exact. A layer in front (the memory layer of a {@link TieredCache}) reports its
+ * hits with {@link #recordAccess}, so an entry that is hot in memory is not evicted from disk; such a
+ * report is queued at most once per key and resolution, without reading the entry.
  *
  * <h2>Errors</h2>
  * Operations throw {@link CacheException} naming the file when SQLite fails (for example when
@@ -94,6 +98,8 @@ public final class DiskCache implements ResponseCache {
     private final BlockingQueue<Conn> idle;
     private final List<Conn> all = new ArrayList<>();
     private final Map<CacheKey, Long> pendingTouches = new ConcurrentHashMap<>();
+    /** Keys whose access was recorded through {@link #recordAccess} within the last resolution. */
+    private final Cache<CacheKey, Boolean> recentlyRecorded;
     private volatile boolean closed;
 
     private DiskCache(Builder b) {
@@ -106,6 +112,12 @@ public final class DiskCache implements ResponseCache {
         this.clock = b.clock;
         this.poolSize = b.poolSize;
         this.idle = new ArrayBlockingQueue<>(poolSize);
+        this.recentlyRecorded = Caffeine.newBuilder()
+                .expireAfterWrite(b.accessResolution)
+                .maximumSize(100_000)
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                .executor(Runnable::run)
+                .build();
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {
@@ -185,6 +197,21 @@ public final class DiskCache implements ResponseCache {
             }
         }
         return response;
+    }
+
+    /**
+     * Records that the entry for {@code key} was just used, without reading it: a cache layer in front
+     * of this one calls it on its own hits. Cheap (an in-memory check); the time is written with the
+     * other queued access times, at most once per key per access resolution.
+     */
+    public void recordAccess(CacheKey key) {
+        Objects.requireNonNull(key, "key");
+        if (closed || recentlyRecorded.getIfPresent(key) != null) return;
+        recentlyRecorded.put(key, Boolean.TRUE);
+        pendingTouches.put(key, clock.millis());
+        if (pendingTouches.size() >= TOUCH_FLUSH_THRESHOLD) {
+            flushTouches();
+        }
     }
 
     @Override

@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A memory cache in front of a disk cache: a lookup tries memory, then disk, and a disk hit is
- * copied into memory; a put writes both. The disk layer is shared with other processes, the memory
+ * copied into memory; a put writes both. A memory hit is reported to the disk layer
+ * ({@link DiskCache#recordAccess}) so that the disk's least-recently-used eviction sees it. The disk layer is shared with other processes, the memory
  * layer is private to this one. A disk failure (for example a lock held by another process for
  * longer than the busy timeout) is logged and treated as a miss or a skipped write, so it never
  * fails an LM call that the memory layer or the provider can still answer. Thread-safe.
@@ -56,7 +57,14 @@ public final class TieredCache implements ResponseCache {
     @Override
     public LmResponse get(CacheKey key) {
         LmResponse r = memory.get(key);
-        if (r != null) return r;
+        if (r != null) {
+            try {
+                disk.recordAccess(key); // keeps an entry that is hot in memory from being evicted on disk
+            } catch (CacheException e) {
+                log.warn("{}; access time not recorded", e.getMessage());
+            }
+            return r;
+        }
         try {
             r = disk.get(key);
         } catch (CacheException e) {

@@ -69,4 +69,29 @@ class TieredCacheTest {
             assertThat(t.disk().get(CacheFixtures.key("b"))).isNull();
         }
     }
+
+    /** An entry hit only in memory still counts as recently used on disk. */
+    @Test
+    void memoryHitsKeepAnEntryFromBeingEvictedOnDisk() {
+        LmResponse r = CacheFixtures.response(CacheFixtures.text(3, 2000));
+        long each = ResponseCodec.encode(r).length + 32L;
+        MutableClock clock = new MutableClock();
+        DiskCache disk = DiskCache.builder().directory(dir).clock(clock).maxBytes(each * 11 / 2)
+                .accessResolution(java.time.Duration.ofSeconds(60)).build();
+        try (TieredCache t = TieredCache.of(MemoryCache.create(), disk)) {
+            for (int i = 0; i < 5; i++) {
+                clock.set(i);
+                t.put(CacheFixtures.key("k" + i), r);
+            }
+            clock.set(100_000);
+            assertThat(t.get(CacheFixtures.key("k0"))).isSameAs(t.memory().get(CacheFixtures.key("k0")));
+            assertThat(t.get(CacheFixtures.key("k0"))).isNotNull(); // a second hit within the resolution queues nothing more
+            clock.set(100_001);
+            t.put(CacheFixtures.key("k5"), r); // writes the queued access of k0, then evicts k1 and k2
+            assertThat(disk.get(CacheFixtures.key("k0"))).isEqualTo(r);
+            assertThat(disk.get(CacheFixtures.key("k1"))).isNull();
+            assertThat(disk.get(CacheFixtures.key("k2"))).isNull();
+            assertThat(disk.get(CacheFixtures.key("k3"))).isEqualTo(r);
+        }
+    }
 }
