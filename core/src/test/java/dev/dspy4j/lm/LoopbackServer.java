@@ -64,6 +64,7 @@ public final class LoopbackServer implements AutoCloseable {
     private final List<Received> received = new ArrayList<>();
     private final Deque<Reply> queue = new ArrayDeque<>();
     private Reply defaultReply = json(200, chatCompletion("ok"));
+    private volatile boolean readBodies = true;
 
     private LoopbackServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
@@ -103,6 +104,12 @@ public final class LoopbackServer implements AutoCloseable {
         return this;
     }
 
+    /** Whether to read request bodies before replying (default true); false answers before the body has arrived. */
+    public LoopbackServer readBodies(boolean on) {
+        this.readBodies = on;
+        return this;
+    }
+
     /** Every request so far, oldest first. */
     public synchronized List<Received> requests() {
         return List.copyOf(received);
@@ -119,9 +126,11 @@ public final class LoopbackServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
-        byte[] body;
-        try (InputStream in = ex.getRequestBody()) {
-            body = in.readAllBytes();
+        byte[] body = new byte[0];
+        if (readBodies) {
+            try (InputStream in = ex.getRequestBody()) {
+                body = in.readAllBytes();
+            }
         }
         Map<String, List<String>> headers = new LinkedHashMap<>();
         ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
