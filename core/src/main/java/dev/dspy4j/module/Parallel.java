@@ -56,7 +56,10 @@ public final class Parallel {
         }
     }
 
-    /** Receives progress reports; called from worker threads, one report at a time. */
+    /**
+     * Receives progress reports; called from worker threads, one report at a time. An exception
+     * thrown by the listener is logged and otherwise ignored.
+     */
     @FunctionalInterface
     public interface ProgressListener {
         void onProgress(Progress progress);
@@ -82,17 +85,25 @@ public final class Parallel {
      * returns null for the others).
      *
      * @param total    the number of input items
-     * @param outcomes the outcomes of the items that ran, by ascending index
+     * @param outcomes the outcomes of the items that ran (sorted by ascending index)
      */
     public record Result<O>(int total, List<Outcome<O>> outcomes) {
         public Result {
-            outcomes = List.copyOf(outcomes);
+            List<Outcome<O>> sorted = new ArrayList<>(outcomes);
+            sorted.sort(java.util.Comparator.comparingInt(Outcome::index));
+            outcomes = List.copyOf(sorted);
         }
 
         /** The outcome of item {@code index}, or null if it never ran. */
         public Outcome<O> get(int index) {
-            for (Outcome<O> o : outcomes) {
-                if (o.index() == index) return o;
+            int lo = 0;
+            int hi = outcomes.size() - 1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                int at = outcomes.get(mid).index();
+                if (at == index) return outcomes.get(mid);
+                if (at < index) lo = mid + 1;
+                else hi = mid - 1;
             }
             return null;
         }
@@ -114,6 +125,8 @@ public final class Parallel {
             return outcomes.size() == total && failures() == 0;
         }
     }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Parallel.class);
 
     private final int threads;
     private final int maxErrors;
@@ -270,7 +283,12 @@ public final class Parallel {
                 long nanos = System.nanoTime() - start;
                 int d = done.get();
                 double rate = nanos <= 0 ? 0 : d / (nanos / 1e9);
-                listener.onProgress(new Progress(d, items.size(), failures.get(), rate, Duration.ofNanos(nanos)));
+                try {
+                    listener.onProgress(new Progress(d, items.size(), failures.get(), rate, Duration.ofNanos(nanos)));
+                } catch (RuntimeException e) {
+                    // a broken progress display must not stop or hang the run
+                    LOG.warn("progress listener failed: {}", e.toString());
+                }
             }
         }
 

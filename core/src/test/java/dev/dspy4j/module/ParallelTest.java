@@ -92,7 +92,7 @@ class ParallelTest {
         CountDownLatch never = new CountDownLatch(1);
         AtomicInteger interrupted = new AtomicInteger();
         CountDownLatch slowEnded = new CountDownLatch(1);
-        Parallel p = Parallel.builder().threads(2).timeout(Duration.ofMillis(300)).build();
+        Parallel p = Parallel.builder().threads(2).timeout(Duration.ofSeconds(1)).build();
         Parallel.Result<String> r = p.run(List.of("a", "slow", "b", "c"), s -> {
             if (s.equals("slow")) {
                 try {
@@ -132,6 +132,14 @@ class ParallelTest {
         assertThat(last.rate()).isPositive();
         assertThat(last.eta()).isEqualTo(Duration.ZERO);
         assertThat(reports.get(0).eta()).isNull();
+    }
+
+    @Test
+    void aListenerThatThrowsDoesNotStopTheRun() {
+        Parallel p = Parallel.builder().threads(2).listener(x -> {
+            throw new IllegalStateException("display broke");
+        }).build();
+        assertThat(p.run(List.of(1, 2, 3), i -> i + 1).values()).containsExactly(2, 3, 4);
     }
 
     @Test
