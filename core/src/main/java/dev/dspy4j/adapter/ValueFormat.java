@@ -43,12 +43,10 @@ final class ValueFormat {
      */
     static void append(Prompt.Builder b, Object value, String field) {
         Object v = unwrap(value);
-        if (v == null) {
-            b.text(NOT_GIVEN);
-        } else if (v instanceof CharSequence s) {
-            b.text(s);
-        } else {
+        if (containsMedia(v)) {
             appendNested(b, v, field);
+        } else {
+            b.text(text(v, field));
         }
     }
 
