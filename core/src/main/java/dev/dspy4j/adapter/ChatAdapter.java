@@ -187,6 +187,7 @@ public final class ChatAdapter extends FieldAdapter {
             return this;
         }
 
+        /** The adapter. */
         public ChatAdapter build() {
             return jsonFallback ? DEFAULT : new ChatAdapter(false);
         }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -211,7 +212,7 @@ abstract class FieldAdapter implements Adapter {
     }
 
     /** {@code first}, then {@code second}, then {@code third}: each item, with its short note if any. */
-    static String inOrder(List<Field> outs, java.util.function.Function<Field, String> label) {
+    static String inOrder(List<Field> outs, Function<Field, String> label) {
         return outs.stream().map(f -> {
             String n = shortNote(f.type());
             return label.apply(f) + (n == null ? "" : " (" + n + ")");

@@ -103,7 +103,8 @@ final class ValueParser {
         if (type == FieldType.Scalar.STR) {
             value = node.isTextual() ? node.textValue() : node.toString();
         } else if (isStructured(type)) {
-            value = node.isTextual() ? parseText(type, target, node.textValue().strip()) : convert(node, target);
+            value = node.isTextual() ? parseText(type, target, node.textValue().strip())
+                    : checkChoices(type, convert(node, target));
         } else if (node.isValueNode()) {
             value = parseText(type, target, node.asText().strip());
         } else {
@@ -147,7 +148,7 @@ final class ValueParser {
             if (node == null || node.isMissingNode()) {
                 throw new ValueException("is empty; expected JSON");
             }
-            return convert(node, target);
+            return checkChoices(type, convert(node, target));
         }
         throw new ValueException("type " + type.typeName() + " cannot be an output");
     }
@@ -228,6 +229,41 @@ final class ValueParser {
             if (c.equalsIgnoreCase(s)) return c;
         }
         throw new ValueException("'" + abbreviate(s) + "' is not one of " + choices);
+    }
+
+    /**
+     * Checks (and normalizes the case of) {@code Literal} choices nested in lists, maps and
+     * optionals, which Jackson sees as plain strings. Values without a nested Literal are returned as
+     * they are.
+     */
+    private static Object checkChoices(FieldType type, Object value) throws ValueException {
+        if (value == null || !hasLiteral(type)) return value;
+        if (type instanceof FieldType.Literal l) {
+            if (!(value instanceof String s)) throw new ValueException("'" + value + "' is not one of " + l.choices());
+            return choice(s.strip(), l.choices());
+        }
+        if (type instanceof FieldType.OptionalOf o) {
+            return checkChoices(o.inner(), value);
+        }
+        if (type instanceof FieldType.ListOf l && value instanceof List<?> list) {
+            List<Object> out = new java.util.ArrayList<>(list.size());
+            for (Object e : list) out.add(checkChoices(l.element(), e));
+            return out;
+        }
+        if (type instanceof FieldType.DictOf d && value instanceof java.util.Map<?, ?> map) {
+            java.util.Map<Object, Object> out = new java.util.LinkedHashMap<>();
+            for (java.util.Map.Entry<?, ?> e : map.entrySet()) out.put(e.getKey(), checkChoices(d.value(), e.getValue()));
+            return out;
+        }
+        return value;
+    }
+
+    private static boolean hasLiteral(FieldType type) {
+        if (type instanceof FieldType.Literal) return true;
+        if (type instanceof FieldType.ListOf l) return hasLiteral(l.element());
+        if (type instanceof FieldType.DictOf d) return hasLiteral(d.value());
+        if (type instanceof FieldType.OptionalOf o) return hasLiteral(o.inner());
+        return false;
     }
 
     private static Object convert(JsonNode node, Type target) throws ValueException {

@@ -71,6 +71,17 @@ class ValueParserTest {
     }
 
     @Test
+    void literalChoicesInsideListsAndMapsAreChecked() throws Exception {
+        FieldType tags = new FieldType.ListOf(new FieldType.Literal(java.util.List.of("red", "blue")));
+        Type listOfString = tags.defaultJavaType();
+        assertThat(parse(tags, listOfString, "[\"Red\", \"blue\"]")).isEqualTo(java.util.List.of("red", "blue"));
+        rejects(tags, listOfString, "[\"red\", \"green\"]", "'green' is not one of [red, blue]");
+        FieldType byName = new FieldType.DictOf(new FieldType.Literal(java.util.List.of("yes", "no")));
+        assertThat(parse(byName, byName.defaultJavaType(), "{\"a\": \"YES\"}")).isEqualTo(java.util.Map.of("a", "yes"));
+        rejects(byName, byName.defaultJavaType(), "{\"a\": \"maybe\"}", "'maybe' is not one of [yes, no]");
+    }
+
+    @Test
     void unfenceTakesTheFencedBody() {
         assertThat(ValueParser.unfence("```json\n[1]\n```")).isEqualTo("[1]");
         assertThat(ValueParser.unfence("```[1]```")).isEqualTo("[1]");
