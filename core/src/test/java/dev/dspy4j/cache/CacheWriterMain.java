@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * {@code i = 0 .. count-1} to a disk cache and prints {@code wrote i} after each put returned.
  *
  * <p>Arguments: {@code directory prefix count maxBytes [goFile]}. With a go file, prints
- * {@code ready} and waits until the file exists before writing.
+ * {@code ready} and waits until the file exists before opening the cache and writing.
  */
 public final class CacheWriterMain {
     private CacheWriterMain() {}
@@ -28,15 +28,15 @@ public final class CacheWriterMain {
         String prefix = args[1];
         long count = Long.parseLong(args[2]);
         long maxBytes = Long.parseLong(args[3]);
-        try (DiskCache cache = DiskCache.builder().directory(dir).maxBytes(maxBytes).build()) {
-            if (args.length > 4) {
-                Path go = Path.of(args[4]);
-                System.out.println("ready");
-                System.out.flush();
-                while (!Files.exists(go)) {
-                    Thread.sleep(5);
-                }
+        if (args.length > 4) { // wait for the go file, so that two children open and write at the same moment
+            Path go = Path.of(args[4]);
+            System.out.println("ready");
+            System.out.flush();
+            while (!Files.exists(go)) {
+                Thread.sleep(2);
             }
+        }
+        try (DiskCache cache = DiskCache.builder().directory(dir).maxBytes(maxBytes).build()) {
             for (long i = 0; i < count; i++) {
                 cache.put(CacheFixtures.key(prefix + i), expected(prefix, i));
                 System.out.println("wrote " + i);

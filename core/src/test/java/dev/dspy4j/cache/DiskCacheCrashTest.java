@@ -19,12 +19,14 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Child JVMs write to a disk cache: one is killed with SIGKILL while writing, two write the same
  * directory at once. Whatever happens, every entry is whole, readable, and nothing committed is lost.
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES) // a guard against a hung child, not a timing assertion
 class DiskCacheCrashTest {
 
     @TempDir
@@ -176,7 +178,7 @@ class DiskCacheCrashTest {
     /** Two JVMs write 200 entries each (50 keys in common) into one directory at the same time. */
     @Test
     void twoProcessesWritingOneDirectoryLoseNothing() throws Exception {
-        DiskCache.open(dir).close(); // the file exists before they race (they also race to create it below)
+        DiskCache.open(dir).close(); // the file exists; the next test has them race to create it
         Path go = dir.getParent().resolve("go-" + System.nanoTime());
         long limit = 1L << 30;
         try (Child a = new Child("a-", 200, limit, go); Child b = new Child("b-", 200, limit, go)) {
