@@ -266,11 +266,13 @@ public final class Payload {
         }
 
         private Payload decoded(String s, int from, int to, MediaType type, String what) {
-            // MIME base64 has at most 4 characters per 3 bytes plus line breaks; refuse early what can
-            // only decode to more than the limit, before allocating the decoded bytes.
+            // Refuse early, before allocating, a string far too long to decode within the limit
+            // (base64 needs 4 characters per 3 bytes; twice that leaves room for line breaks).
             long chars = to - from;
-            long lowerBound = (chars - 2 * (chars / 76 + 1)) / 4 * 3 - 2;
-            checkSize(lowerBound, what);
+            if (chars / 8 * 3 > maxBytes) {
+                throw new PayloadException(what + " has " + chars + " base64 characters, over the limit of "
+                        + maxBytes + " bytes");
+            }
             byte[] bytes;
             try {
                 bytes = Base64.getMimeDecoder().decode(from == 0 && to == s.length() ? s : s.substring(from, to));

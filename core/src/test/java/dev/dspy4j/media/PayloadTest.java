@@ -181,6 +181,9 @@ class PayloadTest {
         assertThatThrownBy(() -> Payload.of(new CountingSource(png, "source X"), null, png.length - 1))
                 .isInstanceOf(PayloadException.class)
                 .hasMessage("source X has " + png.length + " bytes, over the limit of " + (png.length - 1) + " bytes");
+        assertThatThrownBy(() -> Payload.maxBytes(10).ofBase64("A".repeat(1000), null))
+                .isInstanceOf(PayloadException.class)
+                .hasMessage("base64 string has 1000 base64 characters, over the limit of 10 bytes");
         // exactly at the limit is fine
         assertThat(Payload.maxBytes(png.length).of(file).size()).isEqualTo(png.length);
         assertThatThrownBy(() -> Payload.maxBytes(0)).isInstanceOf(IllegalArgumentException.class);
