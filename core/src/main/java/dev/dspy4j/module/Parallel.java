@@ -56,7 +56,10 @@ public final class Parallel {
         }
     }
 
-    /** Receives progress reports; called from worker threads, one report at a time. */
+    /**
+     * Receives progress reports; called from worker threads, one report at a time. An exception
+     * thrown by the listener is logged and otherwise ignored.
+     */
     @FunctionalInterface
     public interface ProgressListener {
         void onProgress(Progress progress);
@@ -114,6 +117,8 @@ public final class Parallel {
             return outcomes.size() == total && failures() == 0;
         }
     }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Parallel.class);
 
     private final int threads;
     private final int maxErrors;
@@ -270,7 +275,12 @@ public final class Parallel {
                 long nanos = System.nanoTime() - start;
                 int d = done.get();
                 double rate = nanos <= 0 ? 0 : d / (nanos / 1e9);
-                listener.onProgress(new Progress(d, items.size(), failures.get(), rate, Duration.ofNanos(nanos)));
+                try {
+                    listener.onProgress(new Progress(d, items.size(), failures.get(), rate, Duration.ofNanos(nanos)));
+                } catch (RuntimeException e) {
+                    // a broken progress display must not stop or hang the run
+                    LOG.warn("progress listener failed: {}", e.toString());
+                }
             }
         }
 

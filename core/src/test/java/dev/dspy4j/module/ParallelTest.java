@@ -135,6 +135,14 @@ class ParallelTest {
     }
 
     @Test
+    void aListenerThatThrowsDoesNotStopTheRun() {
+        Parallel p = Parallel.builder().threads(2).listener(x -> {
+            throw new IllegalStateException("display broke");
+        }).build();
+        assertThat(p.run(List.of(1, 2, 3), i -> i + 1).values()).containsExactly(2, 3, 4);
+    }
+
+    @Test
     void rejectsBadSettings() {
         assertThatThrownBy(() -> Parallel.builder().threads(0)).hasMessageContaining("threads must be at least 1");
         assertThatThrownBy(() -> Parallel.builder().maxErrors(0)).hasMessageContaining("maxErrors must be at least 1");
