@@ -85,17 +85,25 @@ public final class Parallel {
      * returns null for the others).
      *
      * @param total    the number of input items
-     * @param outcomes the outcomes of the items that ran, by ascending index
+     * @param outcomes the outcomes of the items that ran (sorted by ascending index)
      */
     public record Result<O>(int total, List<Outcome<O>> outcomes) {
         public Result {
-            outcomes = List.copyOf(outcomes);
+            List<Outcome<O>> sorted = new ArrayList<>(outcomes);
+            sorted.sort(java.util.Comparator.comparingInt(Outcome::index));
+            outcomes = List.copyOf(sorted);
         }
 
         /** The outcome of item {@code index}, or null if it never ran. */
         public Outcome<O> get(int index) {
-            for (Outcome<O> o : outcomes) {
-                if (o.index() == index) return o;
+            int lo = 0;
+            int hi = outcomes.size() - 1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                int at = outcomes.get(mid).index();
+                if (at == index) return outcomes.get(mid);
+                if (at < index) lo = mid + 1;
+                else hi = mid - 1;
             }
             return null;
         }
