@@ -92,7 +92,7 @@ class ParallelTest {
         CountDownLatch never = new CountDownLatch(1);
         AtomicInteger interrupted = new AtomicInteger();
         CountDownLatch slowEnded = new CountDownLatch(1);
-        Parallel p = Parallel.builder().threads(2).timeout(Duration.ofMillis(300)).build();
+        Parallel p = Parallel.builder().threads(2).timeout(Duration.ofSeconds(1)).build();
         Parallel.Result<String> r = p.run(List.of("a", "slow", "b", "c"), s -> {
             if (s.equals("slow")) {
                 try {
