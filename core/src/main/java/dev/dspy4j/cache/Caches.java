@@ -14,7 +14,7 @@ import java.util.Locale;
  *   <li>else {@code ~/.dspy4j/cache}.</li>
  * </ol>
  * Setting the system property {@value #ENABLED_PROPERTY} or the environment variable
- * {@value #ENABLED_ENV} to {@code off} (or {@code false}, {@code 0}, {@code none}) makes the default
+ * {@value #ENABLED_ENV} to {@code off} (or {@code false}, {@code 0}, {@code none}, {@code no}) makes the default
  * "no cache". {@link #setDefault} replaces the default for the rest of the process. The default
  * cache is closed (queued access times written) when the JVM exits.
  */

@@ -720,7 +720,7 @@ public final class DiskCache implements ResponseCache {
 
         private Builder() {}
 
-        /** The cache directory (created if missing); the SQLite file is {@value #FILE_NAME} inside it. */
+        /** The cache directory (created if missing); the SQLite file is {@value DiskCache#FILE_NAME} inside it. */
         public Builder directory(Path dir) {
             this.directory = Objects.requireNonNull(dir, "directory");
             return this;
