@@ -199,7 +199,9 @@ public final class Parallel {
         }
 
         Result<O> execute() {
-            report();
+            synchronized (reportLock) {
+                report(0);
+            }
             ExecutorService pool = Executors.newCachedThreadPool(daemon("dspy4j-parallel"));
             ScheduledExecutorService watchdog = timeout == null ? null
                     : Executors.newSingleThreadScheduledExecutor(daemon("dspy4j-parallel-timeout"));
@@ -270,25 +272,25 @@ public final class Parallel {
             if (!outcome.ok() && failures.incrementAndGet() >= maxErrors) {
                 stopped.set(true);
             }
-            done.incrementAndGet();
-            report();
+            synchronized (reportLock) {
+                // count and report together, so reports arrive with done = 1, 2, 3, ... in order
+                report(done.incrementAndGet());
+            }
             permits.release();
             slot.finished.complete(null);
             return true;
         }
 
-        private void report() {
+        /** Called with reportLock held. */
+        private void report(int d) {
             if (listener == null) return;
-            synchronized (reportLock) {
-                long nanos = System.nanoTime() - start;
-                int d = done.get();
-                double rate = nanos <= 0 ? 0 : d / (nanos / 1e9);
-                try {
-                    listener.onProgress(new Progress(d, items.size(), failures.get(), rate, Duration.ofNanos(nanos)));
-                } catch (RuntimeException e) {
-                    // a broken progress display must not stop or hang the run
-                    LOG.warn("progress listener failed: {}", e.toString());
-                }
+            long nanos = System.nanoTime() - start;
+            double rate = nanos <= 0 ? 0 : d / (nanos / 1e9);
+            try {
+                listener.onProgress(new Progress(d, items.size(), failures.get(), rate, Duration.ofNanos(nanos)));
+            } catch (RuntimeException e) {
+                // a broken progress display must not stop or hang the run
+                LOG.warn("progress listener failed: {}", e.toString());
             }
         }
 
