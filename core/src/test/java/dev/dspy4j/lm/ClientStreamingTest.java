@@ -159,4 +159,33 @@ class ClientStreamingTest {
         // the writer was released: the single writer thread is free to run the next task
         assertThat(writerPool.submit(() -> "free").get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("free");
     }
+
+    @Test
+    void concurrentRequestsOnOneClientEachArriveIntact() throws Exception {
+        OpenAiChat lm = OpenAiChat.builder().baseUrl(server.url() + "/v1").model("gpt-test").cache(null).build();
+        int threads = 8;
+        List<byte[]> pngs = new ArrayList<>();
+        for (int i = 0; i < threads; i++) pngs.add(TestMedia.png(300_000 + i, 500 + i));
+        ExecutorService callers = Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<LmResponse>> futures = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                int k = i;
+                futures.add(callers.submit(() -> lm.complete(LmRequest.of(Prompt.builder().user()
+                        .text("request " + k).media(Image.of(pngs.get(k))).end().build()))));
+            }
+            for (java.util.concurrent.Future<LmResponse> f : futures) {
+                assertThat(f.get(60, java.util.concurrent.TimeUnit.SECONDS).first().text()).isEqualTo("ok");
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(server.requests()).hasSize(threads);
+        for (LoopbackServer.Received r : server.requests()) {
+            JsonNode content = r.json().at("/messages/0/content");
+            int k = Integer.parseInt(content.get(0).get("text").asText().substring("request ".length()));
+            assertThat(content.get(1).at("/image_url/url").asText())
+                    .isEqualTo("data:image/png;base64," + Base64.getEncoder().encodeToString(pngs.get(k)));
+        }
+    }
 }

@@ -160,6 +160,16 @@ class OpenAiChatWireTest {
     }
 
     @Test
+    void builderDefaultsAreSentAndTheRequestsOwnValuesWin() {
+        OpenAiChat lm = client().maxCompletionTokens(300).temperature(0.7).build();
+        lm.complete(LmRequest.of(Prompt.builder().user("hi").build()).withParam("temperature", 0.0));
+        JsonNode sent = server.last().json();
+        assertThat(sent.get("max_completion_tokens").asInt()).isEqualTo(300);
+        assertThat(sent.get("temperature").asDouble()).isEqualTo(0.0);
+        assertThat(sent.has("n")).as("n is sent only above 1").isFalse();
+    }
+
+    @Test
     void apiKeyFromAnUnsetVariableSendsNoAuthorization() {
         OpenAiChat lm = client().apiKeyFromEnv("DSPY4J_TEST_SURELY_UNSET_VARIABLE").build();
         assertThat(lm.hasApiKey()).isFalse();
@@ -169,13 +179,13 @@ class OpenAiChatWireTest {
 
     @Test
     void capabilityFlagsAreSettableAndDefaultByHost() {
-        assertThat(OpenAiChat.builder().model("m").build().supportsStructuredOutputs()).isTrue();
+        assertThat(OpenAiChat.builder().model("m").cache(null).build().supportsStructuredOutputs()).isTrue();
         assertThat(client().build().supportsStructuredOutputs()).isFalse();
         assertThat(client().build().supportsNativeTools()).isFalse();
         OpenAiChat on = client().structuredOutputs(true).nativeTools(true).build();
         assertThat(on.supportsStructuredOutputs()).isTrue();
         assertThat(on.supportsNativeTools()).isTrue();
-        assertThat(OpenAiChat.builder().model("m").structuredOutputs(false).build().supportsStructuredOutputs()).isFalse();
+        assertThat(OpenAiChat.builder().model("m").cache(null).structuredOutputs(false).build().supportsStructuredOutputs()).isFalse();
     }
 
     @Test

@@ -25,8 +25,14 @@ import java.util.List;
  * (default {@value #DEFAULT_MAX_TOKENS}); a {@code stop_reason} of {@code max_tokens} makes
  * {@link Completion#truncated()} true. The API returns one completion per call, so a request for
  * {@code n > 1} completions makes {@code n} calls and sums their usage. Images, PDF and text
- * documents (with title, context and citations) are streamed as in {@link AnthropicCodec}; audio is
- * refused. Thread-safe.
+ * documents (with title, context and citations) are streamed as blocks:
+ * {@code {"type":"image","source":{"type":"base64","media_type":...,"data":...}}} (or a
+ * {@code "url"} source), {@code {"type":"document","source":{"type":"base64","media_type":"application/pdf",...}}}
+ * and {@code {"type":"document","source":{"type":"text","media_type":"text/plain","data":"<text>"}}} with
+ * {@code title}, {@code context} and {@code "citations":{"enabled":true}} when set. {@code stop} is sent
+ * as {@code stop_sequences}; OpenAI-only parameters ({@code n}, {@code seed}, {@code response_format},
+ * penalties, logprobs) are not sent. Audio, and media in system messages, are refused before
+ * anything is sent. Thread-safe.
  */
 public final class AnthropicChat extends HttpLanguageModel {
 

@@ -22,8 +22,19 @@ import java.net.http.HttpRequest;
  * top-level JSON fields as given: {@code temperature}, {@code max_tokens},
  * {@code max_completion_tokens}, {@code stop}, {@code seed}, {@code response_format}, {@code tools},
  * ...; {@code n} comes from {@link LmRequest#n()} when it is above 1. The body is streamed: each
- * payload's base64 is encoded from its bytes while it is sent (see {@link OpenAiCodec} for the wire
- * shapes). Without an API key no {@code Authorization} header is sent. Thread-safe.
+ * payload's base64 is encoded from its bytes while it is sent.
+ *
+ * <p>Wire shapes: a message that is a single text part has a plain string {@code content}; other
+ * messages have a list of parts: text {@code {"type":"text","text":...}}; image
+ * {@code {"type":"image_url","image_url":{"url":"data:<type>;base64,..."[,"detail":...]}}} (or the
+ * remote URL as given); audio {@code {"type":"input_audio","input_audio":{"data":"<base64>","format":"wav|mp3"}}};
+ * file {@code {"type":"file","file":{"filename":...,"file_data":"data:<type>;base64,..."}}} or
+ * {@code {"type":"file","file":{"file_id":...}}}. A {@code Document} is sent as a file part when it
+ * is a PDF (file name: its title plus {@code .pdf}, else {@code document.pdf}) and as a text part when
+ * it is plain text ({@code "Document: <title>"} and its context on lines before the text, when set);
+ * chat completions have no document part and no citations, so the citations flag is not sent.
+ *
+ * <p>Without an API key no {@code Authorization} header is sent. Thread-safe.
  */
 public final class OpenAiChat extends HttpLanguageModel {
 
@@ -98,6 +109,12 @@ public final class OpenAiChat extends HttpLanguageModel {
         /** The API key from {@value OpenAiChat#API_KEY_ENV}; none if it is unset. */
         public Builder apiKeyFromEnv() {
             return apiKeyFromEnv(API_KEY_ENV);
+        }
+
+        /** A default {@code max_completion_tokens} (what reasoning models take instead of {@code max_tokens}). */
+        public Builder maxCompletionTokens(int tokens) {
+            if (tokens < 1) throw new IllegalArgumentException("maxCompletionTokens must be at least 1, not " + tokens);
+            return param("max_completion_tokens", tokens);
         }
 
         public OpenAiChat build() {
