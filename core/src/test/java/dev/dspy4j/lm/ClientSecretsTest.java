@@ -67,4 +67,24 @@ class ClientSecretsTest {
         assertThat(String.join("\n", printed)).doesNotContain(KEY).doesNotContain("5f3a9c0d1e").contains("***");
         assertThat(printed.get(0)).contains("HTTP 401").contains("Incorrect API key provided");
     }
+
+    @Test
+    void credentialHeadersAreRedactedToo() {
+        String azureKey = "azure-SECRET-0a1b2c3d4e";
+        OpenAiChat lm = OpenAiChat.builder().baseUrl(server.url() + "/openai").model("m").cache(null)
+                .header("api-key", azureKey).retryPolicy(RetryPolicy.none()).build();
+        server.enqueue(LoopbackServer.json(401, "{\"error\":{\"message\":\"bad key " + azureKey + "\"}}"));
+        Throwable t = catchThrowable(() -> lm.complete(LmRequest.of(Prompt.builder().user("x").build())));
+        assertThat(server.last().header("api-key")).isEqualTo(azureKey);
+        assertThat(everything(t) + ((LmException) t).providerMessage() + lm).doesNotContain(azureKey).contains("bad key ***");
+        assertThat(lm.headerNames()).containsExactly("api-key");
+    }
+
+    @Test
+    void settingsErrorsDoNotEchoValues() {
+        Throwable t = catchThrowable(() -> OpenAiChat.builder().header("Authorization", "Bearer sk-\u0001hidden"));
+        assertThat(t).isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("hidden");
+        assertThat(catchThrowable(() -> OpenAiChat.builder().header("Content-Length", "3")))
+                .hasMessageContaining("Content-Length");
+    }
 }

@@ -56,8 +56,12 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
     private static final int MAX_ERROR_MESSAGE = 1000;
     private static final ExecutorService BODY_WRITERS = Executors.newCachedThreadPool(new DaemonThreads());
 
+    private static final java.util.Set<String> RESTRICTED_HEADERS =
+            java.util.Set.of("connection", "content-length", "expect", "host", "upgrade", "content-type");
+
     private final URI baseUrl;
     private final String apiKey;
+    private final java.util.List<String> secrets;
     private final String apiKeySource;
     private final Map<String, String> headers;
     private final Duration timeout;
@@ -75,6 +79,12 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         this.apiKey = b.apiKey;
         this.apiKeySource = b.apiKeySource;
         this.headers = Map.copyOf(b.headers);
+        java.util.List<String> all = new java.util.ArrayList<>();
+        if (apiKey != null) all.add(apiKey);
+        b.headers.forEach((name, value) -> {
+            if (isCredentialHeader(name) && !value.isBlank()) all.add(value.strip());
+        });
+        this.secrets = java.util.List.copyOf(all);
         this.timeout = b.timeout;
         this.retryPolicy = b.retryPolicy;
         this.bodyExecutor = b.bodyExecutor == null ? BODY_WRITERS : b.bodyExecutor;
@@ -153,9 +163,16 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         return retryPolicy;
     }
 
-    /** Extra headers sent with every request. */
-    public final Map<String, String> headers() {
-        return headers;
+    /** The names of the extra headers sent with every request (values are not exposed: they may be credentials). */
+    public final java.util.Set<String> headerNames() {
+        return headers.keySet();
+    }
+
+    /** True for header names that carry credentials ({@code Authorization}, {@code api-key}, ...); their values are redacted. */
+    static boolean isCredentialHeader(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return n.contains("authorization") || n.contains("key") || n.contains("token") || n.contains("secret")
+                || n.contains("cookie");
     }
 
     /** True if an API key is set (the key itself is not readable). */
@@ -389,10 +406,12 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         return redact(t.getClass().getSimpleName() + (m == null ? "" : ": " + m));
     }
 
-    /** The text with every occurrence of the API key replaced by {@code ***}. */
+    /** The text with every occurrence of the API key (or a credential header's value) replaced by {@code ***}. */
     protected final String redact(String text) {
-        if (text == null || apiKey == null || apiKey.isEmpty()) return text;
-        return text.replace(apiKey, "***");
+        if (text == null) return null;
+        String out = text;
+        for (String s : secrets) out = out.replace(s, "***");
+        return out;
     }
 
     private static String abbreviate(String s) {
@@ -481,8 +500,12 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
             if (!name.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != ':')) {
                 throw new IllegalArgumentException("header name '" + name + "' is not a valid HTTP header name");
             }
-            if (value.chars().anyMatch(c -> c == '\r' || c == '\n')) {
-                throw new IllegalArgumentException("header " + name + " has a line break in its value");
+            if (RESTRICTED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("header " + name + " is set by the client itself and cannot be set");
+            }
+            if (value.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
+                // the value may be a credential: do not echo it
+                throw new IllegalArgumentException("header " + name + " has a control character in its value");
             }
             headers.put(name, value);
             return (B) this;
