@@ -2,14 +2,18 @@ package dev.dspy4j.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code dspy4j} command. */
+/**
+ * The {@code dspy4j} command: {@code run} a saved program over a JSONL dataset, inspect the
+ * response {@code cache}, and {@code bench seed} (the seed scenario, end to end).
+ */
 @Command(name = "dspy4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Declarative LM programs for the JVM: run programs over datasets, inspect the cache, benchmark.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, CacheCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -19,14 +23,37 @@ public final class Main implements Runnable {
         System.exit(run(args));
     }
 
-    /** Runs the command and returns its exit code (for tests). */
+    /** Runs the command on the process's standard streams and returns its exit code. */
     public static int run(String... args) {
-        return new CommandLine(new Main()).execute(args);
+        return commandLine().execute(args);
+    }
+
+    /** Runs the command writing to {@code out} and {@code err} (for tests and embedding) and returns its exit code. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = commandLine();
+        cl.setOut(out);
+        cl.setErr(err);
+        try {
+            return cl.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /** The configured command line. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("dspy4j: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 2;
+        });
+        return cl;
     }
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     /** Reads the version written into the jar at build time. */

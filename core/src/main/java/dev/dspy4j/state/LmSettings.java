@@ -2,6 +2,10 @@ package dev.dspy4j.state;
 
 import dev.dspy4j.lm.AbstractLanguageModel;
 import dev.dspy4j.lm.LanguageModel;
+import dev.dspy4j.lm.ScriptedLm;
+import dev.dspy4j.lm.anthropic.AnthropicChat;
+import dev.dspy4j.lm.http.HttpLanguageModel;
+import dev.dspy4j.lm.openai.OpenAiChat;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
@@ -40,8 +44,8 @@ public record LmSettings(String provider, String model, String baseUrl, Map<Stri
     }
 
     /**
-     * The settings of {@code lm}: its model and default parameters, its provider and base URL when
-     * the client is one of dspy4j's own.
+     * The settings of {@code lm}: its model and default parameters, and for dspy4j's own clients the
+     * provider and the base URL (when not the provider's default). Never its API key or headers.
      */
     public static LmSettings of(LanguageModel lm) {
         Objects.requireNonNull(lm, "lm");
@@ -50,17 +54,19 @@ public record LmSettings(String provider, String model, String baseUrl, Map<Stri
     }
 
     static String providerOf(LanguageModel lm) {
-        String n = lm.getClass().getSimpleName();
-        switch (n) {
-            case "OpenAiChat": return "openai";
-            case "AnthropicChat": return "anthropic";
-            case "ScriptedLm": return "scripted";
-            default: return null;
-        }
+        if (lm instanceof OpenAiChat) return "openai";
+        if (lm instanceof AnthropicChat) return "anthropic";
+        if (lm instanceof ScriptedLm) return "scripted";
+        return null;
     }
 
+    /** The base URL of an HTTP client when it is not its provider's default, else null. */
     static String baseUrlOf(LanguageModel lm) {
-        return null;
+        if (!(lm instanceof HttpLanguageModel h)) return null;
+        String url = h.baseUrl().toString();
+        if (lm instanceof OpenAiChat && url.equals(OpenAiChat.DEFAULT_BASE_URL)) return null;
+        if (lm instanceof AnthropicChat && url.equals(AnthropicChat.DEFAULT_BASE_URL)) return null;
+        return url;
     }
 
     /** {@code provider/model}, or the model alone when the provider is unknown. */

@@ -1,0 +1,69 @@
+package dev.dspy4j.cli;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code dspy4j bench}: benchmarks. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
+        subcommands = {BenchCommand.Seed.class})
+final class BenchCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code dspy4j bench seed}: the seed scenario, end to end. */
+    @Command(name = "seed", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"The seed scenario: signature image: Image -> label: str, DEMOS few-shot demos and EXAMPLES "
+                    + "queries, each with its own SIZExSIZE noise PNG; format, keys, a cold pass through an "
+                    + "OpenAI-compatible server on loopback in this process, a warm pass from the cache, and a size sweep."})
+    static final class Seed implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--examples", defaultValue = "100", description = "Queries (default ${DEFAULT-VALUE}).")
+        int examples;
+
+        @Option(names = "--demos", defaultValue = "15", description = "Few-shot demos (default ${DEFAULT-VALUE}).")
+        int demos;
+
+        @Option(names = "--size", defaultValue = "1000", description = "Image side in pixels (default ${DEFAULT-VALUE}).")
+        int size;
+
+        @Option(names = "--sweep-reps", defaultValue = "2000",
+                description = "Timed format+key repetitions per sweep size (default ${DEFAULT-VALUE}).")
+        int sweepReps;
+
+        @Option(names = "--no-sweep", description = "Skip the size sweep.")
+        boolean noSweep;
+
+        @Option(names = "--json", description = "Print one JSON object on stdout (stages go to stderr).")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            if (examples < 1 || demos < 0 || size < 1 || sweepReps < 1) {
+                spec.commandLine().getErr().println("dspy4j bench seed: --examples, --size and --sweep-reps must be "
+                        + "at least 1, --demos at least 0");
+                return 2;
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter log = json ? spec.commandLine().getErr() : out;
+            SeedBenchmark bench = new SeedBenchmark(new SeedBenchmark.Config(examples, demos, size, !noSweep, sweepReps), log);
+            Map<String, Object> result = bench.run();
+            if (json) {
+                out.println(Jsons.MAPPER.writeValueAsString(result));
+            }
+            out.flush();
+            return Boolean.TRUE.equals(result.get("ok")) ? 0 : 1;
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package dev.dspy4j.cli;
+
+import dev.dspy4j.cache.CacheStats;
+import dev.dspy4j.cache.Caches;
+import dev.dspy4j.cache.DiskCache;
+import dev.dspy4j.cache.VerifyReport;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code dspy4j cache stats|verify|clear}: inspect or empty the on-disk response cache. */
+@Command(name = "cache", mixinStandardHelpOptions = true,
+        description = "Inspect, check or empty the on-disk response cache.",
+        subcommands = {CacheCommand.Stats.class, CacheCommand.Verify.class, CacheCommand.Clear.class})
+final class CacheCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "The cache directory (default: $DSPY4J_CACHE_DIR or ~/.dspy4j/cache).")
+    Path cacheDir;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    Path directory() {
+        return cacheDir != null ? cacheDir : Caches.defaultDirectory();
+    }
+
+    /** Opens the cache, or returns null after saying there is none. */
+    DiskCache open(PrintWriter out) {
+        Path dir = directory();
+        if (!Files.isRegularFile(dir.resolve(DiskCache.FILE_NAME))) {
+            out.println("no cache in " + dir);
+            return null;
+        }
+        return DiskCache.open(dir);
+    }
+
+    static String size(long bytes) {
+        if (bytes < 1024) return bytes + " B";
+        if (bytes < 1024 * 1024) return String.format("%.1f KB", bytes / 1024.0);
+        if (bytes < 1024L * 1024 * 1024) return String.format("%.1f MB", bytes / (1024.0 * 1024));
+        return String.format("%.2f GB", bytes / (1024.0 * 1024 * 1024));
+    }
+
+    @Command(name = "stats", mixinStandardHelpOptions = true, description = "Entries and size of the cache.")
+    static final class Stats implements Callable<Integer> {
+        @ParentCommand
+        CacheCommand parent;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--json", description = "Print one JSON object.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            Path dir = parent.directory();
+            if (!Files.isRegularFile(dir.resolve(DiskCache.FILE_NAME))) {
+                if (json) {
+                    out.println("{\"directory\":" + Jsons.quote(dir.toString()) + ",\"exists\":false,\"entries\":0,\"bytes\":0}");
+                } else {
+                    out.println("no cache in " + dir);
+                }
+                return 0;
+            }
+            try (DiskCache cache = DiskCache.open(dir)) {
+                CacheStats s = cache.stats();
+                if (json) {
+                    out.println("{\"directory\":" + Jsons.quote(dir.toString()) + ",\"exists\":true,\"entries\":" + s.entries()
+                            + ",\"bytes\":" + s.bytes() + ",\"max_bytes\":" + s.maxBytes() + "}");
+                } else {
+                    out.println("cache     " + cache.file());
+                    out.println("entries   " + s.entries());
+                    out.println("size      " + size(s.bytes()) + " of " + size(s.maxBytes()));
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Check the cache's integrity and decode every entry; exit status 1 if anything is wrong.")
+    static final class Verify implements Callable<Integer> {
+        @ParentCommand
+        CacheCommand parent;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            try (DiskCache cache = parent.open(out)) {
+                if (cache == null) return 0;
+                VerifyReport r = cache.verify();
+                if (r.ok()) {
+                    out.println("ok: " + r.checked() + " entries checked in " + cache.file());
+                    return 0;
+                }
+                PrintWriter err = spec.commandLine().getErr();
+                err.println(r.problems().size() + " problem(s) in " + cache.file() + " (" + r.checked() + " entries checked):");
+                r.problems().forEach(p -> err.println("  " + p));
+                return 1;
+            }
+        }
+    }
+
+    @Command(name = "clear", mixinStandardHelpOptions = true, description = "Remove every entry from the cache.")
+    static final class Clear implements Callable<Integer> {
+        @ParentCommand
+        CacheCommand parent;
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            try (DiskCache cache = parent.open(out)) {
+                if (cache == null) return 0;
+                long n = cache.clear();
+                out.println("removed " + n + " entries from " + cache.file());
+            }
+            return 0;
+        }
+    }
+}

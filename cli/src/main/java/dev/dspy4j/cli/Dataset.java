@@ -1,0 +1,184 @@
+package dev.dspy4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dspy4j.media.Audio;
+import dev.dspy4j.media.Document;
+import dev.dspy4j.media.File;
+import dev.dspy4j.media.History;
+import dev.dspy4j.media.Image;
+import dev.dspy4j.media.Media;
+import dev.dspy4j.media.MediaType;
+import dev.dspy4j.media.PayloadException;
+import dev.dspy4j.signature.Field;
+import dev.dspy4j.signature.FieldType;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns one JSONL row into a program's input values. A media field's value is a path (relative to
+ * the dataset file), an http(s) URL (sent to the provider as given) or a {@code data:} URI; other
+ * fields take JSON values of their type. Keys that are not inputs are ignored (labels, ids).
+ */
+final class Dataset {
+    private final Path baseDir;
+
+    Dataset(Path dataFile) {
+        Path parent = dataFile.toAbsolutePath().normalize().getParent();
+        this.baseDir = parent == null ? Path.of("").toAbsolutePath() : parent;
+    }
+
+    /** A row that cannot become inputs; the message names the field and the problem. */
+    static final class RowException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RowException(String message, Throwable cause) {
+            super(message, cause);
+        }
+
+        RowException(String message) {
+            super(message);
+        }
+    }
+
+    Map<String, Object> inputs(JsonNode row, List<Field> fields) {
+        if (row == null || !row.isObject()) {
+            throw new RowException("the row is not a JSON object");
+        }
+        Map<String, Object> in = new LinkedHashMap<>();
+        for (Field f : fields) {
+            JsonNode v = row.get(f.name());
+            if (v == null || v.isNull()) {
+                if (f.optional()) {
+                    in.put(f.name(), null);
+                    continue;
+                }
+                throw new RowException("missing input field '" + f.name() + "' (" + f.type().typeName() + ")");
+            }
+            in.put(f.name(), value(v, f.type(), f, "field '" + f.name() + "'"));
+        }
+        return in;
+    }
+
+    private Object value(JsonNode v, FieldType type, Field field, String what) {
+        if (type instanceof FieldType.OptionalOf o) {
+            return v.isNull() ? null : value(v, o.inner(), field, what);
+        }
+        if (type instanceof FieldType.Media m) {
+            if (!v.isTextual()) {
+                throw new RowException(what + " is " + m.typeName() + ": expected a path or URL string, found " + kind(v));
+            }
+            return media(v.textValue(), m.kind(), what);
+        }
+        if (type instanceof FieldType.ListOf l) {
+            if (!v.isArray()) throw new RowException(what + " is " + type.typeName() + ": expected an array, found " + kind(v));
+            List<Object> out = new ArrayList<>();
+            for (int i = 0; i < v.size(); i++) out.add(value(v.get(i), l.element(), field, what + "[" + i + "]"));
+            return out;
+        }
+        if (type instanceof FieldType.DictOf d) {
+            if (!v.isObject()) throw new RowException(what + " is " + type.typeName() + ": expected an object, found " + kind(v));
+            Map<String, Object> out = new LinkedHashMap<>();
+            v.fields().forEachRemaining(e -> out.put(e.getKey(), value(e.getValue(), d.value(), field, what + "." + e.getKey())));
+            return out;
+        }
+        if (type == FieldType.Scalar.STR || type instanceof FieldType.Literal) {
+            if (!v.isTextual()) throw new RowException(what + " is " + type.typeName() + ": expected a string, found " + kind(v));
+            if (type instanceof FieldType.Literal lit && !lit.choices().contains(v.textValue())) {
+                throw new RowException(what + " must be one of " + lit.choices() + ", not '" + v.textValue() + "'");
+            }
+            return v.textValue();
+        }
+        if (type == FieldType.Scalar.INT) {
+            if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+                throw new RowException(what + " is int: expected an integer, found " + kind(v));
+            }
+            return v.longValue();
+        }
+        if (type == FieldType.Scalar.FLOAT) {
+            if (!v.isNumber()) throw new RowException(what + " is float: expected a number, found " + kind(v));
+            return v.doubleValue();
+        }
+        if (type == FieldType.Scalar.BOOL) {
+            if (!v.isBoolean()) throw new RowException(what + " is bool: expected true or false, found " + kind(v));
+            return v.booleanValue();
+        }
+        if (type == FieldType.HistoryType.INSTANCE) {
+            JsonNode turns = v.isObject() && v.has("turns") ? v.get("turns") : v;
+            if (!turns.isArray()) throw new RowException(what + " is History: expected an array of turns, found " + kind(v));
+            List<Map<String, Object>> list = new ArrayList<>();
+            for (JsonNode t : turns) {
+                if (!t.isObject()) throw new RowException(what + " is History: each turn must be an object, found " + kind(t));
+                @SuppressWarnings("unchecked")
+                Map<String, Object> m = Jsons.MAPPER.convertValue(t, Map.class);
+                list.add(m);
+            }
+            return new History(list);
+        }
+        try {
+            return Jsons.MAPPER.convertValue(v, Jsons.MAPPER.getTypeFactory().constructType(field.javaType()));
+        } catch (IllegalArgumentException e) {
+            throw new RowException(what + " cannot be read as " + type.typeName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Media media(String s, FieldType.Media.Kind kind, String what) {
+        try {
+            boolean url = s.startsWith("http://") || s.startsWith("https://");
+            boolean data = s.startsWith("data:");
+            switch (kind) {
+                case IMAGE:
+                    if (url) return Image.fromUrl(s);
+                    if (data) return Image.fromDataUri(s);
+                    return Image.of(resolve(s));
+                case AUDIO:
+                    noUrl(url, what);
+                    return data ? new Audio(dev.dspy4j.media.Payload.ofDataUri(s)) : Audio.of(resolve(s));
+                case FILE:
+                    noUrl(url, what);
+                    if (data) return new File(dev.dspy4j.media.Payload.ofDataUri(s), null, null);
+                    return File.of(resolve(s), guessType(s));
+                case DOCUMENT:
+                default:
+                    noUrl(url, what);
+                    if (data) return new Document(dev.dspy4j.media.Payload.ofDataUri(s), null, null, false);
+                    String lower = s.toLowerCase(Locale.ROOT);
+                    return lower.endsWith(".txt") || lower.endsWith(".md")
+                            ? Document.of(resolve(s), MediaType.TEXT) : Document.of(resolve(s));
+            }
+        } catch (PayloadException | IllegalArgumentException e) {
+            throw new RowException(what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void noUrl(boolean url, String what) {
+        if (url) throw new RowException(what + ": only images may be given as URLs; give a file path or a data: URI");
+    }
+
+    private static MediaType guessType(String path) {
+        String lower = path.toLowerCase(Locale.ROOT);
+        if (lower.endsWith(".pdf")) return MediaType.PDF;
+        if (lower.endsWith(".txt") || lower.endsWith(".md")) return MediaType.TEXT;
+        if (lower.endsWith(".png")) return MediaType.PNG;
+        if (lower.endsWith(".jpg") || lower.endsWith(".jpeg")) return MediaType.JPEG;
+        return null;
+    }
+
+    private Path resolve(String path) {
+        return baseDir.resolve(path).normalize();
+    }
+
+    static String kind(JsonNode n) {
+        if (n.isNull()) return "null";
+        if (n.isObject()) return "an object";
+        if (n.isArray()) return "an array";
+        if (n.isTextual()) return "a string";
+        if (n.isBoolean()) return "a boolean";
+        if (n.isIntegralNumber()) return "an integer";
+        if (n.isNumber()) return "a number";
+        return n.getNodeType().toString().toLowerCase(Locale.ROOT);
+    }
+}

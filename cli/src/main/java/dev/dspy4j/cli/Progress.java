@@ -1,0 +1,66 @@
+package dev.dspy4j.cli;
+
+import java.io.PrintWriter;
+
+/**
+ * A progress bar on stderr: done/total, rate, ETA and errors. On a terminal it redraws one line
+ * (at most ten times a second); otherwise it prints a line every few seconds and at the end.
+ */
+final class Progress {
+    private static final int WIDTH = 30;
+
+    private final PrintWriter err;
+    private final long total;
+    private final boolean terminal;
+    private final long start = System.nanoTime();
+    private long lastDraw;
+    private int lastLength;
+
+    Progress(PrintWriter err, long total, boolean terminal) {
+        this.err = err;
+        this.total = total;
+        this.terminal = terminal;
+    }
+
+    /** Reports progress; cheap when called often. */
+    synchronized void update(long done, long errors, long cached) {
+        long now = System.nanoTime();
+        boolean last = done >= total;
+        long interval = terminal ? 100_000_000L : 5_000_000_000L;
+        if (!last && now - lastDraw < interval) return;
+        lastDraw = now;
+        String line = render(done, errors, cached, now);
+        if (terminal) {
+            err.print("\r" + line + " ".repeat(Math.max(0, lastLength - line.length())));
+            lastLength = line.length();
+            if (last) err.println();
+        } else {
+            err.println(line);
+        }
+        err.flush();
+    }
+
+    String render(long done, long errors, long cached, long now) {
+        double secs = (now - start) / 1e9;
+        double rate = secs > 0 ? done / secs : 0;
+        int filled = total == 0 ? WIDTH : (int) (WIDTH * done / total);
+        StringBuilder sb = new StringBuilder("[");
+        sb.append("#".repeat(filled)).append("-".repeat(WIDTH - filled)).append("] ");
+        sb.append(done).append('/').append(total).append(" rows  ");
+        sb.append(String.format("%.1f rows/s  ", rate));
+        if (done >= total) {
+            sb.append("done in ").append(clock(secs));
+        } else {
+            sb.append("ETA ").append(rate > 0 ? clock((total - done) / rate) : "--:--");
+        }
+        if (cached > 0) sb.append("  ").append(cached).append(" cached");
+        if (errors > 0) sb.append("  ").append(errors).append(errors == 1 ? " error" : " errors");
+        return sb.toString();
+    }
+
+    static String clock(double seconds) {
+        long s = Math.round(seconds);
+        if (s >= 3600) return String.format("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
+        return String.format("%02d:%02d", s / 60, s % 60);
+    }
+}

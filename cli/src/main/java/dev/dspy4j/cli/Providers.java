@@ -1,0 +1,85 @@
+package dev.dspy4j.cli;
+
+import dev.dspy4j.cache.ResponseCache;
+import dev.dspy4j.lm.LanguageModel;
+import dev.dspy4j.lm.anthropic.AnthropicChat;
+import dev.dspy4j.lm.openai.OpenAiChat;
+import java.net.URI;
+import java.util.Locale;
+import java.util.Map;
+
+/** Makes provider clients for the command line: {@code openai} and {@code anthropic}. */
+final class Providers {
+    private Providers() {}
+
+    /** Thrown for settings the command cannot use; the message says what to pass instead. */
+    static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * An LM for {@code provider}.
+     *
+     * @param baseUrl   the API base URL, or null for the provider's default
+     * @param apiKeyEnv the environment variable holding the key, or null for the provider's default variable
+     * @param params    default request parameters
+     * @param cache     the response cache, or null for none
+     */
+    static LanguageModel create(String provider, String model, String baseUrl, String apiKeyEnv,
+                                Map<String, Object> params, ResponseCache cache) {
+        String p = provider.toLowerCase(Locale.ROOT);
+        String defaultEnv;
+        switch (p) {
+            case "openai":
+                defaultEnv = OpenAiChat.API_KEY_ENV;
+                break;
+            case "anthropic":
+                defaultEnv = AnthropicChat.API_KEY_ENV;
+                break;
+            default:
+                throw new UsageException("unknown provider '" + provider + "'; expected openai or anthropic "
+                        + "(use openai with --api-base for any OpenAI-compatible server)");
+        }
+        String env = apiKeyEnv != null ? apiKeyEnv : defaultEnv;
+        String key = System.getenv(env);
+        if (key == null || key.isBlank()) {
+            if (apiKeyEnv != null) {
+                throw new UsageException("environment variable " + env + " (from --api-key-env) is not set");
+            }
+            if (baseUrl == null || !isLoopback(baseUrl)) {
+                throw new UsageException("no API key: set " + env + " or name another variable with --api-key-env "
+                        + "(a server on this machine, given with --api-base, needs none)");
+            }
+            key = null;
+        }
+        if (p.equals("openai")) {
+            OpenAiChat.Builder b = OpenAiChat.builder().model(model).apiKey(key).cache(cache);
+            if (baseUrl != null) b.baseUrl(baseUrl);
+            params.forEach(b::param);
+            return b.build();
+        }
+        return anthropic(model, baseUrl, key, params, cache);
+    }
+
+    private static LanguageModel anthropic(String model, String baseUrl, String key, Map<String, Object> params,
+                                           ResponseCache cache) {
+        AnthropicChat.Builder b = AnthropicChat.builder().model(model).apiKey(key).cache(cache);
+        if (baseUrl != null) b.baseUrl(baseUrl);
+        params.forEach(b::param);
+        return b.build();
+    }
+
+    static boolean isLoopback(String url) {
+        try {
+            String host = URI.create(url).getHost();
+            return host != null && (host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]")
+                    || host.equals("::1"));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.dspy4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dspy4j.media.NoiseImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SeedBenchmarkTest {
+
+    @Test
+    void seedBenchmarkPrintsOneJsonObjectWithEveryFigure() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int exit = Main.run(new PrintWriter(out), new PrintWriter(err),
+                "bench", "seed", "--examples", "5", "--demos", "2", "--size", "64", "--json", "--sweep-reps", "20");
+
+        assertThat(exit).as(err.toString()).isZero();
+        JsonNode r = new ObjectMapper().readTree(out.toString());
+        assertThat(out.toString().trim().lines().count()).isEqualTo(1);
+        assertThat(r.get("examples").asInt()).isEqualTo(5);
+        assertThat(r.get("demos").asInt()).isEqualTo(2);
+        assertThat(r.get("image_bytes_total").asLong()).isEqualTo(7L * NoiseImage.png(64, 64, 0).length);
+        for (String f : List.of("digest_ms", "format_ms", "key_ms", "cold_ms", "cold_request_mb", "warm_ms", "peak_heap_mb")) {
+            assertThat(r.get(f)).as(f).isNotNull();
+            assertThat(r.get(f).isNumber()).as(f).isTrue();
+            assertThat(r.get(f).asDouble()).as(f).isPositive();
+        }
+        // one request carries 3 images of 64x64 (about 12 KB each, as base64 about 16 KB)
+        assertThat(r.get("cold_request_mb").asDouble()).isBetween(0.04, 0.2);
+        assertThat(r.get("cold_requests").asInt()).isEqualTo(5);
+        assertThat(r.get("warm_http_requests").asInt()).isZero();
+        assertThat(r.get("ok").asBoolean()).isTrue();
+        JsonNode sweep = r.get("sweep");
+        assertThat(sweep.isArray()).isTrue();
+        assertThat(sweep).hasSize(4);
+        long[] targets = {10 * 1024, 100 * 1024, 1024 * 1024, 4 * 1024 * 1024};
+        for (int i = 0; i < 4; i++) {
+            JsonNode s = sweep.get(i);
+            assertThat(s.get("image_bytes").asLong()).isBetween(targets[i] * 9 / 10, targets[i] * 11 / 10);
+            assertThat(s.get("format_key_us").asDouble()).isPositive();
+        }
+        assertThat(err.toString()).contains("cold pass").contains("warm pass").contains("sweep");
+    }
+}
