@@ -22,7 +22,10 @@ import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -55,8 +58,8 @@ import org.sqlite.SQLiteConfig;
  * <h2>Access times</h2>
  * To keep a hit a read, not a write, the last-access time of an entry is updated at most once per
  * {@code accessResolution} (default 60 s): a hit on an entry whose stored time is older queues the
- * new time in memory, and queued times are written in the next put's transaction, when 64 are
- * queued, or on {@link #close()}. Times queued by a process that is killed are lost, which only makes
+ * new time in memory, and queued times are written in the next put's transaction, by a background
+ * thread once 64 are queued (so a hit never waits for a write lock), or on {@link #close()}. Times queued by a process that is killed are lost, which only makes
  * eviction slightly less exact. A layer in front (the memory layer of a {@link TieredCache}) reports its
  * hits with {@link #recordAccess}, so an entry that is hot in memory is not evicted from disk; such a
  * report is queued at most once per key and resolution, without reading the entry.
@@ -85,6 +88,14 @@ public final class DiskCache implements ResponseCache {
     /** The schema version, kept in SQLite's {@code user_version}. */
     static final int SCHEMA_VERSION = 1;
     private static final int TOUCH_FLUSH_THRESHOLD = 64;
+    /** Beyond this many queued access times (the disk is stuck), new ones are dropped. */
+    private static final int TOUCH_QUEUE_LIMIT = 100_000;
+    /** Writes queued access times in the background, so that a hit never waits for a write lock. */
+    private static final ExecutorService ACCESS_WRITER = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "dspy4j-cache-access-times");
+        t.setDaemon(true);
+        return t;
+    });
     private static final int EVICT_BATCH = 256;
     private static final Logger log = LoggerFactory.getLogger(DiskCache.class);
 
@@ -98,6 +109,7 @@ public final class DiskCache implements ResponseCache {
     private final BlockingQueue<Conn> idle;
     private final List<Conn> all = new ArrayList<>();
     private final Map<CacheKey, Long> pendingTouches = new ConcurrentHashMap<>();
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
     /** Keys whose access was recorded through {@link #recordAccess} within the last resolution. */
     private final Cache<CacheKey, Boolean> recentlyRecorded;
     private volatile boolean closed;
@@ -191,10 +203,7 @@ public final class DiskCache implements ResponseCache {
         }
         long now = clock.millis();
         if (now - accessed >= accessResolutionMillis) {
-            pendingTouches.put(key, now);
-            if (pendingTouches.size() >= TOUCH_FLUSH_THRESHOLD) {
-                flushTouches();
-            }
+            queueTouch(key, now);
         }
         return response;
     }
@@ -208,10 +217,7 @@ public final class DiskCache implements ResponseCache {
         Objects.requireNonNull(key, "key");
         if (closed || recentlyRecorded.getIfPresent(key) != null) return;
         recentlyRecorded.put(key, Boolean.TRUE);
-        pendingTouches.put(key, clock.millis());
-        if (pendingTouches.size() >= TOUCH_FLUSH_THRESHOLD) {
-            flushTouches();
-        }
+        queueTouch(key, clock.millis());
     }
 
     @Override
@@ -545,6 +551,33 @@ public final class DiskCache implements ResponseCache {
         } catch (SQLException e) {
             throw failure("write", e);
         }
+    }
+
+    /** Queues an access time; once enough are queued, a background thread writes them. */
+    private void queueTouch(CacheKey key, long now) {
+        if (pendingTouches.size() >= TOUCH_QUEUE_LIMIT) return;
+        pendingTouches.put(key, now);
+        if (pendingTouches.size() >= TOUCH_FLUSH_THRESHOLD && flushScheduled.compareAndSet(false, true)) {
+            try {
+                ACCESS_WRITER.execute(() -> {
+                    try {
+                        flushTouches();
+                    } catch (CacheException e) {
+                        log.debug("disk cache {}: access times not written yet: {}", file, e.getMessage());
+                    } finally {
+                        flushScheduled.set(false);
+                    }
+                });
+            } catch (RuntimeException e) {
+                flushScheduled.set(false);
+                throw e;
+            }
+        }
+    }
+
+    /** Writes the queued access times now (tests; {@link #put} and {@link #close} do it anyway). */
+    void flushAccessTimes() {
+        flushTouches();
     }
 
     private void flushTouches() {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -153,6 +154,24 @@ class DiskCacheTest {
             assertThat(accessedOf(CacheFixtures.key("k2"))).isEqualTo(2);
         }
         assertThat(accessedOf(CacheFixtures.key("k2"))).isEqualTo(70_000);
+    }
+
+    /** Hits only (no put, no close): once 64 access times are queued, a background thread writes them. */
+    @Test
+    void queuedAccessTimesAreWrittenInTheBackgroundWithoutAPut() throws Exception {
+        MutableClock clock = new MutableClock();
+        try (DiskCache d = DiskCache.builder().directory(dir).clock(clock).accessResolution(Duration.ZERO).build()) {
+            for (int i = 0; i < 70; i++) d.put(CacheFixtures.key("k" + i), CacheFixtures.response("a" + i));
+            clock.set(5_000);
+            for (int i = 0; i < 70; i++) assertThat(d.get(CacheFixtures.key("k" + i))).isNotNull();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // an await, not a timing assertion
+            while (accessedOf(CacheFixtures.key("k0")) != 5_000 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(accessedOf(CacheFixtures.key("k0"))).isEqualTo(5_000);
+            d.flushAccessTimes();
+            assertThat(accessedOf(CacheFixtures.key("k69"))).isEqualTo(5_000);
+        }
     }
 
     @Test

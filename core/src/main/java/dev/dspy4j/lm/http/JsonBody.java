@@ -2,6 +2,7 @@ package dev.dspy4j.lm.http;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.dspy4j.media.Payload;
+import dev.dspy4j.media.PayloadException;
 import java.io.ByteArrayInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -31,6 +32,10 @@ public final class JsonBody {
         }
     }
 
+    /** Large reads: fewer calls into the payload's stream (each may allocate a little). */
+    private static final int READ_BUFFER = 48 * 1024;
+
+    private byte[] readBuffer;
     private final JsonGenerator json;
     private final OutputStream raw;
     private final CountingOutputStream counter;
@@ -67,7 +72,19 @@ public final class JsonBody {
             counter.add(base64Length(payload.size()));
         } else {
             OutputStream b64 = Base64.getEncoder().wrap(new NonClosing(raw));
-            payload.writeTo(b64);
+            if (readBuffer == null) readBuffer = new byte[READ_BUFFER];
+            long total = 0;
+            try (InputStream in = payload.openStream()) {
+                int n;
+                while ((n = in.read(readBuffer)) > 0) {
+                    b64.write(readBuffer, 0, n);
+                    total += n;
+                }
+            }
+            if (total != payload.size()) {
+                throw new PayloadException(payload.describe() + " changed while it was sent: expected "
+                        + payload.size() + " bytes, read " + total);
+            }
             b64.close(); // writes the final quantum and padding; the raw stream stays open
         }
         raw.write('"');
