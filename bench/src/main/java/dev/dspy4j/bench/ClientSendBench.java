@@ -5,6 +5,7 @@ import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.openai.OpenAiChat;
 import dev.dspy4j.media.Image;
+import dev.dspy4j.media.NoiseImage;
 import dev.dspy4j.prompt.Prompt;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,14 +18,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Sends one 64 MB multimodal request (16 file-backed 4 MB images) to an OpenAI-compatible server on
+ * Sends one 64 MB multimodal request (16 file-backed 4 MB noise PNGs from {@link NoiseImage}) to an OpenAI-compatible server on
  * loopback, several times, and reports the throughput and the bytes allocated per request by each
  * group of threads: the body-writer thread (dspy4j's codec), the calling thread, the JDK HTTP
  * client's threads, and the server's threads.
@@ -48,7 +48,8 @@ public final class ClientSendBench {
         Prompt.Builder pb = Prompt.builder().system("Label each image.").user().text("Images:");
         long payloadBytes = 0;
         for (int i = 0; i < images; i++) {
-            Path f = noisePng(dir.resolve("img" + i + ".png"), imageMb * 1024L * 1024, i);
+            int side = NoiseImage.sideFor(imageMb * 1024L * 1024);
+            Path f = NoiseImage.writePng(dir, "img" + i + ".png", side, side, i);
             pb.text("\n").media(Image.of(f));
             payloadBytes += Files.size(f);
         }
@@ -132,23 +133,6 @@ public final class ClientSendBench {
             out.merge(group, bytes[i], Long::sum);
         }
         return out;
-    }
-
-    private static Path noisePng(Path p, long size, long seed) throws IOException {
-        byte[] header = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
-        Random r = new Random(seed);
-        byte[] buf = new byte[64 * 1024];
-        try (OutputStream out = Files.newOutputStream(p)) {
-            out.write(header);
-            long left = size - header.length;
-            while (left > 0) {
-                int n = (int) Math.min(buf.length, left);
-                r.nextBytes(buf);
-                out.write(buf, 0, n);
-                left -= n;
-            }
-        }
-        return p;
     }
 
     private static java.util.concurrent.ThreadFactory named(String prefix) {

@@ -8,6 +8,7 @@ import dev.dspy4j.lm.http.HttpLanguageModel;
 import dev.dspy4j.lm.openai.OpenAiChat;
 import dev.dspy4j.media.Digest;
 import dev.dspy4j.media.Image;
+import dev.dspy4j.media.NoiseImage;
 import dev.dspy4j.prompt.Prompt;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Sixteen 4 MB images (64 MB, about 85 MB of base64) arrive whole and correct, while the threads
+ * Sixteen 4 MB noise PNGs (64 MB, about 85 MB of base64) arrive whole and correct, while the threads
  * that run dspy4j's codec allocate less than 8 MB for the request.
  *
  * <p>Measured threads: the body-writer thread (which runs the Jackson generator and the base64
@@ -63,7 +64,8 @@ class ClientStreamingTest {
     private List<Image> images() {
         List<Image> images = new ArrayList<>();
         for (int i = 0; i < IMAGES; i++) {
-            images.add(Image.of(TestMedia.pngFile(dir, "img" + i + ".png", IMAGE_BYTES, 100 + i)));
+            int side = NoiseImage.sideFor(IMAGE_BYTES);
+            images.add(Image.of(NoiseImage.writePng(dir, "img" + i + ".png", side, side, 100 + i)));
         }
         images.forEach(img -> img.payload().digest()); // computed before the measured call
         return images;
@@ -101,7 +103,9 @@ class ClientStreamingTest {
         System.out.printf("OpenAI 16 x 4 MB: body %d bytes; allocated: writer thread %d bytes, calling thread %d bytes%n",
                 got.body().length, allocated[0], allocated[1]);
         assertThat(got.header("Content-Length")).isEqualTo(String.valueOf(got.body().length));
-        assertThat((long) got.body().length).isGreaterThan(IMAGES * IMAGE_BYTES * 4 / 3);
+        long payloadBytes = images.stream().mapToLong(img -> img.payload().size()).sum();
+        assertThat(payloadBytes).isGreaterThan(IMAGES * (IMAGE_BYTES - 16 * 1024));
+        assertThat((long) got.body().length).isGreaterThan(payloadBytes * 4 / 3);
         JsonNode parts = got.json().at("/messages/1/content");
         List<String> urls = new ArrayList<>();
         parts.forEach(p -> {
@@ -112,7 +116,7 @@ class ClientStreamingTest {
             String url = urls.get(i);
             assertThat(url).startsWith("data:image/png;base64,");
             byte[] decoded = Base64.getDecoder().decode(url.substring(url.indexOf(',') + 1));
-            assertThat(decoded).hasSize((int) IMAGE_BYTES);
+            assertThat((long) decoded.length).isEqualTo(images.get(i).payload().size());
             assertThat(Digest.of(MessageDigest.getInstance("SHA-256").digest(decoded))).isEqualTo(images.get(i).payload().digest());
         }
         assertThat(allocated[0]).as("bytes allocated by the body-writer thread").isLessThan(BOUND);
