@@ -383,7 +383,7 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
 
     private static void sleep(Duration d) {
         try {
-            Thread.sleep(d.toMillis(), (int) (d.toNanosPart() % 1_000_000));
+            Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LmException("interrupted while waiting to retry", 0, null, e);

@@ -101,8 +101,8 @@ public final class StreamingBody {
 
         /** The body publisher for {@link HttpRequest.Builder#POST}. */
         public HttpRequest.BodyPublisher publisher() {
-            HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(this::open);
-            return contentLength < 0 ? stream : HttpRequest.BodyPublishers.fromPublisher(stream, contentLength);
+            // reuses drained buffers instead of allocating one per chunk (see RecyclingBodyPublisher)
+            return new RecyclingBodyPublisher(this::open, contentLength);
         }
 
         /** The first error a writer thread hit (a payload that could not be read, ...), or null. */
