@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -48,7 +49,8 @@ import org.sqlite.SQLiteConfig;
  * the process (a power loss may roll back the last few commits, never corrupt the file). Several
  * processes may open the same directory: SQLite's file locks serialise writers, and a writer that
  * finds the database locked waits up to the busy timeout (default 10 s) before failing. Readers never
- * block writers. Within a process a small pool of connections (default 4) serves all threads.
+ * block writers. Within a process a small pool of connections (default 4) serves all threads, and
+ * the process's writers take turns on a lock, so SQLite's busy wait only arbitrates between processes.
  *
  * <h2>Size limit and eviction</h2>
  * When a put takes the total size over {@code maxBytes} (default 1 GiB), the least recently used
@@ -110,6 +112,7 @@ public final class DiskCache implements ResponseCache {
     private final List<Conn> all = new ArrayList<>();
     private final Map<CacheKey, Long> pendingTouches = new ConcurrentHashMap<>();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    private final ReentrantLock writeLock = new ReentrantLock();
     /** Keys whose access was recorded through {@link #recordAccess} within the last resolution. */
     private final Cache<CacheKey, Boolean> recentlyRecorded;
     private volatile boolean closed;
@@ -536,8 +539,12 @@ public final class DiskCache implements ResponseCache {
         void run() throws SQLException;
     }
 
-    /** Runs {@code work} in one BEGIN IMMEDIATE transaction on {@code c}. */
+    /**
+     * Runs {@code work} in one BEGIN IMMEDIATE transaction on {@code c}. Writers of this process take
+     * turns on a lock first, so SQLite's busy handler (which sleeps) only arbitrates between processes.
+     */
     private void inTransaction(Conn c, Work work) {
+        writeLock.lock();
         try (Statement st = c.connection.createStatement()) {
             st.execute("BEGIN IMMEDIATE");
             boolean ok = false;
@@ -550,6 +557,8 @@ public final class DiskCache implements ResponseCache {
             }
         } catch (SQLException e) {
             throw failure("write", e);
+        } finally {
+            writeLock.unlock();
         }
     }
 
