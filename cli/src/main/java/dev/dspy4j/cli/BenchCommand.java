@@ -22,23 +22,23 @@ final class BenchCommand implements Runnable {
 
     /** {@code dspy4j bench seed}: the seed scenario, end to end. */
     @Command(name = "seed", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"The seed scenario: signature image: Image -> label: str, DEMOS few-shot demos and EXAMPLES "
-                    + "queries, each with its own SIZExSIZE noise PNG; format, keys, a cold pass through an "
+            description = {"The seed scenario: signature image: Image -> label: str, N few-shot demos (--demos) and N "
+                    + "queries (--examples), each with its own PX x PX noise PNG (--size); format, keys, a cold pass through an "
                     + "OpenAI-compatible server on loopback in this process, a warm pass from the cache, and a size sweep."})
     static final class Seed implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--examples", defaultValue = "100", description = "Queries (default ${DEFAULT-VALUE}).")
+        @Option(names = "--examples", defaultValue = "100", paramLabel = "N", description = "Queries (default ${DEFAULT-VALUE}).")
         int examples;
 
-        @Option(names = "--demos", defaultValue = "15", description = "Few-shot demos (default ${DEFAULT-VALUE}).")
+        @Option(names = "--demos", defaultValue = "15", paramLabel = "N", description = "Few-shot demos (default ${DEFAULT-VALUE}).")
         int demos;
 
-        @Option(names = "--size", defaultValue = "1000", description = "Image side in pixels (default ${DEFAULT-VALUE}).")
+        @Option(names = "--size", defaultValue = "1000", paramLabel = "PX", description = "Image side in pixels (default ${DEFAULT-VALUE}).")
         int size;
 
-        @Option(names = "--sweep-reps", defaultValue = "2000",
+        @Option(names = "--sweep-reps", defaultValue = "2000", paramLabel = "N",
                 description = "Timed format+key repetitions per sweep size (default ${DEFAULT-VALUE}).")
         int sweepReps;
 

@@ -327,7 +327,7 @@ final class SeedBenchmark {
     }
 
     private static double round(double v) {
-        return Math.round(v * 1000) / 1000.0;
+        return Math.round(v * 10_000) / 10_000.0;
     }
 
     private static String mb(long bytes) {
