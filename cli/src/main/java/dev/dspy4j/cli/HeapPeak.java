@@ -22,12 +22,14 @@ import javax.management.openmbean.CompositeData;
  * The peak of used heap while it is open: heap usage peaks just before a collection, so the
  * largest "used before GC" total over all heap pools reported by the collectors' notifications,
  * and the usage now, give the peak (a sum of each pool's own peak would add maxima from different
- * moments and overstate it).
+ * moments and overstate it). The largest "used after GC" total is also kept: how much the program
+ * held at once, apart from garbage not yet collected.
  */
 final class HeapPeak implements NotificationListener, AutoCloseable {
     private final Set<String> heapPools;
     private final List<NotificationEmitter> emitters = new ArrayList<>();
     private final AtomicLong peak = new AtomicLong();
+    private final AtomicLong peakLive = new AtomicLong();
 
     HeapPeak() {
         heapPools = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
@@ -50,6 +52,11 @@ final class HeapPeak implements NotificationListener, AutoCloseable {
             if (heapPools.contains(e.getKey())) used += e.getValue().getUsed();
         }
         peak.accumulateAndGet(used, Math::max);
+        long live = 0;
+        for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+            if (heapPools.contains(e.getKey())) live += e.getValue().getUsed();
+        }
+        peakLive.accumulateAndGet(live, Math::max);
     }
 
     /** Takes the current usage into account. */
@@ -61,6 +68,11 @@ final class HeapPeak implements NotificationListener, AutoCloseable {
     long peakBytes() {
         sample();
         return peak.get();
+    }
+
+    /** The largest heap still in use right after a collection: what the program actually held at once. */
+    long peakAfterGcBytes() {
+        return peakLive.get();
     }
 
     @Override

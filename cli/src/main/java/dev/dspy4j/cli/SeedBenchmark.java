@@ -209,12 +209,15 @@ final class SeedBenchmark {
         long live = rt.totalMemory() - rt.freeMemory();
         long peak = heapPeak.peakBytes();
         r.put("peak_heap_mb", round(peak / MB));
+        long peakLive = heapPeak.peakAfterGcBytes();
+        r.put("peak_heap_after_gc_mb", round(peakLive / MB));
         r.put("live_heap_mb", round(live / MB));
         r.put("max_heap_mb", round(rt.maxMemory() / MB));
         long rss = peakRssBytes();
         if (rss > 0) r.put("peak_rss_mb", round(rss / MB));
-        log.printf("  memory            peak heap %.1f MB (largest used heap, taken before each GC), live after GC %.1f MB, max heap %.0f MB%s%n",
-                peak / MB, live / MB, rt.maxMemory() / MB, rss > 0 ? String.format(", peak RSS %.1f MB", rss / MB) : "");
+        log.printf("  memory            peak heap %.1f MB (largest used heap, taken before each GC), at most %.1f MB "
+                        + "still used after a GC, %.1f MB at the end; max heap %.0f MB%s%n", peak / MB, peakLive / MB,
+                live / MB, rt.maxMemory() / MB, rss > 0 ? String.format(", peak RSS %.1f MB", rss / MB) : "");
         r.put("ok", ok);
         log.println(ok ? "  ok" : "  FAILED: see the messages above");
         log.flush();
