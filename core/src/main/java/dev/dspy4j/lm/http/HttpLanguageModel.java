@@ -92,12 +92,20 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         this.retryListener = b.retryListener;
         this.structuredOutputs = b.structuredOutputs;
         this.nativeTools = b.nativeTools;
-        boolean tls = "https".equalsIgnoreCase(baseUrl.getScheme());
+        // HTTP/1.1 always, also over TLS: request bodies stream from reused buffers (see
+        // RecyclingBodyPublisher), which is safe only where the client consumes a buffer before it asks
+        // for the next. HTTP/2 slices a buffer into DATA frames and marks it consumed while the frames
+        // still wait for the flow-control window, so reusing it would corrupt the body.
         this.http = HttpClient.newBuilder()
                 .connectTimeout(b.connectTimeout)
-                .version(tls ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
+                .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
+    }
+
+    /** The HTTP version requests use (always HTTP/1.1; see the constructor). */
+    final HttpClient.Version httpVersion() {
+        return http.version();
     }
 
     // ---- what a provider supplies ----

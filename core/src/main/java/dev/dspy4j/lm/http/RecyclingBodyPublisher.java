@@ -18,13 +18,12 @@ import java.util.function.Supplier;
  * {@code BodyPublishers.ofInputStream} allocates a new 16 KB buffer for every chunk (so a 60 MB
  * body allocated 60 MB of buffers).
  *
- * <p>A buffer is reused only once the HTTP client has drained it ({@code !hasRemaining()}): over
- * plain HTTP/1.1 the client writes each buffer to the socket, advancing its position, before it
- * asks for the next; TLS reads (and copies) it while encrypting. A consumer that keeps a buffer
- * without reading it to the end (HTTP/2 frames slice it) leaves it with bytes remaining, so it is
- * never reused and a new one is allocated instead: reuse is an optimisation that never depends on
- * the client's internals for correctness. Reads happen on the thread that requests data, one chunk
- * per requested item, as in the JDK's publisher.
+ * <p>A buffer is reused only once the HTTP client has drained it ({@code !hasRemaining()}). That is
+ * sound for HTTP/1.1, plain or TLS, and only there: the client writes (or encrypts, copying) each
+ * buffer completely before it asks for the next. It is NOT sound for HTTP/2, where the JDK slices a
+ * buffer into DATA frames and advances its position at once, while the frames may still wait for the
+ * flow-control window; {@link HttpLanguageModel} therefore always speaks HTTP/1.1. Reads happen on the
+ * thread that requests data, one chunk per requested item, as in the JDK's publisher.
  */
 final class RecyclingBodyPublisher implements HttpRequest.BodyPublisher {
     static final int CHUNK = 64 * 1024;
