@@ -289,6 +289,30 @@ class ProgramStateTest {
                 .hasMessageContaining("$.self.demos[1].image: a custom-type value must be exactly");
     }
 
+    @Test
+    void loadsADspyChainOfThoughtStateOntoAChainOfThought() throws IOException {
+        Path file = dir.resolve("dspy_cot.json");
+        Files.writeString(file, "{\"predict\": {\"traces\": [], \"train\": [], \"demos\": [{\"augmented\": true, "
+                + "\"question\": \"2+3?\", \"reasoning\": \"two plus three\", \"answer\": \"5\"}], "
+                + "\"signature\": {\"instructions\": \"Add the numbers.\", \"fields\": ["
+                + "{\"prefix\": \"Question:\", \"description\": \"${question}\"}, "
+                + "{\"prefix\": \"Reasoning: Let's think step by step in order to\", \"description\": \"${reasoning}\"}, "
+                + "{\"prefix\": \"Answer:\", \"description\": \"a whole number\"}]}, \"lm\": null}, "
+                + "\"metadata\": {\"dependency_versions\": {\"dspy\": \"3.0.3\"}}}");
+
+        ChainOfThought cot = ProgramState.load(ChainOfThought.of("question -> answer: int"), file);
+
+        Predict p = cot.predict();
+        assertThat(p.signature().instructions()).isEqualTo("Add the numbers.");
+        // DSPy's "${name}" placeholders keep the program's own descriptions
+        assertThat(p.signature().output("reasoning").orElseThrow().description()).isEqualTo(ChainOfThought.REASONING_DESC);
+        assertThat(p.signature().output("answer").orElseThrow().description()).isEqualTo("a whole number");
+        // values are converted to the fields' types: the answer is an int field
+        assertThat(p.demos().get(0).get("answer")).isEqualTo(5L);
+        assertThat(p.demos().get(0).get("reasoning")).isEqualTo("two plus three");
+        assertThat(p.lm()).isNull();
+    }
+
     private static void assertSameParts(Prompt a, Prompt b) {
         assertThat(b.messages()).hasSameSizeAs(a.messages());
         for (int i = 0; i < a.messages().size(); i++) {
