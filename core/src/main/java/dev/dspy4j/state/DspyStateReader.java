@@ -94,7 +94,7 @@ final class DspyStateReader {
             }
         }
         LmSettings lm = lm(json.optObject(node, "lm", at), at + ".lm");
-        return new PredictorState(null, null, instructions, fields, demos, null, null, null, null, lm);
+        return new PredictorState(null, null, instructions, fields, demos, null, null, null, null, null, lm);
     }
 
     private LmSettings lm(JsonNode node, String at) {

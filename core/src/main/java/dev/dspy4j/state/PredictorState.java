@@ -1,6 +1,7 @@
 package dev.dspy4j.state;
 
 import dev.dspy4j.adapter.Adapter;
+import dev.dspy4j.adapter.ChatAdapter;
 import dev.dspy4j.module.Example;
 import dev.dspy4j.module.Predict;
 import dev.dspy4j.signature.Field;
@@ -26,11 +27,13 @@ import java.util.TreeMap;
  * @param n             completions per call, or null
  * @param rolloutId     the rollout id, or null
  * @param adapter       the adapter's class name ({@code ChatAdapter}, {@code JsonAdapter}, ...), or null
+ * @param jsonFallback  for a {@code ChatAdapter}, whether it retries with {@code JsonAdapter} on a parse
+ *                      failure; null for other adapters (and for a ChatAdapter, meaning the default: on)
  * @param lm            the LM settings (never a secret), or null
  */
 public record PredictorState(String signature, String signatureName, String instructions, List<FieldState> fields,
                              List<Example> demos, Map<String, Object> params, Integer n, String rolloutId,
-                             String adapter, LmSettings lm) {
+                             String adapter, Boolean jsonFallback, LmSettings lm) {
 
     public PredictorState {
         fields = List.copyOf(fields == null ? List.of() : fields);
@@ -58,6 +61,7 @@ public record PredictorState(String signature, String signatureName, String inst
         return new PredictorState(predict.signature().toSignatureString(), predict.signature().name(),
                 predict.signature().instructions(), fields, predict.demos(), predict.params(), predict.n(),
                 predict.rolloutId(), adapter.getClass().getSimpleName(),
+                adapter instanceof ChatAdapter chat ? Boolean.valueOf(chat.jsonFallback()) : null,
                 predict.lm() == null ? null : LmSettings.of(predict.lm()));
     }
 }

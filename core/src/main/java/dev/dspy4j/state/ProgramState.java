@@ -213,7 +213,8 @@ public final class ProgramState {
         }
         Module program = skeleton(only.getKey(), sig, at);
         if (s.adapter() != null) {
-            program = program.mapPredictors(p -> p.withAdapter(adapter(s.adapter(), at + ".adapter")));
+            Adapter adapter = adapter(s.adapter(), s.jsonFallback(), at + ".adapter");
+            program = program.mapPredictors(p -> p.withAdapter(adapter));
         }
         return applyTo(program);
     }
@@ -239,11 +240,13 @@ public final class ProgramState {
                 + "built in code (a single Predict is named 'self', a ChainOfThought 'predict')");
     }
 
-    /** An adapter from its saved class name. */
-    static Adapter adapter(String name, String at) {
+    /** An adapter from its saved class name (and, for a ChatAdapter, its JSON fallback setting). */
+    static Adapter adapter(String name, Boolean jsonFallback, String at) {
         switch (name) {
             case "ChatAdapter":
-                return ChatAdapter.create();
+                return jsonFallback == null || jsonFallback
+                        ? ChatAdapter.create()
+                        : ChatAdapter.builder().jsonFallback(false).build();
             case "JsonAdapter":
                 return dev.dspy4j.adapter.JsonAdapter.create();
             case "XmlAdapter":

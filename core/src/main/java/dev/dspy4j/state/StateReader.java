@@ -30,7 +30,7 @@ import java.util.Set;
 /** Reads and checks a state file in dspy4j's format, or hands a DSPy file to {@link DspyStateReader}. */
 final class StateReader {
     private static final Set<String> ROOT_KEYS = Set.of("dspy4j_state", "program", "predictors");
-    private static final Set<String> PREDICTOR_KEYS = Set.of("signature", "adapter", "params", "n", "rollout_id", "lm", "demos");
+    private static final Set<String> PREDICTOR_KEYS = Set.of("signature", "adapter", "json_fallback", "params", "n", "rollout_id", "lm", "demos");
     private static final Set<String> SIGNATURE_KEYS = Set.of("name", "string", "instructions", "descriptions");
     private static final Set<String> LM_KEYS = Set.of("provider", "model", "base_url", "params");
     private static final Set<String> DEMO_KEYS = Set.of("values", "input_keys");
@@ -117,6 +117,17 @@ final class StateReader {
             fields.add(new PredictorState.FieldState(f.name(), d == null ? "" : d.textValue()));
         }
         String adapter = json.optText(node, "adapter", at);
+        JsonNode fallbackNode = node.get("json_fallback");
+        Boolean jsonFallback = null;
+        if (fallbackNode != null) {
+            if (!fallbackNode.isBoolean()) {
+                throw json.error(at + ".json_fallback", "expected true or false, found " + Json.kind(fallbackNode));
+            }
+            if (!"ChatAdapter".equals(adapter)) {
+                throw json.error(at + ".json_fallback", "only a ChatAdapter has a JSON fallback, not " + adapter);
+            }
+            jsonFallback = fallbackNode.booleanValue();
+        }
         JsonNode paramsNode = json.optObject(node, "params", at);
         @SuppressWarnings("unchecked")
         Map<String, Object> params = paramsNode == null ? Map.of() : (Map<String, Object>) Json.plain(paramsNode);
@@ -130,7 +141,7 @@ final class StateReader {
             for (int i = 0; i < demosNode.size(); i++) demos.add(demo(demosNode.get(i), at + ".demos[" + i + "]"));
         }
         return new PredictorState(string, name, instructions, fields, demos, params, n == null ? 1 : n, rollout,
-                adapter, lm);
+                adapter, jsonFallback, lm);
     }
 
     private LmSettings lm(JsonNode node, String at) {

@@ -111,6 +111,7 @@ final class StateWriter {
         g.writeEndObject();
         g.writeEndObject();
         if (p.adapter() != null) g.writeStringField("adapter", p.adapter());
+        if (Boolean.FALSE.equals(p.jsonFallback())) g.writeBooleanField("json_fallback", false);
         g.writeFieldName("params");
         writeValue(g, p.params() == null ? Map.of() : p.params(), at + ".params");
         g.writeNumberField("n", p.n() == null ? 1 : p.n());

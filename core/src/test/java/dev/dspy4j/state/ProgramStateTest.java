@@ -141,6 +141,31 @@ class ProgramStateTest {
     }
 
     @Test
+    void chatAdapterJsonFallbackSettingSurvivesSaveAndBuild() throws IOException {
+        Predict off = Predict.of("question -> answer")
+                .withAdapter(dev.dspy4j.adapter.ChatAdapter.builder().jsonFallback(false).build());
+        Path offFile = dir.resolve("off.json");
+        ProgramState.save(off, offFile);
+        assertThat(JSON.readTree(offFile.toFile()).at("/predictors/self/json_fallback").booleanValue()).isFalse();
+        Predict builtOff = (Predict) ProgramState.read(offFile).build();
+        assertThat(((dev.dspy4j.adapter.ChatAdapter) builtOff.adapter()).jsonFallback()).isFalse();
+
+        Path onFile = dir.resolve("on.json");
+        ProgramState.save(Predict.of("question -> answer"), onFile);
+        assertThat(JSON.readTree(onFile.toFile()).at("/predictors/self").has("json_fallback")).isFalse();
+        Predict builtOn = (Predict) ProgramState.read(onFile).build();
+        assertThat(((dev.dspy4j.adapter.ChatAdapter) builtOn.adapter()).jsonFallback()).isTrue();
+
+        ObjectNode root = (ObjectNode) JSON.readTree(offFile.toFile());
+        ((ObjectNode) root.at("/predictors/self")).put("adapter", "XmlAdapter");
+        Files.writeString(offFile, JSON.writeValueAsString(root));
+        assertThatThrownBy(() -> ProgramState.read(offFile))
+                .isInstanceOf(ProgramStateException.class)
+                .hasMessageContaining("json_fallback")
+                .hasMessageContaining("only a ChatAdapter has a JSON fallback");
+    }
+
+    @Test
     void chainOfThoughtIsBuiltFromItsFile() throws IOException {
         ChainOfThought cot = ChainOfThought.of("question -> answer: int");
         cot = cot.withPredictors(Map.of("predict", cot.predict().withInstructions("Add up.")
