@@ -139,8 +139,13 @@ final class Dataset {
                     return data ? new Audio(dev.dspy4j.media.Payload.ofDataUri(s)) : Audio.of(resolve(s));
                 case FILE:
                     noUrl(url, what);
-                    if (data) return new File(dev.dspy4j.media.Payload.ofDataUri(s), null, null);
-                    return File.of(resolve(s), guessType(s));
+                    if (data) {
+                        dev.dspy4j.media.Payload p = dev.dspy4j.media.Payload.ofDataUri(s);
+                        return File.of(p, "file" + extension(p.mediaType()));
+                    }
+                    MediaType type = guessType(s);
+                    // File.of(Path) knows the text formats that cannot be sniffed (.csv, .json, ...)
+                    return type == null ? File.of(resolve(s)) : File.of(resolve(s), type);
                 case DOCUMENT:
                 default:
                     noUrl(url, what);
@@ -165,6 +170,15 @@ final class Dataset {
         if (lower.endsWith(".png")) return MediaType.PNG;
         if (lower.endsWith(".jpg") || lower.endsWith(".jpeg")) return MediaType.JPEG;
         return null;
+    }
+
+    /** The file name extension sent with a file given as a data: URI (a file needs a name). */
+    private static String extension(MediaType type) {
+        if (type.equals(MediaType.PDF)) return ".pdf";
+        if (type.equals(MediaType.TEXT)) return ".txt";
+        if (type.equals(MediaType.PNG)) return ".png";
+        if (type.equals(MediaType.JPEG)) return ".jpg";
+        return "";
     }
 
     private Path resolve(String path) {

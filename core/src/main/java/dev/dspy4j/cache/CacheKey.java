@@ -47,7 +47,9 @@ public final class CacheKey {
      * digests are known (a digest not yet taken is taken here, once).
      *
      * <p>Encoding, version {@value #VERSION}: the magic {@code "dspy4jk"}, the version, then, each
-     * string as a 4-byte big-endian UTF-8 length and its bytes (length -1 for an absent value) and each
+     * string as a 4-byte big-endian UTF-8 length and its bytes (length -1 for an absent value; a string
+     * with an unpaired surrogate, which UTF-8 cannot carry, as -2, its length in chars and each char as
+     * 2 big-endian bytes) and each
      * number as 4 bytes: the model; {@code n}; the rollout id; the number of parameters and each
      * parameter's name and canonical JSON value (object keys sorted at every level), by name; the
      * number of messages, and for each its role, its number of parts and each part: a kind tag
@@ -246,6 +248,11 @@ public final class CacheKey {
             int n = s.length();
             for (int i = 0; i < n; i++) {
                 if (s.charAt(i) >= 0x80) {
+                    if (hasLoneSurrogate(s, i)) {
+                        // UTF-8 would turn every lone surrogate into '?', so distinct strings would collide
+                        utf16(s);
+                        return;
+                    }
                     byte[] b = s.getBytes(StandardCharsets.UTF_8);
                     i32(b.length);
                     raw(b);
@@ -263,6 +270,35 @@ public final class CacheKey {
                 len += chunk;
                 i += chunk;
             }
+        }
+
+        /** A string that is not valid UTF-16: the marker -2, its length in chars, and each char as 2 bytes. */
+        private void utf16(String s) {
+            i32(-2);
+            i32(s.length());
+            for (int i = 0; i < s.length(); i++) {
+                if (len + 2 > buf.length) flush();
+                char c = s.charAt(i);
+                buf[len] = (byte) (c >>> 8);
+                buf[len + 1] = (byte) c;
+                len += 2;
+            }
+        }
+
+        private static boolean hasLoneSurrogate(String s, int from) {
+            for (int i = from; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (Character.isHighSurrogate(c)) {
+                    if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        i++;
+                    } else {
+                        return true;
+                    }
+                } else if (Character.isLowSurrogate(c)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         void payload(Payload p) {

@@ -9,14 +9,17 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The shared part of every LM: default parameters, the response cache (with one call for identical
  * requests in flight), and the call history. Subclasses implement {@link #send} for one provider.
  */
 public abstract class AbstractLanguageModel implements LanguageModel {
+    private static final Logger LOG = LoggerFactory.getLogger(AbstractLanguageModel.class);
 
     private final String model;
     private final Map<String, Object> defaults;
@@ -73,40 +76,73 @@ public abstract class AbstractLanguageModel implements LanguageModel {
 
     private LmResponse completeCached(LmRequest request) {
         CacheKey key = CacheKey.of(model, request);
-        LmResponse hit = cache.get(key);
-        if (hit != null) {
-            return hit.asCacheHit();
-        }
-        CompletableFuture<LmResponse> mine = new CompletableFuture<>();
-        CompletableFuture<LmResponse> running = inFlight.putIfAbsent(key, mine);
-        if (running != null) {
+        while (true) {
+            LmResponse hit = cacheGet(key);
+            if (hit != null) {
+                return hit.asCacheHit();
+            }
+            CompletableFuture<LmResponse> mine = new CompletableFuture<>();
+            CompletableFuture<LmResponse> running = inFlight.putIfAbsent(key, mine);
+            if (running != null) {
+                LmResponse shared = await(running);
+                if (shared == null) continue; // the caller making the call was interrupted: not our failure, try again
+                return shared.asCacheHit();
+            }
             try {
-                return running.join().asCacheHit();
-            } catch (CompletionException e) {
-                throw unwrap(e);
+                LmResponse again = cacheGet(key);
+                LmResponse response = again != null ? again.asCacheHit() : send(request);
+                if (again == null) {
+                    cachePut(key, response);
+                }
+                mine.complete(response);
+                return response;
+            } catch (RuntimeException | Error e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    // this thread was interrupted; the callers waiting for it were not, so they try themselves
+                    mine.complete(null);
+                } else {
+                    mine.completeExceptionally(e);
+                }
+                throw e;
+            } finally {
+                inFlight.remove(key, mine);
             }
-        }
-        try {
-            LmResponse again = cache.get(key);
-            LmResponse response = again != null ? again.asCacheHit() : send(request);
-            if (again == null) {
-                cache.put(key, response);
-            }
-            mine.complete(response);
-            return response;
-        } catch (RuntimeException | Error e) {
-            mine.completeExceptionally(e);
-            throw e;
-        } finally {
-            inFlight.remove(key, mine);
         }
     }
 
-    private static RuntimeException unwrap(CompletionException e) {
-        Throwable c = e.getCause();
-        if (c instanceof RuntimeException r) return r;
-        if (c instanceof Error err) throw err;
-        return e;
+    /** The response of an identical call in flight on another thread; null if that thread was interrupted. */
+    private static LmResponse await(CompletableFuture<LmResponse> running) {
+        try {
+            return running.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LmException("interrupted while waiting for an identical call in flight", 0, null, e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException r) throw r;
+            if (c instanceof Error err) throw err;
+            throw new LmException("an identical call in flight failed: " + c, 0, null, c);
+        }
+    }
+
+    /** A cache lookup; a cache that fails is logged and taken as a miss, so it never fails the call. */
+    private LmResponse cacheGet(CacheKey key) {
+        try {
+            return cache.get(key);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: the response cache failed to read {} ({}); treated as a miss", model, key, e.toString());
+            return null;
+        }
+    }
+
+    /** A cache write; a cache that fails is logged, and the response is still returned. */
+    private void cachePut(CacheKey key, LmResponse response) {
+        try {
+            cache.put(key, response);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: the response cache failed to store {} ({}); the response is not cached", model, key,
+                    e.toString());
+        }
     }
 
     /**

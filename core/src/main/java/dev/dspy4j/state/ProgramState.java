@@ -241,7 +241,7 @@ public final class ProgramState {
     }
 
     /** An adapter from its saved class name (and, for a ChatAdapter, its JSON fallback setting). */
-    static Adapter adapter(String name, Boolean jsonFallback, String at) {
+    private Adapter adapter(String name, Boolean jsonFallback, String at) {
         switch (name) {
             case "ChatAdapter":
                 return jsonFallback == null || jsonFallback
@@ -252,7 +252,7 @@ public final class ProgramState {
             case "XmlAdapter":
                 return dev.dspy4j.adapter.XmlAdapter.create();
             default:
-                throw new ProgramStateException(null, at, "unknown adapter '" + name
+                throw new ProgramStateException(source, at, "unknown adapter '" + name
                         + "'; a program with a custom adapter must be built in code and loaded with ProgramState.load");
         }
     }

@@ -115,6 +115,23 @@ class CacheKeyTest {
         assertThat(seen.add(CacheKey.of("gpt-4o", LmRequest.of(prompt(system, user, img))))).isTrue();
     }
 
+    /** UTF-8 turns every unpaired surrogate into '?': texts differing only there must still differ in key. */
+    @Test
+    void textsWithDifferentUnpairedSurrogatesHaveDifferentKeys() {
+        List<String> texts = List.of("cut off \uD83D", "cut off \uD83C", "cut off ?", "cut off \uDE00",
+                "cut off \uD83D\uDE00", "\uDE00\uD83D", "\uD83D\uDE00");
+        Set<CacheKey> keys = new HashSet<>();
+        for (String t : texts) {
+            assertThat(keys.add(CacheKey.of(MODEL, LmRequest.of(Prompt.of(Message.user(t)))))).as("text %s", t).isTrue();
+            assertThat(keys.add(CacheKey.of(MODEL, LmRequest.of(Prompt.of(Message.user("q")), Map.of("stop", t)))))
+                    .as("parameter %s", t).isTrue();
+        }
+        // well-formed text keeps its key (UTF-8, as documented)
+        assertThat(CacheKey.of(MODEL, LmRequest.of(Prompt.of(Message.user("\uD83D\uDE00")))))
+                .isEqualTo(CacheKey.of(MODEL, LmRequest.of(Prompt.of(Message.user(new String(
+                        "\uD83D\uDE00".getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8))))));
+    }
+
     @Test
     void changingOneByteOfOnePayloadChangesTheKey() {
         Image a = Image.of(PNG);

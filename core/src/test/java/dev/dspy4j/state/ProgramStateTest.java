@@ -166,6 +166,19 @@ class ProgramStateTest {
     }
 
     @Test
+    void anUnknownAdapterNamesTheFileAndThePath() throws IOException {
+        Path file = dir.resolve("custom-adapter.json");
+        ProgramState.save(Predict.of("question -> answer"), file);
+        ObjectNode root = (ObjectNode) JSON.readTree(file.toFile());
+        ((ObjectNode) root.at("/predictors/self")).put("adapter", "MyAdapter");
+        Files.writeString(file, JSON.writeValueAsString(root));
+        assertThatThrownBy(() -> ProgramState.read(file).build())
+                .isInstanceOf(ProgramStateException.class)
+                .hasMessageStartingWith(file + ": $.predictors.self.adapter: unknown adapter 'MyAdapter'")
+                .satisfies(e -> assertThat(((ProgramStateException) e).file()).isEqualTo(file));
+    }
+
+    @Test
     void chainOfThoughtIsBuiltFromItsFile() throws IOException {
         ChainOfThought cot = ChainOfThought.of("question -> answer: int");
         cot = cot.withPredictors(Map.of("predict", cot.predict().withInstructions("Add up.")

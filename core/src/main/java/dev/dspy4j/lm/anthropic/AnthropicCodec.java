@@ -116,18 +116,7 @@ final class AnthropicCodec {
         g.writeArrayFieldStart("messages");
         for (Message m : request.prompt().messages()) {
             if (m.role() == Role.SYSTEM) continue;
-            g.writeStartObject();
-            g.writeStringField("role", m.role().wireName());
-            if (m.isText()) {
-                g.writeStringField("content", m.text());
-            } else {
-                g.writeArrayFieldStart("content");
-                for (Part part : m.parts()) {
-                    writeBlock(body, part);
-                }
-                g.writeEndArray();
-            }
-            g.writeEndObject();
+            body.message(m, AnthropicCodec::writeBlock);
         }
         g.writeEndArray();
         g.writeEndObject();

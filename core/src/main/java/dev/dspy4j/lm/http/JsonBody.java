@@ -3,6 +3,8 @@ package dev.dspy4j.lm.http;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.dspy4j.media.Payload;
 import dev.dspy4j.media.PayloadException;
+import dev.dspy4j.prompt.Message;
+import dev.dspy4j.prompt.Part;
 import java.io.ByteArrayInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -54,6 +56,31 @@ public final class JsonBody {
     /** The generator to write ordinary JSON with. */
     public JsonGenerator json() {
         return json;
+    }
+
+    /** Writes one part of a message in a provider's wire shape. */
+    @FunctionalInterface
+    public interface PartWriter {
+        void write(JsonBody body, Part part) throws IOException;
+    }
+
+    /**
+     * Writes one message object, {@code {"role":...,"content":...}}: a message that is a single text
+     * part has a plain string {@code content}, any other a list of parts, each written by {@code parts}.
+     */
+    public void message(Message m, PartWriter parts) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("role", m.role().wireName());
+        if (m.isText()) {
+            json.writeStringField("content", m.text());
+        } else {
+            json.writeArrayFieldStart("content");
+            for (Part part : m.parts()) {
+                parts.write(this, part);
+            }
+            json.writeEndArray();
+        }
+        json.writeEndObject();
     }
 
     /**

@@ -55,18 +55,7 @@ final class OpenAiCodec {
         if (request.n() > 1) g.writeNumberField("n", request.n());
         g.writeArrayFieldStart("messages");
         for (Message m : request.prompt().messages()) {
-            g.writeStartObject();
-            g.writeStringField("role", m.role().wireName());
-            if (m.isText()) {
-                g.writeStringField("content", m.text());
-            } else {
-                g.writeArrayFieldStart("content");
-                for (Part part : m.parts()) {
-                    writePart(body, part);
-                }
-                g.writeEndArray();
-            }
-            g.writeEndObject();
+            body.message(m, OpenAiCodec::writePart);
         }
         g.writeEndArray();
         g.writeEndObject();
