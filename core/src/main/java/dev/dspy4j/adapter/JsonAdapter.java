@@ -144,9 +144,31 @@ public final class JsonAdapter extends FieldAdapter {
             problem = "the completion is not a JSON object";
         } catch (JsonProcessingException e) {
             problem = "the completion is not a JSON object (" + e.getOriginalMessage() + ")";
+            JsonNode first = firstObject(ValueParser.unfence(completion));
+            if (first != null) return first;
         }
         List<String> missing = signature.outputs().stream().filter(f -> !f.optional()).map(Field::name).toList();
         throw new AdapterParseException(name(), signature, completion, problem, missing, Map.of());
+    }
+
+    /** Reads a JSON object from a completion where it is followed by prose; see {@link #firstObject}. */
+    private static final com.fasterxml.jackson.databind.ObjectReader PREFIX_READER = ValueParser.MAPPER.reader()
+            .without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /**
+     * The JSON object that starts at the first '{' of {@code text}, ignoring what follows it (prose
+     * after the object, possibly with braces of its own), or null if there is none. Only the first
+     * brace is tried: a later one may open an object nested in a truncated outer one.
+     */
+    private static JsonNode firstObject(String text) {
+        int a = text.indexOf('{');
+        if (a < 0) return null;
+        try {
+            JsonNode n = PREFIX_READER.readTree(text.substring(a));
+            return n != null && n.isObject() ? n : null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
     }
 
     @Override

@@ -163,15 +163,16 @@ public final class BestOfN implements Module {
                     return temperature == null ? q : q.withParam("temperature", temperature);
                 });
                 Map<Predict, Predict> originals = new IdentityHashMap<>();
-                Module run = shaper.shape(tagged, i, last);
-                Map<String, Predict> own = module.predictors();
-                run.predictors().forEach((name, p) -> {
-                    Predict orig = own.get(name);
-                    if (orig != null) originals.put(p, orig);
-                });
                 Trace.Traced<Prediction> traced;
                 double score;
                 try {
+                    // shaping is part of the attempt: Refine's feedback (possibly an LM call) may throw
+                    Module run = shaper.shape(tagged, i, last);
+                    Map<String, Predict> own = module.predictors();
+                    run.predictors().forEach((name, p) -> {
+                        Predict orig = own.get(name);
+                        if (orig != null) originals.put(p, orig);
+                    });
                     traced = Trace.captureIsolated(() -> run.call(inputs));
                     score = reward.score(inputs, traced.value());
                 } catch (RuntimeException e) {

@@ -15,7 +15,10 @@ public final class Prediction extends Values {
 
     private Prediction(Map<String, ?> values, List<Map<String, Object>> completions, Usage usage, boolean cacheHit) {
         super(values);
-        this.completions = completions.stream().map(Map::copyOf).toList();
+        // ordered copies (Map.copyOf would reorder the fields differently in every JVM run)
+        this.completions = completions.stream()
+                .map(c -> java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<String, Object>(c)))
+                .toList();
         this.usage = usage;
         this.cacheHit = cacheHit;
     }

@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
  *
  * <p>The feedback is a plain description of the previous attempt by default
  * ({@link #describeAttempt}); {@link #lmFeedback(LanguageModel)} asks an LM for advice instead, and
- * any {@link Feedback} function can be given.
+ * any {@link Feedback} function can be given. Writing the feedback is part of the next attempt: if
+ * it throws, that attempt counts as failed, as in {@link BestOfN}.
  */
 public final class Refine implements Module {
 

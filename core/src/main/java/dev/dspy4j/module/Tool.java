@@ -56,7 +56,8 @@ public final class Tool {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(type, "type");
             description = description == null ? "" : description;
-            schema = Map.copyOf(schema);
+            // ordered: the schema is printed into prompts, so its text must be the same in every run
+            schema = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(schema));
         }
 
         /** A parameter whose schema comes from its type; {@code Optional} types are not required. */

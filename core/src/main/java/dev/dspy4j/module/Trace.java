@@ -17,7 +17,12 @@ public final class Trace {
      * @param inputs    its inputs
      * @param outputs   its prediction
      */
-    public record Step(Predict predictor, Map<String, Object> inputs, Prediction outputs) {}
+    public record Step(Predict predictor, Map<String, Object> inputs, Prediction outputs) {
+        public Step {
+            // an unmodifiable copy that keeps the order and allows null (an absent optional input)
+            inputs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(inputs));
+        }
+    }
 
     /**
      * A traced result.

@@ -22,7 +22,8 @@ import java.util.Set;
  * becomes a demo (that call's inputs and outputs) for the predictor of the same name in the student.
  * An example that fails is retried in later rounds ({@link Builder#maxRounds}) with a fresh rollout id
  * and a sampling temperature, so a cache does not replay the failed answer. Bootstrapping stops once
- * {@code maxBootstrappedDemos} examples have passed. Each predictor then gets its bootstrapped demos
+ * {@code maxBootstrappedDemos} examples have passed. A teacher run or a metric that throws counts
+ * as a failed run; compiling stops after {@link Builder#maxErrors} of them. Each predictor then gets its bootstrapped demos
  * (at most {@code maxBootstrappedDemos}) followed by labeled examples that were not bootstrapped, drawn
  * at random with the seed, up to {@code maxLabeledDemos} demos in all.
  *
@@ -113,8 +114,10 @@ public final class BootstrapFewShot implements Optimizer {
                 t.predictors().forEach((name, p) -> names.put(p, name));
                 Module run = t;
                 Trace.Traced<Prediction> traced;
+                boolean passed;
                 try {
                     traced = Trace.capture(() -> run.call(example));
+                    passed = passes(example, traced.value()); // a metric that throws fails the run too
                 } catch (RuntimeException e) {
                     errors++;
                     lastError = e;
@@ -124,7 +127,7 @@ public final class BootstrapFewShot implements Optimizer {
                     }
                     continue;
                 }
-                if (!passes(example, traced.value())) continue;
+                if (!passed) continue;
                 for (Trace.Step step : traced.steps()) {
                     String name = names.get(step.predictor());
                     if (name == null) continue;

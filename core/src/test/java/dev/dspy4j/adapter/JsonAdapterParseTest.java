@@ -56,6 +56,22 @@ class JsonAdapterParseTest {
     }
 
     @Test
+    void anObjectAtTheStartFollowedByProseOrASecondBraceParses() {
+        // the object starts the completion, so the "prose around it" path was skipped and the
+        // trailing text made the whole completion invalid JSON
+        assertThat(a.parse(TYPED, WELL_FORMED + "\nHope it helps.")).containsExactlyEntriesOf(EXPECTED);
+        assertThat(a.parse(TYPED, WELL_FORMED + "\nNote: the zip is written {as given}."))
+                .containsExactlyEntriesOf(EXPECTED);
+        assertThat(a.parse(TYPED, "Here it is:\n" + WELL_FORMED + "\nDone {1}."))
+                .containsExactlyEntriesOf(EXPECTED);
+        // a truncated object is still an error, even when an object nested in it is complete
+        AdapterParseException e = catchThrowableOfType(AdapterParseException.class,
+                () -> a.parse(TYPED, "{\"age\": 36, \"address\": {\"city\": \"London\", \"zip\": 10115}, \"height\": 1.6 and more"));
+        assertThat(e.problem()).startsWith("the completion is not a JSON object");
+        assertThat(e.missing()).hasSize(6);
+    }
+
+    @Test
     void lenientScalarsInsideJson() {
         String loose = """
                 {'age': "36", 'height': "1.68", 'adult': "True", 'mood': 'happy',

@@ -48,4 +48,35 @@ class ExampleTest {
         assertThat(p.completions()).extracting(m -> m.get("a")).containsExactly("1", "2");
         assertThat(p.cacheHit()).isTrue();
     }
+
+    @Test
+    void completionsKeepTheOrderOfTheirFields() {
+        Map<String, Object> first = new java.util.LinkedHashMap<>();
+        for (String k : List.of("reasoning", "answer", "confidence", "source", "notes", "label")) first.put(k, k + "-1");
+        Map<String, Object> second = new java.util.LinkedHashMap<>(first);
+        second.put("answer", "answer-2");
+        Prediction p = Prediction.of(List.of(first, second), dev.dspy4j.lm.Usage.ZERO, false);
+        assertThat(p.keys()).containsExactlyElementsOf(first.keySet());
+        assertThat(p.completions().get(0).keySet()).containsExactlyElementsOf(first.keySet());
+        assertThat(p.completions().get(1).keySet()).containsExactlyElementsOf(first.keySet());
+        assertThatThrownBy(() -> p.completions().get(0).put("x", "y")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void traceStepsDoNotExposeMutableInputs() {
+        dev.dspy4j.lm.ScriptedLm lm = dev.dspy4j.lm.ScriptedLm.of(Chat.answer("answer", "4"));
+        Predict qa = Predict.of("question -> answer").withLm(lm);
+        Trace.Traced<Prediction> t = Trace.capture(() -> qa.call(Map.of("question", "2+2?")));
+        Trace.Step step = t.steps().get(0);
+        assertThatThrownBy(() -> step.inputs().put("question", "changed"))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThat(step.inputs()).containsExactly(Map.entry("question", "2+2?"));
+
+        Map<String, Object> given = new java.util.LinkedHashMap<>();
+        given.put("question", "q");
+        given.put("context", null); // an absent optional input is allowed
+        Trace.Step made = new Trace.Step(qa, given, step.outputs());
+        given.put("question", "changed");
+        assertThat(made.inputs()).containsEntry("question", "q").containsEntry("context", null).hasSize(2);
+    }
 }

@@ -52,6 +52,31 @@ class RefineTest {
     }
 
     @Test
+    void feedbackThatThrowsCountsAsAFailedAttemptInsteadOfAbortingTheRun() {
+        ScriptedLm lm = ScriptedLm.of(answer("answer", "wrong"), answer("answer", "right"));
+        Predict qa = Predict.of("question -> answer").withLm(lm);
+        int[] calls = {0};
+        Refine.Feedback flaky = (in, pred, reward, threshold) -> {
+            if (calls[0]++ == 0) throw new IllegalStateException("advisor LM unavailable");
+            return "Try the other way.";
+        };
+        Prediction p = Refine.builder(qa, 3, RIGHT, 1.0).feedback(flaky).build().call(Map.of("question", "Which way?"));
+
+        assertThat(p.getString("answer")).isEqualTo("right");
+        assertThat(lm.requests()).extracting(LmRequest::rolloutId).containsExactly("refine-0", "refine-2");
+        assertThat(Chat.input(lm.requests().get(1), "hint")).isEqualTo("Try the other way.");
+
+        // with no failures allowed, the feedback's exception is rethrown
+        ScriptedLm lm2 = ScriptedLm.of(answer("answer", "wrong"), answer("answer", "right"));
+        Refine strict = Refine.builder(qa.withLm(lm2), 3, RIGHT, 1.0).failCount(0)
+                .feedback((in, pred, reward, threshold) -> {
+                    throw new IllegalStateException("advisor LM unavailable");
+                }).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> strict.call(Map.of("question", "Which way?")))
+                .isInstanceOf(IllegalStateException.class).hasMessage("advisor LM unavailable");
+    }
+
+    @Test
     void theHintReachesEveryPredictorOfAComposedModule() {
         ScriptedLm lm = ScriptedLm.of(
                 answer("reasoning", "r1", "answer", "wrong"),

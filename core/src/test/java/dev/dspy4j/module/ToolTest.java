@@ -67,6 +67,24 @@ class ToolTest {
     }
 
     @Test
+    void schemaTextKeepsItsKeyOrderSoPromptsAndCacheKeysAreStableAcrossRuns() {
+        // the schema text goes verbatim into ReAct's instructions and into native tool specs, so its
+        // key order must not depend on the JVM run (Map.copyOf iteration order is randomized per run)
+        Tool sum = Tool.fromMethod(new Weather(), "sum");
+        assertThat(sum.argsSchemaJson()).isEqualTo("{\"type\":\"object\",\"properties\":{"
+                + "\"values\":{\"type\":\"array\",\"items\":{\"type\":\"number\"}},"
+                + "\"weights\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"integer\"}},"
+                + "\"origin\":{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"integer\",\"description\":\"x coordinate\"},"
+                + "\"y\":{\"type\":\"integer\"}},\"required\":[\"x\",\"y\"],\"additionalProperties\":false},"
+                + "\"negate\":{\"type\":\"boolean\"}},"
+                + "\"required\":[\"values\",\"weights\",\"origin\",\"negate\"],\"additionalProperties\":false}");
+        Tool t = Tool.fromMethod(new Weather(), "temperature");
+        assertThat(t.params().get(1).schema().keySet()).containsExactly("type", "enum");
+        assertThat(sum.params().get(2).schema().keySet())
+                .containsExactly("type", "properties", "required", "additionalProperties");
+    }
+
+    @Test
     void argumentsFromTheLmAreConvertedToTheParameterTypes() {
         Tool t = Tool.fromMethod(new Weather(), "temperature");
         assertThat(t.invoke(Map.of("city", "Oslo", "unit", "CELSIUS"))).isEqualTo("Oslo:CELSIUS:0");

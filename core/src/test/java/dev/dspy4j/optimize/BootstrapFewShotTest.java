@@ -131,6 +131,32 @@ class BootstrapFewShotTest {
     }
 
     @Test
+    void aMetricThatThrowsCountsAsAFailedRunLikeAFailedTeacher() {
+        ScriptedLm lm = ScriptedLm.builder().respond(r -> {
+            String q = Chat.input(r, "question");
+            return List.of(answer("answer", switch (q) {
+                case "2+2" -> "4";
+                case "3+3" -> "6";
+                default -> "10";
+            }));
+        }).build();
+        dev.dspy4j.evaluate.Metric picky = (ex, pred) -> {
+            if (ex.get("question").equals("3+3")) throw new IllegalArgumentException("cannot score " + ex.get("question"));
+            return Metrics.exactMatch().score(ex, pred);
+        };
+        Module compiled = BootstrapFewShot.builder(picky).maxLabeledDemos(0).build()
+                .compile(Predict.of("question -> answer").withLm(lm), TRAIN);
+        assertThat(compiled.predictors().get("self").demos()).containsExactly(TRAIN.get(0), TRAIN.get(2));
+
+        assertThatThrownBy(() -> BootstrapFewShot.builder(picky).maxErrors(1).build()
+                .compile(Predict.of("question -> answer").withLm(lm), TRAIN))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("bootstrapping stopped after 1 failed teacher runs")
+                .hasMessageContaining("training example 1")
+                .hasMessageContaining("cannot score 3+3");
+    }
+
+    @Test
     void demosWithImagesReferenceTheSameImageInstances() {
         Image cat = Image.of(Png.bytes(4, 1));
         Image dog = Image.of(Png.bytes(4, 2));
