@@ -127,8 +127,9 @@ final class Dataset {
 
     private Media media(String s, FieldType.Media.Kind kind, String what) {
         try {
-            boolean url = s.startsWith("http://") || s.startsWith("https://");
-            boolean data = s.startsWith("data:");
+            // URL schemes are case-insensitive (as Image.from reads them)
+            boolean url = s.regionMatches(true, 0, "http://", 0, 7) || s.regionMatches(true, 0, "https://", 0, 8);
+            boolean data = s.regionMatches(true, 0, "data:", 0, 5);
             switch (kind) {
                 case IMAGE:
                     if (url) return Image.fromUrl(s);

@@ -146,6 +146,12 @@ final class RunCommand implements Callable<Integer> {
             err.println("dspy4j run: dataset " + data + " does not exist");
             return 2;
         }
+        if (out.toAbsolutePath().normalize().equals(data.toAbsolutePath().normalize())
+                || Files.exists(out) && Files.isSameFile(out, data)) {
+            // opening the output would truncate the rows before they are read
+            err.println("dspy4j run: --out " + out + " is the dataset itself; write the output to another file");
+            return 2;
+        }
         ResponseCache cache = noCache ? null : TieredCache.open(cacheDir != null ? cacheDir : Caches.defaultDirectory());
         try {
             LanguageModel client;
@@ -168,9 +174,12 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private int runRows(Module prog, List<Field> inputs, PrintWriter err) throws IOException, InterruptedException {
-        long total;
-        try (var lines = Files.lines(data, StandardCharsets.UTF_8)) {
-            total = lines.filter(l -> !l.isBlank()).count();
+        long total = 0;
+        try (BufferedReader in = Files.newBufferedReader(data, StandardCharsets.UTF_8)) {
+            String line;
+            for (long lineNo = 1; (line = in.readLine()) != null; lineNo++) {
+                if (rowText(lineNo, line) != null) total++;
+            }
         }
         Dataset dataset = new Dataset(data);
         Progress progress = new Progress(err, total, System.console() != null);
@@ -193,9 +202,9 @@ final class RunCommand implements Callable<Integer> {
             progress.update(0, 0, 0);
             while ((line = in.readLine()) != null) {
                 lineNo++;
-                if (line.isBlank()) continue;
+                String text = rowText(lineNo, line);
+                if (text == null) continue;
                 long row = lineNo;
-                String text = line;
                 pending.add(pool.submit(() -> {
                     ObjectNode result = row(prog, inputs, dataset, row, text);
                     if (result.has("error")) errors.incrementAndGet();
@@ -215,6 +224,12 @@ final class RunCommand implements Callable<Integer> {
                 errors.get(), cached.get(), secs, out);
         err.flush();
         return 0;
+    }
+
+    /** The row on a line, or null for a blank line; a byte order mark before the first line is dropped. */
+    private static String rowText(long lineNo, String line) {
+        String text = lineNo == 1 && line.startsWith("\uFEFF") ? line.substring(1) : line;
+        return text.isBlank() ? null : text;
     }
 
     private static void write(BufferedWriter w, Future<String> f) throws IOException, InterruptedException {

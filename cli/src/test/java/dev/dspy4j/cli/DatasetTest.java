@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dspy4j.media.File;
+import dev.dspy4j.media.Image;
 import dev.dspy4j.media.MediaType;
 import dev.dspy4j.signature.Signature;
 import java.nio.charset.StandardCharsets;
@@ -49,5 +50,16 @@ class DatasetTest {
         assertThat(table.payload().mediaType()).isEqualTo(MediaType.of("text/csv"));
         assertThat(table.filename()).isEqualTo("table.csv");
         assertThat(((File) in.get("data")).payload().mediaType()).isEqualTo(MediaType.of("application/json"));
+    }
+
+    @Test
+    void anImageUrlIsRecognisedWhateverTheCaseOfItsScheme() throws Exception {
+        Dataset dataset = new Dataset(dir.resolve("rows.jsonl"));
+        Map<String, Object> in = dataset.inputs(JSON.readTree("{\"a\": \"HTTPS://images.example/cat.png\","
+                        + " \"b\": \"Http://images.example/dog.png\"}"),
+                Signature.parse("a: Image, b: Image -> answer").inputs());
+        assertThat(((Image) in.get("a")).isRemote()).isTrue();
+        assertThat(((Image) in.get("a")).url().toString()).isEqualTo("HTTPS://images.example/cat.png");
+        assertThat(((Image) in.get("b")).isRemote()).isTrue();
     }
 }

@@ -236,4 +236,37 @@ class RunCommandTest {
         assertThat(noFile.exit()).isEqualTo(2);
         assertThat(noFile.err()).contains("nope.json: does not exist");
     }
+
+    /** A JSONL file saved with a byte order mark (as some Windows editors do) still has a readable first row. */
+    @Test
+    void aByteOrderMarkBeforeTheFirstRowIsSkipped() throws IOException {
+        Path rows = dir.resolve("data/bom.jsonl");
+        Files.writeString(rows, "\uFEFF{\"image\": \"img/a.png\", \"question\": \"first?\"}\n"
+                + "{\"image\": \"img/c.png\", \"question\": \"second?\"}\n");
+        Path out = dir.resolve("bom.out.jsonl");
+
+        Run r = dspy4j("run", "--program", program.toString(), "--data", rows.toString(), "--out", out.toString(),
+                "--lm", "openai/loopback-model", "--api-base", server.baseUrl(), "--no-cache");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<JsonNode> written = rows(out);
+        assertThat(written.get(0).path("error").asText("")).isEmpty();
+        assertThat(written.get(0).get("outputs").get("answer").asText()).isEqualTo("echo first?");
+        assertThat(written.get(1).get("outputs").get("answer").asText()).isEqualTo("echo second?");
+    }
+
+    /** Writing the output over the dataset would truncate the rows before they are read. */
+    @Test
+    void refusesToWriteTheOutputOverTheDataset() throws IOException {
+        String before = Files.readString(data);
+        Path sameFile = dir.resolve("data/../data/rows.jsonl");
+
+        Run r = dspy4j("run", "--program", program.toString(), "--data", data.toString(), "--out", sameFile.toString(),
+                "--lm", "openai/loopback-model", "--api-base", server.baseUrl(), "--no-cache");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--out").contains("is the dataset");
+        assertThat(Files.readString(data)).isEqualTo(before);
+        assertThat(server.requestCount()).isZero();
+    }
 }

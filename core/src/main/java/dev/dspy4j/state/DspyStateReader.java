@@ -176,7 +176,11 @@ final class DspyStateReader {
                     String id = json.optText(f, "file_id", at + ".file");
                     if (id != null) return File.ofId(id);
                     String data = json.text(f, "file_data", at + ".file");
-                    return new File(Payload.ofDataUri(data), json.optText(f, "filename", at + ".file"), null);
+                    Payload payload = Payload.ofDataUri(data);
+                    String name = json.optText(f, "filename", at + ".file");
+                    // DSPy may leave the name out; a File with bytes needs one
+                    if (name == null || name.isBlank()) name = "file." + StateWriter.extension(payload.mediaType());
+                    return new File(payload, name, null);
                 }
                 default:
                     throw json.error(at + ".type", "unsupported content part type '" + type

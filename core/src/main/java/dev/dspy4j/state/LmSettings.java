@@ -63,7 +63,7 @@ public record LmSettings(String provider, String model, String baseUrl, Map<Stri
     /** The base URL of an HTTP client when it is not its provider's default, else null. */
     static String baseUrlOf(LanguageModel lm) {
         if (!(lm instanceof HttpLanguageModel h)) return null;
-        String url = h.baseUrl().toString();
+        String url = HttpLanguageModel.withoutUserInfo(h.baseUrl()); // a password is never saved
         if (lm instanceof OpenAiChat && url.equals(OpenAiChat.DEFAULT_BASE_URL)) return null;
         if (lm instanceof AnthropicChat && url.equals(AnthropicChat.DEFAULT_BASE_URL)) return null;
         return url;

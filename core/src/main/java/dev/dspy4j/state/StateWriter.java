@@ -251,7 +251,10 @@ final class StateWriter {
         if (storage == MediaStorage.INLINE) {
             g.writeFieldName("data");
             // streamed: the data URI is produced from the bytes while writing, never held whole
-            g.writeString(new DataUriReader(p), -1);
+            // (Jackson does not close the reader: closing it closes the payload's stream, a file handle)
+            try (DataUriReader r = new DataUriReader(p)) {
+                g.writeString(r, -1);
+            }
             return;
         }
         String hex = p.digest().hex();

@@ -80,6 +80,21 @@ class ClientSecretsTest {
         assertThat(lm.headerNames()).containsExactly("api-key");
     }
 
+    /** A password in the base URL (user:password@host) is a credential too. */
+    @Test
+    void aPasswordInTheBaseUrlIsNeverPrintedNorSaved() {
+        String password = "pw-SECRET-9e8d7c";
+        String base = server.url().replace("http://", "http://proxyuser:" + password + "@") + "/v1";
+        OpenAiChat lm = OpenAiChat.builder().baseUrl(base).model("m").cache(null).retryPolicy(RetryPolicy.none()).build();
+        server.enqueue(LoopbackServer.json(500, "{\"error\":{\"message\":\"upstream down\"}}"));
+        Throwable t = catchThrowable(() -> lm.complete(LmRequest.of(Prompt.builder().user("x").build())));
+        assertThat(t).isInstanceOf(LmException.class).hasMessageContaining("upstream down");
+        String saved = String.valueOf(dev.dspy4j.state.LmSettings.of(lm).baseUrl());
+        assertThat(everything(t) + lm + saved).doesNotContain(password);
+        assertThat(saved).isEqualTo(server.url() + "/v1");
+        assertThat(lm.toString()).contains(server.url().replace("http://", "") + "/v1");
+    }
+
     @Test
     void settingsErrorsDoNotEchoValues() {
         Throwable t = catchThrowable(() -> OpenAiChat.builder().header("Authorization", "Bearer sk-\u0001hidden"));

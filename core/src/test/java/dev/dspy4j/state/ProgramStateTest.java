@@ -313,6 +313,39 @@ class ProgramStateTest {
         assertThat(((Predict) built).demos()).hasSize(2);
     }
 
+    /** DSPy writes an mp3 clip as {"format": "mp3"} and may leave a file's name out. */
+    @Test
+    void loadsDspyMp3AudioAndUnnamedFileDemos() throws Exception {
+        byte[] mp3 = new byte[64];
+        System.arraycopy("ID3".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, mp3, 0, 3);
+        mp3[3] = 3;
+        byte[] pdf = "%PDF-1.4\n%%EOF\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+        String audioPart = "[{\"type\": \"input_audio\", \"input_audio\": {\"data\": \"" + b64.encodeToString(mp3)
+                + "\", \"format\": \"mp3\"}}]";
+        String filePart = "[{\"type\": \"file\", \"file\": {\"file_data\": \"data:application/pdf;base64,"
+                + b64.encodeToString(pdf) + "\"}}]";
+        com.fasterxml.jackson.databind.node.ObjectNode demo = JSON.createObjectNode();
+        demo.put("clip", DspyStateReader.START + audioPart + DspyStateReader.END);
+        demo.put("doc", DspyStateReader.START + filePart + DspyStateReader.END);
+        demo.put("answer", "speech");
+        com.fasterxml.jackson.databind.node.ObjectNode root = JSON.createObjectNode();
+        com.fasterxml.jackson.databind.node.ObjectNode self = root.putObject("self");
+        self.putArray("demos").add(demo);
+        self.putObject("signature").put("instructions", "Describe.");
+        Path file = dir.resolve("dspy_audio.json");
+        JSON.writeValue(file.toFile(), root);
+
+        Example loaded = ProgramState.read(file).predictors().get("self").demos().get(0);
+
+        dev.dspy4j.media.Audio clip = (dev.dspy4j.media.Audio) loaded.get("clip");
+        assertThat(clip.payload().mediaType()).isEqualTo(dev.dspy4j.media.MediaType.MP3);
+        assertThat(clip.format()).isEqualTo("mp3");
+        dev.dspy4j.media.File doc = (dev.dspy4j.media.File) loaded.get("doc");
+        assertThat(doc.payload().mediaType()).isEqualTo(dev.dspy4j.media.MediaType.PDF);
+        assertThat(doc.filename()).isEqualTo("file.pdf");
+    }
+
     @Test
     void dspyFileWithAnotherNumberOfFieldsIsRejected() throws Exception {
         Path file = Path.of(getClass().getResource("/state/dspy_program.json").toURI());

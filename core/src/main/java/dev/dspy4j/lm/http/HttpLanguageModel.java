@@ -81,6 +81,14 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         this.headers = Map.copyOf(b.headers);
         java.util.List<String> all = new java.util.ArrayList<>();
         if (apiKey != null) all.add(apiKey);
+        String userInfo = baseUrl.getRawUserInfo();
+        if (userInfo != null) {
+            // a password in the base URL is a credential: redact it wherever a server echoes it (not a
+            // very short one, which would blank out ordinary words of every message)
+            int colon = userInfo.indexOf(':');
+            String password = colon < 0 ? "" : userInfo.substring(colon + 1);
+            if (password.length() >= 6) all.add(password);
+        }
         b.headers.forEach((name, value) -> {
             if (isCredentialHeader(name) && !value.isBlank()) all.add(value.strip());
         });
@@ -403,10 +411,20 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         return providerName() + " at " + withoutQuery(endpoint());
     }
 
+    /** The URL without its query string and without a {@code user:password@} part (both may hold credentials). */
     private static String withoutQuery(URI uri) {
-        String s = uri.toString();
+        String s = withoutUserInfo(uri);
         int q = s.indexOf('?');
         return q < 0 ? s : s.substring(0, q);
+    }
+
+    /** The URL without a {@code user:password@} part; the password is a credential. */
+    public static String withoutUserInfo(URI uri) {
+        String s = uri.toString();
+        String userInfo = uri.getRawUserInfo();
+        if (userInfo == null) return s;
+        int at = s.indexOf(userInfo + "@");
+        return at < 0 ? s : s.substring(0, at) + s.substring(at + userInfo.length() + 1);
     }
 
     private String describe(Throwable t) {
