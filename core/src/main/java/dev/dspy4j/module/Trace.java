@@ -30,7 +30,11 @@ public final class Trace {
      * @param value the supplier's result
      * @param steps every predictor call, in order
      */
-    public record Traced<T>(T value, List<Step> steps) {}
+    public record Traced<T>(T value, List<Step> steps) {
+        public Traced {
+            steps = List.copyOf(steps);
+        }
+    }
 
     private static final ThreadLocal<List<Step>> CURRENT = new ThreadLocal<>();
 

@@ -82,5 +82,11 @@ class ExampleTest {
         Trace.Step made = new Trace.Step(qa, given, step.outputs());
         given.put("question", "changed");
         assertThat(made.inputs()).containsEntry("question", "q").containsEntry("context", null).hasSize(2);
+
+        List<Trace.Step> steps = new java.util.ArrayList<>(List.of(made));
+        Trace.Traced<String> traced = new Trace.Traced<>("v", steps);
+        steps.clear();
+        assertThat(traced.steps()).containsExactly(made);
+        assertThatThrownBy(() -> traced.steps().add(made)).isInstanceOf(UnsupportedOperationException.class);
     }
 }
