@@ -16,13 +16,14 @@ final class SignatureParser {
         if (text == null) {
             throw new SignatureException("signature string is null", -1);
         }
-        int arrow = text.indexOf("->");
-        if (arrow < 0) {
+        List<Integer> arrows = arrows(text);
+        if (arrows.isEmpty()) {
             throw new SignatureException("signature '" + text + "' has no '->' between inputs and outputs", -1);
         }
-        if (text.indexOf("->", arrow + 2) >= 0) {
+        int arrow = arrows.get(0);
+        if (arrows.size() > 1) {
             throw new SignatureException("signature '" + text + "' has more than one '->' (at position "
-                    + text.indexOf("->", arrow + 2) + ")", text.indexOf("->", arrow + 2));
+                    + arrows.get(1) + ")", arrows.get(1));
         }
         SignatureParser p = new SignatureParser(text);
         List<Field> inputs = p.fields(0, arrow, true);
@@ -35,6 +36,35 @@ final class SignatureParser {
         } catch (SignatureException e) {
             throw new SignatureException("signature '" + text + "': " + e.getMessage(), e.position());
         }
+    }
+
+    /**
+     * The positions of {@code ->} outside quoted {@code Literal} choices, so that a choice may hold an
+     * arrow.
+     *
+     * @throws SignatureException for a quote that is never closed
+     */
+    private static List<Integer> arrows(String text) {
+        List<Integer> out = new ArrayList<>();
+        char quote = 0;
+        int opened = -1;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quote != 0) {
+                if (c == quote) quote = 0;
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+                opened = i;
+            } else if (c == '-' && i + 1 < text.length() && text.charAt(i + 1) == '>') {
+                out.add(i);
+                i++;
+            }
+        }
+        if (quote != 0) {
+            throw new SignatureException("signature '" + text + "': unterminated quoted choice at position " + opened,
+                    opened);
+        }
+        return out;
     }
 
     private List<Field> fields(int start, int end, boolean inputs) {

@@ -37,6 +37,18 @@ class SignatureTest {
     }
 
     @Test
+    void anArrowInsideALiteralChoiceIsNotTheSeparator() {
+        Signature s = Signature.parse("step: Literal['a->b', \"b->c\"] -> next: Literal['x -> y', 'z']");
+        assertThat(s.inputs().get(0).type()).isEqualTo(new FieldType.Literal(List.of("a->b", "b->c")));
+        assertThat(s.outputs().get(0).type()).isEqualTo(new FieldType.Literal(List.of("x -> y", "z")));
+        assertThatThrownBy(() -> Signature.parse("a: Literal['x->y'] -> b -> c"))
+                .isInstanceOf(SignatureException.class).hasMessageContaining("more than one '->'")
+                .extracting(e -> ((SignatureException) e).position()).isEqualTo(24);
+        assertThatThrownBy(() -> Signature.parse("a: Literal['x->y] -> b"))
+                .isInstanceOf(SignatureException.class).hasMessageContaining("unterminated quoted choice at position 11");
+    }
+
+    @Test
     void defaultInstructionsNameTheFields() {
         Signature s = Signature.parse("question -> answer");
         assertThat(s.instructions()).isEqualTo("Given the fields `question`, produce the fields `answer`.");
