@@ -93,7 +93,10 @@ final class ValueParser {
     static Object parseNode(Field field, JsonNode node) throws ValueException {
         FieldType type = field.type();
         if (type instanceof FieldType.OptionalOf o) {
-            if (node.isNull()) return absent(field.javaType());
+            // the marker a demo shows for a missing value (see FieldAdapter) means absent here too
+            if (node.isNull() || node.isTextual() && node.textValue().strip().equals(ValueFormat.NOT_GIVEN)) {
+                return absent(field.javaType());
+            }
             type = o.inner();
         } else if (node.isNull()) {
             throw new ValueException("is null, but the field is not optional");

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -32,7 +31,13 @@ public final class Example extends Values {
         }
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {
-            m.put((String) Objects.requireNonNull(keysAndValues[i], "key"), keysAndValues[i + 1]);
+            Object key = keysAndValues[i];
+            if (key == null) throw new NullPointerException("Example.of: the key at argument " + i + " is null");
+            if (!(key instanceof String k)) {
+                throw new IllegalArgumentException("Example.of: the key at argument " + i + " must be a String, not "
+                        + key.getClass().getSimpleName() + " " + key);
+            }
+            m.put(k, keysAndValues[i + 1]);
         }
         return of(m);
     }

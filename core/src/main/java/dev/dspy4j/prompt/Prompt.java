@@ -104,6 +104,7 @@ public record Prompt(List<Message> messages) {
 
         /** Appends text to the open message. */
         public Builder text(CharSequence s) {
+            Objects.requireNonNull(s, "text");
             requireOpen();
             text.append(s);
             return this;

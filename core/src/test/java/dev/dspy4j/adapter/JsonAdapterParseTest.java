@@ -122,6 +122,24 @@ class JsonAdapterParseTest {
     }
 
     @Test
+    void theNotGivenMarkerThatDemosShowIsReadBackAsAbsent() {
+        // a partial demo is shown to the LM as {"n": "(not given)"}, so an LM that follows the demos
+        // writes it too; ChatAdapter reads it as absent, and so must JsonAdapter
+        Signature s = Signature.parse("q -> answer: int, n: Optional[int], hint: Optional[str], tags: Optional[list[str]]");
+        Map<String, Object> out = a.parse(s,
+                "{\"answer\": 3, \"n\": \"(not given)\", \"hint\": \"(not given)\", \"tags\": \"(not given)\"}");
+        assertThat(out).containsEntry("answer", 3L).containsEntry("n", null).containsEntry("hint", null)
+                .containsEntry("tags", null);
+        assertThat(ChatAdapter.create().parse(s, "[[ ## answer ## ]]\n3\n\n[[ ## n ## ]]\n(not given)\n\n"
+                + "[[ ## hint ## ]]\n(not given)\n\n[[ ## tags ## ]]\n(not given)")).isEqualTo(out);
+        // an Optional[str] keeps any other text, and a required field still rejects the marker
+        assertThat(a.parse(s, "{\"answer\": 3, \"hint\": \"None of them\"}")).containsEntry("hint", "None of them");
+        AdapterParseException e = catchThrowableOfType(AdapterParseException.class,
+                () -> a.parse(s, "{\"answer\": \"(not given)\"}"));
+        assertThat(e.unparsable()).containsOnlyKeys("answer");
+    }
+
+    @Test
     void stringFieldTakesNonStringJsonAsText() {
         Signature s = Signature.parse("q -> answer");
         assertThat(a.parse(s, "{\"answer\": 42}")).containsEntry("answer", "42");

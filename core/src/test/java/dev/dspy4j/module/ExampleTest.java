@@ -27,6 +27,10 @@ class ExampleTest {
         assertThatThrownBy(() -> e.withInputs("nope")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no field 'nope'");
         assertThatThrownBy(() -> Example.of("q")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Example.of("q", "x", 2, "y")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("argument 2").hasMessageContaining("Integer 2");
+        assertThatThrownBy(() -> Example.of("q", "x", null, "y")).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("argument 2");
     }
 
     @Test

@@ -51,4 +51,12 @@ class PromptTest {
         assertThatThrownBy(() -> Prompt.builder().text("x"))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("no open message");
     }
+
+    @Test
+    void nullTextIsRejectedNotWrittenAsTheWordNull() {
+        // Part.Text and Message.of reject null; the builder must not turn it into the text "null"
+        assertThatThrownBy(() -> Prompt.builder().user().text((CharSequence) null))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("text");
+        assertThatThrownBy(() -> Prompt.builder().user((String) null)).isInstanceOf(NullPointerException.class);
+    }
 }
