@@ -55,6 +55,10 @@ class RetryPolicyTest {
         assertThat(RetryAfter.parse("0.5", clock)).isEqualTo(Duration.ofMillis(500));
         assertThat(RetryAfter.parse("Fri, 27 Nov 2026 09:00:30 GMT", clock)).isEqualTo(Duration.ofSeconds(30));
         assertThat(RetryAfter.parse("Fri, 27 Nov 2026 08:00:00 GMT", clock)).isEqualTo(Duration.ZERO);
+        // the two obsolete HTTP-date forms recipients must also accept (RFC 9110, section 5.6.7)
+        assertThat(RetryAfter.parse("Friday, 27-Nov-26 09:01:00 GMT", clock)).isEqualTo(Duration.ofSeconds(60));
+        assertThat(RetryAfter.parse("Fri Nov 27 09:00:45 2026", clock)).isEqualTo(Duration.ofSeconds(45));
+        assertThat(RetryAfter.parse("Sun Nov  6 08:49:37 1994", clock)).isEqualTo(Duration.ZERO);
         assertThat(RetryAfter.parse("soon", clock)).isNull();
         assertThat(RetryAfter.parse("-1", clock)).isNull();
     }

@@ -3,9 +3,13 @@ package dev.dspy4j.lm.http;
 import java.net.http.HttpHeaders;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import java.util.Locale;
 
 /** Reads how long a server asks the client to wait: {@code retry-after-ms}, or {@code Retry-After} in seconds or as an HTTP date. */
 public final class RetryAfter {
@@ -27,14 +31,34 @@ public final class RetryAfter {
             if (seconds < 0 || Double.isNaN(seconds) || Double.isInfinite(seconds)) return null;
             return Duration.ofNanos((long) (seconds * 1e9));
         } catch (NumberFormatException notSeconds) {
+            ZonedDateTime at = date(v);
+            if (at == null) return null;
+            Duration d = Duration.between(clock.instant(), at.toInstant());
+            return d.isNegative() ? Duration.ZERO : d;
+        }
+    }
+
+    /** RFC 850 dates, {@code Sunday, 06-Nov-94 08:49:37 GMT}; a two-digit year 70-99 is 19xx, 00-69 is 20xx. */
+    private static final DateTimeFormatter RFC_850 = new DateTimeFormatterBuilder().parseCaseInsensitive()
+            .appendPattern("EEEE, dd-MMM-").appendValueReduced(ChronoField.YEAR, 2, 2, 1970)
+            .appendPattern(" HH:mm:ss 'GMT'").toFormatter(Locale.US).withZone(ZoneOffset.UTC);
+    /** C asctime() dates, {@code Sun Nov  6 08:49:37 1994} (day padded with a space), in GMT. */
+    private static final DateTimeFormatter ASCTIME = new DateTimeFormatterBuilder().parseCaseInsensitive()
+            .appendPattern("EEE MMM ppd HH:mm:ss yyyy").toFormatter(Locale.US).withZone(ZoneOffset.UTC);
+
+    /**
+     * An HTTP date in any of the three forms HTTP recipients must accept (RFC 9110, section 5.6.7):
+     * RFC 1123, RFC 850 and asctime; null if it is none of them.
+     */
+    private static ZonedDateTime date(String v) {
+        for (DateTimeFormatter f : new DateTimeFormatter[] {DateTimeFormatter.RFC_1123_DATE_TIME, RFC_850, ASCTIME}) {
             try {
-                ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
-                Duration d = Duration.between(clock.instant(), at.toInstant());
-                return d.isNegative() ? Duration.ZERO : d;
-            } catch (DateTimeParseException notDate) {
-                return null;
+                return ZonedDateTime.parse(v, f);
+            } catch (DateTimeParseException notThisForm) {
+                // try the next form
             }
         }
+        return null;
     }
 
     private static Duration millis(String v) {
