@@ -11,6 +11,9 @@ import dev.dspy4j.media.History;
 import dev.dspy4j.media.Media;
 import dev.dspy4j.prompt.Prompt;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
@@ -73,6 +76,16 @@ final class ValueFormat {
                 appendNested(b, e.getValue(), field);
             }
             b.text('}');
+        } else if (v instanceof Record r && containsMedia(r)) {
+            b.text('{');
+            boolean first = true;
+            for (RecordComponent c : r.getClass().getRecordComponents()) {
+                if (!first) b.text(", ");
+                first = false;
+                b.text(json(c.getName(), field)).text(": ");
+                appendNested(b, component(r, c, field), field);
+            }
+            b.text('}');
         } else {
             b.text(json(v, field));
         }
@@ -100,6 +113,12 @@ final class ValueFormat {
             throw new IllegalArgumentException("field '" + field + "' holds " + v.getClass().getSimpleName()
                     + " where only text can go (media belongs in input fields)");
         }
+        if (v instanceof Record && containsMedia(v)) {
+            // Jackson would write the media as an empty object: the image would silently vanish
+            throw new IllegalArgumentException("field '" + field + "' holds a " + v.getClass().getSimpleName()
+                    + " record with an Image, Audio, File or Document inside, where only text can go "
+                    + "(media belongs in input fields)");
+        }
         try {
             return WRITER.writeValueAsString(v);
         } catch (JsonProcessingException e) {
@@ -108,7 +127,7 @@ final class ValueFormat {
         }
     }
 
-    /** True if the value is media or a list or map (at any depth) that holds media. */
+    /** True if the value is media or a list, map or record (at any depth) that holds media. */
     static boolean containsMedia(Object value) {
         Object v = unwrap(value);
         if (v instanceof Media) return true;
@@ -120,8 +139,25 @@ final class ValueFormat {
             for (Object e : m.values()) {
                 if (containsMedia(e)) return true;
             }
+        } else if (v instanceof Record r) {
+            for (RecordComponent c : r.getClass().getRecordComponents()) {
+                if (containsMedia(component(r, c, r.getClass().getSimpleName() + "." + c.getName()))) return true;
+            }
         }
         return false;
+    }
+
+    /** The value of one component of a record (reading an accessor, never a payload). */
+    private static Object component(Record r, RecordComponent c, String field) {
+        try {
+            Method accessor = c.getAccessor();
+            accessor.setAccessible(true);
+            return accessor.invoke(r);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            Throwable cause = e instanceof InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : e;
+            throw new IllegalArgumentException("field '" + field + "': cannot read component '" + c.getName()
+                    + "' of " + r.getClass().getSimpleName() + ": " + cause, cause);
+        }
     }
 
     /** The value inside an {@link Optional}, null for an empty one; other values as they are. */

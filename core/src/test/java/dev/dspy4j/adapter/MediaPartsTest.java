@@ -55,6 +55,31 @@ class MediaPartsTest {
         assertThat(parts.get(6)).isEqualTo(new Part.Text("]\n</images>\n\nAnswer with `<caption>`, closing each tag."));
     }
 
+    /** A record input that holds an image, as a record-form signature allows. */
+    record Photo(Image image, String caption) {}
+
+    record Describe(@dev.dspy4j.signature.Input Photo photo, @dev.dspy4j.signature.Input List<Photo> more,
+                    @dev.dspy4j.signature.Output String label) {}
+
+    @Test
+    void mediaInsideARecordValueBecomesAPartInPlace() {
+        // Jackson wrote such a record as {"image": {"payload": {}, ...}}: the image silently vanished
+        Prompt p = ChatAdapter.create().format(dev.dspy4j.signature.Signature.of(Describe.class), List.of(),
+                Map.of("photo", new Photo(RED, "a red square"), "more", List.of(new Photo(GREEN, "green"))));
+        List<Part> parts = p.messages().get(1).parts();
+        assertThat(parts).hasSize(5);
+        assertThat(parts.get(0)).isEqualTo(new Part.Text("[[ ## photo ## ]]\n{\"image\": "));
+        assertThat(parts.get(1).media()).isSameAs(RED);
+        assertThat(parts.get(2)).isEqualTo(new Part.Text(", \"caption\": \"a red square\"}\n\n[[ ## more ## ]]\n[{\"image\": "));
+        assertThat(parts.get(3).media()).isSameAs(GREEN);
+        assertThat(parts.get(4)).isEqualTo(new Part.Text(", \"caption\": \"green\"}]\n\n"
+                + "Answer with `[[ ## label ## ]]`, and end with `[[ ## completed ## ]]`."));
+        // where only text can go, a record holding media is an error naming the field, not lost
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ValueFormat.text(new Photo(RED, "x"), "label"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("field 'label'")
+                .hasMessageContaining("Image");
+    }
+
     @Test
     void eachMediaKindBecomesItsOwnPartType() {
         Prompt p = JsonAdapter.create().format(MIX, List.of(), mixInput());
