@@ -387,8 +387,21 @@ public final class ReAct implements Module {
 
     private static boolean containsMedia(Object v) {
         if (v instanceof Media) return true;
+        if (v instanceof java.util.Optional<?> o) return o.isPresent() && containsMedia(o.get());
         if (v instanceof Collection<?> c) return c.stream().anyMatch(ReAct::containsMedia);
         if (v instanceof Map<?, ?> m) return m.values().stream().anyMatch(ReAct::containsMedia);
+        if (v instanceof Record r) {
+            // JSON would write the media as an empty object; the adapter renders it as a part instead
+            for (java.lang.reflect.RecordComponent c : r.getClass().getRecordComponents()) {
+                try {
+                    java.lang.reflect.Method accessor = c.getAccessor();
+                    accessor.setAccessible(true);
+                    if (containsMedia(accessor.invoke(r))) return true;
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    return false; // unreadable: fall back to JSON text
+                }
+            }
+        }
         return false;
     }
 

@@ -158,6 +158,26 @@ class ReActTest {
         assertThat(lm.requests().get(0).prompt().media().toList()).isEmpty();
     }
 
+    /** A tool result that carries an image inside a record. */
+    record Chart(Image image, String title) {}
+
+    @Test
+    void aToolReturningARecordWithAnImageKeepsTheImage() {
+        Image img = Image.of(Png.bytes(2, 1));
+        Tool draw = Tool.builder("draw").description("Draws a chart.").param("what", String.class, "the subject")
+                .handler(args -> new Chart(img, "Sales")).build();
+        ScriptedLm lm = ScriptedLm.of(
+                step("Draw it.", "draw", "{\"what\": \"sales\"}"),
+                step("I see the chart.", "finish", "{}"),
+                answer("reasoning", "The chart rises.", "answer", "up"));
+        ReAct.of("question -> answer", List.of(draw), 4).withLm(lm).call(Map.of("question", "Trend?"));
+
+        // it used to be turned into JSON text, {"image": {"payload": {}, ...}}, losing the image
+        assertThat(lm.requests().get(1).prompt().media().toList()).singleElement().isSameAs(img);
+        assertThat(Chat.input(lm.requests().get(1), "trajectory")).endsWith(
+                "\"observation_0\": {\"image\": <media>, \"title\": \"Sales\"}}");
+    }
+
     @Test
     void whenTheContextWindowOverflowsTheOldestStepIsDroppedAndTheStepRetried() {
         AtomicBoolean overflowed = new AtomicBoolean();
