@@ -207,8 +207,11 @@ public sealed interface FieldType {
         }
     }
 
-    /** True if this type, or a type nested in it, is a media type. */
+    /** True if this type, or a type nested in it (a record's components included), is a media type. */
     default boolean containsMedia() {
+        if (this instanceof RecordOf r) {
+            return Types.holdsMedia(r.type(), new java.util.HashSet<>());
+        }
         if (this instanceof ListOf l) {
             return l.element().containsMedia();
         }

@@ -29,6 +29,38 @@ final class Types {
         };
     }
 
+    /**
+     * True if values of {@code t} can hold media: a media class, or a record, array or generic type
+     * (list, map, optional) with one inside.
+     *
+     * @param seen records already being looked at (a recursive record is looked at once)
+     */
+    static boolean holdsMedia(Type t, java.util.Set<Class<?>> seen) {
+        if (t instanceof Class<?> c) {
+            if (dev.dspy4j.media.Media.class.isAssignableFrom(c)) return true;
+            if (c.isArray()) return holdsMedia(c.getComponentType(), seen);
+            if (c.isRecord() && seen.add(c)) {
+                for (java.lang.reflect.RecordComponent rc : c.getRecordComponents()) {
+                    if (holdsMedia(rc.getGenericType(), seen)) return true;
+                }
+            }
+            return false;
+        }
+        if (t instanceof ParameterizedType p) {
+            for (Type a : p.getActualTypeArguments()) {
+                if (holdsMedia(a, seen)) return true;
+            }
+            return false;
+        }
+        if (t instanceof java.lang.reflect.GenericArrayType g) return holdsMedia(g.getGenericComponentType(), seen);
+        if (t instanceof java.lang.reflect.WildcardType w) {
+            for (Type b : w.getUpperBounds()) {
+                if (holdsMedia(b, seen)) return true;
+            }
+        }
+        return false;
+    }
+
     /** Unwraps {@code Optional<T>} to {@code T}; other types are returned as they are. */
     static Type unwrapOptional(Type t) {
         if (t instanceof ParameterizedType p && p.getRawType() == Optional.class) {

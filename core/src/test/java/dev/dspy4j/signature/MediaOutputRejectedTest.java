@@ -35,6 +35,25 @@ class MediaOutputRejectedTest {
                 .hasMessageContaining("output field 'best' has type Image");
     }
 
+    record Drawing(String title, java.util.Optional<List<Image>> frames) {}
+
+    record Sketch(@Input String prompt, @Output Drawing drawing) {}
+
+    record Framed(@Input Drawing drawing, @Output String verdict) {}
+
+    @Test
+    void aRecordOutputHoldingMediaIsRefusedToo() {
+        // an LM cannot write an image inside JSON any more than as a bare output
+        assertThatThrownBy(() -> Signature.of(Sketch.class))
+                .isInstanceOf(SignatureException.class)
+                .hasMessageContaining("output field 'drawing' has type Drawing, which can only be an input");
+        assertThatThrownBy(() -> Signature.of("S", null, List.of(Field.of("q")),
+                List.of(Field.of("d", new FieldType.ListOf(new FieldType.RecordOf(Drawing.class)), ""))))
+                .isInstanceOf(SignatureException.class).hasMessageContaining("output field 'd'");
+        // as an input it is fine
+        assertThat(Signature.of(Framed.class).inputs().get(0).type().containsMedia()).isTrue();
+    }
+
     @Test
     void mediaInputsAreAccepted() {
         Signature s = Signature.parse("image: Image, clip: Audio -> label: str");
