@@ -42,20 +42,7 @@ public final class Trace {
 
     /** Runs {@code body} on this thread and returns its result with the predictor calls it made. */
     public static <T> Traced<T> capture(Supplier<T> body) {
-        List<Step> outer = CURRENT.get();
-        List<Step> steps = new ArrayList<>();
-        CURRENT.set(steps);
-        try {
-            T value = body.get();
-            return new Traced<>(value, List.copyOf(steps));
-        } finally {
-            if (outer != null) {
-                outer.addAll(steps);
-                CURRENT.set(outer);
-            } else {
-                CURRENT.remove();
-            }
-        }
+        return run(body, true);
     }
 
     /**
@@ -63,6 +50,11 @@ public final class Trace {
      * which of them to {@link #record} (BestOfN and Refine keep only the chosen attempt's steps).
      */
     static <T> Traced<T> captureIsolated(Supplier<T> body) {
+        return run(body, false);
+    }
+
+    /** Runs {@code body} with a fresh step list; {@code propagate} adds its steps to an enclosing capture. */
+    private static <T> Traced<T> run(Supplier<T> body, boolean propagate) {
         List<Step> outer = CURRENT.get();
         List<Step> steps = new ArrayList<>();
         CURRENT.set(steps);
@@ -71,6 +63,7 @@ public final class Trace {
             return new Traced<>(value, List.copyOf(steps));
         } finally {
             if (outer != null) {
+                if (propagate) outer.addAll(steps);
                 CURRENT.set(outer);
             } else {
                 CURRENT.remove();
