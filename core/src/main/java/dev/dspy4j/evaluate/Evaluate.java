@@ -25,20 +25,14 @@ import java.util.Objects;
 public final class Evaluate {
     private final List<Example> devset;
     private final Metric metric;
-    private final int threads;
     private final double failureScore;
-    private final Integer maxErrors;
-    private final Duration timeout;
-    private final Parallel.ProgressListener listener;
+    private final Parallel parallel;
 
     private Evaluate(Builder b) {
         this.devset = List.copyOf(b.devset);
         this.metric = b.metric;
-        this.threads = b.threads;
         this.failureScore = b.failureScore;
-        this.maxErrors = b.maxErrors;
-        this.timeout = b.timeout;
-        this.listener = b.listener;
+        this.parallel = b.parallel.build();
     }
 
     /** A builder for evaluating on {@code devset} (examples with inputs marked) with {@code metric}. */
@@ -49,9 +43,7 @@ public final class Evaluate {
     /** Evaluates {@code program} on every example; the program is not changed. */
     public EvaluationResult run(Module program) {
         Objects.requireNonNull(program, "program");
-        Parallel.Builder pb = Parallel.builder().threads(threads).timeout(timeout).listener(listener);
-        if (maxErrors != null) pb.maxErrors(maxErrors);
-        Parallel.Result<Prediction> result = pb.build().run(program, devset);
+        Parallel.Result<Prediction> result = parallel.run(program, devset);
         List<EvaluationResult.Row> rows = new ArrayList<>(devset.size());
         for (int i = 0; i < devset.size(); i++) {
             Example ex = devset.get(i);
@@ -78,15 +70,12 @@ public final class Evaluate {
         return new EvaluationResult(rows);
     }
 
-    /** Builds an {@link Evaluate}. */
+    /** Builds an {@link Evaluate}; the run settings are {@link Parallel}'s, checked there. */
     public static final class Builder {
         private final List<Example> devset;
         private final Metric metric;
-        private int threads = 1;
+        private final Parallel.Builder parallel = Parallel.builder();
         private double failureScore = 0.0;
-        private Integer maxErrors;
-        private Duration timeout;
-        private Parallel.ProgressListener listener;
 
         private Builder(List<Example> devset, Metric metric) {
             this.devset = Objects.requireNonNull(devset, "devset");
@@ -100,8 +89,7 @@ public final class Evaluate {
 
         /** Examples run at once (default 1). */
         public Builder threads(int n) {
-            if (n < 1) throw new IllegalArgumentException("threads must be at least 1, not " + n);
-            this.threads = n;
+            parallel.threads(n);
             return this;
         }
 
@@ -113,20 +101,19 @@ public final class Evaluate {
 
         /** Stop with a {@link dev.dspy4j.module.ParallelException} after this many failed runs (default: never). */
         public Builder maxErrors(int k) {
-            if (k < 1) throw new IllegalArgumentException("maxErrors must be at least 1, not " + k);
-            this.maxErrors = k;
+            parallel.maxErrors(k);
             return this;
         }
 
         /** Fail a run that takes longer than this (default: no timeout). */
         public Builder timeout(Duration d) {
-            this.timeout = d;
+            parallel.timeout(d);
             return this;
         }
 
         /** Progress reports (done, total, failures, rate), e.g. for a progress bar. */
         public Builder listener(Parallel.ProgressListener l) {
-            this.listener = l;
+            parallel.listener(l);
             return this;
         }
 

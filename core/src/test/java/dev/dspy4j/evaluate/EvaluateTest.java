@@ -134,4 +134,12 @@ class EvaluateTest {
     static byte[] pngBytes() {
         return dev.dspy4j.module.Png.bytes(1, 0);
     }
+
+    @Test
+    void runSettingsAreCheckedWhenSetWithParallelsRules() {
+        Evaluate.Builder b = Evaluate.builder(devset(), Metrics.exactMatch());
+        assertThatThrownBy(() -> b.threads(0)).hasMessageContaining("threads must be at least 1");
+        assertThatThrownBy(() -> b.maxErrors(0)).hasMessageContaining("maxErrors must be at least 1");
+        assertThatThrownBy(() -> b.timeout(java.time.Duration.ZERO)).hasMessageContaining("timeout must be positive");
+    }
 }
