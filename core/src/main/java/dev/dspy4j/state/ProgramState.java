@@ -314,7 +314,7 @@ public final class ProgramState {
     private Predict apply(String name, Predict p, PredictorState s, Function<LmSettings, LanguageModel> lms) {
         String at = format == Format.DSPY4J ? "$.predictors." + name : "$." + name;
         Signature sig = p.signature();
-        if (s.signature() != null && !s.signature().equals(sig.toSignatureString())) {
+        if (s.signature() != null && !sameFields(s.signature(), sig)) {
             throw new ProgramStateException(source, at + ".signature", "predictor '" + name + "' was saved with signature '"
                     + s.signature() + "', but the program's is '" + sig.toSignatureString() + "'");
         }
@@ -347,6 +347,21 @@ public final class ProgramState {
         if (format == Format.DSPY4J) r = r.withRolloutId(s.rolloutId());
         if (lms != null && s.lm() != null) r = r.withLm(lms.apply(s.lm()));
         return r;
+    }
+
+    /**
+     * True if the saved signature string has the program's fields: compared by structure (names and
+     * types in order), so that {@code image: Image -> label} fits {@code image: Image -> label: str}.
+     * A saved string that does not parse (a record type, which only the record form can name) must
+     * equal the program's string form.
+     */
+    private static boolean sameFields(String saved, Signature program) {
+        if (saved.equals(program.toSignatureString())) return true;
+        try {
+            return Signature.parse(saved).sameFields(program);
+        } catch (SignatureException e) {
+            return false;
+        }
     }
 
     private Example convertDemo(Example demo, Signature sig, String at) {
