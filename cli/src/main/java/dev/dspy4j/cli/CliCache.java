@@ -1,11 +1,12 @@
 package dev.dspy4j.cli;
 
+import dev.dspy4j.cache.CacheFailure;
+import dev.dspy4j.cache.CacheFailureCounter;
 import dev.dspy4j.cache.CacheKey;
 import dev.dspy4j.cache.DiskCache;
 import dev.dspy4j.cache.MemoryCache;
 import dev.dspy4j.cache.ResponseCache;
 import dev.dspy4j.lm.LmResponse;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,13 +22,14 @@ final class CliCache implements ResponseCache {
 
     private final MemoryCache memory = MemoryCache.create();
     private final DiskCache disk;
-    private final AtomicLong readFailures = new AtomicLong();
-    private final AtomicLong writeFailures = new AtomicLong();
+    private final CacheFailureCounter failures;
     private final ThreadLocal<boolean[]> hit = ThreadLocal.withInitial(() -> new boolean[1]);
     private final ThreadLocal<boolean[]> refresh = ThreadLocal.withInitial(() -> new boolean[1]);
 
-    CliCache(DiskCache disk) {
+    /** @param failures the counter the disk cache reports its own absorbed failures to (damaged entries) */
+    CliCache(DiskCache disk, CacheFailureCounter failures) {
         this.disk = disk;
+        this.failures = failures;
     }
 
     DiskCache disk() {
@@ -45,12 +47,14 @@ final class CliCache implements ResponseCache {
         return hit.get()[0];
     }
 
+    /** Lookups that failed (including damaged entries), each taken as a miss. */
     long readFailures() {
-        return readFailures.get();
+        return failures.reads() + failures.damagedEntries();
     }
 
+    /** Answers that could not be stored on disk. */
     long writeFailures() {
-        return writeFailures.get();
+        return failures.writes();
     }
 
     @Override
@@ -61,7 +65,7 @@ final class CliCache implements ResponseCache {
             try {
                 r = disk.get(key);
             } catch (RuntimeException e) {
-                readFailures.incrementAndGet();
+                failures.failed(new CacheFailure(CacheFailure.Operation.READ, String.valueOf(e.getMessage()), e));
                 log.warn("the response cache {} cannot be read ({}); asking the LM instead", disk.file(), e.getMessage());
                 return null;
             }
@@ -77,7 +81,7 @@ final class CliCache implements ResponseCache {
         try {
             disk.put(key, response);
         } catch (RuntimeException e) {
-            writeFailures.incrementAndGet();
+            failures.failed(new CacheFailure(CacheFailure.Operation.WRITE, String.valueOf(e.getMessage()), e));
             log.warn("the response cache {} cannot store answers ({}); they are kept in memory for this run only",
                     disk.file(), e.getMessage());
         }

@@ -1,5 +1,6 @@
 package dev.dspy4j.cli;
 
+import dev.dspy4j.cache.CacheFailureCounter;
 import dev.dspy4j.cache.Caches;
 import dev.dspy4j.cache.DiskCache;
 import dev.dspy4j.lm.LanguageModel;
@@ -46,13 +47,13 @@ final class LmOptions {
 
     @Option(names = "--api-base", paramLabel = "URL",
             description = "The API base URL, e.g. http://127.0.0.1:8000/v1 for a local OpenAI-compatible server "
-                    + "(default: the provider's; see --trust-base-url).")
+                    + "(default: the provider's; see --trust-program-base-url).")
     String apiBase;
 
-    @Option(names = "--trust-base-url",
+    @Option(names = "--trust-program-base-url",
             description = "Send requests (and your API key) to the base URL recorded in the program file. "
                     + "Off by default: a program file from elsewhere could name any host.")
-    boolean trustBaseUrl;
+    boolean trustProgramBaseUrl;
 
     @Option(names = "--api-key-env", paramLabel = "NAME",
             description = "The environment variable holding the API key (default: OPENAI_API_KEY or ANTHROPIC_API_KEY).")
@@ -96,7 +97,7 @@ final class LmOptions {
     /** Reads {@code file} and builds its program (no LM yet). */
     Loaded load(Path file) {
         try {
-            ProgramState state = ProgramState.read(file);
+            ProgramState state = ProgramState.reader().trustBaseUrl(trustProgramBaseUrl).read(file);
             Module prog;
             if (state.format() == ProgramState.Format.DSPY || signature != null) {
                 if (signature == null) {
@@ -123,7 +124,8 @@ final class LmOptions {
         if (noCache) return null;
         Path dir = cacheDir != null ? cacheDir : Caches.defaultDirectory();
         try {
-            return new CliCache(DiskCache.open(dir));
+            CacheFailureCounter failures = new CacheFailureCounter();
+            return new CliCache(DiskCache.builder().directory(dir).listener(failures).build(), failures);
         } catch (RuntimeException e) {
             String why = "the response cache in " + dir + " cannot be used: " + e.getMessage();
             if (cacheErrors == CacheErrors.fail) {
@@ -160,13 +162,14 @@ final class LmOptions {
         }
         String baseUrl = apiBase;
         if (baseUrl == null && saved != null && saved.baseUrl() != null) {
-            if (trustBaseUrl) {
-                baseUrl = saved.baseUrl();
-                err.println("using the base URL recorded in " + file + ": " + baseUrl);
-            } else {
-                err.println("warning: " + file + " names the server " + saved.baseUrl() + "; not used, so your API key "
-                        + "goes only where you say: pass --api-base " + saved.baseUrl() + " (or --trust-base-url) to use it");
-            }
+            // read with --trust-program-base-url: the user chose to use it
+            baseUrl = saved.baseUrl();
+            err.println("using the base URL recorded in " + file + ": " + baseUrl);
+            err.flush();
+        } else if (apiBase == null && !loaded.state().ignoredBaseUrls().isEmpty()) {
+            err.println("ignoring the base URL recorded in " + file + " (" + loaded.state().ignoredBaseUrls().values()
+                    .iterator().next() + "): a program file does not choose where your API key is sent; pass "
+                    + "--api-base URL or --trust-program-base-url to use it");
             err.flush();
         }
         Duration timeout = Duration.ofMillis(Math.round(timeoutSeconds * 1000));
