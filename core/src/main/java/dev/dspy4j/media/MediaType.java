@@ -74,6 +74,11 @@ public record MediaType(String value) {
         return type().equals("audio");
     }
 
+    /** True for text a model can read as it is: {@code text/...}, {@code application/json} and {@code application/xml}. */
+    public boolean isText() {
+        return type().equals("text") || value.equals("application/json") || value.equals("application/xml");
+    }
+
     @Override
     public String toString() {
         return value;

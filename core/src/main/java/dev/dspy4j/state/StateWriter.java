@@ -233,6 +233,7 @@ final class StateWriter {
             g.writeStringField("$media", "file");
             if (f.payload() == null) {
                 g.writeStringField("file_id", f.fileId());
+                if (f.idType() != null) g.writeStringField("media_type", f.idType().value());
             } else {
                 writePayload(g, f.payload(), at);
                 if (f.filename() != null) g.writeStringField("filename", f.filename());

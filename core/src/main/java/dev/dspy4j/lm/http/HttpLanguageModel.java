@@ -136,6 +136,9 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
     /** Checks a request before anything is sent; throws {@link IllegalArgumentException} for one the provider cannot take. */
     protected void checkRequest(LmRequest request) {}
 
+    /** Adds headers that depend on the request (e.g. a beta feature it uses); none by default. */
+    protected void requestHeaders(HttpRequest.Builder builder, LmRequest request) {}
+
     /**
      * The provider's message and error code from an error body (for OpenAI-style bodies
      * {@code {"error":{"message":...,"code":...,"type":...}}}); nulls where absent.
@@ -270,6 +273,7 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
                     .header("Accept", "application/json");
             headers.forEach(rb::header);
             authenticate(rb, apiKey);
+            requestHeaders(rb, request);
             HttpRequest httpRequest = rb.POST(a.publisher()).build();
             CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(httpRequest, HttpResponse.BodyHandlers.ofByteArray());
             HttpResponse<byte[]> response;
