@@ -256,7 +256,8 @@ final class StateReader {
                     String id = json.optText(n, "file_id", at);
                     if (id != null) {
                         if (n.has("file") || n.has("data")) throw json.error(at, "a file has a file_id, a file or data, not several");
-                        return File.ofId(id);
+                        String type = json.optText(n, "media_type", at);
+                        return type == null ? File.ofId(id) : File.ofId(id, mediaType(type, at));
                     }
                     return new File(payload(n, at), json.optText(n, "filename", at), null);
                 }
@@ -270,6 +271,14 @@ final class StateReader {
             }
         } catch (PayloadException | IllegalArgumentException e) {
             throw json.error(at, e.getMessage(), e);
+        }
+    }
+
+    private MediaType mediaType(String typeName, String at) {
+        try {
+            return MediaType.of(typeName);
+        } catch (IllegalArgumentException e) {
+            throw json.error(at + ".media_type", e.getMessage(), e);
         }
     }
 
@@ -295,13 +304,7 @@ final class StateReader {
             throw json.error(at, "media file " + rel + " has no sha256; dspy4j records the digest of every media file "
                     + "it saves and checks it on load, so that a state file can only send the bytes it was saved with");
         }
-        String typeName = json.text(n, "media_type", at);
-        MediaType type;
-        try {
-            type = MediaType.of(typeName);
-        } catch (IllegalArgumentException e) {
-            throw json.error(at + ".media_type", e.getMessage(), e);
-        }
+        MediaType type = mediaType(json.text(n, "media_type", at), at);
         Path path = inside(rel, at + ".file");
         Payload p;
         try {
