@@ -260,6 +260,25 @@ public final class Signature {
         return all;
     }
 
+    /**
+     * True if {@code other} has the same input and output fields, in the same order, with the same
+     * names and types, whatever their spelling ({@code label} and {@code label: str},
+     * {@code Optional[int]} and {@code int | None} are the same). Names, instructions, descriptions
+     * and the Java types values are converted to are not compared: this is the check that a saved
+     * state fits a program.
+     */
+    public boolean sameFields(Signature other) {
+        return sameFields(inputs, other.inputs) && sameFields(outputs, other.outputs);
+    }
+
+    private static boolean sameFields(List<Field> a, List<Field> b) {
+        if (a.size() != b.size()) return false;
+        for (int i = 0; i < a.size(); i++) {
+            if (!a.get(i).name().equals(b.get(i).name()) || !a.get(i).type().equals(b.get(i).type())) return false;
+        }
+        return true;
+    }
+
     /** The string form, e.g. {@code question: str, image: Image -> answer: int}. */
     public String toSignatureString() {
         return render(inputs) + " -> " + render(outputs);
