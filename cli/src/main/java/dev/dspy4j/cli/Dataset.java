@@ -206,6 +206,10 @@ final class Dataset {
                     noUrl(url, what);
                     if (data) return new Audio(Payload.ofDataUri(s));
                     return declared == null ? Audio.of(resolve(s)) : new Audio(Payload.of(resolve(s), declared));
+                case VIDEO:
+                    noUrl(url, what);
+                    if (data) return dev.dspy4j.media.Video.fromDataUri(s);
+                    return declared == null ? dev.dspy4j.media.Video.of(resolve(s)) : dev.dspy4j.media.Video.of(resolve(s), declared);
                 case FILE:
                     noUrl(url, what);
                     if (data) {

@@ -32,9 +32,9 @@ final class Programs {
     static String describe(Media m) {
         if (m instanceof Image i && i.isRemote()) return "image " + i.url();
         if (m instanceof File f && f.payload() == null) return "file id " + f.fileId();
-        Payload p = m instanceof Image i ? i.payload() : m instanceof Audio a ? a.payload()
-                : m instanceof File f ? f.payload() : ((Document) m).payload();
-        String kind = m instanceof Image ? "image" : m instanceof Audio ? "audio" : m instanceof File ? "file" : "document";
+        Payload p = m.payload();
+        String kind = m instanceof Image ? "image" : m instanceof Audio ? "audio" : m instanceof dev.dspy4j.media.Video ? "video"
+                : m instanceof File ? "file" : "document";
         return kind + " " + p.mediaType().value() + ", " + size(p.size()) + ", sha256:" + p.digest().hex().substring(0, 12);
     }
 

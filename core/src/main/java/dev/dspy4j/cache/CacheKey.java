@@ -118,6 +118,9 @@ public final class CacheKey {
                 e.payload(f.payload());
                 e.str(f.filename());
             }
+        } else if (part instanceof Part.VideoPart p) {
+            e.i32(5);
+            e.payload(p.video().payload());
         } else if (part instanceof Part.DocumentPart p) {
             Document d = p.document();
             e.i32(4);

@@ -6,7 +6,8 @@ import java.util.Set;
 /**
  * Recognises media types from a payload's first bytes (magic numbers): images PNG, JPEG, GIF, WebP,
  * BMP, TIFF, HEIC/HEIF and AVIF; audio WAV, MP3, FLAC, OGG, M4A (MPEG-4 audio), AAC (ADTS) and WebM;
- * and PDF. Other types (plain text, CSV, ...) cannot be recognised and must be declared.
+ * video MP4 and QuickTime (MOV); and PDF. WebM is reported as {@code audio/webm} (its first bytes do
+ * not tell audio from video); {@link dev.dspy4j.media.Video} declares it {@code video/webm}. Other types (plain text, CSV, ...) cannot be recognised and must be declared.
  *
  * <p>Recognised is not accepted: each provider client checks the types it can send (OpenAI and
  * Anthropic take PNG, JPEG, GIF and WebP images; OpenAI takes WAV and MP3 audio).
@@ -18,11 +19,11 @@ public final class MediaSniffer {
     private static final Set<MediaType> RECOGNISED = Set.of(MediaType.PNG, MediaType.JPEG, MediaType.GIF,
             MediaType.WEBP, MediaType.BMP, MediaType.TIFF, MediaType.HEIC, MediaType.HEIF, MediaType.AVIF,
             MediaType.WAV, MediaType.MP3, MediaType.FLAC, MediaType.OGG, MediaType.M4A, MediaType.AAC,
-            MediaType.WEBM, MediaType.PDF);
+            MediaType.WEBM, MediaType.MP4, MediaType.MOV, MediaType.PDF);
 
     /** The recognised types, for error messages. */
     static final String RECOGNISED_NAMES = "PNG, JPEG, GIF, WEBP, BMP, TIFF, HEIC/HEIF, AVIF, WAV, MP3, FLAC, OGG,"
-            + " M4A, AAC, WEBM and PDF";
+            + " M4A, AAC, WEBM, MP4, MOV and PDF";
 
     private MediaSniffer() {}
 
@@ -66,11 +67,11 @@ public final class MediaSniffer {
 
     /** ISO brands in the order they decide: an AVIF or HEIC brand is more specific than the general mif1. */
     private static final java.util.List<MediaType> BRAND_ORDER =
-            java.util.List.of(MediaType.AVIF, MediaType.HEIC, MediaType.HEIF, MediaType.M4A);
+            java.util.List.of(MediaType.AVIF, MediaType.HEIC, MediaType.HEIF, MediaType.M4A, MediaType.MOV, MediaType.MP4);
 
     /**
      * An ISO base media file ({@code ftyp} box): its major and compatible brands name AVIF, HEIC,
-     * HEIF or M4A (the first of these found in that order); other brands (MP4 video, QuickTime, 3GP)
+     * HEIF, M4A, QuickTime or MP4 video (the first of these found in that order); other brands (3GP, ...)
      * are not recognised.
      */
     private static MediaType isoBrand(byte[] b, int length) {
@@ -97,6 +98,10 @@ public final class MediaSniffer {
                 return MediaType.HEIF;
             case "M4A ", "M4B ", "F4A ":
                 return MediaType.M4A;
+            case "qt  ":
+                return MediaType.MOV;
+            case "isom", "iso2", "iso3", "iso4", "iso5", "iso6", "mp41", "mp42", "avc1", "dash", "M4V ", "f4v ", "mmp4":
+                return MediaType.MP4;
             default:
                 return null;
         }

@@ -30,6 +30,12 @@ public record MediaType(String value) {
     public static final MediaType AAC = new MediaType("audio/aac");
     /** WebM (Matroska with the webm doc type); taken as audio, the kind of input it is used for here. */
     public static final MediaType WEBM = new MediaType("audio/webm");
+    /** MPEG-4 video (ISO base media brands isom, iso2..iso6, mp41, mp42, avc1, dash, ...). */
+    public static final MediaType MP4 = new MediaType("video/mp4");
+    /** QuickTime movies ({@code .mov}, ISO brand {@code qt  }). */
+    public static final MediaType MOV = new MediaType("video/quicktime");
+    /** WebM declared as video ({@link #WEBM} is what sniffing gives: the container cannot tell). */
+    public static final MediaType WEBM_VIDEO = new MediaType("video/webm");
     public static final MediaType PDF = new MediaType("application/pdf");
     public static final MediaType TEXT = new MediaType("text/plain");
     public static final MediaType OCTET_STREAM = new MediaType("application/octet-stream");
@@ -49,6 +55,7 @@ public record MediaType(String value) {
         if (value.equals("audio/x-m4a") || value.equals("audio/m4a")) value = "audio/mp4";
         if (value.equals("audio/x-flac")) value = "audio/flac";
         if (value.equals("audio/x-aac")) value = "audio/aac";
+        if (value.equals("video/mov")) value = "video/quicktime";
     }
 
     /** Parses a media type; aliases such as {@code image/jpg} and {@code audio/x-wav} are normalized. */
@@ -72,6 +79,21 @@ public record MediaType(String value) {
 
     public boolean isAudio() {
         return type().equals("audio");
+    }
+
+    public boolean isVideo() {
+        return type().equals("video");
+    }
+
+    /**
+     * True if bytes sniffed as {@code sniffed} may be declared as this type: the same type, or the same
+     * container taken as audio or video ({@code audio/mp4} and {@code video/mp4}, {@code audio/webm}
+     * and {@code video/webm}), which the first bytes cannot tell apart.
+     */
+    public boolean agreesWithSniffed(MediaType sniffed) {
+        if (equals(sniffed)) return true;
+        boolean av = (isAudio() || isVideo()) && (sniffed.isAudio() || sniffed.isVideo());
+        return av && subtype().equals(sniffed.subtype()) && (subtype().equals("mp4") || subtype().equals("webm"));
     }
 
     /** True for text a model can read as it is: {@code text/...}, {@code application/json} and {@code application/xml}. */

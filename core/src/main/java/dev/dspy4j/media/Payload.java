@@ -265,11 +265,12 @@ public final class Payload {
                 type = sniffed;
             } else {
                 // application/octet-stream claims nothing about the bytes, so it contradicts nothing
-                if (sniffed != null && !sniffed.equals(declared) && !declared.equals(MediaType.OCTET_STREAM)) {
+                if (sniffed != null && !declared.agreesWithSniffed(sniffed) && !declared.equals(MediaType.OCTET_STREAM)) {
                     throw new PayloadException(source.describe() + " was declared " + declared
                             + " but its bytes are " + sniffed);
                 }
-                if (sniffed == null && MediaSniffer.recognises(declared)) {
+                // (video is exempt: MP4 has many vendor brands the sniffer does not list)
+                if (sniffed == null && MediaSniffer.recognises(declared) && !declared.isVideo()) {
                     throw new PayloadException(source.describe() + " was declared " + declared
                             + " but its bytes are not " + declared + " (first bytes "
                             + MediaSniffer.hexHead(head, headLength) + ")");

@@ -5,6 +5,7 @@ import dev.dspy4j.media.Document;
 import dev.dspy4j.media.File;
 import dev.dspy4j.media.Image;
 import dev.dspy4j.media.Media;
+import dev.dspy4j.media.Video;
 import java.util.Objects;
 
 /**
@@ -18,6 +19,7 @@ public sealed interface Part {
         Objects.requireNonNull(media, "media");
         if (media instanceof Image i) return new ImagePart(i);
         if (media instanceof Audio a) return new AudioPart(a);
+        if (media instanceof Video v) return new VideoPart(v);
         if (media instanceof File f) return new FilePart(f);
         return new DocumentPart((Document) media);
     }
@@ -43,6 +45,13 @@ public sealed interface Part {
         }
     }
 
+    /** A video clip (sent by providers that take video: Gemini; refused by the others). */
+    record VideoPart(Video video) implements Part {
+        public VideoPart {
+            Objects.requireNonNull(video, "video");
+        }
+    }
+
     /** A file. */
     record FilePart(File file) implements Part {
         public FilePart {
@@ -61,6 +70,7 @@ public sealed interface Part {
     default Media media() {
         if (this instanceof ImagePart p) return p.image();
         if (this instanceof AudioPart p) return p.audio();
+        if (this instanceof VideoPart p) return p.video();
         if (this instanceof FilePart p) return p.file();
         if (this instanceof DocumentPart p) return p.document();
         return null;

@@ -162,10 +162,10 @@ public sealed interface FieldType {
         }
     }
 
-    /** A media input: {@code Image}, {@code Audio}, {@code File} or {@code Document}. */
+    /** A media input: {@code Image}, {@code Audio}, {@code Video}, {@code File} or {@code Document}. */
     record Media(Kind kind) implements FieldType {
-        /** The four media kinds. */
-        public enum Kind { IMAGE, AUDIO, FILE, DOCUMENT }
+        /** The media kinds. */
+        public enum Kind { IMAGE, AUDIO, FILE, DOCUMENT, VIDEO }
 
         public Media {
             Objects.requireNonNull(kind, "kind");
@@ -178,6 +178,7 @@ public sealed interface FieldType {
                 case AUDIO -> "Audio";
                 case FILE -> "File";
                 case DOCUMENT -> "Document";
+                case VIDEO -> "Video";
             };
         }
 
@@ -188,6 +189,7 @@ public sealed interface FieldType {
                 case AUDIO -> dev.dspy4j.media.Audio.class;
                 case FILE -> dev.dspy4j.media.File.class;
                 case DOCUMENT -> dev.dspy4j.media.Document.class;
+                case VIDEO -> dev.dspy4j.media.Video.class;
             };
         }
     }

@@ -109,6 +109,7 @@ public final class Signature {
             if (c == dev.dspy4j.media.Audio.class) return new FieldType.Media(FieldType.Media.Kind.AUDIO);
             if (c == dev.dspy4j.media.File.class) return new FieldType.Media(FieldType.Media.Kind.FILE);
             if (c == dev.dspy4j.media.Document.class) return new FieldType.Media(FieldType.Media.Kind.DOCUMENT);
+            if (c == dev.dspy4j.media.Video.class) return new FieldType.Media(FieldType.Media.Kind.VIDEO);
             if (c == dev.dspy4j.media.History.class) return FieldType.HistoryType.INSTANCE;
             if (c.isEnum()) {
                 @SuppressWarnings("unchecked")

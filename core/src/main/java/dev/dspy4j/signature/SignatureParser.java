@@ -125,6 +125,7 @@ final class SignatureParser {
             case "Audio", "dspy.Audio": return new FieldType.Media(FieldType.Media.Kind.AUDIO);
             case "File", "dspy.File": return new FieldType.Media(FieldType.Media.Kind.FILE);
             case "Document", "dspy.Document": return new FieldType.Media(FieldType.Media.Kind.DOCUMENT);
+            case "Video": return new FieldType.Media(FieldType.Media.Kind.VIDEO);
             case "History", "dspy.History": return FieldType.HistoryType.INSTANCE;
             case "list", "List": {
                 expect('[', end);

@@ -252,6 +252,8 @@ final class StateReader {
                 }
                 case "audio":
                     return new Audio(payload(n, at));
+                case "video":
+                    return new dev.dspy4j.media.Video(payload(n, at));
                 case "file": {
                     String id = json.optText(n, "file_id", at);
                     if (id != null) {
@@ -267,7 +269,7 @@ final class StateReader {
                     return new Document(payload(n, at), json.optText(n, "title", at), json.optText(n, "context", at),
                             c != null && c.booleanValue());
                 default:
-                    throw json.error(at + ".$media", "unknown media kind '" + kind + "'; expected image, audio, file or document");
+                    throw json.error(at + ".$media", "unknown media kind '" + kind + "'; expected image, audio, video, file or document");
             }
         } catch (PayloadException | IllegalArgumentException e) {
             throw json.error(at, e.getMessage(), e);

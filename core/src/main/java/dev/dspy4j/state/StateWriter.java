@@ -230,6 +230,9 @@ final class StateWriter {
         } else if (m instanceof Audio a) {
             g.writeStringField("$media", "audio");
             writePayload(g, a.payload(), at);
+        } else if (m instanceof dev.dspy4j.media.Video v) {
+            g.writeStringField("$media", "video");
+            writePayload(g, v.payload(), at);
         } else if (m instanceof File f) {
             g.writeStringField("$media", "file");
             if (f.payload() == null) {
@@ -310,7 +313,9 @@ final class StateWriter {
             case "audio/ogg": return "ogg";
             case "audio/mp4": return "m4a";
             case "audio/aac": return "aac";
-            case "audio/webm": return "webm";
+            case "audio/webm", "video/webm": return "webm";
+            case "video/mp4": return "mp4";
+            case "video/quicktime": return "mov";
             case "application/pdf": return "pdf";
             case "text/plain": return "txt";
             default: return "bin";

@@ -26,6 +26,12 @@ public final class TestMedia {
         return withHeader(new byte[] {'%', 'P', 'D', 'F', '-', '1', '.', '7', '\n'}, size, seed);
     }
 
+    /** An MP4 video header ({@code ftyp} box, brand isom), then noise. */
+    public static byte[] mp4(int size, long seed) {
+        byte[] h = {0, 0, 0, 0x18, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm', 0, 0, 2, 0, 'i', 's', 'o', 'm', 'm', 'p', '4', '1'};
+        return withHeader(h, size, seed);
+    }
+
     private static byte[] withHeader(byte[] header, int size, long seed) {
         byte[] b = new byte[size];
         new Random(seed).nextBytes(b);

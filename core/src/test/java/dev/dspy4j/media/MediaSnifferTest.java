@@ -33,7 +33,12 @@ class MediaSnifferTest {
                 Arguments.of("avif under a mif1 major brand", TestBytes.ftyp("mif1", "avif", "miaf"), MediaType.AVIF),
                 Arguments.of("m4a", TestBytes.m4a(), MediaType.M4A),
                 Arguments.of("aac adts", TestBytes.adts(), MediaType.AAC),
-                Arguments.of("webm", TestBytes.webm(), MediaType.WEBM));
+                Arguments.of("webm", TestBytes.webm(), MediaType.WEBM),
+                Arguments.of("mp4 video (isom)", TestBytes.ftyp("isom", "iso2", "mp41"), MediaType.MP4),
+                Arguments.of("mp4 video (mp42)", TestBytes.ftyp("mp42", "mp42", "mp41"), MediaType.MP4),
+                Arguments.of("mp4 video (avc1 among compatible brands)", TestBytes.ftyp("XAVC", "avc1", "XAVC"), MediaType.MP4),
+                Arguments.of("quicktime", TestBytes.ftyp("qt  ", "qt  ", "    "), MediaType.MOV),
+                Arguments.of("m4a that also lists isom stays audio", TestBytes.ftyp("M4A ", "isom", "mp42"), MediaType.M4A));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -50,7 +55,7 @@ class MediaSnifferTest {
                 Arguments.of("RIFF of another kind (AVI)", TestBytes.pad('R', 'I', 'F', 'F', 0, 0, 0, 0, 'A', 'V', 'I', ' ')),
                 Arguments.of("ADTS with a reserved sampling frequency", TestBytes.pad(0xFF, 0xF1, 0x7C, 0x80)),
                 Arguments.of("BM without zero reserved fields", TestBytes.pad('B', 'M', 1, 2, 3, 4, 5, 6, 7, 8)),
-                Arguments.of("MP4 video (isom)", TestBytes.ftyp("isom", "iso2", "mp41")),
+                Arguments.of("3GP video (3gp4)", TestBytes.ftyp("3gp4", "3gp4", "3gp5")),
                 Arguments.of("Matroska that is not WebM", TestBytes.pad(0x1A, 0x45, 0xDF, 0xA3, 0x42, 0x82, 0x88,
                         'm', 'a', 't', 'r', 'o', 's', 'k', 'a')),
                 Arguments.of("frame sync with reserved MPEG version", TestBytes.pad(0xFF, 0xEB, 0x90, 0x64)),

@@ -72,6 +72,7 @@ final class AnthropicCodec {
                 if (p instanceof Part.AudioPart) {
                     throw new IllegalArgumentException("the Anthropic Messages API does not take audio input");
                 }
+                if (p instanceof Part.VideoPart vp) ProviderMedia.refuseVideo(vp.video(), API);
                 if (p instanceof Part.ImagePart ip && !ip.image().isRemote()) {
                     ProviderMedia.checkImage("image " + ip.image().payload().describe(), ip.image().payload(), API);
                 }

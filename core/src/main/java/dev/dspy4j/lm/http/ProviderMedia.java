@@ -34,6 +34,17 @@ public final class ProviderMedia {
         }
     }
 
+    /**
+     * Refuses a video part, for an API that takes no video input.
+     *
+     * @throws IllegalArgumentException naming the video and where video can go
+     */
+    public static void refuseVideo(dev.dspy4j.media.Video video, String provider) {
+        throw new IllegalArgumentException("video " + video.payload().describe() + " (" + video.payload().mediaType()
+                + ") cannot be sent: " + provider + " has no video input; Gemini (GeminiChat) takes video,"
+                + " or describe the clip as text or images");
+    }
+
     /** "a, b, c or d". */
     public static String names(List<?> values) {
         StringBuilder sb = new StringBuilder();

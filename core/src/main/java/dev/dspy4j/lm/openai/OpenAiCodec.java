@@ -106,6 +106,7 @@ final class OpenAiCodec {
     static void check(LmRequest request) {
         for (Message m : request.prompt().messages()) {
             for (Part part : m.parts()) {
+                if (part instanceof Part.VideoPart vp) ProviderMedia.refuseVideo(vp.video(), API);
                 if (part instanceof Part.ImagePart ip) {
                     Image img = ip.image();
                     String what = "image " + (img.isRemote() ? img.url() : img.payload().describe());
