@@ -31,8 +31,8 @@ public final class LoopbackServer implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A request as it arrived. Header names are lower-case. */
-    public record Received(String method, String path, Map<String, List<String>> headers, byte[] body) {
+    /** A request as it arrived. Header names are lower-case; {@code query} is the raw query string, or null. */
+    public record Received(String method, String path, Map<String, List<String>> headers, byte[] body, String query) {
         /** The first value of a header, or null. */
         public String header(String name) {
             List<String> v = headers.get(name.toLowerCase(Locale.ROOT));
@@ -136,7 +136,8 @@ public final class LoopbackServer implements AutoCloseable {
         ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
         Reply reply;
         synchronized (this) {
-            received.add(new Received(ex.getRequestMethod(), ex.getRequestURI().getPath(), headers, body));
+            received.add(new Received(ex.getRequestMethod(), ex.getRequestURI().getPath(), headers, body,
+                    ex.getRequestURI().getRawQuery()));
             reply = queue.isEmpty() ? defaultReply : queue.poll();
         }
         reply.send(ex); // a reply that throws makes the server drop the connection

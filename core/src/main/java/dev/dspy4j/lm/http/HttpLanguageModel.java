@@ -132,6 +132,15 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
     /** Adds the provider's authentication (if {@code apiKey} is non-null) and version headers. */
     protected abstract void authenticate(HttpRequest.Builder request, String apiKey);
 
+    /**
+     * Adds this client's extra headers and its authentication to a request the provider client makes
+     * besides its calls (an upload, a status poll), so the key is used there without being exposed.
+     */
+    protected final void addAuthentication(HttpRequest.Builder request) {
+        headers.forEach(request::header);
+        authenticate(request, apiKey);
+    }
+
     /** Writes the request body. Runs on a body-writer thread, once per attempt. */
     protected abstract void writeBody(JsonBody body, LmRequest request) throws IOException;
 
