@@ -233,8 +233,8 @@ class ProgramStateTest {
                 "$.predictors.self.signature.string: signature 'a -> ' has no output field");
         assertProblem(edit(good, n -> ((ObjectNode) n.at("/predictors/self/lm/params")).put("api_key", "sk-x")),
                 "$.predictors.self.lm.params.api_key: looks like a credential");
-        assertProblem(edit(good, n -> ((ObjectNode) n.at("/predictors/self/demos/0/values/image")).put("$media", "video")),
-                "$.predictors.self.demos[0].values.image.$media: unknown media kind 'video'");
+        assertProblem(edit(good, n -> ((ObjectNode) n.at("/predictors/self/demos/0/values/image")).put("$media", "hologram")),
+                "$.predictors.self.demos[0].values.image.$media: unknown media kind 'hologram'");
         assertProblem(edit(good, n -> ((ObjectNode) n.at("/predictors/self/demos/0/values")).put("confidence", "high")),
                 "$.predictors.self.demos[0].values.confidence: the saved value 'high' cannot be read as field "
                         + "'confidence' of type float");
