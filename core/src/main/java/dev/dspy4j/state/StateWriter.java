@@ -31,12 +31,13 @@ import java.util.Optional;
 
 /** Writes a {@link ProgramState} as JSON, streaming media into files or data URIs. */
 final class StateWriter {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final ObjectMapper MAPPER = StateLimits.mapper();
 
     private final Path file;
     private final Path mediaDir;
     private final String mediaDirName;
     private final MediaStorage storage;
+    private long inlined;
 
     StateWriter(Path file, MediaStorage storage) {
         this.file = file.toAbsolutePath().normalize();
@@ -233,6 +234,7 @@ final class StateWriter {
             g.writeStringField("$media", "file");
             if (f.payload() == null) {
                 g.writeStringField("file_id", f.fileId());
+                if (f.idType() != null) g.writeStringField("media_type", f.idType().value());
             } else {
                 writePayload(g, f.payload(), at);
                 if (f.filename() != null) g.writeStringField("filename", f.filename());
@@ -249,6 +251,14 @@ final class StateWriter {
 
     private void writePayload(JsonGenerator g, Payload p, String at) throws IOException {
         if (storage == MediaStorage.INLINE) {
+            inlined += p.size();
+            if (inlined > StateLimits.MAX_INLINE_BYTES) {
+                // a file past the read limits could not be loaded back, so it is not written
+                throw new ProgramStateException(file, at, "the inline media would come to " + inlined + " bytes, over the "
+                        + "limit of " + StateLimits.MAX_INLINE_BYTES + " bytes for one state file (StateLimits."
+                        + "MAX_INLINE_BYTES); save with MediaStorage.FILES, which writes each payload to its own file");
+            }
+            g.writeStringField("sha256", p.digest().hex());
             g.writeFieldName("data");
             // streamed: the data URI is produced from the bytes while writing, never held whole
             // (Jackson does not close the reader: closing it closes the payload's stream, a file handle)
@@ -289,10 +299,18 @@ final class StateWriter {
             case "image/jpeg": return "jpg";
             case "image/gif": return "gif";
             case "image/webp": return "webp";
+            case "image/bmp": return "bmp";
+            case "image/tiff": return "tiff";
+            case "image/heic": return "heic";
+            case "image/heif": return "heif";
+            case "image/avif": return "avif";
             case "audio/wav": return "wav";
             case "audio/mpeg": return "mp3";
             case "audio/flac": return "flac";
             case "audio/ogg": return "ogg";
+            case "audio/mp4": return "m4a";
+            case "audio/aac": return "aac";
+            case "audio/webm": return "webm";
             case "application/pdf": return "pdf";
             case "text/plain": return "txt";
             default: return "bin";
