@@ -52,8 +52,15 @@ final class ValueParser {
     private static JsonMapper strictMapper() {
         JsonMapper m = JsonMapper.builder()
                 .addModule(new Jdk8Module())
+                // what models write in Python's or JavaScript's style that Jackson can read by itself;
+                // None/True/False and 1_000 are left to PythonLiterals (no Jackson feature covers them)
                 .enable(JsonReadFeature.ALLOW_SINGLE_QUOTES, JsonReadFeature.ALLOW_TRAILING_COMMA,
-                        JsonReadFeature.ALLOW_JAVA_COMMENTS)
+                        JsonReadFeature.ALLOW_JAVA_COMMENTS, JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES,
+                        JsonReadFeature.ALLOW_BACKSLASH_ESCAPING_ANY_CHARACTER,
+                        JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS,
+                        JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS,
+                        JsonReadFeature.ALLOW_LEADING_DECIMAL_POINT_FOR_NUMBERS,
+                        JsonReadFeature.ALLOW_TRAILING_DECIMAL_POINT_FOR_NUMBERS)
                 .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
@@ -69,6 +76,14 @@ final class ValueParser {
         m.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
         m.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
         return m;
+    }
+
+    /**
+     * Reads JSON, or a Python literal ({@code None}, {@code True}, {@code 1_000}, tuples) as JSON; see
+     * {@link PythonLiterals}.
+     */
+    static JsonNode readJson(String text) throws JsonProcessingException {
+        return MAPPER.readTree(PythonLiterals.toJson(text));
     }
 
     /**
@@ -144,7 +159,7 @@ final class ValueParser {
             String body = unfence(t);
             JsonNode node;
             try {
-                node = MAPPER.readTree(body);
+                node = readJson(body);
             } catch (JsonProcessingException e) {
                 throw new ValueException("is not valid JSON (" + e.getOriginalMessage() + "): " + abbreviate(body));
             }
@@ -169,6 +184,7 @@ final class ValueParser {
     }
 
     private static Object integer(String s, Type target) throws ValueException {
+        s = withoutDigitUnderscores(s);
         if (!NUMBER.matcher(s).matches()) {
             throw new ValueException("'" + abbreviate(s) + "' is not an integer");
         }
@@ -195,6 +211,7 @@ final class ValueParser {
     }
 
     private static Object decimal(String s, Type target) throws ValueException {
+        s = withoutDigitUnderscores(s);
         if (!NUMBER.matcher(s).matches()) {
             throw new ValueException("'" + abbreviate(s) + "' is not a number");
         }
@@ -214,6 +231,13 @@ final class ValueParser {
             return v;
         }
         return convert(MAPPER.getNodeFactory().numberNode(d), target);
+    }
+
+    /** {@code 1_000} as {@code 1000} (Python's digit grouping); other text as it is. */
+    private static String withoutDigitUnderscores(String s) {
+        if (s.indexOf('_') < 0) return s;
+        String t = PythonLiterals.toJson(s);
+        return NUMBER.matcher(t).matches() ? t : s;
     }
 
     private static BigDecimal number(String s) throws ValueException {
