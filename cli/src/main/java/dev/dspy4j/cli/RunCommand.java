@@ -72,8 +72,13 @@ final class RunCommand implements Callable<Integer> {
             description = "The LM, e.g. openai/gpt-4o-mini or anthropic/claude-sonnet-4-5 (default: the program file's).")
     String lm;
 
-    @Option(names = "--api-base", paramLabel = "URL", description = "The API base URL (default: the program file's, else the provider's).")
+    @Option(names = "--api-base", paramLabel = "URL", description = "The API base URL (default: the provider's).")
     String apiBase;
+
+    @Option(names = "--trust-program-base-url",
+            description = "Use the API base URL recorded in the program file (off by default: your API key would be sent "
+                    + "to a host the file chose).")
+    boolean trustProgramBaseUrl;
 
     @Option(names = "--api-key-env", paramLabel = "NAME",
             description = "The environment variable holding the API key (default: OPENAI_API_KEY or ANTHROPIC_API_KEY).")
@@ -102,7 +107,12 @@ final class RunCommand implements Callable<Integer> {
         Module prog;
         LmSettings saved;
         try {
-            ProgramState state = ProgramState.read(program);
+            ProgramState state = ProgramState.reader().trustBaseUrl(trustProgramBaseUrl).read(program);
+            if (apiBase == null && !state.ignoredBaseUrls().isEmpty()) {
+                err.println("ignoring the base URL recorded in " + program + " (" + state.ignoredBaseUrls().values()
+                        .iterator().next() + "): a program file does not choose where your API key is sent; pass "
+                        + "--api-base URL or --trust-program-base-url to use it");
+            }
             if (state.format() == ProgramState.Format.DSPY || signature != null) {
                 if (signature == null) {
                     err.println("dspy4j run: " + program + " is a DSPy state file, which does not record the signature; "

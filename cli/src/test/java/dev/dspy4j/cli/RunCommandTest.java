@@ -200,8 +200,13 @@ class RunCommandTest {
         Files.writeString(rows, "{\"image\": \"img/a.png\", \"question\": \"which?\"}\n");
         Path out = dir.resolve("one.out.jsonl");
 
-        Run recorded = dspy4j("run", "--program", saved.toString(), "--data", rows.toString(), "--out", out.toString(),
+        Run untrusted = dspy4j("run", "--program", saved.toString(), "--data", rows.toString(), "--out", out.toString(),
                 "--no-cache");
+        assertThat(untrusted.err()).contains("ignoring the base URL recorded in");
+        assertThat(server.received()).isEmpty();
+
+        Run recorded = dspy4j("run", "--program", saved.toString(), "--data", rows.toString(), "--out", out.toString(),
+                "--no-cache", "--trust-program-base-url");
 
         assertThat(recorded.exit()).as(recorded.err()).isZero();
         assertThat(recorded.err()).contains("using the base URL recorded in");

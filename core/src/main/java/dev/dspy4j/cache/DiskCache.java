@@ -68,8 +68,13 @@ import org.sqlite.SQLiteConfig;
  *
  * <h2>Errors</h2>
  * Operations throw {@link CacheException} naming the file when SQLite fails (for example when
- * another process holds a write lock longer than the busy timeout). A stored value that does not
- * decode (damaged, or written by an incompatible version) is reported as a miss and logged.
+ * another process holds a write lock longer than the busy timeout): a {@link CacheCorruptedException}
+ * when SQLite finds the file damaged, a {@link CacheNotWritableException} when it cannot be written.
+ * Opening checks that the directory can be written and, unless turned off with
+ * {@link Builder#checkOnOpen(boolean)}, runs SQLite's {@code quick_check} over the file (it reads
+ * every page once), so a damaged cache is reported at open with what to do rather than as a trickle
+ * of misses. A stored value that does not decode (damaged, or written by an incompatible version)
+ * is reported as a miss, logged, and told to the {@link CacheListener}.
  *
  * <pre>{@code
  * try (DiskCache disk = DiskCache.builder().directory(Path.of("/tmp/c")).maxBytes(256L << 20).build()) {
@@ -100,6 +105,9 @@ public final class DiskCache implements ResponseCache {
     });
     private static final int EVICT_BATCH = 256;
     private static final Logger log = LoggerFactory.getLogger(DiskCache.class);
+    private static final int SQLITE_READONLY = 8;
+    private static final int SQLITE_CORRUPT = 11;
+    private static final int SQLITE_NOTADB = 26;
 
     private final Path directory;
     private final Path file;
@@ -115,6 +123,7 @@ public final class DiskCache implements ResponseCache {
     private final ReentrantLock writeLock = new ReentrantLock();
     /** Keys whose access was recorded through {@link #recordAccess} within the last resolution. */
     private final Cache<CacheKey, Boolean> recentlyRecorded;
+    private final CacheListener listener;
     private volatile boolean closed;
 
     private DiskCache(Builder b) {
@@ -126,6 +135,7 @@ public final class DiskCache implements ResponseCache {
         this.accessResolutionMillis = b.accessResolution.toMillis();
         this.clock = b.clock;
         this.poolSize = b.poolSize;
+        this.listener = b.listener;
         this.idle = new ArrayBlockingQueue<>(poolSize);
         this.recentlyRecorded = Caffeine.newBuilder()
                 .expireAfterWrite(b.accessResolution)
@@ -138,11 +148,10 @@ public final class DiskCache implements ResponseCache {
         } catch (IOException e) {
             throw new CacheException("cannot create the cache directory " + directory + ": " + e, e);
         }
-        if (!Files.isWritable(directory)) {
-            throw new CacheException("the cache directory " + directory + " is not writable");
-        }
+        checkWritable();
         Conn first = newConnection();
         try {
+            if (b.checkOnOpen) quickCheck(first.connection);
             initSchema(first.connection);
         } catch (SQLException e) {
             first.closeQuietly();
@@ -201,7 +210,9 @@ public final class DiskCache implements ResponseCache {
         try {
             response = ResponseCodec.decode(value);
         } catch (IllegalArgumentException e) {
-            log.warn("disk cache {}: entry {} does not decode ({}); treated as a miss", file, key.hex(), e.getMessage());
+            String m = "disk cache " + file + ": entry " + key.hex() + " does not decode (" + e.getMessage() + ")";
+            log.warn("{}; treated as a miss", m);
+            tell(CacheFailure.Operation.DECODE, m, e);
             return null;
         }
         long now = clock.millis();
@@ -410,6 +421,7 @@ public final class DiskCache implements ResponseCache {
             if (!pendingTouches.isEmpty()) flushTouches();
         } catch (CacheException e) {
             log.warn("disk cache {}: access times not written on close: {}", file, e.getMessage());
+            tell(CacheFailure.Operation.ACCESS_TIME, e.getMessage(), e);
         }
         synchronized (all) {
             closed = true;
@@ -573,6 +585,7 @@ public final class DiskCache implements ResponseCache {
                         flushTouches();
                     } catch (CacheException e) {
                         log.debug("disk cache {}: access times not written yet: {}", file, e.getMessage());
+                        tell(CacheFailure.Operation.ACCESS_TIME, e.getMessage(), e);
                     } finally {
                         flushScheduled.set(false);
                     }
@@ -665,7 +678,59 @@ public final class DiskCache implements ResponseCache {
     }
 
     private CacheException failure(String what, SQLException e) {
-        return new CacheException("disk cache " + file + ": " + what + " failed: " + e.getMessage(), e);
+        String m = "disk cache " + file + ": " + what + " failed: " + e.getMessage();
+        switch (e.getErrorCode() & 0xFF) {
+            case SQLITE_CORRUPT:
+            case SQLITE_NOTADB:
+                return corrupted(m, e);
+            case SQLITE_READONLY:
+                return new CacheNotWritableException(file, m + "; the cache file or its directory is read-only", e);
+            default:
+                return new CacheException(m, e);
+        }
+    }
+
+    private CacheCorruptedException corrupted(String problem, Throwable cause) {
+        return new CacheCorruptedException(file, problem + ". The cache file is damaged. It holds only cached "
+                + "responses: delete " + file + " (with its -wal and -shm files) or use another cache directory; "
+                + "the responses will be requested again", cause);
+    }
+
+    /** Runs SQLite's quick_check (every page read once); any finding is a {@link CacheCorruptedException}. */
+    private void quickCheck(Connection conn) throws SQLException {
+        List<String> findings = new ArrayList<>();
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("PRAGMA quick_check(5)")) {
+            while (rs.next()) {
+                String line = rs.getString(1);
+                if (!"ok".equals(line)) findings.add(line);
+            }
+        }
+        if (!findings.isEmpty()) {
+            throw corrupted("disk cache " + file + ": SQLite's quick check found " + String.join("; ", findings), null);
+        }
+    }
+
+    /** Creates and deletes a file in the directory, and checks an existing cache file can be written. */
+    private void checkWritable() {
+        try {
+            Path probe = Files.createTempFile(directory, ".write-check", ".tmp");
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw new CacheNotWritableException(directory, "the cache directory " + directory
+                    + " is not writable (" + e + "); choose a writable directory or run without the cache", e);
+        }
+        if (Files.exists(file) && !Files.isWritable(file)) {
+            throw new CacheNotWritableException(file, "the cache file " + file
+                    + " is read-only; make it writable, choose another directory or run without the cache", null);
+        }
+    }
+
+    private void tell(CacheFailure.Operation op, String message, Throwable cause) {
+        try {
+            listener.failed(new CacheFailure(op, message, cause));
+        } catch (RuntimeException e) {
+            log.warn("disk cache {}: the cache listener failed: {}", file, e.toString());
+        }
     }
 
     private static void rollbackQuietly(Statement st) {
@@ -759,8 +824,25 @@ public final class DiskCache implements ResponseCache {
         private Duration accessResolution = DEFAULT_ACCESS_RESOLUTION;
         private int poolSize = 4;
         private Clock clock = Clock.systemUTC();
+        private CacheListener listener = CacheListener.NONE;
+        private boolean checkOnOpen = true;
 
         private Builder() {}
+
+        /** Told about failures this cache absorbs: entries that do not decode, access times not written. */
+        public Builder listener(CacheListener l) {
+            this.listener = Objects.requireNonNull(l, "listener");
+            return this;
+        }
+
+        /**
+         * Whether opening runs SQLite's {@code quick_check} over the file (default true). It reads every
+         * page once: milliseconds for a small cache, about as long as reading the file for a large one.
+         */
+        public Builder checkOnOpen(boolean on) {
+            this.checkOnOpen = on;
+            return this;
+        }
 
         /** The cache directory (created if missing); the SQLite file is {@value DiskCache#FILE_NAME} inside it. */
         public Builder directory(Path dir) {
@@ -807,7 +889,9 @@ public final class DiskCache implements ResponseCache {
         /**
          * Opens (creating if needed) the cache.
          *
-         * @throws CacheException if the directory cannot be created or the file cannot be opened
+         * @throws CacheNotWritableException if the directory or the file cannot be written
+         * @throws CacheCorruptedException    if the file is damaged
+         * @throws CacheException             if the directory cannot be created or the file cannot be opened
          */
         public DiskCache build() {
             return new DiskCache(this);

@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
  * copied into memory; a put writes both. A memory hit is reported to the disk layer
  * ({@link DiskCache#recordAccess}) so that the disk's least-recently-used eviction sees it. The disk layer is shared with other processes, the memory
  * layer is private to this one. A disk failure (for example a lock held by another process for
- * longer than the busy timeout) is logged and treated as a miss or a skipped write, so it never
- * fails an LM call that the memory layer or the provider can still answer. Thread-safe.
+ * longer than the busy timeout) is logged, told to the {@link CacheListener} set with
+ * {@link Builder#listener}, and treated as a miss or a skipped write, so it never fails an LM call
+ * that the memory layer or the provider can still answer. Thread-safe.
  *
  * <pre>{@code
  * TieredCache cache = TieredCache.builder().directory(Path.of("/tmp/cache")).memoryBytes(32L << 20).build();
@@ -24,15 +25,22 @@ public final class TieredCache implements ResponseCache {
 
     private final MemoryCache memory;
     private final DiskCache disk;
+    private final CacheListener listener;
 
-    private TieredCache(MemoryCache memory, DiskCache disk) {
+    private TieredCache(MemoryCache memory, DiskCache disk, CacheListener listener) {
         this.memory = Objects.requireNonNull(memory, "memory");
         this.disk = Objects.requireNonNull(disk, "disk");
+        this.listener = Objects.requireNonNull(listener, "listener");
     }
 
     /** A tiered cache over these two layers (closing it closes both). */
     public static TieredCache of(MemoryCache memory, DiskCache disk) {
-        return new TieredCache(memory, disk);
+        return new TieredCache(memory, disk, CacheListener.NONE);
+    }
+
+    /** A tiered cache over these two layers whose absorbed disk failures are told to {@code listener}. */
+    public static TieredCache of(MemoryCache memory, DiskCache disk, CacheListener listener) {
+        return new TieredCache(memory, disk, listener);
     }
 
     /** A tiered cache on {@code directory} with the default sizes. */
@@ -62,6 +70,7 @@ public final class TieredCache implements ResponseCache {
                 disk.recordAccess(key); // keeps an entry that is hot in memory from being evicted on disk
             } catch (CacheException e) {
                 log.warn("{}; access time not recorded", e.getMessage());
+                tell(CacheFailure.Operation.ACCESS_TIME, e);
             }
             return r;
         }
@@ -69,6 +78,7 @@ public final class TieredCache implements ResponseCache {
             r = disk.get(key);
         } catch (CacheException e) {
             log.warn("{}; treated as a miss", e.getMessage());
+            tell(CacheFailure.Operation.READ, e);
             return null;
         }
         if (r != null) memory.put(key, r);
@@ -82,6 +92,15 @@ public final class TieredCache implements ResponseCache {
             disk.put(key, response);
         } catch (CacheException e) {
             log.warn("{}; the response is cached in memory only", e.getMessage());
+            tell(CacheFailure.Operation.WRITE, e);
+        }
+    }
+
+    private void tell(CacheFailure.Operation op, CacheException e) {
+        try {
+            listener.failed(new CacheFailure(op, e.getMessage(), e));
+        } catch (RuntimeException le) {
+            log.warn("the cache listener failed: {}", le.toString());
         }
     }
 
@@ -116,8 +135,25 @@ public final class TieredCache implements ResponseCache {
         private Path directory;
         private long memoryBytes = MemoryCache.DEFAULT_MAX_BYTES;
         private long diskBytes = DiskCache.DEFAULT_MAX_BYTES;
+        private CacheListener listener = CacheListener.NONE;
+        private boolean checkOnOpen = true;
 
         private Builder() {}
+
+        /**
+         * Told about every failure the cache absorbs (disk reads taken as misses, writes kept in memory
+         * only, damaged entries); e.g. a {@link CacheFailureCounter} for a run's summary.
+         */
+        public Builder listener(CacheListener l) {
+            this.listener = Objects.requireNonNull(l, "listener");
+            return this;
+        }
+
+        /** Whether opening checks the disk file for damage (default true); see {@link DiskCache.Builder#checkOnOpen}. */
+        public Builder checkOnOpen(boolean on) {
+            this.checkOnOpen = on;
+            return this;
+        }
 
         /** The directory of the disk layer (default {@link Caches#defaultDirectory()}). */
         public Builder directory(Path dir) {
@@ -142,12 +178,15 @@ public final class TieredCache implements ResponseCache {
         /**
          * Opens the cache.
          *
-         * @throws CacheException if the disk layer cannot be opened
+         * @throws CacheNotWritableException if the directory or the file cannot be written
+         * @throws CacheCorruptedException    if the disk file is damaged
+         * @throws CacheException             if the disk layer cannot be opened
          */
         public TieredCache build() {
             Path dir = directory != null ? directory : Caches.defaultDirectory();
-            DiskCache disk = DiskCache.builder().directory(dir).maxBytes(diskBytes).build();
-            return new TieredCache(MemoryCache.builder().maxBytes(memoryBytes).build(), disk);
+            DiskCache disk = DiskCache.builder().directory(dir).maxBytes(diskBytes).listener(listener)
+                    .checkOnOpen(checkOnOpen).build();
+            return new TieredCache(MemoryCache.builder().maxBytes(memoryBytes).build(), disk, listener);
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.dspy4j.lm;
 
+import dev.dspy4j.cache.CacheFailure;
 import dev.dspy4j.cache.CacheKey;
+import dev.dspy4j.cache.CacheListener;
 import dev.dspy4j.cache.Caches;
 import dev.dspy4j.cache.ResponseCache;
 import java.time.Duration;
@@ -24,6 +26,7 @@ public abstract class AbstractLanguageModel implements LanguageModel {
     private final String model;
     private final Map<String, Object> defaults;
     private final ResponseCache cache;
+    private final CacheListener cacheListener;
     private final LmHistory history;
     private final ConcurrentHashMap<CacheKey, CompletableFuture<LmResponse>> inFlight = new ConcurrentHashMap<>();
 
@@ -31,6 +34,7 @@ public abstract class AbstractLanguageModel implements LanguageModel {
         this.model = Objects.requireNonNull(b.model, "model");
         this.defaults = java.util.Collections.unmodifiableMap(new TreeMap<>(b.defaults));
         this.cache = b.cacheSet ? b.cache : Caches.defaultCache();
+        this.cacheListener = b.cacheListener;
         this.history = new LmHistory(b.historySize);
     }
 
@@ -131,6 +135,7 @@ public abstract class AbstractLanguageModel implements LanguageModel {
             return cache.get(key);
         } catch (RuntimeException e) {
             LOG.warn("{}: the response cache failed to read {} ({}); treated as a miss", model, key, e.toString());
+            tell(CacheFailure.Operation.READ, "the response cache failed to read " + key + ": " + e, e);
             return null;
         }
     }
@@ -142,6 +147,15 @@ public abstract class AbstractLanguageModel implements LanguageModel {
         } catch (RuntimeException e) {
             LOG.warn("{}: the response cache failed to store {} ({}); the response is not cached", model, key,
                     e.toString());
+            tell(CacheFailure.Operation.WRITE, "the response cache failed to store " + key + ": " + e, e);
+        }
+    }
+
+    private void tell(CacheFailure.Operation op, String message, RuntimeException e) {
+        try {
+            cacheListener.failed(new CacheFailure(op, model + ": " + message, e));
+        } catch (RuntimeException le) {
+            LOG.warn("{}: the cache listener failed: {}", model, le.toString());
         }
     }
 
@@ -159,6 +173,7 @@ public abstract class AbstractLanguageModel implements LanguageModel {
         private final Map<String, Object> defaults = new TreeMap<>();
         private ResponseCache cache;
         private boolean cacheSet;
+        private CacheListener cacheListener = CacheListener.NONE;
         private int historySize = 100;
 
         protected Builder() {}
@@ -190,6 +205,15 @@ public abstract class AbstractLanguageModel implements LanguageModel {
         public B cache(ResponseCache c) {
             this.cache = c;
             this.cacheSet = true;
+            return (B) this;
+        }
+
+        /**
+         * Told when the cache as a whole fails (a lookup or a store that throws) and the call goes on
+         * without it. Failures a {@code TieredCache} absorbs inside itself go to its own listener.
+         */
+        public B cacheListener(CacheListener l) {
+            this.cacheListener = Objects.requireNonNull(l, "cacheListener");
             return (B) this;
         }
 

@@ -60,12 +60,19 @@ public final class ProgramState {
     private final String program;
     private final Map<String, PredictorState> predictors;
     private final Path source;
+    private final Map<String, String> ignoredBaseUrls;
 
     ProgramState(Format format, String program, Map<String, PredictorState> predictors, Path source) {
+        this(format, program, predictors, source, Map.of());
+    }
+
+    ProgramState(Format format, String program, Map<String, PredictorState> predictors, Path source,
+                 Map<String, String> ignoredBaseUrls) {
         this.format = Objects.requireNonNull(format, "format");
         this.program = program;
         this.predictors = Collections.unmodifiableMap(new LinkedHashMap<>(predictors));
         this.source = source;
+        this.ignoredBaseUrls = Collections.unmodifiableMap(new LinkedHashMap<>(ignoredBaseUrls));
     }
 
     /** The state of {@code program}: every predictor it exposes. */
@@ -100,13 +107,52 @@ public final class ProgramState {
     }
 
     /**
-     * Reads and checks a state file in dspy4j's or DSPy's format.
+     * Reads and checks a state file in dspy4j's or DSPy's format. An LM base URL recorded in the file
+     * is not trusted: it is left out of {@link LmSettings#baseUrl()} and reported by
+     * {@link #ignoredBaseUrls()} (use {@link #reader()} to trust it).
      *
      * @throws ProgramStateException naming the file, the location and the problem
      */
     public static ProgramState read(Path file) {
-        Objects.requireNonNull(file, "file");
-        return StateReader.read(file);
+        return reader().read(file);
+    }
+
+    /** A reader with options, e.g. {@code ProgramState.reader().trustBaseUrl(true).read(file)}. */
+    public static Reader reader() {
+        return new Reader();
+    }
+
+    /**
+     * Reads state files with options. A state file is shared like code but trusted less: by default the
+     * LM base URL it records is ignored, because the API key comes from the user's environment, and a
+     * file that chose the host could have the key sent to a server of its author's choosing (Python
+     * DSPy's saved {@code api_base} is ignored for the same reason).
+     */
+    public static final class Reader {
+        private boolean trustBaseUrl;
+
+        private Reader() {}
+
+        /**
+         * Whether a dspy4j file's {@code lm.base_url} is used (default false: it is reported by
+         * {@link ProgramState#ignoredBaseUrls()} and left out of the {@link LmSettings}). Turn on only
+         * for files you wrote or trust: the key in your environment is sent to that URL.
+         */
+        public Reader trustBaseUrl(boolean on) {
+            this.trustBaseUrl = on;
+            return this;
+        }
+
+        /** See {@link ProgramState#read(Path)}. */
+        public ProgramState read(Path file) {
+            Objects.requireNonNull(file, "file");
+            return StateReader.read(file, trustBaseUrl);
+        }
+
+        /** See {@link ProgramState#load(Module, Path)}. */
+        public <M extends Module> M load(M program, Path file) {
+            return read(file).applyTo(program);
+        }
     }
 
     /** Writes this state to {@code file} with media as files in a {@code <name>.media} folder next to it. */
@@ -142,6 +188,14 @@ public final class ProgramState {
     /** The file this state was read from, or null. */
     public Path source() {
         return source;
+    }
+
+    /**
+     * The LM base URLs the file records but that were not trusted (see {@link Reader#trustBaseUrl}),
+     * by predictor name; empty if none were ignored.
+     */
+    public Map<String, String> ignoredBaseUrls() {
+        return ignoredBaseUrls;
     }
 
     /** {@link #applyTo(Module, Function)} keeping every predictor's LM. */

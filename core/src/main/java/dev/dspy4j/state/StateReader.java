@@ -39,13 +39,16 @@ final class StateReader {
 
     private final Json json;
     private final Path baseDir;
+    private final boolean trustBaseUrl;
+    private final Map<String, String> ignoredBaseUrls = new LinkedHashMap<>();
 
-    private StateReader(Path file) {
+    private StateReader(Path file, boolean trustBaseUrl) {
         this.json = new Json(file);
         this.baseDir = file.toAbsolutePath().normalize().getParent();
+        this.trustBaseUrl = trustBaseUrl;
     }
 
-    static ProgramState read(Path file) {
+    static ProgramState read(Path file, boolean trustBaseUrl) {
         JsonNode root;
         try (java.io.InputStream in = Files.newInputStream(file)) {
             root = StateWriter.MAPPER.readTree(in);
@@ -62,7 +65,7 @@ final class StateReader {
             throw new ProgramStateException(file, "$", "expected a JSON object, found " + Json.kind(root));
         }
         if (root.has("dspy4j_state")) {
-            return new StateReader(file).readOwn(root);
+            return new StateReader(file, trustBaseUrl).readOwn(root);
         }
         return new DspyStateReader(file).read(root);
     }
@@ -81,11 +84,11 @@ final class StateReader {
         JsonNode preds = json.object(json.required(root, "predictors", "$"), "$.predictors");
         if (preds.isEmpty()) throw json.error("$.predictors", "no predictor is saved");
         Map<String, PredictorState> out = new LinkedHashMap<>();
-        preds.fields().forEachRemaining(e -> out.put(e.getKey(), predictor(e.getValue(), "$.predictors." + e.getKey())));
-        return new ProgramState(ProgramState.Format.DSPY4J, program, out, json.file);
+        preds.fields().forEachRemaining(e -> out.put(e.getKey(), predictor(e.getKey(), e.getValue(), "$.predictors." + e.getKey())));
+        return new ProgramState(ProgramState.Format.DSPY4J, program, out, json.file, ignoredBaseUrls);
     }
 
-    private PredictorState predictor(JsonNode node, String at) {
+    private PredictorState predictor(String predictorName, JsonNode node, String at) {
         json.object(node, at);
         json.onlyKeys(node, at, PREDICTOR_KEYS);
         String sat = at + ".signature";
@@ -134,7 +137,7 @@ final class StateReader {
         Integer n = json.optInt(node, "n", at);
         if (n != null && n < 1) throw json.error(at + ".n", "must be at least 1, not " + n);
         String rollout = json.optText(node, "rollout_id", at);
-        LmSettings lm = lm(json.optObject(node, "lm", at), at + ".lm");
+        LmSettings lm = lm(predictorName, json.optObject(node, "lm", at), at + ".lm");
         List<Example> demos = new ArrayList<>();
         JsonNode demosNode = json.optArray(node, "demos", at);
         if (demosNode != null) {
@@ -144,7 +147,7 @@ final class StateReader {
                 adapter, jsonFallback, lm);
     }
 
-    private LmSettings lm(JsonNode node, String at) {
+    private LmSettings lm(String predictorName, JsonNode node, String at) {
         if (node == null) return null;
         json.onlyKeys(node, at, LM_KEYS);
         JsonNode params = json.optObject(node, "params", at);
@@ -158,8 +161,13 @@ final class StateReader {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> p = params == null ? Map.of() : (Map<String, Object>) Json.plain(params);
-        return new LmSettings(json.optText(node, "provider", at), json.text(node, "model", at),
-                json.optText(node, "base_url", at), p);
+        String baseUrl = json.optText(node, "base_url", at);
+        if (baseUrl != null && !trustBaseUrl) {
+            // the key comes from the user's environment: a file must not choose where it is sent
+            ignoredBaseUrls.put(predictorName, baseUrl);
+            baseUrl = null;
+        }
+        return new LmSettings(json.optText(node, "provider", at), json.text(node, "model", at), baseUrl, p);
     }
 
     private Example demo(JsonNode node, String at) {

@@ -1,0 +1,24 @@
+package dev.dspy4j.cache;
+
+import java.nio.file.Path;
+
+/**
+ * The cache file is damaged (SQLite reports corruption, or it is not a database). The message says
+ * what to do: the file holds only cached responses, so deleting it (or choosing another directory)
+ * loses nothing but the cached answers.
+ */
+public class CacheCorruptedException extends CacheException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient Path file;
+
+    public CacheCorruptedException(Path file, String message, Throwable cause) {
+        super(message, cause);
+        this.file = file;
+    }
+
+    /** The damaged file. */
+    public Path file() {
+        return file;
+    }
+}
