@@ -8,6 +8,7 @@ import dev.dspy4j.media.History;
 import dev.dspy4j.media.Image;
 import dev.dspy4j.media.Media;
 import dev.dspy4j.media.MediaType;
+import dev.dspy4j.media.Payload;
 import dev.dspy4j.media.PayloadException;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.FieldType;
@@ -63,15 +64,17 @@ final class Dataset {
         return in;
     }
 
+    /** The value of one field from its JSON form (for outputs of demos and labels, too). */
+    Object value(JsonNode v, Field f) {
+        return value(v, f.type(), f, "field '" + f.name() + "'");
+    }
+
     private Object value(JsonNode v, FieldType type, Field field, String what) {
         if (type instanceof FieldType.OptionalOf o) {
             return v.isNull() ? null : value(v, o.inner(), field, what);
         }
         if (type instanceof FieldType.Media m) {
-            if (!v.isTextual()) {
-                throw new RowException(what + " is " + m.typeName() + ": expected a path or URL string, found " + kind(v));
-            }
-            return media(v.textValue(), m.kind(), what);
+            return media(v, m, what);
         }
         if (type instanceof FieldType.ListOf l) {
             if (!v.isArray()) throw new RowException(what + " is " + type.typeName() + ": expected an array, found " + kind(v));
@@ -125,43 +128,112 @@ final class Dataset {
         }
     }
 
-    private Media media(String s, FieldType.Media.Kind kind, String what) {
+    /** The forms a media value may take, for error messages. */
+    static final String MEDIA_FORMS = "a path relative to the dataset file (\"img/7.jpg\"), a data: URI, an http(s) URL "
+            + "(images only), or an object {\"path\": \"img/7.bin\", \"media_type\": \"image/png\"} "
+            + "(also with \"url\" or \"data\" in place of \"path\")";
+
+    private static final java.util.Set<String> MEDIA_KEYS = java.util.Set.of("path", "url", "data", "media_type");
+    private static final java.util.regex.Pattern SCHEME = java.util.regex.Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*):");
+
+    /** A media value: a string, or an object naming its path, URL or data and optionally its media type. */
+    private Media media(JsonNode v, FieldType.Media m, String what) {
+        if (v.isTextual()) return media(v.textValue(), null, m.kind(), what);
+        if (!v.isObject()) {
+            throw new RowException(what + " is " + m.typeName() + ": expected " + MEDIA_FORMS + "; found " + kind(v));
+        }
+        List<String> given = new ArrayList<>();
+        v.fieldNames().forEachRemaining(k -> {
+            if (!MEDIA_KEYS.contains(k)) {
+                throw new RowException(what + ": unknown key '" + k + "' in a media object; expected " + MEDIA_FORMS);
+            }
+            if (!k.equals("media_type")) given.add(k);
+        });
+        if (given.size() != 1) {
+            throw new RowException(what + ": a media object needs exactly one of \"path\", \"url\" or \"data\", found "
+                    + (given.isEmpty() ? "none" : given) + "; expected " + MEDIA_FORMS);
+        }
+        JsonNode where = v.get(given.get(0));
+        if (!where.isTextual()) {
+            throw new RowException(what + "." + given.get(0) + ": expected a string, found " + kind(where));
+        }
+        MediaType type = null;
+        JsonNode t = v.get("media_type");
+        if (t != null) {
+            if (!t.isTextual()) throw new RowException(what + ".media_type: expected a string such as \"image/png\", found " + kind(t));
+            try {
+                type = MediaType.of(t.textValue());
+            } catch (IllegalArgumentException e) {
+                throw new RowException(what + ".media_type: " + e.getMessage(), e);
+            }
+        }
+        String s = where.textValue();
+        String key = given.get(0);
+        boolean isUrl = s.regionMatches(true, 0, "http://", 0, 7) || s.regionMatches(true, 0, "https://", 0, 8);
+        boolean isData = s.regionMatches(true, 0, "data:", 0, 5);
+        if (key.equals("url") && !isUrl) throw new RowException(what + ".url: expected an http(s) URL, not '" + s + "'");
+        if (key.equals("data") && !isData) throw new RowException(what + ".data: expected a data: URI");
+        if (key.equals("path") && (isUrl || isData)) {
+            throw new RowException(what + ".path: expected a file path, not a URL; use \"url\" or \"data\" for those");
+        }
+        return media(s, type, m.kind(), what);
+    }
+
+    private Media media(String s, MediaType declared, FieldType.Media.Kind kind, String what) {
         try {
             // URL schemes are case-insensitive (as Image.from reads them)
             boolean url = s.regionMatches(true, 0, "http://", 0, 7) || s.regionMatches(true, 0, "https://", 0, 8);
             boolean data = s.regionMatches(true, 0, "data:", 0, 5);
+            java.util.regex.Matcher scheme = SCHEME.matcher(s);
+            if (!url && !data && scheme.find() && scheme.group(1).length() > 1) {
+                // one letter is a Windows drive (C:\...), anything longer a URL scheme this command cannot fetch
+                throw new RowException(what + ": unsupported URL scheme '" + scheme.group(1) + ":' in '" + s
+                        + "'; expected " + MEDIA_FORMS);
+            }
+            if (s.isBlank()) throw new RowException(what + ": empty; expected " + MEDIA_FORMS);
+            if (data && declared != null) {
+                throw new RowException(what + ": a data: URI carries its own media type; leave out \"media_type\"");
+            }
             switch (kind) {
                 case IMAGE:
-                    if (url) return Image.fromUrl(s);
+                    if (url) {
+                        if (declared != null) throw new RowException(what + ": an image URL is sent as given; leave out \"media_type\"");
+                        return Image.fromUrl(s);
+                    }
                     if (data) return Image.fromDataUri(s);
-                    return Image.of(resolve(s));
+                    return declared == null ? Image.of(resolve(s)) : Image.of(Payload.of(resolve(s), declared));
                 case AUDIO:
                     noUrl(url, what);
-                    return data ? new Audio(dev.dspy4j.media.Payload.ofDataUri(s)) : Audio.of(resolve(s));
+                    if (data) return new Audio(Payload.ofDataUri(s));
+                    return declared == null ? Audio.of(resolve(s)) : new Audio(Payload.of(resolve(s), declared));
                 case FILE:
                     noUrl(url, what);
                     if (data) {
-                        dev.dspy4j.media.Payload p = dev.dspy4j.media.Payload.ofDataUri(s);
+                        Payload p = Payload.ofDataUri(s);
                         return File.of(p, "file" + extension(p.mediaType()));
                     }
-                    MediaType type = guessType(s);
+                    MediaType type = declared != null ? declared : guessType(s);
                     // File.of(Path) knows the text formats that cannot be sniffed (.csv, .json, ...)
                     return type == null ? File.of(resolve(s)) : File.of(resolve(s), type);
                 case DOCUMENT:
                 default:
                     noUrl(url, what);
-                    if (data) return new Document(dev.dspy4j.media.Payload.ofDataUri(s), null, null, false);
+                    if (data) return new Document(Payload.ofDataUri(s), null, null, false);
+                    if (declared != null) return Document.of(resolve(s), declared);
                     String lower = s.toLowerCase(Locale.ROOT);
                     return lower.endsWith(".txt") || lower.endsWith(".md")
                             ? Document.of(resolve(s), MediaType.TEXT) : Document.of(resolve(s));
             }
         } catch (PayloadException | IllegalArgumentException e) {
-            throw new RowException(what + ": " + e.getMessage(), e);
+            throw new RowException(what + ": " + e.getMessage() + " (accepted: " + MEDIA_FORMS + ")", e);
         }
     }
 
     private static void noUrl(boolean url, String what) {
-        if (url) throw new RowException(what + ": only images may be given as URLs; give a file path or a data: URI");
+        if (url) {
+            throw new RowException(what + ": only images may be given as URLs; give a file path, a data: URI or "
+                    + "{\"path\": ..., \"media_type\": ...}");
+        }
     }
 
     private static MediaType guessType(String path) {

@@ -4,7 +4,8 @@ import java.io.PrintWriter;
 
 /**
  * A progress bar on stderr: done/total, rate, ETA and errors. On a terminal it redraws one line
- * (at most ten times a second); otherwise it prints a line every few seconds and at the end.
+ * (at most ten times a second); otherwise it prints a line every few seconds. {@link #finish} draws
+ * the final state exactly once, however many rows reported reaching the total before it.
  */
 final class Progress {
     private static final int WIDTH = 30;
@@ -12,28 +13,42 @@ final class Progress {
     private final PrintWriter err;
     private final long total;
     private final boolean terminal;
+    private final boolean enabled;
     private final long start = System.nanoTime();
     private long lastDraw;
     private int lastLength;
+    private boolean finished;
 
-    Progress(PrintWriter err, long total, boolean terminal) {
+    Progress(PrintWriter err, long total, boolean terminal, boolean enabled) {
         this.err = err;
         this.total = total;
         this.terminal = terminal;
+        this.enabled = enabled;
     }
 
-    /** Reports progress; cheap when called often. */
+    /** Reports progress; cheap when called often. The final state is left to {@link #finish}. */
     synchronized void update(long done, long errors, long cached) {
+        if (!enabled || finished || done >= total) return;
         long now = System.nanoTime();
-        boolean last = done >= total;
         long interval = terminal ? 100_000_000L : 5_000_000_000L;
-        if (!last && now - lastDraw < interval) return;
+        if (lastDraw != 0 && now - lastDraw < interval) return;
+        draw(render(done, errors, cached, now));
         lastDraw = now;
-        String line = render(done, errors, cached, now);
+    }
+
+    /** Draws the final line, once; later calls do nothing. */
+    synchronized void finish(long done, long errors, long cached) {
+        if (!enabled || finished) return;
+        finished = true;
+        draw(render(done, errors, cached, System.nanoTime()));
+        if (terminal) err.println();
+        err.flush();
+    }
+
+    private void draw(String line) {
         if (terminal) {
             err.print("\r" + line + " ".repeat(Math.max(0, lastLength - line.length())));
             lastLength = line.length();
-            if (last) err.println();
         } else {
             err.println(line);
         }
@@ -43,13 +58,15 @@ final class Progress {
     String render(long done, long errors, long cached, long now) {
         double secs = (now - start) / 1e9;
         double rate = secs > 0 ? done / secs : 0;
-        int filled = total == 0 ? WIDTH : (int) (WIDTH * done / total);
+        int filled = total == 0 ? WIDTH : (int) (WIDTH * Math.min(done, total) / total);
         StringBuilder sb = new StringBuilder("[");
         sb.append("#".repeat(filled)).append("-".repeat(WIDTH - filled)).append("] ");
         sb.append(done).append('/').append(total).append(" rows  ");
         sb.append(String.format("%.1f rows/s  ", rate));
         if (done >= total) {
             sb.append("done in ").append(clock(secs));
+        } else if (finished) {
+            sb.append("stopped after ").append(clock(secs));
         } else {
             sb.append("ETA ").append(rate > 0 ? clock((total - done) / rate) : "--:--");
         }

@@ -28,9 +28,12 @@ final class Providers {
      * @param apiKeyEnv the environment variable holding the key, or null for the provider's default variable
      * @param params    default request parameters
      * @param cache     the response cache, or null for none
+     * @param timeout   the time one request may take
+     * @param maxAttempts attempts per request (1 = no retry)
      */
     static LanguageModel create(String provider, String model, String baseUrl, String apiKeyEnv,
-                                Map<String, Object> params, ResponseCache cache) {
+                                Map<String, Object> params, ResponseCache cache, java.time.Duration timeout,
+                                int maxAttempts) {
         String p = provider.toLowerCase(Locale.ROOT);
         String defaultEnv;
         switch (p) {
@@ -57,17 +60,19 @@ final class Providers {
             key = null;
         }
         if (p.equals("openai")) {
-            OpenAiChat.Builder b = OpenAiChat.builder().model(model).apiKey(key).cache(cache);
+            OpenAiChat.Builder b = OpenAiChat.builder().model(model).apiKey(key).cache(cache).timeout(timeout)
+                    .maxAttempts(maxAttempts);
             if (baseUrl != null) b.baseUrl(baseUrl);
             params.forEach(b::param);
             return b.build();
         }
-        return anthropic(model, baseUrl, key, params, cache);
+        return anthropic(model, baseUrl, key, params, cache, timeout, maxAttempts);
     }
 
     private static LanguageModel anthropic(String model, String baseUrl, String key, Map<String, Object> params,
-                                           ResponseCache cache) {
-        AnthropicChat.Builder b = AnthropicChat.builder().model(model).apiKey(key).cache(cache);
+                                           ResponseCache cache, java.time.Duration timeout, int maxAttempts) {
+        AnthropicChat.Builder b = AnthropicChat.builder().model(model).apiKey(key).cache(cache).timeout(timeout)
+                .maxAttempts(maxAttempts);
         if (baseUrl != null) b.baseUrl(baseUrl);
         params.forEach(b::param);
         return b.build();

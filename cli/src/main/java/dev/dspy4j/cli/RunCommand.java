@@ -4,236 +4,248 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dspy4j.adapter.AdapterParseException;
-import dev.dspy4j.cache.Caches;
-import dev.dspy4j.cache.ResponseCache;
-import dev.dspy4j.cache.TieredCache;
-import dev.dspy4j.lm.LanguageModel;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.media.PayloadException;
-import dev.dspy4j.module.ChainOfThought;
 import dev.dspy4j.module.Module;
-import dev.dspy4j.module.Predict;
 import dev.dspy4j.module.Prediction;
 import dev.dspy4j.signature.Field;
-import dev.dspy4j.signature.Signature;
-import dev.dspy4j.signature.SignatureException;
-import dev.dspy4j.state.LmSettings;
-import dev.dspy4j.state.PredictorState;
-import dev.dspy4j.state.ProgramState;
-import dev.dspy4j.state.ProgramStateException;
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code dspy4j run}: runs a saved program over a JSONL dataset, one output row per input row, in
- * input order. A row that cannot be read or whose call fails gets an error in its output row; the
- * run goes on. Responses are cached on disk, so a rerun is served from the cache.
+ * {@code dspy4j run}: runs a saved program over a JSONL dataset, one output line per input row,
+ * written whole and flushed as the row finishes. A row that cannot be read or whose call fails gets
+ * an error in its line; the run goes on. Exit status: 0 when every row succeeded, 1 when some
+ * failed, 2 on a usage error, 130 when interrupted (Ctrl-C: finished rows are kept, the summary printed).
  */
-@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = {"Run a saved program over a JSONL dataset.",
-                "Each input line is a JSON object of input values; a media field holds a path (relative to the "
-                        + "dataset file), an http(s) URL or a data: URI. Each output line is "
-                        + "{\"row\":N,\"outputs\":{...},\"cached\":bool} or {\"row\":N,\"error\":\"...\",\"error_type\":...}."})
+                "Each input line is a JSON object of input values. A media field holds " + Dataset.MEDIA_FORMS + ".",
+                "Each output line is {\"row\":N,\"outputs\":{...},\"cached\":bool} or "
+                        + "{\"row\":N,\"error\":\"...\",\"error_type\":\"input|lm|parse|error\",\"cached\":bool}, "
+                        + "where row is the input line number; lines are written as rows finish. Blank input lines "
+                        + "are skipped (the summary lists them).",
+                "Exit status: 0 every row succeeded, 1 some rows failed, 2 usage error, 130 interrupted."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  dspy4j run --program vqa.json --data photos.jsonl --out answers.jsonl --lm openai/gpt-4o-mini",
+                "  dspy4j run --program vqa.json --data photos.jsonl --out answers.jsonl \\",
+                "      --lm openai/qwen2-vl --api-base http://127.0.0.1:8000/v1 --threads 8 --timeout 30 --retries 1",
+                "  # after a crash or Ctrl-C: keep the finished rows, run the rest",
+                "  dspy4j run --program vqa.json --data photos.jsonl --out answers.jsonl --resume",
+                "  # after fixing the server: ask again for the answers that could not be parsed",
+                "  dspy4j run --program vqa.json --data photos.jsonl --out answers.jsonl --resume --retry-failed"})
 final class RunCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
     @Option(names = "--program", required = true, paramLabel = "P.json",
-            description = "The program's state file (dspy4j's, or DSPy's with --signature).")
+            description = "The program file (written by dspy4j new, optimize or ProgramState.save; or DSPy's with --signature).")
     Path program;
 
     @Option(names = "--data", required = true, paramLabel = "D.jsonl", description = "Input rows, one JSON object per line.")
     Path data;
 
-    @Option(names = "--out", required = true, paramLabel = "O.jsonl", description = "Where to write the output rows.")
+    @Option(names = "--out", required = true, paramLabel = "O.jsonl",
+            description = "Where to write the output rows; must not exist unless --resume is given.")
     Path out;
 
-    @Option(names = "--lm", paramLabel = "PROVIDER/MODEL",
-            description = "The LM, e.g. openai/gpt-4o-mini or anthropic/claude-sonnet-4-5 (default: the program file's).")
-    String lm;
+    @Option(names = "--resume", description = "Keep the whole lines of an existing --out, skip their rows, append the rest.")
+    boolean resume;
 
-    @Option(names = "--api-base", paramLabel = "URL", description = "The API base URL (default: the provider's).")
-    String apiBase;
-
-    @Option(names = "--trust-program-base-url",
-            description = "Use the API base URL recorded in the program file (off by default: your API key would be sent "
-                    + "to a host the file chose).")
-    boolean trustProgramBaseUrl;
-
-    @Option(names = "--api-key-env", paramLabel = "NAME",
-            description = "The environment variable holding the API key (default: OPENAI_API_KEY or ANTHROPIC_API_KEY).")
-    String apiKeyEnv;
-
-    @Option(names = "--cache-dir", paramLabel = "DIR", description = "The response cache directory (default: $DSPY4J_CACHE_DIR or ~/.dspy4j/cache).")
-    Path cacheDir;
-
-    @Option(names = "--no-cache", description = "Do not read or write the response cache.")
-    boolean noCache;
+    @Option(names = "--retry-failed",
+            description = "Ask the LM again, past the cache, for rows whose answer could not be parsed; with --resume, "
+                    + "also run the error rows of the existing --out again.")
+    boolean retryFailed;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "4", description = "Rows run at once (default ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--signature", paramLabel = "SIG",
-            description = "The signature, e.g. \"question -> answer\", for state files that do not record it (DSPy's).")
-    String signature;
+    @Mixin
+    LmOptions lmOptions;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        if (threads < 1) {
-            err.println("dspy4j run: --threads must be at least 1");
-            return 2;
-        }
-        Module prog;
-        LmSettings saved;
+        lmOptions.configureLogging(err);
         try {
-            ProgramState state = ProgramState.reader().trustBaseUrl(trustProgramBaseUrl).read(program);
-            if (apiBase == null && !state.ignoredBaseUrls().isEmpty()) {
-                err.println("ignoring the base URL recorded in " + program + " (" + state.ignoredBaseUrls().values()
-                        .iterator().next() + "): a program file does not choose where your API key is sent; pass "
-                        + "--api-base URL or --trust-program-base-url to use it");
-            }
-            if (state.format() == ProgramState.Format.DSPY || signature != null) {
-                if (signature == null) {
-                    err.println("dspy4j run: " + program + " is a DSPy state file, which does not record the signature; "
-                            + "pass it with --signature \"inputs -> outputs\"");
-                    return 2;
-                }
-                prog = state.build(Signature.parse(signature));
-            } else {
-                prog = state.build();
-            }
-            saved = state.predictors().values().stream().map(PredictorState::lm).filter(java.util.Objects::nonNull)
-                    .findFirst().orElse(null);
-        } catch (ProgramStateException | SignatureException e) {
+            return execute(err);
+        } catch (LmOptions.UsageException e) {
             err.println("dspy4j run: " + e.getMessage());
+            err.flush();
             return 2;
         }
-        String provider;
-        String model;
-        Map<String, Object> params = saved == null ? Map.of() : saved.params();
-        if (lm != null) {
-            int slash = lm.indexOf('/');
-            if (slash <= 0 || slash == lm.length() - 1) {
-                err.println("dspy4j run: --lm must be PROVIDER/MODEL, e.g. openai/gpt-4o-mini, not '" + lm + "'");
-                return 2;
-            }
-            provider = lm.substring(0, slash);
-            model = lm.substring(slash + 1);
-        } else if (saved != null) {
-            provider = saved.provider() == null ? "openai" : saved.provider();
-            model = saved.model();
-        } else {
-            err.println("dspy4j run: " + program + " records no LM; pass --lm PROVIDER/MODEL");
-            return 2;
-        }
-        String baseUrl = apiBase;
-        if (baseUrl == null && saved != null && saved.baseUrl() != null) {
-            baseUrl = saved.baseUrl();
-            err.println("using the base URL recorded in " + program + ": " + baseUrl);
-        }
-        if (!Files.isRegularFile(data)) {
-            err.println("dspy4j run: dataset " + data + " does not exist");
-            return 2;
-        }
+    }
+
+    private int execute(PrintWriter err) throws IOException, InterruptedException {
+        if (threads < 1) throw new LmOptions.UsageException("--threads must be at least 1");
+        LmOptions.Loaded loaded = lmOptions.load(program);
+        if (!Files.isRegularFile(data)) throw new LmOptions.UsageException("dataset " + data + " does not exist");
         if (out.toAbsolutePath().normalize().equals(data.toAbsolutePath().normalize())
                 || Files.exists(out) && Files.isSameFile(out, data)) {
             // opening the output would truncate the rows before they are read
-            err.println("dspy4j run: --out " + out + " is the dataset itself; write the output to another file");
-            return 2;
+            throw new LmOptions.UsageException("--out " + out + " is the dataset itself; write the output to another file");
         }
-        ResponseCache cache = noCache ? null : TieredCache.open(cacheDir != null ? cacheDir : Caches.defaultDirectory());
+        if (Files.exists(out) && !resume) throw new LmOptions.UsageException(ResultsFile.exists(out));
+        CliCache cache = lmOptions.openCache(err);
         try {
-            LanguageModel client;
-            try {
-                client = Providers.create(provider, model, baseUrl, apiKeyEnv, params, cache);
-            } catch (Providers.UsageException | IllegalArgumentException | IllegalStateException e) {
-                err.println("dspy4j run: " + e.getMessage());
-                return 2;
+            Module prog = loaded.program().withLm(lmOptions.client(loaded, program, cache, err));
+            try (ResultsFile results = ResultsFile.open(out, resume, retryFailed)) {
+                return runRows(prog, Programs.inputFields(prog), cache, results, err);
             }
-            return runRows(prog.withLm(client), inputFields(prog), err);
         } finally {
             if (cache != null) cache.close();
         }
     }
 
-    private static List<Field> inputFields(Module prog) {
-        if (prog instanceof Predict p) return p.signature().inputs();
-        if (prog instanceof ChainOfThought c) return c.predict().signature().inputs();
-        return prog.predictors().values().iterator().next().signature().inputs();
-    }
-
-    private int runRows(Module prog, List<Field> inputs, PrintWriter err) throws IOException, InterruptedException {
+    private int runRows(Module prog, List<Field> inputs, CliCache cache, ResultsFile results, PrintWriter err)
+            throws IOException, InterruptedException {
         long total = 0;
+        List<Long> blank = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(data, StandardCharsets.UTF_8)) {
             String line;
             for (long lineNo = 1; (line = in.readLine()) != null; lineNo++) {
-                if (rowText(lineNo, line) != null) total++;
+                if (rowText(lineNo, line) == null) blank.add(lineNo);
+                else if (!results.has(lineNo)) total++;
             }
         }
         Dataset dataset = new Dataset(data);
-        Progress progress = new Progress(err, total, System.console() != null);
+        Progress progress = new Progress(err, total, System.console() != null, !lmOptions.quiet);
         AtomicLong done = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
-        AtomicLong cached = new AtomicLong();
+        AtomicLong cachedRows = new AtomicLong();
+        Map<String, Long> errors = new ConcurrentHashMap<>();
+        AtomicBoolean stopping = new AtomicBoolean();
+        CountDownLatch summarized = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "dspy4j-run");
             t.setDaemon(true);
             return t;
         });
-        Path parent = out.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
-        long t0 = System.nanoTime();
-        try (BufferedReader in = Files.newBufferedReader(data, StandardCharsets.UTF_8);
-             BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-            Deque<Future<String>> pending = new ArrayDeque<>();
-            String line;
-            long lineNo = 0;
-            progress.update(0, 0, 0);
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                String text = rowText(lineNo, line);
-                if (text == null) continue;
-                long row = lineNo;
-                pending.add(pool.submit(() -> {
-                    ObjectNode result = row(prog, inputs, dataset, row, text);
-                    if (result.has("error")) errors.incrementAndGet();
-                    if (result.path("cached").asBoolean(false)) cached.incrementAndGet();
-                    progress.update(done.incrementAndGet(), errors.get(), cached.get());
-                    return Jsons.MAPPER.writeValueAsString(result);
-                }));
-                while (pending.size() >= threads * 4) write(w, pending.poll());
-            }
-            while (!pending.isEmpty()) write(w, pending.poll());
-        } finally {
+        // Ctrl-C (SIGINT) or SIGTERM: stop taking rows, keep what finished, print the summary; the JVM then
+        // exits with 128 + the signal number (130 for SIGINT) as it does for any signal
+        Thread hook = new Thread(() -> {
+            stopping.set(true);
             pool.shutdownNow();
+            try {
+                summarized.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "dspy4j-run-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Semaphore window = new Semaphore(threads * 4);
+        long t0 = System.nanoTime();
+        try {
+            try (BufferedReader in = Files.newBufferedReader(data, StandardCharsets.UTF_8)) {
+                String line;
+                long lineNo = 0;
+                progress.update(0, 0, 0);
+                while (!stopping.get() && (line = in.readLine()) != null) {
+                    lineNo++;
+                    String text = rowText(lineNo, line);
+                    if (text == null || results.has(lineNo)) continue;
+                    long row = lineNo;
+                    window.acquire();
+                    if (stopping.get()) break;
+                    pool.execute(() -> {
+                        try {
+                            ObjectNode result = row(prog, inputs, dataset, cache, row, text);
+                            // a row cut short by Ctrl-C did not finish: it is left for --resume
+                            if (stopping.get() && result.has("error")) return;
+                            results.write(Jsons.MAPPER.writeValueAsString(result));
+                            if (result.has("error")) errors.merge(result.get("error_type").asText(), 1L, Long::sum);
+                            if (result.path("cached").asBoolean(false) && !result.has("error")) cachedRows.incrementAndGet();
+                            progress.update(done.incrementAndGet(), sum(errors), cachedRows.get());
+                        } catch (IOException e) {
+                            err.println("dspy4j run: cannot write " + out + ": " + e.getMessage());
+                            stopping.set(true);
+                        } finally {
+                            window.release();
+                        }
+                    });
+                }
+            } catch (InterruptedException e) {
+                stopping.set(true);
+            }
+            pool.shutdown();
+            while (!pool.awaitTermination(1, TimeUnit.SECONDS)) {
+                if (stopping.get()) pool.shutdownNow();
+            }
+            progress.finish(done.get(), sum(errors), cachedRows.get());
+            results.keptErrors().forEach((type, n) -> errors.merge(type, n, Long::sum));
+            summary(err, done.get(), errors, cachedRows.get(), cache, results, blank, total, stopping.get(), t0);
+        } finally {
+            summarized.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: the JVM exits once it returns
+            }
         }
-        progress.update(total, errors.get(), cached.get());
-        double secs = (System.nanoTime() - t0) / 1e9;
-        err.printf("%d rows: %d ok, %d errors, %d from the cache, %.1f s; output in %s%n", total, total - errors.get(),
-                errors.get(), cached.get(), secs, out);
+        if (stopping.get()) return 130;
+        return sum(errors) > 0 ? 1 : 0;
+    }
+
+    private void summary(PrintWriter err, long done, Map<String, Long> errors, long cached, CliCache cache,
+                         ResultsFile results, List<Long> blank, long total, boolean stopped, long t0) {
+        long failed = sum(errors);
+        StringBuilder s = new StringBuilder();
+        long rows = done + results.keptCount();
+        s.append(rows).append(rows == 1 ? " row: " : " rows: ").append(rows - failed).append(" ok, ").append(failed)
+                .append(failed == 1 ? " error" : " errors");
+        if (failed > 0) {
+            s.append(" (").append(new TreeMap<>(errors).entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                    .collect(Collectors.joining(", "))).append(')');
+        }
+        s.append(", ").append(cached).append(" from the cache");
+        if (results.keptCount() > 0) s.append(", ").append(results.keptCount()).append(" kept from the earlier output");
+        if (cache != null && cache.writeFailures() > 0) {
+            s.append(", ").append(cache.writeFailures()).append(" answers could not be written to the cache");
+        }
+        if (cache != null && cache.readFailures() > 0) {
+            s.append(", ").append(cache.readFailures()).append(" cache reads failed");
+        }
+        s.append(String.format(", %.1f s; output in %s", (System.nanoTime() - t0) / 1e9, out));
+        if (stopped) {
+            s.append("\ninterrupted: ").append(total - done).append(" rows not run; run again with --resume to finish them");
+        }
+        if (!blank.isEmpty()) {
+            s.append("\nskipped blank lines: ").append(blank.stream().limit(20).map(String::valueOf)
+                    .collect(Collectors.joining(", "))).append(blank.size() > 20 ? ", ... (" + blank.size() + " in all)" : "");
+        }
+        if (results.dropped() > 0) {
+            s.append("\n").append(results.dropped()).append(" line(s) of the earlier output were dropped (cut off")
+                    .append(retryFailed ? ", or error rows run again)" : ")");
+        }
+        err.println(s);
         err.flush();
-        return 0;
+    }
+
+    private static long sum(Map<String, Long> m) {
+        return m.values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** The row on a line, or null for a blank line; a byte order mark before the first line is dropped. */
@@ -242,31 +254,34 @@ final class RunCommand implements Callable<Integer> {
         return text.isBlank() ? null : text;
     }
 
-    private static void write(BufferedWriter w, Future<String> f) throws IOException, InterruptedException {
-        try {
-            w.write(f.get());
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("a row failed unexpectedly: " + e.getCause(), e.getCause());
+    /** Runs one row; never throws for a problem with the row or its call. */
+    private ObjectNode row(Module prog, List<Field> inputs, Dataset dataset, CliCache cache, long row, String line) {
+        ObjectNode result = attempt(prog, inputs, dataset, cache, row, line, false);
+        if (retryFailed && cache != null && "parse".equals(result.path("error_type").asText())
+                && result.path("cached").asBoolean(false)) {
+            // the cached answer could not be parsed: ask again past the cache (the new answer replaces it)
+            result = attempt(prog, inputs, dataset, cache, row, line, true);
         }
-        w.newLine();
+        return result;
     }
 
-    /** Runs one row; never throws for a problem with the row or its call. */
-    static ObjectNode row(Module prog, List<Field> inputs, Dataset dataset, long row, String line) {
+    private static ObjectNode attempt(Module prog, List<Field> inputs, Dataset dataset, CliCache cache, long row,
+                                      String line, boolean skipCacheReads) {
+        if (cache != null) cache.startRow(skipCacheReads);
         ObjectNode out = Jsons.MAPPER.createObjectNode();
         out.put("row", row);
         JsonNode node;
         try {
             node = Jsons.MAPPER.readTree(line);
         } catch (JsonProcessingException e) {
-            return error(out, "input", "the line is not valid JSON: " + e.getOriginalMessage());
+            return error(out, "input", "the line is not valid JSON: " + e.getOriginalMessage(), false);
         }
         if (node != null && node.isObject() && node.has("id")) out.set("id", node.get("id"));
         Map<String, Object> values;
         try {
             values = dataset.inputs(node, inputs);
         } catch (Dataset.RowException e) {
-            return error(out, "input", e.getMessage());
+            return error(out, "input", e.getMessage(), false);
         }
         try {
             Prediction p = prog.call(values);
@@ -274,19 +289,20 @@ final class RunCommand implements Callable<Integer> {
             out.put("cached", p.cacheHit());
             return out;
         } catch (PayloadException e) {
-            return error(out, "input", e.getMessage());
+            return error(out, "input", e.getMessage(), cache != null && cache.rowHit());
         } catch (AdapterParseException e) {
-            return error(out, "parse", e.getMessage());
+            return error(out, "parse", e.getMessage(), cache != null && cache.rowHit());
         } catch (LmException e) {
-            return error(out, "lm", e.getMessage());
+            return error(out, "lm", e.getMessage(), cache != null && cache.rowHit());
         } catch (RuntimeException e) {
-            return error(out, "error", e.getMessage() == null ? e.toString() : e.getMessage());
+            return error(out, "error", e.getMessage() == null ? e.toString() : e.getMessage(), cache != null && cache.rowHit());
         }
     }
 
-    private static ObjectNode error(ObjectNode out, String type, String message) {
+    private static ObjectNode error(ObjectNode out, String type, String message, boolean cached) {
         out.put("error", message);
         out.put("error_type", type);
+        out.put("cached", cached);
         return out;
     }
 }

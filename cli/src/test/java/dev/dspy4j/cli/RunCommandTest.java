@@ -101,9 +101,11 @@ class RunCommandTest {
                 "--threads", "3");
     }
 
-    private static List<JsonNode> rows(Path file) throws IOException {
+    /** The output lines, ordered by row (they are written as rows finish). */
+    static List<JsonNode> rows(Path file) throws IOException {
         List<JsonNode> rows = new ArrayList<>();
         for (String line : Files.readAllLines(file)) rows.add(JSON.readTree(line));
+        rows.sort(java.util.Comparator.comparingLong(r -> r.get("row").asLong()));
         return rows;
     }
 
@@ -113,7 +115,7 @@ class RunCommandTest {
 
         Run first = run(out);
 
-        assertThat(first.exit()).isZero();
+        assertThat(first.exit()).as("some rows failed").isEqualTo(1);
         List<JsonNode> rows = rows(out);
         // the unreadable line has no id to echo
         assertThat(rows).extracting(r -> r.path("id").asText("-")).containsExactly("a", "b", "c", "d", "-", "f");
@@ -128,18 +130,19 @@ class RunCommandTest {
         assertThat(rows.get(3).get("outputs").get("answer").asText()).isEqualTo("echo fourth?");
         assertThat(rows.get(4).get("error").asText()).startsWith("the line is not valid JSON");
         assertThat(rows.get(5).get("error").asText())
-                .isEqualTo("field 'image' is Image: expected a path or URL string, found an integer");
+                .isEqualTo("field 'image' is Image: expected " + Dataset.MEDIA_FORMS + "; found an integer");
         assertThat(server.requestCount()).isEqualTo(2);
         // each request carried the demo image and the row's image as image parts
         String body = server.received().get(0).bodyText();
         assertThat(body.split("data:image/png;base64,", -1)).hasSize(3);
-        assertThat(first.err()).contains("6/6 rows").contains("rows/s").contains("6 rows: 2 ok, 4 errors");
+        assertThat(first.err()).contains("6/6 rows").contains("rows/s")
+                .contains("6 rows: 2 ok, 4 errors (input 4)").contains("skipped blank lines: 4");
 
         server.reset();
         Path again = dir.resolve("out/again.jsonl");
         Run second = run(again);
 
-        assertThat(second.exit()).isZero();
+        assertThat(second.exit()).isEqualTo(1);
         assertThat(server.requestCount()).isZero();
         List<JsonNode> rerun = rows(again);
         assertThat(rerun.get(0).get("outputs").get("answer").asText()).isEqualTo("echo first?");
@@ -215,6 +218,7 @@ class RunCommandTest {
         assertThat(body.get("model").asText()).isEqualTo("recorded-model");
         assertThat(body.get("temperature").asDouble()).isEqualTo(0.5);
 
+        out = dir.resolve("two.out.jsonl");
         Run anthropic = dspy4j("run", "--program", saved.toString(), "--data", rows.toString(), "--out", out.toString(),
                 "--lm", "anthropic/claude-test", "--api-base", server.root().toString(), "--no-cache");
 

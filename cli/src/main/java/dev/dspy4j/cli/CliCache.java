@@ -1,0 +1,98 @@
+package dev.dspy4j.cli;
+
+import dev.dspy4j.cache.CacheFailure;
+import dev.dspy4j.cache.CacheFailureCounter;
+import dev.dspy4j.cache.CacheKey;
+import dev.dspy4j.cache.DiskCache;
+import dev.dspy4j.cache.MemoryCache;
+import dev.dspy4j.cache.ResponseCache;
+import dev.dspy4j.lm.LmResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The response cache of one command: memory in front of the on-disk cache, as
+ * {@link dev.dspy4j.cache.TieredCache} does, plus what a command needs to report: how many disk
+ * reads and writes failed (for the run summary), whether the current thread's row was served from
+ * the cache (for error rows), and a per-thread "refresh" mode that skips reads but still writes, so
+ * {@code --retry-failed} replaces a cached bad answer instead of replaying it.
+ */
+final class CliCache implements ResponseCache {
+    private static final Logger log = LoggerFactory.getLogger(CliCache.class);
+
+    private final MemoryCache memory = MemoryCache.create();
+    private final DiskCache disk;
+    private final CacheFailureCounter failures;
+    private final ThreadLocal<boolean[]> hit = ThreadLocal.withInitial(() -> new boolean[1]);
+    private final ThreadLocal<boolean[]> refresh = ThreadLocal.withInitial(() -> new boolean[1]);
+
+    /** @param failures the counter the disk cache reports its own absorbed failures to (damaged entries) */
+    CliCache(DiskCache disk, CacheFailureCounter failures) {
+        this.disk = disk;
+        this.failures = failures;
+    }
+
+    DiskCache disk() {
+        return disk;
+    }
+
+    /** Starts a row on this thread: forgets earlier hits and sets whether reads are skipped. */
+    void startRow(boolean skipReads) {
+        hit.get()[0] = false;
+        refresh.get()[0] = skipReads;
+    }
+
+    /** True if a response for this thread's current row came from the cache. */
+    boolean rowHit() {
+        return hit.get()[0];
+    }
+
+    /** Lookups that failed (including damaged entries), each taken as a miss. */
+    long readFailures() {
+        return failures.reads() + failures.damagedEntries();
+    }
+
+    /** Answers that could not be stored on disk. */
+    long writeFailures() {
+        return failures.writes();
+    }
+
+    @Override
+    public LmResponse get(CacheKey key) {
+        if (refresh.get()[0]) return null;
+        LmResponse r = memory.get(key);
+        if (r == null) {
+            try {
+                r = disk.get(key);
+            } catch (RuntimeException e) {
+                failures.failed(new CacheFailure(CacheFailure.Operation.READ, String.valueOf(e.getMessage()), e));
+                log.warn("the response cache {} cannot be read ({}); asking the LM instead", disk.file(), e.getMessage());
+                return null;
+            }
+            if (r != null) memory.put(key, r);
+        }
+        if (r != null) hit.get()[0] = true;
+        return r;
+    }
+
+    @Override
+    public void put(CacheKey key, LmResponse response) {
+        memory.put(key, response);
+        try {
+            disk.put(key, response);
+        } catch (RuntimeException e) {
+            failures.failed(new CacheFailure(CacheFailure.Operation.WRITE, String.valueOf(e.getMessage()), e));
+            log.warn("the response cache {} cannot store answers ({}); they are kept in memory for this run only",
+                    disk.file(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            disk.close();
+        } finally {
+            memory.close();
+        }
+    }
+}
