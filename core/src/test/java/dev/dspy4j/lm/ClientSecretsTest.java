@@ -102,4 +102,24 @@ class ClientSecretsTest {
         assertThat(catchThrowable(() -> OpenAiChat.builder().header("Content-Length", "3")))
                 .hasMessageContaining("Content-Length");
     }
+
+    /** A very short key is redacted where it stands as a key, and the rest of the message stays readable. */
+    @Test
+    void aVeryShortKeyIsRedactedOnlyWhereItStandsAsAToken() {
+        OpenAiChat lm = OpenAiChat.builder().baseUrl(server.url() + "/v1").model("m").apiKey("k").cache(null)
+                .retryPolicy(RetryPolicy.none()).build();
+        server.enqueue(LoopbackServer.json(401,
+                "{\"error\":{\"message\":\"Incorrect API key provided: k. Check the key at https://keys.example/?key=k&x=1\","
+                        + "\"code\":\"invalid_api_key\"}}"));
+        LmException e = (LmException) catchThrowable(() -> lm.complete(LmRequest.of(Prompt.builder().user("x").build())));
+        assertThat(server.last().header("Authorization")).isEqualTo("Bearer k");
+        assertThat(e.providerMessage())
+                .isEqualTo("Incorrect API key provided: ***. Check the key at https://keys.example/?key=***&x=1");
+        assertThat(e.getMessage()).contains("[invalid_api_key]").contains(" at " + server.url() + "/v1/chat/completions")
+                .doesNotContain("***nown").doesNotContain(": k.");
+
+        server.enqueue(LoopbackServer.json(404, "{\"error\":{\"message\":\"unknown model kk-1; k\"}}"));
+        LmException e2 = (LmException) catchThrowable(() -> lm.complete(LmRequest.of(Prompt.builder().user("x").build())));
+        assertThat(e2.providerMessage()).isEqualTo("unknown model kk-1; ***");
+    }
 }

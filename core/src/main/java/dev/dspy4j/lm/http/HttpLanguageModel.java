@@ -11,6 +11,7 @@ import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.LmTimeoutException;
 import dev.dspy4j.lm.RateLimitException;
+import dev.dspy4j.lm.ResponseTooLargeException;
 import dev.dspy4j.lm.RetryPolicy;
 import dev.dspy4j.lm.ServerException;
 import java.io.IOException;
@@ -49,6 +50,9 @@ import org.slf4j.LoggerFactory;
  */
 public abstract class HttpLanguageModel extends AbstractLanguageModel {
 
+    /** The default of {@link Builder#maxResponseBytes}: 32 MiB. */
+    public static final long DEFAULT_MAX_RESPONSE_BYTES = 32L * 1024 * 1024;
+
     /** The JSON mapper the codecs and parsers share. */
     protected static final ObjectMapper JSON = new ObjectMapper();
 
@@ -71,6 +75,7 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
     private final RetryListener retryListener;
     private final Boolean structuredOutputs;
     private final Boolean nativeTools;
+    private final long maxResponseBytes;
     private final HttpClient http;
 
     protected HttpLanguageModel(Builder<?> b) {
@@ -83,11 +88,10 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         if (apiKey != null) all.add(apiKey);
         String userInfo = baseUrl.getRawUserInfo();
         if (userInfo != null) {
-            // a password in the base URL is a credential: redact it wherever a server echoes it (not a
-            // very short one, which would blank out ordinary words of every message)
+            // a password in the base URL is a credential: redact it wherever a server echoes it
             int colon = userInfo.indexOf(':');
             String password = colon < 0 ? "" : userInfo.substring(colon + 1);
-            if (password.length() >= 6) all.add(password);
+            if (!password.isEmpty()) all.add(password);
         }
         b.headers.forEach((name, value) -> {
             if (isCredentialHeader(name) && !value.isBlank()) all.add(value.strip());
@@ -100,6 +104,7 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         this.retryListener = b.retryListener;
         this.structuredOutputs = b.structuredOutputs;
         this.nativeTools = b.nativeTools;
+        this.maxResponseBytes = b.maxResponseBytes;
         // HTTP/1.1 always, also over TLS: request bodies stream from reused buffers (see
         // RecyclingBodyPublisher), which is safe only where the client consumes a buffer before it asks
         // for the next. HTTP/2 slices a buffer into DATA frames and marks it consumed while the frames
@@ -177,6 +182,11 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
 
     public final RetryPolicy retryPolicy() {
         return retryPolicy;
+    }
+
+    /** The largest response body read, in bytes (after gzip decoding too). */
+    public final long maxResponseBytes() {
+        return maxResponseBytes;
     }
 
     /** The names of the extra headers sent with every request (values are not exposed: they may be credentials). */
@@ -267,11 +277,12 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
             HttpRequest.Builder rb = HttpRequest.newBuilder(endpoint())
                     .timeout(timeout)
                     .header("Content-Type", "application/json")
-                    .header("Accept", "application/json");
+                    .header("Accept", "application/json")
+                    .header("Accept-Encoding", LimitedBody.ACCEPT_ENCODING);
             headers.forEach(rb::header);
             authenticate(rb, apiKey);
             HttpRequest httpRequest = rb.POST(a.publisher()).build();
-            CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(httpRequest, HttpResponse.BodyHandlers.ofByteArray());
+            CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(httpRequest, new LimitedBody(maxResponseBytes));
             HttpResponse<byte[]> response;
             try {
                 response = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -292,6 +303,15 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
                 if (local != null) {
                     throw new LmException(where() + ": writing the request body failed: " + local, 0, null, local);
                 }
+                LimitedBody.TooLarge tooLarge = causeOf(cause, LimitedBody.TooLarge.class);
+                if (tooLarge != null) {
+                    throw new ResponseTooLargeException(where() + ": " + tooLarge.getMessage()
+                            + " (set a higher maxResponseBytes if a response really is that large)", 0, maxResponseBytes, tooLarge);
+                }
+                LimitedBody.BadEncoding badEncoding = causeOf(cause, LimitedBody.BadEncoding.class);
+                if (badEncoding != null) {
+                    throw new LmException(where() + ": " + redact(badEncoding.getMessage()), 0, null, badEncoding);
+                }
                 if (cause instanceof HttpTimeoutException) {
                     return Outcome.of(new LmTimeoutException(where() + ": no response within " + timeout + attempts, 0, null, cause));
                 }
@@ -304,8 +324,14 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
             if (status / 100 == 2) {
                 return new Outcome(parse(response.body(), request, status), null, null);
             }
-            LmException failure = errorFor(status, response, attempts);
             Duration retryAfter = RetryPolicy.isRetryableStatus(status) ? RetryAfter.from(response.headers(), Clock.systemUTC()) : null;
+            String givingUp = "";
+            if (retryAfter != null && attempt < retryPolicy.maxAttempts() && retryAfter.compareTo(retryPolicy.maxRetryAfter()) > 0) {
+                givingUp = "; the server asked to wait " + seconds(retryAfter) + " before retrying (Retry-After), longer than "
+                        + "the " + seconds(retryPolicy.maxRetryAfter()) + " this client waits at most "
+                        + "(RetryPolicy.maxRetryAfter), so it gives up now";
+            }
+            LmException failure = errorFor(status, response, attempts, givingUp);
             return new Outcome(null, failure, retryAfter);
         }
     }
@@ -331,7 +357,19 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         }
     }
 
-    private LmException errorFor(int status, HttpResponse<byte[]> response, String attempts) {
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    /** The first throwable of type {@code type} in the cause chain of {@code t}, or null. */
+    private static <T extends Throwable> T causeOf(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) return type.cast(c);
+        }
+        return null;
+    }
+
+    private LmException errorFor(int status, HttpResponse<byte[]> response, String attempts, String givingUp) {
         byte[] bytes = response.body();
         ProviderError pe;
         try {
@@ -348,7 +386,7 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         String code = pe.code() == null ? null : redact(pe.code());
         String msg = where() + " answered HTTP " + status + attempts
                 + (providerMessage == null || providerMessage.isEmpty() ? "" : ": " + providerMessage)
-                + (code == null ? "" : " [" + code + "]");
+                + (code == null ? "" : " [" + code + "]") + givingUp;
         if (status == 401 || status == 403) {
             String hint = apiKey != null ? ""
                     : apiKeySource != null ? " (no API key was sent: " + apiKeySource + " is not set)"
@@ -432,12 +470,47 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         return redact(t.getClass().getSimpleName() + (m == null ? "" : ": " + m));
     }
 
-    /** The text with every occurrence of the API key (or a credential header's value) replaced by {@code ***}. */
+    /**
+     * Server-sent text (an echoed body, an error message, a URL in an exception) with the API key, a
+     * credential header's value or a base-URL password replaced by {@code ***}. A secret of at least
+     * {@value #REDACT_ANYWHERE} characters is replaced wherever it occurs; a shorter one only where it
+     * stands as a whole token (not inside a run of letters, digits, {@code -} or {@code _}), which is how
+     * a server echoes a key in a header, a URL or a JSON string: a key {@code "k"} blanks out the key in
+     * {@code "Incorrect API key provided: k"} but not the k in {@code "unknown model"}.
+     */
     protected final String redact(String text) {
         if (text == null) return null;
         String out = text;
-        for (String s : secrets) out = out.replace(s, "***");
+        for (String s : secrets) out = s.length() >= REDACT_ANYWHERE ? out.replace(s, "***") : redactToken(out, s);
         return out;
+    }
+
+    /** Secrets this long or longer are redacted wherever they occur. */
+    static final int REDACT_ANYWHERE = 8;
+
+    private static String redactToken(String text, String secret) {
+        StringBuilder sb = null;
+        int from = 0;
+        int i;
+        while ((i = text.indexOf(secret, from)) >= 0) {
+            int end = i + secret.length();
+            boolean whole = (i == 0 || !isTokenChar(text.charAt(i - 1))) && (end == text.length() || !isTokenChar(text.charAt(end)));
+            if (whole) {
+                if (sb == null) sb = new StringBuilder(text.length());
+                sb.append(text, from, i).append("***");
+                from = end;
+            } else {
+                if (sb == null) sb = new StringBuilder(text.length());
+                sb.append(text, from, i + 1);
+                from = i + 1;
+            }
+        }
+        if (sb == null) return text;
+        return sb.append(text, from, text.length()).toString();
+    }
+
+    private static boolean isTokenChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '-' || c == '_';
     }
 
     private static String abbreviate(String s) {
@@ -483,6 +556,7 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         private RetryListener retryListener;
         private Boolean structuredOutputs;
         private Boolean nativeTools;
+        private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
 
         protected Builder(String defaultBaseUrl) {
             baseUrl(defaultBaseUrl);
@@ -567,6 +641,21 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         /** Told before each retry. */
         public B retryListener(RetryListener l) {
             this.retryListener = l;
+            return (B) this;
+        }
+
+        /**
+         * The largest response body the client reads, in bytes, counted as received and again after gzip
+         * decoding (default {@value HttpLanguageModel#DEFAULT_MAX_RESPONSE_BYTES}, 32 MiB: far above any
+         * real completion, small enough that a few calls at once cannot exhaust a small heap). A larger
+         * response fails the call with {@link ResponseTooLargeException}, not retried.
+         */
+        public B maxResponseBytes(long bytes) {
+            if (bytes < 1024 || bytes > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("maxResponseBytes must be between 1024 and " + (Integer.MAX_VALUE - 8)
+                        + ", not " + bytes);
+            }
+            this.maxResponseBytes = bytes;
             return (B) this;
         }
 
