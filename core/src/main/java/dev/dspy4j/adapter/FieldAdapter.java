@@ -54,6 +54,11 @@ abstract class FieldAdapter implements Adapter {
     /** The closing line of the final user message: which outputs to produce, in order. */
     abstract String reminder(List<Field> outputs);
 
+    /** A value's text as it goes between this adapter's marks; as it is unless the marks are markup. */
+    String escape(String text) {
+        return text;
+    }
+
     @Override
     public Prompt format(Signature signature, List<Example> demos, Map<String, ?> inputs) {
         Objects.requireNonNull(signature, "signature");
@@ -132,7 +137,7 @@ abstract class FieldAdapter implements Adapter {
             if (!first) b.text("\n\n");
             first = false;
             b.text(inputOpen(f));
-            ValueFormat.append(b, v, f.name());
+            ValueFormat.append(b, v, f.name(), this::escape);
             b.text(inputClose(f));
         }
         return !first;

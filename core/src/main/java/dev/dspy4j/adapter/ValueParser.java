@@ -20,6 +20,7 @@ import java.math.BigInteger;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -249,13 +250,37 @@ final class ValueParser {
     }
 
     private static String choice(String s, List<String> choices) throws ValueException {
+        String c = match(s, choices);
+        for (String t = s, prev = null; c == null && !t.equals(prev); c = match(t, choices)) {
+            prev = t;
+            t = unwrapChoice(t);
+        }
+        if (c != null) return c;
+        throw new ValueException("'" + abbreviate(s) + "' is not one of " + choices);
+    }
+
+    private static String match(String s, List<String> choices) {
         for (String c : choices) {
             if (c.equals(s)) return c;
         }
         for (String c : choices) {
             if (c.equalsIgnoreCase(s)) return c;
         }
-        throw new ValueException("'" + abbreviate(s) + "' is not one of " + choices);
+        return null;
+    }
+
+    private static final Pattern TYPE_WRAPPER = Pattern.compile("[A-Za-z_][\\w.]*\\[(.*)]", Pattern.DOTALL);
+
+    /**
+     * One layer of what models wrap a choice in, removed: the type around it ({@code Literal[x]},
+     * {@code str[x]}), quotes or backticks, a final period.
+     */
+    private static String unwrapChoice(String s) {
+        String t = s.strip();
+        Matcher m = TYPE_WRAPPER.matcher(t);
+        if (m.matches()) return m.group(1).strip();
+        if (t.endsWith(".")) return t.substring(0, t.length() - 1).strip();
+        return unquote(t);
     }
 
     /**
