@@ -43,6 +43,7 @@ public interface Adapter {
      * Formats, calls the LM and parses every completion.
      *
      * @param template carries parameters, {@code n}, rollout id and cache flag; its prompt is replaced
+     * @throws RefusalException if the model refused
      */
     default Result call(LanguageModel lm, Signature signature, List<Example> demos, Map<String, ?> inputs,
                         LmRequest template) {
@@ -51,6 +52,7 @@ public interface Adapter {
         LmResponse response = lm.complete(request);
         List<Map<String, Object>> outputs = new ArrayList<>();
         for (Completion c : response.completions()) {
+            RefusalException.check(signature, c);
             outputs.add(parse(signature, c.text()));
         }
         return new Result(outputs, response);

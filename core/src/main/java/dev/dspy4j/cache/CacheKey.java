@@ -106,9 +106,13 @@ public final class CacheKey {
         } else if (part instanceof Part.FilePart p) {
             File f = p.file();
             e.i32(3);
-            if (f.payload() == null) {
+            if (f.payload() == null && f.idType() == null) {
                 e.i32(0);
                 e.str(f.fileId());
+            } else if (f.payload() == null) {
+                e.i32(2);
+                e.str(f.fileId());
+                e.str(f.idType().value());
             } else {
                 e.i32(1);
                 e.payload(f.payload());

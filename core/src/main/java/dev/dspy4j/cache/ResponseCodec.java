@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dspy4j.lm.Citation;
 import dev.dspy4j.lm.Completion;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.ToolCall;
@@ -23,7 +24,10 @@ import java.util.List;
  *  "completions":[{"text":"...","finish":"stop","tools":[{"id":"c1","name":"f","args":"{}"}]}]}
  * }</pre>
  *
- * {@code finish} and {@code tools} are left out when null or empty.
+ * {@code finish} and {@code tools} are left out when null or empty, as are {@code refusal} (the
+ * model's refusal) and {@code cites} (citations: type, cited text, document index, title, URL, start,
+ * end, supported text). {@code usage} has three more counts (cached prompt, cache-write and reasoning
+ * tokens) when any of them is not zero. Values written before these fields existed read as before.
  */
 final class ResponseCodec {
     /** The version written; a stored value of another version is not read. */
@@ -42,8 +46,14 @@ final class ResponseCodec {
             g.writeStringField("model", r.model());
             g.writeBooleanField("hit", r.cacheHit());
             g.writeArrayFieldStart("usage");
-            g.writeNumber(r.usage().promptTokens());
-            g.writeNumber(r.usage().completionTokens());
+            Usage u = r.usage();
+            g.writeNumber(u.promptTokens());
+            g.writeNumber(u.completionTokens());
+            if (u.cachedPromptTokens() != 0 || u.cacheWriteTokens() != 0 || u.reasoningTokens() != 0) {
+                g.writeNumber(u.cachedPromptTokens());
+                g.writeNumber(u.cacheWriteTokens());
+                g.writeNumber(u.reasoningTokens());
+            }
             g.writeEndArray();
             g.writeArrayFieldStart("completions");
             for (Completion c : r.completions()) {
@@ -57,6 +67,23 @@ final class ResponseCodec {
                         g.writeStringField("id", t.id());
                         g.writeStringField("name", t.name());
                         g.writeStringField("args", t.argumentsJson());
+                        g.writeEndObject();
+                    }
+                    g.writeEndArray();
+                }
+                if (c.refusal() != null) g.writeStringField("refusal", c.refusal());
+                if (!c.citations().isEmpty()) {
+                    g.writeArrayFieldStart("cites");
+                    for (Citation x : c.citations()) {
+                        g.writeStartObject();
+                        g.writeStringField("type", x.type());
+                        g.writeStringField("cited", x.citedText());
+                        g.writeNumberField("doc", x.documentIndex());
+                        if (x.documentTitle() != null) g.writeStringField("title", x.documentTitle());
+                        if (x.url() != null) g.writeStringField("url", x.url());
+                        g.writeNumberField("start", x.start());
+                        g.writeNumberField("end", x.end());
+                        g.writeStringField("supported", x.supportedText());
                         g.writeEndObject();
                     }
                     g.writeEndArray();
@@ -89,8 +116,11 @@ final class ResponseCodec {
             throw new IllegalArgumentException("stored with encoding version " + v + ", this version reads " + VERSION);
         }
         JsonNode usage = root.path("usage");
-        if (!usage.isArray() || usage.size() != 2 || !usage.get(0).canConvertToLong() || !usage.get(1).canConvertToLong()) {
-            throw new IllegalArgumentException("field usage must be [promptTokens, completionTokens], not " + usage);
+        boolean usageOk = usage.isArray() && (usage.size() == 2 || usage.size() == 5);
+        for (JsonNode n : usage) usageOk &= n.canConvertToLong();
+        if (!usageOk) {
+            throw new IllegalArgumentException("field usage must be [promptTokens, completionTokens] or those and"
+                    + " [cachedPromptTokens, cacheWriteTokens, reasoningTokens], not " + usage);
         }
         JsonNode cs = root.path("completions");
         if (!cs.isArray() || cs.isEmpty()) {
@@ -107,11 +137,22 @@ final class ResponseCodec {
                 if (!name.isTextual()) throw new IllegalArgumentException("a tool call has no name field");
                 tools.add(new ToolCall(t.path("id").asText(""), name.asText(), t.path("args").asText("{}")));
             }
+            List<Citation> cites = new ArrayList<>();
+            for (JsonNode x : c.path("cites")) {
+                cites.add(new Citation(x.path("type").asText(""), x.path("cited").asText(""), x.path("doc").asInt(-1),
+                        x.path("title").isTextual() ? x.path("title").asText() : null,
+                        x.path("url").isTextual() ? x.path("url").asText() : null,
+                        x.path("start").asLong(-1), x.path("end").asLong(-1), x.path("supported").asText("")));
+            }
+            JsonNode refusal = c.get("refusal");
             completions.add(new Completion(text.asText(), finish == null || finish.isNull() ? null : finish.asText(),
-                    tools));
+                    tools, refusal == null || !refusal.isTextual() ? null : refusal.asText(), cites));
         }
         JsonNode model = root.path("model");
-        return new LmResponse(completions, new Usage(usage.get(0).asLong(), usage.get(1).asLong()),
+        Usage u = usage.size() == 2 ? new Usage(usage.get(0).asLong(), usage.get(1).asLong())
+                : new Usage(usage.get(0).asLong(), usage.get(1).asLong(), usage.get(2).asLong(), usage.get(3).asLong(),
+                        usage.get(4).asLong());
+        return new LmResponse(completions, u,
                 model.isTextual() ? model.asText() : "", root.path("hit").asBoolean(false));
     }
 }

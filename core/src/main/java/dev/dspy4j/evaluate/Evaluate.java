@@ -4,6 +4,7 @@ import dev.dspy4j.module.Example;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.Parallel;
 import dev.dspy4j.module.Prediction;
+import dev.dspy4j.module.Trace;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,32 +41,35 @@ public final class Evaluate {
         return new Builder(devset, metric);
     }
 
-    /** Evaluates {@code program} on every example; the program is not changed. */
+    /**
+     * Evaluates {@code program} on every example; the program is not changed. Each run is traced, and
+     * the metric gets the trace ({@link Metric#evaluate}); each row keeps the trace and the feedback.
+     */
     public EvaluationResult run(Module program) {
         Objects.requireNonNull(program, "program");
-        Parallel.Result<Prediction> result = parallel.run(program, devset);
+        Parallel.Result<Trace.Traced<Prediction>> result =
+                parallel.run(devset, ex -> Trace.capture(() -> program.call(ex)));
         List<EvaluationResult.Row> rows = new ArrayList<>(devset.size());
         for (int i = 0; i < devset.size(); i++) {
             Example ex = devset.get(i);
-            Parallel.Outcome<Prediction> o = result.get(i);
+            Parallel.Outcome<Trace.Traced<Prediction>> o = result.get(i);
             if (o == null) continue;
             if (!o.ok()) {
                 rows.add(new EvaluationResult.Row(i, ex, null, failureScore, o.error()));
                 continue;
             }
-            double score;
+            Prediction prediction = o.value().value();
+            List<Trace.Step> trace = o.value().steps();
+            ScoreWithFeedback scored;
             try {
-                score = metric.score(ex, o.value());
+                scored = metric.evaluate(ex, prediction, trace);
+                if (scored == null) throw new IllegalStateException("the metric returned null for example " + i);
             } catch (RuntimeException e) {
-                rows.add(new EvaluationResult.Row(i, ex, o.value(), failureScore, e));
+                // a NaN score is refused by ScoreWithFeedback, and lands here too
+                rows.add(new EvaluationResult.Row(i, ex, prediction, failureScore, e, null, trace));
                 continue;
             }
-            if (Double.isNaN(score)) {
-                rows.add(new EvaluationResult.Row(i, ex, o.value(), failureScore,
-                        new IllegalStateException("the metric returned NaN for example " + i)));
-                continue;
-            }
-            rows.add(new EvaluationResult.Row(i, ex, o.value(), score, null));
+            rows.add(new EvaluationResult.Row(i, ex, prediction, scored.score(), null, scored, trace));
         }
         return new EvaluationResult(rows);
     }

@@ -8,6 +8,7 @@ import dev.dspy4j.lm.LmHistory;
 import dev.dspy4j.media.Media;
 import dev.dspy4j.module.Example;
 import dev.dspy4j.module.Prediction;
+import dev.dspy4j.module.Trace;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -43,8 +44,20 @@ public record EvaluationResult(List<Row> rows) {
      * @param prediction the program's prediction, or null if the run failed
      * @param score      the metric's score, or the failure score
      * @param error      what failed (the run or the metric), or null
+     * @param feedback   the metric's full result (score and text feedback), or null if the run or metric failed
+     * @param trace      the predictor calls of the run, in order (empty if the run failed)
      */
-    public record Row(int index, Example example, Prediction prediction, double score, Throwable error) {
+    public record Row(int index, Example example, Prediction prediction, double score, Throwable error,
+                      ScoreWithFeedback feedback, List<Trace.Step> trace) {
+        public Row {
+            trace = trace == null ? List.of() : List.copyOf(trace);
+        }
+
+        /** A row without metric feedback or trace. */
+        public Row(int index, Example example, Prediction prediction, double score, Throwable error) {
+            this(index, example, prediction, score, error, null, List.of());
+        }
+
         /** True if the run and the metric succeeded. */
         public boolean ok() {
             return error == null;
@@ -80,6 +93,10 @@ public record EvaluationResult(List<Row> rows) {
             m.put("prediction", r.prediction() == null ? null : plain(r.prediction().toMap()));
             m.put("score", r.score());
             m.put("error", r.error() == null ? null : errorText(r.error()));
+            if (r.feedback() != null && r.feedback().feedback() != null) m.put("feedback", r.feedback().feedback());
+            if (r.feedback() != null && !r.feedback().predictorFeedback().isEmpty()) {
+                m.put("predictor_feedback", r.feedback().predictorFeedback());
+            }
             out.add(m);
         }
         return out;

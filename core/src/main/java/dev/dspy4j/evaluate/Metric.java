@@ -2,12 +2,20 @@ package dev.dspy4j.evaluate;
 
 import dev.dspy4j.module.Example;
 import dev.dspy4j.module.Prediction;
+import dev.dspy4j.module.Trace;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.BiPredicate;
 
 /**
- * Scores a prediction against its example; higher is better. Most metrics return a value in
+ * Scores a prediction against its gold example; higher is better. Most metrics return a value in
  * [0, 1]; a boolean metric ({@link #of(BiPredicate)}) returns 1 or 0.
+ *
+ * <p>A metric may also look at the <em>trace</em> of the run (every predictor call that produced the
+ * prediction, in order) and return text feedback ({@link ScoreWithFeedback}), as DSPy's metrics
+ * {@code metric(gold, pred, trace)} and GEPA's feedback metrics do. Write such a metric with
+ * {@link #withTrace(TracedMetric)}. {@link Evaluate} and the optimizers call
+ * {@link #evaluate(Example, Prediction, List)}; a plain two-argument metric is adapted by its default.
  */
 @FunctionalInterface
 public interface Metric {
@@ -15,9 +23,46 @@ public interface Metric {
     /** The score of {@code prediction} for {@code example}. */
     double score(Example example, Prediction prediction);
 
+    /**
+     * The score and feedback of {@code prediction} for {@code gold}, given the trace of the run that
+     * produced it. The default ignores the trace and returns {@link #score} without feedback.
+     *
+     * @param trace the predictor calls of the run, in order (empty when not known)
+     */
+    default ScoreWithFeedback evaluate(Example gold, Prediction prediction, List<Trace.Step> trace) {
+        return ScoreWithFeedback.of(score(gold, prediction));
+    }
+
     /** A metric from a pass/fail test: 1.0 when it passes, 0.0 otherwise. */
     static Metric of(BiPredicate<Example, Prediction> test) {
         Objects.requireNonNull(test, "test");
         return (e, p) -> test.test(e, p) ? 1.0 : 0.0;
+    }
+
+    /**
+     * A metric that sees the trace and may give feedback. Its {@link #score(Example, Prediction)} is
+     * the score it gives with an empty trace.
+     */
+    static Metric withTrace(TracedMetric fn) {
+        Objects.requireNonNull(fn, "fn");
+        return new Metric() {
+            @Override
+            public double score(Example example, Prediction prediction) {
+                return evaluate(example, prediction, List.of()).score();
+            }
+
+            @Override
+            public ScoreWithFeedback evaluate(Example gold, Prediction prediction, List<Trace.Step> trace) {
+                ScoreWithFeedback r = fn.evaluate(gold, prediction, trace);
+                if (r == null) throw new IllegalStateException("the metric returned null for " + gold);
+                return r;
+            }
+        };
+    }
+
+    /** The function behind {@link #withTrace}: gold example, prediction and trace in, score and feedback out. */
+    @FunctionalInterface
+    interface TracedMetric {
+        ScoreWithFeedback evaluate(Example gold, Prediction prediction, List<Trace.Step> trace);
     }
 }

@@ -6,14 +6,26 @@ import java.util.Objects;
 /**
  * One completion returned by the LM.
  *
- * @param text         the completion text (empty, never null, when the LM only called tools)
- * @param finishReason the provider's finish reason ({@code stop}, {@code length}, ...), or null
+ * @param text         the completion text (empty, never null, when the LM only called tools or refused)
+ * @param finishReason the provider's finish reason ({@code stop}, {@code length}, {@code end_turn},
+ *                     {@code refusal}, ...), or null
  * @param toolCalls    native tool calls, possibly empty
+ * @param refusal      the model's refusal, or null if it did not refuse: OpenAI's {@code refusal}
+ *                     message, or for an Anthropic {@code stop_reason} of {@code refusal} the text it
+ *                     gave (possibly empty)
+ * @param citations    passages of the request's documents that support the text, possibly empty
  */
-public record Completion(String text, String finishReason, List<ToolCall> toolCalls) {
+public record Completion(String text, String finishReason, List<ToolCall> toolCalls, String refusal,
+                         List<Citation> citations) {
     public Completion {
         text = text == null ? "" : text;
         toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+        citations = citations == null ? List.of() : List.copyOf(citations);
+    }
+
+    /** A completion without refusal and citations. */
+    public Completion(String text, String finishReason, List<ToolCall> toolCalls) {
+        this(text, finishReason, toolCalls, null, List.of());
     }
 
     /** A plain text completion that finished normally. */
@@ -21,8 +33,17 @@ public record Completion(String text, String finishReason, List<ToolCall> toolCa
         return new Completion(Objects.requireNonNull(text, "text"), "stop", List.of());
     }
 
-    /** True if the provider stopped because the token limit was reached. */
+    /** True if the model refused to answer ({@link #refusal()} is set). */
+    public boolean refused() {
+        return refusal != null;
+    }
+
+    /**
+     * True if the provider stopped because a token limit was reached: OpenAI {@code length},
+     * Anthropic {@code max_tokens} and {@code model_context_window_exceeded}.
+     */
     public boolean truncated() {
-        return "length".equals(finishReason) || "max_tokens".equals(finishReason);
+        return "length".equals(finishReason) || "max_tokens".equals(finishReason)
+                || "model_context_window_exceeded".equals(finishReason);
     }
 }

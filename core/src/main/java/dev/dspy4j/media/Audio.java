@@ -4,17 +4,19 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * An audio input: WAV or MP3 (the formats chat-completion providers accept inline).
+ * An audio input: any audio type the sniffer recognises or the caller declares (WAV, MP3, FLAC, OGG,
+ * M4A, AAC, WebM, ...). Which of them a provider takes is checked by its client before sending
+ * (OpenAI chat completions: WAV and MP3).
  *
- * @param payload the bytes, of type {@code audio/wav} or {@code audio/mpeg}
+ * @param payload the bytes, of an {@code audio/...} type
  */
 public record Audio(Payload payload) implements Media {
 
     public Audio {
         Objects.requireNonNull(payload, "payload");
-        if (!payload.mediaType().equals(MediaType.WAV) && !payload.mediaType().equals(MediaType.MP3)) {
+        if (!payload.mediaType().isAudio()) {
             throw new PayloadException(payload.describe() + " is " + payload.mediaType()
-                    + "; audio inputs must be audio/wav or audio/mpeg (mp3)");
+                    + ", not audio (audio inputs have an audio/... type such as audio/wav or audio/mpeg)");
         }
     }
 
@@ -38,9 +40,19 @@ public record Audio(Payload payload) implements Media {
         return new Audio(Payload.ofDataUri(dataUri));
     }
 
-    /** The wire format name: {@code wav} or {@code mp3}. */
+    /**
+     * The short format name providers use: {@code wav}, {@code mp3}, {@code flac}, {@code ogg},
+     * {@code m4a}, {@code aac}, {@code webm}, else the media subtype.
+     */
     public String format() {
-        return payload.mediaType().equals(MediaType.WAV) ? "wav" : "mp3";
+        switch (payload.mediaType().value()) {
+            case "audio/mpeg":
+                return "mp3";
+            case "audio/mp4":
+                return "m4a";
+            default:
+                return payload.mediaType().subtype();
+        }
     }
 
     @Override

@@ -11,8 +11,11 @@ import java.util.Objects;
  * @param payload  the bytes, or null when only {@code fileId} is given
  * @param filename the name sent with the bytes (required with a payload), or null with a file id
  * @param fileId   a provider file id, or null
+ * @param idType   the media type of the uploaded file behind {@code fileId}, or null if not known
+ *                 (Anthropic sends an image id in an image block, any other in a document block);
+ *                 null with a payload
  */
-public record File(Payload payload, String filename, String fileId) implements Media {
+public record File(Payload payload, String filename, String fileId, MediaType idType) implements Media {
 
     /** Text formats that cannot be sniffed, recognised by file name extension. */
     private static final Map<String, MediaType> TEXT_EXTENSIONS = Map.of(
@@ -36,6 +39,14 @@ public record File(Payload payload, String filename, String fileId) implements M
         if (fileId != null && filename != null) {
             throw new IllegalArgumentException("a File given by provider id '" + fileId + "' has no file name");
         }
+        if (payload != null && idType != null) {
+            throw new IllegalArgumentException("a File with bytes takes its type from them, not from idType " + idType);
+        }
+    }
+
+    /** A file of bytes with a name, or a provider file id of unknown type. */
+    public File(Payload payload, String filename, String fileId) {
+        this(payload, filename, fileId, null);
     }
 
     /**
@@ -65,9 +76,17 @@ public record File(Payload payload, String filename, String fileId) implements M
         return new File(Objects.requireNonNull(payload, "payload"), filename, null);
     }
 
-    /** A file already uploaded to the provider, referred to by its id. */
+    /** A file already uploaded to the provider, referred to by its id (its type not known). */
     public static File ofId(String fileId) {
-        return new File(null, null, Objects.requireNonNull(fileId, "fileId"));
+        return new File(null, null, Objects.requireNonNull(fileId, "fileId"), null);
+    }
+
+    /**
+     * A file already uploaded to the provider, with the media type it was uploaded as (e.g.
+     * {@code image/png}, so that Anthropic gets it in an image block).
+     */
+    public static File ofId(String fileId, MediaType type) {
+        return new File(null, null, Objects.requireNonNull(fileId, "fileId"), Objects.requireNonNull(type, "type"));
     }
 
     /** True for a provider file id without bytes. */
@@ -77,6 +96,7 @@ public record File(Payload payload, String filename, String fileId) implements M
 
     @Override
     public String toString() {
-        return "File[" + (payload == null ? "id=" + fileId : filename + ", " + payload) + "]";
+        return "File[" + (payload == null ? "id=" + fileId + (idType == null ? "" : ", " + idType)
+                : filename + ", " + payload) + "]";
     }
 }

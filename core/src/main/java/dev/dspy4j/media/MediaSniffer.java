@@ -4,18 +4,25 @@ import java.util.HexFormat;
 import java.util.Set;
 
 /**
- * Recognises media types from a payload's first bytes (magic numbers): PNG, JPEG, GIF, WEBP, WAV,
- * MP3, FLAC, OGG and PDF. Other types (plain text, CSV, ...) cannot be recognised and must be declared.
+ * Recognises media types from a payload's first bytes (magic numbers): images PNG, JPEG, GIF, WebP,
+ * BMP, TIFF, HEIC/HEIF and AVIF; audio WAV, MP3, FLAC, OGG, M4A (MPEG-4 audio), AAC (ADTS) and WebM;
+ * and PDF. Other types (plain text, CSV, ...) cannot be recognised and must be declared.
+ *
+ * <p>Recognised is not accepted: each provider client checks the types it can send (OpenAI and
+ * Anthropic take PNG, JPEG, GIF and WebP images; OpenAI takes WAV and MP3 audio).
  */
 public final class MediaSniffer {
     /** How many leading bytes {@link #sniff} looks at. */
-    public static final int HEAD_BYTES = 16;
+    public static final int HEAD_BYTES = 64;
 
     private static final Set<MediaType> RECOGNISED = Set.of(MediaType.PNG, MediaType.JPEG, MediaType.GIF,
-            MediaType.WEBP, MediaType.WAV, MediaType.MP3, MediaType.FLAC, MediaType.OGG, MediaType.PDF);
+            MediaType.WEBP, MediaType.BMP, MediaType.TIFF, MediaType.HEIC, MediaType.HEIF, MediaType.AVIF,
+            MediaType.WAV, MediaType.MP3, MediaType.FLAC, MediaType.OGG, MediaType.M4A, MediaType.AAC,
+            MediaType.WEBM, MediaType.PDF);
 
     /** The recognised types, for error messages. */
-    static final String RECOGNISED_NAMES = "PNG, JPEG, GIF, WEBP, WAV, MP3, FLAC, OGG and PDF";
+    static final String RECOGNISED_NAMES = "PNG, JPEG, GIF, WEBP, BMP, TIFF, HEIC/HEIF, AVIF, WAV, MP3, FLAC, OGG,"
+            + " M4A, AAC, WEBM and PDF";
 
     private MediaSniffer() {}
 
@@ -40,10 +47,77 @@ public final class MediaSniffer {
         }
         if (startsWith(head, length, 0, 'I', 'D', '3')) return MediaType.MP3;
         if (isMpegAudioLayer3Frame(head, length)) return MediaType.MP3;
+        if (isAdtsFrame(head, length)) return MediaType.AAC;
         if (startsWith(head, length, 0, 'f', 'L', 'a', 'C')) return MediaType.FLAC;
         if (startsWith(head, length, 0, 'O', 'g', 'g', 'S')) return MediaType.OGG;
         if (startsWith(head, length, 0, '%', 'P', 'D', 'F', '-')) return MediaType.PDF;
+        // BMP: "BM", the file size, then two reserved 16-bit fields that are zero
+        if (startsWith(head, length, 0, 'B', 'M') && startsWith(head, length, 6, 0, 0, 0, 0)) return MediaType.BMP;
+        if (startsWith(head, length, 0, 'I', 'I', 0x2A, 0) || startsWith(head, length, 0, 'M', 'M', 0, 0x2A)) {
+            return MediaType.TIFF;
+        }
+        if (startsWith(head, length, 4, 'f', 't', 'y', 'p')) return isoBrand(head, length);
+        if (startsWith(head, length, 0, 0x1A, 0x45, 0xDF, 0xA3)) {
+            // EBML: WebM if the DocType element (42 82, a one-byte size, then the name) says so
+            return indexOf(head, length, 0x42, 0x82, 0x84, 'w', 'e', 'b', 'm') > 0 ? MediaType.WEBM : null;
+        }
         return null;
+    }
+
+    /** ISO brands in the order they decide: an AVIF or HEIC brand is more specific than the general mif1. */
+    private static final java.util.List<MediaType> BRAND_ORDER =
+            java.util.List.of(MediaType.AVIF, MediaType.HEIC, MediaType.HEIF, MediaType.M4A);
+
+    /**
+     * An ISO base media file ({@code ftyp} box): its major and compatible brands name AVIF, HEIC,
+     * HEIF or M4A (the first of these found in that order); other brands (MP4 video, QuickTime, 3GP)
+     * are not recognised.
+     */
+    private static MediaType isoBrand(byte[] b, int length) {
+        if (length < 12) return null;
+        long box = ((b[0] & 0xFFL) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
+        int end = (int) Math.min(length, Math.max(box, 12));
+        int best = Integer.MAX_VALUE;
+        // bytes 8..11 are the major brand, 12..15 the minor version, compatible brands follow
+        for (int at = 8; at + 4 <= end; at += at == 8 ? 8 : 4) {
+            MediaType t = brand(b, at);
+            if (t != null) best = Math.min(best, BRAND_ORDER.indexOf(t));
+        }
+        return best == Integer.MAX_VALUE ? null : BRAND_ORDER.get(best);
+    }
+
+    private static MediaType brand(byte[] b, int at) {
+        String brand = new String(b, at, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+        switch (brand) {
+            case "avif", "avis":
+                return MediaType.AVIF;
+            case "heic", "heix", "hevc", "hevx", "heim", "heis":
+                return MediaType.HEIC;
+            case "mif1", "msf1":
+                return MediaType.HEIF;
+            case "M4A ", "M4B ", "F4A ":
+                return MediaType.M4A;
+            default:
+                return null;
+        }
+    }
+
+    /** An AAC ADTS frame header: 12 sync bits, layer 00, a valid sampling-frequency index. */
+    private static boolean isAdtsFrame(byte[] b, int length) {
+        if (length < 3 || (b[0] & 0xFF) != 0xFF || (b[1] & 0xF6) != 0xF0) return false;
+        int frequency = (b[2] >> 2) & 0xF; // 13..15 are reserved
+        return frequency < 13;
+    }
+
+    private static int indexOf(byte[] b, int length, int... needle) {
+        outer:
+        for (int i = 0; i + needle.length <= length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if ((b[i + j] & 0xFF) != needle[j]) continue outer;
+            }
+            return i;
+        }
+        return -1;
     }
 
     /** True if {@link #sniff} can recognise this type, so a declared type can be checked. */

@@ -13,10 +13,23 @@ public record MediaType(String value) {
     public static final MediaType JPEG = new MediaType("image/jpeg");
     public static final MediaType GIF = new MediaType("image/gif");
     public static final MediaType WEBP = new MediaType("image/webp");
+    public static final MediaType BMP = new MediaType("image/bmp");
+    public static final MediaType TIFF = new MediaType("image/tiff");
+    /** HEIF holding HEVC-coded images (brands heic, heix, hevc, hevx, heim, heis). */
+    public static final MediaType HEIC = new MediaType("image/heic");
+    /** HEIF of another or a general brand (mif1, msf1). */
+    public static final MediaType HEIF = new MediaType("image/heif");
+    public static final MediaType AVIF = new MediaType("image/avif");
     public static final MediaType WAV = new MediaType("audio/wav");
     public static final MediaType MP3 = new MediaType("audio/mpeg");
     public static final MediaType FLAC = new MediaType("audio/flac");
     public static final MediaType OGG = new MediaType("audio/ogg");
+    /** MPEG-4 audio, as in {@code .m4a} files. */
+    public static final MediaType M4A = new MediaType("audio/mp4");
+    /** AAC in an ADTS stream ({@code .aac} files). */
+    public static final MediaType AAC = new MediaType("audio/aac");
+    /** WebM (Matroska with the webm doc type); taken as audio, the kind of input it is used for here. */
+    public static final MediaType WEBM = new MediaType("audio/webm");
     public static final MediaType PDF = new MediaType("application/pdf");
     public static final MediaType TEXT = new MediaType("text/plain");
     public static final MediaType OCTET_STREAM = new MediaType("application/octet-stream");
@@ -32,6 +45,10 @@ public record MediaType(String value) {
         if (value.equals("audio/x-wav") || value.equals("audio/wave")) value = "audio/wav";
         if (value.equals("audio/mp3")) value = "audio/mpeg";
         if (value.equals("image/jpg")) value = "image/jpeg";
+        if (value.equals("image/x-ms-bmp") || value.equals("image/x-bmp")) value = "image/bmp";
+        if (value.equals("audio/x-m4a") || value.equals("audio/m4a")) value = "audio/mp4";
+        if (value.equals("audio/x-flac")) value = "audio/flac";
+        if (value.equals("audio/x-aac")) value = "audio/aac";
     }
 
     /** Parses a media type; aliases such as {@code image/jpg} and {@code audio/x-wav} are normalized. */
@@ -55,6 +72,11 @@ public record MediaType(String value) {
 
     public boolean isAudio() {
         return type().equals("audio");
+    }
+
+    /** True for text a model can read as it is: {@code text/...}, {@code application/json} and {@code application/xml}. */
+    public boolean isText() {
+        return type().equals("text") || value.equals("application/json") || value.equals("application/xml");
     }
 
     @Override

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
-import java.util.Base64;
 import java.util.Objects;
 
 /**
@@ -98,12 +97,19 @@ public final class Payload {
         return DEFAULT.of(file, type);
     }
 
-    /** A payload decoded once from base64 (line breaks allowed); the media type is sniffed. */
+    /**
+     * A payload decoded once from base64; the media type is sniffed. Standard or URL-safe alphabet,
+     * padded or not, line breaks allowed; anything else is refused naming the first bad character and
+     * its index. A {@code data:} URI is accepted too (as by {@link #ofDataUri}).
+     */
     public static Payload ofBase64(String base64) {
         return DEFAULT.ofBase64(base64, null);
     }
 
-    /** A payload decoded once from base64, declared to be {@code type}, or sniffed if {@code type} is null. */
+    /**
+     * A payload decoded once from base64 (see {@link #ofBase64(String)}), declared to be {@code type},
+     * or sniffed if {@code type} is null; a data URI's own type must then equal {@code type}.
+     */
     public static Payload ofBase64(String base64, MediaType type) {
         return DEFAULT.ofBase64(base64, type);
     }
@@ -182,6 +188,14 @@ public final class Payload {
         /** See {@link Payload#ofBase64(String, MediaType)}. */
         public Payload ofBase64(String base64, MediaType type) {
             Objects.requireNonNull(base64, "base64");
+            if (base64.regionMatches(true, 0, "data:", 0, 5)) {
+                Payload p = ofDataUri(base64);
+                if (type != null && !type.equals(p.mediaType())) {
+                    throw new PayloadException("the base64 text is a data URI of type " + p.mediaType()
+                            + ", but it was declared " + type);
+                }
+                return p;
+            }
             return decoded(base64, 0, base64.length(), type, "base64 string");
         }
 
@@ -273,12 +287,7 @@ public final class Payload {
                 throw new PayloadException(what + " has " + chars + " base64 characters, over the limit of "
                         + maxBytes + " bytes");
             }
-            byte[] bytes;
-            try {
-                bytes = Base64.getMimeDecoder().decode(from == 0 && to == s.length() ? s : s.substring(from, to));
-            } catch (IllegalArgumentException e) {
-                throw new PayloadException(what + " is not valid base64: " + e.getMessage(), e);
-            }
+            byte[] bytes = Base64Text.decode(s, from, to, what);
             checkSize(bytes.length, what);
             return of(new BytesSource(bytes, what), type);
         }

@@ -23,15 +23,27 @@ public interface Module {
     /**
      * The predictors, by a name that is stable across copies (e.g. {@code self}, {@code predict},
      * {@code react.extract}), in a stable order.
+     *
+     * <p>The default finds them by reflection, as DSPy's {@code named_predictors()} does: in a record's
+     * components, or a class's fields, that hold a module or a {@code List} of modules, named by path
+     * ({@code draft.predict} for a component {@code draft} that is a ChainOfThought, {@code answer.self}
+     * for a component {@code answer} that is a Predict, {@code steps[0].self} for a list element).
      */
-    Map<String, Predict> predictors();
+    default Map<String, Predict> predictors() {
+        return Submodules.predictors(this);
+    }
 
     /**
      * This module with the named predictors replaced; names not given keep their predictor.
      *
-     * @throws IllegalArgumentException for an unknown name
+     * <p>The default rebuilds a record through its canonical constructor, or copies a
+     * {@link CompositeModule} and sets its fields; other classes must implement this method.
+     *
+     * @throws IllegalArgumentException for an unknown name, or a class the default cannot rebuild
      */
-    Module withPredictors(Map<String, Predict> replacements);
+    default Module withPredictors(Map<String, Predict> replacements) {
+        return Submodules.withPredictors(this, replacements);
+    }
 
     /** This module with {@code fn} applied to every predictor. */
     default Module mapPredictors(UnaryOperator<Predict> fn) {

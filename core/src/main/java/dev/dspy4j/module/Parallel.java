@@ -31,6 +31,11 @@ import java.util.function.Function;
  * fails with a {@link java.util.concurrent.TimeoutException}; its thread is interrupted and its
  * eventual result ignored. A timeout counts against the error budget.
  *
+ * <p><b>Traces.</b> When a {@link Trace} capture is active on the thread calling {@link #run}, each
+ * item's predictor calls are recorded on its worker thread and added to that capture when the run
+ * ends (also when it stops on the error budget), item by item in input order, so the trace is the
+ * same whatever the number of threads.
+ *
  * <pre>{@code
  * Parallel.Result<Prediction> r = Parallel.builder().threads(8).maxErrors(5)
  *     .listener(p -> System.err.printf("%d/%d%n", p.done(), p.total()))
@@ -191,11 +196,28 @@ public final class Parallel {
         private final Semaphore permits = new Semaphore(threads);
         private final long start = System.nanoTime();
         private final Object reportLock = new Object();
+        /** The caller's active trace, or null; each item's steps are collected apart and added at the end. */
+        private final List<Trace.Step> callerTrace = Trace.active();
+        private final List<List<Trace.Step>> itemSteps;
 
         Run(List<I> items, Function<? super I, ? extends O> fn) {
             this.items = items;
             this.fn = fn;
             this.outcomes = new Object[items.size()];
+            this.itemSteps = new ArrayList<>(items.size());
+            for (int i = 0; i < items.size(); i++) {
+                itemSteps.add(callerTrace == null ? null : Collections.synchronizedList(new ArrayList<>()));
+            }
+        }
+
+        /** Adds every item's steps to the caller's trace in input order (on the caller's thread). */
+        private void handOverTrace() {
+            if (callerTrace == null) return;
+            for (List<Trace.Step> steps : itemSteps) {
+                synchronized (steps) {
+                    callerTrace.addAll(steps);
+                }
+            }
         }
 
         Result<O> execute() {
@@ -226,6 +248,7 @@ public final class Parallel {
             } finally {
                 pool.shutdown();
                 if (watchdog != null) watchdog.shutdownNow();
+                handOverTrace();
             }
             Result<O> result = result();
             if (stopped.get()) {
@@ -250,7 +273,9 @@ public final class Parallel {
                 }, timeout.toNanos(), TimeUnit.NANOSECONDS);
             }
             try {
-                O value = fn.apply(items.get(slot.index));
+                I item = items.get(slot.index);
+                List<Trace.Step> sink = itemSteps.get(slot.index);
+                O value = sink == null ? fn.apply(item) : Trace.collectInto(sink, () -> fn.apply(item));
                 finish(slot, new Outcome<>(slot.index, value, null));
             } catch (Throwable t) {
                 finish(slot, new Outcome<>(slot.index, null, t));

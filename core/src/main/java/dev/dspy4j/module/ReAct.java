@@ -305,6 +305,7 @@ public final class ReAct implements Module {
                 .withDefaults(react.adapter().requestParams(thoughtOnly, lm));
         LmResponse response = lm.complete(request);
         Completion c = response.first();
+        dev.dspy4j.adapter.RefusalException.check(thoughtOnly, c);
         String thought;
         String name;
         Map<String, Object> args = Map.of();

@@ -7,7 +7,9 @@ import java.util.function.Supplier;
 
 /**
  * Records which predictors ran, with what inputs and outputs, while a program runs on this
- * thread. Used by optimizers to turn successful runs into demos.
+ * thread and on the worker threads of any {@link Parallel} run it starts (their steps are added in
+ * input order when the run ends). Used by metrics, and by optimizers to turn successful runs into
+ * demos.
  */
 public final class Trace {
     /**
@@ -68,6 +70,27 @@ public final class Trace {
             } else {
                 CURRENT.remove();
             }
+        }
+    }
+
+    /** The step list of the capture active on this thread, or null; only that thread may add to it. */
+    static List<Step> active() {
+        return CURRENT.get();
+    }
+
+    /**
+     * Runs {@code body} on this thread with its steps going to {@code sink} (also when it throws), not to
+     * any enclosing capture. {@link Parallel} runs each item so on its worker thread, then hands the
+     * steps to the capture that was active where the run started.
+     */
+    static <T> T collectInto(List<Step> sink, Supplier<T> body) {
+        List<Step> outer = CURRENT.get();
+        CURRENT.set(sink);
+        try {
+            return body.get();
+        } finally {
+            if (outer != null) CURRENT.set(outer);
+            else CURRENT.remove();
         }
     }
 

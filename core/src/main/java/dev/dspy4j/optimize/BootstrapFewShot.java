@@ -3,6 +3,7 @@ package dev.dspy4j.optimize;
 import dev.dspy4j.evaluate.Metric;
 import dev.dspy4j.module.Example;
 import dev.dspy4j.module.Module;
+import dev.dspy4j.module.Parallel;
 import dev.dspy4j.module.Predict;
 import dev.dspy4j.module.Prediction;
 import dev.dspy4j.module.Trace;
@@ -29,8 +30,10 @@ import java.util.Set;
  *
  * <p>The teacher defaults to the student. A teacher with no demos at all is first given labeled demos
  * ({@link LabeledFewShot} with {@code maxLabeledDemos} and the seed); while it runs on an example,
- * that example is removed from its demos. Runs are sequential, so results are deterministic for a
- * deterministic LM. Demos reference the values the teacher saw: an image in a demo is the same
+ * that example is removed from its demos. Teacher runs go {@link Builder#threads} at a time
+ * (default 1) and their results are taken in training-set order, so the demos are deterministic for
+ * a deterministic LM whatever the number of threads. The metric gets each run's trace
+ * ({@link Metric#evaluate}). Demos reference the values the teacher saw: an image in a demo is the same
  * {@code Image} instance as in the training example.
  *
  * <p>Trace steps are matched to predictor names by the identity of the teacher's {@link Predict}
@@ -50,6 +53,7 @@ public final class BootstrapFewShot implements Optimizer {
     private final long seed;
     private final int maxErrors;
     private final double retryTemperature;
+    private final int threads;
 
     private BootstrapFewShot(Builder b) {
         this.metric = b.metric;
@@ -61,6 +65,7 @@ public final class BootstrapFewShot implements Optimizer {
         this.seed = b.seed;
         this.maxErrors = b.maxErrors;
         this.retryTemperature = b.retryTemperature;
+        this.threads = b.threads;
     }
 
     /** A builder with DSPy's defaults: 4 bootstrapped demos, 16 labeled, 1 round, the student as teacher. */
@@ -101,40 +106,31 @@ public final class BootstrapFewShot implements Optimizer {
         student.predictors().keySet().forEach(name -> traces.put(name, new ArrayList<>()));
         Set<Integer> bootstrapped = new LinkedHashSet<>();
         int errors = 0;
-        RuntimeException lastError = null;
-        for (int i = 0; i < trainset.size() && bootstrapped.size() < maxBootstrappedDemos; i++) {
-            Example example = trainset.get(i);
-            for (int round = 0; round < maxRounds; round++) {
-                Module t = base.mapPredictors(p -> p.withDemos(without(p.demos(), example)));
-                if (round > 0) {
-                    String rollout = ROLLOUT_PREFIX + round;
-                    t = t.mapPredictors(p -> p.withRolloutId(rollout).withParam("temperature", retryTemperature));
-                }
-                Map<Predict, String> names = new IdentityHashMap<>();
-                t.predictors().forEach((name, p) -> names.put(p, name));
-                Module run = t;
-                Trace.Traced<Prediction> traced;
-                boolean passed;
-                try {
-                    traced = Trace.capture(() -> run.call(example));
-                    passed = passes(example, traced.value()); // a metric that throws fails the run too
-                } catch (RuntimeException e) {
+        Module teacherBase = base;
+        Parallel parallel = Parallel.of(threads);
+        // examples run a chunk of `threads` at a time; results are taken in index order, so the demos do
+        // not depend on the number of threads (a larger chunk may only run a few examples more)
+        for (int from = 0; from < trainset.size() && bootstrapped.size() < maxBootstrappedDemos; from += threads) {
+            List<Integer> chunk = new ArrayList<>();
+            for (int i = from; i < Math.min(trainset.size(), from + threads); i++) chunk.add(i);
+            List<Attempt> attempts = parallel.run(chunk, i -> attempt(teacherBase, trainset.get(i))).values();
+            for (int c = 0; c < chunk.size() && bootstrapped.size() < maxBootstrappedDemos; c++) {
+                int i = chunk.get(c);
+                Attempt a = attempts.get(c);
+                for (RuntimeException e : a.errors()) {
                     errors++;
-                    lastError = e;
                     if (errors >= maxErrors) {
                         throw new IllegalStateException("bootstrapping stopped after " + errors
                                 + " failed teacher runs; the last, on training example " + i + ": " + e.getMessage(), e);
                     }
-                    continue;
                 }
-                if (!passed) continue;
-                for (Trace.Step step : traced.steps()) {
-                    String name = names.get(step.predictor());
+                if (a.passed() == null) continue;
+                for (Trace.Step step : a.passed().steps()) {
+                    String name = a.names().get(step.predictor());
                     if (name == null) continue;
                     traces.get(name).add(demoOf(step));
                 }
                 bootstrapped.add(i);
-                break;
             }
         }
 
@@ -154,8 +150,34 @@ public final class BootstrapFewShot implements Optimizer {
         return student.withPredictors(replaced);
     }
 
-    private boolean passes(Example example, Prediction prediction) {
-        double score = metric.score(example, prediction);
+    /** The rounds of one training example: the passing run (or null), its predictor names, and the failures. */
+    private record Attempt(Trace.Traced<Prediction> passed, Map<Predict, String> names, List<RuntimeException> errors) {}
+
+    private Attempt attempt(Module base, Example example) {
+        List<RuntimeException> errors = new ArrayList<>();
+        for (int round = 0; round < maxRounds; round++) {
+            Module t = base.mapPredictors(p -> p.withDemos(without(p.demos(), example)));
+            if (round > 0) {
+                String rollout = ROLLOUT_PREFIX + round;
+                t = t.mapPredictors(p -> p.withRolloutId(rollout).withParam("temperature", retryTemperature));
+            }
+            Map<Predict, String> names = new IdentityHashMap<>();
+            t.predictors().forEach((name, p) -> names.put(p, name));
+            Module run = t;
+            try {
+                Trace.Traced<Prediction> traced = Trace.capture(() -> run.call(example));
+                // a metric that throws fails the run too
+                if (passes(example, traced.value(), traced.steps())) return new Attempt(traced, names, errors);
+            } catch (RuntimeException e) {
+                errors.add(e);
+                if (errors.size() >= maxErrors) break;
+            }
+        }
+        return new Attempt(null, Map.of(), errors);
+    }
+
+    private boolean passes(Example example, Prediction prediction, List<Trace.Step> trace) {
+        double score = metric.evaluate(example, prediction, trace).score();
         return threshold == null ? score > 0 : score >= threshold;
     }
 
@@ -192,6 +214,7 @@ public final class BootstrapFewShot implements Optimizer {
         private long seed;
         private int maxErrors = 10;
         private double retryTemperature = 1.0;
+        private int threads = 1;
 
         private Builder(Metric metric) {
             this.metric = Objects.requireNonNull(metric, "metric");
@@ -244,6 +267,16 @@ public final class BootstrapFewShot implements Optimizer {
         /** The temperature for rounds after the first (default 1.0). */
         public Builder retryTemperature(double t) {
             this.retryTemperature = t;
+            return this;
+        }
+
+        /**
+         * Teacher runs at once (default 1). The demos do not depend on it: examples run in chunks of
+         * this size and are taken in training-set order.
+         */
+        public Builder threads(int n) {
+            if (n < 1) throw new IllegalArgumentException("threads must be at least 1, not " + n);
+            this.threads = n;
             return this;
         }
 

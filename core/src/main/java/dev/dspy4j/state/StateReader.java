@@ -244,7 +244,8 @@ final class StateReader {
                     String id = json.optText(n, "file_id", at);
                     if (id != null) {
                         if (n.has("file") || n.has("data")) throw json.error(at, "a file has a file_id, a file or data, not several");
-                        return File.ofId(id);
+                        String type = json.optText(n, "media_type", at);
+                        return type == null ? File.ofId(id) : File.ofId(id, mediaType(type, at));
                     }
                     return new File(payload(n, at), json.optText(n, "filename", at), null);
                 }
@@ -261,6 +262,14 @@ final class StateReader {
         }
     }
 
+    private MediaType mediaType(String typeName, String at) {
+        try {
+            return MediaType.of(typeName);
+        } catch (IllegalArgumentException e) {
+            throw json.error(at + ".media_type", e.getMessage(), e);
+        }
+    }
+
     private Payload payload(JsonNode n, String at) {
         String data = json.optText(n, "data", at);
         String rel = json.optText(n, "file", at);
@@ -274,13 +283,7 @@ final class StateReader {
                 throw json.error(at + ".data", e.getMessage(), e);
             }
         }
-        String typeName = json.text(n, "media_type", at);
-        MediaType type;
-        try {
-            type = MediaType.of(typeName);
-        } catch (IllegalArgumentException e) {
-            throw json.error(at + ".media_type", e.getMessage(), e);
-        }
+        MediaType type = mediaType(json.text(n, "media_type", at), at);
         Path path = baseDir.resolve(rel).normalize();
         Payload p;
         try {

@@ -233,6 +233,7 @@ final class StateWriter {
             g.writeStringField("$media", "file");
             if (f.payload() == null) {
                 g.writeStringField("file_id", f.fileId());
+                if (f.idType() != null) g.writeStringField("media_type", f.idType().value());
             } else {
                 writePayload(g, f.payload(), at);
                 if (f.filename() != null) g.writeStringField("filename", f.filename());
@@ -289,10 +290,18 @@ final class StateWriter {
             case "image/jpeg": return "jpg";
             case "image/gif": return "gif";
             case "image/webp": return "webp";
+            case "image/bmp": return "bmp";
+            case "image/tiff": return "tiff";
+            case "image/heic": return "heic";
+            case "image/heif": return "heif";
+            case "image/avif": return "avif";
             case "audio/wav": return "wav";
             case "audio/mpeg": return "mp3";
             case "audio/flac": return "flac";
             case "audio/ogg": return "ogg";
+            case "audio/mp4": return "m4a";
+            case "audio/aac": return "aac";
+            case "audio/webm": return "webm";
             case "application/pdf": return "pdf";
             case "text/plain": return "txt";
             default: return "bin";

@@ -3,7 +3,10 @@ package dev.dspy4j.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dspy4j.lm.Citation;
+import dev.dspy4j.lm.Completion;
 import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.Usage;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +20,21 @@ class ResponseCodecTest {
         assertThat(back.completions().get(0).truncated()).isTrue();
         assertThat(back.completions().get(1).finishReason()).isNull();
         assertThat(back.completions().get(1).toolCalls().get(1).argumentsJson()).isEqualTo("{}");
+    }
+
+    @Test
+    void refusalsCitationsAndUsageDetailsSurviveTheCache() {
+        LmResponse r = new LmResponse(java.util.List.of(
+                new Completion("", "stop", java.util.List.of(), "I can't help with that", java.util.List.of()),
+                new Completion("the limit is 5 MB", "end_turn", java.util.List.of(), null, java.util.List.of(
+                        new Citation("char_location", "up to 5 MB", 0, "Spec", null, 120, 145, "the limit is 5 MB"),
+                        new Citation("web_search_result_location", "5 MB", -1, "Docs", "https://example.com", -1, -1, "x")))),
+                new Usage(1210, 300, 1000, 200, 256), "claude-x", false);
+
+        LmResponse back = ResponseCodec.decode(ResponseCodec.encode(r));
+
+        assertThat(back).isEqualTo(r);
+        assertThat(back.completions().get(0).refused()).isTrue();
     }
 
     @Test

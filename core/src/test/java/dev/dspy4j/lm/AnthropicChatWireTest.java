@@ -122,7 +122,7 @@ class AnthropicChatWireTest {
         assertThat(c.text()).isEqualTo("Let me check.");
         assertThat(c.truncated()).isTrue();
         assertThat(c.toolCalls()).containsExactly(new ToolCall("tu_1", "lookup", "{\"q\":\"cats\"}"));
-        assertThat(r.usage()).isEqualTo(new Usage(15, 7));
+        assertThat(r.usage()).isEqualTo(new Usage(15, 7, 5, 0, 0));
     }
 
     @Test

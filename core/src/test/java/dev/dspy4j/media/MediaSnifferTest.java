@@ -23,7 +23,17 @@ class MediaSnifferTest {
                 Arguments.of("mpeg-2 layer III frame", TestBytes.pad(0xFF, 0xF3, 0x64, 0xC4), MediaType.MP3),
                 Arguments.of("flac", TestBytes.flac(), MediaType.FLAC),
                 Arguments.of("ogg", TestBytes.ogg(), MediaType.OGG),
-                Arguments.of("pdf", TestBytes.pdf(), MediaType.PDF));
+                Arguments.of("pdf", TestBytes.pdf(), MediaType.PDF),
+                Arguments.of("bmp", TestBytes.bmp(), MediaType.BMP),
+                Arguments.of("tiff little-endian", TestBytes.tiffLittleEndian(), MediaType.TIFF),
+                Arguments.of("tiff big-endian", TestBytes.tiffBigEndian(), MediaType.TIFF),
+                Arguments.of("heic", TestBytes.heic(), MediaType.HEIC),
+                Arguments.of("heif (mif1 only)", TestBytes.ftyp("mif1", "mif1", "miaf"), MediaType.HEIF),
+                Arguments.of("avif", TestBytes.avif(), MediaType.AVIF),
+                Arguments.of("avif under a mif1 major brand", TestBytes.ftyp("mif1", "avif", "miaf"), MediaType.AVIF),
+                Arguments.of("m4a", TestBytes.m4a(), MediaType.M4A),
+                Arguments.of("aac adts", TestBytes.adts(), MediaType.AAC),
+                Arguments.of("webm", TestBytes.webm(), MediaType.WEBM));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -38,7 +48,11 @@ class MediaSnifferTest {
         return Stream.of(
                 Arguments.of("plain text", TestBytes.text()),
                 Arguments.of("RIFF of another kind (AVI)", TestBytes.pad('R', 'I', 'F', 'F', 0, 0, 0, 0, 'A', 'V', 'I', ' ')),
-                Arguments.of("AAC ADTS (layer bits 00)", TestBytes.pad(0xFF, 0xF1, 0x50, 0x80)),
+                Arguments.of("ADTS with a reserved sampling frequency", TestBytes.pad(0xFF, 0xF1, 0x7C, 0x80)),
+                Arguments.of("BM without zero reserved fields", TestBytes.pad('B', 'M', 1, 2, 3, 4, 5, 6, 7, 8)),
+                Arguments.of("MP4 video (isom)", TestBytes.ftyp("isom", "iso2", "mp41")),
+                Arguments.of("Matroska that is not WebM", TestBytes.pad(0x1A, 0x45, 0xDF, 0xA3, 0x42, 0x82, 0x88,
+                        'm', 'a', 't', 'r', 'o', 's', 'k', 'a')),
                 Arguments.of("frame sync with reserved MPEG version", TestBytes.pad(0xFF, 0xEB, 0x90, 0x64)),
                 Arguments.of("frame sync with invalid bitrate", TestBytes.pad(0xFF, 0xFB, 0xF0, 0x64)),
                 Arguments.of("GIF prefix without version", TestBytes.pad('G', 'I', 'F', '8', 'x')),

@@ -47,6 +47,49 @@ final class TestBytes {
         return pad('%', 'P', 'D', 'F', '-', '1', '.', '7', '\n');
     }
 
+    static byte[] bmp() {
+        return pad('B', 'M', 0x46, 0, 0, 0, 0, 0, 0, 0, 0x36, 0, 0, 0);
+    }
+
+    static byte[] tiffLittleEndian() {
+        return pad('I', 'I', 0x2A, 0, 8, 0, 0, 0);
+    }
+
+    static byte[] tiffBigEndian() {
+        return pad('M', 'M', 0, 0x2A, 0, 0, 0, 8);
+    }
+
+    /** An ISO base media file: a {@code ftyp} box of 0x1C bytes with a major and two compatible brands. */
+    static byte[] ftyp(String major, String compatible1, String compatible2) {
+        byte[] b = pad(0, 0, 0, 0x1C, 'f', 't', 'y', 'p');
+        String brands = major + "\0\0\0\0" + compatible1 + compatible2;
+        for (int i = 0; i < brands.length(); i++) b[8 + i] = (byte) brands.charAt(i);
+        return b;
+    }
+
+    static byte[] heic() {
+        return ftyp("heic", "mif1", "heic");
+    }
+
+    static byte[] avif() {
+        return ftyp("avif", "mif1", "miaf");
+    }
+
+    static byte[] m4a() {
+        return ftyp("M4A ", "M4A ", "isom");
+    }
+
+    /** AAC in ADTS: sync FFF, MPEG-4, layer 00, no CRC; profile LC, 44.1 kHz. */
+    static byte[] adts() {
+        return pad(0xFF, 0xF1, 0x50, 0x80);
+    }
+
+    /** The start of a WebM file: an EBML header whose DocType is "webm". */
+    static byte[] webm() {
+        return pad(0x1A, 0x45, 0xDF, 0xA3, 0x9F, 0x42, 0x86, 0x81, 0x01, 0x42, 0xF7, 0x81, 0x01, 0x42, 0xF2, 0x81,
+                0x04, 0x42, 0xF3, 0x81, 0x08, 0x42, 0x82, 0x84, 'w', 'e', 'b', 'm', 0x42, 0x87, 0x81, 0x04);
+    }
+
     static byte[] text() {
         return "just some plain text, no magic".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }

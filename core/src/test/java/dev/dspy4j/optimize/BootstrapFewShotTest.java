@@ -238,4 +238,31 @@ class BootstrapFewShotTest {
                 .compile(Predict.of("question -> answer"), unmarked))
                 .hasMessageContaining("training example 0 has no input keys marked");
     }
+
+    @Test
+    void threadsDoNotChangeTheDemosAndTheMetricSeesEachRunsTrace() {
+        List<Example> train = java.util.stream.IntStream.range(0, 10)
+                .mapToObj(i -> Example.of("question", i + "+" + i, "answer", Integer.toString(2 * i)).withInputs("question"))
+                .toList();
+        // wrong on odd numbers
+        Function<Integer, Module> compiled = threads -> {
+            ScriptedLm lm = ScriptedLm.builder().respond(r -> {
+                int i = Integer.parseInt(Chat.input(r, "question").split("\\+")[0]);
+                return List.of(answer("reasoning", "adding", "answer", i % 2 == 0 ? Integer.toString(2 * i) : "?"));
+            }).build();
+            List<Integer> traceSizes = java.util.Collections.synchronizedList(new ArrayList<>());
+            dev.dspy4j.evaluate.Metric metric = dev.dspy4j.evaluate.Metric.withTrace((gold, pred, trace) -> {
+                traceSizes.add(trace.size());
+                return dev.dspy4j.evaluate.ScoreWithFeedback.of(gold.getString("answer").equals(pred.getString("answer")) ? 1 : 0);
+            });
+            Module out = BootstrapFewShot.builder(metric).maxBootstrappedDemos(3).maxLabeledDemos(3).threads(threads).build()
+                    .compile(ChainOfThought.of("question -> answer").withLm(lm), train);
+            assertThat(traceSizes).isNotEmpty().allSatisfy(n -> assertThat(n).isEqualTo(1));
+            return out;
+        };
+        List<Example> one = compiled.apply(1).predictors().get("predict").demos();
+        List<Example> four = compiled.apply(4).predictors().get("predict").demos();
+        assertThat(one).extracting(d -> d.getString("question")).containsExactly("0+0", "2+2", "4+4");
+        assertThat(four).isEqualTo(one);
+    }
 }

@@ -10,8 +10,16 @@ import dev.dspy4j.lm.http.JsonBody;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import dev.dspy4j.lm.LmException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A client for the Anthropic Messages API ({@code POST {baseUrl}/v1/messages}, headers
@@ -33,6 +41,25 @@ import java.util.List;
  * as {@code stop_sequences}; OpenAI-only parameters ({@code n}, {@code seed}, {@code response_format},
  * penalties, logprobs) are not sent. Audio, and media in system messages, are refused before
  * anything is sent. Thread-safe.
+ *
+ * <p>Also translated or checked before sending:
+ * <ul>
+ *   <li>native tools and {@code tool_choice} go in Anthropic's shape (see {@code AnthropicTools});</li>
+ *   <li>a JSON-schema {@code response_format} (what {@code JsonAdapter} sends) becomes
+ *       {@code output_config.format} ({@code {"type":"json_schema","schema":...}}) for models with
+ *       structured outputs (Claude 4.5 and later, or {@code structuredOutputs(true)}); otherwise it,
+ *       like a {@code json_object} format, is not sent, a warning is logged once, and the prompt's
+ *       own instructions ask for JSON;</li>
+ *   <li>a file id goes in an {@code image} block when its type is an image, else in a
+ *       {@code document} block ({@code source.type = "file"}), with the {@code anthropic-beta:
+ *       files-api-2025-04-14} header;</li>
+ *   <li>images are PNG, JPEG, GIF or WebP; files are such images, PDF or text.</li>
+ * </ul>
+ *
+ * <p>Responses: {@code stop_reason} {@code refusal} sets {@link Completion#refusal()};
+ * {@code model_context_window_exceeded} counts as truncation; {@code pause_turn} is thrown as an
+ * {@link LmException} (continuing a paused turn is not supported); citations on text blocks are kept
+ * on the completion; usage keeps cache reads and writes apart.
  */
 public final class AnthropicChat extends HttpLanguageModel {
 
@@ -41,15 +68,20 @@ public final class AnthropicChat extends HttpLanguageModel {
     public static final String DEFAULT_VERSION = "2023-06-01";
     public static final int DEFAULT_MAX_TOKENS = 1024;
 
+    private static final Logger LOG = LoggerFactory.getLogger(AnthropicChat.class);
+
     private final URI endpoint;
     private final String version;
     private final int defaultMaxTokens;
+    private final List<String> betas;
+    private final AtomicBoolean warnedResponseFormat = new AtomicBoolean();
 
     private AnthropicChat(Builder b) {
         super(b);
         this.endpoint = URI.create(baseUrl() + "/v1/messages");
         this.version = b.version;
         this.defaultMaxTokens = b.defaultMaxTokens;
+        this.betas = List.copyOf(b.betas);
     }
 
     /** A new builder (base URL {@value #DEFAULT_BASE_URL}, no API key). */
@@ -76,11 +108,64 @@ public final class AnthropicChat extends HttpLanguageModel {
     @Override
     protected void checkRequest(LmRequest request) {
         AnthropicCodec.check(request);
+        Object rf = request.params().get("response_format");
+        boolean mapped = AnthropicCodec.jsonSchema(request.params()) != null && supportsStructuredOutputs();
+        if (rf != null && !mapped && warnedResponseFormat.compareAndSet(false, true)) {
+            // said once, so the loss is never silent: the adapter's prompt still asks for JSON
+            LOG.warn("{}: response_format is not sent to {} ({}); the prompt's own instructions ask for the format"
+                    + " instead (structured outputs need a JSON-schema response_format and a model that has them,"
+                    + " Claude 4.5 or later, or structuredOutputs(true) on the builder)", providerName(), model(),
+                    AnthropicCodec.jsonSchema(request.params()) != null ? "the model has no structured outputs"
+                            : "the Messages API has no JSON mode");
+        }
+    }
+
+    /** {@code anthropic-beta}: the builder's betas and those the request needs (the Files API for a file id). */
+    @Override
+    protected void requestHeaders(HttpRequest.Builder builder, LmRequest request) {
+        Set<String> all = new LinkedHashSet<>(betas);
+        all.addAll(AnthropicCodec.betas(request));
+        if (!all.isEmpty()) builder.header("anthropic-beta", String.join(",", all));
     }
 
     @Override
     protected void writeBody(JsonBody body, LmRequest request) throws IOException {
-        AnthropicCodec.write(body, model(), request, defaultMaxTokens);
+        AnthropicCodec.write(body, model(), request, defaultMaxTokens, supportsStructuredOutputs());
+    }
+
+    /**
+     * True for models with structured outputs (Claude Opus, Sonnet and Haiku 4.5 and later, e.g.
+     * {@code claude-sonnet-4-5}, {@code claude-opus-4-6}); the builder's {@code structuredOutputs}
+     * overrides this.
+     */
+    @Override
+    protected boolean defaultStructuredOutputs() {
+        return supportsStructuredOutputs(model());
+    }
+
+    /** True: the Messages API takes native tools (translated from OpenAI's shape by the codec). */
+    @Override
+    protected boolean defaultNativeTools() {
+        return true;
+    }
+
+    private static final Pattern CLAUDE_VERSION =
+            Pattern.compile("claude-(?:opus|sonnet|haiku)-(\\d+)(?:-(\\d{1,2}))?(?![0-9])");
+
+    /** True for a Claude model name of version 4.5 or later (a date suffix is not a minor version). */
+    static boolean supportsStructuredOutputs(String model) {
+        Matcher m = CLAUDE_VERSION.matcher(model.toLowerCase(java.util.Locale.ROOT));
+        if (!m.find()) return false;
+        int major = Integer.parseInt(m.group(1));
+        int minor = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
+        return major > 4 || major == 4 && minor >= 5;
+    }
+
+    /** An Anthropic {@code stop_reason} of {@code pause_turn}: reported, not returned as a completion. */
+    LmException pausedTurn(int textLength) {
+        return new LmException(where() + " paused the turn (stop_reason pause_turn, " + textLength
+                + " characters of text so far): a long-running server tool needs the response sent back to continue,"
+                + " which this client does not do; retry the call or use fewer server tools", 200, null, null);
     }
 
     @Override
@@ -123,6 +208,7 @@ public final class AnthropicChat extends HttpLanguageModel {
     public static final class Builder extends HttpLanguageModel.Builder<Builder> {
         private String version = DEFAULT_VERSION;
         private int defaultMaxTokens = DEFAULT_MAX_TOKENS;
+        private final List<String> betas = new ArrayList<>();
 
         private Builder() {
             super(DEFAULT_BASE_URL);
@@ -137,6 +223,15 @@ public final class AnthropicChat extends HttpLanguageModel {
         public Builder anthropicVersion(String v) {
             if (v == null || v.isBlank()) throw new IllegalArgumentException("anthropicVersion must not be blank");
             this.version = v;
+            return this;
+        }
+
+        /** Adds a beta feature sent in the {@code anthropic-beta} header of every request. */
+        public Builder beta(String feature) {
+            if (feature == null || feature.isBlank() || feature.contains(",")) {
+                throw new IllegalArgumentException("a beta feature is one non-blank name without commas, not '" + feature + "'");
+            }
+            betas.add(feature.strip());
             return this;
         }
 

@@ -2,12 +2,16 @@ package dev.dspy4j.lm.anthropic;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dspy4j.lm.Citation;
 import dev.dspy4j.lm.Completion;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.ToolCall;
 import dev.dspy4j.lm.Usage;
 import dev.dspy4j.lm.http.JsonBody;
+import dev.dspy4j.lm.http.ProviderMedia;
 import dev.dspy4j.media.Document;
 import dev.dspy4j.media.File;
 import dev.dspy4j.media.Image;
@@ -48,7 +52,14 @@ final class AnthropicCodec {
 
     static final Set<String> NOT_SENT = Set.of("model", "messages", "stream", "stream_options", "n", "seed",
             "response_format", "frequency_penalty", "presence_penalty", "logprobs", "top_logprobs",
-            "max_tokens", "max_completion_tokens", "stop", "system");
+            "max_tokens", "max_completion_tokens", "stop", "system", "tools", "tool_choice", "parallel_tool_calls",
+            "output_config");
+
+    /** The beta the Files API needs (a {@code file_id} source). */
+    static final String FILES_API_BETA = "files-api-2025-04-14";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String API = "the Anthropic Messages API";
 
     /** Throws {@link IllegalArgumentException} for what the Messages API cannot take. */
     static void check(LmRequest request) {
@@ -61,12 +72,23 @@ final class AnthropicCodec {
                 if (p instanceof Part.AudioPart) {
                     throw new IllegalArgumentException("the Anthropic Messages API does not take audio input");
                 }
+                if (p instanceof Part.ImagePart ip && !ip.image().isRemote()) {
+                    ProviderMedia.checkImage("image " + ip.image().payload().describe(), ip.image().payload(), API);
+                }
                 if (p instanceof Part.FilePart fp && fp.file().payload() != null) {
                     MediaType t = fp.file().payload().mediaType();
-                    if (!t.isImage() && !t.equals(MediaType.PDF) && !t.equals(MediaType.TEXT)) {
-                        throw new IllegalArgumentException("the Anthropic Messages API takes images, PDF and plain text;"
-                                + " file " + fp.file().filename() + " is " + t);
+                    if (t.isImage()) {
+                        ProviderMedia.checkImage("file " + fp.file().filename(), fp.file().payload(), API);
+                    } else if (!t.equals(MediaType.PDF) && !t.isText()) {
+                        throw new IllegalArgumentException("file " + fp.file().filename() + " is " + t + "; " + API
+                                + " takes files that are images (" + ProviderMedia.names(ProviderMedia.IMAGE_TYPES)
+                                + "), PDF (application/pdf) or text (text/..., application/json, application/xml)");
                     }
+                }
+                if (p instanceof Part.FilePart fp && fp.file().idType() != null && fp.file().idType().isImage()
+                        && !ProviderMedia.isAcceptedImage(fp.file().idType())) {
+                    throw new IllegalArgumentException("file id " + fp.file().fileId() + " is " + fp.file().idType()
+                            + ", which " + API + " does not take (images: " + ProviderMedia.names(ProviderMedia.IMAGE_TYPES) + ")");
                 }
             }
         }
@@ -76,7 +98,24 @@ final class AnthropicCodec {
         }
     }
 
-    static void write(JsonBody body, String model, LmRequest request, int defaultMaxTokens) throws IOException {
+    /** The {@code anthropic-beta} features a request needs: the Files API when a part is a file id. */
+    static List<String> betas(LmRequest request) {
+        for (Message m : request.prompt().messages()) {
+            for (Part p : m.parts()) {
+                if (p instanceof Part.FilePart fp && fp.file().isReference()) return List.of(FILES_API_BETA);
+            }
+        }
+        return List.of();
+    }
+
+    /**
+     * Writes the request.
+     *
+     * @param structuredOutputs whether a JSON-schema {@code response_format} becomes
+     *                          {@code output_config.format} (else it is not sent)
+     */
+    static void write(JsonBody body, String model, LmRequest request, int defaultMaxTokens, boolean structuredOutputs)
+            throws IOException {
         JsonGenerator g = body.json();
         Map<String, Object> params = request.params();
         g.writeStartObject();
@@ -100,6 +139,12 @@ final class AnthropicCodec {
             if (NOT_SENT.contains(p.getKey())) continue;
             g.writeFieldName(p.getKey());
             g.writeObject(p.getValue());
+        }
+        AnthropicTools.write(g, params);
+        ObjectNode outputConfig = outputConfig(params, structuredOutputs);
+        if (outputConfig != null) {
+            g.writeFieldName("output_config");
+            g.writeTree(outputConfig);
         }
         StringBuilder system = new StringBuilder();
         for (Message m : request.prompt().messages()) {
@@ -137,8 +182,9 @@ final class AnthropicCodec {
         } else if (part instanceof Part.FilePart fp) {
             File f = fp.file();
             if (f.payload() == null) {
+                // a Files API id: an image in an image block, anything else (PDF, text) in a document block
                 g.writeStartObject();
-                g.writeStringField("type", "document");
+                g.writeStringField("type", f.idType() != null && f.idType().isImage() ? "image" : "document");
                 g.writeObjectFieldStart("source");
                 g.writeStringField("type", "file");
                 g.writeStringField("file_id", f.fileId());
@@ -177,7 +223,7 @@ final class AnthropicCodec {
         g.writeStartObject();
         g.writeStringField("type", "document");
         g.writeObjectFieldStart("source");
-        if (payload.mediaType().equals(MediaType.TEXT)) {
+        if (payload.mediaType().isText()) {
             g.writeStringField("type", "text");
             g.writeStringField("media_type", "text/plain");
             g.writeFieldName("data");
@@ -198,28 +244,95 @@ final class AnthropicCodec {
         g.writeEndObject();
     }
 
+    /**
+     * {@code output_config} from the request's own {@code output_config} and, where structured outputs
+     * are on, a JSON-schema {@code response_format} as its {@code format}
+     * ({@code {"type":"json_schema","schema":...}}); null when there is neither.
+     */
+    static ObjectNode outputConfig(Map<String, Object> params, boolean structuredOutputs) {
+        Object given = params.get("output_config");
+        ObjectNode config = null;
+        if (given != null) {
+            JsonNode n = JSON.valueToTree(given);
+            if (!n.isObject()) throw new IllegalArgumentException("parameter output_config must be a JSON object, not " + n);
+            config = ((ObjectNode) n).deepCopy();
+        }
+        JsonNode schema = jsonSchema(params);
+        if (structuredOutputs && schema != null) {
+            if (config == null) config = JSON.createObjectNode();
+            ObjectNode format = config.putObject("format");
+            format.put("type", "json_schema");
+            format.set("schema", schema);
+        }
+        return config;
+    }
+
+    /** The schema of a {@code {"type":"json_schema","json_schema":{"schema":...}}} response format, or null. */
+    static JsonNode jsonSchema(Map<String, Object> params) {
+        Object rf = params.get("response_format");
+        if (rf == null) return null;
+        JsonNode n = JSON.valueToTree(rf);
+        if (!"json_schema".equals(n.path("type").asText())) return null;
+        JsonNode schema = n.path("json_schema").path("schema");
+        return schema.isObject() ? schema : null;
+    }
+
     static LmResponse parse(JsonNode root, AnthropicChat lm) {
         JsonNode content = root.path("content");
         if (!content.isArray()) throw lm.malformed("the response has no \"content\" list");
         StringBuilder text = new StringBuilder();
         List<ToolCall> calls = new ArrayList<>();
+        List<Citation> citations = new ArrayList<>();
         for (JsonNode block : content) {
             String type = block.path("type").asText("");
             if (type.equals("text")) {
-                text.append(block.path("text").asText(""));
+                String t = block.path("text").asText("");
+                text.append(t);
+                for (JsonNode c : block.path("citations")) citations.add(citation(c, t));
             } else if (type.equals("tool_use")) {
                 JsonNode input = block.path("input");
                 calls.add(new ToolCall(block.path("id").asText(""), block.path("name").asText("tool"),
                         input.isMissingNode() || input.isNull() ? "{}" : input.toString()));
             }
         }
-        JsonNode stop = root.path("stop_reason");
-        Completion c = new Completion(text.toString(), stop.isTextual() ? stop.asText() : null, calls);
+        String stop = root.path("stop_reason").isTextual() ? root.path("stop_reason").asText() : null;
+        if ("pause_turn".equals(stop)) {
+            throw lm.pausedTurn(text.length());
+        }
+        String refusal = "refusal".equals(stop) ? text.toString() : null;
+        Completion c = new Completion(text.toString(), stop, calls, refusal, citations);
         JsonNode u = root.path("usage");
-        long input = u.path("input_tokens").asLong(0) + u.path("cache_creation_input_tokens").asLong(0)
-                + u.path("cache_read_input_tokens").asLong(0);
-        Usage usage = new Usage(input, u.path("output_tokens").asLong(0));
+        long written = u.path("cache_creation_input_tokens").asLong(0);
+        long read = u.path("cache_read_input_tokens").asLong(0);
+        long input = u.path("input_tokens").asLong(0) + written + read;
+        Usage usage = new Usage(input, u.path("output_tokens").asLong(0), read, written, 0);
         JsonNode model = root.path("model");
         return new LmResponse(List.of(c), usage, model.isTextual() ? model.asText() : null, false);
+    }
+
+    private static Citation citation(JsonNode c, String supported) {
+        String type = c.path("type").asText("");
+        long start = -1;
+        long end = -1;
+        switch (type) {
+            case "char_location" -> {
+                start = c.path("start_char_index").asLong(-1);
+                end = c.path("end_char_index").asLong(-1);
+            }
+            case "page_location" -> {
+                start = c.path("start_page_number").asLong(-1);
+                end = c.path("end_page_number").asLong(-1);
+            }
+            case "content_block_location", "search_result_location" -> {
+                start = c.path("start_block_index").asLong(-1);
+                end = c.path("end_block_index").asLong(-1);
+            }
+            default -> { }
+        }
+        int index = c.has("document_index") ? c.path("document_index").asInt(-1) : c.path("search_result_index").asInt(-1);
+        String title = c.path("document_title").isTextual() ? c.path("document_title").asText()
+                : c.path("title").isTextual() ? c.path("title").asText() : null;
+        String url = c.path("url").isTextual() ? c.path("url").asText() : c.path("source").isTextual() ? c.path("source").asText() : null;
+        return new Citation(type, c.path("cited_text").asText(""), index, title, url, start, end, supported);
     }
 }

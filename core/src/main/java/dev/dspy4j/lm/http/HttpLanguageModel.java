@@ -141,6 +141,9 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
     /** Checks a request before anything is sent; throws {@link IllegalArgumentException} for one the provider cannot take. */
     protected void checkRequest(LmRequest request) {}
 
+    /** Adds headers that depend on the request (e.g. a beta feature it uses); none by default. */
+    protected void requestHeaders(HttpRequest.Builder builder, LmRequest request) {}
+
     /**
      * The provider's message and error code from an error body (for OpenAI-style bodies
      * {@code {"error":{"message":...,"code":...,"type":...}}}); nulls where absent.
@@ -281,6 +284,7 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
                     .header("Accept-Encoding", LimitedBody.ACCEPT_ENCODING);
             headers.forEach(rb::header);
             authenticate(rb, apiKey);
+            requestHeaders(rb, request);
             HttpRequest httpRequest = rb.POST(a.publisher()).build();
             CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(httpRequest, new LimitedBody(maxResponseBytes));
             HttpResponse<byte[]> response;

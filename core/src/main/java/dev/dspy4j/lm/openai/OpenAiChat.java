@@ -8,6 +8,11 @@ import dev.dspy4j.lm.http.JsonBody;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A client for OpenAI-compatible chat completions ({@code POST {baseUrl}/chat/completions}): OpenAI
@@ -34,6 +39,20 @@ import java.net.http.HttpRequest;
  * it is plain text ({@code "Document: <title>"} and its context on lines before the text, when set);
  * chat completions have no document part and no citations, so the citations flag is not sent.
  *
+ * <p>Reasoning models (the o-series such as {@code o1}, {@code o3-mini}, {@code o4-mini}, and the
+ * gpt-5 family except its {@code -chat} models): {@code max_tokens} is sent as
+ * {@code max_completion_tokens} (a request's own {@code max_completion_tokens} wins), and a
+ * {@code temperature} or {@code top_p} other than 1 is <em>dropped with a warning</em> logged once per
+ * client and parameter (not refused, so optimizers that vary the temperature still run). The cache
+ * key keeps the parameters as given.
+ *
+ * <p>Checked before sending, with an error naming the value and what is accepted: images are PNG,
+ * JPEG, GIF or WebP; an image's detail is {@code auto}, {@code low} or {@code high}; audio is WAV or
+ * MP3; a {@code File} is a PDF, an image or text.
+ *
+ * <p>Responses: a choice's {@code refusal} is kept on the {@link dev.dspy4j.lm.Completion}; usage keeps
+ * {@code prompt_tokens_details.cached_tokens} and {@code completion_tokens_details.reasoning_tokens}.
+ *
  * <p>Without an API key no {@code Authorization} header is sent. Thread-safe.
  */
 public final class OpenAiChat extends HttpLanguageModel {
@@ -43,11 +62,21 @@ public final class OpenAiChat extends HttpLanguageModel {
     /** The environment variable {@link Builder#apiKeyFromEnv()} reads. */
     public static final String API_KEY_ENV = "OPENAI_API_KEY";
 
+    private static final Logger LOG = LoggerFactory.getLogger(OpenAiChat.class);
+
     private final URI endpoint;
+    private final boolean reasoning;
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     private OpenAiChat(Builder b) {
         super(b);
         this.endpoint = URI.create(baseUrl() + "/chat/completions");
+        this.reasoning = OpenAiCodec.isReasoningModel(model());
+    }
+
+    /** True for a reasoning model (o-series, gpt-5 family except {@code -chat}): see the class comment. */
+    public boolean isReasoningModel() {
+        return reasoning;
     }
 
     /** A new builder (base URL {@value #DEFAULT_BASE_URL}, no API key). */
@@ -68,6 +97,21 @@ public final class OpenAiChat extends HttpLanguageModel {
     @Override
     protected void authenticate(HttpRequest.Builder request, String apiKey) {
         if (apiKey != null) request.header("Authorization", "Bearer " + apiKey);
+    }
+
+    /** Refuses media chat completions cannot take; warns once about parameters a reasoning model does not take. */
+    @Override
+    protected void checkRequest(LmRequest request) {
+        OpenAiCodec.check(request);
+        if (reasoning) {
+            for (String name : List.of("temperature", "top_p")) {
+                Object v = request.params().get(name);
+                if (v != null && OpenAiCodec.droppedForReasoning(name, v) && warned.add(name)) {
+                    LOG.warn("{}: {} is a reasoning model, which takes only the default {}; {}={} is not sent",
+                            providerName(), model(), name, name, v);
+                }
+            }
+        }
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.ToolCall;
 import dev.dspy4j.lm.Usage;
 import dev.dspy4j.lm.http.JsonBody;
+import dev.dspy4j.lm.http.ProviderMedia;
 import dev.dspy4j.media.Audio;
 import dev.dspy4j.media.Document;
 import dev.dspy4j.media.File;
@@ -30,8 +31,9 @@ import java.util.Set;
  * messages have a list of parts: text {@code {"type":"text","text":...}}; image
  * {@code {"type":"image_url","image_url":{"url":"data:<type>;base64,..."[,"detail":...]}}} (or the
  * remote URL as given); audio {@code {"type":"input_audio","input_audio":{"data":"<base64>","format":"wav|mp3"}}};
- * file {@code {"type":"file","file":{"filename":...,"file_data":"data:<type>;base64,..."}}} or
- * {@code {"type":"file","file":{"file_id":...}}}. A {@link Document} goes as a file part when it is a
+ * file {@code {"type":"file","file":{"filename":...,"file_data":"data:<type>;base64,..."}}} (PDF only) or
+ * {@code {"type":"file","file":{"file_id":...}}}; a {@code File} holding an image goes as an image part,
+ * one holding text as a text part headed {@code File: <name>} and a blank line. A {@link Document} goes as a file part when it is a
  * PDF (file name: its title, else {@code document.pdf}) and as a text part when it is plain text
  * (its title and context, if any, on lines before the text); the chat-completions API has no
  * document part and no citations, so the citations flag is not sent.
@@ -44,12 +46,20 @@ final class OpenAiCodec {
 
     static void write(JsonBody body, String model, LmRequest request) throws IOException {
         JsonGenerator g = body.json();
+        boolean reasoning = isReasoningModel(model);
+        Map<String, Object> params = request.params();
         g.writeStartObject();
         g.writeStringField("model", model);
-        for (Map.Entry<String, Object> p : request.params().entrySet()) {
-            if (RESERVED.contains(p.getKey())) continue;
-            if (p.getKey().equals("n") && request.n() > 1) continue;
-            g.writeFieldName(p.getKey());
+        for (Map.Entry<String, Object> p : params.entrySet()) {
+            String name = p.getKey();
+            if (RESERVED.contains(name)) continue;
+            if (name.equals("n") && request.n() > 1) continue;
+            if (reasoning && name.equals("max_tokens")) {
+                if (params.containsKey("max_completion_tokens")) continue;
+                name = "max_completion_tokens";
+            }
+            if (reasoning && droppedForReasoning(name, p.getValue())) continue;
+            g.writeFieldName(name);
             g.writeObject(p.getValue());
         }
         if (request.n() > 1) g.writeNumberField("n", request.n());
@@ -59,6 +69,72 @@ final class OpenAiCodec {
         }
         g.writeEndArray();
         g.writeEndObject();
+    }
+
+    /**
+     * True for OpenAI's reasoning models, the o-series ({@code o1}, {@code o3-mini}, {@code o4-mini},
+     * ...) and the gpt-5 family except its {@code -chat} models; a {@code provider/} prefix is ignored.
+     */
+    static boolean isReasoningModel(String model) {
+        String m = model.substring(model.lastIndexOf('/') + 1).toLowerCase(java.util.Locale.ROOT);
+        if (m.matches("o\\d+(-.*)?")) return true;
+        return m.startsWith("gpt-5") && !m.contains("-chat");
+    }
+
+    /**
+     * Whether a parameter is left out for a reasoning model: a {@code temperature} or {@code top_p}
+     * other than 1 (the only value those models take).
+     */
+    static boolean droppedForReasoning(String name, Object value) {
+        if (!name.equals("temperature") && !name.equals("top_p")) return false;
+        return !(value instanceof Number n && n.doubleValue() == 1.0);
+    }
+
+    /** The chat-completions audio formats (input_audio.format). */
+    static final List<String> AUDIO_FORMATS = List.of("wav", "mp3");
+    /** OpenAI's image detail levels. */
+    static final List<String> DETAILS = List.of("auto", "low", "high");
+    private static final String API = "OpenAI chat completions";
+
+    /**
+     * Refuses, before anything is sent, media chat completions cannot take: an image type other than
+     * PNG, JPEG, GIF or WebP; a detail other than auto, low or high; audio other than WAV or MP3; a
+     * {@code File} that is neither a PDF, an image nor text.
+     *
+     * @throws IllegalArgumentException naming the value and what is accepted
+     */
+    static void check(LmRequest request) {
+        for (Message m : request.prompt().messages()) {
+            for (Part part : m.parts()) {
+                if (part instanceof Part.ImagePart ip) {
+                    Image img = ip.image();
+                    String what = "image " + (img.isRemote() ? img.url() : img.payload().describe());
+                    if (!img.isRemote()) ProviderMedia.checkImage(what, img.payload(), API);
+                    if (img.detail() != null && !DETAILS.contains(img.detail())) {
+                        throw new IllegalArgumentException(what + " has detail '" + img.detail() + "'; " + API
+                                + " take detail " + ProviderMedia.names(DETAILS));
+                    }
+                } else if (part instanceof Part.AudioPart ap) {
+                    Audio a = ap.audio();
+                    if (!AUDIO_FORMATS.contains(a.format())) {
+                        throw new IllegalArgumentException("audio " + a.payload().describe() + " is "
+                                + a.payload().mediaType() + "; " + API + " take audio in format "
+                                + ProviderMedia.names(AUDIO_FORMATS) + " (audio/wav or audio/mpeg)");
+                    }
+                } else if (part instanceof Part.FilePart fp && fp.file().payload() != null) {
+                    File f = fp.file();
+                    MediaType t = f.payload().mediaType();
+                    if (t.isImage()) {
+                        ProviderMedia.checkImage("file " + f.filename(), f.payload(), API);
+                    } else if (!t.equals(MediaType.PDF) && !t.isText()) {
+                        throw new IllegalArgumentException("file " + f.filename() + " is " + t + "; " + API
+                                + " take files that are PDF (application/pdf), images ("
+                                + ProviderMedia.names(ProviderMedia.IMAGE_TYPES) + ", sent as image parts) or text"
+                                + " (text/..., application/json, application/xml, sent as text parts)");
+                    }
+                }
+            }
+        }
     }
 
     private static void writePart(JsonBody body, Part part) throws IOException {
@@ -87,15 +163,28 @@ final class OpenAiCodec {
             g.writeEndObject();
         } else if (part instanceof Part.FilePart fp) {
             File f = fp.file();
-            g.writeStringField("type", "file");
-            g.writeObjectFieldStart("file");
-            if (f.payload() == null) {
-                g.writeStringField("file_id", f.fileId());
+            MediaType t = f.payload() == null ? null : f.payload().mediaType();
+            if (t != null && t.isImage()) {
+                // chat completions take only PDFs as file parts: an image file goes as an image
+                g.writeStringField("type", "image_url");
+                g.writeObjectFieldStart("image_url");
+                body.base64Field("url", dataUriPrefix(f.payload()), f.payload());
+                g.writeEndObject();
+            } else if (t != null && t.isText()) {
+                g.writeStringField("type", "text");
+                g.writeFieldName("text");
+                body.utf8String("File: " + f.filename() + "\n\n", f.payload());
             } else {
-                g.writeStringField("filename", f.filename() == null ? "file" : f.filename());
-                body.base64Field("file_data", dataUriPrefix(f.payload()), f.payload());
+                g.writeStringField("type", "file");
+                g.writeObjectFieldStart("file");
+                if (f.payload() == null) {
+                    g.writeStringField("file_id", f.fileId());
+                } else {
+                    g.writeStringField("filename", f.filename() == null ? "file" : f.filename());
+                    body.base64Field("file_data", dataUriPrefix(f.payload()), f.payload());
+                }
+                g.writeEndObject();
             }
-            g.writeEndObject();
         } else if (part instanceof Part.DocumentPart dp) {
             Document d = dp.document();
             if (d.payload().mediaType().equals(MediaType.PDF)) {
@@ -146,11 +235,27 @@ final class OpenAiCodec {
             JsonNode message = c.path("message");
             if (!message.isObject()) throw lm.malformed("a choice has no \"message\" object");
             out.add(new Completion(content(message.path("content")), textOrNull(c.path("finish_reason")),
-                    toolCalls(message.path("tool_calls"))));
+                    toolCalls(message.path("tool_calls")), refusal(message), List.of()));
         }
         JsonNode u = root.path("usage");
-        Usage usage = new Usage(u.path("prompt_tokens").asLong(0), u.path("completion_tokens").asLong(0));
+        Usage usage = new Usage(u.path("prompt_tokens").asLong(0), u.path("completion_tokens").asLong(0),
+                u.path("prompt_tokens_details").path("cached_tokens").asLong(0), 0,
+                u.path("completion_tokens_details").path("reasoning_tokens").asLong(0));
         return new LmResponse(out, usage, textOrNull(root.path("model")), false);
+    }
+
+    /** The message's {@code refusal}, or the text of its {@code {"type":"refusal"}} content parts; null if none. */
+    private static String refusal(JsonNode message) {
+        String r = textOrNull(message.path("refusal"));
+        if (r != null || !message.path("content").isArray()) return r;
+        StringBuilder sb = null;
+        for (JsonNode part : message.path("content")) {
+            if ("refusal".equals(part.path("type").asText()) && part.path("refusal").isTextual()) {
+                if (sb == null) sb = new StringBuilder();
+                sb.append(part.path("refusal").asText());
+            }
+        }
+        return sb == null ? null : sb.toString();
     }
 
     private static String content(JsonNode content) {
@@ -159,6 +264,7 @@ final class OpenAiCodec {
             StringBuilder sb = new StringBuilder();
             for (JsonNode part : content) {
                 if (part.isTextual()) sb.append(part.asText());
+                else if ("refusal".equals(part.path("type").asText())) continue;
                 else if (part.path("text").isTextual()) sb.append(part.path("text").asText());
             }
             return sb.toString();

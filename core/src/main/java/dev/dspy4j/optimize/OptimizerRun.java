@@ -1,0 +1,278 @@
+package dev.dspy4j.optimize;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.dspy4j.evaluate.Evaluate;
+import dev.dspy4j.evaluate.EvaluationResult;
+import dev.dspy4j.evaluate.Metric;
+import dev.dspy4j.module.Example;
+import dev.dspy4j.module.Module;
+import dev.dspy4j.module.ParallelException;
+import dev.dspy4j.module.Trace;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The book-keeping of one optimizer run, shared by every optimizer: scoring candidates (on
+ * {@link RunSettings#threads()} threads) while counting metric calls, LM calls and tokens; enforcing
+ * the {@link Budget}; honouring the {@link StopSignal} and thread interrupts; keeping the best
+ * candidate; reporting progress; and writing the trial log.
+ *
+ * <p>Use: {@code evaluate} (or {@code traced} for other LM work, e.g. proposing instructions) and
+ * {@code trial} for each candidate, inside a {@code try} that catches {@link OptimizationStopped};
+ * then {@code finish}. Not thread-safe: call it from the optimizing thread.
+ *
+ * <pre>{@code
+ * OptimizerRun run = OptimizerRun.start("COPRO", metric, settings);
+ * try {
+ *     for (Module candidate : candidates) {
+ *         EvaluationResult r = run.evaluate(candidate, devset);   // throws OptimizationStopped
+ *         run.trial("candidate 1", OptimizerRun.describe(candidate), r.score(), candidate);
+ *     }
+ * } catch (OptimizationStopped stopped) {
+ *     run.stopped(stopped);
+ * }
+ * return run.finish(student);
+ * }</pre>
+ *
+ * <p>The trial log is JSON: {@code {"optimizer", "budget", "status", "metric_calls", "lm_calls",
+ * "cached_lm_calls", "prompt_tokens", "completion_tokens", "best_trial", "best_score", "trials": [{"trial",
+ * "label", "candidate", "score", "examples", "lm_calls", "cached_lm_calls", "prompt_tokens",
+ * "completion_tokens", "best_so_far"}]}}; status is {@code running}, {@code finished}, {@code stopped},
+ * {@code interrupted} or {@code budget}.
+ */
+public final class OptimizerRun {
+    private static final Logger LOG = LoggerFactory.getLogger(OptimizerRun.class);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final String optimizer;
+    private final Metric metric;
+    private final RunSettings settings;
+    private final List<Trial> trials = new ArrayList<>();
+    private long metricCalls;
+    private long metricCallsAtLastTrial;
+    private Cost total = Cost.ZERO;
+    private Cost pending = Cost.ZERO;
+    private int tracingDepth;
+    private double bestScore = Double.NEGATIVE_INFINITY;
+    private Module best;
+    private Trial bestTrial;
+    private String status = "running";
+
+    private OptimizerRun(String optimizer, Metric metric, RunSettings settings) {
+        this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+        this.metric = Objects.requireNonNull(metric, "metric");
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /** Starts the book-keeping for one {@code compile}. */
+    public static OptimizerRun start(String optimizer, Metric metric, RunSettings settings) {
+        return new OptimizerRun(optimizer, metric, settings);
+    }
+
+    public RunSettings settings() {
+        return settings;
+    }
+
+    public Budget budget() {
+        return settings.budget();
+    }
+
+    /**
+     * Throws {@link OptimizationStopped} if the run must end: the stop signal was given, the thread
+     * was interrupted, or the trial limit is reached.
+     */
+    public void checkStop() {
+        if (settings.stop() != null && settings.stop().isStopped()) throw new OptimizationStopped("stopped");
+        if (Thread.currentThread().isInterrupted()) throw new OptimizationStopped("interrupted");
+        Integer maxTrials = budget().maxTrials();
+        if (maxTrials != null && trials.size() >= maxTrials) throw new OptimizationStopped("budget");
+    }
+
+    /** The metric calls left, or {@link Long#MAX_VALUE} without a limit. */
+    public long remainingMetricCalls() {
+        Integer max = budget().maxMetricCalls();
+        return max == null ? Long.MAX_VALUE : Math.max(0, max - metricCalls);
+    }
+
+    /** True if {@code n} more metric calls fit in the budget. */
+    public boolean canAfford(long n) {
+        return n <= remainingMetricCalls();
+    }
+
+    /** Metric calls so far. */
+    public long metricCalls() {
+        return metricCalls;
+    }
+
+    /** LM calls and tokens so far (scored trials and the work since the last one). */
+    public Cost cost() {
+        return total.plus(pending);
+    }
+
+    /**
+     * Scores {@code program} on {@code examples} (the metric gets each run's trace), counting
+     * {@code examples.size()} metric calls and the LM calls made (the metric's own included).
+     *
+     * @throws OptimizationStopped if the run must stop, or the examples do not fit in the metric-call budget
+     */
+    public EvaluationResult evaluate(Module program, List<Example> examples) {
+        checkStop();
+        if (!canAfford(examples.size())) throw new OptimizationStopped("budget");
+        Evaluate evaluate = Evaluate.builder(examples, metric).threads(settings.threads()).build();
+        EvaluationResult result;
+        try {
+            result = traced(() -> evaluate.run(program));
+        } catch (ParallelException e) {
+            if (Thread.currentThread().isInterrupted()) throw new OptimizationStopped("interrupted");
+            throw e;
+        }
+        metricCalls += examples.size();
+        return result;
+    }
+
+    /**
+     * Runs other LM work of the optimizer (bootstrapping, proposing instructions) and counts its LM
+     * calls. Nested calls count once.
+     */
+    public <T> T traced(Supplier<T> body) {
+        checkStop();
+        tracingDepth++;
+        Trace.Traced<T> t;
+        try {
+            t = Trace.capture(body);
+        } finally {
+            tracingDepth--;
+        }
+        if (tracingDepth == 0) pending = pending.plus(Cost.of(t.steps()));
+        return t.value();
+    }
+
+    /**
+     * Records a scored candidate: its cost is everything counted since the previous trial. A score
+     * strictly above the best so far makes {@code program} the best (ties keep the earlier one).
+     */
+    public Trial trial(String label, Map<String, Object> candidate, double score, Module program) {
+        Trial t = new Trial(trials.size() + 1, label, candidate, score, (int) (metricCalls - metricCallsAtLastTrial),
+                pending, Math.max(score, bestScore));
+        trials.add(t);
+        total = total.plus(pending);
+        pending = Cost.ZERO;
+        metricCallsAtLastTrial = metricCalls;
+        if (score > bestScore) {
+            bestScore = score;
+            best = program;
+            bestTrial = t;
+        }
+        if (settings.listener() != null) {
+            try {
+                settings.listener().onTrial(new OptimizerProgress(optimizer, trials.size(), budget().maxTrials(),
+                        metricCalls, budget().maxMetricCalls(), bestScore, t, total));
+            } catch (RuntimeException e) {
+                LOG.warn("{}: progress listener failed: {}", optimizer, e.toString());
+            }
+        }
+        writeLog();
+        return t;
+    }
+
+    /** Notes that the run ended early; {@link #finish} then returns the best so far. */
+    public void stopped(OptimizationStopped s) {
+        status = s.reason();
+        LOG.info("{}: {} after {} trials", optimizer, s.getMessage(), trials.size());
+    }
+
+    public List<Trial> trials() {
+        return List.copyOf(trials);
+    }
+
+    /** The best program so far, or null before the first trial. */
+    public Module best() {
+        return best;
+    }
+
+    /** The best score so far ({@code -Infinity} before the first trial). */
+    public double bestScore() {
+        return bestScore;
+    }
+
+    /** Ends the run, writes the log, and returns the best program, or {@code fallback} if no trial was scored. */
+    public Module finish(Module fallback) {
+        if (status.equals("running")) status = "finished";
+        total = total.plus(pending);
+        pending = Cost.ZERO;
+        writeLog();
+        return best != null ? best : fallback;
+    }
+
+    /**
+     * A JSON-safe description of a program's learned parts: per predictor, its instructions and its
+     * number of demos.
+     */
+    public static Map<String, Object> describe(Module program) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        program.predictors().forEach((name, p) -> {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("instructions", p.signature().instructions());
+            d.put("demos", p.demos().size());
+            out.put(name, d);
+        });
+        return out;
+    }
+
+    private void writeLog() {
+        Path file = settings.trialLog();
+        if (file == null) return;
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("optimizer", optimizer);
+        Map<String, Object> budget = new LinkedHashMap<>();
+        budget.put("max_metric_calls", budget().maxMetricCalls());
+        budget.put("max_trials", budget().maxTrials());
+        budget.put("auto", budget().auto() == null ? null : budget().auto().name().toLowerCase(java.util.Locale.ROOT));
+        doc.put("budget", budget);
+        doc.put("status", status);
+        doc.put("metric_calls", metricCalls);
+        putCost(doc, total.plus(pending));
+        doc.put("best_trial", bestTrial == null ? null : bestTrial.number());
+        doc.put("best_score", bestTrial == null ? null : bestScore);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Trial t : trials) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("trial", t.number());
+            r.put("label", t.label());
+            r.put("candidate", t.candidate());
+            r.put("score", t.score());
+            r.put("examples", t.examples());
+            putCost(r, t.cost());
+            r.put("best_so_far", t.bestSoFar());
+            rows.add(r);
+        }
+        doc.put("trials", rows);
+        try {
+            Path abs = file.toAbsolutePath();
+            Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
+            JSON.writeValue(tmp.toFile(), doc);
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the trial log " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void putCost(Map<String, Object> m, Cost c) {
+        m.put("lm_calls", c.lmCalls());
+        m.put("cached_lm_calls", c.cachedCalls());
+        m.put("prompt_tokens", c.promptTokens());
+        m.put("completion_tokens", c.completionTokens());
+    }
+}

@@ -1,0 +1,28 @@
+package dev.dspy4j.optimize;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The settings every optimizer shares: its budget, the threads used to score candidates, a progress
+ * listener, the file its trial log is written to, and a stop signal. Set them through each optimizer's
+ * builder ({@link OptimizerBuilder}).
+ *
+ * @param budget   the spending limit (never null; {@link Budget#unlimited()} for none)
+ * @param threads  examples scored at once (at least 1)
+ * @param listener progress after each trial, or null
+ * @param trialLog the JSON trial log file, rewritten after each trial, or null for none
+ * @param stop     the stop signal, or null
+ */
+public record RunSettings(Budget budget, int threads, OptimizerProgress.Listener listener, Path trialLog,
+                          StopSignal stop) {
+    public RunSettings {
+        Objects.requireNonNull(budget, "budget");
+        if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, not " + threads);
+    }
+
+    /** Unlimited budget, one thread, no listener, no log, no stop signal. */
+    public static RunSettings defaults() {
+        return new RunSettings(Budget.unlimited(), 1, null, null, null);
+    }
+}
