@@ -200,6 +200,7 @@ abstract class FieldAdapter implements Adapter {
         if (t == FieldType.Scalar.BOOL) return "true or false";
         if (t instanceof FieldType.Literal l) return "one of: " + String.join(", ", l.choices());
         if (t instanceof FieldType.EnumOf e) return "one of: " + String.join(", ", e.choices());
+        if (t == FieldType.AnyType.INSTANCE) return "any JSON value";
         try {
             return structured + " matching the schema " + ValueFormat.json(JsonSchemas.of(t), "schema");
         } catch (IllegalArgumentException e) { // a recursive record has no finite schema
@@ -210,7 +211,8 @@ abstract class FieldAdapter implements Adapter {
     /** A shorter note for the reminder: the JSON schema is only named. */
     static String shortNote(FieldType type) {
         FieldType t = type instanceof FieldType.OptionalOf o ? o.inner() : type;
-        if (t instanceof FieldType.ListOf || t instanceof FieldType.DictOf || t instanceof FieldType.RecordOf) {
+        if (t instanceof FieldType.ListOf || t instanceof FieldType.DictOf || t instanceof FieldType.RecordOf
+                || t instanceof FieldType.TupleOf || t instanceof FieldType.UnionOf || t == FieldType.AnyType.INSTANCE) {
             return "JSON";
         }
         return note(t);

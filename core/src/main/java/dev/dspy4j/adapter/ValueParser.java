@@ -18,7 +18,6 @@ import java.lang.reflect.Type;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -118,22 +117,11 @@ final class ValueParser {
             throw new ValueException("is null, but the field is not optional");
         }
         Type target = optionalInner(field.javaType());
-        Object value;
-        if (type == FieldType.Scalar.STR) {
-            value = node.isTextual() ? node.textValue() : node.toString();
-        } else if (isStructured(type)) {
-            value = node.isTextual() ? parseText(type, target, node.textValue().strip())
-                    : checkChoices(type, convert(node, target));
-        } else if (node.isValueNode()) {
-            value = parseText(type, target, node.asText().strip());
-        } else {
-            throw new ValueException("expected " + expected(type) + ", got JSON " + node.getNodeType()
-                    .name().toLowerCase(Locale.ROOT) + " " + abbreviate(node.toString()));
-        }
-        return wrap(field.javaType(), value);
+        return wrap(field.javaType(), NodeConverter.convert(type, target, node));
     }
 
-    private static Object parseText(FieldType type, Type target, String t) throws ValueException {
+    /** Converts text to a value of {@code type} carried by {@code target}; see {@link NodeConverter} for JSON. */
+    static Object parseText(FieldType type, Type target, String t) throws ValueException {
         if (type == FieldType.Scalar.STR) {
             return t;
         }
@@ -150,11 +138,35 @@ final class ValueParser {
             throw new ValueException("'" + abbreviate(s) + "' is not true or false");
         }
         if (type instanceof FieldType.Literal l) {
-            return choice(unquote(unfence(t)), l.choices());
+            return l.values().get(l.choices().indexOf(choice(unquote(unfence(t)), l.choices())));
+        }
+        if (type == FieldType.AnyType.INSTANCE) {
+            String body = unfence(t);
+            try {
+                JsonNode node = readJson(body);
+                if (node != null && !node.isMissingNode()) return NodeConverter.convert(type, target, node);
+            } catch (JsonProcessingException e) {
+                // not JSON: the text itself
+            }
+            return target instanceof Class<?> c && JsonNode.class.isAssignableFrom(c)
+                    ? MAPPER.getNodeFactory().textNode(t) : t;
+        }
+        if (type instanceof FieldType.UnionOf u) {
+            List<FieldType> order = new java.util.ArrayList<>(u.options());
+            if (order.remove(FieldType.Scalar.STR)) order.add(FieldType.Scalar.STR); // a string always fits: last
+            List<String> why = new java.util.ArrayList<>();
+            for (FieldType option : order) {
+                try {
+                    return parseText(option, option.defaultJavaType(), t);
+                } catch (ValueException e) {
+                    why.add(option.typeName() + ": " + e.getMessage());
+                }
+            }
+            throw new ValueException("fits none of " + u.typeName() + " (" + String.join("; ", why) + ")");
         }
         if (type instanceof FieldType.EnumOf e) {
             String name = choice(unquote(unfence(t)), e.choices());
-            return convert(ValueParser.MAPPER.getNodeFactory().textNode(name), target);
+            return jackson(ValueParser.MAPPER.getNodeFactory().textNode(name), target);
         }
         if (isStructured(type)) {
             String body = unfence(t);
@@ -167,17 +179,17 @@ final class ValueParser {
             if (node == null || node.isMissingNode()) {
                 throw new ValueException("is empty; expected JSON");
             }
-            return checkChoices(type, convert(node, target));
+            return NodeConverter.convert(type, target, node);
         }
         throw new ValueException("type " + type.typeName() + " cannot be an output");
     }
 
     private static boolean isStructured(FieldType type) {
         return type instanceof FieldType.ListOf || type instanceof FieldType.DictOf
-                || type instanceof FieldType.RecordOf;
+                || type instanceof FieldType.RecordOf || type instanceof FieldType.TupleOf;
     }
 
-    private static String expected(FieldType type) {
+    static String expected(FieldType type) {
         if (type == FieldType.Scalar.INT) return "an integer";
         if (type == FieldType.Scalar.FLOAT) return "a number";
         if (type == FieldType.Scalar.BOOL) return "true or false";
@@ -208,7 +220,7 @@ final class ValueParser {
         } catch (ArithmeticException e) {
             throw new ValueException("'" + s + "' is out of range for " + target.getTypeName());
         }
-        return convert(MAPPER.getNodeFactory().numberNode(whole), target);
+        return jackson(MAPPER.getNodeFactory().numberNode(whole), target);
     }
 
     private static Object decimal(String s, Type target) throws ValueException {
@@ -231,7 +243,7 @@ final class ValueParser {
         if (target == Double.class || target == double.class || target == Object.class || target == Number.class) {
             return v;
         }
-        return convert(MAPPER.getNodeFactory().numberNode(d), target);
+        return jackson(MAPPER.getNodeFactory().numberNode(d), target);
     }
 
     /** {@code 1_000} as {@code 1000} (Python's digit grouping); other text as it is. */
@@ -283,42 +295,8 @@ final class ValueParser {
         return unquote(t);
     }
 
-    /**
-     * Checks (and normalizes the case of) {@code Literal} choices nested in lists, maps and
-     * optionals, which Jackson sees as plain strings. Values without a nested Literal are returned as
-     * they are.
-     */
-    private static Object checkChoices(FieldType type, Object value) throws ValueException {
-        if (value == null || !hasLiteral(type)) return value;
-        if (type instanceof FieldType.Literal l) {
-            if (!(value instanceof String s)) throw new ValueException("'" + value + "' is not one of " + l.choices());
-            return choice(s.strip(), l.choices());
-        }
-        if (type instanceof FieldType.OptionalOf o) {
-            return checkChoices(o.inner(), value);
-        }
-        if (type instanceof FieldType.ListOf l && value instanceof List<?> list) {
-            List<Object> out = new java.util.ArrayList<>(list.size());
-            for (Object e : list) out.add(checkChoices(l.element(), e));
-            return out;
-        }
-        if (type instanceof FieldType.DictOf d && value instanceof java.util.Map<?, ?> map) {
-            java.util.Map<Object, Object> out = new java.util.LinkedHashMap<>();
-            for (java.util.Map.Entry<?, ?> e : map.entrySet()) out.put(e.getKey(), checkChoices(d.value(), e.getValue()));
-            return out;
-        }
-        return value;
-    }
-
-    private static boolean hasLiteral(FieldType type) {
-        if (type instanceof FieldType.Literal) return true;
-        if (type instanceof FieldType.ListOf l) return hasLiteral(l.element());
-        if (type instanceof FieldType.DictOf d) return hasLiteral(d.value());
-        if (type instanceof FieldType.OptionalOf o) return hasLiteral(o.inner());
-        return false;
-    }
-
-    private static Object convert(JsonNode node, Type target) throws ValueException {
+    /** Jackson's conversion of {@code node} to {@code target} (records, enums, and what they hold). */
+    static Object jackson(JsonNode node, Type target) throws ValueException {
         try {
             JavaType jt = MAPPER.getTypeFactory().constructType(target);
             return MAPPER.treeToValue(node, jt);
