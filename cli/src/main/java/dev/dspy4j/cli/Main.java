@@ -12,8 +12,18 @@ import picocli.CommandLine.Command;
  * response {@code cache}, and {@code bench seed} (the seed scenario, end to end).
  */
 @Command(name = "dspy4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Declarative LM programs for the JVM: run programs over datasets, inspect the cache, benchmark.",
-        subcommands = {RunCommand.class, CacheCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        description = {"Declarative LM programs for the JVM: make a program, look at its prompt, run it over a dataset, "
+                + "score it, improve it, run it again.",
+                "Each command has --help with examples."},
+        footerHeading = "%nThe loop:%n",
+        footer = {"  dspy4j new --signature \"image: Image, question -> answer\" --lm openai/gpt-4o-mini --out vqa.json",
+                "  dspy4j inspect --program vqa.json --data photos.jsonl --row 1",
+                "  dspy4j run --program vqa.json --data photos.jsonl --out answers.jsonl",
+                "  dspy4j evaluate --program vqa.json --data dev.jsonl --metric exact_match:answer",
+                "  dspy4j optimize --program vqa.json --train train.jsonl --dev dev.jsonl --metric exact_match:answer \\",
+                "      --optimizer bootstrap --out vqa.optimized.json"},
+        subcommands = {NewCommand.class, InspectCommand.class, RunCommand.class, EvaluateCommand.class,
+                OptimizeCommand.class, CacheCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -48,6 +58,12 @@ public final class Main implements Runnable {
             commandLine.getErr().println("dspy4j: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return 2;
         });
+        // the optimizers are a registry others add to: list them in optimize --help from it
+        CommandLine.Model.UsageMessageSpec usage = cl.getSubcommands().get("optimize").getCommandSpec().usageMessage();
+        java.util.List<String> footer = new java.util.ArrayList<>();
+        Optimizers.all().forEach((name, e) -> footer.add("  " + name + "  " + e.description()));
+        footer.addAll(java.util.List.of(usage.footer()));
+        usage.footer(footer.toArray(String[]::new));
         return cl;
     }
 

@@ -164,13 +164,17 @@ public final class OptimizerRun {
      * strictly above the best so far makes {@code program} the best (ties keep the earlier one).
      */
     public Trial trial(String label, Map<String, Object> candidate, double score, Module program) {
+        return record(label, candidate, score, program, true);
+    }
+
+    private Trial record(String label, Map<String, Object> candidate, double score, Module program, boolean eligible) {
         Trial t = new Trial(trials.size() + 1, label, candidate, score, (int) (metricCalls - metricCallsAtLastTrial),
-                pending, Math.max(score, bestScore));
+                pending, eligible ? Math.max(score, bestScore) : bestScore);
         trials.add(t);
         total = total.plus(pending);
         pending = Cost.ZERO;
         metricCallsAtLastTrial = metricCalls;
-        if (score > bestScore) {
+        if (eligible && score > bestScore) {
             bestScore = score;
             best = program;
             bestTrial = t;
@@ -185,6 +189,14 @@ public final class OptimizerRun {
         }
         writeLog();
         return t;
+    }
+
+    /**
+     * Records a candidate scored on part of the examples (a minibatch): it is logged and reported like
+     * any trial, but never becomes the best program, whose score must come from the full set.
+     */
+    public Trial minibatchTrial(String label, Map<String, Object> candidate, double score) {
+        return record(label, candidate, score, null, false);
     }
 
     /** Notes that the run ended early; {@link #finish} then returns the best so far. */

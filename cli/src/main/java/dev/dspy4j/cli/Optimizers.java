@@ -1,0 +1,143 @@
+package dev.dspy4j.cli;
+
+import dev.dspy4j.evaluate.Metric;
+import dev.dspy4j.optimize.BootstrapFewShot;
+import dev.dspy4j.optimize.LabeledFewShot;
+import dev.dspy4j.optimize.Optimizer;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The optimizers {@code dspy4j optimize --optimizer NAME} knows, by name. Adding one is one
+ * {@link #register} line in the static block: a name, a one-line description naming its options,
+ * and a factory reading its options from the {@link Context} ({@code --option key=value}); an option
+ * the factory does not read is refused, naming the ones it does.
+ */
+final class Optimizers {
+
+    /** What an optimizer is made from: the metric and the {@code --option key=value} settings. */
+    static final class Context {
+        private final Metric metric;
+        private final Map<String, String> options;
+        private final Set<String> read = new HashSet<>();
+        private final Set<String> known = new TreeSet<>();
+
+        Context(Metric metric, Map<String, String> options) {
+            this.metric = metric;
+            this.options = options == null ? Map.of() : options;
+        }
+
+        /** The metric given with {@code --metric} (the mean of several). */
+        Metric metric() {
+            return metric;
+        }
+
+        /** An integer option, or {@code dflt}. */
+        int intOption(String name, int dflt) {
+            String v = option(name);
+            try {
+                return v == null ? dflt : Integer.parseInt(v.trim());
+            } catch (NumberFormatException e) {
+                throw new LmOptions.UsageException("--option " + name + "=" + v + ": expected an integer");
+            }
+        }
+
+        /** A long option, or {@code dflt}. */
+        long longOption(String name, long dflt) {
+            String v = option(name);
+            try {
+                return v == null ? dflt : Long.parseLong(v.trim());
+            } catch (NumberFormatException e) {
+                throw new LmOptions.UsageException("--option " + name + "=" + v + ": expected an integer");
+            }
+        }
+
+        /** A decimal option, or {@code dflt}. */
+        double doubleOption(String name, double dflt) {
+            String v = option(name);
+            try {
+                return v == null ? dflt : Double.parseDouble(v.trim());
+            } catch (NumberFormatException e) {
+                throw new LmOptions.UsageException("--option " + name + "=" + v + ": expected a number");
+            }
+        }
+
+        /** A string option, or null. */
+        String option(String name) {
+            known.add(name);
+            read.add(name);
+            return options.get(name);
+        }
+    }
+
+    /** Makes an optimizer from the context. */
+    @FunctionalInterface
+    interface Factory {
+        Optimizer create(Context context);
+    }
+
+    /** A registered optimizer. */
+    record Entry(String description, Factory factory) {}
+
+    private static final Map<String, Entry> REGISTRY = new LinkedHashMap<>();
+
+    static {
+        register("labeled", "LabeledFewShot: k labelled training rows become the demos (options: k=16, seed=0)",
+                c -> new LabeledFewShot(c.intOption("k", 16), c.longOption("seed", 0)));
+        register("bootstrap", "BootstrapFewShot: runs the program on training rows and keeps the passing traces as demos "
+                        + "(options: max_bootstrapped_demos=4, max_labeled_demos=16, max_rounds=1, threshold, seed=0)",
+                c -> {
+                    BootstrapFewShot.Builder b = BootstrapFewShot.builder(c.metric())
+                            .maxBootstrappedDemos(c.intOption("max_bootstrapped_demos", 4))
+                            .maxLabeledDemos(c.intOption("max_labeled_demos", 16))
+                            .maxRounds(c.intOption("max_rounds", 1))
+                            .seed(c.longOption("seed", 0));
+                    if (c.option("threshold") != null) b.threshold(c.doubleOption("threshold", 0));
+                    return b.build();
+                });
+    }
+
+    private Optimizers() {}
+
+    /** Adds an optimizer under {@code name} (lowercase, as typed after --optimizer). */
+    static void register(String name, String description, Factory factory) {
+        if (REGISTRY.putIfAbsent(name, new Entry(description, factory)) != null) {
+            throw new IllegalStateException("optimizer '" + name + "' is registered twice");
+        }
+    }
+
+    /** The registered optimizers by name, in registration order. */
+    static Map<String, Entry> all() {
+        return Collections.unmodifiableMap(REGISTRY);
+    }
+
+    /**
+     * The optimizer named {@code name}, made with {@code options}.
+     *
+     * @throws LmOptions.UsageException for an unknown name, an unknown option or a bad option value
+     */
+    static Optimizer create(String name, Metric metric, Map<String, String> options) {
+        Entry e = REGISTRY.get(name);
+        if (e == null) {
+            throw new LmOptions.UsageException("unknown optimizer '" + name + "'; expected one of " + REGISTRY.keySet());
+        }
+        Context c = new Context(metric, options);
+        Optimizer o;
+        try {
+            o = e.factory().create(c);
+        } catch (IllegalArgumentException ex) {
+            throw new LmOptions.UsageException("--optimizer " + name + ": " + ex.getMessage());
+        }
+        for (String k : c.options.keySet()) {
+            if (!c.read.contains(k)) {
+                throw new LmOptions.UsageException("optimizer '" + name + "' has no option '" + k + "'; it takes "
+                        + (c.known.isEmpty() ? "none" : String.join(", ", c.known)));
+            }
+        }
+        return o;
+    }
+}
