@@ -3,12 +3,18 @@ package dev.dspy4j.cli;
 import dev.dspy4j.cache.ResponseCache;
 import dev.dspy4j.lm.LanguageModel;
 import dev.dspy4j.lm.anthropic.AnthropicChat;
+import dev.dspy4j.lm.gemini.GeminiChat;
+import dev.dspy4j.lm.openai.AzureOpenAiChat;
 import dev.dspy4j.lm.openai.OpenAiChat;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Map;
 
-/** Makes provider clients for the command line: {@code openai} and {@code anthropic}. */
+/**
+ * Makes provider clients for the command line: {@code openai}, {@code anthropic}, {@code gemini} and
+ * {@code azure} (the model is the deployment name; the endpoint comes from {@code --api-base} or
+ * {@value AzureOpenAiChat#ENDPOINT_ENV}).
+ */
 final class Providers {
     private Providers() {}
 
@@ -43,8 +49,23 @@ final class Providers {
             case "anthropic":
                 defaultEnv = AnthropicChat.API_KEY_ENV;
                 break;
+            case "gemini":
+                String gemini = System.getenv(GeminiChat.API_KEY_ENV);
+                defaultEnv = gemini == null || gemini.isBlank() ? GeminiChat.FALLBACK_API_KEY_ENV : GeminiChat.API_KEY_ENV;
+                if (System.getenv(defaultEnv) == null) defaultEnv = GeminiChat.API_KEY_ENV;
+                break;
+            case "azure":
+                defaultEnv = AzureOpenAiChat.API_KEY_ENV;
+                if (baseUrl == null) {
+                    baseUrl = System.getenv(AzureOpenAiChat.ENDPOINT_ENV);
+                    if (baseUrl == null || baseUrl.isBlank()) {
+                        throw new UsageException("azure needs the resource endpoint: pass --api-base https://<resource>.openai.azure.com"
+                                + " or set " + AzureOpenAiChat.ENDPOINT_ENV);
+                    }
+                }
+                break;
             default:
-                throw new UsageException("unknown provider '" + provider + "'; expected openai or anthropic "
+                throw new UsageException("unknown provider '" + provider + "'; expected openai, anthropic, gemini or azure "
                         + "(use openai with --api-base for any OpenAI-compatible server)");
         }
         String env = apiKeyEnv != null ? apiKeyEnv : defaultEnv;
@@ -63,6 +84,19 @@ final class Providers {
             OpenAiChat.Builder b = OpenAiChat.builder().model(model).apiKey(key).cache(cache).timeout(timeout)
                     .maxAttempts(maxAttempts);
             if (baseUrl != null) b.baseUrl(baseUrl);
+            params.forEach(b::param);
+            return b.build();
+        }
+        if (p.equals("gemini")) {
+            GeminiChat.Builder b = GeminiChat.builder().model(model).apiKey(key).cache(cache).timeout(timeout)
+                    .maxAttempts(maxAttempts);
+            if (baseUrl != null) b.baseUrl(baseUrl);
+            params.forEach(b::param);
+            return b.build();
+        }
+        if (p.equals("azure")) {
+            AzureOpenAiChat.Builder b = AzureOpenAiChat.builder().endpoint(baseUrl).deployment(model).apiKey(key).cache(cache)
+                    .timeout(timeout).maxAttempts(maxAttempts);
             params.forEach(b::param);
             return b.build();
         }

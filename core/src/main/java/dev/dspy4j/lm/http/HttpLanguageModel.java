@@ -168,6 +168,14 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         return new ProviderError(message, code);
     }
 
+    /**
+     * A provider-specific exception for an error body (e.g. Azure's content filter), or null for the
+     * typed error its status gives. {@code message} and {@code providerMessage} are already redacted.
+     */
+    protected LmException errorFromBody(int status, JsonNode body, String message, String providerMessage) {
+        return null;
+    }
+
     /** The provider's error message and code (either may be null). */
     public record ProviderError(String message, String code) {}
 
@@ -389,9 +397,11 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
     private LmException errorFor(int status, HttpResponse<byte[]> response, String attempts, String givingUp) {
         byte[] bytes = response.body();
         ProviderError pe;
+        JsonNode errorBody = null;
         try {
             JsonNode root = JSON.readTree(bytes);
-            pe = root != null && root.isObject() ? parseError(root) : new ProviderError(null, null);
+            if (root != null && root.isObject()) errorBody = root;
+            pe = errorBody != null ? parseError(errorBody) : new ProviderError(null, null);
         } catch (IOException notJson) {
             pe = new ProviderError(null, null);
         }
@@ -404,6 +414,8 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         String msg = where() + " answered HTTP " + status + attempts
                 + (providerMessage == null || providerMessage.isEmpty() ? "" : ": " + providerMessage)
                 + (code == null ? "" : " [" + code + "]") + givingUp;
+        LmException special = errorBody == null ? null : errorFromBody(status, errorBody, msg, providerMessage);
+        if (special != null) return special;
         if (status == 401 || status == 403) {
             String hint = apiKey != null ? ""
                     : apiKeySource != null ? " (no API key was sent: " + apiKeySource + " is not set)"

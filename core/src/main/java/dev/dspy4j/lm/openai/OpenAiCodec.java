@@ -224,9 +224,14 @@ final class OpenAiCodec {
     }
 
     static LmResponse parse(JsonNode root, OpenAiChat lm) {
+        return parse(root, lm::malformed);
+    }
+
+    /** Reads a chat completion; {@code malformed} makes the error for a body that is not one. */
+    static LmResponse parse(JsonNode root, java.util.function.Function<String, RuntimeException> malformed) {
         JsonNode choices = root.path("choices");
         if (!choices.isArray() || choices.isEmpty()) {
-            throw lm.malformed("the response has no \"choices\"");
+            throw malformed.apply("the response has no \"choices\"");
         }
         List<JsonNode> sorted = new ArrayList<>();
         choices.forEach(sorted::add);
@@ -234,7 +239,7 @@ final class OpenAiCodec {
         List<Completion> out = new ArrayList<>(sorted.size());
         for (JsonNode c : sorted) {
             JsonNode message = c.path("message");
-            if (!message.isObject()) throw lm.malformed("a choice has no \"message\" object");
+            if (!message.isObject()) throw malformed.apply("a choice has no \"message\" object");
             out.add(new Completion(content(message.path("content")), textOrNull(c.path("finish_reason")),
                     toolCalls(message.path("tool_calls")), refusal(message), List.of()));
         }
