@@ -37,6 +37,15 @@ public interface Adapter {
      */
     Map<String, Object> parse(Signature signature, String completion);
 
+    /**
+     * A stream that splits this adapter's answers for {@code signature} into output fields as they arrive
+     * (for {@code Module.stream}), or null if this adapter's answers cannot be split while streaming
+     * (the default: the final prediction still arrives).
+     */
+    default dev.dspy4j.lm.TextStream fieldStream(Signature signature, FieldStream.Sink sink) {
+        return null;
+    }
+
     /** Extra request parameters this adapter needs for {@code lm} (e.g. a {@code response_format}). */
     default Map<String, Object> requestParams(Signature signature, LanguageModel lm) {
         return Map.of();

@@ -48,6 +48,17 @@ public interface Module {
     }
 
     /**
+     * Runs the program on this thread, passing each output field's text to {@code listener} as the LM
+     * writes it (providers that stream: OpenAI-compatible, Anthropic) or at once (cached answers, other
+     * providers), then the final prediction, which is also returned. Fields are split at the
+     * {@link dev.dspy4j.adapter.ChatAdapter} markers; with adapters that cannot be split while streaming,
+     * only the prediction arrives. Predictors running on other threads ({@code Parallel}) do not stream.
+     */
+    default Prediction stream(Map<String, ?> inputs, StreamListener listener) {
+        return Streaming.run(this, inputs, listener);
+    }
+
+    /**
      * The predictors, by a name that is stable across copies (e.g. {@code self}, {@code predict},
      * {@code react.extract}), in a stable order.
      *

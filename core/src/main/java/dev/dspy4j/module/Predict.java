@@ -162,7 +162,8 @@ public final class Predict implements Module {
 
     private Prediction run(Map<String, Object> in) {
         LmRequest template = new LmRequest(new Prompt(List.of()), new TreeMap<>(params), n, rolloutId, cache);
-        Adapter.Result result = adapter.call(lm, signature, demos, in, template);
+        Adapter.Result result = Streaming.around(this, signature, adapter,
+                () -> adapter.call(lm, signature, demos, in, template));
         Prediction prediction = Prediction.of(result.outputs(), result.response().usage(), result.response().cacheHit());
         Trace.record(this, in, prediction);
         return prediction;
