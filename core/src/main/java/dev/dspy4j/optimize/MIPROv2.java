@@ -61,6 +61,7 @@ public final class MIPROv2 implements Optimizer {
     private final long seed;
     private final double initTemperature;
     private final Double threshold;
+    private final GroundedProposer.Grounding grounding;
     private final RunSettings settings;
 
     private MIPROv2(Builder b) {
@@ -78,6 +79,7 @@ public final class MIPROv2 implements Optimizer {
         this.seed = b.seed;
         this.initTemperature = b.initTemperature;
         this.threshold = b.threshold;
+        this.grounding = new GroundedProposer.Grounding(b.dataAware, b.programAware, b.fewshotAware, b.tipAware);
         RunSettings s = b.runSettings();
         if (s.budget().auto() != null && (numCandidates != null || numTrials != null)) {
             throw new IllegalArgumentException("MIPROv2: auto sets the candidates and trials; do not also set numCandidates or numTrials");
@@ -143,10 +145,10 @@ public final class MIPROv2 implements Optimizer {
 
         OptimizerRun run = OptimizerRun.start("MIPROv2", metric, settings);
         try {
-            GroundedProposer proposer = new GroundedProposer(promptModel, initTemperature, seed, 10, 3);
+            GroundedProposer proposer = new GroundedProposer(promptModel, initTemperature, seed, 10, 3, grounding);
             Map<String, List<List<Example>>> demoSets = run.traced(() -> DemoSetCandidates.create(program, trainset,
                     nDemoSets, metric, threshold, zeroShot ? 3 : maxBootstrapped, zeroShot ? 0 : maxLabeled, teacher,
-                    seed, random));
+                    seed, random, settings.threads()));
             String data = run.traced(() -> proposer.describeData(trainset));
             Map<String, List<String>> instructions = run.traced(() ->
                     proposer.propose(program, data, demoSets, nInstructions, random));
@@ -266,6 +268,10 @@ public final class MIPROv2 implements Optimizer {
         private long seed = 9;
         private double initTemperature = 1.0;
         private Double threshold;
+        private boolean dataAware = true;
+        private boolean programAware = true;
+        private boolean fewshotAware = true;
+        private boolean tipAware = true;
 
         private Builder(Metric metric) {
             this.metric = Objects.requireNonNull(metric, "metric");
@@ -352,6 +358,30 @@ public final class MIPROv2 implements Optimizer {
         /** The score a bootstrapped run must reach (default: any score above 0). */
         public Builder metricThreshold(double t) {
             this.threshold = t;
+            return this;
+        }
+
+        /** Show the proposer a description of the training data (default true; false saves that call). */
+        public Builder dataAwareProposer(boolean on) {
+            this.dataAware = on;
+            return this;
+        }
+
+        /** Show the proposer the program's structure: every predictor's name, signature and instruction (default true). */
+        public Builder programAwareProposer(boolean on) {
+            this.programAware = on;
+            return this;
+        }
+
+        /** Show the proposer demos of the predictor from the candidate demo sets (default true). */
+        public Builder fewshotAwareProposer(boolean on) {
+            this.fewshotAware = on;
+            return this;
+        }
+
+        /** Give the proposer a tip drawn at random (default true). */
+        public Builder tipAwareProposer(boolean on) {
+            this.tipAware = on;
             return this;
         }
 

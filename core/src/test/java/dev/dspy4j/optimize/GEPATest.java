@@ -82,6 +82,20 @@ class GEPATest {
     }
 
     @Test
+    void aStopSignalEndsTheRunAfterTheCurrentStepAndTheBestSoFarIsReturned(@TempDir Path dir) throws Exception {
+        ScriptedLm task = ReverseTask.taskLm();
+        StopSignal stop = new StopSignal();
+        Path log = dir.resolve("gepa.json");
+        // stop as soon as the seed is scored: no step runs
+        Module best = GEPA.builder(FEEDBACK).reflectionLm(reflector()).maxMetricCalls(400).stopSignal(stop)
+                .listener(p -> stop.stop()).trialLog(log).build()
+                .compile(Predict.of("word -> answer").withLm(task), TRAIN, VAL);
+        assertThat(best.predictors().get("self").signature().instructions()).doesNotContain("Reverse");
+        assertThat(task.requests()).hasSize(VAL.size());
+        assertThat(new ObjectMapper().readTree(log.toFile()).get("status").asText()).isEqualTo("stopped");
+    }
+
+    @Test
     void withoutFeedbackTheReflectionLmLearnsNothingAndTheSeedIsReturned() {
         ScriptedLm task = ReverseTask.taskLm();
         Predict student = Predict.of("word -> answer").withLm(task);

@@ -157,6 +157,21 @@ class MIPROv2Test {
     }
 
     @Test
+    void withoutTheDataDescriptionTheProposalsAreNotGroundedAndNothingImproves() {
+        ScriptedLm prompt = proposer();
+        Predict student = Predict.of("word -> answer").withLm(ReverseTask.taskLm());
+        Module best = MIPROv2.builder(ReverseTask.metric()).promptModel(prompt).dataAwareProposer(false).seed(3)
+                .threads(4).build().compile(student, TRAIN, VAL);
+        assertThat(devScore(best, VAL)).isZero();
+        // no description call, 2 proposals, neither told about the data
+        assertThat(prompt.requests()).hasSize(2);
+        for (var r : prompt.requests()) {
+            assertThat(Chat.input(r, "dataset_description")).isEqualTo("(not given)");
+            assertThat(Chat.input(r, "program_structure")).startsWith("self: word: str -> answer: str");
+        }
+    }
+
+    @Test
     void badSettingsAreRefused() {
         assertThatThrownBy(() -> MIPROv2.builder(ReverseTask.metric()).build()).hasMessageContaining("prompt model");
         assertThatThrownBy(() -> MIPROv2.builder(ReverseTask.metric()).promptModel(proposer())
