@@ -66,7 +66,7 @@ public final class MIPROv2 implements Optimizer {
 
     private MIPROv2(Builder b) {
         this.metric = b.metric;
-        this.promptModel = Objects.requireNonNull(b.promptModel, "MIPROv2 needs a prompt model: call promptModel(lm)");
+        this.promptModel = b.promptModel;
         this.taskModel = b.taskModel;
         this.teacher = b.teacher;
         this.maxBootstrapped = b.maxBootstrapped;
@@ -90,7 +90,7 @@ public final class MIPROv2 implements Optimizer {
         this.settings = s;
     }
 
-    /** A builder scoring with {@code metric}; set at least {@link Builder#promptModel}. */
+    /** A builder scoring with {@code metric}. */
     public static Builder builder(Metric metric) {
         return new Builder(metric);
     }
@@ -143,9 +143,13 @@ public final class MIPROv2 implements Optimizer {
                     + " exceeds the validation set's " + val.size() + " examples");
         }
 
+        LanguageModel proposerLm = promptModel != null ? promptModel : program.predictors().values().iterator().next().lm();
+        if (proposerLm == null) {
+            throw new IllegalArgumentException("MIPROv2 needs a prompt model: set promptModel(...) or give the student an LM");
+        }
         OptimizerRun run = OptimizerRun.start("MIPROv2", metric, settings);
         try {
-            GroundedProposer proposer = new GroundedProposer(promptModel, initTemperature, seed, 10, 3, grounding);
+            GroundedProposer proposer = new GroundedProposer(proposerLm, initTemperature, seed, 10, 3, grounding);
             Map<String, List<List<Example>>> demoSets = run.traced(() -> DemoSetCandidates.create(program, trainset,
                     nDemoSets, metric, threshold, zeroShot ? 3 : maxBootstrapped, zeroShot ? 0 : maxLabeled, teacher,
                     seed, random, settings.threads()));
@@ -277,7 +281,7 @@ public final class MIPROv2 implements Optimizer {
             this.metric = Objects.requireNonNull(metric, "metric");
         }
 
-        /** The LM that describes the data and proposes instructions (required). */
+        /** The LM that describes the data and proposes instructions (default: the first predictor's LM). */
         public Builder promptModel(LanguageModel lm) {
             this.promptModel = Objects.requireNonNull(lm, "promptModel");
             return this;

@@ -243,7 +243,8 @@ class GEPATest {
         // light, 1 predictor, 8 validation examples: N = max(4*log2(6), 9) = 10 minibatches of 35,
         // 8 + 6*5 + 10*35 + ((10+1)/5 + 1) * 8 = 412
         assertThat(GEPA.autoBudget(1, 6, 8)).isEqualTo(412);
-        assertThatThrownBy(() -> GEPA.builder(FEEDBACK).maxMetricCalls(10).build()).hasMessageContaining("reflection LM");
+        assertThatThrownBy(() -> GEPA.builder(FEEDBACK).maxMetricCalls(10).build().compile(Predict.of("word -> answer"), TRAIN))
+                .hasMessageContaining("needs a reflection LM: set reflectionLm(...) or give the student an LM");
         assertThatThrownBy(() -> GEPA.builder(FEEDBACK).reflectionLm(reflector()).build())
                 .hasMessageContaining("exactly one budget");
         assertThatThrownBy(() -> GEPA.builder(FEEDBACK).reflectionLm(reflector()).maxMetricCalls(10)

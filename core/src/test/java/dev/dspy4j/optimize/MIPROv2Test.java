@@ -173,7 +173,8 @@ class MIPROv2Test {
 
     @Test
     void badSettingsAreRefused() {
-        assertThatThrownBy(() -> MIPROv2.builder(ReverseTask.metric()).build()).hasMessageContaining("prompt model");
+        assertThatThrownBy(() -> MIPROv2.builder(ReverseTask.metric()).build().compile(Predict.of("word -> answer"), TRAIN, VAL))
+                .hasMessageContaining("needs a prompt model: set promptModel(...) or give the student an LM");
         assertThatThrownBy(() -> MIPROv2.builder(ReverseTask.metric()).promptModel(proposer())
                 .auto(Budget.Auto.MEDIUM).numCandidates(4).build()).hasMessageContaining("auto");
         MIPROv2 m = MIPROv2.builder(ReverseTask.metric()).promptModel(proposer()).numCandidates(2)
