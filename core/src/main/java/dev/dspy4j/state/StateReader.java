@@ -1,6 +1,7 @@
 package dev.dspy4j.state;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dspy4j.media.Audio;
 import dev.dspy4j.media.Document;
@@ -51,9 +52,20 @@ final class StateReader {
     static ProgramState read(Path file, boolean trustBaseUrl) {
         JsonNode root;
         try (java.io.InputStream in = Files.newInputStream(file)) {
+            long size = Files.size(file);
+            if (size > StateLimits.MAX_FILE_BYTES) {
+                throw new ProgramStateException(file, null, "has " + size + " bytes, over the limit of "
+                        + StateLimits.MAX_FILE_BYTES + " bytes for a state file (StateLimits.MAX_FILE_BYTES: "
+                        + StateLimits.MAX_INLINE_BYTES + " bytes of inline media plus " + StateLimits.MAX_TEXT_BYTES
+                        + " of text); a program with more media is saved with MediaStorage.FILES");
+            }
             root = StateWriter.MAPPER.readTree(in);
         } catch (NoSuchFileException e) {
             throw new ProgramStateException(file, null, "does not exist", e);
+        } catch (StreamConstraintsException e) {
+            throw new ProgramStateException(file, null, "is over a limit on state files: " + e.getOriginalMessage()
+                    + " (the limits are in StateLimits and follow the payload limit of " + StateLimits.MAX_INLINE_BYTES
+                    + " bytes)", e);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
                     + ", column " + e.getLocation().getColumnNr();
@@ -276,15 +288,24 @@ final class StateReader {
         if ((data == null) == (rel == null)) {
             throw json.error(at, "a media value needs exactly one of 'file' (a path) or 'data' (a data URI)");
         }
+        String sha = json.optText(n, "sha256", at);
         if (data != null) {
+            Payload p;
             try {
-                return Payload.ofDataUri(data);
+                p = Payload.ofDataUri(data);
             } catch (PayloadException e) {
                 throw json.error(at + ".data", e.getMessage(), e);
             }
+            // the bytes are in the file itself; a recorded digest (dspy4j writes one) must still match
+            if (sha != null) checkDigest(p, sha, at + ".data", "the inline data");
+            return p;
+        }
+        if (sha == null) {
+            throw json.error(at, "media file " + rel + " has no sha256; dspy4j records the digest of every media file "
+                    + "it saves and checks it on load, so that a state file can only send the bytes it was saved with");
         }
         MediaType type = mediaType(json.text(n, "media_type", at), at);
-        Path path = baseDir.resolve(rel).normalize();
+        Path path = inside(rel, at + ".file");
         Payload p;
         try {
             p = Payload.of(path, type);
@@ -299,20 +320,58 @@ final class StateReader {
                         + size.longValue());
             }
         }
-        String sha = json.optText(n, "sha256", at);
-        if (sha != null) {
-            // the digest is needed for every cache key anyway; the payload remembers it
-            String actual;
-            try {
-                actual = p.digest().hex();
-            } catch (PayloadException e) {
-                throw json.error(at + ".file", "media file " + rel + " cannot be read: " + e.getMessage(), e);
-            }
-            if (!actual.equalsIgnoreCase(sha)) {
-                throw json.error(at + ".file", "media file " + rel + " has sha256 " + actual
-                        + ", but the state file says " + sha + " (the file was changed or replaced)");
-            }
-        }
+        // the digest is needed for every cache key anyway; the payload remembers it. It also settles a
+        // declared type the bytes cannot show (text/plain, image/svg+xml, ...): these are the saved bytes.
+        checkDigest(p, sha, at + ".file", "media file " + rel);
         return p;
+    }
+
+    /**
+     * The real path of a media file named in the state file, which must lie inside the state file's
+     * folder once every symlink is resolved: a shared state file must not make dspy4j read, and send
+     * to an LM, any other file of the user's.
+     */
+    private Path inside(String rel, String at) {
+        Path given;
+        try {
+            given = Path.of(rel);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw json.error(at, "media file '" + rel + "' is not a valid path: " + e.getMessage(), e);
+        }
+        if (given.isAbsolute() || given.getRoot() != null) {
+            throw json.error(at, "media file " + rel + " is an absolute path; a state file refers to its media by paths "
+                    + "relative to its own folder " + baseDir);
+        }
+        Path real;
+        Path folder;
+        try {
+            folder = baseDir.toRealPath();
+            real = baseDir.resolve(given).toRealPath();
+        } catch (NoSuchFileException e) {
+            throw json.error(at, "media file " + rel + " cannot be used: " + baseDir.resolve(given).normalize() + " does not exist", e);
+        } catch (IOException e) {
+            throw json.error(at, "media file " + rel + " cannot be resolved: " + e, e);
+        }
+        if (!real.startsWith(folder)) {
+            throw json.error(at, "media file " + rel + " resolves to " + real + ", outside the state file's folder " + folder
+                    + "; a state file may only use media inside its own folder (symlinks included)");
+        }
+        if (!Files.isRegularFile(real)) {
+            throw json.error(at, "media file " + rel + " is not a regular file");
+        }
+        return real;
+    }
+
+    private void checkDigest(Payload p, String sha, String at, String what) {
+        String actual;
+        try {
+            actual = p.digest().hex();
+        } catch (PayloadException e) {
+            throw json.error(at, what + " cannot be read: " + e.getMessage(), e);
+        }
+        if (!actual.equalsIgnoreCase(sha)) {
+            throw json.error(at, what + " has sha256 " + actual + ", but the state file says " + sha
+                    + " (the file was changed or replaced)");
+        }
     }
 }

@@ -31,12 +31,13 @@ import java.util.Optional;
 
 /** Writes a {@link ProgramState} as JSON, streaming media into files or data URIs. */
 final class StateWriter {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final ObjectMapper MAPPER = StateLimits.mapper();
 
     private final Path file;
     private final Path mediaDir;
     private final String mediaDirName;
     private final MediaStorage storage;
+    private long inlined;
 
     StateWriter(Path file, MediaStorage storage) {
         this.file = file.toAbsolutePath().normalize();
@@ -250,6 +251,14 @@ final class StateWriter {
 
     private void writePayload(JsonGenerator g, Payload p, String at) throws IOException {
         if (storage == MediaStorage.INLINE) {
+            inlined += p.size();
+            if (inlined > StateLimits.MAX_INLINE_BYTES) {
+                // a file past the read limits could not be loaded back, so it is not written
+                throw new ProgramStateException(file, at, "the inline media would come to " + inlined + " bytes, over the "
+                        + "limit of " + StateLimits.MAX_INLINE_BYTES + " bytes for one state file (StateLimits."
+                        + "MAX_INLINE_BYTES); save with MediaStorage.FILES, which writes each payload to its own file");
+            }
+            g.writeStringField("sha256", p.digest().hex());
             g.writeFieldName("data");
             // streamed: the data URI is produced from the bytes while writing, never held whole
             // (Jackson does not close the reader: closing it closes the payload's stream, a file handle)
