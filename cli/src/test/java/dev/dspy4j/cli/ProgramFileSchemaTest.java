@@ -132,8 +132,10 @@ class ProgramFileSchemaTest {
                 .matcher(readme);
         assertThat(m.find(at)).isTrue();
         Path file = dir.resolve("vqa.json");
-        Files.writeString(file, m.group(1));
-        NoiseImage.writePng(dir.resolve("vqa.media"), "dog.png", 8, 8, 3);
+        Path png = NoiseImage.writePng(dir.resolve("vqa.media"), "dog.png", 8, 8, 3);
+        // the README shows a made-up digest; a user writes the one sha256sum prints
+        String digest = Payload.of(png).digest().hex();
+        Files.writeString(file, m.group(1).replaceAll("\"sha256\": \"[0-9a-f]{64}\"", "\"sha256\": \"" + digest + "\""));
 
         assertThat(validate(file)).isEmpty();
         var inspected = dspy4j("inspect", "--program", file.toString());
