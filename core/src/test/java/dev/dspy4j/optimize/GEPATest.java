@@ -164,6 +164,66 @@ class GEPATest {
                 .isEqualTo("Reverse the text: write it backwards.");
     }
 
+    /**
+     * Three kinds of example: kind A scores when shout writes uppercase, kind B when flip reverses,
+     * kind C when shout leaves the word as it is. The seed is best on C, a child that learned
+     * uppercase is best on A, so both stay on the frontier; a sibling that learned to reverse, from
+     * the seed, is best on B and C. Merging the two siblings (uppercase from one, reverse from the
+     * other) is best on A and B: the highest mean when A and B outnumber C.
+     */
+    private static final Metric BY_KIND = Metric.withTrace((gold, pred, trace) -> {
+        String word = gold.getString("word");
+        String upper = null;
+        for (Trace.Step s : trace) if (s.outputs().has("upper")) upper = s.outputs().getString("upper");
+        boolean shouted = word.toUpperCase(Locale.ROOT).equals(upper);
+        boolean flipped = upper != null && reversed(upper).equals(pred.getString("answer"));
+        return switch (gold.getString("kind")) {
+            case "A" -> shouted ? ScoreWithFeedback.of(1, "Correct.")
+                    : ScoreWithFeedback.of(0).withPredictorFeedback("shout.self", "Wrong: write the word in uppercase letters.");
+            case "B" -> flipped ? ScoreWithFeedback.of(1, "Correct.")
+                    : ScoreWithFeedback.of(0).withPredictorFeedback("flip.self", "Wrong: write the input backwards.");
+            default -> word.equals(upper) ? ScoreWithFeedback.of(1, "Correct.")
+                    : ScoreWithFeedback.of(0).withPredictorFeedback("shout.self", "Wrong: keep the word as it is.");
+        };
+    });
+
+    private static List<Example> byKind(int from, String kinds) {
+        List<Example> out = new ArrayList<>();
+        List<Example> words = ReverseTask.examples(from, kinds.length());
+        for (int i = 0; i < kinds.length(); i++) {
+            out.add(Example.of("word", words.get(i).getString("word"), "kind", String.valueOf(kinds.charAt(i)))
+                    .withInputs("word"));
+        }
+        return out;
+    }
+
+    @Test
+    void siblingsThatImprovedDifferentPredictorsAreMergedIntoTheBestCandidate(@TempDir Path dir) throws Exception {
+        ScriptedLm lm = twoStepLm();
+        TwoStep student = new TwoStep(Predict.of("word -> upper").withLm(lm), Predict.of("upper -> answer").withLm(lm));
+        List<Example> train = byKind(0, "ABABCABAB");
+        List<Example> val = byKind(100, "AAABBBCC");
+        Path log = dir.resolve("gepa.json");
+        Module best = GEPA.builder(BY_KIND).reflectionLm(reflector()).maxMetricCalls(80).seed(1)
+                .trialLog(log).build().compile(student, train, val);
+
+        JsonNode trials = new ObjectMapper().readTree(log.toFile()).get("trials");
+        assertThat(best.predictors().get("shout.self").signature().instructions()).isEqualTo("Write the word in uppercase.");
+        assertThat(best.predictors().get("flip.self").signature().instructions()).isEqualTo("Reverse the text: write it backwards.");
+        assertThat(Evaluate.builder(val, BY_KIND).build().run(best).score()).isEqualTo(75.0);
+        // with this seed: step 1 learns uppercase from the seed (37.5), step 2 learns reverse from the
+        // seed (62.5), step 3 merges the two siblings through the seed: 75, the best
+        JsonNode merged = null;
+        for (JsonNode t : trials) {
+            if (t.get("label").asText().equals("step 3: merge of candidates 1 and 2 (ancestor 0)")) merged = t;
+        }
+        assertThat(merged).isNotNull();
+        assertThat(merged.get("candidate").get("parents").toString()).isEqualTo("[1,2]");
+        assertThat(merged.get("score").asDouble()).isEqualTo(75.0);
+        assertThat(new ObjectMapper().readTree(log.toFile()).get("best_trial").asInt()).isEqualTo(merged.get("trial").asInt());
+        assertThat(lm.requests().size()).isLessThanOrEqualTo(2 * 80);
+    }
+
     @Test
     void autoBudgetFollowsDspysFormulaAndBadSettingsAreRefused() {
         // light, 1 predictor, 8 validation examples: N = max(4*log2(6), 9) = 10 minibatches of 35,

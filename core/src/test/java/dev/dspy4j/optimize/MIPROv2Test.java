@@ -134,6 +134,29 @@ class MIPROv2Test {
     }
 
     @Test
+    void choosesAnInstructionAndADemoSetTogetherWhenTheTaskNeedsBoth() {
+        // right only with the key word in the instructions AND at least one demo in the prompt
+        ScriptedLm task = ScriptedLm.builder().respond(r -> {
+            String word = Chat.input(r, "word");
+            boolean told = system(r).toLowerCase(java.util.Locale.ROOT).contains(ReverseTask.KEY);
+            boolean shown = r.prompt().messages().stream().anyMatch(m -> m.role() == dev.dspy4j.prompt.Role.ASSISTANT);
+            return List.of(answer("answer", told && shown ? reversed(word) : word));
+        }).build();
+        Predict student = Predict.of("word -> answer").withLm(task);
+        List<OptimizerProgress> progress = new ArrayList<>();
+        Module best = MIPROv2.builder(ReverseTask.metric()).promptModel(proposer()).seed(11).listener(progress::add)
+                .build().compile(student, TRAIN, VAL);
+
+        Predict p = best.predictors().get("self");
+        assertThat(p.signature().instructions()).containsIgnoringCase("reverse");
+        assertThat(p.demos()).isNotEmpty();
+        assertThat(devScore(student, VAL)).isZero();
+        assertThat(devScore(best, VAL)).isEqualTo(100.0);
+        // some trials paired a good instruction with no demos, or demos with the old instruction, and failed
+        assertThat(progress.stream().filter(x -> x.last().score() == 0).count()).isGreaterThan(1);
+    }
+
+    @Test
     void badSettingsAreRefused() {
         assertThatThrownBy(() -> MIPROv2.builder(ReverseTask.metric()).build()).hasMessageContaining("prompt model");
         assertThatThrownBy(() -> MIPROv2.builder(ReverseTask.metric()).promptModel(proposer())
