@@ -48,6 +48,11 @@ final class BenchCommand implements Runnable {
         @Option(names = "--json", description = "Print one JSON object on stdout (stages go to stderr).")
         boolean json;
 
+        @Option(names = "--in-memory", description = "Payloads as byte arrays on the heap instead of files: each query's"
+                + " image made when it is asked and dropped after its prediction (cold and warm pass, memory figures;"
+                + " no format/key timing, disk pass or sweep).")
+        boolean inMemory;
+
         @Override
         public Integer call() throws Exception {
             if (examples < 1 || demos < 0 || size < 1 || sweepReps < 1) {
@@ -57,8 +62,8 @@ final class BenchCommand implements Runnable {
             }
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter log = json ? spec.commandLine().getErr() : out;
-            SeedBenchmark bench = new SeedBenchmark(new SeedBenchmark.Config(examples, demos, size, !noSweep, sweepReps), log);
-            Map<String, Object> result = bench.run();
+            SeedBenchmark.Config config = new SeedBenchmark.Config(examples, demos, size, !noSweep, sweepReps);
+            Map<String, Object> result = inMemory ? new InMemorySeed(config, log).run() : new SeedBenchmark(config, log).run();
             if (json) {
                 out.println(Jsons.MAPPER.writeValueAsString(result));
             }

@@ -47,4 +47,29 @@ class SeedBenchmarkTest {
         }
         assertThat(err.toString()).contains("cold pass").contains("warm pass").contains("sweep");
     }
+
+    @Test
+    void inMemoryVariantMakesEachQueryImageWhenAskedAndReportsMemory() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int exit = Main.run(new PrintWriter(out), new PrintWriter(err),
+                "bench", "seed", "--in-memory", "--examples", "6", "--demos", "2", "--size", "64", "--json");
+
+        assertThat(exit).as(err.toString()).isZero();
+        JsonNode r = new ObjectMapper().readTree(out.toString());
+        assertThat(r.get("in_memory").asBoolean()).isTrue();
+        assertThat(r.get("examples").asInt()).isEqualTo(6);
+        assertThat(r.get("cold_requests").asInt()).isEqualTo(6);
+        assertThat(r.get("warm_http_requests").asInt()).isZero();
+        assertThat(r.get("query_bytes_total").asLong()).isPositive();
+        assertThat(r.get("history_entries").asInt()).isEqualTo(12);
+        for (String f : List.of("cold_ms", "warm_ms", "peak_heap_mb")) {
+            assertThat(r.get(f).asDouble()).as(f).isPositive();
+        }
+        // zero when no collection ran in so short a run
+        assertThat(r.get("peak_heap_after_gc_mb").isNumber()).isTrue();
+        assertThat(r.get("ok").asBoolean()).isTrue();
+        assertThat(err.toString()).contains("cold pass").contains("warm pass").contains("memory");
+    }
 }

@@ -12,8 +12,11 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * A bounded record of recent LM calls. Entries reference the request's prompt; payloads are never
- * copied or read. Thread-safe.
+ * A bounded record of recent LM calls. An entry keeps what it shows and never a payload's bytes:
+ * each media part of the recorded prompt holds a {@link Payload#withoutBytes() payload without
+ * bytes} (kind, media type, size, digest if computed, file name and options), so a history of 100
+ * calls with in-memory images does not keep 100 images alive. Payloads are never copied or read.
+ * Thread-safe.
  */
 public final class LmHistory {
     /** A history that keeps nothing. */
@@ -28,7 +31,13 @@ public final class LmHistory {
      * @param response the response
      * @param elapsed  how long the call took
      */
-    public record Entry(Instant time, String model, LmRequest request, LmResponse response, Duration elapsed) {}
+    public record Entry(Instant time, String model, LmRequest request, LmResponse response, Duration elapsed) {
+        /** This entry with the request's payloads {@linkplain dev.dspy4j.prompt.Prompt#withoutPayloadBytes() without bytes}. */
+        public Entry withoutPayloadBytes() {
+            dev.dspy4j.prompt.Prompt kept = request.prompt().withoutPayloadBytes();
+            return kept == request.prompt() ? this : new Entry(time, model, request.withPrompt(kept), response, elapsed);
+        }
+    }
 
     private final int capacity;
     private final Deque<Entry> entries = new ArrayDeque<>();
@@ -39,9 +48,10 @@ public final class LmHistory {
         this.capacity = capacity;
     }
 
-    /** Adds an entry, dropping the oldest if full. */
-    public void add(Entry e) {
+    /** Adds an entry (its payloads without bytes), dropping the oldest if full. */
+    public void add(Entry entry) {
         if (capacity == 0) return;
+        Entry e = entry.withoutPayloadBytes();
         synchronized (entries) {
             if (entries.size() == capacity) entries.removeFirst();
             entries.addLast(e);

@@ -334,12 +334,35 @@ public final class Payload {
         return d;
     }
 
+    /**
+     * This payload without its bytes, for records of a call (LM history): the same media type, size,
+     * description and digest (if already computed), so it shows what it was, but it keeps no bytes
+     * alive. A file-backed payload holds no bytes on the heap and is returned as it is. Reading the
+     * bytes of the result, or its digest when that was not computed before, throws
+     * {@link PayloadException}.
+     */
+    public Payload withoutBytes() {
+        if (source instanceof FileSource || source instanceof RecordSource) return this;
+        Payload p = new Payload(new RecordSource(source.describe()), mediaType, size);
+        p.digest = digest;
+        return p;
+    }
+
+    /** False for a payload made by {@link #withoutBytes()} from bytes in memory. */
+    public boolean hasBytes() {
+        return !(source instanceof RecordSource);
+    }
+
     /** True once the digest has been computed. */
     public boolean hasDigest() {
         return digest != null;
     }
 
     private Digest computeDigest() {
+        if (source instanceof RecordSource r) {
+            throw new PayloadException(r.describe() + " is kept without its bytes (a record of a call), and its digest"
+                    + " was not computed before");
+        }
         MessageDigest md = Digest.sha256();
         if (source instanceof BytesSource b) {
             md.update(b.bytes());
@@ -463,6 +486,19 @@ public final class Payload {
         @Override
         public String toString() {
             return describe + " (" + bytes.length + " bytes)";
+        }
+    }
+
+    /** No bytes: what {@link #withoutBytes()} keeps. */
+    private record RecordSource(String describe) implements PayloadSource {
+        @Override
+        public long size() {
+            return 0;
+        }
+
+        @Override
+        public InputStream open() throws IOException {
+            throw new IOException("its bytes are not kept (a record of a call)");
         }
     }
 

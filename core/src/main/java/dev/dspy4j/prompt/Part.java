@@ -5,6 +5,7 @@ import dev.dspy4j.media.Document;
 import dev.dspy4j.media.File;
 import dev.dspy4j.media.Image;
 import dev.dspy4j.media.Media;
+import dev.dspy4j.media.Payload;
 import java.util.Objects;
 
 /**
@@ -55,6 +56,23 @@ public sealed interface Part {
         public DocumentPart {
             Objects.requireNonNull(document, "document");
         }
+    }
+
+    /**
+     * This part as a record of a call keeps it: a media part's payload replaced by
+     * {@link Payload#withoutBytes()} (kind, media type, size, digest, file name and options stay);
+     * text, remote images, file ids and file-backed payloads as they are.
+     */
+    default Part withoutPayloadBytes() {
+        Media m = media();
+        if (m == null || m.payload() == null) return this;
+        Payload kept = m.payload().withoutBytes();
+        if (kept == m.payload()) return this;
+        if (m instanceof Image i) return new ImagePart(new Image(kept, null, i.detail()));
+        if (m instanceof Audio) return new AudioPart(new Audio(kept));
+        if (m instanceof File f) return new FilePart(new File(kept, f.filename(), null));
+        Document d = (Document) m;
+        return new DocumentPart(new Document(kept, d.title(), d.context(), d.citations()));
     }
 
     /** The media value of a media part, or null for text. */

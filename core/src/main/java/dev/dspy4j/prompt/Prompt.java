@@ -22,6 +22,28 @@ public record Prompt(List<Message> messages) {
         return new Prompt(List.of(messages));
     }
 
+    /**
+     * This prompt as a record of a call keeps it: every media part through
+     * {@link Part#withoutPayloadBytes()}, so it shows each payload (kind, media type, size, digest)
+     * without keeping its bytes alive. Returns this prompt when nothing changes. O(parts).
+     */
+    public Prompt withoutPayloadBytes() {
+        List<Message> out = null;
+        for (int i = 0; i < messages.size(); i++) {
+            Message m = messages.get(i);
+            List<Part> parts = null;
+            for (int k = 0; k < m.parts().size(); k++) {
+                Part p = m.parts().get(k);
+                Part kept = p.withoutPayloadBytes();
+                if (kept != p && parts == null) parts = new java.util.ArrayList<>(m.parts());
+                if (parts != null) parts.set(k, kept);
+            }
+            if (parts != null && out == null) out = new java.util.ArrayList<>(messages);
+            if (parts != null) out.set(i, new Message(m.role(), parts));
+        }
+        return out == null ? this : new Prompt(out);
+    }
+
     /** A new builder. */
     public static Builder builder() {
         return new Builder();

@@ -253,17 +253,21 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         } catch (IOException e) {
             throw new LmException(where() + ": the request body could not be written: " + e.getMessage(), 0, null, e);
         }
-        for (int attempt = 1; ; attempt++) {
-            Outcome outcome = attemptOnce(body, request, attempt);
-            if (outcome.response() != null) return outcome.response();
-            LmException failure = outcome.failure();
-            if (!isRetryable(failure)) throw failure;
-            Duration delay = retryPolicy.delayBefore(attempt, outcome.retryAfter());
-            if (delay == null) throw failure;
-            LOG.debug("{}: attempt {} of {} failed ({}); retrying in {} ms", where(), attempt,
-                    retryPolicy.maxAttempts(), failure.getMessage(), delay.toMillis());
-            if (retryListener != null) retryListener.onRetry(attempt, failure, delay);
-            sleep(delay);
+        try {
+            for (int attempt = 1; ; attempt++) {
+                Outcome outcome = attemptOnce(body, request, attempt);
+                if (outcome.response() != null) return outcome.response();
+                LmException failure = outcome.failure();
+                if (!isRetryable(failure)) throw failure;
+                Duration delay = retryPolicy.delayBefore(attempt, outcome.retryAfter());
+                if (delay == null) throw failure;
+                LOG.debug("{}: attempt {} of {} failed ({}); retrying in {} ms", where(), attempt,
+                        retryPolicy.maxAttempts(), failure.getMessage(), delay.toMillis());
+                if (retryListener != null) retryListener.onRetry(attempt, failure, delay);
+                sleep(delay);
+            }
+        } finally {
+            body.release(); // nothing the HTTP client keeps may hold the request's payloads
         }
     }
 

@@ -34,7 +34,8 @@ public final class StreamingBody {
     }
 
     private final ObjectMapper mapper;
-    private final Writer writer;
+    /** The codec; cleared by {@link #release()}, so an HTTP client that keeps the request keeps no payload. */
+    private volatile Writer writer;
     private final Executor executor;
     private final int pipeBytes;
     private final long contentLength;
@@ -62,9 +63,21 @@ public final class StreamingBody {
 
     /** Writes the whole body into {@code out} on the calling thread (for tests and tools; not closed). */
     public void writeTo(OutputStream out) throws IOException {
+        Writer w = writer;
+        if (w == null) throw new IOException("the request body was released when its exchange ended");
         try (JsonGenerator g = generator(out)) {
-            writer.write(new JsonBody(g, out, null));
+            w.write(new JsonBody(g, out, null));
         }
+    }
+
+    /**
+     * Drops the codec (and with it the request and its payloads) once the exchange is over: the JDK
+     * HTTP client may keep a finished request, and its body publisher, reachable from a pooled
+     * connection, which would otherwise keep the last request's in-memory payloads alive. The body
+     * cannot be sent again after this.
+     */
+    public void release() {
+        writer = null;
     }
 
     private long count() throws IOException {
