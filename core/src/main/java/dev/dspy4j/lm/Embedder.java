@@ -1,0 +1,26 @@
+package dev.dspy4j.lm;
+
+import java.util.List;
+
+/**
+ * Turns texts into vectors whose cosine similarity reflects closeness in meaning (an embedding
+ * model). Implementations are thread-safe. {@link dev.dspy4j.lm.openai.OpenAiEmbeddings} calls an
+ * OpenAI-compatible {@code /embeddings} endpoint through the response cache; tests and local models
+ * can implement this directly.
+ */
+@FunctionalInterface
+public interface Embedder {
+
+    /**
+     * One vector per text, in the order given, all of the same length. The arrays are the caller's.
+     *
+     * @throws IllegalArgumentException for an empty or null text
+     * @throws LmException              if the provider fails
+     */
+    List<float[]> embed(List<String> texts);
+
+    /** The vector of one text. */
+    default float[] embed(String text) {
+        return embed(List.of(text)).get(0);
+    }
+}
