@@ -3,6 +3,7 @@ package dev.dspy4j.state;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.POJONode;
 import dev.dspy4j.media.Audio;
 import dev.dspy4j.media.Document;
 import dev.dspy4j.media.File;
@@ -59,7 +60,7 @@ final class StateReader {
                         + StateLimits.MAX_INLINE_BYTES + " bytes of inline media plus " + StateLimits.MAX_TEXT_BYTES
                         + " of text); a program with more media is saved with MediaStorage.FILES");
             }
-            root = StateWriter.MAPPER.readTree(in);
+            root = StateTree.read(in);
         } catch (NoSuchFileException e) {
             throw new ProgramStateException(file, null, "does not exist", e);
         } catch (StreamConstraintsException e) {
@@ -283,16 +284,19 @@ final class StateReader {
     }
 
     private Payload payload(JsonNode n, String at) {
-        String data = json.optText(n, "data", at);
+        JsonNode dataNode = n.get("data");
+        Object decoded = dataNode instanceof POJONode pojo ? pojo.getPojo() : null;
+        String data = decoded != null ? null : json.optText(n, "data", at);
         String rel = json.optText(n, "file", at);
-        if ((data == null) == (rel == null)) {
+        if ((data == null && decoded == null) == (rel == null)) {
             throw json.error(at, "a media value needs exactly one of 'file' (a path) or 'data' (a data URI)");
         }
         String sha = json.optText(n, "sha256", at);
-        if (data != null) {
+        if (data != null || decoded != null) {
             Payload p;
             try {
-                p = Payload.ofDataUri(data);
+                if (decoded instanceof StateTree.Undecodable u) throw new PayloadException(u.problem());
+                p = decoded instanceof StateTree.Inline inline ? inline.payload() : Payload.ofDataUri(data);
             } catch (PayloadException e) {
                 throw json.error(at + ".data", e.getMessage(), e);
             }

@@ -101,4 +101,35 @@ class StateLimitsTest {
                 .contains("MediaStorage.FILES");
         assertThat(child.exitValue()).isEqualTo(2);
     }
+
+    /** The largest inline payload allowed loads back in a JVM with a 256 MB heap (its data URI never becomes a string). */
+    @Test
+    void theLargestInlinePayloadLoadsBackUnderA256MbHeap() throws Exception {
+        Image img = Image.of(bigPng("max.png", (int) StateLimits.MAX_INLINE_BYTES));
+        Path file = dir.resolve("max.json");
+        ProgramState.save(Predict.of("image: Image -> label").withDemos(List.of(Example.of(Map.of("image", img, "label", "x")))),
+                file, MediaStorage.INLINE);
+        Files.delete(dir.resolve("max.png"));
+        String out = child(file);
+        assertThat(out).doesNotContain("OutOfMemoryError").contains("ok [self]");
+    }
+
+    @Test
+    void aLargeInlineDataUriThatIsNotBase64NamesItsPlace() throws Exception {
+        Path file = dir.resolve("bad.json");
+        Files.writeString(file, "{\"dspy4j_state\": 1, \"predictors\": {\"self\": {\"signature\": {\"string\": \"image: Image -> label\"},"
+                + "\"demos\": [{\"values\": {\"image\": {\"$media\": \"image\", \"data\": \"data:image/png;base64,iVBORw0K"
+                + "A".repeat(100_000) + "!!\"}}}]}}}");
+        assertThatThrownBy(() -> ProgramState.read(file)).isInstanceOf(ProgramStateException.class)
+                .hasMessageContaining("$.predictors.self.demos[0].values.image.data");
+    }
+
+    private static String child(Path stateFile) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                ReadStateMain.class.getName(), stateFile.toString()).redirectErrorStream(true).start();
+        String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return out;
+    }
 }
