@@ -1,0 +1,89 @@
+package dev.dspy4j.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dspy4j.media.Audio;
+import dev.dspy4j.media.Image;
+import dev.dspy4j.media.MediaType;
+import dev.dspy4j.module.Example;
+import dev.dspy4j.module.Predict;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Both state readers decode base64 with the one exact decoder: URL-safe text is read exactly, bad text refused. */
+class StateBase64Test {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    /** An MP3 (ID3 tag) whose base64 holds both '+'/'/' or '-'/'_'. */
+    private static byte[] mp3() {
+        byte[] b = new byte[3 + 600];
+        b[0] = 'I';
+        b[1] = 'D';
+        b[2] = '3';
+        for (int i = 3; i < b.length; i++) b[i] = (byte) (i * 11);
+        return b;
+    }
+
+    private Path dspyState(String audioBase64) throws Exception {
+        String part = "[{\"type\": \"input_audio\", \"input_audio\": {\"data\": \"" + audioBase64 + "\", \"format\": \"mp3\"}}]";
+        ObjectNode demo = JSON.createObjectNode();
+        demo.put("clip", DspyStateReader.START + part + DspyStateReader.END);
+        demo.put("answer", "speech");
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode self = root.putObject("self");
+        self.putArray("demos").add(demo);
+        self.putObject("signature").put("instructions", "Describe.");
+        Path file = dir.resolve("dspy.json");
+        JSON.writeValue(file.toFile(), root);
+        return file;
+    }
+
+    @Test
+    void theDspyReaderDecodesUrlSafeBase64ExactlyAndRefusesOtherCharacters() throws Exception {
+        byte[] mp3 = mp3();
+        String urlSafe = Base64.getUrlEncoder().withoutPadding().encodeToString(mp3);
+        assertThat(urlSafe).contains("-").contains("_");
+
+        Example demo = ProgramState.read(dspyState(urlSafe)).predictors().get("self").demos().get(0);
+        Audio clip = (Audio) demo.get("clip");
+        assertThat(clip.payload().mediaType()).isEqualTo(MediaType.MP3);
+        assertThat(clip.payload().readAllBytes()).isEqualTo(mp3);
+
+        Path bad = dspyState(urlSafe.substring(0, 10) + "." + urlSafe.substring(10));
+        assertThatThrownBy(() -> ProgramState.read(bad))
+                .hasMessageContaining("base64 string is not valid base64: character '.' at index 10 is not base64");
+    }
+
+    @Test
+    void theDspy4jReaderDecodesUrlSafeDataUrisExactlyAndRefusesOtherCharacters() throws Exception {
+        byte[] png = dev.dspy4j.media.NoiseImage.png(8, 8, 3);
+        Predict p = Predict.of("image: Image -> label")
+                .withDemos(List.of(Example.of("image", Image.of(png), "label", "noise")));
+        Path file = dir.resolve("state.json");
+        ProgramState.save(p, file, MediaStorage.INLINE);
+        String standard = Base64.getEncoder().encodeToString(png);
+        String text = Files.readString(file);
+        assertThat(text).contains(standard);
+        String urlSafe = Base64.getUrlEncoder().withoutPadding().encodeToString(png);
+        Files.writeString(file, text.replace(standard, urlSafe), StandardCharsets.UTF_8);
+
+        Predict loaded = ProgramState.load(Predict.of("image: Image -> label"), file);
+        Image image = (Image) loaded.demos().get(0).get("image");
+        assertThat(image.payload().readAllBytes()).isEqualTo(png);
+
+        Files.writeString(file, text.replace(standard, "iVBOR w0KGgo"), StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> ProgramState.load(Predict.of("image: Image -> label"), file))
+                .hasMessageContaining("data URI is not valid base64: character ' ' at index 27 is not base64");
+    }
+}
