@@ -140,6 +140,21 @@ class CacheFailureReportingTest {
         }
     }
 
+    @Test
+    void aReadOnlyCacheFileIsReportedAtOpenAsNotWritable() throws Exception {
+        fill(1);
+        Path file = dir.resolve(DiskCache.FILE_NAME);
+        ReadOnly ro = ReadOnly.make(file);
+        try {
+            assertThatThrownBy(() -> DiskCache.open(dir))
+                    .isInstanceOf(CacheNotWritableException.class)
+                    .hasMessageContaining("the cache file " + file.toAbsolutePath() + " is read-only")
+                    .satisfies(e -> assertThat(((CacheNotWritableException) e).path()).isEqualTo(file.toAbsolutePath()));
+        } finally {
+            ro.undo();
+        }
+    }
+
     /** Makes a directory read-only for this process: chattr +i as root (who ignores permissions), else permissions. */
     record ReadOnly(Path dir, boolean immutable) {
         static ReadOnly make(Path dir) throws Exception {
@@ -147,7 +162,7 @@ class CacheFailureReportingTest {
                 run("chattr", "+i", dir.toString());
                 return new ReadOnly(dir, true);
             }
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-xr-xr-x"));
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(Files.isDirectory(dir) ? "r-xr-xr-x" : "r--r--r--"));
             return new ReadOnly(dir, false);
         }
 
@@ -155,7 +170,7 @@ class CacheFailureReportingTest {
             if (immutable) {
                 run("chattr", "-i", dir.toString());
             } else {
-                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(Files.isDirectory(dir) ? "rwxr-xr-x" : "rw-r--r--"));
             }
         }
 
