@@ -128,6 +128,7 @@ final class DspyMedia {
             case FILE -> new File(p, filename == null || filename.isBlank()
                     ? "file." + StateWriter.extension(p.mediaType()) : filename, null);
             case DOCUMENT -> new Document(p, null, null, false);
+            case VIDEO -> new dev.dspy4j.media.Video(p);
         };
     }
 
