@@ -84,7 +84,11 @@ final class OptimizeCommand implements Callable<Integer> {
                 throw new LmOptions.UsageException("--out " + out + " already exists; pass --force to replace it");
             }
             MetricSpecs specs = MetricSpecs.parse(metrics);
-            Optimizer opt = Optimizers.create(optimizer, specs.combined(), options);
+            // searching optimizers report each trial (score, best so far, metric and LM calls) on stderr
+            Optimizer opt = Optimizers.create(optimizer, new Optimizers.Context(specs.combined(), options, threads, p -> {
+                err.println(p.line());
+                err.flush();
+            }));
             LmOptions.Loaded loaded = lmOptions.load(program);
             var sig = Programs.predictor(loaded.program()).signature();
             Examples.Read trainRows = Examples.read(train, sig, true);

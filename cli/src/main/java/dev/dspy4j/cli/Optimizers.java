@@ -2,8 +2,14 @@ package dev.dspy4j.cli;
 
 import dev.dspy4j.evaluate.Metric;
 import dev.dspy4j.optimize.BootstrapFewShot;
+import dev.dspy4j.optimize.BootstrapFewShotWithRandomSearch;
+import dev.dspy4j.optimize.Budget;
+import dev.dspy4j.optimize.COPRO;
 import dev.dspy4j.optimize.LabeledFewShot;
 import dev.dspy4j.optimize.Optimizer;
+import dev.dspy4j.optimize.OptimizerBuilder;
+import dev.dspy4j.optimize.OptimizerProgress;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -23,12 +29,21 @@ final class Optimizers {
     static final class Context {
         private final Metric metric;
         private final Map<String, String> options;
+        private final int threads;
+        private final OptimizerProgress.Listener listener;
         private final Set<String> read = new HashSet<>();
         private final Set<String> known = new TreeSet<>();
 
         Context(Metric metric, Map<String, String> options) {
+            this(metric, options, 1, null);
+        }
+
+        /** With the command's {@code --threads} and a progress listener (or null) for the searching optimizers. */
+        Context(Metric metric, Map<String, String> options, int threads, OptimizerProgress.Listener listener) {
             this.metric = metric;
             this.options = options == null ? Map.of() : options;
+            this.threads = threads;
+            this.listener = listener;
         }
 
         /** The metric given with {@code --metric} (the mean of several). */
@@ -85,6 +100,9 @@ final class Optimizers {
 
     private static final Map<String, Entry> REGISTRY = new LinkedHashMap<>();
 
+    /** The options every searching optimizer takes (see {@link #budgeted}). */
+    private static final String BUDGET_OPTIONS = "auto=light|medium|heavy, max_metric_calls, max_trials, trial_log=PATH";
+
     static {
         register("labeled", "LabeledFewShot: k labelled training rows become the demos (options: k=16, seed=0)",
                 c -> new LabeledFewShot(c.intOption("k", 16), c.longOption("seed", 0)));
@@ -99,6 +117,43 @@ final class Optimizers {
                     if (c.option("threshold") != null) b.threshold(c.doubleOption("threshold", 0));
                     return b.build();
                 });
+        register("random_search", "BootstrapFewShotWithRandomSearch: scores zero-shot, labeled-only and bootstrapped "
+                        + "demo sets on the training rows and keeps the best (options: max_bootstrapped_demos=4, "
+                        + "max_labeled_demos=16, max_rounds=1, num_candidate_programs=16, threshold, stop_at_score, seed=0, "
+                        + BUDGET_OPTIONS + ")",
+                c -> {
+                    BootstrapFewShotWithRandomSearch.Builder b = budgeted(c, BootstrapFewShotWithRandomSearch.builder(c.metric()))
+                            .maxBootstrappedDemos(c.intOption("max_bootstrapped_demos", 4))
+                            .maxLabeledDemos(c.intOption("max_labeled_demos", 16))
+                            .maxRounds(c.intOption("max_rounds", 1))
+                            .numCandidatePrograms(c.intOption("num_candidate_programs", 16))
+                            .seed(c.longOption("seed", 0));
+                    if (c.option("threshold") != null) b.metricThreshold(c.doubleOption("threshold", 0));
+                    if (c.option("stop_at_score") != null) b.stopAtScore(c.doubleOption("stop_at_score", 0));
+                    return b.build();
+                });
+        register("copro", "COPRO: the program's LM proposes instructions, scored on the training rows by coordinate "
+                        + "ascent (options: breadth=10, depth=3, init_temperature=1.4, " + BUDGET_OPTIONS + ")",
+                c -> budgeted(c, COPRO.builder(c.metric()))
+                        .breadth(c.intOption("breadth", 10))
+                        .depth(c.intOption("depth", 3))
+                        .initTemperature(c.doubleOption("init_temperature", 1.4))
+                        .build());
+    }
+
+    /**
+     * The shared settings of a searching optimizer from its options: the budget ({@code auto},
+     * {@code max_metric_calls}, {@code max_trials}), the JSON {@code trial_log} file, and the command's
+     * threads and progress.
+     */
+    private static <B extends OptimizerBuilder<B>> B budgeted(Context c, B b) {
+        String auto = c.option("auto");
+        if (auto != null) b.auto(Budget.Auto.parse(auto));
+        if (c.option("max_metric_calls") != null) b.maxMetricCalls(c.intOption("max_metric_calls", 0));
+        if (c.option("max_trials") != null) b.maxTrials(c.intOption("max_trials", 0));
+        String log = c.option("trial_log");
+        if (log != null) b.trialLog(Path.of(log));
+        return b.threads(c.threads).listener(c.listener);
     }
 
     private Optimizers() {}
@@ -121,11 +176,19 @@ final class Optimizers {
      * @throws LmOptions.UsageException for an unknown name, an unknown option or a bad option value
      */
     static Optimizer create(String name, Metric metric, Map<String, String> options) {
+        return create(name, new Context(metric, options));
+    }
+
+    /**
+     * The optimizer named {@code name}, made from {@code c} (its metric, options, threads and progress listener).
+     *
+     * @throws LmOptions.UsageException for an unknown name, an unknown option or a bad option value
+     */
+    static Optimizer create(String name, Context c) {
         Entry e = REGISTRY.get(name);
         if (e == null) {
             throw new LmOptions.UsageException("unknown optimizer '" + name + "'; expected one of " + REGISTRY.keySet());
         }
-        Context c = new Context(metric, options);
         Optimizer o;
         try {
             o = e.factory().create(c);
