@@ -108,41 +108,52 @@ public final class ChatAdapter extends FieldAdapter {
     }
 
     /**
-     * Reads the value after each output's marker (up to the next marker). Text before the first
-     * marker, unknown markers and repeated markers are ignored; the first occurrence of a field wins.
+     * Reads the value after each output's marker, up to the next marker. A marker counts wherever it
+     * stands, not only at the start of a line ({@code ...checked.[[ ## answer ## ]]\nSunny[[ ## completed ## ]]}
+     * gives {@code Sunny}). Unknown and repeated markers end the value before them and are otherwise
+     * ignored; the first occurrence of a field wins. Text before the first marker is the first
+     * output's value when that output has no marker of its own (a model that skips the first marker
+     * but writes the others).
      */
     @Override
     public Map<String, Object> parse(Signature signature, String completion) {
         Map<String, String> sections = sections(completion);
+        String first = signature.outputs().get(0).name();
+        String leading = sections.get(LEADING);
         return collect(signature, completion, f -> {
             String text = sections.get(f.name());
+            if (text == null && f.name().equals(first) && leading != null && !leading.isEmpty()) text = leading;
             return text == null ? MISSING : ValueParser.parseText(f, text);
         });
     }
 
+    /** The key of the text before the first marker in {@link #sections}; not a field name. */
+    private static final String LEADING = "[[leading]]";
+
+    /**
+     * The text after each marker up to the next one (stripped), by field name, first occurrence
+     * winning; the text before the first marker, if there is a marker, under {@link #LEADING}.
+     */
     static Map<String, String> sections(String completion) {
         Map<String, String> sections = new HashMap<>();
+        Matcher m = HEADER.matcher(completion);
         String current = null;
-        StringBuilder body = new StringBuilder();
-        for (String line : completion.split("\\R", -1)) {
-            Matcher m = HEADER.matcher(line.strip());
-            if (m.lookingAt()) {
-                if (current != null) sections.putIfAbsent(current, body.toString().strip());
-                current = m.group(1);
-                body.setLength(0);
-                body.append(line.strip().substring(m.end()).strip());
-            } else if (current != null) {
-                body.append('\n').append(line);
-            }
+        int from = 0;
+        while (m.find()) {
+            String text = completion.substring(from, m.start()).strip();
+            sections.putIfAbsent(current == null ? LEADING : current, text);
+            current = m.group(1);
+            from = m.end();
         }
-        if (current != null) sections.putIfAbsent(current, body.toString().strip());
+        if (current != null) sections.putIfAbsent(current, completion.substring(from).strip());
         return sections;
     }
 
     /**
      * Formats, calls and parses; if a completion cannot be parsed and the JSON fallback is on,
-     * calls once more with {@link JsonAdapter}. The second failure is thrown with the first attached
-     * as suppressed.
+     * calls once more with {@link JsonAdapter}. If that fails too, the chat adapter's own failure is
+     * thrown (it names the real cause, such as a value outside a field's choices), with the
+     * fallback's failure attached as suppressed.
      */
     @Override
     public Result call(LanguageModel lm, Signature signature, List<Example> demos, Map<String, ?> inputs,
@@ -154,8 +165,8 @@ public final class ChatAdapter extends FieldAdapter {
             try {
                 return JsonAdapter.create().call(lm, signature, demos, inputs, template);
             } catch (AdapterParseException second) {
-                second.addSuppressed(first);
-                throw second;
+                first.addSuppressed(second);
+                throw first;
             }
         }
     }

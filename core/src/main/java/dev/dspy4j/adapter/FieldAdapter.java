@@ -54,6 +54,11 @@ abstract class FieldAdapter implements Adapter {
     /** The closing line of the final user message: which outputs to produce, in order. */
     abstract String reminder(List<Field> outputs);
 
+    /** A value's text as it goes between this adapter's marks; as it is unless the marks are markup. */
+    String escape(String text) {
+        return text;
+    }
+
     @Override
     public Prompt format(Signature signature, List<Example> demos, Map<String, ?> inputs) {
         Objects.requireNonNull(signature, "signature");
@@ -132,7 +137,7 @@ abstract class FieldAdapter implements Adapter {
             if (!first) b.text("\n\n");
             first = false;
             b.text(inputOpen(f));
-            ValueFormat.append(b, v, f.name());
+            ValueFormat.append(b, v, f.name(), this::escape);
             b.text(inputClose(f));
         }
         return !first;
@@ -195,6 +200,7 @@ abstract class FieldAdapter implements Adapter {
         if (t == FieldType.Scalar.BOOL) return "true or false";
         if (t instanceof FieldType.Literal l) return "one of: " + String.join(", ", l.choices());
         if (t instanceof FieldType.EnumOf e) return "one of: " + String.join(", ", e.choices());
+        if (t == FieldType.AnyType.INSTANCE) return "any JSON value";
         try {
             return structured + " matching the schema " + ValueFormat.json(JsonSchemas.of(t), "schema");
         } catch (IllegalArgumentException e) { // a recursive record has no finite schema
@@ -205,7 +211,8 @@ abstract class FieldAdapter implements Adapter {
     /** A shorter note for the reminder: the JSON schema is only named. */
     static String shortNote(FieldType type) {
         FieldType t = type instanceof FieldType.OptionalOf o ? o.inner() : type;
-        if (t instanceof FieldType.ListOf || t instanceof FieldType.DictOf || t instanceof FieldType.RecordOf) {
+        if (t instanceof FieldType.ListOf || t instanceof FieldType.DictOf || t instanceof FieldType.RecordOf
+                || t instanceof FieldType.TupleOf || t instanceof FieldType.UnionOf || t == FieldType.AnyType.INSTANCE) {
             return "JSON";
         }
         return note(t);

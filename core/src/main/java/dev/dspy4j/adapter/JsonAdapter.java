@@ -15,8 +15,9 @@ import java.util.Map;
  * supports structured outputs}, {@link #requestParams} sends a {@code response_format} carrying a
  * JSON Schema of the outputs; otherwise it asks for {@code {"type": "json_object"}}.
  *
- * <p>Parsing accepts the object wrapped in a code fence or surrounded by prose, single quotes and
- * trailing commas; each value is converted to its field's Java type.
+ * <p>Parsing accepts the object wrapped in a code fence or surrounded by prose, and written in
+ * Python's style ({@code {'ok': True, 'n': 1_000, 'note': None}}; see {@link PythonLiterals}); each
+ * value is converted to its field's Java type.
  */
 public final class JsonAdapter extends FieldAdapter {
     private static final JsonAdapter INSTANCE = new JsonAdapter();
@@ -139,7 +140,7 @@ public final class JsonAdapter extends FieldAdapter {
         }
         String problem;
         try {
-            JsonNode root = ValueParser.MAPPER.readTree(body);
+            JsonNode root = ValueParser.readJson(body);
             if (root != null && root.isObject()) return root;
             problem = "the completion is not a JSON object";
         } catch (JsonProcessingException e) {
@@ -164,7 +165,7 @@ public final class JsonAdapter extends FieldAdapter {
         int a = text.indexOf('{');
         if (a < 0) return null;
         try {
-            JsonNode n = PREFIX_READER.readTree(text.substring(a));
+            JsonNode n = PREFIX_READER.readTree(PythonLiterals.toJson(text.substring(a)));
             return n != null && n.isObject() ? n : null;
         } catch (JsonProcessingException e) {
             return null;

@@ -22,7 +22,8 @@ import java.util.Set;
 /**
  * JSON Schemas for output types: objects list every property as required and allow no
  * additional properties; enums and {@code Literal} become {@code enum}; {@code Optional} becomes
- * {@code anyOf} with {@code null}. Schemas are plain ordered maps, so they can go into request
+ * {@code anyOf} with {@code null}, a union {@code anyOf} of its options; {@code Any} is the empty
+ * schema; a fixed tuple is an array with {@code prefixItems} and its length. Schemas are plain ordered maps, so they can go into request
  * parameters and be printed into prompts.
  */
 final class JsonSchemas {
@@ -49,11 +50,14 @@ final class JsonSchemas {
         return of(type, new HashSet<>());
     }
 
-    /** True if the schema fits OpenAI's strict mode (no free-form maps). */
+    /**
+     * True if the schema fits OpenAI's strict mode: no free-form maps, no {@code Any} (an empty
+     * schema), no fixed-length tuples ({@code prefixItems}).
+     */
     static boolean strictCompatible(Object schema) {
         if (schema instanceof Map<?, ?> m) {
             Object ap = m.get("additionalProperties");
-            if (ap instanceof Map) return false;
+            if (ap instanceof Map || m.isEmpty() || m.containsKey("prefixItems")) return false;
             for (Object v : m.values()) {
                 if (!strictCompatible(v)) return false;
             }
@@ -74,7 +78,24 @@ final class JsonSchemas {
                 default: return simple("boolean");
             }
         }
-        if (type instanceof FieldType.Literal l) return choices(l.choices());
+        if (type instanceof FieldType.Literal l) return literal(l.values());
+        if (type == FieldType.AnyType.INSTANCE) return Map.of();
+        if (type instanceof FieldType.UnionOf u) {
+            List<Object> options = new ArrayList<>();
+            for (FieldType o : u.options()) options.add(of(o, seen));
+            return Map.of("anyOf", List.copyOf(options));
+        }
+        if (type instanceof FieldType.TupleOf t) {
+            if (t.variadic()) return array(of(t.elements().get(0), seen));
+            List<Object> items = new ArrayList<>();
+            for (FieldType e : t.elements()) items.add(of(e, seen));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", "array");
+            m.put("prefixItems", List.copyOf(items));
+            m.put("minItems", items.size());
+            m.put("maxItems", items.size());
+            return Collections.unmodifiableMap(m);
+        }
         if (type instanceof FieldType.EnumOf e) return choices(e.choices());
         if (type instanceof FieldType.ListOf l) return array(of(l.element(), seen));
         if (type instanceof FieldType.DictOf d) return dict(of(d.value(), seen));
@@ -142,6 +163,19 @@ final class JsonSchemas {
 
     private static Map<String, Object> simple(String type) {
         return Map.of("type", type);
+    }
+
+    /** {@code enum} of a Literal's values, typed when they share a JSON type. */
+    private static Map<String, Object> literal(List<?> values) {
+        String type = null;
+        if (values.stream().allMatch(v -> v instanceof String)) type = "string";
+        else if (values.stream().allMatch(v -> v instanceof Long)) type = "integer";
+        else if (values.stream().allMatch(v -> v instanceof Number)) type = "number";
+        else if (values.stream().allMatch(v -> v instanceof Boolean)) type = "boolean";
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (type != null) m.put("type", type);
+        m.put("enum", List.copyOf(values));
+        return Collections.unmodifiableMap(m);
     }
 
     private static Map<String, Object> choices(List<String> choices) {

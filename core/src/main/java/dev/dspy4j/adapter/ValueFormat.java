@@ -17,6 +17,7 @@ import java.lang.reflect.RecordComponent;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Renders field values for every adapter: text for plain values, media parts for media values,
@@ -45,15 +46,20 @@ final class ValueFormat {
      * @param field names the field in errors
      */
     static void append(Prompt.Builder b, Object value, String field) {
+        append(b, value, field, UnaryOperator.identity());
+    }
+
+    /** Like {@link #append(Prompt.Builder, Object, String)}, passing every piece of text through {@code escape}. */
+    static void append(Prompt.Builder b, Object value, String field, UnaryOperator<String> escape) {
         Object v = unwrap(value);
         if (containsMedia(v)) {
-            appendNested(b, v, field);
+            appendNested(b, v, field, escape);
         } else {
-            b.text(text(v, field));
+            b.text(escape.apply(text(v, field)));
         }
     }
 
-    private static void appendNested(Prompt.Builder b, Object value, String field) {
+    private static void appendNested(Prompt.Builder b, Object value, String field, UnaryOperator<String> escape) {
         Object v = unwrap(value);
         if (v instanceof Media m) {
             b.media(m);
@@ -63,7 +69,7 @@ final class ValueFormat {
             for (Object e : c) {
                 if (!first) b.text(", ");
                 first = false;
-                appendNested(b, e, field);
+                appendNested(b, e, field, escape);
             }
             b.text(']');
         } else if (v instanceof Map<?, ?> m && containsMedia(m)) {
@@ -72,8 +78,8 @@ final class ValueFormat {
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 if (!first) b.text(", ");
                 first = false;
-                b.text(json(String.valueOf(e.getKey()), field)).text(": ");
-                appendNested(b, e.getValue(), field);
+                b.text(escape.apply(json(String.valueOf(e.getKey()), field))).text(": ");
+                appendNested(b, e.getValue(), field, escape);
             }
             b.text('}');
         } else if (v instanceof Record r && containsMedia(r)) {
@@ -82,12 +88,12 @@ final class ValueFormat {
             for (RecordComponent c : r.getClass().getRecordComponents()) {
                 if (!first) b.text(", ");
                 first = false;
-                b.text(json(c.getName(), field)).text(": ");
-                appendNested(b, component(r, c, field), field);
+                b.text(escape.apply(json(c.getName(), field))).text(": ");
+                appendNested(b, component(r, c, field), field, escape);
             }
             b.text('}');
         } else {
-            b.text(json(v, field));
+            b.text(escape.apply(json(v, field)));
         }
     }
 

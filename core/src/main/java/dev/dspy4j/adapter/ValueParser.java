@@ -18,8 +18,8 @@ import java.lang.reflect.Type;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -52,8 +52,15 @@ final class ValueParser {
     private static JsonMapper strictMapper() {
         JsonMapper m = JsonMapper.builder()
                 .addModule(new Jdk8Module())
+                // what models write in Python's or JavaScript's style that Jackson can read by itself;
+                // None/True/False and 1_000 are left to PythonLiterals (no Jackson feature covers them)
                 .enable(JsonReadFeature.ALLOW_SINGLE_QUOTES, JsonReadFeature.ALLOW_TRAILING_COMMA,
-                        JsonReadFeature.ALLOW_JAVA_COMMENTS)
+                        JsonReadFeature.ALLOW_JAVA_COMMENTS, JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES,
+                        JsonReadFeature.ALLOW_BACKSLASH_ESCAPING_ANY_CHARACTER,
+                        JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS,
+                        JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS,
+                        JsonReadFeature.ALLOW_LEADING_DECIMAL_POINT_FOR_NUMBERS,
+                        JsonReadFeature.ALLOW_TRAILING_DECIMAL_POINT_FOR_NUMBERS)
                 .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
@@ -69,6 +76,14 @@ final class ValueParser {
         m.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
         m.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
         return m;
+    }
+
+    /**
+     * Reads JSON, or a Python literal ({@code None}, {@code True}, {@code 1_000}, tuples) as JSON; see
+     * {@link PythonLiterals}.
+     */
+    static JsonNode readJson(String text) throws JsonProcessingException {
+        return MAPPER.readTree(PythonLiterals.toJson(text));
     }
 
     /**
@@ -102,22 +117,11 @@ final class ValueParser {
             throw new ValueException("is null, but the field is not optional");
         }
         Type target = optionalInner(field.javaType());
-        Object value;
-        if (type == FieldType.Scalar.STR) {
-            value = node.isTextual() ? node.textValue() : node.toString();
-        } else if (isStructured(type)) {
-            value = node.isTextual() ? parseText(type, target, node.textValue().strip())
-                    : checkChoices(type, convert(node, target));
-        } else if (node.isValueNode()) {
-            value = parseText(type, target, node.asText().strip());
-        } else {
-            throw new ValueException("expected " + expected(type) + ", got JSON " + node.getNodeType()
-                    .name().toLowerCase(Locale.ROOT) + " " + abbreviate(node.toString()));
-        }
-        return wrap(field.javaType(), value);
+        return wrap(field.javaType(), NodeConverter.convert(type, target, node));
     }
 
-    private static Object parseText(FieldType type, Type target, String t) throws ValueException {
+    /** Converts text to a value of {@code type} carried by {@code target}; see {@link NodeConverter} for JSON. */
+    static Object parseText(FieldType type, Type target, String t) throws ValueException {
         if (type == FieldType.Scalar.STR) {
             return t;
         }
@@ -134,34 +138,58 @@ final class ValueParser {
             throw new ValueException("'" + abbreviate(s) + "' is not true or false");
         }
         if (type instanceof FieldType.Literal l) {
-            return choice(unquote(unfence(t)), l.choices());
+            return l.values().get(l.choices().indexOf(choice(unquote(unfence(t)), l.choices())));
+        }
+        if (type == FieldType.AnyType.INSTANCE) {
+            String body = unfence(t);
+            try {
+                JsonNode node = readJson(body);
+                if (node != null && !node.isMissingNode()) return NodeConverter.convert(type, target, node);
+            } catch (JsonProcessingException e) {
+                // not JSON: the text itself
+            }
+            return target instanceof Class<?> c && JsonNode.class.isAssignableFrom(c)
+                    ? MAPPER.getNodeFactory().textNode(t) : t;
+        }
+        if (type instanceof FieldType.UnionOf u) {
+            List<FieldType> order = new java.util.ArrayList<>(u.options());
+            if (order.remove(FieldType.Scalar.STR)) order.add(FieldType.Scalar.STR); // a string always fits: last
+            List<String> why = new java.util.ArrayList<>();
+            for (FieldType option : order) {
+                try {
+                    return parseText(option, option.defaultJavaType(), t);
+                } catch (ValueException e) {
+                    why.add(option.typeName() + ": " + e.getMessage());
+                }
+            }
+            throw new ValueException("fits none of " + u.typeName() + " (" + String.join("; ", why) + ")");
         }
         if (type instanceof FieldType.EnumOf e) {
             String name = choice(unquote(unfence(t)), e.choices());
-            return convert(ValueParser.MAPPER.getNodeFactory().textNode(name), target);
+            return jackson(ValueParser.MAPPER.getNodeFactory().textNode(name), target);
         }
         if (isStructured(type)) {
             String body = unfence(t);
             JsonNode node;
             try {
-                node = MAPPER.readTree(body);
+                node = readJson(body);
             } catch (JsonProcessingException e) {
                 throw new ValueException("is not valid JSON (" + e.getOriginalMessage() + "): " + abbreviate(body));
             }
             if (node == null || node.isMissingNode()) {
                 throw new ValueException("is empty; expected JSON");
             }
-            return checkChoices(type, convert(node, target));
+            return NodeConverter.convert(type, target, node);
         }
         throw new ValueException("type " + type.typeName() + " cannot be an output");
     }
 
     private static boolean isStructured(FieldType type) {
         return type instanceof FieldType.ListOf || type instanceof FieldType.DictOf
-                || type instanceof FieldType.RecordOf;
+                || type instanceof FieldType.RecordOf || type instanceof FieldType.TupleOf;
     }
 
-    private static String expected(FieldType type) {
+    static String expected(FieldType type) {
         if (type == FieldType.Scalar.INT) return "an integer";
         if (type == FieldType.Scalar.FLOAT) return "a number";
         if (type == FieldType.Scalar.BOOL) return "true or false";
@@ -169,6 +197,7 @@ final class ValueParser {
     }
 
     private static Object integer(String s, Type target) throws ValueException {
+        s = withoutDigitUnderscores(s);
         if (!NUMBER.matcher(s).matches()) {
             throw new ValueException("'" + abbreviate(s) + "' is not an integer");
         }
@@ -191,10 +220,11 @@ final class ValueParser {
         } catch (ArithmeticException e) {
             throw new ValueException("'" + s + "' is out of range for " + target.getTypeName());
         }
-        return convert(MAPPER.getNodeFactory().numberNode(whole), target);
+        return jackson(MAPPER.getNodeFactory().numberNode(whole), target);
     }
 
     private static Object decimal(String s, Type target) throws ValueException {
+        s = withoutDigitUnderscores(s);
         if (!NUMBER.matcher(s).matches()) {
             throw new ValueException("'" + abbreviate(s) + "' is not a number");
         }
@@ -213,7 +243,14 @@ final class ValueParser {
         if (target == Double.class || target == double.class || target == Object.class || target == Number.class) {
             return v;
         }
-        return convert(MAPPER.getNodeFactory().numberNode(d), target);
+        return jackson(MAPPER.getNodeFactory().numberNode(d), target);
+    }
+
+    /** {@code 1_000} as {@code 1000} (Python's digit grouping); other text as it is. */
+    private static String withoutDigitUnderscores(String s) {
+        if (s.indexOf('_') < 0) return s;
+        String t = PythonLiterals.toJson(s);
+        return NUMBER.matcher(t).matches() ? t : s;
     }
 
     private static BigDecimal number(String s) throws ValueException {
@@ -225,51 +262,41 @@ final class ValueParser {
     }
 
     private static String choice(String s, List<String> choices) throws ValueException {
+        String c = match(s, choices);
+        for (String t = s, prev = null; c == null && !t.equals(prev); c = match(t, choices)) {
+            prev = t;
+            t = unwrapChoice(t);
+        }
+        if (c != null) return c;
+        throw new ValueException("'" + abbreviate(s) + "' is not one of " + choices);
+    }
+
+    private static String match(String s, List<String> choices) {
         for (String c : choices) {
             if (c.equals(s)) return c;
         }
         for (String c : choices) {
             if (c.equalsIgnoreCase(s)) return c;
         }
-        throw new ValueException("'" + abbreviate(s) + "' is not one of " + choices);
+        return null;
     }
+
+    private static final Pattern TYPE_WRAPPER = Pattern.compile("[A-Za-z_][\\w.]*\\[(.*)]", Pattern.DOTALL);
 
     /**
-     * Checks (and normalizes the case of) {@code Literal} choices nested in lists, maps and
-     * optionals, which Jackson sees as plain strings. Values without a nested Literal are returned as
-     * they are.
+     * One layer of what models wrap a choice in, removed: the type around it ({@code Literal[x]},
+     * {@code str[x]}), quotes or backticks, a final period.
      */
-    private static Object checkChoices(FieldType type, Object value) throws ValueException {
-        if (value == null || !hasLiteral(type)) return value;
-        if (type instanceof FieldType.Literal l) {
-            if (!(value instanceof String s)) throw new ValueException("'" + value + "' is not one of " + l.choices());
-            return choice(s.strip(), l.choices());
-        }
-        if (type instanceof FieldType.OptionalOf o) {
-            return checkChoices(o.inner(), value);
-        }
-        if (type instanceof FieldType.ListOf l && value instanceof List<?> list) {
-            List<Object> out = new java.util.ArrayList<>(list.size());
-            for (Object e : list) out.add(checkChoices(l.element(), e));
-            return out;
-        }
-        if (type instanceof FieldType.DictOf d && value instanceof java.util.Map<?, ?> map) {
-            java.util.Map<Object, Object> out = new java.util.LinkedHashMap<>();
-            for (java.util.Map.Entry<?, ?> e : map.entrySet()) out.put(e.getKey(), checkChoices(d.value(), e.getValue()));
-            return out;
-        }
-        return value;
+    private static String unwrapChoice(String s) {
+        String t = s.strip();
+        Matcher m = TYPE_WRAPPER.matcher(t);
+        if (m.matches()) return m.group(1).strip();
+        if (t.endsWith(".")) return t.substring(0, t.length() - 1).strip();
+        return unquote(t);
     }
 
-    private static boolean hasLiteral(FieldType type) {
-        if (type instanceof FieldType.Literal) return true;
-        if (type instanceof FieldType.ListOf l) return hasLiteral(l.element());
-        if (type instanceof FieldType.DictOf d) return hasLiteral(d.value());
-        if (type instanceof FieldType.OptionalOf o) return hasLiteral(o.inner());
-        return false;
-    }
-
-    private static Object convert(JsonNode node, Type target) throws ValueException {
+    /** Jackson's conversion of {@code node} to {@code target} (records, enums, and what they hold). */
+    static Object jackson(JsonNode node, Type target) throws ValueException {
         try {
             JavaType jt = MAPPER.getTypeFactory().constructType(target);
             return MAPPER.treeToValue(node, jt);

@@ -1,6 +1,7 @@
 package dev.dspy4j.adapter;
 
 import dev.dspy4j.signature.Field;
+import dev.dspy4j.signature.FieldType;
 import dev.dspy4j.signature.Signature;
 import java.util.List;
 import java.util.Map;
@@ -8,9 +9,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Marks every field with XML-style tags: {@code <name>value</name>}. Values are written as they
- * are (no escaping); structured values are JSON inside the tags. Parsing takes the first
- * {@code <name>...</name>} of each output, wherever it is in the completion.
+ * Marks every field with XML-style tags: {@code <name>value</name>}. Values are escaped when
+ * written ({@code <} as {@code &lt;}, {@code &} as {@code &amp;}, {@code >} as {@code &gt;}) and
+ * unescaped when read (those three, {@code &quot;}, {@code &apos;} and numeric references);
+ * structured values are JSON inside the tags.
+ *
+ * <p>Parsing takes the first {@code <name>...</name>} of each output, wherever it is in the
+ * completion; {@code <name/>} is an empty value (an empty list or map for those types). An output
+ * whose tag is opened but never closed, or whose value holds its own tag ({@code <code>} inside
+ * {@code <code>}, or a second {@code </code>}), is unparsable rather than cut short.
  */
 public final class XmlAdapter extends FieldAdapter {
     private static final XmlAdapter INSTANCE = new XmlAdapter();
@@ -35,6 +42,57 @@ public final class XmlAdapter extends FieldAdapter {
     @Override
     String inputClose(Field f) {
         return "\n</" + f.name() + ">";
+    }
+
+    @Override
+    String escape(String text) {
+        return escapeText(text);
+    }
+
+    /** {@code text} with {@code &}, {@code <} and {@code >} written as entities. */
+    static String escapeText(String text) {
+        if (text.indexOf('&') < 0 && text.indexOf('<') < 0 && text.indexOf('>') < 0) return text;
+        StringBuilder sb = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '&' -> sb.append("&amp;");
+                case '<' -> sb.append("&lt;");
+                case '>' -> sb.append("&gt;");
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static final Pattern ENTITY = Pattern.compile("&(lt|gt|amp|quot|apos|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});");
+
+    /**
+     * {@code text} with XML's five named entities and numeric character references decoded; an
+     * {@code &} that starts none of them is kept as it is.
+     */
+    static String unescapeText(String text) {
+        if (text.indexOf('&') < 0) return text;
+        Matcher m = ENTITY.matcher(text);
+        StringBuilder sb = new StringBuilder(text.length());
+        while (m.find()) {
+            String e = m.group(1);
+            String r = switch (e) {
+                case "lt" -> "<";
+                case "gt" -> ">";
+                case "amp" -> "&";
+                case "quot" -> "\"";
+                case "apos" -> "'";
+                default -> {
+                    int cp = e.charAt(1) == 'x' || e.charAt(1) == 'X'
+                            ? Integer.parseInt(e.substring(2), 16) : Integer.parseInt(e.substring(1));
+                    yield Character.isValidCodePoint(cp) ? new String(Character.toChars(cp)) : m.group();
+                }
+            };
+            m.appendReplacement(sb, Matcher.quoteReplacement(r));
+        }
+        m.appendTail(sb);
+        return sb.toString();
     }
 
     @Override
@@ -64,7 +122,7 @@ public final class XmlAdapter extends FieldAdapter {
             Object v = values.get(f.name());
             if (!all && ValueFormat.absent(v)) continue;
             if (sb.length() > 0) sb.append("\n\n");
-            sb.append(inputOpen(f)).append(ValueFormat.text(v, f.name())).append(inputClose(f));
+            sb.append(inputOpen(f)).append(escape(ValueFormat.text(v, f.name()))).append(inputClose(f));
         }
         return sb.toString();
     }
@@ -77,10 +135,46 @@ public final class XmlAdapter extends FieldAdapter {
     @Override
     public Map<String, Object> parse(Signature signature, String completion) {
         return collect(signature, completion, f -> {
-            Matcher m = Pattern.compile("<" + Pattern.quote(f.name()) + "\\s*>(.*?)</" + Pattern.quote(f.name())
-                    + "\\s*>", Pattern.DOTALL).matcher(completion);
-            return m.find() ? ValueParser.parseText(f, m.group(1)) : MISSING;
+            String raw = value(f, completion);
+            return raw == null ? MISSING : ValueParser.parseText(f, unescapeText(raw));
         });
+    }
+
+    /**
+     * The raw text between the first {@code <name>} and its {@code </name>}, the empty value of a
+     * {@code <name/>}, or null if the field has no tag.
+     *
+     * @throws ValueParser.ValueException if the tag is never closed or the value holds the field's own tag
+     */
+    private static String value(Field f, String completion) throws ValueParser.ValueException {
+        String n = Pattern.quote(f.name());
+        Matcher open = Pattern.compile("<" + n + "\\s*(/?)>").matcher(completion);
+        if (!open.find()) return null;
+        if (!open.group(1).isEmpty()) return empty(f.type());
+        Matcher close = Pattern.compile("</" + n + "\\s*>").matcher(completion);
+        if (!close.find(open.end())) {
+            throw new ValueParser.ValueException("is not closed: <" + f.name() + "> has no </" + f.name() + ">");
+        }
+        Matcher inner = Pattern.compile("<" + n + "\\s*>").matcher(completion).region(open.end(), close.start());
+        if (inner.find()) {
+            throw new ValueParser.ValueException("holds its own tag <" + f.name() + "> inside it; write a < in a "
+                    + "value as &lt;");
+        }
+        int end = close.end();
+        Matcher again = Pattern.compile("<" + n + "\\s*/?>|</" + n + "\\s*>").matcher(completion);
+        if (again.find(end) && again.group().startsWith("</")) {
+            throw new ValueParser.ValueException("holds its own closing tag </" + f.name() + ">; write a < in a "
+                    + "value as &lt;");
+        }
+        return completion.substring(open.end(), close.start());
+    }
+
+    /** What an empty tag holds for {@code type}: no items for a list or map, no text otherwise. */
+    private static String empty(FieldType type) {
+        FieldType t = type instanceof FieldType.OptionalOf o ? o.inner() : type;
+        if (t instanceof FieldType.ListOf) return "[]";
+        if (t instanceof FieldType.DictOf) return "{}";
+        return "";
     }
 
     @Override

@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
  * The type of a signature field, independent of the Java type that carries it.
  *
  * <p>The string form names types the way DSPy does ({@code str}, {@code int}, {@code list[str]},
- * {@code Literal['a','b']}, {@code Image}, ...); {@link #typeName()} returns that name.
+ * {@code Literal['a','b']}, {@code Image}, ...); {@link #typeName()} returns that name, in one
+ * canonical spelling that {@link Signature#parse} reads back to an equal type.
  */
 public sealed interface FieldType {
 
@@ -103,23 +104,148 @@ public sealed interface FieldType {
         }
     }
 
-    /** {@code Literal['a','b']}: one of a fixed set of strings. */
-    record Literal(List<String> choices) implements FieldType {
+    /**
+     * {@code Literal['a', 'b']}, {@code Literal[1, 0]}, {@code Literal[True, False]}, {@code Literal['a', 1]}:
+     * one of a fixed set of values, each a {@code String}, {@code Long}, {@code Double} or {@code Boolean}
+     * ({@code Integer}, {@code Short} and {@code Float} values are widened). The Java type is the
+     * values' common type ({@code String}, {@code Long}, {@code Double} for numbers, {@code Boolean}),
+     * or {@code Object} for a mix.
+     */
+    record Literal(List<?> values) implements FieldType {
         public Literal {
-            choices = List.copyOf(choices);
-            if (choices.isEmpty()) {
+            List<Object> copy = new java.util.ArrayList<>(values.size());
+            for (Object v : values) {
+                if (v instanceof Integer || v instanceof Short || v instanceof Byte) v = ((Number) v).longValue();
+                if (v instanceof Float f) v = f.doubleValue();
+                if (!(v instanceof String || v instanceof Long || v instanceof Double || v instanceof Boolean)) {
+                    throw new IllegalArgumentException("a Literal choice must be a string, integer, number or boolean, not "
+                            + (v == null ? "null" : v.getClass().getName()));
+                }
+                copy.add(v);
+            }
+            values = List.copyOf(copy);
+            if (values.isEmpty()) {
                 throw new IllegalArgumentException("a Literal type needs at least one choice");
+            }
+        }
+
+        /** The choices as text, as the LM writes them: {@code positive}, {@code 1}, {@code True}. */
+        public List<String> choices() {
+            return values.stream().map(Literal::text).toList();
+        }
+
+        private static String text(Object v) {
+            if (v instanceof Boolean b) return b ? "True" : "False";
+            return String.valueOf(v);
+        }
+
+        @Override
+        public String typeName() {
+            return values.stream().map(Literal::literal).collect(Collectors.joining(", ", "Literal[", "]"));
+        }
+
+        /** A choice as Python writes it: a string quoted so that the signature parser reads it back. */
+        private static String literal(Object v) {
+            if (!(v instanceof String s)) return text(v);
+            if (s.indexOf('\'') >= 0 && s.indexOf('"') < 0 && s.indexOf('\\') < 0) return '"' + s + '"';
+            return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+        }
+
+        @Override
+        public Type defaultJavaType() {
+            if (values.stream().allMatch(v -> v instanceof String)) return String.class;
+            if (values.stream().allMatch(v -> v instanceof Long)) return Long.class;
+            if (values.stream().allMatch(v -> v instanceof Boolean)) return Boolean.class;
+            if (values.stream().allMatch(v -> v instanceof Number)) return Double.class;
+            return Object.class;
+        }
+    }
+
+    /**
+     * {@code Union[A, B]} or {@code A | B}: a value of any of the options, tried in order (a string
+     * option last). A union with {@code None} is an {@link OptionalOf}; see {@link #union}.
+     */
+    record UnionOf(List<FieldType> options) implements FieldType {
+        public UnionOf {
+            options = List.copyOf(options);
+            if (options.size() < 2) throw new IllegalArgumentException("a Union needs at least two options");
+            for (FieldType o : options) {
+                if (o instanceof UnionOf || o instanceof OptionalOf) {
+                    throw new IllegalArgumentException("a Union option cannot be " + o.typeName() + "; use FieldType.union");
+                }
             }
         }
 
         @Override
         public String typeName() {
-            return choices.stream().map(c -> "'" + c + "'").collect(Collectors.joining(", ", "Literal[", "]"));
+            return options.stream().map(FieldType::typeName).collect(Collectors.joining(", ", "Union[", "]"));
         }
 
         @Override
         public Type defaultJavaType() {
-            return String.class;
+            return Object.class;
+        }
+    }
+
+    /**
+     * The type of {@code A | B | ...}: nested unions flattened, repeats dropped, a single option as
+     * itself, and {@code None} among the options ({@code withNone}) making it {@link OptionalOf}.
+     */
+    static FieldType union(List<FieldType> options, boolean withNone) {
+        List<FieldType> flat = new java.util.ArrayList<>();
+        for (FieldType o : options) {
+            if (o instanceof OptionalOf opt) {
+                withNone = true;
+                o = opt.inner();
+            }
+            for (FieldType each : o instanceof UnionOf u ? u.options() : List.of(o)) {
+                if (!flat.contains(each)) flat.add(each);
+            }
+        }
+        if (flat.isEmpty()) throw new IllegalArgumentException("a Union needs an option besides None");
+        FieldType t = flat.size() == 1 ? flat.get(0) : new UnionOf(flat);
+        return withNone ? new OptionalOf(t) : t;
+    }
+
+    /** {@code Any}: any JSON value, as plain Java values (maps, lists, strings, {@code Long}, {@code Double}, booleans, null). */
+    enum AnyType implements FieldType {
+        INSTANCE;
+
+        @Override
+        public String typeName() {
+            return "Any";
+        }
+
+        @Override
+        public Type defaultJavaType() {
+            return Object.class;
+        }
+    }
+
+    /**
+     * {@code tuple[int, int]} (a fixed number of items, each of its own type) or, with {@code variadic},
+     * {@code tuple[str, ...]} (any number of items of one type). Read from a JSON array or a Python
+     * tuple; the Java type is a {@code List}.
+     */
+    record TupleOf(List<FieldType> elements, boolean variadic) implements FieldType {
+        public TupleOf {
+            elements = List.copyOf(elements);
+            if (elements.isEmpty()) throw new IllegalArgumentException("a tuple needs at least one item type");
+            if (variadic && elements.size() != 1) {
+                throw new IllegalArgumentException("a variadic tuple (tuple[T, ...]) has exactly one item type");
+            }
+        }
+
+        @Override
+        public String typeName() {
+            return elements.stream().map(FieldType::typeName)
+                    .collect(Collectors.joining(", ", "tuple[", variadic ? ", ...]" : "]"));
+        }
+
+        @Override
+        public Type defaultJavaType() {
+            boolean same = elements.stream().distinct().count() == 1;
+            return Types.parameterized(List.class, same ? elements.get(0).defaultJavaType() : Object.class);
         }
     }
 
@@ -220,6 +346,12 @@ public sealed interface FieldType {
         }
         if (this instanceof OptionalOf o) {
             return o.inner().containsMedia();
+        }
+        if (this instanceof UnionOf u) {
+            return u.options().stream().anyMatch(FieldType::containsMedia);
+        }
+        if (this instanceof TupleOf t) {
+            return t.elements().stream().anyMatch(FieldType::containsMedia);
         }
         return isMedia();
     }

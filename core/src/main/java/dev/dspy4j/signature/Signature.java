@@ -96,6 +96,9 @@ public final class Signature {
     static FieldType fieldTypeOf(Type t) {
         if (t instanceof Class<?> c) {
             if (c == String.class || c == CharSequence.class) return FieldType.Scalar.STR;
+            if (c == Object.class || com.fasterxml.jackson.databind.JsonNode.class.isAssignableFrom(c)) {
+                return FieldType.AnyType.INSTANCE;
+            }
             if (c == int.class || c == Integer.class || c == long.class || c == Long.class
                     || c == short.class || c == Short.class || c == java.math.BigInteger.class) {
                 return FieldType.Scalar.INT;

@@ -51,7 +51,8 @@ final class SignatureParser {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (quote != 0) {
-                if (c == quote) quote = 0;
+                if (c == '\\') i++;
+                else if (c == quote) quote = 0;
             } else if (c == '\'' || c == '"') {
                 quote = c;
                 opened = i;
@@ -106,33 +107,68 @@ final class SignatureParser {
         }
     }
 
+    /** A type: one or more options joined by {@code |} ({@code str | None}, {@code int | str}). */
     private FieldType type(int end) {
+        int start = pos;
+        FieldType t = typeOrNone(end);
+        if (t == null) throw error("None alone is not a field type", start);
+        return t;
+    }
+
+    /** Like {@link #type}, but null for a bare {@code None} (an option of {@code Union[...]}). */
+    private FieldType typeOrNone(int end) {
+        List<FieldType> options = new ArrayList<>();
+        boolean none = false;
+        while (true) {
+            skipSpace(end);
+            FieldType t = primary(end);
+            if (t == null) none = true;
+            else options.add(t);
+            skipSpace(end);
+            if (pos < end && text.charAt(pos) == '|') {
+                pos++;
+                continue;
+            }
+            break;
+        }
+        return options.isEmpty() ? null : FieldType.union(options, none);
+    }
+
+    /** One type without {@code |}; null for {@code None}. */
+    private FieldType primary(int end) {
         int start = pos;
         while (pos < end && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '_'
                 || text.charAt(pos) == '.')) {
             pos++;
         }
         String word = text.substring(start, pos);
+        if (word.startsWith("typing.")) word = word.substring("typing.".length());
         if (word.isEmpty()) {
             throw error("expected a type", start);
         }
+        skipSpace(end);
+        boolean args = pos < end && text.charAt(pos) == '[';
         switch (word) {
             case "str", "string": return FieldType.Scalar.STR;
             case "int": return FieldType.Scalar.INT;
             case "float": return FieldType.Scalar.FLOAT;
             case "bool": return FieldType.Scalar.BOOL;
+            case "None", "NoneType": return null;
+            case "Any", "object": return FieldType.AnyType.INSTANCE;
             case "Image", "dspy.Image": return new FieldType.Media(FieldType.Media.Kind.IMAGE);
             case "Audio", "dspy.Audio": return new FieldType.Media(FieldType.Media.Kind.AUDIO);
             case "File", "dspy.File": return new FieldType.Media(FieldType.Media.Kind.FILE);
             case "Document", "dspy.Document": return new FieldType.Media(FieldType.Media.Kind.DOCUMENT);
             case "History", "dspy.History": return FieldType.HistoryType.INSTANCE;
             case "list", "List": {
+                if (!args) return new FieldType.ListOf(FieldType.AnyType.INSTANCE);
                 expect('[', end);
                 FieldType element = type(end);
                 expect(']', end);
                 return new FieldType.ListOf(element);
             }
             case "dict", "Dict": {
+                if (!args) return new FieldType.DictOf(FieldType.AnyType.INSTANCE);
                 expect('[', end);
                 int keyPos = pos;
                 FieldType key = type(end);
@@ -144,25 +180,69 @@ final class SignatureParser {
                 expect(']', end);
                 return new FieldType.DictOf(value);
             }
+            case "tuple", "Tuple": {
+                if (!args) return new FieldType.TupleOf(List.of(FieldType.AnyType.INSTANCE), true);
+                expect('[', end);
+                List<FieldType> elements = new ArrayList<>();
+                elements.add(type(end));
+                boolean variadic = false;
+                while (pos < end && text.charAt(pos) == ',') {
+                    pos++;
+                    skipSpace(end);
+                    if (text.startsWith("...", pos)) {
+                        int at = pos;
+                        pos += 3;
+                        if (elements.size() != 1) throw error("'...' may only follow a tuple's single item type", at);
+                        variadic = true;
+                        skipSpace(end);
+                        break;
+                    }
+                    elements.add(type(end));
+                }
+                expect(']', end);
+                return new FieldType.TupleOf(elements, variadic);
+            }
             case "Optional": {
                 expect('[', end);
                 FieldType inner = type(end);
                 expect(']', end);
-                return new FieldType.OptionalOf(inner);
+                return FieldType.union(List.of(inner), true);
+            }
+            case "Union": {
+                expect('[', end);
+                List<FieldType> options = new ArrayList<>();
+                boolean none = false;
+                while (true) {
+                    FieldType t = typeOrNone(end);
+                    if (t == null) none = true;
+                    else options.add(t);
+                    if (pos < end && text.charAt(pos) == ',') {
+                        pos++;
+                        skipSpace(end);
+                        continue;
+                    }
+                    break;
+                }
+                expect(']', end);
+                return FieldType.union(options, none);
             }
             case "Literal": {
                 expect('[', end);
-                List<String> choices = new ArrayList<>();
+                List<Object> choices = new ArrayList<>();
+                boolean none = false;
                 while (true) {
                     skipSpace(end);
-                    choices.add(quoted(end));
+                    Object c = choice(end);
+                    if (c == null) none = true;
+                    else choices.add(c);
                     skipSpace(end);
                     if (pos < end && text.charAt(pos) == ',') {
                         pos++;
                         continue;
                     }
                     expect(']', end);
-                    return new FieldType.Literal(choices);
+                    if (choices.isEmpty()) throw error("Literal[...] needs a choice besides None", start);
+                    return FieldType.union(List.of(new FieldType.Literal(choices)), none);
                 }
             }
             default:
@@ -170,18 +250,50 @@ final class SignatureParser {
         }
     }
 
+    private static final java.util.regex.Pattern NUMBER =
+            java.util.regex.Pattern.compile("[+-]?[0-9][0-9_]*(\\.[0-9_]*)?([eE][+-]?[0-9]+)?");
+
+    /** One Literal choice: a quoted string, an integer, a number, True, False, or null for None. */
+    private Object choice(int end) {
+        if (pos < end && (text.charAt(pos) == '\'' || text.charAt(pos) == '"')) return quoted(end);
+        int start = pos;
+        while (pos < end && text.charAt(pos) != ',' && text.charAt(pos) != ']') pos++;
+        String word = text.substring(start, pos).strip();
+        switch (word) {
+            case "True", "true": return Boolean.TRUE;
+            case "False", "false": return Boolean.FALSE;
+            case "None": return null;
+            default:
+                if (NUMBER.matcher(word).matches() && !word.contains("__") && !word.endsWith("_")) {
+                    String n = word.replace("_", "");
+                    try {
+                        if (n.contains(".") || n.contains("e") || n.contains("E")) return Double.parseDouble(n);
+                        return Long.parseLong(n);
+                    } catch (NumberFormatException e) {
+                        throw error("Literal choice " + word + " is out of range", start);
+                    }
+                }
+                throw error("expected a quoted string, a number, True, False or None as a Literal choice", start);
+        }
+    }
+
+    /** A quoted string; a backslash escapes the next character. */
     private String quoted(int end) {
-        if (pos >= end || (text.charAt(pos) != '\'' && text.charAt(pos) != '"')) {
-            throw error("expected a quoted choice in Literal[...]", pos);
-        }
         char q = text.charAt(pos);
-        int close = text.indexOf(q, pos + 1);
-        if (close < 0 || close >= end) {
-            throw error("unterminated quoted choice", pos);
+        int open = pos;
+        StringBuilder sb = new StringBuilder();
+        for (pos = pos + 1; pos < end; pos++) {
+            char c = text.charAt(pos);
+            if (c == '\\' && pos + 1 < end) {
+                sb.append(text.charAt(++pos));
+            } else if (c == q) {
+                pos++;
+                return sb.toString();
+            } else {
+                sb.append(c);
+            }
         }
-        String s = text.substring(pos + 1, close);
-        pos = close + 1;
-        return s;
+        throw error("unterminated quoted choice", open);
     }
 
     private void expect(char c, int end) {

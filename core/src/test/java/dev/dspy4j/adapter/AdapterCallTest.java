@@ -98,14 +98,16 @@ class AdapterCallTest {
     }
 
     @Test
-    void whenTheFallbackFailsTooBothFailuresAreReported() {
+    void whenTheFallbackFailsTooBothFailuresAreReportedTheChatOneFirst() {
         ScriptedLm lm = ScriptedLm.of("Age: 36", "still not JSON");
         AdapterParseException e = catchThrowableOfType(AdapterParseException.class,
                 () -> Predict.of(Profile.class).withLm(lm).call(PROFILE_INPUT));
-        assertThat(e.getMessage()).startsWith("JsonAdapter");
-        assertThat(e.problem()).contains("not a JSON object");
+        assertThat(e.getMessage()).startsWith("ChatAdapter");
+        assertThat(e.completion()).isEqualTo("Age: 36");
         assertThat(e.getSuppressed()).hasSize(1);
-        assertThat(((AdapterParseException) e.getSuppressed()[0]).completion()).isEqualTo("Age: 36");
+        AdapterParseException fallback = (AdapterParseException) e.getSuppressed()[0];
+        assertThat(fallback.getMessage()).startsWith("JsonAdapter");
+        assertThat(fallback.problem()).contains("not a JSON object");
         assertThat(lm.requests()).hasSize(2);
     }
 

@@ -72,4 +72,25 @@ class SignatureStructureTest {
                     .hasMessageContaining("was saved with signature 'image: Image -> label'");
         }
     }
+
+    @Test
+    void aProgramWithQuotesInALiteralIsSavedBuiltAndLoaded() throws IOException {
+        String sig = "text -> mood: Literal[\"she's here\", 'okay', 'say \\'hi\\' \"now\"']";
+        Predict program = Predict.of(sig)
+                .withDemos(List.of(Example.of("text", "hello", "mood", "she's here")));
+        Path file = dir.resolve("q.json");
+        ProgramState.save(program, file);
+
+        Predict built = (Predict) ProgramState.read(file).build();
+        assertThat(built.signature()).isEqualTo(program.signature());
+        assertThat(built.demos().get(0).get("mood")).isEqualTo("she's here");
+        assertThat(ProgramState.load(Predict.of(sig), file).signature()).isEqualTo(program.signature());
+    }
+
+    @Test
+    void aStateSavedWithTheModernOptionalLoadsOntoOptional() throws IOException {
+        Path file = savedAs(Predict.of("q -> a: Optional[int], b: Union[int, str]"), "q -> a: int | None, b: int | str");
+        assertThat(ProgramState.load(Predict.of("q: str -> a: Optional[int], b: Union[int, str]"), file)
+                .signature().toSignatureString()).isEqualTo("q: str -> a: Optional[int], b: Union[int, str]");
+    }
 }
