@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  *   <li>a file id goes in an {@code image} block when its type is an image, else in a
  *       {@code document} block ({@code source.type = "file"}), with the {@code anthropic-beta:
  *       files-api-2025-04-14} header;</li>
- *   <li>images are PNG, JPEG, GIF or WebP; files are such images, PDF or text.</li>
+ *   <li>images are PNG, JPEG, GIF or WebP; files are such images, PDF or text; an image's
+ *       {@code detail} (an OpenAI option the Messages API has no field for) is not sent.</li>
  * </ul>
  *
  * <p>Responses: {@code stop_reason} {@code refusal} sets {@link Completion#refusal()};
