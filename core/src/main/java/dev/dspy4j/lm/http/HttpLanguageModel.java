@@ -376,7 +376,7 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
                 throw new LmException(where() + ": the request failed: " + describe(cause), 0, null, cause);
             }
             int status = response.statusCode();
-            if (status / 100 == 2 && stream != null) {
+            if (status / 100 == 2 && response.body() instanceof java.io.InputStream) {
                 StreamedAnswer.Result r = new StreamedAnswer(this, maxResponseBytes)
                         .read((java.io.InputStream) response.body(), streamDecoder(request), stream, deadline);
                 if (r.failure() != null) {
