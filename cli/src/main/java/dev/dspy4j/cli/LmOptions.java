@@ -67,6 +67,18 @@ final class LmOptions {
             description = "Retry a failed LM request (rate limit, server error, timeout) up to N times (default ${DEFAULT-VALUE}).")
     int retries;
 
+    @Option(names = "--rpm", paramLabel = "N",
+            description = "Send at most N LM requests a minute, over all threads (cache hits are free; default: no limit).")
+    Long rpm;
+
+    @Option(names = "--tpm", paramLabel = "N",
+            description = "Send at most N tokens (prompt + completion) a minute, over all threads (default: no limit).")
+    Long tpm;
+
+    @Option(names = "--prices", paramLabel = "FILE",
+            description = "A JSON price table (USD per million tokens) over the shipped one, for the cost in the summary.")
+    Path prices;
+
     @Option(names = "--cache-dir", paramLabel = "DIR",
             description = "The response cache directory (default: $DSPY4J_CACHE_DIR or ~/.dspy4j/cache).")
     Path cacheDir;
@@ -139,6 +151,27 @@ final class LmOptions {
         }
     }
 
+    /** The limit from --rpm and --tpm, or null if neither is given. */
+    dev.dspy4j.lm.RateLimit rateLimit() {
+        if (rpm == null && tpm == null) return null;
+        if (rpm != null && rpm < 1) throw new UsageException("--rpm must be at least 1, not " + rpm);
+        if (tpm != null && tpm < 1) throw new UsageException("--tpm must be at least 1, not " + tpm);
+        dev.dspy4j.lm.RateLimit.Builder b = dev.dspy4j.lm.RateLimit.builder();
+        if (rpm != null) b.requestsPerMinute(rpm);
+        if (tpm != null) b.tokensPerMinute(tpm);
+        return b.build();
+    }
+
+    /** The shipped price table, with --prices over it. */
+    dev.dspy4j.lm.PriceTable prices() {
+        if (prices == null) return dev.dspy4j.lm.PriceTable.defaults();
+        try {
+            return dev.dspy4j.lm.PriceTable.defaults().with(dev.dspy4j.lm.PriceTable.load(prices));
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new UsageException("--prices: " + e.getMessage());
+        }
+    }
+
     /** The LM for {@code loaded}: --lm and --api-base over the program file's settings. */
     LanguageModel client(Loaded loaded, Path file, CliCache cache, PrintWriter err) {
         if (timeoutSeconds <= 0) throw new UsageException("--timeout must be a positive number of seconds, not " + timeoutSeconds);
@@ -174,7 +207,7 @@ final class LmOptions {
         }
         Duration timeout = Duration.ofMillis(Math.round(timeoutSeconds * 1000));
         try {
-            return Providers.create(provider, model, baseUrl, apiKeyEnv, params, cache, timeout, retries + 1);
+            return Providers.create(provider, model, baseUrl, apiKeyEnv, params, cache, timeout, retries + 1, rateLimit());
         } catch (Providers.UsageException | IllegalArgumentException | IllegalStateException e) {
             throw new UsageException(e.getMessage());
         }

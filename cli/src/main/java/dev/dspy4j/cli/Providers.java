@@ -34,6 +34,13 @@ final class Providers {
     static LanguageModel create(String provider, String model, String baseUrl, String apiKeyEnv,
                                 Map<String, Object> params, ResponseCache cache, java.time.Duration timeout,
                                 int maxAttempts) {
+        return create(provider, model, baseUrl, apiKeyEnv, params, cache, timeout, maxAttempts, null);
+    }
+
+    /** {@link #create} with a client-side rate limit (null for none). */
+    static LanguageModel create(String provider, String model, String baseUrl, String apiKeyEnv,
+                                Map<String, Object> params, ResponseCache cache, java.time.Duration timeout,
+                                int maxAttempts, dev.dspy4j.lm.RateLimit rateLimit) {
         String p = provider.toLowerCase(Locale.ROOT);
         String defaultEnv;
         switch (p) {
@@ -61,18 +68,19 @@ final class Providers {
         }
         if (p.equals("openai")) {
             OpenAiChat.Builder b = OpenAiChat.builder().model(model).apiKey(key).cache(cache).timeout(timeout)
-                    .maxAttempts(maxAttempts);
+                    .maxAttempts(maxAttempts).rateLimit(rateLimit);
             if (baseUrl != null) b.baseUrl(baseUrl);
             params.forEach(b::param);
             return b.build();
         }
-        return anthropic(model, baseUrl, key, params, cache, timeout, maxAttempts);
+        return anthropic(model, baseUrl, key, params, cache, timeout, maxAttempts, rateLimit);
     }
 
     private static LanguageModel anthropic(String model, String baseUrl, String key, Map<String, Object> params,
-                                           ResponseCache cache, java.time.Duration timeout, int maxAttempts) {
+                                           ResponseCache cache, java.time.Duration timeout, int maxAttempts,
+                                           dev.dspy4j.lm.RateLimit rateLimit) {
         AnthropicChat.Builder b = AnthropicChat.builder().model(model).apiKey(key).cache(cache).timeout(timeout)
-                .maxAttempts(maxAttempts);
+                .maxAttempts(maxAttempts).rateLimit(rateLimit);
         if (baseUrl != null) b.baseUrl(baseUrl);
         params.forEach(b::param);
         return b.build();

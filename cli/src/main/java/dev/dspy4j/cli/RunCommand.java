@@ -4,7 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dspy4j.adapter.AdapterParseException;
+import dev.dspy4j.lm.CallContext;
+import dev.dspy4j.lm.CallExecutors;
 import dev.dspy4j.lm.LmException;
+import dev.dspy4j.lm.UsageScope;
+import dev.dspy4j.lm.UsageSummary;
 import dev.dspy4j.media.PayloadException;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.Prediction;
@@ -84,8 +88,18 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", defaultValue = "4", description = "Rows run at once (default ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--virtual-threads",
+            description = "Run rows on virtual threads (Java 21+; platform threads otherwise); --threads still caps how many at once.")
+    boolean virtualThreads;
+
+    @Option(names = "--json", description = "Also print the summary as one JSON object on standard output.")
+    boolean json;
+
     @Mixin
     LmOptions lmOptions;
+
+    /** Totals the LM calls, tokens and cost of this run. */
+    private UsageScope usage;
 
     @Override
     public Integer call() throws Exception {
@@ -113,7 +127,9 @@ final class RunCommand implements Callable<Integer> {
         CliCache cache = lmOptions.openCache(err);
         try {
             Module prog = loaded.program().withLm(lmOptions.client(loaded, program, cache, err));
-            try (ResultsFile results = ResultsFile.open(out, resume, retryFailed)) {
+            try (ResultsFile results = ResultsFile.open(out, resume, retryFailed);
+                 UsageScope scope = UsageScope.open(lmOptions.prices())) {
+                this.usage = scope;
                 return runRows(prog, Programs.inputFields(prog), cache, results, err);
             }
         } finally {
@@ -139,11 +155,14 @@ final class RunCommand implements Callable<Integer> {
         Map<String, Long> errors = new ConcurrentHashMap<>();
         AtomicBoolean stopping = new AtomicBoolean();
         CountDownLatch summarized = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "dspy4j-run");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = virtualThreads ? CallExecutors.newPerTaskExecutor("dspy4j-run")
+                : Executors.newFixedThreadPool(threads, r -> {
+                    Thread t = new Thread(r, "dspy4j-run");
+                    t.setDaemon(true);
+                    return t;
+                });
+        Semaphore running = new Semaphore(threads); // caps rows at once on a thread-per-task executor
+        CallContext.Snapshot context = CallContext.capture(); // the usage scope goes to the row threads
         // Ctrl-C (SIGINT) or SIGTERM: stop taking rows, keep what finished, print the summary; the JVM then
         // exits with 128 + the signal number (130 for SIGINT) as it does for any signal
         Thread hook = new Thread(() -> {
@@ -172,7 +191,13 @@ final class RunCommand implements Callable<Integer> {
                     if (stopping.get()) break;
                     pool.execute(() -> {
                         try {
-                            ObjectNode result = row(prog, inputs, dataset, cache, row, text);
+                            running.acquireUninterruptibly();
+                            ObjectNode result;
+                            try {
+                                result = context.call(() -> row(prog, inputs, dataset, cache, row, text));
+                            } finally {
+                                running.release();
+                            }
                             // a row cut short by Ctrl-C did not finish: it is left for --resume
                             if (stopping.get() && result.has("error")) return;
                             results.write(Jsons.MAPPER.writeValueAsString(result));
@@ -240,8 +265,31 @@ final class RunCommand implements Callable<Integer> {
             s.append("\n").append(results.dropped()).append(" line(s) of the earlier output were dropped (cut off")
                     .append(retryFailed ? ", or error rows run again)" : ")");
         }
+        UsageSummary u = usage.summary();
+        s.append("\nLM: ").append(u);
         err.println(s);
         err.flush();
+        if (json) {
+            ObjectNode j = Jsons.MAPPER.createObjectNode();
+            j.put("rows", rows).put("ok", rows - failed).put("errors", failed).put("cached", cached)
+                    .put("seconds", (System.nanoTime() - t0) / 1e9).put("out", out.toString()).put("interrupted", stopped);
+            j.set("usage", usageJson(u));
+            PrintWriter stdout = spec.commandLine().getOut();
+            stdout.println(j);
+            stdout.flush();
+        }
+    }
+
+    /** The usage summary as JSON: calls, cache hits, tokens, cost in USD and the price table's date. */
+    static ObjectNode usageJson(UsageSummary u) {
+        ObjectNode j = Jsons.MAPPER.createObjectNode();
+        j.put("lm_calls", u.calls()).put("cache_hits", u.cacheHits()).put("lm_errors", u.errors())
+                .put("input_tokens", u.usage().promptTokens()).put("cached_input_tokens", u.usage().cachedPromptTokens())
+                .put("cache_write_tokens", u.usage().cacheWriteTokens()).put("output_tokens", u.usage().completionTokens())
+                .put("reasoning_tokens", u.usage().reasoningTokens()).put("cost_usd", u.cost())
+                .put("prices_as_of", u.pricesAsOf());
+        u.unpricedModels().stream().sorted().forEach(j.putArray("unpriced_models")::add);
+        return j;
     }
 
     private static long sum(Map<String, Long> m) {

@@ -1,5 +1,8 @@
 package dev.dspy4j.adapter;
 
+import dev.dspy4j.lm.Call;
+import dev.dspy4j.lm.CallContext;
+
 import dev.dspy4j.lm.Completion;
 import dev.dspy4j.lm.LanguageModel;
 import dev.dspy4j.lm.LmRequest;
@@ -34,26 +37,38 @@ public interface Adapter {
      */
     Map<String, Object> parse(Signature signature, String completion);
 
+    /**
+     * A stream that splits this adapter's answers for {@code signature} into output fields as they arrive
+     * (for {@code Module.stream}), or null if this adapter's answers cannot be split while streaming
+     * (the default: the final prediction still arrives).
+     */
+    default dev.dspy4j.lm.TextStream fieldStream(Signature signature, FieldStream.Sink sink) {
+        return null;
+    }
+
     /** Extra request parameters this adapter needs for {@code lm} (e.g. a {@code response_format}). */
     default Map<String, Object> requestParams(Signature signature, LanguageModel lm) {
         return Map.of();
     }
 
     /**
-     * Formats, calls the LM and parses every completion.
+     * Formats, calls the LM and parses every completion; the format and each parse are reported to the
+     * {@link dev.dspy4j.lm.Callback}s.
      *
      * @param template carries parameters, {@code n}, rollout id and cache flag; its prompt is replaced
      * @throws RefusalException if the model refused
      */
     default Result call(LanguageModel lm, Signature signature, List<Example> demos, Map<String, ?> inputs,
                         LmRequest template) {
-        Prompt prompt = format(signature, demos, inputs);
+        Prompt prompt = CallContext.observe(Call.Kind.FORMAT, this, (cb, call) -> cb.onFormatStart(call, inputs),
+                () -> format(signature, demos, inputs), (cb, call, p, e) -> cb.onFormatEnd(call, p, e));
         LmRequest request = template.withPrompt(prompt).withDefaults(requestParams(signature, lm));
         LmResponse response = lm.complete(request);
         List<Map<String, Object>> outputs = new ArrayList<>();
         for (Completion c : response.completions()) {
             RefusalException.check(signature, c);
-            outputs.add(parse(signature, c.text()));
+            outputs.add(CallContext.observe(Call.Kind.PARSE, this, (cb, call) -> cb.onParseStart(call, c.text()),
+                    () -> parse(signature, c.text()), (cb, call, o, e) -> cb.onParseEnd(call, o, e)));
         }
         return new Result(outputs, response);
     }

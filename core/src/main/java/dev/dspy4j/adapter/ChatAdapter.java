@@ -171,6 +171,12 @@ public final class ChatAdapter extends FieldAdapter {
         }
     }
 
+    /** Splits a streamed answer at its field markers ({@link FieldStream}). */
+    @Override
+    public dev.dspy4j.lm.TextStream fieldStream(Signature signature, FieldStream.Sink sink) {
+        return new FieldStream(signature, sink);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ChatAdapter c && c.jsonFallback == jsonFallback;

@@ -115,6 +115,16 @@ public final class Evaluate {
             return this;
         }
 
+        /**
+         * The executor examples run on (see {@link Parallel.Builder#executor}), e.g.
+         * {@link dev.dspy4j.lm.CallExecutors#newPerTaskExecutor} for virtual threads on Java 21+; the caller
+         * shuts it down. Default: a pool of the run's own.
+         */
+        public Builder executor(java.util.concurrent.Executor e) {
+            parallel.executor(e);
+            return this;
+        }
+
         /** Progress reports (done, total, failures, rate), e.g. for a progress bar. */
         public Builder listener(Parallel.ProgressListener l) {
             parallel.listener(l);

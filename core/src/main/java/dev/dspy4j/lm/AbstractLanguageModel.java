@@ -28,6 +28,7 @@ public abstract class AbstractLanguageModel implements LanguageModel {
     private final ResponseCache cache;
     private final CacheListener cacheListener;
     private final LmHistory history;
+    private final RateLimit rateLimit;
     private final ConcurrentHashMap<CacheKey, CompletableFuture<LmResponse>> inFlight = new ConcurrentHashMap<>();
 
     protected AbstractLanguageModel(Builder<?> b) {
@@ -36,6 +37,7 @@ public abstract class AbstractLanguageModel implements LanguageModel {
         this.cache = b.cacheSet ? b.cache : Caches.defaultCache();
         this.cacheListener = b.cacheListener;
         this.history = new LmHistory(b.historySize);
+        this.rateLimit = b.rateLimit;
     }
 
     @Override
@@ -63,22 +65,82 @@ public abstract class AbstractLanguageModel implements LanguageModel {
         return history.inspect(n);
     }
 
+    /** The rate limit applied to calls that reach the provider, or null. */
+    public final RateLimit rateLimit() {
+        return rateLimit;
+    }
+
+    /**
+     * Serves the request from the cache or sends it (waiting for the {@linkplain Builder#rateLimit rate
+     * limit} first), records it in the history and tells the {@link Callback}s. When a
+     * {@link TextStream} is active ({@link CallContext#streamingTo}), the answer's text goes to it as it
+     * arrives (providers that stream) or at once (cache hits, and providers that do not).
+     */
     @Override
     public final LmResponse complete(LmRequest request) {
         LmRequest full = request.withDefaults(defaults);
+        return CallContext.observe(Call.Kind.LM, this, (cb, call) -> cb.onLmStart(call, full),
+                () -> completeObserved(full), (cb, call, r, e) -> cb.onLmEnd(call, r, e));
+    }
+
+    private LmResponse completeObserved(LmRequest full) {
         Instant start = Instant.now();
         long t0 = System.nanoTime();
+        TextStream stream = CallContext.stream();
+        Replay replay = stream == null ? null : new Replay(stream);
         LmResponse response;
         if (cache == null || !full.cache()) {
-            response = send(full);
+            response = limited(full, replay);
         } else {
-            response = completeCached(full);
+            response = completeCached(full, replay);
         }
         history.add(new LmHistory.Entry(start, model, full, response, Duration.ofNanos(System.nanoTime() - t0)));
+        if (replay != null) replay.finish(response);
         return response;
     }
 
-    private LmResponse completeCached(LmRequest request) {
+    /** Sends under the rate limit, streaming if a text stream is active. */
+    private LmResponse limited(LmRequest request, Replay replay) {
+        long taken = rateLimit == null ? 0 : rateLimit.acquire(request);
+        LmResponse response = replay == null ? send(request) : sendStreaming(request, replay);
+        if (rateLimit != null) rateLimit.settle(taken, response.usage());
+        return response;
+    }
+
+    /** A text stream that remembers whether it got anything, so an answer not streamed is replayed whole. */
+    private static final class Replay implements TextStream {
+        private final TextStream target;
+        private boolean sent;
+
+        Replay(TextStream target) {
+            this.target = target;
+        }
+
+        @Override
+        public void onText(String delta) {
+            if (delta == null || delta.isEmpty()) return;
+            sent = true;
+            target.onText(delta);
+        }
+
+        void finish(LmResponse response) {
+            if (!sent && !response.completions().isEmpty()) onText(response.first().text());
+            target.onComplete(response);
+        }
+    }
+
+    /**
+     * Sends one request, passing the first completion's text to {@code stream} as it arrives. The default
+     * sends without streaming (the text is then passed on whole when the answer is complete); providers
+     * that stream override this.
+     *
+     * @throws LmException if the call fails
+     */
+    protected LmResponse sendStreaming(LmRequest request, TextStream stream) {
+        return send(request);
+    }
+
+    private LmResponse completeCached(LmRequest request, Replay replay) {
         CacheKey key = CacheKey.of(model, request);
         while (true) {
             LmResponse hit = cacheGet(key);
@@ -94,7 +156,7 @@ public abstract class AbstractLanguageModel implements LanguageModel {
             }
             try {
                 LmResponse again = cacheGet(key);
-                LmResponse response = again != null ? again.asCacheHit() : send(request);
+                LmResponse response = again != null ? again.asCacheHit() : limited(request, replay);
                 if (again == null) {
                     cachePut(key, response);
                 }
@@ -175,6 +237,7 @@ public abstract class AbstractLanguageModel implements LanguageModel {
         private boolean cacheSet;
         private CacheListener cacheListener = CacheListener.NONE;
         private int historySize = 100;
+        private RateLimit rateLimit;
 
         protected Builder() {}
 
@@ -221,6 +284,15 @@ public abstract class AbstractLanguageModel implements LanguageModel {
         public B historySize(int size) {
             if (size < 0) throw new IllegalArgumentException("historySize must be >= 0");
             this.historySize = size;
+            return (B) this;
+        }
+
+        /**
+         * A client-side limit on requests and tokens per minute for calls that reach the provider (cache
+         * hits are free), or null for none. One instance may be shared by several LMs.
+         */
+        public B rateLimit(RateLimit limit) {
+            this.rateLimit = limit;
             return (B) this;
         }
 

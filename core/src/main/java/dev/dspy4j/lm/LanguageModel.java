@@ -1,5 +1,8 @@
 package dev.dspy4j.lm;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
 /**
  * A language model: takes a request, returns completions. Implementations are thread-safe.
  * Provider clients extend {@link AbstractLanguageModel}, which adds caching and history.
@@ -15,6 +18,24 @@ public interface LanguageModel {
      * @throws LmException if the provider fails after retries
      */
     LmResponse complete(LmRequest request);
+
+    /**
+     * {@link #complete} on {@link CallExecutors#shared()} (a virtual thread per call on Java 21+). The
+     * caller's {@link CallContext} (callbacks, usage scopes) goes with the call.
+     */
+    default CompletableFuture<LmResponse> completeAsync(LmRequest request) {
+        return completeAsync(request, CallExecutors.shared());
+    }
+
+    /**
+     * {@link #complete} on {@code executor}; the future fails with the {@link LmException} the call threw
+     * (wrapped in a {@link java.util.concurrent.CompletionException} by {@code join}).
+     */
+    default CompletableFuture<LmResponse> completeAsync(LmRequest request, Executor executor) {
+        java.util.Objects.requireNonNull(request, "request");
+        CallContext.Snapshot context = CallContext.capture();
+        return CompletableFuture.supplyAsync(() -> context.call(() -> complete(request)), executor);
+    }
 
     /** True if the LM accepts a JSON Schema {@code response_format} (structured outputs). */
     default boolean supportsStructuredOutputs() {

@@ -60,6 +60,12 @@ final class HintAdapter implements Adapter {
         return inner.requestParams(withHint(signature), lm);
     }
 
+    /** The inner adapter's field stream: a hint is an input, the outputs are the same. */
+    @Override
+    public dev.dspy4j.lm.TextStream fieldStream(Signature signature, dev.dspy4j.adapter.FieldStream.Sink sink) {
+        return inner.fieldStream(signature, sink);
+    }
+
     @Override
     public Result call(LanguageModel lm, Signature signature, List<Example> demos,
                        Map<String, ?> inputs, LmRequest template) {

@@ -1,5 +1,11 @@
 package dev.dspy4j.module;
 
+import dev.dspy4j.lm.CallContext;
+import dev.dspy4j.lm.CallExecutors;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
 import dev.dspy4j.lm.LanguageModel;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,6 +24,38 @@ public interface Module {
     /** Runs the program on the example's inputs. */
     default Prediction call(Example example) {
         return call(example.inputs());
+    }
+
+    /**
+     * {@link #call} on {@link CallExecutors#shared()} (a virtual thread per call on Java 21+). The
+     * caller's {@link CallContext} (callbacks, usage scopes) goes with the call; a {@link Trace} capture
+     * does not (the call runs after the caller may have moved on).
+     */
+    default CompletableFuture<Prediction> callAsync(Map<String, ?> inputs) {
+        return callAsync(inputs, CallExecutors.shared());
+    }
+
+    /**
+     * {@link #call} on {@code executor}. The future fails with what {@code call} threw; {@code join}
+     * wraps it in a {@link java.util.concurrent.CompletionException}. The inputs map is copied first.
+     */
+    default CompletableFuture<Prediction> callAsync(Map<String, ?> inputs, Executor executor) {
+        Objects.requireNonNull(inputs, "inputs");
+        Objects.requireNonNull(executor, "executor");
+        Map<String, Object> copy = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
+        CallContext.Snapshot context = CallContext.capture();
+        return CompletableFuture.supplyAsync(() -> context.call(() -> call(copy)), executor);
+    }
+
+    /**
+     * Runs the program on this thread, passing each output field's text to {@code listener} as the LM
+     * writes it (providers that stream: OpenAI-compatible, Anthropic) or at once (cached answers, other
+     * providers), then the final prediction, which is also returned. Fields are split at the
+     * {@link dev.dspy4j.adapter.ChatAdapter} markers; with adapters that cannot be split while streaming,
+     * only the prediction arrives. Predictors running on other threads ({@code Parallel}) do not stream.
+     */
+    default Prediction stream(Map<String, ?> inputs, StreamListener listener) {
+        return Streaming.run(this, inputs, listener);
     }
 
     /**

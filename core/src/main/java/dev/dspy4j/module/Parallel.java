@@ -1,5 +1,9 @@
 package dev.dspy4j.module;
 
+import dev.dspy4j.lm.CallContext;
+import dev.dspy4j.lm.CallExecutors;
+import java.util.concurrent.Executor;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -137,12 +141,14 @@ public final class Parallel {
     private final int maxErrors;
     private final Duration timeout;
     private final ProgressListener listener;
+    private final Executor executor;
 
     private Parallel(Builder b) {
         this.threads = b.threads;
         this.maxErrors = b.maxErrors;
         this.timeout = b.timeout;
         this.listener = b.listener;
+        this.executor = b.executor;
     }
 
     /** A new builder: 1 thread, no error budget, no timeout, no listener. */
@@ -199,6 +205,8 @@ public final class Parallel {
         /** The caller's active trace, or null; each item's steps are collected apart and added at the end. */
         private final List<Trace.Step> callerTrace = Trace.active();
         private final List<List<Trace.Step>> itemSteps;
+        /** The caller's callbacks and usage scopes, carried to each worker. */
+        private final CallContext.Snapshot context = CallContext.capture();
 
         Run(List<I> items, Function<? super I, ? extends O> fn) {
             this.items = items;
@@ -224,7 +232,8 @@ public final class Parallel {
             synchronized (reportLock) {
                 report(0);
             }
-            ExecutorService pool = Executors.newCachedThreadPool(daemon("dspy4j-parallel"));
+            ExecutorService own = executor == null ? Executors.newCachedThreadPool(daemon("dspy4j-parallel")) : null;
+            Executor pool = own != null ? own : executor;
             ScheduledExecutorService watchdog = timeout == null ? null
                     : Executors.newSingleThreadScheduledExecutor(daemon("dspy4j-parallel-timeout"));
             List<CompletableFuture<Void>> started = new ArrayList<>();
@@ -243,10 +252,10 @@ public final class Parallel {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 stopped.set(true);
-                pool.shutdownNow();
+                if (own != null) own.shutdownNow();
                 throw new ParallelException("interrupted while running " + items.size() + " items", result(), e);
             } finally {
-                pool.shutdown();
+                if (own != null) own.shutdown();
                 if (watchdog != null) watchdog.shutdownNow();
                 handOverTrace();
             }
@@ -275,7 +284,7 @@ public final class Parallel {
             try {
                 I item = items.get(slot.index);
                 List<Trace.Step> sink = itemSteps.get(slot.index);
-                O value = sink == null ? fn.apply(item) : Trace.collectInto(sink, () -> fn.apply(item));
+                O value = context.call(() -> sink == null ? fn.apply(item) : Trace.collectInto(sink, () -> fn.apply(item)));
                 finish(slot, new Outcome<>(slot.index, value, null));
             } catch (Throwable t) {
                 finish(slot, new Outcome<>(slot.index, null, t));
@@ -364,8 +373,19 @@ public final class Parallel {
         private int maxErrors = Integer.MAX_VALUE;
         private Duration timeout;
         private ProgressListener listener;
+        private Executor executor;
 
         private Builder() {}
+
+        /**
+         * The executor items run on, e.g. {@link CallExecutors#newPerTaskExecutor} for a virtual thread per
+         * item on Java 21+; {@code threads} still caps how many run at once. The caller owns it (a run
+         * does not shut it down). Null (the default): each run uses its own pool of daemon threads.
+         */
+        public Builder executor(Executor e) {
+            this.executor = e;
+            return this;
+        }
 
         /** Number of items run at once (at least 1). */
         public Builder threads(int n) {

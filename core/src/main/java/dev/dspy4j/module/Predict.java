@@ -1,5 +1,8 @@
 package dev.dspy4j.module;
 
+import dev.dspy4j.lm.Call;
+import dev.dspy4j.lm.CallContext;
+
 import dev.dspy4j.adapter.Adapter;
 import dev.dspy4j.adapter.ChatAdapter;
 import dev.dspy4j.lm.LanguageModel;
@@ -153,8 +156,14 @@ public final class Predict implements Module {
             throw new IllegalStateException("predictor for " + signature + " has no LM; call withLm(...) first");
         }
         Map<String, Object> in = checkedInputs(inputs);
+        return CallContext.observe(Call.Kind.MODULE, this, (cb, call) -> cb.onModuleStart(call, in),
+                () -> run(in), (cb, call, p, e) -> cb.onModuleEnd(call, p, e));
+    }
+
+    private Prediction run(Map<String, Object> in) {
         LmRequest template = new LmRequest(new Prompt(List.of()), new TreeMap<>(params), n, rolloutId, cache);
-        Adapter.Result result = adapter.call(lm, signature, demos, in, template);
+        Adapter.Result result = Streaming.around(this, signature, adapter,
+                () -> adapter.call(lm, signature, demos, in, template));
         Prediction prediction = Prediction.of(result.outputs(), result.response().usage(), result.response().cacheHit());
         Trace.record(this, in, prediction);
         return prediction;

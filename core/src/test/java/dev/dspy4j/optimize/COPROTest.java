@@ -140,4 +140,18 @@ class COPROTest {
         assertThat(best.predictors().get("draft.predict").signature().instructions()).isEqualTo("Sort by kind.");
         assertThat(best.predictors().get("answer.self").signature().instructions()).isEqualTo("Answer in uppercase.");
     }
+
+    @Test
+    void isDeterministicForTheSameLmAnswers() {
+        List<Double> first = new ArrayList<>();
+        List<Double> second = new ArrayList<>();
+        Module a = COPRO.builder(Metrics.exactMatch()).promptModel(promptLm()).breadth(4).depth(3).threads(1)
+                .listener(p -> first.add(p.last().score())).build()
+                .compile(Predict.of("question -> answer").withLm(taskLm()), TRAIN);
+        Module b = COPRO.builder(Metrics.exactMatch()).promptModel(promptLm()).breadth(4).depth(3).threads(4)
+                .listener(p -> second.add(p.last().score())).build()
+                .compile(Predict.of("question -> answer").withLm(taskLm()), TRAIN);
+        assertThat(second).isEqualTo(first);
+        assertThat(b.predictors().get("self").signature()).isEqualTo(a.predictors().get("self").signature());
+    }
 }

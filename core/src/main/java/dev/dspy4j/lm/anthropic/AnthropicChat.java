@@ -7,6 +7,7 @@ import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.Usage;
 import dev.dspy4j.lm.http.HttpLanguageModel;
 import dev.dspy4j.lm.http.JsonBody;
+import dev.dspy4j.lm.http.StreamDecoder;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -167,6 +168,17 @@ public final class AnthropicChat extends HttpLanguageModel {
         return new LmException(where() + " paused the turn (stop_reason pause_turn, " + textLength
                 + " characters of text so far): a long-running server tool needs the response sent back to continue,"
                 + " which this client does not do; retry the call or use fewer server tools", 200, null, null);
+    }
+
+    @Override
+    protected void writeStreamingBody(JsonBody body, LmRequest request) throws IOException {
+        AnthropicCodec.write(body, model(), request, defaultMaxTokens, supportsStructuredOutputs(), true);
+    }
+
+    /** Messages stream ({@code "stream": true}); see {@link AnthropicStream}. */
+    @Override
+    protected StreamDecoder streamDecoder(LmRequest request) {
+        return new AnthropicStream();
     }
 
     @Override

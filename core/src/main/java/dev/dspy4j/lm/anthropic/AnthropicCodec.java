@@ -126,10 +126,17 @@ final class AnthropicCodec {
      */
     static void write(JsonBody body, String model, LmRequest request, int defaultMaxTokens, boolean structuredOutputs)
             throws IOException {
+        write(body, model, request, defaultMaxTokens, structuredOutputs, false);
+    }
+
+    /** Writes the request; {@code stream} adds {@code "stream":true}. */
+    static void write(JsonBody body, String model, LmRequest request, int defaultMaxTokens, boolean structuredOutputs,
+                      boolean stream) throws IOException {
         JsonGenerator g = body.json();
         Map<String, Object> params = request.params();
         g.writeStartObject();
         g.writeStringField("model", model);
+        if (stream) g.writeBooleanField("stream", true);
         Object maxTokens = params.containsKey("max_tokens") ? params.get("max_tokens")
                 : params.containsKey("max_completion_tokens") ? params.get("max_completion_tokens") : defaultMaxTokens;
         g.writeFieldName("max_tokens");

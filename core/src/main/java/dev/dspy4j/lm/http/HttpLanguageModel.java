@@ -14,6 +14,7 @@ import dev.dspy4j.lm.RateLimitException;
 import dev.dspy4j.lm.ResponseTooLargeException;
 import dev.dspy4j.lm.RetryPolicy;
 import dev.dspy4j.lm.ServerException;
+import dev.dspy4j.lm.TextStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -244,21 +245,64 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         return exchange(request);
     }
 
+    /**
+     * Streams the answer (server-sent events) when the provider has a {@link #streamDecoder}, passing the
+     * first completion's text to {@code stream} as it arrives; else sends without streaming. A failure
+     * before any text arrived is retried as usual; one after is thrown, since the text cannot be taken back.
+     */
+    @Override
+    protected LmResponse sendStreaming(LmRequest request, TextStream stream) {
+        if (streamDecoder(request) == null) return send(request);
+        return exchange(request, stream);
+    }
+
+    /** The decoder of this provider's streamed answers (a new one per call), or null if it does not stream. */
+    protected StreamDecoder streamDecoder(LmRequest request) {
+        return null;
+    }
+
+    /** Writes the body of a streamed request: the usual body with the provider's stream flags. */
+    protected void writeStreamingBody(JsonBody body, LmRequest request) throws IOException {
+        writeBody(body, request);
+    }
+
     /** Sends one request with retries and returns the parsed response. */
     protected final LmResponse exchange(LmRequest request) {
+        return exchange(request, null);
+    }
+
+    /** A text stream that remembers whether it passed anything on (then a failure is no longer retried). */
+    private static final class Emitting implements TextStream {
+        private final TextStream target;
+        private volatile boolean emitted;
+
+        Emitting(TextStream target) {
+            this.target = target;
+        }
+
+        @Override
+        public void onText(String delta) {
+            emitted = true;
+            target.onText(delta);
+        }
+    }
+
+    private LmResponse exchange(LmRequest request, TextStream textStream) {
         checkRequest(request);
+        Emitting stream = textStream == null ? null : new Emitting(textStream);
         StreamingBody body;
         try {
-            body = new StreamingBody(JSON, b -> writeBody(b, request), bodyExecutor, pipeBytes);
+            body = new StreamingBody(JSON, stream == null ? b -> writeBody(b, request) : b -> writeStreamingBody(b, request),
+                    bodyExecutor, pipeBytes);
         } catch (IOException e) {
             throw new LmException(where() + ": the request body could not be written: " + e.getMessage(), 0, null, e);
         }
         try {
             for (int attempt = 1; ; attempt++) {
-                Outcome outcome = attemptOnce(body, request, attempt);
+                Outcome outcome = attemptOnce(body, request, attempt, stream);
                 if (outcome.response() != null) return outcome.response();
                 LmException failure = outcome.failure();
-                if (!isRetryable(failure)) throw failure;
+                if (!isRetryable(failure) || stream != null && stream.emitted) throw failure;
                 Duration delay = retryPolicy.delayBefore(attempt, outcome.retryAfter());
                 if (delay == null) throw failure;
                 LOG.debug("{}: attempt {} of {} failed ({}); retrying in {} ms", where(), attempt,
@@ -278,20 +322,23 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         }
     }
 
-    private Outcome attemptOnce(StreamingBody body, LmRequest request, int attempt) {
+    private Outcome attemptOnce(StreamingBody body, LmRequest request, int attempt, TextStream stream) {
         String attempts = " (attempt " + attempt + " of " + retryPolicy.maxAttempts() + ")";
+        long deadline = System.nanoTime() + timeout.toNanos();
         try (StreamingBody.Attempt a = body.attempt()) {
             HttpRequest.Builder rb = HttpRequest.newBuilder(endpoint())
                     .timeout(timeout)
                     .header("Content-Type", "application/json")
-                    .header("Accept", "application/json")
-                    .header("Accept-Encoding", LimitedBody.ACCEPT_ENCODING);
+                    .header("Accept", stream == null ? "application/json" : "text/event-stream")
+                    .header("Accept-Encoding", stream == null ? LimitedBody.ACCEPT_ENCODING : "identity");
             headers.forEach(rb::header);
             authenticate(rb, apiKey);
             requestHeaders(rb, request);
             HttpRequest httpRequest = rb.POST(a.publisher()).build();
-            CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(httpRequest, new LimitedBody(maxResponseBytes));
-            HttpResponse<byte[]> response;
+            HttpResponse.BodyHandler<?> handler = stream == null ? new LimitedBody(maxResponseBytes)
+                    : StreamedAnswer.handler(new LimitedBody(maxResponseBytes));
+            CompletableFuture<? extends HttpResponse<?>> future = http.sendAsync(httpRequest, handler);
+            HttpResponse<?> response;
             try {
                 response = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
@@ -329,8 +376,22 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
                 throw new LmException(where() + ": the request failed: " + describe(cause), 0, null, cause);
             }
             int status = response.statusCode();
+            if (status / 100 == 2 && stream != null) {
+                StreamedAnswer.Result r = new StreamedAnswer(this, maxResponseBytes)
+                        .read((java.io.InputStream) response.body(), streamDecoder(request), stream, deadline);
+                if (r.failure() != null) {
+                    LmException f = r.failure();
+                    return Outcome.of(f instanceof StreamedAnswer.Broken
+                            ? new ConnectionFailure(f.getMessage() + attempts, f.getCause()) : f);
+                }
+                try {
+                    return new Outcome(parseResponse(r.assembled(), request), null, null);
+                } catch (MalformedResponseException e) {
+                    throw new LmException(where() + ": unexpected streamed response: " + redact(e.getMessage()), status, null, null);
+                }
+            }
             if (status / 100 == 2) {
-                return new Outcome(parse(response.body(), request, status), null, null);
+                return new Outcome(parse((byte[]) response.body(), request, status), null, null);
             }
             Duration retryAfter = RetryPolicy.isRetryableStatus(status) ? RetryAfter.from(response.headers(), Clock.systemUTC()) : null;
             String givingUp = "";
@@ -377,8 +438,8 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         return null;
     }
 
-    private LmException errorFor(int status, HttpResponse<byte[]> response, String attempts, String givingUp) {
-        byte[] bytes = response.body();
+    private LmException errorFor(int status, HttpResponse<?> response, String attempts, String givingUp) {
+        byte[] bytes = (byte[]) response.body();
         ProviderError pe;
         try {
             JsonNode root = JSON.readTree(bytes);

@@ -5,6 +5,7 @@ import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.http.HttpLanguageModel;
 import dev.dspy4j.lm.http.JsonBody;
+import dev.dspy4j.lm.http.StreamDecoder;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -118,6 +119,17 @@ public final class OpenAiChat extends HttpLanguageModel {
     @Override
     protected void writeBody(JsonBody body, LmRequest request) throws IOException {
         OpenAiCodec.write(body, model(), request);
+    }
+
+    @Override
+    protected void writeStreamingBody(JsonBody body, LmRequest request) throws IOException {
+        OpenAiCodec.write(body, model(), request, true);
+    }
+
+    /** Chat completions stream ({@code "stream": true}); see {@link OpenAiStream}. */
+    @Override
+    protected StreamDecoder streamDecoder(LmRequest request) {
+        return new OpenAiStream();
     }
 
     @Override

@@ -45,11 +45,22 @@ final class OpenAiCodec {
     private static final Set<String> RESERVED = Set.of("model", "messages", "stream", "stream_options");
 
     static void write(JsonBody body, String model, LmRequest request) throws IOException {
+        write(body, model, request, false);
+    }
+
+    /** Writes the request; {@code stream} adds {@code "stream":true} and {@code stream_options.include_usage}. */
+    static void write(JsonBody body, String model, LmRequest request, boolean stream) throws IOException {
         JsonGenerator g = body.json();
         boolean reasoning = isReasoningModel(model);
         Map<String, Object> params = request.params();
         g.writeStartObject();
         g.writeStringField("model", model);
+        if (stream) {
+            g.writeBooleanField("stream", true);
+            g.writeObjectFieldStart("stream_options");
+            g.writeBooleanField("include_usage", true);
+            g.writeEndObject();
+        }
         for (Map.Entry<String, Object> p : params.entrySet()) {
             String name = p.getKey();
             if (RESERVED.contains(name)) continue;

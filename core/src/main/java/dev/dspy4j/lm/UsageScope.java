@@ -1,0 +1,101 @@
+package dev.dspy4j.lm;
+
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Totals the LM calls made while it is open: on this thread, and on the threads the calls carry its
+ * {@link CallContext} to ({@code Parallel}, {@code Evaluate}, optimizers, {@code callAsync}). Open it
+ * around a program call, an evaluation, an optimizer run or a whole CLI run; scopes nest (an outer
+ * scope counts what inner ones count).
+ *
+ * <pre>{@code
+ * try (UsageScope usage = UsageScope.open()) {
+ *     evaluate.run(program);
+ *     System.out.println(usage.summary());   // 120 LM calls (20 cache hits, 0 errors), tokens: ...
+ * }
+ * }</pre>
+ *
+ * Thread-safe; {@link #summary()} may be read while calls are still running. Close it on the thread
+ * that opened it.
+ */
+public final class UsageScope implements AutoCloseable {
+    private final PriceTable prices;
+    private final Tally total = new Tally();
+    private final Map<String, Tally> byModel = new LinkedHashMap<>();
+    private final Set<String> unpriced = new HashSet<>();
+    private final CallContext.Scope registration;
+
+    private UsageScope(PriceTable prices) {
+        this.prices = Objects.requireNonNull(prices, "prices");
+        this.registration = CallContext.with(new Callback() {
+            @Override
+            public void onLmEnd(Call call, LmResponse response, Throwable error) {
+                String model = call.instance() instanceof LanguageModel lm ? lm.model() : String.valueOf(call.instance());
+                record(model, response, error);
+            }
+        });
+    }
+
+    /** A scope priced with {@link PriceTable#defaults()}. */
+    public static UsageScope open() {
+        return open(PriceTable.defaults());
+    }
+
+    /** A scope priced with {@code prices}. */
+    public static UsageScope open(PriceTable prices) {
+        return new UsageScope(prices);
+    }
+
+    private synchronized void record(String model, LmResponse response, Throwable error) {
+        Tally t = byModel.computeIfAbsent(model, k -> new Tally());
+        if (error != null) {
+            total.errors++;
+            t.errors++;
+            return;
+        }
+        PriceTable.Price price = prices.priceOf(model);
+        double cost = 0;
+        if (response.cacheHit()) {
+            total.hits++;
+            t.hits++;
+        } else if (price != null) {
+            cost = price.cost(response.usage());
+        } else if (response.usage().totalTokens() > 0) {
+            unpriced.add(model);
+        }
+        for (Tally x : new Tally[] {total, t}) {
+            x.calls++;
+            x.usage = x.usage.plus(response.usage());
+            x.cost += cost;
+        }
+    }
+
+    /** The totals so far. */
+    public synchronized UsageSummary summary() {
+        Map<String, UsageSummary> per = new LinkedHashMap<>();
+        byModel.forEach((m, t) -> per.put(m, t.summary(unpriced.contains(m) ? Set.of(m) : Set.of(), Map.of(), prices.asOf())));
+        return total.summary(unpriced, per, prices.asOf());
+    }
+
+    /** Stops counting; the totals stay readable. */
+    @Override
+    public void close() {
+        registration.close();
+    }
+
+    private static final class Tally {
+        long calls;
+        long hits;
+        long errors;
+        Usage usage = Usage.ZERO;
+        double cost;
+
+        UsageSummary summary(Set<String> unpriced, Map<String, UsageSummary> per, String asOf) {
+            return new UsageSummary(calls, hits, errors, usage, cost, unpriced, per, asOf);
+        }
+    }
+}

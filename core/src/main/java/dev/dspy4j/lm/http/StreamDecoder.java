@@ -1,0 +1,55 @@
+package dev.dspy4j.lm.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dspy4j.lm.TextStream;
+
+/**
+ * Reads one provider's streamed answer (server-sent events) and puts it back together as the JSON the
+ * provider returns for the same request without streaming, so the provider's ordinary response
+ * parser reads it (finish reasons, refusals, tool calls, usage: one parser for both). One decoder per
+ * attempt; not thread-safe.
+ */
+public interface StreamDecoder {
+
+    /**
+     * Takes one event.
+     *
+     * @param event the SSE {@code event:} name, or {@code message} if the event had none
+     * @param data  the event's data lines, joined with {@code \n}
+     * @param text  receives the first completion's text as it arrives
+     * @throws StreamError for an error event from the provider
+     * @throws Malformed for data that is not what the provider sends
+     */
+    void onEvent(String event, String data, TextStream text);
+
+    /** True once the provider said the answer is complete; later events are not read. */
+    boolean done();
+
+    /** The answer as the provider's non-streamed response body. */
+    ObjectNode assembled();
+
+    /** Streamed data that is not what the provider sends. */
+    final class Malformed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public Malformed(String message) {
+            super(message);
+        }
+    }
+
+    /** An error the provider sent inside the stream (after a 200 status). */
+    final class StreamError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String code;
+
+        public StreamError(String message, String code) {
+            super(message);
+            this.code = code;
+        }
+
+        /** The provider's error type or code, or null. */
+        public String code() {
+            return code;
+        }
+    }
+}

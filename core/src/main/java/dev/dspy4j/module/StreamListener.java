@@ -1,0 +1,25 @@
+package dev.dspy4j.module;
+
+/**
+ * Receives a program's output fields as the LM writes them, as DSPy's stream listeners do; see
+ * {@link Module#stream}. Called on the thread running the program; one piece at a time.
+ */
+@FunctionalInterface
+public interface StreamListener {
+
+    /** The next piece of an output field's text. */
+    void onChunk(StreamChunk chunk);
+
+    /** The program's final, parsed prediction (after every chunk). */
+    default void onPrediction(Prediction prediction) {}
+
+    /**
+     * A piece of one output field's text.
+     *
+     * @param predictor the predictor's name in the program ({@code self}, {@code react.extract}, ...)
+     * @param field     the output field
+     * @param text      the next piece (empty only when {@code last})
+     * @param last      true for the field's last piece
+     */
+    record StreamChunk(String predictor, String field, String text, boolean last) {}
+}

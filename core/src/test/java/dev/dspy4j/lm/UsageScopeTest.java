@@ -1,0 +1,109 @@
+package dev.dspy4j.lm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.dspy4j.cache.MemoryCache;
+import dev.dspy4j.evaluate.Evaluate;
+import dev.dspy4j.evaluate.Metrics;
+import dev.dspy4j.module.Example;
+import dev.dspy4j.module.Predict;
+import dev.dspy4j.prompt.Prompt;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Totals of calls, cache hits, tokens and cost, over threads and nested scopes. */
+class UsageScopeTest {
+    private static final String ANSWER = "[[ ## answer ## ]]\n4\n\n[[ ## completed ## ]]";
+
+    private static ScriptedLm lm(String model) {
+        // every answer: 10 prompt tokens, 5 completion tokens (ScriptedLm's usage)
+        return ScriptedLm.builder().model(model).respond(r -> List.of(ANSWER)).cache(MemoryCache.create()).build();
+    }
+
+    private static List<Example> devset(int n, int distinct) {
+        List<Example> list = new ArrayList<>();
+        for (int i = 0; i < n; i++) list.add(Example.of("question", "q" + (i % distinct), "answer", "4").withInputs("question"));
+        return list;
+    }
+
+    @Test
+    void anEvaluateOnFourThreadsCountsEveryCallCacheHitTokenAndDollar() {
+        Predict qa = Predict.of("question -> answer").withLm(lm("gpt-4o-mini"));
+        UsageSummary s;
+        try (UsageScope usage = UsageScope.open()) {
+            Evaluate.builder(devset(20, 10), Metrics.exactMatch()).threads(4).build().run(qa);
+            s = usage.summary();
+        }
+        // 10 distinct questions reach the LM; the 10 repeats are cache hits (or share a call in flight)
+        assertThat(s.calls()).isEqualTo(20);
+        assertThat(s.cacheHits()).isEqualTo(10);
+        assertThat(s.usage()).isEqualTo(new Usage(100, 50));
+        // gpt-4o-mini: $0.15 in, $0.60 out per million tokens
+        assertThat(s.cost()).isCloseTo((100 * 0.15 + 50 * 0.60) / 1e6, within(1e-12));
+        assertThat(s.unpricedModels()).isEmpty();
+        assertThat(s.pricesAsOf()).isEqualTo(PriceTable.defaults().asOf()).isNotEmpty();
+        assertThat(s.toString()).startsWith("20 LM calls (10 cache hits, 0 errors), tokens: 100 in (0 cached), 50 out");
+    }
+
+    @Test
+    void nestedScopesBothCountAndAClosedScopeStops() {
+        ScriptedLm lm = lm("gpt-4o");
+        LmRequest a = LmRequest.of(Prompt.builder().user("a").build());
+        LmRequest b = LmRequest.of(Prompt.builder().user("b").build());
+        try (UsageScope outer = UsageScope.open()) {
+            lm.complete(a);
+            try (UsageScope inner = UsageScope.open()) {
+                lm.complete(b);
+                assertThat(inner.summary().calls()).isEqualTo(1);
+            }
+            lm.complete(a); // cache hit
+            UsageSummary s = outer.summary();
+            assertThat(s.calls()).isEqualTo(3);
+            assertThat(s.cacheHits()).isEqualTo(1);
+            assertThat(s.byModel()).containsOnlyKeys("gpt-4o");
+        }
+    }
+
+    @Test
+    void unknownModelsAreNamedAndLeftOutOfTheCost() {
+        ScriptedLm known = lm("claude-sonnet-4-20250514");
+        ScriptedLm unknown = lm("my-local-model");
+        try (UsageScope usage = UsageScope.open()) {
+            known.complete(LmRequest.of(Prompt.builder().user("x").build()));
+            unknown.complete(LmRequest.of(Prompt.builder().user("x").build()));
+            UsageSummary s = usage.summary();
+            assertThat(s.unpricedModels()).containsExactly("my-local-model");
+            assertThat(s.cost()).isCloseTo((10 * 3.0 + 5 * 15.0) / 1e6, within(1e-12));
+            assertThat(s.byModel().get("my-local-model").cost()).isZero();
+            assertThat(s.toString()).endsWith("no price for my-local-model");
+        }
+    }
+
+    @Test
+    void asyncCallsCarryTheScope() {
+        Predict qa = Predict.of("question -> answer").withLm(lm("gpt-4o-mini"));
+        try (UsageScope usage = UsageScope.open()) {
+            List<java.util.concurrent.CompletableFuture<?>> fs = new ArrayList<>();
+            for (int i = 0; i < 5; i++) fs.add(qa.callAsync(Map.of("question", "q" + i)));
+            fs.forEach(java.util.concurrent.CompletableFuture::join);
+            assertThat(usage.summary().calls()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void errorsAreCounted() {
+        ScriptedLm failing = ScriptedLm.builder().model("gpt-4o-mini").build();
+        try (UsageScope usage = UsageScope.open()) {
+            try {
+                failing.complete(LmRequest.of(Prompt.builder().user("x").build()));
+            } catch (IllegalStateException expected) {
+                // ScriptedLm has no answers
+            }
+            assertThat(usage.summary().errors()).isEqualTo(1);
+            assertThat(usage.summary().calls()).isZero();
+        }
+    }
+}
