@@ -264,9 +264,14 @@ final class OpenAiCodec {
         return new LmResponse(out, usage, textOrNull(root.path("model")), false);
     }
 
-    /** The message's {@code refusal}, or the text of its {@code {"type":"refusal"}} content parts; null if none. */
+    /**
+     * The message's {@code refusal}, or the text of its {@code {"type":"refusal"}} content parts; null
+     * if none, or if the {@code refusal} field is empty or blank.
+     */
     private static String refusal(JsonNode message) {
+        // some compatible servers send "refusal": "" beside an answer; a refusal has text
         String r = textOrNull(message.path("refusal"));
+        if (r != null && r.isBlank()) r = null;
         if (r != null || !message.path("content").isArray()) return r;
         StringBuilder sb = null;
         for (JsonNode part : message.path("content")) {
