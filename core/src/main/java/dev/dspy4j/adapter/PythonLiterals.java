@@ -13,11 +13,15 @@ package dev.dspy4j.adapter;
  * option for these Python tokens, and a full Python-literal parser would be far more than this
  * one linear pass.
  */
-final class PythonLiterals {
+public final class PythonLiterals {
     private PythonLiterals() {}
 
-    /** {@code text} with the Python-only tokens outside strings rewritten as JSON. */
-    static String toJson(String text) {
+    /**
+     * {@code text} with the Python-only tokens outside strings rewritten as JSON; text without them
+     * is returned as it is (the same instance). Read the result with a reader that allows single
+     * quotes and trailing commas.
+     */
+    public static String toJson(String text) {
         StringBuilder out = null; // created on the first change, so JSON input costs no copy
         int n = text.length();
         int i = 0;

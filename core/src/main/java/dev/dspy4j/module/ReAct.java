@@ -284,7 +284,7 @@ public final class ReAct implements Module {
         if (t.isEmpty() || t.equals("null") || t.equals("{}")) return Map.of();
         Object v;
         try {
-            v = LENIENT.readValue(t, Object.class);
+            v = LENIENT.readValue(dev.dspy4j.adapter.PythonLiterals.toJson(t), Object.class); // None, True, 1_000
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("are not valid JSON (" + e.getOriginalMessage() + "): " + t);
         }

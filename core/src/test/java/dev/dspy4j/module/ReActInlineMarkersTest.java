@@ -56,4 +56,27 @@ class ReActInlineMarkersTest {
         assertThat(rates.queries).containsExactly("rate");
         assertThat(lm[0].requests()).hasSize(3);
     }
+
+    static final class Search {
+        final List<String> calls = new ArrayList<>();
+
+        @ToolDoc("Searches.")
+        public String search(String query, boolean exact, Integer limit, long offset) {
+            calls.add(query + " " + exact + " " + limit + " " + offset);
+            return "found";
+        }
+    }
+
+    @Test
+    void toolArgumentsWrittenInPythonsStyleReachTheTool() {
+        Search search = new Search();
+        ScriptedLm lm = ScriptedLm.of(
+                "[[ ## next_thought ## ]]\nSearch.[[ ## next_tool_name ## ]]\nsearch[[ ## next_tool_args ## ]]\n"
+                        + "{'query': 'rate', 'exact': True, 'limit': 5, 'offset': 1_000}",
+                "[[ ## next_thought ## ]]\nDone.[[ ## next_tool_name ## ]]\nfinish[[ ## next_tool_args ## ]]\n{}",
+                "[[ ## reasoning ## ]]\nok[[ ## answer ## ]]\nfound");
+        Prediction p = ReAct.of("question -> answer", Tool.fromObject(search), 5).withLm(lm).call(Map.of("question", "?"));
+        assertThat(p.get(ReAct.TRAJECTORY)).asString().contains("observation_0=found");
+        assertThat(search.calls).containsExactly("rate true 5 1000");
+    }
 }
