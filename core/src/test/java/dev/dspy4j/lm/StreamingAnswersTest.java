@@ -240,6 +240,19 @@ class StreamingAnswersTest {
     }
 
     @Test
+    void aServerThatIgnoresStreamAndAnswersWithJsonIsReadAsUsualAndTheTextArrivesWhole() {
+        server.enqueue(LoopbackServer.json(200, LoopbackServer.chatCompletion("[[ ## answer ## ]]\nwhole\n\n[[ ## completed ## ]]")));
+        Predict qa = Predict.of("question -> answer").withLm(
+                OpenAiChat.builder().baseUrl(server.url() + "/v1").model("m").cache(null).build());
+        Collector listener = new Collector();
+        Prediction p = qa.stream(Map.of("question", "?"), listener);
+        assertThat(p.getString("answer")).isEqualTo("whole");
+        assertThat(listener.chunks).containsExactly("self.answer:whole", "self.answer|");
+        assertThat(server.requestCount()).isEqualTo(1);
+        assertThat(server.last().json().path("stream").asBoolean()).isTrue();
+    }
+
+    @Test
     void withoutAListenerTheSameClientDoesNotStream() {
         server.enqueue(LoopbackServer.json(200, LoopbackServer.chatCompletion("plain")));
         LanguageModel lm = OpenAiChat.builder().baseUrl(server.url() + "/v1").model("m").cache(null).build();

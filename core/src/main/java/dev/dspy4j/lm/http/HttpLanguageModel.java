@@ -261,6 +261,11 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         return null;
     }
 
+    /** The URL streamed requests are posted to (default {@link #endpoint()}; Gemini streams at another). */
+    protected URI streamingEndpoint() {
+        return endpoint();
+    }
+
     /** Writes the body of a streamed request: the usual body with the provider's stream flags. */
     protected void writeStreamingBody(JsonBody body, LmRequest request) throws IOException {
         writeBody(body, request);
@@ -326,7 +331,7 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         String attempts = " (attempt " + attempt + " of " + retryPolicy.maxAttempts() + ")";
         long deadline = System.nanoTime() + timeout.toNanos();
         try (StreamingBody.Attempt a = body.attempt()) {
-            HttpRequest.Builder rb = HttpRequest.newBuilder(endpoint())
+            HttpRequest.Builder rb = HttpRequest.newBuilder(stream == null ? endpoint() : streamingEndpoint())
                     .timeout(timeout)
                     .header("Content-Type", "application/json")
                     .header("Accept", stream == null ? "application/json" : "text/event-stream")
@@ -376,7 +381,7 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
                 throw new LmException(where() + ": the request failed: " + describe(cause), 0, null, cause);
             }
             int status = response.statusCode();
-            if (status / 100 == 2 && stream != null) {
+            if (status / 100 == 2 && response.body() instanceof java.io.InputStream) {
                 StreamedAnswer.Result r = new StreamedAnswer(this, maxResponseBytes)
                         .read((java.io.InputStream) response.body(), streamDecoder(request), stream, deadline);
                 if (r.failure() != null) {

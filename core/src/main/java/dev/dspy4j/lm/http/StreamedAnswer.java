@@ -47,11 +47,20 @@ final class StreamedAnswer {
         }
     }
 
-    /** The body as an input stream for a 2xx answer, else read whole and bounded as {@code errors} reads it. */
-    static HttpResponse.BodyHandler<Object> handler(LimitedBody errors) {
-        return info -> info.statusCode() / 100 == 2
+    /**
+     * The body as an input stream for a 2xx {@code text/event-stream} answer; anything else (an error, or
+     * a server that ignored {@code "stream": true} and answered with one JSON body) read whole and bounded
+     * as {@code whole} reads it.
+     */
+    static HttpResponse.BodyHandler<Object> handler(LimitedBody whole) {
+        return info -> info.statusCode() / 100 == 2 && isEventStream(info.headers())
                 ? HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofInputStream(), in -> (Object) in)
-                : HttpResponse.BodySubscribers.mapping(errors.apply(info), b -> (Object) b);
+                : HttpResponse.BodySubscribers.mapping(whole.apply(info), b -> (Object) b);
+    }
+
+    private static boolean isEventStream(java.net.http.HttpHeaders headers) {
+        return headers.firstValue("Content-Type").map(v -> v.toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream"))
+                .orElse(false);
     }
 
     Result read(InputStream body, StreamDecoder decoder, TextStream text, long deadlineNanos) {
