@@ -5,7 +5,9 @@ import dev.dspy4j.optimize.BootstrapFewShot;
 import dev.dspy4j.optimize.BootstrapFewShotWithRandomSearch;
 import dev.dspy4j.optimize.Budget;
 import dev.dspy4j.optimize.COPRO;
+import dev.dspy4j.optimize.GEPA;
 import dev.dspy4j.optimize.LabeledFewShot;
+import dev.dspy4j.optimize.MIPROv2;
 import dev.dspy4j.optimize.Optimizer;
 import dev.dspy4j.optimize.OptimizerBuilder;
 import dev.dspy4j.optimize.OptimizerProgress;
@@ -81,6 +83,17 @@ final class Optimizers {
             }
         }
 
+        /** A true/false option, or {@code dflt}. */
+        boolean booleanOption(String name, boolean dflt) {
+            String v = option(name);
+            if (v == null) return dflt;
+            return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new LmOptions.UsageException("--option " + name + "=" + v + ": expected true or false");
+            };
+        }
+
         /** A string option, or null. */
         String option(String name) {
             known.add(name);
@@ -138,6 +151,34 @@ final class Optimizers {
                         .breadth(c.intOption("breadth", 10))
                         .depth(c.intOption("depth", 3))
                         .initTemperature(c.doubleOption("init_temperature", 1.4))
+                        .build());
+        register("mipro", "MIPROv2: the program's LM proposes instructions grounded in the data and demos; a TPE search "
+                        + "picks an instruction and a demo set per predictor, validated on the last 80% of the training "
+                        + "rows (options: max_bootstrapped_demos=4, max_labeled_demos=4, num_candidates, num_trials, "
+                        + "minibatch_size=35, minibatch_full_eval_steps=5, init_temperature=1.0, threshold, seed=9, "
+                        + BUDGET_OPTIONS + "; auto=light unless num_candidates is given)",
+                c -> {
+                    MIPROv2.Builder b = budgeted(c, MIPROv2.builder(c.metric()))
+                            .maxBootstrappedDemos(c.intOption("max_bootstrapped_demos", 4))
+                            .maxLabeledDemos(c.intOption("max_labeled_demos", 4))
+                            .minibatchSize(c.intOption("minibatch_size", 35))
+                            .minibatchFullEvalSteps(c.intOption("minibatch_full_eval_steps", 5))
+                            .initTemperature(c.doubleOption("init_temperature", 1.0))
+                            .seed(c.longOption("seed", 9));
+                    if (c.option("num_candidates") != null) b.numCandidates(c.intOption("num_candidates", 0));
+                    if (c.option("num_trials") != null) b.numTrials(c.intOption("num_trials", 0));
+                    if (c.option("threshold") != null) b.metricThreshold(c.doubleOption("threshold", 0));
+                    return b.build();
+                });
+        register("gepa", "GEPA: the program's LM reflects on the metric's feedback and rewrites one instruction at a time, "
+                        + "keeping a Pareto frontier over the training rows (options: reflection_minibatch_size=3, "
+                        + "use_merge=true, max_merge_invocations=5, seed=0, " + BUDGET_OPTIONS
+                        + "; auto or max_metric_calls is required)",
+                c -> budgeted(c, GEPA.builder(c.metric()))
+                        .reflectionMinibatchSize(c.intOption("reflection_minibatch_size", 3))
+                        .useMerge(c.booleanOption("use_merge", true))
+                        .maxMergeInvocations(c.intOption("max_merge_invocations", 5))
+                        .seed(c.longOption("seed", 0))
                         .build());
     }
 

@@ -106,9 +106,9 @@ class CommandsTest {
         String[] base = {"optimize", "--program", prog.toString(), "--train", dir.resolve("demos.jsonl").toString(),
                 "--out", dir.resolve("o.json").toString(), "--api-base", server.baseUrl(), "--lm", "openai/m", "--no-cache"};
 
-        var unknown = dspy4j(concat(base, "--metric", "exact_match", "--optimizer", "mipro"));
+        var unknown = dspy4j(concat(base, "--metric", "exact_match", "--optimizer", "simba"));
         assertThat(unknown.exit()).isEqualTo(2);
-        assertThat(unknown.err()).contains("unknown optimizer 'mipro'; expected one of [labeled, bootstrap");
+        assertThat(unknown.err()).contains("unknown optimizer 'simba'; expected one of [labeled, bootstrap");
 
         var option = dspy4j(concat(base, "--metric", "exact_match", "--optimizer", "labeled", "--option", "kk=2"));
         assertThat(option.err()).contains("optimizer 'labeled' has no option 'kk'; it takes k, seed");

@@ -41,7 +41,7 @@ import java.util.Random;
  */
 public final class GEPA implements Optimizer {
     private final Metric metric;
-    private final Reflection reflection;
+    private final LanguageModel reflectionLm;
     private final LanguageModel taskModel;
     private final int minibatchSize;
     private final boolean useMerge;
@@ -53,7 +53,7 @@ public final class GEPA implements Optimizer {
 
     private GEPA(Builder b) {
         this.metric = b.metric;
-        this.reflection = new Reflection(b.reflectionLm);
+        this.reflectionLm = b.reflectionLm;
         this.taskModel = b.taskModel;
         this.minibatchSize = b.minibatchSize;
         this.useMerge = b.useMerge;
@@ -68,7 +68,7 @@ public final class GEPA implements Optimizer {
         }
     }
 
-    /** A builder scoring with {@code metric}; set the reflection LM and a budget. */
+    /** A builder scoring with {@code metric}; set a budget, and preferably a reflection LM. */
     public static Builder builder(Metric metric) {
         return new Builder(metric);
     }
@@ -93,8 +93,12 @@ public final class GEPA implements Optimizer {
             int calls = autoBudget(program.predictors().size(), s.budget().auto().candidates(), valset.size());
             s = new RunSettings(s.budget().withMaxMetricCalls(calls), s.threads(), s.listener(), s.trialLog(), s.stop());
         }
+        LanguageModel reflector = reflectionLm != null ? reflectionLm : program.predictors().values().iterator().next().lm();
+        if (reflector == null) {
+            throw new IllegalArgumentException("GEPA needs a reflection LM: set reflectionLm(...) or give the student an LM");
+        }
         OptimizerRun run = OptimizerRun.start("GEPA", metric, s);
-        new Loop(run, program, List.copyOf(trainset), List.copyOf(valset)).run();
+        new Loop(run, program, new Reflection(reflector), List.copyOf(trainset), List.copyOf(valset)).run();
         return run.finish(program);
     }
 
@@ -116,6 +120,7 @@ public final class GEPA implements Optimizer {
     private final class Loop {
         private final OptimizerRun run;
         private final Module program;
+        private final Reflection reflection;
         private final List<Example> train;
         private final List<Example> val;
         private final List<String> names;
@@ -131,8 +136,9 @@ public final class GEPA implements Optimizer {
         private int mergesTested;
         private boolean foundNew;
 
-        Loop(OptimizerRun run, Module program, List<Example> train, List<Example> val) {
+        Loop(OptimizerRun run, Module program, Reflection reflection, List<Example> train, List<Example> val) {
             this.run = run;
+            this.reflection = reflection;
             this.program = program;
             this.train = train;
             this.val = val;
@@ -280,7 +286,10 @@ public final class GEPA implements Optimizer {
             this.metric = Objects.requireNonNull(metric, "metric");
         }
 
-        /** The LM that rewrites instructions (required; usually a stronger model than the task LM). */
+        /**
+         * The LM that rewrites instructions, usually stronger than the task LM (default: the first
+         * predictor's LM, which GEPA's authors advise against).
+         */
         public Builder reflectionLm(LanguageModel lm) {
             this.reflectionLm = Objects.requireNonNull(lm, "reflectionLm");
             return this;
@@ -331,7 +340,6 @@ public final class GEPA implements Optimizer {
         }
 
         public GEPA build() {
-            Objects.requireNonNull(reflectionLm, "GEPA needs a reflection LM: call reflectionLm(lm)");
             return new GEPA(this);
         }
     }

@@ -56,22 +56,39 @@ final class GroundedProposer {
                     Field.of("tip").withDescription("a suggestion on how to write the instruction")),
             List.of(Field.of("proposed_instruction").withDescription("the new instruction for this step")));
 
+    static final String NOT_GIVEN = "(not given)";
+
     private final LanguageModel lm;
     private final double temperature;
     private final long seed;
     private final int viewDataSize;
     private final int demosShown;
+    private final Grounding grounding;
 
-    GroundedProposer(LanguageModel lm, double temperature, long seed, int viewDataSize, int demosShown) {
+    /**
+     * What the proposer is shown, as DSPy's {@code data_aware_proposer}, {@code program_aware_proposer},
+     * {@code fewshot_aware_proposer} and {@code tip_aware_proposer}; a part turned off is sent as
+     * {@code (not given)}, and without the data the description call is not made.
+     */
+    record Grounding(boolean data, boolean program, boolean demos, boolean tip) {
+        static final Grounding ALL = new Grounding(true, true, true, true);
+    }
+
+    GroundedProposer(LanguageModel lm, double temperature, long seed, int viewDataSize, int demosShown, Grounding grounding) {
         this.lm = Objects.requireNonNull(lm, "prompt model");
         this.temperature = temperature;
         this.seed = seed;
         this.viewDataSize = viewDataSize;
         this.demosShown = demosShown;
+        this.grounding = Objects.requireNonNull(grounding, "grounding");
     }
 
-    /** One proposer call: a description of up to {@code viewDataSize} examples drawn with the seed. */
+    /**
+     * One proposer call: a description of up to {@code viewDataSize} examples drawn with the seed
+     * ({@code (not given)} without a call when the data is not part of the grounding).
+     */
     String describeData(List<Example> trainset) {
+        if (!grounding.data()) return NOT_GIVEN;
         List<Example> sample = LabeledFewShot.sample(trainset, viewDataSize, new Random(seed));
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < sample.size(); i++) {
@@ -89,7 +106,7 @@ final class GroundedProposer {
      */
     Map<String, List<String>> propose(Module program, String dataDescription, Map<String, List<List<Example>>> demoSets,
                                       int n, Random random) {
-        String structure = structure(program);
+        String structure = grounding.program() ? structure(program) : NOT_GIVEN;
         Map<String, List<String>> out = new LinkedHashMap<>();
         for (Map.Entry<String, Predict> e : program.predictors().entrySet()) {
             String name = e.getKey();
@@ -102,9 +119,9 @@ final class GroundedProposer {
                 in.put("dataset_description", dataDescription);
                 in.put("program_structure", structure);
                 in.put("step", name + ": " + p.signature().toSignatureString());
-                in.put("step_examples", examples(demoSets.getOrDefault(name, List.of()), k));
+                in.put("step_examples", grounding.demos() ? examples(demoSets.getOrDefault(name, List.of()), k) : NOT_GIVEN);
                 in.put("current_instruction", p.signature().instructions());
-                in.put("tip", tip.isEmpty() ? "(none)" : tip);
+                in.put("tip", !grounding.tip() ? NOT_GIVEN : tip.isEmpty() ? "(none)" : tip);
                 Predict proposer = Predict.of(PROPOSE).withLm(lm).withParam("temperature", temperature)
                         .withRolloutId("mipro-proposal-" + seed + "-" + name + "-" + k);
                 candidates.add(proposer.call(in).getString("proposed_instruction").strip());

@@ -61,11 +61,12 @@ public final class MIPROv2 implements Optimizer {
     private final long seed;
     private final double initTemperature;
     private final Double threshold;
+    private final GroundedProposer.Grounding grounding;
     private final RunSettings settings;
 
     private MIPROv2(Builder b) {
         this.metric = b.metric;
-        this.promptModel = Objects.requireNonNull(b.promptModel, "MIPROv2 needs a prompt model: call promptModel(lm)");
+        this.promptModel = b.promptModel;
         this.taskModel = b.taskModel;
         this.teacher = b.teacher;
         this.maxBootstrapped = b.maxBootstrapped;
@@ -78,6 +79,7 @@ public final class MIPROv2 implements Optimizer {
         this.seed = b.seed;
         this.initTemperature = b.initTemperature;
         this.threshold = b.threshold;
+        this.grounding = new GroundedProposer.Grounding(b.dataAware, b.programAware, b.fewshotAware, b.tipAware);
         RunSettings s = b.runSettings();
         if (s.budget().auto() != null && (numCandidates != null || numTrials != null)) {
             throw new IllegalArgumentException("MIPROv2: auto sets the candidates and trials; do not also set numCandidates or numTrials");
@@ -88,7 +90,7 @@ public final class MIPROv2 implements Optimizer {
         this.settings = s;
     }
 
-    /** A builder scoring with {@code metric}; set at least {@link Builder#promptModel}. */
+    /** A builder scoring with {@code metric}. */
     public static Builder builder(Metric metric) {
         return new Builder(metric);
     }
@@ -141,12 +143,16 @@ public final class MIPROv2 implements Optimizer {
                     + " exceeds the validation set's " + val.size() + " examples");
         }
 
+        LanguageModel proposerLm = promptModel != null ? promptModel : program.predictors().values().iterator().next().lm();
+        if (proposerLm == null) {
+            throw new IllegalArgumentException("MIPROv2 needs a prompt model: set promptModel(...) or give the student an LM");
+        }
         OptimizerRun run = OptimizerRun.start("MIPROv2", metric, settings);
         try {
-            GroundedProposer proposer = new GroundedProposer(promptModel, initTemperature, seed, 10, 3);
+            GroundedProposer proposer = new GroundedProposer(proposerLm, initTemperature, seed, 10, 3, grounding);
             Map<String, List<List<Example>>> demoSets = run.traced(() -> DemoSetCandidates.create(program, trainset,
                     nDemoSets, metric, threshold, zeroShot ? 3 : maxBootstrapped, zeroShot ? 0 : maxLabeled, teacher,
-                    seed, random));
+                    seed, random, settings.threads()));
             String data = run.traced(() -> proposer.describeData(trainset));
             Map<String, List<String>> instructions = run.traced(() ->
                     proposer.propose(program, data, demoSets, nInstructions, random));
@@ -266,12 +272,16 @@ public final class MIPROv2 implements Optimizer {
         private long seed = 9;
         private double initTemperature = 1.0;
         private Double threshold;
+        private boolean dataAware = true;
+        private boolean programAware = true;
+        private boolean fewshotAware = true;
+        private boolean tipAware = true;
 
         private Builder(Metric metric) {
             this.metric = Objects.requireNonNull(metric, "metric");
         }
 
-        /** The LM that describes the data and proposes instructions (required). */
+        /** The LM that describes the data and proposes instructions (default: the first predictor's LM). */
         public Builder promptModel(LanguageModel lm) {
             this.promptModel = Objects.requireNonNull(lm, "promptModel");
             return this;
@@ -352,6 +362,30 @@ public final class MIPROv2 implements Optimizer {
         /** The score a bootstrapped run must reach (default: any score above 0). */
         public Builder metricThreshold(double t) {
             this.threshold = t;
+            return this;
+        }
+
+        /** Show the proposer a description of the training data (default true; false saves that call). */
+        public Builder dataAwareProposer(boolean on) {
+            this.dataAware = on;
+            return this;
+        }
+
+        /** Show the proposer the program's structure: every predictor's name, signature and instruction (default true). */
+        public Builder programAwareProposer(boolean on) {
+            this.programAware = on;
+            return this;
+        }
+
+        /** Show the proposer demos of the predictor from the candidate demo sets (default true). */
+        public Builder fewshotAwareProposer(boolean on) {
+            this.fewshotAware = on;
+            return this;
+        }
+
+        /** Give the proposer a tip drawn at random (default true). */
+        public Builder tipAwareProposer(boolean on) {
+            this.tipAware = on;
             return this;
         }
 

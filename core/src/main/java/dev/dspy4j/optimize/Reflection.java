@@ -33,7 +33,7 @@ final class Reflection {
     private final LanguageModel lm;
 
     Reflection(LanguageModel lm) {
-        this.lm = Objects.requireNonNull(lm, "GEPA needs a reflection LM: call reflectionLm(lm)");
+        this.lm = Objects.requireNonNull(lm, "reflection LM");
     }
 
     /**

@@ -82,6 +82,20 @@ class GEPATest {
     }
 
     @Test
+    void aStopSignalEndsTheRunAfterTheCurrentStepAndTheBestSoFarIsReturned(@TempDir Path dir) throws Exception {
+        ScriptedLm task = ReverseTask.taskLm();
+        StopSignal stop = new StopSignal();
+        Path log = dir.resolve("gepa.json");
+        // stop as soon as the seed is scored: no step runs
+        Module best = GEPA.builder(FEEDBACK).reflectionLm(reflector()).maxMetricCalls(400).stopSignal(stop)
+                .listener(p -> stop.stop()).trialLog(log).build()
+                .compile(Predict.of("word -> answer").withLm(task), TRAIN, VAL);
+        assertThat(best.predictors().get("self").signature().instructions()).doesNotContain("Reverse");
+        assertThat(task.requests()).hasSize(VAL.size());
+        assertThat(new ObjectMapper().readTree(log.toFile()).get("status").asText()).isEqualTo("stopped");
+    }
+
+    @Test
     void withoutFeedbackTheReflectionLmLearnsNothingAndTheSeedIsReturned() {
         ScriptedLm task = ReverseTask.taskLm();
         Predict student = Predict.of("word -> answer").withLm(task);
@@ -229,7 +243,8 @@ class GEPATest {
         // light, 1 predictor, 8 validation examples: N = max(4*log2(6), 9) = 10 minibatches of 35,
         // 8 + 6*5 + 10*35 + ((10+1)/5 + 1) * 8 = 412
         assertThat(GEPA.autoBudget(1, 6, 8)).isEqualTo(412);
-        assertThatThrownBy(() -> GEPA.builder(FEEDBACK).maxMetricCalls(10).build()).hasMessageContaining("reflection LM");
+        assertThatThrownBy(() -> GEPA.builder(FEEDBACK).maxMetricCalls(10).build().compile(Predict.of("word -> answer"), TRAIN))
+                .hasMessageContaining("needs a reflection LM: set reflectionLm(...) or give the student an LM");
         assertThatThrownBy(() -> GEPA.builder(FEEDBACK).reflectionLm(reflector()).build())
                 .hasMessageContaining("exactly one budget");
         assertThatThrownBy(() -> GEPA.builder(FEEDBACK).reflectionLm(reflector()).maxMetricCalls(10)

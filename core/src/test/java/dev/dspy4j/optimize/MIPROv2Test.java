@@ -157,8 +157,24 @@ class MIPROv2Test {
     }
 
     @Test
+    void withoutTheDataDescriptionTheProposalsAreNotGroundedAndNothingImproves() {
+        ScriptedLm prompt = proposer();
+        Predict student = Predict.of("word -> answer").withLm(ReverseTask.taskLm());
+        Module best = MIPROv2.builder(ReverseTask.metric()).promptModel(prompt).dataAwareProposer(false).seed(3)
+                .threads(4).build().compile(student, TRAIN, VAL);
+        assertThat(devScore(best, VAL)).isZero();
+        // no description call, 2 proposals, neither told about the data
+        assertThat(prompt.requests()).hasSize(2);
+        for (var r : prompt.requests()) {
+            assertThat(Chat.input(r, "dataset_description")).isEqualTo("(not given)");
+            assertThat(Chat.input(r, "program_structure")).startsWith("self: word: str -> answer: str");
+        }
+    }
+
+    @Test
     void badSettingsAreRefused() {
-        assertThatThrownBy(() -> MIPROv2.builder(ReverseTask.metric()).build()).hasMessageContaining("prompt model");
+        assertThatThrownBy(() -> MIPROv2.builder(ReverseTask.metric()).build().compile(Predict.of("word -> answer"), TRAIN, VAL))
+                .hasMessageContaining("needs a prompt model: set promptModel(...) or give the student an LM");
         assertThatThrownBy(() -> MIPROv2.builder(ReverseTask.metric()).promptModel(proposer())
                 .auto(Budget.Auto.MEDIUM).numCandidates(4).build()).hasMessageContaining("auto");
         MIPROv2 m = MIPROv2.builder(ReverseTask.metric()).promptModel(proposer()).numCandidates(2)
