@@ -85,6 +85,12 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         this.baseUrl = Objects.requireNonNull(b.baseUrl, "baseUrl");
         this.apiKey = b.apiKey;
         this.apiKeySource = b.apiKeySource;
+        if (apiKey == null && b.apiKeyEnv != null && !isLoopback(baseUrl.getHost())) {
+            // failing here beats three connection attempts to a provider that will refuse the call
+            throw new IllegalStateException(b.apiKeyEnv + " is not set: apiKeyFromEnv() found no API key for "
+                    + baseUrl + "; set " + b.apiKeyEnv + ", give apiKey(...), or use a baseUrl on loopback "
+                    + "(127.0.0.1, localhost, ::1), which needs no key");
+        }
         this.headers = Map.copyOf(b.headers);
         java.util.List<String> all = new java.util.ArrayList<>();
         if (apiKey != null) all.add(apiKey);
@@ -399,7 +405,9 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
                     return Outcome.of(new LmTimeoutException(where() + ": no response within " + timeout + attempts, 0, null, cause));
                 }
                 if (cause instanceof IOException) {
-                    return Outcome.of(new ConnectionFailure(where() + ": connection failed" + attempts + ": " + describe(cause), cause));
+                    String unresolved = unresolvedHost(cause, baseUrl.getHost());
+                    return Outcome.of(new ConnectionFailure(where() + ": " + (unresolved != null ? unresolved + attempts
+                            : "connection failed" + attempts + ": " + describe(cause)), cause));
                 }
                 throw new LmException(where() + ": the request failed: " + describe(cause), 0, null, cause);
             }
@@ -566,6 +574,27 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         return at < 0 ? s : s.substring(0, at) + s.substring(at + userInfo.length() + 1);
     }
 
+    /** True for a host on this machine: {@code localhost}, 127.0.0.0/8 or {@code ::1}. */
+    static boolean isLoopback(String host) {
+        if (host == null) return false;
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        return h.equalsIgnoreCase("localhost") || h.matches("127(\\.\\d{1,3}){3}") || h.equals("::1")
+                || h.equals("0:0:0:0:0:0:0:1");
+    }
+
+    /**
+     * {@code cannot resolve host H} when a connection failed because the name did not resolve (the JDK
+     * client says {@code ConnectException} with an {@code UnresolvedAddressException} cause), else null.
+     */
+    static String unresolvedHost(Throwable cause, String host) {
+        for (Throwable c = cause; c != null && c.getCause() != c; c = c.getCause()) {
+            if (c instanceof java.nio.channels.UnresolvedAddressException || c instanceof java.net.UnknownHostException) {
+                return "cannot resolve host " + host;
+            }
+        }
+        return null;
+    }
+
     private String describe(Throwable t) {
         String m = t.getMessage();
         return redact(t.getClass().getSimpleName() + (m == null ? "" : ": " + m));
@@ -648,6 +677,7 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         private URI baseUrl;
         private String apiKey;
         private String apiKeySource;
+        private String apiKeyEnv;
         private final Map<String, String> headers = new LinkedHashMap<>();
         private Duration timeout = Duration.ofSeconds(120);
         private Duration connectTimeout = Duration.ofSeconds(10);
@@ -683,6 +713,7 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         public B apiKey(String key) {
             this.apiKey = checkKey(key);
             this.apiKeySource = null;
+            this.apiKeyEnv = null;
             return (B) this;
         }
 
@@ -691,6 +722,7 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
             Objects.requireNonNull(name, "name");
             this.apiKey = checkKey(System.getenv(name));
             this.apiKeySource = "environment variable " + name;
+            this.apiKeyEnv = this.apiKey == null ? name : null;
             return (B) this;
         }
 
