@@ -22,13 +22,15 @@ import java.util.TreeMap;
  * as its row finishes, so a reader, a killed run or an interrupted one only ever sees whole lines.
  *
  * <p>With {@code resume}, the whole lines of an existing file are kept (a cut-off last line, or
- * any line that is not a result object, is dropped) and their rows are not run again; with
+ * any line that is not a result object, is dropped) and their rows are not run again; a line whose
+ * row is no longer in the dataset (a blank line now, or past its end), or whose {@code id} differs
+ * from the row's now, is dropped too, so a changed dataset is not answered with stale lines; with
  * {@code retryFailed} as well, its error rows are dropped so they run again. The kept lines are
  * rewritten to a temporary file that atomically replaces the old one, then new lines are appended.
  */
 final class ResultsFile implements Closeable {
     /** A line kept from an earlier run: its row and its error type (null when it succeeded). */
-    record Kept(long row, String errorType) {}
+    record Kept(long row, String errorType, JsonNode id) {}
 
     private final BufferedWriter writer;
     private final Map<Long, Kept> kept;
@@ -43,9 +45,11 @@ final class ResultsFile implements Closeable {
     /**
      * Opens {@code out} for a run.
      *
+     * @param rows the dataset's rows now, line number to its {@code id} (a null node when it has
+     *             none); an earlier line is kept only for a row here with the same id
      * @throws LmOptions.UsageException if {@code out} exists and {@code resume} is off
      */
-    static ResultsFile open(Path out, boolean resume, boolean retryFailed) throws IOException {
+    static ResultsFile open(Path out, boolean resume, boolean retryFailed, Map<Long, JsonNode> rows) throws IOException {
         Path parent = out.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
         boolean exists = Files.exists(out);
@@ -62,7 +66,8 @@ final class ResultsFile implements Closeable {
             for (int i = 0; i < lines.length - 1; i++) {
                 String line = lines[i];
                 Kept k = parse(line);
-                if (k == null || kept.containsKey(k.row()) || retryFailed && k.errorType() != null) {
+                if (k == null || kept.containsKey(k.row()) || retryFailed && k.errorType() != null
+                        || !rows.containsKey(k.row()) || !k.id().equals(rows.get(k.row()))) {
                     if (!line.isBlank()) dropped++;
                     continue;
                 }
@@ -100,10 +105,16 @@ final class ResultsFile implements Closeable {
                 return null;
             }
             JsonNode type = n.get("error_type");
-            return new Kept(n.get("row").longValue(), type == null || type.isNull() ? null : type.asText());
+            return new Kept(n.get("row").longValue(), type == null || type.isNull() ? null : type.asText(), idOf(n));
         } catch (JsonProcessingException e) {
             return null;
         }
+    }
+
+    /** The {@code id} of a row or result object, a null node when it has none. */
+    static JsonNode idOf(JsonNode n) {
+        JsonNode id = n != null && n.isObject() ? n.get("id") : null;
+        return id == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : id;
     }
 
     /** True if the row's line was kept from an earlier run. */
@@ -116,7 +127,7 @@ final class ResultsFile implements Closeable {
         return kept.size();
     }
 
-    /** Lines of the earlier output that were dropped (cut off, not a result, or an error row to retry). */
+    /** Lines of the earlier output that were dropped (cut off, not a result, an error row to retry, or stale). */
     int dropped() {
         return dropped;
     }

@@ -132,7 +132,7 @@ final class RunCommand implements Callable<Integer> {
         CliCache cache = lmOptions.openCache(err);
         try {
             Module prog = loaded.program().withLm(lmOptions.client(loaded, program, cache, err));
-            try (ResultsFile results = ResultsFile.open(out, resume, retryFailed);
+            try (ResultsFile results = ResultsFile.open(out, resume, retryFailed, resume ? rowIds() : Map.of());
                  UsageScope scope = UsageScope.open(lmOptions.prices())) {
                 this.usage = scope;
                 return runRows(prog, Programs.inputFields(prog), cache, results, err);
@@ -267,7 +267,8 @@ final class RunCommand implements Callable<Integer> {
                     .collect(Collectors.joining(", "))).append(blank.size() > 20 ? ", ... (" + blank.size() + " in all)" : "");
         }
         if (results.dropped() > 0) {
-            s.append("\n").append(results.dropped()).append(" line(s) of the earlier output were dropped (cut off")
+            s.append("\n").append(results.dropped()).append(" line(s) of the earlier output were dropped (cut off, ")
+                    .append("not a result, or for a row no longer in --data or whose id changed")
                     .append(retryFailed ? ", or error rows run again)" : ")");
         }
         UsageSummary u = usage.summary();
@@ -304,6 +305,26 @@ final class RunCommand implements Callable<Integer> {
 
     private static long sum(Map<String, Long> m) {
         return m.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Each row's line number and {@code id} (a null node without one, or on a line that is not JSON), for --resume. */
+    private Map<Long, JsonNode> rowIds() throws IOException {
+        Map<Long, JsonNode> ids = new java.util.HashMap<>();
+        try (BufferedReader in = Files.newBufferedReader(data, StandardCharsets.UTF_8)) {
+            String line;
+            for (long lineNo = 1; (line = in.readLine()) != null; lineNo++) {
+                String text = rowText(lineNo, line);
+                if (text == null) continue;
+                JsonNode node;
+                try {
+                    node = Jsons.MAPPER.readTree(text);
+                } catch (JsonProcessingException e) {
+                    node = null;
+                }
+                ids.put(lineNo, ResultsFile.idOf(node));
+            }
+        }
+        return ids;
     }
 
     /** The row on a line, or null for a blank line; a byte order mark before the first line is dropped. */

@@ -105,6 +105,42 @@ class RunFixesTest {
     }
 
     @Test
+    void resumeAgainstAChangedDatasetDropsLinesForRowsThatAreGoneOrChangedTheirId() throws IOException {
+        Files.writeString(data, "{\"id\": \"a\", \"image\": \"img/a.png\", \"question\": \"q1\"}\n"
+                + "{\"id\": \"b\", \"image\": \"img/a.png\", \"question\": \"q2\"}\n"
+                + "\n");
+        Path out = dir.resolve("out.jsonl");
+        // row 1 is still there; row 2 held another row (id "old") then; rows 3 (now blank) and 7 are gone
+        Files.writeString(out, "{\"row\":1,\"id\":\"a\",\"outputs\":{\"answer\":\"kept\"},\"cached\":false}\n"
+                + "{\"row\":2,\"id\":\"old\",\"outputs\":{\"answer\":\"stale\"},\"cached\":false}\n"
+                + "{\"row\":3,\"error\":\"boom\",\"error_type\":\"lm\",\"cached\":false}\n"
+                + "{\"row\":7,\"error\":\"boom\",\"error_type\":\"lm\",\"cached\":false}\n");
+
+        Run r = run(data, out, "--resume");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<JsonNode> rows = RunCommandTest.rows(out);
+        assertThat(rows).extracting(n -> n.get("row").asInt() + ":" + n.get("id").asText())
+                .containsExactly("1:a", "2:b");
+        assertThat(rows.get(0).get("outputs").get("answer").asText()).isEqualTo("kept");
+        assertThat(rows.get(1).get("outputs").get("answer").asText()).isEqualTo("fine");
+        assertThat(server.requestCount()).isEqualTo(1);
+        assertThat(r.err()).contains("2 rows: 2 ok, 0 errors").contains("3 line(s) of the earlier output were dropped");
+    }
+
+    @Test
+    void resumeWithAnEmptyOutputFileRunsEveryRow() throws IOException {
+        Path out = dir.resolve("out.jsonl");
+        Files.writeString(out, "");
+
+        Run r = run(data, out, "--resume");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(RunCommandTest.rows(out)).extracting(n -> n.get("row").asInt()).containsExactly(1, 2, 4);
+        assertThat(r.err()).doesNotContain("dropped");
+    }
+
+    @Test
     void exitStatusIsOneWhenRowsFailAndWhenTheServerIsDown() throws IOException {
         Path ok = dir.resolve("ok.jsonl");
         assertThat(run(data, ok).exit()).isZero();

@@ -15,7 +15,8 @@ import java.util.TreeMap;
 /**
  * The settings of a predictor's LM as saved in a state file: never a secret. Parameters whose name
  * looks like a credential ({@code api_key}, {@code authorization}, {@code secret}, {@code password},
- * ...) are dropped on construction, so they cannot be saved even by mistake.
+ * ...) are dropped on construction, and so is a {@code user:password@} part of the base URL, so they
+ * cannot be saved (or shown by {@code dspy4j inspect}) even by mistake.
  *
  * @param provider the provider ({@code openai}, {@code anthropic}, ...), or null if not known
  * @param model    the model name
@@ -33,6 +34,17 @@ public record LmSettings(String provider, String model, String baseUrl, Map<Stri
             });
         }
         params = Collections.unmodifiableSortedMap(safe);
+        baseUrl = withoutUserInfo(baseUrl);
+    }
+
+    /** {@code url} without a {@code user:password@} part (a credential), whoever made the settings. */
+    private static String withoutUserInfo(String url) {
+        if (url == null) return null;
+        try {
+            return HttpLanguageModel.withoutUserInfo(new java.net.URI(url));
+        } catch (java.net.URISyntaxException e) {
+            return url; // not a URL: refused where it is used, and holds no user info to drop
+        }
     }
 
     /** True for parameter names that may hold a credential. */
