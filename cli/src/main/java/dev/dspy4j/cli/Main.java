@@ -61,7 +61,8 @@ public final class Main implements Runnable {
         // the optimizers are a registry others add to: list them in optimize --help from it
         CommandLine.Model.UsageMessageSpec usage = cl.getSubcommands().get("optimize").getCommandSpec().usageMessage();
         java.util.List<String> footer = new java.util.ArrayList<>();
-        Optimizers.all().forEach((name, e) -> footer.add("  " + name + "  " + e.description()));
+        // picocli reads footer lines as format strings: a description is plain text, so escape its '%'
+        Optimizers.all().forEach((name, e) -> footer.add(("  " + name + "  " + e.description()).replace("%", "%%")));
         footer.addAll(java.util.List.of(usage.footer()));
         usage.footer(footer.toArray(String[]::new));
         return cl;
