@@ -232,6 +232,24 @@ class RunFixesTest {
     }
 
     @Test
+    void optimizeHelpFormatsEveryOptimizerWithoutPicocliWarnings() {
+        // a '%' in an optimizer's description broke picocli's formatting of the whole help text
+        java.io.PrintStream realErr = System.err;
+        java.io.ByteArrayOutputStream tracer = new java.io.ByteArrayOutputStream();
+        Run help;
+        try {
+            System.setErr(new java.io.PrintStream(tracer, true, java.nio.charset.StandardCharsets.UTF_8)); // picocli's tracer
+            help = dspy4j("optimize", "--help");
+        } finally {
+            System.setErr(realErr);
+        }
+        assertThat(help.exit()).isZero();
+        assertThat(tracer.toString(java.nio.charset.StandardCharsets.UTF_8) + help.out() + help.err())
+                .doesNotContain("Could not format");
+        assertThat(help.out()).contains("MIPROv2");
+    }
+
+    @Test
     void cacheWriteFailuresAreCountedAndWarnedOncePerCause() {
         DiskCache disk = DiskCache.open(dir.resolve("c"));
         disk.close(); // every write now fails
