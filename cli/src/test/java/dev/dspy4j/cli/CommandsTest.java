@@ -173,6 +173,16 @@ class CommandsTest {
         assertThat(top.out()).contains("new").contains("inspect").contains("evaluate").contains("optimize");
     }
 
+    @Test
+    void optimizeHelpFooterLinesAreValidFormatStringsSoDescriptionsWithPercentSignsPrintAsWritten() {
+        // picocli formats each footer line (%n and the like); a description's "80%" must not be read as a
+        // format specifier (picocli then warns on stderr and prints the line unformatted)
+        String[] footer = Main.commandLine().getSubcommands().get("optimize").getCommandSpec().usageMessage().footer();
+        for (String line : footer) assertThat(String.format(line)).doesNotContain("%%");
+        assertThat(java.util.Arrays.stream(footer).map(String::format))
+                .anySatisfy(l -> assertThat(l).contains("validated on the last 80% of the training rows"));
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);

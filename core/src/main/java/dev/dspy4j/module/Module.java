@@ -65,7 +65,10 @@ public interface Module {
      * <p>The default finds them by reflection, as DSPy's {@code named_predictors()} does: in a record's
      * components, or a class's fields, that hold a module or a {@code List} of modules, named by path
      * ({@code draft.predict} for a component {@code draft} that is a ChainOfThought, {@code answer.self}
-     * for a component {@code answer} that is a Predict, {@code steps[0].self} for a list element).
+     * for a component {@code answer} that is a Predict, {@code steps[0].self} for a list element). A
+     * predictor held in several places (a shared instance) is listed once, under the first path, and
+     * {@link #withPredictors} replaces it everywhere it is held. Fields of other types ({@code Optional},
+     * {@code Map}, a type variable erased to {@code Object} in a class) are not walked.
      */
     default Map<String, Predict> predictors() {
         return Submodules.predictors(this);

@@ -5,9 +5,12 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -84,40 +87,46 @@ final class Submodules {
         return out;
     }
 
+    /**
+     * The predictors under {@code owner}, each instance once, under the first path that reaches it (as
+     * DSPy's {@code named_predictors()} skips a parameter it has already seen): a predictor shared by two
+     * components is one thing to optimize, not two that would drift apart.
+     */
     static Map<String, Predict> predictors(Module owner) {
         Map<String, Predict> out = new LinkedHashMap<>();
-        children(owner).forEach((slot, sub) -> sub.predictors().forEach((name, p) -> out.put(slot + "." + name, p)));
+        Set<Predict> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        children(owner).forEach((slot, sub) -> sub.predictors().forEach((name, p) -> {
+            if (seen.add(p)) out.put(slot + "." + name, p);
+        }));
         return out;
     }
 
+    /**
+     * A copy of {@code owner} with the named predictors replaced. A replaced instance is replaced in every
+     * slot that holds it, so a shared predictor stays shared.
+     */
     static Module withPredictors(Module owner, Map<String, Predict> replacements) {
         if (replacements.isEmpty()) return owner;
-        Map<String, Module> children = children(owner);
-        Map<String, Map<String, Predict>> bySlot = new LinkedHashMap<>();
         Map<String, Predict> known = predictors(owner);
+        Map<Predict, Predict> swap = new IdentityHashMap<>();
         for (Map.Entry<String, Predict> e : replacements.entrySet()) {
             if (!known.containsKey(e.getKey())) {
                 throw new IllegalArgumentException(owner.getClass().getSimpleName() + " has no predictor '" + e.getKey()
                         + "'; its predictors are " + new TreeSet<>(known.keySet()));
             }
             java.util.Objects.requireNonNull(e.getValue(), () -> "the replacement for predictor '" + e.getKey() + "'");
-            String slot = slotOf(e.getKey(), children.keySet());
-            bySlot.computeIfAbsent(slot, k -> new LinkedHashMap<>())
-                    .put(e.getKey().substring(slot.length() + 1), e.getValue());
+            swap.put(known.get(e.getKey()), e.getValue());
         }
         Map<String, Module> replaced = new LinkedHashMap<>();
-        bySlot.forEach((slot, sub) -> replaced.put(slot, children.get(slot).withPredictors(sub)));
+        children(owner).forEach((slot, child) -> {
+            Map<String, Predict> sub = new LinkedHashMap<>();
+            child.predictors().forEach((name, p) -> {
+                Predict r = swap.get(p);
+                if (r != null) sub.put(name, r);
+            });
+            if (!sub.isEmpty()) replaced.put(slot, child.withPredictors(sub));
+        });
         return rebuild(owner, replaced);
-    }
-
-    /** The slot a predictor name starts with (the longest, as {@code a[1]} and {@code a[10]} share a start). */
-    private static String slotOf(String name, java.util.Set<String> slots) {
-        String best = null;
-        for (String s : slots) {
-            if (name.startsWith(s + ".") && (best == null || s.length() > best.length())) best = s;
-        }
-        if (best == null) throw new IllegalStateException("no component holds predictor '" + name + "'");
-        return best;
     }
 
     /** A copy of {@code owner} with the modules in these slots replaced. */

@@ -50,7 +50,9 @@ import org.slf4j.LoggerFactory;
  * "cached_lm_calls", "prompt_tokens", "completion_tokens", "best_trial", "best_score", "trials": [{"trial",
  * "label", "candidate", "score", "examples", "lm_calls", "cached_lm_calls", "prompt_tokens",
  * "completion_tokens", "best_so_far"}]}}; status is {@code running}, {@code finished}, {@code stopped},
- * {@code interrupted} or {@code budget}.
+ * {@code interrupted}, {@code budget} or {@code failed} (an LM, metric or program threw out of the
+ * run; the exception's text is in {@code "error"} and the exception goes on to the caller). The file
+ * is replaced whole (written beside it, then moved over it), so a reader never sees half of it.
  */
 public final class OptimizerRun {
     private static final Logger LOG = LoggerFactory.getLogger(OptimizerRun.class);
@@ -69,6 +71,7 @@ public final class OptimizerRun {
     private Module best;
     private Trial bestTrial;
     private String status = "running";
+    private String error;
 
     private OptimizerRun(String optimizer, Metric metric, RunSettings settings) {
         this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
@@ -131,13 +134,7 @@ public final class OptimizerRun {
         checkStop();
         if (!canAfford(examples.size())) throw new OptimizationStopped("budget");
         Evaluate evaluate = Evaluate.builder(examples, metric).threads(settings.threads()).build();
-        EvaluationResult result;
-        try {
-            result = traced(() -> evaluate.run(program));
-        } catch (ParallelException e) {
-            if (Thread.currentThread().isInterrupted()) throw new OptimizationStopped("interrupted");
-            throw e;
-        }
+        EvaluationResult result = traced(() -> evaluate.run(program));
         metricCalls += examples.size();
         return result;
     }
@@ -152,6 +149,14 @@ public final class OptimizerRun {
         Trace.Traced<T> t;
         try {
             t = Trace.capture(body);
+        } catch (OptimizationStopped e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // threads stopped by an interrupt of this thread end the run as a stop, not a failure
+            if (e instanceof ParallelException && Thread.currentThread().isInterrupted()) {
+                throw new OptimizationStopped("interrupted");
+            }
+            throw failed(e);
         } finally {
             tracingDepth--;
         }
@@ -197,6 +202,25 @@ public final class OptimizerRun {
      */
     public Trial minibatchTrial(String label, Map<String, Object> candidate, double score) {
         return record(label, candidate, score, null, false);
+    }
+
+    /**
+     * Marks the run failed (status {@code failed}, the error in {@code "error"}) and writes the log, so a
+     * run that ends with an exception from an LM, a metric or a program does not leave a log that says
+     * {@code running}; returns {@code e} for the caller to rethrow. Only the first failure is recorded.
+     */
+    private RuntimeException failed(RuntimeException e) {
+        if (!status.equals("failed")) {
+            status = "failed";
+            error = e.toString();
+            LOG.warn("{}: failed after {} trials: {}", optimizer, trials.size(), error);
+            try {
+                writeLog();
+            } catch (UncheckedIOException logError) {
+                e.addSuppressed(logError);
+            }
+        }
+        return e;
     }
 
     /** Notes that the run ended early; {@link #finish} then returns the best so far. */
@@ -254,6 +278,7 @@ public final class OptimizerRun {
         budget.put("auto", budget().auto() == null ? null : budget().auto().name().toLowerCase(java.util.Locale.ROOT));
         doc.put("budget", budget);
         doc.put("status", status);
+        if (error != null) doc.put("error", error);
         doc.put("metric_calls", metricCalls);
         putCost(doc, total.plus(pending));
         doc.put("best_trial", bestTrial == null ? null : bestTrial.number());

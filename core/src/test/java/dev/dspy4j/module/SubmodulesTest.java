@@ -50,6 +50,40 @@ class SubmodulesTest {
         }
     }
 
+    /** One predictor held by two components (and again inside a nested record). */
+    record Shared(Predict first, Predict second, Pipeline nested) implements Module {
+        @Override
+        public Prediction call(Map<String, ?> inputs) {
+            return second.call(Map.of("question", first.call(inputs).getString("answer")));
+        }
+    }
+
+    @Test
+    void aSharedPredictorIsListedOnceAndStaysSharedWhenReplaced() {
+        Predict shared = Predict.of("question -> answer");
+        TwoStep inner = twoStep();
+        Shared p = new Shared(shared, shared, new Pipeline(List.of(shared, inner.answer()), inner));
+
+        // each instance once, under the first path that reaches it
+        assertThat(p.predictors().keySet())
+                .containsExactly("first.self", "nested.steps[1].self", "nested.inner.draft.predict");
+        assertThat(p.predictors().get("first.self")).isSameAs(shared);
+
+        Shared q = (Shared) p.mapPredictors(x -> x.withInstructions("Tuned."));
+        assertThat(q.first()).isSameAs(q.second()).isSameAs(q.nested().steps().get(0));
+        assertThat(q.nested().steps().get(1)).isSameAs(q.nested().inner().answer());
+        assertThat(q.first().signature().instructions()).isEqualTo("Tuned.");
+        assertThat(q.nested().inner().answer().signature().instructions()).isEqualTo("Tuned.");
+        assertThat(shared.signature().instructions()).isNotEqualTo("Tuned.");
+
+        Predict other = Predict.of("question -> answer").withInstructions("Other.");
+        Shared r = (Shared) p.withPredictors(Map.of("first.self", other));
+        assertThat(r.first()).isSameAs(other);
+        assertThat(r.second()).isSameAs(other);
+        assertThat(r.nested().steps().get(0)).isSameAs(other);
+        assertThat(r.nested().inner()).isSameAs(p.nested().inner());
+    }
+
     private static TwoStep twoStep() {
         return new TwoStep(ChainOfThought.of("question -> notes"), Predict.of("question, notes -> answer"));
     }

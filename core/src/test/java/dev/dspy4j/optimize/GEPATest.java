@@ -53,6 +53,24 @@ class GEPATest {
     }
 
     @Test
+    void aReflectionLmThatFailsEndsTheRunWithItsErrorAndALogThatSaysFailed(@TempDir Path dir) throws Exception {
+        ScriptedLm down = ScriptedLm.builder().respond(r -> {
+            throw new IllegalStateException("reflection LM down");
+        }).build();
+        Predict student = Predict.of("word -> answer").withLm(ReverseTask.taskLm());
+        Path log = dir.resolve("gepa.json");
+
+        assertThatThrownBy(() -> GEPA.builder(FEEDBACK).reflectionLm(down).maxMetricCalls(40).trialLog(log).seed(1)
+                .build().compile(student, TRAIN, VAL)).hasStackTraceContaining("reflection LM down");
+
+        JsonNode doc = new ObjectMapper().readTree(log.toFile());
+        assertThat(doc.get("status").asText()).isEqualTo("failed");
+        assertThat(doc.get("error").asText()).isNotBlank();
+        assertThat(doc.get("trials")).isNotEmpty(); // the seed's full evaluation came before the reflection
+        assertThat(student.signature().instructions()).doesNotContain("Reverse");
+    }
+
+    @Test
     void reflectingOnFeedbackRaisesTheDevScoreWithinTheMetricCallBudget(@TempDir Path dir) throws Exception {
         ScriptedLm task = ReverseTask.taskLm();
         ScriptedLm reflection = reflector();

@@ -87,6 +87,26 @@ class OptimizerRunTest {
     }
 
     @Test
+    void anExceptionOutOfTheRunLeavesALogThatSaysFailedWithTheTrialsSoFar() throws Exception {
+        Path log = dir.resolve("failed.json");
+        OptimizerRun run = OptimizerRun.start("Test", Metrics.exactMatch(),
+                new RunSettings(Budget.unlimited(), 1, null, log, null));
+        Module p = program(2);
+        run.trial("first", OptimizerRun.describe(p), run.evaluate(p, DEV).score(), p);
+        IllegalStateException boom = new IllegalStateException("proposal LM down");
+        assertThatThrownBy(() -> run.traced(() -> run.traced(() -> {
+            throw boom;
+        }))).isSameAs(boom);
+
+        JsonNode doc = new ObjectMapper().readTree(log.toFile());
+        assertThat(doc.get("status").asText()).isEqualTo("failed");
+        assertThat(doc.get("error").asText()).isEqualTo("java.lang.IllegalStateException: proposal LM down");
+        assertThat(doc.get("trials")).hasSize(1);
+        assertThat(doc.get("best_trial").asInt()).isEqualTo(1);
+        assertThat(dir.resolve("failed.json.tmp")).doesNotExist();
+    }
+
+    @Test
     void theTrialLimitTheStopSignalAndAnInterruptEndTheRun() {
         OptimizerRun limited = OptimizerRun.start("Test", Metrics.exactMatch(),
                 new RunSettings(Budget.trials(1), 1, null, null, null));
