@@ -1,5 +1,6 @@
 package dev.dspy4j.cli;
 
+import dev.dspy4j.cache.CacheException;
 import dev.dspy4j.cache.CacheStats;
 import dev.dspy4j.cache.Caches;
 import dev.dspy4j.cache.DiskCache;
@@ -45,6 +46,19 @@ final class CacheCommand implements Runnable {
         return DiskCache.open(dir);
     }
 
+    /** Runs {@code body} on the open cache; a cache that cannot be opened (damaged, not writable) is reported, exit 1. */
+    int withCache(CommandSpec spec, java.util.function.ToIntFunction<DiskCache> body) {
+        PrintWriter out = spec.commandLine().getOut();
+        try (DiskCache cache = open(out)) {
+            return cache == null ? 0 : body.applyAsInt(cache);
+        } catch (CacheException e) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("dspy4j cache: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+    }
+
     static String size(long bytes) {
         if (bytes < 1024) return bytes + " B";
         if (bytes < 1024 * 1024) return String.format("%.1f KB", bytes / 1024.0);
@@ -73,7 +87,7 @@ final class CacheCommand implements Runnable {
                 }
                 return 0;
             }
-            try (DiskCache cache = DiskCache.open(dir)) {
+            return parent.withCache(spec, cache -> {
                 CacheStats s = cache.stats();
                 if (json) {
                     out.println("{\"directory\":" + Jsons.quote(dir.toString()) + ",\"exists\":true,\"entries\":" + s.entries()
@@ -83,13 +97,15 @@ final class CacheCommand implements Runnable {
                     out.println("entries   " + s.entries());
                     out.println("size      " + size(s.bytes()) + " of " + size(s.maxBytes()));
                 }
-            }
-            return 0;
+                return 0;
+            });
         }
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = "Check the cache's integrity and decode every entry; exit status 1 if anything is wrong.")
+            description = {"Check the cache's integrity and decode every entry.",
+                    "Exit status: 0 the cache is sound (or there is none), 1 it is damaged or cannot be opened "
+                            + "(the message says what to do), 2 usage error."})
     static final class Verify implements Callable<Integer> {
         @ParentCommand
         CacheCommand parent;
@@ -99,8 +115,7 @@ final class CacheCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            try (DiskCache cache = parent.open(out)) {
-                if (cache == null) return 0;
+            return parent.withCache(spec, cache -> {
                 VerifyReport r = cache.verify();
                 if (r.ok()) {
                     out.println("ok: " + r.checked() + " entries checked in " + cache.file());
@@ -109,8 +124,9 @@ final class CacheCommand implements Runnable {
                 PrintWriter err = spec.commandLine().getErr();
                 err.println(r.problems().size() + " problem(s) in " + cache.file() + " (" + r.checked() + " entries checked):");
                 r.problems().forEach(p -> err.println("  " + p));
+                err.flush();
                 return 1;
-            }
+            });
         }
     }
 
@@ -124,12 +140,11 @@ final class CacheCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            try (DiskCache cache = parent.open(out)) {
-                if (cache == null) return 0;
+            return parent.withCache(spec, cache -> {
                 long n = cache.clear();
                 out.println("removed " + n + " entries from " + cache.file());
-            }
-            return 0;
+                return 0;
+            });
         }
     }
 }

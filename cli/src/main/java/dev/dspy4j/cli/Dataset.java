@@ -88,11 +88,11 @@ final class Dataset {
             v.fields().forEachRemaining(e -> out.put(e.getKey(), value(e.getValue(), d.value(), field, what + "." + e.getKey())));
             return out;
         }
-        if (type == FieldType.Scalar.STR || type instanceof FieldType.Literal) {
+        if (type instanceof FieldType.Literal lit) {
+            return choice(v, lit, what);
+        }
+        if (type == FieldType.Scalar.STR) {
             if (!v.isTextual()) throw new RowException(what + " is " + type.typeName() + ": expected a string, found " + kind(v));
-            if (type instanceof FieldType.Literal lit && !lit.choices().contains(v.textValue())) {
-                throw new RowException(what + " must be one of " + lit.choices() + ", not '" + v.textValue() + "'");
-            }
             return v.textValue();
         }
         if (type == FieldType.Scalar.INT) {
@@ -126,6 +126,29 @@ final class Dataset {
         } catch (IllegalArgumentException e) {
             throw new RowException(what + " cannot be read as " + type.typeName() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The Literal choice {@code v} names: a JSON string, number or boolean equal to a choice
+     * ({@code 1} for {@code Literal[1, 0]}, {@code true} for {@code Literal[True, False]}), or a
+     * choice's text ({@code "1"}, {@code "True"}). The value is the choice itself, in its own type.
+     */
+    private static Object choice(JsonNode v, FieldType.Literal lit, String what) {
+        List<?> values = lit.values();
+        if (v.isTextual()) {
+            int i = lit.choices().indexOf(v.textValue());
+            if (i >= 0) return values.get(i);
+        } else if (v.isNumber() || v.isBoolean()) {
+            for (Object c : values) {
+                if (c instanceof Boolean b && v.isBoolean() && b == v.booleanValue()) return c;
+                if (c instanceof Number n && v.isNumber()
+                        && new java.math.BigDecimal(n.toString()).compareTo(v.decimalValue()) == 0) {
+                    return c;
+                }
+            }
+        }
+        throw new RowException(what + " must be one of " + lit.choices() + ", not "
+                + (v.isTextual() ? "'" + v.textValue() + "'" : kind(v) + " " + v));
     }
 
     /** The forms a media value may take, for error messages. */

@@ -144,8 +144,10 @@ final class LmOptions {
                 throw new UsageException(why + "; fix or remove it (dspy4j cache verify --cache-dir " + dir
                         + "), pick another with --cache-dir, or run with --no-cache");
             }
-            err.println("warning: " + why + "; running without the cache (--no-cache says so quietly, "
-                    + "--cache-errors fail stops instead)");
+            if (!quiet) {
+                err.println("warning: " + why + "; running without the cache (--no-cache says so quietly, "
+                        + "--cache-errors fail stops instead)");
+            }
             err.flush();
             return null;
         }

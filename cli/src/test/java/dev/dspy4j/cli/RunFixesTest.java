@@ -208,6 +208,12 @@ class RunFixesTest {
         Run warn = run(data, out);
         assertThat(warn.exit()).as(warn.err()).isZero();
         assertThat(warn.err()).contains("warning: the response cache in").contains("running without the cache");
+
+        // cache verify exits 1 on a damaged cache, as the README says, with what to do
+        Run verify = dspy4j("cache", "verify", "--cache-dir", cacheDir.toString());
+        assertThat(verify.exit()).isEqualTo(1);
+        assertThat(verify.err()).contains("dspy4j cache: ").contains(cacheDir.toString());
+        assertThat(dspy4j("cache", "stats", "--cache-dir", cacheDir.toString()).exit()).isEqualTo(1);
     }
 
     @Test

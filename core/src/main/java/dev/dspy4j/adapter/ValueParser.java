@@ -36,6 +36,9 @@ final class ValueParser {
     /** Lenient reading of JSON text, strict conversion to Java types. */
     static final JsonMapper MAPPER = strictMapper();
 
+    /** What a bool field reads, as choices. */
+    private static final List<String> BOOL_WORDS = List.of("true", "false");
+
     private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
 
     private ValueParser() {}
@@ -132,10 +135,14 @@ final class ValueParser {
             return decimal(unquote(unfence(t)), target);
         }
         if (type == FieldType.Scalar.BOOL) {
+            // a choice between two words, unwrapped as a Literal's choice is ("True"., **false**), any case;
+            // yes/no and 1/0 stay errors (pydantic reads them, but they are not what a bool field asks for)
             String s = unquote(unfence(t));
-            if (s.equalsIgnoreCase("true")) return Boolean.TRUE;
-            if (s.equalsIgnoreCase("false")) return Boolean.FALSE;
-            throw new ValueException("'" + abbreviate(s) + "' is not true or false");
+            try {
+                return choice(s, BOOL_WORDS).equals("true");
+            } catch (ValueException e) {
+                throw new ValueException("'" + abbreviate(s) + "' is not true or false");
+            }
         }
         if (type instanceof FieldType.Literal l) {
             return l.values().get(l.choices().indexOf(choice(unquote(unfence(t)), l.choices())));
@@ -152,6 +159,17 @@ final class ValueParser {
                     ? MAPPER.getNodeFactory().textNode(t) : t;
         }
         if (type instanceof FieldType.UnionOf u) {
+            // a value written as JSON or a Python literal is read as JsonAdapter reads it, so a quoted
+            // "12" is a str option's string in both adapters; bare text falls through to the options
+            String body = unfence(t);
+            try {
+                JsonNode node = readJson(body);
+                if (node != null && !node.isMissingNode() && !node.isNull()) {
+                    return NodeConverter.convert(u, target, node);
+                }
+            } catch (JsonProcessingException | ValueException e) {
+                // not JSON, or no option reads the JSON value: try each option on the text itself
+            }
             List<FieldType> order = new java.util.ArrayList<>(u.options());
             if (order.remove(FieldType.Scalar.STR)) order.add(FieldType.Scalar.STR); // a string always fits: last
             List<String> why = new java.util.ArrayList<>();
@@ -285,13 +303,14 @@ final class ValueParser {
 
     /**
      * One layer of what models wrap a choice in, removed: the type around it ({@code Literal[x]},
-     * {@code str[x]}), quotes or backticks, a final period.
+     * {@code str[x]}), quotes, backticks or Markdown emphasis ({@code **x**}), a final period.
      */
     private static String unwrapChoice(String s) {
         String t = s.strip();
         Matcher m = TYPE_WRAPPER.matcher(t);
         if (m.matches()) return m.group(1).strip();
         if (t.endsWith(".")) return t.substring(0, t.length() - 1).strip();
+        if (t.length() >= 2 && t.startsWith("*") && t.endsWith("*")) return t.substring(1, t.length() - 1).strip();
         return unquote(t);
     }
 
