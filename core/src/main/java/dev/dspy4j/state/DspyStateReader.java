@@ -10,6 +10,7 @@ import dev.dspy4j.media.MediaType;
 import dev.dspy4j.media.Payload;
 import dev.dspy4j.media.PayloadException;
 import dev.dspy4j.module.Example;
+import dev.dspy4j.signature.FieldType;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -162,7 +163,8 @@ final class DspyStateReader {
                     JsonNode iu = json.object(json.required(p, "image_url", at), at + ".image_url");
                     String url = json.text(iu, "url", at + ".image_url");
                     String detail = json.optText(iu, "detail", at + ".image_url");
-                    Image img = url.startsWith("data:") ? Image.fromDataUri(url) : Image.fromUrl(url);
+                    // the same forms as a plain demo value: a relative path must stay inside the file's folder
+                    Image img = (Image) new DspyMedia(json).fromString(url, FieldType.Media.Kind.IMAGE, at + ".image_url.url");
                     return detail == null ? img : img.withDetail(detail);
                 }
                 case "input_audio": {

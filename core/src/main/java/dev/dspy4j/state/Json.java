@@ -1,6 +1,9 @@
 package dev.dspy4j.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -110,5 +113,42 @@ final class Json {
         Map<String, Object> m = new LinkedHashMap<>();
         n.fields().forEachRemaining(e -> m.put(e.getKey(), plain(e.getValue())));
         return m;
+    }
+
+    /**
+     * The real path of a media file named in the state file, which must lie inside the state file's
+     * folder once every symlink is resolved: a shared state file must not make dspy4j read, and send
+     * to an LM, any other file of the user's.
+     */
+    Path inside(String rel, String at) {
+        Path baseDir = file.toAbsolutePath().normalize().getParent();
+        Path given;
+        try {
+            given = Path.of(rel);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw error(at, "media file '" + rel + "' is not a valid path: " + e.getMessage(), e);
+        }
+        if (given.isAbsolute() || given.getRoot() != null) {
+            throw error(at, "media file " + rel + " is an absolute path; a state file refers to its media by paths "
+                    + "relative to its own folder " + baseDir);
+        }
+        Path real;
+        Path folder;
+        try {
+            folder = baseDir.toRealPath();
+            real = baseDir.resolve(given).toRealPath();
+        } catch (NoSuchFileException e) {
+            throw error(at, "media file " + rel + " cannot be used: " + baseDir.resolve(given).normalize() + " does not exist", e);
+        } catch (IOException e) {
+            throw error(at, "media file " + rel + " cannot be resolved: " + e, e);
+        }
+        if (!real.startsWith(folder)) {
+            throw error(at, "media file " + rel + " resolves to " + real + ", outside the state file's folder " + folder
+                    + "; a state file may only use media inside its own folder (symlinks included)");
+        }
+        if (!Files.isRegularFile(real)) {
+            throw error(at, "media file " + rel + " is not a regular file");
+        }
+        return real;
     }
 }

@@ -375,6 +375,10 @@ public final class ProgramState {
     }
 
     private Object convert(Object v, Field f, String at) {
+        if (format == Format.DSPY && v != null && !(v instanceof Media) && DspyMedia.handles(f.type())) {
+            // DSPy files hold media as {"url": ...} dicts or plain strings; only the field's type says which
+            return new DspyMedia(new Json(source)).read(v, f.type(), at);
+        }
         if (v == null || v instanceof Media || containsMedia(v)) {
             if (f.type().isMedia() && v != null && !(v instanceof Media)) {
                 throw new ProgramStateException(source, at, "field '" + f.name() + "' is " + f.type().typeName()

@@ -40,13 +40,11 @@ final class StateReader {
             "url", "detail", "file_id", "filename", "title", "context", "citations");
 
     private final Json json;
-    private final Path baseDir;
     private final boolean trustBaseUrl;
     private final Map<String, String> ignoredBaseUrls = new LinkedHashMap<>();
 
     private StateReader(Path file, boolean trustBaseUrl) {
         this.json = new Json(file);
-        this.baseDir = file.toAbsolutePath().normalize().getParent();
         this.trustBaseUrl = trustBaseUrl;
     }
 
@@ -309,7 +307,7 @@ final class StateReader {
                     + "it saves and checks it on load, so that a state file can only send the bytes it was saved with");
         }
         MediaType type = mediaType(json.text(n, "media_type", at), at);
-        Path path = inside(rel, at + ".file");
+        Path path = json.inside(rel, at + ".file");
         Payload p;
         try {
             p = Payload.of(path, type);
@@ -328,42 +326,6 @@ final class StateReader {
         // declared type the bytes cannot show (text/plain, image/svg+xml, ...): these are the saved bytes.
         checkDigest(p, sha, at + ".file", "media file " + rel);
         return p;
-    }
-
-    /**
-     * The real path of a media file named in the state file, which must lie inside the state file's
-     * folder once every symlink is resolved: a shared state file must not make dspy4j read, and send
-     * to an LM, any other file of the user's.
-     */
-    private Path inside(String rel, String at) {
-        Path given;
-        try {
-            given = Path.of(rel);
-        } catch (java.nio.file.InvalidPathException e) {
-            throw json.error(at, "media file '" + rel + "' is not a valid path: " + e.getMessage(), e);
-        }
-        if (given.isAbsolute() || given.getRoot() != null) {
-            throw json.error(at, "media file " + rel + " is an absolute path; a state file refers to its media by paths "
-                    + "relative to its own folder " + baseDir);
-        }
-        Path real;
-        Path folder;
-        try {
-            folder = baseDir.toRealPath();
-            real = baseDir.resolve(given).toRealPath();
-        } catch (NoSuchFileException e) {
-            throw json.error(at, "media file " + rel + " cannot be used: " + baseDir.resolve(given).normalize() + " does not exist", e);
-        } catch (IOException e) {
-            throw json.error(at, "media file " + rel + " cannot be resolved: " + e, e);
-        }
-        if (!real.startsWith(folder)) {
-            throw json.error(at, "media file " + rel + " resolves to " + real + ", outside the state file's folder " + folder
-                    + "; a state file may only use media inside its own folder (symlinks included)");
-        }
-        if (!Files.isRegularFile(real)) {
-            throw json.error(at, "media file " + rel + " is not a regular file");
-        }
-        return real;
     }
 
     private void checkDigest(Payload p, String sha, String at, String what) {
