@@ -11,11 +11,12 @@ import java.util.regex.Pattern;
 /**
  * Marks every field with XML-style tags: {@code <name>value</name>}. Values are escaped when
  * written ({@code <} as {@code &lt;}, {@code &} as {@code &amp;}, {@code >} as {@code &gt;}) and
- * unescaped when read (those three, {@code &quot;}, {@code &apos;} and numeric references);
- * structured values are JSON inside the tags.
+ * unescaped when read (those three, {@code &quot;}, {@code &apos;} and numeric references), except
+ * inside a {@code <![CDATA[...]]>} section, which is taken as written; structured values are JSON
+ * inside the tags.
  *
  * <p>Parsing takes the first {@code <name>...</name>} of each output, wherever it is in the
- * completion; {@code <name/>} is an empty value (an empty list or map for those types). An output
+ * completion (attributes on the opening tag are ignored); {@code <name/>} is an empty value (an empty list or map for those types). An output
  * whose tag is opened but never closed, or whose value holds its own tag ({@code <code>} inside
  * {@code <code>}, or a second {@code </code>}), is unparsable rather than cut short.
  */
@@ -136,37 +137,73 @@ public final class XmlAdapter extends FieldAdapter {
     public Map<String, Object> parse(Signature signature, String completion) {
         return collect(signature, completion, f -> {
             String raw = value(f, completion);
-            return raw == null ? MISSING : ValueParser.parseText(f, unescapeText(raw));
+            return raw == null ? MISSING : ValueParser.parseText(f, decode(raw));
         });
     }
 
+    private static final String CDATA_OPEN = "<![CDATA[";
+    private static final String CDATA_CLOSE = "]]>";
+
+    /** A value's text: CDATA sections as they are written, entities decoded everywhere else. */
+    private static String decode(String raw) {
+        int cdata = raw.indexOf(CDATA_OPEN);
+        if (cdata < 0) return unescapeText(raw);
+        StringBuilder sb = new StringBuilder(raw.length());
+        int from = 0;
+        while (cdata >= 0) {
+            int close = raw.indexOf(CDATA_CLOSE, cdata + CDATA_OPEN.length()); // found: value() checked it
+            sb.append(unescapeText(raw.substring(from, cdata))).append(raw, cdata + CDATA_OPEN.length(), close);
+            from = close + CDATA_CLOSE.length();
+            cdata = raw.indexOf(CDATA_OPEN, from);
+        }
+        return sb.append(unescapeText(raw.substring(from))).toString();
+    }
+
     /**
-     * The raw text between the first {@code <name>} and its {@code </name>}, the empty value of a
-     * {@code <name/>}, or null if the field has no tag.
+     * The raw text between the first {@code <name>} (attributes allowed) and its {@code </name>},
+     * the empty value of a {@code <name/>}, or null if the field has no tag. CDATA sections are
+     * skipped when looking for tags.
      *
-     * @throws ValueParser.ValueException if the tag is never closed or the value holds the field's own tag
+     * @throws ValueParser.ValueException if the tag or a CDATA section is never closed, or the value
+     *     holds the field's own tag
      */
     private static String value(Field f, String completion) throws ValueParser.ValueException {
         String n = Pattern.quote(f.name());
-        Matcher open = Pattern.compile("<" + n + "\\s*(/?)>").matcher(completion);
+        String openTag = "<" + n + "(?:\\s[^<>]*?)?\\s*(/?)>";
+        Matcher open = Pattern.compile(openTag).matcher(completion);
         if (!open.find()) return null;
         if (!open.group(1).isEmpty()) return empty(f.type());
-        Matcher close = Pattern.compile("</" + n + "\\s*>").matcher(completion);
-        if (!close.find(open.end())) {
+        // after the opening tag, the next tag of this field (CDATA skipped) must close it, and the one
+        // after that must not close it again
+        Matcher tag = Pattern.compile(openTag + "|</" + n + "\\s*>|" + Pattern.quote(CDATA_OPEN)).matcher(completion);
+        int closeStart = -1;
+        int from = open.end();
+        while (tag.find(from)) {
+            String t = tag.group();
+            if (t.equals(CDATA_OPEN)) {
+                int end = completion.indexOf(CDATA_CLOSE, tag.end());
+                if (end < 0) {
+                    throw new ValueParser.ValueException("has a " + CDATA_OPEN + " section that is never closed with "
+                            + CDATA_CLOSE);
+                }
+                from = end + CDATA_CLOSE.length();
+            } else if (closeStart < 0 && t.startsWith("</")) {
+                closeStart = tag.start();
+                from = tag.end();
+            } else if (closeStart < 0) {
+                throw new ValueParser.ValueException("holds its own tag <" + f.name() + "> inside it; write a < in a "
+                        + "value as &lt;");
+            } else if (t.startsWith("</")) {
+                throw new ValueParser.ValueException("holds its own closing tag </" + f.name() + ">; write a < in a "
+                        + "value as &lt;");
+            } else {
+                break;
+            }
+        }
+        if (closeStart < 0) {
             throw new ValueParser.ValueException("is not closed: <" + f.name() + "> has no </" + f.name() + ">");
         }
-        Matcher inner = Pattern.compile("<" + n + "\\s*>").matcher(completion).region(open.end(), close.start());
-        if (inner.find()) {
-            throw new ValueParser.ValueException("holds its own tag <" + f.name() + "> inside it; write a < in a "
-                    + "value as &lt;");
-        }
-        int end = close.end();
-        Matcher again = Pattern.compile("<" + n + "\\s*/?>|</" + n + "\\s*>").matcher(completion);
-        if (again.find(end) && again.group().startsWith("</")) {
-            throw new ValueParser.ValueException("holds its own closing tag </" + f.name() + ">; write a < in a "
-                    + "value as &lt;");
-        }
-        return completion.substring(open.end(), close.start());
+        return completion.substring(open.end(), closeStart);
     }
 
     /** What an empty tag holds for {@code type}: no items for a list or map, no text otherwise. */

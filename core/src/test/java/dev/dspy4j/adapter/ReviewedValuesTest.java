@@ -1,9 +1,10 @@
 package dev.dspy4j.adapter;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static dev.dspy4j.adapter.OneValue.chatError;
+import static dev.dspy4j.adapter.OneValue.chatValue;
+import static dev.dspy4j.adapter.OneValue.jsonValue;
 
-import dev.dspy4j.signature.Signature;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -13,24 +14,6 @@ import org.junit.jupiter.api.Test;
  * (wrapped in quotes, emphasis or a final period), a choice in Markdown emphasis, and Python numbers with a signed exponent.
  */
 class ReviewedValuesTest {
-    private final ChatAdapter chat = ChatAdapter.create();
-    private final JsonAdapter json = JsonAdapter.create();
-
-    private Object chatValue(String type, String text) {
-        return chat.parse(Signature.parse("q -> v: " + type), "[[ ## v ## ]]\n" + text + "\n\n[[ ## completed ## ]]").get("v");
-    }
-
-    private Object jsonValue(String type, String jsonValue) {
-        return json.parse(Signature.parse("q -> v: " + type), "{\"v\": " + jsonValue + "}").get("v");
-    }
-
-    private String chatError(String type, String text) {
-        AdapterParseException e = catchThrowableOfType(AdapterParseException.class,
-                () -> chat.parse(Signature.parse("q -> v: " + type), "[[ ## v ## ]]\n" + text));
-        assertThat(e).as(type + " / " + text).isNotNull();
-        return e.unparsable().get("v");
-    }
-
     @Test
     void aQuotedUnionValueIsAStringInTheChatAdapterAsInTheJsonAdapter() {
         assertThat(jsonValue("int | str", "\"12\"")).isEqualTo("12");

@@ -1,7 +1,9 @@
 package dev.dspy4j.adapter;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static dev.dspy4j.adapter.OneValue.chatError;
+import static dev.dspy4j.adapter.OneValue.chatValue;
+import static dev.dspy4j.adapter.OneValue.jsonValue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dspy4j.lm.ScriptedLm;
@@ -18,22 +20,6 @@ import org.junit.jupiter.api.Test;
 /** Values of every signature type DSPy users declare, read by the chat and JSON adapters. */
 class SignatureTypeValuesTest {
     private final ChatAdapter chat = ChatAdapter.create();
-    private final JsonAdapter json = JsonAdapter.create();
-
-    private Object chatValue(String type, String text) {
-        return chat.parse(Signature.parse("q -> v: " + type), "[[ ## v ## ]]\n" + text + "\n\n[[ ## completed ## ]]").get("v");
-    }
-
-    private Object jsonValue(String type, String jsonValue) {
-        return json.parse(Signature.parse("q -> v: " + type), "{\"v\": " + jsonValue + "}").get("v");
-    }
-
-    private String chatError(String type, String text) {
-        AdapterParseException e = catchThrowableOfType(AdapterParseException.class,
-                () -> chat.parse(Signature.parse("q -> v: " + type), "[[ ## v ## ]]\n" + text));
-        assertThat(e).as(type + " / " + text).isNotNull();
-        return e.unparsable().get("v");
-    }
 
     @Test
     void optionalInTheModernSpelling() {
