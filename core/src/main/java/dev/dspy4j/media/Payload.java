@@ -502,8 +502,13 @@ public final class Payload {
         }
     }
 
-    /** A file, checked for changes (size, modification time) before each read. */
-    private record FileSource(Path path, long expectedSize, FileTime expectedMtime) implements PayloadSource {
+    /**
+     * A file, checked for changes before each read and at the end of it: its size, its modification time
+     * and its identity ({@code fileKey}, device and inode on Unix; null where the platform has none). The
+     * identity catches a path swapped after loading for a symlink or another file given the same size
+     * and time, which would otherwise send a different file's bytes under the digest of the loaded one.
+     */
+    private record FileSource(Path path, long expectedSize, FileTime expectedMtime, Object expectedKey) implements PayloadSource {
         static FileSource open(Path path) {
             Objects.requireNonNull(path, "path");
             try {
@@ -515,7 +520,7 @@ public final class Payload {
                 if (!Files.isReadable(path)) {
                     throw new PayloadException("file " + path + " cannot be read: permission denied");
                 }
-                return new FileSource(path, a.size(), a.lastModifiedTime());
+                return new FileSource(path, a.size(), a.lastModifiedTime(), a.fileKey());
             } catch (NoSuchFileException e) {
                 throw new PayloadException("file " + path + " does not exist", e);
             } catch (IOException e) {
@@ -545,6 +550,10 @@ public final class Payload {
                 a = Files.readAttributes(path, BasicFileAttributes.class);
             } catch (NoSuchFileException e) {
                 throw new SourceChangedException("file " + path + " changed after it was loaded: it no longer exists");
+            }
+            if (expectedKey != null && !expectedKey.equals(a.fileKey())) {
+                throw new SourceChangedException("file " + path + " changed after it was loaded: it is now another file "
+                        + "(replaced, or made a link to another file)");
             }
             if (a.size() != expectedSize || !a.lastModifiedTime().equals(expectedMtime)) {
                 throw new SourceChangedException("file " + path + " changed after it was loaded (size "

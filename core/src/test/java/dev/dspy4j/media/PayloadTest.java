@@ -231,6 +231,33 @@ class PayloadTest {
     }
 
     @Test
+    void fileSwappedForASymlinkWithTheSameSizeAndTimeIsRefused() throws Exception {
+        // TOCTOU: after loading (and digesting) a.png, the path is made a symlink to another file of the
+        // same size and modification time; size and time alone cannot tell, the file's identity can
+        byte[] png = NoiseImage.png(10, 10, 1);
+        Path file = Files.write(dir.resolve("a.png"), png);
+        Payload p = Payload.of(file);
+        p.digest();
+        byte[] secret = new byte[png.length];
+        java.util.Arrays.fill(secret, (byte) 's');
+        Path outside = Files.write(dir.resolve("secret.txt"), secret);
+        Files.setLastModifiedTime(outside, Files.getLastModifiedTime(file));
+        Files.delete(file);
+        Files.createSymbolicLink(file, outside);
+        assertThatThrownBy(() -> p.writeTo(new ByteArrayOutputStream()))
+                .isInstanceOf(PayloadException.class)
+                .hasMessageStartingWith("file " + file + " changed after it was loaded: it is now another file");
+        // the neighbour: replaced by a rename (an atomic save), not a symlink
+        Path copy = Files.write(dir.resolve("b.tmp"), NoiseImage.png(10, 10, 2));
+        Files.delete(file);
+        Files.setLastModifiedTime(copy, Files.getLastModifiedTime(outside));
+        Files.move(copy, file);
+        assertThatThrownBy(p::openStream)
+                .isInstanceOf(PayloadException.class)
+                .hasMessageStartingWith("file " + file + " changed after it was loaded: it is now another file");
+    }
+
+    @Test
     void fileDeletedAfterLoadingIsRefused() throws Exception {
         Path file = Files.write(dir.resolve("gone.png"), NoiseImage.png(10, 10, 1));
         Payload p = Payload.of(file);
