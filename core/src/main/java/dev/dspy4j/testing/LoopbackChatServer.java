@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
- * A test and benchmark server on 127.0.0.1 (a random free port) that answers OpenAI-compatible
+ * A test and benchmark server on 127.0.0.1 (a random free port unless {@link Builder#port} is given) that answers OpenAI-compatible
  * chat completions ({@code POST .../chat/completions}) and Anthropic messages
  * ({@code POST .../messages}) with a scripted completion, by default in dspy4j's chat format
  * ({@code [[ ## label ## ]]\n...\n\n[[ ## completed ## ]]}).
@@ -85,7 +85,7 @@ public final class LoopbackChatServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 128);
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
@@ -99,6 +99,51 @@ public final class LoopbackChatServer implements AutoCloseable {
     /** A server that answers every request with {@code text}. */
     public static LoopbackChatServer start(String text) {
         return builder().answer(text).start();
+    }
+
+    /**
+     * Runs a server from the command line until the process is killed, for trying the CLI without a
+     * provider: {@code java -cp dspy4j.jar dev.dspy4j.testing.LoopbackChatServer [PORT] [FIELD VALUE]...}.
+     * PORT defaults to 8765 (0 picks a free one); each FIELD VALUE pair becomes one
+     * {@code [[ ## FIELD ## ]]} section of every answer (default {@code answer ok}), so a program whose
+     * output fields are those parses. Prints the base URL to give {@code --api-base}.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        LoopbackChatServer server;
+        try {
+            server = fromArgs(args);
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            System.err.println(e.getMessage());
+            System.err.println("usage: LoopbackChatServer [PORT] [FIELD VALUE]...   e.g. 8765 answer cat");
+            System.exit(2);
+            return;
+        }
+        System.out.println(server.baseUrl());
+        System.out.flush();
+        Thread.currentThread().join();
+    }
+
+    /** Starts a server as {@link #main} does, from the same arguments. */
+    static LoopbackChatServer fromArgs(String[] args) {
+        int port = 8765;
+        int i = 0;
+        if (args.length % 2 == 1) {
+            try {
+                port = Integer.parseInt(args[0]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("PORT must be a number from 0 to 65535, got '" + args[0] + "'");
+            }
+            i = 1;
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("PORT must be a number from 0 to 65535, got " + port);
+        }
+        StringBuilder text = new StringBuilder();
+        for (; i < args.length; i += 2) {
+            text.append("[[ ## ").append(args[i]).append(" ## ]]\n").append(args[i + 1]).append("\n\n");
+        }
+        String answer = text.isEmpty() ? chatAnswer("answer", "ok") : text + "[[ ## completed ## ]]";
+        return builder().port(port).answer(answer).start();
     }
 
     /** A completion in the chat format: {@code [[ ## field ## ]]\nvalue\n\n[[ ## completed ## ]]}. */
@@ -264,6 +309,7 @@ public final class LoopbackChatServer implements AutoCloseable {
         private Function<Received, String> responder = r -> chatAnswer("answer", "ok");
         private boolean keepBodies;
         private int threads = 4;
+        private int port;
 
         private Builder() {}
 
@@ -290,6 +336,13 @@ public final class LoopbackChatServer implements AutoCloseable {
         public Builder threads(int n) {
             if (n < 1) throw new IllegalArgumentException("threads must be at least 1");
             this.threads = n;
+            return this;
+        }
+
+        /** The port on 127.0.0.1 (default 0: a free one). */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0 to 65535, got " + port);
+            this.port = port;
             return this;
         }
 

@@ -1,10 +1,18 @@
 package dev.dspy4j.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dspy4j.adapter.ChatAdapter;
+import dev.dspy4j.signature.Signature;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -64,5 +72,39 @@ class LoopbackChatServerTest {
             assertThat(server.received().get(0).body()).isNull();
             assertThat(server.received().get(0).bodyBytes()).isEqualTo(7);
         }
+    }
+
+    @Test
+    void mainRunsUntilKilledPrintsItsBaseUrlAndAnswersInTheProgramsOutputFields() throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), LoopbackChatServer.class.getName(),
+                "0", "answer", "cat").redirectErrorStream(true).start();
+        try {
+            String url = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            assertThat(url).matches("http://127\\.0\\.0\\.1:\\d+/v1");
+            String content = JSON.readTree(post(url + "/chat/completions", "{}").body())
+                    .at("/choices/0/message/content").asText();
+            Signature walkThrough = Signature.parse("image: Image, question -> answer");
+            assertThat(ChatAdapter.create().parse(walkThrough, content)).isEqualTo(Map.of("answer", "cat"));
+            assertThat(p.isAlive()).isTrue();
+        } finally {
+            p.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void mainArgumentsChoosePortAndFieldsAndBadOnesAreNamed() throws Exception {
+        try (LoopbackChatServer server = LoopbackChatServer.fromArgs(new String[] {"0", "reasoning", "r", "answer", "dog"})) {
+            String content = JSON.readTree(post(server.baseUrl() + "/chat/completions", "{}").body())
+                    .at("/choices/0/message/content").asText();
+            assertThat(content).isEqualTo("[[ ## reasoning ## ]]\nr\n\n[[ ## answer ## ]]\ndog\n\n[[ ## completed ## ]]");
+        }
+        try (LoopbackChatServer server = LoopbackChatServer.fromArgs(new String[] {"0"})) {
+            String content = JSON.readTree(post(server.baseUrl() + "/chat/completions", "{}").body())
+                    .at("/choices/0/message/content").asText();
+            assertThat(content).isEqualTo(LoopbackChatServer.chatAnswer("answer", "ok"));
+        }
+        assertThatThrownBy(() -> LoopbackChatServer.fromArgs(new String[] {"port"}))
+                .hasMessage("PORT must be a number from 0 to 65535, got 'port'");
     }
 }
