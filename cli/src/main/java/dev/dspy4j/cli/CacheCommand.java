@@ -39,11 +39,25 @@ final class CacheCommand implements Runnable {
     /** Opens the cache, or returns null after saying there is none. */
     DiskCache open(PrintWriter out) {
         Path dir = directory();
-        if (!Files.isRegularFile(dir.resolve(DiskCache.FILE_NAME))) {
+        if (absent(dir)) {
             out.println("no cache in " + dir);
             return null;
         }
         return DiskCache.open(dir);
+    }
+
+    /**
+     * True when there is no cache file at all. Something else in its place (a directory, a device) is
+     * not "no cache": a run could not use it, so it is reported as a cache that cannot be opened.
+     *
+     * @throws CacheException if the cache file's path exists but is not a regular file
+     */
+    static boolean absent(Path dir) {
+        Path file = dir.resolve(DiskCache.FILE_NAME);
+        if (Files.isRegularFile(file)) return false;
+        if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return true;
+        throw new CacheException("disk cache " + file + " is not a regular file; delete or move it (a cache holds only "
+                + "cached responses) or use another cache directory");
     }
 
     /** Runs {@code body} on the open cache; a cache that cannot be opened (damaged, not writable) is reported, exit 1. */
@@ -79,7 +93,15 @@ final class CacheCommand implements Runnable {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             Path dir = parent.directory();
-            if (!Files.isRegularFile(dir.resolve(DiskCache.FILE_NAME))) {
+            boolean absent;
+            try {
+                absent = absent(dir);
+            } catch (CacheException e) {
+                spec.commandLine().getErr().println("dspy4j cache: " + e.getMessage());
+                spec.commandLine().getErr().flush();
+                return 1;
+            }
+            if (absent) {
                 if (json) {
                     out.println("{\"directory\":" + Jsons.quote(dir.toString()) + ",\"exists\":false,\"entries\":0,\"bytes\":0}");
                 } else {

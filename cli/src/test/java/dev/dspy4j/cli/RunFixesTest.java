@@ -217,6 +217,21 @@ class RunFixesTest {
     }
 
     @Test
+    void aCacheFileThatIsNotAFileIsReportedNotTakenForNoCache() throws IOException {
+        // a directory (or other non-file) where the cache file belongs: run cannot use it, so verify and
+        // stats must not say "no cache" and exit 0
+        Files.createDirectories(cacheDir.resolve(DiskCache.FILE_NAME));
+        Run verify = dspy4j("cache", "verify", "--cache-dir", cacheDir.toString());
+        assertThat(verify.exit()).as(verify.out() + verify.err()).isEqualTo(1);
+        assertThat(verify.out()).doesNotContain("no cache");
+        assertThat(verify.err()).contains("dspy4j cache: ").contains(cacheDir.resolve(DiskCache.FILE_NAME).toString())
+                .contains("not a regular file");
+        Run stats = dspy4j("cache", "stats", "--cache-dir", cacheDir.toString());
+        assertThat(stats.exit()).isEqualTo(1);
+        assertThat(dspy4j("cache", "stats", "--json", "--cache-dir", cacheDir.toString()).exit()).isEqualTo(1);
+    }
+
+    @Test
     void cacheWriteFailuresAreCountedAndWarnedOncePerCause() {
         DiskCache disk = DiskCache.open(dir.resolve("c"));
         disk.close(); // every write now fails
