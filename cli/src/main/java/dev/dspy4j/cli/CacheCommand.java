@@ -18,6 +18,11 @@ import picocli.CommandLine.Spec;
 /** {@code dspy4j cache stats|verify|clear}: inspect or empty the on-disk response cache. */
 @Command(name = "cache", mixinStandardHelpOptions = true,
         description = "Inspect, check or empty the on-disk response cache.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  dspy4j cache stats",
+                "  dspy4j cache stats --cache-dir ~/.dspy4j/cache --json",
+                "  dspy4j cache verify --cache-dir /tmp/my-cache",
+                "  dspy4j cache clear --cache-dir /tmp/my-cache"},
         subcommands = {CacheCommand.Stats.class, CacheCommand.Verify.class, CacheCommand.Clear.class})
 final class CacheCommand implements Runnable {
     @Spec

@@ -32,9 +32,10 @@ import picocli.CommandLine.Spec;
                         + "A row whose run fails scores 0 and is counted apart.",
                 "Exit status: 0 no row failed, 1 some rows failed or could not be read, 2 usage error."},
         footerHeading = "%nExamples:%n",
-        footer = {"  dspy4j evaluate --program vqa.json --data dev.jsonl --metric exact_match:answer",
-                "  dspy4j evaluate --program vqa.json --data dev.jsonl --metric exact_match --metric f1:answer \\",
-                "      --threads 8 --report eval.csv"})
+        footer = {"  dspy4j evaluate --program vqa.json --data dev.jsonl \\",
+                "      --metric exact_match:answer",
+                "  dspy4j evaluate --program vqa.json --data dev.jsonl \\",
+                "      --metric exact_match --metric f1:answer --threads 8 --report eval.csv"})
 final class EvaluateCommand implements Callable<Integer> {
 
     @Spec
@@ -73,13 +74,14 @@ final class EvaluateCommand implements Callable<Integer> {
             LmOptions.Loaded loaded = lmOptions.load(program);
             Examples.Read rows = Examples.read(data, Programs.predictor(loaded.program()).signature(), false);
             rows.problems().forEach(p -> err.println("cannot read " + p));
+            specs.check(Programs.predictor(loaded.program()).signature(), rows.examples(), data);
             cache = lmOptions.openCache(err);
             Module prog = loaded.program().withLm(lmOptions.client(loaded, program, cache, err));
             Scored s = score(prog, rows, specs, threads);
             s.print(out, specs, data.toString());
             if (reportKind != null) {
-                if (reportKind.equals("csv")) s.result().writeCsv(report);
-                else s.result().writeJson(report);
+                if (reportKind.equals("csv")) s.numbered().writeCsv(report);
+                else s.numbered().writeJson(report);
                 out.println("report    " + report);
             }
             return s.result().failures() > 0 || !rows.problems().isEmpty() ? 1 : 0;
@@ -101,7 +103,20 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** An evaluation: the library's result, each metric's mean, and the failures by error type. */
-    record Scored(EvaluationResult result, double[] means, Map<String, Long> errors, int unreadable) {
+    record Scored(EvaluationResult result, double[] means, Map<String, Long> errors, int unreadable, List<Long> lines) {
+        /** Failed rows whose reason is printed after the score; the rest are in --report. */
+        static final int SHOWN_FAILURES = 3;
+
+        /** The row's line in the data file, the number {@code run} gives it. */
+        long line(EvaluationResult.Row row) {
+            return lines.get(row.index());
+        }
+
+        /** The result with each row's index replaced by its line number in the data file (for the report). */
+        EvaluationResult numbered() {
+            return new EvaluationResult(result.rows().stream().map(r -> new EvaluationResult.Row((int) line(r),
+                    r.example(), r.prediction(), r.score(), r.error(), r.feedback(), r.trace())).toList());
+        }
 
         void print(PrintWriter out, MetricSpecs specs, String what) {
             int n = result.rows().size();
@@ -115,6 +130,18 @@ final class EvaluateCommand implements Callable<Integer> {
                     result.failures(), errors.isEmpty() ? "" : ": " + errors.entrySet().stream()
                             .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")),
                     unreadable == 0 ? "" : "; " + unreadable + " unreadable rows not scored");
+            int shown = 0;
+            for (EvaluationResult.Row row : result.rows()) {
+                if (row.ok()) continue;
+                if (shown++ == SHOWN_FAILURES) {
+                    out.printf(Locale.ROOT, "  ... and %d more failed rows (every reason is in --report)%n",
+                            result.failures() - SHOWN_FAILURES);
+                    break;
+                }
+                Throwable e = row.error();
+                out.printf(Locale.ROOT, "  row %d failed (%s): %s%n", line(row), errorType(e),
+                        e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            }
             out.flush();
         }
     }
@@ -132,7 +159,7 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         int n = r.rows().size();
         for (int i = 0; i < means.length; i++) means[i] = n == 0 ? 0 : means[i] / n;
-        return new Scored(r, means, errors, rows.problems().size());
+        return new Scored(r, means, errors, rows.problems().size(), rows.lines());
     }
 
     /** The error type {@code run} would give the failure. */
@@ -141,7 +168,7 @@ final class EvaluateCommand implements Callable<Integer> {
         while (c != null) {
             if (c instanceof AdapterParseException) return "parse";
             if (c instanceof LmException) return "lm";
-            if (c instanceof PayloadException) return "input";
+            if (c instanceof PayloadException || c instanceof dev.dspy4j.lm.UnsupportedInputException) return "input";
             c = c.getCause();
         }
         return t instanceof IllegalArgumentException ? "metric" : "error";

@@ -63,7 +63,7 @@ final class Examples {
         try {
             node = Jsons.MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new Dataset.RowException("the line is not valid JSON: " + e.getOriginalMessage());
+            throw new Dataset.RowException(Jsons.notValidJson(e));
         }
         Map<String, Object> values = new LinkedHashMap<>(dataset.inputs(node, sig.inputs()));
         for (Field f : sig.outputs()) {

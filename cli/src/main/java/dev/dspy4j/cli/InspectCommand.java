@@ -114,7 +114,7 @@ final class InspectCommand implements Callable<Integer> {
         try {
             node = Jsons.MAPPER.readTree(line);
         } catch (JsonProcessingException e) {
-            throw new LmOptions.UsageException(data + " line " + row + " is not valid JSON: " + e.getOriginalMessage());
+            throw new LmOptions.UsageException(data + " line " + row + ": " + Jsons.notValidJson(e));
         }
         Predict p = Programs.predictor(prog);
         Map<String, Object> inputs;

@@ -16,12 +16,15 @@ import picocli.CommandLine.Command;
                 + "score it, improve it, run it again.",
                 "Each command has --help with examples."},
         footerHeading = "%nThe loop:%n",
-        footer = {"  dspy4j new --signature \"image: Image, question -> answer\" --lm openai/gpt-4o-mini --out vqa.json",
+        footer = {"  dspy4j new --signature \"image: Image, question -> answer\" \\",
+                "      --lm openai/gpt-4o-mini --out vqa.json",
                 "  dspy4j inspect --program vqa.json --data photos.jsonl --row 1",
                 "  dspy4j run --program vqa.json --data photos.jsonl --out answers.jsonl",
-                "  dspy4j evaluate --program vqa.json --data dev.jsonl --metric exact_match:answer",
-                "  dspy4j optimize --program vqa.json --train train.jsonl --dev dev.jsonl --metric exact_match:answer \\",
-                "      --optimizer bootstrap --out vqa.optimized.json"},
+                "  dspy4j evaluate --program vqa.json --data dev.jsonl \\",
+                "      --metric exact_match:answer",
+                "  dspy4j optimize --program vqa.json --train train.jsonl --dev dev.jsonl \\",
+                "      --metric exact_match:answer --optimizer bootstrap \\",
+                "      --out vqa.optimized.json"},
         subcommands = {NewCommand.class, InspectCommand.class, RunCommand.class, EvaluateCommand.class,
                 OptimizeCommand.class, CacheCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
@@ -54,6 +57,7 @@ public final class Main implements Runnable {
     /** The configured command line. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.setParameterExceptionHandler(Main::unknownOptionsFirst);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("dspy4j: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return 2;
@@ -61,10 +65,29 @@ public final class Main implements Runnable {
         // the optimizers are a registry others add to: list them in optimize --help from it
         CommandLine.Model.UsageMessageSpec usage = cl.getSubcommands().get("optimize").getCommandSpec().usageMessage();
         java.util.List<String> footer = new java.util.ArrayList<>();
-        Optimizers.all().forEach((name, e) -> footer.add("  " + name + "  " + e.description()));
+        // a footer line is a format string: a description's '%' must be doubled
+        Optimizers.all().forEach((name, e) -> footer.add("  " + name + "  " + e.description().replace("%", "%%")));
         footer.addAll(java.util.List.of(usage.footer()));
         usage.footer(footer.toArray(String[]::new));
         return cl;
+    }
+
+    /**
+     * Picocli's own report of a bad command line, except that options it did not recognise are
+     * reported first, with its "Possible solutions": picocli checks required options before unmatched
+     * ones, so {@code --dataa} was reported as a missing {@code --data}.
+     */
+    static int unknownOptionsFirst(CommandLine.ParameterException ex, String[] args) {
+        CommandLine c = ex.getCommandLine();
+        CommandLine.ParseResult parsed = c.getParseResult();
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException) && parsed != null && !parsed.unmatched().isEmpty()) {
+            ex = new CommandLine.UnmatchedArgumentException(c, parsed.unmatched());
+        }
+        PrintWriter err = c.getErr();
+        err.println(ex.getMessage());
+        if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) c.usage(err, c.getColorScheme());
+        err.flush();
+        return c.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     @Override

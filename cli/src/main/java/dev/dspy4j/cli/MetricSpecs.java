@@ -30,13 +30,18 @@ final class MetricSpecs {
         BY_NAME.put("passage_match", a -> Metrics.passageMatch(arg(a, 0, "answer"), arg(a, 1, "context")));
     }
 
+    /** A field a metric reads: from the prediction and the labels ({@code output}), or from either side. */
+    private record FieldUse(String spec, String field, boolean output) {}
+
     private final List<String> names;
     private final List<Metric> metrics;
+    private final List<FieldUse> uses;
     private final Map<Example, double[]> scores = Collections.synchronizedMap(new IdentityHashMap<>());
 
-    private MetricSpecs(List<String> names, List<Metric> metrics) {
+    private MetricSpecs(List<String> names, List<Metric> metrics, List<FieldUse> uses) {
         this.names = names;
         this.metrics = metrics;
+        this.uses = uses;
     }
 
     /** Parses {@code --metric} values; at least one is needed. */
@@ -46,6 +51,7 @@ final class MetricSpecs {
         }
         List<String> names = new ArrayList<>();
         List<Metric> metrics = new ArrayList<>();
+        List<FieldUse> uses = new ArrayList<>();
         for (String spec : specs) {
             int colon = spec.indexOf(':');
             String name = colon < 0 ? spec : spec.substring(0, colon);
@@ -57,8 +63,36 @@ final class MetricSpecs {
             }
             names.add(colon < 0 ? name + ":" + arg(args, 0, "answer") : spec);
             metrics.add(f.apply(args));
+            uses.add(new FieldUse(spec, arg(args, 0, "answer"), true));
+            if (name.equals("passage_match")) uses.add(new FieldUse(spec, arg(args, 1, "context"), false));
         }
-        return new MetricSpecs(List.copyOf(names), List.copyOf(metrics));
+        return new MetricSpecs(List.copyOf(names), List.copyOf(metrics), List.copyOf(uses));
+    }
+
+    /**
+     * Checks, before any LM call, that each field a metric reads is one of the program's output
+     * fields (the passage field of passage_match may also be an input) and that some row of
+     * {@code data} holds it as a label.
+     *
+     * @throws LmOptions.UsageException naming the metric, the field and the fields there are
+     */
+    void check(dev.dspy4j.signature.Signature sig, List<Example> rows, java.nio.file.Path data) {
+        List<String> outputs = sig.outputs().stream().map(dev.dspy4j.signature.Field::name).toList();
+        List<String> all = sig.fields().stream().map(dev.dspy4j.signature.Field::name).toList();
+        for (FieldUse u : uses) {
+            List<String> allowed = u.output() ? outputs : all;
+            if (!allowed.contains(u.field())) {
+                throw new LmOptions.UsageException("--metric " + u.spec() + ": the program has no "
+                        + (u.output() ? "output " : "") + "field '" + u.field() + "'; its "
+                        + (u.output() ? "output " : "") + "fields are " + String.join(", ", allowed));
+            }
+            if (u.output() && !rows.isEmpty() && rows.stream().noneMatch(e -> e.has(u.field()))) {
+                java.util.Set<String> labels = new java.util.TreeSet<>();
+                rows.forEach(e -> labels.addAll(e.keys()));
+                throw new LmOptions.UsageException("--metric " + u.spec() + ": no row of " + data + " has the label '"
+                        + u.field() + "'; its rows have " + String.join(", ", labels));
+            }
+        }
     }
 
     private static String arg(String[] a, int i, String dflt) {

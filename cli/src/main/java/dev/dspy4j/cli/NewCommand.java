@@ -34,8 +34,10 @@ import picocli.CommandLine.Spec;
                         + "run, inspect, evaluate and optimize read it."},
         footerHeading = "%nExamples:%n",
         footer = {"  dspy4j new --signature \"image: Image, question -> answer\" \\",
-                "      --instructions \"Answer in one word.\" --demos demos.jsonl --lm openai/gpt-4o-mini --out vqa.json",
-                "  dspy4j new --signature \"question -> answer: int\" --module cot --adapter json --out math.json",
+                "      --instructions \"Answer in one word.\" --demos demos.jsonl \\",
+                "      --lm openai/gpt-4o-mini --out vqa.json",
+                "  dspy4j new --signature \"question -> answer: int\" --module cot \\",
+                "      --adapter json --out math.json",
                 "demos.jsonl holds one demo per line, inputs and outputs: {\"image\": \"img/cat.jpg\", \"question\": "
                         + "\"What animal?\", \"answer\": \"cat\"}"})
 final class NewCommand implements Callable<Integer> {

@@ -29,10 +29,11 @@ import picocli.CommandLine.Spec;
                         + "before and after."},
         footerHeading = "%nOptimizers (--optimizer NAME, settings with --option KEY=VALUE):%n",
         footer = {"%nExamples:",
-                "  dspy4j optimize --program vqa.json --train train.jsonl --dev dev.jsonl --metric exact_match:answer \\",
-                "      --optimizer bootstrap --out vqa.optimized.json",
-                "  dspy4j optimize --program vqa.json --train train.jsonl --metric f1 --optimizer labeled --option k=4 "
-                        + "--out vqa.k4.json"})
+                "  dspy4j optimize --program vqa.json --train train.jsonl --dev dev.jsonl \\",
+                "      --metric exact_match:answer --optimizer bootstrap \\",
+                "      --out vqa.optimized.json",
+                "  dspy4j optimize --program vqa.json --train train.jsonl --metric f1 \\",
+                "      --optimizer labeled --option k=4 --out vqa.k4.json"})
 final class OptimizeCommand implements Callable<Integer> {
 
     @Spec
@@ -97,6 +98,8 @@ final class OptimizeCommand implements Callable<Integer> {
             Path devFile = dev == null ? train : dev;
             Examples.Read devRows = dev == null ? trainRows : Examples.read(dev, sig, false);
             devRows.problems().forEach(p -> err.println("cannot read " + p));
+            specs.check(sig, trainRows.examples(), train);
+            if (dev != null) specs.check(sig, devRows.examples(), dev);
             if (dev == null) err.println("no --dev given: scoring on the training rows (an optimistic estimate)");
             cache = lmOptions.openCache(err);
             Module student = loaded.program().withLm(lmOptions.client(loaded, program, cache, err));

@@ -7,6 +7,7 @@ import dev.dspy4j.adapter.AdapterParseException;
 import dev.dspy4j.lm.CallContext;
 import dev.dspy4j.lm.CallExecutors;
 import dev.dspy4j.lm.LmException;
+import dev.dspy4j.lm.UnsupportedInputException;
 import dev.dspy4j.lm.UsageScope;
 import dev.dspy4j.lm.UsageSummary;
 import dev.dspy4j.media.PayloadException;
@@ -54,13 +55,17 @@ import picocli.CommandLine.Spec;
                         + "are skipped (the summary lists them).",
                 "Exit status: 0 every row succeeded, 1 some rows failed, 2 usage error, 130 interrupted."},
         footerHeading = "%nExamples:%n",
-        footer = {"  dspy4j run --program vqa.json --data photos.jsonl --out answers.jsonl --lm openai/gpt-4o-mini",
+        footer = {"  dspy4j run --program vqa.json --data photos.jsonl --out answers.jsonl \\",
+                "      --lm openai/gpt-4o-mini",
                 "  dspy4j run --program vqa.json --data photos.jsonl --out answers.jsonl \\",
-                "      --lm openai/qwen2-vl --api-base http://127.0.0.1:8000/v1 --threads 8 --timeout 30 --retries 1",
+                "      --lm openai/qwen2-vl --api-base http://127.0.0.1:8000/v1 \\",
+                "      --threads 8 --timeout 30 --retries 1",
                 "  # after a crash or Ctrl-C: keep the finished rows, run the rest",
-                "  dspy4j run --program vqa.json --data photos.jsonl --out answers.jsonl --resume",
-                "  # after fixing the server: ask again for the answers that could not be parsed",
-                "  dspy4j run --program vqa.json --data photos.jsonl --out answers.jsonl --resume --retry-failed"})
+                "  dspy4j run --program vqa.json --data photos.jsonl --out answers.jsonl \\",
+                "      --resume",
+                "  # after fixing the server: ask again for answers that could not be parsed",
+                "  dspy4j run --program vqa.json --data photos.jsonl --out answers.jsonl \\",
+                "      --resume --retry-failed"})
 final class RunCommand implements Callable<Integer> {
 
     @Spec
@@ -286,10 +291,15 @@ final class RunCommand implements Callable<Integer> {
         j.put("lm_calls", u.calls()).put("cache_hits", u.cacheHits()).put("lm_errors", u.errors())
                 .put("input_tokens", u.usage().promptTokens()).put("cached_input_tokens", u.usage().cachedPromptTokens())
                 .put("cache_write_tokens", u.usage().cacheWriteTokens()).put("output_tokens", u.usage().completionTokens())
-                .put("reasoning_tokens", u.usage().reasoningTokens()).put("cost_usd", u.cost())
+                .put("reasoning_tokens", u.usage().reasoningTokens()).put("cost_usd", usd(u.cost()))
                 .put("prices_as_of", u.pricesAsOf());
         u.unpricedModels().stream().sorted().forEach(j.putArray("unpriced_models")::add);
         return j;
+    }
+
+    /** Dollars as a plain decimal to a millionth of a dollar ({@code 0.00042}, not {@code 4.200000000000002E-4}). */
+    static java.math.BigDecimal usd(double cost) {
+        return java.math.BigDecimal.valueOf(cost).setScale(6, java.math.RoundingMode.HALF_UP);
     }
 
     private static long sum(Map<String, Long> m) {
@@ -322,7 +332,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             node = Jsons.MAPPER.readTree(line);
         } catch (JsonProcessingException e) {
-            return error(out, "input", "the line is not valid JSON: " + e.getOriginalMessage(), false);
+            return error(out, "input", "line " + row + ": " + Jsons.notValidJson(e), false);
         }
         if (node != null && node.isObject() && node.has("id")) out.set("id", node.get("id"));
         Map<String, Object> values;
@@ -336,7 +346,7 @@ final class RunCommand implements Callable<Integer> {
             out.set("outputs", Jsons.MAPPER.valueToTree(p.toMap()));
             out.put("cached", p.cacheHit());
             return out;
-        } catch (PayloadException e) {
+        } catch (PayloadException | UnsupportedInputException e) {
             return error(out, "input", e.getMessage(), cache != null && cache.rowHit());
         } catch (AdapterParseException e) {
             return error(out, "parse", e.getMessage(), cache != null && cache.rowHit());

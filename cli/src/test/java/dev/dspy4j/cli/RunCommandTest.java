@@ -128,7 +128,7 @@ class RunCommandTest {
         assertThat(rows.get(2).get("error").asText())
                 .isEqualTo("field 'question' is str: expected a string, found an integer");
         assertThat(rows.get(3).get("outputs").get("answer").asText()).isEqualTo("echo fourth?");
-        assertThat(rows.get(4).get("error").asText()).startsWith("the line is not valid JSON");
+        assertThat(rows.get(4).get("error").asText()).startsWith("line 6: not valid JSON: ").doesNotContain("Source");
         assertThat(rows.get(5).get("error").asText())
                 .isEqualTo("field 'image' is Image: expected " + Dataset.MEDIA_FORMS + "; found an integer");
         assertThat(server.requestCount()).isEqualTo(2);

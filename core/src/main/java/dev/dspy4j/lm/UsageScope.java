@@ -51,8 +51,27 @@ public final class UsageScope implements AutoCloseable {
         return new UsageScope(prices);
     }
 
+    /**
+     * False for failures that are not the LM's: input refused before sending
+     * ({@link UnsupportedInputException}, an unreadable {@link dev.dspy4j.media.PayloadException}) and
+     * calls interrupted by the caller (Ctrl-C, a cancelled task: an {@link InterruptedException} or
+     * {@link java.io.InterruptedIOException} in the causes).
+     */
+    static boolean isLmError(Throwable error) {
+        for (Throwable c = error; c != null; c = c.getCause()) {
+            if (c instanceof UnsupportedInputException || c instanceof dev.dspy4j.media.PayloadException
+                    || c instanceof InterruptedException || c instanceof java.io.InterruptedIOException
+                    || c instanceof java.nio.channels.ClosedByInterruptException) {
+                return false;
+            }
+            if (c.getCause() == c) break;
+        }
+        return true;
+    }
+
     private synchronized void record(String model, LmResponse response, Throwable error) {
         if (closed) return; // a call still running on a thread the context was carried to
+        if (error != null && !isLmError(error)) return;
         Tally t = byModel.computeIfAbsent(model, k -> new Tally());
         if (error != null) {
             total.errors++;

@@ -9,7 +9,7 @@ import java.util.Set;
  *
  * @param calls          LM calls that returned (cache hits included)
  * @param cacheHits      calls served from dspy4j's response cache (they cost nothing)
- * @param errors         LM calls that threw
+ * @param errors         LM calls that threw (not input refused before sending, nor interrupted calls)
  * @param usage          tokens the provider reported, summed ({@link Usage#cachedPromptTokens()} is the
  *                       provider's prompt cache, not dspy4j's)
  * @param cost           USD, summed over the calls whose model has a price

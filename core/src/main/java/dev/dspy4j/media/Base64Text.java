@@ -5,7 +5,8 @@ import java.util.Base64;
 /**
  * The one base64 decoder of every path that turns text into payload bytes ({@link Payload#ofBase64},
  * {@link Payload#ofDataUri}, and through them {@code Image/Audio.fromDataUri}, the state readers and
- * the CLI's {@code data:} fields).
+ * the CLI's {@code data:} fields; the state reader's chunked decoding of large inline media through
+ * {@link Checker}).
  *
  * <p>Accepted: the standard alphabet ({@code A-Z a-z 0-9 + /}) or the URL-safe one
  * ({@code A-Z a-z 0-9 - _}, RFC 4648 section 5), not both in one value; padding with {@code =} at the
@@ -18,7 +19,7 @@ import java.util.Base64;
  * refuse); the JDK's {@link Base64#getDecoder()} or {@link Base64#getUrlDecoder()} does the decoding
  * and the padding rules.
  */
-final class Base64Text {
+public final class Base64Text {
     private Base64Text() {}
 
     /**
@@ -32,62 +33,107 @@ final class Base64Text {
     static byte[] decode(String text, int from, int to, String what) {
         byte[] ascii = new byte[to - from];
         int n = 0;
-        int standardAt = -1;
-        int urlSafeAt = -1;
-        int padAt = -1;
+        Checker checker = new Checker(what);
         for (int i = from; i < to; i++) {
             char c = text.charAt(i);
-            if (c == '\r' || c == '\n') continue;
-            if (padAt >= 0 && c != '=') {
-                throw bad(what, text, i, "after the padding '=' at index " + padAt);
-            }
-            if (c == '=') {
-                if (padAt < 0) padAt = i;
-            } else if (c == '+' || c == '/') {
-                if (urlSafeAt >= 0) {
-                    throw bad(what, text, i, "from the standard alphabet, but '" + text.charAt(urlSafeAt)
-                            + "' at index " + urlSafeAt + " is from the URL-safe one; use one alphabet");
-                }
-                if (standardAt < 0) standardAt = i;
-            } else if (c == '-' || c == '_') {
-                if (standardAt >= 0) {
-                    throw bad(what, text, i, "from the URL-safe alphabet, but '" + text.charAt(standardAt)
-                            + "' at index " + standardAt + " is from the standard one; use one alphabet");
-                }
-                if (urlSafeAt < 0) urlSafeAt = i;
-            } else if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9')) {
-                throw bad(what, text, i, "not base64");
-            }
-            ascii[n++] = (byte) c;
+            if (checker.accept(c, i)) ascii[n++] = (byte) c;
         }
-        int padding = padAt < 0 ? 0 : countPadding(ascii, n);
-        if (padding > 2 || padding > 0 && n % 4 != 0) {
-            throw new PayloadException(what + " is not valid base64: " + padding + " padding characters after "
-                    + (n - padding) + " base64 characters (padding fills the last group of 4 with at most 2 '=')");
-        }
-        if ((n - padding) % 4 == 1) {
-            throw new PayloadException(what + " is not valid base64: " + (n - padding) + " base64 characters leave one"
-                    + " character over after the last full group of 4 (a character is missing or extra)");
-        }
-        Base64.Decoder decoder = urlSafeAt >= 0 ? Base64.getUrlDecoder() : Base64.getDecoder();
+        checker.finish();
         try {
-            return decoder.decode(n == ascii.length ? ascii : java.util.Arrays.copyOf(ascii, n));
+            return checker.decoder().decode(n == ascii.length ? ascii : java.util.Arrays.copyOf(ascii, n));
         } catch (IllegalArgumentException e) {
             // the checks above leave nothing the JDK refuses; kept as a named error all the same
             throw new PayloadException(what + " is not valid base64: " + e.getMessage(), e);
         }
     }
 
-    private static int countPadding(byte[] ascii, int n) {
-        int p = 0;
-        while (p < n && ascii[n - 1 - p] == '=') p++;
-        return p;
-    }
+    /**
+     * The rules of this class, one character at a time, for a reader that decodes text it never
+     * holds whole (the state file reader decodes large inline media in chunks straight from the
+     * JSON parser). Feed every character with its index, decode the kept ones in whole groups of 4
+     * with {@link #decoder()} (exact at any point: the two alphabets share every other character,
+     * and mixing them is refused), and call {@link #finish()} at the end. Not thread-safe.
+     */
+    public static final class Checker {
+        private final String what;
+        private long kept;
+        private long standardAt = -1;
+        private char standardChar;
+        private long urlSafeAt = -1;
+        private char urlSafeChar;
+        private long padAt = -1;
+        private int padding;
 
-    private static PayloadException bad(String what, String text, int index, String why) {
-        char c = text.charAt(index);
-        String shown = c >= 0x20 && c < 0x7f ? "'" + c + "'" : String.format("U+%04X", (int) c);
-        return new PayloadException(what + " is not valid base64: character " + shown + " at index " + index
-                + " is " + why + " (accepted: A-Z a-z 0-9 with + / or with - _, '=' padding at the end, line breaks)");
+        /** @param what names the text in errors, e.g. {@code data URI} */
+        public Checker(String what) {
+            this.what = what;
+        }
+
+        /**
+         * Checks the character at {@code index} of the text.
+         *
+         * @return true if it is to be decoded, false for a line break (skipped)
+         * @throws PayloadException naming the character and its index if the text cannot be base64
+         */
+        public boolean accept(char c, long index) {
+            if (c == '\r' || c == '\n') return false;
+            if (padAt >= 0 && c != '=') {
+                throw bad(c, index, "after the padding '=' at index " + padAt);
+            }
+            if (c == '=') {
+                if (padAt < 0) padAt = index;
+                padding++;
+            } else if (c == '+' || c == '/') {
+                if (urlSafeAt >= 0) {
+                    throw bad(c, index, "from the standard alphabet, but '" + urlSafeChar + "' at index " + urlSafeAt
+                            + " is from the URL-safe one; use one alphabet");
+                }
+                if (standardAt < 0) {
+                    standardAt = index;
+                    standardChar = c;
+                }
+            } else if (c == '-' || c == '_') {
+                if (standardAt >= 0) {
+                    throw bad(c, index, "from the URL-safe alphabet, but '" + standardChar + "' at index " + standardAt
+                            + " is from the standard one; use one alphabet");
+                }
+                if (urlSafeAt < 0) {
+                    urlSafeAt = index;
+                    urlSafeChar = c;
+                }
+            } else if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9')) {
+                throw bad(c, index, "not base64");
+            }
+            kept++;
+            return true;
+        }
+
+        /** The JDK decoder for the alphabet seen so far (URL-safe once a {@code -} or {@code _} was seen). */
+        public Base64.Decoder decoder() {
+            return urlSafeAt >= 0 ? Base64.getUrlDecoder() : Base64.getDecoder();
+        }
+
+        /**
+         * Checks the end of the text: at most 2 padding characters, only after a whole number of
+         * groups, and no single character over after the last group.
+         *
+         * @throws PayloadException if the text ends in a way no base64 text can
+         */
+        public void finish() {
+            if (padding > 2 || padding > 0 && kept % 4 != 0) {
+                throw new PayloadException(what + " is not valid base64: " + padding + " padding characters after "
+                        + (kept - padding) + " base64 characters (padding fills the last group of 4 with at most 2 '=')");
+            }
+            if ((kept - padding) % 4 == 1) {
+                throw new PayloadException(what + " is not valid base64: " + (kept - padding) + " base64 characters"
+                        + " leave one character over after the last full group of 4 (a character is missing or extra)");
+            }
+        }
+
+        private PayloadException bad(char c, long index, String why) {
+            String shown = c >= 0x20 && c < 0x7f ? "'" + c + "'" : String.format("U+%04X", (int) c);
+            return new PayloadException(what + " is not valid base64: character " + shown + " at index " + index
+                    + " is " + why + " (accepted: A-Z a-z 0-9 with + / or with - _, '=' padding at the end, line breaks)");
+        }
     }
 }

@@ -246,8 +246,38 @@ final class SignatureParser {
                 }
             }
             default:
-                throw error("unknown type '" + word + "'", start);
+                throw error("unknown type '" + word + "'" + didYouMean(word), start,
+                        "; accepted types: " + ACCEPTED);
         }
+    }
+
+    /** The type names {@link #primary} accepts, for error messages. */
+    static final String ACCEPTED = "str, int, float, bool, Image, Audio, File, Document, History, Any, "
+            + "list[T], dict[str, T], tuple[T, ...], Optional[T], Union[A, B], Literal['a', 'b'], T | None";
+
+    /** Other languages' and JSON Schema's names for the accepted types. */
+    private static final java.util.Map<String, String> NEAR = java.util.Map.ofEntries(
+            java.util.Map.entry("integer", "int"), java.util.Map.entry("long", "int"),
+            java.util.Map.entry("int32", "int"), java.util.Map.entry("int64", "int"),
+            java.util.Map.entry("number", "float"), java.util.Map.entry("double", "float"),
+            java.util.Map.entry("float32", "float"), java.util.Map.entry("float64", "float"),
+            java.util.Map.entry("decimal", "float"), java.util.Map.entry("boolean", "bool"),
+            java.util.Map.entry("text", "str"), java.util.Map.entry("char", "str"),
+            java.util.Map.entry("array", "list"), java.util.Map.entry("sequence", "list"),
+            java.util.Map.entry("map", "dict"), java.util.Map.entry("mapping", "dict"),
+            java.util.Map.entry("picture", "Image"), java.util.Map.entry("pdf", "Document"));
+
+    /** {@code " (did you mean 'int'?)"} for a near miss, else empty. */
+    private static String didYouMean(String word) {
+        String lower = word.toLowerCase(java.util.Locale.ROOT);
+        String hint = NEAR.get(lower);
+        if (hint == null) {
+            for (String known : List.of("str", "int", "float", "bool", "Image", "Audio", "File", "Document",
+                    "History", "Any", "list", "dict", "tuple", "Optional", "Union", "Literal")) {
+                if (known.equalsIgnoreCase(word)) hint = known;
+            }
+        }
+        return hint == null ? "" : " (did you mean '" + hint + "'?)";
     }
 
     private static final java.util.regex.Pattern NUMBER =
@@ -310,6 +340,10 @@ final class SignatureParser {
     }
 
     private SignatureException error(String problem, int at) {
-        return new SignatureException("signature '" + text + "': " + problem + " at position " + at, at);
+        return error(problem, at, "");
+    }
+
+    private SignatureException error(String problem, int at, String help) {
+        return new SignatureException("signature '" + text + "': " + problem + " at position " + at + help, at);
     }
 }

@@ -7,14 +7,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.POJONode;
+import dev.dspy4j.media.Base64Text;
 import dev.dspy4j.media.MediaType;
+import dev.dspy4j.media.PayloadException;
 import dev.dspy4j.media.Payload;
 import dev.dspy4j.media.PayloadSource;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Writer;
-import java.util.Base64;
 
 /**
  * Reads a state file into a JSON tree like {@code ObjectMapper.readTree}, except that the inline
@@ -126,8 +127,9 @@ final class StateTree {
 
     /**
      * Receives a data URI's characters in chunks: the {@code data:<type>;base64,} prefix, then base64
-     * decoded a whole number of 4-character groups at a time by the JDK's decoder into one array
-     * sized from the length. A string that does not start like a base64 data URI is kept as text.
+     * checked character by character by {@link Base64Text.Checker} (the rules, and errors, of
+     * {@code Payload.ofDataUri}) and decoded a whole number of 4-character groups at a time by the
+     * JDK's decoder into one array sized from the length. A string that does not start like a base64 data URI is kept as text.
      */
     private static final class DataUriDecoder extends Writer {
         private static final int PREFIX_MAX = 256;
@@ -141,6 +143,9 @@ final class StateTree {
         private int groupLen;
         private final byte[] decoded = new byte[group.length / 4 * 3];
         private String problem;
+        /** The rules of every base64 path ({@link Base64Text}); indexes count from the start of the data URI. */
+        private final Base64Text.Checker checker = new Base64Text.Checker("data URI");
+        private long index;
 
         DataUriDecoder(int chars) {
             this.out = new byte[Math.max(0, chars / 4 * 3)];
@@ -148,7 +153,7 @@ final class StateTree {
 
         @Override
         public void write(char[] cbuf, int off, int len) {
-            for (int i = off; i < off + len; i++) {
+            for (int i = off; i < off + len; i++, index++) {
                 char c = cbuf[i];
                 if (text != null) {
                     text.append(c);
@@ -158,9 +163,11 @@ final class StateTree {
                     else if (prefix.length() > PREFIX_MAX || !"data:".startsWith(prefix.substring(0, Math.min(5, prefix.length())))) {
                         text = new StringBuilder(prefix);
                     }
-                } else if (c > ' ' && problem == null) {
-                    if (c > 0x7f) {
-                        problem = "the data URI has a character that is not base64: U+" + Integer.toHexString(c);
+                } else if (problem == null) {
+                    try {
+                        if (!checker.accept(c, index)) continue;
+                    } catch (PayloadException e) {
+                        problem = e.getMessage();
                         continue;
                     }
                     group[groupLen++] = (byte) c;
@@ -187,7 +194,7 @@ final class StateTree {
         private void flush(boolean last) {
             int n = last ? groupLen : groupLen / 4 * 4;
             if (n == 0) return;
-            int m = Base64.getDecoder().decode(n == group.length ? group : java.util.Arrays.copyOf(group, n), decoded);
+            int m = checker.decoder().decode(n == group.length ? group : java.util.Arrays.copyOf(group, n), decoded);
             System.arraycopy(decoded, 0, out, outPos, m);
             outPos += m;
             System.arraycopy(group, n, group, 0, groupLen - n);
@@ -197,6 +204,11 @@ final class StateTree {
         Object finish() {
             if (problem != null) throw new IllegalArgumentException(problem);
             if (!inData) throw new IllegalArgumentException("not a data URI (expected data:<type>;base64,<data>)");
+            try {
+                checker.finish();
+            } catch (PayloadException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
             flush(true);
             return new Inline(declared, out, outPos); // no copy: the array may be a little longer than the data
         }

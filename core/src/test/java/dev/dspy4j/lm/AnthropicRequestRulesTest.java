@@ -118,6 +118,27 @@ class AnthropicRequestRulesTest {
         assertThat(server.last().header("anthropic-beta")).isEqualTo("context-1m-2025-08-07,files-api-2025-04-14");
     }
 
+    @Test
+    void aFileIdOfATypeNoBlockTakesIsRefusedBeforeSending() throws Exception {
+        AnthropicChat lm = client("claude-test").build();
+        // a file id goes in an image block (images) or a document block (PDF, plain text); anything else
+        // would be rejected by the API once the whole request was sent
+        for (String type : List.of("text/csv", "application/json", "application/zip")) {
+            assertThatThrownBy(() -> lm.complete(LmRequest.of(Prompt.builder().user().media(
+                    File.ofId("file_x", MediaType.of(type))).end().build())))
+                    .as(type)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("file id file_x is " + type + ", which the Anthropic Messages API does not take by id"
+                            + " (images image/png, image/jpeg, image/gif or image/webp in an image block; application/pdf"
+                            + " or text/plain in a document block); send the file's bytes instead (File.of)");
+        }
+        assertThat(server.requestCount()).isZero();
+
+        lm.complete(LmRequest.of(Prompt.builder().user().media(File.ofId("file_t", MediaType.TEXT)).end().build()));
+        assertThat(server.last().json().at("/messages/0/content/0")).isEqualTo(json("""
+                {"type":"document","source":{"type":"file","file_id":"file_t"}}"""));
+    }
+
     // ---- item 3 on Anthropic: image types ----
 
     @Test
@@ -130,8 +151,9 @@ class AnthropicRequestRulesTest {
                         + " image/png, image/jpeg, image/gif or image/webp)");
         assertThatThrownBy(() -> lm.complete(LmRequest.of(Prompt.builder().user().media(
                 File.ofId("file_1", MediaType.TIFF)).end().build())))
-                .hasMessage("file id file_1 is image/tiff, which the Anthropic Messages API does not take (images:"
-                        + " image/png, image/jpeg, image/gif or image/webp)");
+                .hasMessage("file id file_1 is image/tiff, which the Anthropic Messages API does not take by id"
+                        + " (images image/png, image/jpeg, image/gif or image/webp in an image block; application/pdf"
+                        + " or text/plain in a document block); send the file's bytes instead (File.of)");
         assertThat(server.requestCount()).isZero();
     }
 

@@ -94,6 +94,29 @@ class OpenAiRequestRulesTest {
         assertThat(server.requestCount()).isZero();
     }
 
+    @Test
+    void aFileIdOfAKnownTypeOtherThanPdfIsRefusedBeforeSending() throws Exception {
+        OpenAiChat lm = client("gpt-test").build();
+
+        // chat completions take a file id only for a PDF: an uploaded image or text file would be refused by the API
+        assertThatThrownBy(() -> lm.complete(LmRequest.of(userWith(File.ofId("file-img", MediaType.PNG)))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("file id file-img is image/png; OpenAI chat completions take a file id only for a PDF"
+                        + " (application/pdf); send an image's or a text file's bytes instead (File.of), which go as"
+                        + " image or text parts");
+        assertThatThrownBy(() -> lm.complete(LmRequest.of(userWith(File.ofId("file-txt", MediaType.TEXT)))))
+                .hasMessageStartingWith("file id file-txt is text/plain; OpenAI chat completions take a file id only for a PDF");
+        assertThat(server.requestCount()).isZero();
+
+        lm.complete(LmRequest.of(userWith(File.ofId("file-pdf", MediaType.PDF))));
+        assertThat(server.last().json()).isEqualTo(json("""
+                {"model":"gpt-test","messages":[{"role":"user","content":[{"type":"text","text":"Look."},
+                  {"type":"file","file":{"file_id":"file-pdf"}}]}]}"""));
+        lm.complete(LmRequest.of(userWith(File.ofId("file-unknown"))));
+        assertThat(server.last().json().at("/messages/0/content/1")).isEqualTo(json("""
+                {"type":"file","file":{"file_id":"file-unknown"}}"""));
+    }
+
     // ---- item 3: media types and options ----
 
     @Test
@@ -143,7 +166,9 @@ class OpenAiRequestRulesTest {
         assertThat(server.last().json()).isEqualTo(json("""
                 {"model":"gpt-5","max_completion_tokens":100,"temperature":1.0,"messages":[{"role":"user","content":"Hi"}]}"""));
 
-        for (String m : new String[] {"o1", "o3-mini", "o4-mini-2025-04-16", "gpt-5-mini", "gpt-5.1", "openai/o3"}) {
+        for (String m : new String[] {"o1", "o1-mini", "o3-mini", "o3-2025-04-16", "o4-mini-2025-04-16", "gpt-5-mini",
+                "gpt-5.1", "openai/o3", "openai/o4-mini", "ft:o4-mini-2025-04-16:acme:grader:AbC123",
+                "openai/ft:o4-mini-2025-04-16:acme::x1"}) {
             OpenAiChat lm = client(m).maxTokens(10).build();
             assertThat(lm.isReasoningModel()).as(m).isTrue();
             lm.complete(LmRequest.of(Prompt.builder().user("Hi").build()));
@@ -154,7 +179,8 @@ class OpenAiRequestRulesTest {
 
     @Test
     void otherModelsKeepMaxTokensAndTemperature() throws Exception {
-        for (String m : new String[] {"gpt-4o-mini", "gpt-4.1", "gpt-5-chat-latest", "omni-moderation", "llama3"}) {
+        for (String m : new String[] {"gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-5-chat-latest", "omni-moderation", "llama3",
+                "ft:gpt-4o-mini-2024-07-18:acme::x1"}) {
             OpenAiChat lm = client(m).maxTokens(10).temperature(0.3).build();
             assertThat(lm.isReasoningModel()).as(m).isFalse();
             lm.complete(LmRequest.of(Prompt.builder().user("Hi").build()));

@@ -66,6 +66,21 @@ class ResponseDetailsTest {
         assertThat(c.text()).isEmpty();
     }
 
+    /**
+     * OpenAI-compatible servers fill the field with null or, some, with an empty string next to a real
+     * answer: only a refusal with text is one (OpenAI's own refusals always carry their text).
+     */
+    @Test
+    void anEmptyOrBlankRefusalBesideAnAnswerIsNotARefusal() {
+        for (String empty : new String[] {"\"\"", "\" \"", "null"}) {
+            server.enqueue(LoopbackServer.json(200, """
+                    {"choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant",
+                     "content":"[[ ## answer ## ]]\\nParis","refusal":%s}}]}""".formatted(empty)));
+            Predict qa = Predict.of("question -> answer").withLm(openAi()).withAdapter(ChatAdapter.create());
+            assertThat(qa.call(Map.of("question", "Capital?")).getString("answer")).as(empty).isEqualTo("Paris");
+        }
+    }
+
     @Test
     void anAnthropicRefusalStopReasonIsARefusal() {
         server.enqueue(LoopbackServer.json(200, """

@@ -175,6 +175,39 @@ class StreamingAnswersTest {
         assertThat(server.last().json().path("stream").asBoolean()).isTrue();
     }
 
+    /**
+     * The Messages API's {@code message_delta} usage has nullable input counts (the SDKs type them
+     * optional): a null there must not erase the counts {@code message_start} gave.
+     */
+    @Test
+    void anthropicNullUsageCountsInMessageDeltaKeepThoseOfMessageStart() {
+        List<String> events = List.of(
+                "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"model\":\"claude-x\",\"content\":[],\"usage\":{\"input_tokens\":20,\"cache_creation_input_tokens\":7,\"cache_read_input_tokens\":100,\"output_tokens\":1}}}\n\n",
+                "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n",
+                "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"[[ ## a ## ]]\\nyes\"}}\n\n",
+                "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"input_tokens\":null,\"cache_creation_input_tokens\":null,\"cache_read_input_tokens\":null,\"output_tokens\":9}}\n\n",
+                "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+        server.enqueue(sse(events, null));
+        LanguageModel lm = AnthropicChat.builder().baseUrl(server.url() + "/v1").model("claude-x").apiKey("k").cache(null).build();
+        Prediction p = Predict.of("q -> a").withLm(lm).stream(Map.of("q", "x"), c -> { });
+        assertThat(p.getString("a")).isEqualTo("yes");
+        assertThat(p.usage()).isEqualTo(new Usage(127, 9, 100, 7, 0));
+    }
+
+    /** A streamed refusal (stop_reason refusal, no text) is raised as one, as an unstreamed one is. */
+    @Test
+    void anthropicStreamedRefusalWithoutTextIsARefusal() {
+        List<String> events = List.of(
+                "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"model\":\"claude-x\",\"content\":[],\"usage\":{\"input_tokens\":5}}}\n\n",
+                "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"refusal\"},\"usage\":{\"output_tokens\":0}}\n\n",
+                "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+        server.enqueue(sse(events, null));
+        LanguageModel lm = AnthropicChat.builder().baseUrl(server.url() + "/v1").model("claude-x").apiKey("k").cache(null).build();
+        assertThatThrownBy(() -> Predict.of("q -> a").withLm(lm).stream(Map.of("q", "x"), c -> { }))
+                .isInstanceOf(dev.dspy4j.adapter.RefusalException.class)
+                .hasMessageContaining("finish reason refusal");
+    }
+
     @Test
     void anErrorEventInTheStreamFailsTheCallWithTheProvidersMessage() {
         List<String> events = List.of(

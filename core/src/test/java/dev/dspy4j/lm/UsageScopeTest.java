@@ -127,4 +127,49 @@ class UsageScopeTest {
         f.join();
         assertThat(usage.summary().calls()).isZero();
     }
+
+    @Test
+    void inputRefusedBeforeSendingAndInterruptedCallsAreNotLmErrors() {
+        LmRequest r = LmRequest.of(Prompt.builder().user("a").build());
+        ScriptedLm refused = ScriptedLm.builder().model("m").respond(q -> {
+            throw new UnsupportedInputException("image x.bmp is image/bmp", null);
+        }).build();
+        ScriptedLm interrupted = ScriptedLm.builder().model("m").respond(q -> {
+            throw new LmException("m: interrupted", 0, null, new InterruptedException());
+        }).build();
+        ScriptedLm failing = ScriptedLm.builder().model("m").respond(q -> {
+            throw new ServerException("m: HTTP 500", 500, null, null);
+        }).build();
+        try (UsageScope usage = UsageScope.open()) {
+            for (ScriptedLm lm : List.of(refused, interrupted, failing)) {
+                try {
+                    lm.complete(r);
+                } catch (RuntimeException expected) {
+                    // counted (or not) by the scope
+                }
+            }
+            assertThat(usage.summary().errors()).isEqualTo(1);
+            assertThat(usage.summary().calls()).isZero();
+        }
+        assertThat(UsageScope.isLmError(new LmException("x", 0, null, new java.io.InterruptedIOException()))).isFalse();
+        assertThat(UsageScope.isLmError(new dev.dspy4j.media.PayloadException("gone"))).isFalse();
+        assertThat(UsageScope.isLmError(new LmTimeoutException("slow", 0, null, null))).isTrue();
+    }
+
+    @Test
+    void aMediaTypeTheProviderRefusesIsAnInputErrorNotAnLmError() {
+        try (var server = dev.dspy4j.testing.LoopbackChatServer.start(ANSWER);
+             UsageScope usage = UsageScope.open()) {
+            var lm = dev.dspy4j.lm.openai.OpenAiChat.builder().baseUrl(server.baseUrl()).model("m").apiKey("unused")
+                    .cache(null).build();
+            Prompt bmp = Prompt.builder().user().text("Look.").media(dev.dspy4j.media.Image.of(
+                    dev.dspy4j.media.Payload.of(OpenAiRequestRulesTest.bmp()))).end().build();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> lm.complete(LmRequest.of(bmp)))
+                    .isInstanceOf(UnsupportedInputException.class)
+                    .hasMessageStartingWith("image in-memory bytes is image/bmp, which OpenAI chat completions does not take");
+            assertThat(server.requestCount()).isZero();
+            assertThat(usage.summary().errors()).isZero();
+            assertThat(usage.summary().toString()).startsWith("0 LM calls (0 cache hits, 0 errors)");
+        }
+    }
 }

@@ -108,4 +108,22 @@ class Base64DecodingTest {
                 .isInstanceOf(PayloadException.class)
                 .hasMessage("the base64 text is a data URI of type image/png, but it was declared image/jpeg");
     }
+    /** Neighbours of the examples that the same decoder serves. */
+    @Test
+    void dataUrisWithParametersAnEmptyTextAndWhitespaceOtherThanLineBreaks() {
+        byte[] png = pngWithEveryByte();
+        String url = Base64.getUrlEncoder().encodeToString(png);
+        // media type parameters (RFC 2397) before ;base64
+        assertThat(bytes(Payload.ofBase64("data:image/png;name=x.png;base64," + url))).isEqualTo(png);
+        assertThat(bytes(Payload.ofDataUri("DATA:image/png;name=x.png;BASE64," + url))).isEqualTo(png);
+        assertThat(Payload.ofDataUri("data:text/plain;charset=utf-8;base64,aGk=").mediaType()).isEqualTo(MediaType.TEXT);
+
+        assertThatThrownBy(() -> Payload.ofBase64("")).isInstanceOf(PayloadException.class)
+                .hasMessage("base64 string is empty");
+        assertThatThrownBy(() -> Payload.ofBase64(url.substring(0, 8) + "\t" + url.substring(8)))
+                .hasMessageStartingWith("base64 string is not valid base64: character U+0009 at index 8 is not base64");
+        assertThatThrownBy(() -> Payload.ofBase64(url.substring(0, 8) + "=" + url.substring(8)))
+                .hasMessageStartingWith("base64 string is not valid base64: character '" + url.charAt(8)
+                        + "' at index 9 is after the padding '=' at index 8");
+    }
 }

@@ -70,6 +70,23 @@ class SignatureTest {
                 .catchThrowable(() -> Signature.parse("a: integer -> b"));
         assertThat(unknown).hasMessageContaining("unknown type 'integer'").hasMessageContaining("position 3");
         assertThat(unknown.position()).isEqualTo(3);
+        assertThat(unknown).hasMessage("signature 'a: integer -> b': unknown type 'integer' (did you mean 'int'?) "
+                + "at position 3; accepted types: str, int, float, bool, Image, Audio, File, Document, History, Any, "
+                + "list[T], dict[str, T], tuple[T, ...], Optional[T], Union[A, B], Literal['a', 'b'], T | None");
+        for (String[] miss : new String[][] {{"string", null}, {"boolean", "bool"}, {"float64", "float"},
+                {"double", "float"}, {"Int", "int"}, {"image", "Image"}, {"array", "list"}, {"Map", "dict"},
+                {"LIST", "list"}, {"Integer", "int"}}) {
+            if (miss[1] == null) {
+                assertThat(Signature.parse("q -> a: " + miss[0]).outputs().get(0).type())
+                        .isEqualTo(dev.dspy4j.signature.FieldType.Scalar.STR);
+                continue;
+            }
+            assertThatThrownBy(() -> Signature.parse("q -> a: " + miss[0]))
+                    .hasMessageContaining("unknown type '" + miss[0] + "' (did you mean '" + miss[1] + "'?)")
+                    .hasMessageContaining("accepted types: str, int");
+        }
+        assertThatThrownBy(() -> Signature.parse("q -> a: wombat"))
+                .hasMessageContaining("unknown type 'wombat' at position 8; accepted types: str, int");
         assertThatThrownBy(() -> Signature.parse("a: list[int -> b"))
                 .isInstanceOf(SignatureException.class).hasMessageContaining("expected ']'");
         assertThatThrownBy(() -> Signature.parse("a: dict[int, str] -> b"))

@@ -86,4 +86,65 @@ class StateBase64Test {
         assertThatThrownBy(() -> ProgramState.load(Predict.of("image: Image -> label"), file))
                 .hasMessageContaining("data URI is not valid base64: character ' ' at index 27 is not base64");
     }
+    /**
+     * A state file's inline media of 64 K characters or more is decoded straight from the parser
+     * (StateTree), not through Payload.ofDataUri: the same exact decoder must serve it. Before, that
+     * path used the JDK's standard decoder on whatever was not whitespace: URL-safe text was refused
+     * with the JDK's message, spaces and tabs were skipped, and an '=' ending a 16 K chunk let the
+     * next chunk decode on, giving other, shorter bytes.
+     */
+    @Test
+    void largeInlineMediaIsDecodedByTheSameExactDecoder() throws Exception {
+        byte[] png = dev.dspy4j.media.NoiseImage.png(160, 160, 5);
+        Predict p = Predict.of("image: Image -> label")
+                .withDemos(List.of(Example.of("image", Image.of(png), "label", "noise")));
+        Path file = dir.resolve("big.json");
+        ProgramState.save(p, file, MediaStorage.INLINE);
+        String standard = Base64.getEncoder().encodeToString(png);
+        assertThat(standard.length()).isGreaterThan(StateTree.DECODE_FROM_CHARS);
+        String text = Files.readString(file);
+        assertThat(text).contains(standard);
+        int prefix = "data:image/png;base64,".length();
+
+        String urlSafe = Base64.getUrlEncoder().withoutPadding().encodeToString(png);
+        assertThat(urlSafe).contains("-").contains("_");
+        Files.writeString(file, text.replace(standard, urlSafe), StandardCharsets.UTF_8);
+        Image image = (Image) ProgramState.load(Predict.of("image: Image -> label"), file).demos().get(0).get("image");
+        assertThat(image.payload().readAllBytes()).isEqualTo(png);
+
+        // line breaks are allowed, as by Payload.ofBase64
+        Files.writeString(file, text.replace(standard, Base64.getMimeEncoder().encodeToString(png).replace("\r\n", "\\n")),
+                StandardCharsets.UTF_8);
+        image = (Image) ProgramState.load(Predict.of("image: Image -> label"), file).demos().get(0).get("image");
+        assertThat(image.payload().readAllBytes()).isEqualTo(png);
+
+        // a space (or a tab, written \t in JSON) is not base64
+        int at = 40_000;
+        Files.writeString(file, text.replace(standard, standard.substring(0, at) + " " + standard.substring(at)),
+                StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> ProgramState.load(Predict.of("image: Image -> label"), file))
+                .hasMessageContaining("data URI is not valid base64: character ' ' at index " + (prefix + at)
+                        + " is not base64");
+
+        // '=' padding where a 16 K chunk ends, with more text after it
+        int chunk = 16 * 1024;
+        String padded = standard.substring(0, chunk - 2) + "==" + standard.substring(chunk);
+        Files.writeString(file, text.replace(standard, padded), StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> ProgramState.load(Predict.of("image: Image -> label"), file))
+                .hasMessageContaining("data URI is not valid base64: character '" + standard.charAt(chunk)
+                        + "' at index " + (prefix + chunk) + " is after the padding '=' at index " + (prefix + chunk - 2));
+
+        // both alphabets in one value
+        String mixed = urlSafe.substring(0, 1000) + "+" + urlSafe.substring(1001);
+        assertThat(urlSafe.substring(0, 1000)).containsAnyOf("-", "_");
+        Files.writeString(file, text.replace(standard, mixed), StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> ProgramState.load(Predict.of("image: Image -> label"), file))
+                .hasMessageContaining("data URI is not valid base64: character '+' at index " + (prefix + 1000)
+                        + " is from the standard alphabet");
+        Files.writeString(file, text.replace(standard, standard.substring(0, at) + "\\t" + standard.substring(at)),
+                StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> ProgramState.load(Predict.of("image: Image -> label"), file))
+                .hasMessageContaining("data URI is not valid base64: character U+0009 at index " + (prefix + at)
+                        + " is not base64");
+    }
 }

@@ -85,10 +85,11 @@ final class AnthropicCodec {
                                 + "), PDF (application/pdf) or text (text/..., application/json, application/xml)");
                     }
                 }
-                if (p instanceof Part.FilePart fp && fp.file().idType() != null && fp.file().idType().isImage()
-                        && !ProviderMedia.isAcceptedImage(fp.file().idType())) {
+                if (p instanceof Part.FilePart fp && fp.file().idType() != null && !takesById(fp.file().idType())) {
                     throw new IllegalArgumentException("file id " + fp.file().fileId() + " is " + fp.file().idType()
-                            + ", which " + API + " does not take (images: " + ProviderMedia.names(ProviderMedia.IMAGE_TYPES) + ")");
+                            + ", which " + API + " does not take by id (images " + ProviderMedia.names(ProviderMedia.IMAGE_TYPES)
+                            + " in an image block; application/pdf or text/plain in a document block); send the file's"
+                            + " bytes instead (File.of)");
                 }
             }
         }
@@ -96,6 +97,15 @@ final class AnthropicCodec {
         if (hasSystemMessage && request.params().containsKey("system")) {
             throw new IllegalArgumentException("the request has both system messages and a \"system\" parameter; use one");
         }
+    }
+
+    /**
+     * Whether a Files API id of this type has a block to go in: an accepted image type (image block),
+     * PDF or plain text (document block). Source: Anthropic's Files API guide; other uploads serve
+     * the code-execution container only.
+     */
+    private static boolean takesById(MediaType t) {
+        return ProviderMedia.isAcceptedImage(t) || t.equals(MediaType.PDF) || t.equals(MediaType.TEXT);
     }
 
     /** The {@code anthropic-beta} features a request needs: the Files API when a part is a file id. */

@@ -73,7 +73,10 @@ final class AnthropicStream implements StreamDecoder {
             case "message_delta" -> {
                 JsonNode d = e.path("delta");
                 if (d.hasNonNull("stop_reason")) message.put("stop_reason", d.path("stop_reason").asText());
-                usage.setAll((ObjectNode) objectOrEmpty(e.path("usage")));
+                // cumulative counts; one given as null (the API types them optional) keeps message_start's
+                objectOrEmpty(e.path("usage")).fields().forEachRemaining(f -> {
+                    if (!f.getValue().isNull()) usage.set(f.getKey(), f.getValue());
+                });
             }
             case "message_stop" -> done = true;
             case "error" -> {

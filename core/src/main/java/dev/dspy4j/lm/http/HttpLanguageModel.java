@@ -7,6 +7,7 @@ import dev.dspy4j.lm.AuthenticationException;
 import dev.dspy4j.lm.BadRequestException;
 import dev.dspy4j.lm.ContextWindowExceededException;
 import dev.dspy4j.lm.LmException;
+import dev.dspy4j.lm.UnsupportedInputException;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.LmTimeoutException;
@@ -293,7 +294,12 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
     }
 
     private LmResponse exchange(LmRequest request, TextStream textStream) {
-        checkRequest(request);
+        try {
+            checkRequest(request);
+        } catch (IllegalArgumentException e) {
+            // the provider's request rules refuse the input before sending: the caller's input error
+            throw e instanceof UnsupportedInputException u ? u : new UnsupportedInputException(e.getMessage(), e);
+        }
         Emitting stream = textStream == null ? null : new Emitting(textStream);
         StreamingBody body;
         try {

@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * chat completions have no document part and no citations, so the citations flag is not sent.
  *
  * <p>Reasoning models (the o-series such as {@code o1}, {@code o3-mini}, {@code o4-mini}, and the
- * gpt-5 family except its {@code -chat} models): {@code max_tokens} is sent as
+ * gpt-5 family except its {@code -chat} models, also behind a {@code provider/} prefix or fine-tuned as
+ * {@code ft:<base>:...}): {@code max_tokens} is sent as
  * {@code max_completion_tokens} (a request's own {@code max_completion_tokens} wins), and a
  * {@code temperature} or {@code top_p} other than 1 is <em>dropped with a warning</em> logged once per
  * client and parameter (not refused, so optimizers that vary the temperature still run). The cache
@@ -49,7 +50,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Checked before sending, with an error naming the value and what is accepted: images are PNG,
  * JPEG, GIF or WebP; an image's detail is {@code auto}, {@code low} or {@code high}; audio is WAV or
- * MP3; a {@code File} is a PDF, an image or text.
+ * MP3; a {@code File} is a PDF, an image or text; a file id given with its type is a PDF's.
  *
  * <p>Responses: a choice's {@code refusal} is kept on the {@link dev.dspy4j.lm.Completion}; usage keeps
  * {@code prompt_tokens_details.cached_tokens} and {@code completion_tokens_details.reasoning_tokens}.

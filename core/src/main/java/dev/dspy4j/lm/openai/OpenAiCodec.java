@@ -84,10 +84,13 @@ final class OpenAiCodec {
 
     /**
      * True for OpenAI's reasoning models, the o-series ({@code o1}, {@code o3-mini}, {@code o4-mini},
-     * ...) and the gpt-5 family except its {@code -chat} models; a {@code provider/} prefix is ignored.
+     * ...) and the gpt-5 family except its {@code -chat} models; a {@code provider/} prefix is ignored,
+     * and a fine-tuned model ({@code ft:o4-mini-2025-04-16:org::id}) is judged by its base model.
      */
     static boolean isReasoningModel(String model) {
         String m = model.substring(model.lastIndexOf('/') + 1).toLowerCase(java.util.Locale.ROOT);
+        // a fine-tuned model, ft:<base>:<org>:<name>:<id>, is of its base model's family
+        if (m.startsWith("ft:")) m = m.substring(3);
         if (m.matches("o\\d+(-.*)?")) return true;
         return m.startsWith("gpt-5") && !m.contains("-chat");
     }
@@ -110,7 +113,7 @@ final class OpenAiCodec {
     /**
      * Refuses, before anything is sent, media chat completions cannot take: an image type other than
      * PNG, JPEG, GIF or WebP; a detail other than auto, low or high; audio other than WAV or MP3; a
-     * {@code File} that is neither a PDF, an image nor text.
+     * {@code File} that is neither a PDF, an image nor text; a file id whose known type is not PDF.
      *
      * @throws IllegalArgumentException naming the value and what is accepted
      */
@@ -132,6 +135,12 @@ final class OpenAiCodec {
                                 + a.payload().mediaType() + "; " + API + " take audio in format "
                                 + ProviderMedia.names(AUDIO_FORMATS) + " (audio/wav or audio/mpeg)");
                     }
+                } else if (part instanceof Part.FilePart fp && fp.file().idType() != null
+                        && !fp.file().idType().equals(MediaType.PDF)) {
+                    File f = fp.file();
+                    throw new IllegalArgumentException("file id " + f.fileId() + " is " + f.idType() + "; " + API
+                            + " take a file id only for a PDF (application/pdf); send an image's or a text file's bytes"
+                            + " instead (File.of), which go as image or text parts");
                 } else if (part instanceof Part.FilePart fp && fp.file().payload() != null) {
                     File f = fp.file();
                     MediaType t = f.payload().mediaType();
@@ -255,9 +264,14 @@ final class OpenAiCodec {
         return new LmResponse(out, usage, textOrNull(root.path("model")), false);
     }
 
-    /** The message's {@code refusal}, or the text of its {@code {"type":"refusal"}} content parts; null if none. */
+    /**
+     * The message's {@code refusal}, or the text of its {@code {"type":"refusal"}} content parts; null
+     * if none, or if the {@code refusal} field is empty or blank.
+     */
     private static String refusal(JsonNode message) {
+        // some compatible servers send "refusal": "" beside an answer; a refusal has text
         String r = textOrNull(message.path("refusal"));
+        if (r != null && r.isBlank()) r = null;
         if (r != null || !message.path("content").isArray()) return r;
         StringBuilder sb = null;
         for (JsonNode part : message.path("content")) {
