@@ -1,6 +1,7 @@
 package dev.dspy4j.lm;
 
 import java.lang.reflect.Method;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,6 +59,61 @@ public final class CallExecutors {
             }
         }
         return s;
+    }
+
+    /**
+     * Runs {@code body} on {@code executor} with the caller's {@link CallContext}, as a future whose
+     * {@code cancel(true)} interrupts the call while it runs: an HTTP exchange in flight is abandoned and a
+     * wait for the {@link RateLimit} ends, so a cancelled call stops using the connection and the limit.
+     * ({@link CompletableFuture#supplyAsync} would only mark the future cancelled and let the call run on.)
+     * The interrupt reaches only this call: it is cleared before the thread runs anything else, so a pooled
+     * thread's next task never sees it. The future fails with the exception {@code body} threw.
+     */
+    public static <T> CompletableFuture<T> supplyAsync(java.util.function.Supplier<T> body, Executor executor) {
+        java.util.Objects.requireNonNull(body, "body");
+        java.util.Objects.requireNonNull(executor, "executor");
+        CallContext.Snapshot context = CallContext.capture();
+        Interruptible<T> future = new Interruptible<>();
+        executor.execute(() -> {
+            if (!future.begin()) return; // cancelled before it started
+            try {
+                future.complete(context.call(body));
+            } catch (Throwable t) {
+                future.completeExceptionally(t);
+            } finally {
+                future.finish();
+            }
+        });
+        return future;
+    }
+
+    /** A future that interrupts the thread running its task when cancelled with {@code mayInterruptIfRunning}. */
+    private static final class Interruptible<T> extends CompletableFuture<T> {
+        private Thread runner;
+        private boolean over;
+
+        synchronized boolean begin() {
+            if (isDone()) return false;
+            runner = Thread.currentThread();
+            return true;
+        }
+
+        synchronized void finish() {
+            runner = null;
+            over = true;
+            Thread.interrupted(); // an interrupt meant for this call must not reach the thread's next task
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            if (cancelled && mayInterruptIfRunning) {
+                synchronized (this) {
+                    if (runner != null && !over) runner.interrupt();
+                }
+            }
+            return cancelled;
+        }
     }
 
     private static Method virtualFactory() {

@@ -29,12 +29,12 @@ public interface LanguageModel {
 
     /**
      * {@link #complete} on {@code executor}; the future fails with the {@link LmException} the call threw
-     * (wrapped in a {@link java.util.concurrent.CompletionException} by {@code join}).
+     * (wrapped in a {@link java.util.concurrent.CompletionException} by {@code join}). {@code cancel(true)}
+     * interrupts the call where it waits (network, rate limit): see {@link CallExecutors#supplyAsync}.
      */
     default CompletableFuture<LmResponse> completeAsync(LmRequest request, Executor executor) {
         java.util.Objects.requireNonNull(request, "request");
-        CallContext.Snapshot context = CallContext.capture();
-        return CompletableFuture.supplyAsync(() -> context.call(() -> complete(request)), executor);
+        return CallExecutors.supplyAsync(() -> complete(request), executor);
     }
 
     /** True if the LM accepts a JSON Schema {@code response_format} (structured outputs). */

@@ -14,9 +14,10 @@ import java.util.Objects;
 
 /**
  * Prices per model in USD per million tokens, to turn {@link Usage} into cost. {@link #defaults()} is
- * the table shipped with dspy4j ({@code dev/dspy4j/lm/prices.json}, dated {@link #asOf()}): list prices
- * of the models the README names and their neighbours. Prices change: supply your own with
- * {@link #load}, or override some models of the shipped one with {@link #with}.
+ * the table shipped with dspy4j ({@code dev/dspy4j/lm/prices.json}, dated {@link #asOf()}): a sample
+ * of list prices for the models the README names and their neighbours, written from memory for that
+ * date and not verified against the providers' price pages. Check them there before trusting a cost;
+ * supply your own with {@link #load}, or override some models of the shipped one with {@link #with}.
  *
  * <p>File shape: {@code {"as_of":"2025-06-01","models":{"gpt-4o-mini":{"input":0.15,
  * "cached_input":0.075,"cache_write":0.19,"output":0.60}}}}; {@code input} and {@code output} are

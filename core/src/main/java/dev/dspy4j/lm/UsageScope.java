@@ -28,6 +28,7 @@ public final class UsageScope implements AutoCloseable {
     private final Map<String, Tally> byModel = new LinkedHashMap<>();
     private final Set<String> unpriced = new HashSet<>();
     private final CallContext.Scope registration;
+    private volatile boolean closed;
 
     private UsageScope(PriceTable prices) {
         this.prices = Objects.requireNonNull(prices, "prices");
@@ -69,6 +70,7 @@ public final class UsageScope implements AutoCloseable {
     }
 
     private synchronized void record(String model, LmResponse response, Throwable error) {
+        if (closed) return; // a call still running on a thread the context was carried to
         if (error != null && !isLmError(error)) return;
         Tally t = byModel.computeIfAbsent(model, k -> new Tally());
         if (error != null) {
@@ -100,9 +102,13 @@ public final class UsageScope implements AutoCloseable {
         return total.summary(unpriced, per, prices.asOf());
     }
 
-    /** Stops counting; the totals stay readable. */
+    /**
+     * Stops counting, also calls still running on threads the scope was carried to (they end after the
+     * totals were read); the totals stay readable.
+     */
     @Override
     public void close() {
+        closed = true;
         registration.close();
     }
 

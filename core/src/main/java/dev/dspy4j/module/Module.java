@@ -38,13 +38,14 @@ public interface Module {
     /**
      * {@link #call} on {@code executor}. The future fails with what {@code call} threw; {@code join}
      * wraps it in a {@link java.util.concurrent.CompletionException}. The inputs map is copied first.
+     * {@code cancel(true)} interrupts the call where it waits (network, rate limit): see
+     * {@link CallExecutors#supplyAsync}.
      */
     default CompletableFuture<Prediction> callAsync(Map<String, ?> inputs, Executor executor) {
         Objects.requireNonNull(inputs, "inputs");
         Objects.requireNonNull(executor, "executor");
         Map<String, Object> copy = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
-        CallContext.Snapshot context = CallContext.capture();
-        return CompletableFuture.supplyAsync(() -> context.call(() -> call(copy)), executor);
+        return CallExecutors.supplyAsync(() -> call(copy), executor);
     }
 
     /**

@@ -108,6 +108,27 @@ class UsageScopeTest {
     }
 
     @Test
+    void aClosedScopeStopsCountingCallsStillRunningOnOtherThreads() {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        ScriptedLm slow = ScriptedLm.builder().model("gpt-4o-mini").respond(r -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return List.of(ANSWER);
+        }).cache(null).build();
+        java.util.concurrent.CompletableFuture<?> f;
+        UsageScope usage = UsageScope.open();
+        try (usage) {
+            f = Predict.of("question -> answer").withLm(slow).callAsync(Map.of("question", "q"));
+        }
+        release.countDown();
+        f.join();
+        assertThat(usage.summary().calls()).isZero();
+    }
+
+    @Test
     void inputRefusedBeforeSendingAndInterruptedCallsAreNotLmErrors() {
         LmRequest r = LmRequest.of(Prompt.builder().user("a").build());
         ScriptedLm refused = ScriptedLm.builder().model("m").respond(q -> {
