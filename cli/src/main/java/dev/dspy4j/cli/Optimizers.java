@@ -153,7 +153,7 @@ final class Optimizers {
                         .initTemperature(c.doubleOption("init_temperature", 1.4))
                         .build());
         register("mipro", "MIPROv2: the program's LM proposes instructions grounded in the data and demos; a TPE search "
-                        + "picks an instruction and a demo set per predictor, validated on the last four fifths of the training "
+                        + "picks an instruction and a demo set per predictor, validated on the last 80% of the training "
                         + "rows (options: max_bootstrapped_demos=4, max_labeled_demos=4, num_candidates, num_trials, "
                         + "minibatch_size=35, minibatch_full_eval_steps=5, init_temperature=1.0, threshold, seed=9, "
                         + BUDGET_OPTIONS + "; auto=light unless num_candidates is given)",
