@@ -3,8 +3,10 @@ package dev.dspy4j.lm.gemini;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.TextStream;
 import dev.dspy4j.lm.http.HttpLanguageModel;
 import dev.dspy4j.lm.http.JsonBody;
+import dev.dspy4j.lm.http.StreamDecoder;
 import dev.dspy4j.media.Payload;
 import dev.dspy4j.prompt.Message;
 import dev.dspy4j.prompt.Part;
@@ -35,6 +37,10 @@ import java.util.Locale;
  * before Gemini deletes them (48 hours), so each payload crosses the wire once per client. The cache
  * key does not change: it holds the payload's digest either way.
  *
+ * <p>Streaming ({@code Module.stream}): the same body is posted to
+ * {@code :streamGenerateContent?alt=sse}; the chunks are put back together as one response
+ * ({@code GeminiStream}) and read by the same parser, so blocks, usage and caching are as without streaming.
+ *
  * <p>Responses: see {@code GeminiResponses}. Safety blocks throw
  * {@link dev.dspy4j.lm.ContentBlockedException} naming the reason and categories. Errors
  * ({@code {"error":{"code":..,"message":..,"status":"RESOURCE_EXHAUSTED"}}}) keep Google's status name
@@ -50,12 +56,14 @@ public final class GeminiChat extends HttpLanguageModel {
     public static final String FALLBACK_API_KEY_ENV = "GOOGLE_API_KEY";
 
     private final URI endpoint;
+    private final URI streamingEndpoint;
     private final long filesApiAbove;
     private final GeminiFiles files;
 
     private GeminiChat(Builder b) {
         super(b);
         this.endpoint = URI.create(baseUrl() + "/models/" + b.modelId + ":generateContent");
+        this.streamingEndpoint = URI.create(baseUrl() + "/models/" + b.modelId + ":streamGenerateContent?alt=sse");
         this.filesApiAbove = b.filesApiAbove;
         this.files = new GeminiFiles(this, b.filesPollInterval);
     }
@@ -85,6 +93,18 @@ public final class GeminiChat extends HttpLanguageModel {
         return endpoint;
     }
 
+    /** {@code {baseUrl}/models/{model}:streamGenerateContent?alt=sse}: server-sent events. */
+    @Override
+    protected URI streamingEndpoint() {
+        return streamingEndpoint;
+    }
+
+    /** Gemini streams the same body to another URL; see {@link GeminiStream}. */
+    @Override
+    protected StreamDecoder streamDecoder(LmRequest request) {
+        return new GeminiStream();
+    }
+
     @Override
     protected void authenticate(HttpRequest.Builder request, String apiKey) {
         if (apiKey != null) request.header("x-goog-api-key", apiKey);
@@ -98,6 +118,18 @@ public final class GeminiChat extends HttpLanguageModel {
     /** Uploads the payloads over {@link #filesApiAbove()} (once each), then sends the request. */
     @Override
     protected LmResponse send(LmRequest request) {
+        uploadLargePayloads(request);
+        return exchange(request);
+    }
+
+    /** As {@link #send}, the answer streamed ({@code streamGenerateContent}). */
+    @Override
+    protected LmResponse sendStreaming(LmRequest request, TextStream stream) {
+        uploadLargePayloads(request);
+        return super.sendStreaming(request, stream);
+    }
+
+    private void uploadLargePayloads(LmRequest request) {
         checkRequest(request);
         if (filesApiAbove != Long.MAX_VALUE) {
             for (Message m : request.prompt().messages()) {
@@ -107,7 +139,6 @@ public final class GeminiChat extends HttpLanguageModel {
                 }
             }
         }
-        return exchange(request);
     }
 
     private boolean goesByFile(Payload p) {

@@ -132,7 +132,8 @@ final class GeminiCodec {
             }
         }
         if (Boolean.TRUE.equals(request.params().get("stream"))) {
-            throw new IllegalArgumentException("parameter stream: GeminiChat answers with generateContent (whole answers)");
+            throw new IllegalArgumentException("parameter stream is not taken: GeminiChat streams (streamGenerateContent) when the call has a"
+                    + " stream listener (Module.stream), and the cache key must not depend on it");
         }
     }
 
