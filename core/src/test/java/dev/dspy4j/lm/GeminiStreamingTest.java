@@ -167,6 +167,26 @@ class GeminiStreamingTest {
         assertThat(server.requestCount()).isEqualTo(1);
     }
 
+    /** With two candidates the stream is read until both finished; only the first one's text is passed on. */
+    @Test
+    void twoCandidatesAreReadUntilBothFinishedAndOnlyTheFirstIsStreamed() {
+        server.enqueue(sse(List.of(
+                "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"a1\"}]}},{\"index\":1,\"content\":{\"parts\":[{\"text\":\"b1\"}]}}]}\n\n",
+                "data: {\"candidates\":[{\"index\":0,\"content\":{\"parts\":[{\"text\":\"a2\"}]},\"finishReason\":\"STOP\"}]}\n\n",
+                "data: {\"candidates\":[{\"index\":1,\"content\":{\"parts\":[{\"text\":\"b2\"}]},\"finishReason\":\"MAX_TOKENS\"}],"
+                        + "\"usageMetadata\":{\"promptTokenCount\":3,\"candidatesTokenCount\":4}}\n\n")));
+        List<String> deltas = new ArrayList<>();
+        LmResponse r;
+        try (var scope = CallContext.streamingTo(deltas::add)) {
+            r = client().build().complete(new LmRequest(dev.dspy4j.prompt.Prompt.builder().user("q").build(), new java.util.TreeMap<>(), 2, null, true));
+        }
+        assertThat(deltas).containsExactly("a1", "a2");
+        assertThat(r.completions()).extracting(Completion::text).containsExactly("a1a2", "b1b2");
+        assertThat(r.completions()).extracting(Completion::finishReason).containsExactly("stop", "max_tokens");
+        assertThat(r.usage()).isEqualTo(new Usage(3, 4));
+        assertThat(server.last().json().path("generationConfig").path("candidateCount").asInt()).isEqualTo(2);
+    }
+
     @Test
     void theStreamedAnswerIsCachedUnderTheKeyOfTheUnstreamedOne() {
         server.enqueue(sse(cotEvents()));
