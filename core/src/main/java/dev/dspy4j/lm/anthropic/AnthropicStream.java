@@ -29,12 +29,7 @@ final class AnthropicStream implements StreamDecoder {
 
     @Override
     public void onEvent(String event, String data, TextStream text) {
-        JsonNode e;
-        try {
-            e = JSON.readTree(data);
-        } catch (IOException ex) {
-            throw new Malformed("a streamed event is not JSON: " + (data.length() > 200 ? data.substring(0, 200) + "..." : data));
-        }
+        JsonNode e = StreamDecoder.readJson(JSON, data, "a streamed event");
         String type = e.path("type").asText(event);
         switch (type) {
             case "message_start" -> {

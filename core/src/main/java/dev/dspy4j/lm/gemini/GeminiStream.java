@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dspy4j.lm.TextStream;
 import dev.dspy4j.lm.http.StreamDecoder;
-import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -30,12 +29,7 @@ final class GeminiStream implements StreamDecoder {
 
     @Override
     public void onEvent(String event, String data, TextStream text) {
-        JsonNode chunk;
-        try {
-            chunk = JSON.readTree(data);
-        } catch (IOException e) {
-            throw new Malformed("a streamed chunk is not JSON: " + (data.length() > 200 ? data.substring(0, 200) + "..." : data));
-        }
+        JsonNode chunk = StreamDecoder.readJson(JSON, data, "a streamed chunk");
         JsonNode error = chunk.path("error");
         if (error.isObject()) {
             throw new StreamError(error.path("message").asText("the server sent an error"), error.path("status").asText(null));

@@ -1,6 +1,9 @@
 package dev.dspy4j.lm.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import dev.dspy4j.lm.TextStream;
 
 /**
@@ -27,6 +30,19 @@ public interface StreamDecoder {
 
     /** The answer as the provider's non-streamed response body. */
     ObjectNode assembled();
+
+    /**
+     * Parses one event's data as JSON with {@code mapper}.
+     *
+     * @throws Malformed naming {@code what} and the first 200 characters of {@code data} when it is not JSON
+     */
+    static JsonNode readJson(ObjectMapper mapper, String data, String what) {
+        try {
+            return mapper.readTree(data);
+        } catch (IOException e) {
+            throw new Malformed(what + " is not JSON: " + (data.length() > 200 ? data.substring(0, 200) + "..." : data));
+        }
+    }
 
     /** Streamed data that is not what the provider sends. */
     final class Malformed extends RuntimeException {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dspy4j.lm.TextStream;
 import dev.dspy4j.lm.http.StreamDecoder;
-import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -37,12 +36,7 @@ final class OpenAiStream implements StreamDecoder {
             done = true;
             return;
         }
-        JsonNode chunk;
-        try {
-            chunk = JSON.readTree(data);
-        } catch (IOException e) {
-            throw new Malformed("a streamed chunk is not JSON: " + abbreviate(data));
-        }
+        JsonNode chunk = StreamDecoder.readJson(JSON, data, "a streamed chunk");
         JsonNode error = chunk.path("error");
         if (error.isObject()) {
             throw new StreamError(error.path("message").asText("the server sent an error"),
@@ -109,9 +103,5 @@ final class OpenAiStream implements StreamDecoder {
         });
         if (usage != null) root.set("usage", usage);
         return root;
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 200 ? s : s.substring(0, 200) + "...";
     }
 }
