@@ -36,11 +36,17 @@ public record ProviderLm(String provider, String model, String baseUrl, String a
                          Duration timeout, int maxAttempts, Long rpm, Long tpm) implements LmFactory {
     private static final long serialVersionUID = 1L;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The providers {@link Providers#create} makes clients for. */
+    private static final java.util.Set<String> PROVIDERS = java.util.Set.of("openai", "anthropic", "gemini", "azure");
 
     public ProviderLm {
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(timeout, "timeout");
+        if (!PROVIDERS.contains(provider.toLowerCase(java.util.Locale.ROOT))) {
+            throw new IllegalArgumentException("unknown provider '" + provider + "'; expected openai, anthropic, gemini or "
+                    + "azure (use openai with a base URL for any OpenAI-compatible server)");
+        }
         if (paramsJson == null) paramsJson = "{}";
         if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be at least 1, not " + maxAttempts);
         if (rpm != null && rpm < 1) throw new IllegalArgumentException("rpm must be at least 1, not " + rpm);

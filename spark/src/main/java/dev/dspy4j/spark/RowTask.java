@@ -35,6 +35,9 @@ final class RowTask implements MapPartitionsFunction<Row, Row> {
         private static final long serialVersionUID = 1L;
     }
 
+    /** How many task attempts the test hook has failed in this JVM. */
+    static final java.util.concurrent.atomic.AtomicInteger INJECTED_FAILURES = new java.util.concurrent.atomic.AtomicInteger();
+
     private final String key;
     private final Broadcast<ProgramBundle> program;
     private final Broadcast<SerializableConfiguration> hadoop;
@@ -81,6 +84,7 @@ final class RowTask implements MapPartitionsFunction<Row, Row> {
             public Row next() {
                 if (taken == failure.afterRows()) {
                     out.awaitRunning(); // the rows read ahead finish and reach the cache, as a slow failure would let them
+                    INJECTED_FAILURES.incrementAndGet();
                     throw new IllegalStateException("test hook: the first attempt of partition " + failure.partition()
                             + " fails after " + taken + " rows");
                 }
