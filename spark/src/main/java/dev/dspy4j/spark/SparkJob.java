@@ -170,7 +170,7 @@ public final class SparkJob implements Callable<Integer> {
             throw new UsageException("--out " + out + " cannot be checked: " + e.getMessage());
         }
         SparkRunner.Builder b = SparkRunner.builder().program(bundle).lm(lm(bundle, err)).threadsPerTask(threads)
-                .mediaBase(mediaBase != null ? mediaBase : parentOf(data));
+                .mediaBase(mediaBase != null ? mediaBase : folderOf(data, spark.sparkContext().hadoopConfiguration()));
         if (cache != null) b.cache(CacheFactory.parse(cache));
         for (String m : columnMap) {
             int eq = m.indexOf('=');
@@ -237,9 +237,19 @@ public final class SparkJob implements Callable<Integer> {
         return p.endsWith(".jsonl") || p.endsWith(".json");
     }
 
-    private static String parentOf(String path) {
-        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path).getParent();
-        return p == null ? null : p.toString();
+    /**
+     * The folder of {@code path}, qualified on the driver ({@code in.jsonl} is {@code file:/<working folder>}):
+     * the executors resolve relative media paths against it, wherever their own working folder is.
+     */
+    static String folderOf(String path, org.apache.hadoop.conf.Configuration conf) {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+        try {
+            if (p.toUri().getScheme() == null) p = p.getFileSystem(conf).makeQualified(p);
+        } catch (java.io.IOException e) {
+            throw new UsageException("--data " + path + ": " + e.getMessage());
+        }
+        org.apache.hadoop.fs.Path parent = p.getParent();
+        return parent == null ? null : parent.toString();
     }
 
     /** The LM: --lm and --api-base over the program file's settings, as dspy4j run makes it. */

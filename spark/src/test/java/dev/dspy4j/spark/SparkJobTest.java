@@ -113,6 +113,16 @@ class SparkJobTest {
     }
 
     @Test
+    void relativeMediaPathsAreTakenAgainstTheDataFolderQualifiedOnTheDriver() {
+        var conf = new org.apache.hadoop.conf.Configuration();
+        String cwd = "file:" + Path.of("").toAbsolutePath();
+        assertThat(SparkJob.folderOf("in.jsonl", conf)).isEqualTo(cwd);
+        assertThat(SparkJob.folderOf("data/in.jsonl", conf)).isEqualTo(cwd + "/data");
+        assertThat(SparkJob.folderOf("/srv/in.parquet", conf)).isEqualTo("file:/srv");
+        assertThat(SparkJob.folderOf("hdfs://nn:8020/d/in.parquet", conf)).isEqualTo("hdfs://nn:8020/d");
+    }
+
+    @Test
     void aBadOptionIsAUsageErrorBeforeAnyTask() throws Exception {
         Path out = dir.resolve("exists.parquet");
         Files.createDirectories(out);
