@@ -6,13 +6,15 @@ import dev.dspy4j.lm.anthropic.AnthropicChat;
 import dev.dspy4j.lm.gemini.GeminiChat;
 import dev.dspy4j.lm.openai.AzureOpenAiChat;
 import dev.dspy4j.lm.openai.OpenAiChat;
+import dev.dspy4j.lm.openai.OpenAiResponses;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * Makes provider clients for the command line (and for {@code dspy4j-spark}'s executors, which build
- * the same clients from the same settings): {@code openai}, {@code anthropic}, {@code gemini} and
+ * the same clients from the same settings): {@code openai} (chat completions),
+ * {@code openai-responses} (the Responses API, {@code POST /v1/responses}), {@code anthropic}, {@code gemini} and
  * {@code azure} (the model is the deployment name; the endpoint comes from {@code --api-base} or
  * {@value AzureOpenAiChat#ENDPOINT_ENV}).
  */
@@ -52,6 +54,7 @@ public final class Providers {
         String defaultEnv;
         switch (p) {
             case "openai":
+            case "openai-responses":
                 defaultEnv = OpenAiChat.API_KEY_ENV;
                 break;
             case "anthropic":
@@ -73,7 +76,7 @@ public final class Providers {
                 }
                 break;
             default:
-                throw new UsageException("unknown provider '" + provider + "'; expected openai, anthropic, gemini or azure "
+                throw new UsageException("unknown provider '" + provider + "'; expected openai, openai-responses, anthropic, gemini or azure "
                         + "(use openai with --api-base for any OpenAI-compatible server)");
         }
         String env = apiKeyEnv != null ? apiKeyEnv : defaultEnv;
@@ -90,6 +93,13 @@ public final class Providers {
         }
         if (p.equals("openai")) {
             OpenAiChat.Builder b = OpenAiChat.builder().model(model).apiKey(key).cache(cache).timeout(timeout)
+                    .maxAttempts(maxAttempts).rateLimit(rateLimit);
+            if (baseUrl != null) b.baseUrl(baseUrl);
+            params.forEach(b::param);
+            return b.build();
+        }
+        if (p.equals("openai-responses")) {
+            OpenAiResponses.Builder b = OpenAiResponses.builder().model(model).apiKey(key).cache(cache).timeout(timeout)
                     .maxAttempts(maxAttempts).rateLimit(rateLimit);
             if (baseUrl != null) b.baseUrl(baseUrl);
             params.forEach(b::param);

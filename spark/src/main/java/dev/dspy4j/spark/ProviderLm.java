@@ -37,14 +37,14 @@ public record ProviderLm(String provider, String model, String baseUrl, String a
     private static final long serialVersionUID = 1L;
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The providers {@link Providers#create} makes clients for. */
-    private static final java.util.Set<String> PROVIDERS = java.util.Set.of("openai", "anthropic", "gemini", "azure");
+    private static final java.util.Set<String> PROVIDERS = java.util.Set.of("openai", "openai-responses", "anthropic", "gemini", "azure");
 
     public ProviderLm {
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(timeout, "timeout");
         if (!PROVIDERS.contains(provider.toLowerCase(java.util.Locale.ROOT))) {
-            throw new IllegalArgumentException("unknown provider '" + provider + "'; expected openai, anthropic, gemini or "
+            throw new IllegalArgumentException("unknown provider '" + provider + "'; expected openai, openai-responses, anthropic, gemini or "
                     + "azure (use openai with a base URL for any OpenAI-compatible server)");
         }
         if (paramsJson == null) paramsJson = "{}";

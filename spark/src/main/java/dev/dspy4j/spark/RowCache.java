@@ -1,6 +1,7 @@
 package dev.dspy4j.spark;
 
 import dev.dspy4j.cache.CacheKey;
+import dev.dspy4j.cache.CacheLease;
 import dev.dspy4j.cache.ResponseCache;
 import dev.dspy4j.lm.LmResponse;
 
@@ -32,6 +33,14 @@ final class RowCache implements ResponseCache {
         LmResponse r = inner.get(key);
         if (r != null) hit.get()[0] = true;
         return r;
+    }
+
+    /** The lease of a shared cache; a response another process stored meanwhile counts as a hit. */
+    @Override
+    public CacheLease lease(CacheKey key) {
+        CacheLease lease = inner.lease(key);
+        if (!lease.granted()) hit.get()[0] = true;
+        return lease;
     }
 
     @Override

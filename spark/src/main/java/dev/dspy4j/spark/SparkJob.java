@@ -110,8 +110,8 @@ public final class SparkJob implements Callable<Integer> {
     Long tpm;
 
     @Option(names = "--cache", paramLabel = "SPEC",
-            description = "The response cache: a folder on each executor machine (/var/cache/dspy4j, file:/...) "
-                    + "(default: none).")
+            description = "The response cache: redis://host:port[/db] (shared by every executor and job; password in "
+                    + "$DSPY4J_REDIS_PASSWORD), or a folder on each executor machine (/var/cache/dspy4j) (default: none).")
     String cache;
 
     @Option(names = {"-q", "--quiet"}, description = "Print errors only (no summary).")

@@ -1,6 +1,6 @@
 package dev.dspy4j.spark;
 
-import dev.dspy4j.media.NoiseImage;
+import dev.dspy4j.testing.NoiseImage;
 import dev.dspy4j.module.Predict;
 import dev.dspy4j.signature.Signature;
 import dev.dspy4j.state.ProgramState;
