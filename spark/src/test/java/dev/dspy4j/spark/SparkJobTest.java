@@ -7,13 +7,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,15 +32,8 @@ class SparkJobTest {
     static void setUp() {
         server = LoopbackChatServer.start(LoopbackChatServer.chatAnswer("label", "noise"));
         program = SparkTests.program(dir, "image: Image -> label");
-        SparkTests.images(dir.resolve("img"), ROWS, 5000);
         // relative media paths, as a dataset shipped with its images holds them: taken against --data's folder
-        StructType schema = DataTypes.createStructType(List.of(
-                DataTypes.createStructField("id", DataTypes.LongType, false),
-                DataTypes.createStructField("image", DataTypes.StringType, false)));
-        List<Row> rows = new ArrayList<>();
-        for (int i = 0; i < ROWS; i++) rows.add(RowFactory.create((long) i, "img/img-" + i + ".png"));
-        data = dir.resolve("photos.parquet").toString();
-        SparkTests.spark().createDataFrame(rows, schema).repartition(4).write().parquet(data);
+        data = SparkTests.imageParquet(dir, ROWS, 5000);
     }
 
     @AfterAll

@@ -38,6 +38,8 @@ final class SparkTests {
                     .config("spark.driver.bindAddress", "127.0.0.1")
                     .config("spark.sql.shuffle.partitions", "2")
                     .config("spark.sql.adaptive.enabled", "false")
+                    // jobs in different pools share the two task slots, so two jobs started at once run at once
+                    .config("spark.scheduler.mode", "FAIR")
                     .getOrCreate();
         }
         return session;
@@ -60,6 +62,22 @@ final class SparkTests {
         List<Path> out = new ArrayList<>();
         for (int i = 0; i < n; i++) out.add(NoiseImage.writePng(dir, "img-" + i + ".png", 16, 16, seed + i));
         return out;
+    }
+
+    /**
+     * {@code rows} distinct 16x16 noise PNGs in {@code dir/img} and a Parquet dataset {@code dir/photos.parquet}
+     * of 4 partitions {@code (id long, image string)} naming them by relative path ({@code img/img-<i>.png}).
+     */
+    static String imageParquet(Path dir, int rows, long seed) {
+        images(dir.resolve("img"), rows, seed);
+        StructType schema = DataTypes.createStructType(List.of(
+                DataTypes.createStructField("id", DataTypes.LongType, false),
+                DataTypes.createStructField("image", DataTypes.StringType, false)));
+        List<Row> list = new ArrayList<>();
+        for (int i = 0; i < rows; i++) list.add(RowFactory.create((long) i, "img/img-" + i + ".png"));
+        String data = dir.resolve("photos.parquet").toString();
+        spark().createDataFrame(list, schema).repartition(4).write().parquet(data);
+        return data;
     }
 
     /** A dataset {@code (id long, image string)} of {@code file:} URIs, in {@code partitions} partitions. */
