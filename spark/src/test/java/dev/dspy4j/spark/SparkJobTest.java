@@ -127,6 +127,8 @@ class SparkJobTest {
         code = SparkJob.run(new String[] {"--program", program.toString(), "--data", data, "--out", dir.resolve("x").toString(),
                 "--lm", "openia/gpt"}, new PrintWriter(new StringWriter()), new PrintWriter(err));
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).startsWith("dspy4j-spark: --lm: unknown provider 'openia'; expected openai, anthropic,");
+        assertThat(err.toString()).isEqualTo("dspy4j-spark: --lm: unknown provider 'openia'; expected openai, "
+                + "openai-responses, anthropic, gemini or azure (use openai with a base URL for any OpenAI-compatible server)"
+                + System.lineSeparator());
     }
 }
