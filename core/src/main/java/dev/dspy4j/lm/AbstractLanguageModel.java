@@ -50,6 +50,19 @@ public abstract class AbstractLanguageModel implements LanguageModel {
         return defaults;
     }
 
+    /** {@code request} as this LM sends it: its {@linkplain #defaults() defaults} added where the request sets none. */
+    public final LmRequest prepare(LmRequest request) {
+        return request.withDefaults(defaults);
+    }
+
+    /**
+     * The key under which {@link #complete} caches {@code request} (after {@link #prepare}), so a
+     * response obtained another way (a provider batch) can be stored where a live call would find it.
+     */
+    public final CacheKey cacheKey(LmRequest request) {
+        return CacheKey.of(model, prepare(request));
+    }
+
     /** The cache, or null if this LM does not cache. */
     public final ResponseCache cache() {
         return cache;
@@ -78,7 +91,7 @@ public abstract class AbstractLanguageModel implements LanguageModel {
      */
     @Override
     public final LmResponse complete(LmRequest request) {
-        LmRequest full = request.withDefaults(defaults);
+        LmRequest full = prepare(request);
         return CallContext.observe(Call.Kind.LM, this, (cb, call) -> cb.onLmStart(call, full),
                 () -> completeObserved(full), (cb, call, r, e) -> cb.onLmEnd(call, r, e));
     }
@@ -141,7 +154,7 @@ public abstract class AbstractLanguageModel implements LanguageModel {
     }
 
     private LmResponse completeCached(LmRequest request, Replay replay) {
-        CacheKey key = CacheKey.of(model, request);
+        CacheKey key = CacheKey.of(model, request); // request is prepared: the same key as cacheKey(request)
         while (true) {
             LmResponse hit = cacheGet(key);
             if (hit != null) {
