@@ -74,6 +74,7 @@ public final class LoopbackChatServer implements AutoCloseable {
     private final AtomicLong lastBytes = new AtomicLong();
     private final AtomicLong maxBytes = new AtomicLong();
     private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
+    private final LoopbackBatches batches;
 
     private LoopbackChatServer(Builder b) throws IOException {
         this.responder = b.responder;
@@ -86,6 +87,7 @@ public final class LoopbackChatServer implements AutoCloseable {
             return t;
         });
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 128);
+        this.batches = new LoopbackBatches(responder, b.batchErrors, b.batchPolls, "http://127.0.0.1:" + server.getAddress().getPort());
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
@@ -192,6 +194,27 @@ public final class LoopbackChatServer implements AutoCloseable {
         }
     }
 
+    /** Batches created so far (batch endpoints are not counted in {@link #requestCount()}). */
+    public int batchesCreated() {
+        return batches.created();
+    }
+
+    /** Polls of a batch's status so far, over all batches. */
+    public int batchPollCount() {
+        return batches.polls();
+    }
+
+    /**
+     * Every request sent inside a batch, oldest first: the path a live call would use and the request
+     * body (the batch line's {@code params}) as compact JSON.
+     */
+    public List<Received> batchRequests() {
+        return batches.items().stream().map(i -> {
+            byte[] bytes = i.body().toString().getBytes(StandardCharsets.UTF_8);
+            return new Received("/v1/messages", bytes.length, bytes);
+        }).toList();
+    }
+
     /** Clears the counters and the received requests. */
     public void reset() {
         requests.set(0);
@@ -205,7 +228,8 @@ public final class LoopbackChatServer implements AutoCloseable {
         try (ex) {
             String path = ex.getRequestURI().getPath();
             long n = 0;
-            ByteArrayOutputStream kept = keepBodies ? new ByteArrayOutputStream() : null;
+            boolean keep = keepBodies || LoopbackBatches.handles(path);
+            ByteArrayOutputStream kept = keep ? new ByteArrayOutputStream() : null;
             byte[] buf = new byte[64 * 1024];
             try (InputStream in = ex.getRequestBody()) {
                 int r;
@@ -213,6 +237,10 @@ public final class LoopbackChatServer implements AutoCloseable {
                     n += r;
                     if (kept != null) kept.write(buf, 0, r);
                 }
+            }
+            if (LoopbackBatches.handles(path)) {
+                batches.handle(ex, ex.getRequestMethod(), path, kept != null ? kept.toByteArray() : null);
+                return;
             }
             if (!"POST".equals(ex.getRequestMethod())) {
                 reply(ex, 405, "{\"error\":{\"message\":\"use POST\",\"type\":\"invalid_request_error\"}}");
@@ -262,7 +290,7 @@ public final class LoopbackChatServer implements AutoCloseable {
         return JSON.writeValueAsString(root);
     }
 
-    private static String anthropicBody(String text) throws IOException {
+    static String anthropicBody(String text) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("id", "msg_loopback");
         root.put("type", "message");
@@ -310,8 +338,27 @@ public final class LoopbackChatServer implements AutoCloseable {
         private boolean keepBodies;
         private int threads = 4;
         private int port;
+        private int batchPolls = 2;
+        private java.util.function.Predicate<Received> batchErrors = r -> false;
 
         private Builder() {}
+
+        /** A batch ends at its {@code n}-th status poll (default 2; 0 ends it at once). */
+        public Builder batchPolls(int n) {
+            if (n < 0) throw new IllegalArgumentException("batchPolls must be 0 or more, got " + n);
+            this.batchPolls = n;
+            return this;
+        }
+
+        /**
+         * Requests inside a batch for which {@code fails} is true come back {@code errored} (an
+         * {@code invalid_request_error}) instead of answered; it sees the path a live call would use
+         * and the request body. Default: none fails.
+         */
+        public Builder batchErrors(java.util.function.Predicate<Received> fails) {
+            this.batchErrors = Objects.requireNonNull(fails, "fails");
+            return this;
+        }
 
         /** Every request is answered with this completion text. */
         public Builder answer(String text) {

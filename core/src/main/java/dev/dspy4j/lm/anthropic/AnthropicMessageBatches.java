@@ -123,11 +123,10 @@ final class AnthropicMessageBatches implements BatchClient {
 
     @Override
     public void results(BatchStatus ended, Function<String, LmRequest> requests, Consumer<BatchResult> sink) {
-        JsonNode batch = http.json(http.request(batchUri(ended.id(), "")).GET().build(), "retrieving batch " + ended.id());
-        String url = batch.path("results_url").asText(null);
+        String url = ended.output();
         if (url == null) {
-            throw new LmException("Anthropic batch " + ended.id() + " has no results_url (processing_status "
-                    + batch.path("processing_status").asText("?") + "): its results are not ready, or were deleted");
+            throw new LmException("Anthropic batch " + ended.id() + " has no results_url (processing_status " + ended.status()
+                    + "): its results are not ready, or were deleted");
         }
         URI results = URI.create(chat.baseUrl().toString()).resolve(url);
         if (!sameOrigin(results, chat.baseUrl())) {
@@ -236,7 +235,8 @@ final class AnthropicMessageBatches implements BatchClient {
         int succeeded = c.path("succeeded").asInt();
         int failed = c.path("errored").asInt() + c.path("canceled").asInt() + c.path("expired").asInt();
         BatchStatus.Phase phase = "ended".equals(status) ? BatchStatus.Phase.ENDED : BatchStatus.Phase.RUNNING;
-        return new BatchStatus(id, phase, status, processing + succeeded + failed, succeeded, failed, null);
+        String results = j.path("results_url").isTextual() ? j.path("results_url").asText() : null;
+        return new BatchStatus(id, phase, status, processing + succeeded + failed, succeeded, failed, null, results, null);
     }
 
     private static String abbreviate(String s) {

@@ -12,8 +12,11 @@ import java.util.Objects;
  * @param succeeded requests answered so far
  * @param failed    requests that failed, were canceled or expired so far
  * @param detail    the provider's reason when the whole batch failed, else null
+ * @param output    where the results are once it ended (Anthropic {@code results_url}, OpenAI {@code output_file_id}), else null
+ * @param errors    where the failed requests are (OpenAI {@code error_file_id}), else null
  */
-public record BatchStatus(String id, Phase phase, String status, int total, int succeeded, int failed, String detail) {
+public record BatchStatus(String id, Phase phase, String status, int total, int succeeded, int failed, String detail,
+                          String output, String errors) {
 
     /** Where a batch is. */
     public enum Phase {
