@@ -29,7 +29,9 @@ import java.util.function.Function;
  * A test and benchmark server on 127.0.0.1 (a random free port unless {@link Builder#port} is given) that answers OpenAI-compatible
  * chat completions ({@code POST .../chat/completions}) and Anthropic messages
  * ({@code POST .../messages}) with a scripted completion, by default in dspy4j's chat format
- * ({@code [[ ## label ## ]]\n...\n\n[[ ## completed ## ]]}).
+ * ({@code [[ ## label ## ]]\n...\n\n[[ ## completed ## ]]}), and emulates Anthropic Message Batches
+ * ({@code .../messages/batches}: each batch ends after {@link Builder#batchPolls} status polls, its
+ * requests answered by the same responder, or failed where {@link Builder#batchErrors} says so).
  *
  * <p>It reads every request body whole and counts its bytes, and keeps the bodies only when asked
  * ({@link Builder#keepBodies}), so a benchmark can send hundreds of megabytes through it without the
@@ -108,7 +110,9 @@ public final class LoopbackChatServer implements AutoCloseable {
      * provider: {@code java -cp dspy4j.jar dev.dspy4j.testing.LoopbackChatServer [PORT] [FIELD VALUE]...}.
      * PORT defaults to 8765 (0 picks a free one); each FIELD VALUE pair becomes one
      * {@code [[ ## FIELD ## ]]} section of every answer (default {@code answer ok}), so a program whose
-     * output fields are those parses. Prints the base URL to give {@code --api-base}.
+     * output fields are those parses. {@code --batch-polls N} ends each batch at its N-th poll (default 2);
+     * {@code --batch-error-when TEXT} fails the batch requests whose body contains TEXT. Prints the base
+     * URL to give {@code --api-base}.
      */
     public static void main(String[] args) throws InterruptedException {
         LoopbackChatServer server;
@@ -116,7 +120,8 @@ public final class LoopbackChatServer implements AutoCloseable {
             server = fromArgs(args);
         } catch (IllegalArgumentException | UncheckedIOException e) {
             System.err.println(e.getMessage());
-            System.err.println("usage: LoopbackChatServer [PORT] [FIELD VALUE]...   e.g. 8765 answer cat");
+            System.err.println("usage: LoopbackChatServer [--batch-polls N] [--batch-error-when TEXT] [PORT] [FIELD VALUE]..."
+                    + "   e.g. 8765 answer cat");
             System.exit(2);
             return;
         }
@@ -126,7 +131,24 @@ public final class LoopbackChatServer implements AutoCloseable {
     }
 
     /** Starts a server as {@link #main} does, from the same arguments. */
-    static LoopbackChatServer fromArgs(String[] args) {
+    static LoopbackChatServer fromArgs(String[] all) {
+        Builder builder = builder();
+        List<String> rest = new ArrayList<>();
+        for (int k = 0; k < all.length; k++) {
+            if (all[k].equals("--batch-polls") && k + 1 < all.length) {
+                try {
+                    builder.batchPolls(Integer.parseInt(all[++k]));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--batch-polls takes a number, got '" + all[k] + "'");
+                }
+            } else if (all[k].equals("--batch-error-when") && k + 1 < all.length) {
+                String marker = all[++k];
+                builder.batchErrors(r -> r.bodyText().contains(marker));
+            } else {
+                rest.add(all[k]);
+            }
+        }
+        String[] args = rest.toArray(String[]::new);
         int port = 8765;
         int i = 0;
         if (args.length % 2 == 1) {
@@ -145,7 +167,7 @@ public final class LoopbackChatServer implements AutoCloseable {
             text.append("[[ ## ").append(args[i]).append(" ## ]]\n").append(args[i + 1]).append("\n\n");
         }
         String answer = text.isEmpty() ? chatAnswer("answer", "ok") : text + "[[ ## completed ## ]]";
-        return builder().port(port).answer(answer).start();
+        return builder.port(port).answer(answer).start();
     }
 
     /** A completion in the chat format: {@code [[ ## field ## ]]\nvalue\n\n[[ ## completed ## ]]}. */
