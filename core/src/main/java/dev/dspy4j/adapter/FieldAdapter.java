@@ -203,7 +203,7 @@ abstract class FieldAdapter implements Adapter {
         if (t == FieldType.AnyType.INSTANCE) return "any JSON value";
         try {
             return structured + " matching the schema " + ValueFormat.json(JsonSchemas.of(t), "schema");
-        } catch (IllegalArgumentException e) { // a recursive record has no finite schema
+        } catch (IllegalArgumentException e) { // a type with no JSON form (JsonSchemas names it)
             return structured + " for a " + t.typeName();
         }
     }
