@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dspy4j.adapter.ChatAdapter;
-import dev.dspy4j.signature.Signature;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Map;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -84,8 +81,8 @@ class LoopbackChatServerTest {
             assertThat(url).matches("http://127\\.0\\.0\\.1:\\d+/v1");
             String content = JSON.readTree(post(url + "/chat/completions", "{}").body())
                     .at("/choices/0/message/content").asText();
-            Signature walkThrough = Signature.parse("image: Image, question -> answer");
-            assertThat(ChatAdapter.create().parse(walkThrough, content)).isEqualTo(Map.of("answer", "cat"));
+            // the ChatAdapter's field markers; core's tests parse such answers through the adapter itself
+            assertThat(content).isEqualTo("[[ ## answer ## ]]\ncat\n\n[[ ## completed ## ]]");
             assertThat(p.isAlive()).isTrue();
         } finally {
             p.destroyForcibly().waitFor();
