@@ -27,9 +27,12 @@ import java.util.function.Function;
 
 /**
  * A test and benchmark server on 127.0.0.1 (a random free port unless {@link Builder#port} is given) that answers OpenAI-compatible
- * chat completions ({@code POST .../chat/completions}) and Anthropic messages
- * ({@code POST .../messages}) with a scripted completion, by default in dspy4j's chat format
- * ({@code [[ ## label ## ]]\n...\n\n[[ ## completed ## ]]}).
+ * chat completions ({@code POST .../chat/completions}), OpenAI responses ({@code POST .../responses}, plain
+ * or, for a body that starts with {@code "stream": true} in its first 4 KB, as server-sent events) and
+ * Anthropic messages ({@code POST .../messages}) with a scripted completion, by default in dspy4j's chat format
+ * ({@code [[ ## label ## ]]\n...\n\n[[ ## completed ## ]]}), and emulates OpenAI's and Anthropic's
+ * Files API ({@link #files()}, {@link LoopbackFiles}): a request referring to a file id the server
+ * does not hold is answered 404.
  *
  * <p>It reads every request body whole and counts its bytes, and keeps the bodies only when asked
  * ({@link Builder#keepBodies}), so a benchmark can send hundreds of megabytes through it without the
@@ -74,8 +77,10 @@ public final class LoopbackChatServer implements AutoCloseable {
     private final AtomicLong lastBytes = new AtomicLong();
     private final AtomicLong maxBytes = new AtomicLong();
     private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
+    private final LoopbackFiles files;
 
     private LoopbackChatServer(Builder b) throws IOException {
+        this.files = new LoopbackFiles(b.uploadDelay);
         this.responder = b.responder;
         this.keepBodies = b.keepBodies;
         int id = SERVERS.incrementAndGet();
@@ -192,6 +197,11 @@ public final class LoopbackChatServer implements AutoCloseable {
         }
     }
 
+    /** The server's Files API: uploads received, stored files, and {@code forget(id)} to emulate an expired upload. */
+    public LoopbackFiles files() {
+        return files;
+    }
+
     /** Clears the counters and the received requests. */
     public void reset() {
         requests.set(0);
@@ -199,19 +209,33 @@ public final class LoopbackChatServer implements AutoCloseable {
         lastBytes.set(0);
         maxBytes.set(0);
         received.clear();
+        files.reset();
     }
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             String path = ex.getRequestURI().getPath();
+            if (LoopbackFiles.isFilesPath(path)) {
+                files.handle(ex);
+                return;
+            }
             long n = 0;
             ByteArrayOutputStream kept = keepBodies ? new ByteArrayOutputStream() : null;
+            LoopbackFiles.FileIdScanner fileIds = files.inUse() ? new LoopbackFiles.FileIdScanner() : null;
             byte[] buf = new byte[64 * 1024];
+            byte[] head = new byte[LoopbackResponses.HEAD_BYTES];
+            int headLength = 0;
             try (InputStream in = ex.getRequestBody()) {
                 int r;
                 while ((r = in.read(buf)) > 0) {
+                    if (headLength < head.length) {
+                        int take = Math.min(r, head.length - headLength);
+                        System.arraycopy(buf, 0, head, headLength, take);
+                        headLength += take;
+                    }
                     n += r;
                     if (kept != null) kept.write(buf, 0, r);
+                    if (fileIds != null) fileIds.feed(buf, 0, r);
                 }
             }
             if (!"POST".equals(ex.getRequestMethod())) {
@@ -220,7 +244,8 @@ public final class LoopbackChatServer implements AutoCloseable {
             }
             boolean openAi = path.endsWith("/chat/completions");
             boolean anthropic = path.endsWith("/messages");
-            if (!openAi && !anthropic) {
+            boolean responses = path.endsWith("/responses");
+            if (!openAi && !anthropic && !responses) {
                 reply(ex, 404, "{\"error\":{\"message\":\"no such endpoint: " + path + "\",\"type\":\"not_found\"}}");
                 return;
             }
@@ -230,6 +255,11 @@ public final class LoopbackChatServer implements AutoCloseable {
             lastBytes.set(n);
             maxBytes.accumulateAndGet(n, Math::max);
             received.add(keepBodies ? rec : new Received(path, n, null));
+            String unknownFile = fileIds == null ? null : files.firstUnknown(fileIds.ids());
+            if (unknownFile != null) {
+                reply(ex, 404, LoopbackFiles.unknownFileError(unknownFile, anthropic));
+                return;
+            }
             String text;
             try {
                 text = responder.apply(rec);
@@ -238,7 +268,11 @@ public final class LoopbackChatServer implements AutoCloseable {
                         + ",\"type\":\"server_error\"}}");
                 return;
             }
-            reply(ex, 200, openAi ? openAiBody(text) : anthropicBody(text));
+            if (responses && LoopbackResponses.wantsStream(head, headLength)) {
+                reply(ex, 200, "text/event-stream", LoopbackResponses.events(text));
+                return;
+            }
+            reply(ex, 200, openAi ? openAiBody(text) : responses ? LoopbackResponses.body(text) : anthropicBody(text));
         }
     }
 
@@ -279,8 +313,12 @@ public final class LoopbackChatServer implements AutoCloseable {
     }
 
     private static void reply(HttpExchange ex, int status, String body) throws IOException {
+        reply(ex, status, "application/json", body);
+    }
+
+    private static void reply(HttpExchange ex, int status, String contentType, String body) throws IOException {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.getResponseHeaders().set("Content-Type", contentType);
         ex.sendResponseHeaders(status, b.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(b);
@@ -310,8 +348,16 @@ public final class LoopbackChatServer implements AutoCloseable {
         private boolean keepBodies;
         private int threads = 4;
         private int port;
+        private java.time.Duration uploadDelay = java.time.Duration.ZERO;
 
         private Builder() {}
+
+        /** Each upload to the Files API is answered this much later (to test uploads that overlap; default none). */
+        public Builder uploadDelay(java.time.Duration delay) {
+            if (delay == null || delay.isNegative()) throw new IllegalArgumentException("uploadDelay must be zero or positive, not " + delay);
+            this.uploadDelay = delay;
+            return this;
+        }
 
         /** Every request is answered with this completion text. */
         public Builder answer(String text) {
