@@ -1,11 +1,5 @@
 package dev.dspy4j.lm;
 
-import dev.dspy4j.cache.CacheFailure;
-import dev.dspy4j.cache.CacheKey;
-import dev.dspy4j.cache.CacheLease;
-import dev.dspy4j.cache.CacheListener;
-import dev.dspy4j.cache.Caches;
-import dev.dspy4j.cache.ResponseCache;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -35,7 +29,7 @@ public abstract class AbstractLanguageModel implements LanguageModel {
     protected AbstractLanguageModel(Builder<?> b) {
         this.model = Objects.requireNonNull(b.model, "model");
         this.defaults = java.util.Collections.unmodifiableMap(new TreeMap<>(b.defaults));
-        this.cache = b.cacheSet ? b.cache : Caches.defaultCache();
+        this.cache = b.cacheSet ? b.cache : ResponseCache.defaultCache();
         this.cacheListener = b.cacheListener;
         this.history = new LmHistory(b.historySize);
         this.rateLimit = b.rateLimit;
@@ -308,7 +302,7 @@ public abstract class AbstractLanguageModel implements LanguageModel {
 
         /**
          * The response cache, or null for none. When not called, the LM uses the process-wide
-         * {@link Caches#defaultCache()} (memory plus disk in {@code ~/.dspy4j/cache}).
+         * {@link ResponseCache#defaultCache()} (memory plus disk in {@code ~/.dspy4j/cache}).
          */
         public B cache(ResponseCache c) {
             this.cache = c;
