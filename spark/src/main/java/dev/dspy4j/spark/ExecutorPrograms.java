@@ -1,6 +1,6 @@
 package dev.dspy4j.spark;
 
-import dev.dspy4j.cache.ResponseCache;
+import dev.dspy4j.lm.ResponseCache;
 import dev.dspy4j.module.ChainOfThought;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.Predict;

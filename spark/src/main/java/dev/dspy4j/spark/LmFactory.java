@@ -1,6 +1,6 @@
 package dev.dspy4j.spark;
 
-import dev.dspy4j.cache.ResponseCache;
+import dev.dspy4j.lm.ResponseCache;
 import dev.dspy4j.lm.LanguageModel;
 import java.io.Serializable;
 

@@ -2,7 +2,7 @@ package dev.dspy4j.spark;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dspy4j.cache.ResponseCache;
+import dev.dspy4j.lm.ResponseCache;
 import dev.dspy4j.cli.Providers;
 import dev.dspy4j.lm.LanguageModel;
 import dev.dspy4j.lm.RateLimit;

@@ -1,8 +1,8 @@
 package dev.dspy4j.spark;
 
-import dev.dspy4j.cache.CacheKey;
-import dev.dspy4j.cache.CacheLease;
-import dev.dspy4j.cache.ResponseCache;
+import dev.dspy4j.lm.CacheKey;
+import dev.dspy4j.lm.CacheLease;
+import dev.dspy4j.lm.ResponseCache;
 import dev.dspy4j.lm.LmResponse;
 
 /**
