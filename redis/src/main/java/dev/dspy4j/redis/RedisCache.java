@@ -250,9 +250,14 @@ public final class RedisCache implements ResponseCache {
          * @throws IllegalArgumentException naming what is wrong in the URI (its password masked)
          */
         public Builder uri(String uri) {
+            return uri(uri, System::getenv);
+        }
+
+        /** {@link #uri(String)} reading the environment through {@code env} (tests). */
+        Builder uri(String uri, java.util.function.UnaryOperator<String> getenv) {
             RedisAddress a = RedisAddress.parse(uri);
             if (a.password() == null) {
-                String env = System.getenv(PASSWORD_ENV);
+                String env = getenv.apply(PASSWORD_ENV);
                 if (env != null && !env.isEmpty()) a = a.withPassword(env);
             }
             this.address = a;

@@ -109,8 +109,10 @@ final class RedisLeases implements AutoCloseable {
         long every = Math.max(10, leaseMillis / 3);
         byte[] ms = Long.toString(leaseMillis).getBytes(StandardCharsets.UTF_8);
         ScheduledFuture<?> renewal = renewer.scheduleWithFixedDelay(() -> {
+            if (!health.shouldTry()) return; // down: the lease lapses, and so do the others' waits
             try {
                 client.eval(RENEW, List.of(leaseKey), List.of(owner, ms));
+                health.succeeded();
             } catch (RuntimeException e) {
                 health.failed(CacheFailure.Operation.LEASE, "renewing a lease", e);
             }

@@ -45,20 +45,33 @@ public final class RedisServerProcess implements AutoCloseable {
     private final String binary;
     private final int port;
     private final Path dir;
+    private final List<String> extra;
+    private final String password;
     private Process process;
 
-    private RedisServerProcess(String binary, int port, Path dir) {
+    private RedisServerProcess(String binary, int port, Path dir, List<String> extra, String password) {
         this.binary = binary;
         this.port = port;
         this.dir = dir;
+        this.extra = extra;
+        this.password = password;
     }
 
     /** Starts {@code redis-server} on a free loopback port and waits until it answers PING. */
     public static RedisServerProcess start() {
+        return start(null);
+    }
+
+    /**
+     * Starts {@code redis-server} on a free loopback port with {@code requirepass} set to {@code password}
+     * (null: none), and waits until it answers PING.
+     */
+    public static RedisServerProcess start(String password) {
         String binary = binary();
         try {
             Path dir = Files.createTempDirectory("dspy4j-redis-");
-            RedisServerProcess server = new RedisServerProcess(binary, freePort(), dir);
+            List<String> extra = password == null ? List.of() : List.of("--requirepass", password);
+            RedisServerProcess server = new RedisServerProcess(binary, freePort(), dir, extra, password);
             server.launch();
             return server;
         } catch (IOException e) {
@@ -157,6 +170,7 @@ public final class RedisServerProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no",
                 "--protected-mode", "yes"));
+        cmd.addAll(extra);
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
         while (true) {
@@ -165,7 +179,10 @@ public final class RedisServerProcess implements AutoCloseable {
                         + Files.readString(log));
             }
             try {
-                if ("+PONG".equals(command("PING"))) return;
+                if (password == null ? "+PONG".equals(command("PING"))
+                        : command("AUTH", password).equals("+OK")) {
+                    return;
+                }
             } catch (IOException notYet) {
                 // not listening yet
             }
