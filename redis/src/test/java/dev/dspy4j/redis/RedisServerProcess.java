@@ -47,14 +47,16 @@ public final class RedisServerProcess implements AutoCloseable {
     private final Path dir;
     private final List<String> extra;
     private final String password;
+    private final int tlsPort;
     private Process process;
 
-    private RedisServerProcess(String binary, int port, Path dir, List<String> extra, String password) {
+    private RedisServerProcess(String binary, int port, Path dir, List<String> extra, String password, int tlsPort) {
         this.binary = binary;
         this.port = port;
         this.dir = dir;
         this.extra = extra;
         this.password = password;
+        this.tlsPort = tlsPort;
     }
 
     /** Starts {@code redis-server} on a free loopback port and waits until it answers PING. */
@@ -71,12 +73,38 @@ public final class RedisServerProcess implements AutoCloseable {
         try {
             Path dir = Files.createTempDirectory("dspy4j-redis-");
             List<String> extra = password == null ? List.of() : List.of("--requirepass", password);
-            RedisServerProcess server = new RedisServerProcess(binary, freePort(), dir, extra, password);
+            RedisServerProcess server = new RedisServerProcess(binary, freePort(), dir, extra, password, 0);
             server.launch();
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + binary + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Starts {@code redis-server} with a plain port and a TLS port ({@link #tlsUri()}) serving
+     * {@code certPem} and {@code keyPem} (PEM; the key unencrypted, PKCS#8 or PKCS#1); clients need no
+     * certificate of their own.
+     */
+    public static RedisServerProcess startTls(Path certPem, Path keyPem) {
+        String binary = binary();
+        try {
+            Path dir = Files.createTempDirectory("dspy4j-redis-");
+            int tls = freePort();
+            List<String> extra = List.of("--tls-port", Integer.toString(tls), "--tls-cert-file", certPem.toString(),
+                    "--tls-key-file", keyPem.toString(), "--tls-auth-clients", "no");
+            RedisServerProcess server = new RedisServerProcess(binary, freePort(), dir, extra, null, tls);
+            server.launch();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + binary + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code rediss://127.0.0.1:<tls port>}; only for a server started with {@link #startTls}. */
+    public String tlsUri() {
+        if (tlsPort == 0) throw new IllegalStateException("this server was not started with startTls");
+        return "rediss://127.0.0.1:" + tlsPort;
     }
 
     /** The binary to run: the property, the environment variable, or {@code redis-server} found on the PATH. */
