@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dspy4j.cache.CacheKey;
 import dev.dspy4j.cache.CacheLease;
+import dev.dspy4j.cache.ResponseCodec;
 import dev.dspy4j.lm.LanguageModel;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
@@ -221,6 +222,22 @@ class RedisLeaseTest {
             assertThat(raw.get(leaseKey)).as("the other's lease is kept").isEqualTo(owner);
             second.close();
             assertThat(raw.exists(leaseKey)).isFalse();
+        }
+    }
+
+    @Test
+    void aValueStoredSinceTheCallersMissIsReturnedAndTheLeaseTakenForItIsGivenBack() {
+        String prefix = prefix();
+        CacheKey key = Responses.key("stored meanwhile");
+        try (RedisCache cache = RedisCache.builder().uri(redis.uri()).prefix(prefix).build()) {
+            // as if another process had stored it and given its lease back after this caller's lookup
+            raw.set(cache.redisKey(key), ResponseCodec.encode(Responses.response("just stored")));
+
+            CacheLease lease = cache.lease(key);
+
+            assertThat(lease.granted()).isFalse();
+            assertThat(lease.response().first().text()).isEqualTo("just stored");
+            assertThat(raw.exists(cache.leaseKey(key))).isFalse();
         }
     }
 }
