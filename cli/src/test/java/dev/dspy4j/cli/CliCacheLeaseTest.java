@@ -3,9 +3,9 @@ package dev.dspy4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dspy4j.cache.CacheFailureCounter;
-import dev.dspy4j.cache.CacheKey;
-import dev.dspy4j.cache.CacheLease;
-import dev.dspy4j.cache.ResponseCache;
+import dev.dspy4j.lm.CacheKey;
+import dev.dspy4j.lm.CacheLease;
+import dev.dspy4j.lm.ResponseCache;
 import dev.dspy4j.lm.Completion;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.Usage;
