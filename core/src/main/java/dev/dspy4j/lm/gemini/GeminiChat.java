@@ -65,7 +65,7 @@ public final class GeminiChat extends HttpLanguageModel {
         this.endpoint = URI.create(baseUrl() + "/models/" + b.modelId + ":generateContent");
         this.streamingEndpoint = URI.create(baseUrl() + "/models/" + b.modelId + ":streamGenerateContent?alt=sse");
         this.filesApiAbove = b.filesApiAbove;
-        this.files = new GeminiFiles(this, b.filesPollInterval);
+        this.files = new GeminiFiles(this, b.filesPollInterval, null);
     }
 
     /** A new builder (base URL {@value #DEFAULT_BASE_URL}, no API key). */
