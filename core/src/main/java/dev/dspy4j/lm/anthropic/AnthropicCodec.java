@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Writes Messages API requests and reads their responses.
@@ -133,6 +134,18 @@ final class AnthropicCodec {
     /** Writes the request; {@code stream} adds {@code "stream":true}. */
     static void write(JsonBody body, String model, LmRequest request, int defaultMaxTokens, boolean structuredOutputs,
                       boolean stream) throws IOException {
+        write(body, model, request, defaultMaxTokens, structuredOutputs, stream, p -> null);
+    }
+
+    /**
+     * Writes the request.
+     *
+     * @param uploaded the Files API id of a payload sent by reference (an image in an image block, a PDF or
+     *                 plain text in a document block, {@code "source":{"type":"file","file_id":...}}), or null to
+     *                 send it inline; asked every time the body is written
+     */
+    static void write(JsonBody body, String model, LmRequest request, int defaultMaxTokens, boolean structuredOutputs,
+                      boolean stream, Function<Payload, String> uploaded) throws IOException {
         JsonGenerator g = body.json();
         Map<String, Object> params = request.params();
         g.writeStartObject();
@@ -179,13 +192,13 @@ final class AnthropicCodec {
         g.writeArrayFieldStart("messages");
         for (Message m : request.prompt().messages()) {
             if (m.role() == Role.SYSTEM) continue;
-            body.message(m, AnthropicCodec::writeBlock);
+            body.message(m, (b, part) -> writeBlock(b, part, uploaded));
         }
         g.writeEndArray();
         g.writeEndObject();
     }
 
-    private static void writeBlock(JsonBody body, Part part) throws IOException {
+    private static void writeBlock(JsonBody body, Part part, Function<Payload, String> uploaded) throws IOException {
         JsonGenerator g = body.json();
         if (part instanceof Part.Text t) {
             g.writeStartObject();
@@ -193,10 +206,10 @@ final class AnthropicCodec {
             g.writeStringField("text", t.text());
             g.writeEndObject();
         } else if (part instanceof Part.ImagePart ip) {
-            writeImage(body, ip.image().isRemote() ? null : ip.image().payload(), ip.image());
+            writeImage(body, ip.image().isRemote() ? null : ip.image().payload(), ip.image(), uploaded);
         } else if (part instanceof Part.DocumentPart dp) {
             Document d = dp.document();
-            writeDocument(body, d.payload(), d.title(), d.context(), d.citations());
+            writeDocument(body, d.payload(), d.title(), d.context(), d.citations(), uploaded);
         } else if (part instanceof Part.FilePart fp) {
             File f = fp.file();
             if (f.payload() == null) {
@@ -209,21 +222,26 @@ final class AnthropicCodec {
                 g.writeEndObject();
                 g.writeEndObject();
             } else if (f.payload().mediaType().isImage()) {
-                writeImage(body, f.payload(), null);
+                writeImage(body, f.payload(), null, uploaded);
             } else {
-                writeDocument(body, f.payload(), f.filename(), null, false);
+                writeDocument(body, f.payload(), f.filename(), null, false, uploaded);
             }
         } else {
             throw new IllegalArgumentException("the Anthropic Messages API cannot take a " + part.getClass().getSimpleName());
         }
     }
 
-    private static void writeImage(JsonBody body, Payload payload, Image remote) throws IOException {
+    private static void writeImage(JsonBody body, Payload payload, Image remote, Function<Payload, String> uploaded)
+            throws IOException {
         JsonGenerator g = body.json();
         g.writeStartObject();
         g.writeStringField("type", "image");
         g.writeObjectFieldStart("source");
-        if (payload == null) {
+        String id = payload == null ? null : uploaded.apply(payload);
+        if (id != null) {
+            g.writeStringField("type", "file");
+            g.writeStringField("file_id", id);
+        } else if (payload == null) {
             g.writeStringField("type", "url");
             g.writeStringField("url", remote.url().toString());
         } else {
@@ -235,13 +253,17 @@ final class AnthropicCodec {
         g.writeEndObject();
     }
 
-    private static void writeDocument(JsonBody body, Payload payload, String title, String context, boolean citations)
-            throws IOException {
+    private static void writeDocument(JsonBody body, Payload payload, String title, String context, boolean citations,
+                                      Function<Payload, String> uploaded) throws IOException {
         JsonGenerator g = body.json();
         g.writeStartObject();
         g.writeStringField("type", "document");
         g.writeObjectFieldStart("source");
-        if (payload.mediaType().isText()) {
+        String id = uploaded.apply(payload);
+        if (id != null) {
+            g.writeStringField("type", "file");
+            g.writeStringField("file_id", id);
+        } else if (payload.mediaType().isText()) {
             g.writeStringField("type", "text");
             g.writeStringField("media_type", "text/plain");
             g.writeFieldName("data");

@@ -112,6 +112,11 @@ public final class GeminiFiles {
                 "ACTIVE", u.expires());
     }
 
+    /** The file a request refers to for a payload uploaded as {@code uri}. */
+    static GeminiFile referenced(String uri, Payload payload) {
+        return new GeminiFile(nameOf(uri), uri, GeminiCodec.wireType(payload.mediaType()), payload.size(), "ACTIVE", null);
+    }
+
     /** {@code files/abc} from {@code https://.../v1beta/files/abc} (or a name as given). */
     static String nameOf(String uriOrName) {
         int i = uriOrName.lastIndexOf("/files/");

@@ -7,7 +7,14 @@ import java.util.Locale;
 
 /** Helpers shared by the registries and the provider clients. */
 public final class Uploads {
+    private static final MemoryUploadRegistry PROCESS = new MemoryUploadRegistry();
+
     private Uploads() {}
+
+    /** The in-memory registry LMs share when their cache keeps none (no disk cache): one per process. */
+    public static UploadRegistry processRegistry() {
+        return PROCESS;
+    }
 
     /**
      * The account an upload is registered under: the base URL's scheme, host, port and path, without
