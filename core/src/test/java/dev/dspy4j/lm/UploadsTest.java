@@ -9,7 +9,10 @@ import dev.dspy4j.lm.anthropic.AnthropicChat;
 import dev.dspy4j.lm.openai.OpenAiChat;
 import dev.dspy4j.lm.openai.OpenAiResponses;
 import dev.dspy4j.lm.upload.MemoryUploadRegistry;
+import dev.dspy4j.cache.TieredCache;
 import dev.dspy4j.lm.upload.RemoteFile;
+import dev.dspy4j.lm.upload.SqliteUploadRegistry;
+import dev.dspy4j.lm.upload.Uploads;
 import dev.dspy4j.lm.upload.Upload;
 import dev.dspy4j.lm.upload.UploadRegistry;
 import dev.dspy4j.media.Document;
@@ -17,10 +20,12 @@ import dev.dspy4j.media.Image;
 import dev.dspy4j.prompt.Prompt;
 import dev.dspy4j.testing.LoopbackChatServer;
 import dev.dspy4j.testing.LoopbackFiles;
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Uploads on ({@code uploads(...)}): each payload the endpoint takes by reference is uploaded once and
@@ -186,6 +191,32 @@ class UploadsTest {
         server.files().forget(ids.get(0));
         lm.complete(LmRequest.of(Prompt.builder().user().text("again?").media(Image.of(cat)).end().build()));
         assertThat(server.files().uploadCount()).isEqualTo(3);
+    }
+
+    @Test
+    void withADiskCacheUploadsAreRecordedInItsFileAndANewProcessFindsThem(@TempDir Path dir) {
+        try (TieredCache cache = TieredCache.open(dir)) {
+            OpenAiResponses lm = OpenAiResponses.builder().baseUrl(server.baseUrl()).model("gpt-test").cache(cache)
+                    .uploads(true).build();
+            lm.complete(LmRequest.of(prompt("what is this?")));
+            assertThat(lm.uploadRegistry()).isSameAs(cache.uploadRegistry());
+        }
+        try (SqliteUploadRegistry r = SqliteUploadRegistry.open(dir)) {
+            assertThat(r.list()).extracting(Upload::fileId).containsExactlyInAnyOrderElementsOf(storedIds());
+        }
+        try (TieredCache cache = TieredCache.open(dir)) {
+            OpenAiResponses.builder().baseUrl(server.baseUrl()).model("gpt-test").cache(cache).uploads(true).build()
+                    .complete(LmRequest.of(prompt("a question not cached yet")));
+        }
+        assertThat(server.files().uploadCount()).isEqualTo(3);
+        assertThat(server.requestCount()).isEqualTo(2);
+
+        // without a disk cache: the process's registry in memory
+        OpenAiResponses noDisk = OpenAiResponses.builder().baseUrl(server.baseUrl()).model("gpt-test").cache(null)
+                .uploads(true).build();
+        assertThat(noDisk.uploadRegistry()).isSameAs(Uploads.processRegistry());
+        assertThat(OpenAiResponses.builder().baseUrl(server.baseUrl()).model("gpt-test").cache(null).build().uploadsOn())
+                .isFalse();
     }
 
     @Test
