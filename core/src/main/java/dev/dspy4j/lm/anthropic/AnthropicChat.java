@@ -6,7 +6,6 @@ import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.Usage;
 import dev.dspy4j.lm.batch.BatchClient;
-import dev.dspy4j.lm.batch.BatchHttp;
 import dev.dspy4j.lm.batch.Batchable;
 import dev.dspy4j.lm.http.HttpLanguageModel;
 import dev.dspy4j.lm.http.JsonBody;
@@ -171,8 +170,7 @@ public final class AnthropicChat extends HttpLanguageModel implements Batchable 
      */
     @Override
     public BatchClient batchClient() {
-        return new AnthropicMessageBatches(this, new BatchHttp("Anthropic message batches at "
-                + withoutUserInfo(baseUrl()), this::addAuthentication, this::redact, timeout(), maxResponseBytes()));
+        return new AnthropicMessageBatches(this);
     }
 
     /** True if some payload of the request goes by its uploaded file id. */
