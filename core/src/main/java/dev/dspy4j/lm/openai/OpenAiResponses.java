@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.dspy4j.lm.Completion;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.TextStream;
 import dev.dspy4j.lm.Usage;
 import dev.dspy4j.lm.http.HttpLanguageModel;
 import dev.dspy4j.lm.http.JsonBody;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * {@code text.format}, {@code reasoning_effort} → {@code reasoning.effort}, function tools flattened):
  * see {@code OpenAiResponsesCodec}. Audio and video are refused before sending; so are chat-only
  * parameters ({@code stop}, {@code seed}, penalties). The endpoint returns one answer per call, so
- * {@code n > 1} makes {@code n} calls and sums their usage. For a reasoning model (see
+ * {@code n > 1} makes {@code n} calls and sums their usage (streaming the first, when streamed). For a reasoning model (see
  * {@link OpenAiChat}) a {@code temperature} or {@code top_p} other than 1 is dropped with a warning
  * logged once per client and parameter.
  *
@@ -142,13 +143,22 @@ public final class OpenAiResponses extends HttpLanguageModel {
     /** One call per completion: the Responses API has no {@code n}. */
     @Override
     protected LmResponse send(LmRequest request) {
-        if (request.n() == 1) return exchange(request);
+        return request.n() == 1 ? exchange(request) : each(request, null);
+    }
+
+    /** The first completion streamed, the others (for {@code n > 1}) sent one call each. */
+    @Override
+    protected LmResponse sendStreaming(LmRequest request, TextStream stream) {
+        return request.n() == 1 ? super.sendStreaming(request, stream) : each(request, stream);
+    }
+
+    private LmResponse each(LmRequest request, TextStream stream) {
         LmRequest one = request.withN(1);
         List<Completion> completions = new ArrayList<>(request.n());
         Usage usage = Usage.ZERO;
         String model = null;
         for (int i = 0; i < request.n(); i++) {
-            LmResponse r = exchange(one);
+            LmResponse r = i == 0 && stream != null ? super.sendStreaming(one, stream) : exchange(one);
             completions.addAll(r.completions());
             usage = usage.plus(r.usage());
             model = r.model();
