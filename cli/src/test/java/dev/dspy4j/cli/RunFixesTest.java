@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dspy4j.cache.CacheKey;
 import dev.dspy4j.cache.DiskCache;
+import dev.dspy4j.lm.CacheKey;
 import dev.dspy4j.lm.Completion;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.testing.NoiseImage;
