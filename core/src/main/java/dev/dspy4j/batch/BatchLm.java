@@ -1,13 +1,13 @@
 package dev.dspy4j.batch;
 
-import dev.dspy4j.lm.AbstractLanguageModel;
 import dev.dspy4j.lm.CacheKey;
+import dev.dspy4j.lm.ResponseCache;
+import dev.dspy4j.lm.AbstractLanguageModel;
 import dev.dspy4j.lm.LanguageModel;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmHistory;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
-import dev.dspy4j.lm.ResponseCache;
 import dev.dspy4j.lm.batch.BatchClient;
 
 /**

@@ -1,10 +1,10 @@
 package dev.dspy4j.batch;
 
+import dev.dspy4j.lm.ResponseCache;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmTimeoutException;
 import dev.dspy4j.lm.RateLimitException;
-import dev.dspy4j.lm.ResponseCache;
 import dev.dspy4j.lm.ServerException;
 import dev.dspy4j.lm.Usage;
 import dev.dspy4j.lm.batch.BatchClient;

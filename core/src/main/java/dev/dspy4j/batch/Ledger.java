@@ -1,7 +1,7 @@
 package dev.dspy4j.batch;
 
-import dev.dspy4j.lm.AbstractLanguageModel;
 import dev.dspy4j.lm.CacheKey;
+import dev.dspy4j.lm.AbstractLanguageModel;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.batch.BatchClient;

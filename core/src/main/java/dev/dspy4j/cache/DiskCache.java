@@ -5,6 +5,8 @@ import dev.dspy4j.lm.CacheKey;
 import dev.dspy4j.lm.CacheListener;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.ResponseCache;
+import dev.dspy4j.lm.upload.SqliteUploadRegistry;
+import dev.dspy4j.lm.upload.UploadRegistry;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -70,7 +72,7 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  */
-public final class DiskCache implements ResponseCache {
+public final class DiskCache implements ResponseCache, UploadRegistry.Source {
     /** The name of the SQLite file inside the cache directory. */
     public static final String FILE_NAME = "responses.sqlite3";
     /** The default size limit: 1 GiB of stored responses. */
@@ -90,6 +92,8 @@ public final class DiskCache implements ResponseCache {
     private final Clock clock;
     private final AccessTimes accessTimes;
     private final CacheListener listener;
+    private final Duration busyTimeout;
+    private SqliteUploadRegistry uploads;
 
     private DiskCache(Builder b) {
         this.sqlite = SqliteFile.open(b.directory, FILE_NAME, b.busyTimeout, b.poolSize, b.checkOnOpen);
@@ -97,6 +101,7 @@ public final class DiskCache implements ResponseCache {
         this.maxBytes = b.maxBytes;
         this.clock = b.clock;
         this.listener = b.listener;
+        this.busyTimeout = b.busyTimeout;
         this.accessTimes = new AccessTimes(sqlite, clock, b.accessResolution, e -> {
             log.debug("disk cache {}: access times not written yet: {}", file, e.getMessage());
             tell(CacheFailure.Operation.ACCESS_TIME, e.getMessage(), e);
@@ -234,10 +239,26 @@ public final class DiskCache implements ResponseCache {
         });
     }
 
-    /** Writes queued access times and closes every connection. Idempotent. */
+    /**
+     * The registry of provider uploads kept in this cache's file (table {@code uploads}), opened on first
+     * use and closed with the cache; see {@link SqliteUploadRegistry}.
+     */
+    @Override
+    public synchronized UploadRegistry uploadRegistry() {
+        if (sqlite.isClosed()) throw new CacheException("disk cache " + file + " is closed");
+        if (uploads == null) {
+            uploads = SqliteUploadRegistry.builder().file(file).busyTimeout(busyTimeout).build();
+        }
+        return uploads;
+    }
+
+    /** Writes queued access times and closes every connection (and the upload registry). Idempotent. */
     @Override
     public void close() {
         if (sqlite.isClosed()) return;
+        synchronized (this) {
+            if (uploads != null) uploads.close();
+        }
         try {
             if (!accessTimes.isEmpty()) accessTimes.flush();
         } catch (CacheException e) {

@@ -5,6 +5,7 @@ import dev.dspy4j.lm.CacheKey;
 import dev.dspy4j.lm.CacheListener;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.ResponseCache;
+import dev.dspy4j.lm.upload.UploadRegistry;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * LanguageModel lm = OpenAiChat.builder().model("gpt-4o-mini").cache(cache).build();
  * }</pre>
  */
-public final class TieredCache implements ResponseCache {
+public final class TieredCache implements ResponseCache, UploadRegistry.Source {
     private static final Logger log = LoggerFactory.getLogger(TieredCache.class);
 
     private final MemoryCache memory;
@@ -118,6 +119,12 @@ public final class TieredCache implements ResponseCache {
     public long clear() {
         memory.clear();
         return disk.clear();
+    }
+
+    /** The disk layer's upload registry (a table in its SQLite file). */
+    @Override
+    public UploadRegistry uploadRegistry() {
+        return disk.uploadRegistry();
     }
 
     @Override
