@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * <p>System messages become the top-level {@code system} prompt; {@code max_tokens} is always sent
  * (default {@value #DEFAULT_MAX_TOKENS}); a {@code stop_reason} of {@code max_tokens} makes
  * {@link Completion#truncated()} true. The API returns one completion per call, so a request for
- * {@code n > 1} completions makes {@code n} calls and sums their usage. Images, PDF and text
+ * {@code n > 1} completions makes {@code n} calls and sums their usage (the first streamed, when streamed). Images, PDF and text
  * documents (with title, context and citations) are streamed as blocks:
  * {@code {"type":"image","source":{"type":"base64","media_type":...,"data":...}}} (or a
  * {@code "url"} source), {@code {"type":"document","source":{"type":"base64","media_type":"application/pdf",...}}}
@@ -263,21 +263,10 @@ public final class AnthropicChat extends HttpLanguageModel implements Batchable 
         return new MalformedResponseException(why);
     }
 
-    /** One call per completion: the Messages API has no {@code n}. */
+    /** False: the Messages API has no {@code n}, so {@code n > 1} makes one call per completion. */
     @Override
-    protected LmResponse send(LmRequest request) {
-        if (request.n() == 1) return exchange(request);
-        LmRequest one = request.withN(1);
-        List<Completion> completions = new ArrayList<>(request.n());
-        Usage usage = Usage.ZERO;
-        String model = null;
-        for (int i = 0; i < request.n(); i++) {
-            LmResponse r = exchange(one);
-            completions.addAll(r.completions());
-            usage = usage.plus(r.usage());
-            model = r.model();
-        }
-        return new LmResponse(completions, usage, model, false);
+    protected boolean takesN() {
+        return false;
     }
 
     /** Anthropic errors: {@code {"type":"error","error":{"type":...,"message":...}}}. */
