@@ -166,6 +166,15 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         return uploads != null;
     }
 
+    /**
+     * Uploads the payloads of {@code request} that this client sends by file id (when uploads are on;
+     * nothing otherwise), as a call does before it sends, so that a body written for another route (a
+     * provider batch) refers to them by id too.
+     */
+    public final void uploadPayloads(LmRequest request) {
+        if (uploads != null) uploads.prepare(request);
+    }
+
     /** The registry of this client's uploads, or null if uploads are off. */
     public final UploadRegistry uploadRegistry() {
         return uploads == null ? null : uploads.registry();
