@@ -37,7 +37,9 @@ record RedisAddress(boolean tls, String host, int port, int database, String use
         int colon = s.indexOf("://");
         String scheme = colon < 0 ? "" : s.substring(0, colon).toLowerCase(Locale.ROOT);
         if (!scheme.equals("redis") && !scheme.equals("rediss")) {
-            throw bad(s, colon < 0 ? "it has no scheme" : "scheme '" + scheme + "' is not redis or rediss");
+            throw bad(s, colon >= 0 ? "scheme '" + scheme + "' is not redis or rediss"
+                    : s.toLowerCase(Locale.ROOT).matches("rediss?:.*") ? "'" + s.substring(0, s.indexOf(':') + 1) + "' must be followed by '//'"
+                    : "it has no scheme");
         }
         String rest = s.substring(colon + 3);
         int end = firstOf(rest, "?#");

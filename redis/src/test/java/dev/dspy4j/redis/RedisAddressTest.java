@@ -34,6 +34,9 @@ class RedisAddressTest {
         assertThatThrownBy(() -> RedisAddress.parse("http://h:6379")).hasMessageContaining("scheme 'http' is not redis or rediss")
                 .hasMessageContaining("expected redis://");
         assertThatThrownBy(() -> RedisAddress.parse("localhost:6379")).hasMessageContaining("it has no scheme");
+        // a slash short: the scheme is there, the "//" is not (was "it has no scheme")
+        assertThatThrownBy(() -> RedisAddress.parse("redis:/127.0.0.1:6390")).hasMessageContaining("'redis:' must be followed by '//'");
+        assertThatThrownBy(() -> RedisAddress.parse("rediss:h:6380")).hasMessageContaining("'rediss:' must be followed by '//'");
         assertThatThrownBy(() -> RedisAddress.parse("redis://u:secret@h:port")).hasMessageContaining("port 'port'")
                 .hasMessageContaining("redis://u:***@h:port").hasMessageNotContaining("secret");
         assertThatThrownBy(() -> RedisAddress.parse("redis://:secret@h:70000")).hasMessageContaining("port 70000")
