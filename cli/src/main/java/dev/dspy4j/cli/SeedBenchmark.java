@@ -178,7 +178,7 @@ final class SeedBenchmark {
             } else {
                 check(uploads == 0, "cold pass: " + uploads + " uploads without --uploads");
             }
-            stage("cold pass", coldRequests + " requests over HTTP, " + mb(server.maxBodyBytes()) + " MB each, "
+            stage("cold pass", coldRequests + " requests over HTTP, " + size(server.maxBodyBytes()) + " each, "
                     + mb(server.totalBodyBytes()) + " MB in all" + (config.uploads() ? "; " + uploads + " uploads, "
                     + mb(server.files().uploadBytes()) + " MB" : "") + "; " + mb(wire) + " MB on the wire", coldMs);
 
@@ -363,6 +363,11 @@ final class SeedBenchmark {
 
     private static String mb(long bytes) {
         return String.format("%.1f", bytes / MB);
+    }
+
+    /** {@code 61.1 MB}, or in KB below 0.1 MB (a request naming uploaded file ids is a few KB: "0.0 MB" said nothing). */
+    static String size(long bytes) {
+        return bytes >= MB / 10 ? mb(bytes) + " MB" : String.format("%.1f KB", bytes / 1024.0);
     }
 
     /** The process's peak resident set size from /proc (Linux), or 0. */

@@ -49,6 +49,13 @@ class SeedBenchmarkTest {
     }
 
     @Test
+    void requestSizesUnderATenthOfAMegabyteArePrintedInKilobytes() {
+        assertThat(SeedBenchmark.size(64_030_000L)).isEqualTo("61.1 MB");
+        assertThat(SeedBenchmark.size(4_096L)).isEqualTo("4.0 KB"); // was "0.0 MB" with --uploads
+        assertThat(SeedBenchmark.size(104_858L)).isEqualTo("0.1 MB");
+    }
+
+    @Test
     void inMemoryVariantMakesEachQueryImageWhenAskedAndReportsMemory() throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
