@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmRequest;
+import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.UnsupportedInputException;
 import dev.dspy4j.lm.batch.BatchClient;
 import dev.dspy4j.lm.batch.BatchRequest;
@@ -12,6 +13,8 @@ import dev.dspy4j.lm.batch.BatchResult;
 import dev.dspy4j.lm.batch.BatchStatus;
 import dev.dspy4j.lm.batch.JsonLines;
 import dev.dspy4j.lm.http.ApiRequests;
+import dev.dspy4j.lm.http.HttpLanguageModel;
+import dev.dspy4j.lm.http.JsonBody;
 import dev.dspy4j.lm.http.StreamingBody;
 import dev.dspy4j.lm.upload.RemoteFile;
 import dev.dspy4j.lm.upload.Uploads;
@@ -28,10 +31,10 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * The OpenAI Batch API for one {@link OpenAiChat}: the requests go as a JSONL file uploaded with
- * purpose {@code batch} through {@link OpenAiFiles} (each line
- * {@code {"custom_id":...,"method":"POST","url":"/v1/chat/completions","body":{...}}}, the body written
- * by the chat client's codec while the upload is sent), then {@code POST /batches}
+ * The OpenAI Batch API for one {@link OpenAiChat} or {@link OpenAiResponses}: the requests go as a
+ * JSONL file uploaded with purpose {@code batch} through {@link OpenAiFiles} (each line
+ * {@code {"custom_id":...,"method":"POST","url":"/v1/chat/completions","body":{...}}}, or
+ * {@code /v1/responses}, the body written by the client's own codec while the upload is sent), then {@code POST /batches}
  * ({@code input_file_id}, {@code endpoint}, {@code completion_window: "24h"}); {@code GET /batches/{id}}
  * ({@code validating}, {@code in_progress}, {@code finalizing}, {@code cancelling}: running;
  * {@code completed}, {@code expired}, {@code cancelled}: ended; {@code failed}: the input was refused,
@@ -45,14 +48,31 @@ final class OpenAiBatches implements BatchClient {
     private static final String API = "OpenAI Batch API";
     private static final Executor SAME_THREAD = Runnable::run;
 
-    private final OpenAiChat chat;
+    /** What a client brings: its request rules, its codec and its response parser (its protected methods). */
+    interface Codec {
+        void check(LmRequest request);
+
+        void write(JsonBody body, LmRequest request) throws IOException;
+
+        LmResponse parse(JsonNode body, LmRequest request);
+    }
+
+    private final HttpLanguageModel chat;
+    private final String url;
+    private final Codec codec;
     private final ApiRequests api;
     private final OpenAiFiles files;
 
-    OpenAiBatches(OpenAiChat chat) {
-        this.chat = chat;
-        this.api = ApiRequests.of(chat, API, null);
-        this.files = OpenAiFiles.of(chat);
+    /**
+     * @param client the LM client (its key, base URL, limits, uploads)
+     * @param url    the endpoint every line is for: {@code /v1/chat/completions} or {@code /v1/responses}
+     */
+    OpenAiBatches(HttpLanguageModel client, String url, Codec codec) {
+        this.chat = client;
+        this.url = url;
+        this.codec = codec;
+        this.api = ApiRequests.of(client, API, null);
+        this.files = OpenAiFiles.of(client);
     }
 
     @Override
@@ -73,7 +93,7 @@ final class OpenAiBatches implements BatchClient {
     @Override
     public void check(LmRequest request) {
         try {
-            chat.checkRequest(request);
+            codec.check(request);
         } catch (IllegalArgumentException e) {
             throw e instanceof UnsupportedInputException u ? u : new UnsupportedInputException(e.getMessage(), e);
         }
@@ -97,9 +117,9 @@ final class OpenAiBatches implements BatchClient {
                     g.writeStartObject();
                     g.writeStringField("custom_id", r.customId());
                     g.writeStringField("method", "POST");
-                    g.writeStringField("url", "/v1/chat/completions");
+                    g.writeStringField("url", url);
                     g.writeFieldName("body");
-                    chat.writeBody(body, r.request());
+                    codec.write(body, r.request());
                     g.writeEndObject();
                     g.writeRaw('\n');
                 }
@@ -114,7 +134,7 @@ final class OpenAiBatches implements BatchClient {
         } finally {
             lines.release();
         }
-        String create = JSON.createObjectNode().put("input_file_id", input.id()).put("endpoint", "/v1/chat/completions")
+        String create = JSON.createObjectNode().put("input_file_id", input.id()).put("endpoint", url)
                 .put("completion_window", "24h").toString();
         return status(api.postJson(api.resolve("/batches"), create, "creating a batch of " + requests.size()
                 + " requests from file " + input.id()));
@@ -149,7 +169,7 @@ final class OpenAiBatches implements BatchClient {
         JsonNode body = response.path("body");
         if (status / 100 == 2 && body.isObject()) {
             try {
-                return new BatchResult.Succeeded(id, chat.parseResponse(body, request));
+                return new BatchResult.Succeeded(id, codec.parse(body, request));
             } catch (RuntimeException e) {
                 return new BatchResult.Failed(id, "errored", "unexpected answer in the batch results: " + api.redact(e.getMessage()));
             }

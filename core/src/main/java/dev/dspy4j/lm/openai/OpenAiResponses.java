@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * <p>Requests are sent with {@code "store"} as the caller gives it (OpenAI's default stores
  * responses for 30 days; pass {@code param("store", false)} to opt out). Thread-safe.
  */
-public final class OpenAiResponses extends HttpLanguageModel {
+public final class OpenAiResponses extends HttpLanguageModel implements dev.dspy4j.lm.batch.Batchable {
 
     /** The default base URL. */
     public static final String DEFAULT_BASE_URL = OpenAiChat.DEFAULT_BASE_URL;
@@ -137,6 +137,30 @@ public final class OpenAiResponses extends HttpLanguageModel {
     @Override
     protected StreamDecoder streamDecoder(LmRequest request) {
         return new OpenAiResponsesStream();
+    }
+
+    /**
+     * The OpenAI Batch API with {@code /v1/responses} lines, written by this client's codec: see
+     * {@link OpenAiBatches}.
+     */
+    @Override
+    public dev.dspy4j.lm.batch.BatchClient batchClient() {
+        return new OpenAiBatches(this, "/v1/responses", new OpenAiBatches.Codec() {
+            @Override
+            public void check(LmRequest request) {
+                checkRequest(request);
+            }
+
+            @Override
+            public void write(JsonBody body, LmRequest request) throws IOException {
+                writeBody(body, request);
+            }
+
+            @Override
+            public LmResponse parse(JsonNode body, LmRequest request) {
+                return parseResponse(body, request);
+            }
+        });
     }
 
     @Override
