@@ -15,7 +15,7 @@ import java.util.Set;
 
 /**
  * The OpenAI Batch API of {@link LoopbackChatServer}: {@code POST /v1/batches} ({@code input_file_id} of a
- * file uploaded with purpose {@code batch}, {@code endpoint} {@code /v1/chat/completions},
+ * file uploaded with purpose {@code batch}, {@code endpoint} {@code /v1/chat/completions} or {@code /v1/responses}, each line answered in that API's shape,
  * {@code completion_window} {@code 24h}), {@code GET /v1/batches/{id}} ({@code in_progress} until its
  * N-th poll, then {@code completed} with {@code output_file_id} and {@code error_file_id} files made in
  * the server's Files API; {@code failed} with {@code errors} when an input line is malformed), and
@@ -24,7 +24,8 @@ import java.util.Set;
 final class LoopbackOpenAiBatches {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String ENDPOINT = "/v1/chat/completions";
-    static final String RESPONSES = "/v1/responses";
+    /** The endpoints a batch may go to: chat completions and responses. */
+    static final java.util.List<String> ENDPOINTS = java.util.List.of(ENDPOINT, "/v1/responses");
 
     private LoopbackOpenAiBatches() {}
 
@@ -65,8 +66,8 @@ final class LoopbackOpenAiBatches {
         }
         String fileId = root == null ? "" : root.path("input_file_id").asText("");
         String endpoint = root == null ? "" : root.path("endpoint").asText();
-        if (!ENDPOINT.equals(endpoint) && !RESPONSES.equals(endpoint) || !"24h".equals(root.path("completion_window").asText())) {
-            reply(ex, 400, LoopbackFiles.openAiError("endpoint must be " + ENDPOINT + " or " + RESPONSES + " and completion_window 24h",
+        if (!ENDPOINTS.contains(endpoint) || !"24h".equals(root.path("completion_window").asText())) {
+            reply(ex, 400, LoopbackFiles.openAiError("endpoint must be one of " + ENDPOINTS + " and completion_window 24h",
                     "invalid_request_error", "endpoint"));
             return;
         }
@@ -99,6 +100,7 @@ final class LoopbackOpenAiBatches {
         }
         LoopbackBatches.Batch b = all.add("batch_loopback", "openai", items);
         b.inputFileId = fileId;
+        b.endpoint = endpoint;
         b.invalid = List.copyOf(invalid);
         reply(ex, 200, JSON.writeValueAsString(status(all, b)));
     }
@@ -113,7 +115,7 @@ final class LoopbackOpenAiBatches {
             for (LoopbackBatches.Item i : b.items) if (all.fails(i, i.path())) failed++;
         }
         ObjectNode s = JSON.createObjectNode();
-        s.put("id", b.id).put("object", "batch").put("endpoint", b.items.isEmpty() ? ENDPOINT : b.items.get(0).path()).put("input_file_id", b.inputFileId)
+        s.put("id", b.id).put("object", "batch").put("endpoint", b.endpoint).put("input_file_id", b.inputFileId)
                 .put("completion_window", "24h").put("status", status).put("created_at", 1767225600L);
         if (b.outputFileId != null) s.put("output_file_id", b.outputFileId);
         else s.putNull("output_file_id");
@@ -152,9 +154,9 @@ final class LoopbackOpenAiBatches {
                 err.write('\n');
             } else {
                 response.put("status_code", 200);
-                String text = all.answer(i);
-                response.set("body", JSON.readTree(RESPONSES.equals(i.path()) ? LoopbackResponses.body(text)
-                        : LoopbackChatServer.openAiBody(text)));
+                String answer = all.answer(i);
+                response.set("body", i.path().endsWith("/responses") ? LoopbackResponses.response(answer)
+                        : JSON.readTree(LoopbackChatServer.openAiBody(answer)));
                 line.putNull("error");
                 out.write(JSON.writeValueAsBytes(line));
                 out.write('\n');

@@ -22,6 +22,7 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dspy4j.lm.LmException;
+import dev.dspy4j.lm.http.SchemaCycles;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -135,14 +136,17 @@ public final class AnthropicChat extends HttpLanguageModel implements Batchable 
     protected void checkRequest(LmRequest request) {
         AnthropicCodec.check(request);
         Object rf = request.params().get("response_format");
-        boolean mapped = AnthropicCodec.jsonSchema(request.params()) != null && supportsStructuredOutputs();
+        com.fasterxml.jackson.databind.JsonNode schema = AnthropicCodec.jsonSchema(request.params());
+        boolean recursive = schema != null && SchemaCycles.recursive(schema);
+        boolean mapped = schema != null && supportsStructuredOutputs() && !recursive;
         if (rf != null && !mapped && warnedResponseFormat.compareAndSet(false, true)) {
             // said once, so the loss is never silent: the adapter's prompt still asks for JSON
             LOG.warn("{}: response_format is not sent to {} ({}); the prompt's own instructions ask for the format"
-                    + " instead (structured outputs need a JSON-schema response_format and a model that has them,"
-                    + " Claude 4.5 or later, or structuredOutputs(true) on the builder)", providerName(), model(),
-                    AnthropicCodec.jsonSchema(request.params()) != null ? "the model has no structured outputs"
-                            : "the Messages API has no JSON mode");
+                    + " instead (structured outputs need a JSON-schema response_format without recursion and a model"
+                    + " that has them, Claude 4.5 or later, or structuredOutputs(true) on the builder)", providerName(),
+                    model(), schema == null ? "the Messages API has no JSON mode"
+                            : !supportsStructuredOutputs() ? "the model has no structured outputs"
+                            : "the schema is recursive, which Anthropic's structured outputs do not take");
         }
     }
 

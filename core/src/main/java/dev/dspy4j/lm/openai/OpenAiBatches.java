@@ -27,14 +27,15 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * The OpenAI Batch API for one {@link OpenAiChat} or {@link OpenAiResponses}: the requests go as a
- * JSONL file uploaded with purpose {@code batch} through {@link OpenAiFiles} (each line
- * {@code {"custom_id":...,"method":"POST","url":"/v1/chat/completions","body":{...}}}, or
- * {@code /v1/responses}, the body written by the client's own codec while the upload is sent), then {@code POST /batches}
+ * The OpenAI Batch API for one {@link OpenAiChat} or {@link OpenAiResponses}: the requests go as a JSONL
+ * file uploaded with purpose {@code batch} through {@link OpenAiFiles} (each line
+ * {@code {"custom_id":...,"method":"POST","url":"/v1/chat/completions","body":{...}}}, or with url
+ * {@code /v1/responses}, the body written by the client's codec while the upload is sent), then {@code POST /batches}
  * ({@code input_file_id}, {@code endpoint}, {@code completion_window: "24h"}); {@code GET /batches/{id}}
  * ({@code validating}, {@code in_progress}, {@code finalizing}, {@code cancelling}: running;
  * {@code completed}, {@code expired}, {@code cancelled}: ended; {@code failed}: the input was refused,
@@ -48,29 +49,34 @@ final class OpenAiBatches implements BatchClient {
     private static final String API = "OpenAI Batch API";
     private static final Executor SAME_THREAD = Runnable::run;
 
-    /** What a client brings: its request rules, its codec and its response parser (its protected methods). */
-    interface Codec {
-        void check(LmRequest request);
-
+    /** Writes one request's body with the client's codec. */
+    @FunctionalInterface
+    interface BodyWriter {
         void write(JsonBody body, LmRequest request) throws IOException;
-
-        LmResponse parse(JsonNode body, LmRequest request);
     }
 
     private final HttpLanguageModel chat;
-    private final String url;
-    private final Codec codec;
+    private final String endpoint;
+    private final Consumer<LmRequest> checker;
+    private final BodyWriter writer;
+    private final BiFunction<JsonNode, LmRequest, LmResponse> parser;
     private final ApiRequests api;
     private final OpenAiFiles files;
 
     /**
-     * @param client the LM client (its key, base URL, limits, uploads)
-     * @param url    the endpoint every line is for: {@code /v1/chat/completions} or {@code /v1/responses}
+     * @param client   the client whose account, key and codec the batch uses
+     * @param endpoint the endpoint path every line goes to, {@code /v1/chat/completions} or {@code /v1/responses}
+     * @param checker  the client's request check (refuses what the endpoint cannot take)
+     * @param writer   the client's body writer
+     * @param parser   the client's response parser
      */
-    OpenAiBatches(HttpLanguageModel client, String url, Codec codec) {
+    OpenAiBatches(HttpLanguageModel client, String endpoint, Consumer<LmRequest> checker, BodyWriter writer,
+                  BiFunction<JsonNode, LmRequest, LmResponse> parser) {
         this.chat = client;
-        this.url = url;
-        this.codec = codec;
+        this.endpoint = endpoint;
+        this.checker = checker;
+        this.writer = writer;
+        this.parser = parser;
         this.api = ApiRequests.of(client, API, null);
         this.files = OpenAiFiles.of(client);
     }
@@ -93,7 +99,7 @@ final class OpenAiBatches implements BatchClient {
     @Override
     public void check(LmRequest request) {
         try {
-            codec.check(request);
+            checker.accept(request);
         } catch (IllegalArgumentException e) {
             throw e instanceof UnsupportedInputException u ? u : new UnsupportedInputException(e.getMessage(), e);
         }
@@ -117,9 +123,9 @@ final class OpenAiBatches implements BatchClient {
                     g.writeStartObject();
                     g.writeStringField("custom_id", r.customId());
                     g.writeStringField("method", "POST");
-                    g.writeStringField("url", url);
+                    g.writeStringField("url", endpoint);
                     g.writeFieldName("body");
-                    codec.write(body, r.request());
+                    writer.write(body, r.request());
                     g.writeEndObject();
                     g.writeRaw('\n');
                 }
@@ -134,7 +140,7 @@ final class OpenAiBatches implements BatchClient {
         } finally {
             lines.release();
         }
-        String create = JSON.createObjectNode().put("input_file_id", input.id()).put("endpoint", url)
+        String create = JSON.createObjectNode().put("input_file_id", input.id()).put("endpoint", endpoint)
                 .put("completion_window", "24h").toString();
         return status(api.postJson(api.resolve("/batches"), create, "creating a batch of " + requests.size()
                 + " requests from file " + input.id()));
@@ -169,7 +175,7 @@ final class OpenAiBatches implements BatchClient {
         JsonNode body = response.path("body");
         if (status / 100 == 2 && body.isObject()) {
             try {
-                return new BatchResult.Succeeded(id, codec.parse(body, request));
+                return new BatchResult.Succeeded(id, parser.apply(body, request));
             } catch (RuntimeException e) {
                 return new BatchResult.Failed(id, "errored", "unexpected answer in the batch results: " + api.redact(e.getMessage()));
             }

@@ -171,22 +171,7 @@ public final class OpenAiChat extends HttpLanguageModel implements Batchable {
      */
     @Override
     public BatchClient batchClient() {
-        return new OpenAiBatches(this, "/v1/chat/completions", new OpenAiBatches.Codec() {
-            @Override
-            public void check(LmRequest request) {
-                checkRequest(request);
-            }
-
-            @Override
-            public void write(JsonBody body, LmRequest request) throws IOException {
-                writeBody(body, request);
-            }
-
-            @Override
-            public LmResponse parse(JsonNode body, LmRequest request) {
-                return parseResponse(body, request);
-            }
-        });
+        return new OpenAiBatches(this, "/v1/chat/completions", this::checkRequest, this::writeBody, this::parseResponse);
     }
 
     MalformedResponseException malformed(String why) {
