@@ -195,7 +195,7 @@ public final class CacheKey {
     private static void writeCanonical(JsonNode node, StringBuilder sb) {
         if (node.isObject()) {
             TreeMap<String, JsonNode> sorted = new TreeMap<>();
-            Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+            Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> f = it.next();
                 sorted.put(f.getKey(), f.getValue());
