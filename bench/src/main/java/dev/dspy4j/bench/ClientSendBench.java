@@ -5,7 +5,7 @@ import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.openai.OpenAiChat;
 import dev.dspy4j.media.Image;
-import dev.dspy4j.media.NoiseImage;
+import dev.dspy4j.testing.NoiseImage;
 import dev.dspy4j.prompt.Prompt;
 import java.io.IOException;
 import java.io.InputStream;

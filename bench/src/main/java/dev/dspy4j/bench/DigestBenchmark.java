@@ -1,7 +1,7 @@
 package dev.dspy4j.bench;
 
 import dev.dspy4j.media.Digest;
-import dev.dspy4j.media.NoiseImage;
+import dev.dspy4j.testing.NoiseImage;
 import dev.dspy4j.media.Payload;
 import java.io.IOException;
 import java.nio.file.Files;

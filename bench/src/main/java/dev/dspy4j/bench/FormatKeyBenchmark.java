@@ -5,7 +5,7 @@ import dev.dspy4j.adapter.ChatAdapter;
 import dev.dspy4j.cache.CacheKey;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.media.Image;
-import dev.dspy4j.media.NoiseImage;
+import dev.dspy4j.testing.NoiseImage;
 import dev.dspy4j.module.Example;
 import dev.dspy4j.prompt.Prompt;
 import dev.dspy4j.signature.Signature;

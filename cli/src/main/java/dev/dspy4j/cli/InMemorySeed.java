@@ -3,7 +3,7 @@ package dev.dspy4j.cli;
 import dev.dspy4j.cache.TieredCache;
 import dev.dspy4j.lm.openai.OpenAiChat;
 import dev.dspy4j.media.Image;
-import dev.dspy4j.media.NoiseImage;
+import dev.dspy4j.testing.NoiseImage;
 import dev.dspy4j.media.Payload;
 import dev.dspy4j.module.Example;
 import dev.dspy4j.module.Predict;

@@ -42,7 +42,8 @@ final class LmOptions {
     String signature;
 
     @Option(names = "--lm", paramLabel = "PROVIDER/MODEL",
-            description = "The LM, e.g. openai/gpt-4o-mini or anthropic/claude-sonnet-4-5 (default: the program file's).")
+            description = "The LM, e.g. openai/gpt-4o-mini, openai-responses/gpt-5-mini (the Responses API) or "
+                    + "anthropic/claude-sonnet-4-5 (default: the program file's).")
     String lm;
 
     @Option(names = "--api-base", paramLabel = "URL",

@@ -6,12 +6,14 @@ import dev.dspy4j.lm.anthropic.AnthropicChat;
 import dev.dspy4j.lm.gemini.GeminiChat;
 import dev.dspy4j.lm.openai.AzureOpenAiChat;
 import dev.dspy4j.lm.openai.OpenAiChat;
+import dev.dspy4j.lm.openai.OpenAiResponses;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Makes provider clients for the command line: {@code openai}, {@code anthropic}, {@code gemini} and
+ * Makes provider clients for the command line: {@code openai} (chat completions),
+ * {@code openai-responses} (the Responses API, {@code POST /v1/responses}), {@code anthropic}, {@code gemini} and
  * {@code azure} (the model is the deployment name; the endpoint comes from {@code --api-base} or
  * {@value AzureOpenAiChat#ENDPOINT_ENV}).
  */
@@ -51,6 +53,7 @@ final class Providers {
         String defaultEnv;
         switch (p) {
             case "openai":
+            case "openai-responses":
                 defaultEnv = OpenAiChat.API_KEY_ENV;
                 break;
             case "anthropic":
@@ -72,7 +75,7 @@ final class Providers {
                 }
                 break;
             default:
-                throw new UsageException("unknown provider '" + provider + "'; expected openai, anthropic, gemini or azure "
+                throw new UsageException("unknown provider '" + provider + "'; expected openai, openai-responses, anthropic, gemini or azure "
                         + "(use openai with --api-base for any OpenAI-compatible server)");
         }
         String env = apiKeyEnv != null ? apiKeyEnv : defaultEnv;
@@ -89,6 +92,13 @@ final class Providers {
         }
         if (p.equals("openai")) {
             OpenAiChat.Builder b = OpenAiChat.builder().model(model).apiKey(key).cache(cache).timeout(timeout)
+                    .maxAttempts(maxAttempts).rateLimit(rateLimit);
+            if (baseUrl != null) b.baseUrl(baseUrl);
+            params.forEach(b::param);
+            return b.build();
+        }
+        if (p.equals("openai-responses")) {
+            OpenAiResponses.Builder b = OpenAiResponses.builder().model(model).apiKey(key).cache(cache).timeout(timeout)
                     .maxAttempts(maxAttempts).rateLimit(rateLimit);
             if (baseUrl != null) b.baseUrl(baseUrl);
             params.forEach(b::param);

@@ -3,7 +3,7 @@ package dev.dspy4j.cli;
 import static dev.dspy4j.cli.RunFixesTest.dspy4j;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dspy4j.media.NoiseImage;
+import dev.dspy4j.testing.NoiseImage;
 import dev.dspy4j.state.PredictorState;
 import dev.dspy4j.state.ProgramState;
 import dev.dspy4j.testing.LoopbackChatServer;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dspy4j.media.Image;
 import dev.dspy4j.media.MediaType;
-import dev.dspy4j.media.NoiseImage;
+import dev.dspy4j.testing.NoiseImage;
 import dev.dspy4j.signature.Signature;
 import java.nio.file.Path;
 import java.util.Base64;

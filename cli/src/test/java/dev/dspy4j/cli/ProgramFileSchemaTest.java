@@ -17,7 +17,7 @@ import dev.dspy4j.media.File;
 import dev.dspy4j.media.History;
 import dev.dspy4j.media.Image;
 import dev.dspy4j.media.MediaType;
-import dev.dspy4j.media.NoiseImage;
+import dev.dspy4j.testing.NoiseImage;
 import dev.dspy4j.media.Payload;
 import dev.dspy4j.module.ChainOfThought;
 import dev.dspy4j.module.Example;

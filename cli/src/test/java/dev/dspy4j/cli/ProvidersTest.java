@@ -8,6 +8,8 @@ import dev.dspy4j.lm.LanguageModel;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.gemini.GeminiChat;
 import dev.dspy4j.lm.openai.AzureOpenAiChat;
+import dev.dspy4j.lm.openai.OpenAiResponses;
+import dev.dspy4j.state.LmSettings;
 import dev.dspy4j.prompt.Prompt;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -20,7 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** {@code --lm gemini/...} and {@code --lm azure/...} make working clients. */
+/** {@code --lm gemini/...}, {@code --lm azure/...} and {@code --lm openai-responses/...} make working clients. */
 class ProvidersTest {
     private HttpServer server;
     private final List<String> paths = new CopyOnWriteArrayList<>();
@@ -33,6 +35,9 @@ class ProvidersTest {
             ex.getRequestBody().readAllBytes();
             String body = ex.getRequestURI().getPath().endsWith(":generateContent")
                     ? "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"gem\"}]},\"finishReason\":\"STOP\"}]}"
+                    : ex.getRequestURI().getPath().endsWith("/responses")
+                    ? "{\"object\":\"response\",\"status\":\"completed\",\"output\":[{\"type\":\"message\",\"content\":["
+                            + "{\"type\":\"output_text\",\"text\":\"resp\"}]}]}"
                     : "{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"az\"},\"finish_reason\":\"stop\"}]}";
             byte[] b = body.getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", "application/json");
@@ -66,8 +71,22 @@ class ProvidersTest {
     }
 
     @Test
-    void unknownProvidersListTheFour() {
+    void openAiResponsesReachesTheResponsesEndpointAndIsSavedUnderItsName() {
+        LanguageModel lm = Providers.create("openai-responses", "gpt-5-mini", url() + "/v1", null,
+                Map.of("reasoning_effort", "low"), null, Duration.ofSeconds(5), 1);
+        assertThat(lm).isInstanceOf(OpenAiResponses.class);
+        assertThat(lm.complete(LmRequest.of(Prompt.builder().user("hi").build())).first().text()).isEqualTo("resp");
+        assertThat(paths).containsExactly("/v1/responses");
+        LmSettings saved = LmSettings.of(lm);
+        assertThat(saved.qualifiedModel()).isEqualTo("openai-responses/gpt-5-mini");
+        assertThat(saved.baseUrl()).isEqualTo(url() + "/v1");
+        assertThat(saved.params()).containsEntry("reasoning_effort", "low");
+    }
+
+    @Test
+    void unknownProvidersListTheFive() {
         assertThatThrownBy(() -> Providers.create("bedrock", "m", null, null, Map.of(), null, Duration.ofSeconds(5), 1))
-                .isInstanceOf(Providers.UsageException.class).hasMessageContaining("openai, anthropic, gemini or azure");
+                .isInstanceOf(Providers.UsageException.class)
+                .hasMessageContaining("openai, openai-responses, anthropic, gemini or azure");
     }
 }

@@ -8,7 +8,7 @@ import dev.dspy4j.cache.CacheKey;
 import dev.dspy4j.cache.DiskCache;
 import dev.dspy4j.lm.Completion;
 import dev.dspy4j.lm.LmResponse;
-import dev.dspy4j.media.NoiseImage;
+import dev.dspy4j.testing.NoiseImage;
 import dev.dspy4j.module.Predict;
 import dev.dspy4j.state.ProgramState;
 import dev.dspy4j.testing.LoopbackChatServer;

@@ -6,6 +6,7 @@ import dev.dspy4j.lm.ScriptedLm;
 import dev.dspy4j.lm.anthropic.AnthropicChat;
 import dev.dspy4j.lm.http.HttpLanguageModel;
 import dev.dspy4j.lm.openai.OpenAiChat;
+import dev.dspy4j.lm.openai.OpenAiResponses;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
@@ -18,7 +19,7 @@ import java.util.TreeMap;
  * ...) are dropped on construction, and so is a {@code user:password@} part of the base URL, so they
  * cannot be saved (or shown by {@code dspy4j inspect}) even by mistake.
  *
- * @param provider the provider ({@code openai}, {@code anthropic}, ...), or null if not known
+ * @param provider the provider ({@code openai}, {@code openai-responses}, {@code anthropic}, ...), or null if not known
  * @param model    the model name
  * @param baseUrl  the API base URL, or null for the provider's default
  * @param params   default request parameters ({@code temperature}, {@code max_tokens}, ...), sorted
@@ -67,6 +68,7 @@ public record LmSettings(String provider, String model, String baseUrl, Map<Stri
 
     static String providerOf(LanguageModel lm) {
         if (lm instanceof OpenAiChat) return "openai";
+        if (lm instanceof OpenAiResponses) return "openai-responses";
         if (lm instanceof AnthropicChat) return "anthropic";
         if (lm instanceof ScriptedLm) return "scripted";
         return null;
@@ -77,6 +79,7 @@ public record LmSettings(String provider, String model, String baseUrl, Map<Stri
         if (!(lm instanceof HttpLanguageModel h)) return null;
         String url = HttpLanguageModel.withoutUserInfo(h.baseUrl()); // a password is never saved
         if (lm instanceof OpenAiChat && url.equals(OpenAiChat.DEFAULT_BASE_URL)) return null;
+        if (lm instanceof OpenAiResponses && url.equals(OpenAiResponses.DEFAULT_BASE_URL)) return null;
         if (lm instanceof AnthropicChat && url.equals(AnthropicChat.DEFAULT_BASE_URL)) return null;
         return url;
     }

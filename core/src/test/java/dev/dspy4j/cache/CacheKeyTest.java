@@ -9,7 +9,7 @@ import dev.dspy4j.media.Document;
 import dev.dspy4j.media.File;
 import dev.dspy4j.media.Image;
 import dev.dspy4j.media.MediaType;
-import dev.dspy4j.media.NoiseImage;
+import dev.dspy4j.testing.NoiseImage;
 import dev.dspy4j.media.Payload;
 import dev.dspy4j.prompt.Message;
 import dev.dspy4j.prompt.Part;

@@ -8,7 +8,7 @@ import dev.dspy4j.lm.http.HttpLanguageModel;
 import dev.dspy4j.lm.openai.OpenAiChat;
 import dev.dspy4j.media.Digest;
 import dev.dspy4j.media.Image;
-import dev.dspy4j.media.NoiseImage;
+import dev.dspy4j.testing.NoiseImage;
 import dev.dspy4j.prompt.Prompt;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;

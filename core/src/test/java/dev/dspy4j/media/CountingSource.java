@@ -1,5 +1,6 @@
 package dev.dspy4j.media;
 
+import dev.dspy4j.testing.NoiseImage;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.dspy4j.testing.NoiseImage;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,5 +1,6 @@
 package dev.dspy4j.media;
 
+import dev.dspy4j.testing.NoiseImage;
 import java.util.Arrays;
 
 /** Minimal byte sequences that start like each recognised format (enough for sniffing). */

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dspy4j.cache.TieredCache;
 import dev.dspy4j.lm.openai.OpenAiChat;
 import dev.dspy4j.media.Image;
-import dev.dspy4j.media.NoiseImage;
+import dev.dspy4j.testing.NoiseImage;
 import dev.dspy4j.module.ChainOfThought;
 import dev.dspy4j.module.Example;
 import dev.dspy4j.module.Predict;

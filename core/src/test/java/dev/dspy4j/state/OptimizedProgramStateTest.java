@@ -6,7 +6,7 @@ import dev.dspy4j.evaluate.Metric;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.ScriptedLm;
 import dev.dspy4j.media.Image;
-import dev.dspy4j.media.NoiseImage;
+import dev.dspy4j.testing.NoiseImage;
 import dev.dspy4j.module.ChainOfThought;
 import dev.dspy4j.module.Example;
 import dev.dspy4j.module.Module;

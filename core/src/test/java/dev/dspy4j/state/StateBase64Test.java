@@ -67,7 +67,7 @@ class StateBase64Test {
 
     @Test
     void theDspy4jReaderDecodesUrlSafeDataUrisExactlyAndRefusesOtherCharacters() throws Exception {
-        byte[] png = dev.dspy4j.media.NoiseImage.png(8, 8, 3);
+        byte[] png = dev.dspy4j.testing.NoiseImage.png(8, 8, 3);
         Predict p = Predict.of("image: Image -> label")
                 .withDemos(List.of(Example.of("image", Image.of(png), "label", "noise")));
         Path file = dir.resolve("state.json");
@@ -95,7 +95,7 @@ class StateBase64Test {
      */
     @Test
     void largeInlineMediaIsDecodedByTheSameExactDecoder() throws Exception {
-        byte[] png = dev.dspy4j.media.NoiseImage.png(160, 160, 5);
+        byte[] png = dev.dspy4j.testing.NoiseImage.png(160, 160, 5);
         Predict p = Predict.of("image: Image -> label")
                 .withDemos(List.of(Example.of("image", Image.of(png), "label", "noise")));
         Path file = dir.resolve("big.json");

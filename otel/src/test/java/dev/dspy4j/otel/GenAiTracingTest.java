@@ -8,7 +8,7 @@ import dev.dspy4j.lm.BadRequestException;
 import dev.dspy4j.lm.CallContext;
 import dev.dspy4j.lm.openai.OpenAiChat;
 import dev.dspy4j.media.Image;
-import dev.dspy4j.media.NoiseImage;
+import dev.dspy4j.testing.NoiseImage;
 import dev.dspy4j.module.Predict;
 import dev.dspy4j.testing.LoopbackChatServer;
 import io.opentelemetry.api.common.AttributeKey;

@@ -27,8 +27,9 @@ import java.util.function.Function;
 
 /**
  * A test and benchmark server on 127.0.0.1 (a random free port unless {@link Builder#port} is given) that answers OpenAI-compatible
- * chat completions ({@code POST .../chat/completions}) and Anthropic messages
- * ({@code POST .../messages}) with a scripted completion, by default in dspy4j's chat format
+ * chat completions ({@code POST .../chat/completions}), OpenAI responses ({@code POST .../responses}, plain
+ * or, for a body that starts with {@code "stream": true} in its first 4 KB, as server-sent events) and
+ * Anthropic messages ({@code POST .../messages}) with a scripted completion, by default in dspy4j's chat format
  * ({@code [[ ## label ## ]]\n...\n\n[[ ## completed ## ]]}).
  *
  * <p>It reads every request body whole and counts its bytes, and keeps the bodies only when asked
@@ -207,9 +208,16 @@ public final class LoopbackChatServer implements AutoCloseable {
             long n = 0;
             ByteArrayOutputStream kept = keepBodies ? new ByteArrayOutputStream() : null;
             byte[] buf = new byte[64 * 1024];
+            byte[] head = new byte[LoopbackResponses.HEAD_BYTES];
+            int headLength = 0;
             try (InputStream in = ex.getRequestBody()) {
                 int r;
                 while ((r = in.read(buf)) > 0) {
+                    if (headLength < head.length) {
+                        int take = Math.min(r, head.length - headLength);
+                        System.arraycopy(buf, 0, head, headLength, take);
+                        headLength += take;
+                    }
                     n += r;
                     if (kept != null) kept.write(buf, 0, r);
                 }
@@ -220,7 +228,8 @@ public final class LoopbackChatServer implements AutoCloseable {
             }
             boolean openAi = path.endsWith("/chat/completions");
             boolean anthropic = path.endsWith("/messages");
-            if (!openAi && !anthropic) {
+            boolean responses = path.endsWith("/responses");
+            if (!openAi && !anthropic && !responses) {
                 reply(ex, 404, "{\"error\":{\"message\":\"no such endpoint: " + path + "\",\"type\":\"not_found\"}}");
                 return;
             }
@@ -238,7 +247,11 @@ public final class LoopbackChatServer implements AutoCloseable {
                         + ",\"type\":\"server_error\"}}");
                 return;
             }
-            reply(ex, 200, openAi ? openAiBody(text) : anthropicBody(text));
+            if (responses && LoopbackResponses.wantsStream(head, headLength)) {
+                reply(ex, 200, "text/event-stream", LoopbackResponses.events(text));
+                return;
+            }
+            reply(ex, 200, openAi ? openAiBody(text) : responses ? LoopbackResponses.body(text) : anthropicBody(text));
         }
     }
 
@@ -279,8 +292,12 @@ public final class LoopbackChatServer implements AutoCloseable {
     }
 
     private static void reply(HttpExchange ex, int status, String body) throws IOException {
+        reply(ex, status, "application/json", body);
+    }
+
+    private static void reply(HttpExchange ex, int status, String contentType, String body) throws IOException {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.getResponseHeaders().set("Content-Type", contentType);
         ex.sendResponseHeaders(status, b.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(b);

@@ -1,4 +1,4 @@
-package dev.dspy4j.media;
+package dev.dspy4j.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

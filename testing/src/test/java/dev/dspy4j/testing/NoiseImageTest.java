@@ -1,4 +1,4 @@
-package dev.dspy4j.media;
+package dev.dspy4j.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +7,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,8 @@ class NoiseImageTest {
         assertThat(img.getWidth()).isEqualTo(37);
         assertThat(img.getHeight()).isEqualTo(23);
         assertThat(img.getColorModel().hasAlpha()).isFalse();
-        assertThat(MediaSniffer.sniff(png, png.length)).isEqualTo(MediaType.PNG);
+        // the PNG signature (core's ImageTest checks that the media sniffer reads these bytes as image/png)
+        assertThat(Arrays.copyOf(png, 8)).isEqualTo(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
 
         // the first row's pixels are the first bytes of the seeded generator, little-endian per long
         SplittableRandom r = new SplittableRandom(42);
@@ -63,7 +65,6 @@ class NoiseImageTest {
         Path file = NoiseImage.writePng(dir.resolve("sub"), "n.png", 12, 9, 5);
         assertThat(file).isEqualTo(dir.resolve("sub").resolve("n.png"));
         assertThat(Files.readAllBytes(file)).isEqualTo(NoiseImage.png(12, 9, 5));
-        assertThat(Image.of(file).payload().mediaType()).isEqualTo(MediaType.PNG);
     }
 
     @Test

@@ -1,0 +1,210 @@
+package dev.dspy4j.lm.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dspy4j.lm.Completion;
+import dev.dspy4j.lm.LmRequest;
+import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.Usage;
+import dev.dspy4j.lm.http.HttpLanguageModel;
+import dev.dspy4j.lm.http.JsonBody;
+import dev.dspy4j.lm.http.StreamDecoder;
+import dev.dspy4j.media.Payload;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A client for the OpenAI Responses API ({@code POST {baseUrl}/responses}), the endpoint OpenAI
+ * recommends for new work and the one that takes images as well as PDFs by file id.
+ *
+ * <pre>{@code
+ * var lm = OpenAiResponses.builder().model("gpt-5-mini").apiKeyFromEnv().reasoningEffort("low").build();
+ * }</pre>
+ *
+ * <p>Built like {@link OpenAiChat}: the same builder settings (base URL, key, headers, timeouts, retries
+ * with {@code Retry-After}, rate limit, response cache, response size limit), typed errors, and a body
+ * streamed from the payloads (base64 is encoded while the body is written). System messages become
+ * {@code instructions}; other messages the {@code input} list, with parts {@code input_text},
+ * {@code input_image} and {@code input_file}; parameters keep the library's chat-completions names and
+ * are mapped ({@code max_tokens} → {@code max_output_tokens}, {@code response_format} →
+ * {@code text.format}, {@code reasoning_effort} → {@code reasoning.effort}, function tools flattened):
+ * see {@code OpenAiResponsesCodec}. Audio and video are refused before sending; so are chat-only
+ * parameters ({@code stop}, {@code seed}, penalties). The endpoint returns one answer per call, so
+ * {@code n > 1} makes {@code n} calls and sums their usage. For a reasoning model (see
+ * {@link OpenAiChat}) a {@code temperature} or {@code top_p} other than 1 is dropped with a warning
+ * logged once per client and parameter.
+ *
+ * <p>Responses: the text of the {@code output_text} parts; a {@code refusal} part sets
+ * {@link Completion#refusal()}; {@code status: incomplete} for {@code max_output_tokens} gives finish
+ * reason {@code length}, for {@code content_filter} a {@link dev.dspy4j.lm.ContentBlockedException};
+ * usage keeps {@code input_tokens_details.cached_tokens} (OpenAI's automatic prompt cache) and
+ * {@code output_tokens_details.reasoning_tokens}. With a stream listener the answer is streamed
+ * (server-sent events; see {@code OpenAiResponsesStream}).
+ *
+ * <p>Requests are sent with {@code "store"} as the caller gives it (OpenAI's default stores
+ * responses for 30 days; pass {@code param("store", false)} to opt out). Thread-safe.
+ */
+public final class OpenAiResponses extends HttpLanguageModel {
+
+    /** The default base URL. */
+    public static final String DEFAULT_BASE_URL = OpenAiChat.DEFAULT_BASE_URL;
+    /** The environment variable {@link Builder#apiKeyFromEnv()} reads. */
+    public static final String API_KEY_ENV = OpenAiChat.API_KEY_ENV;
+    /** The reasoning efforts {@link Builder#reasoningEffort} takes. */
+    public static final List<String> REASONING_EFFORTS = List.of("none", "minimal", "low", "medium", "high", "xhigh");
+
+    private static final Logger LOG = LoggerFactory.getLogger(OpenAiResponses.class);
+
+    private final URI endpoint;
+    private final boolean reasoning;
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
+
+    private OpenAiResponses(Builder b) {
+        super(b);
+        this.endpoint = URI.create(baseUrl() + "/responses");
+        this.reasoning = OpenAiCodec.isReasoningModel(model());
+    }
+
+    /** A new builder (base URL {@value #DEFAULT_BASE_URL}, no API key). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** True for a reasoning model (o-series, gpt-5 family except {@code -chat}). */
+    public boolean isReasoningModel() {
+        return reasoning;
+    }
+
+    @Override
+    protected String providerName() {
+        return "OpenAI responses";
+    }
+
+    @Override
+    protected URI endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    protected void authenticate(HttpRequest.Builder request, String apiKey) {
+        if (apiKey != null) request.header("Authorization", "Bearer " + apiKey);
+    }
+
+    @Override
+    protected void checkRequest(LmRequest request) {
+        OpenAiResponsesCodec.check(request);
+        if (reasoning) {
+            for (String name : List.of("temperature", "top_p")) {
+                Object v = request.params().get(name);
+                if (v != null && OpenAiCodec.droppedForReasoning(name, v) && warned.add(name)) {
+                    LOG.warn("{}: {} is a reasoning model, which takes only the default {}; {}={} is not sent",
+                            providerName(), model(), name, name, v);
+                }
+            }
+        }
+    }
+
+    @Override
+    protected void writeBody(JsonBody body, LmRequest request) throws IOException {
+        OpenAiResponsesCodec.write(body, model(), request, false, this::uploadedId);
+    }
+
+    @Override
+    protected void writeStreamingBody(JsonBody body, LmRequest request) throws IOException {
+        OpenAiResponsesCodec.write(body, model(), request, true, this::uploadedId);
+    }
+
+    /**
+     * The provider file id a payload is sent by, or null to send it inline. None yet: the upload
+     * registry plugs in here.
+     */
+    private String uploadedId(Payload payload) {
+        return null;
+    }
+
+    @Override
+    protected StreamDecoder streamDecoder(LmRequest request) {
+        return new OpenAiResponsesStream();
+    }
+
+    @Override
+    protected LmResponse parseResponse(JsonNode body, LmRequest request) {
+        return OpenAiResponsesReader.parse(body, where(), MalformedResponseException::new);
+    }
+
+    /** One call per completion: the Responses API has no {@code n}. */
+    @Override
+    protected LmResponse send(LmRequest request) {
+        if (request.n() == 1) return exchange(request);
+        LmRequest one = request.withN(1);
+        List<Completion> completions = new ArrayList<>(request.n());
+        Usage usage = Usage.ZERO;
+        String model = null;
+        for (int i = 0; i < request.n(); i++) {
+            LmResponse r = exchange(one);
+            completions.addAll(r.completions());
+            usage = usage.plus(r.usage());
+            model = r.model();
+        }
+        return new LmResponse(completions, usage, model, false);
+    }
+
+    /** True for api.openai.com (JSON-schema {@code text.format}); false for other servers unless set. */
+    @Override
+    protected boolean defaultStructuredOutputs() {
+        return isOpenAi();
+    }
+
+    /** True for api.openai.com; false for other servers unless set. */
+    @Override
+    protected boolean defaultNativeTools() {
+        return isOpenAi();
+    }
+
+    private boolean isOpenAi() {
+        return "api.openai.com".equalsIgnoreCase(baseUrl().getHost());
+    }
+
+    /** Builds an {@link OpenAiResponses}; {@link #model(String)} is required. */
+    public static final class Builder extends HttpLanguageModel.Builder<Builder> {
+        private Builder() {
+            super(DEFAULT_BASE_URL);
+        }
+
+        /** The API key from {@value OpenAiResponses#API_KEY_ENV}; none if it is unset. */
+        public Builder apiKeyFromEnv() {
+            return apiKeyFromEnv(API_KEY_ENV);
+        }
+
+        /** A default {@code max_output_tokens} (reasoning tokens included). */
+        public Builder maxOutputTokens(int tokens) {
+            if (tokens < 1) throw new IllegalArgumentException("maxOutputTokens must be at least 1, not " + tokens);
+            return param("max_output_tokens", tokens);
+        }
+
+        /**
+         * A default {@code reasoning.effort} for reasoning models: one of {@link #REASONING_EFFORTS}
+         * (which a model takes varies: see OpenAI's model pages).
+         */
+        public Builder reasoningEffort(String effort) {
+            String e = effort == null ? null : effort.strip().toLowerCase(Locale.ROOT);
+            if (e == null || !REASONING_EFFORTS.contains(e)) {
+                throw new IllegalArgumentException("reasoningEffort must be one of " + String.join(", ", REASONING_EFFORTS)
+                        + ", not '" + effort + "'");
+            }
+            return param("reasoning_effort", e);
+        }
+
+        public OpenAiResponses build() {
+            if (model() == null) throw new IllegalStateException("OpenAiResponses needs a model: call model(\"...\")");
+            return new OpenAiResponses(this);
+        }
+    }
+}
