@@ -11,6 +11,7 @@ import dev.dspy4j.media.Image;
 import dev.dspy4j.media.Payload;
 import dev.dspy4j.prompt.Message;
 import dev.dspy4j.prompt.Part;
+import dev.dspy4j.prompt.Role;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -75,13 +76,22 @@ public final class CacheKey {
         }
         e.i32(request.prompt().messages().size());
         for (Message m : request.prompt().messages()) {
-            e.i32(m.role().ordinal());
+            e.i32(roleCode(m.role()));
             e.i32(m.parts().size());
             for (Part part : m.parts()) {
                 encode(e, part);
             }
         }
         return new CacheKey(e.finish());
+    }
+
+    /** A role's fixed number in the key encoding, so that reordering {@link Role}'s constants cannot change keys. */
+    private static int roleCode(Role role) {
+        return switch (role) {
+            case SYSTEM -> 0;
+            case USER -> 1;
+            case ASSISTANT -> 2;
+        };
     }
 
     private static void encode(Encoder e, Part part) {
