@@ -20,7 +20,12 @@ public record CacheFailure(Operation operation, String message, Throwable cause)
         /** A stored entry did not decode (damaged, or written by an incompatible version); taken as a miss. */
         DECODE,
         /** Last-access times could not be written; only eviction order suffers. */
-        ACCESS_TIME
+        ACCESS_TIME,
+        /**
+         * A lease shared between processes could not be taken, kept or waited for; this process sent the
+         * request itself, so another process may have made the same call.
+         */
+        LEASE
     }
 
     public CacheFailure {

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.dspy4j.lm.Completion;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.ToolCall;
+import java.time.Duration;
 
 /**
  * An in-process response cache on Caffeine, bounded by the total estimated size of the stored
@@ -25,11 +26,12 @@ public final class MemoryCache implements ResponseCache {
 
     private MemoryCache(Builder b) {
         this.maxBytes = b.maxBytes;
-        this.cache = Caffeine.newBuilder()
+        Caffeine<CacheKey, LmResponse> builder = Caffeine.newBuilder()
                 .maximumWeight(b.maxBytes)
                 .weigher((CacheKey k, LmResponse r) -> (int) Math.min(Integer.MAX_VALUE, estimateBytes(r)))
-                .executor(Runnable::run) // eviction runs on the writing thread: bounded and deterministic
-                .build();
+                .executor(Runnable::run); // eviction runs on the writing thread: bounded and deterministic
+        if (b.expireAfterWrite != null) builder.expireAfterWrite(b.expireAfterWrite);
+        this.cache = builder.build();
     }
 
     /** A memory cache holding at most {@link #DEFAULT_MAX_BYTES}. */
@@ -91,8 +93,21 @@ public final class MemoryCache implements ResponseCache {
     /** Configures a {@link MemoryCache}. */
     public static final class Builder {
         private long maxBytes = DEFAULT_MAX_BYTES;
+        private Duration expireAfterWrite;
 
         private Builder() {}
+
+        /**
+         * Drops an entry this long after it was stored (default: never), e.g. to match the time to live
+         * of a shared cache behind this one.
+         */
+        public Builder expireAfterWrite(Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("expireAfterWrite must be a positive duration, not " + d);
+            }
+            this.expireAfterWrite = d;
+            return this;
+        }
 
         /** The limit on the total estimated size of the entries (default 64 MiB). */
         public Builder maxBytes(long bytes) {

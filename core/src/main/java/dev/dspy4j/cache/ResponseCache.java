@@ -14,6 +14,23 @@ public interface ResponseCache extends AutoCloseable {
     void put(CacheKey key, LmResponse response);
 
     /**
+     * Called by an LM after a miss and before it sends the request, so that a cache shared by several
+     * processes (such as {@code dspy4j-redis}'s {@code RedisCache}) makes identical requests in flight
+     * on different machines one call. An LM calls it on one thread per key and process (identical
+     * calls in flight in one process already wait for each other) and then either uses the lease's
+     * {@linkplain CacheLease#response() response}, or sends, {@linkplain #put stores} the response and
+     * closes the lease, also when the call failed.
+     *
+     * <p>A shared cache blocks here while another process holds the lease for {@code key}, until that
+     * process stores the response (answered) or gives up or dies (granted). It must not throw for an
+     * unreachable store: it grants instead, at worst costing one extra call. The default grants at once
+     * and holds nothing, which is right for a cache private to one process.
+     */
+    default CacheLease lease(CacheKey key) {
+        return CacheLease.local();
+    }
+
+    /**
      * The process-wide default cache (a {@link TieredCache} in {@code ~/.dspy4j/cache} or
      * {@code $DSPY4J_CACHE_DIR}), opened on first use; null if turned off. See {@link Caches}.
      */

@@ -28,8 +28,10 @@ import java.util.List;
  * model's refusal) and {@code cites} (citations: type, cited text, document index, title, URL, start,
  * end, supported text). {@code usage} has three more counts (cached prompt, cache-write and reasoning
  * tokens) when any of them is not zero. Values written before these fields existed read as before.
+ * Public so that stores outside this module (such as {@code dspy4j-redis}) keep the same bytes as
+ * {@link DiskCache}.
  */
-final class ResponseCodec {
+public final class ResponseCodec {
     /** The version written; a stored value of another version is not read. */
     static final int VERSION = 1;
 
@@ -38,7 +40,8 @@ final class ResponseCodec {
 
     private ResponseCodec() {}
 
-    static byte[] encode(LmResponse r) {
+    /** The stored form of {@code r} (UTF-8 JSON). */
+    public static byte[] encode(LmResponse r) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();
@@ -103,7 +106,7 @@ final class ResponseCodec {
      *
      * @throws IllegalArgumentException naming what is wrong if the bytes are not a stored response
      */
-    static LmResponse decode(byte[] bytes) {
+    public static LmResponse decode(byte[] bytes) {
         JsonNode root;
         try {
             root = JSON.readTree(bytes);

@@ -8,6 +8,8 @@
  * <p>LMs built on {@link dev.dspy4j.lm.AbstractLanguageModel} use the default cache unless built
  * with {@code cache(null)} or another cache; a request sent with {@code withCache(false)} bypasses
  * it. A hit is returned with zero usage and marked as a hit; identical requests in flight in one
- * process make one call. No cache operation reads a payload's bytes.
+ * process make one call; a cache shared by processes makes identical calls in flight in several
+ * processes one call through {@link dev.dspy4j.cache.ResponseCache#lease}. No cache operation reads a
+ * payload's bytes.
  */
 package dev.dspy4j.cache;

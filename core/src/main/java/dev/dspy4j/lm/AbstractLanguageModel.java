@@ -2,6 +2,7 @@ package dev.dspy4j.lm;
 
 import dev.dspy4j.cache.CacheFailure;
 import dev.dspy4j.cache.CacheKey;
+import dev.dspy4j.cache.CacheLease;
 import dev.dspy4j.cache.CacheListener;
 import dev.dspy4j.cache.Caches;
 import dev.dspy4j.cache.ResponseCache;
@@ -156,10 +157,7 @@ public abstract class AbstractLanguageModel implements LanguageModel {
             }
             try {
                 LmResponse again = cacheGet(key);
-                LmResponse response = again != null ? again.asCacheHit() : limited(request, replay);
-                if (again == null) {
-                    cachePut(key, response);
-                }
+                LmResponse response = again != null ? again.asCacheHit() : sendLeased(key, request, replay);
                 mine.complete(response);
                 return response;
             } catch (RuntimeException | Error e) {
@@ -173,6 +171,40 @@ public abstract class AbstractLanguageModel implements LanguageModel {
             } finally {
                 inFlight.remove(key, mine);
             }
+        }
+    }
+
+    /**
+     * Sends a request that missed under the cache's {@link CacheLease}, so that identical requests in
+     * flight in other processes sharing the cache make one call; the lease is given back after the
+     * response is stored, or when the call failed.
+     */
+    private LmResponse sendLeased(CacheKey key, LmRequest request, Replay replay) {
+        CacheLease lease = cacheLease(key);
+        try {
+            if (!lease.granted()) return lease.response().asCacheHit();
+            LmResponse response = limited(request, replay);
+            cachePut(key, response);
+            return response;
+        } finally {
+            try {
+                lease.close();
+            } catch (RuntimeException e) {
+                LOG.warn("{}: the response cache failed to give back the lease on {} ({})", model, key, e.toString());
+                tell(CacheFailure.Operation.LEASE, "the response cache failed to give back the lease on " + key + ": "
+                        + e, e);
+            }
+        }
+    }
+
+    /** The cache's lease on {@code key}; a cache that fails here is logged, and this caller sends. */
+    private CacheLease cacheLease(CacheKey key) {
+        try {
+            return cache.lease(key);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: the response cache failed to lease {} ({}); sending without a lease", model, key, e.toString());
+            tell(CacheFailure.Operation.LEASE, "the response cache failed to lease " + key + ": " + e, e);
+            return CacheLease.local();
         }
     }
 

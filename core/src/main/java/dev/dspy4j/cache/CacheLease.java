@@ -1,0 +1,62 @@
+package dev.dspy4j.cache;
+
+import dev.dspy4j.lm.LmResponse;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * What {@link ResponseCache#lease} gives the one caller in a process that is about to send a request
+ * that missed: either the {@linkplain #response() response} that another process stored while this
+ * caller waited (send nothing), or the right to send it, {@linkplain #granted() granted}, held until
+ * {@link #close()}. Close it after storing the response, or after the call failed, so that other
+ * processes waiting for the same key stop waiting. Closing twice does nothing.
+ */
+public final class CacheLease implements AutoCloseable {
+    private static final CacheLease LOCAL = new CacheLease(null, () -> {});
+
+    private final LmResponse response;
+    private final Runnable release;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private CacheLease(LmResponse response, Runnable release) {
+        this.response = response;
+        this.release = release;
+    }
+
+    /** The right to send, held by nothing outside this process (what caches private to one process give). */
+    public static CacheLease local() {
+        return LOCAL;
+    }
+
+    /** The right to send; {@code release} runs once, on the first {@link #close()}, and must not throw. */
+    public static CacheLease granted(Runnable release) {
+        return new CacheLease(null, Objects.requireNonNull(release, "release"));
+    }
+
+    /** No right to send: another process stored {@code response} for the key while this caller waited. */
+    public static CacheLease answered(LmResponse response) {
+        return new CacheLease(Objects.requireNonNull(response, "response"), () -> {});
+    }
+
+    /** True if the caller is to send the request (then {@link #response()} is null). */
+    public boolean granted() {
+        return response == null;
+    }
+
+    /** The response another process stored, or null if this caller holds the lease and is to send. */
+    public LmResponse response() {
+        return response;
+    }
+
+    /** Gives the lease back (once); does nothing for an answered lease. */
+    @Override
+    public void close() {
+        if (this == LOCAL || !closed.compareAndSet(false, true)) return;
+        release.run();
+    }
+
+    @Override
+    public String toString() {
+        return response != null ? "CacheLease[answered]" : this == LOCAL ? "CacheLease[local]" : "CacheLease[granted]";
+    }
+}

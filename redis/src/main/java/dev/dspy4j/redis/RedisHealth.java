@@ -1,0 +1,76 @@
+package dev.dspy4j.redis;
+
+import dev.dspy4j.cache.CacheFailure;
+import dev.dspy4j.cache.CacheListener;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether one {@link RedisCache}'s server is reachable. The first failure of an outage logs one
+ * warning and marks the server down; while down, operations are skipped (a miss, a skipped write)
+ * without waiting for a timeout, except one probe per retry interval, whose success logs one info line
+ * and ends the outage. Every failure and skipped operation is told to the {@link CacheListener}.
+ * Hand-written (about 60 lines) rather than a circuit-breaker library, which would bring a dependency
+ * onto every Spark executor for one flag and one timestamp.
+ */
+final class RedisHealth {
+    private static final Logger log = LoggerFactory.getLogger(RedisCache.class);
+
+    private final String server;
+    private final long retryNanos;
+    private final CacheListener listener;
+    private final AtomicBoolean down = new AtomicBoolean();
+    private final AtomicLong nextProbe = new AtomicLong();
+
+    RedisHealth(String server, long retryNanos, CacheListener listener) {
+        this.server = server;
+        this.retryNanos = retryNanos;
+        this.listener = listener;
+    }
+
+    /** True if an operation should go to Redis now: it is up, or this caller is the one probe due. */
+    boolean shouldTry() {
+        if (!down.get()) return true;
+        long next = nextProbe.get();
+        long now = System.nanoTime();
+        return now - next >= 0 && nextProbe.compareAndSet(next, now + retryNanos);
+    }
+
+    /** True while an outage is going on. */
+    boolean isDown() {
+        return down.get();
+    }
+
+    /** An operation reached Redis: ends an outage, if one was going on. */
+    void succeeded() {
+        if (down.get() && down.compareAndSet(true, false)) {
+            log.info("Redis at {} is reachable again; the response cache is shared again", server);
+        }
+    }
+
+    /** An operation failed: starts an outage (one warning) or extends it, and tells the listener. */
+    void failed(CacheFailure.Operation op, String what, RuntimeException e) {
+        nextProbe.set(System.nanoTime() + retryNanos);
+        if (down.compareAndSet(false, true)) {
+            log.warn("Redis at {} failed ({}: {}); until it answers again, lookups are misses and answers are not "
+                    + "shared (one warning per outage; checking again every {} ms)", server, what, e.toString(),
+                    retryNanos / 1_000_000);
+        }
+        tell(op, "Redis at " + server + ": " + what + " failed: " + e, e);
+    }
+
+    /** An operation skipped because Redis is down; told to the listener only. */
+    void skipped(CacheFailure.Operation op, String what) {
+        tell(op, "Redis at " + server + " is unreachable: " + what + " skipped", null);
+    }
+
+    void tell(CacheFailure.Operation op, String message, Throwable cause) {
+        try {
+            listener.failed(new CacheFailure(op, message, cause));
+        } catch (RuntimeException le) {
+            log.warn("the cache listener failed: {}", le.toString());
+        }
+    }
+}

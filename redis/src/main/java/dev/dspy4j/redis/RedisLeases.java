@@ -1,0 +1,138 @@
+package dev.dspy4j.redis;
+
+import dev.dspy4j.cache.CacheFailure;
+import dev.dspy4j.cache.CacheLease;
+import dev.dspy4j.lm.LmResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * The leases of one {@link RedisCache}: {@code SET <lease key> <owner> NX PX <lease time>} taken by the
+ * caller that sends, renewed every third of the lease time while held, and deleted when given back,
+ * both only if still owned (a compare-and-set in a short Lua script: standard {@code EVAL}). A caller
+ * that finds the lease taken polls for the value with backoff and takes the lease itself once it is gone.
+ */
+final class RedisLeases implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RedisCache.class);
+
+    private static final byte[] RELEASE = script(
+            "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end");
+    private static final byte[] RENEW = script(
+            "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end");
+    private static final long FIRST_POLL_MS = 5;
+    private static final long MAX_POLL_MS = 100;
+
+    private final RedisClient client;
+    private final RedisHealth health;
+    private final long leaseMillis;
+    private final long waitNanos;
+    private final String ownerPrefix = UUID.randomUUID() + ":";
+    private final AtomicLong counter = new AtomicLong();
+    private final AtomicBoolean waitWarned = new AtomicBoolean();
+    private final ScheduledExecutorService renewer;
+
+    RedisLeases(RedisClient client, RedisHealth health, Duration leaseTime, Duration leaseWait) {
+        this.client = client;
+        this.health = health;
+        this.leaseMillis = leaseTime.toMillis();
+        this.waitNanos = leaseWait.toNanos();
+        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "dspy4j-redis-lease-renewer");
+            t.setDaemon(true);
+            return t;
+        });
+        s.setRemoveOnCancelPolicy(true);
+        this.renewer = s;
+    }
+
+    /**
+     * The lease on {@code leaseKey}: granted (held in Redis, or held by nothing when Redis is down), or
+     * answered with the value another process stored at {@code valueKey} meanwhile.
+     */
+    CacheLease lease(byte[] leaseKey, byte[] valueKey, Function<byte[], LmResponse> decode) {
+        if (!health.shouldTry()) {
+            health.skipped(CacheFailure.Operation.LEASE, "a lease");
+            return CacheLease.local();
+        }
+        byte[] owner = (ownerPrefix + counter.incrementAndGet()).getBytes(StandardCharsets.UTF_8);
+        long deadline = System.nanoTime() + waitNanos;
+        long poll = FIRST_POLL_MS;
+        try {
+            while (true) {
+                if ("OK".equals(client.set(leaseKey, owner, SetParams.setParams().nx().px(leaseMillis)))) {
+                    health.succeeded();
+                    return held(leaseKey, owner);
+                }
+                // another process holds it: wait for its value, or for the lease to go
+                while (true) {
+                    byte[] v = client.get(valueKey);
+                    health.succeeded();
+                    if (v != null) {
+                        LmResponse r = decode.apply(v);
+                        if (r != null) return CacheLease.answered(r);
+                    }
+                    if (!client.exists(leaseKey)) break; // given back without a value, or expired: try to take it
+                    if (System.nanoTime() - deadline > 0) {
+                        String m = "waited " + waitNanos / 1_000_000 + " ms for another process's call, sending instead";
+                        if (waitWarned.compareAndSet(false, true)) log.warn("{} (said once per cache)", m);
+                        health.tell(CacheFailure.Operation.LEASE, m, null);
+                        return CacheLease.local();
+                    }
+                    Thread.sleep(poll);
+                    poll = Math.min(MAX_POLL_MS, poll * 2);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CacheLease.local();
+        } catch (RuntimeException e) {
+            health.failed(CacheFailure.Operation.LEASE, "a lease", e);
+            return CacheLease.local();
+        }
+    }
+
+    /** A granted lease that renews itself until closed, then deletes itself if still owned. */
+    private CacheLease held(byte[] leaseKey, byte[] owner) {
+        long every = Math.max(10, leaseMillis / 3);
+        byte[] ms = Long.toString(leaseMillis).getBytes(StandardCharsets.UTF_8);
+        ScheduledFuture<?> renewal = renewer.scheduleWithFixedDelay(() -> {
+            try {
+                client.eval(RENEW, List.of(leaseKey), List.of(owner, ms));
+            } catch (RuntimeException e) {
+                health.failed(CacheFailure.Operation.LEASE, "renewing a lease", e);
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+        return CacheLease.granted(() -> {
+            renewal.cancel(false);
+            if (!health.shouldTry()) return; // it expires by itself
+            try {
+                client.eval(RELEASE, List.of(leaseKey), List.of(owner));
+                health.succeeded();
+            } catch (RuntimeException e) {
+                health.failed(CacheFailure.Operation.LEASE, "giving back a lease", e);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        renewer.shutdownNow();
+    }
+
+    private static byte[] script(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
