@@ -3,7 +3,7 @@ package dev.dspy4j.cli;
 import dev.dspy4j.cache.CacheFailure;
 import dev.dspy4j.cache.CacheFailureCounter;
 import dev.dspy4j.cache.CacheKey;
-import dev.dspy4j.cache.DiskCache;
+import dev.dspy4j.cache.CacheLease;
 import dev.dspy4j.cache.MemoryCache;
 import dev.dspy4j.cache.ResponseCache;
 import dev.dspy4j.lm.LmResponse;
@@ -11,29 +11,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The response cache of one command: memory in front of the on-disk cache, as
- * {@link dev.dspy4j.cache.TieredCache} does, plus what a command needs to report: how many disk
- * reads and writes failed (for the run summary), whether the current thread's row was served from
- * the cache (for error rows), and a per-thread "refresh" mode that skips reads but still writes, so
- * {@code --retry-failed} replaces a cached bad answer instead of replaying it.
+ * The response cache of one command: memory in front of a store (the on-disk cache, or a Redis
+ * shared with other machines for {@code --cache redis://...}), as {@link dev.dspy4j.cache.TieredCache}
+ * does, plus what a command needs to report: how many store reads and writes failed (for the run
+ * summary), whether the current thread's row was served from the cache (for error rows), and a
+ * per-thread "refresh" mode that skips reads but still writes, so {@code --retry-failed} replaces a
+ * cached bad answer instead of replaying it. The store's {@link #lease} is passed on, so identical
+ * rows in flight in several runs sharing a Redis make one call.
  */
 final class CliCache implements ResponseCache {
     private static final Logger log = LoggerFactory.getLogger(CliCache.class);
 
     private final MemoryCache memory = MemoryCache.create();
-    private final DiskCache disk;
+    private final ResponseCache store;
+    private final String name;
     private final CacheFailureCounter failures;
     private final ThreadLocal<boolean[]> hit = ThreadLocal.withInitial(() -> new boolean[1]);
     private final ThreadLocal<boolean[]> refresh = ThreadLocal.withInitial(() -> new boolean[1]);
 
-    /** @param failures the counter the disk cache reports its own absorbed failures to (damaged entries) */
-    CliCache(DiskCache disk, CacheFailureCounter failures) {
-        this.disk = disk;
+    /**
+     * @param store    the shared layer (a {@code DiskCache} or a {@code RedisCache})
+     * @param name     the store as named in warnings (a file, or a Redis URI without its password)
+     * @param failures the counter the store reports its own absorbed failures to (damaged entries, outages)
+     */
+    CliCache(ResponseCache store, String name, CacheFailureCounter failures) {
+        this.store = store;
+        this.name = name;
         this.failures = failures;
-    }
-
-    DiskCache disk() {
-        return disk;
     }
 
     /** Starts a row on this thread: forgets earlier hits and sets whether reads are skipped. */
@@ -63,10 +67,10 @@ final class CliCache implements ResponseCache {
         LmResponse r = memory.get(key);
         if (r == null) {
             try {
-                r = disk.get(key);
+                r = store.get(key);
             } catch (RuntimeException e) {
                 failures.failed(new CacheFailure(CacheFailure.Operation.READ, String.valueOf(e.getMessage()), e));
-                log.warn("the response cache {} cannot be read ({}); asking the LM instead", disk.file(), e.getMessage());
+                log.warn("the response cache {} cannot be read ({}); asking the LM instead", name, e.getMessage());
                 return null;
             }
             if (r != null) memory.put(key, r);
@@ -79,18 +83,33 @@ final class CliCache implements ResponseCache {
     public void put(CacheKey key, LmResponse response) {
         memory.put(key, response);
         try {
-            disk.put(key, response);
+            store.put(key, response);
         } catch (RuntimeException e) {
             failures.failed(new CacheFailure(CacheFailure.Operation.WRITE, String.valueOf(e.getMessage()), e));
             log.warn("the response cache {} cannot store answers ({}); they are kept in memory for this run only",
-                    disk.file(), e.getMessage());
+                    name, e.getMessage());
         }
+    }
+
+    /**
+     * The store's lease, except in refresh mode (where waiting could hand back the cached answer being
+     * replaced); an answered lease counts as a hit of this thread's row.
+     */
+    @Override
+    public CacheLease lease(CacheKey key) {
+        if (refresh.get()[0]) return CacheLease.local();
+        CacheLease lease = store.lease(key);
+        if (!lease.granted()) {
+            memory.put(key, lease.response());
+            hit.get()[0] = true;
+        }
+        return lease;
     }
 
     @Override
     public void close() {
         try {
-            disk.close();
+            store.close();
         } finally {
             memory.close();
         }

@@ -5,6 +5,7 @@ import dev.dspy4j.cache.Caches;
 import dev.dspy4j.cache.DiskCache;
 import dev.dspy4j.lm.LanguageModel;
 import dev.dspy4j.module.Module;
+import dev.dspy4j.redis.RedisCache;
 import dev.dspy4j.signature.Signature;
 import dev.dspy4j.signature.SignatureException;
 import dev.dspy4j.state.LmSettings;
@@ -84,6 +85,11 @@ final class LmOptions {
             description = "The response cache directory (default: $DSPY4J_CACHE_DIR or ~/.dspy4j/cache).")
     Path cacheDir;
 
+    @Option(names = "--cache", paramLabel = "URI",
+            description = "Share the response cache in Redis or Valkey: redis://host:port[/db] or rediss://... "
+                    + "(TLS); the password from the URI or $DSPY4J_REDIS_PASSWORD (default: the disk cache).")
+    String cacheUri;
+
     @Option(names = "--no-cache", description = "Do not read or write the response cache.")
     boolean noCache;
 
@@ -134,11 +140,13 @@ final class LmOptions {
      * gives a warning and null, or (with {@code --cache-errors fail}) a usage error.
      */
     CliCache openCache(PrintWriter err) {
+        if (cacheUri != null) return openRedis();
         if (noCache) return null;
         Path dir = cacheDir != null ? cacheDir : Caches.defaultDirectory();
         try {
             CacheFailureCounter failures = new CacheFailureCounter();
-            return new CliCache(DiskCache.builder().directory(dir).listener(failures).build(), failures);
+            DiskCache disk = DiskCache.builder().directory(dir).listener(failures).build();
+            return new CliCache(disk, disk.file().toString(), failures);
         } catch (RuntimeException e) {
             String why = "the response cache in " + dir + " cannot be used: " + e.getMessage();
             if (cacheErrors == CacheErrors.fail) {
@@ -151,6 +159,25 @@ final class LmOptions {
             }
             err.flush();
             return null;
+        }
+    }
+
+    /**
+     * The Redis cache of {@code --cache}. It connects lazily and never fails a call: a server that is
+     * down gives one warning and the run goes on without sharing (see {@link RedisCache}).
+     */
+    private CliCache openRedis() {
+        if (noCache || cacheDir != null) {
+            throw new UsageException("--cache " + RedisCache.redacted(cacheUri) + " cannot be combined with "
+                    + (noCache ? "--no-cache" : "--cache-dir") + "; give one of them");
+        }
+        CacheFailureCounter failures = new CacheFailureCounter();
+        try {
+            // the CLI's own memory layer sits in front, so the Redis cache keeps none
+            RedisCache redis = RedisCache.builder().uri(cacheUri).memoryBytes(0).listener(failures).build();
+            return new CliCache(redis, redis.toString(), failures);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--cache: " + e.getMessage());
         }
     }
 

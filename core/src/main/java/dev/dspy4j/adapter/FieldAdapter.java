@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  * <p>Messages, in order: one system message (the fields with types and descriptions, the
  * structure of an exchange, the instructions); for each demo a user/assistant pair, partial demos
  * first, then complete ones; for each turn of a {@code History} input a user/assistant pair; the
- * user message with the current inputs, ending with a reminder of the outputs to produce.
+ * user message with the current inputs, ending with a reminder of the outputs to produce. The
+ * system message and the demos are marked as the prompt's stable prefix (the same for every input).
  */
 abstract class FieldAdapter implements Adapter {
     /** Opens the user message of a demo that lacks some fields. */
@@ -90,6 +91,7 @@ abstract class FieldAdapter implements Adapter {
             b.end();
             b.assistant(answer(outs, v, true));
         }
+        b.markStablePrefix();
 
         for (Field h : signature.inputs()) {
             if (h.type() != FieldType.HistoryType.INSTANCE) continue;
@@ -203,7 +205,7 @@ abstract class FieldAdapter implements Adapter {
         if (t == FieldType.AnyType.INSTANCE) return "any JSON value";
         try {
             return structured + " matching the schema " + ValueFormat.json(JsonSchemas.of(t), "schema");
-        } catch (IllegalArgumentException e) { // a recursive record has no finite schema
+        } catch (IllegalArgumentException e) { // a type with no JSON form (JsonSchemas names it)
             return structured + " for a " + t.typeName();
         }
     }

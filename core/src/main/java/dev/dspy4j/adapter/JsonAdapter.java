@@ -85,8 +85,8 @@ public final class JsonAdapter extends FieldAdapter {
 
     /**
      * A {@code response_format}: a strict JSON Schema of the outputs if {@code lm} supports structured
-     * outputs (strict is dropped when an output is a free-form map), else (or when an output is a
-     * recursive record) a plain JSON object request.
+     * outputs (strict is dropped when an output is a free-form map), else (or when an output has no
+     * JSON Schema) a plain JSON object request.
      */
     @Override
     public Map<String, Object> requestParams(Signature signature, LanguageModel lm) {
@@ -95,7 +95,7 @@ public final class JsonAdapter extends FieldAdapter {
             try {
                 schema = JsonSchemas.outputs(signature);
             } catch (IllegalArgumentException e) {
-                schema = null; // a recursive record has no finite schema: ask for any JSON object
+                schema = null; // an output type with no JSON form (JsonSchemas names it): ask for any JSON object
             }
         }
         if (schema == null) {

@@ -1,60 +1,140 @@
 package dev.dspy4j.adapter;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.FieldType;
 import dev.dspy4j.signature.Signature;
-import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
+import java.util.Objects;
 
 /**
- * JSON Schemas for output types: objects list every property as required and allow no
- * additional properties; enums and {@code Literal} become {@code enum}; {@code Optional} becomes
- * {@code anyOf} with {@code null}, a union {@code anyOf} of its options; {@code Any} is the empty
- * schema; a fixed tuple is an array with {@code prefixItems} and its length. Schemas are plain ordered maps, so they can go into request
- * parameters and be printed into prompts.
+ * The one JSON Schema generator, for the values an LM writes: signature outputs (the JSON adapter's
+ * {@code response_format}, the schemas printed into prompts) and tool arguments.
+ *
+ * <p>Schemas follow the rules of OpenAI's strict structured outputs: an object lists every property
+ * as required and allows no additional properties; {@code Optional} is {@code anyOf} with
+ * {@code null} (a value or null, never left out); a recursive record (one that can reach itself, as
+ * {@code record Node(String name, List<Node> children)}) is defined once under {@code $defs} by its
+ * simple name and referred to as {@code {"$ref": "#/$defs/Node"}}; other records are written inline.
+ * Enums and {@code Literal} become {@code enum}; a union {@code anyOf} of its options; {@code Any}
+ * (and {@code Object}, {@code JsonNode}) the empty schema; a map with string keys an object with
+ * {@code additionalProperties}; a fixed tuple an array with {@code prefixItems}. The last three do not
+ * fit strict mode: {@link #strictCompatible} says so. A record component's description (see
+ * {@link Describer}) becomes the property's {@code description}.
+ *
+ * <p>Schemas are immutable maps with a fixed key order, so their text is the same in every run and
+ * can go into request parameters, prompts and cache keys. Why not a library generator (victools'
+ * {@code jsonschema-generator}): it generates from Java types only, while a string signature's types
+ * ({@code Literal['a', 1]}, {@code Union[int, str]}, {@code tuple[int, str]}, {@code Any}) have no Java
+ * type, so a generator over {@link FieldType} is needed anyway; using both would bring back two sets
+ * of conventions for one schema.
+ *
+ * <p>Errors: {@link IllegalArgumentException} naming the type (and the record component) that has no
+ * JSON form: media, maps with non-string keys, type variables, classes that are not records.
  */
-final class JsonSchemas {
+public final class JsonSchemas {
     private JsonSchemas() {}
 
-    /** The schema of an object holding every output of {@code signature}. */
-    static Map<String, Object> outputs(Signature signature) {
-        Map<String, Object> props = new LinkedHashMap<>();
-        List<String> required = new ArrayList<>();
-        for (Field f : signature.outputs()) {
-            props.put(f.name(), of(f));
-            required.add(f.name());
-        }
-        return object(props, required);
+    /** Where the description of a record component comes from; returns "" for none. */
+    @FunctionalInterface
+    public interface Describer {
+        String describe(RecordComponent component);
     }
 
-    /** The schema of one field's values. */
+    /**
+     * Jackson's {@link JsonPropertyDescription} on a record component (Java puts it on the
+     * component's field and accessor): the description read for outputs and for tool arguments.
+     */
+    public static final Describer JACKSON_DESCRIPTIONS = JsonSchemas::jacksonDescription;
+
+    /**
+     * One property of an object schema.
+     *
+     * @param name        the property name
+     * @param schema      its schema, possibly a whole document with {@code $defs} (they move to the object)
+     * @param description added to the property's schema unless empty
+     * @param required    whether the property is listed in {@code required}
+     */
+    public record Property(String name, Map<String, Object> schema, String description, boolean required) {
+        public Property {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(schema, "schema");
+            description = description == null ? "" : description;
+        }
+    }
+
+    /** The schema of an object holding every output of {@code signature}. */
+    public static Map<String, Object> outputs(Signature signature) {
+        SchemaGenerator gen = new SchemaGenerator(JACKSON_DESCRIPTIONS);
+        List<Property> props = new ArrayList<>();
+        for (Field f : signature.outputs()) {
+            props.add(new Property(f.name(), gen.of(f.type()), "", true));
+        }
+        return gen.document(objectOf(props));
+    }
+
+    /** The schema of one field's values, as a whole document. */
     static Map<String, Object> of(Field field) {
         return of(field.type());
     }
 
-    /** The schema of values of {@code type}. */
-    static Map<String, Object> of(FieldType type) {
-        return of(type, new HashSet<>());
+    /** The schema of values of {@code type}, as a whole document. */
+    public static Map<String, Object> of(FieldType type) {
+        SchemaGenerator gen = new SchemaGenerator(JACKSON_DESCRIPTIONS);
+        return gen.document(gen.of(type));
+    }
+
+    /** The schema of values of the Java type {@code type}, as a whole document. */
+    public static Map<String, Object> of(Type type, Describer describer) {
+        SchemaGenerator gen = new SchemaGenerator(Objects.requireNonNull(describer, "describer"));
+        return gen.document(gen.of(type));
+    }
+
+    /**
+     * An object schema with these properties, in order ({@code additionalProperties: false}). The
+     * {@code $defs} of the properties' schemas move to the object.
+     *
+     * @throws IllegalArgumentException if two different records define the same {@code $defs} name
+     */
+    public static Map<String, Object> object(List<Property> properties) {
+        Map<String, Object> defs = new LinkedHashMap<>();
+        List<Property> props = new ArrayList<>();
+        for (Property p : properties) {
+            Object d = p.schema().get("$defs");
+            if (d instanceof Map<?, ?> pd) {
+                for (Map.Entry<?, ?> e : pd.entrySet()) {
+                    Object before = defs.putIfAbsent((String) e.getKey(), e.getValue());
+                    if (before != null && !before.equals(e.getValue())) {
+                        throw new IllegalArgumentException("two different records are both named " + e.getKey()
+                                + " in the schema (property " + p.name() + "); JSON Schema $defs are keyed by the "
+                                + "record's simple name: rename one");
+                    }
+                }
+                Map<String, Object> s = new LinkedHashMap<>(p.schema());
+                s.remove("$defs");
+                p = new Property(p.name(), Collections.unmodifiableMap(s), p.description(), p.required());
+            }
+            props.add(p);
+        }
+        Map<String, Object> o = objectOf(props);
+        if (defs.isEmpty()) return o;
+        Map<String, Object> m = new LinkedHashMap<>(o);
+        m.put("$defs", Collections.unmodifiableMap(defs));
+        return Collections.unmodifiableMap(m);
     }
 
     /**
      * True if the schema fits OpenAI's strict mode: no free-form maps, no {@code Any} (an empty
      * schema), no fixed-length tuples ({@code prefixItems}).
      */
-    static boolean strictCompatible(Object schema) {
+    public static boolean strictCompatible(Object schema) {
         if (schema instanceof Map<?, ?> m) {
             Object ap = m.get("additionalProperties");
             if (ap instanceof Map || m.isEmpty() || m.containsKey("prefixItems")) return false;
@@ -69,90 +149,22 @@ final class JsonSchemas {
         return true;
     }
 
-    private static Map<String, Object> of(FieldType type, Set<Class<?>> seen) {
-        if (type instanceof FieldType.Scalar s) {
-            switch (s) {
-                case STR: return simple("string");
-                case INT: return simple("integer");
-                case FLOAT: return simple("number");
-                default: return simple("boolean");
-            }
-        }
-        if (type instanceof FieldType.Literal l) return literal(l.values());
-        if (type == FieldType.AnyType.INSTANCE) return Map.of();
-        if (type instanceof FieldType.UnionOf u) {
-            List<Object> options = new ArrayList<>();
-            for (FieldType o : u.options()) options.add(of(o, seen));
-            return Map.of("anyOf", List.copyOf(options));
-        }
-        if (type instanceof FieldType.TupleOf t) {
-            if (t.variadic()) return array(of(t.elements().get(0), seen));
-            List<Object> items = new ArrayList<>();
-            for (FieldType e : t.elements()) items.add(of(e, seen));
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("type", "array");
-            m.put("prefixItems", List.copyOf(items));
-            m.put("minItems", items.size());
-            m.put("maxItems", items.size());
-            return Collections.unmodifiableMap(m);
-        }
-        if (type instanceof FieldType.EnumOf e) return choices(e.choices());
-        if (type instanceof FieldType.ListOf l) return array(of(l.element(), seen));
-        if (type instanceof FieldType.DictOf d) return dict(of(d.value(), seen));
-        if (type instanceof FieldType.OptionalOf o) return nullable(of(o.inner(), seen));
-        if (type instanceof FieldType.RecordOf r) return record(r.type(), seen);
-        throw new IllegalArgumentException("no JSON Schema for type " + type.typeName());
-    }
-
-    private static Map<String, Object> ofJava(Type type, Set<Class<?>> seen) {
-        if (type instanceof Class<?> c) {
-            if (c == String.class || c == CharSequence.class || c == char.class || c == Character.class) {
-                return simple("string");
-            }
-            if (c == int.class || c == Integer.class || c == long.class || c == Long.class || c == short.class
-                    || c == Short.class || c == byte.class || c == Byte.class || c == BigInteger.class) {
-                return simple("integer");
-            }
-            if (c == double.class || c == Double.class || c == float.class || c == Float.class
-                    || c == BigDecimal.class) {
-                return simple("number");
-            }
-            if (c == boolean.class || c == Boolean.class) return simple("boolean");
-            if (c.isEnum()) {
-                return choices(Arrays.stream(c.getEnumConstants()).map(e -> ((Enum<?>) e).name()).toList());
-            }
-            if (c.isRecord()) {
-                @SuppressWarnings("unchecked")
-                Class<? extends Record> r = (Class<? extends Record>) c;
-                return record(r, seen);
-            }
-            if (c.isArray()) return array(ofJava(c.getComponentType(), seen));
-        }
-        if (type instanceof ParameterizedType p && p.getRawType() instanceof Class<?> raw) {
-            Type[] args = p.getActualTypeArguments();
-            if (Collection.class.isAssignableFrom(raw)) return array(ofJava(args[0], seen));
-            if (Map.class.isAssignableFrom(raw)) return dict(ofJava(args[1], seen));
-            if (raw == Optional.class) return nullable(ofJava(args[0], seen));
-        }
-        throw new IllegalArgumentException("no JSON Schema for Java type " + type.getTypeName());
-    }
-
-    private static Map<String, Object> record(Class<? extends Record> type, Set<Class<?>> seen) {
-        if (!seen.add(type)) {
-            throw new IllegalArgumentException("record " + type.getName() + " refers to itself; "
-                    + "recursive records have no finite JSON Schema");
-        }
+    /** The object schema itself, without moving {@code $defs} (the generator keeps its own). */
+    static Map<String, Object> objectOf(List<Property> properties) {
         Map<String, Object> props = new LinkedHashMap<>();
         List<String> required = new ArrayList<>();
-        for (RecordComponent c : type.getRecordComponents()) {
-            props.put(c.getName(), ofJava(c.getGenericType(), seen));
-            required.add(c.getName());
+        for (Property p : properties) {
+            Map<String, Object> s = p.schema();
+            if (!p.description().isEmpty()) {
+                s = new LinkedHashMap<>(s);
+                s.put("description", p.description());
+                s = Collections.unmodifiableMap(s);
+            }
+            if (props.put(p.name(), s) != null) {
+                throw new IllegalArgumentException("duplicate property '" + p.name() + "' in an object schema");
+            }
+            if (p.required()) required.add(p.name());
         }
-        seen.remove(type);
-        return object(props, required);
-    }
-
-    private static Map<String, Object> object(Map<String, Object> props, List<String> required) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", "object");
         m.put("properties", Collections.unmodifiableMap(props));
@@ -161,45 +173,21 @@ final class JsonSchemas {
         return Collections.unmodifiableMap(m);
     }
 
-    private static Map<String, Object> simple(String type) {
-        return Map.of("type", type);
+    static IllegalArgumentException sameName(String name, Class<?> a, Class<?> b) {
+        return new IllegalArgumentException("two different records are both named " + name + " (" + a.getName()
+                + ", " + b.getName() + "); JSON Schema $defs are keyed by the record's simple name: rename one");
     }
 
-    /** {@code enum} of a Literal's values, typed when they share a JSON type. */
-    private static Map<String, Object> literal(List<?> values) {
-        String type = null;
-        if (values.stream().allMatch(v -> v instanceof String)) type = "string";
-        else if (values.stream().allMatch(v -> v instanceof Long)) type = "integer";
-        else if (values.stream().allMatch(v -> v instanceof Number)) type = "number";
-        else if (values.stream().allMatch(v -> v instanceof Boolean)) type = "boolean";
-        Map<String, Object> m = new LinkedHashMap<>();
-        if (type != null) m.put("type", type);
-        m.put("enum", List.copyOf(values));
-        return Collections.unmodifiableMap(m);
-    }
-
-    private static Map<String, Object> choices(List<String> choices) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", "string");
-        m.put("enum", List.copyOf(choices));
-        return Collections.unmodifiableMap(m);
-    }
-
-    private static Map<String, Object> array(Map<String, Object> items) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", "array");
-        m.put("items", items);
-        return Collections.unmodifiableMap(m);
-    }
-
-    private static Map<String, Object> dict(Map<String, Object> values) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", "object");
-        m.put("additionalProperties", values);
-        return Collections.unmodifiableMap(m);
-    }
-
-    private static Map<String, Object> nullable(Map<String, Object> inner) {
-        return Map.of("anyOf", List.of(inner, simple("null")));
+    private static String jacksonDescription(RecordComponent c) {
+        JsonPropertyDescription d = c.getAnnotation(JsonPropertyDescription.class);
+        if (d == null) d = c.getAccessor().getAnnotation(JsonPropertyDescription.class);
+        if (d == null) {
+            try {
+                d = c.getDeclaringRecord().getDeclaredField(c.getName()).getAnnotation(JsonPropertyDescription.class);
+            } catch (NoSuchFieldException e) {
+                d = null;
+            }
+        }
+        return d == null ? "" : d.value();
     }
 }

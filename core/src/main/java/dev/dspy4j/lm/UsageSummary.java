@@ -26,14 +26,18 @@ public record UsageSummary(long calls, long cacheHits, long errors, Usage usage,
 
     /**
      * One line, e.g. {@code 120 LM calls (20 cache hits, 0 errors), tokens: 51200 in (1024 cached),
-     * 3400 out (0 reasoning), cost $0.0097 (prices of 2025-06-01)}.
+     * 3400 out (0 reasoning), cost $0.0097 (prices of 2025-06-01)}. Prompt tokens written to the
+     * provider's prompt cache (Anthropic) show beside the cached ones when there are any:
+     * {@code 51200 in (30000 cached, 6000 cache writes)}.
      */
     @Override
     public String toString() {
         String money = String.format(Locale.ROOT, "$%.4f", cost);
         String unpriced = unpricedModels.isEmpty() ? "" : ", no price for " + String.join(", ", new java.util.TreeSet<>(unpricedModels));
         return calls + " LM calls (" + cacheHits + " cache hits, " + errors + " errors), tokens: " + usage.promptTokens()
-                + " in (" + usage.cachedPromptTokens() + " cached), " + usage.completionTokens() + " out ("
+                + " in (" + usage.cachedPromptTokens() + " cached"
+                + (usage.cacheWriteTokens() == 0 ? "" : ", " + usage.cacheWriteTokens() + " cache writes") + "), "
+                + usage.completionTokens() + " out ("
                 + usage.reasoningTokens() + " reasoning), cost " + money
                 + (pricesAsOf.isEmpty() ? "" : " (prices of " + pricesAsOf + ")") + unpriced;
     }

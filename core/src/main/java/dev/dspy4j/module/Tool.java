@@ -182,7 +182,7 @@ public final class Tool {
 
     /**
      * A tool taking one record of arguments: the record's components are the arguments (described
-     * by {@link ToolDoc} on each component).
+     * by {@link ToolDoc} or Jackson's {@code @JsonPropertyDescription} on each component).
      */
     public static <A extends Record> Tool of(String name, String description, Class<A> argsType,
                                              Function<? super A, ?> fn) {
@@ -190,8 +190,7 @@ public final class Tool {
         Objects.requireNonNull(fn, "fn");
         List<Param> params = new ArrayList<>();
         for (RecordComponent rc : argsType.getRecordComponents()) {
-            ToolDoc doc = rc.getAnnotation(ToolDoc.class);
-            params.add(Param.of(rc.getName(), rc.getGenericType(), doc == null ? "" : doc.value()));
+            params.add(Param.of(rc.getName(), rc.getGenericType(), ToolSchemas.DESCRIBER.describe(rc)));
         }
         return new Tool(name, description, params, null, args -> {
             Map<String, Object> present = new LinkedHashMap<>();

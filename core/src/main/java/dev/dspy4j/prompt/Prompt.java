@@ -9,12 +9,40 @@ import java.util.stream.Stream;
 /**
  * The messages sent to an LM. Immutable.
  *
- * @param messages the messages, in order
+ * <p>{@code stablePrefix} marks where the part of the prompt that is the same in every call of the
+ * program that made it ends (the system message and the few-shot demos, as adapters mark it with
+ * {@link Builder#markStablePrefix()}), so a provider's prompt cache can be told to keep that prefix
+ * (Anthropic's {@code cache_control} breakpoints). It is a hint for the wire only: it takes no part in
+ * {@link #equals}, {@link #hashCode} or the response cache key, since it does not change what the
+ * model is asked.
+ *
+ * @param messages     the messages, in order
+ * @param stablePrefix how many leading messages are the same in every call; 0 if not known
  */
-public record Prompt(List<Message> messages) {
+public record Prompt(List<Message> messages, int stablePrefix) {
 
     public Prompt {
         messages = List.copyOf(messages);
+        if (stablePrefix < 0 || stablePrefix > messages.size()) {
+            throw new IllegalArgumentException("stablePrefix must be between 0 and the " + messages.size()
+                    + " messages, not " + stablePrefix);
+        }
+    }
+
+    /** A prompt of the given messages, with no stable prefix marked. */
+    public Prompt(List<Message> messages) {
+        this(messages, 0);
+    }
+
+    /** True if {@code o} is a prompt of equal messages (the stable-prefix hint is not compared). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Prompt p && messages.equals(p.messages);
+    }
+
+    @Override
+    public int hashCode() {
+        return messages.hashCode();
     }
 
     /** A prompt of the given messages. */
@@ -41,7 +69,7 @@ public record Prompt(List<Message> messages) {
             if (parts != null && out == null) out = new java.util.ArrayList<>(messages);
             if (parts != null) out.set(i, new Message(m.role(), parts));
         }
-        return out == null ? this : new Prompt(out);
+        return out == null ? this : new Prompt(out, stablePrefix);
     }
 
     /** A new builder. */
@@ -58,7 +86,7 @@ public record Prompt(List<Message> messages) {
     public Prompt with(Message message) {
         List<Message> all = new ArrayList<>(messages);
         all.add(message);
-        return new Prompt(all);
+        return new Prompt(all, stablePrefix);
     }
 
     /**
@@ -77,8 +105,19 @@ public record Prompt(List<Message> messages) {
         private Role role;
         private final List<Part> parts = new ArrayList<>();
         private final StringBuilder text = new StringBuilder();
+        private int stablePrefix;
 
         private Builder() {}
+
+        /**
+         * Marks the messages so far (an open one is closed first) as the prompt's stable prefix: the
+         * same in every call of the program, such as the system message and the demos.
+         */
+        public Builder markStablePrefix() {
+            ensureClosed();
+            stablePrefix = messages.size();
+            return this;
+        }
 
         /** Adds a whole text message. */
         public Builder system(String s) {
@@ -174,7 +213,7 @@ public record Prompt(List<Message> messages) {
         /** The prompt; an open message is closed first. */
         public Prompt build() {
             if (role != null) end();
-            return new Prompt(messages);
+            return new Prompt(messages, stablePrefix);
         }
 
         private void flushText() {

@@ -1,7 +1,6 @@
 package dev.dspy4j.adapter;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dspy4j.lm.ScriptedLm;
 import dev.dspy4j.signature.Input;
@@ -85,13 +84,21 @@ class JsonSchemaTest {
     }
 
     @Test
-    void recursiveRecordsAreRejectedClearly() {
-        assertThatThrownBy(() -> JsonAdapter.outputSchema(Signature.of(Tree.class)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Node refers to itself");
+    void recursiveRecordsGetAStrictSchemaWithDefs() {
+        // before: "record Node refers to itself" and a plain json_object request; OpenAI's strict mode
+        // takes recursion through $defs/$ref, so a recursive output now gets a strict schema
         Signature tree = Signature.of(Tree.class);
+        String node = "{\"type\": \"object\", \"properties\": {\"name\": {\"type\": \"string\"}, "
+                + "\"children\": {\"type\": \"array\", \"items\": {\"$ref\": \"#/$defs/Node\"}}}, "
+                + "\"required\": [\"name\", \"children\"], \"additionalProperties\": false}";
+        assertThat(ValueFormat.json(JsonAdapter.outputSchema(tree), "schema")).isEqualTo("{\"type\": \"object\", "
+                + "\"properties\": {\"root\": {\"$ref\": \"#/$defs/Node\"}}, \"required\": [\"root\"], "
+                + "\"additionalProperties\": false, \"$defs\": {\"Node\": " + node + "}}");
         assertThat(JsonAdapter.create().requestParams(tree, ScriptedLm.builder().structuredOutputs(true).build()))
-                .isEqualTo(Map.of("response_format", Map.of("type", "json_object")));
+                .isEqualTo(Map.of("response_format", Map.of("type", "json_schema",
+                        "json_schema", Map.of("name", "Tree", "strict", true, "schema", JsonAdapter.outputSchema(tree)))));
         String system = ChatAdapter.create().format(tree, List.of(), Map.of("text", "t")).messages().get(0).text();
-        assertThat(system).contains("{root} -- JSON for a Node\n");
+        assertThat(system).contains("{root} -- JSON matching the schema {\"$ref\": \"#/$defs/Node\", \"$defs\": {\"Node\": "
+                + node + "}}\n");
     }
 }

@@ -107,6 +107,11 @@ public final class RedisCache implements ResponseCache {
         return builder().uri(uri).build();
     }
 
+    /** {@code uri} with its password replaced by {@code ***}, for messages (it need not be a valid URI). */
+    public static String redacted(String uri) {
+        return uri == null ? "null" : RedisAddress.masked(uri);
+    }
+
     /** The memory layer in front of Redis, or null if built with {@code memoryBytes(0)}. */
     public MemoryCache memory() {
         return memory;

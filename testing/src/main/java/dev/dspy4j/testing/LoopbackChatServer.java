@@ -30,7 +30,9 @@ import java.util.function.Function;
  * chat completions ({@code POST .../chat/completions}), OpenAI responses ({@code POST .../responses}, plain
  * or, for a body that starts with {@code "stream": true} in its first 4 KB, as server-sent events) and
  * Anthropic messages ({@code POST .../messages}) with a scripted completion, by default in dspy4j's chat format
- * ({@code [[ ## label ## ]]\n...\n\n[[ ## completed ## ]]}).
+ * ({@code [[ ## label ## ]]\n...\n\n[[ ## completed ## ]]}), and emulates OpenAI's and Anthropic's
+ * Files API ({@link #files()}, {@link LoopbackFiles}): a request referring to a file id the server
+ * does not hold is answered 404.
  *
  * <p>It reads every request body whole and counts its bytes, and keeps the bodies only when asked
  * ({@link Builder#keepBodies}), so a benchmark can send hundreds of megabytes through it without the
@@ -76,8 +78,10 @@ public final class LoopbackChatServer implements AutoCloseable {
     private final AtomicLong lastBytes = new AtomicLong();
     private final AtomicLong maxBytes = new AtomicLong();
     private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
+    private final LoopbackFiles files;
 
     private LoopbackChatServer(Builder b) throws IOException {
+        this.files = new LoopbackFiles(b.uploadDelay);
         this.responder = b.responder;
         this.keepBodies = b.keepBodies;
         int id = SERVERS.incrementAndGet();
@@ -194,6 +198,11 @@ public final class LoopbackChatServer implements AutoCloseable {
         }
     }
 
+    /** The server's Files API: uploads received, stored files, and {@code forget(id)} to emulate an expired upload. */
+    public LoopbackFiles files() {
+        return files;
+    }
+
     /** Clears the counters and the received requests. */
     public void reset() {
         requests.set(0);
@@ -201,13 +210,19 @@ public final class LoopbackChatServer implements AutoCloseable {
         lastBytes.set(0);
         maxBytes.set(0);
         received.clear();
+        files.reset();
     }
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             String path = ex.getRequestURI().getPath();
+            if (LoopbackFiles.isFilesPath(path)) {
+                files.handle(ex);
+                return;
+            }
             long n = 0;
             ByteArrayOutputStream kept = keepBodies ? new ByteArrayOutputStream() : null;
+            LoopbackFiles.FileIdScanner fileIds = files.inUse() ? new LoopbackFiles.FileIdScanner() : null;
             byte[] buf = new byte[64 * 1024];
             byte[] head = new byte[LoopbackResponses.HEAD_BYTES];
             int headLength = 0;
@@ -221,6 +236,7 @@ public final class LoopbackChatServer implements AutoCloseable {
                     }
                     n += r;
                     if (kept != null) kept.write(buf, 0, r);
+                    if (fileIds != null) fileIds.feed(buf, 0, r);
                 }
             }
             if (!"POST".equals(ex.getRequestMethod())) {
@@ -240,6 +256,11 @@ public final class LoopbackChatServer implements AutoCloseable {
             lastBytes.set(n);
             maxBytes.accumulateAndGet(n, Math::max);
             received.add(keepBodies ? rec : new Received(path, n, null));
+            String unknownFile = fileIds == null ? null : files.firstUnknown(fileIds.ids());
+            if (unknownFile != null) {
+                reply(ex, 404, LoopbackFiles.unknownFileError(unknownFile, anthropic));
+                return;
+            }
             String text;
             try {
                 text = responder.apply(rec);
@@ -328,8 +349,16 @@ public final class LoopbackChatServer implements AutoCloseable {
         private boolean keepBodies;
         private int threads = 4;
         private int port;
+        private java.time.Duration uploadDelay = java.time.Duration.ZERO;
 
         private Builder() {}
+
+        /** Each upload to the Files API is answered this much later (to test uploads that overlap; default none). */
+        public Builder uploadDelay(java.time.Duration delay) {
+            if (delay == null || delay.isNegative()) throw new IllegalArgumentException("uploadDelay must be zero or positive, not " + delay);
+            this.uploadDelay = delay;
+            return this;
+        }
 
         /** Every request is answered with this completion text. */
         public Builder answer(String text) {

@@ -46,6 +46,9 @@ import java.util.Set;
  * {@code presence_penalty}, {@code logprobs} and {@code top_logprobs} (OpenAI-only) are not sent;
  * everything else ({@code temperature}, {@code top_p}, {@code top_k}, {@code tools}, {@code tool_choice},
  * {@code metadata}, {@code thinking}, ...) is passed through as given.
+ *
+ * <p>With prompt caching, the messages {@link AnthropicPromptCache#breakpoints} chooses are written as
+ * lists of blocks whose last block carries the client's {@code cache_control}.
  */
 final class AnthropicCodec {
     private AnthropicCodec() {}
@@ -133,6 +136,18 @@ final class AnthropicCodec {
     /** Writes the request; {@code stream} adds {@code "stream":true}. */
     static void write(JsonBody body, String model, LmRequest request, int defaultMaxTokens, boolean structuredOutputs,
                       boolean stream) throws IOException {
+        write(body, model, request, defaultMaxTokens, structuredOutputs, stream, null);
+    }
+
+    /**
+     * Writes the request.
+     *
+     * @param cacheControl the {@code cache_control} object put on the last block of the messages
+     *                     {@link AnthropicPromptCache#breakpoints} chooses (such a message is written as a
+     *                     list of blocks), or null for no prompt caching
+     */
+    static void write(JsonBody body, String model, LmRequest request, int defaultMaxTokens, boolean structuredOutputs,
+                      boolean stream, ObjectNode cacheControl) throws IOException {
         JsonGenerator g = body.json();
         Map<String, Object> params = request.params();
         g.writeStartObject();
@@ -177,26 +192,41 @@ final class AnthropicCodec {
             g.writeObject(params.get("system"));
         }
         g.writeArrayFieldStart("messages");
-        for (Message m : request.prompt().messages()) {
+        List<Message> messages = request.prompt().messages();
+        Set<Integer> breakpoints = cacheControl == null ? Set.of() : AnthropicPromptCache.breakpoints(request.prompt());
+        for (int i = 0; i < messages.size(); i++) {
+            Message m = messages.get(i);
             if (m.role() == Role.SYSTEM) continue;
-            body.message(m, AnthropicCodec::writeBlock);
+            if (breakpoints.contains(i)) {
+                g.writeStartObject();
+                g.writeStringField("role", m.role().wireName());
+                g.writeArrayFieldStart("content");
+                for (int k = 0; k < m.parts().size(); k++) {
+                    writeBlock(body, m.parts().get(k), k == m.parts().size() - 1 ? cacheControl : null);
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            } else {
+                body.message(m, (b, part) -> writeBlock(b, part, null));
+            }
         }
         g.writeEndArray();
         g.writeEndObject();
     }
 
-    private static void writeBlock(JsonBody body, Part part) throws IOException {
+    /** Writes one block; {@code cache}, if not null, is its {@code cache_control}. */
+    private static void writeBlock(JsonBody body, Part part, ObjectNode cache) throws IOException {
         JsonGenerator g = body.json();
         if (part instanceof Part.Text t) {
             g.writeStartObject();
             g.writeStringField("type", "text");
             g.writeStringField("text", t.text());
-            g.writeEndObject();
+            endBlock(g, cache);
         } else if (part instanceof Part.ImagePart ip) {
-            writeImage(body, ip.image().isRemote() ? null : ip.image().payload(), ip.image());
+            writeImage(body, ip.image().isRemote() ? null : ip.image().payload(), ip.image(), cache);
         } else if (part instanceof Part.DocumentPart dp) {
             Document d = dp.document();
-            writeDocument(body, d.payload(), d.title(), d.context(), d.citations());
+            writeDocument(body, d.payload(), d.title(), d.context(), d.citations(), cache);
         } else if (part instanceof Part.FilePart fp) {
             File f = fp.file();
             if (f.payload() == null) {
@@ -207,18 +237,27 @@ final class AnthropicCodec {
                 g.writeStringField("type", "file");
                 g.writeStringField("file_id", f.fileId());
                 g.writeEndObject();
-                g.writeEndObject();
+                endBlock(g, cache);
             } else if (f.payload().mediaType().isImage()) {
-                writeImage(body, f.payload(), null);
+                writeImage(body, f.payload(), null, cache);
             } else {
-                writeDocument(body, f.payload(), f.filename(), null, false);
+                writeDocument(body, f.payload(), f.filename(), null, false, cache);
             }
         } else {
             throw new IllegalArgumentException("the Anthropic Messages API cannot take a " + part.getClass().getSimpleName());
         }
     }
 
-    private static void writeImage(JsonBody body, Payload payload, Image remote) throws IOException {
+    /** Ends a block object, first adding its {@code cache_control} if there is one. */
+    private static void endBlock(JsonGenerator g, ObjectNode cache) throws IOException {
+        if (cache != null) {
+            g.writeFieldName("cache_control");
+            g.writeTree(cache);
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeImage(JsonBody body, Payload payload, Image remote, ObjectNode cache) throws IOException {
         JsonGenerator g = body.json();
         g.writeStartObject();
         g.writeStringField("type", "image");
@@ -232,11 +271,11 @@ final class AnthropicCodec {
             body.base64Field("data", "", payload);
         }
         g.writeEndObject();
-        g.writeEndObject();
+        endBlock(g, cache);
     }
 
-    private static void writeDocument(JsonBody body, Payload payload, String title, String context, boolean citations)
-            throws IOException {
+    private static void writeDocument(JsonBody body, Payload payload, String title, String context, boolean citations,
+                                      ObjectNode cache) throws IOException {
         JsonGenerator g = body.json();
         g.writeStartObject();
         g.writeStringField("type", "document");
@@ -259,7 +298,7 @@ final class AnthropicCodec {
             g.writeBooleanField("enabled", true);
             g.writeEndObject();
         }
-        g.writeEndObject();
+        endBlock(g, cache);
     }
 
     /**

@@ -1,0 +1,132 @@
+package dev.dspy4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dspy4j.module.Predict;
+import dev.dspy4j.redis.RedisServerProcess;
+import dev.dspy4j.state.ProgramState;
+import dev.dspy4j.testing.LoopbackChatServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code run --cache redis://...}: a second run (another process would do the same) is served by Redis. */
+class RunRedisCacheTest {
+    static RedisServerProcess redis;
+
+    @TempDir
+    Path dir;
+
+    private Path program;
+    private Path data;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RedisServerProcess.start();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        if (redis != null) redis.close();
+    }
+
+    @BeforeEach
+    void setUp() throws IOException {
+        program = dir.resolve("qa.json");
+        ProgramState.save(Predict.of("question -> answer").withInstructions("Answer briefly."), program);
+        data = dir.resolve("rows.jsonl");
+        Files.writeString(data, IntStream.range(0, 8).mapToObj(i -> "{\"question\": \"q" + i + "?\"}")
+                .collect(Collectors.joining("\n")) + "\n");
+    }
+
+    private record Run(int exit, String out, String err) {}
+
+    private static Run dspy4j(List<String> args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.run(new PrintWriter(out), new PrintWriter(err), args.toArray(String[]::new));
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private List<String> run(LoopbackChatServer server, String outName, String... more) {
+        List<String> args = new ArrayList<>(List.of("run", "--program", program.toString(), "--data", data.toString(),
+                "--out", dir.resolve(outName).toString(), "--lm", "openai/loopback", "--api-base", server.baseUrl(),
+                "--threads", "2"));
+        args.addAll(List.of(more));
+        return args;
+    }
+
+    @Test
+    void aSecondRunWithAnotherCacheDirectoryIsServedFromRedis() {
+        try (LoopbackChatServer server = LoopbackChatServer.start(LoopbackChatServer.chatAnswer("answer", "yes"))) {
+            String uri = redis.uri() + "/1";
+            Run first = dspy4j(run(server, "first.jsonl", "--cache", uri));
+            assertThat(first.exit()).as(first.err()).isZero();
+            assertThat(server.requestCount()).isEqualTo(8);
+
+            Run second = dspy4j(run(server, "second.jsonl", "--cache", uri));
+            assertThat(second.exit()).as(second.err()).isZero();
+            assertThat(server.requestCount()).as("no LM call on the rerun").isEqualTo(8);
+            assertThat(second.err()).contains("8 rows: 8 ok, 0 errors, 8 from the cache");
+        }
+    }
+
+    @Test
+    void aRedisThatIsDownGivesOneWarningAndEveryRowIsAnswered() throws IOException {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        try (LoopbackChatServer server = LoopbackChatServer.start(LoopbackChatServer.chatAnswer("answer", "yes"))) {
+            Run r = dspy4j(run(server, "out.jsonl", "--cache", "redis://:hunter2-secret@127.0.0.1:" + port));
+
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(server.requestCount()).isEqualTo(8);
+            assertThat(Files.readAllLines(dir.resolve("out.jsonl"))).hasSize(8);
+            assertThat(r.err().lines().filter(l -> l.contains("Redis at redis://:***@127.0.0.1:" + port + " failed")))
+                    .hasSize(1);
+            assertThat(r.err()).doesNotContain("hunter2");
+        }
+    }
+
+    @Test
+    void aWrongPasswordIsNeverPrintedAndTheRunGoesOn() {
+        try (LoopbackChatServer server = LoopbackChatServer.start(LoopbackChatServer.chatAnswer("answer", "yes"))) {
+            Run r = dspy4j(run(server, "out.jsonl", "--cache", "redis://app:hunter2-secret@127.0.0.1:" + redis.port()));
+
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(server.requestCount()).isEqualTo(8);
+            assertThat(r.err()).contains("redis://app:***@127.0.0.1:" + redis.port()).doesNotContain("hunter2");
+        }
+    }
+
+    @Test
+    void badCacheOptionsAreUsageErrorsNamingTheValueWithoutItsPassword() {
+        try (LoopbackChatServer server = LoopbackChatServer.start(LoopbackChatServer.chatAnswer("answer", "yes"))) {
+            Run scheme = dspy4j(run(server, "a.jsonl", "--cache", "http://u:hunter2@127.0.0.1:6379"));
+            assertThat(scheme.exit()).isEqualTo(2);
+            assertThat(scheme.err()).contains("--cache: Redis URI 'http://u:***@127.0.0.1:6379': scheme 'http' is not redis")
+                    .doesNotContain("hunter2");
+
+            Run both = dspy4j(run(server, "b.jsonl", "--cache", redis.uri(), "--cache-dir", dir.resolve("c").toString()));
+            assertThat(both.exit()).isEqualTo(2);
+            assertThat(both.err()).contains("cannot be combined with --cache-dir");
+
+            Run off = dspy4j(run(server, "c.jsonl", "--cache", redis.uri(), "--no-cache"));
+            assertThat(off.exit()).isEqualTo(2);
+            assertThat(off.err()).contains("cannot be combined with --no-cache");
+            assertThat(server.requestCount()).isZero();
+        }
+    }
+}

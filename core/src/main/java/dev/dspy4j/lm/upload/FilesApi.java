@@ -1,0 +1,39 @@
+package dev.dspy4j.lm.upload;
+
+import dev.dspy4j.media.Payload;
+import java.util.List;
+
+/**
+ * One provider account's Files API: what {@link UploadRegistry} needs to upload a payload once and
+ * to list and delete what was uploaded. Implementations stream the upload from the payload (no copy
+ * of its bytes on the heap) and use the API key of the client they came from without exposing it.
+ */
+public interface FilesApi {
+
+    /** The provider's name in the registry: {@code openai}, {@code anthropic} or {@code gemini}. */
+    String provider();
+
+    /** The account: the API base URL without credentials or query string ({@link Uploads#account}). */
+    String account();
+
+    /**
+     * Uploads a payload for use in requests, streamed from it.
+     *
+     * @param filename the name the provider shows for it
+     * @throws dev.dspy4j.lm.LmException if the provider refuses it or cannot be reached
+     */
+    RemoteFile upload(Payload payload, String filename);
+
+    /**
+     * The file's current description.
+     *
+     * @throws UnknownFileException if the provider does not know the id (deleted or expired)
+     */
+    RemoteFile get(String id);
+
+    /** Deletes a file; false if the provider did not know it. */
+    boolean delete(String id);
+
+    /** Every file the account holds (all pages). */
+    List<RemoteFile> list();
+}

@@ -1,0 +1,468 @@
+package dev.dspy4j.testing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The Files API of a {@link LoopbackChatServer} ({@code server.files()}): OpenAI's and Anthropic's
+ * {@code POST .../files} (multipart: {@code purpose}, {@code expires_after[anchor]},
+ * {@code expires_after[seconds]}, {@code file}), {@code GET .../files} (list), {@code GET .../files/{id}},
+ * {@code DELETE .../files/{id}} and {@code GET .../files/{id}/content}. A request with an
+ * {@code anthropic-version} header is answered in Anthropic's shapes (ids {@code file_...},
+ * {@code size_bytes}, RFC 3339 {@code created_at}), any other in OpenAI's (ids {@code file-...},
+ * {@code bytes}, epoch-second {@code created_at} and {@code expires_at}).
+ *
+ * <p>Model requests that refer to a file id ({@code "file_id":"..."}) the store does not hold (never
+ * uploaded, deleted, expired, or {@linkplain #forget forgotten}) are answered 404, as providers answer
+ * for an expired upload. Upload bodies are counted ({@link #uploadCount()}, {@link #uploadBytes()})
+ * apart from model requests. A file's content is kept only for purposes {@code batch} and
+ * {@code batch_output} and for files {@linkplain #put put} by the server itself (so a benchmark can
+ * upload hundreds of megabytes without the server holding them); {@code content} of another file is
+ * answered 400, as Anthropic answers for uploaded files. Thread-safe.
+ */
+public final class LoopbackFiles {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern FILES_PATH = Pattern.compile(".*/files(?:/([^/]+)(/content)?)?");
+    private static final Pattern BOUNDARY = Pattern.compile("boundary=\"?([^\";]+)\"?");
+    private static final Pattern DISPOSITION_NAME = Pattern.compile("\\bname=\"([^\"]*)\"");
+    private static final Pattern DISPOSITION_FILENAME = Pattern.compile("\\bfilename=\"([^\"]*)\"");
+
+    /**
+     * A stored file.
+     *
+     * @param id        its id
+     * @param filename  the name it was uploaded with
+     * @param bytes     its size
+     * @param mediaType the file part's content type
+     * @param purpose   the purpose field (null for Anthropic uploads)
+     * @param created   when it was stored
+     * @param expires   when it expires, or null
+     * @param content   its bytes if kept, else null
+     */
+    public record StoredFile(String id, String filename, long bytes, String mediaType, String purpose, Instant created,
+                             Instant expires, byte[] content) {}
+
+    private final Map<String, StoredFile> files = new ConcurrentHashMap<>();
+    private final AtomicInteger ids = new AtomicInteger();
+    private final AtomicInteger uploads = new AtomicInteger();
+    private final AtomicLong uploadBytes = new AtomicLong();
+    private final AtomicInteger deletes = new AtomicInteger();
+    private volatile boolean used;
+    private final Duration uploadDelay;
+
+    LoopbackFiles(Duration uploadDelay) {
+        this.uploadDelay = uploadDelay == null ? Duration.ZERO : uploadDelay;
+    }
+
+    /** Uploads received ({@code POST .../files} answered 200). */
+    public int uploadCount() {
+        return uploads.get();
+    }
+
+    /** Body bytes of all upload requests received (multipart framing included), whether accepted or not. */
+    public long uploadBytes() {
+        return uploadBytes.get();
+    }
+
+    /** Files deleted through {@code DELETE .../files/{id}}. */
+    public int deleteCount() {
+        return deletes.get();
+    }
+
+    /** The files stored now, oldest first. */
+    public List<StoredFile> list() {
+        List<StoredFile> out = new ArrayList<>(files.values());
+        out.sort(Comparator.comparing(StoredFile::created).thenComparing(StoredFile::id));
+        return out;
+    }
+
+    /** The stored file with this id, or null. */
+    public StoredFile get(String id) {
+        return files.get(id);
+    }
+
+    /**
+     * Forgets a file, as a provider does when it expires: requests referring to it are answered 404
+     * from now on, and so are {@code GET}, {@code DELETE} and {@code content}. True if it was stored.
+     */
+    public boolean forget(String id) {
+        return files.remove(id) != null;
+    }
+
+    /** Forgets every file. */
+    public void forgetAll() {
+        files.clear();
+    }
+
+    /**
+     * Stores a file the server made (a batch's output), its content kept, and returns its id
+     * ({@code file-...}).
+     */
+    public String put(String filename, String purpose, byte[] content) {
+        used = true;
+        String id = "file-" + String.format("%024d", ids.incrementAndGet());
+        files.put(id, new StoredFile(id, filename, content.length, "application/jsonl", purpose, Instant.now(), null,
+                content.clone()));
+        return id;
+    }
+
+    /** Clears the counters (not the stored files). */
+    public void reset() {
+        uploads.set(0);
+        uploadBytes.set(0);
+        deletes.set(0);
+    }
+
+    /** True once anything was uploaded or put, so model requests are scanned for file ids. */
+    boolean inUse() {
+        return used;
+    }
+
+    static boolean isFilesPath(String path) {
+        return FILES_PATH.matcher(path).matches();
+    }
+
+    /** The first of {@code referenced} that is not stored (or has expired), or null. */
+    String firstUnknown(Collection<String> referenced) {
+        Instant now = Instant.now();
+        for (String id : referenced) {
+            StoredFile f = files.get(id);
+            if (f == null || f.expires() != null && !f.expires().isAfter(now)) return id;
+        }
+        return null;
+    }
+
+    /** The 404 a provider gives for a request that refers to an unknown file. */
+    static String unknownFileError(String id, boolean anthropic) throws IOException {
+        return anthropic ? anthropicError("not_found_error", "File not found: " + id)
+                : openAiError("No such File object: " + id, "invalid_request_error", "file_id");
+    }
+
+    void handle(HttpExchange ex) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        String method = ex.getRequestMethod();
+        boolean anthropic = ex.getRequestHeaders().containsKey("anthropic-version");
+        Matcher m = FILES_PATH.matcher(path);
+        if (!m.matches()) throw new IllegalStateException(path);
+        String id = m.group(1);
+        boolean content = m.group(2) != null;
+        if (id == null && "POST".equals(method)) {
+            upload(ex, anthropic);
+            return;
+        }
+        drain(ex);
+        if (id == null && "GET".equals(method)) {
+            reply(ex, 200, listBody(anthropic));
+            return;
+        }
+        StoredFile f = id == null ? null : live(id);
+        if (id == null || !"GET".equals(method) && !"DELETE".equals(method) || content && !"GET".equals(method)) {
+            reply(ex, 405, anthropic ? anthropicError("invalid_request_error", "method " + method + " not allowed on " + path)
+                    : openAiError("method " + method + " not allowed on " + path, "invalid_request_error", null));
+            return;
+        }
+        if (f == null) {
+            reply(ex, 404, anthropic ? anthropicError("not_found_error", "File not found: " + id)
+                    : openAiError("No such File object: " + id, "invalid_request_error", "id"));
+            return;
+        }
+        if ("DELETE".equals(method)) {
+            files.remove(id);
+            deletes.incrementAndGet();
+            ObjectNode r = JSON.createObjectNode();
+            r.put("id", id);
+            if (anthropic) {
+                r.put("type", "file_deleted");
+            } else {
+                r.put("object", "file");
+                r.put("deleted", true);
+            }
+            reply(ex, 200, JSON.writeValueAsString(r));
+        } else if (content) {
+            if (f.content() == null) {
+                reply(ex, 400, anthropic ? anthropicError("invalid_request_error", "File " + id + " is not downloadable")
+                        : openAiError("Not allowed to download files of purpose: " + f.purpose(), "invalid_request_error", null));
+                return;
+            }
+            ex.getResponseHeaders().set("Content-Type", f.mediaType() == null ? "application/octet-stream" : f.mediaType());
+            ex.sendResponseHeaders(200, f.content().length == 0 ? -1 : f.content().length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(f.content());
+            }
+        } else {
+            reply(ex, 200, JSON.writeValueAsString(describe(f, anthropic)));
+        }
+    }
+
+    private StoredFile live(String id) {
+        StoredFile f = files.get(id);
+        if (f != null && f.expires() != null && !f.expires().isAfter(Instant.now())) {
+            files.remove(id, f);
+            return null;
+        }
+        return f;
+    }
+
+    private void upload(HttpExchange ex, boolean anthropic) throws IOException {
+        used = true;
+        byte[] body;
+        try (InputStream in = ex.getRequestBody()) {
+            body = in.readAllBytes();
+        }
+        uploadBytes.addAndGet(body.length);
+        String type = ex.getRequestHeaders().getFirst("Content-Type");
+        Matcher b = type == null ? null : BOUNDARY.matcher(type);
+        if (type == null || !type.startsWith("multipart/form-data") || !b.find()) {
+            reply(ex, 400, anthropic ? anthropicError("invalid_request_error", "expected multipart/form-data with a boundary")
+                    : openAiError("expected multipart/form-data with a boundary, got " + type, "invalid_request_error", null));
+            return;
+        }
+        Map<String, FormPart> parts;
+        try {
+            parts = parseMultipart(body, b.group(1));
+        } catch (IllegalArgumentException e) {
+            reply(ex, 400, anthropic ? anthropicError("invalid_request_error", e.getMessage())
+                    : openAiError(e.getMessage(), "invalid_request_error", null));
+            return;
+        }
+        FormPart file = parts.get("file");
+        String purpose = parts.containsKey("purpose") ? parts.get("purpose").text() : null;
+        String problem = file == null || file.filename() == null ? "the form has no file part named 'file' with a filename"
+                : !anthropic && purpose == null ? "the form has no 'purpose' field" : null;
+        if (problem != null) {
+            reply(ex, 400, anthropic ? anthropicError("invalid_request_error", problem)
+                    : openAiError(problem, "invalid_request_error", problem.contains("purpose") ? "purpose" : "file"));
+            return;
+        }
+        Instant created = Instant.now();
+        Instant expires = null;
+        if (parts.containsKey("expires_after[seconds]")) {
+            expires = created.plusSeconds(Long.parseLong(parts.get("expires_after[seconds]").text()));
+        } else if ("batch".equals(purpose)) {
+            expires = created.plus(Duration.ofDays(30));
+        }
+        if (!uploadDelay.isZero()) {
+            try {
+                Thread.sleep(uploadDelay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        boolean keep = "batch".equals(purpose) || "batch_output".equals(purpose);
+        String id = (anthropic ? "file_" : "file-") + String.format("%024d", ids.incrementAndGet());
+        StoredFile f = new StoredFile(id, file.filename(), file.length(), file.contentType(), purpose, created, expires,
+                keep ? file.bytes(body) : null);
+        files.put(id, f);
+        uploads.incrementAndGet();
+        reply(ex, 200, JSON.writeValueAsString(describe(f, anthropic)));
+    }
+
+    private ObjectNode describe(StoredFile f, boolean anthropic) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("id", f.id());
+        if (anthropic) {
+            n.put("type", "file");
+            n.put("filename", f.filename());
+            n.put("mime_type", f.mediaType());
+            n.put("size_bytes", f.bytes());
+            n.put("created_at", f.created().toString());
+            n.put("downloadable", f.content() != null);
+        } else {
+            n.put("object", "file");
+            n.put("bytes", f.bytes());
+            n.put("created_at", f.created().getEpochSecond());
+            if (f.expires() != null) n.put("expires_at", f.expires().getEpochSecond());
+            else n.putNull("expires_at");
+            n.put("filename", f.filename());
+            n.put("purpose", f.purpose());
+            n.put("status", "processed");
+        }
+        return n;
+    }
+
+    private String listBody(boolean anthropic) throws IOException {
+        ObjectNode r = JSON.createObjectNode();
+        if (!anthropic) r.put("object", "list");
+        ArrayNode data = r.putArray("data");
+        List<StoredFile> all = list();
+        all.removeIf(f -> live(f.id()) == null);
+        for (StoredFile f : all) data.add(describe(f, anthropic));
+        r.put("has_more", false);
+        if (all.isEmpty()) {
+            r.putNull("first_id");
+            r.putNull("last_id");
+        } else {
+            r.put("first_id", all.get(0).id());
+            r.put("last_id", all.get(all.size() - 1).id());
+        }
+        return JSON.writeValueAsString(r);
+    }
+
+    /** A multipart part: its headers and where its content lies in the body. */
+    private record FormPart(String name, String filename, String contentType, int start, int end, String textValue) {
+        int length() {
+            return end - start;
+        }
+
+        String text() {
+            return textValue;
+        }
+
+        byte[] bytes(byte[] body) {
+            byte[] out = new byte[end - start];
+            System.arraycopy(body, start, out, 0, out.length);
+            return out;
+        }
+    }
+
+    /** Parses a multipart/form-data body strictly (RFC 7578 framing with CRLF); throws for a malformed one. */
+    private static Map<String, FormPart> parseMultipart(byte[] body, String boundary) {
+        byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.US_ASCII);
+        byte[] next = ("\r\n--" + boundary).getBytes(StandardCharsets.US_ASCII);
+        if (indexOf(body, delimiter, 0) != 0) throw new IllegalArgumentException("the body does not start with the boundary");
+        Map<String, FormPart> parts = new LinkedHashMap<>();
+        int pos = delimiter.length;
+        while (true) {
+            if (pos + 2 <= body.length && body[pos] == '-' && body[pos + 1] == '-') {
+                if (pos + 4 != body.length || body[pos + 2] != '\r' || body[pos + 3] != '\n') {
+                    throw new IllegalArgumentException("the closing boundary is not followed by exactly CRLF");
+                }
+                return parts;
+            }
+            if (pos + 2 > body.length || body[pos] != '\r' || body[pos + 1] != '\n') {
+                throw new IllegalArgumentException("a boundary is not followed by CRLF");
+            }
+            pos += 2;
+            int headersEnd = indexOf(body, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII), pos);
+            if (headersEnd < 0) throw new IllegalArgumentException("a part has no blank line after its headers");
+            String headers = new String(body, pos, headersEnd - pos, StandardCharsets.UTF_8);
+            String disposition = null;
+            String contentType = null;
+            for (String line : headers.split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon < 0) throw new IllegalArgumentException("a part header has no colon: " + line);
+                String hn = line.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT);
+                String hv = line.substring(colon + 1).trim();
+                if (hn.equals("content-disposition")) disposition = hv;
+                else if (hn.equals("content-type")) contentType = hv;
+            }
+            if (disposition == null || !disposition.startsWith("form-data")) {
+                throw new IllegalArgumentException("a part has no Content-Disposition: form-data header");
+            }
+            Matcher nm = DISPOSITION_NAME.matcher(disposition);
+            if (!nm.find()) throw new IllegalArgumentException("a part's Content-Disposition has no name");
+            Matcher fm = DISPOSITION_FILENAME.matcher(disposition);
+            String filename = fm.find() ? fm.group(1) : null;
+            int start = headersEnd + 4;
+            int end = indexOf(body, next, start);
+            if (end < 0) throw new IllegalArgumentException("part '" + nm.group(1) + "' is not ended by a boundary");
+            String text = filename == null ? new String(body, start, end - start, StandardCharsets.UTF_8) : null;
+            parts.put(nm.group(1), new FormPart(nm.group(1), filename, contentType, start, end, text));
+            pos = end + next.length;
+        }
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle, int from) {
+        outer:
+        for (int i = from; i <= hay.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) continue outer;
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private static void drain(HttpExchange ex) throws IOException {
+        try (InputStream in = ex.getRequestBody()) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+    }
+
+    static String openAiError(String message, String type, String param) throws IOException {
+        ObjectNode r = JSON.createObjectNode();
+        ObjectNode e = r.putObject("error");
+        e.put("message", message);
+        e.put("type", type);
+        if (param == null) e.putNull("param");
+        else e.put("param", param);
+        e.putNull("code");
+        return JSON.writeValueAsString(r);
+    }
+
+    static String anthropicError(String type, String message) throws IOException {
+        ObjectNode r = JSON.createObjectNode();
+        r.put("type", "error");
+        ObjectNode e = r.putObject("error");
+        e.put("type", type);
+        e.put("message", message);
+        return JSON.writeValueAsString(r);
+    }
+
+    private static void reply(HttpExchange ex, int status, String body) throws IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, b.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(b);
+        }
+    }
+
+    /**
+     * Collects the ids after {@code "file_id":"} in a request body as it streams past, across buffer
+     * boundaries (what the codecs write: no spaces).
+     */
+    static final class FileIdScanner {
+        private static final byte[] KEY = "\"file_id\":\"".getBytes(StandardCharsets.US_ASCII);
+        private int matched;
+        private ByteArrayOutputStream id;
+        private final List<String> ids = new ArrayList<>();
+
+        void feed(byte[] buf, int off, int len) {
+            for (int i = off; i < off + len; i++) {
+                byte c = buf[i];
+                if (id != null) {
+                    if (c == '"' || id.size() > 256) {
+                        ids.add(id.toString(StandardCharsets.UTF_8));
+                        id = null;
+                    } else {
+                        id.write(c);
+                    }
+                    continue;
+                }
+                if (c == KEY[matched]) {
+                    if (++matched == KEY.length) {
+                        matched = 0;
+                        id = new ByteArrayOutputStream();
+                    }
+                } else {
+                    matched = c == KEY[0] ? 1 : 0;
+                }
+            }
+        }
+
+        List<String> ids() {
+            return ids;
+        }
+    }
+}
