@@ -59,6 +59,7 @@ public final class LoopbackFiles {
      * @param expires   when it expires, or null
      * @param content   its bytes if kept, else null
      */
+    @SuppressWarnings("ArrayRecordComponent") // the uploaded bytes as received, handed out without a copy; never compared
     public record StoredFile(String id, String filename, long bytes, String mediaType, String purpose, Instant created,
                              Instant expires, byte[] content) {}
 
@@ -147,7 +148,7 @@ public final class LoopbackFiles {
         Instant now = Instant.now();
         for (String id : referenced) {
             StoredFile f = files.get(id);
-            if (f == null || f.expires() != null && !f.expires().isAfter(now)) return id;
+            if (f == null || (f.expires() != null && !f.expires().isAfter(now))) return id;
         }
         return null;
     }
@@ -176,7 +177,7 @@ public final class LoopbackFiles {
             return;
         }
         StoredFile f = id == null ? null : live(id);
-        if (id == null || !"GET".equals(method) && !"DELETE".equals(method) || content && !"GET".equals(method)) {
+        if (id == null || (!"GET".equals(method) && !"DELETE".equals(method)) || (content && !"GET".equals(method))) {
             reply(ex, 405, anthropic ? anthropicError("invalid_request_error", "method " + method + " not allowed on " + path)
                     : openAiError("method " + method + " not allowed on " + path, "invalid_request_error", null));
             return;
@@ -358,7 +359,7 @@ public final class LoopbackFiles {
             String headers = new String(body, pos, headersEnd - pos, StandardCharsets.UTF_8);
             String disposition = null;
             String contentType = null;
-            for (String line : headers.split("\r\n")) {
+            for (String line : headers.split("\r\n", -1)) {
                 int colon = line.indexOf(':');
                 if (colon < 0) throw new IllegalArgumentException("a part header has no colon: " + line);
                 String hn = line.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT);
