@@ -1,9 +1,9 @@
 package dev.dspy4j.bench;
 
-import dev.dspy4j.cache.CacheKey;
 import dev.dspy4j.cache.DiskCache;
 import dev.dspy4j.cache.MemoryCache;
 import dev.dspy4j.cache.TieredCache;
+import dev.dspy4j.lm.CacheKey;
 import dev.dspy4j.lm.Completion;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.Usage;

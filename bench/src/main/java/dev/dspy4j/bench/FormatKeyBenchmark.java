@@ -2,13 +2,13 @@ package dev.dspy4j.bench;
 
 import dev.dspy4j.adapter.Adapter;
 import dev.dspy4j.adapter.ChatAdapter;
-import dev.dspy4j.cache.CacheKey;
+import dev.dspy4j.lm.CacheKey;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.media.Image;
-import dev.dspy4j.testing.NoiseImage;
-import dev.dspy4j.module.Example;
 import dev.dspy4j.prompt.Prompt;
+import dev.dspy4j.signature.Example;
 import dev.dspy4j.signature.Signature;
+import dev.dspy4j.testing.NoiseImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,12 +1,12 @@
 package dev.dspy4j.cli;
 
-import dev.dspy4j.cache.CacheFailure;
 import dev.dspy4j.cache.CacheFailureCounter;
-import dev.dspy4j.cache.CacheKey;
-import dev.dspy4j.cache.CacheLease;
 import dev.dspy4j.cache.MemoryCache;
-import dev.dspy4j.cache.ResponseCache;
+import dev.dspy4j.lm.CacheFailure;
+import dev.dspy4j.lm.CacheKey;
+import dev.dspy4j.lm.CacheLease;
 import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.ResponseCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,7 +2,7 @@ package dev.dspy4j.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.dspy4j.module.Example;
+import dev.dspy4j.signature.Example;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.Signature;
 import java.io.BufferedReader;

@@ -2,8 +2,8 @@ package dev.dspy4j.cli;
 
 import dev.dspy4j.evaluate.Metric;
 import dev.dspy4j.evaluate.Metrics;
-import dev.dspy4j.module.Example;
 import dev.dspy4j.module.Prediction;
+import dev.dspy4j.signature.Example;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;

@@ -1,7 +1,7 @@
 package dev.dspy4j.cli;
 
-import dev.dspy4j.cache.ResponseCache;
 import dev.dspy4j.lm.LanguageModel;
+import dev.dspy4j.lm.ResponseCache;
 import dev.dspy4j.lm.anthropic.AnthropicChat;
 import dev.dspy4j.lm.gemini.GeminiChat;
 import dev.dspy4j.lm.openai.AzureOpenAiChat;

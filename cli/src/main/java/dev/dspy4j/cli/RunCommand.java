@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dspy4j.adapter.AdapterParseException;
+import dev.dspy4j.batch.BatchRun;
 import dev.dspy4j.lm.CallContext;
 import dev.dspy4j.lm.CallExecutors;
 import dev.dspy4j.lm.LmException;
@@ -20,6 +21,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +65,9 @@ import picocli.CommandLine.Spec;
                 "  # after a crash or Ctrl-C: keep the finished rows, run the rest",
                 "  dspy4j run --program vqa.json --data photos.jsonl --out answers.jsonl \\",
                 "      --resume",
+                "  # as one Anthropic message batch (half price); if stopped, add --resume",
+                "  dspy4j run --program qa.json --data qs.jsonl --out answers.jsonl \\",
+                "      --lm anthropic/claude-haiku-4-5 --batch --poll-interval 60",
                 "  # after fixing the server: ask again for answers that could not be parsed",
                 "  dspy4j run --program vqa.json --data photos.jsonl --out answers.jsonl \\",
                 "      --resume --retry-failed"})
@@ -100,6 +105,17 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Also print the summary as one JSON object on standard output.")
     boolean json;
 
+    @Option(names = "--batch",
+            description = "Send the rows' requests as one batch through the provider's batch API (OpenAI Batch, Anthropic "
+                    + "Message Batches: about half the price, answered within 24 hours), then write the output from the "
+                    + "answers, which also fill the cache. Rows the cache answers are not sent. The batch id is kept in "
+                    + "O.jsonl.batch.json: after Ctrl-C or a crash, run again with --resume to poll the same batch.")
+    boolean batch;
+
+    @Option(names = "--poll-interval", paramLabel = "SECONDS", defaultValue = "30",
+            description = "With --batch: seconds between two polls of the batch's status (default ${DEFAULT-VALUE}).")
+    double pollInterval;
+
     @Mixin
     LmOptions lmOptions;
 
@@ -129,13 +145,32 @@ final class RunCommand implements Callable<Integer> {
             throw new LmOptions.UsageException("--out " + out + " is the dataset itself; write the output to another file");
         }
         if (Files.exists(out) && !resume) throw new LmOptions.UsageException(ResultsFile.exists(out));
+        Path batchState = BatchPhase.stateFile(out);
+        if (batch) {
+            if (lmOptions.noCache) {
+                throw new LmOptions.UsageException("--batch stores the answers in the response cache; it cannot run with --no-cache");
+            }
+            if (!(pollInterval >= 0) || pollInterval > 86_400) {
+                throw new LmOptions.UsageException("--poll-interval must be 0 to 86400 seconds, not " + pollInterval);
+            }
+            if (!resume && Files.exists(batchState)) {
+                throw new LmOptions.UsageException("batch state " + batchState + " exists: a batch of an earlier run of this "
+                        + "output may still be running; add --resume to poll it, or delete " + batchState + " to start over");
+            }
+        }
         CliCache cache = lmOptions.openCache(err);
         try {
             Module prog = loaded.program().withLm(lmOptions.client(loaded, program, cache, err));
             try (ResultsFile results = ResultsFile.open(out, resume, retryFailed, resume ? rowIds() : Map.of());
                  UsageScope scope = UsageScope.open(lmOptions.prices())) {
                 this.usage = scope;
-                return runRows(prog, Programs.inputFields(prog), cache, results, err);
+                List<Field> inputs = Programs.inputFields(prog);
+                if (!batch) return runRows(prog, inputs, cache, results, err);
+                BatchRun.Filled filled = BatchPhase.fill(prog, inputs, data, results::has, out,
+                        Duration.ofMillis(Math.round(pollInterval * 1000)), retryFailed, threads, err, lmOptions.quiet);
+                int code = runRows(filled.serving(prog), inputs, cache, results, err);
+                if (code != 130) filled.finish();
+                return code;
             }
         } finally {
             if (cache != null) cache.close();
@@ -336,7 +371,7 @@ final class RunCommand implements Callable<Integer> {
     /** Runs one row; never throws for a problem with the row or its call. */
     private ObjectNode row(Module prog, List<Field> inputs, Dataset dataset, CliCache cache, long row, String line) {
         ObjectNode result = attempt(prog, inputs, dataset, cache, row, line, false);
-        if (retryFailed && cache != null && "parse".equals(result.path("error_type").asText())
+        if (retryFailed && !batch && cache != null && "parse".equals(result.path("error_type").asText())
                 && result.path("cached").asBoolean(false)) {
             // the cached answer could not be parsed: ask again past the cache (the new answer replaces it)
             result = attempt(prog, inputs, dataset, cache, row, line, true);

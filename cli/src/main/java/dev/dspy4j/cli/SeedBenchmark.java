@@ -1,17 +1,17 @@
 package dev.dspy4j.cli;
 
-import dev.dspy4j.cache.CacheKey;
 import dev.dspy4j.cache.TieredCache;
+import dev.dspy4j.lm.CacheKey;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.openai.OpenAiChat;
 import dev.dspy4j.media.Image;
-import dev.dspy4j.testing.NoiseImage;
-import dev.dspy4j.module.Example;
 import dev.dspy4j.module.Predict;
 import dev.dspy4j.module.Prediction;
 import dev.dspy4j.prompt.Prompt;
+import dev.dspy4j.signature.Example;
 import dev.dspy4j.signature.Signature;
 import dev.dspy4j.testing.LoopbackChatServer;
+import dev.dspy4j.testing.NoiseImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

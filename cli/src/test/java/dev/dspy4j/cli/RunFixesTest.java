@@ -3,8 +3,8 @@ package dev.dspy4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.dspy4j.cache.CacheKey;
 import dev.dspy4j.cache.DiskCache;
+import dev.dspy4j.lm.CacheKey;
 import dev.dspy4j.lm.Completion;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.testing.NoiseImage;

@@ -2,13 +2,12 @@ package dev.dspy4j.adapter;
 
 import dev.dspy4j.lm.Call;
 import dev.dspy4j.lm.CallContext;
-
 import dev.dspy4j.lm.Completion;
 import dev.dspy4j.lm.LanguageModel;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
-import dev.dspy4j.module.Example;
 import dev.dspy4j.prompt.Prompt;
+import dev.dspy4j.signature.Example;
 import dev.dspy4j.signature.Signature;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.dspy4j.adapter;
 
 import dev.dspy4j.lm.LanguageModel;
 import dev.dspy4j.lm.LmRequest;
-import dev.dspy4j.module.Example;
+import dev.dspy4j.signature.Example;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.Signature;
 import java.util.HashMap;

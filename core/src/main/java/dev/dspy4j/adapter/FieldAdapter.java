@@ -1,8 +1,8 @@
 package dev.dspy4j.adapter;
 
 import dev.dspy4j.media.History;
-import dev.dspy4j.module.Example;
 import dev.dspy4j.prompt.Prompt;
+import dev.dspy4j.signature.Example;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.FieldType;
 import dev.dspy4j.signature.Signature;

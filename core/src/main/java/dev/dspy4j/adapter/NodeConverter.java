@@ -1,11 +1,10 @@
 package dev.dspy4j.adapter;
 
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dspy4j.adapter.ValueParser.ValueException;
 import dev.dspy4j.signature.FieldType;
-import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
-import java.lang.reflect.WildcardType;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -33,8 +32,8 @@ final class NodeConverter {
      */
     static Object convert(FieldType type, Type target, JsonNode node) throws ValueException {
         if (type instanceof FieldType.OptionalOf o) {
-            boolean wrapped = target instanceof ParameterizedType p && p.getRawType() == Optional.class;
-            Type inner = wrapped ? arg(target, 0, o.inner().defaultJavaType()) : target;
+            boolean wrapped = ValueParser.isOptional(target);
+            Type inner = wrapped ? content(target, o.inner().defaultJavaType()) : target;
             if (node == null || node.isNull()) return wrapped ? Optional.empty() : null;
             Object v = convert(o.inner(), inner, node);
             return wrapped ? Optional.ofNullable(v) : v;
@@ -61,7 +60,7 @@ final class NodeConverter {
         if (type instanceof FieldType.DictOf d) {
             if (node.isTextual()) return ValueParser.parseText(type, target, node.textValue().strip());
             if (!node.isObject()) throw unexpected("a JSON object", node);
-            Type valueTarget = arg(target, 1, d.value().defaultJavaType());
+            Type valueTarget = content(target, d.value().defaultJavaType());
             Map<String, Object> out = new LinkedHashMap<>();
             Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator();
             while (it.hasNext()) {
@@ -89,11 +88,11 @@ final class NodeConverter {
             throw new ValueException("has " + node.size() + " items, but " + type.typeName() + " has "
                     + elements.size() + ": " + ValueParser.abbreviate(node.toString()));
         }
-        Collection<Object> out = target instanceof ParameterizedType p && p.getRawType() instanceof Class<?> raw
-                && Set.class.isAssignableFrom(raw) ? new LinkedHashSet<>() : new ArrayList<>();
+        Collection<Object> out = Set.class.isAssignableFrom(ValueParser.javaType(target).getRawClass())
+                ? new LinkedHashSet<>() : new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
             FieldType element = elements.get(fixed ? i : 0);
-            out.add(at("[" + i + "]", element, arg(target, 0, element.defaultJavaType()), node.get(i)));
+            out.add(at("[" + i + "]", element, content(target, element.defaultJavaType()), node.get(i)));
         }
         return out;
     }
@@ -143,14 +142,19 @@ final class NodeConverter {
         return node.toString();
     }
 
-    /** The {@code i}th type argument of a parameterized target (a wildcard's bound), else {@code fallback}. */
-    private static Type arg(Type target, int i, Type fallback) {
-        if (target instanceof ParameterizedType p && p.getActualTypeArguments().length > i) {
-            Type a = p.getActualTypeArguments()[i];
-            if (a instanceof WildcardType w) a = w.getUpperBounds()[0];
-            return a;
-        }
-        return fallback;
+    /**
+     * The type of what {@code target} holds, as Jackson's {@code TypeFactory} resolves it: a
+     * collection's or array's element, a map's value, an {@code Optional}'s value (through wildcards,
+     * and through supertypes as in {@code class Ids extends ArrayList<Integer>}); {@code fallback} when
+     * the target does not say ({@code Object}, a raw type). {@code target} may be a reflective type or
+     * a Jackson {@code JavaType}. A plain class comes back as its {@code Class}, so the scalar readers
+     * can compare it.
+     */
+    private static Type content(Type target, Type fallback) {
+        JavaType t = ValueParser.javaType(target);
+        JavaType c = t.isReferenceType() ? t.getReferencedType() : t.getContentType();
+        if (c == null || c.hasRawClass(Object.class)) return fallback;
+        return ValueParser.plainest(c);
     }
 
     private static ValueException unexpected(String expected, JsonNode node) {

@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.FieldType;
-import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -321,7 +320,8 @@ final class ValueParser {
             return MAPPER.treeToValue(node, jt);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-            throw new ValueException("cannot be read as " + target.getTypeName() + ": " + firstLine(why));
+            String name = target instanceof JavaType j ? j.toCanonical() : target.getTypeName();
+            throw new ValueException("cannot be read as " + name + ": " + firstLine(why));
         }
     }
 
@@ -348,19 +348,34 @@ final class ValueParser {
         return s;
     }
 
+    /** {@code t} as Jackson's {@code TypeFactory} resolves it ({@code t} may already be a {@code JavaType}). */
+    static JavaType javaType(Type t) {
+        return MAPPER.getTypeFactory().constructType(t);
+    }
+
+    /**
+     * {@code t} as the plainest {@code Type} that says the same: a class without type arguments as its
+     * {@code Class} (the scalar readers compare classes), anything else as the {@code JavaType}.
+     */
+    static Type plainest(JavaType t) {
+        return t.isContainerType() || t.isReferenceType() || t.hasGenericTypes() ? t : t.getRawClass();
+    }
+
+    static boolean isOptional(Type t) {
+        return javaType(t).hasRawClass(Optional.class);
+    }
+
+    /** The value type of an {@code Optional<T>} ({@code T}; a raw {@code Optional}'s is {@code Object}), other types as they are. */
     private static Type optionalInner(Type t) {
-        if (t instanceof ParameterizedType p && p.getRawType() == Optional.class) {
-            return p.getActualTypeArguments()[0];
-        }
-        return t;
+        return isOptional(t) ? plainest(javaType(t).getReferencedType()) : t;
     }
 
     private static Object absent(Type javaType) {
-        return optionalInner(javaType) != javaType ? Optional.empty() : null;
+        return isOptional(javaType) ? Optional.empty() : null;
     }
 
     private static Object wrap(Type javaType, Object value) {
-        return optionalInner(javaType) != javaType ? Optional.ofNullable(value) : value;
+        return isOptional(javaType) ? Optional.ofNullable(value) : value;
     }
 
     private static String firstLine(String s) {

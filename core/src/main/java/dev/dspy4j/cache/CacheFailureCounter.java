@@ -1,5 +1,7 @@
 package dev.dspy4j.cache;
 
+import dev.dspy4j.lm.CacheFailure;
+import dev.dspy4j.lm.CacheListener;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,5 +1,7 @@
 package dev.dspy4j.cache;
 
+import dev.dspy4j.lm.DefaultCacheProvider;
+import dev.dspy4j.lm.ResponseCache;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -34,6 +36,20 @@ public final class Caches {
     private static boolean hookInstalled;
 
     private Caches() {}
+
+    /**
+     * Registers {@link #defaultCache()} as the default of {@link ResponseCache#defaultCache()} (through
+     * {@code META-INF/services/dev.dspy4j.lm.DefaultCacheProvider}); not meant to be called directly.
+     */
+    public static final class Provider implements DefaultCacheProvider {
+        /** Called by {@link java.util.ServiceLoader}. */
+        public Provider() {}
+
+        @Override
+        public ResponseCache defaultCache() {
+            return Caches.defaultCache();
+        }
+    }
 
     /** The default cache directory, from the system property, the environment, or {@code ~/.dspy4j/cache}. */
     public static Path defaultDirectory() {

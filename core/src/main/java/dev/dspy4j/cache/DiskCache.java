@@ -2,7 +2,11 @@ package dev.dspy4j.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.dspy4j.lm.CacheFailure;
+import dev.dspy4j.lm.CacheKey;
+import dev.dspy4j.lm.CacheListener;
 import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.ResponseCache;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

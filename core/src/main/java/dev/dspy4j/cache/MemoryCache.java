@@ -2,8 +2,10 @@ package dev.dspy4j.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.dspy4j.lm.CacheKey;
 import dev.dspy4j.lm.Completion;
 import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.ResponseCache;
 import dev.dspy4j.lm.ToolCall;
 import java.time.Duration;
 

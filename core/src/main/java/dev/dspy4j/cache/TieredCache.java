@@ -1,6 +1,10 @@
 package dev.dspy4j.cache;
 
+import dev.dspy4j.lm.CacheFailure;
+import dev.dspy4j.lm.CacheKey;
+import dev.dspy4j.lm.CacheListener;
 import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.ResponseCache;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.slf4j.Logger;

@@ -1,10 +1,10 @@
 package dev.dspy4j.evaluate;
 
-import dev.dspy4j.module.Example;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.Parallel;
 import dev.dspy4j.module.Prediction;
 import dev.dspy4j.module.Trace;
+import dev.dspy4j.signature.Example;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

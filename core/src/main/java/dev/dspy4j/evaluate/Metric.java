@@ -1,8 +1,8 @@
 package dev.dspy4j.evaluate;
 
-import dev.dspy4j.module.Example;
 import dev.dspy4j.module.Prediction;
 import dev.dspy4j.module.Trace;
+import dev.dspy4j.signature.Example;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BiPredicate;

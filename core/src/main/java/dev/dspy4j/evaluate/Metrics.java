@@ -1,7 +1,7 @@
 package dev.dspy4j.evaluate;
 
-import dev.dspy4j.module.Example;
 import dev.dspy4j.module.Prediction;
+import dev.dspy4j.signature.Example;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,11 +1,5 @@
 package dev.dspy4j.lm;
 
-import dev.dspy4j.cache.CacheFailure;
-import dev.dspy4j.cache.CacheKey;
-import dev.dspy4j.cache.CacheLease;
-import dev.dspy4j.cache.CacheListener;
-import dev.dspy4j.cache.Caches;
-import dev.dspy4j.cache.ResponseCache;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -35,7 +29,7 @@ public abstract class AbstractLanguageModel implements LanguageModel {
     protected AbstractLanguageModel(Builder<?> b) {
         this.model = Objects.requireNonNull(b.model, "model");
         this.defaults = java.util.Collections.unmodifiableMap(new TreeMap<>(b.defaults));
-        this.cache = b.cacheSet ? b.cache : Caches.defaultCache();
+        this.cache = b.cacheSet ? b.cache : ResponseCache.defaultCache();
         this.cacheListener = b.cacheListener;
         this.history = new LmHistory(b.historySize);
         this.rateLimit = b.rateLimit;
@@ -49,6 +43,19 @@ public abstract class AbstractLanguageModel implements LanguageModel {
     /** The default parameters added to every request. */
     public final Map<String, Object> defaults() {
         return defaults;
+    }
+
+    /** {@code request} as this LM sends it: its {@linkplain #defaults() defaults} added where the request sets none. */
+    public final LmRequest prepare(LmRequest request) {
+        return request.withDefaults(defaults);
+    }
+
+    /**
+     * The key under which {@link #complete} caches {@code request} (after {@link #prepare}), so a
+     * response obtained another way (a provider batch) can be stored where a live call would find it.
+     */
+    public final CacheKey cacheKey(LmRequest request) {
+        return CacheKey.of(model, prepare(request));
     }
 
     /** The cache, or null if this LM does not cache. */
@@ -79,7 +86,7 @@ public abstract class AbstractLanguageModel implements LanguageModel {
      */
     @Override
     public final LmResponse complete(LmRequest request) {
-        LmRequest full = request.withDefaults(defaults);
+        LmRequest full = prepare(request);
         return CallContext.observe(Call.Kind.LM, this, (cb, call) -> cb.onLmStart(call, full),
                 () -> completeObserved(full), (cb, call, r, e) -> cb.onLmEnd(call, r, e));
     }
@@ -142,7 +149,7 @@ public abstract class AbstractLanguageModel implements LanguageModel {
     }
 
     private LmResponse completeCached(LmRequest request, Replay replay) {
-        CacheKey key = CacheKey.of(model, request);
+        CacheKey key = CacheKey.of(model, request); // request is prepared: the same key as cacheKey(request)
         while (true) {
             LmResponse hit = cacheGet(key);
             if (hit != null) {
@@ -295,7 +302,7 @@ public abstract class AbstractLanguageModel implements LanguageModel {
 
         /**
          * The response cache, or null for none. When not called, the LM uses the process-wide
-         * {@link Caches#defaultCache()} (memory plus disk in {@code ~/.dspy4j/cache}).
+         * {@link ResponseCache#defaultCache()} (memory plus disk in {@code ~/.dspy4j/cache}).
          */
         public B cache(ResponseCache c) {
             this.cache = c;

@@ -4,6 +4,7 @@ import dev.dspy4j.adapter.Adapter;
 import dev.dspy4j.lm.LanguageModel;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.prompt.Prompt;
+import dev.dspy4j.signature.Example;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.FieldType;
 import dev.dspy4j.signature.Signature;

@@ -2,13 +2,13 @@ package dev.dspy4j.module;
 
 import dev.dspy4j.lm.CallContext;
 import dev.dspy4j.lm.CallExecutors;
+import dev.dspy4j.lm.LanguageModel;
+import dev.dspy4j.signature.Example;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-
-import dev.dspy4j.lm.LanguageModel;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**

@@ -2,14 +2,14 @@ package dev.dspy4j.module;
 
 import dev.dspy4j.lm.CallContext;
 import dev.dspy4j.lm.CallExecutors;
-import java.util.concurrent.Executor;
-
+import dev.dspy4j.signature.Example;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;

@@ -1,13 +1,13 @@
 package dev.dspy4j.module;
 
-import dev.dspy4j.lm.Call;
-import dev.dspy4j.lm.CallContext;
-
 import dev.dspy4j.adapter.Adapter;
 import dev.dspy4j.adapter.ChatAdapter;
+import dev.dspy4j.lm.Call;
+import dev.dspy4j.lm.CallContext;
 import dev.dspy4j.lm.LanguageModel;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.prompt.Prompt;
+import dev.dspy4j.signature.Example;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.Signature;
 import java.util.LinkedHashMap;

@@ -1,6 +1,7 @@
 package dev.dspy4j.module;
 
 import dev.dspy4j.lm.Usage;
+import dev.dspy4j.signature.Values;
 import java.util.List;
 import java.util.Map;
 
@@ -59,18 +60,18 @@ public final class Prediction extends Values {
 
     /** This prediction with extra values (e.g. a module adding a trajectory). */
     public Prediction with(String key, Object value) {
-        Map<String, Object> m = new java.util.LinkedHashMap<>(values);
+        Map<String, Object> m = new java.util.LinkedHashMap<>(toMap());
         m.put(key, value);
         return new Prediction(m, completions, usage, cacheHit);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Prediction p && p.values.equals(values) && p.completions.equals(completions);
+        return o instanceof Prediction p && p.toMap().equals(toMap()) && p.completions.equals(completions);
     }
 
     @Override
     public int hashCode() {
-        return values.hashCode();
+        return toMap().hashCode();
     }
 }

@@ -2,10 +2,10 @@ package dev.dspy4j.optimize;
 
 import dev.dspy4j.evaluate.Metric;
 import dev.dspy4j.lm.LanguageModel;
-import dev.dspy4j.module.Example;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.Predict;
 import dev.dspy4j.module.Prediction;
+import dev.dspy4j.signature.Example;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

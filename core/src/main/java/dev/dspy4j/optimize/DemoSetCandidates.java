@@ -1,8 +1,8 @@
 package dev.dspy4j.optimize;
 
 import dev.dspy4j.evaluate.Metric;
-import dev.dspy4j.module.Example;
 import dev.dspy4j.module.Module;
+import dev.dspy4j.signature.Example;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

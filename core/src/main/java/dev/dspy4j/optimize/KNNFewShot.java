@@ -2,12 +2,12 @@ package dev.dspy4j.optimize;
 
 import dev.dspy4j.evaluate.Metric;
 import dev.dspy4j.lm.Embedder;
-import dev.dspy4j.module.Example;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.Parallel;
 import dev.dspy4j.module.Predict;
 import dev.dspy4j.module.Prediction;
 import dev.dspy4j.module.Trace;
+import dev.dspy4j.signature.Example;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;

@@ -1,8 +1,8 @@
 package dev.dspy4j.optimize;
 
-import dev.dspy4j.module.Example;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.Predict;
+import dev.dspy4j.signature.Example;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.dspy4j.optimize;
 
-import dev.dspy4j.module.Example;
 import dev.dspy4j.module.Module;
+import dev.dspy4j.signature.Example;
 import java.util.List;
 
 /**

@@ -9,7 +9,7 @@ import dev.dspy4j.media.Media;
 import dev.dspy4j.media.MediaType;
 import dev.dspy4j.media.Payload;
 import dev.dspy4j.media.PayloadException;
-import dev.dspy4j.module.Example;
+import dev.dspy4j.signature.Example;
 import dev.dspy4j.signature.FieldType;
 import java.nio.file.Path;
 import java.util.ArrayList;

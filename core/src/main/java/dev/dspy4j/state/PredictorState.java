@@ -2,8 +2,8 @@ package dev.dspy4j.state;
 
 import dev.dspy4j.adapter.Adapter;
 import dev.dspy4j.adapter.ChatAdapter;
-import dev.dspy4j.module.Example;
 import dev.dspy4j.module.Predict;
+import dev.dspy4j.signature.Example;
 import dev.dspy4j.signature.Field;
 import java.util.ArrayList;
 import java.util.Collections;

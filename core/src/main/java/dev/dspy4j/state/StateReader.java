@@ -13,7 +13,7 @@ import dev.dspy4j.media.Media;
 import dev.dspy4j.media.MediaType;
 import dev.dspy4j.media.Payload;
 import dev.dspy4j.media.PayloadException;
-import dev.dspy4j.module.Example;
+import dev.dspy4j.signature.Example;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.Signature;
 import dev.dspy4j.signature.SignatureException;

@@ -12,7 +12,7 @@ import dev.dspy4j.media.Image;
 import dev.dspy4j.media.Media;
 import dev.dspy4j.media.MediaType;
 import dev.dspy4j.media.Payload;
-import dev.dspy4j.module.Example;
+import dev.dspy4j.signature.Example;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,7 +1,7 @@
 package dev.dspy4j.adapter;
 
 import dev.dspy4j.media.History;
-import dev.dspy4j.module.Example;
+import dev.dspy4j.signature.Example;
 import dev.dspy4j.signature.Input;
 import dev.dspy4j.signature.Instructions;
 import dev.dspy4j.signature.Output;

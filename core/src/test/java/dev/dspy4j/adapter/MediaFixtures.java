@@ -5,7 +5,7 @@ import dev.dspy4j.media.Document;
 import dev.dspy4j.media.File;
 import dev.dspy4j.media.History;
 import dev.dspy4j.media.Image;
-import dev.dspy4j.module.Example;
+import dev.dspy4j.signature.Example;
 import dev.dspy4j.signature.Signature;
 import java.util.LinkedHashMap;
 import java.util.List;

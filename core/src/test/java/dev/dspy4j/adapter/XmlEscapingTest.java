@@ -3,8 +3,8 @@ package dev.dspy4j.adapter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.dspy4j.module.Example;
 import dev.dspy4j.prompt.Prompt;
+import dev.dspy4j.signature.Example;
 import dev.dspy4j.signature.Signature;
 import java.util.List;
 import java.util.Map;

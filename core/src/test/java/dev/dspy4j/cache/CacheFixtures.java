@@ -1,5 +1,6 @@
 package dev.dspy4j.cache;
 
+import dev.dspy4j.lm.CacheKey;
 import dev.dspy4j.lm.Completion;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.ToolCall;

@@ -2,6 +2,7 @@ package dev.dspy4j.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dspy4j.lm.CacheKey;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.ScriptedLm;

@@ -3,6 +3,7 @@ package dev.dspy4j.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dspy4j.lm.CacheKey;
 import dev.dspy4j.lm.LmResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,9 +3,11 @@ package dev.dspy4j.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dspy4j.lm.CacheKey;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.ResponseCache;
 import dev.dspy4j.lm.ScriptedLm;
 import dev.dspy4j.prompt.Message;
 import dev.dspy4j.prompt.Prompt;

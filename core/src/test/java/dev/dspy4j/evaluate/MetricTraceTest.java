@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dspy4j.lm.ScriptedLm;
-import dev.dspy4j.module.Chat;
 import dev.dspy4j.module.ChainOfThought;
-import dev.dspy4j.module.Example;
+import dev.dspy4j.module.Chat;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.Predict;
 import dev.dspy4j.module.Prediction;
+import dev.dspy4j.signature.Example;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.dspy4j.module.Example;
 import dev.dspy4j.module.Prediction;
+import dev.dspy4j.signature.Example;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

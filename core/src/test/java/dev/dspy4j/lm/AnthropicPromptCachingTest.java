@@ -11,9 +11,9 @@ import dev.dspy4j.adapter.ChatAdapter;
 import dev.dspy4j.lm.anthropic.AnthropicChat;
 import dev.dspy4j.media.History;
 import dev.dspy4j.media.Image;
-import dev.dspy4j.module.Example;
 import dev.dspy4j.prompt.Message;
 import dev.dspy4j.prompt.Prompt;
+import dev.dspy4j.signature.Example;
 import dev.dspy4j.signature.Signature;
 import java.time.Duration;
 import java.util.Base64;
@@ -138,8 +138,8 @@ class AnthropicPromptCachingTest {
         Prompt marked = ChatAdapter.create().format(QA, DEMOS, Map.of("question", "5+5?"));
         Prompt unmarked = new Prompt(marked.messages());
         assertThat(marked).isEqualTo(unmarked).hasSameHashCodeAs(unmarked);
-        assertThat(dev.dspy4j.cache.CacheKey.of("m", LmRequest.of(marked)))
-                .isEqualTo(dev.dspy4j.cache.CacheKey.of("m", LmRequest.of(unmarked)));
+        assertThat(dev.dspy4j.lm.CacheKey.of("m", LmRequest.of(marked)))
+                .isEqualTo(dev.dspy4j.lm.CacheKey.of("m", LmRequest.of(unmarked)));
         assertThat(marked.with(Message.user("more")).stablePrefix()).isEqualTo(5);
         assertThat(marked.withoutPayloadBytes().stablePrefix()).isEqualTo(5);
         assertThatThrownBy(() -> new Prompt(List.of(Message.user("x")), 2)).hasMessageContaining("stablePrefix");

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dspy4j.adapter.AdapterParseException;
 import dev.dspy4j.adapter.ChatAdapter;
-import dev.dspy4j.module.Example;
 import dev.dspy4j.module.Parallel;
 import dev.dspy4j.module.Predict;
 import dev.dspy4j.prompt.Prompt;
+import dev.dspy4j.signature.Example;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -218,16 +218,16 @@ class OpenAiChatWireTest {
     }
 
     /** A response cache on a HashMap, for tests. */
-    static final class MapCache implements dev.dspy4j.cache.ResponseCache {
-        final Map<dev.dspy4j.cache.CacheKey, LmResponse> map = new java.util.HashMap<>();
+    static final class MapCache implements dev.dspy4j.lm.ResponseCache {
+        final Map<dev.dspy4j.lm.CacheKey, LmResponse> map = new java.util.HashMap<>();
 
         @Override
-        public synchronized LmResponse get(dev.dspy4j.cache.CacheKey key) {
+        public synchronized LmResponse get(dev.dspy4j.lm.CacheKey key) {
             return map.get(key);
         }
 
         @Override
-        public synchronized void put(dev.dspy4j.cache.CacheKey key, LmResponse response) {
+        public synchronized void put(dev.dspy4j.lm.CacheKey key, LmResponse response) {
             map.put(key, response);
         }
     }

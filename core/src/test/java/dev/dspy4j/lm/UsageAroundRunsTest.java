@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dspy4j.evaluate.Evaluate;
 import dev.dspy4j.evaluate.Metrics;
-import dev.dspy4j.module.Example;
 import dev.dspy4j.module.Parallel;
 import dev.dspy4j.module.Predict;
 import dev.dspy4j.optimize.BootstrapFewShot;
+import dev.dspy4j.signature.Example;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

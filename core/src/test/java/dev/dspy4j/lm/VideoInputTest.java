@@ -3,7 +3,6 @@ package dev.dspy4j.lm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.dspy4j.cache.CacheKey;
 import dev.dspy4j.lm.anthropic.AnthropicChat;
 import dev.dspy4j.lm.openai.OpenAiChat;
 import dev.dspy4j.media.MediaType;

@@ -3,6 +3,7 @@ package dev.dspy4j.module;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dspy4j.signature.Example;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

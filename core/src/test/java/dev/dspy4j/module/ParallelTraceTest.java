@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dspy4j.lm.ScriptedLm;
+import dev.dspy4j.signature.Example;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;

@@ -7,6 +7,7 @@ import dev.dspy4j.evaluate.Metrics;
 import dev.dspy4j.lm.ScriptedLm;
 import dev.dspy4j.media.Image;
 import dev.dspy4j.optimize.BootstrapFewShot;
+import dev.dspy4j.signature.Example;
 import dev.dspy4j.state.ProgramState;
 import java.nio.file.Files;
 import java.nio.file.Path;

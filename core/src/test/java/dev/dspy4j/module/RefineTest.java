@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.ScriptedLm;
+import dev.dspy4j.signature.Example;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -3,9 +3,9 @@ package dev.dspy4j.optimize;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dspy4j.module.ChainOfThought;
-import dev.dspy4j.module.Example;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.Predict;
+import dev.dspy4j.signature.Example;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dspy4j.module.Example;
 import dev.dspy4j.module.Predict;
+import dev.dspy4j.signature.Example;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dspy4j.media.Image;
 import dev.dspy4j.media.Payload;
-import dev.dspy4j.module.Example;
 import dev.dspy4j.module.Predict;
+import dev.dspy4j.signature.Example;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;

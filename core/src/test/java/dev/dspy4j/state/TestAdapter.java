@@ -2,8 +2,8 @@ package dev.dspy4j.state;
 
 import dev.dspy4j.adapter.Adapter;
 import dev.dspy4j.media.Media;
-import dev.dspy4j.module.Example;
 import dev.dspy4j.prompt.Prompt;
+import dev.dspy4j.signature.Example;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.Signature;
 import java.util.List;

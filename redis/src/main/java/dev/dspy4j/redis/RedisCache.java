@@ -1,13 +1,13 @@
 package dev.dspy4j.redis;
 
-import dev.dspy4j.cache.CacheFailure;
-import dev.dspy4j.cache.CacheKey;
-import dev.dspy4j.cache.CacheLease;
-import dev.dspy4j.cache.CacheListener;
 import dev.dspy4j.cache.MemoryCache;
-import dev.dspy4j.cache.ResponseCache;
 import dev.dspy4j.cache.ResponseCodec;
+import dev.dspy4j.lm.CacheFailure;
+import dev.dspy4j.lm.CacheKey;
+import dev.dspy4j.lm.CacheLease;
+import dev.dspy4j.lm.CacheListener;
 import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.ResponseCache;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;

@@ -1,7 +1,7 @@
 package dev.dspy4j.redis;
 
-import dev.dspy4j.cache.CacheFailure;
-import dev.dspy4j.cache.CacheListener;
+import dev.dspy4j.lm.CacheFailure;
+import dev.dspy4j.lm.CacheListener;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;

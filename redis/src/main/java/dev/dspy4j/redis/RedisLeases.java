@@ -1,7 +1,7 @@
 package dev.dspy4j.redis;
 
-import dev.dspy4j.cache.CacheFailure;
-import dev.dspy4j.cache.CacheLease;
+import dev.dspy4j.lm.CacheFailure;
+import dev.dspy4j.lm.CacheLease;
 import dev.dspy4j.lm.LmResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -2,10 +2,10 @@ package dev.dspy4j.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dspy4j.cache.CacheFailure;
 import dev.dspy4j.cache.CacheFailureCounter;
-import dev.dspy4j.cache.CacheKey;
 import dev.dspy4j.cache.ResponseCodec;
+import dev.dspy4j.lm.CacheFailure;
+import dev.dspy4j.lm.CacheKey;
 import dev.dspy4j.lm.LmResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

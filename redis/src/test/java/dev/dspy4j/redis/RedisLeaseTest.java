@@ -2,8 +2,8 @@ package dev.dspy4j.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dspy4j.cache.CacheKey;
-import dev.dspy4j.cache.CacheLease;
+import dev.dspy4j.lm.CacheKey;
+import dev.dspy4j.lm.CacheLease;
 import dev.dspy4j.lm.LanguageModel;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;

@@ -2,8 +2,8 @@ package dev.dspy4j.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dspy4j.cache.CacheFailure;
 import dev.dspy4j.cache.CacheFailureCounter;
+import dev.dspy4j.lm.CacheFailure;
 import dev.dspy4j.lm.LanguageModel;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;

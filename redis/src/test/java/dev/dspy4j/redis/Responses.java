@@ -1,6 +1,6 @@
 package dev.dspy4j.redis;
 
-import dev.dspy4j.cache.CacheKey;
+import dev.dspy4j.lm.CacheKey;
 import dev.dspy4j.lm.Completion;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.Usage;

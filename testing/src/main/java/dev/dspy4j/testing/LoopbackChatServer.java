@@ -30,9 +30,11 @@ import java.util.function.Function;
  * chat completions ({@code POST .../chat/completions}), OpenAI responses ({@code POST .../responses}, plain
  * or, for a body that starts with {@code "stream": true} in its first 4 KB, as server-sent events) and
  * Anthropic messages ({@code POST .../messages}) with a scripted completion, by default in dspy4j's chat format
- * ({@code [[ ## label ## ]]\n...\n\n[[ ## completed ## ]]}), and emulates OpenAI's and Anthropic's
+ * ({@code [[ ## label ## ]]\n...\n\n[[ ## completed ## ]]}), emulates OpenAI's and Anthropic's
  * Files API ({@link #files()}, {@link LoopbackFiles}): a request referring to a file id the server
- * does not hold is answered 404.
+ * does not hold is answered 404, and emulates Anthropic Message Batches ({@code .../messages/batches}:
+ * each batch ends after {@link Builder#batchPolls} status polls, its requests answered by the same
+ * responder, or failed where {@link Builder#batchErrors} says so).
  *
  * <p>It reads every request body whole and counts its bytes, and keeps the bodies only when asked
  * ({@link Builder#keepBodies}), so a benchmark can send hundreds of megabytes through it without the
@@ -78,6 +80,7 @@ public final class LoopbackChatServer implements AutoCloseable {
     private final AtomicLong lastBytes = new AtomicLong();
     private final AtomicLong maxBytes = new AtomicLong();
     private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
+    private final LoopbackBatches batches;
     private final LoopbackFiles files;
 
     private LoopbackChatServer(Builder b) throws IOException {
@@ -92,6 +95,7 @@ public final class LoopbackChatServer implements AutoCloseable {
             return t;
         });
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 128);
+        this.batches = new LoopbackBatches(responder, b.batchErrors, b.batchPolls, "http://127.0.0.1:" + server.getAddress().getPort());
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
@@ -112,7 +116,9 @@ public final class LoopbackChatServer implements AutoCloseable {
      * provider: {@code java -cp dspy4j.jar dev.dspy4j.testing.LoopbackChatServer [PORT] [FIELD VALUE]...}.
      * PORT defaults to 8765 (0 picks a free one); each FIELD VALUE pair becomes one
      * {@code [[ ## FIELD ## ]]} section of every answer (default {@code answer ok}), so a program whose
-     * output fields are those parses. Prints the base URL to give {@code --api-base}.
+     * output fields are those parses. {@code --batch-polls N} ends each batch at its N-th poll (default 2);
+     * {@code --batch-error-when TEXT} fails the batch requests whose body contains TEXT. Prints the base
+     * URL to give {@code --api-base}.
      */
     public static void main(String[] args) throws InterruptedException {
         LoopbackChatServer server;
@@ -120,7 +126,8 @@ public final class LoopbackChatServer implements AutoCloseable {
             server = fromArgs(args);
         } catch (IllegalArgumentException | UncheckedIOException e) {
             System.err.println(e.getMessage());
-            System.err.println("usage: LoopbackChatServer [PORT] [FIELD VALUE]...   e.g. 8765 answer cat");
+            System.err.println("usage: LoopbackChatServer [--batch-polls N] [--batch-error-when TEXT] [PORT] [FIELD VALUE]..."
+                    + "   e.g. 8765 answer cat");
             System.exit(2);
             return;
         }
@@ -130,7 +137,24 @@ public final class LoopbackChatServer implements AutoCloseable {
     }
 
     /** Starts a server as {@link #main} does, from the same arguments. */
-    static LoopbackChatServer fromArgs(String[] args) {
+    static LoopbackChatServer fromArgs(String[] all) {
+        Builder builder = builder();
+        List<String> rest = new ArrayList<>();
+        for (int k = 0; k < all.length; k++) {
+            if (all[k].equals("--batch-polls") && k + 1 < all.length) {
+                try {
+                    builder.batchPolls(Integer.parseInt(all[++k]));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--batch-polls takes a number, got '" + all[k] + "'");
+                }
+            } else if (all[k].equals("--batch-error-when") && k + 1 < all.length) {
+                String marker = all[++k];
+                builder.batchErrors(r -> r.bodyText().contains(marker));
+            } else {
+                rest.add(all[k]);
+            }
+        }
+        String[] args = rest.toArray(String[]::new);
         int port = 8765;
         int i = 0;
         if (args.length % 2 == 1) {
@@ -149,7 +173,7 @@ public final class LoopbackChatServer implements AutoCloseable {
             text.append("[[ ## ").append(args[i]).append(" ## ]]\n").append(args[i + 1]).append("\n\n");
         }
         String answer = text.isEmpty() ? chatAnswer("answer", "ok") : text + "[[ ## completed ## ]]";
-        return builder().port(port).answer(answer).start();
+        return builder.port(port).answer(answer).start();
     }
 
     /** A completion in the chat format: {@code [[ ## field ## ]]\nvalue\n\n[[ ## completed ## ]]}. */
@@ -198,6 +222,27 @@ public final class LoopbackChatServer implements AutoCloseable {
         }
     }
 
+    /** Batches created so far (batch endpoints are not counted in {@link #requestCount()}). */
+    public int batchesCreated() {
+        return batches.created();
+    }
+
+    /** Polls of a batch's status so far, over all batches. */
+    public int batchPollCount() {
+        return batches.polls();
+    }
+
+    /**
+     * Every request sent inside a batch, oldest first: the path a live call would use and the request
+     * body (the batch line's {@code params}) as compact JSON.
+     */
+    public List<Received> batchRequests() {
+        return batches.items().stream().map(i -> {
+            byte[] bytes = i.body().toString().getBytes(StandardCharsets.UTF_8);
+            return new Received("/v1/messages", bytes.length, bytes);
+        }).toList();
+    }
+
     /** The server's Files API: uploads received, stored files, and {@code forget(id)} to emulate an expired upload. */
     public LoopbackFiles files() {
         return files;
@@ -221,7 +266,8 @@ public final class LoopbackChatServer implements AutoCloseable {
                 return;
             }
             long n = 0;
-            ByteArrayOutputStream kept = keepBodies ? new ByteArrayOutputStream() : null;
+            boolean keep = keepBodies || LoopbackBatches.handles(path);
+            ByteArrayOutputStream kept = keep ? new ByteArrayOutputStream() : null;
             LoopbackFiles.FileIdScanner fileIds = files.inUse() ? new LoopbackFiles.FileIdScanner() : null;
             byte[] buf = new byte[64 * 1024];
             byte[] head = new byte[LoopbackResponses.HEAD_BYTES];
@@ -238,6 +284,10 @@ public final class LoopbackChatServer implements AutoCloseable {
                     if (kept != null) kept.write(buf, 0, r);
                     if (fileIds != null) fileIds.feed(buf, 0, r);
                 }
+            }
+            if (LoopbackBatches.handles(path)) {
+                batches.handle(ex, ex.getRequestMethod(), path, kept != null ? kept.toByteArray() : null);
+                return;
             }
             if (!"POST".equals(ex.getRequestMethod())) {
                 reply(ex, 405, "{\"error\":{\"message\":\"use POST\",\"type\":\"invalid_request_error\"}}");
@@ -297,7 +347,7 @@ public final class LoopbackChatServer implements AutoCloseable {
         return JSON.writeValueAsString(root);
     }
 
-    private static String anthropicBody(String text) throws IOException {
+    static String anthropicBody(String text) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("id", "msg_loopback");
         root.put("type", "message");
@@ -350,8 +400,27 @@ public final class LoopbackChatServer implements AutoCloseable {
         private int threads = 4;
         private int port;
         private java.time.Duration uploadDelay = java.time.Duration.ZERO;
+        private int batchPolls = 2;
+        private java.util.function.Predicate<Received> batchErrors = r -> false;
 
         private Builder() {}
+
+        /** A batch ends at its {@code n}-th status poll (default 2; 0 ends it at once). */
+        public Builder batchPolls(int n) {
+            if (n < 0) throw new IllegalArgumentException("batchPolls must be 0 or more, got " + n);
+            this.batchPolls = n;
+            return this;
+        }
+
+        /**
+         * Requests inside a batch for which {@code fails} is true come back {@code errored} (an
+         * {@code invalid_request_error}) instead of answered; it sees the path a live call would use
+         * and the request body. Default: none fails.
+         */
+        public Builder batchErrors(java.util.function.Predicate<Received> fails) {
+            this.batchErrors = Objects.requireNonNull(fails, "fails");
+            return this;
+        }
 
         /** Each upload to the Files API is answered this much later (to test uploads that overlap; default none). */
         public Builder uploadDelay(java.time.Duration delay) {

@@ -5,6 +5,9 @@ import dev.dspy4j.lm.Completion;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.Usage;
+import dev.dspy4j.lm.batch.BatchClient;
+import dev.dspy4j.lm.batch.BatchHttp;
+import dev.dspy4j.lm.batch.Batchable;
 import dev.dspy4j.lm.http.HttpLanguageModel;
 import dev.dspy4j.lm.http.JsonBody;
 import dev.dspy4j.lm.http.StreamDecoder;
@@ -70,7 +73,7 @@ import org.slf4j.LoggerFactory;
  * last block of the last demo message and of the last history message (see
  * {@code AnthropicPromptCache}); such a message goes as a list of blocks even when it is one text.
  */
-public final class AnthropicChat extends HttpLanguageModel {
+public final class AnthropicChat extends HttpLanguageModel implements Batchable {
 
     public static final String DEFAULT_BASE_URL = "https://api.anthropic.com";
     public static final String API_KEY_ENV = "ANTHROPIC_API_KEY";
@@ -141,12 +144,28 @@ public final class AnthropicChat extends HttpLanguageModel {
     /** {@code anthropic-beta}: the builder's betas and those the request needs (the Files API for a file id). */
     @Override
     protected void requestHeaders(HttpRequest.Builder builder, LmRequest request) {
+        Set<String> all = betasFor(request);
+        if (!all.isEmpty()) builder.header("anthropic-beta", String.join(",", all));
+    }
+
+    /** The builder's betas and those {@code request} needs, in order. */
+    Set<String> betasFor(LmRequest request) {
         Set<String> all = new LinkedHashSet<>(betas);
         all.addAll(AnthropicCodec.betas(request));
         if (extendedTtl && !AnthropicPromptCache.breakpoints(request.prompt()).isEmpty()) {
             all.add(AnthropicPromptCache.EXTENDED_TTL_BETA);
         }
-        if (!all.isEmpty()) builder.header("anthropic-beta", String.join(",", all));
+        return all;
+    }
+
+    /**
+     * Anthropic Message Batches ({@code /v1/messages/batches}) sending with this client's key, headers
+     * and codec: see {@link AnthropicMessageBatches}.
+     */
+    @Override
+    public BatchClient batchClient() {
+        return new AnthropicMessageBatches(this, new BatchHttp("Anthropic message batches at "
+                + withoutUserInfo(baseUrl()), this::addAuthentication, this::redact, timeout(), maxResponseBytes()));
     }
 
     @Override

@@ -1,9 +1,8 @@
-package dev.dspy4j.cache;
+package dev.dspy4j.lm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.media.Audio;
 import dev.dspy4j.media.Document;
 import dev.dspy4j.media.File;

@@ -1,4 +1,4 @@
-package dev.dspy4j.module;
+package dev.dspy4j.signature;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
@@ -8,13 +8,19 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 
-/** Named field values, in insertion order: the common part of {@link Example} and {@link Prediction}. */
-public abstract sealed class Values permits Example, Prediction {
+/**
+ * Named field values, in insertion order: the common part of {@link Example} and
+ * {@code dev.dspy4j.module.Prediction}. It lives here, beside {@link Signature}, because adapters read
+ * demos as examples and sit below the modules that make predictions. Not sealed, since a sealed class
+ * in an unnamed module can only permit subclasses in its own package.
+ */
+public abstract class Values {
     static final ObjectMapper CONVERT = new ObjectMapper().registerModule(new Jdk8Module());
 
     final Map<String, Object> values;
 
-    Values(Map<String, ?> values) {
+    /** Copies {@code values} (keys must not be null; values may be). */
+    protected Values(Map<String, ?> values) {
         LinkedHashMap<String, Object> copy = new LinkedHashMap<>();
         values.forEach((k, v) -> copy.put(java.util.Objects.requireNonNull(k, "key"), v));
         this.values = Collections.unmodifiableMap(copy);

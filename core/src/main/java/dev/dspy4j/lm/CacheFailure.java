@@ -1,4 +1,4 @@
-package dev.dspy4j.cache;
+package dev.dspy4j.lm;
 
 import java.util.Objects;
 

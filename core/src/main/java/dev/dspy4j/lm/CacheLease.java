@@ -1,6 +1,5 @@
-package dev.dspy4j.cache;
+package dev.dspy4j.lm;
 
-import dev.dspy4j.lm.LmResponse;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 

@@ -1,8 +1,7 @@
-package dev.dspy4j.cache;
+package dev.dspy4j.lm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.media.Audio;
 import dev.dspy4j.media.Digest;
 import dev.dspy4j.media.Document;

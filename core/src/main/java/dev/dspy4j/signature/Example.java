@@ -1,4 +1,4 @@
-package dev.dspy4j.module;
+package dev.dspy4j.signature;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -1,6 +1,4 @@
-package dev.dspy4j.cache;
-
-import dev.dspy4j.lm.LmResponse;
+package dev.dspy4j.lm;
 
 /**
  * Stores LM responses by {@link CacheKey}. Implementations are thread-safe; a write is all or nothing.
@@ -31,11 +29,15 @@ public interface ResponseCache extends AutoCloseable {
     }
 
     /**
-     * The process-wide default cache (a {@link TieredCache} in {@code ~/.dspy4j/cache} or
-     * {@code $DSPY4J_CACHE_DIR}), opened on first use; null if turned off. See {@link Caches}.
+     * The process-wide default cache (in {@code dspy4j-core}: a {@code dev.dspy4j.cache.TieredCache} in
+     * {@code ~/.dspy4j/cache} or {@code $DSPY4J_CACHE_DIR}, see {@code dev.dspy4j.cache.Caches}), opened on
+     * first use; null if turned off. It comes from the {@link DefaultCacheProvider} registered with
+     * {@link java.util.ServiceLoader}, so this package does not depend on the cache implementations.
+     *
+     * @throws IllegalStateException if no provider or more than one is registered
      */
     static ResponseCache defaultCache() {
-        return Caches.defaultCache();
+        return DefaultCacheProvider.installed().defaultCache();
     }
 
     /** Releases resources; the default does nothing. */

@@ -1,4 +1,4 @@
-package dev.dspy4j.cache;
+package dev.dspy4j.lm;
 
 /**
  * Told when a cache fails and the LM call goes on without it (a read taken as a miss, a response

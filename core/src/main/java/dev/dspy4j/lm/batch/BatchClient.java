@@ -1,0 +1,54 @@
+package dev.dspy4j.lm.batch;
+
+import dev.dspy4j.lm.LmException;
+import dev.dspy4j.lm.LmRequest;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * A provider's batch API for one LM client: the requests are written by that client's codec, so a
+ * batch answer equals a live one and may be cached under the same key. Thread-safe.
+ *
+ * <p>All methods throw {@link LmException} (or a subclass: authentication, rate limit, server error)
+ * when the provider refuses or cannot be reached; messages never contain the API key.
+ */
+public interface BatchClient {
+
+    /** {@code anthropic} or {@code openai}. */
+    String provider();
+
+    /** Where batches live: the client's base URL without credentials (never the key). */
+    String account();
+
+    /** The model every request is sent to. */
+    String model();
+
+    /**
+     * Checks a request against the provider's request rules, as a live call does before sending.
+     *
+     * @throws dev.dspy4j.lm.UnsupportedInputException for a request the provider cannot take
+     */
+    void check(LmRequest request);
+
+    /**
+     * Creates a batch of {@code requests} (custom ids unique), streaming their bodies to the provider.
+     *
+     * @throws IllegalArgumentException for an empty list, a duplicate custom id, or a request the
+     *                                  provider's request rules refuse (as a live call would)
+     */
+    BatchStatus create(List<BatchRequest> requests);
+
+    /** The batch's current status; an unknown id is an {@link LmException} with status 404. */
+    BatchStatus retrieve(String batchId);
+
+    /**
+     * Reads the results of an ended batch, passing each to {@code sink} as it is read (the results are
+     * streamed, not held). {@code requests} gives the request sent under a custom id (to parse its
+     * answer), or null for an id this caller does not know, whose result is skipped.
+     */
+    void results(BatchStatus ended, Function<String, LmRequest> requests, Consumer<BatchResult> sink);
+
+    /** Asks the provider to cancel the batch; requests already answered keep their results. */
+    BatchStatus cancel(String batchId);
+}
