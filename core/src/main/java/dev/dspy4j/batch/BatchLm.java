@@ -1,7 +1,7 @@
 package dev.dspy4j.batch;
 
-import dev.dspy4j.cache.CacheKey;
-import dev.dspy4j.cache.ResponseCache;
+import dev.dspy4j.lm.CacheKey;
+import dev.dspy4j.lm.ResponseCache;
 import dev.dspy4j.lm.AbstractLanguageModel;
 import dev.dspy4j.lm.LanguageModel;
 import dev.dspy4j.lm.LmException;

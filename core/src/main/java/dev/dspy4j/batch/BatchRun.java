@@ -144,7 +144,7 @@ public final class BatchRun {
         if (retryFailed) state.clearErrors();
         Ledger ledger = new Ledger();
         ledger.errors.putAll(state.errors());
-        Map<AbstractLanguageModel, BatchClient> clients = new IdentityHashMap<>();
+        IdentityHashMap<AbstractLanguageModel, BatchClient> clients = new IdentityHashMap<>();
         Filled filled = new Filled(ledger, clients, state);
         Batches batches = new Batches(ledger, state, listener, pollInterval, maxPollFailures, filled);
         for (int round = 0; ; ) {
@@ -165,7 +165,7 @@ public final class BatchRun {
             }
             if (ledger.pending.isEmpty() || round == maxRounds) break;
             round++;
-            Map<BatchClient, List<Ledger.Pending>> byClient = new IdentityHashMap<>();
+            IdentityHashMap<BatchClient, List<Ledger.Pending>> byClient = new IdentityHashMap<>();
             ledger.pending.values().forEach(p -> byClient.computeIfAbsent(p.client(), c -> new ArrayList<>()).add(p));
             byClient.forEach(batches::submit);
         }

@@ -1,6 +1,6 @@
 package dev.dspy4j.batch;
 
-import dev.dspy4j.cache.ResponseCache;
+import dev.dspy4j.lm.ResponseCache;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmTimeoutException;

@@ -1,6 +1,6 @@
 package dev.dspy4j.batch;
 
-import dev.dspy4j.cache.CacheKey;
+import dev.dspy4j.lm.CacheKey;
 import dev.dspy4j.lm.AbstractLanguageModel;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
