@@ -23,24 +23,26 @@ import java.util.Map;
  * Turns one JSONL row into a program's input values. A media field's value is a path (relative to
  * the dataset file), an http(s) URL (sent to the provider as given) or a {@code data:} URI; other
  * fields take JSON values of their type. Keys that are not inputs are ignored (labels, ids).
+ * Public for {@code dspy4j-spark}, which reads the other fields of a Spark row with {@link #value}.
  */
-final class Dataset {
+public final class Dataset {
     private final Path baseDir;
 
-    Dataset(Path dataFile) {
+    /** A dataset whose relative media paths are resolved against {@code dataFile}'s folder. */
+    public Dataset(Path dataFile) {
         Path parent = dataFile.toAbsolutePath().normalize().getParent();
         this.baseDir = parent == null ? Path.of("").toAbsolutePath() : parent;
     }
 
     /** A row that cannot become inputs; the message names the field and the problem. */
-    static final class RowException extends RuntimeException {
+    public static final class RowException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        RowException(String message, Throwable cause) {
+        public RowException(String message, Throwable cause) {
             super(message, cause);
         }
 
-        RowException(String message) {
+        public RowException(String message) {
             super(message);
         }
     }
@@ -65,7 +67,7 @@ final class Dataset {
     }
 
     /** The value of one field from its JSON form (for outputs of demos and labels, too). */
-    Object value(JsonNode v, Field f) {
+    public Object value(JsonNode v, Field f) {
         return value(v, f.type(), f, "field '" + f.name() + "'");
     }
 

@@ -26,7 +26,7 @@ import picocli.CommandLine.Command;
                 "      --metric exact_match:answer --optimizer bootstrap \\",
                 "      --out vqa.optimized.json"},
         subcommands = {NewCommand.class, InspectCommand.class, RunCommand.class, EvaluateCommand.class,
-                OptimizeCommand.class, CacheCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                OptimizeCommand.class, CacheCommand.class, FilesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -12,16 +12,17 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Makes provider clients for the command line: {@code openai} (chat completions),
+ * Makes provider clients for the command line (and for {@code dspy4j-spark}'s executors, which build
+ * the same clients from the same settings): {@code openai} (chat completions),
  * {@code openai-responses} (the Responses API, {@code POST /v1/responses}), {@code anthropic}, {@code gemini} and
  * {@code azure} (the model is the deployment name; the endpoint comes from {@code --api-base} or
  * {@value AzureOpenAiChat#ENDPOINT_ENV}).
  */
-final class Providers {
+public final class Providers {
     private Providers() {}
 
     /** Thrown for settings the command cannot use; the message says what to pass instead. */
-    static final class UsageException extends RuntimeException {
+    public static final class UsageException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         UsageException(String message) {
@@ -39,14 +40,14 @@ final class Providers {
      * @param timeout   the time one request may take
      * @param maxAttempts attempts per request (1 = no retry)
      */
-    static LanguageModel create(String provider, String model, String baseUrl, String apiKeyEnv,
+    public static LanguageModel create(String provider, String model, String baseUrl, String apiKeyEnv,
                                 Map<String, Object> params, ResponseCache cache, java.time.Duration timeout,
                                 int maxAttempts) {
         return create(provider, model, baseUrl, apiKeyEnv, params, cache, timeout, maxAttempts, null);
     }
 
     /** {@link #create} with a client-side rate limit (null for none). */
-    static LanguageModel create(String provider, String model, String baseUrl, String apiKeyEnv,
+    public static LanguageModel create(String provider, String model, String baseUrl, String apiKeyEnv,
                                 Map<String, Object> params, ResponseCache cache, java.time.Duration timeout,
                                 int maxAttempts, dev.dspy4j.lm.RateLimit rateLimit) {
         String p = provider.toLowerCase(Locale.ROOT);

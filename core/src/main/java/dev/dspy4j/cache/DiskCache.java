@@ -31,6 +31,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import dev.dspy4j.lm.upload.SqliteUploadRegistry;
+import dev.dspy4j.lm.upload.UploadRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -86,7 +88,7 @@ import org.sqlite.SQLiteConfig;
  * }
  * }</pre>
  */
-public final class DiskCache implements ResponseCache {
+public final class DiskCache implements ResponseCache, UploadRegistry.Source {
     /** The name of the SQLite file inside the cache directory. */
     public static final String FILE_NAME = "responses.sqlite3";
     /** The default size limit: 1 GiB of stored responses. */
@@ -129,6 +131,7 @@ public final class DiskCache implements ResponseCache {
     private final Cache<CacheKey, Boolean> recentlyRecorded;
     private final CacheListener listener;
     private volatile boolean closed;
+    private SqliteUploadRegistry uploads;
 
     private DiskCache(Builder b) {
         this.directory = Objects.requireNonNull(b.directory, "directory (the cache directory was not set)")
@@ -417,10 +420,26 @@ public final class DiskCache implements ResponseCache {
         return deleted[0];
     }
 
-    /** Writes queued access times and closes every connection. Idempotent. */
+    /**
+     * The registry of provider uploads kept in this cache's file (table {@code uploads}), opened on first
+     * use and closed with the cache; see {@link SqliteUploadRegistry}.
+     */
+    @Override
+    public synchronized UploadRegistry uploadRegistry() {
+        if (closed) throw closedError();
+        if (uploads == null) {
+            uploads = SqliteUploadRegistry.builder().file(file).busyTimeout(Duration.ofMillis(busyTimeoutMillis)).build();
+        }
+        return uploads;
+    }
+
+    /** Writes queued access times and closes every connection (and the upload registry). Idempotent. */
     @Override
     public void close() {
         if (closed) return;
+        synchronized (this) {
+            if (uploads != null) uploads.close();
+        }
         try {
             if (!pendingTouches.isEmpty()) flushTouches();
         } catch (CacheException e) {

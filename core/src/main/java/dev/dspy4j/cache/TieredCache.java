@@ -7,6 +7,7 @@ import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.ResponseCache;
 import java.nio.file.Path;
 import java.util.Objects;
+import dev.dspy4j.lm.upload.UploadRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * LanguageModel lm = OpenAiChat.builder().model("gpt-4o-mini").cache(cache).build();
  * }</pre>
  */
-public final class TieredCache implements ResponseCache {
+public final class TieredCache implements ResponseCache, UploadRegistry.Source {
     private static final Logger log = LoggerFactory.getLogger(TieredCache.class);
 
     private final MemoryCache memory;
@@ -119,6 +120,12 @@ public final class TieredCache implements ResponseCache {
     public long clear() {
         memory.clear();
         return disk.clear();
+    }
+
+    /** The disk layer's upload registry (a table in its SQLite file). */
+    @Override
+    public UploadRegistry uploadRegistry() {
+        return disk.uploadRegistry();
     }
 
     @Override

@@ -67,7 +67,7 @@ class GeminiFilesAndFaultsTest {
         assertThat(start.header("X-Goog-Upload-Header-Content-Length")).isEqualTo("5000");
         assertThat(start.header("X-Goog-Upload-Header-Content-Type")).isEqualTo("video/mp4");
         assertThat(start.header("x-goog-api-key")).isEqualTo("AIzaSecretKey123");
-        assertThat(start.json().path("file").path("display_name").asText()).isEqualTo("dspy4j-" + video.payload().digest().hex().substring(0, 16));
+        assertThat(start.json().path("file").path("display_name").asText()).isEqualTo("dspy4j-" + video.payload().digest().hex().substring(0, 16) + ".mp4");
         LoopbackServer.Received upload = rs.get(1);
         assertThat(upload.path() + "?" + upload.query()).isEqualTo("/upload/v1beta/files?upload_id=u1");
         assertThat(upload.header("X-Goog-Upload-Command")).isEqualTo("upload, finalize");

@@ -74,7 +74,14 @@ final class RedisLeases implements AutoCloseable {
             while (true) {
                 if ("OK".equals(client.set(leaseKey, owner, SetParams.setParams().nx().px(leaseMillis)))) {
                     health.succeeded();
-                    return held(leaseKey, owner);
+                    CacheLease lease = held(leaseKey, owner);
+                    // the caller's miss came before this: another process may have stored the value and given the
+                    // lease back in between, and sending now would repeat its call
+                    byte[] v = client.get(valueKey);
+                    LmResponse r = v == null ? null : decode.apply(v);
+                    if (r == null) return lease;
+                    lease.close();
+                    return CacheLease.answered(r);
                 }
                 // another process holds it: wait for its value, or for the lease to go
                 while (true) {

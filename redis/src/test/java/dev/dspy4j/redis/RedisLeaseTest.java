@@ -204,6 +204,25 @@ class RedisLeaseTest {
     }
 
     @Test
+    void aValueStoredBetweenTheMissAndTheLeaseIsTheAnswerNotASecondCall() {
+        String prefix = prefix();
+        CacheKey key = Responses.key("raced");
+        try (RedisCache late = RedisCache.builder().uri(redis.uri()).prefix(prefix).build();
+             RedisCache early = RedisCache.builder().uri(redis.uri()).prefix(prefix).build()) {
+            assertThat(late.get(key)).isNull(); // the late caller misses...
+            CacheLease first = early.lease(key); // ...while the early one sends, stores and gives the lease back
+            early.put(key, Responses.response("first"));
+            first.close();
+
+            CacheLease lease = late.lease(key);
+
+            assertThat(lease.granted()).isFalse();
+            assertThat(lease.response().first().text()).isEqualTo("first");
+            assertThat(raw.keys((prefix + "lease:*").getBytes(StandardCharsets.UTF_8))).isEmpty();
+        }
+    }
+
+    @Test
     void aLeaseGivenBackAfterItExpiredAndWasTakenByAnotherDoesNotDeleteTheOthersLease() throws Exception {
         String prefix = prefix();
         CacheKey key = Responses.key("k");

@@ -6,11 +6,16 @@ import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.Usage;
 import dev.dspy4j.lm.batch.BatchClient;
-import dev.dspy4j.lm.batch.BatchHttp;
 import dev.dspy4j.lm.batch.Batchable;
 import dev.dspy4j.lm.http.HttpLanguageModel;
 import dev.dspy4j.lm.http.JsonBody;
+import dev.dspy4j.lm.http.ProviderMedia;
 import dev.dspy4j.lm.http.StreamDecoder;
+import dev.dspy4j.lm.upload.FilesApi;
+import dev.dspy4j.media.MediaType;
+import dev.dspy4j.media.Payload;
+import dev.dspy4j.prompt.Message;
+import dev.dspy4j.prompt.Part;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -152,6 +157,7 @@ public final class AnthropicChat extends HttpLanguageModel implements Batchable 
     Set<String> betasFor(LmRequest request) {
         Set<String> all = new LinkedHashSet<>(betas);
         all.addAll(AnthropicCodec.betas(request));
+        if (uploadsOn() && sendsUploads(request)) all.add(AnthropicCodec.FILES_API_BETA);
         if (extendedTtl && !AnthropicPromptCache.breakpoints(request.prompt()).isEmpty()) {
             all.add(AnthropicPromptCache.EXTENDED_TTL_BETA);
         }
@@ -164,13 +170,37 @@ public final class AnthropicChat extends HttpLanguageModel implements Batchable 
      */
     @Override
     public BatchClient batchClient() {
-        return new AnthropicMessageBatches(this, new BatchHttp("Anthropic message batches at "
-                + withoutUserInfo(baseUrl()), this::addAuthentication, this::redact, timeout(), maxResponseBytes()));
+        return new AnthropicMessageBatches(this);
+    }
+
+    /** True if some payload of the request goes by its uploaded file id. */
+    private boolean sendsUploads(LmRequest request) {
+        for (Message m : request.prompt().messages()) {
+            for (Part p : m.parts()) {
+                Payload payload = p.media() == null ? null : p.media().payload();
+                if (payload != null && inlineReason(p, payload) == null && uploadedId(payload) != null) return true;
+            }
+        }
+        return false;
+    }
+
+    /** Anthropic's Files API of this client's account (beta {@code files-api-2025-04-14}) when uploads are on. */
+    @Override
+    protected FilesApi filesApi() {
+        return AnthropicFiles.of(this);
+    }
+
+    /** Images (PNG, JPEG, GIF, WebP) go in image blocks by file id, PDFs and plain text in document blocks. */
+    @Override
+    protected String inlineReason(Part part, Payload payload) {
+        MediaType t = payload.mediaType();
+        return ProviderMedia.isAcceptedImage(t) || t.equals(MediaType.PDF) || t.equals(MediaType.TEXT) ? null : "";
     }
 
     @Override
     protected void writeBody(JsonBody body, LmRequest request) throws IOException {
-        AnthropicCodec.write(body, model(), request, defaultMaxTokens, supportsStructuredOutputs(), false, cacheControl);
+        AnthropicCodec.write(body, model(), request, defaultMaxTokens, supportsStructuredOutputs(), false, cacheControl,
+                this::uploadedId);
     }
 
     /**
@@ -210,7 +240,8 @@ public final class AnthropicChat extends HttpLanguageModel implements Batchable 
 
     @Override
     protected void writeStreamingBody(JsonBody body, LmRequest request) throws IOException {
-        AnthropicCodec.write(body, model(), request, defaultMaxTokens, supportsStructuredOutputs(), true, cacheControl);
+        AnthropicCodec.write(body, model(), request, defaultMaxTokens, supportsStructuredOutputs(), true, cacheControl,
+                this::uploadedId);
     }
 
     /** Messages stream ({@code "stream": true}); see {@link AnthropicStream}. */

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Writes Messages API requests and reads their responses.
@@ -136,7 +137,7 @@ final class AnthropicCodec {
     /** Writes the request; {@code stream} adds {@code "stream":true}. */
     static void write(JsonBody body, String model, LmRequest request, int defaultMaxTokens, boolean structuredOutputs,
                       boolean stream) throws IOException {
-        write(body, model, request, defaultMaxTokens, structuredOutputs, stream, null);
+        write(body, model, request, defaultMaxTokens, structuredOutputs, stream, null, p -> null);
     }
 
     /**
@@ -145,9 +146,12 @@ final class AnthropicCodec {
      * @param cacheControl the {@code cache_control} object put on the last block of the messages
      *                     {@link AnthropicPromptCache#breakpoints} chooses (such a message is written as a
      *                     list of blocks), or null for no prompt caching
+     * @param uploaded     the Files API id of a payload sent by reference (an image in an image block, a PDF
+     *                     or plain text in a document block, {@code "source":{"type":"file","file_id":...}}), or
+     *                     null to send it inline; asked every time the body is written
      */
     static void write(JsonBody body, String model, LmRequest request, int defaultMaxTokens, boolean structuredOutputs,
-                      boolean stream, ObjectNode cacheControl) throws IOException {
+                      boolean stream, ObjectNode cacheControl, Function<Payload, String> uploaded) throws IOException {
         JsonGenerator g = body.json();
         Map<String, Object> params = request.params();
         g.writeStartObject();
@@ -202,12 +206,12 @@ final class AnthropicCodec {
                 g.writeStringField("role", m.role().wireName());
                 g.writeArrayFieldStart("content");
                 for (int k = 0; k < m.parts().size(); k++) {
-                    writeBlock(body, m.parts().get(k), k == m.parts().size() - 1 ? cacheControl : null);
+                    writeBlock(body, m.parts().get(k), k == m.parts().size() - 1 ? cacheControl : null, uploaded);
                 }
                 g.writeEndArray();
                 g.writeEndObject();
             } else {
-                body.message(m, (b, part) -> writeBlock(b, part, null));
+                body.message(m, (b, part) -> writeBlock(b, part, null, uploaded));
             }
         }
         g.writeEndArray();
@@ -215,7 +219,8 @@ final class AnthropicCodec {
     }
 
     /** Writes one block; {@code cache}, if not null, is its {@code cache_control}. */
-    private static void writeBlock(JsonBody body, Part part, ObjectNode cache) throws IOException {
+    private static void writeBlock(JsonBody body, Part part, ObjectNode cache, Function<Payload, String> uploaded)
+            throws IOException {
         JsonGenerator g = body.json();
         if (part instanceof Part.Text t) {
             g.writeStartObject();
@@ -223,10 +228,10 @@ final class AnthropicCodec {
             g.writeStringField("text", t.text());
             endBlock(g, cache);
         } else if (part instanceof Part.ImagePart ip) {
-            writeImage(body, ip.image().isRemote() ? null : ip.image().payload(), ip.image(), cache);
+            writeImage(body, ip.image().isRemote() ? null : ip.image().payload(), ip.image(), cache, uploaded);
         } else if (part instanceof Part.DocumentPart dp) {
             Document d = dp.document();
-            writeDocument(body, d.payload(), d.title(), d.context(), d.citations(), cache);
+            writeDocument(body, d.payload(), d.title(), d.context(), d.citations(), cache, uploaded);
         } else if (part instanceof Part.FilePart fp) {
             File f = fp.file();
             if (f.payload() == null) {
@@ -239,9 +244,9 @@ final class AnthropicCodec {
                 g.writeEndObject();
                 endBlock(g, cache);
             } else if (f.payload().mediaType().isImage()) {
-                writeImage(body, f.payload(), null, cache);
+                writeImage(body, f.payload(), null, cache, uploaded);
             } else {
-                writeDocument(body, f.payload(), f.filename(), null, false, cache);
+                writeDocument(body, f.payload(), f.filename(), null, false, cache, uploaded);
             }
         } else {
             throw new IllegalArgumentException("the Anthropic Messages API cannot take a " + part.getClass().getSimpleName());
@@ -257,12 +262,17 @@ final class AnthropicCodec {
         g.writeEndObject();
     }
 
-    private static void writeImage(JsonBody body, Payload payload, Image remote, ObjectNode cache) throws IOException {
+    private static void writeImage(JsonBody body, Payload payload, Image remote, ObjectNode cache,
+                                   Function<Payload, String> uploaded) throws IOException {
         JsonGenerator g = body.json();
         g.writeStartObject();
         g.writeStringField("type", "image");
         g.writeObjectFieldStart("source");
-        if (payload == null) {
+        String id = payload == null ? null : uploaded.apply(payload);
+        if (id != null) {
+            g.writeStringField("type", "file");
+            g.writeStringField("file_id", id);
+        } else if (payload == null) {
             g.writeStringField("type", "url");
             g.writeStringField("url", remote.url().toString());
         } else {
@@ -275,12 +285,16 @@ final class AnthropicCodec {
     }
 
     private static void writeDocument(JsonBody body, Payload payload, String title, String context, boolean citations,
-                                      ObjectNode cache) throws IOException {
+                                      ObjectNode cache, Function<Payload, String> uploaded) throws IOException {
         JsonGenerator g = body.json();
         g.writeStartObject();
         g.writeStringField("type", "document");
         g.writeObjectFieldStart("source");
-        if (payload.mediaType().isText()) {
+        String id = uploaded.apply(payload);
+        if (id != null) {
+            g.writeStringField("type", "file");
+            g.writeStringField("file_id", id);
+        } else if (payload.mediaType().isText()) {
             g.writeStringField("type", "text");
             g.writeStringField("media_type", "text/plain");
             g.writeFieldName("data");

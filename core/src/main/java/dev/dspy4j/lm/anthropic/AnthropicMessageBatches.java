@@ -9,13 +9,13 @@ import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.UnsupportedInputException;
 import dev.dspy4j.lm.Usage;
 import dev.dspy4j.lm.batch.BatchClient;
-import dev.dspy4j.lm.batch.BatchHttp;
 import dev.dspy4j.lm.batch.BatchRequest;
 import dev.dspy4j.lm.batch.BatchResult;
 import dev.dspy4j.lm.batch.BatchStatus;
+import dev.dspy4j.lm.batch.JsonLines;
+import dev.dspy4j.lm.http.ApiRequests;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,14 +42,16 @@ import java.util.function.Function;
  * The {@code results_url} must be on the client's own host: the API key is not sent anywhere else.
  */
 final class AnthropicMessageBatches implements BatchClient {
+    private static final String API = "Anthropic message batches";
+
     private final AnthropicChat chat;
-    private final BatchHttp http;
+    private final ApiRequests api;
     private final URI batches;
 
-    AnthropicMessageBatches(AnthropicChat chat, BatchHttp http) {
+    AnthropicMessageBatches(AnthropicChat chat) {
         this.chat = chat;
-        this.http = http;
-        this.batches = URI.create(chat.baseUrl() + "/v1/messages/batches");
+        this.api = ApiRequests.of(chat, API, null);
+        this.batches = api.resolve("/v1/messages/batches");
     }
 
     @Override
@@ -86,9 +88,9 @@ final class AnthropicMessageBatches implements BatchClient {
             check(r.request());
             betas.addAll(chat.betasFor(r.request()));
         }
-        HttpRequest.Builder b = http.request(batches).header("Accept", "application/json");
-        if (!betas.isEmpty()) b.header("anthropic-beta", String.join(",", betas));
-        JsonNode root = http.postStreamed(b, "application/json", body -> {
+        ApiRequests withBetas = betas.isEmpty() ? api
+                : ApiRequests.of(chat, API, b -> b.header("anthropic-beta", String.join(",", betas)));
+        JsonNode root = withBetas.postJson(batches, body -> {
             JsonGenerator g = body.json();
             g.writeStartObject();
             g.writeArrayFieldStart("requests");
@@ -111,14 +113,12 @@ final class AnthropicMessageBatches implements BatchClient {
 
     @Override
     public BatchStatus retrieve(String batchId) {
-        return status(http.json(http.request(batchUri(batchId, "")).header("Accept", "application/json").GET().build(),
-                "retrieving batch " + batchId));
+        return status(api.get(batchUri(batchId, ""), "retrieving batch " + batchId));
     }
 
     @Override
     public BatchStatus cancel(String batchId) {
-        return status(http.json(http.request(batchUri(batchId, "/cancel")).header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), "canceling batch " + batchId));
+        return status(api.postJson(batchUri(batchId, "/cancel"), "{}", "canceling batch " + batchId));
     }
 
     @Override
@@ -135,14 +135,8 @@ final class AnthropicMessageBatches implements BatchClient {
         }
         Map<String, List<LmResponse>> parts = new HashMap<>();
         Set<String> failedParents = new HashSet<>();
-        http.lines(http.request(results).header("Accept", "application/binary").GET().build(),
-                "reading the results of batch " + ended.id(), line -> {
-            JsonNode j;
-            try {
-                j = BatchHttp.mapper().readTree(line);
-            } catch (java.io.IOException e) {
-                throw new LmException("Anthropic batch " + ended.id() + ": a results line is not JSON: " + e.getMessage());
-            }
+        String what = "reading the results of batch " + ended.id();
+        JsonLines.forEach(api.download(results, what), API + ": " + what, chat.maxResponseBytes(), j -> {
             String id = j.path("custom_id").asText("");
             String parent = id;
             int n = 1;

@@ -3,12 +3,11 @@ package dev.dspy4j.lm.gemini;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
-import dev.dspy4j.lm.TextStream;
 import dev.dspy4j.lm.http.HttpLanguageModel;
 import dev.dspy4j.lm.http.JsonBody;
 import dev.dspy4j.lm.http.StreamDecoder;
+import dev.dspy4j.lm.upload.FilesApi;
 import dev.dspy4j.media.Payload;
-import dev.dspy4j.prompt.Message;
 import dev.dspy4j.prompt.Part;
 import java.io.IOException;
 import java.net.URI;
@@ -65,7 +64,7 @@ public final class GeminiChat extends HttpLanguageModel {
         this.endpoint = URI.create(baseUrl() + "/models/" + b.modelId + ":generateContent");
         this.streamingEndpoint = URI.create(baseUrl() + "/models/" + b.modelId + ":streamGenerateContent?alt=sse");
         this.filesApiAbove = b.filesApiAbove;
-        this.files = new GeminiFiles(this, b.filesPollInterval);
+        this.files = new GeminiFiles(this, b.filesPollInterval, uploadRegistry());
     }
 
     /** A new builder (base URL {@value #DEFAULT_BASE_URL}, no API key). */
@@ -115,30 +114,16 @@ public final class GeminiChat extends HttpLanguageModel {
         GeminiCodec.check(request);
     }
 
-    /** Uploads the payloads over {@link #filesApiAbove()} (once each), then sends the request. */
+    /** This account's Files API (resumable uploads, ids are file URIs), used for payloads over {@link #filesApiAbove()}. */
     @Override
-    protected LmResponse send(LmRequest request) {
-        uploadLargePayloads(request);
-        return exchange(request);
+    protected FilesApi filesApi() {
+        return files.asFilesApi();
     }
 
-    /** As {@link #send}, the answer streamed ({@code streamGenerateContent}). */
+    /** Payloads over {@link #filesApiAbove()} go by file URI, except text (always a text part). */
     @Override
-    protected LmResponse sendStreaming(LmRequest request, TextStream stream) {
-        uploadLargePayloads(request);
-        return super.sendStreaming(request, stream);
-    }
-
-    private void uploadLargePayloads(LmRequest request) {
-        checkRequest(request);
-        if (filesApiAbove != Long.MAX_VALUE) {
-            for (Message m : request.prompt().messages()) {
-                for (Part p : m.parts()) {
-                    Payload payload = p.media() == null ? null : p.media().payload();
-                    if (payload != null && goesByFile(payload)) files.ensureUploaded(payload);
-                }
-            }
-        }
+    protected String inlineReason(Part part, Payload payload) {
+        return goesByFile(payload) ? null : "";
     }
 
     private boolean goesByFile(Payload p) {
@@ -147,7 +132,10 @@ public final class GeminiChat extends HttpLanguageModel {
 
     @Override
     protected void writeBody(JsonBody body, LmRequest request) throws IOException {
-        GeminiCodec.write(body, request, p -> goesByFile(p) ? files.uploaded(p) : null);
+        GeminiCodec.write(body, request, p -> {
+            String uri = goesByFile(p) ? uploadedId(p) : null;
+            return uri == null ? null : GeminiFiles.referenced(uri, p);
+        });
     }
 
     @Override
@@ -199,7 +187,7 @@ public final class GeminiChat extends HttpLanguageModel {
 
     /** Builds a {@link GeminiChat}; {@link #model(String)} is required. */
     public static final class Builder extends HttpLanguageModel.Builder<Builder> {
-        private long filesApiAbove = Long.MAX_VALUE;
+        private long filesApiAbove = -1;
         private Duration filesPollInterval = Duration.ofSeconds(2);
         private String modelId;
 
@@ -215,8 +203,9 @@ public final class GeminiChat extends HttpLanguageModel {
 
         /**
          * Sends payloads of more than {@code bytes} bytes through the Files API (uploaded once, then
-         * referred to by URI) instead of inline (default: never). Gemini refuses requests over 20 MB
-         * inline, so anything near that should go this way. Text is always sent inline.
+         * referred to by URI) instead of inline (default: never, or every payload with
+         * {@code uploads(...)}); this turns uploads on. Gemini refuses requests over 20 MB inline, so
+         * anything near that should go this way. Text is always sent inline.
          */
         public Builder filesApiAbove(long bytes) {
             if (bytes < 0) throw new IllegalArgumentException("filesApiAbove must be at least 0 bytes, not " + bytes);
@@ -241,6 +230,9 @@ public final class GeminiChat extends HttpLanguageModel {
                         + " '.', '_' and '-', optionally after 'models/'), e.g. gemini-2.5-flash");
             }
             this.modelId = id;
+            // a size threshold turns uploads on; uploads on without one send every non-text payload by file
+            if (filesApiAbove >= 0 && !uploadsSetting()) uploads(true);
+            if (filesApiAbove < 0) filesApiAbove = uploadsSetting() ? 0 : Long.MAX_VALUE;
             return new GeminiChat(this);
         }
     }

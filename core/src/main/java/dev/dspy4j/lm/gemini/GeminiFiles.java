@@ -8,7 +8,13 @@ import dev.dspy4j.lm.BadRequestException;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.RateLimitException;
 import dev.dspy4j.lm.ServerException;
-import dev.dspy4j.media.Digest;
+import dev.dspy4j.lm.upload.FilesApi;
+import dev.dspy4j.lm.upload.MemoryUploadRegistry;
+import dev.dspy4j.lm.upload.RemoteFile;
+import dev.dspy4j.lm.upload.UnknownFileException;
+import dev.dspy4j.lm.upload.Upload;
+import dev.dspy4j.lm.upload.UploadRegistry;
+import dev.dspy4j.lm.upload.Uploads;
 import dev.dspy4j.media.Payload;
 import java.io.IOException;
 import java.net.URI;
@@ -18,16 +24,17 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 
 /**
  * The Gemini Files API of one {@link GeminiChat}'s account: uploads with Google's resumable upload
- * protocol, streamed from the payload (never held in memory), and a registry of what was uploaded,
- * keyed by payload digest, so a payload is uploaded once per client until shortly before Gemini
- * deletes it (files live 48 hours).
+ * protocol, streamed from the payload (never held in memory), recorded in an {@link UploadRegistry}
+ * (the client's {@code uploads(...)} registry, else one of its own in memory) keyed by payload digest,
+ * so a payload is uploaded once per account until an hour before Gemini deletes it (files live 48
+ * hours). The registry records a file by its URI, which requests refer to; its name
+ * ({@code files/{id}}) is the URI's last two segments.
  *
  * <p>Protocol: {@code POST {origin}/upload/{version}/files} with {@code X-Goog-Upload-Protocol: resumable},
  * {@code X-Goog-Upload-Command: start}, {@code X-Goog-Upload-Header-Content-Length} and
@@ -42,17 +49,17 @@ import java.util.concurrent.ExecutionException;
  */
 public final class GeminiFiles {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** An upload is used until this long before Gemini deletes it. */
-    static final Duration EXPIRY_MARGIN = Duration.ofHours(1);
 
     private final GeminiChat chat;
     private final Duration pollInterval;
     private final URI uploadEndpoint;
     private final HttpClient http;
-    private final ConcurrentHashMap<Digest, CompletableFuture<GeminiFile>> uploads = new ConcurrentHashMap<>();
+    private final UploadRegistry registry;
+    private final Api api = new Api();
 
-    GeminiFiles(GeminiChat chat, Duration pollInterval) {
+    GeminiFiles(GeminiChat chat, Duration pollInterval, UploadRegistry registry) {
         this.chat = chat;
+        this.registry = registry != null ? registry : new MemoryUploadRegistry();
         this.pollInterval = pollInterval;
         URI base = chat.baseUrl();
         this.uploadEndpoint = URI.create(origin(base) + "/upload" + base.getRawPath() + "/files");
@@ -65,56 +72,55 @@ public final class GeminiFiles {
         return uploadEndpoint;
     }
 
+    /** This account's Files API in the shape {@link UploadRegistry} and {@code dspy4j files} use (ids are file URIs). */
+    public FilesApi asFilesApi() {
+        return api;
+    }
+
+    /** The registry uploads are recorded in. */
+    public UploadRegistry registry() {
+        return registry;
+    }
+
     /**
      * The upload of this payload that is still usable, or null. Reads no payload bytes beyond its
      * digest (computed once).
      */
     public GeminiFile uploaded(Payload payload) {
-        CompletableFuture<GeminiFile> f = uploads.get(payload.digest());
-        if (f == null || !f.isDone() || f.isCompletedExceptionally()) return null;
-        GeminiFile file = f.join();
-        return usable(file) ? file : null;
+        Upload u = registry.find(key(payload));
+        return u == null ? null : fromRecord(u, payload);
     }
 
     /**
-     * The upload of this payload, uploading it first (and waiting until it is {@code ACTIVE}) if this
-     * client has none that is still usable.
+     * The upload of this payload, uploading it first (and waiting until it is {@code ACTIVE}) if the
+     * registry has none that is still usable; threads (and processes sharing a disk registry) needing
+     * the same payload make one upload.
      *
      * @throws LmException if the upload or the processing fails
      */
     public GeminiFile ensureUploaded(Payload payload) {
-        Digest d = payload.digest();
-        while (true) {
-            CompletableFuture<GeminiFile> mine = new CompletableFuture<>();
-            CompletableFuture<GeminiFile> existing = uploads.putIfAbsent(d, mine);
-            if (existing == null) {
-                try {
-                    GeminiFile f = awaitActive(upload(payload, "dspy4j-" + d.hex().substring(0, 16)));
-                    mine.complete(f);
-                    return f;
-                } catch (RuntimeException e) {
-                    uploads.remove(d, mine);
-                    mine.completeExceptionally(e);
-                    throw e;
-                }
-            }
-            GeminiFile f;
-            try {
-                f = existing.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new LmException(chat.whereFiles() + ": interrupted while waiting for an upload", 0, null, e);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException r) throw r;
-                throw new LmException(chat.whereFiles() + ": upload failed: " + e.getCause(), 0, null, e.getCause());
-            }
-            if (usable(f)) return f;
-            uploads.remove(d, existing); // expired: upload again
-        }
+        Upload u = registry.ensure(api, payload, "dspy4j-" + payload.digest().hex().substring(0, 16));
+        return fromRecord(u, payload);
     }
 
-    private static boolean usable(GeminiFile f) {
-        return f.isActive() && (f.expiration() == null || f.expiration().isAfter(Instant.now().plus(EXPIRY_MARGIN)));
+    private Upload.Key key(Payload payload) {
+        return new Upload.Key(api.provider(), api.account(), payload.digest());
+    }
+
+    private static GeminiFile fromRecord(Upload u, Payload payload) {
+        return new GeminiFile(nameOf(u.fileId()), u.fileId(), GeminiCodec.wireType(payload.mediaType()), u.bytes(),
+                "ACTIVE", u.expires());
+    }
+
+    /** The file a request refers to for a payload uploaded as {@code uri}. */
+    static GeminiFile referenced(String uri, Payload payload) {
+        return new GeminiFile(nameOf(uri), uri, GeminiCodec.wireType(payload.mediaType()), payload.size(), "ACTIVE", null);
+    }
+
+    /** {@code files/abc} from {@code https://.../v1beta/files/abc} (or a name as given). */
+    static String nameOf(String uriOrName) {
+        int i = uriOrName.lastIndexOf("/files/");
+        return i < 0 ? uriOrName : uriOrName.substring(i + 1);
     }
 
     /**
@@ -166,13 +172,99 @@ public final class GeminiFiles {
      * @param name the resource name, {@code files/abc123}
      */
     public GeminiFile get(String name) {
-        if (!name.matches("files/[A-Za-z0-9_-]+")) {
-            throw new IllegalArgumentException("'" + name + "' is not a Gemini file name (files/<id>)");
-        }
+        checkName(name);
         HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(chat.baseUrl() + "/" + name)).timeout(chat.timeout()).GET();
         chat.authenticateUpload(rb);
         HttpResponse<byte[]> r = send(rb.build(), "reading " + name);
         return parseFile(json(r), r.statusCode());
+    }
+
+    /**
+     * Deletes a file ({@code DELETE {baseUrl}/files/{id}}); false if Gemini does not know it.
+     *
+     * @param name the resource name, {@code files/abc123}
+     */
+    public boolean delete(String name) {
+        checkName(name);
+        HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(chat.baseUrl() + "/" + name)).timeout(chat.timeout()).DELETE();
+        chat.authenticateUpload(rb);
+        try {
+            send(rb.build(), "deleting " + name);
+            return true;
+        } catch (BadRequestException e) {
+            if (e.status() == 404) return false;
+            throw e;
+        }
+    }
+
+    /** Every file of the account ({@code GET {baseUrl}/files}, all pages). */
+    public List<GeminiFile> list() {
+        List<GeminiFile> out = new ArrayList<>();
+        String token = null;
+        do {
+            String q = "?pageSize=100" + (token == null ? "" : "&pageToken=" + java.net.URLEncoder.encode(token, StandardCharsets.UTF_8));
+            HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(chat.baseUrl() + "/files" + q)).timeout(chat.timeout()).GET();
+            chat.authenticateUpload(rb);
+            HttpResponse<byte[]> r = send(rb.build(), "listing files");
+            JsonNode page = json(r);
+            for (JsonNode f : page.path("files")) out.add(parseFile(f, r.statusCode()));
+            token = page.path("nextPageToken").asText(null);
+            if (token != null && token.isEmpty()) token = null;
+        } while (token != null);
+        return out;
+    }
+
+    private static void checkName(String name) {
+        if (name == null || !name.matches("files/[A-Za-z0-9_-]+")) {
+            throw new IllegalArgumentException("'" + name + "' is not a Gemini file name (files/<id>)");
+        }
+    }
+
+    /** The Files API as {@link FilesApi}: ids are file URIs; an upload waits until the file is {@code ACTIVE}. */
+    private final class Api implements FilesApi {
+        @Override
+        public String provider() {
+            return "gemini";
+        }
+
+        @Override
+        public String account() {
+            return Uploads.account(chat.baseUrl());
+        }
+
+        @Override
+        public RemoteFile upload(Payload payload, String filename) {
+            return remote(awaitActive(GeminiFiles.this.upload(payload, filename)));
+        }
+
+        @Override
+        public RemoteFile get(String id) {
+            try {
+                return remote(GeminiFiles.this.get(nameOf(id)));
+            } catch (BadRequestException e) {
+                if (e.status() != 404) throw e;
+                throw new UnknownFileException(e.getMessage(), id, e.status(), e.providerMessage(), e);
+            }
+        }
+
+        @Override
+        public boolean delete(String id) {
+            return GeminiFiles.this.delete(nameOf(id));
+        }
+
+        @Override
+        public List<RemoteFile> list() {
+            return GeminiFiles.this.list().stream().map(this::remote).toList();
+        }
+
+        private RemoteFile remote(GeminiFile f) {
+            return new RemoteFile(f.uri(), null, f.sizeBytes(), f.mimeType(), null, null, f.expiration());
+        }
+
+        @Override
+        public String toString() {
+            return chat.whereFiles();
+        }
     }
 
     private GeminiFile awaitActive(GeminiFile f) {

@@ -104,6 +104,34 @@ public final class ApiRequests {
         return json(send(rb, uri, what), uri, what);
     }
 
+    /**
+     * {@code POST uri} with a JSON body written by {@code writer} while it is sent (a codec streaming
+     * payloads as base64), as model calls send theirs; {@code writer} runs for a counting pass and once
+     * per attempt, and must write the same bytes each time. A payload that cannot be read fails with
+     * its own exception, not retried.
+     */
+    public JsonNode postJson(URI uri, StreamingBody.Writer writer, String what) {
+        StreamingBody body;
+        try {
+            body = new StreamingBody(JSON, writer, writers, 256 * 1024);
+        } catch (IOException e) {
+            throw new LmException(where(uri) + ": the body could not be written while " + what + ": " + e.getMessage(), 0, null, e);
+        }
+        try (StreamingBody.Attempt a = body.attempt()) {
+            HttpRequest.Builder rb = base(uri).header("Content-Type", "application/json").POST(a.publisher());
+            try {
+                return json(send(rb, uri, what), uri, what);
+            } catch (LmException e) {
+                Throwable local = a.failure();
+                if (local instanceof RuntimeException r) throw r;
+                if (local != null) throw new LmException(where(uri) + ": writing the body failed while " + what + ": " + local, 0, null, local);
+                throw e;
+            }
+        } finally {
+            body.release();
+        }
+    }
+
     /** {@code POST uri} with a multipart body, streamed from its sources on each attempt. */
     public JsonNode postMultipart(URI uri, Multipart body, String what) {
         HttpRequest.Builder rb = base(uri).header("Content-Type", body.contentType())

@@ -16,6 +16,12 @@ import dev.dspy4j.lm.ResponseTooLargeException;
 import dev.dspy4j.lm.RetryPolicy;
 import dev.dspy4j.lm.ServerException;
 import dev.dspy4j.lm.TextStream;
+import dev.dspy4j.lm.upload.FilesApi;
+import dev.dspy4j.lm.upload.UploadRegistry;
+import dev.dspy4j.lm.upload.Uploads;
+import dev.dspy4j.media.Digest;
+import dev.dspy4j.media.Payload;
+import dev.dspy4j.prompt.Part;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -79,6 +85,7 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
     private final Boolean nativeTools;
     private final long maxResponseBytes;
     private final HttpClient http;
+    private final ReferencedUploads uploads;
 
     protected HttpLanguageModel(Builder<?> b) {
         super(b);
@@ -113,6 +120,11 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         this.structuredOutputs = b.structuredOutputs;
         this.nativeTools = b.nativeTools;
         this.maxResponseBytes = b.maxResponseBytes;
+        UploadRegistry registry = b.uploadRegistry != null ? b.uploadRegistry
+                : !b.uploads ? null
+                : cache() instanceof UploadRegistry.Source source ? source.uploadRegistry()
+                : Uploads.processRegistry();
+        this.uploads = registry == null ? null : new ReferencedUploads(this, registry);
         // HTTP/1.1 always, also over TLS: request bodies stream from reused buffers (see
         // RecyclingBodyPublisher), which is safe only where the client consumes a buffer before it asks
         // for the next. HTTP/2 slices a buffer into DATA frames and marks it consumed while the frames
@@ -154,6 +166,45 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
 
     /** Parses a successful response; throws {@link MalformedResponseException} for a body it cannot read. */
     protected abstract LmResponse parseResponse(JsonNode body, LmRequest request);
+
+    // ---- uploads (Builder#uploads) ----
+
+    /**
+     * This account's Files API, through which payloads go when uploads are on; null (the default) if
+     * the provider has none here. Called once, on the first payload to upload.
+     */
+    protected FilesApi filesApi() {
+        return null;
+    }
+
+    /**
+     * Why this payload part is sent inline although uploads are on: null if the provider takes it by
+     * file id (the codec then writes {@link #uploadedId}), an empty string to send it inline without a
+     * word (text sent as text), else the reason, logged once per client (e.g. that an endpoint takes
+     * images inline only). Default: not by reference.
+     */
+    protected String inlineReason(Part part, Payload payload) {
+        return "";
+    }
+
+    /** True if this client uploads payloads and refers to them by id ({@link Builder#uploads}). */
+    public final boolean uploadsOn() {
+        return uploads != null;
+    }
+
+    /** The registry of this client's uploads, or null if uploads are off. */
+    public final UploadRegistry uploadRegistry() {
+        return uploads == null ? null : uploads.registry();
+    }
+
+    /**
+     * The file id a codec writes for this payload instead of its bytes, or null to write it inline:
+     * the id of its usable upload when uploads are on and {@link #inlineReason} is null for it. The
+     * same for every write of one attempt's body (the counting pass and the send).
+     */
+    protected final String uploadedId(Payload payload) {
+        return uploads == null ? null : uploads.idOf(payload);
+    }
 
     /** Checks a request before anything is sent; throws {@link IllegalArgumentException} for one the provider cannot take. */
     protected void checkRequest(LmRequest request) {}
@@ -323,6 +374,19 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
             // the provider's request rules refuse the input before sending: the caller's input error
             throw e instanceof UnsupportedInputException u ? u : new UnsupportedInputException(e.getMessage(), e);
         }
+        if (uploads == null) return exchangeOnce(request, textStream);
+        Map<Digest, String> used = uploads.prepare(request);
+        try {
+            return exchangeOnce(request, textStream);
+        } catch (LmException e) {
+            // an upload the provider no longer knows (expired, deleted): upload it again, retry once
+            if (!uploads.forgetUnknown(e, used)) throw e;
+            uploads.prepare(request);
+            return exchangeOnce(request, textStream);
+        }
+    }
+
+    private LmResponse exchangeOnce(LmRequest request, TextStream textStream) {
         Emitting stream = textStream == null ? null : new Emitting(textStream);
         StreamingBody body;
         try {
@@ -688,6 +752,8 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         private Boolean structuredOutputs;
         private Boolean nativeTools;
         private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
+        private boolean uploads;
+        private UploadRegistry uploadRegistry;
 
         protected Builder(String defaultBaseUrl) {
             baseUrl(defaultBaseUrl);
@@ -815,6 +881,32 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
             if (bytes < 1024) throw new IllegalArgumentException("pipeBytes must be at least 1024, not " + bytes);
             this.pipeBytes = bytes;
             return (B) this;
+        }
+
+        /**
+         * Uploads each payload the provider takes by reference once through its Files API and refers to
+         * it by file id (default off). Uploads are recorded in the registry kept beside the response
+         * cache (a table in the disk cache's SQLite file, shared by processes using that cache), else in
+         * one in this process's memory. A payload the endpoint cannot take by id is sent inline, and the
+         * client says so once. The response cache key does not change: it holds payload digests either
+         * way. See {@code ReferencedUploads} for the retry when the provider no longer knows an id.
+         */
+        public B uploads(boolean on) {
+            this.uploads = on;
+            if (!on) this.uploadRegistry = null;
+            return (B) this;
+        }
+
+        /** As {@link #uploads(boolean) uploads(true)}, recording uploads in {@code registry}. */
+        public B uploads(UploadRegistry registry) {
+            this.uploadRegistry = Objects.requireNonNull(registry, "registry");
+            this.uploads = true;
+            return (B) this;
+        }
+
+        /** True if {@link #uploads} was turned on. */
+        protected boolean uploadsSetting() {
+            return uploads;
         }
 
         /** The base URL set so far. */

@@ -6,6 +6,10 @@ import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.http.HttpLanguageModel;
 import dev.dspy4j.lm.http.JsonBody;
 import dev.dspy4j.lm.http.StreamDecoder;
+import dev.dspy4j.lm.upload.FilesApi;
+import dev.dspy4j.media.MediaType;
+import dev.dspy4j.media.Payload;
+import dev.dspy4j.prompt.Part;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -118,12 +122,34 @@ public final class OpenAiChat extends HttpLanguageModel {
 
     @Override
     protected void writeBody(JsonBody body, LmRequest request) throws IOException {
-        OpenAiCodec.write(body, model(), request);
+        OpenAiCodec.write(body, model(), request, false, this::uploadedId);
     }
 
     @Override
     protected void writeStreamingBody(JsonBody body, LmRequest request) throws IOException {
-        OpenAiCodec.write(body, model(), request, true);
+        OpenAiCodec.write(body, model(), request, true, this::uploadedId);
+    }
+
+    /** OpenAI's Files API of this client's account: PDFs are uploaded (purpose {@code user_data}) when uploads are on. */
+    @Override
+    protected FilesApi filesApi() {
+        return OpenAiFiles.of(this);
+    }
+
+    /**
+     * Chat completions take a file id for a PDF only (a {@code file} part): images and audio go inline,
+     * said once; text files and documents are text parts.
+     */
+    @Override
+    protected String inlineReason(Part part, Payload payload) {
+        MediaType t = payload.mediaType();
+        if (t.equals(MediaType.PDF)) return null;
+        if (t.isImage()) {
+            return "OpenAI chat completions take images inline only (file ids are for PDFs), so images are sent inline;"
+                    + " OpenAiResponses (--lm openai-responses/MODEL) sends them by file id";
+        }
+        if (t.isAudio()) return "OpenAI chat completions take audio inline only, so audio is sent inline";
+        return "";
     }
 
     /** Chat completions stream ({@code "stream": true}); see {@link OpenAiStream}. */

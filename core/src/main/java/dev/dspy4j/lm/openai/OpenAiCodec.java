@@ -45,11 +45,17 @@ final class OpenAiCodec {
     private static final Set<String> RESERVED = Set.of("model", "messages", "stream", "stream_options");
 
     static void write(JsonBody body, String model, LmRequest request) throws IOException {
-        write(body, model, request, false);
+        write(body, model, request, false, p -> null);
     }
 
-    /** Writes the request; {@code stream} adds {@code "stream":true} and {@code stream_options.include_usage}. */
-    static void write(JsonBody body, String model, LmRequest request, boolean stream) throws IOException {
+    /**
+     * Writes the request; {@code stream} adds {@code "stream":true} and {@code stream_options.include_usage}.
+     *
+     * @param uploaded the file id of a PDF sent by reference ({@code {"type":"file","file":{"file_id":...}}}),
+     *                 or null to send it inline; asked for PDFs only, every time the body is written
+     */
+    static void write(JsonBody body, String model, LmRequest request, boolean stream,
+                      java.util.function.Function<Payload, String> uploaded) throws IOException {
         JsonGenerator g = body.json();
         boolean reasoning = isReasoningModel(model);
         Map<String, Object> params = request.params();
@@ -76,7 +82,7 @@ final class OpenAiCodec {
         if (request.n() > 1) g.writeNumberField("n", request.n());
         g.writeArrayFieldStart("messages");
         for (Message m : request.prompt().messages()) {
-            body.message(m, OpenAiCodec::writePart);
+            body.message(m, (b, part) -> writePart(b, part, uploaded));
         }
         g.writeEndArray();
         g.writeEndObject();
@@ -158,7 +164,8 @@ final class OpenAiCodec {
         }
     }
 
-    private static void writePart(JsonBody body, Part part) throws IOException {
+    private static void writePart(JsonBody body, Part part, java.util.function.Function<Payload, String> uploaded)
+            throws IOException {
         JsonGenerator g = body.json();
         g.writeStartObject();
         if (part instanceof Part.Text t) {
@@ -198,8 +205,9 @@ final class OpenAiCodec {
             } else {
                 g.writeStringField("type", "file");
                 g.writeObjectFieldStart("file");
-                if (f.payload() == null) {
-                    g.writeStringField("file_id", f.fileId());
+                String id = f.payload() == null ? f.fileId() : uploaded.apply(f.payload());
+                if (id != null) {
+                    g.writeStringField("file_id", id);
                 } else {
                     g.writeStringField("filename", f.filename() == null ? "file" : f.filename());
                     body.base64Field("file_data", dataUriPrefix(f.payload()), f.payload());
@@ -211,8 +219,13 @@ final class OpenAiCodec {
             if (d.payload().mediaType().equals(MediaType.PDF)) {
                 g.writeStringField("type", "file");
                 g.writeObjectFieldStart("file");
-                g.writeStringField("filename", pdfName(d.title()));
-                body.base64Field("file_data", dataUriPrefix(d.payload()), d.payload());
+                String id = uploaded.apply(d.payload());
+                if (id != null) {
+                    g.writeStringField("file_id", id);
+                } else {
+                    g.writeStringField("filename", pdfName(d.title()));
+                    body.base64Field("file_data", dataUriPrefix(d.payload()), d.payload());
+                }
                 g.writeEndObject();
             } else {
                 g.writeStringField("type", "text");

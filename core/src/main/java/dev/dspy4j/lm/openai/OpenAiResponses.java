@@ -8,7 +8,10 @@ import dev.dspy4j.lm.Usage;
 import dev.dspy4j.lm.http.HttpLanguageModel;
 import dev.dspy4j.lm.http.JsonBody;
 import dev.dspy4j.lm.http.StreamDecoder;
+import dev.dspy4j.lm.upload.FilesApi;
+import dev.dspy4j.media.MediaType;
 import dev.dspy4j.media.Payload;
+import dev.dspy4j.prompt.Part;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -121,12 +124,17 @@ public final class OpenAiResponses extends HttpLanguageModel {
         OpenAiResponsesCodec.write(body, model(), request, true, this::uploadedId);
     }
 
-    /**
-     * The provider file id a payload is sent by, or null to send it inline. None yet: the upload
-     * registry plugs in here.
-     */
-    private String uploadedId(Payload payload) {
-        return null;
+    /** OpenAI's Files API of this client's account: uploads (purpose {@code user_data}) when uploads are on. */
+    @Override
+    protected FilesApi filesApi() {
+        return OpenAiFiles.of(this);
+    }
+
+    /** Images go as {@code input_image.file_id} and PDFs as {@code input_file.file_id}; text stays text. */
+    @Override
+    protected String inlineReason(Part part, Payload payload) {
+        MediaType t = payload.mediaType();
+        return t.isImage() || t.equals(MediaType.PDF) ? null : "";
     }
 
     @Override

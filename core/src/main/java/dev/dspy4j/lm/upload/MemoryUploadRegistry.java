@@ -60,7 +60,8 @@ public final class MemoryUploadRegistry implements UploadRegistry {
 
     @Override
     public List<Upload> list() {
-        return uploads.values().stream().sorted(Comparator.comparing(Upload::created)).toList();
+        return uploads.values().stream().sorted(Comparator.comparing(Upload::created).thenComparing(Upload::provider)
+                .thenComparing(Upload::account).thenComparing(u -> u.digest().hex())).toList();
     }
 
     @Override

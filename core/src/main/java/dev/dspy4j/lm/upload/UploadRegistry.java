@@ -66,4 +66,13 @@ public interface UploadRegistry extends AutoCloseable {
     /** Releases the registry's resources (for the SQLite one, its connection). Idempotent. */
     @Override
     void close();
+
+    /**
+     * Something that keeps an upload registry beside it: a disk response cache keeps one in its SQLite
+     * file, and an LM with uploads on and such a cache uses it.
+     */
+    interface Source {
+        /** The registry kept beside this, opened on first use and closed with it. */
+        UploadRegistry uploadRegistry();
+    }
 }

@@ -2,11 +2,19 @@ package dev.dspy4j.lm.upload;
 
 import java.net.URI;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 
 /** Helpers shared by the registries and the provider clients. */
 public final class Uploads {
+    private static final MemoryUploadRegistry PROCESS = new MemoryUploadRegistry();
+
     private Uploads() {}
+
+    /** The in-memory registry LMs share when their cache keeps none (no disk cache): one per process. */
+    public static UploadRegistry processRegistry() {
+        return PROCESS;
+    }
 
     /**
      * The account an upload is registered under: the base URL's scheme, host, port and path, without
@@ -24,11 +32,12 @@ public final class Uploads {
 
     /**
      * The record of a finished upload: the provider's id and expiry, its reported size (else
-     * {@code bytes}), and its creation time as reported (else {@code now}).
+     * {@code bytes}), and its creation time as reported (else {@code now}); times to the millisecond, as stored.
      */
     static Upload record(Upload.Key key, long bytes, RemoteFile file, Instant now) {
         if (file == null) throw new IllegalStateException("the upload of " + key + " described no file");
         return new Upload(key.provider(), key.account(), key.digest(), file.id(), file.bytes() >= 0 ? file.bytes() : bytes,
-                file.created() != null ? file.created() : now, file.expires());
+                (file.created() != null ? file.created() : now).truncatedTo(ChronoUnit.MILLIS),
+                file.expires() == null ? null : file.expires().truncatedTo(ChronoUnit.MILLIS));
     }
 }

@@ -62,8 +62,9 @@ class AnthropicMessageBatchesTest {
         try (LoopbackChatServer server = LoopbackChatServer.start("x")) {
             assertThatThrownBy(() -> client(server).retrieve("msgbatch_gone"))
                     .isInstanceOf(LmException.class)
-                    .hasMessage("Anthropic message batches at " + server.root() + ": retrieving batch msgbatch_gone answered"
-                            + " HTTP 404: no message batch msgbatch_gone")
+                    .hasMessage("Anthropic message batches at " + server.root() + "/v1/messages/batches/msgbatch_gone"
+                            + " answered HTTP 404 while retrieving batch msgbatch_gone (attempt 1 of 3): no message batch msgbatch_gone"
+                            + " [not_found_error]")
                     .satisfies(e -> assertThat(((LmException) e).status()).isEqualTo(404));
         }
     }

@@ -1,0 +1,10 @@
+package dev.dspy4j.lm.upload;
+
+/** An upload registry could not read or write its store (the message names the file and the cause). */
+public class UploadRegistryException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public UploadRegistryException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

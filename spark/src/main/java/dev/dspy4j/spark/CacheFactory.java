@@ -1,0 +1,87 @@
+package dev.dspy4j.spark;
+
+import dev.dspy4j.lm.ResponseCache;
+import dev.dspy4j.cache.TieredCache;
+import dev.dspy4j.redis.RedisCache;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Opens the response cache on each executor, once per executor JVM per run. A cache shared by all
+ * executors (Redis) is what makes a rerun, a retried task or a second job free for rows already
+ * answered anywhere; a {@link Disk} cache is shared only by the runs on one machine.
+ */
+@FunctionalInterface
+public interface CacheFactory extends Serializable {
+
+    /** A new cache; may throw if it cannot be opened (the run then goes on without a cache, with a warning). */
+    ResponseCache open();
+
+    /** The accepted forms, for error messages. */
+    String FORMS = "redis://host:port[/db] (or rediss:// for TLS), a folder path, or file:/path";
+
+    /**
+     * A cache from its command-line form: {@code redis://host:port[/db]} or {@code rediss://...} for the
+     * Redis every executor shares ({@link Redis}), or a folder path ({@code /var/cache/dspy4j},
+     * {@code file:/var/cache/dspy4j}) for the on-disk cache of each executor machine ({@link Disk}).
+     *
+     * @throws IllegalArgumentException for a form that is not accepted, naming the accepted ones
+     */
+    static CacheFactory parse(String spec) {
+        Objects.requireNonNull(spec, "spec");
+        if (spec.isBlank()) throw new IllegalArgumentException("--cache is empty; expected " + FORMS);
+        String lower = spec.toLowerCase(java.util.Locale.ROOT);
+        if (lower.startsWith("redis://") || lower.startsWith("rediss://")) return new Redis(spec);
+        if (lower.startsWith("file:")) {
+            try {
+                return new Disk(Path.of(java.net.URI.create(spec)).toString());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--cache '" + spec + "': not a file URI (" + e.getMessage() + "); expected " + FORMS, e);
+            }
+        }
+        if (spec.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*")) {
+            throw new IllegalArgumentException("--cache '" + spec + "': unknown scheme; expected " + FORMS);
+        }
+        return new Disk(spec);
+    }
+
+    /**
+     * {@link RedisCache} at {@code uri}, shared by every executor of every job that uses it: a rerun, a
+     * retried task or a second job costs no call for a row answered anywhere, and identical calls in
+     * flight on several executors are made once (a lease in Redis). A Redis that is down turns into
+     * misses, with one warning per executor, and never fails a row. Put the password in the
+     * {@value RedisCache#PASSWORD_ENV} variable of the executors rather than in the URI (the URI is
+     * part of the task settings).
+     */
+    record Redis(String uri) implements CacheFactory {
+        private static final long serialVersionUID = 1L;
+
+        public Redis {
+            Objects.requireNonNull(uri, "uri");
+            RedisCache.builder().uri(uri); // the URI is checked on the driver, where a mistake is cheap
+        }
+
+        @Override
+        public ResponseCache open() {
+            return RedisCache.builder().uri(uri).build();
+        }
+    }
+
+    /**
+     * The on-disk cache ({@link TieredCache}: memory in front of SQLite) in {@code directory} on each
+     * executor machine; executors on one machine share it.
+     */
+    record Disk(String directory) implements CacheFactory {
+        private static final long serialVersionUID = 1L;
+
+        public Disk {
+            Objects.requireNonNull(directory, "directory");
+        }
+
+        @Override
+        public ResponseCache open() {
+            return TieredCache.open(Path.of(directory));
+        }
+    }
+}
