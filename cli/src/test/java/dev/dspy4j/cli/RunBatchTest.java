@@ -124,6 +124,22 @@ class RunBatchTest {
     }
 
     @Test
+    void anOpenAiBatchRunUploadsOneInputFileAndWritesEveryRow() throws Exception {
+        try (LoopbackChatServer server = LoopbackChatServer.builder().batchPolls(1).start()) {
+            Path out = dir.resolve("out.jsonl");
+            List<String> a = new ArrayList<>(List.of("run", "--program", program().toString(), "--data", data(3).toString(),
+                    "--out", out.toString(), "--lm", "openai/gpt-4o-mini", "--api-base", server.baseUrl(),
+                    "--cache-dir", dir.resolve("cache").toString(), "--batch", "--poll-interval", "0"));
+            Run r = dspy4j(a.toArray(String[]::new));
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.err()).contains("created openai batch batch_loopback1 with 3 requests", "3 rows: 3 ok, 0 errors");
+            assertThat(RunCommandTest.rows(out)).hasSize(3);
+            assertThat(server.files().uploadCount()).isEqualTo(1);
+            assertThat(server.requestCount()).isZero();
+        }
+    }
+
+    @Test
     void batchWithoutTheCacheIsAUsageError() throws Exception {
         try (LoopbackChatServer server = LoopbackChatServer.start("x")) {
             Run r = dspy4j(args(program(), data(1), dir.resolve("o.jsonl"), server, "--batch", "--no-cache").toArray(String[]::new));

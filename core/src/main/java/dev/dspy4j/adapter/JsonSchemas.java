@@ -45,6 +45,12 @@ public final class JsonSchemas {
     /** Where the description of a record component comes from; returns "" for none. */
     @FunctionalInterface
     public interface Describer {
+        /**
+         * The description of one record component.
+         *
+         * @param component a component of a record met while generating
+         * @return its description, or "" for none
+         */
         String describe(RecordComponent component);
     }
 
@@ -63,6 +69,14 @@ public final class JsonSchemas {
      * @param required    whether the property is listed in {@code required}
      */
     public record Property(String name, Map<String, Object> schema, String description, boolean required) {
+        /**
+         * Checks the name and schema are given; a null description is "".
+         *
+         * @param name        the property name
+         * @param schema      its schema
+         * @param description its description, may be null or empty
+         * @param required    whether it is required
+         */
         public Property {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(schema, "schema");
@@ -70,7 +84,13 @@ public final class JsonSchemas {
         }
     }
 
-    /** The schema of an object holding every output of {@code signature}. */
+    /**
+     * The schema of an object holding every output of {@code signature}.
+     *
+     * @param signature the signature whose outputs are described
+     * @return the object schema, with the {@code $defs} of any recursive record at its root
+     * @throws IllegalArgumentException if an output type has no JSON form
+     */
     public static Map<String, Object> outputs(Signature signature) {
         SchemaGenerator gen = new SchemaGenerator(JACKSON_DESCRIPTIONS);
         List<Property> props = new ArrayList<>();
@@ -85,13 +105,26 @@ public final class JsonSchemas {
         return of(field.type());
     }
 
-    /** The schema of values of {@code type}, as a whole document. */
+    /**
+     * The schema of values of {@code type}, as a whole document.
+     *
+     * @param type a signature field type
+     * @return its schema, with {@code $defs} if it refers to recursive records
+     * @throws IllegalArgumentException if the type has no JSON form (media, history)
+     */
     public static Map<String, Object> of(FieldType type) {
         SchemaGenerator gen = new SchemaGenerator(JACKSON_DESCRIPTIONS);
         return gen.document(gen.of(type));
     }
 
-    /** The schema of values of the Java type {@code type}, as a whole document. */
+    /**
+     * The schema of values of the Java type {@code type}, as a whole document.
+     *
+     * @param type      a reflective Java type (a class, or a parameterized, array or wildcard type)
+     * @param describer where record components' descriptions come from, e.g. {@link #JACKSON_DESCRIPTIONS}
+     * @return its schema, with {@code $defs} if it refers to recursive records
+     * @throws IllegalArgumentException naming the type (and record component) that has no JSON form
+     */
     public static Map<String, Object> of(Type type, Describer describer) {
         SchemaGenerator gen = new SchemaGenerator(Objects.requireNonNull(describer, "describer"));
         return gen.document(gen.of(type));
@@ -101,6 +134,8 @@ public final class JsonSchemas {
      * An object schema with these properties, in order ({@code additionalProperties: false}). The
      * {@code $defs} of the properties' schemas move to the object.
      *
+     * @param properties the properties, in the order they are written
+     * @return the object schema
      * @throws IllegalArgumentException if two different records define the same {@code $defs} name
      */
     public static Map<String, Object> object(List<Property> properties) {
@@ -133,6 +168,9 @@ public final class JsonSchemas {
     /**
      * True if the schema fits OpenAI's strict mode: no free-form maps, no {@code Any} (an empty
      * schema), no fixed-length tuples ({@code prefixItems}).
+     *
+     * @param schema a schema from this class (maps, lists and values)
+     * @return whether OpenAI's strict mode accepts it
      */
     public static boolean strictCompatible(Object schema) {
         if (schema instanceof Map<?, ?> m) {

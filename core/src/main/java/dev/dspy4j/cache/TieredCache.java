@@ -5,9 +5,9 @@ import dev.dspy4j.lm.CacheKey;
 import dev.dspy4j.lm.CacheListener;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.ResponseCache;
+import dev.dspy4j.lm.upload.UploadRegistry;
 import java.nio.file.Path;
 import java.util.Objects;
-import dev.dspy4j.lm.upload.UploadRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

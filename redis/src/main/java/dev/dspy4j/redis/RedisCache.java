@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.ConnectionPoolConfig;
@@ -80,6 +82,12 @@ public final class RedisCache implements ResponseCache {
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(timeout).socketTimeoutMillis(timeout)
                 .database(address.database()).ssl(address.tls()).clientName("dspy4j");
+        if (address.tls()) {
+            SSLParameters tls = new SSLParameters();
+            tls.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host, as for HTTPS
+            config.sslParameters(tls);
+            if (b.sslSocketFactory != null) config.sslSocketFactory(b.sslSocketFactory);
+        }
         if (address.user() != null) config.user(address.user());
         if (address.password() != null) config.password(address.password());
         ConnectionPoolConfig pool = new ConnectionPoolConfig();
@@ -242,6 +250,7 @@ public final class RedisCache implements ResponseCache {
         private Duration leaseWait = Duration.ofMinutes(10);
         private int maxConnections = 16;
         private CacheListener listener = CacheListener.NONE;
+        private SSLSocketFactory sslSocketFactory;
 
         private Builder() {}
 
@@ -253,12 +262,26 @@ public final class RedisCache implements ResponseCache {
          * @throws IllegalArgumentException naming what is wrong in the URI (its password masked)
          */
         public Builder uri(String uri) {
+            return uri(uri, System::getenv);
+        }
+
+        /** {@link #uri(String)} reading the environment through {@code env} (tests). */
+        Builder uri(String uri, java.util.function.UnaryOperator<String> getenv) {
             RedisAddress a = RedisAddress.parse(uri);
             if (a.password() == null) {
-                String env = System.getenv(PASSWORD_ENV);
+                String env = getenv.apply(PASSWORD_ENV);
                 if (env != null && !env.isEmpty()) a = a.withPassword(env);
             }
             this.address = a;
+            return this;
+        }
+
+        /**
+         * The TLS sockets for {@code rediss://}, e.g. from an {@code SSLContext} that trusts a private CA
+         * (default: the JVM's trust store). Either way the server's certificate must name the URI's host.
+         */
+        public Builder sslSocketFactory(SSLSocketFactory f) {
+            this.sslSocketFactory = Objects.requireNonNull(f, "sslSocketFactory");
             return this;
         }
 

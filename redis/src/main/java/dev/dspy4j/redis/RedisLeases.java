@@ -74,24 +74,20 @@ final class RedisLeases implements AutoCloseable {
             while (true) {
                 if ("OK".equals(client.set(leaseKey, owner, SetParams.setParams().nx().px(leaseMillis)))) {
                     health.succeeded();
-                    CacheLease lease = held(leaseKey, owner);
-                    // the caller's miss came before this: another process may have stored the value and given the
-                    // lease back in between, and sending now would repeat its call
-                    byte[] v = client.get(valueKey);
-                    LmResponse r = v == null ? null : decode.apply(v);
-                    if (r == null) return lease;
-                    lease.close();
-                    return CacheLease.answered(r);
+                    // a holder may have stored the value and given the lease back since the caller's miss
+                    LmResponse stored = stored(valueKey, decode);
+                    if (stored == null) return held(leaseKey, owner);
+                    release(leaseKey, owner);
+                    return CacheLease.answered(stored);
                 }
-                // another process holds it: wait for its value, or for the lease to go
+                // another process holds it: wait for its value, or for the lease to go. The lease is checked
+                // before the value: a holder stores the value before it gives the lease back.
                 while (true) {
-                    byte[] v = client.get(valueKey);
+                    boolean leased = client.exists(leaseKey);
+                    LmResponse stored = stored(valueKey, decode);
                     health.succeeded();
-                    if (v != null) {
-                        LmResponse r = decode.apply(v);
-                        if (r != null) return CacheLease.answered(r);
-                    }
-                    if (!client.exists(leaseKey)) break; // given back without a value, or expired: try to take it
+                    if (stored != null) return CacheLease.answered(stored);
+                    if (!leased) break; // given back without a value, or expired: try to take it
                     if (System.nanoTime() - deadline > 0) {
                         String m = "waited " + waitNanos / 1_000_000 + " ms for another process's call, sending instead";
                         if (waitWarned.compareAndSet(false, true)) log.warn("{} (said once per cache)", m);
@@ -116,22 +112,34 @@ final class RedisLeases implements AutoCloseable {
         long every = Math.max(10, leaseMillis / 3);
         byte[] ms = Long.toString(leaseMillis).getBytes(StandardCharsets.UTF_8);
         ScheduledFuture<?> renewal = renewer.scheduleWithFixedDelay(() -> {
+            if (!health.shouldTry()) return; // down: the lease lapses, and so do the others' waits
             try {
                 client.eval(RENEW, List.of(leaseKey), List.of(owner, ms));
+                health.succeeded();
             } catch (RuntimeException e) {
                 health.failed(CacheFailure.Operation.LEASE, "renewing a lease", e);
             }
         }, every, every, TimeUnit.MILLISECONDS);
         return CacheLease.granted(() -> {
             renewal.cancel(false);
-            if (!health.shouldTry()) return; // it expires by itself
-            try {
-                client.eval(RELEASE, List.of(leaseKey), List.of(owner));
-                health.succeeded();
-            } catch (RuntimeException e) {
-                health.failed(CacheFailure.Operation.LEASE, "giving back a lease", e);
-            }
+            if (health.shouldTry()) release(leaseKey, owner); // else it expires by itself
         });
+    }
+
+    /** The decoded value at {@code valueKey}, or null if there is none or it does not decode. */
+    private LmResponse stored(byte[] valueKey, Function<byte[], LmResponse> decode) {
+        byte[] v = client.get(valueKey);
+        return v == null ? null : decode.apply(v);
+    }
+
+    /** Deletes the lease if {@code owner} still holds it; a failure is absorbed. */
+    private void release(byte[] leaseKey, byte[] owner) {
+        try {
+            client.eval(RELEASE, List.of(leaseKey), List.of(owner));
+            health.succeeded();
+        } catch (RuntimeException e) {
+            health.failed(CacheFailure.Operation.LEASE, "giving back a lease", e);
+        }
     }
 
     @Override

@@ -45,25 +45,66 @@ public final class RedisServerProcess implements AutoCloseable {
     private final String binary;
     private final int port;
     private final Path dir;
+    private final List<String> extra;
+    private final String password;
+    private final int tlsPort;
     private Process process;
 
-    private RedisServerProcess(String binary, int port, Path dir) {
+    private RedisServerProcess(String binary, int port, Path dir, List<String> extra, String password, int tlsPort) {
         this.binary = binary;
         this.port = port;
         this.dir = dir;
+        this.extra = extra;
+        this.password = password;
+        this.tlsPort = tlsPort;
     }
 
     /** Starts {@code redis-server} on a free loopback port and waits until it answers PING. */
     public static RedisServerProcess start() {
+        return start(null);
+    }
+
+    /**
+     * Starts {@code redis-server} on a free loopback port with {@code requirepass} set to {@code password}
+     * (null: none), and waits until it answers PING.
+     */
+    public static RedisServerProcess start(String password) {
         String binary = binary();
         try {
             Path dir = Files.createTempDirectory("dspy4j-redis-");
-            RedisServerProcess server = new RedisServerProcess(binary, freePort(), dir);
+            List<String> extra = password == null ? List.of() : List.of("--requirepass", password);
+            RedisServerProcess server = new RedisServerProcess(binary, freePort(), dir, extra, password, 0);
             server.launch();
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + binary + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Starts {@code redis-server} with a plain port and a TLS port ({@link #tlsUri()}) serving
+     * {@code certPem} and {@code keyPem} (PEM; the key unencrypted, PKCS#8 or PKCS#1); clients need no
+     * certificate of their own.
+     */
+    public static RedisServerProcess startTls(Path certPem, Path keyPem) {
+        String binary = binary();
+        try {
+            Path dir = Files.createTempDirectory("dspy4j-redis-");
+            int tls = freePort();
+            List<String> extra = List.of("--tls-port", Integer.toString(tls), "--tls-cert-file", certPem.toString(),
+                    "--tls-key-file", keyPem.toString(), "--tls-auth-clients", "no");
+            RedisServerProcess server = new RedisServerProcess(binary, freePort(), dir, extra, null, tls);
+            server.launch();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + binary + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code rediss://127.0.0.1:<tls port>}; only for a server started with {@link #startTls}. */
+    public String tlsUri() {
+        if (tlsPort == 0) throw new IllegalStateException("this server was not started with startTls");
+        return "rediss://127.0.0.1:" + tlsPort;
     }
 
     /** The binary to run: the property, the environment variable, or {@code redis-server} found on the PATH. */
@@ -157,6 +198,7 @@ public final class RedisServerProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no",
                 "--protected-mode", "yes"));
+        cmd.addAll(extra);
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
         while (true) {
@@ -165,7 +207,10 @@ public final class RedisServerProcess implements AutoCloseable {
                         + Files.readString(log));
             }
             try {
-                if ("+PONG".equals(command("PING"))) return;
+                if (password == null ? "+PONG".equals(command("PING"))
+                        : command("AUTH", password).equals("+OK")) {
+                    return;
+                }
             } catch (IOException notYet) {
                 // not listening yet
             }

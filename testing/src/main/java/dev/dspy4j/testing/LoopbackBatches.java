@@ -27,15 +27,20 @@ import java.util.function.Predicate;
 final class LoopbackBatches {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One request inside a batch, as received. */
-    record Item(String customId, JsonNode body) {}
+    /** One request inside a batch, as received: the path a live call would use and its body. */
+    record Item(String customId, String path, JsonNode body) {}
 
-    private static final class Batch {
+    static final class Batch {
         final String id;
         final String provider;
         final List<Item> items;
         final AtomicInteger polls = new AtomicInteger();
         volatile boolean canceled;
+        /** OpenAI: the input's problems (the batch then fails), the output and error file ids once made. */
+        String inputFileId;
+        List<String> invalid = List.of();
+        String outputFileId;
+        String errorFileId;
 
         Batch(String id, String provider, List<Item> items) {
             this.id = id;
@@ -44,6 +49,7 @@ final class LoopbackBatches {
         }
     }
 
+    private final LoopbackFiles files;
     private final Function<LoopbackChatServer.Received, String> responder;
     private final Predicate<LoopbackChatServer.Received> errors;
     private final int polls;
@@ -53,8 +59,9 @@ final class LoopbackBatches {
     private final AtomicInteger created = new AtomicInteger();
     private final AtomicInteger pollCount = new AtomicInteger();
 
-    LoopbackBatches(Function<LoopbackChatServer.Received, String> responder, Predicate<LoopbackChatServer.Received> errors,
-                    int polls, String root) {
+    LoopbackBatches(LoopbackFiles files, Function<LoopbackChatServer.Received, String> responder,
+                    Predicate<LoopbackChatServer.Received> errors, int polls, String root) {
+        this.files = files;
         this.responder = responder;
         this.errors = errors;
         this.polls = polls;
@@ -62,8 +69,10 @@ final class LoopbackBatches {
     }
 
     static boolean handles(String path) {
-        return path.contains("/messages/batches");
+        return path.contains("/messages/batches") || OPENAI.matcher(path).matches();
     }
+
+    private static final java.util.regex.Pattern OPENAI = java.util.regex.Pattern.compile(".*/v1/batches(/.*)?");
 
     int created() {
         return created.get();
@@ -80,6 +89,10 @@ final class LoopbackBatches {
     }
 
     void handle(HttpExchange ex, String method, String path, byte[] body) throws IOException {
+        if (!path.contains("/messages/batches")) {
+            LoopbackOpenAiBatches.handle(this, ex, method, path, body);
+            return;
+        }
         String rest = path.substring(path.indexOf("/messages/batches") + "/messages/batches".length());
         if (rest.isEmpty() || rest.equals("/")) {
             if (!"POST".equals(method)) {
@@ -135,15 +148,35 @@ final class LoopbackBatches {
                         + "' is not 1-64 letters, digits, - or _, is given twice, or has no params object"));
                 return;
             }
-            list.add(new Item(id, r.get("params")));
+            list.add(new Item(id, "/v1/messages", r.get("params")));
         }
-        Batch b = new Batch("msgbatch_loopback" + created.incrementAndGet(), "anthropic", list);
-        batches.put(b.id, b);
-        items.addAll(list);
+        Batch b = add("msgbatch_loopback", "anthropic", list);
         reply(ex, 200, JSON.writeValueAsString(anthropicStatus(b)));
     }
 
-    private boolean ended(Batch b) {
+    /** Registers a new batch of {@code list}; its id is {@code prefix} and a number. */
+    Batch add(String prefix, String provider, List<Item> list) {
+        Batch b = new Batch(prefix + created.incrementAndGet(), provider, list);
+        batches.put(b.id, b);
+        items.addAll(list);
+        return b;
+    }
+
+    Batch get(String id, String provider) {
+        Batch b = batches.get(id);
+        return b != null && b.provider.equals(provider) ? b : null;
+    }
+
+    void polled(Batch b) {
+        pollCount.incrementAndGet();
+        b.polls.incrementAndGet();
+    }
+
+    LoopbackFiles files() {
+        return files;
+    }
+
+    boolean ended(Batch b) {
         return b.canceled || b.polls.get() >= polls;
     }
 
@@ -168,11 +201,16 @@ final class LoopbackBatches {
         return s;
     }
 
-    private boolean fails(Item i, String path) {
+    boolean fails(Item i, String path) {
         return errors.test(received(i, path));
     }
 
-    private static LoopbackChatServer.Received received(Item i, String path) {
+    /** The live answer's text for a batch request, from the server's responder. */
+    String answer(Item i) {
+        return responder.apply(received(i, i.path()));
+    }
+
+    static LoopbackChatServer.Received received(Item i, String path) {
         byte[] bytes = i.body().toString().getBytes(StandardCharsets.UTF_8);
         return new LoopbackChatServer.Received(path, bytes.length, bytes);
     }

@@ -95,7 +95,7 @@ public final class LoopbackChatServer implements AutoCloseable {
             return t;
         });
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 128);
-        this.batches = new LoopbackBatches(responder, b.batchErrors, b.batchPolls, "http://127.0.0.1:" + server.getAddress().getPort());
+        this.batches = new LoopbackBatches(files, responder, b.batchErrors, b.batchPolls, "http://127.0.0.1:" + server.getAddress().getPort());
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
@@ -239,7 +239,7 @@ public final class LoopbackChatServer implements AutoCloseable {
     public List<Received> batchRequests() {
         return batches.items().stream().map(i -> {
             byte[] bytes = i.body().toString().getBytes(StandardCharsets.UTF_8);
-            return new Received("/v1/messages", bytes.length, bytes);
+            return new Received(i.path(), bytes.length, bytes);
         }).toList();
     }
 
@@ -327,7 +327,7 @@ public final class LoopbackChatServer implements AutoCloseable {
         }
     }
 
-    private static String openAiBody(String text) throws IOException {
+    static String openAiBody(String text) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("id", "chatcmpl-loopback");
         root.put("object", "chat.completion");

@@ -87,4 +87,46 @@ class LoopbackBatchesTest {
             assertThat(dup.statusCode()).isEqualTo(400);
         }
     }
+
+    @Test
+    void anOpenAiBatchReadsItsUploadedInputAndWritesOutputAndErrorFiles() throws Exception {
+        try (LoopbackChatServer server = LoopbackChatServer.builder().batchPolls(1).batchErrors(r -> r.bodyText().contains("bad"))
+                .answer("yes").start()) {
+            String input = "{\"custom_id\":\"a\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":\"m\","
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"good\"}]}}\n{\"custom_id\":\"b\",\"method\":\"POST\","
+                    + "\"url\":\"/v1/chat/completions\",\"body\":{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"bad\"}]}}\n";
+            String fileId = server.files().put("in.jsonl", "batch", input.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String base = server.baseUrl() + "/batches";
+            JsonNode made = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base)).POST(HttpRequest.BodyPublishers.ofString(
+                    "{\"input_file_id\":\"" + fileId + "\",\"endpoint\":\"/v1/chat/completions\",\"completion_window\":\"24h\"}"))).body());
+            assertThat(made.get("status").asText()).isEqualTo("in_progress");
+            JsonNode done = JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + "/" + made.get("id").asText()))).body());
+            assertThat(done.get("status").asText()).isEqualTo("completed");
+            assertThat(done.get("request_counts").toString()).isEqualTo("{\"total\":2,\"completed\":1,\"failed\":1}");
+            String output = new String(server.files().get(done.get("output_file_id").asText()).content(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            JsonNode ok = JSON.readTree(output.strip());
+            assertThat(ok.get("custom_id").asText()).isEqualTo("a");
+            assertThat(ok.get("response").get("status_code").asInt()).isEqualTo(200);
+            assertThat(ok.get("response").get("body").get("choices").get(0).get("message").get("content").asText()).isEqualTo("yes");
+            JsonNode bad = JSON.readTree(new String(server.files().get(done.get("error_file_id").asText()).content(),
+                    java.nio.charset.StandardCharsets.UTF_8).strip());
+            assertThat(bad.get("custom_id").asText()).isEqualTo("b");
+            assertThat(bad.get("response").get("status_code").asInt()).isEqualTo(400);
+        }
+    }
+
+    @Test
+    void anOpenAiBatchWithAMalformedInputLineFails() throws Exception {
+        try (LoopbackChatServer server = LoopbackChatServer.builder().batchPolls(0).start()) {
+            String fileId = server.files().put("in.jsonl", "batch", "{\"custom_id\":\"a\",\"url\":\"/v1/embeddings\"}\n"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            JsonNode made = JSON.readTree(send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/batches"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"input_file_id\":\"" + fileId
+                            + "\",\"endpoint\":\"/v1/chat/completions\",\"completion_window\":\"24h\"}"))).body());
+            assertThat(made.get("status").asText()).isEqualTo("failed");
+            assertThat(made.get("errors").get("data").get(0).get("message").asText())
+                    .isEqualTo("line 1: needs a unique custom_id, method POST, url /v1/chat/completions and a body object");
+        }
+    }
 }

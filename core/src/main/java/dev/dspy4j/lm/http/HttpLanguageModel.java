@@ -3,19 +3,13 @@ package dev.dspy4j.lm.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dspy4j.lm.AbstractLanguageModel;
-import dev.dspy4j.lm.AuthenticationException;
-import dev.dspy4j.lm.BadRequestException;
-import dev.dspy4j.lm.ContextWindowExceededException;
 import dev.dspy4j.lm.LmException;
-import dev.dspy4j.lm.UnsupportedInputException;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
-import dev.dspy4j.lm.LmTimeoutException;
-import dev.dspy4j.lm.RateLimitException;
 import dev.dspy4j.lm.ResponseTooLargeException;
 import dev.dspy4j.lm.RetryPolicy;
-import dev.dspy4j.lm.ServerException;
 import dev.dspy4j.lm.TextStream;
+import dev.dspy4j.lm.UnsupportedInputException;
 import dev.dspy4j.lm.upload.FilesApi;
 import dev.dspy4j.lm.upload.UploadRegistry;
 import dev.dspy4j.lm.upload.Uploads;
@@ -26,25 +20,15 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The shared transport of the provider clients: one JSON POST per attempt on {@code java.net.http},
@@ -55,6 +39,13 @@ import org.slf4j.LoggerFactory;
  * <p>The API key is used only to build request headers. It is not part of the cache key, and never
  * appears in {@link #toString()}, exceptions, logs or history; if a provider echoes it in an error
  * message, it is replaced by {@code ***}.
+ *
+ * <p>The parts of a call live beside this class: {@code HttpAttempt} builds and sends one attempt,
+ * {@code Retries} repeats attempts under the {@link RetryPolicy}, {@code ResponseReader} turns a body
+ * into a response or a typed error, {@code Redactor} keeps secrets out of messages. What stays here is
+ * what a provider subclass sees: its hooks (including those for uploads), the settings and the
+ * {@link Builder}, which is nested (about 250 of this file's lines) because every provider's builder
+ * extends {@code HttpLanguageModel.Builder}.
  */
 public abstract class HttpLanguageModel extends AbstractLanguageModel {
 
@@ -64,8 +55,6 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
     /** The JSON mapper the codecs and parsers share. */
     protected static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final Logger LOG = LoggerFactory.getLogger(HttpLanguageModel.class);
-    private static final int MAX_ERROR_MESSAGE = 1000;
     private static final ExecutorService BODY_WRITERS = Executors.newCachedThreadPool(new DaemonThreads());
 
     private static final java.util.Set<String> RESTRICTED_HEADERS =
@@ -73,18 +62,16 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
 
     private final URI baseUrl;
     private final String apiKey;
-    private final java.util.List<String> secrets;
+    private final Redactor redactor;
     private final String apiKeySource;
     private final Map<String, String> headers;
     private final Duration timeout;
     private final RetryPolicy retryPolicy;
-    private final Executor bodyExecutor;
-    private final int pipeBytes;
-    private final RetryListener retryListener;
     private final Boolean structuredOutputs;
     private final Boolean nativeTools;
     private final long maxResponseBytes;
     private final HttpClient http;
+    private final Retries retries;
     private final ReferencedUploads uploads;
 
     protected HttpLanguageModel(Builder<?> b) {
@@ -99,24 +86,9 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
                     + "(127.0.0.1, localhost, ::1), which needs no key");
         }
         this.headers = Map.copyOf(b.headers);
-        java.util.List<String> all = new java.util.ArrayList<>();
-        if (apiKey != null) all.add(apiKey);
-        String userInfo = baseUrl.getRawUserInfo();
-        if (userInfo != null) {
-            // a password in the base URL is a credential: redact it wherever a server echoes it
-            int colon = userInfo.indexOf(':');
-            String password = colon < 0 ? "" : userInfo.substring(colon + 1);
-            if (!password.isEmpty()) all.add(password);
-        }
-        b.headers.forEach((name, value) -> {
-            if (isCredentialHeader(name) && !value.isBlank()) all.add(value.strip());
-        });
-        this.secrets = java.util.List.copyOf(all);
+        this.redactor = Redactor.of(apiKey, baseUrl, b.headers);
         this.timeout = b.timeout;
         this.retryPolicy = b.retryPolicy;
-        this.bodyExecutor = b.bodyExecutor == null ? BODY_WRITERS : b.bodyExecutor;
-        this.pipeBytes = b.pipeBytes;
-        this.retryListener = b.retryListener;
         this.structuredOutputs = b.structuredOutputs;
         this.nativeTools = b.nativeTools;
         this.maxResponseBytes = b.maxResponseBytes;
@@ -134,6 +106,8 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
+        this.retries = new Retries(this, new HttpAttempt(this, http, new ResponseReader(this)),
+                b.bodyExecutor == null ? BODY_WRITERS : b.bodyExecutor, b.pipeBytes, b.retryListener);
     }
 
     /** The HTTP version requests use (always HTTP/1.1; see the constructor). */
@@ -275,9 +249,7 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
 
     /** True for header names that carry credentials ({@code Authorization}, {@code api-key}, ...); their values are redacted. */
     static boolean isCredentialHeader(String name) {
-        String n = name.toLowerCase(Locale.ROOT);
-        return n.contains("authorization") || n.contains("key") || n.contains("token") || n.contains("secret")
-                || n.contains("cookie");
+        return Redactor.isCredentialHeader(name);
     }
 
     /** True if an API key is set (the key itself is not readable). */
@@ -351,22 +323,6 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         return exchange(request, null);
     }
 
-    /** A text stream that remembers whether it passed anything on (then a failure is no longer retried). */
-    private static final class Emitting implements TextStream {
-        private final TextStream target;
-        private volatile boolean emitted;
-
-        Emitting(TextStream target) {
-            this.target = target;
-        }
-
-        @Override
-        public void onText(String delta) {
-            emitted = true;
-            target.onText(delta);
-        }
-    }
-
     private LmResponse exchange(LmRequest request, TextStream textStream) {
         try {
             checkRequest(request);
@@ -387,201 +343,14 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
     }
 
     private LmResponse exchangeOnce(LmRequest request, TextStream textStream) {
-        Emitting stream = textStream == null ? null : new Emitting(textStream);
-        StreamingBody body;
-        try {
-            body = new StreamingBody(JSON, stream == null ? b -> writeBody(b, request) : b -> writeStreamingBody(b, request),
-                    bodyExecutor, pipeBytes);
-        } catch (IOException e) {
-            throw new LmException(where() + ": the request body could not be written: " + e.getMessage(), 0, null, e);
-        }
-        try {
-            for (int attempt = 1; ; attempt++) {
-                Outcome outcome = attemptOnce(body, request, attempt, stream);
-                if (outcome.response() != null) return outcome.response();
-                LmException failure = outcome.failure();
-                if (!isRetryable(failure) || (stream != null && stream.emitted)) throw failure;
-                Duration delay = retryPolicy.delayBefore(attempt, outcome.retryAfter());
-                if (delay == null) throw failure;
-                LOG.debug("{}: attempt {} of {} failed ({}); retrying in {} ms", where(), attempt,
-                        retryPolicy.maxAttempts(), failure.getMessage(), delay.toMillis());
-                if (retryListener != null) retryListener.onRetry(attempt, failure, delay);
-                sleep(delay);
-            }
-        } finally {
-            body.release(); // nothing the HTTP client keeps may hold the request's payloads
-        }
+        return retries.run(request, textStream);
     }
 
-    /** One attempt's result: a response, or a failure and the wait the server asked for. */
-    private record Outcome(LmResponse response, LmException failure, Duration retryAfter) {
-        static Outcome of(LmException failure) {
-            return new Outcome(null, failure, null);
-        }
-    }
-
-    private Outcome attemptOnce(StreamingBody body, LmRequest request, int attempt, TextStream stream) {
-        String attempts = " (attempt " + attempt + " of " + retryPolicy.maxAttempts() + ")";
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (StreamingBody.Attempt a = body.attempt()) {
-            HttpRequest.Builder rb = HttpRequest.newBuilder(stream == null ? endpoint() : streamingEndpoint())
-                    .timeout(timeout)
-                    .header("Content-Type", "application/json")
-                    .header("Accept", stream == null ? "application/json" : "text/event-stream")
-                    .header("Accept-Encoding", stream == null ? LimitedBody.ACCEPT_ENCODING : "identity");
-            headers.forEach(rb::header);
-            authenticate(rb, apiKey);
-            requestHeaders(rb, request);
-            HttpRequest httpRequest = rb.POST(a.publisher()).build();
-            HttpResponse.BodyHandler<?> handler = stream == null ? new LimitedBody(maxResponseBytes)
-                    : StreamedAnswer.handler(new LimitedBody(maxResponseBytes));
-            CompletableFuture<? extends HttpResponse<?>> future = http.sendAsync(httpRequest, handler);
-            HttpResponse<?> response;
-            try {
-                response = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                future.cancel(true);
-                return Outcome.of(new LmTimeoutException(where() + ": no complete response within " + timeout + attempts, 0, null, null));
-            } catch (InterruptedException e) {
-                future.cancel(true);
-                Thread.currentThread().interrupt();
-                throw new LmException(where() + ": interrupted", 0, null, e);
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause() == null ? e : e.getCause();
-                Throwable local = a.failure();
-                if (local instanceof RuntimeException r) {
-                    // a payload could not be read, or the codec rejected a value: not a network fault
-                    throw r;
-                }
-                if (local != null) {
-                    throw new LmException(where() + ": writing the request body failed: " + local, 0, null, local);
-                }
-                LimitedBody.TooLarge tooLarge = causeOf(cause, LimitedBody.TooLarge.class);
-                if (tooLarge != null) {
-                    throw new ResponseTooLargeException(where() + ": " + tooLarge.getMessage()
-                            + " (set a higher maxResponseBytes if a response really is that large)", 0, maxResponseBytes, tooLarge);
-                }
-                LimitedBody.BadEncoding badEncoding = causeOf(cause, LimitedBody.BadEncoding.class);
-                if (badEncoding != null) {
-                    throw new LmException(where() + ": " + redact(badEncoding.getMessage()), 0, null, badEncoding);
-                }
-                if (cause instanceof HttpTimeoutException) {
-                    return Outcome.of(new LmTimeoutException(where() + ": no response within " + timeout + attempts, 0, null, cause));
-                }
-                if (cause instanceof IOException) {
-                    String unresolved = unresolvedHost(cause, baseUrl.getHost());
-                    return Outcome.of(new ConnectionFailure(where() + ": " + (unresolved != null ? unresolved + attempts
-                            : "connection failed" + attempts + ": " + describe(cause)), cause));
-                }
-                throw new LmException(where() + ": the request failed: " + describe(cause), 0, null, cause);
-            }
-            int status = response.statusCode();
-            if (status / 100 == 2 && response.body() instanceof java.io.InputStream) {
-                StreamedAnswer.Result r = new StreamedAnswer(this, maxResponseBytes)
-                        .read((java.io.InputStream) response.body(), streamDecoder(request), stream, deadline);
-                if (r.failure() != null) {
-                    LmException f = r.failure();
-                    return Outcome.of(f instanceof StreamedAnswer.Broken
-                            ? new ConnectionFailure(f.getMessage() + attempts, f.getCause()) : f);
-                }
-                try {
-                    return new Outcome(parseResponse(r.assembled(), request), null, null);
-                } catch (MalformedResponseException e) {
-                    throw new LmException(where() + ": unexpected streamed response: " + redact(e.getMessage()), status, null, null);
-                }
-            }
-            if (status / 100 == 2) {
-                return new Outcome(parse((byte[]) response.body(), request, status), null, null);
-            }
-            Duration retryAfter = RetryPolicy.isRetryableStatus(status) ? RetryAfter.from(response.headers(), Clock.systemUTC()) : null;
-            String givingUp = "";
-            if (retryAfter != null && attempt < retryPolicy.maxAttempts() && retryAfter.compareTo(retryPolicy.maxRetryAfter()) > 0) {
-                givingUp = "; the server asked to wait " + seconds(retryAfter) + " before retrying (Retry-After), longer than "
-                        + "the " + seconds(retryPolicy.maxRetryAfter()) + " this client waits at most "
-                        + "(RetryPolicy.maxRetryAfter), so it gives up now";
-            }
-            LmException failure = errorFor(status, response, attempts, givingUp);
-            return new Outcome(null, failure, retryAfter);
-        }
-    }
-
-    private LmResponse parse(byte[] bytes, LmRequest request, int status) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(bytes);
-        } catch (IOException e) {
-            throw new LmException(where() + ": the response (HTTP " + status + ", " + bytes.length
-                    + " bytes) is not valid JSON: " + redact(firstLine(e.getMessage())) + "; it starts with: "
-                    + redact(abbreviate(new String(bytes, 0, Math.min(bytes.length, 200), StandardCharsets.UTF_8))),
-                    status, null, null);
-        }
-        if (root == null || !root.isObject()) {
-            throw new LmException(where() + ": the response (HTTP " + status + ") is not a JSON object", status, null, null);
-        }
-        try {
-            return parseResponse(root, request);
-        } catch (MalformedResponseException e) {
-            throw new LmException(where() + ": unexpected response (HTTP " + status + "): " + redact(e.getMessage()),
-                    status, null, null);
-        }
-    }
-
-    private static String seconds(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
-    }
-
-    /** The first throwable of type {@code type} in the cause chain of {@code t}, or null. */
-    private static <T extends Throwable> T causeOf(Throwable t, Class<T> type) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (type.isInstance(c)) return type.cast(c);
-        }
-        return null;
-    }
-
-    private LmException errorFor(int status, HttpResponse<?> response, String attempts, String givingUp) {
-        byte[] bytes = (byte[]) response.body();
-        ProviderError pe;
-        JsonNode errorBody = null;
-        try {
-            JsonNode root = JSON.readTree(bytes);
-            if (root != null && root.isObject()) errorBody = root;
-            pe = errorBody != null ? parseError(errorBody) : new ProviderError(null, null);
-        } catch (IOException notJson) {
-            pe = new ProviderError(null, null);
-        }
-        String providerMessage = pe.message();
-        if (providerMessage == null && bytes.length > 0) {
-            providerMessage = new String(bytes, 0, Math.min(bytes.length, MAX_ERROR_MESSAGE), StandardCharsets.UTF_8).strip();
-        }
-        providerMessage = providerMessage == null ? null : abbreviate(redact(providerMessage));
-        String code = pe.code() == null ? null : redact(pe.code());
-        String msg = where() + " answered HTTP " + status + attempts
-                + (providerMessage == null || providerMessage.isEmpty() ? "" : ": " + providerMessage)
-                + (code == null ? "" : " [" + code + "]") + givingUp;
-        LmException special = errorBody == null ? null : errorFromBody(status, errorBody, msg, providerMessage);
-        if (special != null) return special;
-        if (status == 401 || status == 403) {
-            String hint = apiKey != null ? ""
-                    : apiKeySource != null ? " (no API key was sent: " + apiKeySource + " is not set)"
-                    : " (no API key was sent)";
-            return new AuthenticationException(msg + hint, status, providerMessage, null);
-        }
-        if (status == 429) {
-            return new RateLimitException(msg, status, providerMessage, RetryAfter.from(response.headers(), Clock.systemUTC()), null);
-        }
-        if (status == 408) {
-            return new LmTimeoutException(msg, status, providerMessage, null);
-        }
-        if (status == 409 || status >= 500) {
-            return new ServerException(msg, status, providerMessage, null);
-        }
-        if (status >= 400 && isContextWindow(code, providerMessage)) {
-            return new ContextWindowExceededException(msg, status, providerMessage, null);
-        }
-        if (status >= 400) {
-            return new BadRequestException(msg, status, providerMessage, null);
-        }
-        return new LmException(msg, status, providerMessage, null);
+    /** Why no key was sent, appended to a 401 or 403 message; empty if a key was sent. */
+    final String missingKeyHint() {
+        return apiKey != null ? ""
+                : apiKeySource != null ? " (no API key was sent: " + apiKeySource + " is not set)"
+                : " (no API key was sent)";
     }
 
     /** True if the error says the prompt does not fit the model's context window. */
@@ -594,48 +363,18 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
                 || m.contains("too many tokens") || m.contains("exceeds the context");
     }
 
-    private boolean isRetryable(LmException e) {
-        if (e instanceof ConnectionFailure || e instanceof LmTimeoutException) return true;
-        return e.status() != 0 && RetryPolicy.isRetryableStatus(e.status());
-    }
-
-    /** A connection that failed or broke before a whole response arrived. */
-    private static final class ConnectionFailure extends LmException {
-        private static final long serialVersionUID = 1L;
-
-        ConnectionFailure(String message, Throwable cause) {
-            super(message, 0, null, cause);
-        }
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LmException("interrupted while waiting to retry", 0, null, e);
-        }
-    }
-
     /** "OpenAI at http://host/v1/chat/completions", without any query string. */
     protected final String where() {
         return providerName() + " at " + withoutQuery(endpoint());
     }
 
-    /** The URL without its query string and without a {@code user:password@} part (both may hold credentials). */
     private static String withoutQuery(URI uri) {
-        String s = withoutUserInfo(uri);
-        int q = s.indexOf('?');
-        return q < 0 ? s : s.substring(0, q);
+        return Redactor.withoutQuery(uri);
     }
 
     /** The URL without a {@code user:password@} part; the password is a credential. */
     public static String withoutUserInfo(URI uri) {
-        String s = uri.toString();
-        String userInfo = uri.getRawUserInfo();
-        if (userInfo == null) return s;
-        int at = s.indexOf(userInfo + "@");
-        return at < 0 ? s : s.substring(0, at) + s.substring(at + userInfo.length() + 1);
+        return Redactor.withoutUserInfo(uri);
     }
 
     /** True for a host on this machine: {@code localhost}, 127.0.0.0/8 or {@code ::1}. */
@@ -646,22 +385,9 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
                 || h.equals("0:0:0:0:0:0:0:1");
     }
 
-    /**
-     * {@code cannot resolve host H} when a connection failed because the name did not resolve (the JDK
-     * client says {@code ConnectException} with an {@code UnresolvedAddressException} cause), else null.
-     */
+    /** {@code cannot resolve host H} when a connection failed because the name did not resolve, else null. */
     static String unresolvedHost(Throwable cause, String host) {
-        for (Throwable c = cause; c != null && c.getCause() != c; c = c.getCause()) {
-            if (c instanceof java.nio.channels.UnresolvedAddressException || c instanceof java.net.UnknownHostException) {
-                return "cannot resolve host " + host;
-            }
-        }
-        return null;
-    }
-
-    private String describe(Throwable t) {
-        String m = t.getMessage();
-        return redact(t.getClass().getSimpleName() + (m == null ? "" : ": " + m));
+        return HttpAttempt.unresolvedHost(cause, host);
     }
 
     /**
@@ -673,49 +399,11 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
      * {@code "Incorrect API key provided: k"} but not the k in {@code "unknown model"}.
      */
     protected final String redact(String text) {
-        if (text == null) return null;
-        String out = text;
-        for (String s : secrets) out = s.length() >= REDACT_ANYWHERE ? out.replace(s, "***") : redactToken(out, s);
-        return out;
+        return redactor.redact(text);
     }
 
     /** Secrets this long or longer are redacted wherever they occur. */
-    static final int REDACT_ANYWHERE = 8;
-
-    private static String redactToken(String text, String secret) {
-        StringBuilder sb = null;
-        int from = 0;
-        int i;
-        while ((i = text.indexOf(secret, from)) >= 0) {
-            int end = i + secret.length();
-            boolean whole = (i == 0 || !isTokenChar(text.charAt(i - 1))) && (end == text.length() || !isTokenChar(text.charAt(end)));
-            if (whole) {
-                if (sb == null) sb = new StringBuilder(text.length());
-                sb.append(text, from, i).append("***");
-                from = end;
-            } else {
-                if (sb == null) sb = new StringBuilder(text.length());
-                sb.append(text, from, i + 1);
-                from = i + 1;
-            }
-        }
-        if (sb == null) return text;
-        return sb.append(text, from, text.length()).toString();
-    }
-
-    private static boolean isTokenChar(char c) {
-        return Character.isLetterOrDigit(c) || c == '-' || c == '_';
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= MAX_ERROR_MESSAGE ? s : s.substring(0, MAX_ERROR_MESSAGE) + "...";
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) return "";
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
-    }
+    static final int REDACT_ANYWHERE = Redactor.REDACT_ANYWHERE;
 
     /** The text of a JSON node, or null if it is missing, null or empty. */
     protected static String text(JsonNode n) {
@@ -743,7 +431,7 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         private String apiKeySource;
         private String apiKeyEnv;
         private final Map<String, String> headers = new LinkedHashMap<>();
-        private Duration timeout = Duration.ofMinutes(2);
+        private Duration timeout = Duration.ofSeconds(120);
         private Duration connectTimeout = Duration.ofSeconds(10);
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private Executor bodyExecutor;
@@ -768,7 +456,7 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("baseUrl '" + url + "' is not a URL: " + e.getMessage(), e);
             }
-            if ((!"http".equalsIgnoreCase(u.getScheme()) && !"https".equalsIgnoreCase(u.getScheme())) || u.getHost() == null) {
+            if (!"http".equalsIgnoreCase(u.getScheme()) && !"https".equalsIgnoreCase(u.getScheme()) || u.getHost() == null) {
                 throw new IllegalArgumentException("baseUrl must be an absolute http or https URL, not '" + url + "'");
             }
             this.baseUrl = u;
@@ -802,7 +490,7 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
             if (RESTRICTED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
                 throw new IllegalArgumentException("header " + name + " is set by the client itself and cannot be set");
             }
-            if (value.chars().anyMatch(c -> (c < 0x20 && c != '\t') || c == 0x7f)) {
+            if (value.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
                 // the value may be a credential: do not echo it
                 throw new IllegalArgumentException("header " + name + " has a control character in its value");
             }

@@ -3,6 +3,8 @@ package dev.dspy4j.lm.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.batch.BatchClient;
+import dev.dspy4j.lm.batch.Batchable;
 import dev.dspy4j.lm.http.HttpLanguageModel;
 import dev.dspy4j.lm.http.JsonBody;
 import dev.dspy4j.lm.http.StreamDecoder;
@@ -61,7 +63,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Without an API key no {@code Authorization} header is sent. Thread-safe.
  */
-public final class OpenAiChat extends HttpLanguageModel {
+public final class OpenAiChat extends HttpLanguageModel implements Batchable {
 
     /** The default base URL. */
     public static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
@@ -161,6 +163,15 @@ public final class OpenAiChat extends HttpLanguageModel {
     @Override
     protected LmResponse parseResponse(JsonNode body, LmRequest request) {
         return OpenAiCodec.parse(body, this);
+    }
+
+    /**
+     * The OpenAI Batch API ({@code /batches}, input uploaded through {@link OpenAiFiles}) sending with
+     * this client's key, headers and codec: see {@link OpenAiBatches}.
+     */
+    @Override
+    public BatchClient batchClient() {
+        return new OpenAiBatches(this);
     }
 
     MalformedResponseException malformed(String why) {
