@@ -68,6 +68,9 @@ public final class RedisCache implements ResponseCache {
     private final RedisLeases leases;
     private final AtomicBoolean decodeWarned = new AtomicBoolean();
 
+    // ssl(boolean), sslParameters and sslSocketFactory are deprecated in Jedis 8 for sslOptions(SslOptions), which
+    // also changes how the server's certificate is checked; they stay until a TLS test covers that switch
+    @SuppressWarnings("deprecation")
     private RedisCache(Builder b) {
         this.address = b.address;
         this.prefix = b.prefix.getBytes(StandardCharsets.UTF_8);
@@ -76,9 +79,6 @@ public final class RedisCache implements ResponseCache {
         this.memory = b.memoryBytes == 0 ? null : memoryLayer(b.memoryBytes, b.ttl);
         this.health = new RedisHealth(address.toString(), b.retryAfter.toNanos(), b.listener);
         int timeout = (int) Math.max(1, Math.min(Integer.MAX_VALUE, b.timeout.toMillis()));
-        // ssl(boolean) is deprecated in Jedis 8 for sslOptions(SslOptions), which also changes how the server's
-        // certificate is checked; it stays until a TLS test covers that switch
-        @SuppressWarnings("deprecation")
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(timeout).socketTimeoutMillis(timeout)
                 .database(address.database()).ssl(address.tls()).clientName("dspy4j");
