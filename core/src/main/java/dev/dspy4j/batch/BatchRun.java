@@ -183,7 +183,7 @@ public final class BatchRun {
     public List<BatchStatus> cancel(Module program) {
         if (stateFile == null) throw new IllegalStateException("cancel needs the state file that records the batches");
         BatchState state = BatchState.load(stateFile);
-        Map<AbstractLanguageModel, BatchClient> clients = new IdentityHashMap<>();
+        IdentityHashMap<AbstractLanguageModel, BatchClient> clients = new IdentityHashMap<>();
         wrap(program, clients, new Ledger(), BatchLm.Mode.CAPTURE, -1);
         List<BatchStatus> out = new ArrayList<>();
         for (BatchState.Entry e : state.unapplied()) out.add(clientFor(e, clients).cancel(e.id));
