@@ -52,7 +52,7 @@ import java.util.concurrent.Future;
  * {@link Filled#finish()} (which {@link #run} calls at the end).
  *
  * <p>Needs an {@link AbstractLanguageModel} whose provider has a batch API ({@link Batchable}: {@code OpenAiChat},
- * {@code AnthropicChat}). Modules that catch failures and try again (BestOfN, Refine) may have every
+ * {@code OpenAiResponses}, {@code AnthropicChat}). Modules that catch failures and try again (BestOfN, Refine) may have every
  * attempt's request sent in the batch, since a capture pass cannot see an attempt succeed.
  */
 public final class BatchRun {
@@ -144,7 +144,7 @@ public final class BatchRun {
         if (retryFailed) state.clearErrors();
         Ledger ledger = new Ledger();
         ledger.errors.putAll(state.errors());
-        Map<AbstractLanguageModel, BatchClient> clients = new IdentityHashMap<>();
+        IdentityHashMap<AbstractLanguageModel, BatchClient> clients = new IdentityHashMap<>();
         Filled filled = new Filled(ledger, clients, state);
         Batches batches = new Batches(ledger, state, listener, pollInterval, maxPollFailures, filled);
         for (int round = 0; ; ) {
@@ -165,7 +165,7 @@ public final class BatchRun {
             }
             if (ledger.pending.isEmpty() || round == maxRounds) break;
             round++;
-            Map<BatchClient, List<Ledger.Pending>> byClient = new IdentityHashMap<>();
+            IdentityHashMap<BatchClient, List<Ledger.Pending>> byClient = new IdentityHashMap<>();
             ledger.pending.values().forEach(p -> byClient.computeIfAbsent(p.client(), c -> new ArrayList<>()).add(p));
             byClient.forEach(batches::submit);
         }
@@ -183,7 +183,7 @@ public final class BatchRun {
     public List<BatchStatus> cancel(Module program) {
         if (stateFile == null) throw new IllegalStateException("cancel needs the state file that records the batches");
         BatchState state = BatchState.load(stateFile);
-        Map<AbstractLanguageModel, BatchClient> clients = new IdentityHashMap<>();
+        IdentityHashMap<AbstractLanguageModel, BatchClient> clients = new IdentityHashMap<>();
         wrap(program, clients, new Ledger(), BatchLm.Mode.CAPTURE, -1);
         List<BatchStatus> out = new ArrayList<>();
         for (BatchState.Entry e : state.unapplied()) out.add(clientFor(e, clients).cancel(e.id));
@@ -209,7 +209,7 @@ public final class BatchRun {
             if (lm == null) return p;
             if (lm instanceof BatchLm) throw new IllegalArgumentException("the program is already set up for a batch run");
             if (!(lm instanceof AbstractLanguageModel a) || !(lm instanceof Batchable b)) {
-                throw new IllegalArgumentException("LM " + lm + " has no batch API: batch runs take OpenAiChat or AnthropicChat");
+                throw new IllegalArgumentException("LM " + lm + " has no batch API: batch runs take OpenAiChat, OpenAiResponses or AnthropicChat");
             }
             BatchClient client;
             synchronized (clients) {
