@@ -45,6 +45,11 @@ final class BenchCommand implements Runnable {
         @Option(names = "--no-sweep", description = "Skip the size sweep.")
         boolean noSweep;
 
+        @Option(names = "--uploads", description = "The cold pass goes through the Responses client with uploads: each"
+                + " image is uploaded once to the server's Files API and requests send file ids (cold_wire_mb counts"
+                + " requests and uploads).")
+        boolean uploads;
+
         @Option(names = "--json", description = "Print one JSON object on stdout (stages go to stderr).")
         boolean json;
 
@@ -60,9 +65,14 @@ final class BenchCommand implements Runnable {
                         + "at least 1, --demos at least 0");
                 return 2;
             }
+            if (uploads && inMemory) {
+                spec.commandLine().getErr().println("dspy4j bench seed: --uploads runs the file-backed scenario; it cannot"
+                        + " be combined with --in-memory");
+                return 2;
+            }
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter log = json ? spec.commandLine().getErr() : out;
-            SeedBenchmark.Config config = new SeedBenchmark.Config(examples, demos, size, !noSweep, sweepReps);
+            SeedBenchmark.Config config = new SeedBenchmark.Config(examples, demos, size, !noSweep, sweepReps, uploads);
             Map<String, Object> result = inMemory ? new InMemorySeed(config, log).run() : new SeedBenchmark(config, log).run();
             if (json) {
                 out.println(Jsons.MAPPER.writeValueAsString(result));

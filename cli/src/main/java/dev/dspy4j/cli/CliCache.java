@@ -7,6 +7,8 @@ import dev.dspy4j.lm.CacheKey;
 import dev.dspy4j.lm.CacheLease;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.ResponseCache;
+import dev.dspy4j.lm.upload.UploadRegistry;
+import dev.dspy4j.lm.upload.Uploads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * cached bad answer instead of replaying it. The store's {@link #lease} is passed on, so identical
  * rows in flight in several runs sharing a Redis make one call.
  */
-final class CliCache implements ResponseCache {
+final class CliCache implements ResponseCache, UploadRegistry.Source {
     private static final Logger log = LoggerFactory.getLogger(CliCache.class);
 
     private final MemoryCache memory = MemoryCache.create();
@@ -38,6 +40,15 @@ final class CliCache implements ResponseCache {
         this.store = store;
         this.name = name;
         this.failures = failures;
+    }
+
+    /**
+     * The store's upload registry (the disk cache's table), or this process's in memory for a store
+     * that keeps none (Redis).
+     */
+    @Override
+    public UploadRegistry uploadRegistry() {
+        return store instanceof UploadRegistry.Source source ? source.uploadRegistry() : Uploads.processRegistry();
     }
 
     /** Starts a row on this thread: forgets earlier hits and sets whether reads are skipped. */

@@ -81,6 +81,11 @@ final class LmOptions {
             description = "A JSON price table (USD per million tokens) over the shipped one, for the cost in the summary.")
     Path prices;
 
+    @Option(names = "--uploads",
+            description = "Upload each image, PDF or document once to the provider's Files API and send its file id "
+                    + "(recorded beside the cache; see dspy4j files). What the endpoint cannot take by id is sent inline.")
+    boolean uploads;
+
     @Option(names = "--cache-dir", paramLabel = "DIR",
             description = "The response cache directory (default: $DSPY4J_CACHE_DIR or ~/.dspy4j/cache).")
     Path cacheDir;
@@ -237,7 +242,8 @@ final class LmOptions {
         }
         Duration timeout = Duration.ofMillis(Math.round(timeoutSeconds * 1000));
         try {
-            return Providers.create(provider, model, baseUrl, apiKeyEnv, params, cache, timeout, retries + 1, rateLimit());
+            return Providers.create(provider, model, baseUrl, apiKeyEnv, params, cache, timeout, retries + 1, rateLimit(),
+                    uploads);
         } catch (Providers.UsageException | IllegalArgumentException | IllegalStateException e) {
             throw new UsageException(e.getMessage());
         }

@@ -50,6 +50,17 @@ public final class Providers {
     public static LanguageModel create(String provider, String model, String baseUrl, String apiKeyEnv,
                                 Map<String, Object> params, ResponseCache cache, java.time.Duration timeout,
                                 int maxAttempts, dev.dspy4j.lm.RateLimit rateLimit) {
+        return create(provider, model, baseUrl, apiKeyEnv, params, cache, timeout, maxAttempts, rateLimit, false);
+    }
+
+    /**
+     * {@link #create} with a rate limit and uploads: with {@code uploads}, payloads the endpoint takes by
+     * file id are uploaded once and sent by id, recorded in the cache's upload registry if it keeps one
+     * (the disk cache), else in this process's memory.
+     */
+    public static LanguageModel create(String provider, String model, String baseUrl, String apiKeyEnv,
+                                Map<String, Object> params, ResponseCache cache, java.time.Duration timeout,
+                                int maxAttempts, dev.dspy4j.lm.RateLimit rateLimit, boolean uploads) {
         String p = provider.toLowerCase(Locale.ROOT);
         String defaultEnv;
         switch (p) {
@@ -93,39 +104,39 @@ public final class Providers {
         }
         if (p.equals("openai")) {
             OpenAiChat.Builder b = OpenAiChat.builder().model(model).apiKey(key).cache(cache).timeout(timeout)
-                    .maxAttempts(maxAttempts).rateLimit(rateLimit);
+                    .maxAttempts(maxAttempts).rateLimit(rateLimit).uploads(uploads);
             if (baseUrl != null) b.baseUrl(baseUrl);
             params.forEach(b::param);
             return b.build();
         }
         if (p.equals("openai-responses")) {
             OpenAiResponses.Builder b = OpenAiResponses.builder().model(model).apiKey(key).cache(cache).timeout(timeout)
-                    .maxAttempts(maxAttempts).rateLimit(rateLimit);
+                    .maxAttempts(maxAttempts).rateLimit(rateLimit).uploads(uploads);
             if (baseUrl != null) b.baseUrl(baseUrl);
             params.forEach(b::param);
             return b.build();
         }
         if (p.equals("gemini")) {
             GeminiChat.Builder b = GeminiChat.builder().model(model).apiKey(key).cache(cache).timeout(timeout)
-                    .maxAttempts(maxAttempts).rateLimit(rateLimit);
+                    .maxAttempts(maxAttempts).rateLimit(rateLimit).uploads(uploads);
             if (baseUrl != null) b.baseUrl(baseUrl);
             params.forEach(b::param);
             return b.build();
         }
         if (p.equals("azure")) {
             AzureOpenAiChat.Builder b = AzureOpenAiChat.builder().endpoint(baseUrl).deployment(model).apiKey(key).cache(cache)
-                    .timeout(timeout).maxAttempts(maxAttempts).rateLimit(rateLimit);
+                    .timeout(timeout).maxAttempts(maxAttempts).rateLimit(rateLimit).uploads(uploads);
             params.forEach(b::param);
             return b.build();
         }
-        return anthropic(model, baseUrl, key, params, cache, timeout, maxAttempts, rateLimit);
+        return anthropic(model, baseUrl, key, params, cache, timeout, maxAttempts, rateLimit, uploads);
     }
 
     private static LanguageModel anthropic(String model, String baseUrl, String key, Map<String, Object> params,
                                            ResponseCache cache, java.time.Duration timeout, int maxAttempts,
-                                           dev.dspy4j.lm.RateLimit rateLimit) {
+                                           dev.dspy4j.lm.RateLimit rateLimit, boolean uploads) {
         AnthropicChat.Builder b = AnthropicChat.builder().model(model).apiKey(key).cache(cache).timeout(timeout)
-                .maxAttempts(maxAttempts).rateLimit(rateLimit);
+                .maxAttempts(maxAttempts).rateLimit(rateLimit).uploads(uploads);
         if (baseUrl != null) b.baseUrl(baseUrl);
         params.forEach(b::param);
         return b.build();

@@ -3,7 +3,9 @@ package dev.dspy4j.cli;
 import dev.dspy4j.cache.TieredCache;
 import dev.dspy4j.lm.CacheKey;
 import dev.dspy4j.lm.LmRequest;
+import dev.dspy4j.lm.LanguageModel;
 import dev.dspy4j.lm.openai.OpenAiChat;
+import dev.dspy4j.lm.openai.OpenAiResponses;
 import dev.dspy4j.media.Image;
 import dev.dspy4j.module.Predict;
 import dev.dspy4j.module.Prediction;
@@ -31,6 +33,11 @@ import java.util.stream.Stream;
  * memory tier and one from the disk tier, memory figures, and a sweep of format+key time over image
  * sizes from 10 KB to 4 MB. Sizes in {@code *_mb} fields are MiB (2^20 bytes).
  *
+ * <p>{@code cold_wire_mb} is what the server received in the cold pass: request bodies plus upload
+ * bodies. Without {@code uploads} the LM is {@link OpenAiChat} and every request carries every image
+ * inline; with it the LM is {@link OpenAiResponses} with {@code uploads(true)}, so each distinct image
+ * is uploaded once (counted in {@code cold_uploads} and {@code cold_upload_mb}) and requests name file ids.
+ *
  * <p>{@code format_ms}, {@code key_ms} and {@code warm_ms} are each the median of five passes over
  * all queries, run after a first pass and two warm-up passes; the first pass (which includes the
  * JIT compiling the code) is reported as {@code *_first_ms}. The cold pass runs once, against a
@@ -49,8 +56,14 @@ final class SeedBenchmark {
      * @param size      image side in pixels
      * @param sweep     whether to run the size sweep
      * @param sweepReps timed repetitions per sweep size
+     * @param uploads   the cold pass goes through the Responses client with uploads on (each image uploaded
+     *                  once through the Files API, then sent by file id)
      */
-    record Config(int examples, int demos, int size, boolean sweep, int sweepReps) {}
+    record Config(int examples, int demos, int size, boolean sweep, int sweepReps, boolean uploads) {
+        Config(int examples, int demos, int size, boolean sweep, int sweepReps) {
+            this(examples, demos, size, sweep, sweepReps, false);
+        }
+    }
 
     private final Config config;
     private final PrintWriter log;
@@ -72,6 +85,7 @@ final class SeedBenchmark {
         r.put("examples", config.examples());
         r.put("demos", config.demos());
         r.put("size", config.size());
+        r.put("uploads", config.uploads());
         log.printf("dspy4j seed benchmark: %d queries, %d demos, %dx%d noise PNGs, signature '%s'%n",
                 config.examples(), config.demos(), config.size(), config.size(), SIGNATURE.toSignatureString());
         Path tmp = Files.createTempDirectory("dspy4j-seed-");
@@ -114,7 +128,7 @@ final class SeedBenchmark {
             }
             Path cacheDir = tmp.resolve("cache");
             TieredCache cache = TieredCache.open(cacheDir);
-            OpenAiChat lm = OpenAiChat.builder().baseUrl(server.baseUrl()).model(MODEL).cache(cache).build();
+            LanguageModel lm = lm(server, cache);
             Predict predict = Predict.of(SIGNATURE).withDemos(demos).withLm(lm);
 
             // 3. format, and 4. cache keys: the first pass, then the median of the passes after two warm-up passes
@@ -147,14 +161,26 @@ final class SeedBenchmark {
             }
             double coldMs = ms(t);
             int coldRequests = server.requestCount();
+            int uploads = server.files().uploadCount();
+            long wire = server.totalBodyBytes() + server.files().uploadBytes();
             check(coldRequests == queries.size(), "cold pass: " + coldRequests + " HTTP requests for " + queries.size() + " queries");
             check(labelled == queries.size(), "cold pass: " + labelled + " of " + queries.size() + " predictions parsed from HTTP");
             r.put("cold_ms", round(coldMs));
             r.put("cold_requests", coldRequests);
             r.put("cold_request_mb", round(server.maxBodyBytes() / MB));
             r.put("cold_total_mb", round(server.totalBodyBytes() / MB));
+            r.put("cold_uploads", uploads);
+            r.put("cold_upload_mb", round(server.files().uploadBytes() / MB));
+            r.put("cold_wire_mb", round(wire / MB));
+            if (config.uploads()) {
+                int distinct = demoImages.size() + queries.size();
+                check(uploads == distinct, "cold pass: " + uploads + " uploads for " + distinct + " distinct images");
+            } else {
+                check(uploads == 0, "cold pass: " + uploads + " uploads without --uploads");
+            }
             stage("cold pass", coldRequests + " requests over HTTP, " + mb(server.maxBodyBytes()) + " MB each, "
-                    + mb(server.totalBodyBytes()) + " MB in all", coldMs);
+                    + mb(server.totalBodyBytes()) + " MB in all" + (config.uploads() ? "; " + uploads + " uploads, "
+                    + mb(server.files().uploadBytes()) + " MB" : "") + "; " + mb(wire) + " MB on the wire", coldMs);
 
             // 6. warm pass: every prediction from the cache (memory tier): format, key, lookup, parse;
             //    the first pass, then the median of the passes after two warm-up passes
@@ -179,8 +205,7 @@ final class SeedBenchmark {
 
             // 7. warm pass from disk: a new process would see this (empty memory tier)
             try (TieredCache reopened = TieredCache.open(cacheDir)) {
-                Predict fromDisk = predict.withLm(OpenAiChat.builder().baseUrl(server.baseUrl()).model(MODEL)
-                        .cache(reopened).build());
+                Predict fromDisk = predict.withLm(lm(server, reopened));
                 int diskBefore = server.requestCount();
                 long t1 = System.nanoTime();
                 int diskHits = 0;
@@ -222,6 +247,12 @@ final class SeedBenchmark {
         log.println(ok ? "  ok" : "  FAILED: see the messages above");
         log.flush();
         return r;
+    }
+
+    /** The cold pass's LM: chat completions, or with uploads the Responses client (which takes images by file id). */
+    private LanguageModel lm(LoopbackChatServer server, TieredCache cache) {
+        if (!config.uploads()) return OpenAiChat.builder().baseUrl(server.baseUrl()).model(MODEL).cache(cache).build();
+        return OpenAiResponses.builder().baseUrl(server.baseUrl()).model(MODEL).cache(cache).uploads(true).build();
     }
 
     /** Median format+key time of a (demos + 1)-image prompt for each image size, sizes interleaved. */

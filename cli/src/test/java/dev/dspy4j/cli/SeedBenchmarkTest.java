@@ -72,4 +72,36 @@ class SeedBenchmarkTest {
         assertThat(r.get("ok").asBoolean()).isTrue();
         assertThat(err.toString()).contains("cold pass").contains("warm pass").contains("memory");
     }
+
+    private static JsonNode seed(String... extra) throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> args = new java.util.ArrayList<>(List.of("bench", "seed", "--examples", "6", "--demos", "3", "--size",
+                "64", "--json", "--no-sweep"));
+        args.addAll(List.of(extra));
+        int exit = Main.run(new PrintWriter(out), new PrintWriter(err), args.toArray(String[]::new));
+        assertThat(exit).as(err.toString()).isZero();
+        return new ObjectMapper().readTree(out.toString());
+    }
+
+    @Test
+    void withUploadsEachImageCrossesTheWireOnceAndColdWireMbCountsRequestsAndUploads() throws Exception {
+        JsonNode plain = seed();
+        JsonNode uploads = seed("--uploads");
+
+        assertThat(plain.get("uploads").asBoolean()).isFalse();
+        assertThat(plain.get("cold_uploads").asInt()).isZero();
+        assertThat(plain.get("cold_wire_mb").asDouble()).isEqualTo(plain.get("cold_total_mb").asDouble());
+        assertThat(uploads.get("uploads").asBoolean()).isTrue();
+        assertThat(uploads.get("cold_uploads").asInt()).isEqualTo(9); // 3 demos + 6 queries, once each
+        assertThat(uploads.get("cold_requests").asInt()).isEqualTo(6);
+        assertThat(uploads.get("warm_http_requests").asInt()).isZero();
+        assertThat(uploads.get("cold_wire_mb").asDouble()).isEqualTo(uploads.get("cold_total_mb").asDouble()
+                + uploads.get("cold_upload_mb").asDouble(), org.assertj.core.data.Offset.offset(0.0002));
+        // each image once (plus multipart framing) instead of once per request that shows it, as base64
+        long images = uploads.get("image_bytes_total").asLong();
+        assertThat(uploads.get("cold_upload_mb").asDouble() * 1024 * 1024).isBetween((double) images, images + 9 * 400.0);
+        assertThat(uploads.get("cold_wire_mb").asDouble()).isLessThan(plain.get("cold_wire_mb").asDouble() / 2);
+        assertThat(uploads.get("ok").asBoolean()).isTrue();
+    }
 }

@@ -225,10 +225,7 @@ public final class LoopbackFiles {
 
     private void upload(HttpExchange ex, boolean anthropic) throws IOException {
         used = true;
-        byte[] body;
-        try (InputStream in = ex.getRequestBody()) {
-            body = in.readAllBytes();
-        }
+        byte[] body = readBody(ex);
         uploadBytes.addAndGet(body.length);
         String type = ex.getRequestHeaders().getFirst("Content-Type");
         Matcher b = type == null ? null : BOUNDARY.matcher(type);
@@ -391,6 +388,24 @@ public final class LoopbackFiles {
             return i;
         }
         return -1;
+    }
+
+    /** The whole request body, read in 64 KB reads (the server's stream is slow with small ones). */
+    private static byte[] readBody(HttpExchange ex) throws IOException {
+        String length = ex.getRequestHeaders().getFirst("Content-Length");
+        int hint = 64 * 1024;
+        try {
+            if (length != null) hint = (int) Math.min(Integer.MAX_VALUE - 8, Long.parseLong(length.trim()));
+        } catch (NumberFormatException e) {
+            // chunked or malformed: grow as needed
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(hint, 1024));
+        byte[] buf = new byte[64 * 1024];
+        try (InputStream in = ex.getRequestBody()) {
+            int r;
+            while ((r = in.read(buf)) > 0) out.write(buf, 0, r);
+        }
+        return out.toByteArray();
     }
 
     private static void drain(HttpExchange ex) throws IOException {
