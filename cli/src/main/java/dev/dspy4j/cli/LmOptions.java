@@ -91,7 +91,7 @@ final class LmOptions {
     Path cacheDir;
 
     @Option(names = "--cache", paramLabel = "URI",
-            description = "Share the response cache in Redis or Valkey: redis://host:port[/db] or rediss://... "
+            description = "Share the response cache in Redis: redis://host:port[/db] or rediss://... "
                     + "(TLS); the password from the URI or $DSPY4J_REDIS_PASSWORD (default: the disk cache).")
     String cacheUri;
 

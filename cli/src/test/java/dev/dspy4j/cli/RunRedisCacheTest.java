@@ -83,6 +83,36 @@ class RunRedisCacheTest {
     }
 
     @Test
+    void twoRunsAtOnceOnTheSameRowsMakeEachCallOnce() throws Exception {
+        // slow answers, so the two runs' identical rows are in flight together
+        try (LoopbackChatServer server = LoopbackChatServer.builder().threads(8).respond(r -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return LoopbackChatServer.chatAnswer("answer", "yes");
+        }).start()) {
+            String uri = redis.uri() + "/2";
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                var a = pool.submit(() -> dspy4j(run(server, "a.jsonl", "--cache", uri)));
+                var b = pool.submit(() -> dspy4j(run(server, "b.jsonl", "--cache", uri)));
+                Run ra = a.get(2, java.util.concurrent.TimeUnit.MINUTES);
+                Run rb = b.get(2, java.util.concurrent.TimeUnit.MINUTES);
+
+                assertThat(ra.exit()).as(ra.err()).isZero();
+                assertThat(rb.exit()).as(rb.err()).isZero();
+                assertThat(server.requestCount()).as("each of the 8 rows asked once over both runs").isEqualTo(8);
+                assertThat(Files.readAllLines(dir.resolve("a.jsonl"))).hasSize(8);
+                assertThat(Files.readAllLines(dir.resolve("b.jsonl"))).hasSize(8);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void aRedisThatIsDownGivesOneWarningAndEveryRowIsAnswered() throws IOException {
         int port;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

@@ -172,6 +172,24 @@ public final class BatchRun {
         return filled;
     }
 
+    /**
+     * Asks the provider to cancel the unfinished batches of the state file (requests already answered
+     * keep their answers; a later {@link #fill} with the same state polls the batch to its end, stores
+     * those answers and fails the canceled requests as {@code canceled}).
+     *
+     * @return each batch's status after the request, empty if the state has no unfinished batch
+     * @throws IllegalStateException without a state file
+     */
+    public List<BatchStatus> cancel(Module program) {
+        if (stateFile == null) throw new IllegalStateException("cancel needs the state file that records the batches");
+        BatchState state = BatchState.load(stateFile);
+        Map<AbstractLanguageModel, BatchClient> clients = new IdentityHashMap<>();
+        wrap(program, clients, new Ledger(), BatchLm.Mode.CAPTURE, -1);
+        List<BatchStatus> out = new ArrayList<>();
+        for (BatchState.Entry e : state.unapplied()) out.add(clientFor(e, clients).cancel(e.id));
+        return out;
+    }
+
     private static BatchClient clientFor(BatchState.Entry e, Map<AbstractLanguageModel, BatchClient> clients) {
         for (BatchClient c : clients.values()) {
             if (c.provider().equals(e.provider) && c.account().equals(e.account) && c.model().equals(e.model)) return c;

@@ -23,7 +23,7 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.SetParams;
 
 /**
- * A response cache in Redis or Valkey, shared by every process and machine that uses the same server
+ * A response cache in Redis, shared by every process and machine that uses the same server
  * and {@linkplain Builder#prefix prefix}, with a size-bounded {@link MemoryCache} of this process in
  * front. Thread-safe; one instance per JVM is enough (it holds a connection pool).
  *
@@ -41,8 +41,9 @@ import redis.clients.jedis.params.SetParams;
  *       {@linkplain Builder#retryAfter retry interval}, and the cache is shared again when it answers.
  *       Every absorbed failure is told to the {@linkplain Builder#listener listener}.</li>
  * </ul>
- * Only standard commands are used (GET, SET with NX/PX, EXISTS, EVAL), so Redis 6+ and Valkey serve
- * alike. The password never appears in {@link #toString()} or in log lines.
+ * Only standard commands are used (GET, SET with NX/PX, EXISTS, EVAL); tested with Redis 7.0. Valkey
+ * speaks the same commands but is not tested here. The password never appears in {@link #toString()}
+ * or in log lines.
  *
  * <pre>{@code
  * try (RedisCache cache = RedisCache.builder().uri("redis://cache.internal:6379/2").ttl(Duration.ofDays(7)).build()) {

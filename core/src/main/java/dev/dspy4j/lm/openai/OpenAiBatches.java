@@ -38,6 +38,7 @@ import java.util.function.Function;
  * {@code errors.data} says why); the results are the lines of {@code output_file_id} and
  * {@code error_file_id} ({@code {"custom_id":...,"response":{"status_code":...,"body":{...}},"error":...}}),
  * read as they download; {@code POST /batches/{id}/cancel}. Source: OpenAI's Batch API reference.
+ * With uploads on, each request's payloads are uploaded first and its body refers to them by file id.
  */
 final class OpenAiBatches implements BatchClient {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -85,6 +86,7 @@ final class OpenAiBatches implements BatchClient {
         for (BatchRequest r : requests) {
             if (!ids.add(r.customId())) throw new IllegalArgumentException("custom id '" + r.customId() + "' is given twice");
             check(r.request());
+            chat.uploadPayloads(r.request()); // with uploads on, the body refers to them by file id
         }
         StreamingBody lines;
         try {
