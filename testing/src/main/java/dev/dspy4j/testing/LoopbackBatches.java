@@ -38,6 +38,8 @@ final class LoopbackBatches {
         volatile boolean canceled;
         /** OpenAI: the input's problems (the batch then fails), the output and error file ids once made. */
         String inputFileId;
+        /** OpenAI: the endpoint every line goes to ({@code /v1/chat/completions} or {@code /v1/responses}). */
+        String endpoint;
         List<String> invalid = List.of();
         String outputFileId;
         String errorFileId;

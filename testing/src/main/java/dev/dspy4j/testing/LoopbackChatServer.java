@@ -274,7 +274,7 @@ public final class LoopbackChatServer implements AutoCloseable {
             long n = 0;
             boolean keep = keepBodies || LoopbackBatches.handles(path);
             ByteArrayOutputStream kept = keep ? new ByteArrayOutputStream() : null;
-            LoopbackFiles.FileIdScanner fileIds = files.inUse() ? new LoopbackFiles.FileIdScanner() : null;
+            FileIdScanner fileIds = files.inUse() ? new FileIdScanner() : null;
             byte[] buf = new byte[64 * 1024];
             byte[] head = new byte[LoopbackResponses.HEAD_BYTES];
             int headLength = 0;

@@ -3,6 +3,8 @@ package dev.dspy4j.lm.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.batch.BatchClient;
+import dev.dspy4j.lm.batch.Batchable;
 import dev.dspy4j.lm.http.HttpLanguageModel;
 import dev.dspy4j.lm.http.JsonBody;
 import dev.dspy4j.lm.http.StreamDecoder;
@@ -51,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * <p>Requests are sent with {@code "store"} as the caller gives it (OpenAI's default stores
  * responses for 30 days; pass {@code param("store", false)} to opt out). Thread-safe.
  */
-public final class OpenAiResponses extends HttpLanguageModel {
+public final class OpenAiResponses extends HttpLanguageModel implements Batchable {
 
     /** The default base URL. */
     public static final String DEFAULT_BASE_URL = OpenAiChat.DEFAULT_BASE_URL;
@@ -142,6 +144,15 @@ public final class OpenAiResponses extends HttpLanguageModel {
     @Override
     protected LmResponse parseResponse(JsonNode body, LmRequest request) {
         return OpenAiResponsesReader.parse(body, where(), MalformedResponseException::new);
+    }
+
+    /**
+     * The OpenAI Batch API (half the price, results within 24 hours) with endpoint {@code /v1/responses},
+     * sending with this client's key, headers and codec: see {@link OpenAiBatches}.
+     */
+    @Override
+    public BatchClient batchClient() {
+        return new OpenAiBatches(this, "/v1/responses", this::checkRequest, this::writeBody, this::parseResponse);
     }
 
     /** False: the Responses API has no {@code n}, so {@code n > 1} makes one call per completion. */
