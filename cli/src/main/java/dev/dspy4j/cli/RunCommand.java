@@ -145,7 +145,7 @@ final class RunCommand implements Callable<Integer> {
         LmOptions.Loaded loaded = lmOptions.load(program);
         if (!Files.isRegularFile(data)) throw new LmOptions.UsageException("dataset " + data + " does not exist");
         if (out.toAbsolutePath().normalize().equals(data.toAbsolutePath().normalize())
-                || Files.exists(out) && Files.isSameFile(out, data)) {
+                || (Files.exists(out) && Files.isSameFile(out, data))) {
             // opening the output would truncate the rows before they are read
             throw new LmOptions.UsageException("--out " + out + " is the dataset itself; write the output to another file");
         }
@@ -198,7 +198,7 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         Dataset dataset = new Dataset(data);
-        Progress progress = new Progress(err, total, System.console() != null, !lmOptions.quiet);
+        Progress progress = new Progress(err, total, Progress.onTerminal(), !lmOptions.quiet);
         AtomicLong done = new AtomicLong();
         AtomicLong cachedRows = new AtomicLong();
         Map<String, Long> errors = new ConcurrentHashMap<>();

@@ -38,6 +38,8 @@ final class SchemaGenerator {
     /** Definitions by name, in the order first referred to; a definition being built maps to null. */
     private final Map<String, Map<String, Object>> defs = new LinkedHashMap<>();
     private static final TypeFactory TYPES = TypeFactory.defaultInstance();
+    /** Distinct instantiations of one generic record met while looking for recursion before giving up. */
+    private static final int MAX_INSTANTIATIONS = 16;
 
     private final Map<String, JavaType> defOwners = new HashMap<>();
     private final Map<JavaType, Boolean> recursive = new HashMap<>();
@@ -194,11 +196,22 @@ final class SchemaGenerator {
         if (known != null) return known;
         List<JavaType> stack = new ArrayList<>(recordsIn(type));
         Set<JavaType> seen = new HashSet<>();
+        Map<Class<?>, Integer> uses = new HashMap<>();
         boolean found = false;
         while (!stack.isEmpty() && !found) {
             JavaType r = stack.remove(stack.size() - 1);
-            if (r.equals(type)) found = true;
-            else if (seen.add(r)) stack.addAll(recordsIn(r));
+            if (r.equals(type)) {
+                found = true;
+            } else if (seen.add(r)) {
+                // a generic record reached with ever new type arguments (Nest<X> holding Nest<List<X>>) would make
+                // this search, and the schema, endless: a regular type meets few instantiations of one record
+                if (uses.merge(r.getRawClass(), 1, Integer::sum) > MAX_INSTANTIATIONS) {
+                    throw new IllegalArgumentException("record " + r.getRawClass().getSimpleName() + " (reached from "
+                            + type.getRawClass().getSimpleName() + ") contains itself with type arguments that grow at each"
+                            + " level (e.g. Nest<X> holding Nest<List<X>>): no finite JSON Schema describes it");
+                }
+                stack.addAll(recordsIn(r));
+            }
         }
         recursive.put(type, found);
         return found;

@@ -144,7 +144,7 @@ public final class BatchRun {
         if (retryFailed) state.clearErrors();
         Ledger ledger = new Ledger();
         ledger.errors.putAll(state.errors());
-        Map<AbstractLanguageModel, BatchClient> clients = new IdentityHashMap<>();
+        IdentityHashMap<AbstractLanguageModel, BatchClient> clients = new IdentityHashMap<>();
         Filled filled = new Filled(ledger, clients, state);
         Batches batches = new Batches(ledger, state, listener, pollInterval, maxPollFailures, filled);
         for (int round = 0; ; ) {
@@ -165,7 +165,7 @@ public final class BatchRun {
             }
             if (ledger.pending.isEmpty() || round == maxRounds) break;
             round++;
-            Map<BatchClient, List<Ledger.Pending>> byClient = new IdentityHashMap<>();
+            IdentityHashMap<BatchClient, List<Ledger.Pending>> byClient = new IdentityHashMap<>();
             ledger.pending.values().forEach(p -> byClient.computeIfAbsent(p.client(), c -> new ArrayList<>()).add(p));
             byClient.forEach(batches::submit);
         }
@@ -183,7 +183,7 @@ public final class BatchRun {
     public List<BatchStatus> cancel(Module program) {
         if (stateFile == null) throw new IllegalStateException("cancel needs the state file that records the batches");
         BatchState state = BatchState.load(stateFile);
-        Map<AbstractLanguageModel, BatchClient> clients = new IdentityHashMap<>();
+        IdentityHashMap<AbstractLanguageModel, BatchClient> clients = new IdentityHashMap<>();
         wrap(program, clients, new Ledger(), BatchLm.Mode.CAPTURE, -1);
         List<BatchStatus> out = new ArrayList<>();
         for (BatchState.Entry e : state.unapplied()) out.add(clientFor(e, clients).cancel(e.id));

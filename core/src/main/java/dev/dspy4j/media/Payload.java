@@ -252,7 +252,7 @@ public final class Payload {
         private Payload decoded(String s, int from, int to, MediaType type, String what) {
             // Refuse early, before allocating, a string far too long to decode within the limit
             // (base64 needs 4 characters per 3 bytes; twice that leaves room for line breaks).
-            long chars = to - from;
+            long chars = (long) to - from;
             if (chars / 8 * 3 > maxBytes) {
                 throw new PayloadException(what + " has " + chars + " base64 characters, over the limit of "
                         + maxBytes + " bytes");
@@ -421,7 +421,7 @@ public final class Payload {
     @Override
     public boolean equals(Object o) {
         return o instanceof Payload p && (p == this
-                || p.size == size && p.mediaType.equals(mediaType) && p.digest().equals(digest()));
+                || (p.size == size && p.mediaType.equals(mediaType) && p.digest().equals(digest())));
     }
 
     /** The digest's hash (this computes the digest). */

@@ -20,6 +20,7 @@ final class PayloadSources {
     private PayloadSources() {}
 
     /** Bytes on the heap, never copied again. */
+    @SuppressWarnings("ArrayRecordComponent") // holds the payload's bytes without copying them (one copy per payload); never compared
     record BytesSource(byte[] bytes, String describe) implements PayloadSource {
         @Override
         public long size() {

@@ -188,7 +188,7 @@ final class ParallelRun<I, O> {
         return new Result<>(items.size(), list);
     }
 
-    private final class Slot {
+    private static final class Slot {
         final int index;
         final AtomicBoolean claimed = new AtomicBoolean();
         final CompletableFuture<Void> finished = new CompletableFuture<>();

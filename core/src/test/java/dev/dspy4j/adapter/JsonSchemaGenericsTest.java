@@ -40,6 +40,11 @@ class JsonSchemaGenericsTest {
 
     record Paired(Pair<String, Node> pair) {}
 
+    /** Each level's type argument is larger than the last: no finite set of definitions describes it. */
+    record Nest<X>(X value, Optional<Nest<List<X>>> deeper) {}
+
+    record Nested(Nest<String> nest) {}
+
     record RawPage(@SuppressWarnings("rawtypes") Page page) {}
 
     record Described(@JsonPropertyDescription("the root") Node root,
@@ -135,5 +140,15 @@ class JsonSchemaGenericsTest {
     void outputsWithDescribedRecursiveComponentsAreStrict() {
         Map<String, Object> s = JsonSchemas.outputs(Signature.of(Out.class));
         assertStrict(s);
+    }
+
+    @Test
+    void recursionThroughEverLargerTypeArgumentsIsRefusedInsteadOfRunningForever() {
+        // Nest<String> holds Nest<List<String>>, which holds Nest<List<List<String>>>, ...: the search for
+        // recursion used to run without end (a new type at every step), and writing the schema would overflow
+        assertThatThrownBy(() -> JsonSchemas.of(Nested.class, JsonSchemas.JACKSON_DESCRIPTIONS))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("record Nest (reached from Nested) contains itself with type arguments that grow at each"
+                        + " level (e.g. Nest<X> holding Nest<List<X>>): no finite JSON Schema describes it");
     }
 }

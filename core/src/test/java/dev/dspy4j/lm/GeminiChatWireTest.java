@@ -203,7 +203,7 @@ class GeminiChatWireTest {
                  "usageMetadata":{"promptTokenCount":7,"totalTokenCount":7}}
                 """));
         ContentBlockedException e = catchThrowableOfType(
-                () -> client().build().complete(LmRequest.of(Prompt.builder().user("x").build())), ContentBlockedException.class);
+                ContentBlockedException.class, () -> client().build().complete(LmRequest.of(Prompt.builder().user("x").build())));
         assertThat(e.reason()).isEqualTo("SAFETY");
         assertThat(e.categories()).containsExactly("HARM_CATEGORY_DANGEROUS_CONTENT");
         assertThat(e.promptBlocked()).isTrue();
@@ -223,7 +223,7 @@ class GeminiChatWireTest {
                 """));
         GeminiChat lm = client().build();
         ContentBlockedException e = catchThrowableOfType(
-                () -> lm.complete(LmRequest.of(Prompt.builder().user("x").build())), ContentBlockedException.class);
+                ContentBlockedException.class, () -> lm.complete(LmRequest.of(Prompt.builder().user("x").build())));
         assertThat(e.reason()).isEqualTo("SAFETY");
         assertThat(e.categories()).containsExactly("HARM_CATEGORY_HATE_SPEECH");
         assertThat(e.promptBlocked()).isFalse();

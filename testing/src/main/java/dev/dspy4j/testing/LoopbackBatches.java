@@ -104,7 +104,7 @@ final class LoopbackBatches {
             createAnthropic(ex, body);
             return;
         }
-        String[] parts = rest.substring(1).split("/");
+        String[] parts = rest.substring(1).split("/", -1);
         Batch b = batches.get(parts[0]);
         if (b == null || !"anthropic".equals(b.provider)) {
             reply(ex, 404, anthropicError("not_found_error", "no message batch " + parts[0]));

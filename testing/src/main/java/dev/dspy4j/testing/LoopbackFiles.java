@@ -56,6 +56,7 @@ public final class LoopbackFiles {
      * @param expires   when it expires, or null
      * @param content   its bytes if kept, else null
      */
+    @SuppressWarnings("ArrayRecordComponent") // the uploaded bytes as received, handed out without a copy; never compared
     public record StoredFile(String id, String filename, long bytes, String mediaType, String purpose, Instant created,
                              Instant expires, byte[] content) {}
 
@@ -144,7 +145,7 @@ public final class LoopbackFiles {
         Instant now = Instant.now();
         for (String id : referenced) {
             StoredFile f = files.get(id);
-            if (f == null || f.expires() != null && !f.expires().isAfter(now)) return id;
+            if (f == null || (f.expires() != null && !f.expires().isAfter(now))) return id;
         }
         return null;
     }
@@ -173,7 +174,7 @@ public final class LoopbackFiles {
             return;
         }
         StoredFile f = id == null ? null : live(id);
-        if (id == null || !"GET".equals(method) && !"DELETE".equals(method) || content && !"GET".equals(method)) {
+        if (id == null || (!"GET".equals(method) && !"DELETE".equals(method)) || (content && !"GET".equals(method))) {
             reply(ex, 405, anthropic ? anthropicError("invalid_request_error", "method " + method + " not allowed on " + path)
                     : openAiError("method " + method + " not allowed on " + path, "invalid_request_error", null));
             return;

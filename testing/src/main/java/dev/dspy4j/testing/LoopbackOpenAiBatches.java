@@ -39,7 +39,7 @@ final class LoopbackOpenAiBatches {
             create(all, ex, body);
             return;
         }
-        String[] parts = rest.substring(1).split("/");
+        String[] parts = rest.substring(1).split("/", -1);
         LoopbackBatches.Batch b = all.get(parts[0], "openai");
         if (b == null) {
             reply(ex, 404, LoopbackFiles.openAiError("No batch found with id '" + parts[0] + "'.", "invalid_request_error", null));
@@ -80,7 +80,7 @@ final class LoopbackOpenAiBatches {
         List<LoopbackBatches.Item> items = new ArrayList<>();
         List<String> invalid = new ArrayList<>();
         Set<String> ids = new HashSet<>();
-        String[] lines = new String(input.content(), StandardCharsets.UTF_8).split("\n");
+        String[] lines = new String(input.content(), StandardCharsets.UTF_8).split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             if (lines[i].isBlank()) continue;
             JsonNode line;

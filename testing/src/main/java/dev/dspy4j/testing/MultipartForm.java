@@ -53,7 +53,7 @@ final class MultipartForm {
             String headers = new String(body, pos, headersEnd - pos, StandardCharsets.UTF_8);
             String disposition = null;
             String contentType = null;
-            for (String line : headers.split("\r\n")) {
+            for (String line : headers.split("\r\n", -1)) {
                 int colon = line.indexOf(':');
                 if (colon < 0) throw new IllegalArgumentException("a part header has no colon: " + line);
                 String hn = line.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT);

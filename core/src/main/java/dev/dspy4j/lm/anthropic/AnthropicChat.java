@@ -232,7 +232,7 @@ public final class AnthropicChat extends HttpLanguageModel implements Batchable 
         if (!m.find()) return false;
         int major = Integer.parseInt(m.group(1));
         int minor = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
-        return major > 4 || major == 4 && minor >= 5;
+        return major > 4 || (major == 4 && minor >= 5);
     }
 
     /** An Anthropic {@code stop_reason} of {@code pause_turn}: reported, not returned as a completion. */

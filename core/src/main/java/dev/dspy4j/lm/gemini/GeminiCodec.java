@@ -109,7 +109,7 @@ final class GeminiCodec {
                 Payload payload = p.media() == null ? null : p.media().payload();
                 if (payload == null) continue;
                 MediaType t = payload.mediaType();
-                if (p instanceof Part.ImagePart || p instanceof Part.FilePart && t.isImage()) {
+                if (p instanceof Part.ImagePart || (p instanceof Part.FilePart && t.isImage())) {
                     accept("image " + payload.describe(), t, IMAGE_TYPES, "images");
                 } else if (p instanceof Part.AudioPart) {
                     accept("audio " + payload.describe(), t, AUDIO_TYPES, "audio");

@@ -466,7 +466,7 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         private String apiKeySource;
         private String apiKeyEnv;
         private final Map<String, String> headers = new LinkedHashMap<>();
-        private Duration timeout = Duration.ofSeconds(120);
+        private Duration timeout = Duration.ofMinutes(2);
         private Duration connectTimeout = Duration.ofSeconds(10);
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private Executor bodyExecutor;
@@ -491,7 +491,7 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("baseUrl '" + url + "' is not a URL: " + e.getMessage(), e);
             }
-            if (!"http".equalsIgnoreCase(u.getScheme()) && !"https".equalsIgnoreCase(u.getScheme()) || u.getHost() == null) {
+            if ((!"http".equalsIgnoreCase(u.getScheme()) && !"https".equalsIgnoreCase(u.getScheme())) || u.getHost() == null) {
                 throw new IllegalArgumentException("baseUrl must be an absolute http or https URL, not '" + url + "'");
             }
             this.baseUrl = u;
@@ -525,7 +525,7 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
             if (RESTRICTED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
                 throw new IllegalArgumentException("header " + name + " is set by the client itself and cannot be set");
             }
-            if (value.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
+            if (value.chars().anyMatch(c -> (c < 0x20 && c != '\t') || c == 0x7f)) {
                 // the value may be a credential: do not echo it
                 throw new IllegalArgumentException("header " + name + " has a control character in its value");
             }
