@@ -67,6 +67,7 @@ public final class RedisCache implements ResponseCache {
     private final long ttlMillis;
     private final RedisHealth health;
     private final RedisLeases leases;
+    private final Duration timeout;
     private final AtomicBoolean decodeWarned = new AtomicBoolean();
 
     private RedisCache(Builder b) {
@@ -75,6 +76,7 @@ public final class RedisCache implements ResponseCache {
         this.leasePrefix = (b.prefix + "lease:").getBytes(StandardCharsets.UTF_8);
         this.ttlMillis = b.ttl == null ? 0 : b.ttl.toMillis();
         this.memory = b.memoryBytes == 0 ? null : memoryLayer(b.memoryBytes, b.ttl);
+        this.timeout = b.timeout;
         this.health = new RedisHealth(address.toString(), b.retryAfter.toNanos(), b.listener);
         int timeout = (int) Math.max(1, Math.min(Integer.MAX_VALUE, b.timeout.toMillis()));
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
@@ -149,13 +151,11 @@ public final class RedisCache implements ResponseCache {
             return;
         }
         byte[] value = ResponseCodec.encode(response);
-        try {
-            if (ttlMillis > 0) client.set(redisKey(key), value, SetParams.setParams().px(ttlMillis));
-            else client.set(redisKey(key), value);
-            health.succeeded();
-        } catch (RuntimeException e) {
-            health.failed(CacheFailure.Operation.WRITE, "a write", e);
-        }
+        byte[] redisKey = redisKey(key);
+        leases.writeForOthers(CacheFailure.Operation.WRITE, "a write", () -> {
+            if (ttlMillis > 0) client.set(redisKey, value, SetParams.setParams().px(ttlMillis));
+            else client.set(redisKey, value);
+        });
     }
 
     /**
@@ -220,7 +220,7 @@ public final class RedisCache implements ResponseCache {
     @Override
     public void close() {
         try {
-            leases.close();
+            leases.close(timeout); // a write or lease release handed over by a cancelled call gets one timeout
         } finally {
             try {
                 client.close();
