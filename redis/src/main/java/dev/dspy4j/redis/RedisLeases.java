@@ -63,7 +63,8 @@ final class RedisLeases implements AutoCloseable {
      * The lease on {@code leaseKey}: granted (held in Redis, or held by nothing when Redis is down), or
      * answered with the value another process stored at {@code valueKey} meanwhile.
      */
-    CacheLease lease(byte[] leaseKey, byte[] valueKey, Function<byte[], LmResponse> decode) {
+    CacheLease lease(byte[] leaseKey, byte[] valueKey, Function<byte[], RedisCache.Stored> read,
+            Function<RedisCache.Stored, LmResponse> decode) {
         if (Thread.currentThread().isInterrupted()) return CacheLease.local(); // a cancelled call waits for nothing
         if (!health.shouldTry()) {
             health.skipped(CacheFailure.Operation.LEASE, "a lease");
@@ -77,7 +78,7 @@ final class RedisLeases implements AutoCloseable {
                 if ("OK".equals(client.set(leaseKey, owner, SetParams.setParams().nx().px(leaseMillis)))) {
                     health.succeeded();
                     // a holder may have stored the value and given the lease back since the caller's miss
-                    LmResponse stored = stored(valueKey, decode);
+                    LmResponse stored = stored(valueKey, read, decode);
                     if (stored == null) return held(leaseKey, owner);
                     release(leaseKey, owner);
                     return CacheLease.answered(stored);
@@ -86,7 +87,7 @@ final class RedisLeases implements AutoCloseable {
                 // before the value: a holder stores the value before it gives the lease back.
                 while (true) {
                     boolean leased = client.exists(leaseKey);
-                    LmResponse stored = stored(valueKey, decode);
+                    LmResponse stored = stored(valueKey, read, decode);
                     health.succeeded();
                     if (stored != null) return CacheLease.answered(stored);
                     if (!leased) break; // given back without a value, or expired: try to take it
@@ -131,8 +132,9 @@ final class RedisLeases implements AutoCloseable {
     }
 
     /** The decoded value at {@code valueKey}, or null if there is none or it does not decode. */
-    private LmResponse stored(byte[] valueKey, Function<byte[], LmResponse> decode) {
-        byte[] v = client.get(valueKey);
+    private static LmResponse stored(byte[] valueKey, Function<byte[], RedisCache.Stored> read,
+            Function<RedisCache.Stored, LmResponse> decode) {
+        RedisCache.Stored v = read.apply(valueKey);
         return v == null ? null : decode.apply(v);
     }
 
