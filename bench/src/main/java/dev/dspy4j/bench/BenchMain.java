@@ -16,7 +16,7 @@ public final class BenchMain {
             return;
         }
         if (args[0].equals("peer")) {
-            System.exit(PeerBenchmark.main(Arrays.copyOfRange(args, 1, args.length)));
+            System.exit(PeerBenchmark.run(Arrays.copyOfRange(args, 1, args.length)));
         }
         org.openjdk.jmh.Main.main(args);
     }

@@ -81,7 +81,7 @@ public final class PeerBenchmark {
     }
 
     /** Runs the comparison; returns the exit code. */
-    public static int main(String[] args) throws Exception {
+    public static int run(String[] args) throws Exception {
         boolean json = false;
         int rounds = 10;
         int size = 1000;

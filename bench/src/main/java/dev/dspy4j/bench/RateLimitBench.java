@@ -55,8 +55,7 @@ public final class RateLimitBench {
             for (int i = 0; i < requests; i++) {
                 window.acquire();
                 CompletableFuture<LmResponse> f = lm.completeAsync(LmRequest.of(Prompt.builder().user("q" + i).build()), pool);
-                f.whenComplete((r, e) -> window.release());
-                fs.add(f);
+                fs.add(f.whenComplete((r, e) -> window.release()));
             }
             CompletableFuture.allOf(fs.toArray(new CompletableFuture<?>[0])).join();
             double seconds = (System.nanoTime() - t0) / 1e9;

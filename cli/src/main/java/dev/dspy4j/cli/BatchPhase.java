@@ -72,6 +72,23 @@ final class BatchPhase {
         }
     }
 
+    /** {@code run --batch --cancel}: cancels the batch kept beside {@code out}; 0, or 2 when there is none. */
+    static int cancel(Module program, Path out, PrintWriter err) {
+        Path state = stateFile(out);
+        if (!Files.exists(state)) {
+            err.println("dspy4j run: no batch to cancel: " + state + " does not exist");
+            err.flush();
+            return 2;
+        }
+        List<BatchStatus> canceled = BatchRun.builder().state(state).build().cancel(program);
+        for (BatchStatus s : canceled) err.println("asked to cancel batch " + s);
+        err.println(canceled.isEmpty() ? "every batch in " + state + " has ended; run with --resume to write its rows"
+                : "run the same command with --resume (without --cancel) to write the rows it answered; the others "
+                + "become error rows (canceled)");
+        err.flush();
+        return 0;
+    }
+
     /** The rows to send: not blank, not kept from an earlier output, readable as inputs (others fail in the row loop). */
     private static List<BatchRun.Input> rows(Path data, List<Field> inputs, Predicate<Long> skip) throws IOException {
         Dataset dataset = new Dataset(data);

@@ -1,6 +1,7 @@
 package dev.dspy4j.cli;
 
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -34,7 +35,8 @@ public final class CliLogging implements SLF4JServiceProvider {
     public enum Verbosity { QUIET, NORMAL, VERBOSE }
 
     private static volatile Verbosity verbosity = Verbosity.NORMAL;
-    private static volatile PrintWriter sink = new PrintWriter(System.err, true);
+    // the charset a PrintWriter over System.err has always used here, now named
+    private static volatile PrintWriter sink = new PrintWriter(System.err, true, Charset.defaultCharset());
     private static final Set<String> SEEN = ConcurrentHashMap.newKeySet();
     private static final AtomicLong SUPPRESSED = new AtomicLong();
 

@@ -87,7 +87,7 @@ public final class Dataset {
         if (type instanceof FieldType.DictOf d) {
             if (!v.isObject()) throw new RowException(what + " is " + type.typeName() + ": expected an object, found " + kind(v));
             Map<String, Object> out = new LinkedHashMap<>();
-            v.fields().forEachRemaining(e -> out.put(e.getKey(), value(e.getValue(), d.value(), field, what + "." + e.getKey())));
+            v.properties().forEach(e -> out.put(e.getKey(), value(e.getValue(), d.value(), field, what + "." + e.getKey())));
             return out;
         }
         if (type instanceof FieldType.Literal lit) {

@@ -103,6 +103,7 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** An evaluation: the library's result, each metric's mean, and the failures by error type. */
+    @SuppressWarnings("ArrayRecordComponent") // package-private value passed from evaluation to printing, never compared
     record Scored(EvaluationResult result, double[] means, Map<String, Long> errors, int unreadable, List<Long> lines) {
         /** Failed rows whose reason is printed after the score; the rest are in --report. */
         static final int SHOWN_FAILURES = 3;

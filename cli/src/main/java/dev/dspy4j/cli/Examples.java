@@ -76,7 +76,7 @@ final class Examples {
             }
             values.put(f.name(), dataset.value(v, f));
         }
-        node.fields().forEachRemaining(e -> {
+        node.properties().forEach(e -> {
             if (!values.containsKey(e.getKey()) && sig.input(e.getKey()).isEmpty()) {
                 values.put(e.getKey(), Jsons.MAPPER.convertValue(e.getValue(), Object.class));
             }

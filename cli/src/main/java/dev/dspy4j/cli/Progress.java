@@ -1,5 +1,6 @@
 package dev.dspy4j.cli;
 
+import java.io.Console;
 import java.io.PrintWriter;
 
 /**
@@ -24,6 +25,24 @@ final class Progress {
         this.total = total;
         this.terminal = terminal;
         this.enabled = enabled;
+    }
+
+    /**
+     * Whether the process talks to a terminal. Up to Java 21 {@code System.console()} is null exactly when
+     * it does not; from Java 22 it is never null and {@code Console.isTerminal()} (looked up reflectively,
+     * since this code is compiled for 17) answers instead.
+     */
+    @SuppressWarnings("SystemConsoleNull") // the null check is the Java 17-21 answer; 22+ is asked isTerminal()
+    static boolean onTerminal() {
+        Console console = System.console();
+        if (console == null) return false;
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException beforeJava22) {
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** Reports progress; cheap when called often. The final state is left to {@link #finish}. */

@@ -66,7 +66,7 @@ final class ResultsFile implements Closeable {
             for (int i = 0; i < lines.length - 1; i++) {
                 String line = lines[i];
                 Kept k = parse(line);
-                if (k == null || kept.containsKey(k.row()) || retryFailed && k.errorType() != null
+                if (k == null || kept.containsKey(k.row()) || (retryFailed && k.errorType() != null)
                         || !rows.containsKey(k.row()) || !k.id().equals(rows.get(k.row()))) {
                     if (!line.isBlank()) dropped++;
                     continue;

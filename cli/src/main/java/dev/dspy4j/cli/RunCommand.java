@@ -116,6 +116,11 @@ final class RunCommand implements Callable<Integer> {
             description = "With --batch: seconds between two polls of the batch's status (default ${DEFAULT-VALUE}).")
     double pollInterval;
 
+    @Option(names = "--cancel",
+            description = "With --batch: ask the provider to cancel the batch kept beside --out, then exit; --resume "
+                    + "afterwards writes the rows it answered.")
+    boolean cancel;
+
     @Mixin
     LmOptions lmOptions;
 
@@ -140,9 +145,13 @@ final class RunCommand implements Callable<Integer> {
         LmOptions.Loaded loaded = lmOptions.load(program);
         if (!Files.isRegularFile(data)) throw new LmOptions.UsageException("dataset " + data + " does not exist");
         if (out.toAbsolutePath().normalize().equals(data.toAbsolutePath().normalize())
-                || Files.exists(out) && Files.isSameFile(out, data)) {
+                || (Files.exists(out) && Files.isSameFile(out, data))) {
             // opening the output would truncate the rows before they are read
             throw new LmOptions.UsageException("--out " + out + " is the dataset itself; write the output to another file");
+        }
+        if (cancel && !batch) throw new LmOptions.UsageException("--cancel goes with --batch");
+        if (cancel) {
+            return BatchPhase.cancel(loaded.program().withLm(lmOptions.client(loaded, program, null, err)), out, err);
         }
         if (Files.exists(out) && !resume) throw new LmOptions.UsageException(ResultsFile.exists(out));
         Path batchState = BatchPhase.stateFile(out);
@@ -189,7 +198,7 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         Dataset dataset = new Dataset(data);
-        Progress progress = new Progress(err, total, System.console() != null, !lmOptions.quiet);
+        Progress progress = new Progress(err, total, Progress.onTerminal(), !lmOptions.quiet);
         AtomicLong done = new AtomicLong();
         AtomicLong cachedRows = new AtomicLong();
         Map<String, Long> errors = new ConcurrentHashMap<>();

@@ -140,6 +140,34 @@ class RunBatchTest {
     }
 
     @Test
+    void cancelStopsTheBatchAndResumeWritesTheCanceledRowsAsErrors() throws Exception {
+        try (LoopbackChatServer server = LoopbackChatServer.builder().batchPolls(1000).start()) {
+            Path program = program();
+            Path data = data(2);
+            Path out = dir.resolve("out.jsonl");
+            java.util.concurrent.atomic.AtomicReference<Run> first = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread t = new Thread(() -> first.set(dspy4j(args(program, data, out, server, "--batch", "--poll-interval", "0.05")
+                    .toArray(String[]::new))));
+            t.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (server.batchPollCount() < 1 && System.nanoTime() < deadline) Thread.sleep(10);
+
+            Run cancel = dspy4j(args(program, data, out, server, "--batch", "--cancel").toArray(String[]::new));
+            assertThat(cancel.exit()).as(cancel.err()).isZero();
+            assertThat(cancel.err()).contains("asked to cancel batch msgbatch_loopback1: ended, 2/2 done (0 succeeded, 2 failed)");
+            t.join(30_000);
+            assertThat(first.get().exit()).as(first.get().err()).isEqualTo(1);
+            assertThat(RunCommandTest.rows(out)).hasSize(2).allSatisfy(r -> assertThat(r.get("error").asText())
+                    .isEqualTo("batch msgbatch_loopback1: canceled: the batch was canceled before this request ran"));
+            assertThat(server.batchesCreated()).isEqualTo(1);
+
+            Run none = dspy4j(args(program, data, out, server, "--batch", "--cancel", "--resume").toArray(String[]::new));
+            assertThat(none.exit()).isEqualTo(2);
+            assertThat(none.err()).contains("no batch to cancel");
+        }
+    }
+
+    @Test
     void batchWithoutTheCacheIsAUsageError() throws Exception {
         try (LoopbackChatServer server = LoopbackChatServer.start("x")) {
             Run r = dspy4j(args(program(), data(1), dir.resolve("o.jsonl"), server, "--batch", "--no-cache").toArray(String[]::new));

@@ -3,7 +3,6 @@ package dev.dspy4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dspy4j.cache.DiskCache;
 import dev.dspy4j.lm.CacheKey;
 import dev.dspy4j.lm.Completion;
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The fixes to {@code dspy4j run} of the "whole job from the command line" issue, each driven as a user would. */
 class RunFixesTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;

@@ -30,6 +30,8 @@ public final class FieldStream implements TextStream {
     @FunctionalInterface
     public interface Sink {
         /**
+         * Takes the next piece of one output field's value.
+         *
          * @param field the output field
          * @param text  the next piece of its value (empty only when {@code last})
          * @param last  true for the field's last piece

@@ -162,7 +162,64 @@ public final class JsonSchemas {
         if (defs.isEmpty()) return o;
         Map<String, Object> m = new LinkedHashMap<>(o);
         m.put("$defs", Collections.unmodifiableMap(defs));
-        return Collections.unmodifiableMap(m);
+        return refsStandAlone(m);
+    }
+
+    /**
+     * The document with no keyword beside a {@code $ref}: OpenAI's strict mode refuses one ("$ref
+     * cannot have keywords {'description'}") and Gemini ignores or refuses them, yet a described
+     * component or parameter whose type is a recursive record has exactly that shape. Such a node
+     * becomes the referenced definition written in place (one level; the references inside it stay)
+     * with the node's own keywords, as OpenAI's SDKs do. A definition already being written in place
+     * on the way there (a chain of described references back to itself) is referred to bare instead,
+     * without its description, so the result is finite.
+     */
+    static Map<String, Object> refsStandAlone(Map<String, Object> document) {
+        if (!(document.get("$defs") instanceof Map<?, ?> defs)) return document;
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : document.entrySet()) {
+            if (e.getKey().equals("$defs")) {
+                Map<String, Object> fixed = new LinkedHashMap<>();
+                for (Map.Entry<?, ?> d : defs.entrySet()) {
+                    fixed.put((String) d.getKey(), standAlone(d.getValue(), defs, java.util.Set.of((String) d.getKey())));
+                }
+                out.put("$defs", Collections.unmodifiableMap(fixed));
+            } else {
+                out.put(e.getKey(), standAlone(e.getValue(), defs, java.util.Set.of()));
+            }
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    private static Object standAlone(Object node, Map<?, ?> defs, java.util.Set<String> inPlace) {
+        if (node instanceof Map<?, ?> m) {
+            Object ref = m.get("$ref");
+            if (ref instanceof String r && r.startsWith("#/$defs/") && m.size() > 1) {
+                String name = r.substring("#/$defs/".length());
+                Map<String, Object> out = new LinkedHashMap<>();
+                if (inPlace.contains(name) || !(defs.get(name) instanceof Map<?, ?> def)) {
+                    out.put("$ref", r);
+                } else {
+                    java.util.Set<String> deeper = new java.util.HashSet<>(inPlace);
+                    deeper.add(name);
+                    Object body = standAlone(def, defs, deeper);
+                    for (Map.Entry<?, ?> e : ((Map<?, ?>) body).entrySet()) out.put((String) e.getKey(), e.getValue());
+                    for (Map.Entry<?, ?> e : m.entrySet()) {
+                        if (!e.getKey().equals("$ref")) out.put((String) e.getKey(), standAlone(e.getValue(), defs, inPlace));
+                    }
+                }
+                return Collections.unmodifiableMap(out);
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : m.entrySet()) out.put((String) e.getKey(), standAlone(e.getValue(), defs, inPlace));
+            return Collections.unmodifiableMap(out);
+        }
+        if (node instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l.size());
+            for (Object v : l) out.add(standAlone(v, defs, inPlace));
+            return Collections.unmodifiableList(out);
+        }
+        return node;
     }
 
     /**
@@ -211,9 +268,9 @@ public final class JsonSchemas {
         return Collections.unmodifiableMap(m);
     }
 
-    static IllegalArgumentException sameName(String name, Class<?> a, Class<?> b) {
-        return new IllegalArgumentException("two different records are both named " + name + " (" + a.getName()
-                + ", " + b.getName() + "); JSON Schema $defs are keyed by the record's simple name: rename one");
+    static IllegalArgumentException sameName(String name, String a, String b) {
+        return new IllegalArgumentException("two different records are both named " + name + " (" + a
+                + ", " + b + "); JSON Schema $defs are keyed by the record's simple name: rename one");
     }
 
     private static String jacksonDescription(RecordComponent c) {

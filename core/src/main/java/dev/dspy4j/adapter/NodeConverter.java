@@ -62,7 +62,7 @@ final class NodeConverter {
             if (!node.isObject()) throw unexpected("a JSON object", node);
             Type valueTarget = content(target, d.value().defaultJavaType());
             Map<String, Object> out = new LinkedHashMap<>();
-            Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+            Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
                 out.put(e.getKey(), at("'" + e.getKey() + "'", d.value(), valueTarget, e.getValue()));
@@ -136,7 +136,7 @@ final class NodeConverter {
         }
         if (node.isObject()) {
             Map<String, Object> out = new LinkedHashMap<>();
-            node.fields().forEachRemaining(e -> out.put(e.getKey(), plain(e.getValue())));
+            node.properties().forEach(e -> out.put(e.getKey(), plain(e.getValue())));
             return out;
         }
         return node.toString();

@@ -1,25 +1,26 @@
 package dev.dspy4j.adapter;
 
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.type.TypeFactory;
 import dev.dspy4j.media.History;
 import dev.dspy4j.media.Media;
 import dev.dspy4j.signature.FieldType;
-import java.lang.reflect.GenericArrayType;
-import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
-import java.lang.reflect.WildcardType;
+import java.lang.reflect.TypeVariable;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One generation of JSON Schemas (see {@link JsonSchemas} for the rules): turns field types and Java
@@ -36,8 +37,12 @@ final class SchemaGenerator {
     private final JsonSchemas.Describer describer;
     /** Definitions by name, in the order first referred to; a definition being built maps to null. */
     private final Map<String, Map<String, Object>> defs = new LinkedHashMap<>();
-    private final Map<String, Class<?>> defOwners = new HashMap<>();
-    private final Map<Class<?>, Boolean> recursive = new HashMap<>();
+    private static final TypeFactory TYPES = TypeFactory.defaultInstance();
+    /** Distinct instantiations of one generic record met while looking for recursion before giving up. */
+    private static final int MAX_INSTANTIATIONS = 16;
+
+    private final Map<String, JavaType> defOwners = new HashMap<>();
+    private final Map<JavaType, Boolean> recursive = new HashMap<>();
 
     SchemaGenerator(JsonSchemas.Describer describer) {
         this.describer = describer;
@@ -48,7 +53,7 @@ final class SchemaGenerator {
         if (defs.isEmpty()) return schema;
         Map<String, Object> m = new LinkedHashMap<>(schema);
         m.put("$defs", Collections.unmodifiableMap(new LinkedHashMap<>(defs)));
-        return Collections.unmodifiableMap(m);
+        return JsonSchemas.refsStandAlone(m);
     }
 
     Map<String, Object> of(FieldType type) {
@@ -87,21 +92,27 @@ final class SchemaGenerator {
         throw new IllegalArgumentException("no JSON Schema for type " + type.typeName());
     }
 
+    /**
+     * The schema of a Java type. Types are read through Jackson's {@link TypeFactory}, as Jackson
+     * reads the values: a generic record's type variables are bound to the arguments it is used with
+     * ({@code Page<Item>}), wildcards to their bounds.
+     */
     Map<String, Object> of(Type type) {
-        if (type instanceof Class<?> c) return ofClass(c);
-        if (type instanceof ParameterizedType p && p.getRawType() instanceof Class<?> raw) {
-            Type[] args = p.getActualTypeArguments();
-            if (raw == Optional.class) return nullable(of(args[0]));
-            if (Collection.class.isAssignableFrom(raw)) return array(of(args[0]));
-            if (Map.class.isAssignableFrom(raw)) {
-                checkKey(args[0]);
-                return dict(of(args[1]));
-            }
-            return of(raw);
+        if (type instanceof TypeVariable<?>) throw unsupported(type);
+        return of(TYPES.constructType(type));
+    }
+
+    private Map<String, Object> of(JavaType t) {
+        Class<?> c = t.getRawClass();
+        if (c == Optional.class) return nullable(of(t.containedTypeOrUnknown(0)));
+        if (t.isArrayType()) return array(of(t.getContentType()));
+        if (t.isCollectionLikeType()) return array(of(t.getContentType()));
+        if (t.isMapLikeType()) {
+            checkKey(t.getKeyType());
+            return dict(of(t.getContentType()));
         }
-        if (type instanceof GenericArrayType g) return array(of(g.getGenericComponentType()));
-        if (type instanceof WildcardType w) return of(w.getUpperBounds()[0]);
-        throw unsupported(type);
+        if (c.isRecord() && !Media.class.isAssignableFrom(c) && c != History.class) return record(t);
+        return ofClass(c);
     }
 
     private Map<String, Object> ofClass(Class<?> c) {
@@ -117,19 +128,26 @@ final class SchemaGenerator {
         }
         if (c == boolean.class || c == Boolean.class) return simple("boolean");
         if (c.isEnum()) return choices(Arrays.stream(c.getEnumConstants()).map(e -> ((Enum<?>) e).name()).toList());
-        if (c.isArray()) return array(ofClass(c.getComponentType()));
-        if (c.isRecord()) return record(c);
+        if (c.isRecord()) return record(TYPES.constructType(c));
         if (c == Object.class || JsonNode.class.isAssignableFrom(c)) return Map.of();
-        if (Collection.class.isAssignableFrom(c)) return array(Map.of());
-        if (Map.class.isAssignableFrom(c)) return dict(Map.of());
         throw unsupported(c);
     }
 
+    /** A record as a whole JSON document: a record class (string signatures) or a record Java type. */
     private Map<String, Object> record(Class<?> type) {
+        return record(TYPES.constructType(type));
+    }
+
+    private Map<String, Object> record(JavaType type) {
+        Class<?> raw = type.getRawClass();
+        if (raw.getTypeParameters().length > type.getBindings().size()) {
+            throw new IllegalArgumentException("generic record " + raw.getSimpleName() + " is used without type arguments"
+                    + " (raw); give them where it is used, e.g. " + raw.getSimpleName() + "<String>");
+        }
         if (!isRecursive(type)) return recordObject(type);
-        String name = type.getSimpleName();
-        Class<?> owner = defOwners.putIfAbsent(name, type);
-        if (owner != null && owner != type) throw JsonSchemas.sameName(name, owner, type);
+        String name = defName(type);
+        JavaType owner = defOwners.putIfAbsent(name, type);
+        if (owner != null && !owner.equals(type)) throw JsonSchemas.sameName(name, owner.toCanonical(), type.toCanonical());
         if (!defs.containsKey(name)) {
             defs.put(name, null); // reserves the name and its place: the definition refers to itself
             defs.put(name, recordObject(type));
@@ -137,61 +155,95 @@ final class SchemaGenerator {
         return Map.of("$ref", "#/$defs/" + name);
     }
 
-    private Map<String, Object> recordObject(Class<?> type) {
+    private Map<String, Object> recordObject(JavaType type) {
         List<JsonSchemas.Property> props = new ArrayList<>();
-        for (RecordComponent c : type.getRecordComponents()) {
+        for (RecordComponent c : type.getRawClass().getRecordComponents()) {
             Map<String, Object> schema;
             try {
-                schema = of(c.getGenericType());
+                schema = of(component(type, c));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(type.getSimpleName() + "." + c.getName() + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException(type.getRawClass().getSimpleName() + "." + c.getName() + ": "
+                        + e.getMessage(), e);
             }
             props.add(new JsonSchemas.Property(c.getName(), schema, describer.describe(c), true));
         }
         return JsonSchemas.objectOf(props);
     }
 
-    /** True if {@code type} can reach itself through its components. */
-    private boolean isRecursive(Class<?> type) {
-        return recursive.computeIfAbsent(type, t -> {
-            List<Class<?>> stack = new ArrayList<>(recordsIn(t));
-            java.util.Set<Class<?>> seen = new java.util.HashSet<>();
-            while (!stack.isEmpty()) {
-                Class<?> r = stack.remove(stack.size() - 1);
-                if (r == t) return true;
-                if (seen.add(r)) stack.addAll(recordsIn(r));
-            }
-            return false;
-        });
+    /** A component's type with the record's type arguments bound; an unbound variable is refused. */
+    private static JavaType component(JavaType record, RecordComponent c) {
+        Type declared = c.getGenericType();
+        if (declared instanceof TypeVariable<?> v && record.getBindings().findBoundType(v.getName()) == null) {
+            throw unsupported(declared);
+        }
+        return TYPES.resolveMemberType(declared, record.getBindings());
     }
 
-    /** The records named by a record's component types (inside lists, maps, optionals, arrays). */
-    private static List<Class<?>> recordsIn(Class<?> record) {
-        List<Class<?>> found = new ArrayList<>();
-        for (RecordComponent c : record.getRecordComponents()) collectRecords(c.getGenericType(), found);
+    /**
+     * The {@code $defs} name: the record's simple name, and for a generic record the names of its
+     * type arguments ({@code Tree_String}), since each use defines a different schema.
+     */
+    private static String defName(JavaType t) {
+        if (t.isArrayType()) return defName(t.getContentType()) + "Array";
+        StringBuilder sb = new StringBuilder(t.getRawClass().getSimpleName());
+        for (JavaType a : t.getBindings().getTypeParameters()) sb.append('_').append(defName(a));
+        return sb.toString();
+    }
+
+    /** True if {@code type} can reach itself through its components. */
+    private boolean isRecursive(JavaType type) {
+        Boolean known = recursive.get(type);
+        if (known != null) return known;
+        List<JavaType> stack = new ArrayList<>(recordsIn(type));
+        Set<JavaType> seen = new HashSet<>();
+        Map<Class<?>, Integer> uses = new HashMap<>();
+        boolean found = false;
+        while (!stack.isEmpty() && !found) {
+            JavaType r = stack.remove(stack.size() - 1);
+            if (r.equals(type)) {
+                found = true;
+            } else if (seen.add(r)) {
+                // a generic record reached with ever new type arguments (Nest<X> holding Nest<List<X>>) would make
+                // this search, and the schema, endless: a regular type meets few instantiations of one record
+                if (uses.merge(r.getRawClass(), 1, Integer::sum) > MAX_INSTANTIATIONS) {
+                    throw new IllegalArgumentException("record " + r.getRawClass().getSimpleName() + " (reached from "
+                            + type.getRawClass().getSimpleName() + ") contains itself with type arguments that grow at each"
+                            + " level (e.g. Nest<X> holding Nest<List<X>>): no finite JSON Schema describes it");
+                }
+                stack.addAll(recordsIn(r));
+            }
+        }
+        recursive.put(type, found);
         return found;
     }
 
-    private static void collectRecords(Type t, List<Class<?>> found) {
-        if (t instanceof Class<?> c) {
-            if (c.isArray()) collectRecords(c.getComponentType(), found);
-            else if (c.isRecord()) found.add(c);
-        } else if (t instanceof ParameterizedType p) {
-            for (Type a : p.getActualTypeArguments()) collectRecords(a, found);
-        } else if (t instanceof GenericArrayType g) {
-            collectRecords(g.getGenericComponentType(), found);
-        } else if (t instanceof WildcardType w) {
-            for (Type b : w.getUpperBounds()) collectRecords(b, found);
+    /** The records named by a record's component types (inside lists, maps, optionals, arrays). */
+    private static List<JavaType> recordsIn(JavaType record) {
+        List<JavaType> found = new ArrayList<>();
+        if (record.getRawClass().getTypeParameters().length > record.getBindings().size()) return found; // raw: refused later
+        for (RecordComponent c : record.getRawClass().getRecordComponents()) {
+            Type declared = c.getGenericType();
+            if (declared instanceof TypeVariable<?> v && record.getBindings().findBoundType(v.getName()) == null) continue;
+            collectRecords(TYPES.resolveMemberType(declared, record.getBindings()), found);
+        }
+        return found;
+    }
+
+    private static void collectRecords(JavaType t, List<JavaType> found) {
+        if (t.isArrayType()) {
+            collectRecords(t.getContentType(), found);
+        } else if (t.getRawClass().isRecord()) {
+            found.add(t); // its own components are looked at when it is taken from the stack
+        } else {
+            for (JavaType a : t.getBindings().getTypeParameters()) collectRecords(a, found);
         }
     }
 
     /** JSON object keys are strings; Jackson reads them back into these key types. */
-    private static void checkKey(Type key) {
-        if (key instanceof Class<?> k && (k == String.class || k == CharSequence.class || k.isEnum()
-                || k == Integer.class || k == Long.class)) {
-            return;
-        }
-        throw new IllegalArgumentException("map keys must be String (or an enum, Integer or Long), not " + key.getTypeName());
+    private static void checkKey(JavaType key) {
+        Class<?> k = key.getRawClass();
+        if (k == String.class || k == CharSequence.class || k.isEnum() || k == Integer.class || k == Long.class) return;
+        throw new IllegalArgumentException("map keys must be String (or an enum, Integer or Long), not " + key.toCanonical());
     }
 
     private static IllegalArgumentException notJson(String mediaType) {

@@ -111,7 +111,7 @@ final class ValueParser {
         FieldType type = field.type();
         if (type instanceof FieldType.OptionalOf o) {
             // the marker a demo shows for a missing value (see FieldAdapter) means absent here too
-            if (node.isNull() || node.isTextual() && node.textValue().strip().equals(ValueFormat.NOT_GIVEN)) {
+            if (node.isNull() || (node.isTextual() && node.textValue().strip().equals(ValueFormat.NOT_GIVEN))) {
                 return absent(field.javaType());
             }
             type = o.inner();

@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  * whose tag is opened but never closed, or whose value holds its own tag ({@code <code>} inside
  * {@code <code>}, or a second {@code </code>}), is unparsable rather than cut short.
  */
+@SuppressWarnings("EscapedEntity") // the Javadoc above shows the escaped forms themselves, so they are meant to appear literally
 public final class XmlAdapter extends FieldAdapter {
     private static final XmlAdapter INSTANCE = new XmlAdapter();
 

@@ -144,7 +144,7 @@ public final class BatchRun {
         if (retryFailed) state.clearErrors();
         Ledger ledger = new Ledger();
         ledger.errors.putAll(state.errors());
-        Map<AbstractLanguageModel, BatchClient> clients = new IdentityHashMap<>();
+        IdentityHashMap<AbstractLanguageModel, BatchClient> clients = new IdentityHashMap<>();
         Filled filled = new Filled(ledger, clients, state);
         Batches batches = new Batches(ledger, state, listener, pollInterval, maxPollFailures, filled);
         for (int round = 0; ; ) {
@@ -165,11 +165,29 @@ public final class BatchRun {
             }
             if (ledger.pending.isEmpty() || round == maxRounds) break;
             round++;
-            Map<BatchClient, List<Ledger.Pending>> byClient = new IdentityHashMap<>();
+            IdentityHashMap<BatchClient, List<Ledger.Pending>> byClient = new IdentityHashMap<>();
             ledger.pending.values().forEach(p -> byClient.computeIfAbsent(p.client(), c -> new ArrayList<>()).add(p));
             byClient.forEach(batches::submit);
         }
         return filled;
+    }
+
+    /**
+     * Asks the provider to cancel the unfinished batches of the state file (requests already answered
+     * keep their answers; a later {@link #fill} with the same state polls the batch to its end, stores
+     * those answers and fails the canceled requests as {@code canceled}).
+     *
+     * @return each batch's status after the request, empty if the state has no unfinished batch
+     * @throws IllegalStateException without a state file
+     */
+    public List<BatchStatus> cancel(Module program) {
+        if (stateFile == null) throw new IllegalStateException("cancel needs the state file that records the batches");
+        BatchState state = BatchState.load(stateFile);
+        IdentityHashMap<AbstractLanguageModel, BatchClient> clients = new IdentityHashMap<>();
+        wrap(program, clients, new Ledger(), BatchLm.Mode.CAPTURE, -1);
+        List<BatchStatus> out = new ArrayList<>();
+        for (BatchState.Entry e : state.unapplied()) out.add(clientFor(e, clients).cancel(e.id));
+        return out;
     }
 
     private static BatchClient clientFor(BatchState.Entry e, Map<AbstractLanguageModel, BatchClient> clients) {

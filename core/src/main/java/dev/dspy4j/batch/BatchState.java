@@ -91,7 +91,7 @@ final class BatchState {
         }
         for (JsonNode b : root.path("batches")) {
             Map<String, Set<Long>> requests = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = b.path("requests").fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = b.path("requests").properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> r = it.next();
                 Set<Long> rows = new TreeSet<>();
                 r.getValue().forEach(n -> rows.add(n.asLong()));
@@ -100,7 +100,7 @@ final class BatchState {
             s.batches.add(new Entry(b.path("provider").asText(), b.path("account").asText(), b.path("model").asText(),
                     b.path("id").asText(), b.path("created").asText(), b.path("applied").asBoolean(), requests));
         }
-        root.path("errors").fields().forEachRemaining(e -> s.errors.put(e.getKey(), e.getValue().asText()));
+        root.path("errors").properties().forEach(e -> s.errors.put(e.getKey(), e.getValue().asText()));
         return s;
     }
 

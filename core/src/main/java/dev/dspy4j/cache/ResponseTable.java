@@ -37,6 +37,7 @@ final class ResponseTable {
     private ResponseTable() {}
 
     /** A stored row: the encoded response and its last-access time (epoch ms). */
+    @SuppressWarnings("ArrayRecordComponent") // the encoded response as read from SQLite, passed on without a copy; never compared
     record Row(byte[] value, long accessed) {}
 
     /** Creates the tables in a new file; refuses a file written with a newer schema. */

@@ -112,7 +112,8 @@ public final class TieredCache implements ResponseCache, UploadRegistry.Source {
     /** Removes the entry from both layers; true if either had it. */
     public boolean remove(CacheKey key) {
         boolean m = memory.remove(key);
-        return disk.remove(key) | m;
+        boolean d = disk.remove(key);
+        return m || d;
     }
 
     /** Empties both layers; returns how many entries the disk layer held. */

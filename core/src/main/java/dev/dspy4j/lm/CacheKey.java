@@ -10,6 +10,7 @@ import dev.dspy4j.media.Image;
 import dev.dspy4j.media.Payload;
 import dev.dspy4j.prompt.Message;
 import dev.dspy4j.prompt.Part;
+import dev.dspy4j.prompt.Role;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -74,13 +75,22 @@ public final class CacheKey {
         }
         e.i32(request.prompt().messages().size());
         for (Message m : request.prompt().messages()) {
-            e.i32(m.role().ordinal());
+            e.i32(roleCode(m.role()));
             e.i32(m.parts().size());
             for (Part part : m.parts()) {
                 encode(e, part);
             }
         }
         return new CacheKey(e.finish());
+    }
+
+    /** A role's fixed number in the key encoding, so that reordering {@link Role}'s constants cannot change keys. */
+    private static int roleCode(Role role) {
+        return switch (role) {
+            case SYSTEM -> 0;
+            case USER -> 1;
+            case ASSISTANT -> 2;
+        };
     }
 
     private static void encode(Encoder e, Part part) {
@@ -194,7 +204,7 @@ public final class CacheKey {
     private static void writeCanonical(JsonNode node, StringBuilder sb) {
         if (node.isObject()) {
             TreeMap<String, JsonNode> sorted = new TreeMap<>();
-            Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+            Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> f = it.next();
                 sorted.put(f.getKey(), f.getValue());

@@ -33,6 +33,7 @@ public final class LmHistory {
      */
     public record Entry(Instant time, String model, LmRequest request, LmResponse response, Duration elapsed) {
         /** This entry with the request's payloads {@linkplain dev.dspy4j.prompt.Prompt#withoutPayloadBytes() without bytes}. */
+        @SuppressWarnings("ReferenceEquality") // the same instance back means nothing held bytes; equals would walk every part
         public Entry withoutPayloadBytes() {
             dev.dspy4j.prompt.Prompt kept = request.prompt().withoutPayloadBytes();
             return kept == request.prompt() ? this : new Entry(time, model, request.withPrompt(kept), response, elapsed);

@@ -152,7 +152,7 @@ public final class PriceTable {
                     + " needs an object \"models\" mapping model names to {\"input\":..., \"output\":...} in USD per million tokens");
         }
         Map<String, Price> m = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.path("models").fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.path("models").properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode p = e.getValue();
             String at = "the price table " + where + ", model " + e.getKey();

@@ -68,7 +68,7 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
 
     /** True if an HTTP status is worth retrying: 408, 409, 429 and 5xx. */
     public static boolean isRetryableStatus(int status) {
-        return status == 408 || status == 409 || status == 429 || status >= 500 && status <= 599;
+        return status == 408 || status == 409 || status == 429 || (status >= 500 && status <= 599);
     }
 
     /**

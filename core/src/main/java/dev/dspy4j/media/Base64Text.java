@@ -101,7 +101,7 @@ public final class Base64Text {
                     urlSafeAt = index;
                     urlSafeChar = c;
                 }
-            } else if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9')) {
+            } else if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
                 throw bad(c, index, "not base64");
             }
             kept++;
@@ -120,7 +120,7 @@ public final class Base64Text {
          * @throws PayloadException if the text ends in a way no base64 text can
          */
         public void finish() {
-            if (padding > 2 || padding > 0 && kept % 4 != 0) {
+            if (padding > 2 || (padding > 0 && kept % 4 != 0)) {
                 throw new PayloadException(what + " is not valid base64: " + padding + " padding characters after "
                         + (kept - padding) + " base64 characters (padding fills the last group of 4 with at most 2 '=')");
             }

@@ -185,6 +185,7 @@ public record Image(Payload payload, URI url, String detail) implements Media {
     }
 
     /** Downloaded bytes; the array is owned by the payload. */
+    @SuppressWarnings("ArrayRecordComponent") // holds the payload's bytes without copying them (one copy per payload); never compared
     private record DownloadedBytes(byte[] bytes, String describe) implements PayloadSource {
         @Override
         public long size() {

@@ -283,7 +283,7 @@ public final class Payload {
         private Payload decoded(String s, int from, int to, MediaType type, String what) {
             // Refuse early, before allocating, a string far too long to decode within the limit
             // (base64 needs 4 characters per 3 bytes; twice that leaves room for line breaks).
-            long chars = to - from;
+            long chars = (long) to - from;
             if (chars / 8 * 3 > maxBytes) {
                 throw new PayloadException(what + " has " + chars + " base64 characters, over the limit of "
                         + maxBytes + " bytes");
@@ -452,7 +452,7 @@ public final class Payload {
     @Override
     public boolean equals(Object o) {
         return o instanceof Payload p && (p == this
-                || p.size == size && p.mediaType.equals(mediaType) && p.digest().equals(digest()));
+                || (p.size == size && p.mediaType.equals(mediaType) && p.digest().equals(digest())));
     }
 
     /** The digest's hash (this computes the digest). */
@@ -473,6 +473,7 @@ public final class Payload {
     }
 
     /** Bytes on the heap, never copied again. */
+    @SuppressWarnings("ArrayRecordComponent") // holds the payload's bytes without copying them (one copy per payload); never compared
     private record BytesSource(byte[] bytes, String describe) implements PayloadSource {
         @Override
         public long size() {

@@ -162,7 +162,7 @@ public final class BestOfN implements Module {
                     Predict q = p.withRolloutId((p.rolloutId() == null ? "" : p.rolloutId() + "/") + tag + attemptNo);
                     return temperature == null ? q : q.withParam("temperature", temperature);
                 });
-                Map<Predict, Predict> originals = new IdentityHashMap<>();
+                IdentityHashMap<Predict, Predict> originals = new IdentityHashMap<>();
                 Trace.Traced<Prediction> traced;
                 double score;
                 try {

@@ -339,7 +339,7 @@ public final class Parallel {
             return new Result<>(items.size(), list);
         }
 
-        private final class Slot {
+        private static final class Slot {
             final int index;
             final AtomicBoolean claimed = new AtomicBoolean();
             final CompletableFuture<Void> finished = new CompletableFuture<>();

@@ -110,6 +110,7 @@ public final class Predict implements Module {
         return new Predict(signature, newDemos, params, lm, adapter, n, rolloutId, cache);
     }
 
+    @Override
     public Predict withLm(LanguageModel newLm) {
         return new Predict(signature, demos, params, newLm, adapter, n, rolloutId, cache);
     }

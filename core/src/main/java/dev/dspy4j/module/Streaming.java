@@ -14,7 +14,7 @@ final class Streaming {
     private static final ThreadLocal<Streaming> ACTIVE = new ThreadLocal<>();
 
     private final StreamListener listener;
-    private final Map<Predict, String> names = new IdentityHashMap<>();
+    private final IdentityHashMap<Predict, String> names = new IdentityHashMap<>();
 
     private Streaming(Module program, StreamListener listener) {
         this.listener = listener;

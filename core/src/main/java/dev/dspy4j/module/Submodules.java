@@ -23,9 +23,6 @@ import java.util.TreeSet;
 final class Submodules {
     private Submodules() {}
 
-    /** One place holding a module: a record component or a field, and for a list an element index (else -1). */
-    private record Slot(String name, String path, int index) {}
-
     private static final ClassValue<List<Member>> MEMBERS = new ClassValue<>() {
         @Override
         protected List<Member> computeValue(Class<?> type) {
@@ -108,7 +105,7 @@ final class Submodules {
     static Module withPredictors(Module owner, Map<String, Predict> replacements) {
         if (replacements.isEmpty()) return owner;
         Map<String, Predict> known = predictors(owner);
-        Map<Predict, Predict> swap = new IdentityHashMap<>();
+        IdentityHashMap<Predict, Predict> swap = new IdentityHashMap<>();
         for (Map.Entry<String, Predict> e : replacements.entrySet()) {
             if (!known.containsKey(e.getKey())) {
                 throw new IllegalArgumentException(owner.getClass().getSimpleName() + " has no predictor '" + e.getKey()
@@ -168,7 +165,7 @@ final class Submodules {
     }
 
     private static Object newValue(Member m, Object old, Map<String, Module> replaced) {
-        if (old instanceof Module) return replaced.getOrDefault(m.name(), (Module) old);
+        if (old instanceof Module module) return replaced.getOrDefault(m.name(), module);
         if (old instanceof List<?> list) {
             boolean changed = false;
             List<Object> out = new ArrayList<>(list);

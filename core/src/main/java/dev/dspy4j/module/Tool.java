@@ -300,7 +300,7 @@ public final class Tool {
         boolean optional = ToolSchemas.optional(p.type());
         if (value == null) {
             if (optional) return Optional.empty();
-            if (p.type() instanceof Class<?> c && c.isPrimitive() || p.required()) {
+            if ((p.type() instanceof Class<?> c && c.isPrimitive()) || p.required()) {
                 throw new ToolException(name, "tool " + name + ": missing argument '" + p.name() + "'", null);
             }
             return null;

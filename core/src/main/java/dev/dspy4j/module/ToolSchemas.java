@@ -29,7 +29,7 @@ final class ToolSchemas {
 
     /** True if a parameter of this type may be left out (it is an {@code Optional}). */
     static boolean optional(Type t) {
-        return t == Optional.class || t instanceof ParameterizedType p && p.getRawType() == Optional.class;
+        return t == Optional.class || (t instanceof ParameterizedType p && p.getRawType() == Optional.class);
     }
 
     /** An object schema with these properties; all non-optional ones are required. */

@@ -161,7 +161,7 @@ public final class BootstrapFewShot implements Optimizer {
                 String rollout = ROLLOUT_PREFIX + round;
                 t = t.mapPredictors(p -> p.withRolloutId(rollout).withParam("temperature", retryTemperature));
             }
-            Map<Predict, String> names = new IdentityHashMap<>();
+            IdentityHashMap<Predict, String> names = new IdentityHashMap<>();
             t.predictors().forEach((name, p) -> names.put(p, name));
             Module run = t;
             try {

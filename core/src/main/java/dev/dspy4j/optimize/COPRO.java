@@ -99,7 +99,7 @@ public final class COPRO implements Optimizer {
                 scoredPerPredictor.put(e.getKey(), new LinkedHashMap<>());
             }
             for (int d = 0; d < depth; d++) {
-                for (String name : current.keySet()) {
+                for (String name : List.copyOf(current.keySet())) { // a copy: the loop replaces current's values
                     List<String> candidates = current.size() > 1 ? all.get(name) : latest.get(name);
                     for (int c = 0; c < candidates.size(); c++) {
                         String instruction = candidates.get(c);

@@ -78,7 +78,7 @@ public final class KNNFewShot implements Optimizer {
 
     /** Per training example, the demos of each predictor from a passing run, or null if the run failed. */
     private List<Map<String, List<Example>>> bootstrap(Module student, List<Example> trainset) {
-        Map<Predict, String> names = new IdentityHashMap<>();
+        IdentityHashMap<Predict, String> names = new IdentityHashMap<>();
         student.predictors().forEach((name, p) -> names.put(p, name));
         Parallel.Result<Map<String, List<Example>>> r = Parallel.of(threads).run(trainset, example -> {
             Trace.Traced<Prediction> t = Trace.capture(() -> student.call(example));

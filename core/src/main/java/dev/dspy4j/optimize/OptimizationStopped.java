@@ -6,6 +6,8 @@ package dev.dspy4j.optimize;
  * leaves {@code compile}.
  */
 public final class OptimizationStopped extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     private final String reason;
 
     public OptimizationStopped(String reason) {

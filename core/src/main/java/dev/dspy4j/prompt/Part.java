@@ -72,6 +72,7 @@ public sealed interface Part {
      * {@link Payload#withoutBytes()} (kind, media type, size, digest, file name and options stay);
      * text, remote images, file ids and file-backed payloads as they are.
      */
+    @SuppressWarnings("ReferenceEquality") // the same instance back means the payload held no bytes to drop
     default Part withoutPayloadBytes() {
         Media m = media();
         if (m == null || m.payload() == null) return this;

@@ -291,8 +291,8 @@ final class SignatureParser {
         while (pos < end && text.charAt(pos) != ',' && text.charAt(pos) != ']') pos++;
         String word = text.substring(start, pos).strip();
         switch (word) {
-            case "True", "true": return Boolean.TRUE;
-            case "False", "false": return Boolean.FALSE;
+            case "True", "true": return true;
+            case "False", "false": return false;
             case "None": return null;
             default:
                 if (NUMBER.matcher(word).matches() && !word.contains("__") && !word.endsWith("_")) {

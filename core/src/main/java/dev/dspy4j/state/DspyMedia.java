@@ -43,7 +43,7 @@ final class DspyMedia {
 
     /** True for the field types whose plain demo values this class reads: a media type or a list of one. */
     static boolean handles(FieldType type) {
-        return type instanceof FieldType.Media || type instanceof FieldType.ListOf l && l.element() instanceof FieldType.Media;
+        return type instanceof FieldType.Media || (type instanceof FieldType.ListOf l && l.element() instanceof FieldType.Media);
     }
 
     /** {@code value} read as a value of {@code type} (see {@link #handles}); media values pass through. */

@@ -47,7 +47,7 @@ final class DspyStateReader {
 
     ProgramState read(JsonNode root) {
         Map<String, PredictorState> out = new LinkedHashMap<>();
-        root.fields().forEachRemaining(e -> {
+        root.properties().forEach(e -> {
             if (e.getKey().equals("metadata")) return;
             out.put(e.getKey(), predictor(e.getValue(), "$." + e.getKey()));
         });
@@ -90,7 +90,7 @@ final class DspyStateReader {
                 String dat = at + ".demos[" + i + "]";
                 JsonNode d = json.object(ds.get(i), dat);
                 Map<String, Object> values = new LinkedHashMap<>();
-                d.fields().forEachRemaining(e -> values.put(e.getKey(), value(e.getValue(), dat + "." + e.getKey())));
+                d.properties().forEach(e -> values.put(e.getKey(), value(e.getValue(), dat + "." + e.getKey())));
                 demos.add(Example.of(values));
             }
         }
@@ -105,7 +105,7 @@ final class DspyStateReader {
         String provider = slash > 0 ? model.substring(0, slash) : null;
         String name = slash > 0 ? model.substring(slash + 1) : model;
         Map<String, Object> params = new LinkedHashMap<>();
-        node.fields().forEachRemaining(e -> {
+        node.properties().forEach(e -> {
             if (!LM_NON_PARAMS.contains(e.getKey()) && !e.getValue().isNull()) {
                 params.put(e.getKey(), Json.plain(e.getValue()));
             }
@@ -132,7 +132,7 @@ final class DspyStateReader {
         }
         if (n.isObject()) {
             Map<String, Object> m = new LinkedHashMap<>();
-            n.fields().forEachRemaining(e -> m.put(e.getKey(), value(e.getValue(), at + "." + e.getKey())));
+            n.properties().forEach(e -> m.put(e.getKey(), value(e.getValue(), at + "." + e.getKey())));
             return m;
         }
         return Json.plain(n);

@@ -111,7 +111,7 @@ final class Json {
             return l;
         }
         Map<String, Object> m = new LinkedHashMap<>();
-        n.fields().forEachRemaining(e -> m.put(e.getKey(), plain(e.getValue())));
+        n.properties().forEach(e -> m.put(e.getKey(), plain(e.getValue())));
         return m;
     }
 

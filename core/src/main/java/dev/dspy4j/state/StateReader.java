@@ -95,7 +95,7 @@ final class StateReader {
         JsonNode preds = json.object(json.required(root, "predictors", "$"), "$.predictors");
         if (preds.isEmpty()) throw json.error("$.predictors", "no predictor is saved");
         Map<String, PredictorState> out = new LinkedHashMap<>();
-        preds.fields().forEachRemaining(e -> out.put(e.getKey(), predictor(e.getKey(), e.getValue(), "$.predictors." + e.getKey())));
+        preds.properties().forEach(e -> out.put(e.getKey(), predictor(e.getKey(), e.getValue(), "$.predictors." + e.getKey())));
         return new ProgramState(ProgramState.Format.DSPY4J, program, out, json.file, ignoredBaseUrls);
     }
 
@@ -117,7 +117,7 @@ final class StateReader {
         List<PredictorState.FieldState> fields = new ArrayList<>();
         JsonNode descs = json.optObject(sig, "descriptions", sat);
         if (descs != null) {
-            descs.fields().forEachRemaining(e -> {
+            descs.properties().forEach(e -> {
                 String dat = sat + ".descriptions." + e.getKey();
                 if (parsed.fields().stream().noneMatch(f -> f.name().equals(e.getKey()))) {
                     throw json.error(dat, "unknown field '" + e.getKey() + "'; the signature's fields are "
@@ -186,7 +186,7 @@ final class StateReader {
         json.onlyKeys(node, at, DEMO_KEYS);
         JsonNode values = json.object(json.required(node, "values", at), at + ".values");
         Map<String, Object> m = new LinkedHashMap<>();
-        values.fields().forEachRemaining(e -> m.put(e.getKey(), value(e.getValue(), at + ".values." + e.getKey())));
+        values.properties().forEach(e -> m.put(e.getKey(), value(e.getValue(), at + ".values." + e.getKey())));
         Example ex = Example.of(m);
         JsonNode keys = json.optArray(node, "input_keys", at);
         if (keys != null) {
@@ -217,14 +217,14 @@ final class StateReader {
                 String tat = at + ".$history[" + i + "]";
                 JsonNode t = json.object(turns.get(i), tat);
                 Map<String, Object> turn = new LinkedHashMap<>();
-                t.fields().forEachRemaining(e -> turn.put(e.getKey(), value(e.getValue(), tat + "." + e.getKey())));
+                t.properties().forEach(e -> turn.put(e.getKey(), value(e.getValue(), tat + "." + e.getKey())));
                 list.add(turn);
             }
             return new History(list);
         }
         if (n.isObject()) {
             Map<String, Object> m = new LinkedHashMap<>();
-            n.fields().forEachRemaining(e -> m.put(e.getKey(), value(e.getValue(), at + "." + e.getKey())));
+            n.properties().forEach(e -> m.put(e.getKey(), value(e.getValue(), at + "." + e.getKey())));
             return m;
         }
         if (n.isArray()) {

@@ -35,6 +35,7 @@ final class StateTree {
     private StateTree() {}
 
     /** Decoded inline media: its declared type (null if the URI names none) and its first {@code length} bytes. */
+    @SuppressWarnings("ArrayRecordComponent") // hands the decoded bytes to a payload without copying them; never compared
     record Inline(MediaType declared, byte[] bytes, int length) {
         /** A payload over the bytes, without copying them; the declared type is checked against them. */
         Payload payload() {

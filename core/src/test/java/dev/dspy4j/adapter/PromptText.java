@@ -22,7 +22,8 @@ final class PromptText {
 
     /** Like {@link #render(Prompt)}, naming each media value found (by identity) in {@code names}: {@code <image red>}. */
     static String render(Prompt prompt, Map<Media, String> names) {
-        Map<Media, String> byIdentity = new IdentityHashMap<>(names);
+        IdentityHashMap<Media, String> byIdentity = new IdentityHashMap<>();
+        names.forEach(byIdentity::put);
         StringBuilder sb = new StringBuilder();
         for (Message m : prompt.messages()) {
             if (sb.length() > 0) sb.append('\n');

@@ -15,7 +15,7 @@ import java.util.Set;
 /**
  * Test checks of a generated schema: the rules of OpenAI's strict structured outputs (every object
  * lists all its properties as required and forbids others; every {@code $ref} points into the root's
- * {@code $defs}), and validation of JSON instances with a draft 2020-12 validator (networknt).
+ * {@code $defs} and stands alone, without keywords such as {@code description} beside it), and validation of JSON instances with a draft 2020-12 validator (networknt).
  */
 public final class StrictSchemaAssert {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,6 +42,9 @@ public final class StrictSchemaAssert {
                 String ref = (String) m.get("$ref");
                 assertThat(ref).as(at).startsWith("#/$defs/");
                 assertThat(defs.containsKey(ref.substring("#/$defs/".length()))).as(at + " " + ref + " is defined").isTrue();
+                // OpenAI strict mode ("$ref cannot have keywords {'description'}") and Gemini refuse siblings
+                assertThat(m.keySet().stream().filter(k -> !((String) k).startsWith("$")).toList())
+                        .as(at + " keywords beside $ref").isEmpty();
             }
             for (Map.Entry<?, ?> e : m.entrySet()) walk(e.getValue(), defs, at + "/" + e.getKey());
         } else if (node instanceof Collection<?> c) {

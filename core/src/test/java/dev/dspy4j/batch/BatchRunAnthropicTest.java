@@ -214,4 +214,25 @@ class BatchRunAnthropicTest {
             Thread.interrupted();
         }
     }
+
+    @Test
+    void withUploadsOnAPdfIsUploadedOnceAndTheBatchParamsReferToItsFileId() {
+        try (LoopbackChatServer server = LoopbackChatServer.builder().batchPolls(0).start()) {
+            AnthropicChat lm = AnthropicChat.builder().baseUrl(server.root().toString()).model("claude-haiku-4-5")
+                    .apiKey("sk-ant-k-0123456789").cache(MemoryCache.create())
+                    .uploads(new dev.dspy4j.lm.upload.MemoryUploadRegistry()).build();
+            dev.dspy4j.media.File pdf = dev.dspy4j.media.File.of("%PDF-1.4\n%loopback\n".getBytes(
+                    java.nio.charset.StandardCharsets.US_ASCII), "report.pdf", dev.dspy4j.media.MediaType.PDF);
+            Module program = Predict.of("report: File, question -> answer").withLm(lm);
+            List<BatchRun.Row> rows = fast().build().run(program, List.of(Map.of("report", pdf, "question", "a?"),
+                    Map.of("report", pdf, "question", "b?")));
+
+            assertThat(rows).allSatisfy(r -> assertThat(r.ok()).as(String.valueOf(r.error())).isTrue());
+            assertThat(server.files().uploadCount()).isEqualTo(1);
+            String pdfId = server.files().list().get(0).id();
+            assertThat(server.batchRequests()).hasSize(2).allSatisfy(r -> assertThat(r.bodyText())
+                    .contains("{\"type\":\"file\",\"file_id\":\"" + pdfId + "\"}").doesNotContain("base64"));
+            assertThat(server.requestCount()).isZero();
+        }
+    }
 }

@@ -114,4 +114,25 @@ class BatchRunOpenAiTest {
             assertThat(state).doesNotExist();
         }
     }
+
+    @Test
+    void withUploadsOnAPdfIsUploadedOnceAndTheBatchLinesReferToItsFileId() throws Exception {
+        try (LoopbackChatServer server = LoopbackChatServer.builder().batchPolls(0).start()) {
+            OpenAiChat lm = OpenAiChat.builder().baseUrl(server.baseUrl()).model("gpt-4o-mini").apiKey("sk-proj-k-0123456789")
+                    .cache(MemoryCache.create()).uploads(new dev.dspy4j.lm.upload.MemoryUploadRegistry()).build();
+            dev.dspy4j.media.File pdf = dev.dspy4j.media.File.of("%PDF-1.4\n%loopback\n".getBytes(StandardCharsets.US_ASCII),
+                    "report.pdf", dev.dspy4j.media.MediaType.PDF);
+            Module program = Predict.of("report: File, question -> answer").withLm(lm);
+            List<BatchRun.Row> rows = fast().build().run(program, List.of(Map.of("report", pdf, "question", "a?"),
+                    Map.of("report", pdf, "question", "b?")));
+
+            assertThat(rows).allSatisfy(r -> assertThat(r.ok()).as(String.valueOf(r.error())).isTrue());
+            List<LoopbackFiles.StoredFile> stored = server.files().list();
+            assertThat(stored).extracting(LoopbackFiles.StoredFile::purpose).containsExactly("user_data", "batch", "batch_output");
+            String pdfId = stored.get(0).id();
+            assertThat(server.batchRequests()).hasSize(2).allSatisfy(r -> assertThat(r.bodyText())
+                    .contains("\"file_id\":\"" + pdfId + "\"").doesNotContain("base64"));
+            assertThat(server.requestCount()).isZero();
+        }
+    }
 }

@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NavigableSet;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -99,8 +100,8 @@ class DiskCacheCrashTest {
      * Reads every row with plain JDBC, checks that it decodes to exactly what the child wrote for
      * its index, and returns the indexes present for {@code prefix}.
      */
-    private TreeSet<Long> wholeEntries(String prefix) throws Exception {
-        TreeSet<Long> present = new TreeSet<>();
+    private NavigableSet<Long> wholeEntries(String prefix) throws Exception {
+        NavigableSet<Long> present = new TreeSet<>();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(DiskCache.FILE_NAME));
              Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT key, value FROM entries")) {
@@ -135,7 +136,7 @@ class DiskCacheCrashTest {
             try (DiskCache reopened = DiskCache.open(dir)) {
                 VerifyReport v = reopened.verify();
                 assertThat(v.problems()).as("round %d", round).isEmpty();
-                TreeSet<Long> present = wholeEntries(prefix);
+                NavigableSet<Long> present = wholeEntries(prefix);
                 // entries are written in order: what survived is 0..n-1, including everything confirmed
                 assertThat(present.first()).isZero();
                 assertThat(present.last()).isEqualTo(present.size() - 1L);
@@ -165,7 +166,7 @@ class DiskCacheCrashTest {
         try (DiskCache reopened = DiskCache.builder().directory(dir).maxBytes(limit).build()) {
             VerifyReport v = reopened.verify();
             assertThat(v.problems()).isEmpty();
-            TreeSet<Long> present = wholeEntries(prefix);
+            NavigableSet<Long> present = wholeEntries(prefix);
             assertThat(present).isNotEmpty();
             assertThat(present.first()).isGreaterThan(0L); // the oldest were evicted
             assertThat(reopened.stats().bytes()).isLessThanOrEqualTo(limit);

@@ -40,7 +40,7 @@ class MetricTraceTest {
     @Test
     void aTracedMetricGetsTheStepsOfItsRunAndItsFeedbackIsKeptPerRow() {
         Module program = program();
-        Map<dev.dspy4j.module.Predict, String> names = new java.util.IdentityHashMap<>();
+        java.util.IdentityHashMap<dev.dspy4j.module.Predict, String> names = new java.util.IdentityHashMap<>();
         program.predictors().forEach((n, p) -> names.put(p, n));
         Metric metric = Metric.withTrace((gold, pred, trace) -> {
             List<String> ran = trace.stream().map(s -> names.get(s.predictor())).toList();

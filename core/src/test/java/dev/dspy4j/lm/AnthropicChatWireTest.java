@@ -156,10 +156,10 @@ class AnthropicChatWireTest {
         AnthropicChat lm = client().build();
         LmRequest req = LmRequest.of(Prompt.builder().user("x").build());
         assertThat(lm.complete(req).first().text()).isEqualTo("after overload");
-        ContextWindowExceededException c = catchThrowableOfType(() -> lm.complete(req), ContextWindowExceededException.class);
+        ContextWindowExceededException c = catchThrowableOfType(ContextWindowExceededException.class, () -> lm.complete(req));
         assertThat(c.providerMessage()).startsWith("prompt is too long");
         assertThat(c.getMessage()).contains("invalid_request_error");
-        AuthenticationException a = catchThrowableOfType(() -> lm.complete(req), AuthenticationException.class);
+        AuthenticationException a = catchThrowableOfType(AuthenticationException.class, () -> lm.complete(req));
         assertThat(a.providerMessage()).isEqualTo("invalid x-api-key");
         assertThat(server.requestCount()).isEqualTo(4);
         assertThat(List.of(lm.toString())).allSatisfy(s -> assertThat(s).contains("apiKey=none"));

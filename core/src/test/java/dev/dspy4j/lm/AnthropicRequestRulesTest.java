@@ -200,4 +200,22 @@ class AnthropicRequestRulesTest {
         }
         assertThat(client("claude-test").structuredOutputs(true).build().supportsStructuredOutputs()).isTrue();
     }
+
+    record Node(String name, List<Node> children) {}
+
+    record Outline(@dev.dspy4j.signature.Input String text, @dev.dspy4j.signature.Output Node outline) {}
+
+    @Test
+    void aRecursiveOutputSchemaIsLeftToThePromptSinceAnthropicsStructuredOutputsRefuseRecursion() throws Exception {
+        // Anthropic's structured outputs list recursive schemas as unsupported: sending one is a 400 on every call
+        AnthropicChat sonnet = client("claude-sonnet-4-5").build();
+        Map<String, Object> params = JsonAdapter.create().requestParams(Signature.of(Outline.class), sonnet);
+        assertThat(JSON.writeValueAsString(params)).contains("\"$defs\"");
+
+        sonnet.complete(LmRequest.of(HI, params).withParam("output_config", Map.of("effort", "low")));
+
+        assertThat(server.last().json().get("output_config")).isEqualTo(json("{\"effort\":\"low\"}"));
+        sonnet.complete(LmRequest.of(Prompt.builder().user("Hi again").build(), params));
+        assertThat(server.last().json().has("output_config")).isFalse();
+    }
 }

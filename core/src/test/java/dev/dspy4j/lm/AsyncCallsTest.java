@@ -99,7 +99,7 @@ class AsyncCallsTest {
         ExecutorService one = java.util.concurrent.Executors.newSingleThreadExecutor();
         try (CallContext.Scope ignored = CallContext.with(new Callback() {})) {
             CompletableFuture<Throwable> ended = lmEnd();
-            OpenAiChat lm = OpenAiChat.builder().baseUrl(server.url() + "/v1").model("m").cache(null).timeout(Duration.ofSeconds(120)).build();
+            OpenAiChat lm = OpenAiChat.builder().baseUrl(server.url() + "/v1").model("m").cache(null).timeout(Duration.ofMinutes(2)).build();
             CompletableFuture<LmResponse> f = lm.completeAsync(LmRequest.of(Prompt.builder().user("hi").build()), one);
             awaitRequests(1);
             assertThat(f.cancel(true)).isTrue();

@@ -75,7 +75,7 @@ class AzureOpenAiChatWireTest {
                     "hate":{"filtered":true,"severity":"high"},"jailbreak":{"filtered":false,"detected":false},
                     "self_harm":{"filtered":false,"severity":"safe"},"violence":{"filtered":true,"severity":"medium"}}}}}
                 """));
-        ContentBlockedException e = catchThrowableOfType(() -> client().build().complete(HELLO), ContentBlockedException.class);
+        ContentBlockedException e = catchThrowableOfType(ContentBlockedException.class, () -> client().build().complete(HELLO));
         assertThat(e.status()).isEqualTo(400);
         assertThat(e.reason()).isEqualTo("content_filter");
         assertThat(e.categories()).containsExactly("hate", "violence");
@@ -96,7 +96,7 @@ class AzureOpenAiChatWireTest {
                    "content_filter_results":{"violence":{"filtered":true,"severity":"high"}}}]}
                 """));
         AzureOpenAiChat lm = client().build();
-        ContentBlockedException e = catchThrowableOfType(() -> lm.complete(HELLO), ContentBlockedException.class);
+        ContentBlockedException e = catchThrowableOfType(ContentBlockedException.class, () -> lm.complete(HELLO));
         assertThat(e.categories()).containsExactly("sexual");
         assertThat(e.promptBlocked()).isFalse();
         LmResponse r = lm.complete(HELLO.withN(2));
@@ -120,10 +120,10 @@ class AzureOpenAiChatWireTest {
         assertThat(lm.complete(HELLO).first().text()).isEqualTo("ok");
         assertThat(waits).hasSize(2);
         assertThat(waits.get(0)).isEqualTo(Duration.ofSeconds(1));
-        assertThat(catchThrowableOfType(() -> lm.complete(HELLO), LmException.class).getMessage()).contains("not valid JSON");
-        BadRequestException notFound = catchThrowableOfType(() -> lm.complete(HELLO), BadRequestException.class);
+        assertThat(catchThrowableOfType(LmException.class, () -> lm.complete(HELLO)).getMessage()).contains("not valid JSON");
+        BadRequestException notFound = catchThrowableOfType(BadRequestException.class, () -> lm.complete(HELLO));
         assertThat(notFound.getMessage()).contains("Azure OpenAI at").contains("[DeploymentNotFound]").doesNotContain("api-version");
-        AuthenticationException denied = catchThrowableOfType(() -> lm.complete(HELLO), AuthenticationException.class);
+        AuthenticationException denied = catchThrowableOfType(AuthenticationException.class, () -> lm.complete(HELLO));
         assertThat(denied.getMessage()).contains("invalid subscription key ***").doesNotContain("azure-secret-key-1");
         assertThat(server.requestCount()).isEqualTo(6);
     }

@@ -69,11 +69,11 @@ class CacheKeyTest {
         str(out, "temperature");
         str(out, "0.0");
         out.writeInt(2); // messages
-        out.writeInt(Role.SYSTEM.ordinal());
+        out.writeInt(0); // SYSTEM
         out.writeInt(1);
         out.writeInt(0);
         str(out, "You label images.");
-        out.writeInt(Role.USER.ordinal());
+        out.writeInt(1); // USER
         out.writeInt(3);
         out.writeInt(0);
         str(out, "Label this image: ");
@@ -210,7 +210,7 @@ class CacheKeyTest {
         Payload pdf = Payload.of("%PDF-1.7\n...".getBytes(StandardCharsets.US_ASCII));
         Document doc = Document.of(pdf);
         Image img = Image.of(PNG);
-        Audio wav = Audio.of(Payload.wrap(("RIFF\0\0\0\0WAVEfmt ").getBytes(StandardCharsets.US_ASCII)));
+        Audio wav = Audio.of(Payload.wrap("RIFF\0\0\0\0WAVEfmt ".getBytes(StandardCharsets.US_ASCII)));
         List<Part> variants = List.of(
                 Part.of(img), Part.of(img.withDetail("low")), Part.of(img.withDetail("high")),
                 Part.of(Image.fromUrl("https://example.com/a.png")), Part.of(Image.fromUrl("https://example.com/b.png")),

@@ -58,7 +58,7 @@ class ClientFaultsTest {
     @Test
     void serverErrorsPastTheLastAttemptRaiseServerException() {
         server.defaultReply(LoopbackServer.json(500, "{\"error\":{\"message\":\"boom\",\"code\":\"internal\"}}"));
-        ServerException e = catchThrowableOfType(() -> client().build().complete(HELLO), ServerException.class);
+        ServerException e = catchThrowableOfType(ServerException.class, () -> client().build().complete(HELLO));
         assertThat(e.status()).isEqualTo(500);
         assertThat(e.providerMessage()).isEqualTo("boom");
         assertThat(e.getMessage()).contains("HTTP 500").contains("boom").contains("attempt 3 of 3");
@@ -78,7 +78,7 @@ class ClientFaultsTest {
     void responseSlowerThanTheTimeoutRaisesTimeout() {
         server.defaultReply(LoopbackServer.delayed(Duration.ofSeconds(5), LoopbackServer.json(200, LoopbackServer.chatCompletion("late"))));
         OpenAiChat lm = client().timeout(Duration.ofMillis(300)).retryPolicy(FAST.withMaxAttempts(2)).build();
-        LmTimeoutException e = catchThrowableOfType(() -> lm.complete(HELLO), LmTimeoutException.class);
+        LmTimeoutException e = catchThrowableOfType(LmTimeoutException.class, () -> lm.complete(HELLO));
         assertThat(e.getMessage()).contains("PT0.3S").contains("attempt 2 of 2");
         assertThat(e.status()).isZero();
         assertThat(server.requestCount()).isEqualTo(2);
@@ -87,7 +87,7 @@ class ClientFaultsTest {
     @Test
     void malformedJsonIsAClearErrorAndNotRetried() {
         server.enqueue(LoopbackServer.json(200, "{\"choices\": [ {\"message\": "));
-        LmException e = catchThrowableOfType(() -> client().build().complete(HELLO), LmException.class);
+        LmException e = catchThrowableOfType(LmException.class, () -> client().build().complete(HELLO));
         assertThat(e.status()).isEqualTo(200);
         assertThat(e.getMessage()).contains("not valid JSON").contains("{\"choices\"");
         assertThat(server.requestCount()).isEqualTo(1);
@@ -105,8 +105,7 @@ class ClientFaultsTest {
         server.defaultReply(LoopbackServer.json(401,
                 "{\"error\":{\"message\":\"Incorrect API key provided\",\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}"));
         AuthenticationException e = catchThrowableOfType(
-                () -> client().apiKeyFromEnv("DSPY4J_TEST_SURELY_UNSET_VARIABLE").build().complete(HELLO),
-                AuthenticationException.class);
+                AuthenticationException.class, () -> client().apiKeyFromEnv("DSPY4J_TEST_SURELY_UNSET_VARIABLE").build().complete(HELLO));
         assertThat(server.requestCount()).isEqualTo(1);
         assertThat(waits).isEmpty();
         assertThat(e.status()).isEqualTo(401);
@@ -123,15 +122,15 @@ class ClientFaultsTest {
                 LoopbackServer.json(404, "{\"error\":{\"message\":\"model not found\"}}"),
                 LoopbackServer.json(403, "{\"error\":{\"message\":\"no access\"}}"));
         OpenAiChat lm = client().build();
-        ContextWindowExceededException c = catchThrowableOfType(() -> lm.complete(HELLO), ContextWindowExceededException.class);
+        ContextWindowExceededException c = catchThrowableOfType(ContextWindowExceededException.class, () -> lm.complete(HELLO));
         assertThat(c.providerMessage()).contains("maximum context length");
-        BadRequestException b = catchThrowableOfType(() -> lm.complete(HELLO), BadRequestException.class);
+        BadRequestException b = catchThrowableOfType(BadRequestException.class, () -> lm.complete(HELLO));
         assertThat(b).isNotInstanceOf(ContextWindowExceededException.class);
         assertThat(b.status()).isEqualTo(400);
         assertThat(b.providerMessage()).isEqualTo("temperature must be <= 2");
-        BadRequestException nf = catchThrowableOfType(() -> lm.complete(HELLO), BadRequestException.class);
+        BadRequestException nf = catchThrowableOfType(BadRequestException.class, () -> lm.complete(HELLO));
         assertThat(nf.status()).isEqualTo(404);
-        assertThat(catchThrowableOfType(() -> lm.complete(HELLO), AuthenticationException.class).status()).isEqualTo(403);
+        assertThat(catchThrowableOfType(AuthenticationException.class, () -> lm.complete(HELLO)).status()).isEqualTo(403);
         assertThat(server.requestCount()).isEqualTo(4);
         assertThat(waits).isEmpty();
     }
@@ -139,7 +138,7 @@ class ClientFaultsTest {
     @Test
     void retryAfterLongerThanAllowedGivesUpAtOnce() {
         server.defaultReply(LoopbackServer.json(429, "{\"error\":{\"message\":\"quota\"}}", "Retry-After", "3600"));
-        RateLimitException e = catchThrowableOfType(() -> client().build().complete(HELLO), RateLimitException.class);
+        RateLimitException e = catchThrowableOfType(RateLimitException.class, () -> client().build().complete(HELLO));
         assertThat(e.retryAfter()).isEqualTo(Duration.ofHours(1));
         assertThat(e.status()).isEqualTo(429);
         assertThat(server.requestCount()).isEqualTo(1);
@@ -152,7 +151,7 @@ class ClientFaultsTest {
             port = s.getLocalPort();
         }
         OpenAiChat lm = client().baseUrl("http://127.0.0.1:" + port + "/v1").build();
-        LmException e = catchThrowableOfType(() -> lm.complete(HELLO), LmException.class);
+        LmException e = catchThrowableOfType(LmException.class, () -> lm.complete(HELLO));
         assertThat(e.status()).isZero();
         assertThat(e.getMessage()).contains("connection failed").contains("attempt 3 of 3").contains("127.0.0.1:" + port);
         assertThat(waits).hasSize(2);

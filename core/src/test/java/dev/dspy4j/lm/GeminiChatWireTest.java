@@ -203,7 +203,7 @@ class GeminiChatWireTest {
                  "usageMetadata":{"promptTokenCount":7,"totalTokenCount":7}}
                 """));
         ContentBlockedException e = catchThrowableOfType(
-                () -> client().build().complete(LmRequest.of(Prompt.builder().user("x").build())), ContentBlockedException.class);
+                ContentBlockedException.class, () -> client().build().complete(LmRequest.of(Prompt.builder().user("x").build())));
         assertThat(e.reason()).isEqualTo("SAFETY");
         assertThat(e.categories()).containsExactly("HARM_CATEGORY_DANGEROUS_CONTENT");
         assertThat(e.promptBlocked()).isTrue();
@@ -223,7 +223,7 @@ class GeminiChatWireTest {
                 """));
         GeminiChat lm = client().build();
         ContentBlockedException e = catchThrowableOfType(
-                () -> lm.complete(LmRequest.of(Prompt.builder().user("x").build())), ContentBlockedException.class);
+                ContentBlockedException.class, () -> lm.complete(LmRequest.of(Prompt.builder().user("x").build())));
         assertThat(e.reason()).isEqualTo("SAFETY");
         assertThat(e.categories()).containsExactly("HARM_CATEGORY_HATE_SPEECH");
         assertThat(e.promptBlocked()).isFalse();
@@ -233,5 +233,36 @@ class GeminiChatWireTest {
         assertThat(r.first().refused()).isFalse();
         assertThat(r.completions().get(1).refusal()).isEqualTo("blocked (PROHIBITED_CONTENT)");
         assertThat(r.completions().get(1).finishReason()).isEqualTo("prohibited_content");
+    }
+
+    record Node(String name, List<Node> children) {}
+
+    record Outline(@dev.dspy4j.signature.Input String text, @dev.dspy4j.signature.Output Node outline) {}
+
+    @Test
+    void recursiveSchemasReachGeminiWithEveryCycleThroughAPropertyThatIsNotRequired() throws Exception {
+        // Gemini unrolls cyclic $refs to a limited depth, so it takes them only inside properties that are not
+        // required (nullable is not enough); OpenAI strict mode wants every property required: one schema, two rules
+        GeminiChat lm = client().build();
+        TreeMap<String, Object> params = new TreeMap<>(dev.dspy4j.adapter.JsonAdapter.create()
+                .requestParams(dev.dspy4j.signature.Signature.of(Outline.class), lm));
+        params.put("tools", List.of(dev.dspy4j.module.Tool.of("count", "Counts nodes.", Node.class, n -> 1).toFunctionSpec()));
+
+        lm.complete(new LmRequest(Prompt.builder().user("q").build(), params, 1, null, true));
+
+        String node = "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"children\":{\"type\":\"array\","
+                + "\"items\":{\"$ref\":\"#/$defs/Node\"}}},\"required\":[\"name\"],\"additionalProperties\":false}";
+        assertThat(server.last().json()).isEqualTo(json("""
+                {"contents":[{"role":"user","parts":[{"text":"q"}]}],
+                 "generationConfig":{"responseMimeType":"application/json",
+                   "responseJsonSchema":{"type":"object","properties":{"outline":{"$ref":"#/$defs/Node"}},
+                     "required":["outline"],"additionalProperties":false,"$defs":{"Node":%s}}},
+                 "tools":[{"functionDeclarations":[{"name":"count","description":"Counts nodes.",
+                   "parametersJsonSchema":{"type":"object","properties":{"name":{"type":"string"},
+                     "children":{"type":"array","items":{"$ref":"#/$defs/Node"}}},"required":["name","children"],
+                     "additionalProperties":false,"$defs":{"Node":%s}}}]}]}
+                """.formatted(node, node)));
+        // what is sent elsewhere is unchanged: OpenAI's strict mode needs every property required
+        assertThat(JSON.writeValueAsString(params.get("response_format"))).contains("\"required\":[\"name\",\"children\"]");
     }
 }

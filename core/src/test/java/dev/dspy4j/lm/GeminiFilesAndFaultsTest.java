@@ -105,8 +105,8 @@ class GeminiFilesAndFaultsTest {
     void aFailedUploadFailsTheCallWithTheProvidersMessageAndSendsNothingElse() {
         server.enqueue(LoopbackServer.json(400, "{\"error\":{\"code\":400,\"message\":\"Unsupported MIME type\",\"status\":\"INVALID_ARGUMENT\"}}"));
         GeminiChat lm = client().filesApiAbove(10).build();
-        BadRequestException e = catchThrowableOfType(() -> lm.complete(LmRequest.of(
-                Prompt.builder().user().media(Video.of(TestMedia.mp4(300, 1))).end().build())), BadRequestException.class);
+        BadRequestException e = catchThrowableOfType(BadRequestException.class, () -> lm.complete(LmRequest.of(
+                Prompt.builder().user().media(Video.of(TestMedia.mp4(300, 1))).end().build())));
         assertThat(e.getMessage()).contains("Gemini Files API").contains("HTTP 400").contains("Unsupported MIME type");
         assertThat(server.requestCount()).isEqualTo(1);
     }
@@ -123,7 +123,7 @@ class GeminiFilesAndFaultsTest {
     @Test
     void rateLimitPastTheLastAttemptIsTypedWithGooglesStatus() {
         server.defaultReply(LoopbackServer.json(429, "{\"error\":{\"code\":429,\"message\":\"Quota exceeded\",\"status\":\"RESOURCE_EXHAUSTED\"}}"));
-        RateLimitException e = catchThrowableOfType(() -> client().maxAttempts(2).build().complete(HELLO), RateLimitException.class);
+        RateLimitException e = catchThrowableOfType(RateLimitException.class, () -> client().maxAttempts(2).build().complete(HELLO));
         assertThat(e.getMessage()).contains("HTTP 429").contains("Quota exceeded").contains("[RESOURCE_EXHAUSTED]");
         assertThat(server.requestCount()).isEqualTo(2);
     }
@@ -142,9 +142,9 @@ class GeminiFilesAndFaultsTest {
         server.enqueue(LoopbackServer.json(200, "{\"candidates\": [ {\"content\": "),
                 LoopbackServer.json(200, "{\"usageMetadata\":{}}"));
         GeminiChat lm = client().build();
-        LmException bad = catchThrowableOfType(() -> lm.complete(HELLO), LmException.class);
+        LmException bad = catchThrowableOfType(LmException.class, () -> lm.complete(HELLO));
         assertThat(bad.getMessage()).contains("not valid JSON");
-        LmException none = catchThrowableOfType(() -> lm.complete(HELLO), LmException.class);
+        LmException none = catchThrowableOfType(LmException.class, () -> lm.complete(HELLO));
         assertThat(none.getMessage()).contains("no \"candidates\"");
         assertThat(server.requestCount()).isEqualTo(2);
     }
@@ -160,13 +160,13 @@ class GeminiFilesAndFaultsTest {
                         + " number of tokens allowed (1048576).\",\"status\":\"INVALID_ARGUMENT\"}}"),
                 LoopbackServer.json(404, "{\"error\":{\"code\":404,\"message\":\"models/gemini-test is not found\",\"status\":\"NOT_FOUND\"}}"));
         GeminiChat lm = client().build();
-        BadRequestException key = catchThrowableOfType(() -> lm.complete(HELLO), BadRequestException.class);
+        BadRequestException key = catchThrowableOfType(BadRequestException.class, () -> lm.complete(HELLO));
         assertThat(key.getMessage()).contains("API key not valid: ***").contains("[INVALID_ARGUMENT]").doesNotContain("AIzaSecretKey123");
-        AuthenticationException denied = catchThrowableOfType(() -> lm.complete(HELLO), AuthenticationException.class);
+        AuthenticationException denied = catchThrowableOfType(AuthenticationException.class, () -> lm.complete(HELLO));
         assertThat(denied.providerMessage()).isEqualTo("Permission denied");
-        ContextWindowExceededException window = catchThrowableOfType(() -> lm.complete(HELLO), ContextWindowExceededException.class);
+        ContextWindowExceededException window = catchThrowableOfType(ContextWindowExceededException.class, () -> lm.complete(HELLO));
         assertThat(window.status()).isEqualTo(400);
-        BadRequestException notFound = catchThrowableOfType(() -> lm.complete(HELLO), BadRequestException.class);
+        BadRequestException notFound = catchThrowableOfType(BadRequestException.class, () -> lm.complete(HELLO));
         assertThat(notFound.getMessage()).contains("[NOT_FOUND]");
         assertThat(server.requestCount()).isEqualTo(4);
     }

@@ -195,4 +195,19 @@ class OpenAiResponsesFaultsTest {
                 .isInstanceOf(LmException.class)
                 .hasMessageContaining("unexpected streamed response: a streamed Responses event is not JSON");
     }
+
+    @Test
+    void aStreamedRequestForTwoCompletionsStreamsTheFirstAndSendsTheSecond() {
+        server.enqueue(sse(delta("one"), event("response.completed", "\"response\":" + answer("one"))),
+                LoopbackServer.json(200, answer("two")));
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        LmResponse r;
+        try (CallContext.Scope s = CallContext.streamingTo(seen::add)) {
+            r = lm().complete(hi().withN(2));
+        }
+        assertThat(r.completions()).extracting(Completion::text).containsExactly("one", "two");
+        assertThat(seen).containsExactly("one");
+        assertThat(server.requests()).extracting(q -> q.json().path("stream").asBoolean()).containsExactly(true, false);
+        assertThat(r.usage()).isEqualTo(new Usage(80, 18, 64, 0, 8));
+    }
 }

@@ -158,6 +158,21 @@ class UploadsTest {
     }
 
     @Test
+    void aStreamedCallUploadsToo() throws Exception {
+        OpenAiResponses lm = OpenAiResponses.builder().baseUrl(server.baseUrl()).model("gpt-test").cache(null)
+                .uploads(new MemoryUploadRegistry()).build();
+        StringBuilder seen = new StringBuilder();
+        try (CallContext.Scope s = CallContext.streamingTo(seen::append)) {
+            lm.complete(LmRequest.of(prompt("streamed?")));
+        }
+        assertThat(seen.toString()).isEqualTo(LoopbackChatServer.chatAnswer("answer", "ok"));
+        assertThat(server.files().uploadCount()).isEqualTo(3);
+        JsonNode body = lastBody();
+        assertThat(body.path("stream").asBoolean()).isTrue();
+        assertThat(body.toString()).contains("\"file_id\":\"" + storedIds().get(0) + "\"");
+    }
+
+    @Test
     void chatCompletionsSendAPdfByIdButImagesInline() throws Exception {
         OpenAiChat lm = OpenAiChat.builder().baseUrl(server.baseUrl()).model("gpt-test").cache(null)
                 .uploads(new MemoryUploadRegistry()).build();

@@ -274,7 +274,7 @@ class PayloadTest {
         PayloadSource lying = new PayloadSource() {
             @Override
             public long size() {
-                return png.length + 10;
+                return png.length + 10L;
             }
 
             @Override

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -105,7 +106,7 @@ class ParallelTest {
                 }
                 return "late";
             }
-            return s.toUpperCase();
+            return s.toUpperCase(Locale.ROOT);
         });
         assertThat(r.values()).containsExactly("A", null, "B", "C");
         assertThat(r.get(1).error()).isInstanceOf(TimeoutException.class).hasMessageContaining("item 1");

@@ -30,6 +30,10 @@ class ToolSchemaRecursionTest {
 
     record Place(@JsonPropertyDescription("city name") String city, long zip) {}
 
+    record Tree<T>(List<Tree<T>> kids, T value) {}
+
+    record Sum(@ToolDoc("the tree to add up") Tree<Long> tree) {}
+
     static final class Elsewhere {
         record Node(Optional<Node> next) {}
     }
@@ -79,7 +83,9 @@ class ToolSchemaRecursionTest {
                 + "[{\"$ref\":\"#/$defs/Dept\"},{\"type\":\"null\"}]}},\"required\":[\"name\",\"heads\"],"
                 + "\"additionalProperties\":false}";
         assertThat(t.argsSchemaJson()).isEqualTo("{\"type\":\"object\",\"properties\":{"
-                + "\"dept\":{\"$ref\":\"#/$defs/Dept\"},\"emp\":{\"$ref\":\"#/$defs/Emp\",\"description\":\"who\"}},"
+                // a described $ref is Emp's definition written in place (no keyword may sit beside a $ref)
+                + "\"dept\":{\"$ref\":\"#/$defs/Dept\"},\"emp\":" + emp.substring(0, emp.length() - 1)
+                + ",\"description\":\"who\"}},"
                 + "\"required\":[\"dept\",\"emp\"],\"additionalProperties\":false,"
                 + "\"$defs\":{\"Dept\":" + dept + ",\"Emp\":" + emp + "}}");
         assertStrict(t.argsSchema());
@@ -114,5 +120,27 @@ class ToolSchemaRecursionTest {
         assertThatThrownBy(() -> Tool.fromMethod(new Org(), "clash"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("two different records are both named Node");
+    }
+
+    @Test
+    void aRecursiveGenericArgumentRecordNeitherOverflowsNorLosesItsTypeArgument() throws Exception {
+        // Tree<Long> used to overflow the stack in Tool.of, as Node did before (recursion through a type argument)
+        Tool t = Tool.of("sum", "Adds up a tree.", Sum.class, a -> add(a.tree()));
+        String tree = "{\"type\":\"object\",\"properties\":{\"kids\":{\"type\":\"array\",\"items\":"
+                + "{\"$ref\":\"#/$defs/Tree_Long\"}},\"value\":{\"type\":\"integer\"}},\"required\":[\"kids\",\"value\"],"
+                + "\"additionalProperties\":false}";
+        assertThat(t.argsSchemaJson()).isEqualTo("{\"type\":\"object\",\"properties\":{\"tree\":"
+                + tree.substring(0, tree.length() - 1) + ",\"description\":\"the tree to add up\"}},\"required\":[\"tree\"],"
+                + "\"additionalProperties\":false,\"$defs\":{\"Tree_Long\":" + tree + "}}");
+        assertStrict(t.argsSchema());
+        String args = "{\"tree\":{\"value\":1,\"kids\":[{\"value\":2,\"kids\":[]},{\"value\":3,\"kids\":[]}]}}";
+        assertThat(validate(t.argsSchema(), args)).isEmpty();
+        assertThat(t.invokeJson(args)).isEqualTo(6L);
+    }
+
+    private static long add(Tree<Long> t) {
+        long s = t.value();
+        for (Tree<Long> k : t.kids()) s += add(k);
+        return s;
     }
 }

@@ -28,6 +28,7 @@ class ToolTest {
             return negate ? -s : s;
         }
 
+        @SuppressWarnings("DoNotCallSuggester") // a tool that fails on purpose, to test how failures reach the model
         public String broken(String why) {
             throw new IllegalStateException("cannot: " + why);
         }

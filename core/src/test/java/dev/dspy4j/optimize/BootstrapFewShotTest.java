@@ -247,7 +247,7 @@ class BootstrapFewShotTest {
         // wrong on odd numbers
         Function<Integer, Module> compiled = threads -> {
             ScriptedLm lm = ScriptedLm.builder().respond(r -> {
-                int i = Integer.parseInt(Chat.input(r, "question").split("\\+")[0]);
+                int i = Integer.parseInt(Chat.input(r, "question").split("\\+", 2)[0]);
                 return List.of(answer("reasoning", "adding", "answer", i % 2 == 0 ? Integer.toString(2 * i) : "?"));
             }).build();
             List<Integer> traceSizes = java.util.Collections.synchronizedList(new ArrayList<>());

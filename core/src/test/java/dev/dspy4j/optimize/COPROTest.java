@@ -36,7 +36,7 @@ class COPROTest {
     private static ScriptedLm taskLm() {
         return RuleTask.lm(r -> {
             String s = system(r);
-            String kind = Chat.input(r, "question").split(":")[0];
+            String kind = Chat.input(r, "question").split(":", 2)[0];
             return s.contains("uppercase") || (s.contains("kind") && (kind.equals("color") || kind.equals("animal")));
         });
     }

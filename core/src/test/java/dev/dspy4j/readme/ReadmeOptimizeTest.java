@@ -66,7 +66,7 @@ class ReadmeOptimizeTest {
 
             // --- README: begin ---
             Module program = new Answer().withLm(lm);
-            program.predictors().keySet();                 // [draft.predict, answer.self]
+            System.out.println(program.predictors().keySet()); // [draft.predict, answer.self]
 
             var optimizer = BootstrapFewShotWithRandomSearch.builder(Metrics.exactMatch())
                     .maxBootstrappedDemos(2).numCandidatePrograms(4).threads(4)

@@ -41,7 +41,7 @@ class SignatureRoundTripTest {
                 return new FieldType.TupleOf(elements, false);
             }
             case 12: return new FieldType.TupleOf(List.of(type(depth + 1, output)), true);
-            case 13: return output ? FieldType.Scalar.STR : new FieldType.Media(FieldType.Media.Kind.values()[random.nextInt(4)]);
+            case 13: return output ? FieldType.Scalar.STR : new FieldType.Media(List.of(FieldType.Media.Kind.values()).get(random.nextInt(4)));
             default: return literal();
         }
     }

@@ -9,6 +9,7 @@ import dev.dspy4j.media.Image;
 import dev.dspy4j.media.MediaType;
 import dev.dspy4j.module.Predict;
 import dev.dspy4j.signature.Example;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -132,7 +133,7 @@ class DspyStateMediaFormsTest {
                 .isInstanceOf(ProgramStateException.class)
                 .hasMessageContaining("unknown format");
         // bytes of another kind than the field's
-        Files.write(folder.resolve("doc.pdf"), "%PDF-1.4\n%%EOF\n".getBytes());
+        Files.write(folder.resolve("doc.pdf"), "%PDF-1.4\n%%EOF\n".getBytes(StandardCharsets.US_ASCII));
         assertThatThrownBy(() -> demoImage(dspyState(json("doc.pdf"))))
                 .isInstanceOf(ProgramStateException.class)
                 .hasMessageContaining("the field is Image, but the bytes are application/pdf");
@@ -155,9 +156,9 @@ class DspyStateMediaFormsTest {
     @Test
     void dspysSavedFormsOfAudioFileAndImageListsLoad() throws Exception {
         byte[] wav = new byte[64];
-        System.arraycopy("RIFF".getBytes(), 0, wav, 0, 4);
-        System.arraycopy("WAVE".getBytes(), 0, wav, 8, 4);
-        byte[] pdf = "%PDF-1.4\n%%EOF\n".getBytes();
+        System.arraycopy("RIFF".getBytes(StandardCharsets.US_ASCII), 0, wav, 0, 4);
+        System.arraycopy("WAVE".getBytes(StandardCharsets.US_ASCII), 0, wav, 8, 4);
+        byte[] pdf = "%PDF-1.4\n%%EOF\n".getBytes(StandardCharsets.US_ASCII);
         Base64.Encoder b64 = Base64.getEncoder();
         Path file = folder.resolve("multi.json");
         Files.writeString(file, """

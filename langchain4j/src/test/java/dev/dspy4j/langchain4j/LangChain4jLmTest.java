@@ -128,9 +128,9 @@ class LangChain4jLmTest {
         }
         LangChain4jLm lm = bridge().build();
         LmRequest hi = LmRequest.of(Prompt.builder().user("hi").build());
-        RateLimitException rate = catchThrowableOfType(() -> lm.complete(hi), RateLimitException.class);
+        RateLimitException rate = catchThrowableOfType(RateLimitException.class, () -> lm.complete(hi));
         assertThat(rate.getMessage()).contains("Rate limit reached");
-        assertThat(catchThrowableOfType(() -> lm.complete(hi), AuthenticationException.class)).isNotNull();
+        assertThat(catchThrowableOfType(AuthenticationException.class, () -> lm.complete(hi))).isNotNull();
     }
 
     @Test

@@ -121,8 +121,8 @@ record RedisAddress(boolean tls, String host, int port, int database, String use
 
     private static int firstOf(String s, String chars) {
         int best = -1;
-        for (char ch : chars.toCharArray()) {
-            int i = s.indexOf(ch);
+        for (int c = 0; c < chars.length(); c++) {
+            int i = s.indexOf(chars.charAt(c));
             if (i >= 0 && (best < 0 || i < best)) best = i;
         }
         return best;

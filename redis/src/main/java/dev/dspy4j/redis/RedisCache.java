@@ -72,6 +72,9 @@ public final class RedisCache implements ResponseCache {
     private final Duration timeout;
     private final AtomicBoolean decodeWarned = new AtomicBoolean();
 
+    // ssl(boolean), sslParameters and sslSocketFactory are deprecated in Jedis 8 for sslOptions(SslOptions), which
+    // also changes how the server's certificate is checked; they stay until a TLS test covers that switch
+    @SuppressWarnings("deprecation")
     private RedisCache(Builder b) {
         this.address = b.address;
         this.prefix = b.prefix.getBytes(StandardCharsets.UTF_8);

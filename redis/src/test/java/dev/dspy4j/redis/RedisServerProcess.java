@@ -119,7 +119,7 @@ public final class RedisServerProcess implements AutoCloseable {
         }
         String path = System.getenv("PATH");
         if (path != null) {
-            for (String d : path.split(File.pathSeparator)) {
+            for (String d : path.split(File.pathSeparator, -1)) {
                 if (!d.isEmpty() && Files.isExecutable(Path.of(d, named))) return Path.of(d, named).toString();
             }
         }

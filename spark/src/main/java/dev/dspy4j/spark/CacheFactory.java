@@ -66,6 +66,12 @@ public interface CacheFactory extends Serializable {
         public ResponseCache open() {
             return RedisCache.builder().uri(uri).build();
         }
+
+        /** The URI with its password masked. */
+        @Override
+        public String toString() {
+            return "Redis[" + uri.replaceFirst("(://[^:/@]*:)[^@/]*@", "$1***@") + "]";
+        }
     }
 
     /**

@@ -46,6 +46,7 @@ public final class ProgramBundle implements Serializable {
     private final transient LmSettings savedLm;
     private final transient Module program;
 
+    @SuppressWarnings("NonApiType") // stored as is in a field whose type must be Serializable (the bundle is broadcast)
     private ProgramBundle(String digest, byte[] json, TreeMap<String, byte[]> media, LmSettings savedLm, Module program) {
         this.digest = digest;
         this.json = json;

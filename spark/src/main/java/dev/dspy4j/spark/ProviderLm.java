@@ -65,7 +65,7 @@ public record ProviderLm(String provider, String model, String baseUrl, String a
         if (slash <= 0 || slash == lm.length() - 1) {
             throw new IllegalArgumentException("the LM must be PROVIDER/MODEL, e.g. openai/gpt-4o-mini, not '" + lm + "'");
         }
-        return new ProviderLm(lm.substring(0, slash), lm.substring(slash + 1), null, null, "{}", Duration.ofSeconds(120), 3,
+        return new ProviderLm(lm.substring(0, slash), lm.substring(slash + 1), null, null, "{}", Duration.ofMinutes(2), 3,
                 null, null);
     }
 
@@ -73,7 +73,7 @@ public record ProviderLm(String provider, String model, String baseUrl, String a
     public static ProviderLm of(LmSettings saved) {
         Objects.requireNonNull(saved, "saved");
         return new ProviderLm(saved.provider() == null ? "openai" : saved.provider(), saved.model(), saved.baseUrl(), null,
-                json(saved.params()), Duration.ofSeconds(120), 3, null, null);
+                json(saved.params()), Duration.ofMinutes(2), 3, null, null);
     }
 
     public ProviderLm withBaseUrl(String url) {

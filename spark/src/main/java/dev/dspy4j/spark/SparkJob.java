@@ -1,6 +1,7 @@
 package dev.dspy4j.spark;
 
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -128,7 +129,7 @@ public final class SparkJob implements Callable<Integer> {
 
     /** Runs the job in the active or a new Spark session and exits with its status. */
     public static void main(String[] args) {
-        int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        int code = run(args, new PrintWriter(System.out, true, Charset.defaultCharset()), new PrintWriter(System.err, true, Charset.defaultCharset()));
         SparkSession.active().stop();
         if (code != 0) System.exit(code);
     }

@@ -101,6 +101,28 @@ class SparkJobTest {
     }
 
     @Test
+    void jsonLinesInAndOutWithAColumnMapAndABadRowExitOne() throws Exception {
+        Path in = dir.resolve("rows.jsonl");
+        Files.writeString(in, "{\"id\": 1, \"photo\": \"img/img-1.png\"}\n"
+                + "{\"id\": 2, \"photo\": \"img/missing.png\"}\n"
+                + "{\"id\": 3, \"photo\": \"img/img-3.png\"}\n");
+        String out = dir.resolve("rows-out.jsonl").toString();
+        StringWriter err = new StringWriter();
+
+        int code = SparkJob.run(new String[] {"--program", program.toString(), "--data", in.toString(), "--out", out,
+                "--column", "image=photo", "--lm", "openai/loopback", "--api-base", server.baseUrl()},
+                new PrintWriter(new StringWriter()), new PrintWriter(err));
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).startsWith("3 rows: 2 ok, 1 error (input 1), 0 from the cache, ")
+                .contains("; output in " + out);
+        var rows = SparkTests.spark().read().json(out).orderBy("id").collectAsList();
+        assertThat(rows).extracting(r -> r.getAs("id").toString() + " " + r.getAs("label") + " " + r.getAs("error_type"))
+                .containsExactly("1 noise null", "2 null input", "3 noise null");
+        assertThat(rows.get(1).<String>getAs("error")).contains("img/missing.png does not exist");
+    }
+
+    @Test
     void relativeMediaPathsAreTakenAgainstTheDataFolderQualifiedOnTheDriver() {
         var conf = new org.apache.hadoop.conf.Configuration();
         String cwd = "file:" + Path.of("").toAbsolutePath();

@@ -69,7 +69,17 @@ final class SparkTests {
      * of 4 partitions {@code (id long, image string)} naming them by relative path ({@code img/img-<i>.png}).
      */
     static String imageParquet(Path dir, int rows, long seed) {
-        images(dir.resolve("img"), rows, seed);
+        return imageParquetAt(dir, rows, 16, seed);
+    }
+
+    /** {@link #imageParquet} with {@code side x side} images. */
+    static String imageParquetAt(Path dir, int rows, int side, long seed) {
+        try {
+            Files.createDirectories(dir.resolve("img"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (int i = 0; i < rows; i++) NoiseImage.writePng(dir.resolve("img"), "img-" + i + ".png", side, side, seed + i);
         StructType schema = DataTypes.createStructType(List.of(
                 DataTypes.createStructField("id", DataTypes.LongType, false),
                 DataTypes.createStructField("image", DataTypes.StringType, false)));

@@ -38,6 +38,8 @@ final class LoopbackBatches {
         volatile boolean canceled;
         /** OpenAI: the input's problems (the batch then fails), the output and error file ids once made. */
         String inputFileId;
+        /** OpenAI: the endpoint every line goes to ({@code /v1/chat/completions} or {@code /v1/responses}). */
+        String endpoint;
         List<String> invalid = List.of();
         String outputFileId;
         String errorFileId;
@@ -102,7 +104,7 @@ final class LoopbackBatches {
             createAnthropic(ex, body);
             return;
         }
-        String[] parts = rest.substring(1).split("/");
+        String[] parts = rest.substring(1).split("/", -1);
         Batch b = batches.get(parts[0]);
         if (b == null || !"anthropic".equals(b.provider)) {
             reply(ex, 404, anthropicError("not_found_error", "no message batch " + parts[0]));

@@ -70,6 +70,7 @@ public final class LoopbackChatServer implements AutoCloseable {
      * @param bodyBytes the body's size in bytes
      * @param body      the body, or null unless {@link Builder#keepBodies} is on
      */
+    @SuppressWarnings("ArrayRecordComponent") // the body as read off the socket, handed out without a copy; never compared
     public record Received(String path, long bodyBytes, byte[] body) {
         /** The body as UTF-8 text, or null if not kept. */
         public String bodyText() {
@@ -274,7 +275,7 @@ public final class LoopbackChatServer implements AutoCloseable {
             long n = 0;
             boolean keep = keepBodies || LoopbackBatches.handles(path);
             ByteArrayOutputStream kept = keep ? new ByteArrayOutputStream() : null;
-            LoopbackFiles.FileIdScanner fileIds = files.inUse() ? new LoopbackFiles.FileIdScanner() : null;
+            FileIdScanner fileIds = files.inUse() ? new FileIdScanner() : null;
             byte[] buf = new byte[64 * 1024];
             byte[] head = new byte[LoopbackResponses.HEAD_BYTES];
             int headLength = 0;

@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,8 +43,6 @@ public final class LoopbackFiles {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern FILES_PATH = Pattern.compile(".*/files(?:/([^/]+)(/content)?)?");
     private static final Pattern BOUNDARY = Pattern.compile("boundary=\"?([^\";]+)\"?");
-    private static final Pattern DISPOSITION_NAME = Pattern.compile("\\bname=\"([^\"]*)\"");
-    private static final Pattern DISPOSITION_FILENAME = Pattern.compile("\\bfilename=\"([^\"]*)\"");
 
     /**
      * A stored file.
@@ -59,6 +56,7 @@ public final class LoopbackFiles {
      * @param expires   when it expires, or null
      * @param content   its bytes if kept, else null
      */
+    @SuppressWarnings("ArrayRecordComponent") // the uploaded bytes as received, handed out without a copy; never compared
     public record StoredFile(String id, String filename, long bytes, String mediaType, String purpose, Instant created,
                              Instant expires, byte[] content) {}
 
@@ -147,7 +145,7 @@ public final class LoopbackFiles {
         Instant now = Instant.now();
         for (String id : referenced) {
             StoredFile f = files.get(id);
-            if (f == null || f.expires() != null && !f.expires().isAfter(now)) return id;
+            if (f == null || (f.expires() != null && !f.expires().isAfter(now))) return id;
         }
         return null;
     }
@@ -176,7 +174,7 @@ public final class LoopbackFiles {
             return;
         }
         StoredFile f = id == null ? null : live(id);
-        if (id == null || !"GET".equals(method) && !"DELETE".equals(method) || content && !"GET".equals(method)) {
+        if (id == null || (!"GET".equals(method) && !"DELETE".equals(method)) || (content && !"GET".equals(method))) {
             reply(ex, 405, anthropic ? anthropicError("invalid_request_error", "method " + method + " not allowed on " + path)
                     : openAiError("method " + method + " not allowed on " + path, "invalid_request_error", null));
             return;
@@ -234,15 +232,15 @@ public final class LoopbackFiles {
                     : openAiError("expected multipart/form-data with a boundary, got " + type, "invalid_request_error", null));
             return;
         }
-        Map<String, FormPart> parts;
+        Map<String, MultipartForm.FormPart> parts;
         try {
-            parts = parseMultipart(body, b.group(1));
+            parts = MultipartForm.parse(body, b.group(1));
         } catch (IllegalArgumentException e) {
             reply(ex, 400, anthropic ? anthropicError("invalid_request_error", e.getMessage())
                     : openAiError(e.getMessage(), "invalid_request_error", null));
             return;
         }
-        FormPart file = parts.get("file");
+        MultipartForm.FormPart file = parts.get("file");
         String purpose = parts.containsKey("purpose") ? parts.get("purpose").text() : null;
         String problem = file == null || file.filename() == null ? "the form has no file part named 'file' with a filename"
                 : !anthropic && purpose == null ? "the form has no 'purpose' field" : null;
@@ -315,81 +313,6 @@ public final class LoopbackFiles {
         return JSON.writeValueAsString(r);
     }
 
-    /** A multipart part: its headers and where its content lies in the body. */
-    private record FormPart(String name, String filename, String contentType, int start, int end, String textValue) {
-        int length() {
-            return end - start;
-        }
-
-        String text() {
-            return textValue;
-        }
-
-        byte[] bytes(byte[] body) {
-            byte[] out = new byte[end - start];
-            System.arraycopy(body, start, out, 0, out.length);
-            return out;
-        }
-    }
-
-    /** Parses a multipart/form-data body strictly (RFC 7578 framing with CRLF); throws for a malformed one. */
-    private static Map<String, FormPart> parseMultipart(byte[] body, String boundary) {
-        byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.US_ASCII);
-        byte[] next = ("\r\n--" + boundary).getBytes(StandardCharsets.US_ASCII);
-        if (indexOf(body, delimiter, 0) != 0) throw new IllegalArgumentException("the body does not start with the boundary");
-        Map<String, FormPart> parts = new LinkedHashMap<>();
-        int pos = delimiter.length;
-        while (true) {
-            if (pos + 2 <= body.length && body[pos] == '-' && body[pos + 1] == '-') {
-                if (pos + 4 != body.length || body[pos + 2] != '\r' || body[pos + 3] != '\n') {
-                    throw new IllegalArgumentException("the closing boundary is not followed by exactly CRLF");
-                }
-                return parts;
-            }
-            if (pos + 2 > body.length || body[pos] != '\r' || body[pos + 1] != '\n') {
-                throw new IllegalArgumentException("a boundary is not followed by CRLF");
-            }
-            pos += 2;
-            int headersEnd = indexOf(body, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII), pos);
-            if (headersEnd < 0) throw new IllegalArgumentException("a part has no blank line after its headers");
-            String headers = new String(body, pos, headersEnd - pos, StandardCharsets.UTF_8);
-            String disposition = null;
-            String contentType = null;
-            for (String line : headers.split("\r\n")) {
-                int colon = line.indexOf(':');
-                if (colon < 0) throw new IllegalArgumentException("a part header has no colon: " + line);
-                String hn = line.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT);
-                String hv = line.substring(colon + 1).trim();
-                if (hn.equals("content-disposition")) disposition = hv;
-                else if (hn.equals("content-type")) contentType = hv;
-            }
-            if (disposition == null || !disposition.startsWith("form-data")) {
-                throw new IllegalArgumentException("a part has no Content-Disposition: form-data header");
-            }
-            Matcher nm = DISPOSITION_NAME.matcher(disposition);
-            if (!nm.find()) throw new IllegalArgumentException("a part's Content-Disposition has no name");
-            Matcher fm = DISPOSITION_FILENAME.matcher(disposition);
-            String filename = fm.find() ? fm.group(1) : null;
-            int start = headersEnd + 4;
-            int end = indexOf(body, next, start);
-            if (end < 0) throw new IllegalArgumentException("part '" + nm.group(1) + "' is not ended by a boundary");
-            String text = filename == null ? new String(body, start, end - start, StandardCharsets.UTF_8) : null;
-            parts.put(nm.group(1), new FormPart(nm.group(1), filename, contentType, start, end, text));
-            pos = end + next.length;
-        }
-    }
-
-    private static int indexOf(byte[] hay, byte[] needle, int from) {
-        outer:
-        for (int i = from; i <= hay.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) continue outer;
-            }
-            return i;
-        }
-        return -1;
-    }
-
     /** The whole request body, read in 64 KB reads (the server's stream is slow with small ones). */
     private static byte[] readBody(HttpExchange ex) throws IOException {
         String length = ex.getRequestHeaders().getFirst("Content-Length");
@@ -440,44 +363,6 @@ public final class LoopbackFiles {
         ex.sendResponseHeaders(status, b.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(b);
-        }
-    }
-
-    /**
-     * Collects the ids after {@code "file_id":"} in a request body as it streams past, across buffer
-     * boundaries (what the codecs write: no spaces).
-     */
-    static final class FileIdScanner {
-        private static final byte[] KEY = "\"file_id\":\"".getBytes(StandardCharsets.US_ASCII);
-        private int matched;
-        private ByteArrayOutputStream id;
-        private final List<String> ids = new ArrayList<>();
-
-        void feed(byte[] buf, int off, int len) {
-            for (int i = off; i < off + len; i++) {
-                byte c = buf[i];
-                if (id != null) {
-                    if (c == '"' || id.size() > 256) {
-                        ids.add(id.toString(StandardCharsets.UTF_8));
-                        id = null;
-                    } else {
-                        id.write(c);
-                    }
-                    continue;
-                }
-                if (c == KEY[matched]) {
-                    if (++matched == KEY.length) {
-                        matched = 0;
-                        id = new ByteArrayOutputStream();
-                    }
-                } else {
-                    matched = c == KEY[0] ? 1 : 0;
-                }
-            }
-        }
-
-        List<String> ids() {
-            return ids;
         }
     }
 }

@@ -15,7 +15,7 @@ import java.util.Set;
 
 /**
  * The OpenAI Batch API of {@link LoopbackChatServer}: {@code POST /v1/batches} ({@code input_file_id} of a
- * file uploaded with purpose {@code batch}, {@code endpoint} {@code /v1/chat/completions},
+ * file uploaded with purpose {@code batch}, {@code endpoint} {@code /v1/chat/completions} or {@code /v1/responses}, each line answered in that API's shape,
  * {@code completion_window} {@code 24h}), {@code GET /v1/batches/{id}} ({@code in_progress} until its
  * N-th poll, then {@code completed} with {@code output_file_id} and {@code error_file_id} files made in
  * the server's Files API; {@code failed} with {@code errors} when an input line is malformed), and
@@ -24,6 +24,8 @@ import java.util.Set;
 final class LoopbackOpenAiBatches {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String ENDPOINT = "/v1/chat/completions";
+    /** The endpoints a batch may go to: chat completions and responses. */
+    static final java.util.List<String> ENDPOINTS = java.util.List.of(ENDPOINT, "/v1/responses");
 
     private LoopbackOpenAiBatches() {}
 
@@ -37,7 +39,7 @@ final class LoopbackOpenAiBatches {
             create(all, ex, body);
             return;
         }
-        String[] parts = rest.substring(1).split("/");
+        String[] parts = rest.substring(1).split("/", -1);
         LoopbackBatches.Batch b = all.get(parts[0], "openai");
         if (b == null) {
             reply(ex, 404, LoopbackFiles.openAiError("No batch found with id '" + parts[0] + "'.", "invalid_request_error", null));
@@ -63,8 +65,9 @@ final class LoopbackOpenAiBatches {
             return;
         }
         String fileId = root == null ? "" : root.path("input_file_id").asText("");
-        if (!ENDPOINT.equals(root.path("endpoint").asText()) || !"24h".equals(root.path("completion_window").asText())) {
-            reply(ex, 400, LoopbackFiles.openAiError("endpoint must be " + ENDPOINT + " and completion_window 24h",
+        String endpoint = root == null ? "" : root.path("endpoint").asText();
+        if (!ENDPOINTS.contains(endpoint) || !"24h".equals(root.path("completion_window").asText())) {
+            reply(ex, 400, LoopbackFiles.openAiError("endpoint must be one of " + ENDPOINTS + " and completion_window 24h",
                     "invalid_request_error", "endpoint"));
             return;
         }
@@ -77,7 +80,7 @@ final class LoopbackOpenAiBatches {
         List<LoopbackBatches.Item> items = new ArrayList<>();
         List<String> invalid = new ArrayList<>();
         Set<String> ids = new HashSet<>();
-        String[] lines = new String(input.content(), StandardCharsets.UTF_8).split("\n");
+        String[] lines = new String(input.content(), StandardCharsets.UTF_8).split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             if (lines[i].isBlank()) continue;
             JsonNode line;
@@ -89,14 +92,15 @@ final class LoopbackOpenAiBatches {
             }
             String id = line.path("custom_id").asText("");
             if (id.isEmpty() || !ids.add(id) || !"POST".equals(line.path("method").asText())
-                    || !ENDPOINT.equals(line.path("url").asText()) || !line.path("body").isObject()) {
-                invalid.add("line " + (i + 1) + ": needs a unique custom_id, method POST, url " + ENDPOINT + " and a body object");
+                    || !endpoint.equals(line.path("url").asText()) || !line.path("body").isObject()) {
+                invalid.add("line " + (i + 1) + ": needs a unique custom_id, method POST, url " + endpoint + " and a body object");
                 continue;
             }
-            items.add(new LoopbackBatches.Item(id, ENDPOINT, line.get("body")));
+            items.add(new LoopbackBatches.Item(id, endpoint, line.get("body")));
         }
         LoopbackBatches.Batch b = all.add("batch_loopback", "openai", items);
         b.inputFileId = fileId;
+        b.endpoint = endpoint;
         b.invalid = List.copyOf(invalid);
         reply(ex, 200, JSON.writeValueAsString(status(all, b)));
     }
@@ -108,10 +112,10 @@ final class LoopbackOpenAiBatches {
         int failed = 0;
         if (ended && b.invalid.isEmpty() && !b.canceled && b.outputFileId == null) results(all, b);
         if (ended && b.invalid.isEmpty() && !b.canceled) {
-            for (LoopbackBatches.Item i : b.items) if (all.fails(i, ENDPOINT)) failed++;
+            for (LoopbackBatches.Item i : b.items) if (all.fails(i, i.path())) failed++;
         }
         ObjectNode s = JSON.createObjectNode();
-        s.put("id", b.id).put("object", "batch").put("endpoint", ENDPOINT).put("input_file_id", b.inputFileId)
+        s.put("id", b.id).put("object", "batch").put("endpoint", b.endpoint).put("input_file_id", b.inputFileId)
                 .put("completion_window", "24h").put("status", status).put("created_at", 1767225600L);
         if (b.outputFileId != null) s.put("output_file_id", b.outputFileId);
         else s.putNull("output_file_id");
@@ -141,7 +145,7 @@ final class LoopbackOpenAiBatches {
             line.put("id", "batch_req_" + k).put("custom_id", i.customId());
             ObjectNode response = line.putObject("response");
             response.put("request_id", "req_" + k);
-            if (all.fails(i, ENDPOINT)) {
+            if (all.fails(i, i.path())) {
                 response.put("status_code", 400);
                 response.set("body", JSON.readTree(LoopbackFiles.openAiError("loopback: this request is refused",
                         "invalid_request_error", null)));
@@ -150,7 +154,9 @@ final class LoopbackOpenAiBatches {
                 err.write('\n');
             } else {
                 response.put("status_code", 200);
-                response.set("body", JSON.readTree(LoopbackChatServer.openAiBody(all.answer(i))));
+                String answer = all.answer(i);
+                response.set("body", i.path().endsWith("/responses") ? LoopbackResponses.response(answer)
+                        : JSON.readTree(LoopbackChatServer.openAiBody(answer)));
                 line.putNull("error");
                 out.write(JSON.writeValueAsBytes(line));
                 out.write('\n');

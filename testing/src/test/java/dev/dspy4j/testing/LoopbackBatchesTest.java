@@ -44,7 +44,7 @@ class LoopbackBatchesTest {
                     .isEqualTo("{\"processing\":0,\"succeeded\":1,\"errored\":1,\"canceled\":0,\"expired\":0}");
 
             List<JsonNode> lines = new ArrayList<>();
-            for (String l : send(HttpRequest.newBuilder(URI.create(second.get("results_url").asText()))).body().split("\n")) {
+            for (String l : send(HttpRequest.newBuilder(URI.create(second.get("results_url").asText()))).body().lines().toList()) {
                 lines.add(JSON.readTree(l));
             }
             assertThat(lines).hasSize(2);

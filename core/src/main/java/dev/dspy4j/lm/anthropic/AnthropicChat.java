@@ -22,6 +22,7 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dspy4j.lm.LmException;
+import dev.dspy4j.lm.http.SchemaCycles;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -43,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * <p>System messages become the top-level {@code system} prompt; {@code max_tokens} is always sent
  * (default {@value #DEFAULT_MAX_TOKENS}); a {@code stop_reason} of {@code max_tokens} makes
  * {@link Completion#truncated()} true. The API returns one completion per call, so a request for
- * {@code n > 1} completions makes {@code n} calls and sums their usage. Images, PDF and text
+ * {@code n > 1} completions makes {@code n} calls and sums their usage (the first streamed, when streamed). Images, PDF and text
  * documents (with title, context and citations) are streamed as blocks:
  * {@code {"type":"image","source":{"type":"base64","media_type":...,"data":...}}} (or a
  * {@code "url"} source), {@code {"type":"document","source":{"type":"base64","media_type":"application/pdf",...}}}
@@ -135,14 +136,17 @@ public final class AnthropicChat extends HttpLanguageModel implements Batchable 
     protected void checkRequest(LmRequest request) {
         AnthropicCodec.check(request);
         Object rf = request.params().get("response_format");
-        boolean mapped = AnthropicCodec.jsonSchema(request.params()) != null && supportsStructuredOutputs();
+        com.fasterxml.jackson.databind.JsonNode schema = AnthropicCodec.jsonSchema(request.params());
+        boolean recursive = schema != null && SchemaCycles.recursive(schema);
+        boolean mapped = schema != null && supportsStructuredOutputs() && !recursive;
         if (rf != null && !mapped && warnedResponseFormat.compareAndSet(false, true)) {
             // said once, so the loss is never silent: the adapter's prompt still asks for JSON
             LOG.warn("{}: response_format is not sent to {} ({}); the prompt's own instructions ask for the format"
-                    + " instead (structured outputs need a JSON-schema response_format and a model that has them,"
-                    + " Claude 4.5 or later, or structuredOutputs(true) on the builder)", providerName(), model(),
-                    AnthropicCodec.jsonSchema(request.params()) != null ? "the model has no structured outputs"
-                            : "the Messages API has no JSON mode");
+                    + " instead (structured outputs need a JSON-schema response_format without recursion and a model"
+                    + " that has them, Claude 4.5 or later, or structuredOutputs(true) on the builder)", providerName(),
+                    model(), schema == null ? "the Messages API has no JSON mode"
+                            : !supportsStructuredOutputs() ? "the model has no structured outputs"
+                            : "the schema is recursive, which Anthropic's structured outputs do not take");
         }
     }
 
@@ -228,7 +232,7 @@ public final class AnthropicChat extends HttpLanguageModel implements Batchable 
         if (!m.find()) return false;
         int major = Integer.parseInt(m.group(1));
         int minor = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
-        return major > 4 || major == 4 && minor >= 5;
+        return major > 4 || (major == 4 && minor >= 5);
     }
 
     /** An Anthropic {@code stop_reason} of {@code pause_turn}: reported, not returned as a completion. */
@@ -259,21 +263,10 @@ public final class AnthropicChat extends HttpLanguageModel implements Batchable 
         return new MalformedResponseException(why);
     }
 
-    /** One call per completion: the Messages API has no {@code n}. */
+    /** False: the Messages API has no {@code n}, so {@code n > 1} makes one call per completion. */
     @Override
-    protected LmResponse send(LmRequest request) {
-        if (request.n() == 1) return exchange(request);
-        LmRequest one = request.withN(1);
-        List<Completion> completions = new ArrayList<>(request.n());
-        Usage usage = Usage.ZERO;
-        String model = null;
-        for (int i = 0; i < request.n(); i++) {
-            LmResponse r = exchange(one);
-            completions.addAll(r.completions());
-            usage = usage.plus(r.usage());
-            model = r.model();
-        }
-        return new LmResponse(completions, usage, model, false);
+    protected boolean takesN() {
+        return false;
     }
 
     /** Anthropic errors: {@code {"type":"error","error":{"type":...,"message":...}}}. */

@@ -20,6 +20,7 @@ import dev.dspy4j.media.Payload;
 import dev.dspy4j.prompt.Message;
 import dev.dspy4j.prompt.Part;
 import dev.dspy4j.prompt.Role;
+import dev.dspy4j.lm.http.SchemaCycles;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -318,7 +319,9 @@ final class AnthropicCodec {
     /**
      * {@code output_config} from the request's own {@code output_config} and, where structured outputs
      * are on, a JSON-schema {@code response_format} as its {@code format}
-     * ({@code {"type":"json_schema","schema":...}}); null when there is neither.
+     * ({@code {"type":"json_schema","schema":...}}); null when there is neither. A recursive schema
+     * (a {@code $defs} entry that reaches itself) is not sent: Anthropic's structured outputs list
+     * recursive schemas as unsupported, so the prompt's own instructions ask for the format instead.
      */
     static ObjectNode outputConfig(Map<String, Object> params, boolean structuredOutputs) {
         Object given = params.get("output_config");
@@ -329,7 +332,7 @@ final class AnthropicCodec {
             config = ((ObjectNode) n).deepCopy();
         }
         JsonNode schema = jsonSchema(params);
-        if (structuredOutputs && schema != null) {
+        if (structuredOutputs && schema != null && !SchemaCycles.recursive(schema)) {
             if (config == null) config = JSON.createObjectNode();
             ObjectNode format = config.putObject("format");
             format.put("type", "json_schema");

@@ -40,6 +40,7 @@ import java.util.function.Function;
  * <p>The Messages API has no {@code n}: a request for {@code n > 1} completions goes as {@code n}
  * requests ({@code <custom_id>-n<i>}) whose answers are joined, as a live call makes {@code n} calls.
  * The {@code results_url} must be on the client's own host: the API key is not sent anywhere else.
+ * With uploads on, each request's payloads are uploaded first and its params refer to them by file id.
  */
 final class AnthropicMessageBatches implements BatchClient {
     private static final String API = "Anthropic message batches";
@@ -86,6 +87,7 @@ final class AnthropicMessageBatches implements BatchClient {
         for (BatchRequest r : requests) {
             if (!ids.add(r.customId())) throw new IllegalArgumentException("custom id '" + r.customId() + "' is given twice");
             check(r.request());
+            chat.uploadPayloads(r.request()); // with uploads on, the body refers to them by file id
             betas.addAll(chat.betasFor(r.request()));
         }
         ApiRequests withBetas = betas.isEmpty() ? api

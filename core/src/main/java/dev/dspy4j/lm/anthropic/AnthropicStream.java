@@ -69,7 +69,7 @@ final class AnthropicStream implements StreamDecoder {
                 JsonNode d = e.path("delta");
                 if (d.hasNonNull("stop_reason")) message.put("stop_reason", d.path("stop_reason").asText());
                 // cumulative counts; one given as null (the API types them optional) keeps message_start's
-                objectOrEmpty(e.path("usage")).fields().forEachRemaining(f -> {
+                objectOrEmpty(e.path("usage")).properties().forEach(f -> {
                     if (!f.getValue().isNull()) usage.set(f.getKey(), f.getValue());
                 });
             }

@@ -42,7 +42,7 @@ final class AnthropicTools {
         }
         ObjectNode choice = toolChoice(params.get("tool_choice"));
         Object parallel = params.get("parallel_tool_calls");
-        if (Boolean.FALSE.equals(parallel) || parallel instanceof JsonNode n && n.isBoolean() && !n.booleanValue()) {
+        if (Boolean.FALSE.equals(parallel) || (parallel instanceof JsonNode n && n.isBoolean() && !n.booleanValue())) {
             if (choice == null) choice = JSON.createObjectNode().put("type", "auto");
             if (!"none".equals(choice.path("type").asText())) choice.put("disable_parallel_tool_use", true);
         }

@@ -15,6 +15,7 @@ import dev.dspy4j.media.Payload;
 import dev.dspy4j.prompt.Message;
 import dev.dspy4j.prompt.Part;
 import dev.dspy4j.prompt.Role;
+import dev.dspy4j.lm.http.SchemaCycles;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,8 @@ import java.util.function.Function;
  * {@code max_completion_tokens}→{@code maxOutputTokens}, {@code stop}→{@code stopSequences},
  * {@code n}→{@code candidateCount}, {@code seed}, {@code presence_penalty}, {@code frequency_penalty},
  * {@code response_format} (a JSON schema→{@code responseMimeType: application/json} and
- * {@code responseJsonSchema}; {@code json_object}→{@code responseMimeType} only), {@code tools}
+ * {@code responseJsonSchema}, a recursive one with its cycles made optional as Gemini requires, see
+ * {@link SchemaCycles}; {@code json_object}→{@code responseMimeType} only), {@code tools}
  * (function tools→{@code functionDeclarations} with {@code parametersJsonSchema}) and
  * {@code tool_choice} ({@code auto|none|required}→{@code functionCallingConfig.mode}
  * {@code AUTO|NONE|ANY}). Gemini's own generation-config names ({@code responseSchema},
@@ -107,7 +109,7 @@ final class GeminiCodec {
                 Payload payload = p.media() == null ? null : p.media().payload();
                 if (payload == null) continue;
                 MediaType t = payload.mediaType();
-                if (p instanceof Part.ImagePart || p instanceof Part.FilePart && t.isImage()) {
+                if (p instanceof Part.ImagePart || (p instanceof Part.FilePart && t.isImage())) {
                     accept("image " + payload.describe(), t, IMAGE_TYPES, "images");
                 } else if (p instanceof Part.AudioPart) {
                     accept("audio " + payload.describe(), t, AUDIO_TYPES, "audio");
@@ -224,7 +226,7 @@ final class GeminiCodec {
                         throw new IllegalArgumentException("parameter response_format: a json_schema format needs"
                                 + " json_schema.schema (an object), not " + f);
                     }
-                    c.set("responseJsonSchema", schema);
+                    c.set("responseJsonSchema", SchemaCycles.cyclesOptional(schema));
                 }
                 case "json_object" -> c.put("responseMimeType", "application/json");
                 case "text" -> c.put("responseMimeType", "text/plain");

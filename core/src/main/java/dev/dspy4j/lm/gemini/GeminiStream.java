@@ -57,7 +57,7 @@ final class GeminiStream implements StreamDecoder {
                     others.add(part);
                 }
             }
-            c.fields().forEachRemaining(e -> {
+            c.properties().forEach(e -> {
                 if (!e.getKey().equals("content")) cand.set(e.getKey(), e.getValue());
             });
         }

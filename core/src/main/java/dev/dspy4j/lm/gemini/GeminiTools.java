@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dspy4j.lm.http.SchemaCycles;
 import java.io.IOException;
 import java.util.Map;
 
@@ -12,7 +13,8 @@ import java.util.Map;
  * Native tools in Gemini's shape, translated from the OpenAI shape the library's modules write
  * (so the cache key stays provider-neutral): {@code {"type":"function","function":{"name",
  * "description","parameters"}}} becomes one of {@code {"functionDeclarations":[{"name","description",
- * "parametersJsonSchema"}]}}; a tool already in Gemini's shape (e.g. {@code {"googleSearch":{}}}) is
+ * "parametersJsonSchema"}]}} (a recursive schema with its cycles made optional: see {@link SchemaCycles});
+ * a tool already in Gemini's shape (e.g. {@code {"googleSearch":{}}}) is
  * sent as given. {@code tool_choice} {@code auto}, {@code none}, {@code required} and
  * {@code {"type":"function","function":{"name":N}}} become {@code toolConfig.functionCallingConfig}
  * with mode {@code AUTO}, {@code NONE}, {@code ANY}, or {@code ANY} and {@code allowedFunctionNames [N]}.
@@ -36,7 +38,7 @@ final class GeminiTools {
                     ObjectNode d = declarations.addObject();
                     d.set("name", fn.get("name"));
                     if (fn.has("description")) d.set("description", fn.get("description"));
-                    if (fn.has("parameters")) d.set("parametersJsonSchema", fn.get("parameters"));
+                    if (fn.has("parameters")) d.set("parametersJsonSchema", SchemaCycles.cyclesOptional(fn.get("parameters")));
                 } else {
                     out.add(t);
                 }

@@ -166,6 +166,15 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         return uploads != null;
     }
 
+    /**
+     * Uploads the payloads of {@code request} that this client sends by file id (when uploads are on;
+     * nothing otherwise), as a call does before it sends, so that a body written for another route (a
+     * provider batch) refers to them by id too.
+     */
+    public final void uploadPayloads(LmRequest request) {
+        if (uploads != null) uploads.prepare(request);
+    }
+
     /** The registry of this client's uploads, or null if uploads are off. */
     public final UploadRegistry uploadRegistry() {
         return uploads == null ? null : uploads.registry();
@@ -287,20 +296,46 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
 
     // ---- the exchange ----
 
+    /** One exchange; for {@code n > 1} on an API without {@code n} ({@link #takesN()} false), one per completion. */
     @Override
     protected LmResponse send(LmRequest request) {
-        return exchange(request);
+        return request.n() == 1 || takesN() ? exchange(request) : oneCallPerCompletion(request, null);
     }
 
     /**
      * Streams the answer (server-sent events) when the provider has a {@link #streamDecoder}, passing the
      * first completion's text to {@code stream} as it arrives; else sends without streaming. A failure
      * before any text arrived is retried as usual; one after is thrown, since the text cannot be taken back.
+     * On an API without {@code n}, a request for {@code n > 1} streams its first completion and sends the
+     * others plainly, one call each.
      */
     @Override
     protected LmResponse sendStreaming(LmRequest request, TextStream stream) {
         if (streamDecoder(request) == null) return send(request);
-        return exchange(request, stream);
+        return request.n() == 1 || takesN() ? exchange(request, stream) : oneCallPerCompletion(request, stream);
+    }
+
+    /**
+     * True if the API returns {@code n} completions from one call (OpenAI chat's {@code n}, Gemini's
+     * {@code candidateCount}); false for one answer per call (Anthropic messages, OpenAI responses), where
+     * {@code n > 1} makes {@code n} calls, their usage summed.
+     */
+    protected boolean takesN() {
+        return true;
+    }
+
+    private LmResponse oneCallPerCompletion(LmRequest request, TextStream stream) {
+        LmRequest one = request.withN(1);
+        java.util.List<dev.dspy4j.lm.Completion> completions = new java.util.ArrayList<>(request.n());
+        dev.dspy4j.lm.Usage usage = dev.dspy4j.lm.Usage.ZERO;
+        String model = null;
+        for (int i = 0; i < request.n(); i++) {
+            LmResponse r = i == 0 && stream != null ? exchange(one, stream) : exchange(one);
+            completions.addAll(r.completions());
+            usage = usage.plus(r.usage());
+            model = r.model();
+        }
+        return new LmResponse(completions, usage, model, false);
     }
 
     /** The decoder of this provider's streamed answers (a new one per call), or null if it does not stream. */
@@ -431,7 +466,7 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         private String apiKeySource;
         private String apiKeyEnv;
         private final Map<String, String> headers = new LinkedHashMap<>();
-        private Duration timeout = Duration.ofSeconds(120);
+        private Duration timeout = Duration.ofMinutes(2);
         private Duration connectTimeout = Duration.ofSeconds(10);
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private Executor bodyExecutor;
@@ -456,7 +491,7 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("baseUrl '" + url + "' is not a URL: " + e.getMessage(), e);
             }
-            if (!"http".equalsIgnoreCase(u.getScheme()) && !"https".equalsIgnoreCase(u.getScheme()) || u.getHost() == null) {
+            if ((!"http".equalsIgnoreCase(u.getScheme()) && !"https".equalsIgnoreCase(u.getScheme())) || u.getHost() == null) {
                 throw new IllegalArgumentException("baseUrl must be an absolute http or https URL, not '" + url + "'");
             }
             this.baseUrl = u;
@@ -490,7 +525,7 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
             if (RESTRICTED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
                 throw new IllegalArgumentException("header " + name + " is set by the client itself and cannot be set");
             }
-            if (value.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
+            if (value.chars().anyMatch(c -> (c < 0x20 && c != '\t') || c == 0x7f)) {
                 // the value may be a credential: do not echo it
                 throw new IllegalArgumentException("header " + name + " has a control character in its value");
             }

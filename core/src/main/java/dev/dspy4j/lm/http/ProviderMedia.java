@@ -39,6 +39,7 @@ public final class ProviderMedia {
      *
      * @throws IllegalArgumentException naming the video and where video can go
      */
+    @SuppressWarnings("DoNotCallSuggester") // a guard the codecs call on purpose: throwing is its whole job
     public static void refuseVideo(dev.dspy4j.media.Video video, String provider) {
         throw new IllegalArgumentException("video " + video.payload().describe() + " (" + video.payload().mediaType()
                 + ") cannot be sent: " + provider + " has no video input; Gemini (GeminiChat) takes video,"

@@ -86,7 +86,7 @@ final class RecyclingBodyPublisher implements HttpRequest.BodyPublisher {
                     try {
                         if (in == null) in = Objects.requireNonNull(streams.get(), "body stream");
                         buf = next();
-                        int n = in.readNBytes(buf.array(), 0, buf.capacity());
+                        int n = in.readNBytes(buf.array(), buf.arrayOffset(), buf.capacity());
                         if (n == 0) {
                             if (done.compareAndSet(false, true)) {
                                 closeQuietly();

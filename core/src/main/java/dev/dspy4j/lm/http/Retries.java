@@ -70,7 +70,7 @@ final class Retries {
                 Outcome outcome = attempt.send(body, request, n, stream);
                 if (outcome.response() != null) return outcome.response();
                 LmException failure = outcome.failure();
-                if (!isRetryable(failure) || stream != null && stream.emitted) throw failure;
+                if (!isRetryable(failure) || (stream != null && stream.emitted)) throw failure;
                 Duration delay = retryPolicy.delayBefore(n, outcome.retryAfter());
                 if (delay == null) throw failure;
                 LOG.debug("{}: attempt {} of {} failed ({}); retrying in {} ms", lm.where(), n,

@@ -7,6 +7,8 @@ import java.time.Duration;
 @FunctionalInterface
 public interface RetryListener {
     /**
+     * Called after a failed attempt, before waiting {@code delay} and trying again.
+     *
      * @param attempt the attempt that failed (1-based)
      * @param failure why it failed
      * @param delay   how long the client waits before the next attempt

@@ -136,7 +136,7 @@ public final class AzureOpenAiChat extends HttpLanguageModel {
     /** The categories marked {@code "filtered": true} (hate, sexual, violence, self_harm, jailbreak, ...). */
     static List<String> filtered(JsonNode results) {
         List<String> out = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = results.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = results.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (e.getValue().path("filtered").asBoolean(false)) out.add(e.getKey());
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmRequest;
+import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.UnsupportedInputException;
 import dev.dspy4j.lm.batch.BatchClient;
 import dev.dspy4j.lm.batch.BatchRequest;
@@ -12,6 +13,8 @@ import dev.dspy4j.lm.batch.BatchResult;
 import dev.dspy4j.lm.batch.BatchStatus;
 import dev.dspy4j.lm.batch.JsonLines;
 import dev.dspy4j.lm.http.ApiRequests;
+import dev.dspy4j.lm.http.HttpLanguageModel;
+import dev.dspy4j.lm.http.JsonBody;
 import dev.dspy4j.lm.http.StreamingBody;
 import dev.dspy4j.lm.upload.RemoteFile;
 import dev.dspy4j.lm.upload.Uploads;
@@ -24,34 +27,58 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * The OpenAI Batch API for one {@link OpenAiChat}: the requests go as a JSONL file uploaded with
- * purpose {@code batch} through {@link OpenAiFiles} (each line
- * {@code {"custom_id":...,"method":"POST","url":"/v1/chat/completions","body":{...}}}, the body written
- * by the chat client's codec while the upload is sent), then {@code POST /batches}
+ * The OpenAI Batch API for one {@link OpenAiChat} or {@link OpenAiResponses}: the requests go as a JSONL
+ * file uploaded with purpose {@code batch} through {@link OpenAiFiles} (each line
+ * {@code {"custom_id":...,"method":"POST","url":"/v1/chat/completions","body":{...}}}, or with url
+ * {@code /v1/responses}, the body written by the client's codec while the upload is sent), then {@code POST /batches}
  * ({@code input_file_id}, {@code endpoint}, {@code completion_window: "24h"}); {@code GET /batches/{id}}
  * ({@code validating}, {@code in_progress}, {@code finalizing}, {@code cancelling}: running;
  * {@code completed}, {@code expired}, {@code cancelled}: ended; {@code failed}: the input was refused,
  * {@code errors.data} says why); the results are the lines of {@code output_file_id} and
  * {@code error_file_id} ({@code {"custom_id":...,"response":{"status_code":...,"body":{...}},"error":...}}),
  * read as they download; {@code POST /batches/{id}/cancel}. Source: OpenAI's Batch API reference.
+ * With uploads on, each request's payloads are uploaded first and its body refers to them by file id.
  */
 final class OpenAiBatches implements BatchClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String API = "OpenAI Batch API";
     private static final Executor SAME_THREAD = Runnable::run;
 
-    private final OpenAiChat chat;
+    /** Writes one request's body with the client's codec. */
+    @FunctionalInterface
+    interface BodyWriter {
+        void write(JsonBody body, LmRequest request) throws IOException;
+    }
+
+    private final HttpLanguageModel chat;
+    private final String endpoint;
+    private final Consumer<LmRequest> checker;
+    private final BodyWriter writer;
+    private final BiFunction<JsonNode, LmRequest, LmResponse> parser;
     private final ApiRequests api;
     private final OpenAiFiles files;
 
-    OpenAiBatches(OpenAiChat chat) {
-        this.chat = chat;
-        this.api = ApiRequests.of(chat, API, null);
-        this.files = OpenAiFiles.of(chat);
+    /**
+     * @param client   the client whose account, key and codec the batch uses
+     * @param endpoint the endpoint path every line goes to, {@code /v1/chat/completions} or {@code /v1/responses}
+     * @param checker  the client's request check (refuses what the endpoint cannot take)
+     * @param writer   the client's body writer
+     * @param parser   the client's response parser
+     */
+    OpenAiBatches(HttpLanguageModel client, String endpoint, Consumer<LmRequest> checker, BodyWriter writer,
+                  BiFunction<JsonNode, LmRequest, LmResponse> parser) {
+        this.chat = client;
+        this.endpoint = endpoint;
+        this.checker = checker;
+        this.writer = writer;
+        this.parser = parser;
+        this.api = ApiRequests.of(client, API, null);
+        this.files = OpenAiFiles.of(client);
     }
 
     @Override
@@ -72,7 +99,7 @@ final class OpenAiBatches implements BatchClient {
     @Override
     public void check(LmRequest request) {
         try {
-            chat.checkRequest(request);
+            checker.accept(request);
         } catch (IllegalArgumentException e) {
             throw e instanceof UnsupportedInputException u ? u : new UnsupportedInputException(e.getMessage(), e);
         }
@@ -85,6 +112,7 @@ final class OpenAiBatches implements BatchClient {
         for (BatchRequest r : requests) {
             if (!ids.add(r.customId())) throw new IllegalArgumentException("custom id '" + r.customId() + "' is given twice");
             check(r.request());
+            chat.uploadPayloads(r.request()); // with uploads on, the body refers to them by file id
         }
         StreamingBody lines;
         try {
@@ -95,9 +123,9 @@ final class OpenAiBatches implements BatchClient {
                     g.writeStartObject();
                     g.writeStringField("custom_id", r.customId());
                     g.writeStringField("method", "POST");
-                    g.writeStringField("url", "/v1/chat/completions");
+                    g.writeStringField("url", endpoint);
                     g.writeFieldName("body");
-                    chat.writeBody(body, r.request());
+                    writer.write(body, r.request());
                     g.writeEndObject();
                     g.writeRaw('\n');
                 }
@@ -112,7 +140,7 @@ final class OpenAiBatches implements BatchClient {
         } finally {
             lines.release();
         }
-        String create = JSON.createObjectNode().put("input_file_id", input.id()).put("endpoint", "/v1/chat/completions")
+        String create = JSON.createObjectNode().put("input_file_id", input.id()).put("endpoint", endpoint)
                 .put("completion_window", "24h").toString();
         return status(api.postJson(api.resolve("/batches"), create, "creating a batch of " + requests.size()
                 + " requests from file " + input.id()));
@@ -147,7 +175,7 @@ final class OpenAiBatches implements BatchClient {
         JsonNode body = response.path("body");
         if (status / 100 == 2 && body.isObject()) {
             try {
-                return new BatchResult.Succeeded(id, chat.parseResponse(body, request));
+                return new BatchResult.Succeeded(id, parser.apply(body, request));
             } catch (RuntimeException e) {
                 return new BatchResult.Failed(id, "errored", "unexpected answer in the batch results: " + api.redact(e.getMessage()));
             }

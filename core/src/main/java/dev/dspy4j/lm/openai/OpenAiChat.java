@@ -171,7 +171,7 @@ public final class OpenAiChat extends HttpLanguageModel implements Batchable {
      */
     @Override
     public BatchClient batchClient() {
-        return new OpenAiBatches(this);
+        return new OpenAiBatches(this, "/v1/chat/completions", this::checkRequest, this::writeBody, this::parseResponse);
     }
 
     MalformedResponseException malformed(String why) {

@@ -308,8 +308,9 @@ final class OpenAiCodec {
             StringBuilder sb = new StringBuilder();
             for (JsonNode part : content) {
                 if (part.isTextual()) sb.append(part.asText());
-                else if ("refusal".equals(part.path("type").asText())) continue;
-                else if (part.path("text").isTextual()) sb.append(part.path("text").asText());
+                else if (!"refusal".equals(part.path("type").asText()) && part.path("text").isTextual()) {
+                    sb.append(part.path("text").asText()); // a refusal part's text is not the answer
+                }
             }
             return sb.toString();
         }

@@ -1,10 +1,10 @@
 package dev.dspy4j.lm.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.dspy4j.lm.Completion;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
-import dev.dspy4j.lm.Usage;
+import dev.dspy4j.lm.batch.BatchClient;
+import dev.dspy4j.lm.batch.Batchable;
 import dev.dspy4j.lm.http.HttpLanguageModel;
 import dev.dspy4j.lm.http.JsonBody;
 import dev.dspy4j.lm.http.StreamDecoder;
@@ -15,7 +15,6 @@ import dev.dspy4j.prompt.Part;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -40,12 +39,12 @@ import org.slf4j.LoggerFactory;
  * {@code text.format}, {@code reasoning_effort} → {@code reasoning.effort}, function tools flattened):
  * see {@code OpenAiResponsesCodec}. Audio and video are refused before sending; so are chat-only
  * parameters ({@code stop}, {@code seed}, penalties). The endpoint returns one answer per call, so
- * {@code n > 1} makes {@code n} calls and sums their usage. For a reasoning model (see
+ * {@code n > 1} makes {@code n} calls and sums their usage (streaming the first, when streamed). For a reasoning model (see
  * {@link OpenAiChat}) a {@code temperature} or {@code top_p} other than 1 is dropped with a warning
  * logged once per client and parameter.
  *
  * <p>Responses: the text of the {@code output_text} parts; a {@code refusal} part sets
- * {@link Completion#refusal()}; {@code status: incomplete} for {@code max_output_tokens} gives finish
+ * {@link dev.dspy4j.lm.Completion#refusal()}; {@code status: incomplete} for {@code max_output_tokens} gives finish
  * reason {@code length}, for {@code content_filter} a {@link dev.dspy4j.lm.ContentBlockedException};
  * usage keeps {@code input_tokens_details.cached_tokens} (OpenAI's automatic prompt cache) and
  * {@code output_tokens_details.reasoning_tokens}. With a stream listener the answer is streamed
@@ -54,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * <p>Requests are sent with {@code "store"} as the caller gives it (OpenAI's default stores
  * responses for 30 days; pass {@code param("store", false)} to opt out). Thread-safe.
  */
-public final class OpenAiResponses extends HttpLanguageModel {
+public final class OpenAiResponses extends HttpLanguageModel implements Batchable {
 
     /** The default base URL. */
     public static final String DEFAULT_BASE_URL = OpenAiChat.DEFAULT_BASE_URL;
@@ -147,21 +146,19 @@ public final class OpenAiResponses extends HttpLanguageModel {
         return OpenAiResponsesReader.parse(body, where(), MalformedResponseException::new);
     }
 
-    /** One call per completion: the Responses API has no {@code n}. */
+    /**
+     * The OpenAI Batch API (half the price, results within 24 hours) with endpoint {@code /v1/responses},
+     * sending with this client's key, headers and codec: see {@link OpenAiBatches}.
+     */
     @Override
-    protected LmResponse send(LmRequest request) {
-        if (request.n() == 1) return exchange(request);
-        LmRequest one = request.withN(1);
-        List<Completion> completions = new ArrayList<>(request.n());
-        Usage usage = Usage.ZERO;
-        String model = null;
-        for (int i = 0; i < request.n(); i++) {
-            LmResponse r = exchange(one);
-            completions.addAll(r.completions());
-            usage = usage.plus(r.usage());
-            model = r.model();
-        }
-        return new LmResponse(completions, usage, model, false);
+    public BatchClient batchClient() {
+        return new OpenAiBatches(this, "/v1/responses", this::checkRequest, this::writeBody, this::parseResponse);
+    }
+
+    /** False: the Responses API has no {@code n}, so {@code n > 1} makes one call per completion. */
+    @Override
+    protected boolean takesN() {
+        return false;
     }
 
     /** True for api.openai.com (JSON-schema {@code text.format}); false for other servers unless set. */

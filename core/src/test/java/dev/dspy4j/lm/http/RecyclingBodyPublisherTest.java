@@ -114,6 +114,11 @@ class RecyclingBodyPublisherTest {
             public int read() throws IOException {
                 throw new IOException("disk gone");
             }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                throw new IOException("disk gone");
+            }
         };
         Collector c = new Collector(true);
         new RecyclingBodyPublisher(() -> failing, -1).subscribe(c);

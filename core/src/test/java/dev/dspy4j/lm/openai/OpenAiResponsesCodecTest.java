@@ -41,7 +41,7 @@ class OpenAiResponsesCodecTest {
                 .media(new Document(uploadedPdf, "Same", null, false))
                 .media(File.of(Payload.wrap("plain".getBytes(StandardCharsets.UTF_8), MediaType.TEXT), "n.txt"))
                 .end().build();
-        Function<Payload, String> ids = p -> p == uploadedPng ? "file-png" : p == uploadedPdf ? "file-pdf" : null;
+        Function<Payload, String> ids = p -> uploadedPng.equals(p) ? "file-png" : uploadedPdf.equals(p) ? "file-pdf" : null;
 
         String body = write(LmRequest.of(prompt), ids);
 

@@ -146,7 +146,7 @@ class UploadRegistryTest {
     void anUploadNearItsExpiryIsMadeAgain(String name, Function<Clock, UploadRegistry> make) {
         MovableClock clock = new MovableClock();
         try (UploadRegistry r = make.apply(clock)) {
-            Instant expires = clock.now.plus(Duration.ofHours(48));
+            Instant expires = clock.now.plus(Duration.ofDays(2));
             assertThat(r.ensure(KEY, 10, () -> file("file-1", expires)).expires()).isEqualTo(expires);
             clock.now = clock.now.plus(Duration.ofHours(46));
             assertThat(r.find(KEY)).isNotNull();
