@@ -76,7 +76,7 @@ public final class MemoryCache implements ResponseCache {
             return;
         }
         Duration d = timeToLive.compareTo(expireAfterWrite) < 0 ? timeToLive : expireAfterWrite;
-        cache.policy().expireVariably().orElseThrow().put(key, response, d);
+        var unused = cache.policy().expireVariably().orElseThrow().put(key, response, d); // the value replaced
     }
 
     /** Removes one entry; true if it was present. */
