@@ -21,7 +21,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -105,21 +104,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Also print the summary as one JSON object on standard output.")
     boolean json;
 
-    @Option(names = "--batch",
-            description = "Send the rows' requests as one batch through the provider's batch API (OpenAI Batch, Anthropic "
-                    + "Message Batches: about half the price, answered within 24 hours), then write the output from the "
-                    + "answers, which also fill the cache. Rows the cache answers are not sent. The batch id is kept in "
-                    + "O.jsonl.batch.json: after Ctrl-C or a crash, run again with --resume to poll the same batch.")
-    boolean batch;
-
-    @Option(names = "--poll-interval", paramLabel = "SECONDS", defaultValue = "30",
-            description = "With --batch: seconds between two polls of the batch's status (default ${DEFAULT-VALUE}).")
-    double pollInterval;
-
-    @Option(names = "--cancel",
-            description = "With --batch: ask the provider to cancel the batch kept beside --out, then exit; --resume "
-                    + "afterwards writes the rows it answered.")
-    boolean cancel;
+    @Mixin
+    BatchOptions batchOptions;
 
     @Mixin
     LmOptions lmOptions;
@@ -149,24 +135,11 @@ final class RunCommand implements Callable<Integer> {
             // opening the output would truncate the rows before they are read
             throw new LmOptions.UsageException("--out " + out + " is the dataset itself; write the output to another file");
         }
-        if (cancel && !batch) throw new LmOptions.UsageException("--cancel goes with --batch");
-        if (cancel) {
+        if (batchOptions.cancel()) {
             return BatchPhase.cancel(loaded.program().withLm(lmOptions.client(loaded, program, null, err)), out, err);
         }
         if (Files.exists(out) && !resume) throw new LmOptions.UsageException(ResultsFile.exists(out));
-        Path batchState = BatchPhase.stateFile(out);
-        if (batch) {
-            if (lmOptions.noCache) {
-                throw new LmOptions.UsageException("--batch stores the answers in the response cache; it cannot run with --no-cache");
-            }
-            if (!(pollInterval >= 0) || pollInterval > 86_400) {
-                throw new LmOptions.UsageException("--poll-interval must be 0 to 86400 seconds, not " + pollInterval);
-            }
-            if (!resume && Files.exists(batchState)) {
-                throw new LmOptions.UsageException("batch state " + batchState + " exists: a batch of an earlier run of this "
-                        + "output may still be running; add --resume to poll it, or delete " + batchState + " to start over");
-            }
-        }
+        batchOptions.check(out, resume, lmOptions.noCache);
         CliCache cache = lmOptions.openCache(err);
         try {
             Module prog = loaded.program().withLm(lmOptions.client(loaded, program, cache, err));
@@ -174,9 +147,9 @@ final class RunCommand implements Callable<Integer> {
                  UsageScope scope = UsageScope.open(lmOptions.prices())) {
                 this.usage = scope;
                 List<Field> inputs = Programs.inputFields(prog);
-                if (!batch) return runRows(prog, inputs, cache, results, err);
+                if (!batchOptions.batch) return runRows(prog, inputs, cache, results, err);
                 BatchRun.Filled filled = BatchPhase.fill(prog, inputs, data, results::has, out,
-                        Duration.ofMillis(Math.round(pollInterval * 1000)), retryFailed, threads, err, lmOptions.quiet);
+                        batchOptions.pollInterval(), retryFailed, threads, err, lmOptions.quiet);
                 int code = runRows(filled.serving(prog), inputs, cache, results, err);
                 if (code != 130) filled.finish();
                 return code;
@@ -380,7 +353,7 @@ final class RunCommand implements Callable<Integer> {
     /** Runs one row; never throws for a problem with the row or its call. */
     private ObjectNode row(Module prog, List<Field> inputs, Dataset dataset, CliCache cache, long row, String line) {
         ObjectNode result = attempt(prog, inputs, dataset, cache, row, line, false);
-        if (retryFailed && !batch && cache != null && "parse".equals(result.path("error_type").asText())
+        if (retryFailed && !batchOptions.batch && cache != null && "parse".equals(result.path("error_type").asText())
                 && result.path("cached").asBoolean(false)) {
             // the cached answer could not be parsed: ask again past the cache (the new answer replaces it)
             result = attempt(prog, inputs, dataset, cache, row, line, true);

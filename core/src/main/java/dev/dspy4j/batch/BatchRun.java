@@ -52,7 +52,7 @@ import java.util.concurrent.Future;
  * {@link Filled#finish()} (which {@link #run} calls at the end).
  *
  * <p>Needs an {@link AbstractLanguageModel} whose provider has a batch API ({@link Batchable}: {@code OpenAiChat},
- * {@code AnthropicChat}). Modules that catch failures and try again (BestOfN, Refine) may have every
+ * {@code OpenAiResponses}, {@code AnthropicChat}). Modules that catch failures and try again (BestOfN, Refine) may have every
  * attempt's request sent in the batch, since a capture pass cannot see an attempt succeed.
  */
 public final class BatchRun {
@@ -209,7 +209,7 @@ public final class BatchRun {
             if (lm == null) return p;
             if (lm instanceof BatchLm) throw new IllegalArgumentException("the program is already set up for a batch run");
             if (!(lm instanceof AbstractLanguageModel a) || !(lm instanceof Batchable b)) {
-                throw new IllegalArgumentException("LM " + lm + " has no batch API: batch runs take OpenAiChat or AnthropicChat");
+                throw new IllegalArgumentException("LM " + lm + " has no batch API: batch runs take OpenAiChat, OpenAiResponses or AnthropicChat");
             }
             BatchClient client;
             synchronized (clients) {

@@ -135,4 +135,25 @@ class BatchRunOpenAiTest {
             assertThat(server.requestCount()).isZero();
         }
     }
+
+    @Test
+    void theResponsesClientBatchesResponsesLines() throws Exception {
+        try (LoopbackChatServer server = LoopbackChatServer.builder().keepBodies(true).batchPolls(1).start()) {
+            dev.dspy4j.lm.openai.OpenAiResponses lm = dev.dspy4j.lm.openai.OpenAiResponses.builder().baseUrl(server.baseUrl())
+                    .model("gpt-5-mini").apiKey("sk-proj-k-0123456789").cache(MemoryCache.create()).build();
+            Module program = Predict.of("question -> answer").withLm(lm);
+            List<BatchRun.Row> rows = fast().build().run(program, questions("a?", "b?"));
+
+            assertThat(rows).allSatisfy(r -> assertThat(r.prediction().get("answer")).isEqualTo("ok"));
+            assertThat(server.requestCount()).isZero();
+            String input = new String(server.files().list().get(0).content(), StandardCharsets.UTF_8);
+            assertThat(JSON.readTree(input.lines().findFirst().orElseThrow()).get("url").asText()).isEqualTo("/v1/responses");
+            assertThat(server.batchRequests()).extracting(LoopbackChatServer.Received::path).containsOnly("/v1/responses");
+
+            Predict.of("question -> answer").withLm(dev.dspy4j.lm.openai.OpenAiResponses.builder().baseUrl(server.baseUrl())
+                    .model("gpt-5-mini").apiKey("sk-proj-k-0123456789").cache(null).build()).call(Map.of("question", "a?"));
+            assertThat(server.batchRequests()).extracting(r -> JSON.readTree(r.body()))
+                    .contains(JSON.readTree(server.received().get(0).body()));
+        }
+    }
 }
