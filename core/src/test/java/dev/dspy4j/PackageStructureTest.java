@@ -20,7 +20,7 @@ class PackageStructureTest {
 
     /** The top-level packages of {@code dspy4j-core}, lowest first; each may import only those before it. */
     static final List<String> LAYERS = List.of(
-            "media", "signature", "prompt", "lm", "cache", "adapter", "module", "evaluate", "optimize", "state");
+            "media", "signature", "prompt", "lm", "cache", "adapter", "module", "batch", "evaluate", "optimize", "state");
 
     /** No two top-level packages (with their subpackages) import each other, directly or around a loop. */
     @ArchTest

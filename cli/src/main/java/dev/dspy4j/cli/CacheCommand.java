@@ -5,6 +5,7 @@ import dev.dspy4j.cache.CacheStats;
 import dev.dspy4j.cache.Caches;
 import dev.dspy4j.cache.DiskCache;
 import dev.dspy4j.cache.VerifyReport;
+import dev.dspy4j.redis.RedisCache;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,15 +31,36 @@ final class CacheCommand implements Runnable {
 
     @Option(names = "--cache-dir", paramLabel = "DIR", scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "The cache directory (default: $DSPY4J_CACHE_DIR or ~/.dspy4j/cache).")
-    Path cacheDir;
+    String cacheDir;
+
+    /** Taken only to refuse it clearly (the run commands' option): these commands work on the disk cache. */
+    @Option(names = "--cache", paramLabel = "URI", scope = picocli.CommandLine.ScopeType.INHERIT, hidden = true)
+    String cacheUri;
 
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /**
+     * The cache directory.
+     *
+     * @throws IllegalArgumentException (exit 2) for a Redis URI, in {@code --cache} or {@code --cache-dir}
+     */
     Path directory() {
-        return cacheDir != null ? cacheDir : Caches.defaultDirectory();
+        String redis = cacheUri != null ? cacheUri : isRedisUri(cacheDir) ? cacheDir : null;
+        if (redis != null) {
+            throw new IllegalArgumentException("dspy4j cache works on the disk cache only, not on the Redis cache "
+                    + RedisCache.redacted(redis) + ": Redis keeps its entries under the key prefix "
+                    + RedisCache.DEFAULT_PREFIX + " (RedisCache.prefix); see or remove them with redis-cli "
+                    + "(e.g. --scan --pattern '" + RedisCache.DEFAULT_PREFIX + "*'), or give the cache a TTL");
+        }
+        return cacheDir != null ? Path.of(cacheDir) : Caches.defaultDirectory();
+    }
+
+    private static boolean isRedisUri(String s) {
+        String lower = s == null ? "" : s.toLowerCase(java.util.Locale.ROOT);
+        return lower.startsWith("redis://") || lower.startsWith("rediss://");
     }
 
     /** Opens the cache, or returns null after saying there is none. */

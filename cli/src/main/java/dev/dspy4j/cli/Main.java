@@ -59,7 +59,7 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setParameterExceptionHandler(Main::unknownOptionsFirst);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("dspy4j: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            commandLine.getErr().println("dspy4j: " + masked(e.getMessage() == null ? e.toString() : e.getMessage()));
             return 2;
         });
         // the optimizers are a registry others add to: list them in optimize --help from it
@@ -84,10 +84,28 @@ public final class Main implements Runnable {
             ex = new CommandLine.UnmatchedArgumentException(c, parsed.unmatched());
         }
         PrintWriter err = c.getErr();
-        err.println(ex.getMessage());
+        err.println(masked(ex.getMessage()));
         if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) c.usage(err, c.getColorScheme());
         err.flush();
         return c.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    private static final java.util.regex.Pattern REDIS_USER_INFO =
+            java.util.regex.Pattern.compile("(?i)\\b(rediss?://)([^\\s'\"/@]*)@");
+
+    /**
+     * {@code message} with the password of every Redis URI in it replaced by {@code ***}: picocli's
+     * messages quote the arguments they could not use, and {@code --cache redis://user:password@host} may
+     * be among them.
+     */
+    static String masked(String message) {
+        if (message == null) return null;
+        return REDIS_USER_INFO.matcher(message).replaceAll(m -> {
+            String info = m.group(2);
+            int colon = info.indexOf(':');
+            String shown = colon < 0 ? "***" : info.substring(0, colon) + ":***";
+            return java.util.regex.Matcher.quoteReplacement(m.group(1) + shown + "@");
+        });
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.dspy4j.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import dev.dspy4j.lm.CacheKey;
 import dev.dspy4j.lm.Completion;
 import dev.dspy4j.lm.LmResponse;
@@ -25,6 +26,7 @@ public final class MemoryCache implements ResponseCache {
 
     private final Cache<CacheKey, LmResponse> cache;
     private final long maxBytes;
+    private final Duration expireAfterWrite;
 
     private MemoryCache(Builder b) {
         this.maxBytes = b.maxBytes;
@@ -32,7 +34,12 @@ public final class MemoryCache implements ResponseCache {
                 .maximumWeight(b.maxBytes)
                 .weigher((CacheKey k, LmResponse r) -> (int) Math.min(Integer.MAX_VALUE, estimateBytes(r)))
                 .executor(Runnable::run); // eviction runs on the writing thread: bounded and deterministic
-        if (b.expireAfterWrite != null) builder.expireAfterWrite(b.expireAfterWrite);
+        this.expireAfterWrite = b.expireAfterWrite;
+        if (b.expireAfterWrite != null) {
+            // per-entry expiry, so that put(key, response, timeToLive) can end an entry sooner
+            Duration d = b.expireAfterWrite;
+            builder.expireAfter(Expiry.writing((CacheKey k, LmResponse r) -> d));
+        }
         this.cache = builder.build();
     }
 
@@ -53,6 +60,23 @@ public final class MemoryCache implements ResponseCache {
     @Override
     public void put(CacheKey key, LmResponse response) {
         cache.put(key, response);
+    }
+
+    /**
+     * Stores a response that is to be dropped after {@code timeToLive} or the builder's
+     * {@linkplain Builder#expireAfterWrite expireAfterWrite}, whichever comes first; e.g. an entry read from a
+     * shared cache whose own time to live has partly run out. Without expireAfterWrite it is {@link #put}.
+     */
+    public void put(CacheKey key, LmResponse response, Duration timeToLive) {
+        if (timeToLive == null || timeToLive.isNegative() || timeToLive.isZero()) {
+            throw new IllegalArgumentException("timeToLive must be a positive duration, not " + timeToLive);
+        }
+        if (expireAfterWrite == null) {
+            cache.put(key, response);
+            return;
+        }
+        Duration d = timeToLive.compareTo(expireAfterWrite) < 0 ? timeToLive : expireAfterWrite;
+        var unused = cache.policy().expireVariably().orElseThrow().put(key, response, d); // the value replaced
     }
 
     /** Removes one entry; true if it was present. */

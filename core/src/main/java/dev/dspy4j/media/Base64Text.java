@@ -136,4 +136,34 @@ public final class Base64Text {
                     + " is " + why + " (accepted: A-Z a-z 0-9 with + / or with - _, '=' padding at the end, line breaks)");
         }
     }
+
+    /** The parts of a {@code data:} URI's header: the declared media type (null if none) and where the data starts. */
+    record DataUri(MediaType declared, int dataStart) {}
+
+    /**
+     * Reads the header of {@code data:<type>;base64,<data>}.
+     *
+     * @throws PayloadException if it is not a data URI, not base64-encoded, or its media type is invalid
+     */
+    static DataUri dataUri(String uri) {
+        int comma = uri.indexOf(',');
+        if (!uri.regionMatches(true, 0, "data:", 0, 5) || comma < 0) {
+            throw new PayloadException("not a data URI (expected data:<type>;base64,<data>): " + abbreviate(uri));
+        }
+        String meta = uri.substring(5, comma);
+        if (!meta.regionMatches(true, meta.length() - 7, ";base64", 0, 7)) {
+            throw new PayloadException("data URI is not base64-encoded (expected ';base64' before the comma): "
+                    + abbreviate(uri));
+        }
+        String type = meta.substring(0, meta.length() - ";base64".length());
+        try {
+            return new DataUri(type.isEmpty() ? null : MediaType.of(type), comma + 1);
+        } catch (IllegalArgumentException e) {
+            throw new PayloadException("data URI has an invalid media type: " + e.getMessage(), e);
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+    }
 }

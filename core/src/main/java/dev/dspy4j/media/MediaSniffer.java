@@ -151,4 +151,40 @@ public final class MediaSniffer {
         }
         return true;
     }
+
+    /**
+     * The media type of a payload whose first bytes are {@code head[0..length)}: the recognised type when
+     * none is declared; else the declared one, which must agree with the recognised type where the bytes
+     * are recognised ({@code application/octet-stream} agrees with anything), and bytes declared as a type
+     * this class recognises must be recognised as it (video excepted: MP4 has many vendor brands).
+     *
+     * @param describe the source, for messages ("file /data/cat.png")
+     * @throws PayloadException if the format is unknown and none is declared, or the bytes contradict the declared type
+     */
+    static MediaType typeOf(String describe, byte[] head, int length, MediaType declared) {
+        MediaType sniffed = sniff(head, length);
+        MediaType type;
+        if (declared == null) {
+            if (sniffed == null) {
+                throw new PayloadException(describe + " is of an unknown format (first bytes "
+                        + hexHead(head, length) + "); recognised formats are "
+                        + RECOGNISED_NAMES + ", other types must be declared");
+            }
+            type = sniffed;
+        } else {
+            // application/octet-stream claims nothing about the bytes, so it contradicts nothing
+            if (sniffed != null && !declared.agreesWithSniffed(sniffed) && !declared.equals(MediaType.OCTET_STREAM)) {
+                throw new PayloadException(describe + " was declared " + declared
+                        + " but its bytes are " + sniffed);
+            }
+            // (video is exempt: MP4 has many vendor brands the sniffer does not list)
+            if (sniffed == null && recognises(declared) && !declared.isVideo()) {
+                throw new PayloadException(describe + " was declared " + declared
+                        + " but its bytes are not " + declared + " (first bytes "
+                        + hexHead(head, length) + ")");
+            }
+            type = declared;
+        }
+        return type;
+    }
 }

@@ -1,17 +1,18 @@
 package dev.dspy4j.media;
 
+import dev.dspy4j.media.PayloadSources.BytesSource;
+import dev.dspy4j.media.PayloadSources.FileSource;
+import dev.dspy4j.media.PayloadSources.RecordSource;
+import dev.dspy4j.media.PayloadSources.SizeCheckingStream;
+import dev.dspy4j.media.PayloadSources.SourceChangedException;
 import java.io.ByteArrayInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.util.Objects;
 
@@ -38,6 +39,11 @@ import java.util.Objects;
  *
  * <p>Every error is a {@link PayloadException} whose message names the source (the file path, "data
  * URI", ...).
+ *
+ * <p>Code: the sources live in {@code PayloadSources}, type recognition in {@link MediaSniffer}, base64
+ * and {@code data:} URI decoding in {@link Base64Text}. This file keeps the value (digest, streams) and
+ * {@link Loader}, nested because its name {@code Payload.Loader} is public API; together a little over
+ * 400 lines.
  */
 public final class Payload {
     /** The default size limit: 50 MB (50 * 1024 * 1024 bytes). */
@@ -202,23 +208,8 @@ public final class Payload {
         /** See {@link Payload#ofDataUri(String)}. */
         public Payload ofDataUri(String uri) {
             Objects.requireNonNull(uri, "uri");
-            int comma = uri.indexOf(',');
-            if (!uri.regionMatches(true, 0, "data:", 0, 5) || comma < 0) {
-                throw new PayloadException("not a data URI (expected data:<type>;base64,<data>): " + abbreviate(uri));
-            }
-            String meta = uri.substring(5, comma);
-            if (!meta.regionMatches(true, meta.length() - 7, ";base64", 0, 7)) {
-                throw new PayloadException("data URI is not base64-encoded (expected ';base64' before the comma): "
-                        + abbreviate(uri));
-            }
-            String type = meta.substring(0, meta.length() - ";base64".length());
-            MediaType declared;
-            try {
-                declared = type.isEmpty() ? null : MediaType.of(type);
-            } catch (IllegalArgumentException e) {
-                throw new PayloadException("data URI has an invalid media type: " + e.getMessage(), e);
-            }
-            return decoded(uri, comma + 1, uri.length(), declared, "data URI");
+            Base64Text.DataUri d = Base64Text.dataUri(uri);
+            return decoded(uri, d.dataStart(), uri.length(), d.declared(), "data URI");
         }
 
         /**
@@ -254,29 +245,7 @@ public final class Payload {
             if (headLength == 0) {
                 throw new PayloadException(source.describe() + " is empty");
             }
-            MediaType sniffed = MediaSniffer.sniff(head, headLength);
-            MediaType type;
-            if (declared == null) {
-                if (sniffed == null) {
-                    throw new PayloadException(source.describe() + " is of an unknown format (first bytes "
-                            + MediaSniffer.hexHead(head, headLength) + "); recognised formats are "
-                            + MediaSniffer.RECOGNISED_NAMES + ", other types must be declared");
-                }
-                type = sniffed;
-            } else {
-                // application/octet-stream claims nothing about the bytes, so it contradicts nothing
-                if (sniffed != null && !declared.agreesWithSniffed(sniffed) && !declared.equals(MediaType.OCTET_STREAM)) {
-                    throw new PayloadException(source.describe() + " was declared " + declared
-                            + " but its bytes are " + sniffed);
-                }
-                // (video is exempt: MP4 has many vendor brands the sniffer does not list)
-                if (sniffed == null && MediaSniffer.recognises(declared) && !declared.isVideo()) {
-                    throw new PayloadException(source.describe() + " was declared " + declared
-                            + " but its bytes are not " + declared + " (first bytes "
-                            + MediaSniffer.hexHead(head, headLength) + ")");
-                }
-                type = declared;
-            }
+            MediaType type = MediaSniffer.typeOf(source.describe(), head, headLength, declared);
             return new Payload(source, type, size);
         }
 
@@ -468,164 +437,4 @@ public final class Payload {
         return "Payload[" + mediaType + ", " + size + " bytes" + (d == null ? "" : ", " + d.shortHex()) + "]";
     }
 
-    private static String abbreviate(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
-    }
-
-    /** Bytes on the heap, never copied again. */
-    @SuppressWarnings("ArrayRecordComponent") // holds the payload's bytes without copying them (one copy per payload); never compared
-    private record BytesSource(byte[] bytes, String describe) implements PayloadSource {
-        @Override
-        public long size() {
-            return bytes.length;
-        }
-
-        @Override
-        public InputStream open() {
-            return new ByteArrayInputStream(bytes);
-        }
-
-        @Override
-        public String toString() {
-            return describe + " (" + bytes.length + " bytes)";
-        }
-    }
-
-    /** No bytes: what {@link #withoutBytes()} keeps. */
-    private record RecordSource(String describe) implements PayloadSource {
-        @Override
-        public long size() {
-            return 0;
-        }
-
-        @Override
-        public InputStream open() throws IOException {
-            throw new IOException("its bytes are not kept (a record of a call)");
-        }
-    }
-
-    /**
-     * A file, checked for changes before each read and at the end of it: its size, its modification time
-     * and its identity ({@code fileKey}, device and inode on Unix; null where the platform has none). The
-     * identity catches a path swapped after loading for a symlink or another file given the same size
-     * and time, which would otherwise send a different file's bytes under the digest of the loaded one.
-     */
-    private record FileSource(Path path, long expectedSize, FileTime expectedMtime, Object expectedKey) implements PayloadSource {
-        static FileSource open(Path path) {
-            Objects.requireNonNull(path, "path");
-            try {
-                BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
-                if (!a.isRegularFile()) {
-                    throw new PayloadException("file " + path + " cannot be read: it is "
-                            + (a.isDirectory() ? "a directory" : "not a regular file"));
-                }
-                if (!Files.isReadable(path)) {
-                    throw new PayloadException("file " + path + " cannot be read: permission denied");
-                }
-                return new FileSource(path, a.size(), a.lastModifiedTime(), a.fileKey());
-            } catch (NoSuchFileException e) {
-                throw new PayloadException("file " + path + " does not exist", e);
-            } catch (IOException e) {
-                throw new PayloadException("file " + path + " cannot be read: " + e, e);
-            }
-        }
-
-        @Override
-        public long size() {
-            return expectedSize;
-        }
-
-        @Override
-        public InputStream open() throws IOException {
-            return Files.newInputStream(path);
-        }
-
-        @Override
-        public String describe() {
-            return "file " + path;
-        }
-
-        @Override
-        public void checkUnchanged() throws IOException {
-            BasicFileAttributes a;
-            try {
-                a = Files.readAttributes(path, BasicFileAttributes.class);
-            } catch (NoSuchFileException e) {
-                throw new SourceChangedException("file " + path + " changed after it was loaded: it no longer exists");
-            }
-            if (expectedKey != null && !expectedKey.equals(a.fileKey())) {
-                throw new SourceChangedException("file " + path + " changed after it was loaded: it is now another file "
-                        + "(replaced, or made a link to another file)");
-            }
-            if (a.size() != expectedSize || !a.lastModifiedTime().equals(expectedMtime)) {
-                throw new SourceChangedException("file " + path + " changed after it was loaded (size "
-                        + expectedSize + " -> " + a.size() + " bytes, modified " + expectedMtime + " -> "
-                        + a.lastModifiedTime() + ")");
-            }
-        }
-    }
-
-    /** Thrown by a source or a stream when the bytes differ from those the payload was created with. */
-    static final class SourceChangedException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        SourceChangedException(String message) {
-            super(message);
-        }
-    }
-
-    /** Fails if the underlying stream yields fewer or more than the expected number of bytes. */
-    private static final class SizeCheckingStream extends FilterInputStream {
-        private final long expected;
-        private final PayloadSource source;
-        private long count;
-
-        SizeCheckingStream(InputStream in, long expected, PayloadSource source) {
-            super(in);
-            this.expected = expected;
-            this.source = source;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = in.read();
-            account(b < 0 ? -1 : 1);
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            account(n);
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = in.skip(n);
-            count += skipped;
-            return skipped;
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
-        }
-
-        private void account(int n) throws IOException {
-            if (n < 0) {
-                if (count != expected) {
-                    throw new SourceChangedException(source.describe() + " changed after it was loaded: expected "
-                            + expected + " bytes, found " + count);
-                }
-                source.checkUnchanged();
-                return;
-            }
-            count += n;
-            if (count > expected) {
-                throw new SourceChangedException(source.describe() + " changed after it was loaded: expected "
-                        + expected + " bytes, found more");
-            }
-        }
-    }
 }

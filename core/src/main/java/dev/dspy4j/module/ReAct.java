@@ -1,7 +1,5 @@
 package dev.dspy4j.module;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import dev.dspy4j.adapter.AdapterParseException;
 import dev.dspy4j.lm.Completion;
 import dev.dspy4j.lm.ContextWindowExceededException;
@@ -9,14 +7,10 @@ import dev.dspy4j.lm.LanguageModel;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.ToolCall;
-import dev.dspy4j.media.Media;
 import dev.dspy4j.prompt.Prompt;
 import dev.dspy4j.signature.Field;
-import dev.dspy4j.signature.FieldType;
 import dev.dspy4j.signature.Signature;
-import java.lang.reflect.Type;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -26,7 +20,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +62,6 @@ public final class ReAct implements Module {
     static final String THOUGHT = "next_thought";
     static final String TOOL_NAME = "next_tool_name";
     static final String TOOL_ARGS = "next_tool_args";
-    private static final Type ARGS_TYPE = new TypeReference<Map<String, Object>>() {}.getType();
     private static final Logger LOG = LoggerFactory.getLogger(ReAct.class);
 
     private final Signature signature;
@@ -116,8 +108,8 @@ public final class ReAct implements Module {
                         + "', which ReAct needs for itself");
             }
         }
-        Predict react = Predict.of(stepSignature(signature, list));
-        ChainOfThought extract = ChainOfThought.of(signature.appendInput(trajectoryField()));
+        Predict react = Predict.of(ReActPrompts.stepSignature(signature, list));
+        ChainOfThought extract = ChainOfThought.of(signature.appendInput(ReActPrompts.trajectoryField()));
         return new ReAct(signature, list, maxIters, react, extract, false);
     }
 
@@ -162,55 +154,6 @@ public final class ReAct implements Module {
         return extract;
     }
 
-    static Field trajectoryField() {
-        return new Field(TRAJECTORY, new FieldType.DictOf(FieldType.Scalar.STR),
-                "the steps so far: thought_N, tool_name_N, tool_args_N and observation_N for each step N", ARGS_TYPE);
-    }
-
-    /** The signature of one step: the task's inputs and the trajectory in; thought, tool and arguments out. */
-    static Signature stepSignature(Signature task, List<Tool> tools) {
-        List<String> choices = new ArrayList<>();
-        for (Tool t : tools) choices.add(t.name());
-        choices.add(FINISH);
-        List<Field> ins = new ArrayList<>(task.inputs());
-        ins.add(trajectoryField());
-        List<Field> outs = List.of(
-                Field.of(THOUGHT, FieldType.Scalar.STR, "what you know, what is missing, and what to do next"),
-                Field.of(TOOL_NAME, new FieldType.Literal(choices), "the tool to call next"),
-                Field.of(TOOL_ARGS, FieldType.Scalar.STR,
-                        "the tool's arguments as a JSON object matching its argument schema, e.g. {\"city\": \"Paris\"}"));
-        return Signature.of(task.name(), instructions(task, tools), ins, outs);
-    }
-
-    private static String instructions(Signature task, List<Tool> tools) {
-        String inputs = task.inputs().stream().map(f -> "`" + f.name() + "`").collect(Collectors.joining(", "));
-        String outputs = task.outputs().stream().map(f -> "`" + f.name() + "`").collect(Collectors.joining(", "));
-        StringBuilder sb = new StringBuilder();
-        sb.append(task.instructions()).append("\n\n");
-        sb.append("You are an agent that works with tools. You receive ").append(inputs.isEmpty() ? "no inputs" : inputs)
-                .append(" and the `").append(TRAJECTORY).append("` of your steps so far. Use the tools below, ")
-                .append("one call per step, to gather what you need to produce ").append(outputs).append(".\n");
-        sb.append("In each step, write `").append(THOUGHT).append("` (what you know, what is missing, what to do next), ")
-                .append("choose `").append(TOOL_NAME).append("`, and give `").append(TOOL_ARGS)
-                .append("` as a JSON object matching that tool's arguments. ")
-                .append("The tool's result is added to the trajectory as the step's observation.\n");
-        sb.append("When you have what you need, choose `").append(FINISH).append("`.\n\nTools:");
-        int i = 1;
-        for (Tool t : tools) {
-            sb.append("\n(").append(i++).append(") ").append(t.name());
-            if (!t.description().isBlank()) sb.append(": ").append(t.description().strip());
-            sb.append(" Arguments: ").append(t.argsSchemaJson());
-        }
-        sb.append("\n(").append(i).append(") ").append(FINISH).append(": ").append(finishDescription(task))
-                .append(" Arguments: {}");
-        return sb.toString();
-    }
-
-    private static String finishDescription(Signature task) {
-        String outputs = task.outputs().stream().map(f -> "`" + f.name() + "`").collect(Collectors.joining(", "));
-        return "Ends the task: everything needed to produce " + outputs + " is now known.";
-    }
-
     @Override
     public Prediction call(Map<String, ?> inputs) {
         Objects.requireNonNull(inputs, "inputs");
@@ -249,47 +192,11 @@ public final class ReAct implements Module {
         Map<String, Object> args = Map.of();
         String error = null;
         try {
-            args = parseArgs(raw);
+            args = ToolResults.parseArgs(raw);
         } catch (IllegalArgumentException e) {
             error = "error: the arguments of " + name + " " + e.getMessage();
         }
         return new Step(String.valueOf(p.get(THOUGHT)), name, args, error);
-    }
-
-    private static final com.fasterxml.jackson.databind.ObjectMapper LENIENT = com.fasterxml.jackson.databind.json.JsonMapper
-            .builder()
-            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_SINGLE_QUOTES,
-                    com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_TRAILING_COMMA,
-                    com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES)
-            .build();
-
-    /**
-     * The tool arguments as a map: a map as it is; a JSON object text (code fences allowed) parsed;
-     * empty text or {@code null} as no arguments.
-     *
-     * @throws IllegalArgumentException if the value is not a JSON object
-     */
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> parseArgs(Object raw) {
-        if (raw == null) return Map.of();
-        if (raw instanceof Map<?, ?> m) return (Map<String, Object>) m;
-        String t = raw.toString().strip();
-        if (t.startsWith("```")) {
-            int nl = t.indexOf('\n');
-            t = nl < 0 ? t.replaceAll("^`+|`+$", "") : t.substring(nl + 1);
-            int end = t.lastIndexOf("```");
-            if (end >= 0) t = t.substring(0, end);
-            t = t.strip();
-        }
-        if (t.isEmpty() || t.equals("null") || t.equals("{}")) return Map.of();
-        Object v;
-        try {
-            v = LENIENT.readValue(dev.dspy4j.adapter.PythonLiterals.toJson(t), Object.class); // None, True, 1_000
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("are not valid JSON (" + e.getOriginalMessage() + "): " + t);
-        }
-        if (!(v instanceof Map<?, ?> m)) throw new IllegalArgumentException("must be a JSON object, not " + t);
-        return Collections.unmodifiableMap((Map<String, Object>) m);
     }
 
     private Step nativeStep(Map<String, Object> inputs) {
@@ -298,7 +205,7 @@ public final class ReAct implements Module {
         Prompt prompt = react.adapter().format(thoughtOnly, react.demos(), inputs);
         List<Object> specs = new ArrayList<>();
         for (Tool t : tools) specs.add(t.toFunctionSpec());
-        specs.add(Tool.builder(FINISH).description(finishDescription(signature)).handler(a -> null).build().toFunctionSpec());
+        specs.add(Tool.builder(FINISH).description(ReActPrompts.finishDescription(signature)).handler(a -> null).build().toFunctionSpec());
         Map<String, Object> params = new TreeMap<>(react.params());
         params.put("tools", specs);
         LmRequest request = new LmRequest(prompt, new TreeMap<>(params), 1, react.rolloutId(), react.cacheEnabled())
@@ -314,7 +221,7 @@ public final class ReAct implements Module {
             ToolCall call = c.toolCalls().get(0);
             name = call.name();
             try {
-                args = parseArgs(call.argumentsJson());
+                args = ToolResults.parseArgs(call.argumentsJson());
             } catch (IllegalArgumentException e) {
                 error = "error: the arguments of " + name + " " + e.getMessage();
             }
@@ -326,7 +233,7 @@ public final class ReAct implements Module {
                 name = String.valueOf(full.get(TOOL_NAME));
                 thought = String.valueOf(full.get(THOUGHT));
                 try {
-                    args = parseArgs(full.get(TOOL_ARGS));
+                    args = ToolResults.parseArgs(full.get(TOOL_ARGS));
                 } catch (IllegalArgumentException e) {
                     error = "error: the arguments of " + name + " " + e.getMessage();
                 }
@@ -369,41 +276,7 @@ public final class ReAct implements Module {
         } catch (RuntimeException e) {
             return "error: " + e;
         }
-        return observation(result);
-    }
-
-    static Object observation(Object result) {
-        if (result == null) return "(no output)";
-        if (result instanceof CharSequence s) return s.toString();
-        if (result instanceof Media) return result;
-        if (result instanceof Number || result instanceof Boolean) return result.toString();
-        if (result instanceof Enum<?> e) return e.name();
-        if (containsMedia(result)) return result; // rendered by the adapter with media parts in place
-        try {
-            return Tool.JSON.writeValueAsString(result);
-        } catch (JsonProcessingException e) {
-            return result.toString();
-        }
-    }
-
-    private static boolean containsMedia(Object v) {
-        if (v instanceof Media) return true;
-        if (v instanceof java.util.Optional<?> o) return o.isPresent() && containsMedia(o.get());
-        if (v instanceof Collection<?> c) return c.stream().anyMatch(ReAct::containsMedia);
-        if (v instanceof Map<?, ?> m) return m.values().stream().anyMatch(ReAct::containsMedia);
-        if (v instanceof Record r) {
-            // JSON would write the media as an empty object; the adapter renders it as a part instead
-            for (java.lang.reflect.RecordComponent c : r.getClass().getRecordComponents()) {
-                try {
-                    java.lang.reflect.Method accessor = c.getAccessor();
-                    accessor.setAccessible(true);
-                    if (containsMedia(accessor.invoke(r))) return true;
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    return false; // unreadable: fall back to JSON text
-                }
-            }
-        }
-        return false;
+        return ToolResults.observation(result);
     }
 
     /**

@@ -10,6 +10,16 @@ import java.util.stream.Collectors;
 final class Types {
     private Types() {}
 
+    /**
+     * {@code raw<args>} as a JDK-style {@link ParameterizedType}, the Java type of a string-form field
+     * such as {@code list[int]}. Hand-written on purpose: Jackson's {@code TypeFactory} builds a
+     * {@code JavaType}, which is a {@link Type} but not a {@link ParameterizedType}, whose
+     * {@code getTypeName()} is Jackson's description rather than {@code java.util.List<java.lang.Long>},
+     * and which is not equal to the type of the same record component, so {@code Field.javaType()} would
+     * change for every string-form signature. Code that only needs the structure (the adapter's
+     * {@code ValueParser} and {@code NodeConverter}, {@code ProgramState}) reads either kind through
+     * {@code TypeFactory.constructType}.
+     */
     static ParameterizedType parameterized(Class<?> raw, Type... args) {
         Type[] copy = args.clone();
         return new ParameterizedType() {

@@ -16,10 +16,12 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.params.SetParams;
 
 /**
@@ -67,6 +69,7 @@ public final class RedisCache implements ResponseCache {
     private final long ttlMillis;
     private final RedisHealth health;
     private final RedisLeases leases;
+    private final Duration timeout;
     private final AtomicBoolean decodeWarned = new AtomicBoolean();
 
     // ssl(boolean), sslParameters and sslSocketFactory are deprecated in Jedis 8 for sslOptions(SslOptions), which
@@ -78,6 +81,7 @@ public final class RedisCache implements ResponseCache {
         this.leasePrefix = (b.prefix + "lease:").getBytes(StandardCharsets.UTF_8);
         this.ttlMillis = b.ttl == null ? 0 : b.ttl.toMillis();
         this.memory = b.memoryBytes == 0 ? null : memoryLayer(b.memoryBytes, b.ttl);
+        this.timeout = b.timeout;
         this.health = new RedisHealth(address.toString(), b.retryAfter.toNanos(), b.listener);
         int timeout = (int) Math.max(1, Math.min(Integer.MAX_VALUE, b.timeout.toMillis()));
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
@@ -137,11 +141,38 @@ public final class RedisCache implements ResponseCache {
             LmResponse r = memory.get(key);
             if (r != null) return r;
         }
-        byte[] value = fetch(key, "a lookup");
-        if (value == null) return null;
-        LmResponse r = decode(key, value);
-        if (r != null && memory != null) memory.put(key, r);
-        return r;
+        Stored value = fetch(key, "a lookup");
+        return value == null ? null : remember(key, value);
+    }
+
+    /** The decoded response (null if it does not decode), kept in the memory layer no longer than Redis keeps it. */
+    private LmResponse remember(CacheKey key, Stored value) {
+        LmResponse r = decode(key, value.bytes());
+        if (r == null || memory == null) return r;
+        if (value.pttl() > 0) memory.put(key, r, Duration.ofMillis(value.pttl()));
+        else if (value.pttl() == -1) memory.put(key, r); // kept by Redis without a time to live
+        return r; // -2: expired since it was read
+    }
+
+    /**
+     * A value read from Redis and its remaining time to live in ms (-1: none, as PTTL answers), read
+     * together when a TTL is set, so the memory layer does not keep an entry after Redis dropped it.
+     */
+    @SuppressWarnings("ArrayRecordComponent") // the bytes go straight to the decoder, never compared
+    record Stored(byte[] bytes, long pttl) {}
+
+    /** GET, and PTTL in the same round trip when this cache has a TTL (a value's remaining life bounds the memory layer's). */
+    Stored read(byte[] redisKey) {
+        if (ttlMillis <= 0 || memory == null) {
+            byte[] v = client.get(redisKey);
+            return v == null ? null : new Stored(v, -1);
+        }
+        try (AbstractPipeline p = client.pipelined()) {
+            Response<byte[]> v = p.get(redisKey);
+            Response<Long> pttl = p.pttl(redisKey);
+            p.sync();
+            return v.get() == null ? null : new Stored(v.get(), pttl.get());
+        }
     }
 
     @Override
@@ -152,13 +183,11 @@ public final class RedisCache implements ResponseCache {
             return;
         }
         byte[] value = ResponseCodec.encode(response);
-        try {
-            if (ttlMillis > 0) client.set(redisKey(key), value, SetParams.setParams().px(ttlMillis));
-            else client.set(redisKey(key), value);
-            health.succeeded();
-        } catch (RuntimeException e) {
-            health.failed(CacheFailure.Operation.WRITE, "a write", e);
-        }
+        byte[] redisKey = redisKey(key);
+        leases.writeForOthers(CacheFailure.Operation.WRITE, "a write", () -> {
+            if (ttlMillis > 0) client.set(redisKey, value, SetParams.setParams().px(ttlMillis));
+            else client.set(redisKey, value);
+        });
     }
 
     /**
@@ -168,21 +197,17 @@ public final class RedisCache implements ResponseCache {
      */
     @Override
     public CacheLease lease(CacheKey key) {
-        return leases.lease(leaseKey(key), redisKey(key), bytes -> {
-            LmResponse r = decode(key, bytes);
-            if (r != null && memory != null) memory.put(key, r);
-            return r;
-        });
+        return leases.lease(leaseKey(key), redisKey(key), this::read, value -> remember(key, value));
     }
 
-    /** The stored bytes, or null on a miss, when Redis is down, or when it fails (then it is marked down). */
-    private byte[] fetch(CacheKey key, String what) {
+    /** The stored value, or null on a miss, when Redis is down, or when it fails (then it is marked down). */
+    private Stored fetch(CacheKey key, String what) {
         if (!health.shouldTry()) {
             health.skipped(CacheFailure.Operation.READ, what);
             return null;
         }
         try {
-            byte[] v = client.get(redisKey(key));
+            Stored v = read(redisKey(key));
             health.succeeded();
             return v;
         } catch (RuntimeException e) {
@@ -223,7 +248,7 @@ public final class RedisCache implements ResponseCache {
     @Override
     public void close() {
         try {
-            leases.close();
+            leases.close(timeout); // a write or lease release handed over by a cancelled call gets one timeout
         } finally {
             try {
                 client.close();

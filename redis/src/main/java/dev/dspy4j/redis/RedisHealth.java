@@ -50,8 +50,16 @@ final class RedisHealth {
         }
     }
 
-    /** An operation failed: starts an outage (one warning) or extends it, and tells the listener. */
+    /**
+     * An operation failed: starts an outage (one warning) or extends it, and tells the listener. A failure
+     * on a thread that was interrupted (a cancelled call: on a virtual thread the interrupt closes the
+     * socket mid-command) is that caller's cancellation, not an outage: it is told to the listener only.
+     */
     void failed(CacheFailure.Operation op, String what, RuntimeException e) {
+        if (Thread.currentThread().isInterrupted()) {
+            tell(op, "Redis at " + server + ": " + what + " abandoned: the calling thread was interrupted (" + e + ")", e);
+            return;
+        }
         nextProbe.set(System.nanoTime() + retryNanos);
         if (down.compareAndSet(false, true)) {
             log.warn("Redis at {} failed ({}: {}); until it answers again, lookups are misses and answers are not "

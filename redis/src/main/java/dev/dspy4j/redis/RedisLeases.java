@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -62,7 +63,9 @@ final class RedisLeases implements AutoCloseable {
      * The lease on {@code leaseKey}: granted (held in Redis, or held by nothing when Redis is down), or
      * answered with the value another process stored at {@code valueKey} meanwhile.
      */
-    CacheLease lease(byte[] leaseKey, byte[] valueKey, Function<byte[], LmResponse> decode) {
+    CacheLease lease(byte[] leaseKey, byte[] valueKey, Function<byte[], RedisCache.Stored> read,
+            Function<RedisCache.Stored, LmResponse> decode) {
+        if (Thread.currentThread().isInterrupted()) return CacheLease.local(); // a cancelled call waits for nothing
         if (!health.shouldTry()) {
             health.skipped(CacheFailure.Operation.LEASE, "a lease");
             return CacheLease.local();
@@ -75,7 +78,7 @@ final class RedisLeases implements AutoCloseable {
                 if ("OK".equals(client.set(leaseKey, owner, SetParams.setParams().nx().px(leaseMillis)))) {
                     health.succeeded();
                     // a holder may have stored the value and given the lease back since the caller's miss
-                    LmResponse stored = stored(valueKey, decode);
+                    LmResponse stored = stored(valueKey, read, decode);
                     if (stored == null) return held(leaseKey, owner);
                     release(leaseKey, owner);
                     return CacheLease.answered(stored);
@@ -84,7 +87,7 @@ final class RedisLeases implements AutoCloseable {
                 // before the value: a holder stores the value before it gives the lease back.
                 while (true) {
                     boolean leased = client.exists(leaseKey);
-                    LmResponse stored = stored(valueKey, decode);
+                    LmResponse stored = stored(valueKey, read, decode);
                     health.succeeded();
                     if (stored != null) return CacheLease.answered(stored);
                     if (!leased) break; // given back without a value, or expired: try to take it
@@ -103,6 +106,8 @@ final class RedisLeases implements AutoCloseable {
             return CacheLease.local();
         } catch (RuntimeException e) {
             health.failed(CacheFailure.Operation.LEASE, "a lease", e);
+            // interrupted mid-command (a cancelled call): the SET NX may have reached Redis; give it back
+            if (Thread.currentThread().isInterrupted()) release(leaseKey, owner);
             return CacheLease.local();
         }
     }
@@ -127,24 +132,64 @@ final class RedisLeases implements AutoCloseable {
     }
 
     /** The decoded value at {@code valueKey}, or null if there is none or it does not decode. */
-    private LmResponse stored(byte[] valueKey, Function<byte[], LmResponse> decode) {
-        byte[] v = client.get(valueKey);
+    private static LmResponse stored(byte[] valueKey, Function<byte[], RedisCache.Stored> read,
+            Function<RedisCache.Stored, LmResponse> decode) {
+        RedisCache.Stored v = read.apply(valueKey);
         return v == null ? null : decode.apply(v);
     }
 
     /** Deletes the lease if {@code owner} still holds it; a failure is absorbed. */
     private void release(byte[] leaseKey, byte[] owner) {
+        writeForOthers(CacheFailure.Operation.LEASE, "giving back a lease",
+                () -> client.eval(RELEASE, List.of(leaseKey), List.of(owner)));
+    }
+
+    /**
+     * Runs {@code write}, a Redis command that other processes wait for (storing a value, giving a lease
+     * back), on this thread, or on this cache's own thread when this one is interrupted: a call cancelled
+     * with {@code cancel(true)} on a virtual thread has its socket closed by the interrupt mid-command,
+     * and its waiters would otherwise wait for the lease to expire. A failure is absorbed.
+     */
+    void writeForOthers(CacheFailure.Operation op, String what, Runnable write) {
+        if (!Thread.currentThread().isInterrupted()) {
+            try {
+                write.run();
+                health.succeeded();
+                return;
+            } catch (RuntimeException e) {
+                health.failed(op, what, e); // not an outage if this thread was interrupted meanwhile
+                if (!Thread.currentThread().isInterrupted()) return;
+            }
+        }
         try {
-            client.eval(RELEASE, List.of(leaseKey), List.of(owner));
-            health.succeeded();
-        } catch (RuntimeException e) {
-            health.failed(CacheFailure.Operation.LEASE, "giving back a lease", e);
+            renewer.execute(() -> {
+                try {
+                    write.run();
+                    health.succeeded();
+                } catch (RuntimeException e) {
+                    health.failed(op, what, e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            health.tell(op, what + " skipped: the cache is closed", e);
+        }
+    }
+
+    /** Stops renewing; writes handed over by interrupted callers get up to {@code grace} to finish. */
+    void close(Duration grace) {
+        renewer.shutdown(); // cancels the renewals, runs what was handed over
+        try {
+            renewer.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            renewer.shutdownNow();
         }
     }
 
     @Override
     public void close() {
-        renewer.shutdownNow();
+        close(Duration.ZERO);
     }
 
     private static byte[] script(String s) {

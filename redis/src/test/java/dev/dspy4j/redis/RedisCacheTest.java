@@ -6,6 +6,7 @@ import dev.dspy4j.cache.CacheFailureCounter;
 import dev.dspy4j.cache.ResponseCodec;
 import dev.dspy4j.lm.CacheFailure;
 import dev.dspy4j.lm.CacheKey;
+import dev.dspy4j.lm.CacheLease;
 import dev.dspy4j.lm.LmResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.SetParams;
 
 /** Hits, misses, binary keys, prefixes, TTL and stored bytes against a real redis-server. */
 class RedisCacheTest {
@@ -138,6 +140,34 @@ class RedisCacheTest {
             while (raw.exists(bytes(prefix, key)) && System.nanoTime() < deadline) Thread.sleep(20);
             assertThat(raw.exists(bytes(prefix, key))).as("expired in Redis").isFalse();
             assertThat(cache.get(key)).as("expired in memory too").isNull();
+        }
+    }
+
+    @Test
+    void anEntryReadFromRedisLeavesTheMemoryLayerWhenItsRemainingTimeInRedisRunsOut() throws InterruptedException {
+        String prefix = prefix();
+        CacheKey key = Responses.key("stored by another process an hour ago");
+        // another process stored it with the same one-hour TTL; 300 ms of it are left
+        raw.set(bytes(prefix, key), ResponseCodec.encode(Responses.response("old")), SetParams.setParams().px(300));
+        try (RedisCache cache = RedisCache.builder().uri(redis.uri()).prefix(prefix).ttl(Duration.ofHours(1)).build()) {
+            assertThat(cache.get(key)).isNotNull();
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (raw.exists(bytes(prefix, key)) && System.nanoTime() < deadline) Thread.sleep(20);
+            assertThat(raw.exists(bytes(prefix, key))).as("expired in Redis").isFalse();
+            Thread.sleep(50); // the memory layer's clock is not Redis's
+            assertThat(cache.get(key)).as("gone from memory too, not kept another hour").isNull();
+
+            // the same through a lease: a waiter answered from Redis keeps the answer no longer than Redis does
+            CacheKey leased = Responses.key("answered to a waiter");
+            raw.set(bytes(prefix, leased), ResponseCodec.encode(Responses.response("shared")), SetParams.setParams().px(300));
+            try (CacheLease lease = cache.lease(leased)) {
+                assertThat(lease.granted()).isFalse();
+            }
+            deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (raw.exists(bytes(prefix, leased)) && System.nanoTime() < deadline) Thread.sleep(20);
+            Thread.sleep(50);
+            assertThat(cache.memory().get(leased)).isNull();
         }
     }
 
