@@ -42,7 +42,9 @@ class BomTest {
             listed.add(text(d, "artifactId"));
         }
 
-        assertThat(listed).as("artifacts in bom/pom.xml vs. the published modules of pom.xml").isEqualTo(published);
+        assertThat(listed)
+                .as("artifacts in bom/pom.xml vs. the published modules of pom.xml")
+                .isEqualTo(published);
         assertThat(text(bom, "version")).as("bom/pom.xml's version").isEqualTo(text(parent, "version"));
         assertThat(text(bom, "groupId")).isEqualTo(text(parent, "groupId"));
     }

@@ -20,7 +20,17 @@ class PackageStructureTest {
 
     /** The top-level packages of {@code dspy4j-core}, lowest first; each may import only those before it. */
     static final List<String> LAYERS = List.of(
-            "media", "signature", "prompt", "lm", "cache", "adapter", "module", "batch", "evaluate", "optimize", "state");
+            "media",
+            "signature",
+            "prompt",
+            "lm",
+            "cache",
+            "adapter",
+            "module",
+            "batch",
+            "evaluate",
+            "optimize",
+            "state");
 
     /** No two top-level packages (with their subpackages) import each other, directly or around a loop. */
     @ArchTest
@@ -29,7 +39,8 @@ class PackageStructureTest {
 
     /** Nor do any two packages, subpackages counted on their own ({@code lm.http} apart from {@code lm}). */
     @ArchTest
-    static final ArchRule packagesHaveNoCycles = slices().matching("dev.dspy4j.(**)").should().beFreeOfCycles();
+    static final ArchRule packagesHaveNoCycles =
+            slices().matching("dev.dspy4j.(**)").should().beFreeOfCycles();
 
     /** The order of {@link #LAYERS}: {@code cache} keys and stores LM values, the LM only knows its contract. */
     @ArchTest
@@ -42,7 +53,8 @@ class PackageStructureTest {
             if (i == 0) {
                 rule = rule.whereLayer(LAYERS.get(0)).mayNotAccessAnyLayer();
             } else {
-                rule = rule.whereLayer(LAYERS.get(i)).mayOnlyAccessLayers(LAYERS.subList(0, i).toArray(String[]::new));
+                rule = rule.whereLayer(LAYERS.get(i))
+                        .mayOnlyAccessLayers(LAYERS.subList(0, i).toArray(String[]::new));
             }
         }
         return rule;

@@ -66,8 +66,8 @@ public class CacheBenchmark {
         Random random = new Random(42);
         for (int i = 0; i < ENTRIES; i++) {
             keys[i] = CacheKey.ofBytes(Digest.sha256().digest(("key " + i).getBytes(StandardCharsets.UTF_8)));
-            LmResponse r = new LmResponse(List.of(Completion.of(text(random, chars))), new Usage(850, 500),
-                    "gpt-4o-mini-2024-07-18", false);
+            LmResponse r = new LmResponse(
+                    List.of(Completion.of(text(random, chars))), new Usage(850, 500), "gpt-4o-mini-2024-07-18", false);
             memory.put(keys[i], r);
             disk.put(keys[i], r);
             tiered.put(keys[i], r);

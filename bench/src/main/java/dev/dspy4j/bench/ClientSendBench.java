@@ -5,9 +5,8 @@ import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.openai.OpenAiChat;
 import dev.dspy4j.media.Image;
-import dev.dspy4j.testing.NoiseImage;
 import dev.dspy4j.prompt.Prompt;
-import java.io.IOException;
+import dev.dspy4j.testing.NoiseImage;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -59,8 +58,10 @@ public final class ClientSendBench {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         ExecutorService serverPool = Executors.newFixedThreadPool(2, named("bench-server"));
         server.setExecutor(serverPool);
-        byte[] answer = ("{\"model\":\"m\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},"
-                + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1}}").getBytes(StandardCharsets.UTF_8);
+        byte[] answer =
+                ("{\"model\":\"m\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"ok\"},"
+                                + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1}}")
+                        .getBytes(StandardCharsets.UTF_8);
         server.createContext("/", ex -> {
             byte[] buf = new byte[64 * 1024];
             long n = 0;
@@ -83,10 +84,16 @@ public final class ClientSendBench {
             writer.set(t);
             return t;
         });
-        OpenAiChat lm = OpenAiChat.builder().baseUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/v1")
-                .model("bench").cache(null).bodyExecutor(writerPool).build();
+        OpenAiChat lm = OpenAiChat.builder()
+                .baseUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/v1")
+                .model("bench")
+                .cache(null)
+                .bodyExecutor(writerPool)
+                .build();
 
-        System.out.printf("request: %d images x %d MB = %.1f MB of payload (file-backed)%n", images, imageMb, payloadBytes / 1048576.0);
+        System.out.printf(
+                "request: %d images x %d MB = %.1f MB of payload (file-backed)%n",
+                images, imageMb, payloadBytes / 1048576.0);
         for (int run = -2; run < runs; run++) {
             Map<String, Long> before = allocatedByGroup(mx, writer.get());
             long t0 = System.nanoTime();
@@ -96,11 +103,18 @@ public final class ClientSendBench {
             if (!r.first().text().equals("ok")) throw new IllegalStateException("unexpected answer " + r);
             double seconds = (t1 - t0) / 1e9;
             String label = run < 0 ? "warm-up" : "run " + (run + 1);
-            System.out.printf("%-8s body %.1f MB in %.3f s: %.0f MB/s of body, %.0f MB/s of payload; allocated per request:"
+            System.out.printf(
+                    "%-8s body %.1f MB in %.3f s: %.0f MB/s of body, %.0f MB/s of payload; allocated per request:"
                             + " writer %s, caller %s, JDK HTTP client %s, server %s%n",
-                    label, received.get() / 1048576.0, seconds, received.get() / 1048576.0 / seconds,
-                    payloadBytes / 1048576.0 / seconds, mb(after, before, "writer"), mb(after, before, "caller"),
-                    mb(after, before, "http"), mb(after, before, "server"));
+                    label,
+                    received.get() / 1048576.0,
+                    seconds,
+                    received.get() / 1048576.0 / seconds,
+                    payloadBytes / 1048576.0 / seconds,
+                    mb(after, before, "writer"),
+                    mb(after, before, "caller"),
+                    mb(after, before, "http"),
+                    mb(after, before, "server"));
         }
         server.stop(0);
         serverPool.shutdownNow();
@@ -126,10 +140,15 @@ public final class ClientSendBench {
             java.lang.management.ThreadInfo info = mx.getThreadInfo(ids[i]);
             if (info == null) continue;
             String name = info.getThreadName();
-            String group = writer != null && ids[i] == writer.getId() ? "writer"
-                    : ids[i] == Thread.currentThread().getId() ? "caller"
-                    : name.startsWith("HttpClient") ? "http"
-                    : name.startsWith("bench-server") || name.startsWith("HTTP-Dispatcher") ? "server" : "other";
+            String group = writer != null && ids[i] == writer.getId()
+                    ? "writer"
+                    : ids[i] == Thread.currentThread().getId()
+                            ? "caller"
+                            : name.startsWith("HttpClient")
+                                    ? "http"
+                                    : name.startsWith("bench-server") || name.startsWith("HTTP-Dispatcher")
+                                            ? "server"
+                                            : "other";
             out.merge(group, bytes[i], Long::sum);
         }
         return out;
@@ -143,5 +162,4 @@ public final class ClientSendBench {
             return t;
         };
     }
-
 }

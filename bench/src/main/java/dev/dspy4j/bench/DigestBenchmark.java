@@ -1,8 +1,8 @@
 package dev.dspy4j.bench;
 
 import dev.dspy4j.media.Digest;
-import dev.dspy4j.testing.NoiseImage;
 import dev.dspy4j.media.Payload;
+import dev.dspy4j.testing.NoiseImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -33,8 +33,9 @@ public final class FormatKeyCpuTime {
                     for (int k = 0; k < ops; k++) sink = benches[i].formatAndKey();
                     long c1 = mx.getCurrentThreadCpuTime();
                     long w1 = System.nanoTime();
-                    line.append(String.format("  %7d B: cpu %6.2f us wall %6.2f us", sizes[i],
-                            (c1 - c0) / 1e3 / ops, (w1 - w0) / 1e3 / ops));
+                    line.append(String.format(
+                            "  %7d B: cpu %6.2f us wall %6.2f us",
+                            sizes[i], (c1 - c0) / 1e3 / ops, (w1 - w0) / 1e3 / ops));
                 }
                 System.out.println(line);
             }

@@ -113,22 +113,37 @@ public final class PeerBenchmark {
     Map<String, Object> run() throws IOException {
         Path tmp = Files.createTempDirectory("dspy4j-peer-");
         try (LoopbackChatServer server = LoopbackChatServer.builder()
-                .answer(LoopbackChatServer.chatAnswer("label", "noise")).threads(2).start()) {
+                .answer(LoopbackChatServer.chatAnswer("label", "noise"))
+                .threads(2)
+                .start()) {
             List<Image> images = new ArrayList<>();
             for (int i = 0; i <= demos; i++) {
                 images.add(Image.of(NoiseImage.writePng(tmp, "img-" + i + ".png", size, size, 500 + i)));
             }
             List<Example> demoList = new ArrayList<>();
-            for (int i = 0; i < demos; i++) demoList.add(Example.of("image", images.get(i), "label", "demo label " + i));
+            for (int i = 0; i < demos; i++)
+                demoList.add(Example.of("image", images.get(i), "label", "demo label " + i));
             Image input = images.get(demos);
             Map<String, Object> inputs = Map.of("image", input);
 
-            Predict dspy4j = Predict.of(Signature.parse("image: Image -> label")).withDemos(demoList)
-                    .withLm(OpenAiChat.builder().baseUrl(server.baseUrl()).model(MODEL).cache(null).build());
+            Predict dspy4j = Predict.of(Signature.parse("image: Image -> label"))
+                    .withDemos(demoList)
+                    .withLm(OpenAiChat.builder()
+                            .baseUrl(server.baseUrl())
+                            .model(MODEL)
+                            .cache(null)
+                            .build());
 
-            OpenAiChatModel lc4j = OpenAiChatModel.builder().baseUrl(server.baseUrl()).apiKey("unused")
-                    .modelName(MODEL).timeout(Duration.ofMinutes(2)).maxRetries(0).build();
-            ChatRequest lcRequest = ChatRequest.builder().messages(toLangChain4j(dspy4j.format(inputs))).build();
+            OpenAiChatModel lc4j = OpenAiChatModel.builder()
+                    .baseUrl(server.baseUrl())
+                    .apiKey("unused")
+                    .modelName(MODEL)
+                    .timeout(Duration.ofMinutes(2))
+                    .maxRetries(0)
+                    .build();
+            ChatRequest lcRequest = ChatRequest.builder()
+                    .messages(toLangChain4j(dspy4j.format(inputs)))
+                    .build();
 
             Supplier<String> runDspy4j = () -> {
                 Prediction p = dspy4j.call(inputs);
@@ -136,7 +151,8 @@ public final class PeerBenchmark {
             };
             Supplier<String> runLc4j = () -> lc4j.chat(lcRequest).aiMessage().text();
 
-            log.printf("peer comparison: %d images of %dx%d (%d demos + input), %d rounds after warm-up, server %s%n",
+            log.printf(
+                    "peer comparison: %d images of %dx%d (%d demos + input), %d rounds after warm-up, server %s%n",
                     images.size(), size, size, demos, rounds, server.baseUrl());
             // warm-up: both paths, JIT and connections
             server.reset();
@@ -160,9 +176,13 @@ public final class PeerBenchmark {
                     l.add(measure(runLc4j));
                     d.add(measure(runDspy4j));
                 }
-                log.printf("  round %2d: dspy4j %7.1f ms %8.2f MB allocated | LangChain4j %7.1f ms %8.2f MB allocated%n",
-                        round + 1, d.get(round).nanos() / 1e6, d.get(round).allocated() / MB,
-                        l.get(round).nanos() / 1e6, l.get(round).allocated() / MB);
+                log.printf(
+                        "  round %2d: dspy4j %7.1f ms %8.2f MB allocated | LangChain4j %7.1f ms %8.2f MB allocated%n",
+                        round + 1,
+                        d.get(round).nanos() / 1e6,
+                        d.get(round).allocated() / MB,
+                        l.get(round).nanos() / 1e6,
+                        l.get(round).allocated() / MB);
             }
             double dMs = median(d.stream().mapToLong(Sample::nanos).toArray()) / 1e6;
             double lMs = median(l.stream().mapToLong(Sample::nanos).toArray()) / 1e6;
@@ -180,11 +200,17 @@ public final class PeerBenchmark {
             r.put("langchain4j_alloc_mb", round(lMb));
             r.put("time_ratio", round(lMs / dMs));
             r.put("alloc_ratio", round(lMb / dMb));
-            r.put("alloc_method", "ThreadMXBean allocated bytes summed over all live threads except the loopback "
-                    + "server's, read before and after each call");
-            log.printf("  median: dspy4j %.1f ms, %.2f MB allocated per request; LangChain4j %.1f ms, %.2f MB allocated "
-                    + "per request%n", dMs, dMb, lMs, lMb);
-            log.printf("  LangChain4j takes %.2fx the time and allocates %.1fx the bytes of dspy4j%n", lMs / dMs, lMb / dMb);
+            r.put(
+                    "alloc_method",
+                    "ThreadMXBean allocated bytes summed over all live threads except the loopback "
+                            + "server's, read before and after each call");
+            log.printf(
+                    "  median: dspy4j %.1f ms, %.2f MB allocated per request; LangChain4j %.1f ms, %.2f MB allocated "
+                            + "per request%n",
+                    dMs, dMb, lMs, lMb);
+            log.printf(
+                    "  LangChain4j takes %.2fx the time and allocates %.1fx the bytes of dspy4j%n",
+                    lMs / dMs, lMb / dMb);
             return r;
         } finally {
             try (Stream<Path> s = Files.walk(tmp)) {
@@ -210,8 +236,10 @@ public final class PeerBenchmark {
                         if (p instanceof Part.Text t) {
                             contents.add(TextContent.from(t.text()));
                         } else if (p instanceof Part.ImagePart ip) {
-                            String b64 = Base64.getEncoder().encodeToString(ip.image().payload().readAllBytes());
-                            contents.add(ImageContent.from(b64, ip.image().payload().mediaType().value()));
+                            String b64 = Base64.getEncoder()
+                                    .encodeToString(ip.image().payload().readAllBytes());
+                            contents.add(ImageContent.from(
+                                    b64, ip.image().payload().mediaType().value()));
                         } else {
                             throw new IllegalArgumentException("unexpected part " + p);
                         }
@@ -250,7 +278,8 @@ public final class PeerBenchmark {
         ThreadInfo[] infos = mx.getThreadInfo(all);
         List<Long> keep = new ArrayList<>();
         for (int i = 0; i < all.length; i++) {
-            if (infos[i] != null && !infos[i].getThreadName().startsWith(LoopbackChatServer.THREAD_PREFIX)) keep.add(all[i]);
+            if (infos[i] != null && !infos[i].getThreadName().startsWith(LoopbackChatServer.THREAD_PREFIX))
+                keep.add(all[i]);
         }
         return keep.stream().mapToLong(Long::longValue).toArray();
     }

@@ -33,7 +33,11 @@ public final class RateLimitBench {
         int requests = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         long rpm = args.length > 1 ? Long.parseLong(args[1]) : 12_000;
         int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 64;
-        System.out.printf(Locale.ROOT, "%d short requests, %d at once, %s threads%n", requests, concurrency,
+        System.out.printf(
+                Locale.ROOT,
+                "%d short requests, %d at once, %s threads%n",
+                requests,
+                concurrency,
                 CallExecutors.virtualThreadsAvailable() ? "virtual" : "platform");
         run("warm-up", 300, null, concurrency);
         run("no limit", requests, null, concurrency);
@@ -42,26 +46,41 @@ public final class RateLimitBench {
 
     private static void run(String label, int requests, RateLimit limit, int concurrency) throws Exception {
         ConcurrentLinkedQueue<Long> arrivals = new ConcurrentLinkedQueue<>();
-        try (LoopbackChatServer server = LoopbackChatServer.builder().threads(16).respond(r -> {
-            arrivals.add(System.nanoTime());
-            return "[[ ## answer ## ]]\nok\n\n[[ ## completed ## ]]";
-        }).start()) {
-            OpenAiChat lm = OpenAiChat.builder().baseUrl(server.baseUrl()).model("bench").cache(null).historySize(0)
-                    .rateLimit(limit).build();
+        try (LoopbackChatServer server = LoopbackChatServer.builder()
+                .threads(16)
+                .respond(r -> {
+                    arrivals.add(System.nanoTime());
+                    return "[[ ## answer ## ]]\nok\n\n[[ ## completed ## ]]";
+                })
+                .start()) {
+            OpenAiChat lm = OpenAiChat.builder()
+                    .baseUrl(server.baseUrl())
+                    .model("bench")
+                    .cache(null)
+                    .historySize(0)
+                    .rateLimit(limit)
+                    .build();
             ExecutorService pool = CallExecutors.newPerTaskExecutor("bench");
             java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(concurrency);
             long t0 = System.nanoTime();
             List<CompletableFuture<LmResponse>> fs = new ArrayList<>(requests);
             for (int i = 0; i < requests; i++) {
                 window.acquire();
-                CompletableFuture<LmResponse> f = lm.completeAsync(LmRequest.of(Prompt.builder().user("q" + i).build()), pool);
+                CompletableFuture<LmResponse> f = lm.completeAsync(
+                        LmRequest.of(Prompt.builder().user("q" + i).build()), pool);
                 fs.add(f.whenComplete((r, e) -> window.release()));
             }
             CompletableFuture.allOf(fs.toArray(new CompletableFuture<?>[0])).join();
             double seconds = (System.nanoTime() - t0) / 1e9;
             pool.shutdown();
-            System.out.printf(Locale.ROOT, "%-10s %d requests in %.2f s = %.0f requests/s; most in any 1 s window at the server: %d%s%n",
-                    label, requests, seconds, requests / seconds, maxInWindow(arrivals, 1_000_000_000L),
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-10s %d requests in %.2f s = %.0f requests/s; most in any 1 s window at the server: %d%s%n",
+                    label,
+                    requests,
+                    seconds,
+                    requests / seconds,
+                    maxInWindow(arrivals, 1_000_000_000L),
                     limit == null ? "" : " (limit allows " + (Math.max(1, limit.requestsPerMinute() / 60) * 2) + ")");
         }
     }

@@ -8,18 +8,24 @@ import picocli.CommandLine.Option;
 /** {@code run}'s batch options: {@code --batch}, {@code --poll-interval}, {@code --cancel}; see {@link BatchPhase}. */
 final class BatchOptions {
 
-    @Option(names = "--batch",
-            description = "Send the rows' requests as one batch through the provider's batch API (OpenAI Batch, Anthropic "
-                    + "Message Batches: about half the price, answered within 24 hours), then write the output from the "
-                    + "answers, which also fill the cache. Rows the cache answers are not sent. The batch id is kept in "
-                    + "O.jsonl.batch.json: after Ctrl-C or a crash, run again with --resume to poll the same batch.")
+    @Option(
+            names = "--batch",
+            description =
+                    "Send the rows' requests as one batch through the provider's batch API (OpenAI Batch, Anthropic "
+                            + "Message Batches: about half the price, answered within 24 hours), then write the output from the "
+                            + "answers, which also fill the cache. Rows the cache answers are not sent. The batch id is kept in "
+                            + "O.jsonl.batch.json: after Ctrl-C or a crash, run again with --resume to poll the same batch.")
     boolean batch;
 
-    @Option(names = "--poll-interval", paramLabel = "SECONDS", defaultValue = "30",
+    @Option(
+            names = "--poll-interval",
+            paramLabel = "SECONDS",
+            defaultValue = "30",
             description = "With --batch: seconds between two polls of the batch's status (default ${DEFAULT-VALUE}).")
     double pollInterval;
 
-    @Option(names = "--cancel",
+    @Option(
+            names = "--cancel",
             description = "With --batch: ask the provider to cancel the batch kept beside --out, then exit; --resume "
                     + "afterwards writes the rows it answered.")
     boolean cancel;
@@ -38,7 +44,8 @@ final class BatchOptions {
     void check(Path out, boolean resume, boolean noCache) {
         if (!batch) return;
         if (noCache) {
-            throw new LmOptions.UsageException("--batch stores the answers in the response cache; it cannot run with --no-cache");
+            throw new LmOptions.UsageException(
+                    "--batch stores the answers in the response cache; it cannot run with --no-cache");
         }
         if (!(pollInterval >= 0) || pollInterval > 86_400) {
             throw new LmOptions.UsageException("--poll-interval must be 0 to 86400 seconds, not " + pollInterval);

@@ -44,23 +44,43 @@ final class BatchPhase {
      *
      * @return the answers; serve the rows with {@link BatchRun.Filled#serving}, then {@link BatchRun.Filled#finish()}
      */
-    static BatchRun.Filled fill(Module program, List<Field> inputs, Path data, Predicate<Long> skip, Path out,
-                                Duration pollInterval, boolean retryFailed, int threads, PrintWriter err, boolean quiet)
+    static BatchRun.Filled fill(
+            Module program,
+            List<Field> inputs,
+            Path data,
+            Predicate<Long> skip,
+            Path out,
+            Duration pollInterval,
+            boolean retryFailed,
+            int threads,
+            PrintWriter err,
+            boolean quiet)
             throws IOException {
         BatchPhase phase = new BatchPhase(err, quiet);
         List<BatchRun.Input> rows = rows(data, inputs, skip);
         Path state = stateFile(out);
-        Thread hook = new Thread(() -> {
-            String id = phase.current;
-            err.println(id == null ? "interrupted before a batch was created; nothing is running at the provider"
-                    : "interrupted: batch " + id + " keeps running at the provider; run the same command with --resume to"
-                    + " poll it (its id is kept in " + state + ")");
-            err.flush();
-        }, "dspy4j-batch-interrupt");
+        Thread hook = new Thread(
+                () -> {
+                    String id = phase.current;
+                    err.println(
+                            id == null
+                                    ? "interrupted before a batch was created; nothing is running at the provider"
+                                    : "interrupted: batch " + id
+                                            + " keeps running at the provider; run the same command with --resume to"
+                                            + " poll it (its id is kept in " + state + ")");
+                    err.flush();
+                },
+                "dspy4j-batch-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            BatchRun.Filled filled = BatchRun.builder().state(state).pollInterval(pollInterval).retryFailed(retryFailed)
-                    .threads(threads).listener(phase.listener()).build().fill(program, rows);
+            BatchRun.Filled filled = BatchRun.builder()
+                    .state(state)
+                    .pollInterval(pollInterval)
+                    .retryFailed(retryFailed)
+                    .threads(threads)
+                    .listener(phase.listener())
+                    .build()
+                    .fill(program, rows);
             phase.summary(filled);
             return filled;
         } finally {
@@ -82,9 +102,11 @@ final class BatchPhase {
         }
         List<BatchStatus> canceled = BatchRun.builder().state(state).build().cancel(program);
         for (BatchStatus s : canceled) err.println("asked to cancel batch " + s);
-        err.println(canceled.isEmpty() ? "every batch in " + state + " has ended; run with --resume to write its rows"
-                : "run the same command with --resume (without --cancel) to write the rows it answered; the others "
-                + "become error rows (canceled)");
+        err.println(
+                canceled.isEmpty()
+                        ? "every batch in " + state + " has ended; run with --resume to write its rows"
+                        : "run the same command with --resume (without --cancel) to write the rows it answered; the others "
+                                + "become error rows (canceled)");
         err.flush();
         return 0;
     }
@@ -142,7 +164,8 @@ final class BatchPhase {
             @Override
             public void applied(BatchStatus status, int stored, int failed) {
                 current = null;
-                say("batch " + status.id() + " ended: " + stored + " answers stored in the cache, " + failed + " failed");
+                say("batch " + status.id() + " ended: " + stored + " answers stored in the cache, " + failed
+                        + " failed");
             }
         };
     }

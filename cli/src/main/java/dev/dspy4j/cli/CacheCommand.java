@@ -17,19 +17,26 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code dspy4j cache stats|verify|clear}: inspect or empty the on-disk response cache. */
-@Command(name = "cache", mixinStandardHelpOptions = true,
+@Command(
+        name = "cache",
+        mixinStandardHelpOptions = true,
         description = "Inspect, check or empty the on-disk response cache.",
         footerHeading = "%nExamples:%n",
-        footer = {"  dspy4j cache stats",
-                "  dspy4j cache stats --cache-dir ~/.dspy4j/cache --json",
-                "  dspy4j cache verify --cache-dir /tmp/my-cache",
-                "  dspy4j cache clear --cache-dir /tmp/my-cache"},
+        footer = {
+            "  dspy4j cache stats",
+            "  dspy4j cache stats --cache-dir ~/.dspy4j/cache --json",
+            "  dspy4j cache verify --cache-dir /tmp/my-cache",
+            "  dspy4j cache clear --cache-dir /tmp/my-cache"
+        },
         subcommands = {CacheCommand.Stats.class, CacheCommand.Verify.class, CacheCommand.Clear.class})
 final class CacheCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--cache-dir", paramLabel = "DIR", scope = picocli.CommandLine.ScopeType.INHERIT,
+    @Option(
+            names = "--cache-dir",
+            paramLabel = "DIR",
+            scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "The cache directory (default: $DSPY4J_CACHE_DIR or ~/.dspy4j/cache).")
     String cacheDir;
 
@@ -111,8 +118,10 @@ final class CacheCommand implements Runnable {
     static final class Stats implements Callable<Integer> {
         @ParentCommand
         CacheCommand parent;
+
         @Spec
         CommandSpec spec;
+
         @Option(names = "--json", description = "Print one JSON object.")
         boolean json;
 
@@ -130,7 +139,8 @@ final class CacheCommand implements Runnable {
             }
             if (absent) {
                 if (json) {
-                    out.println("{\"directory\":" + Jsons.quote(dir.toString()) + ",\"exists\":false,\"entries\":0,\"bytes\":0}");
+                    out.println("{\"directory\":" + Jsons.quote(dir.toString())
+                            + ",\"exists\":false,\"entries\":0,\"bytes\":0}");
                 } else {
                     out.println("no cache in " + dir);
                 }
@@ -139,8 +149,8 @@ final class CacheCommand implements Runnable {
             return parent.withCache(spec, cache -> {
                 CacheStats s = cache.stats();
                 if (json) {
-                    out.println("{\"directory\":" + Jsons.quote(dir.toString()) + ",\"exists\":true,\"entries\":" + s.entries()
-                            + ",\"bytes\":" + s.bytes() + ",\"max_bytes\":" + s.maxBytes() + "}");
+                    out.println("{\"directory\":" + Jsons.quote(dir.toString()) + ",\"exists\":true,\"entries\":"
+                            + s.entries() + ",\"bytes\":" + s.bytes() + ",\"max_bytes\":" + s.maxBytes() + "}");
                 } else {
                     out.println("cache     " + cache.file());
                     out.println("entries   " + s.entries());
@@ -151,13 +161,18 @@ final class CacheCommand implements Runnable {
         }
     }
 
-    @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = {"Check the cache's integrity and decode every entry.",
-                    "Exit status: 0 the cache is sound (or there is none), 1 it is damaged or cannot be opened "
-                            + "(the message says what to do), 2 usage error."})
+    @Command(
+            name = "verify",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Check the cache's integrity and decode every entry.",
+                "Exit status: 0 the cache is sound (or there is none), 1 it is damaged or cannot be opened "
+                        + "(the message says what to do), 2 usage error."
+            })
     static final class Verify implements Callable<Integer> {
         @ParentCommand
         CacheCommand parent;
+
         @Spec
         CommandSpec spec;
 
@@ -171,7 +186,8 @@ final class CacheCommand implements Runnable {
                     return 0;
                 }
                 PrintWriter err = spec.commandLine().getErr();
-                err.println(r.problems().size() + " problem(s) in " + cache.file() + " (" + r.checked() + " entries checked):");
+                err.println(r.problems().size() + " problem(s) in " + cache.file() + " (" + r.checked()
+                        + " entries checked):");
                 r.problems().forEach(p -> err.println("  " + p));
                 err.flush();
                 return 1;
@@ -183,6 +199,7 @@ final class CacheCommand implements Runnable {
     static final class Clear implements Callable<Integer> {
         @ParentCommand
         CacheCommand parent;
+
         @Spec
         CommandSpec spec;
 

@@ -97,8 +97,10 @@ final class CliCache implements ResponseCache, UploadRegistry.Source {
             store.put(key, response);
         } catch (RuntimeException e) {
             failures.failed(new CacheFailure(CacheFailure.Operation.WRITE, String.valueOf(e.getMessage()), e));
-            log.warn("the response cache {} cannot store answers ({}); they are kept in memory for this run only",
-                    name, e.getMessage());
+            log.warn(
+                    "the response cache {} cannot store answers ({}); they are kept in memory for this run only",
+                    name,
+                    e.getMessage());
         }
     }
 

@@ -32,7 +32,11 @@ import org.slf4j.spi.SLF4JServiceProvider;
 public final class CliLogging implements SLF4JServiceProvider {
 
     /** How much the command prints. */
-    public enum Verbosity { QUIET, NORMAL, VERBOSE }
+    public enum Verbosity {
+        QUIET,
+        NORMAL,
+        VERBOSE
+    }
 
     private static volatile Verbosity verbosity = Verbosity.NORMAL;
     // the charset a PrintWriter over System.err has always used here, now named
@@ -71,15 +75,21 @@ public final class CliLogging implements SLF4JServiceProvider {
             if (cause == null && args != null && args.length > 0 && args[args.length - 1] instanceof Throwable last) {
                 cause = last;
             }
-            String key = logger + '\u0000' + pattern + '\u0000' + (cause == null ? "" : cause.getClass().getName());
+            String key = logger
+                    + '\u0000'
+                    + pattern
+                    + '\u0000'
+                    + (cause == null ? "" : cause.getClass().getName());
             if (!SEEN.add(key)) {
                 SUPPRESSED.incrementAndGet();
                 return;
             }
         }
         String text = MessageFormatter.basicArrayFormat(pattern, args);
-        StringBuilder line = new StringBuilder(level == Level.ERROR ? "error: " : level == Level.WARN ? "warning: "
-                : level.name().toLowerCase(java.util.Locale.ROOT) + ": ");
+        StringBuilder line = new StringBuilder(
+                level == Level.ERROR
+                        ? "error: "
+                        : level == Level.WARN ? "warning: " : level.name().toLowerCase(java.util.Locale.ROOT) + ": ");
         line.append(text);
         if (t != null) line.append(" (").append(t).append(')');
         if (verbosity == Verbosity.VERBOSE) line.append("  [").append(logger).append(']');
@@ -141,8 +151,8 @@ public final class CliLogging implements SLF4JServiceProvider {
         }
 
         @Override
-        protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] args,
-                                                   Throwable t) {
+        protected void handleNormalizedLoggingCall(
+                Level level, Marker marker, String pattern, Object[] args, Throwable t) {
             log(name, level, pattern, args, t);
         }
 

@@ -59,7 +59,8 @@ public final class Dataset {
                     in.put(f.name(), null);
                     continue;
                 }
-                throw new RowException("missing input field '" + f.name() + "' (" + f.type().typeName() + ")");
+                throw new RowException(
+                        "missing input field '" + f.name() + "' (" + f.type().typeName() + ")");
             }
             in.put(f.name(), value(v, f.type(), f, "field '" + f.name() + "'"));
         }
@@ -79,22 +80,26 @@ public final class Dataset {
             return media(v, m, what);
         }
         if (type instanceof FieldType.ListOf l) {
-            if (!v.isArray()) throw new RowException(what + " is " + type.typeName() + ": expected an array, found " + kind(v));
+            if (!v.isArray())
+                throw new RowException(what + " is " + type.typeName() + ": expected an array, found " + kind(v));
             List<Object> out = new ArrayList<>();
             for (int i = 0; i < v.size(); i++) out.add(value(v.get(i), l.element(), field, what + "[" + i + "]"));
             return out;
         }
         if (type instanceof FieldType.DictOf d) {
-            if (!v.isObject()) throw new RowException(what + " is " + type.typeName() + ": expected an object, found " + kind(v));
+            if (!v.isObject())
+                throw new RowException(what + " is " + type.typeName() + ": expected an object, found " + kind(v));
             Map<String, Object> out = new LinkedHashMap<>();
-            v.properties().forEach(e -> out.put(e.getKey(), value(e.getValue(), d.value(), field, what + "." + e.getKey())));
+            v.properties()
+                    .forEach(e -> out.put(e.getKey(), value(e.getValue(), d.value(), field, what + "." + e.getKey())));
             return out;
         }
         if (type instanceof FieldType.Literal lit) {
             return choice(v, lit, what);
         }
         if (type == FieldType.Scalar.STR) {
-            if (!v.isTextual()) throw new RowException(what + " is " + type.typeName() + ": expected a string, found " + kind(v));
+            if (!v.isTextual())
+                throw new RowException(what + " is " + type.typeName() + ": expected a string, found " + kind(v));
             return v.textValue();
         }
         if (type == FieldType.Scalar.INT) {
@@ -113,10 +118,12 @@ public final class Dataset {
         }
         if (type == FieldType.HistoryType.INSTANCE) {
             JsonNode turns = v.isObject() && v.has("turns") ? v.get("turns") : v;
-            if (!turns.isArray()) throw new RowException(what + " is History: expected an array of turns, found " + kind(v));
+            if (!turns.isArray())
+                throw new RowException(what + " is History: expected an array of turns, found " + kind(v));
             List<Map<String, Object>> list = new ArrayList<>();
             for (JsonNode t : turns) {
-                if (!t.isObject()) throw new RowException(what + " is History: each turn must be an object, found " + kind(t));
+                if (!t.isObject())
+                    throw new RowException(what + " is History: each turn must be an object, found " + kind(t));
                 @SuppressWarnings("unchecked")
                 Map<String, Object> m = Jsons.MAPPER.convertValue(t, Map.class);
                 list.add(m);
@@ -143,7 +150,8 @@ public final class Dataset {
         } else if (v.isNumber() || v.isBoolean()) {
             for (Object c : values) {
                 if (c instanceof Boolean b && v.isBoolean() && b == v.booleanValue()) return c;
-                if (c instanceof Number n && v.isNumber()
+                if (c instanceof Number n
+                        && v.isNumber()
                         && new java.math.BigDecimal(n.toString()).compareTo(v.decimalValue()) == 0) {
                     return c;
                 }
@@ -154,12 +162,14 @@ public final class Dataset {
     }
 
     /** The forms a media value may take, for error messages. */
-    static final String MEDIA_FORMS = "a path relative to the dataset file (\"img/7.jpg\"), a data: URI, an http(s) URL "
-            + "(images only), or an object {\"path\": \"img/7.bin\", \"media_type\": \"image/png\"} "
-            + "(also with \"url\" or \"data\" in place of \"path\")";
+    static final String MEDIA_FORMS =
+            "a path relative to the dataset file (\"img/7.jpg\"), a data: URI, an http(s) URL "
+                    + "(images only), or an object {\"path\": \"img/7.bin\", \"media_type\": \"image/png\"} "
+                    + "(also with \"url\" or \"data\" in place of \"path\")";
 
     private static final java.util.Set<String> MEDIA_KEYS = java.util.Set.of("path", "url", "data", "media_type");
-    private static final java.util.regex.Pattern SCHEME = java.util.regex.Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*):");
+    private static final java.util.regex.Pattern SCHEME =
+            java.util.regex.Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*):");
 
     /** A media value: a string, or an object naming its path, URL or data and optionally its media type. */
     private Media media(JsonNode v, FieldType.Media m, String what) {
@@ -185,7 +195,8 @@ public final class Dataset {
         MediaType type = null;
         JsonNode t = v.get("media_type");
         if (t != null) {
-            if (!t.isTextual()) throw new RowException(what + ".media_type: expected a string such as \"image/png\", found " + kind(t));
+            if (!t.isTextual())
+                throw new RowException(what + ".media_type: expected a string such as \"image/png\", found " + kind(t));
             try {
                 type = MediaType.of(t.textValue());
             } catch (IllegalArgumentException e) {
@@ -196,7 +207,8 @@ public final class Dataset {
         String key = given.get(0);
         boolean isUrl = s.regionMatches(true, 0, "http://", 0, 7) || s.regionMatches(true, 0, "https://", 0, 8);
         boolean isData = s.regionMatches(true, 0, "data:", 0, 5);
-        if (key.equals("url") && !isUrl) throw new RowException(what + ".url: expected an http(s) URL, not '" + s + "'");
+        if (key.equals("url") && !isUrl)
+            throw new RowException(what + ".url: expected an http(s) URL, not '" + s + "'");
         if (key.equals("data") && !isData) throw new RowException(what + ".data: expected a data: URI");
         if (key.equals("path") && (isUrl || isData)) {
             throw new RowException(what + ".path: expected a file path, not a URL; use \"url\" or \"data\" for those");
@@ -222,7 +234,8 @@ public final class Dataset {
             switch (kind) {
                 case IMAGE:
                     if (url) {
-                        if (declared != null) throw new RowException(what + ": an image URL is sent as given; leave out \"media_type\"");
+                        if (declared != null)
+                            throw new RowException(what + ": an image URL is sent as given; leave out \"media_type\"");
                         return Image.fromUrl(s);
                     }
                     if (data) return Image.fromDataUri(s);
@@ -234,7 +247,9 @@ public final class Dataset {
                 case VIDEO:
                     noUrl(url, what);
                     if (data) return dev.dspy4j.media.Video.fromDataUri(s);
-                    return declared == null ? dev.dspy4j.media.Video.of(resolve(s)) : dev.dspy4j.media.Video.of(resolve(s), declared);
+                    return declared == null
+                            ? dev.dspy4j.media.Video.of(resolve(s))
+                            : dev.dspy4j.media.Video.of(resolve(s), declared);
                 case FILE:
                     noUrl(url, what);
                     if (data) {
@@ -251,7 +266,8 @@ public final class Dataset {
                     if (declared != null) return Document.of(resolve(s), declared);
                     String lower = s.toLowerCase(Locale.ROOT);
                     return lower.endsWith(".txt") || lower.endsWith(".md")
-                            ? Document.of(resolve(s), MediaType.TEXT) : Document.of(resolve(s));
+                            ? Document.of(resolve(s), MediaType.TEXT)
+                            : Document.of(resolve(s));
             }
         } catch (PayloadException | IllegalArgumentException e) {
             throw new RowException(what + ": " + e.getMessage() + " (accepted: " + MEDIA_FORMS + ")", e);

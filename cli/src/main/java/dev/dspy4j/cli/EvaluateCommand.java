@@ -24,18 +24,26 @@ import picocli.CommandLine.Spec;
  * {@code dspy4j evaluate}: scores a program on labelled rows with the library's metrics; rows whose
  * run failed are counted apart (by error type) and score 0, as in DSPy's {@code Evaluate}.
  */
-@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Score a program on labelled rows.",
-                "Each line of --data holds the program's inputs (as for run) and the expected outputs, e.g. "
-                        + "{\"image\": \"img/1.jpg\", \"question\": \"What animal?\", \"answer\": \"cat\"}.",
-                "Metrics: " + MetricSpecs.NAMES + "; with several, the score is their mean and each is shown. "
-                        + "A row whose run fails scores 0 and is counted apart.",
-                "Exit status: 0 no row failed, 1 some rows failed or could not be read, 2 usage error."},
+@Command(
+        name = "evaluate",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Score a program on labelled rows.",
+            "Each line of --data holds the program's inputs (as for run) and the expected outputs, e.g. "
+                    + "{\"image\": \"img/1.jpg\", \"question\": \"What animal?\", \"answer\": \"cat\"}.",
+            "Metrics: " + MetricSpecs.NAMES + "; with several, the score is their mean and each is shown. "
+                    + "A row whose run fails scores 0 and is counted apart.",
+            "Exit status: 0 no row failed, 1 some rows failed or could not be read, 2 usage error."
+        },
         footerHeading = "%nExamples:%n",
-        footer = {"  dspy4j evaluate --program vqa.json --data dev.jsonl \\",
-                "      --metric exact_match:answer",
-                "  dspy4j evaluate --program vqa.json --data dev.jsonl \\",
-                "      --metric exact_match --metric f1:answer --threads 8 --report eval.csv"})
+        footer = {
+            "  dspy4j evaluate --program vqa.json --data dev.jsonl \\",
+            "      --metric exact_match:answer",
+            "  dspy4j evaluate --program vqa.json --data dev.jsonl \\",
+            "      --metric exact_match --metric f1:answer --threads 8 --report eval.csv"
+        })
 final class EvaluateCommand implements Callable<Integer> {
 
     @Spec
@@ -44,18 +52,32 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--program", required = true, paramLabel = "P.json", description = "The program file.")
     Path program;
 
-    @Option(names = "--data", required = true, paramLabel = "D.jsonl", description = "Labelled rows, one JSON object per line.")
+    @Option(
+            names = "--data",
+            required = true,
+            paramLabel = "D.jsonl",
+            description = "Labelled rows, one JSON object per line.")
     Path data;
 
-    @Option(names = "--metric", paramLabel = "NAME[:FIELD]", required = true,
+    @Option(
+            names = "--metric",
+            paramLabel = "NAME[:FIELD]",
+            required = true,
             description = "A metric: " + MetricSpecs.NAMES + ". Repeat for several.")
     List<String> metrics;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "4", description = "Rows run at once (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            defaultValue = "4",
+            description = "Rows run at once (default ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--report", paramLabel = "FILE.json|FILE.csv",
-            description = "Write every row (example, prediction, score, error) as JSON or CSV; media are described, not dumped.")
+    @Option(
+            names = "--report",
+            paramLabel = "FILE.json|FILE.csv",
+            description =
+                    "Write every row (example, prediction, score, error) as JSON or CSV; media are described, not dumped.")
     Path report;
 
     @Mixin
@@ -72,7 +94,8 @@ final class EvaluateCommand implements Callable<Integer> {
             String reportKind = report == null ? null : reportKind(report);
             MetricSpecs specs = MetricSpecs.parse(metrics);
             LmOptions.Loaded loaded = lmOptions.load(program);
-            Examples.Read rows = Examples.read(data, Programs.predictor(loaded.program()).signature(), false);
+            Examples.Read rows =
+                    Examples.read(data, Programs.predictor(loaded.program()).signature(), false);
             rows.problems().forEach(p -> err.println("cannot read " + p));
             specs.check(Programs.predictor(loaded.program()).signature(), rows.examples(), data);
             cache = lmOptions.openCache(err);
@@ -103,7 +126,8 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** An evaluation: the library's result, each metric's mean, and the failures by error type. */
-    @SuppressWarnings("ArrayRecordComponent") // package-private value passed from evaluation to printing, never compared
+    @SuppressWarnings(
+            "ArrayRecordComponent") // package-private value passed from evaluation to printing, never compared
     record Scored(EvaluationResult result, double[] means, Map<String, Long> errors, int unreadable, List<Long> lines) {
         /** Failed rows whose reason is printed after the score; the rest are in --report. */
         static final int SHOWN_FAILURES = 3;
@@ -115,8 +139,10 @@ final class EvaluateCommand implements Callable<Integer> {
 
         /** The result with each row's index replaced by its line number in the data file (for the report). */
         EvaluationResult numbered() {
-            return new EvaluationResult(result.rows().stream().map(r -> new EvaluationResult.Row((int) line(r),
-                    r.example(), r.prediction(), r.score(), r.error(), r.feedback(), r.trace())).toList());
+            return new EvaluationResult(result.rows().stream()
+                    .map(r -> new EvaluationResult.Row(
+                            (int) line(r), r.example(), r.prediction(), r.score(), r.error(), r.feedback(), r.trace()))
+                    .toList());
         }
 
         void print(PrintWriter out, MetricSpecs specs, String what) {
@@ -126,21 +152,38 @@ final class EvaluateCommand implements Callable<Integer> {
                     out.printf(Locale.ROOT, "%-24s %6.1f%n", specs.names().get(i), 100 * means[i]);
                 }
             }
-            out.printf(Locale.ROOT, "%-24s %6.1f   (%d rows of %s; %d ok, %d failed%s%s)%n",
-                    means.length > 1 ? "score (mean)" : specs.names().get(0), result.score(), n, what, n - result.failures(),
-                    result.failures(), errors.isEmpty() ? "" : ": " + errors.entrySet().stream()
-                            .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")),
+            out.printf(
+                    Locale.ROOT,
+                    "%-24s %6.1f   (%d rows of %s; %d ok, %d failed%s%s)%n",
+                    means.length > 1 ? "score (mean)" : specs.names().get(0),
+                    result.score(),
+                    n,
+                    what,
+                    n - result.failures(),
+                    result.failures(),
+                    errors.isEmpty()
+                            ? ""
+                            : ": "
+                                    + errors.entrySet().stream()
+                                            .map(e -> e.getKey() + " " + e.getValue())
+                                            .collect(Collectors.joining(", ")),
                     unreadable == 0 ? "" : "; " + unreadable + " unreadable rows not scored");
             int shown = 0;
             for (EvaluationResult.Row row : result.rows()) {
                 if (row.ok()) continue;
                 if (shown++ == SHOWN_FAILURES) {
-                    out.printf(Locale.ROOT, "  ... and %d more failed rows (every reason is in --report)%n",
+                    out.printf(
+                            Locale.ROOT,
+                            "  ... and %d more failed rows (every reason is in --report)%n",
                             result.failures() - SHOWN_FAILURES);
                     break;
                 }
                 Throwable e = row.error();
-                out.printf(Locale.ROOT, "  row %d failed (%s): %s%n", line(row), errorType(e),
+                out.printf(
+                        Locale.ROOT,
+                        "  row %d failed (%s): %s%n",
+                        line(row),
+                        errorType(e),
                         e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
             }
             out.flush();
@@ -150,7 +193,10 @@ final class EvaluateCommand implements Callable<Integer> {
     /** Runs and scores {@code prog} on the readable rows. */
     static Scored score(Module prog, Examples.Read rows, MetricSpecs specs, int threads) {
         specs.reset();
-        EvaluationResult r = Evaluate.builder(rows.examples(), specs.combined()).threads(threads).build().run(prog);
+        EvaluationResult r = Evaluate.builder(rows.examples(), specs.combined())
+                .threads(threads)
+                .build()
+                .run(prog);
         double[] means = new double[specs.names().size()];
         Map<String, Long> errors = new TreeMap<>();
         for (EvaluationResult.Row row : r.rows()) {

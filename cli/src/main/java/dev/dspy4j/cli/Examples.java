@@ -70,7 +70,8 @@ final class Examples {
             JsonNode v = node.get(f.name());
             if (v == null || v.isNull()) {
                 if (requireOutputs && !f.optional()) {
-                    throw new Dataset.RowException("missing output field '" + f.name() + "' (" + f.type().typeName() + ")");
+                    throw new Dataset.RowException("missing output field '" + f.name() + "' ("
+                            + f.type().typeName() + ")");
                 }
                 continue;
             }
@@ -81,6 +82,7 @@ final class Examples {
                 values.put(e.getKey(), Jsons.MAPPER.convertValue(e.getValue(), Object.class));
             }
         });
-        return Example.of(values).withInputs(sig.inputs().stream().map(Field::name).toList());
+        return Example.of(values)
+                .withInputs(sig.inputs().stream().map(Field::name).toList());
     }
 }

@@ -32,24 +32,33 @@ import picocli.CommandLine.Spec;
  * {@code dspy4j files list|purge}: what {@code run --uploads} (or an LM built with {@code uploads(...)})
  * uploaded to providers' Files APIs, as recorded beside the response cache, and deleting it.
  */
-@Command(name = "files", mixinStandardHelpOptions = true,
-        description = {"Show or delete the payloads uploaded to providers' Files APIs (run --uploads),",
-                "as recorded in the cache directory."},
+@Command(
+        name = "files",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Show or delete the payloads uploaded to providers' Files APIs (run --uploads),",
+            "as recorded in the cache directory."
+        },
         footerHeading = "%nExamples:%n",
-        footer = {"  dspy4j files list",
-                "  dspy4j files list --cache-dir /tmp/my-cache --json",
-                "  dspy4j files purge --older-than 7",
-                "  dspy4j files purge",
-                "",
-                "purge deletes each file at its provider with the key from",
-                "OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY (none is needed",
-                "for a server on loopback), then forgets it."},
+        footer = {
+            "  dspy4j files list",
+            "  dspy4j files list --cache-dir /tmp/my-cache --json",
+            "  dspy4j files purge --older-than 7",
+            "  dspy4j files purge",
+            "",
+            "purge deletes each file at its provider with the key from",
+            "OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY (none is needed",
+            "for a server on loopback), then forgets it."
+        },
         subcommands = {FilesCommand.ListFiles.class, FilesCommand.Purge.class})
 final class FilesCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--cache-dir", paramLabel = "DIR", scope = picocli.CommandLine.ScopeType.INHERIT,
+    @Option(
+            names = "--cache-dir",
+            paramLabel = "DIR",
+            scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "The cache directory (default: $DSPY4J_CACHE_DIR or ~/.dspy4j/cache).")
     Path cacheDir;
 
@@ -95,13 +104,17 @@ final class FilesCommand implements Runnable {
         return d.toSeconds() + " s";
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true,
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
             description = "One line per upload: provider, account, digest, file id, bytes, age.")
     static final class ListFiles implements Callable<Integer> {
         @ParentCommand
         FilesCommand parent;
+
         @Spec
         CommandSpec spec;
+
         @Option(names = "--json", description = "One JSON object per line, with the whole digest and the times.")
         boolean json;
 
@@ -122,7 +135,9 @@ final class FilesCommand implements Runnable {
                         n.put("created", u.created().toString());
                         if (u.expires() == null) n.putNull("expires");
                         else n.put("expires", u.expires().toString());
-                        n.put("age_seconds", Math.max(0, Duration.between(u.created(), now).toSeconds()));
+                        n.put(
+                                "age_seconds",
+                                Math.max(0, Duration.between(u.created(), now).toSeconds()));
                         out.println(n);
                     }
                     return 0;
@@ -131,12 +146,18 @@ final class FilesCommand implements Runnable {
                     out.println("no uploads recorded in " + registry.file());
                     return 0;
                 }
-                out.println(String.format("%-9s  %-32s  %-12s  %-28s  %10s  %s", "provider", "account", "digest", "id",
-                        "bytes", "age"));
+                out.println(String.format(
+                        "%-9s  %-32s  %-12s  %-28s  %10s  %s", "provider", "account", "digest", "id", "bytes", "age"));
                 long total = 0;
                 for (Upload u : all) {
-                    out.println(String.format("%-9s  %-32s  %-12s  %-28s  %10d  %s", u.provider(), u.account(),
-                            u.digest().shortHex(), u.fileId(), u.bytes(), age(u.created(), now)));
+                    out.println(String.format(
+                            "%-9s  %-32s  %-12s  %-28s  %10d  %s",
+                            u.provider(),
+                            u.account(),
+                            u.digest().shortHex(),
+                            u.fileId(),
+                            u.bytes(),
+                            age(u.created(), now)));
                     total += u.bytes();
                 }
                 out.println(all.size() + " uploads, " + CacheCommand.size(total));
@@ -145,16 +166,24 @@ final class FilesCommand implements Runnable {
         }
     }
 
-    @Command(name = "purge", mixinStandardHelpOptions = true,
-            description = {"Delete uploads at their provider and forget them.",
-                    "Exit status: 0 all deleted (or already gone at the provider), 1 some could not be deleted"
-                            + " (kept in the record; the message says why), 2 usage error."})
+    @Command(
+            name = "purge",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Delete uploads at their provider and forget them.",
+                "Exit status: 0 all deleted (or already gone at the provider), 1 some could not be deleted"
+                        + " (kept in the record; the message says why), 2 usage error."
+            })
     static final class Purge implements Callable<Integer> {
         @ParentCommand
         FilesCommand parent;
+
         @Spec
         CommandSpec spec;
-        @Option(names = "--older-than", paramLabel = "DAYS",
+
+        @Option(
+                names = "--older-than",
+                paramLabel = "DAYS",
                 description = "Only uploads made more than DAYS days ago (default: all).")
         Double olderThanDays;
 
@@ -163,13 +192,16 @@ final class FilesCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             if (olderThanDays != null && (olderThanDays < 0 || olderThanDays.isNaN() || olderThanDays.isInfinite())) {
-                err.println("dspy4j files purge: --older-than must be a number of days, 0 or more, not " + olderThanDays);
+                err.println(
+                        "dspy4j files purge: --older-than must be a number of days, 0 or more, not " + olderThanDays);
                 return 2;
             }
             return parent.withRegistry(spec, registry -> {
                 Instant now = clock.instant();
-                Instant before = olderThanDays == null ? null
-                        : now.minusMillis((long) (olderThanDays * Duration.ofDays(1).toMillis()));
+                Instant before = olderThanDays == null
+                        ? null
+                        : now.minusMillis(
+                                (long) (olderThanDays * Duration.ofDays(1).toMillis()));
                 Map<String, FilesApi> apis = new HashMap<>();
                 Map<String, String> unusable = new HashMap<>();
                 int deleted = 0;
@@ -220,15 +252,31 @@ final class FilesCommand implements Runnable {
         private static FilesApi filesApi(String provider, String account) {
             switch (provider) {
                 case "openai":
-                    return OpenAiFiles.of(OpenAiChat.builder().baseUrl(account).apiKeyFromEnv().model("files").cache(null).build());
+                    return OpenAiFiles.of(OpenAiChat.builder()
+                            .baseUrl(account)
+                            .apiKeyFromEnv()
+                            .model("files")
+                            .cache(null)
+                            .build());
                 case "anthropic":
-                    return AnthropicFiles.of(AnthropicChat.builder().baseUrl(account).apiKeyFromEnv().model("files").cache(null)
+                    return AnthropicFiles.of(AnthropicChat.builder()
+                            .baseUrl(account)
+                            .apiKeyFromEnv()
+                            .model("files")
+                            .cache(null)
                             .build());
                 case "gemini":
-                    return GeminiChat.builder().baseUrl(account).apiKeyFromEnv().model("files").cache(null).build().files()
+                    return GeminiChat.builder()
+                            .baseUrl(account)
+                            .apiKeyFromEnv()
+                            .model("files")
+                            .cache(null)
+                            .build()
+                            .files()
                             .asFilesApi();
                 default:
-                    throw new IllegalArgumentException("unknown provider '" + provider + "' (known: openai, anthropic, gemini)");
+                    throw new IllegalArgumentException(
+                            "unknown provider '" + provider + "' (known: openai, anthropic, gemini)");
             }
         }
     }

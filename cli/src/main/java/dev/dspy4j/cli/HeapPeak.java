@@ -32,8 +32,10 @@ final class HeapPeak implements NotificationListener, AutoCloseable {
     private final AtomicLong peakLive = new AtomicLong();
 
     HeapPeak() {
-        heapPools = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
-                .map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
+        heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == MemoryType.HEAP)
+                .map(MemoryPoolMXBean::getName)
+                .collect(Collectors.toSet());
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             if (gc instanceof NotificationEmitter e) {
                 e.addNotificationListener(this, null, null);
@@ -46,14 +48,17 @@ final class HeapPeak implements NotificationListener, AutoCloseable {
     @Override
     public void handleNotification(Notification n, Object handback) {
         if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) return;
-        GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
+        GarbageCollectionNotificationInfo info =
+                GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
         long used = 0;
-        for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageBeforeGc().entrySet()) {
+        for (Map.Entry<String, MemoryUsage> e :
+                info.getGcInfo().getMemoryUsageBeforeGc().entrySet()) {
             if (heapPools.contains(e.getKey())) used += e.getValue().getUsed();
         }
         peak.accumulateAndGet(used, Math::max);
         long live = 0;
-        for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+        for (Map.Entry<String, MemoryUsage> e :
+                info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
             if (heapPools.contains(e.getKey())) live += e.getValue().getUsed();
         }
         peakLive.accumulateAndGet(live, Math::max);
@@ -61,7 +66,8 @@ final class HeapPeak implements NotificationListener, AutoCloseable {
 
     /** Takes the current usage into account. */
     void sample() {
-        peak.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+        peak.accumulateAndGet(
+                ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
     }
 
     /** The peak used heap in bytes so far. */

@@ -32,12 +32,20 @@ import picocli.CommandLine.Spec;
  * demos with media as kind/type/size/digest) and, with {@code --data} and {@code --row}, the exact
  * messages that would be sent for that row, media shown as one line each, never dumped. Calls no LM.
  */
-@Command(name = "inspect", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Show a program file and, for one dataset row, the exact messages that would be sent.",
-                "Media are shown as kind, media type, size and SHA-256 prefix; nothing is sent anywhere."},
+@Command(
+        name = "inspect",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Show a program file and, for one dataset row, the exact messages that would be sent.",
+            "Media are shown as kind, media type, size and SHA-256 prefix; nothing is sent anywhere."
+        },
         footerHeading = "%nExamples:%n",
-        footer = {"  dspy4j inspect --program vqa.json",
-                "  dspy4j inspect --program vqa.json --data photos.jsonl --row 3"})
+        footer = {
+            "  dspy4j inspect --program vqa.json",
+            "  dspy4j inspect --program vqa.json --data photos.jsonl --row 3"
+        })
 final class InspectCommand implements Callable<Integer> {
 
     @Spec
@@ -49,10 +57,16 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "D.jsonl", description = "A dataset, to show the prompt of one of its rows.")
     Path data;
 
-    @Option(names = "--row", paramLabel = "N", description = "The dataset line number to format (as run's output names rows).")
+    @Option(
+            names = "--row",
+            paramLabel = "N",
+            description = "The dataset line number to format (as run's output names rows).")
     Long row;
 
-    @Option(names = "--signature", paramLabel = "SIG", description = "The signature, for DSPy state files that do not record it.")
+    @Option(
+            names = "--signature",
+            paramLabel = "SIG",
+            description = "The signature, for DSPy state files that do not record it.")
     String signature;
 
     @Override
@@ -95,15 +109,22 @@ final class InspectCommand implements Callable<Integer> {
             }
             out.println("  adapter       " + p.adapter().getClass().getSimpleName());
             LmSettings lm = s == null ? null : s.lm();
-            out.println("  lm            " + (lm == null ? "(none recorded; give --lm to run)" : lm.qualifiedModel()
-                    + (lm.baseUrl() == null ? "" : " at " + lm.baseUrl() + " (used only with --trust-program-base-url)")
-                    + (lm.params().isEmpty() ? "" : " " + lm.params())));
+            out.println("  lm            "
+                    + (lm == null
+                            ? "(none recorded; give --lm to run)"
+                            : lm.qualifiedModel()
+                                    + (lm.baseUrl() == null
+                                            ? ""
+                                            : " at " + lm.baseUrl() + " (used only with --trust-program-base-url)")
+                                    + (lm.params().isEmpty() ? "" : " " + lm.params())));
             if (!p.params().isEmpty()) out.println("  params        " + p.params());
             out.println("  demos         " + p.demos().size());
             int i = 0;
             for (Example d : p.demos()) {
-                out.println("    [" + i++ + "] " + d.toMap().entrySet().stream()
-                        .map(v -> v.getKey() + "=" + value(v.getValue())).collect(Collectors.joining("  ")));
+                out.println("    [" + i++ + "] "
+                        + d.toMap().entrySet().stream()
+                                .map(v -> v.getKey() + "=" + value(v.getValue()))
+                                .collect(Collectors.joining("  ")));
             }
         }
     }
@@ -125,7 +146,8 @@ final class InspectCommand implements Callable<Integer> {
         }
         Prompt prompt = p.format(inputs);
         out.println();
-        out.println("messages for " + data + " line " + row + " (" + prompt.messages().size() + "):");
+        out.println("messages for " + data + " line " + row + " ("
+                + prompt.messages().size() + "):");
         for (Message m : prompt.messages()) {
             out.println("--- " + m.role().name().toLowerCase(java.util.Locale.ROOT) + " ---");
             for (Part part : m.parts()) {
@@ -159,7 +181,8 @@ final class InspectCommand implements Callable<Integer> {
 
     private static String value(Object v) {
         if (v instanceof Media m) return "<" + Programs.describe(m) + ">";
-        if (v instanceof Collection<?> c) return c.stream().map(InspectCommand::value).collect(Collectors.joining(", ", "[", "]"));
+        if (v instanceof Collection<?> c)
+            return c.stream().map(InspectCommand::value).collect(Collectors.joining(", ", "[", "]"));
         if (v instanceof String s) return Jsons.quote(s.length() > 80 ? s.substring(0, 80) + "..." : s);
         return String.valueOf(v);
     }

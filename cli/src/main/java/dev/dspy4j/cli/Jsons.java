@@ -22,7 +22,8 @@ final class Jsons {
         int nl = reason.indexOf('\n');
         if (nl >= 0) reason = reason.substring(0, nl);
         var at = e.getLocation();
-        return "not valid JSON: " + reason.strip() + (at == null || at.getColumnNr() < 1 ? "" : " at column " + at.getColumnNr());
+        return "not valid JSON: " + reason.strip()
+                + (at == null || at.getColumnNr() < 1 ? "" : " at column " + at.getColumnNr());
     }
 
     static String quote(String s) {

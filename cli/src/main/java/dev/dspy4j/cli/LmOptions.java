@@ -36,61 +36,95 @@ final class LmOptions {
     }
 
     /** What to do when the response cache cannot be opened. */
-    enum CacheErrors { warn, fail }
+    enum CacheErrors {
+        warn,
+        fail
+    }
 
-    @Option(names = "--signature", paramLabel = "SIG",
+    @Option(
+            names = "--signature",
+            paramLabel = "SIG",
             description = "The signature, e.g. \"question -> answer\", for state files that do not record it (DSPy's).")
     String signature;
 
-    @Option(names = "--lm", paramLabel = "PROVIDER/MODEL",
+    @Option(
+            names = "--lm",
+            paramLabel = "PROVIDER/MODEL",
             description = "The LM, e.g. openai/gpt-4o-mini, openai-responses/gpt-5-mini (the Responses API) or "
                     + "anthropic/claude-sonnet-4-5 (default: the program file's).")
     String lm;
 
-    @Option(names = "--api-base", paramLabel = "URL",
+    @Option(
+            names = "--api-base",
+            paramLabel = "URL",
             description = "The API base URL, e.g. http://127.0.0.1:8000/v1 for a local OpenAI-compatible server "
                     + "(default: the provider's; see --trust-program-base-url).")
     String apiBase;
 
-    @Option(names = "--trust-program-base-url",
+    @Option(
+            names = "--trust-program-base-url",
             description = "Send requests (and your API key) to the base URL recorded in the program file. "
                     + "Off by default: a program file from elsewhere could name any host.")
     boolean trustProgramBaseUrl;
 
-    @Option(names = "--api-key-env", paramLabel = "NAME",
-            description = "The environment variable holding the API key (default: OPENAI_API_KEY or ANTHROPIC_API_KEY).")
+    @Option(
+            names = "--api-key-env",
+            paramLabel = "NAME",
+            description =
+                    "The environment variable holding the API key (default: OPENAI_API_KEY or ANTHROPIC_API_KEY).")
     String apiKeyEnv;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "120",
             description = "Give up on one LM request after this many seconds (default ${DEFAULT-VALUE}).")
     double timeoutSeconds;
 
-    @Option(names = "--retries", paramLabel = "N", defaultValue = "2",
-            description = "Retry a failed LM request (rate limit, server error, timeout) up to N times (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--retries",
+            paramLabel = "N",
+            defaultValue = "2",
+            description =
+                    "Retry a failed LM request (rate limit, server error, timeout) up to N times (default ${DEFAULT-VALUE}).")
     int retries;
 
-    @Option(names = "--rpm", paramLabel = "N",
-            description = "Send at most N LM requests a minute, over all threads (cache hits are free; default: no limit).")
+    @Option(
+            names = "--rpm",
+            paramLabel = "N",
+            description =
+                    "Send at most N LM requests a minute, over all threads (cache hits are free; default: no limit).")
     Long rpm;
 
-    @Option(names = "--tpm", paramLabel = "N",
+    @Option(
+            names = "--tpm",
+            paramLabel = "N",
             description = "Send at most N tokens (prompt + completion) a minute, over all threads (default: no limit).")
     Long tpm;
 
-    @Option(names = "--prices", paramLabel = "FILE",
-            description = "A JSON price table (USD per million tokens) over the shipped one, for the cost in the summary.")
+    @Option(
+            names = "--prices",
+            paramLabel = "FILE",
+            description =
+                    "A JSON price table (USD per million tokens) over the shipped one, for the cost in the summary.")
     Path prices;
 
-    @Option(names = "--uploads",
-            description = "Upload each image, PDF or document once to the provider's Files API and send its file id "
-                    + "(recorded beside the cache; see dspy4j files). What the endpoint cannot take by id is sent inline.")
+    @Option(
+            names = "--uploads",
+            description =
+                    "Upload each image, PDF or document once to the provider's Files API and send its file id "
+                            + "(recorded beside the cache; see dspy4j files). What the endpoint cannot take by id is sent inline.")
     boolean uploads;
 
-    @Option(names = "--cache-dir", paramLabel = "DIR",
+    @Option(
+            names = "--cache-dir",
+            paramLabel = "DIR",
             description = "The response cache directory (default: $DSPY4J_CACHE_DIR or ~/.dspy4j/cache).")
     Path cacheDir;
 
-    @Option(names = "--cache", paramLabel = "URI",
+    @Option(
+            names = "--cache",
+            paramLabel = "URI",
             description = "Share the response cache in Redis: redis://host:port[/db] or rediss://... "
                     + "(TLS); the password from the URI or $DSPY4J_REDIS_PASSWORD (default: the disk cache).")
     String cacheUri;
@@ -98,15 +132,22 @@ final class LmOptions {
     @Option(names = "--no-cache", description = "Do not read or write the response cache.")
     boolean noCache;
 
-    @Option(names = "--cache-errors", paramLabel = "warn|fail", defaultValue = "warn",
+    @Option(
+            names = "--cache-errors",
+            paramLabel = "warn|fail",
+            defaultValue = "warn",
             description = "A cache that cannot be opened (read-only, corrupted): warn and go on without it, or fail "
                     + "(default ${DEFAULT-VALUE}).")
     CacheErrors cacheErrors;
 
-    @Option(names = {"-q", "--quiet"}, description = "Print errors only: no warnings, no progress bar.")
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "Print errors only: no warnings, no progress bar.")
     boolean quiet;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print every warning (not once per cause) and the library's info lines.")
+    @Option(
+            names = {"-v", "--verbose"},
+            description = "Print every warning (not once per cause) and the library's info lines.")
     boolean verbose;
 
     /** A program read from its state file, and the LM settings it records (or null). */
@@ -114,14 +155,18 @@ final class LmOptions {
 
     /** Points the library's log lines at {@code err} at the chosen verbosity. */
     void configureLogging(PrintWriter err) {
-        CliLogging.configure(err, quiet ? CliLogging.Verbosity.QUIET
-                : verbose ? CliLogging.Verbosity.VERBOSE : CliLogging.Verbosity.NORMAL);
+        CliLogging.configure(
+                err,
+                quiet
+                        ? CliLogging.Verbosity.QUIET
+                        : verbose ? CliLogging.Verbosity.VERBOSE : CliLogging.Verbosity.NORMAL);
     }
 
     /** Reads {@code file} and builds its program (no LM yet). */
     Loaded load(Path file) {
         try {
-            ProgramState state = ProgramState.reader().trustBaseUrl(trustProgramBaseUrl).read(file);
+            ProgramState state =
+                    ProgramState.reader().trustBaseUrl(trustProgramBaseUrl).read(file);
             Module prog;
             if (state.format() == ProgramState.Format.DSPY || signature != null) {
                 if (signature == null) {
@@ -132,8 +177,11 @@ final class LmOptions {
             } else {
                 prog = state.build();
             }
-            LmSettings saved = state.predictors().values().stream().map(PredictorState::lm).filter(Objects::nonNull)
-                    .findFirst().orElse(null);
+            LmSettings saved = state.predictors().values().stream()
+                    .map(PredictorState::lm)
+                    .filter(Objects::nonNull)
+                    .findFirst()
+                    .orElse(null);
             return new Loaded(prog, saved, state);
         } catch (ProgramStateException | SignatureException e) {
             throw new UsageException(e.getMessage());
@@ -150,7 +198,8 @@ final class LmOptions {
         Path dir = cacheDir != null ? cacheDir : Caches.defaultDirectory();
         try {
             CacheFailureCounter failures = new CacheFailureCounter();
-            DiskCache disk = DiskCache.builder().directory(dir).listener(failures).build();
+            DiskCache disk =
+                    DiskCache.builder().directory(dir).listener(failures).build();
             return new CliCache(disk, disk.file().toString(), failures);
         } catch (RuntimeException e) {
             String why = "the response cache in " + dir + " cannot be used: " + e.getMessage();
@@ -179,7 +228,11 @@ final class LmOptions {
         CacheFailureCounter failures = new CacheFailureCounter();
         try {
             // the CLI's own memory layer sits in front, so the Redis cache keeps none
-            RedisCache redis = RedisCache.builder().uri(cacheUri).memoryBytes(0).listener(failures).build();
+            RedisCache redis = RedisCache.builder()
+                    .uri(cacheUri)
+                    .memoryBytes(0)
+                    .listener(failures)
+                    .build();
             return new CliCache(redis, redis.toString(), failures);
         } catch (IllegalArgumentException e) {
             throw new UsageException("--cache: " + e.getMessage());
@@ -209,7 +262,8 @@ final class LmOptions {
 
     /** The LM for {@code loaded}: --lm and --api-base over the program file's settings. */
     LanguageModel client(Loaded loaded, Path file, CliCache cache, PrintWriter err) {
-        if (timeoutSeconds <= 0) throw new UsageException("--timeout must be a positive number of seconds, not " + timeoutSeconds);
+        if (timeoutSeconds <= 0)
+            throw new UsageException("--timeout must be a positive number of seconds, not " + timeoutSeconds);
         if (retries < 0) throw new UsageException("--retries must be 0 or more, not " + retries);
         LmSettings saved = loaded.saved();
         String provider;
@@ -235,15 +289,16 @@ final class LmOptions {
             err.println("using the base URL recorded in " + file + ": " + baseUrl);
             err.flush();
         } else if (apiBase == null && !loaded.state().ignoredBaseUrls().isEmpty()) {
-            err.println("ignoring the base URL recorded in " + file + " (" + loaded.state().ignoredBaseUrls().values()
-                    .iterator().next() + "): a program file does not choose where your API key is sent; pass "
+            err.println("ignoring the base URL recorded in " + file + " ("
+                    + loaded.state().ignoredBaseUrls().values().iterator().next()
+                    + "): a program file does not choose where your API key is sent; pass "
                     + "--api-base URL or --trust-program-base-url to use it");
             err.flush();
         }
         Duration timeout = Duration.ofMillis(Math.round(timeoutSeconds * 1000));
         try {
-            return Providers.create(provider, model, baseUrl, apiKeyEnv, params, cache, timeout, retries + 1, rateLimit(),
-                    uploads);
+            return Providers.create(
+                    provider, model, baseUrl, apiKeyEnv, params, cache, timeout, retries + 1, rateLimit(), uploads);
         } catch (Providers.UsageException | IllegalArgumentException | IllegalStateException e) {
             throw new UsageException(e.getMessage());
         }

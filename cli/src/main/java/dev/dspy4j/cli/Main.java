@@ -11,22 +11,38 @@ import picocli.CommandLine.Command;
  * The {@code dspy4j} command: {@code run} a saved program over a JSONL dataset, inspect the
  * response {@code cache}, and {@code bench seed} (the seed scenario, end to end).
  */
-@Command(name = "dspy4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = {"Declarative LM programs for the JVM: make a program, look at its prompt, run it over a dataset, "
-                + "score it, improve it, run it again.",
-                "Each command has --help with examples."},
+@Command(
+        name = "dspy4j",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = {
+            "Declarative LM programs for the JVM: make a program, look at its prompt, run it over a dataset, "
+                    + "score it, improve it, run it again.",
+            "Each command has --help with examples."
+        },
         footerHeading = "%nThe loop:%n",
-        footer = {"  dspy4j new --signature \"image: Image, question -> answer\" \\",
-                "      --lm openai/gpt-4o-mini --out vqa.json",
-                "  dspy4j inspect --program vqa.json --data photos.jsonl --row 1",
-                "  dspy4j run --program vqa.json --data photos.jsonl --out answers.jsonl",
-                "  dspy4j evaluate --program vqa.json --data dev.jsonl \\",
-                "      --metric exact_match:answer",
-                "  dspy4j optimize --program vqa.json --train train.jsonl --dev dev.jsonl \\",
-                "      --metric exact_match:answer --optimizer bootstrap \\",
-                "      --out vqa.optimized.json"},
-        subcommands = {NewCommand.class, InspectCommand.class, RunCommand.class, EvaluateCommand.class,
-                OptimizeCommand.class, CacheCommand.class, FilesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        footer = {
+            "  dspy4j new --signature \"image: Image, question -> answer\" \\",
+            "      --lm openai/gpt-4o-mini --out vqa.json",
+            "  dspy4j inspect --program vqa.json --data photos.jsonl --row 1",
+            "  dspy4j run --program vqa.json --data photos.jsonl --out answers.jsonl",
+            "  dspy4j evaluate --program vqa.json --data dev.jsonl \\",
+            "      --metric exact_match:answer",
+            "  dspy4j optimize --program vqa.json --train train.jsonl --dev dev.jsonl \\",
+            "      --metric exact_match:answer --optimizer bootstrap \\",
+            "      --out vqa.optimized.json"
+        },
+        subcommands = {
+            NewCommand.class,
+            InspectCommand.class,
+            RunCommand.class,
+            EvaluateCommand.class,
+            OptimizeCommand.class,
+            CacheCommand.class,
+            FilesCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -63,10 +79,13 @@ public final class Main implements Runnable {
             return 2;
         });
         // the optimizers are a registry others add to: list them in optimize --help from it
-        CommandLine.Model.UsageMessageSpec usage = cl.getSubcommands().get("optimize").getCommandSpec().usageMessage();
+        CommandLine.Model.UsageMessageSpec usage =
+                cl.getSubcommands().get("optimize").getCommandSpec().usageMessage();
         java.util.List<String> footer = new java.util.ArrayList<>();
         // a footer line is a format string: a description's '%' must be doubled
-        Optimizers.all().forEach((name, e) -> footer.add("  " + name + "  " + e.description().replace("%", "%%")));
+        Optimizers.all()
+                .forEach((name, e) ->
+                        footer.add("  " + name + "  " + e.description().replace("%", "%%")));
         footer.addAll(java.util.List.of(usage.footer()));
         usage.footer(footer.toArray(String[]::new));
         return cl;
@@ -80,7 +99,9 @@ public final class Main implements Runnable {
     static int unknownOptionsFirst(CommandLine.ParameterException ex, String[] args) {
         CommandLine c = ex.getCommandLine();
         CommandLine.ParseResult parsed = c.getParseResult();
-        if (!(ex instanceof CommandLine.UnmatchedArgumentException) && parsed != null && !parsed.unmatched().isEmpty()) {
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException)
+                && parsed != null
+                && !parsed.unmatched().isEmpty()) {
             ex = new CommandLine.UnmatchedArgumentException(c, parsed.unmatched());
         }
         PrintWriter err = c.getErr();

@@ -55,11 +55,13 @@ final class MetricSpecs {
         for (String spec : specs) {
             int colon = spec.indexOf(':');
             String name = colon < 0 ? spec : spec.substring(0, colon);
-            String[] args = colon < 0 ? new String[0] : spec.substring(colon + 1).split(",");
+            String[] args =
+                    colon < 0 ? new String[0] : spec.substring(colon + 1).split(",");
             Function<String[], Metric> f = BY_NAME.get(name);
             if (f == null) throw new LmOptions.UsageException("unknown metric '" + name + "'; expected " + NAMES);
             for (String a : args) {
-                if (a.isBlank()) throw new LmOptions.UsageException("--metric " + spec + ": empty field name; expected " + NAMES);
+                if (a.isBlank())
+                    throw new LmOptions.UsageException("--metric " + spec + ": empty field name; expected " + NAMES);
             }
             names.add(colon < 0 ? name + ":" + arg(args, 0, "answer") : spec);
             metrics.add(f.apply(args));
@@ -77,8 +79,10 @@ final class MetricSpecs {
      * @throws LmOptions.UsageException naming the metric, the field and the fields there are
      */
     void check(dev.dspy4j.signature.Signature sig, List<Example> rows, java.nio.file.Path data) {
-        List<String> outputs = sig.outputs().stream().map(dev.dspy4j.signature.Field::name).toList();
-        List<String> all = sig.fields().stream().map(dev.dspy4j.signature.Field::name).toList();
+        List<String> outputs =
+                sig.outputs().stream().map(dev.dspy4j.signature.Field::name).toList();
+        List<String> all =
+                sig.fields().stream().map(dev.dspy4j.signature.Field::name).toList();
         for (FieldUse u : uses) {
             List<String> allowed = u.output() ? outputs : all;
             if (!allowed.contains(u.field())) {

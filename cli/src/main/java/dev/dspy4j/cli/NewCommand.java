@@ -28,64 +28,103 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code dspy4j new}: writes a program file from a signature, instructions, demos and LM settings. */
-@Command(name = "new", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Write a program file: a signature, its instructions, optional demos and the LM to use.",
-                "The file is the format documented in the README (JSON Schema: docs/program-file.schema.json); "
-                        + "run, inspect, evaluate and optimize read it."},
+@Command(
+        name = "new",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Write a program file: a signature, its instructions, optional demos and the LM to use.",
+            "The file is the format documented in the README (JSON Schema: docs/program-file.schema.json); "
+                    + "run, inspect, evaluate and optimize read it."
+        },
         footerHeading = "%nExamples:%n",
-        footer = {"  dspy4j new --signature \"image: Image, question -> answer\" \\",
-                "      --instructions \"Answer in one word.\" --demos demos.jsonl \\",
-                "      --lm openai/gpt-4o-mini --out vqa.json",
-                "  dspy4j new --signature \"question -> answer: int\" --module cot \\",
-                "      --adapter json --out math.json",
-                "demos.jsonl holds one demo per line, inputs and outputs: {\"image\": \"img/cat.jpg\", \"question\": "
-                        + "\"What animal?\", \"answer\": \"cat\"}"})
+        footer = {
+            "  dspy4j new --signature \"image: Image, question -> answer\" \\",
+            "      --instructions \"Answer in one word.\" --demos demos.jsonl \\",
+            "      --lm openai/gpt-4o-mini --out vqa.json",
+            "  dspy4j new --signature \"question -> answer: int\" --module cot \\",
+            "      --adapter json --out math.json",
+            "demos.jsonl holds one demo per line, inputs and outputs: {\"image\": \"img/cat.jpg\", \"question\": "
+                    + "\"What animal?\", \"answer\": \"cat\"}"
+        })
 final class NewCommand implements Callable<Integer> {
 
     /** The modules {@code new} can make. */
-    enum ModuleKind { predict, cot }
+    enum ModuleKind {
+        predict,
+        cot
+    }
 
     /** The adapters by their command-line names. */
-    enum AdapterKind { chat, json, xml }
+    enum AdapterKind {
+        chat,
+        json,
+        xml
+    }
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--signature", required = true, paramLabel = "SIG",
+    @Option(
+            names = "--signature",
+            required = true,
+            paramLabel = "SIG",
             description = "Inputs -> outputs with optional types, e.g. \"image: Image, question -> answer\" "
                     + "(types: str, int, float, bool, list[...], dict[str, ...], Literal[...], Optional[...], "
                     + "Image, Audio, File, Document, History; default str).")
     String signature;
 
-    @Option(names = "--instructions", paramLabel = "TEXT", description = "What the LM should do (default: derived from the fields, as DSPy does).")
+    @Option(
+            names = "--instructions",
+            paramLabel = "TEXT",
+            description = "What the LM should do (default: derived from the fields, as DSPy does).")
     String instructions;
 
-    @Option(names = "--module", paramLabel = "predict|cot", defaultValue = "predict",
-            description = "predict (answer directly) or cot (ChainOfThought: reasoning first); default ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--module",
+            paramLabel = "predict|cot",
+            defaultValue = "predict",
+            description =
+                    "predict (answer directly) or cot (ChainOfThought: reasoning first); default ${DEFAULT-VALUE}.")
     ModuleKind module;
 
-    @Option(names = "--adapter", paramLabel = "chat|json|xml", defaultValue = "chat",
+    @Option(
+            names = "--adapter",
+            paramLabel = "chat|json|xml",
+            defaultValue = "chat",
             description = "How prompts are laid out and answers parsed: chat ([[ ## field ## ]] markers), json or xml; "
                     + "default ${DEFAULT-VALUE}.")
     AdapterKind adapter;
 
-    @Option(names = "--demos", paramLabel = "DEMOS.jsonl",
-            description = "Few-shot demos, one JSON object per line with every input and output field; media fields take "
-                    + "run's forms (path relative to this file, data: URI, http(s) URL for images, {\"path\",\"media_type\"}).")
+    @Option(
+            names = "--demos",
+            paramLabel = "DEMOS.jsonl",
+            description =
+                    "Few-shot demos, one JSON object per line with every input and output field; media fields take "
+                            + "run's forms (path relative to this file, data: URI, http(s) URL for images, {\"path\",\"media_type\"}).")
     Path demos;
 
-    @Option(names = "--lm", paramLabel = "PROVIDER/MODEL", description = "The LM to record, e.g. openai/gpt-4o-mini (run can override it).")
+    @Option(
+            names = "--lm",
+            paramLabel = "PROVIDER/MODEL",
+            description = "The LM to record, e.g. openai/gpt-4o-mini (run can override it).")
     String lm;
 
-    @Option(names = "--api-base", paramLabel = "URL",
-            description = "The server to record, e.g. http://127.0.0.1:8000/v1. Commands use a recorded server only with "
-                    + "--trust-program-base-url (or when given --api-base again).")
+    @Option(
+            names = "--api-base",
+            paramLabel = "URL",
+            description =
+                    "The server to record, e.g. http://127.0.0.1:8000/v1. Commands use a recorded server only with "
+                            + "--trust-program-base-url (or when given --api-base again).")
     String apiBase;
 
     @Option(names = "--temperature", paramLabel = "T", description = "The sampling temperature to record.")
     Double temperature;
 
-    @Option(names = "--inline-media", description = "Store demo media inside the JSON as data: URIs (default: files in <out>.media/).")
+    @Option(
+            names = "--inline-media",
+            description = "Store demo media inside the JSON as data: URIs (default: files in <out>.media/).")
     boolean inlineMedia;
 
     @Option(names = "--out", required = true, paramLabel = "P.json", description = "The program file to write.")
@@ -128,7 +167,8 @@ final class NewCommand implements Callable<Integer> {
             if (lm != null) state = withLm(state);
             state.save(out, inlineMedia ? MediaStorage.INLINE : MediaStorage.FILES);
             stdout.println("wrote " + out + " (" + (module == ModuleKind.cot ? "ChainOfThought" : "Predict") + ", "
-                    + sig.toSignatureString() + ", " + demoList.size() + " demos" + (lm == null ? "" : ", " + lm) + ")");
+                    + sig.toSignatureString() + ", " + demoList.size() + " demos" + (lm == null ? "" : ", " + lm)
+                    + ")");
             return 0;
         } catch (LmOptions.UsageException | ProgramStateException e) {
             err.println("dspy4j new: " + e.getMessage());
@@ -142,15 +182,28 @@ final class NewCommand implements Callable<Integer> {
     private ProgramState withLm(ProgramState state) {
         int slash = lm.indexOf('/');
         if (slash <= 0 || slash == lm.length() - 1) {
-            throw new LmOptions.UsageException("--lm must be PROVIDER/MODEL, e.g. openai/gpt-4o-mini, not '" + lm + "'");
+            throw new LmOptions.UsageException(
+                    "--lm must be PROVIDER/MODEL, e.g. openai/gpt-4o-mini, not '" + lm + "'");
         }
         Map<String, Object> params = new LinkedHashMap<>();
         if (temperature != null) params.put("temperature", temperature);
         LmSettings settings = new LmSettings(lm.substring(0, slash), lm.substring(slash + 1), apiBase, params);
         Map<String, PredictorState> predictors = new LinkedHashMap<>();
-        state.predictors().forEach((name, p) -> predictors.put(name, new PredictorState(p.signature(), p.signatureName(),
-                p.instructions(), p.fields(), p.demos(), p.params(), p.n(), p.rolloutId(), p.adapter(), p.jsonFallback(),
-                settings)));
+        state.predictors()
+                .forEach((name, p) -> predictors.put(
+                        name,
+                        new PredictorState(
+                                p.signature(),
+                                p.signatureName(),
+                                p.instructions(),
+                                p.fields(),
+                                p.demos(),
+                                p.params(),
+                                p.n(),
+                                p.rolloutId(),
+                                p.adapter(),
+                                p.jsonFallback(),
+                                settings)));
         return ProgramState.of(state.program(), predictors);
     }
 }

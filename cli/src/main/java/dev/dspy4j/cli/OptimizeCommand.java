@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,51 +22,86 @@ import picocli.CommandLine.Spec;
  * (see {@link Optimizers}), writes the optimized program, and prints the score before and after on
  * the dev rows.
  */
-@Command(name = "optimize", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Optimize a program (choose its demos) from labelled training rows and write the result.",
-                "Rows are as for evaluate. The score on --dev (or on --train when no dev set is given) is printed "
-                        + "before and after."},
+@Command(
+        name = "optimize",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Optimize a program (choose its demos) from labelled training rows and write the result.",
+            "Rows are as for evaluate. The score on --dev (or on --train when no dev set is given) is printed "
+                    + "before and after."
+        },
         footerHeading = "%nOptimizers (--optimizer NAME, settings with --option KEY=VALUE):%n",
-        footer = {"%nExamples:",
-                "  dspy4j optimize --program vqa.json --train train.jsonl --dev dev.jsonl \\",
-                "      --metric exact_match:answer --optimizer bootstrap \\",
-                "      --out vqa.optimized.json",
-                "  dspy4j optimize --program vqa.json --train train.jsonl --metric f1 \\",
-                "      --optimizer labeled --option k=4 --out vqa.k4.json"})
+        footer = {
+            "%nExamples:",
+            "  dspy4j optimize --program vqa.json --train train.jsonl --dev dev.jsonl \\",
+            "      --metric exact_match:answer --optimizer bootstrap \\",
+            "      --out vqa.optimized.json",
+            "  dspy4j optimize --program vqa.json --train train.jsonl --metric f1 \\",
+            "      --optimizer labeled --option k=4 --out vqa.k4.json"
+        })
 final class OptimizeCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--program", required = true, paramLabel = "P.json", description = "The program to optimize (left unchanged).")
+    @Option(
+            names = "--program",
+            required = true,
+            paramLabel = "P.json",
+            description = "The program to optimize (left unchanged).")
     Path program;
 
     @Option(names = "--train", required = true, paramLabel = "TRAIN.jsonl", description = "Labelled training rows.")
     Path train;
 
-    @Option(names = "--dev", paramLabel = "DEV.jsonl", description = "Labelled rows to score before and after (default: --train).")
+    @Option(
+            names = "--dev",
+            paramLabel = "DEV.jsonl",
+            description = "Labelled rows to score before and after (default: --train).")
     Path dev;
 
-    @Option(names = "--metric", required = true, paramLabel = "NAME[:FIELD]",
+    @Option(
+            names = "--metric",
+            required = true,
+            paramLabel = "NAME[:FIELD]",
             description = "A metric: " + MetricSpecs.NAMES + ". Repeat for several (their mean is optimized).")
     List<String> metrics;
 
-    @Option(names = "--optimizer", required = true, paramLabel = "NAME", description = "One of the optimizers listed below.")
+    @Option(
+            names = "--optimizer",
+            required = true,
+            paramLabel = "NAME",
+            description = "One of the optimizers listed below.")
     String optimizer;
 
-    @Option(names = "--option", paramLabel = "KEY=VALUE", description = "A setting of the optimizer, e.g. k=4; repeatable.")
+    @Option(
+            names = "--option",
+            paramLabel = "KEY=VALUE",
+            description = "A setting of the optimizer, e.g. k=4; repeatable.")
     Map<String, String> options;
 
-    @Option(names = "--out", required = true, paramLabel = "OUT.json", description = "Where to write the optimized program.")
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "OUT.json",
+            description = "Where to write the optimized program.")
     Path out;
 
     @Option(names = "--force", description = "Replace --out if it exists.")
     boolean force;
 
-    @Option(names = "--inline-media", description = "Store demo media inside the JSON as data: URIs (default: files in <out>.media/).")
+    @Option(
+            names = "--inline-media",
+            description = "Store demo media inside the JSON as data: URIs (default: files in <out>.media/).")
     boolean inlineMedia;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "4", description = "Rows scored at once (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            defaultValue = "4",
+            description = "Rows scored at once (default ${DEFAULT-VALUE}).")
     int threads;
 
     @Mixin
@@ -86,10 +120,11 @@ final class OptimizeCommand implements Callable<Integer> {
             }
             MetricSpecs specs = MetricSpecs.parse(metrics);
             // searching optimizers report each trial (score, best so far, metric and LM calls) on stderr
-            Optimizer opt = Optimizers.create(optimizer, new Optimizers.Context(specs.combined(), options, threads, p -> {
-                err.println(p.line());
-                err.flush();
-            }));
+            Optimizer opt =
+                    Optimizers.create(optimizer, new Optimizers.Context(specs.combined(), options, threads, p -> {
+                        err.println(p.line());
+                        err.flush();
+                    }));
             LmOptions.Loaded loaded = lmOptions.load(program);
             var sig = Programs.predictor(loaded.program()).signature();
             Examples.Read trainRows = Examples.read(train, sig, true);
@@ -106,14 +141,17 @@ final class OptimizeCommand implements Callable<Integer> {
 
             stdout.println("before");
             EvaluateCommand.score(student, devRows, specs, threads).print(stdout, specs, devFile.toString());
-            stdout.println("optimizing with " + optimizer + " on " + trainRows.examples().size() + " rows of " + train);
+            stdout.println("optimizing with " + optimizer + " on "
+                    + trainRows.examples().size() + " rows of " + train);
             stdout.flush();
             Module optimized = opt.compile(student, trainRows.examples());
             stdout.println("after");
             EvaluateCommand.score(optimized, devRows, specs, threads).print(stdout, specs, devFile.toString());
             ProgramState.save(optimized, out, inlineMedia ? MediaStorage.INLINE : MediaStorage.FILES);
-            stdout.println("wrote " + out + " (" + optimized.predictors().values().stream()
-                    .mapToInt(p -> p.demos().size()).sum() + " demos)");
+            stdout.println("wrote " + out + " ("
+                    + optimized.predictors().values().stream()
+                            .mapToInt(p -> p.demos().size())
+                            .sum() + " demos)");
             return 0;
         } catch (LmOptions.UsageException e) {
             err.println("dspy4j optimize: " + e.getMessage());

@@ -90,7 +90,8 @@ final class Optimizers {
             return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
                 case "true" -> true;
                 case "false" -> false;
-                default -> throw new LmOptions.UsageException("--option " + name + "=" + v + ": expected true or false");
+                default ->
+                    throw new LmOptions.UsageException("--option " + name + "=" + v + ": expected true or false");
             };
         }
 
@@ -114,12 +115,17 @@ final class Optimizers {
     private static final Map<String, Entry> REGISTRY = new LinkedHashMap<>();
 
     /** The options every searching optimizer takes (see {@link #budgeted}). */
-    private static final String BUDGET_OPTIONS = "auto=light|medium|heavy, max_metric_calls, max_trials, trial_log=PATH";
+    private static final String BUDGET_OPTIONS =
+            "auto=light|medium|heavy, max_metric_calls, max_trials, trial_log=PATH";
 
     static {
-        register("labeled", "LabeledFewShot: k labelled training rows become the demos (options: k=16, seed=0)",
+        register(
+                "labeled",
+                "LabeledFewShot: k labelled training rows become the demos (options: k=16, seed=0)",
                 c -> new LabeledFewShot(c.intOption("k", 16), c.longOption("seed", 0)));
-        register("bootstrap", "BootstrapFewShot: runs the program on training rows and keeps the passing traces as demos "
+        register(
+                "bootstrap",
+                "BootstrapFewShot: runs the program on training rows and keeps the passing traces as demos "
                         + "(options: max_bootstrapped_demos=4, max_labeled_demos=16, max_rounds=1, threshold, seed=0)",
                 c -> {
                     BootstrapFewShot.Builder b = BootstrapFewShot.builder(c.metric())
@@ -130,12 +136,15 @@ final class Optimizers {
                     if (c.option("threshold") != null) b.threshold(c.doubleOption("threshold", 0));
                     return b.build();
                 });
-        register("random_search", "BootstrapFewShotWithRandomSearch: scores zero-shot, labeled-only and bootstrapped "
+        register(
+                "random_search",
+                "BootstrapFewShotWithRandomSearch: scores zero-shot, labeled-only and bootstrapped "
                         + "demo sets on the training rows and keeps the best (options: max_bootstrapped_demos=4, "
                         + "max_labeled_demos=16, max_rounds=1, num_candidate_programs=16, threshold, stop_at_score, seed=0, "
                         + BUDGET_OPTIONS + ")",
                 c -> {
-                    BootstrapFewShotWithRandomSearch.Builder b = budgeted(c, BootstrapFewShotWithRandomSearch.builder(c.metric()))
+                    BootstrapFewShotWithRandomSearch.Builder b = budgeted(
+                                    c, BootstrapFewShotWithRandomSearch.builder(c.metric()))
                             .maxBootstrappedDemos(c.intOption("max_bootstrapped_demos", 4))
                             .maxLabeledDemos(c.intOption("max_labeled_demos", 16))
                             .maxRounds(c.intOption("max_rounds", 1))
@@ -145,14 +154,18 @@ final class Optimizers {
                     if (c.option("stop_at_score") != null) b.stopAtScore(c.doubleOption("stop_at_score", 0));
                     return b.build();
                 });
-        register("copro", "COPRO: the program's LM proposes instructions, scored on the training rows by coordinate "
+        register(
+                "copro",
+                "COPRO: the program's LM proposes instructions, scored on the training rows by coordinate "
                         + "ascent (options: breadth=10, depth=3, init_temperature=1.4, " + BUDGET_OPTIONS + ")",
                 c -> budgeted(c, COPRO.builder(c.metric()))
                         .breadth(c.intOption("breadth", 10))
                         .depth(c.intOption("depth", 3))
                         .initTemperature(c.doubleOption("init_temperature", 1.4))
                         .build());
-        register("mipro", "MIPROv2: the program's LM proposes instructions grounded in the data and demos; a TPE search "
+        register(
+                "mipro",
+                "MIPROv2: the program's LM proposes instructions grounded in the data and demos; a TPE search "
                         + "picks an instruction and a demo set per predictor, validated on the last 80% of the training "
                         + "rows (options: max_bootstrapped_demos=4, max_labeled_demos=4, num_candidates, num_trials, "
                         + "minibatch_size=35, minibatch_full_eval_steps=5, init_temperature=1.0, threshold, seed=9, "
@@ -170,7 +183,9 @@ final class Optimizers {
                     if (c.option("threshold") != null) b.metricThreshold(c.doubleOption("threshold", 0));
                     return b.build();
                 });
-        register("gepa", "GEPA: the program's LM reflects on the metric's feedback and rewrites one instruction at a time, "
+        register(
+                "gepa",
+                "GEPA: the program's LM reflects on the metric's feedback and rewrites one instruction at a time, "
                         + "keeping a Pareto frontier over the training rows (options: reflection_minibatch_size=3, "
                         + "use_merge=true, max_merge_invocations=5, seed=0, " + BUDGET_OPTIONS
                         + "; auto or max_metric_calls is required)",
@@ -228,7 +243,8 @@ final class Optimizers {
     static Optimizer create(String name, Context c) {
         Entry e = REGISTRY.get(name);
         if (e == null) {
-            throw new LmOptions.UsageException("unknown optimizer '" + name + "'; expected one of " + REGISTRY.keySet());
+            throw new LmOptions.UsageException(
+                    "unknown optimizer '" + name + "'; expected one of " + REGISTRY.keySet());
         }
         Optimizer o;
         try {

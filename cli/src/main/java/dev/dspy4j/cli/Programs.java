@@ -1,7 +1,6 @@
 package dev.dspy4j.cli;
 
 import dev.dspy4j.media.Audio;
-import dev.dspy4j.media.Document;
 import dev.dspy4j.media.File;
 import dev.dspy4j.media.Image;
 import dev.dspy4j.media.Media;
@@ -33,9 +32,13 @@ final class Programs {
         if (m instanceof Image i && i.isRemote()) return "image " + i.url();
         if (m instanceof File f && f.payload() == null) return "file id " + f.fileId();
         Payload p = m.payload();
-        String kind = m instanceof Image ? "image" : m instanceof Audio ? "audio" : m instanceof dev.dspy4j.media.Video ? "video"
-                : m instanceof File ? "file" : "document";
-        return kind + " " + p.mediaType().value() + ", " + size(p.size()) + ", sha256:" + p.digest().hex().substring(0, 12);
+        String kind = m instanceof Image
+                ? "image"
+                : m instanceof Audio
+                        ? "audio"
+                        : m instanceof dev.dspy4j.media.Video ? "video" : m instanceof File ? "file" : "document";
+        return kind + " " + p.mediaType().value() + ", " + size(p.size()) + ", sha256:"
+                + p.digest().hex().substring(0, 12);
     }
 
     static String size(long bytes) {

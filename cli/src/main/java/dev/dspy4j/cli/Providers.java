@@ -40,16 +40,29 @@ public final class Providers {
      * @param timeout   the time one request may take
      * @param maxAttempts attempts per request (1 = no retry)
      */
-    public static LanguageModel create(String provider, String model, String baseUrl, String apiKeyEnv,
-                                Map<String, Object> params, ResponseCache cache, java.time.Duration timeout,
-                                int maxAttempts) {
+    public static LanguageModel create(
+            String provider,
+            String model,
+            String baseUrl,
+            String apiKeyEnv,
+            Map<String, Object> params,
+            ResponseCache cache,
+            java.time.Duration timeout,
+            int maxAttempts) {
         return create(provider, model, baseUrl, apiKeyEnv, params, cache, timeout, maxAttempts, null);
     }
 
     /** {@link #create} with a client-side rate limit (null for none). */
-    public static LanguageModel create(String provider, String model, String baseUrl, String apiKeyEnv,
-                                Map<String, Object> params, ResponseCache cache, java.time.Duration timeout,
-                                int maxAttempts, dev.dspy4j.lm.RateLimit rateLimit) {
+    public static LanguageModel create(
+            String provider,
+            String model,
+            String baseUrl,
+            String apiKeyEnv,
+            Map<String, Object> params,
+            ResponseCache cache,
+            java.time.Duration timeout,
+            int maxAttempts,
+            dev.dspy4j.lm.RateLimit rateLimit) {
         return create(provider, model, baseUrl, apiKeyEnv, params, cache, timeout, maxAttempts, rateLimit, false);
     }
 
@@ -58,9 +71,17 @@ public final class Providers {
      * file id are uploaded once and sent by id, recorded in the cache's upload registry if it keeps one
      * (the disk cache), else in this process's memory.
      */
-    public static LanguageModel create(String provider, String model, String baseUrl, String apiKeyEnv,
-                                Map<String, Object> params, ResponseCache cache, java.time.Duration timeout,
-                                int maxAttempts, dev.dspy4j.lm.RateLimit rateLimit, boolean uploads) {
+    public static LanguageModel create(
+            String provider,
+            String model,
+            String baseUrl,
+            String apiKeyEnv,
+            Map<String, Object> params,
+            ResponseCache cache,
+            java.time.Duration timeout,
+            int maxAttempts,
+            dev.dspy4j.lm.RateLimit rateLimit,
+            boolean uploads) {
         String p = provider.toLowerCase(Locale.ROOT);
         String defaultEnv;
         switch (p) {
@@ -73,7 +94,8 @@ public final class Providers {
                 break;
             case "gemini":
                 String gemini = System.getenv(GeminiChat.API_KEY_ENV);
-                defaultEnv = gemini == null || gemini.isBlank() ? GeminiChat.FALLBACK_API_KEY_ENV : GeminiChat.API_KEY_ENV;
+                defaultEnv =
+                        gemini == null || gemini.isBlank() ? GeminiChat.FALLBACK_API_KEY_ENV : GeminiChat.API_KEY_ENV;
                 if (System.getenv(defaultEnv) == null) defaultEnv = GeminiChat.API_KEY_ENV;
                 break;
             case "azure":
@@ -81,13 +103,15 @@ public final class Providers {
                 if (baseUrl == null) {
                     baseUrl = System.getenv(AzureOpenAiChat.ENDPOINT_ENV);
                     if (baseUrl == null || baseUrl.isBlank()) {
-                        throw new UsageException("azure needs the resource endpoint: pass --api-base https://<resource>.openai.azure.com"
-                                + " or set " + AzureOpenAiChat.ENDPOINT_ENV);
+                        throw new UsageException(
+                                "azure needs the resource endpoint: pass --api-base https://<resource>.openai.azure.com"
+                                        + " or set " + AzureOpenAiChat.ENDPOINT_ENV);
                     }
                 }
                 break;
             default:
-                throw new UsageException("unknown provider '" + provider + "'; expected openai, openai-responses, anthropic, gemini or azure "
+                throw new UsageException("unknown provider '" + provider
+                        + "'; expected openai, openai-responses, anthropic, gemini or azure "
                         + "(use openai with --api-base for any OpenAI-compatible server)");
         }
         String env = apiKeyEnv != null ? apiKeyEnv : defaultEnv;
@@ -103,40 +127,78 @@ public final class Providers {
             key = null;
         }
         if (p.equals("openai")) {
-            OpenAiChat.Builder b = OpenAiChat.builder().model(model).apiKey(key).cache(cache).timeout(timeout)
-                    .maxAttempts(maxAttempts).rateLimit(rateLimit).uploads(uploads);
+            OpenAiChat.Builder b = OpenAiChat.builder()
+                    .model(model)
+                    .apiKey(key)
+                    .cache(cache)
+                    .timeout(timeout)
+                    .maxAttempts(maxAttempts)
+                    .rateLimit(rateLimit)
+                    .uploads(uploads);
             if (baseUrl != null) b.baseUrl(baseUrl);
             params.forEach(b::param);
             return b.build();
         }
         if (p.equals("openai-responses")) {
-            OpenAiResponses.Builder b = OpenAiResponses.builder().model(model).apiKey(key).cache(cache).timeout(timeout)
-                    .maxAttempts(maxAttempts).rateLimit(rateLimit).uploads(uploads);
+            OpenAiResponses.Builder b = OpenAiResponses.builder()
+                    .model(model)
+                    .apiKey(key)
+                    .cache(cache)
+                    .timeout(timeout)
+                    .maxAttempts(maxAttempts)
+                    .rateLimit(rateLimit)
+                    .uploads(uploads);
             if (baseUrl != null) b.baseUrl(baseUrl);
             params.forEach(b::param);
             return b.build();
         }
         if (p.equals("gemini")) {
-            GeminiChat.Builder b = GeminiChat.builder().model(model).apiKey(key).cache(cache).timeout(timeout)
-                    .maxAttempts(maxAttempts).rateLimit(rateLimit).uploads(uploads);
+            GeminiChat.Builder b = GeminiChat.builder()
+                    .model(model)
+                    .apiKey(key)
+                    .cache(cache)
+                    .timeout(timeout)
+                    .maxAttempts(maxAttempts)
+                    .rateLimit(rateLimit)
+                    .uploads(uploads);
             if (baseUrl != null) b.baseUrl(baseUrl);
             params.forEach(b::param);
             return b.build();
         }
         if (p.equals("azure")) {
-            AzureOpenAiChat.Builder b = AzureOpenAiChat.builder().endpoint(baseUrl).deployment(model).apiKey(key).cache(cache)
-                    .timeout(timeout).maxAttempts(maxAttempts).rateLimit(rateLimit).uploads(uploads);
+            AzureOpenAiChat.Builder b = AzureOpenAiChat.builder()
+                    .endpoint(baseUrl)
+                    .deployment(model)
+                    .apiKey(key)
+                    .cache(cache)
+                    .timeout(timeout)
+                    .maxAttempts(maxAttempts)
+                    .rateLimit(rateLimit)
+                    .uploads(uploads);
             params.forEach(b::param);
             return b.build();
         }
         return anthropic(model, baseUrl, key, params, cache, timeout, maxAttempts, rateLimit, uploads);
     }
 
-    private static LanguageModel anthropic(String model, String baseUrl, String key, Map<String, Object> params,
-                                           ResponseCache cache, java.time.Duration timeout, int maxAttempts,
-                                           dev.dspy4j.lm.RateLimit rateLimit, boolean uploads) {
-        AnthropicChat.Builder b = AnthropicChat.builder().model(model).apiKey(key).cache(cache).timeout(timeout)
-                .maxAttempts(maxAttempts).rateLimit(rateLimit).uploads(uploads);
+    private static LanguageModel anthropic(
+            String model,
+            String baseUrl,
+            String key,
+            Map<String, Object> params,
+            ResponseCache cache,
+            java.time.Duration timeout,
+            int maxAttempts,
+            dev.dspy4j.lm.RateLimit rateLimit,
+            boolean uploads) {
+        AnthropicChat.Builder b = AnthropicChat.builder()
+                .model(model)
+                .apiKey(key)
+                .cache(cache)
+                .timeout(timeout)
+                .maxAttempts(maxAttempts)
+                .rateLimit(rateLimit)
+                .uploads(uploads);
         if (baseUrl != null) b.baseUrl(baseUrl);
         params.forEach(b::param);
         return b.build();
@@ -145,8 +207,11 @@ public final class Providers {
     static boolean isLoopback(String url) {
         try {
             String host = URI.create(url).getHost();
-            return host != null && (host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]")
-                    || host.equals("::1"));
+            return host != null
+                    && (host.equals("127.0.0.1")
+                            || host.equals("localhost")
+                            || host.equals("[::1]")
+                            || host.equals("::1"));
         } catch (IllegalArgumentException e) {
             return false;
         }

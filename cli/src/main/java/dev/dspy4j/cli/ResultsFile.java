@@ -49,7 +49,8 @@ final class ResultsFile implements Closeable {
      *             none); an earlier line is kept only for a row here with the same id
      * @throws LmOptions.UsageException if {@code out} exists and {@code resume} is off
      */
-    static ResultsFile open(Path out, boolean resume, boolean retryFailed, Map<Long, JsonNode> rows) throws IOException {
+    static ResultsFile open(Path out, boolean resume, boolean retryFailed, Map<Long, JsonNode> rows)
+            throws IOException {
         Path parent = out.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
         boolean exists = Files.exists(out);
@@ -66,8 +67,11 @@ final class ResultsFile implements Closeable {
             for (int i = 0; i < lines.length - 1; i++) {
                 String line = lines[i];
                 Kept k = parse(line);
-                if (k == null || kept.containsKey(k.row()) || (retryFailed && k.errorType() != null)
-                        || !rows.containsKey(k.row()) || !k.id().equals(rows.get(k.row()))) {
+                if (k == null
+                        || kept.containsKey(k.row())
+                        || (retryFailed && k.errorType() != null)
+                        || !rows.containsKey(k.row())
+                        || !k.id().equals(rows.get(k.row()))) {
                     if (!line.isBlank()) dropped++;
                     continue;
                 }
@@ -87,8 +91,12 @@ final class ResultsFile implements Closeable {
                 Files.deleteIfExists(tmp);
             }
         }
-        BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        BufferedWriter w = Files.newBufferedWriter(
+                out,
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
         return new ResultsFile(w, kept, dropped);
     }
 
@@ -101,7 +109,10 @@ final class ResultsFile implements Closeable {
     private static Kept parse(String line) {
         try {
             JsonNode n = Jsons.MAPPER.readTree(line);
-            if (n == null || !n.isObject() || !n.path("row").canConvertToLong() || !n.path("row").isIntegralNumber()) {
+            if (n == null
+                    || !n.isObject()
+                    || !n.path("row").canConvertToLong()
+                    || !n.path("row").isIntegralNumber()) {
                 return null;
             }
             JsonNode type = n.get("error_type");

@@ -47,58 +47,86 @@ import picocli.CommandLine.Spec;
  * an error in its line; the run goes on. Exit status: 0 when every row succeeded, 1 when some
  * failed, 2 on a usage error, 130 when interrupted (Ctrl-C: finished rows are kept, the summary printed).
  */
-@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Run a saved program over a JSONL dataset.",
-                "Each input line is a JSON object of input values. A media field holds " + Dataset.MEDIA_FORMS + ".",
-                "Each output line is {\"row\":N,\"outputs\":{...},\"cached\":bool} or "
-                        + "{\"row\":N,\"error\":\"...\",\"error_type\":\"input|lm|parse|error\",\"cached\":bool}, "
-                        + "where row is the input line number; lines are written as rows finish. Blank input lines "
-                        + "are skipped (the summary lists them).",
-                "Exit status: 0 every row succeeded, 1 some rows failed, 2 usage error, 130 interrupted."},
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Run a saved program over a JSONL dataset.",
+            "Each input line is a JSON object of input values. A media field holds " + Dataset.MEDIA_FORMS + ".",
+            "Each output line is {\"row\":N,\"outputs\":{...},\"cached\":bool} or "
+                    + "{\"row\":N,\"error\":\"...\",\"error_type\":\"input|lm|parse|error\",\"cached\":bool}, "
+                    + "where row is the input line number; lines are written as rows finish. Blank input lines "
+                    + "are skipped (the summary lists them).",
+            "Exit status: 0 every row succeeded, 1 some rows failed, 2 usage error, 130 interrupted."
+        },
         footerHeading = "%nExamples:%n",
-        footer = {"  dspy4j run --program vqa.json --data photos.jsonl --out answers.jsonl \\",
-                "      --lm openai/gpt-4o-mini",
-                "  dspy4j run --program vqa.json --data photos.jsonl --out answers.jsonl \\",
-                "      --lm openai/qwen2-vl --api-base http://127.0.0.1:8000/v1 \\",
-                "      --threads 8 --timeout 30 --retries 1",
-                "  # after a crash or Ctrl-C: keep the finished rows, run the rest",
-                "  dspy4j run --program vqa.json --data photos.jsonl --out answers.jsonl \\",
-                "      --resume",
-                "  # as one Anthropic message batch (half price); if stopped, add --resume",
-                "  dspy4j run --program qa.json --data qs.jsonl --out answers.jsonl \\",
-                "      --lm anthropic/claude-haiku-4-5 --batch --poll-interval 60",
-                "  # after fixing the server: ask again for answers that could not be parsed",
-                "  dspy4j run --program vqa.json --data photos.jsonl --out answers.jsonl \\",
-                "      --resume --retry-failed"})
+        footer = {
+            "  dspy4j run --program vqa.json --data photos.jsonl --out answers.jsonl \\",
+            "      --lm openai/gpt-4o-mini",
+            "  dspy4j run --program vqa.json --data photos.jsonl --out answers.jsonl \\",
+            "      --lm openai/qwen2-vl --api-base http://127.0.0.1:8000/v1 \\",
+            "      --threads 8 --timeout 30 --retries 1",
+            "  # after a crash or Ctrl-C: keep the finished rows, run the rest",
+            "  dspy4j run --program vqa.json --data photos.jsonl --out answers.jsonl \\",
+            "      --resume",
+            "  # as one Anthropic message batch (half price); if stopped, add --resume",
+            "  dspy4j run --program qa.json --data qs.jsonl --out answers.jsonl \\",
+            "      --lm anthropic/claude-haiku-4-5 --batch --poll-interval 60",
+            "  # after fixing the server: ask again for answers that could not be parsed",
+            "  dspy4j run --program vqa.json --data photos.jsonl --out answers.jsonl \\",
+            "      --resume --retry-failed"
+        })
 final class RunCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--program", required = true, paramLabel = "P.json",
-            description = "The program file (written by dspy4j new, optimize or ProgramState.save; or DSPy's with --signature).")
+    @Option(
+            names = "--program",
+            required = true,
+            paramLabel = "P.json",
+            description =
+                    "The program file (written by dspy4j new, optimize or ProgramState.save; or DSPy's with --signature).")
     Path program;
 
-    @Option(names = "--data", required = true, paramLabel = "D.jsonl", description = "Input rows, one JSON object per line.")
+    @Option(
+            names = "--data",
+            required = true,
+            paramLabel = "D.jsonl",
+            description = "Input rows, one JSON object per line.")
     Path data;
 
-    @Option(names = "--out", required = true, paramLabel = "O.jsonl",
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "O.jsonl",
             description = "Where to write the output rows; must not exist unless --resume is given.")
     Path out;
 
-    @Option(names = "--resume", description = "Keep the whole lines of an existing --out, skip their rows, append the rest.")
+    @Option(
+            names = "--resume",
+            description = "Keep the whole lines of an existing --out, skip their rows, append the rest.")
     boolean resume;
 
-    @Option(names = "--retry-failed",
+    @Option(
+            names = "--retry-failed",
             description = "Ask the LM again, past the cache, for rows whose answer could not be parsed; with --resume, "
                     + "also run the error rows of the existing --out again.")
     boolean retryFailed;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "4", description = "Rows run at once (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            defaultValue = "4",
+            description = "Rows run at once (default ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--virtual-threads",
-            description = "Run rows on virtual threads (Java 21+; platform threads otherwise); --threads still caps how many at once.")
+    @Option(
+            names = "--virtual-threads",
+            description =
+                    "Run rows on virtual threads (Java 21+; platform threads otherwise); --threads still caps how many at once.")
     boolean virtualThreads;
 
     @Option(names = "--json", description = "Also print the summary as one JSON object on standard output.")
@@ -133,7 +161,8 @@ final class RunCommand implements Callable<Integer> {
         if (out.toAbsolutePath().normalize().equals(data.toAbsolutePath().normalize())
                 || (Files.exists(out) && Files.isSameFile(out, data))) {
             // opening the output would truncate the rows before they are read
-            throw new LmOptions.UsageException("--out " + out + " is the dataset itself; write the output to another file");
+            throw new LmOptions.UsageException(
+                    "--out " + out + " is the dataset itself; write the output to another file");
         }
         if (batchOptions.cancel()) {
             return BatchPhase.cancel(loaded.program().withLm(lmOptions.client(loaded, program, null, err)), out, err);
@@ -144,12 +173,21 @@ final class RunCommand implements Callable<Integer> {
         try {
             Module prog = loaded.program().withLm(lmOptions.client(loaded, program, cache, err));
             try (ResultsFile results = ResultsFile.open(out, resume, retryFailed, resume ? rowIds() : Map.of());
-                 UsageScope scope = UsageScope.open(lmOptions.prices())) {
+                    UsageScope scope = UsageScope.open(lmOptions.prices())) {
                 this.usage = scope;
                 List<Field> inputs = Programs.inputFields(prog);
                 if (!batchOptions.batch) return runRows(prog, inputs, cache, results, err);
-                BatchRun.Filled filled = BatchPhase.fill(prog, inputs, data, results::has, out,
-                        batchOptions.pollInterval(), retryFailed, threads, err, lmOptions.quiet);
+                BatchRun.Filled filled = BatchPhase.fill(
+                        prog,
+                        inputs,
+                        data,
+                        results::has,
+                        out,
+                        batchOptions.pollInterval(),
+                        retryFailed,
+                        threads,
+                        err,
+                        lmOptions.quiet);
                 int code = runRows(filled.serving(prog), inputs, cache, results, err);
                 if (code != 130) filled.finish();
                 return code;
@@ -177,7 +215,8 @@ final class RunCommand implements Callable<Integer> {
         Map<String, Long> errors = new ConcurrentHashMap<>();
         AtomicBoolean stopping = new AtomicBoolean();
         CountDownLatch summarized = new CountDownLatch(1);
-        ExecutorService pool = virtualThreads ? CallExecutors.newPerTaskExecutor("dspy4j-run")
+        ExecutorService pool = virtualThreads
+                ? CallExecutors.newPerTaskExecutor("dspy4j-run")
                 : Executors.newFixedThreadPool(threads, r -> {
                     Thread t = new Thread(r, "dspy4j-run");
                     t.setDaemon(true);
@@ -187,15 +226,17 @@ final class RunCommand implements Callable<Integer> {
         CallContext.Snapshot context = CallContext.capture(); // the usage scope goes to the row threads
         // Ctrl-C (SIGINT) or SIGTERM: stop taking rows, keep what finished, print the summary; the JVM then
         // exits with 128 + the signal number (130 for SIGINT) as it does for any signal
-        Thread hook = new Thread(() -> {
-            stopping.set(true);
-            pool.shutdownNow();
-            try {
-                summarized.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "dspy4j-run-interrupt");
+        Thread hook = new Thread(
+                () -> {
+                    stopping.set(true);
+                    pool.shutdownNow();
+                    try {
+                        summarized.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "dspy4j-run-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
         Semaphore window = new Semaphore(threads * 4);
         long t0 = System.nanoTime();
@@ -223,8 +264,10 @@ final class RunCommand implements Callable<Integer> {
                             // a row cut short by Ctrl-C did not finish: it is left for --resume
                             if (stopping.get() && result.has("error")) return;
                             results.write(Jsons.MAPPER.writeValueAsString(result));
-                            if (result.has("error")) errors.merge(result.get("error_type").asText(), 1L, Long::sum);
-                            if (result.path("cached").asBoolean(false) && !result.has("error")) cachedRows.incrementAndGet();
+                            if (result.has("error"))
+                                errors.merge(result.get("error_type").asText(), 1L, Long::sum);
+                            if (result.path("cached").asBoolean(false) && !result.has("error"))
+                                cachedRows.incrementAndGet();
                             progress.update(done.incrementAndGet(), sum(errors), cachedRows.get());
                         } catch (IOException e) {
                             err.println("dspy4j run: cannot write " + out + ": " + e.getMessage());
@@ -256,16 +299,33 @@ final class RunCommand implements Callable<Integer> {
         return sum(errors) > 0 ? 1 : 0;
     }
 
-    private void summary(PrintWriter err, long done, Map<String, Long> errors, long cached, CliCache cache,
-                         ResultsFile results, List<Long> blank, long total, boolean stopped, long t0) {
+    private void summary(
+            PrintWriter err,
+            long done,
+            Map<String, Long> errors,
+            long cached,
+            CliCache cache,
+            ResultsFile results,
+            List<Long> blank,
+            long total,
+            boolean stopped,
+            long t0) {
         long failed = sum(errors);
         StringBuilder s = new StringBuilder();
         long rows = done + results.keptCount();
-        s.append(rows).append(rows == 1 ? " row: " : " rows: ").append(rows - failed).append(" ok, ").append(failed)
+        s.append(rows)
+                .append(rows == 1 ? " row: " : " rows: ")
+                .append(rows - failed)
+                .append(" ok, ")
+                .append(failed)
                 .append(failed == 1 ? " error" : " errors");
         if (failed > 0) {
-            s.append(" (").append(new TreeMap<>(errors).entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
-                    .collect(Collectors.joining(", "))).append(')');
+            s.append(" (")
+                    .append(new TreeMap<>(errors)
+                            .entrySet().stream()
+                                    .map(e -> e.getKey() + " " + e.getValue())
+                                    .collect(Collectors.joining(", ")))
+                    .append(')');
         }
         s.append(", ").append(cached).append(" from the cache");
         if (results.keptCount() > 0) s.append(", ").append(results.keptCount()).append(" kept from the earlier output");
@@ -277,14 +337,19 @@ final class RunCommand implements Callable<Integer> {
         }
         s.append(String.format(", %.1f s; output in %s", (System.nanoTime() - t0) / 1e9, out));
         if (stopped) {
-            s.append("\ninterrupted: ").append(total - done).append(" rows not run; run again with --resume to finish them");
+            s.append("\ninterrupted: ")
+                    .append(total - done)
+                    .append(" rows not run; run again with --resume to finish them");
         }
         if (!blank.isEmpty()) {
-            s.append("\nskipped blank lines: ").append(blank.stream().limit(20).map(String::valueOf)
-                    .collect(Collectors.joining(", "))).append(blank.size() > 20 ? ", ... (" + blank.size() + " in all)" : "");
+            s.append("\nskipped blank lines: ")
+                    .append(blank.stream().limit(20).map(String::valueOf).collect(Collectors.joining(", ")))
+                    .append(blank.size() > 20 ? ", ... (" + blank.size() + " in all)" : "");
         }
         if (results.dropped() > 0) {
-            s.append("\n").append(results.dropped()).append(" line(s) of the earlier output were dropped (cut off, ")
+            s.append("\n")
+                    .append(results.dropped())
+                    .append(" line(s) of the earlier output were dropped (cut off, ")
                     .append("not a result, or for a row no longer in --data or whose id changed")
                     .append(retryFailed ? ", or error rows run again)" : ")");
         }
@@ -294,8 +359,13 @@ final class RunCommand implements Callable<Integer> {
         err.flush();
         if (json) {
             ObjectNode j = Jsons.MAPPER.createObjectNode();
-            j.put("rows", rows).put("ok", rows - failed).put("errors", failed).put("cached", cached)
-                    .put("seconds", (System.nanoTime() - t0) / 1e9).put("out", out.toString()).put("interrupted", stopped);
+            j.put("rows", rows)
+                    .put("ok", rows - failed)
+                    .put("errors", failed)
+                    .put("cached", cached)
+                    .put("seconds", (System.nanoTime() - t0) / 1e9)
+                    .put("out", out.toString())
+                    .put("interrupted", stopped);
             j.set("usage", usageJson(u));
             PrintWriter stdout = spec.commandLine().getOut();
             stdout.println(j);
@@ -306,10 +376,15 @@ final class RunCommand implements Callable<Integer> {
     /** The usage summary as JSON: calls, cache hits, tokens, cost in USD and the price table's date. */
     static ObjectNode usageJson(UsageSummary u) {
         ObjectNode j = Jsons.MAPPER.createObjectNode();
-        j.put("lm_calls", u.calls()).put("cache_hits", u.cacheHits()).put("lm_errors", u.errors())
-                .put("input_tokens", u.usage().promptTokens()).put("cached_input_tokens", u.usage().cachedPromptTokens())
-                .put("cache_write_tokens", u.usage().cacheWriteTokens()).put("output_tokens", u.usage().completionTokens())
-                .put("reasoning_tokens", u.usage().reasoningTokens()).put("cost_usd", usd(u.cost()))
+        j.put("lm_calls", u.calls())
+                .put("cache_hits", u.cacheHits())
+                .put("lm_errors", u.errors())
+                .put("input_tokens", u.usage().promptTokens())
+                .put("cached_input_tokens", u.usage().cachedPromptTokens())
+                .put("cache_write_tokens", u.usage().cacheWriteTokens())
+                .put("output_tokens", u.usage().completionTokens())
+                .put("reasoning_tokens", u.usage().reasoningTokens())
+                .put("cost_usd", usd(u.cost()))
                 .put("prices_as_of", u.pricesAsOf());
         u.unpricedModels().stream().sorted().forEach(j.putArray("unpriced_models")::add);
         return j;
@@ -353,7 +428,10 @@ final class RunCommand implements Callable<Integer> {
     /** Runs one row; never throws for a problem with the row or its call. */
     private ObjectNode row(Module prog, List<Field> inputs, Dataset dataset, CliCache cache, long row, String line) {
         ObjectNode result = attempt(prog, inputs, dataset, cache, row, line, false);
-        if (retryFailed && !batchOptions.batch && cache != null && "parse".equals(result.path("error_type").asText())
+        if (retryFailed
+                && !batchOptions.batch
+                && cache != null
+                && "parse".equals(result.path("error_type").asText())
                 && result.path("cached").asBoolean(false)) {
             // the cached answer could not be parsed: ask again past the cache (the new answer replaces it)
             result = attempt(prog, inputs, dataset, cache, row, line, true);
@@ -361,8 +439,14 @@ final class RunCommand implements Callable<Integer> {
         return result;
     }
 
-    private static ObjectNode attempt(Module prog, List<Field> inputs, Dataset dataset, CliCache cache, long row,
-                                      String line, boolean skipCacheReads) {
+    private static ObjectNode attempt(
+            Module prog,
+            List<Field> inputs,
+            Dataset dataset,
+            CliCache cache,
+            long row,
+            String line,
+            boolean skipCacheReads) {
         if (cache != null) cache.startRow(skipCacheReads);
         ObjectNode out = Jsons.MAPPER.createObjectNode();
         out.put("row", row);
@@ -391,7 +475,11 @@ final class RunCommand implements Callable<Integer> {
         } catch (LmException e) {
             return error(out, "lm", e.getMessage(), cache != null && cache.rowHit());
         } catch (RuntimeException e) {
-            return error(out, "error", e.getMessage() == null ? e.toString() : e.getMessage(), cache != null && cache.rowHit());
+            return error(
+                    out,
+                    "error",
+                    e.getMessage() == null ? e.toString() : e.getMessage(),
+                    cache != null && cache.rowHit());
         }
     }
 

@@ -2,8 +2,8 @@ package dev.dspy4j.cli;
 
 import dev.dspy4j.cache.TieredCache;
 import dev.dspy4j.lm.CacheKey;
-import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LanguageModel;
+import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.openai.OpenAiChat;
 import dev.dspy4j.lm.openai.OpenAiResponses;
 import dev.dspy4j.media.Image;
@@ -86,11 +86,14 @@ final class SeedBenchmark {
         r.put("demos", config.demos());
         r.put("size", config.size());
         r.put("uploads", config.uploads());
-        log.printf("dspy4j seed benchmark: %d queries, %d demos, %dx%d noise PNGs, signature '%s'%n",
+        log.printf(
+                "dspy4j seed benchmark: %d queries, %d demos, %dx%d noise PNGs, signature '%s'%n",
                 config.examples(), config.demos(), config.size(), config.size(), SIGNATURE.toSignatureString());
         Path tmp = Files.createTempDirectory("dspy4j-seed-");
         try (LoopbackChatServer server = LoopbackChatServer.builder()
-                .answer(LoopbackChatServer.chatAnswer("label", LABEL)).threads(2).start()) {
+                .answer(LoopbackChatServer.chatAnswer("label", LABEL))
+                .threads(2)
+                .start()) {
             log.println("  loopback server   " + server.baseUrl());
             // 1. images as files
             long t = System.nanoTime();
@@ -98,10 +101,12 @@ final class SeedBenchmark {
             List<Path> queryFiles = new ArrayList<>();
             Path images = tmp.resolve("images");
             for (int i = 0; i < config.demos(); i++) {
-                demoFiles.add(NoiseImage.writePng(images, String.format("demo-%03d.png", i), config.size(), config.size(), 1_000_000L + i));
+                demoFiles.add(NoiseImage.writePng(
+                        images, String.format("demo-%03d.png", i), config.size(), config.size(), 1_000_000L + i));
             }
             for (int i = 0; i < config.examples(); i++) {
-                queryFiles.add(NoiseImage.writePng(images, String.format("query-%03d.png", i), config.size(), config.size(), i));
+                queryFiles.add(NoiseImage.writePng(
+                        images, String.format("query-%03d.png", i), config.size(), config.size(), i));
             }
             long bytes = 0;
             for (Path p : demoFiles) bytes += Files.size(p);
@@ -110,7 +115,10 @@ final class SeedBenchmark {
             r.put("images", demoFiles.size() + queryFiles.size());
             r.put("image_bytes_total", bytes);
             r.put("generate_ms", round(genMs));
-            stage("generate images", (demoFiles.size() + queryFiles.size()) + " PNGs in " + tmp + ", " + mb(bytes) + " MB", genMs);
+            stage(
+                    "generate images",
+                    (demoFiles.size() + queryFiles.size()) + " PNGs in " + tmp + ", " + mb(bytes) + " MB",
+                    genMs);
 
             // 2. payloads (file-backed) and their digests
             List<Image> demoImages = demoFiles.stream().map(Image::of).toList();
@@ -139,9 +147,14 @@ final class SeedBenchmark {
             });
             r.put("format_ms", round(median(format)));
             r.put("format_first_ms", round(format[0]));
-            int parts = prompts.get(0).messages().stream().mapToInt(m -> m.parts().size()).sum();
-            stage("format prompts", prompts.size() + " prompts, " + prompts.get(0).messages().size() + " messages and "
-                    + parts + " parts each (first pass " + fmt(format[0]) + ")", median(format));
+            int parts = prompts.get(0).messages().stream()
+                    .mapToInt(m -> m.parts().size())
+                    .sum();
+            stage(
+                    "format prompts",
+                    prompts.size() + " prompts, " + prompts.get(0).messages().size() + " messages and " + parts
+                            + " parts each (first pass " + fmt(format[0]) + ")",
+                    median(format));
 
             CacheKey[] keys = new CacheKey[prompts.size()];
             double[] key = passes(() -> {
@@ -163,8 +176,12 @@ final class SeedBenchmark {
             int coldRequests = server.requestCount();
             int uploads = server.files().uploadCount();
             long wire = server.totalBodyBytes() + server.files().uploadBytes();
-            check(coldRequests == queries.size(), "cold pass: " + coldRequests + " HTTP requests for " + queries.size() + " queries");
-            check(labelled == queries.size(), "cold pass: " + labelled + " of " + queries.size() + " predictions parsed from HTTP");
+            check(
+                    coldRequests == queries.size(),
+                    "cold pass: " + coldRequests + " HTTP requests for " + queries.size() + " queries");
+            check(
+                    labelled == queries.size(),
+                    "cold pass: " + labelled + " of " + queries.size() + " predictions parsed from HTTP");
             r.put("cold_ms", round(coldMs));
             r.put("cold_requests", coldRequests);
             r.put("cold_request_mb", round(server.maxBodyBytes() / MB));
@@ -178,9 +195,16 @@ final class SeedBenchmark {
             } else {
                 check(uploads == 0, "cold pass: " + uploads + " uploads without --uploads");
             }
-            stage("cold pass", coldRequests + " requests over HTTP, " + size(server.maxBodyBytes()) + " each, "
-                    + mb(server.totalBodyBytes()) + " MB in all" + (config.uploads() ? "; " + uploads + " uploads, "
-                    + mb(server.files().uploadBytes()) + " MB" : "") + "; " + mb(wire) + " MB on the wire", coldMs);
+            stage(
+                    "cold pass",
+                    coldRequests + " requests over HTTP, " + size(server.maxBodyBytes()) + " each, "
+                            + mb(server.totalBodyBytes()) + " MB in all"
+                            + (config.uploads()
+                                    ? "; " + uploads + " uploads, "
+                                            + mb(server.files().uploadBytes()) + " MB"
+                                    : "")
+                            + "; " + mb(wire) + " MB on the wire",
+                    coldMs);
 
             // 6. warm pass: every prediction from the cache (memory tier): format, key, lookup, parse;
             //    the first pass, then the median of the passes after two warm-up passes
@@ -194,13 +218,18 @@ final class SeedBenchmark {
                 }
             });
             int warmRequests = server.requestCount() - before;
-            check(hits[0] == queries.size(), "warm pass: " + hits[0] + " of " + queries.size() + " predictions from the cache");
+            check(
+                    hits[0] == queries.size(),
+                    "warm pass: " + hits[0] + " of " + queries.size() + " predictions from the cache");
             check(warmRequests == 0, "warm pass: " + warmRequests + " HTTP requests");
             r.put("warm_ms", round(median(warm)));
             r.put("warm_first_ms", round(warm[0]));
             r.put("warm_http_requests", warmRequests);
-            stage("warm pass", hits[0] + " predictions from the cache, " + warmRequests + " HTTP requests in "
-                    + warm.length + " passes (first pass " + fmt(warm[0]) + ")", median(warm));
+            stage(
+                    "warm pass",
+                    hits[0] + " predictions from the cache, " + warmRequests + " HTTP requests in " + warm.length
+                            + " passes (first pass " + fmt(warm[0]) + ")",
+                    median(warm));
             cache.close();
 
             // 7. warm pass from disk: a new process would see this (empty memory tier)
@@ -214,8 +243,10 @@ final class SeedBenchmark {
                     if (p.cacheHit() && LABEL.equals(p.get("label"))) diskHits++;
                 }
                 double diskMs = ms(t1);
-                check(diskHits == queries.size() && server.requestCount() == diskBefore, "warm pass from disk: "
-                        + diskHits + " hits, " + (server.requestCount() - diskBefore) + " HTTP requests");
+                check(
+                        diskHits == queries.size() && server.requestCount() == diskBefore,
+                        "warm pass from disk: " + diskHits + " hits, " + (server.requestCount() - diskBefore)
+                                + " HTTP requests");
                 r.put("warm_disk_ms", round(diskMs));
                 stage("warm pass (disk)", diskHits + " predictions from the reopened on-disk cache, one pass", diskMs);
             }
@@ -240,9 +271,14 @@ final class SeedBenchmark {
         r.put("max_heap_mb", round(rt.maxMemory() / MB));
         long rss = peakRssBytes();
         if (rss > 0) r.put("peak_rss_mb", round(rss / MB));
-        log.printf("  memory            peak heap %.1f MB (largest used heap, taken before each GC), at most %.1f MB "
-                        + "still used after a GC, %.1f MB at the end; max heap %.0f MB%s%n", peak / MB, peakLive / MB,
-                live / MB, rt.maxMemory() / MB, rss > 0 ? String.format(", peak RSS %.1f MB", rss / MB) : "");
+        log.printf(
+                "  memory            peak heap %.1f MB (largest used heap, taken before each GC), at most %.1f MB "
+                        + "still used after a GC, %.1f MB at the end; max heap %.0f MB%s%n",
+                peak / MB,
+                peakLive / MB,
+                live / MB,
+                rt.maxMemory() / MB,
+                rss > 0 ? String.format(", peak RSS %.1f MB", rss / MB) : "");
         r.put("ok", ok);
         log.println(ok ? "  ok" : "  FAILED: see the messages above");
         log.flush();
@@ -251,8 +287,18 @@ final class SeedBenchmark {
 
     /** The cold pass's LM: chat completions, or with uploads the Responses client (which takes images by file id). */
     private LanguageModel lm(LoopbackChatServer server, TieredCache cache) {
-        if (!config.uploads()) return OpenAiChat.builder().baseUrl(server.baseUrl()).model(MODEL).cache(cache).build();
-        return OpenAiResponses.builder().baseUrl(server.baseUrl()).model(MODEL).cache(cache).uploads(true).build();
+        if (!config.uploads())
+            return OpenAiChat.builder()
+                    .baseUrl(server.baseUrl())
+                    .model(MODEL)
+                    .cache(cache)
+                    .build();
+        return OpenAiResponses.builder()
+                .baseUrl(server.baseUrl())
+                .model(MODEL)
+                .cache(cache)
+                .uploads(true)
+                .build();
     }
 
     /** Median format+key time of a (demos + 1)-image prompt for each image size, sizes interleaved. */
@@ -268,7 +314,8 @@ final class SeedBenchmark {
                 List<Image> imgs = new ArrayList<>();
                 long total = 0;
                 for (int i = 0; i < n; i++) {
-                    Path f = NoiseImage.writePng(tmp, "s" + s + "-" + i + ".png", side, side, 7_000_000L + 1000L * s + i);
+                    Path f = NoiseImage.writePng(
+                            tmp, "s" + s + "-" + i + ".png", side, side, 7_000_000L + 1000L * s + i);
                     total += Files.size(f);
                     Image img = Image.of(f);
                     img.payload().digest();
@@ -302,13 +349,15 @@ final class SeedBenchmark {
                 m.put("images", n);
                 m.put("format_key_us", round(us));
                 out.add(m);
-                log.printf("  sweep             %d images of %,d bytes: format+key median %.1f us (%d reps)%n",
+                log.printf(
+                        "  sweep             %d images of %,d bytes: format+key median %.1f us (%d reps)%n",
                         n, meanBytes[s], us, ts.length);
             }
             double first = (double) out.get(0).get("format_key_us");
             double lastUs = (double) out.get(out.size() - 1).get("format_key_us");
-            log.printf("  sweep ratio       %.2fx from %,d to %,d bytes per image%n", lastUs / first, meanBytes[0],
-                    meanBytes[meanBytes.length - 1]);
+            log.printf(
+                    "  sweep ratio       %.2fx from %,d to %,d bytes per image%n",
+                    lastUs / first, meanBytes[0], meanBytes[meanBytes.length - 1]);
             return out;
         } finally {
             deleteTree(tmp);
@@ -349,7 +398,9 @@ final class SeedBenchmark {
     }
 
     private void stage(String name, String detail, double ms) {
-        log.printf("  %-17s %10s   %s%n", name, ms >= 10_000 ? String.format("%.1f s", ms / 1000) : String.format("%.1f ms", ms), detail);
+        log.printf(
+                "  %-17s %10s   %s%n",
+                name, ms >= 10_000 ? String.format("%.1f s", ms / 1000) : String.format("%.1f ms", ms), detail);
         log.flush();
     }
 

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dspy4j.cache.CacheFailureCounter;
 import dev.dspy4j.lm.CacheKey;
 import dev.dspy4j.lm.CacheLease;
-import dev.dspy4j.lm.ResponseCache;
 import dev.dspy4j.lm.Completion;
 import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.ResponseCache;
 import dev.dspy4j.lm.Usage;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /** The CLI's cache passes its store's lease on, except when --retry-failed replaces a cached answer. */
 class CliCacheLeaseTest {
-    private static final LmResponse ELSEWHERE = new LmResponse(List.of(Completion.of("from another run")), Usage.ZERO, "m", false);
+    private static final LmResponse ELSEWHERE =
+            new LmResponse(List.of(Completion.of("from another run")), Usage.ZERO, "m", false);
 
     /** A store whose lease always says another process stored {@link #ELSEWHERE}. */
     static final class AnsweringStore implements ResponseCache {

@@ -27,7 +27,10 @@ class CliFirstUseTest {
                 new String[] {"run", "--program", "p.json", "--dataa", "d.jsonl", "--out", "o.jsonl"})) {
             var r = dspy4j(args);
             assertThat(r.exit()).as(r.err()).isEqualTo(2);
-            assertThat(r.err()).startsWith("Unknown option").contains("'--dataa").contains("Possible solutions: --data")
+            assertThat(r.err())
+                    .startsWith("Unknown option")
+                    .contains("'--dataa")
+                    .contains("Possible solutions: --data")
                     .doesNotContain("Missing required");
         }
         // with nothing mistyped, the missing option is still named
@@ -65,16 +68,28 @@ class CliFirstUseTest {
     @Test
     void aMalformedJsonlLineIsNamedByLineAndColumnWithoutJacksonsInternals() throws IOException {
         Path demos = dir.resolve("demos.jsonl");
-        Files.writeString(demos, "{\"question\": \"a?\", \"answer\": \"b\"}\n{\"question\": \"c?\", \"answer\": \n"
-                + "{\"question\": x}\n");
-        var r = dspy4j("new", "--signature", "question -> answer", "--demos", demos.toString(),
-                "--out", dir.resolve("p.json").toString());
+        Files.writeString(
+                demos,
+                "{\"question\": \"a?\", \"answer\": \"b\"}\n{\"question\": \"c?\", \"answer\": \n"
+                        + "{\"question\": x}\n");
+        var r = dspy4j(
+                "new",
+                "--signature",
+                "question -> answer",
+                "--demos",
+                demos.toString(),
+                "--out",
+                dir.resolve("p.json").toString());
 
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains(demos + " line 2: not valid JSON: Unexpected end-of-input within/between Object "
+        assertThat(r.err())
+                .contains(demos + " line 2: not valid JSON: Unexpected end-of-input within/between Object "
                         + "entries at column 30\n")
-                .contains(demos + " line 3: not valid JSON: Unrecognized token 'x': was expecting (JSON String, Number, "
-                        + "Array, Object or token 'null', 'true' or 'false') at column 14\n")
-                .doesNotContain("Source").doesNotContain("REDACTED").doesNotContain("StreamReadFeature");
+                .contains(
+                        demos + " line 3: not valid JSON: Unrecognized token 'x': was expecting (JSON String, Number, "
+                                + "Array, Object or token 'null', 'true' or 'false') at column 14\n")
+                .doesNotContain("Source")
+                .doesNotContain("REDACTED")
+                .doesNotContain("StreamReadFeature");
     }
 }

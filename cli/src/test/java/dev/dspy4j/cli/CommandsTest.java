@@ -3,10 +3,10 @@ package dev.dspy4j.cli;
 import static dev.dspy4j.cli.RunFixesTest.dspy4j;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dspy4j.testing.NoiseImage;
 import dev.dspy4j.state.PredictorState;
 import dev.dspy4j.state.ProgramState;
 import dev.dspy4j.testing.LoopbackChatServer;
+import dev.dspy4j.testing.NoiseImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,10 +27,12 @@ class CommandsTest {
         server = LoopbackChatServer.start(LoopbackChatServer.chatAnswer("answer", "cat"));
         NoiseImage.writePng(dir.resolve("img"), "1.png", 8, 8, 1);
         NoiseImage.writePng(dir.resolve("img"), "2.png", 8, 8, 2);
-        Files.writeString(dir.resolve("demos.jsonl"),
+        Files.writeString(
+                dir.resolve("demos.jsonl"),
                 "{\"image\": \"img/1.png\", \"question\": \"Which?\", \"answer\": \"cat\"}\n"
-                        + "{\"image\": \"data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(
-                        Files.readAllBytes(dir.resolve("img/2.png"))) + "\", \"question\": \"And?\", \"answer\": \"dog\"}\n");
+                        + "{\"image\": \"data:image/png;base64,"
+                        + java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(dir.resolve("img/2.png")))
+                        + "\", \"question\": \"And?\", \"answer\": \"dog\"}\n");
     }
 
     @AfterEach
@@ -41,13 +43,22 @@ class CommandsTest {
     @Test
     void aBaseUrlPasswordIsNeitherSavedByNewNorPrintedByInspect() throws IOException {
         Path prog = dir.resolve("s.json");
-        var made = dspy4j("new", "--signature", "question -> answer", "--lm", "openai/m",
-                "--api-base", "http://bob:hunter2@127.0.0.1:9/v1", "--out", prog.toString());
+        var made = dspy4j(
+                "new",
+                "--signature",
+                "question -> answer",
+                "--lm",
+                "openai/m",
+                "--api-base",
+                "http://bob:hunter2@127.0.0.1:9/v1",
+                "--out",
+                prog.toString());
         assertThat(made.exit()).as(made.err()).isZero();
         assertThat(Files.readString(prog)).doesNotContain("hunter2").contains("\"http://127.0.0.1:9/v1\"");
 
         // a hand-written file holding one is not echoed either
-        Files.writeString(prog, Files.readString(prog).replace("http://127.0.0.1:9/v1", "http://bob:hunter2@127.0.0.1:9/v1"));
+        Files.writeString(
+                prog, Files.readString(prog).replace("http://127.0.0.1:9/v1", "http://bob:hunter2@127.0.0.1:9/v1"));
         var shown = dspy4j("inspect", "--program", prog.toString());
         assertThat(shown.exit()).as(shown.err()).isZero();
         assertThat(shown.out() + shown.err()).doesNotContain("hunter2").contains("openai/m at http://127.0.0.1:9/v1");
@@ -56,9 +67,22 @@ class CommandsTest {
     @Test
     void newWritesAProgramWithDemosAdapterModuleAndLm() {
         Path prog = dir.resolve("p.json");
-        var r = dspy4j("new", "--signature", "image: Image, question -> answer", "--module", "cot", "--adapter", "json",
-                "--demos", dir.resolve("demos.jsonl").toString(), "--lm", "openai/gpt-4o-mini", "--temperature", "0.2",
-                "--out", prog.toString());
+        var r = dspy4j(
+                "new",
+                "--signature",
+                "image: Image, question -> answer",
+                "--module",
+                "cot",
+                "--adapter",
+                "json",
+                "--demos",
+                dir.resolve("demos.jsonl").toString(),
+                "--lm",
+                "openai/gpt-4o-mini",
+                "--temperature",
+                "0.2",
+                "--out",
+                prog.toString());
 
         assertThat(r.exit()).as(r.err()).isZero();
         ProgramState state = ProgramState.reader().trustBaseUrl(true).read(prog);
@@ -79,18 +103,32 @@ class CommandsTest {
 
     @Test
     void newNamesTheDemoLineAndFieldThatIsWrong() throws IOException {
-        Files.writeString(dir.resolve("bad.jsonl"), "{\"image\": \"img/1.png\", \"question\": \"Which?\", \"answer\": \"cat\"}\n"
-                + "{\"image\": \"img/1.png\", \"question\": \"Which?\"}\n"
-                + "{\"image\": \"sftp://host/x.png\", \"question\": \"Which?\", \"answer\": \"cat\"}\n");
-        var r = dspy4j("new", "--signature", "image: Image, question -> answer", "--demos",
-                dir.resolve("bad.jsonl").toString(), "--out", dir.resolve("p.json").toString());
+        Files.writeString(
+                dir.resolve("bad.jsonl"),
+                "{\"image\": \"img/1.png\", \"question\": \"Which?\", \"answer\": \"cat\"}\n"
+                        + "{\"image\": \"img/1.png\", \"question\": \"Which?\"}\n"
+                        + "{\"image\": \"sftp://host/x.png\", \"question\": \"Which?\", \"answer\": \"cat\"}\n");
+        var r = dspy4j(
+                "new",
+                "--signature",
+                "image: Image, question -> answer",
+                "--demos",
+                dir.resolve("bad.jsonl").toString(),
+                "--out",
+                dir.resolve("p.json").toString());
 
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("bad.jsonl line 2: missing output field 'answer'")
+        assertThat(r.err())
+                .contains("bad.jsonl line 2: missing output field 'answer'")
                 .contains("bad.jsonl line 3: field 'image': unsupported URL scheme 'sftp:'");
         assertThat(dir.resolve("p.json")).doesNotExist();
 
-        var sig = dspy4j("new", "--signature", "image: Imagee -> answer", "--out", dir.resolve("p.json").toString());
+        var sig = dspy4j(
+                "new",
+                "--signature",
+                "image: Imagee -> answer",
+                "--out",
+                dir.resolve("p.json").toString());
         assertThat(sig.exit()).isEqualTo(2);
         assertThat(sig.err()).contains("--signature");
     }
@@ -98,16 +136,31 @@ class CommandsTest {
     @Test
     void inspectShowsDemosAsDescriptionsAndNamesABadRow() {
         Path prog = dir.resolve("p.json");
-        dspy4j("new", "--signature", "image: Image, question -> answer", "--demos", dir.resolve("demos.jsonl").toString(),
-                "--out", prog.toString());
+        dspy4j(
+                "new",
+                "--signature",
+                "image: Image, question -> answer",
+                "--demos",
+                dir.resolve("demos.jsonl").toString(),
+                "--out",
+                prog.toString());
 
         var r = dspy4j("inspect", "--program", prog.toString());
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("demos         2").containsPattern("image=<image image/png, \\d+ B, sha256:[0-9a-f]{12}>")
-                .contains("answer=\"dog\"").contains("(none recorded; give --lm to run)");
+        assertThat(r.out())
+                .contains("demos         2")
+                .containsPattern("image=<image image/png, \\d+ B, sha256:[0-9a-f]{12}>")
+                .contains("answer=\"dog\"")
+                .contains("(none recorded; give --lm to run)");
 
-        var beyond = dspy4j("inspect", "--program", prog.toString(), "--data", dir.resolve("demos.jsonl").toString(),
-                "--row", "9");
+        var beyond = dspy4j(
+                "inspect",
+                "--program",
+                prog.toString(),
+                "--data",
+                dir.resolve("demos.jsonl").toString(),
+                "--row",
+                "9");
         assertThat(beyond.exit()).isEqualTo(2);
         assertThat(beyond.err()).contains("fewer than 9 lines");
         var half = dspy4j("inspect", "--program", prog.toString(), "--row", "1");
@@ -118,8 +171,20 @@ class CommandsTest {
     void optimizeNamesUnknownOptimizersOptionsAndMetrics() {
         Path prog = dir.resolve("p.json");
         dspy4j("new", "--signature", "image: Image, question -> answer", "--out", prog.toString());
-        String[] base = {"optimize", "--program", prog.toString(), "--train", dir.resolve("demos.jsonl").toString(),
-                "--out", dir.resolve("o.json").toString(), "--api-base", server.baseUrl(), "--lm", "openai/m", "--no-cache"};
+        String[] base = {
+            "optimize",
+            "--program",
+            prog.toString(),
+            "--train",
+            dir.resolve("demos.jsonl").toString(),
+            "--out",
+            dir.resolve("o.json").toString(),
+            "--api-base",
+            server.baseUrl(),
+            "--lm",
+            "openai/m",
+            "--no-cache"
+        };
 
         var unknown = dspy4j(concat(base, "--metric", "exact_match", "--optimizer", "simba"));
         assertThat(unknown.exit()).isEqualTo(2);
@@ -136,15 +201,38 @@ class CommandsTest {
     void bootstrapRunsFromTheCommandLine() {
         Path prog = dir.resolve("p.json");
         dspy4j("new", "--signature", "image: Image, question -> answer", "--out", prog.toString());
-        var r = dspy4j("optimize", "--program", prog.toString(), "--train", dir.resolve("demos.jsonl").toString(),
-                "--metric", "exact_match", "--optimizer", "bootstrap", "--option", "max_bootstrapped_demos=1",
-                "--option", "max_labeled_demos=0", "--out", dir.resolve("o.json").toString(), "--api-base",
-                server.baseUrl(), "--lm", "openai/m", "--no-cache");
+        var r = dspy4j(
+                "optimize",
+                "--program",
+                prog.toString(),
+                "--train",
+                dir.resolve("demos.jsonl").toString(),
+                "--metric",
+                "exact_match",
+                "--optimizer",
+                "bootstrap",
+                "--option",
+                "max_bootstrapped_demos=1",
+                "--option",
+                "max_labeled_demos=0",
+                "--out",
+                dir.resolve("o.json").toString(),
+                "--api-base",
+                server.baseUrl(),
+                "--lm",
+                "openai/m",
+                "--no-cache");
 
         assertThat(r.exit()).as(r.err()).isZero();
         // the server always says cat: the first row passes and becomes the one bootstrapped demo
         assertThat(r.out()).contains("wrote").contains("(1 demos)");
-        assertThat(ProgramState.reader().read(dir.resolve("o.json")).predictors().get("self").demos().get(0).get("answer"))
+        assertThat(ProgramState.reader()
+                        .read(dir.resolve("o.json"))
+                        .predictors()
+                        .get("self")
+                        .demos()
+                        .get(0)
+                        .get("answer"))
                 .isEqualTo("cat");
     }
 
@@ -170,14 +258,23 @@ class CommandsTest {
         // a description's "80%" is text: the footer is formatted, not printed raw with its %n markers
         assertThat(opt.out()).contains("validated on the last 80% of the training");
         var top = dspy4j("--help");
-        assertThat(top.out()).contains("new").contains("inspect").contains("evaluate").contains("optimize");
+        assertThat(top.out())
+                .contains("new")
+                .contains("inspect")
+                .contains("evaluate")
+                .contains("optimize");
     }
 
     @Test
     void optimizeHelpFooterLinesAreValidFormatStringsSoDescriptionsWithPercentSignsPrintAsWritten() {
         // picocli formats each footer line (%n and the like); a description's "80%" must not be read as a
         // format specifier (picocli then warns on stderr and prints the line unformatted)
-        String[] footer = Main.commandLine().getSubcommands().get("optimize").getCommandSpec().usageMessage().footer();
+        String[] footer = Main.commandLine()
+                .getSubcommands()
+                .get("optimize")
+                .getCommandSpec()
+                .usageMessage()
+                .footer();
         for (String line : footer) assertThat(String.format(line)).doesNotContain("%%");
         assertThat(java.util.Arrays.stream(footer).map(String::format))
                 .anySatisfy(l -> assertThat(l).contains("validated on the last 80% of the training rows"));

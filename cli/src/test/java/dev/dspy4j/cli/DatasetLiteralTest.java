@@ -20,7 +20,8 @@ class DatasetLiteralTest {
 
     private Object value(String type, String json) throws Exception {
         Dataset dataset = new Dataset(dir.resolve("rows.jsonl"));
-        Map<String, Object> in = dataset.inputs(JSON.readTree("{\"v\": " + json + "}"),
+        Map<String, Object> in = dataset.inputs(
+                JSON.readTree("{\"v\": " + json + "}"),
                 Signature.parse("v: " + type + " -> answer").inputs());
         return in.get("v");
     }
@@ -28,7 +29,9 @@ class DatasetLiteralTest {
     @Test
     void numberAndBoolChoicesAreReadFromJsonNumbersAndBooleans() throws Exception {
         assertThat(value("Literal[1, 0]", "1")).isEqualTo(1L);
-        assertThat(value("Literal[1, 0]", "\"0\"")).as("the choice as text, as before").isEqualTo(0L);
+        assertThat(value("Literal[1, 0]", "\"0\""))
+                .as("the choice as text, as before")
+                .isEqualTo(0L);
         assertThat(value("list[Literal[1, 0]]", "[1, 0, 1]")).isEqualTo(List.of(1L, 0L, 1L));
         assertThat(value("Literal[True, False]", "false")).isEqualTo(false);
         assertThat(value("Literal[0.5, 1]", "0.5")).isEqualTo(0.5);
@@ -40,12 +43,19 @@ class DatasetLiteralTest {
     @Test
     void aValueOutsideTheChoicesNamesFieldValueAndChoices() {
         assertThatThrownBy(() -> value("Literal[1, 0]", "2"))
-                .hasMessageContaining("field 'v'").hasMessageContaining("2").hasMessageContaining("[1, 0]");
+                .hasMessageContaining("field 'v'")
+                .hasMessageContaining("2")
+                .hasMessageContaining("[1, 0]");
         assertThatThrownBy(() -> value("Literal[1, 0]", "true"))
-                .hasMessageContaining("field 'v'").hasMessageContaining("true").hasMessageContaining("[1, 0]");
+                .hasMessageContaining("field 'v'")
+                .hasMessageContaining("true")
+                .hasMessageContaining("[1, 0]");
         assertThatThrownBy(() -> value("Literal['a', 'b']", "\"c\""))
-                .hasMessageContaining("field 'v'").hasMessageContaining("'c'").hasMessageContaining("[a, b]");
+                .hasMessageContaining("field 'v'")
+                .hasMessageContaining("'c'")
+                .hasMessageContaining("[a, b]");
         assertThatThrownBy(() -> value("Literal['a', 'b']", "[1]"))
-                .hasMessageContaining("field 'v'").hasMessageContaining("[a, b]");
+                .hasMessageContaining("field 'v'")
+                .hasMessageContaining("[a, b]");
     }
 }

@@ -28,7 +28,8 @@ class DatasetTest {
         String uri = "data:application/pdf;base64," + Base64.getEncoder().encodeToString(pdf);
         Dataset dataset = new Dataset(dir.resolve("rows.jsonl"));
 
-        Map<String, Object> in = dataset.inputs(JSON.readTree("{\"report\": \"" + uri + "\"}"),
+        Map<String, Object> in = dataset.inputs(
+                JSON.readTree("{\"report\": \"" + uri + "\"}"),
                 Signature.parse("report: File -> answer").inputs());
 
         File f = (File) in.get("report");
@@ -43,7 +44,8 @@ class DatasetTest {
         Files.writeString(dir.resolve("data.json"), "{\"a\": 1}\n");
         Dataset dataset = new Dataset(dir.resolve("rows.jsonl"));
 
-        Map<String, Object> in = dataset.inputs(JSON.readTree("{\"table\": \"table.csv\", \"data\": \"data.json\"}"),
+        Map<String, Object> in = dataset.inputs(
+                JSON.readTree("{\"table\": \"table.csv\", \"data\": \"data.json\"}"),
                 Signature.parse("table: File, data: File -> answer").inputs());
 
         File table = (File) in.get("table");
@@ -55,8 +57,9 @@ class DatasetTest {
     @Test
     void anImageUrlIsRecognisedWhateverTheCaseOfItsScheme() throws Exception {
         Dataset dataset = new Dataset(dir.resolve("rows.jsonl"));
-        Map<String, Object> in = dataset.inputs(JSON.readTree("{\"a\": \"HTTPS://images.example/cat.png\","
-                        + " \"b\": \"Http://images.example/dog.png\"}"),
+        Map<String, Object> in = dataset.inputs(
+                JSON.readTree(
+                        "{\"a\": \"HTTPS://images.example/cat.png\"," + " \"b\": \"Http://images.example/dog.png\"}"),
                 Signature.parse("a: Image, b: Image -> answer").inputs());
         assertThat(((Image) in.get("a")).isRemote()).isTrue();
         assertThat(((Image) in.get("a")).url().toString()).isEqualTo("HTTPS://images.example/cat.png");

@@ -26,10 +26,14 @@ class EvaluateFieldsTest {
     void setUp() throws IOException {
         server = LoopbackChatServer.start(LoopbackChatServer.chatAnswer("answer", "cat"));
         program = dir.resolve("p.json");
-        assertThat(dspy4j("new", "--signature", "question, context -> answer", "--out", program.toString()).exit()).isZero();
+        assertThat(dspy4j("new", "--signature", "question, context -> answer", "--out", program.toString())
+                        .exit())
+                .isZero();
         data = dir.resolve("dev.jsonl");
-        Files.writeString(data, "{\"question\": \"a?\", \"context\": \"c\", \"answer\": \"cat\"}\n"
-                + "{\"question\": \"b?\", \"context\": \"c\", \"answer\": \"dog\"}\n");
+        Files.writeString(
+                data,
+                "{\"question\": \"a?\", \"context\": \"c\", \"answer\": \"cat\"}\n"
+                        + "{\"question\": \"b?\", \"context\": \"c\", \"answer\": \"dog\"}\n");
     }
 
     @AfterEach
@@ -38,8 +42,19 @@ class EvaluateFieldsTest {
     }
 
     private RunFixesTest.Run evaluate(Path rows, String... metricsAndMore) {
-        List<String> args = new java.util.ArrayList<>(List.of("evaluate", "--program", program.toString(), "--data",
-                rows.toString(), "--lm", "openai/m", "--api-base", server.baseUrl(), "--no-cache", "--threads", "1"));
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "evaluate",
+                "--program",
+                program.toString(),
+                "--data",
+                rows.toString(),
+                "--lm",
+                "openai/m",
+                "--api-base",
+                server.baseUrl(),
+                "--no-cache",
+                "--threads",
+                "1"));
         args.addAll(List.of(metricsAndMore));
         return dspy4j(args.toArray(String[]::new));
     }
@@ -48,15 +63,17 @@ class EvaluateFieldsTest {
     void aMetricFieldThatIsNoOutputFieldIsAUsageErrorBeforeAnyLmCall() {
         var typo = evaluate(data, "--metric", "exact_match:anwser");
         assertThat(typo.exit()).isEqualTo(2);
-        assertThat(typo.err()).contains("dspy4j evaluate: --metric exact_match:anwser: the program has no output field "
-                + "'anwser'; its output fields are answer");
+        assertThat(typo.err())
+                .contains("dspy4j evaluate: --metric exact_match:anwser: the program has no output field "
+                        + "'anwser'; its output fields are answer");
         var f1 = evaluate(data, "--metric", "exact_match", "--metric", "f1:question");
         assertThat(f1.exit()).isEqualTo(2);
         assertThat(f1.err()).contains("--metric f1:question: the program has no output field 'question'");
         var passage = evaluate(data, "--metric", "passage_match:answer,ctx");
         assertThat(passage.exit()).isEqualTo(2);
-        assertThat(passage.err()).contains("--metric passage_match:answer,ctx: the program has no field 'ctx'; "
-                + "its fields are question, context, answer");
+        assertThat(passage.err())
+                .contains("--metric passage_match:answer,ctx: the program has no field 'ctx'; "
+                        + "its fields are question, context, answer");
         assertThat(server.requestCount()).isZero();
     }
 
@@ -66,8 +83,9 @@ class EvaluateFieldsTest {
         Files.writeString(unlabelled, "{\"question\": \"a?\", \"context\": \"c\", \"label\": \"cat\"}\n");
         var r = evaluate(unlabelled, "--metric", "exact_match:answer");
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("--metric exact_match:answer: no row of " + unlabelled
-                + " has the label 'answer'; its rows have context, label, question");
+        assertThat(r.err())
+                .contains("--metric exact_match:answer: no row of " + unlabelled
+                        + " has the label 'answer'; its rows have context, label, question");
         assertThat(server.requestCount()).isZero();
     }
 
@@ -82,14 +100,16 @@ class EvaluateFieldsTest {
         var r = evaluate(mixed, "--metric", "exact_match", "--report", report.toString());
 
         assertThat(r.exit()).as(r.err()).isEqualTo(1);
-        assertThat(r.out()).contains("failed: metric 5")
+        assertThat(r.out())
+                .contains("failed: metric 5")
                 .contains("  row 3 failed (metric): the example has no gold field 'answer'; it has [question, context]")
                 .contains("  row 5 failed (metric)")
                 .contains("  ... and 2 more failed rows (every reason is in --report)")
                 .doesNotContain("row 6 failed");
         List<String> csv = Files.readAllLines(report);
         assertThat(csv.get(0)).startsWith("index,");
-        assertThat(csv.subList(1, csv.size())).extracting(l -> l.substring(0, l.indexOf(',')))
+        assertThat(csv.subList(1, csv.size()))
+                .extracting(l -> l.substring(0, l.indexOf(',')))
                 .containsExactly("2", "3", "4", "5", "6", "7");
     }
 }

@@ -29,6 +29,7 @@ class FilesCommandTest {
 
     @TempDir
     Path dir;
+
     private LoopbackChatServer server;
     private Path cache;
 
@@ -56,7 +57,11 @@ class FilesCommandTest {
 
     /** Uploads a noise PNG to the loopback Files API and records it as made {@code ago} before NOW. */
     private Upload upload(long seed, Duration ago) throws Exception {
-        OpenAiFiles files = OpenAiFiles.of(OpenAiChat.builder().baseUrl(server.baseUrl()).model("m").cache(null).build());
+        OpenAiFiles files = OpenAiFiles.of(OpenAiChat.builder()
+                .baseUrl(server.baseUrl())
+                .model("m")
+                .cache(null)
+                .build());
         Payload png = Payload.of(NoiseImage.writePng(dir.resolve("img"), seed + ".png", 8, 8, seed), MediaType.PNG);
         try (SqliteUploadRegistry r = SqliteUploadRegistry.open(cache)) {
             return r.ensure(new Upload.Key(files.provider(), files.account(), png.digest()), png.size(), () -> {
@@ -76,40 +81,58 @@ class FilesCommandTest {
         Result list = run("files", "list", "--cache-dir", cache.toString());
         assertThat(list.exit()).isZero();
         String account = server.baseUrl();
-        assertThat(list.out()).isEqualTo(String.format("%-9s  %-32s  %-12s  %-28s  %10s  %s%n", "provider", "account",
-                "digest", "id", "bytes", "age")
-                + String.format("%-9s  %-32s  %-12s  %-28s  %10d  %s%n", "openai", account, old.digest().shortHex(),
-                old.fileId(), old.bytes(), "10 d")
-                + String.format("%-9s  %-32s  %-12s  %-28s  %10d  %s%n", "openai", account, forgotten.digest().shortHex(),
-                forgotten.fileId(), forgotten.bytes(), "8 d")
-                + String.format("%-9s  %-32s  %-12s  %-28s  %10d  %s%n", "openai", account, recent.digest().shortHex(),
-                recent.fileId(), recent.bytes(), "5 h")
-                + "3 uploads, " + CacheCommand.size(old.bytes() + recent.bytes() + forgotten.bytes())
-                + System.lineSeparator());
+        assertThat(list.out())
+                .isEqualTo(String.format(
+                                "%-9s  %-32s  %-12s  %-28s  %10s  %s%n",
+                                "provider", "account", "digest", "id", "bytes", "age")
+                        + String.format(
+                                "%-9s  %-32s  %-12s  %-28s  %10d  %s%n",
+                                "openai", account, old.digest().shortHex(), old.fileId(), old.bytes(), "10 d")
+                        + String.format(
+                                "%-9s  %-32s  %-12s  %-28s  %10d  %s%n",
+                                "openai",
+                                account,
+                                forgotten.digest().shortHex(),
+                                forgotten.fileId(),
+                                forgotten.bytes(),
+                                "8 d")
+                        + String.format(
+                                "%-9s  %-32s  %-12s  %-28s  %10d  %s%n",
+                                "openai", account, recent.digest().shortHex(), recent.fileId(), recent.bytes(), "5 h")
+                        + "3 uploads, " + CacheCommand.size(old.bytes() + recent.bytes() + forgotten.bytes())
+                        + System.lineSeparator());
 
         Result json = run("files", "list", "--cache-dir", cache.toString(), "--json");
         assertThat(json.out().lines().toList()).hasSize(3);
-        assertThat(json.out().lines().findFirst().orElseThrow()).isEqualTo("{\"provider\":\"openai\",\"account\":\""
-                + account + "\",\"digest\":\"" + old.digest().hex() + "\",\"file_id\":\"" + old.fileId() + "\",\"bytes\":"
-                + old.bytes() + ",\"created\":\"" + NOW.minus(Duration.ofDays(10)) + "\",\"expires\":null,\"age_seconds\":864000}");
+        assertThat(json.out().lines().findFirst().orElseThrow())
+                .isEqualTo("{\"provider\":\"openai\",\"account\":\""
+                        + account + "\",\"digest\":\"" + old.digest().hex() + "\",\"file_id\":\"" + old.fileId()
+                        + "\",\"bytes\":"
+                        + old.bytes() + ",\"created\":\"" + NOW.minus(Duration.ofDays(10))
+                        + "\",\"expires\":null,\"age_seconds\":864000}");
 
         Result purgeOld = run("files", "purge", "--older-than", "7", "--cache-dir", cache.toString());
         assertThat(purgeOld.exit()).as(purgeOld.err()).isZero();
-        assertThat(purgeOld.out()).contains("deleted openai " + account + " " + old.digest().shortHex() + " " + old.fileId())
+        assertThat(purgeOld.out())
+                .contains("deleted openai " + account + " " + old.digest().shortHex() + " " + old.fileId())
                 .contains("gone    openai " + account + " " + forgotten.digest().shortHex() + " " + forgotten.fileId())
-                .endsWith("1 deleted, 1 already gone at the provider, 0 not deleted, 1 newer kept" + System.lineSeparator());
+                .endsWith("1 deleted, 1 already gone at the provider, 0 not deleted, 1 newer kept"
+                        + System.lineSeparator());
         assertThat(server.files().deleteCount()).isEqualTo(1);
         assertThat(server.files().get(old.fileId())).isNull();
         assertThat(server.files().get(recent.fileId())).isNotNull();
-        assertThat(run("files", "list", "--cache-dir", cache.toString()).out()).contains(recent.fileId())
-                .doesNotContain(old.fileId()).doesNotContain(forgotten.fileId());
+        assertThat(run("files", "list", "--cache-dir", cache.toString()).out())
+                .contains(recent.fileId())
+                .doesNotContain(old.fileId())
+                .doesNotContain(forgotten.fileId());
 
         Result purgeAll = run("files", "purge", "--cache-dir", cache.toString());
-        assertThat(purgeAll.out()).endsWith("1 deleted, 0 already gone at the provider, 0 not deleted" + System.lineSeparator());
+        assertThat(purgeAll.out())
+                .endsWith("1 deleted, 0 already gone at the provider, 0 not deleted" + System.lineSeparator());
         assertThat(server.files().list()).isEmpty();
         assertThat(run("files", "list", "--cache-dir", cache.toString()).out())
-                .isEqualTo("no uploads recorded in " + cache.resolve(SqliteUploadRegistry.FILE_NAME).toAbsolutePath()
-                        + System.lineSeparator());
+                .isEqualTo("no uploads recorded in "
+                        + cache.resolve(SqliteUploadRegistry.FILE_NAME).toAbsolutePath() + System.lineSeparator());
     }
 
     @Test
@@ -119,13 +142,15 @@ class FilesCommandTest {
         Result r = run("files", "purge", "--cache-dir", cache.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("not deleted " + u.fileId() + " at openai " + server.baseUrl());
-        assertThat(r.out()).endsWith("0 deleted, 0 already gone at the provider, 1 not deleted" + System.lineSeparator());
+        assertThat(r.out())
+                .endsWith("0 deleted, 0 already gone at the provider, 1 not deleted" + System.lineSeparator());
         assertThat(run("files", "list", "--cache-dir", cache.toString()).out()).contains(u.fileId());
     }
 
     @Test
     void noCacheAndABadDayCountAreSaidPlainly() {
-        assertThat(run("files", "list", "--cache-dir", dir.resolve("none").toString()).out())
+        assertThat(run("files", "list", "--cache-dir", dir.resolve("none").toString())
+                        .out())
                 .isEqualTo("no uploads recorded in " + dir.resolve("none") + System.lineSeparator());
         Result bad = run("files", "purge", "--older-than", "-1", "--cache-dir", cache.toString());
         assertThat(bad.exit()).isEqualTo(2);

@@ -27,15 +27,20 @@ class OptimizeMiproGepaTest {
     void setUp() throws IOException {
         // the task answers "cat" unless its instructions say "Always answer dog."; the proposer and the
         // reflection both suggest saying it
-        server = LoopbackChatServer.builder().respond(r -> {
-            String body = r.bodyText();
-            if (body.contains("proposed_instruction")) {
-                return LoopbackChatServer.chatAnswer("proposed_instruction", "Always answer dog.");
-            }
-            if (body.contains("new_instruction")) return LoopbackChatServer.chatAnswer("new_instruction", "Always answer dog.");
-            if (body.contains("describe the dataset")) return LoopbackChatServer.chatAnswer("description", "Animal questions.");
-            return LoopbackChatServer.chatAnswer("answer", body.contains("Always answer dog.") ? "dog" : "cat");
-        }).keepBodies(true).start();
+        server = LoopbackChatServer.builder()
+                .respond(r -> {
+                    String body = r.bodyText();
+                    if (body.contains("proposed_instruction")) {
+                        return LoopbackChatServer.chatAnswer("proposed_instruction", "Always answer dog.");
+                    }
+                    if (body.contains("new_instruction"))
+                        return LoopbackChatServer.chatAnswer("new_instruction", "Always answer dog.");
+                    if (body.contains("describe the dataset"))
+                        return LoopbackChatServer.chatAnswer("description", "Animal questions.");
+                    return LoopbackChatServer.chatAnswer("answer", body.contains("Always answer dog.") ? "dog" : "cat");
+                })
+                .keepBodies(true)
+                .start();
         Files.writeString(dir.resolve("train.jsonl"), """
                 {"question": "Which?", "answer": "dog"}
                 {"question": "And?", "answer": "dog"}
@@ -44,7 +49,9 @@ class OptimizeMiproGepaTest {
                 {"question": "Else?", "answer": "cat"}
                 """);
         prog = dir.resolve("p.json");
-        assertThat(dspy4j("new", "--signature", "question -> answer", "--out", prog.toString()).exit()).isZero();
+        assertThat(dspy4j("new", "--signature", "question -> answer", "--out", prog.toString())
+                        .exit())
+                .isZero();
     }
 
     @AfterEach
@@ -53,9 +60,24 @@ class OptimizeMiproGepaTest {
     }
 
     private RunFixesTest.Run optimize(String... more) {
-        String[] base = {"optimize", "--program", prog.toString(), "--train", dir.resolve("train.jsonl").toString(),
-                "--metric", "exact_match", "--out", dir.resolve("o.json").toString(), "--api-base", server.baseUrl(),
-                "--lm", "openai/m", "--no-cache", "--threads", "2"};
+        String[] base = {
+            "optimize",
+            "--program",
+            prog.toString(),
+            "--train",
+            dir.resolve("train.jsonl").toString(),
+            "--metric",
+            "exact_match",
+            "--out",
+            dir.resolve("o.json").toString(),
+            "--api-base",
+            server.baseUrl(),
+            "--lm",
+            "openai/m",
+            "--no-cache",
+            "--threads",
+            "2"
+        };
         String[] all = new String[base.length + more.length];
         System.arraycopy(base, 0, all, 0, base.length);
         System.arraycopy(more, 0, all, base.length, more.length);
@@ -65,11 +87,26 @@ class OptimizeMiproGepaTest {
     @Test
     void miproFindsTheInstructionAndWritesItsTrialLog() throws IOException {
         Path log = dir.resolve("mipro.json");
-        var r = optimize("--optimizer", "mipro", "--option", "num_candidates=2", "--option", "num_trials=3",
-                "--option", "max_labeled_demos=1", "--option", "trial_log=" + log);
+        var r = optimize(
+                "--optimizer",
+                "mipro",
+                "--option",
+                "num_candidates=2",
+                "--option",
+                "num_trials=3",
+                "--option",
+                "max_labeled_demos=1",
+                "--option",
+                "trial_log=" + log);
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.err()).contains("MIPROv2 trial 1: 25.0 (best 25.0), 4 metric calls").contains("(best 75.0)");
-        assertThat(ProgramState.reader().read(dir.resolve("o.json")).predictors().get("self").instructions())
+        assertThat(r.err())
+                .contains("MIPROv2 trial 1: 25.0 (best 25.0), 4 metric calls")
+                .contains("(best 75.0)");
+        assertThat(ProgramState.reader()
+                        .read(dir.resolve("o.json"))
+                        .predictors()
+                        .get("self")
+                        .instructions())
                 .isEqualTo("Always answer dog.");
         JsonNode doc = new ObjectMapper().readTree(log.toFile());
         assertThat(doc.get("optimizer").asText()).isEqualTo("MIPROv2");
@@ -82,14 +119,29 @@ class OptimizeMiproGepaTest {
         assertThat(none.exit()).isEqualTo(2);
         assertThat(none.err()).contains("--optimizer gepa: GEPA needs exactly one budget");
 
-        var r = optimize("--optimizer", "gepa", "--option", "max_metric_calls=20", "--option", "use_merge=false",
-                "--option", "seed=1", "--force");
+        var r = optimize(
+                "--optimizer",
+                "gepa",
+                "--option",
+                "max_metric_calls=20",
+                "--option",
+                "use_merge=false",
+                "--option",
+                "seed=1",
+                "--force");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.err()).contains("GEPA trial 1: 20.0 (best 20.0), 5 metric calls of 20").contains("(best 80.0)");
-        assertThat(ProgramState.reader().read(dir.resolve("o.json")).predictors().get("self").instructions())
+        assertThat(r.err())
+                .contains("GEPA trial 1: 20.0 (best 20.0), 5 metric calls of 20")
+                .contains("(best 80.0)");
+        assertThat(ProgramState.reader()
+                        .read(dir.resolve("o.json"))
+                        .predictors()
+                        .get("self")
+                        .instructions())
                 .isEqualTo("Always answer dog.");
 
-        var bad = optimize("--optimizer", "gepa", "--option", "max_metric_calls=20", "--option", "use_merge=maybe", "--force");
+        var bad = optimize(
+                "--optimizer", "gepa", "--option", "max_metric_calls=20", "--option", "use_merge=maybe", "--force");
         assertThat(bad.err()).contains("--option use_merge=maybe: expected true or false");
     }
 }

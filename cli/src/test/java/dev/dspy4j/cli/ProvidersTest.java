@@ -9,8 +9,8 @@ import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.gemini.GeminiChat;
 import dev.dspy4j.lm.openai.AzureOpenAiChat;
 import dev.dspy4j.lm.openai.OpenAiResponses;
-import dev.dspy4j.state.LmSettings;
 import dev.dspy4j.prompt.Prompt;
+import dev.dspy4j.state.LmSettings;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -36,9 +36,9 @@ class ProvidersTest {
             String body = ex.getRequestURI().getPath().endsWith(":generateContent")
                     ? "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"gem\"}]},\"finishReason\":\"STOP\"}]}"
                     : ex.getRequestURI().getPath().endsWith("/responses")
-                    ? "{\"object\":\"response\",\"status\":\"completed\",\"output\":[{\"type\":\"message\",\"content\":["
-                            + "{\"type\":\"output_text\",\"text\":\"resp\"}]}]}"
-                    : "{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"az\"},\"finish_reason\":\"stop\"}]}";
+                            ? "{\"object\":\"response\",\"status\":\"completed\",\"output\":[{\"type\":\"message\",\"content\":["
+                                    + "{\"type\":\"output_text\",\"text\":\"resp\"}]}]}"
+                            : "{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"az\"},\"finish_reason\":\"stop\"}]}";
             byte[] b = body.getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", "application/json");
             ex.sendResponseHeaders(200, b.length);
@@ -59,23 +59,43 @@ class ProvidersTest {
 
     @Test
     void geminiAndAzureClientsReachTheirEndpoints() {
-        LanguageModel gemini = Providers.create("gemini", "gemini-2.5-flash", url() + "/v1beta", null, Map.of(), null,
-                Duration.ofSeconds(5), 1);
+        LanguageModel gemini = Providers.create(
+                "gemini", "gemini-2.5-flash", url() + "/v1beta", null, Map.of(), null, Duration.ofSeconds(5), 1);
         assertThat(gemini).isInstanceOf(GeminiChat.class);
-        assertThat(gemini.complete(LmRequest.of(Prompt.builder().user("hi").build())).first().text()).isEqualTo("gem");
-        LanguageModel azure = Providers.create("azure", "gpt-4o-prod", url(), null, Map.of(), null, Duration.ofSeconds(5), 1);
+        assertThat(gemini.complete(LmRequest.of(Prompt.builder().user("hi").build()))
+                        .first()
+                        .text())
+                .isEqualTo("gem");
+        LanguageModel azure =
+                Providers.create("azure", "gpt-4o-prod", url(), null, Map.of(), null, Duration.ofSeconds(5), 1);
         assertThat(azure).isInstanceOf(AzureOpenAiChat.class);
-        assertThat(azure.complete(LmRequest.of(Prompt.builder().user("hi").build())).first().text()).isEqualTo("az");
-        assertThat(paths).containsExactly("/v1beta/models/gemini-2.5-flash:generateContent",
-                "/openai/deployments/gpt-4o-prod/chat/completions?api-version=" + AzureOpenAiChat.DEFAULT_API_VERSION);
+        assertThat(azure.complete(LmRequest.of(Prompt.builder().user("hi").build()))
+                        .first()
+                        .text())
+                .isEqualTo("az");
+        assertThat(paths)
+                .containsExactly(
+                        "/v1beta/models/gemini-2.5-flash:generateContent",
+                        "/openai/deployments/gpt-4o-prod/chat/completions?api-version="
+                                + AzureOpenAiChat.DEFAULT_API_VERSION);
     }
 
     @Test
     void openAiResponsesReachesTheResponsesEndpointAndIsSavedUnderItsName() {
-        LanguageModel lm = Providers.create("openai-responses", "gpt-5-mini", url() + "/v1", null,
-                Map.of("reasoning_effort", "low"), null, Duration.ofSeconds(5), 1);
+        LanguageModel lm = Providers.create(
+                "openai-responses",
+                "gpt-5-mini",
+                url() + "/v1",
+                null,
+                Map.of("reasoning_effort", "low"),
+                null,
+                Duration.ofSeconds(5),
+                1);
         assertThat(lm).isInstanceOf(OpenAiResponses.class);
-        assertThat(lm.complete(LmRequest.of(Prompt.builder().user("hi").build())).first().text()).isEqualTo("resp");
+        assertThat(lm.complete(LmRequest.of(Prompt.builder().user("hi").build()))
+                        .first()
+                        .text())
+                .isEqualTo("resp");
         assertThat(paths).containsExactly("/v1/responses");
         LmSettings saved = LmSettings.of(lm);
         assertThat(saved.qualifiedModel()).isEqualTo("openai-responses/gpt-5-mini");

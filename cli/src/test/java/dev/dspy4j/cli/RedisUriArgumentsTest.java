@@ -25,12 +25,15 @@ class RedisUriArgumentsTest {
     void cacheCommandsGivenARedisUriSayTheyWorkOnTheDiskCacheAndHideThePassword() {
         for (String sub : new String[] {"stats", "verify", "clear"}) {
             for (String[] args : new String[][] {
-                    {"cache", sub, "--cache", "redis://app:s3cret@cache.internal:6379/2"},
-                    {"cache", sub, "--cache-dir", "redis://app:s3cret@cache.internal:6379/2"}}) {
+                {"cache", sub, "--cache", "redis://app:s3cret@cache.internal:6379/2"},
+                {"cache", sub, "--cache-dir", "redis://app:s3cret@cache.internal:6379/2"}
+            }) {
                 Result r = dspy4j(args);
                 assertThat(r.exit()).as(r.err()).isEqualTo(2);
-                assertThat(r.err()).contains("redis://app:***@cache.internal:6379/2")
-                        .contains("disk cache only").contains("redis-cli");
+                assertThat(r.err())
+                        .contains("redis://app:***@cache.internal:6379/2")
+                        .contains("disk cache only")
+                        .contains("redis-cli");
                 assertThat(r.out() + r.err()).doesNotContain("s3cret");
             }
         }
@@ -38,8 +41,8 @@ class RedisUriArgumentsTest {
 
     @Test
     void anUnknownOptionNextToARedisUriDoesNotEchoItsPassword() {
-        Result r = dspy4j("run", "--cache", "redis://:s3cret@cache.internal:6379", "--bogus", "x",
-                "rediss://u:pass2@h:6380/1");
+        Result r = dspy4j(
+                "run", "--cache", "redis://:s3cret@cache.internal:6379", "--bogus", "x", "rediss://u:pass2@h:6380/1");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.out() + r.err()).doesNotContain("s3cret").doesNotContain("pass2");
         Result files = dspy4j("files", "list", "--cache", "redis://:s3cret@cache.internal:6379");

@@ -45,60 +45,92 @@ class RunBatchTest {
     }
 
     private List<String> args(Path program, Path data, Path out, LoopbackChatServer server, String... more) {
-        List<String> a = new ArrayList<>(List.of("run", "--program", program.toString(), "--data", data.toString(),
-                "--out", out.toString(), "--lm", "anthropic/claude-haiku-4-5", "--api-base", server.root().toString(),
-                "--cache-dir", dir.resolve("cache").toString()));
+        List<String> a = new ArrayList<>(List.of(
+                "run",
+                "--program",
+                program.toString(),
+                "--data",
+                data.toString(),
+                "--out",
+                out.toString(),
+                "--lm",
+                "anthropic/claude-haiku-4-5",
+                "--api-base",
+                server.root().toString(),
+                "--cache-dir",
+                dir.resolve("cache").toString()));
         a.addAll(List.of(more));
         return a;
     }
 
     @Test
     void aBatchRunWritesEveryRowFromOneBatchAndAPlainRunAfterwardsIsServedByTheCache() throws Exception {
-        try (LoopbackChatServer server = LoopbackChatServer.builder().batchPolls(2)
-                .batchErrors(r -> r.bodyText().contains("poison")).start()) {
+        try (LoopbackChatServer server = LoopbackChatServer.builder()
+                .batchPolls(2)
+                .batchErrors(r -> r.bodyText().contains("poison"))
+                .start()) {
             Path program = program();
             Path data = data(4, "", "{\"question\": \"poison\"}", "{\"question\": \"q1\"}");
             Path out = dir.resolve("out.jsonl");
 
-            Run r = dspy4j(args(program, data, out, server, "--batch", "--poll-interval", "0").toArray(String[]::new));
+            Run r = dspy4j(args(program, data, out, server, "--batch", "--poll-interval", "0")
+                    .toArray(String[]::new));
 
             assertThat(r.exit()).as(r.err()).isEqualTo(1);
-            assertThat(r.err()).contains("6 rows: 5 requests not in the cache", "created anthropic batch msgbatch_loopback1 with 5 requests",
-                    "batch msgbatch_loopback1: ended, 5/5 done (4 succeeded, 1 failed)",
-                    "batch msgbatch_loopback1 ended: 4 answers stored in the cache, 1 failed",
-                    "6 rows: 5 ok, 1 error (lm 1)");
+            assertThat(r.err())
+                    .contains(
+                            "6 rows: 5 requests not in the cache",
+                            "created anthropic batch msgbatch_loopback1 with 5 requests",
+                            "batch msgbatch_loopback1: ended, 5/5 done (4 succeeded, 1 failed)",
+                            "batch msgbatch_loopback1 ended: 4 answers stored in the cache, 1 failed",
+                            "6 rows: 5 ok, 1 error (lm 1)");
             List<JsonNode> rows = RunCommandTest.rows(out);
             assertThat(rows).hasSize(6);
             for (JsonNode row : rows) {
                 if (row.get("row").asInt() == 6) {
-                    assertThat(row.get("error").asText()).isEqualTo("batch msgbatch_loopback1: errored: loopback: this request"
-                            + " is refused [invalid_request_error]");
+                    assertThat(row.get("error").asText())
+                            .isEqualTo("batch msgbatch_loopback1: errored: loopback: this request"
+                                    + " is refused [invalid_request_error]");
                     assertThat(row.get("error_type").asText()).isEqualTo("lm");
                 } else {
-                    assertThat(row.get("outputs").get("answer").asText()).as(row.toString()).isEqualTo("ok");
+                    assertThat(row.get("outputs").get("answer").asText())
+                            .as(row.toString())
+                            .isEqualTo("ok");
                 }
             }
             assertThat(server.requestCount()).as("live calls").isZero();
             assertThat(server.batchesCreated()).isEqualTo(1);
-            assertThat(BatchPhase.stateFile(out)).as("deleted when the run finished").doesNotExist();
+            assertThat(BatchPhase.stateFile(out))
+                    .as("deleted when the run finished")
+                    .doesNotExist();
 
-            Run plain = dspy4j(args(program, data, dir.resolve("plain.jsonl"), server).toArray(String[]::new));
+            Run plain = dspy4j(
+                    args(program, data, dir.resolve("plain.jsonl"), server).toArray(String[]::new));
             assertThat(plain.err()).contains("6 rows: 6 ok, 0 errors, 5 from the cache");
-            assertThat(server.requestCount()).as("only the row the batch failed is asked live").isEqualTo(1);
+            assertThat(server.requestCount())
+                    .as("only the row the batch failed is asked live")
+                    .isEqualTo(1);
         }
     }
 
     @Test
     void aBatchRunKilledWhilePollingResumesByPollingTheSameBatch() throws Exception {
-        try (LoopbackChatServer server = LoopbackChatServer.builder().batchPolls(8).start()) {
+        try (LoopbackChatServer server =
+                LoopbackChatServer.builder().batchPolls(8).start()) {
             Path program = program();
             Path data = data(5);
             Path out = dir.resolve("out.jsonl");
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+            List<String> cmd = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    Main.class.getName()));
             cmd.addAll(args(program, data, out, server, "--batch", "--poll-interval", "0.2"));
             Path log = dir.resolve("first.log");
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (server.batchPollCount() < 2 && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(20);
             p.destroyForcibly(); // SIGKILL mid-poll: no hook runs, only the state file tells what was sent
@@ -107,15 +139,18 @@ class RunBatchTest {
             assertThat(server.batchesCreated()).isEqualTo(1);
             assertThat(Files.readString(BatchPhase.stateFile(out))).contains("msgbatch_loopback1");
 
-            Run again = dspy4j(args(program, data, out, server, "--batch", "--poll-interval", "0.05").toArray(String[]::new));
+            Run again = dspy4j(args(program, data, out, server, "--batch", "--poll-interval", "0.05")
+                    .toArray(String[]::new));
             assertThat(again.exit()).isEqualTo(2);
             assertThat(again.err()).contains("--resume");
 
             Run resumed = dspy4j(args(program, data, out, server, "--batch", "--poll-interval", "0.05", "--resume")
                     .toArray(String[]::new));
             assertThat(resumed.exit()).as(resumed.err()).isZero();
-            assertThat(resumed.err()).contains("resuming anthropic batch msgbatch_loopback1 (from the batch state)")
-                    .doesNotContain("created anthropic batch").contains("5 rows: 5 ok, 0 errors");
+            assertThat(resumed.err())
+                    .contains("resuming anthropic batch msgbatch_loopback1 (from the batch state)")
+                    .doesNotContain("created anthropic batch")
+                    .contains("5 rows: 5 ok, 0 errors");
             assertThat(server.batchesCreated()).as("one batch in all").isEqualTo(1);
             assertThat(server.requestCount()).isZero();
             assertThat(RunCommandTest.rows(out)).hasSize(5);
@@ -125,14 +160,30 @@ class RunBatchTest {
 
     @Test
     void anOpenAiBatchRunUploadsOneInputFileAndWritesEveryRow() throws Exception {
-        try (LoopbackChatServer server = LoopbackChatServer.builder().batchPolls(1).start()) {
+        try (LoopbackChatServer server =
+                LoopbackChatServer.builder().batchPolls(1).start()) {
             Path out = dir.resolve("out.jsonl");
-            List<String> a = new ArrayList<>(List.of("run", "--program", program().toString(), "--data", data(3).toString(),
-                    "--out", out.toString(), "--lm", "openai/gpt-4o-mini", "--api-base", server.baseUrl(),
-                    "--cache-dir", dir.resolve("cache").toString(), "--batch", "--poll-interval", "0"));
+            List<String> a = new ArrayList<>(List.of(
+                    "run",
+                    "--program",
+                    program().toString(),
+                    "--data",
+                    data(3).toString(),
+                    "--out",
+                    out.toString(),
+                    "--lm",
+                    "openai/gpt-4o-mini",
+                    "--api-base",
+                    server.baseUrl(),
+                    "--cache-dir",
+                    dir.resolve("cache").toString(),
+                    "--batch",
+                    "--poll-interval",
+                    "0"));
             Run r = dspy4j(a.toArray(String[]::new));
             assertThat(r.exit()).as(r.err()).isZero();
-            assertThat(r.err()).contains("created openai batch batch_loopback1 with 3 requests", "3 rows: 3 ok, 0 errors");
+            assertThat(r.err())
+                    .contains("created openai batch batch_loopback1 with 3 requests", "3 rows: 3 ok, 0 errors");
             assertThat(RunCommandTest.rows(out)).hasSize(3);
             assertThat(server.files().uploadCount()).isEqualTo(1);
             assertThat(server.requestCount()).isZero();
@@ -141,27 +192,37 @@ class RunBatchTest {
 
     @Test
     void cancelStopsTheBatchAndResumeWritesTheCanceledRowsAsErrors() throws Exception {
-        try (LoopbackChatServer server = LoopbackChatServer.builder().batchPolls(1000).start()) {
+        try (LoopbackChatServer server =
+                LoopbackChatServer.builder().batchPolls(1000).start()) {
             Path program = program();
             Path data = data(2);
             Path out = dir.resolve("out.jsonl");
-            java.util.concurrent.atomic.AtomicReference<Run> first = new java.util.concurrent.atomic.AtomicReference<>();
-            Thread t = new Thread(() -> first.set(dspy4j(args(program, data, out, server, "--batch", "--poll-interval", "0.05")
-                    .toArray(String[]::new))));
+            java.util.concurrent.atomic.AtomicReference<Run> first =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            Thread t = new Thread(
+                    () -> first.set(dspy4j(args(program, data, out, server, "--batch", "--poll-interval", "0.05")
+                            .toArray(String[]::new))));
             t.start();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (server.batchPollCount() < 1 && System.nanoTime() < deadline) Thread.sleep(10);
 
-            Run cancel = dspy4j(args(program, data, out, server, "--batch", "--cancel").toArray(String[]::new));
+            Run cancel = dspy4j(
+                    args(program, data, out, server, "--batch", "--cancel").toArray(String[]::new));
             assertThat(cancel.exit()).as(cancel.err()).isZero();
-            assertThat(cancel.err()).contains("asked to cancel batch msgbatch_loopback1: ended, 2/2 done (0 succeeded, 2 failed)");
+            assertThat(cancel.err())
+                    .contains("asked to cancel batch msgbatch_loopback1: ended, 2/2 done (0 succeeded, 2 failed)");
             t.join(30_000);
             assertThat(first.get().exit()).as(first.get().err()).isEqualTo(1);
-            assertThat(RunCommandTest.rows(out)).hasSize(2).allSatisfy(r -> assertThat(r.get("error").asText())
-                    .isEqualTo("batch msgbatch_loopback1: canceled: the batch was canceled before this request ran"));
+            assertThat(RunCommandTest.rows(out))
+                    .hasSize(2)
+                    .allSatisfy(
+                            r -> assertThat(r.get("error").asText())
+                                    .isEqualTo(
+                                            "batch msgbatch_loopback1: canceled: the batch was canceled before this request ran"));
             assertThat(server.batchesCreated()).isEqualTo(1);
 
-            Run none = dspy4j(args(program, data, out, server, "--batch", "--cancel", "--resume").toArray(String[]::new));
+            Run none = dspy4j(args(program, data, out, server, "--batch", "--cancel", "--resume")
+                    .toArray(String[]::new));
             assertThat(none.exit()).isEqualTo(2);
             assertThat(none.err()).contains("no batch to cancel");
         }
@@ -170,9 +231,11 @@ class RunBatchTest {
     @Test
     void batchWithoutTheCacheIsAUsageError() throws Exception {
         try (LoopbackChatServer server = LoopbackChatServer.start("x")) {
-            Run r = dspy4j(args(program(), data(1), dir.resolve("o.jsonl"), server, "--batch", "--no-cache").toArray(String[]::new));
+            Run r = dspy4j(args(program(), data(1), dir.resolve("o.jsonl"), server, "--batch", "--no-cache")
+                    .toArray(String[]::new));
             assertThat(r.exit()).isEqualTo(2);
-            assertThat(r.err()).contains("--batch stores the answers in the response cache; it cannot run with --no-cache");
+            assertThat(r.err())
+                    .contains("--batch stores the answers in the response cache; it cannot run with --no-cache");
         }
     }
 }

@@ -45,7 +45,8 @@ class RunCommandTest {
                 text.append(content.asText());
             } else {
                 for (JsonNode part : content) {
-                    if (part.path("type").asText().equals("text")) text.append(part.get("text").asText());
+                    if (part.path("type").asText().equals("text"))
+                        text.append(part.get("text").asText());
                 }
             }
             String marker = "[[ ## question ## ]]\n";
@@ -59,25 +60,34 @@ class RunCommandTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        server = LoopbackChatServer.builder().keepBodies(true).respond(RunCommandTest::echo).start();
+        server = LoopbackChatServer.builder()
+                .keepBodies(true)
+                .respond(RunCommandTest::echo)
+                .start();
         Path img = dir.resolve("data/img");
         NoiseImage.writePng(img, "a.png", 16, 16, 1);
         NoiseImage.writePng(img, "c.png", 16, 16, 3);
         NoiseImage.writePng(img, "d.png", 16, 16, 4);
         Path demo = NoiseImage.writePng(dir.resolve("demo"), "demo.png", 16, 16, 100);
-        Predict p = Predict.of("image: Image, question -> answer").withInstructions("Answer about the image.")
-                .withDemos(List.of(Example.of("image", Image.of(demo), "question", "what is this?", "answer", "noise")));
+        Predict p = Predict.of("image: Image, question -> answer")
+                .withInstructions("Answer about the image.")
+                .withDemos(
+                        List.of(Example.of("image", Image.of(demo), "question", "what is this?", "answer", "noise")));
         program = dir.resolve("program/vqa.json");
         ProgramState.save(p, program);
         data = dir.resolve("data/rows.jsonl");
-        Files.writeString(data, String.join("\n",
-                "{\"id\": \"a\", \"image\": \"img/a.png\", \"question\": \"first?\"}",
-                "{\"id\": \"b\", \"image\": \"img/missing.png\", \"question\": \"second?\"}",
-                "{\"id\": \"c\", \"image\": \"img/c.png\", \"question\": 42}",
-                "",
-                "{\"id\": \"d\", \"image\": \"img/d.png\", \"question\": \"fourth?\", \"label\": \"ignored\"}",
-                "{\"id\": \"e\", \"image\": \"img/a.png\"",
-                "{\"id\": \"f\", \"image\": 7, \"question\": \"sixth?\"}") + "\n");
+        Files.writeString(
+                data,
+                String.join(
+                                "\n",
+                                "{\"id\": \"a\", \"image\": \"img/a.png\", \"question\": \"first?\"}",
+                                "{\"id\": \"b\", \"image\": \"img/missing.png\", \"question\": \"second?\"}",
+                                "{\"id\": \"c\", \"image\": \"img/c.png\", \"question\": 42}",
+                                "",
+                                "{\"id\": \"d\", \"image\": \"img/d.png\", \"question\": \"fourth?\", \"label\": \"ignored\"}",
+                                "{\"id\": \"e\", \"image\": \"img/a.png\"",
+                                "{\"id\": \"f\", \"image\": 7, \"question\": \"sixth?\"}")
+                        + "\n");
         cacheDir = dir.resolve("cache");
     }
 
@@ -96,9 +106,22 @@ class RunCommandTest {
     }
 
     private Run run(Path outFile) {
-        return dspy4j("run", "--program", program.toString(), "--data", data.toString(), "--out", outFile.toString(),
-                "--lm", "openai/loopback-model", "--api-base", server.baseUrl(), "--cache-dir", cacheDir.toString(),
-                "--threads", "3");
+        return dspy4j(
+                "run",
+                "--program",
+                program.toString(),
+                "--data",
+                data.toString(),
+                "--out",
+                outFile.toString(),
+                "--lm",
+                "openai/loopback-model",
+                "--api-base",
+                server.baseUrl(),
+                "--cache-dir",
+                cacheDir.toString(),
+                "--threads",
+                "3");
     }
 
     /** The output lines, ordered by row (they are written as rows finish). */
@@ -123,20 +146,27 @@ class RunCommandTest {
         assertThat(rows.get(0).get("outputs").toString()).isEqualTo("{\"answer\":\"echo first?\"}");
         assertThat(rows.get(0).get("cached").asBoolean()).isFalse();
         assertThat(rows.get(1).get("error_type").asText()).isEqualTo("input");
-        assertThat(rows.get(1).get("error").asText()).contains("field 'image'").contains("missing.png")
+        assertThat(rows.get(1).get("error").asText())
+                .contains("field 'image'")
+                .contains("missing.png")
                 .contains("does not exist");
         assertThat(rows.get(2).get("error").asText())
                 .isEqualTo("field 'question' is str: expected a string, found an integer");
         assertThat(rows.get(3).get("outputs").get("answer").asText()).isEqualTo("echo fourth?");
-        assertThat(rows.get(4).get("error").asText()).startsWith("line 6: not valid JSON: ").doesNotContain("Source");
+        assertThat(rows.get(4).get("error").asText())
+                .startsWith("line 6: not valid JSON: ")
+                .doesNotContain("Source");
         assertThat(rows.get(5).get("error").asText())
                 .isEqualTo("field 'image' is Image: expected " + Dataset.MEDIA_FORMS + "; found an integer");
         assertThat(server.requestCount()).isEqualTo(2);
         // each request carried the demo image and the row's image as image parts
         String body = server.received().get(0).bodyText();
         assertThat(body.split("data:image/png;base64,", -1)).hasSize(3);
-        assertThat(first.err()).contains("6/6 rows").contains("rows/s")
-                .contains("6 rows: 2 ok, 4 errors (input 4)").contains("skipped blank lines: 4");
+        assertThat(first.err())
+                .contains("6/6 rows")
+                .contains("rows/s")
+                .contains("6 rows: 2 ok, 4 errors (input 4)")
+                .contains("skipped blank lines: 4");
 
         server.reset();
         Path again = dir.resolve("out/again.jsonl");
@@ -148,7 +178,8 @@ class RunCommandTest {
         assertThat(rerun.get(0).get("outputs").get("answer").asText()).isEqualTo("echo first?");
         assertThat(rerun.get(0).get("cached").asBoolean()).isTrue();
         assertThat(rerun.get(3).get("cached").asBoolean()).isTrue();
-        assertThat(rerun.get(1).get("error").asText()).isEqualTo(rows.get(1).get("error").asText());
+        assertThat(rerun.get(1).get("error").asText())
+                .isEqualTo(rows.get(1).get("error").asText());
         assertThat(second.err()).contains("2 from the cache");
 
         Run stats = dspy4j("cache", "stats", "--cache-dir", cacheDir.toString(), "--json");
@@ -158,29 +189,54 @@ class RunCommandTest {
         assertThat(verify.out()).startsWith("ok: 2 entries checked");
         Run clear = dspy4j("cache", "clear", "--cache-dir", cacheDir.toString());
         assertThat(clear.out()).startsWith("removed 2 entries");
-        assertThat(JSON.readTree(dspy4j("cache", "stats", "--cache-dir", cacheDir.toString(), "--json").out())
-                .get("entries").asLong()).isZero();
+        assertThat(JSON.readTree(dspy4j("cache", "stats", "--cache-dir", cacheDir.toString(), "--json")
+                                .out())
+                        .get("entries")
+                        .asLong())
+                .isZero();
     }
 
     @Test
     void runsADspyStateFileWithTheSignatureGiven() throws Exception {
         Path dspy = dir.resolve("dspy.json");
-        Files.writeString(dspy, "{\"self\": {\"traces\": [], \"train\": [], \"demos\": [{\"augmented\": true, "
-                + "\"question\": \"2+2?\", \"answer\": \"4\"}], \"signature\": {\"instructions\": \"Be brief.\", "
-                + "\"fields\": [{\"prefix\": \"Question:\", \"description\": \"${question}\"}, "
-                + "{\"prefix\": \"Answer:\", \"description\": \"${answer}\"}]}, \"lm\": {\"model\": \"openai/gpt-4o-mini\", "
-                + "\"temperature\": 0.0, \"api_base\": \"http://elsewhere.example\"}}, \"metadata\": {}}");
+        Files.writeString(
+                dspy,
+                "{\"self\": {\"traces\": [], \"train\": [], \"demos\": [{\"augmented\": true, "
+                        + "\"question\": \"2+2?\", \"answer\": \"4\"}], \"signature\": {\"instructions\": \"Be brief.\", "
+                        + "\"fields\": [{\"prefix\": \"Question:\", \"description\": \"${question}\"}, "
+                        + "{\"prefix\": \"Answer:\", \"description\": \"${answer}\"}]}, \"lm\": {\"model\": \"openai/gpt-4o-mini\", "
+                        + "\"temperature\": 0.0, \"api_base\": \"http://elsewhere.example\"}}, \"metadata\": {}}");
         Path rows = dir.resolve("q.jsonl");
         Files.writeString(rows, "{\"question\": \"3+3?\"}\n");
         Path out = dir.resolve("q.out.jsonl");
 
-        Run missing = dspy4j("run", "--program", dspy.toString(), "--data", rows.toString(), "--out", out.toString(),
-                "--api-base", server.baseUrl(), "--no-cache");
+        Run missing = dspy4j(
+                "run",
+                "--program",
+                dspy.toString(),
+                "--data",
+                rows.toString(),
+                "--out",
+                out.toString(),
+                "--api-base",
+                server.baseUrl(),
+                "--no-cache");
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("is a DSPy state file").contains("--signature");
 
-        Run ok = dspy4j("run", "--program", dspy.toString(), "--signature", "question -> answer", "--data",
-                rows.toString(), "--out", out.toString(), "--api-base", server.baseUrl(), "--no-cache");
+        Run ok = dspy4j(
+                "run",
+                "--program",
+                dspy.toString(),
+                "--signature",
+                "question -> answer",
+                "--data",
+                rows.toString(),
+                "--out",
+                out.toString(),
+                "--api-base",
+                server.baseUrl(),
+                "--no-cache");
 
         assertThat(ok.exit()).isZero();
         assertThat(rows(out).get(0).get("outputs").get("answer").asText()).isEqualTo("echo 3+3?");
@@ -193,23 +249,38 @@ class RunCommandTest {
 
     @Test
     void usesTheLmRecordedInTheProgramAndTheAnthropicProvider() throws IOException {
-        Predict withLm = Predict.of("image: Image, question -> answer").withLm(OpenAiChat.builder()
-                .baseUrl(server.baseUrl()).model("recorded-model").apiKey("sk-not-saved").temperature(0.5).cache(null).build());
+        Predict withLm = Predict.of("image: Image, question -> answer")
+                .withLm(OpenAiChat.builder()
+                        .baseUrl(server.baseUrl())
+                        .model("recorded-model")
+                        .apiKey("sk-not-saved")
+                        .temperature(0.5)
+                        .cache(null)
+                        .build());
         Path saved = dir.resolve("with-lm.json");
         ProgramState.save(withLm, saved);
-        assertThat(Files.readString(saved)).contains("\"base_url\" : \"" + server.baseUrl() + "\"")
+        assertThat(Files.readString(saved))
+                .contains("\"base_url\" : \"" + server.baseUrl() + "\"")
                 .doesNotContain("sk-not-saved");
         Path rows = dir.resolve("data/one.jsonl");
         Files.writeString(rows, "{\"image\": \"img/a.png\", \"question\": \"which?\"}\n");
         Path out = dir.resolve("one.out.jsonl");
 
-        Run untrusted = dspy4j("run", "--program", saved.toString(), "--data", rows.toString(), "--out", out.toString(),
-                "--no-cache");
+        Run untrusted = dspy4j(
+                "run", "--program", saved.toString(), "--data", rows.toString(), "--out", out.toString(), "--no-cache");
         assertThat(untrusted.err()).contains("ignoring the base URL recorded in");
         assertThat(server.received()).isEmpty();
 
-        Run recorded = dspy4j("run", "--program", saved.toString(), "--data", rows.toString(), "--out", out.toString(),
-                "--no-cache", "--trust-program-base-url");
+        Run recorded = dspy4j(
+                "run",
+                "--program",
+                saved.toString(),
+                "--data",
+                rows.toString(),
+                "--out",
+                out.toString(),
+                "--no-cache",
+                "--trust-program-base-url");
 
         assertThat(recorded.exit()).as(recorded.err()).isZero();
         assertThat(recorded.err()).contains("using the base URL recorded in");
@@ -219,8 +290,19 @@ class RunCommandTest {
         assertThat(body.get("temperature").asDouble()).isEqualTo(0.5);
 
         out = dir.resolve("two.out.jsonl");
-        Run anthropic = dspy4j("run", "--program", saved.toString(), "--data", rows.toString(), "--out", out.toString(),
-                "--lm", "anthropic/claude-test", "--api-base", server.root().toString(), "--no-cache");
+        Run anthropic = dspy4j(
+                "run",
+                "--program",
+                saved.toString(),
+                "--data",
+                rows.toString(),
+                "--out",
+                out.toString(),
+                "--lm",
+                "anthropic/claude-test",
+                "--api-base",
+                server.root().toString(),
+                "--no-cache");
 
         assertThat(anthropic.exit()).as(anthropic.err()).isZero();
         assertThat(rows(out).get(0).get("outputs").get("answer").asText()).isEqualTo("echo which?");
@@ -236,12 +318,28 @@ class RunCommandTest {
         assertThat(noLm.exit()).isEqualTo(2);
         assertThat(noLm.err()).contains("records no LM; pass --lm PROVIDER/MODEL");
 
-        Run badLm = dspy4j("run", "--program", program.toString(), "--data", data.toString(), "--out", out.toString(),
-                "--lm", "gpt-4o");
+        Run badLm = dspy4j(
+                "run",
+                "--program",
+                program.toString(),
+                "--data",
+                data.toString(),
+                "--out",
+                out.toString(),
+                "--lm",
+                "gpt-4o");
         assertThat(badLm.err()).contains("--lm must be PROVIDER/MODEL");
 
-        Run noFile = dspy4j("run", "--program", dir.resolve("nope.json").toString(), "--data", data.toString(),
-                "--out", out.toString(), "--lm", "openai/x");
+        Run noFile = dspy4j(
+                "run",
+                "--program",
+                dir.resolve("nope.json").toString(),
+                "--data",
+                data.toString(),
+                "--out",
+                out.toString(),
+                "--lm",
+                "openai/x");
         assertThat(noFile.exit()).isEqualTo(2);
         assertThat(noFile.err()).contains("nope.json: does not exist");
     }
@@ -250,12 +348,25 @@ class RunCommandTest {
     @Test
     void aByteOrderMarkBeforeTheFirstRowIsSkipped() throws IOException {
         Path rows = dir.resolve("data/bom.jsonl");
-        Files.writeString(rows, "\uFEFF{\"image\": \"img/a.png\", \"question\": \"first?\"}\n"
-                + "{\"image\": \"img/c.png\", \"question\": \"second?\"}\n");
+        Files.writeString(
+                rows,
+                "\uFEFF{\"image\": \"img/a.png\", \"question\": \"first?\"}\n"
+                        + "{\"image\": \"img/c.png\", \"question\": \"second?\"}\n");
         Path out = dir.resolve("bom.out.jsonl");
 
-        Run r = dspy4j("run", "--program", program.toString(), "--data", rows.toString(), "--out", out.toString(),
-                "--lm", "openai/loopback-model", "--api-base", server.baseUrl(), "--no-cache");
+        Run r = dspy4j(
+                "run",
+                "--program",
+                program.toString(),
+                "--data",
+                rows.toString(),
+                "--out",
+                out.toString(),
+                "--lm",
+                "openai/loopback-model",
+                "--api-base",
+                server.baseUrl(),
+                "--no-cache");
 
         assertThat(r.exit()).as(r.err()).isZero();
         List<JsonNode> written = rows(out);
@@ -270,8 +381,19 @@ class RunCommandTest {
         String before = Files.readString(data);
         Path sameFile = dir.resolve("data/../data/rows.jsonl");
 
-        Run r = dspy4j("run", "--program", program.toString(), "--data", data.toString(), "--out", sameFile.toString(),
-                "--lm", "openai/loopback-model", "--api-base", server.baseUrl(), "--no-cache");
+        Run r = dspy4j(
+                "run",
+                "--program",
+                program.toString(),
+                "--data",
+                data.toString(),
+                "--out",
+                sameFile.toString(),
+                "--lm",
+                "openai/loopback-model",
+                "--api-base",
+                server.baseUrl(),
+                "--no-cache");
 
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--out").contains("is the dataset");

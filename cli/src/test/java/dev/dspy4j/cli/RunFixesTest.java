@@ -7,10 +7,10 @@ import dev.dspy4j.cache.DiskCache;
 import dev.dspy4j.lm.CacheKey;
 import dev.dspy4j.lm.Completion;
 import dev.dspy4j.lm.LmResponse;
-import dev.dspy4j.testing.NoiseImage;
 import dev.dspy4j.module.Predict;
 import dev.dspy4j.state.ProgramState;
 import dev.dspy4j.testing.LoopbackChatServer;
+import dev.dspy4j.testing.NoiseImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -37,18 +37,22 @@ class RunFixesTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        server = LoopbackChatServer.builder().keepBodies(true)
-                .respond(r -> garbled.get() ? "I would rather not say." : LoopbackChatServer.chatAnswer("answer", "fine"))
+        server = LoopbackChatServer.builder()
+                .keepBodies(true)
+                .respond(r ->
+                        garbled.get() ? "I would rather not say." : LoopbackChatServer.chatAnswer("answer", "fine"))
                 .start();
         NoiseImage.writePng(dir.resolve("data/img"), "a.png", 8, 8, 1);
         Files.copy(dir.resolve("data/img/a.png"), dir.resolve("data/img/a.bin"));
         program = dir.resolve("vqa.json");
         ProgramState.save(Predict.of("image: Image, question -> answer"), program);
         data = dir.resolve("data/rows.jsonl");
-        Files.writeString(data, "{\"image\": \"img/a.png\", \"question\": \"q1\"}\n"
-                + "{\"image\": \"img/a.png\", \"question\": \"q2\"}\n"
-                + "\n"
-                + "{\"image\": \"img/a.png\", \"question\": \"q4\"}\n");
+        Files.writeString(
+                data,
+                "{\"image\": \"img/a.png\", \"question\": \"q1\"}\n"
+                        + "{\"image\": \"img/a.png\", \"question\": \"q2\"}\n"
+                        + "\n"
+                        + "{\"image\": \"img/a.png\", \"question\": \"q4\"}\n");
         cacheDir = dir.resolve("cache");
     }
 
@@ -67,9 +71,22 @@ class RunFixesTest {
     }
 
     private Run run(Path rows, Path out, String... more) {
-        List<String> args = new java.util.ArrayList<>(List.of("run", "--program", program.toString(), "--data",
-                rows.toString(), "--out", out.toString(), "--lm", "openai/m", "--api-base", server.baseUrl(),
-                "--cache-dir", cacheDir.toString(), "--threads", "2"));
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "run",
+                "--program",
+                program.toString(),
+                "--data",
+                rows.toString(),
+                "--out",
+                out.toString(),
+                "--lm",
+                "openai/m",
+                "--api-base",
+                server.baseUrl(),
+                "--cache-dir",
+                cacheDir.toString(),
+                "--threads",
+                "2"));
         args.addAll(List.of(more));
         return dspy4j(args.toArray(String[]::new));
     }
@@ -91,7 +108,8 @@ class RunFixesTest {
     void resumeKeepsWholeLinesDropsACutOffLineAndRunsTheRestOnce() throws IOException {
         Path out = dir.resolve("out.jsonl");
         // row 1 finished; row 2's line was cut off by a crash
-        Files.writeString(out, "{\"row\":1,\"outputs\":{\"answer\":\"from before\"},\"cached\":false}\n{\"row\":2,\"outp");
+        Files.writeString(
+                out, "{\"row\":1,\"outputs\":{\"answer\":\"from before\"},\"cached\":false}\n{\"row\":2,\"outp");
 
         Run r = run(data, out, "--resume");
 
@@ -104,21 +122,26 @@ class RunFixesTest {
 
     @Test
     void resumeAgainstAChangedDatasetDropsLinesForRowsThatAreGoneOrChangedTheirId() throws IOException {
-        Files.writeString(data, "{\"id\": \"a\", \"image\": \"img/a.png\", \"question\": \"q1\"}\n"
-                + "{\"id\": \"b\", \"image\": \"img/a.png\", \"question\": \"q2\"}\n"
-                + "\n");
+        Files.writeString(
+                data,
+                "{\"id\": \"a\", \"image\": \"img/a.png\", \"question\": \"q1\"}\n"
+                        + "{\"id\": \"b\", \"image\": \"img/a.png\", \"question\": \"q2\"}\n"
+                        + "\n");
         Path out = dir.resolve("out.jsonl");
         // row 1 is still there; row 2 held another row (id "old") then; rows 3 (now blank) and 7 are gone
-        Files.writeString(out, "{\"row\":1,\"id\":\"a\",\"outputs\":{\"answer\":\"kept\"},\"cached\":false}\n"
-                + "{\"row\":2,\"id\":\"old\",\"outputs\":{\"answer\":\"stale\"},\"cached\":false}\n"
-                + "{\"row\":3,\"error\":\"boom\",\"error_type\":\"lm\",\"cached\":false}\n"
-                + "{\"row\":7,\"error\":\"boom\",\"error_type\":\"lm\",\"cached\":false}\n");
+        Files.writeString(
+                out,
+                "{\"row\":1,\"id\":\"a\",\"outputs\":{\"answer\":\"kept\"},\"cached\":false}\n"
+                        + "{\"row\":2,\"id\":\"old\",\"outputs\":{\"answer\":\"stale\"},\"cached\":false}\n"
+                        + "{\"row\":3,\"error\":\"boom\",\"error_type\":\"lm\",\"cached\":false}\n"
+                        + "{\"row\":7,\"error\":\"boom\",\"error_type\":\"lm\",\"cached\":false}\n");
 
         Run r = run(data, out, "--resume");
 
         assertThat(r.exit()).as(r.err()).isZero();
         List<JsonNode> rows = RunCommandTest.rows(out);
-        assertThat(rows).extracting(n -> n.get("row").asInt() + ":" + n.get("id").asText())
+        assertThat(rows)
+                .extracting(n -> n.get("row").asInt() + ":" + n.get("id").asText())
                 .containsExactly("1:a", "2:b");
         assertThat(rows.get(0).get("outputs").get("answer").asText()).isEqualTo("kept");
         assertThat(rows.get(1).get("outputs").get("answer").asText()).isEqualTo("fine");
@@ -134,7 +157,9 @@ class RunFixesTest {
         Run r = run(data, out, "--resume");
 
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(RunCommandTest.rows(out)).extracting(n -> n.get("row").asInt()).containsExactly(1, 2, 4);
+        assertThat(RunCommandTest.rows(out))
+                .extracting(n -> n.get("row").asInt())
+                .containsExactly(1, 2, 4);
         assertThat(r.err()).doesNotContain("dropped");
     }
 
@@ -148,8 +173,8 @@ class RunFixesTest {
 
         assertThat(down.exit()).as(down.err()).isEqualTo(1);
         assertThat(down.err()).contains("3 rows: 0 ok, 3 errors (lm 3)");
-        assertThat(RunCommandTest.rows(dir.resolve("down.jsonl"))).allSatisfy(n ->
-                assertThat(n.get("error_type").asText()).isEqualTo("lm"));
+        assertThat(RunCommandTest.rows(dir.resolve("down.jsonl")))
+                .allSatisfy(n -> assertThat(n.get("error_type").asText()).isEqualTo("lm"));
     }
 
     @Test
@@ -175,7 +200,9 @@ class RunFixesTest {
         assertThat(run(data, replay).exit()).isEqualTo(1);
         assertThat(RunCommandTest.rows(replay)).allSatisfy(n -> {
             assertThat(n.get("error_type").asText()).isEqualTo("parse");
-            assertThat(n.get("cached").asBoolean()).as("the error came from the cache").isTrue();
+            assertThat(n.get("cached").asBoolean())
+                    .as("the error came from the cache")
+                    .isTrue();
         });
 
         server.reset();
@@ -183,8 +210,9 @@ class RunFixesTest {
         Run r = run(data, retried, "--retry-failed");
 
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(RunCommandTest.rows(retried)).allSatisfy(n -> assertThat(n.get("outputs").get("answer").asText())
-                .isEqualTo("fine"));
+        assertThat(RunCommandTest.rows(retried))
+                .allSatisfy(
+                        n -> assertThat(n.get("outputs").get("answer").asText()).isEqualTo("fine"));
         assertThat(server.requestCount()).isPositive();
         // the good answers replaced the bad ones in the cache
         server.reset();
@@ -195,8 +223,10 @@ class RunFixesTest {
     @Test
     void resumeWithRetryFailedRunsTheEarlierErrorRowsAgain() throws IOException {
         Path out = dir.resolve("out.jsonl");
-        Files.writeString(out, "{\"row\":1,\"outputs\":{\"answer\":\"ok\"},\"cached\":false}\n"
-                + "{\"row\":2,\"error\":\"bad\",\"error_type\":\"lm\",\"cached\":false}\n");
+        Files.writeString(
+                out,
+                "{\"row\":1,\"outputs\":{\"answer\":\"ok\"},\"cached\":false}\n"
+                        + "{\"row\":2,\"error\":\"bad\",\"error_type\":\"lm\",\"cached\":false}\n");
 
         Run r = run(data, out, "--resume", "--retry-failed");
 
@@ -209,11 +239,15 @@ class RunFixesTest {
     @Test
     void mediaWithADeclaredTypeAndUnsupportedSchemesAreNamed() throws IOException {
         Path rows = dir.resolve("data/media.jsonl");
-        Files.writeString(rows, String.join("\n",
-                "{\"image\": {\"path\": \"img/a.bin\", \"media_type\": \"image/png\"}, \"question\": \"typed\"}",
-                "{\"image\": \"ftp://example.com/a.png\", \"question\": \"ftp\"}",
-                "{\"image\": \"img/nope.png\", \"question\": \"missing\"}",
-                "{\"image\": {\"file\": \"img/a.png\"}, \"question\": \"bad key\"}") + "\n");
+        Files.writeString(
+                rows,
+                String.join(
+                                "\n",
+                                "{\"image\": {\"path\": \"img/a.bin\", \"media_type\": \"image/png\"}, \"question\": \"typed\"}",
+                                "{\"image\": \"ftp://example.com/a.png\", \"question\": \"ftp\"}",
+                                "{\"image\": \"img/nope.png\", \"question\": \"missing\"}",
+                                "{\"image\": {\"file\": \"img/a.png\"}, \"question\": \"bad key\"}")
+                        + "\n");
         Path out = dir.resolve("media.out.jsonl");
 
         Run r = run(rows, out, "--no-cache");
@@ -222,10 +256,16 @@ class RunFixesTest {
         List<JsonNode> got = RunCommandTest.rows(out);
         assertThat(got.get(0).get("outputs").get("answer").asText()).isEqualTo("fine");
         assertThat(server.received().get(0).bodyText()).contains("data:image/png;base64,");
-        assertThat(got.get(1).get("error").asText()).contains("unsupported URL scheme 'ftp:'")
-                .doesNotContain("does not exist").contains(Dataset.MEDIA_FORMS);
-        assertThat(got.get(2).get("error").asText()).contains("does not exist").contains("accepted: " + Dataset.MEDIA_FORMS);
-        assertThat(got.get(3).get("error").asText()).contains("unknown key 'file'").contains(Dataset.MEDIA_FORMS);
+        assertThat(got.get(1).get("error").asText())
+                .contains("unsupported URL scheme 'ftp:'")
+                .doesNotContain("does not exist")
+                .contains(Dataset.MEDIA_FORMS);
+        assertThat(got.get(2).get("error").asText())
+                .contains("does not exist")
+                .contains("accepted: " + Dataset.MEDIA_FORMS);
+        assertThat(got.get(3).get("error").asText())
+                .contains("unknown key 'file'")
+                .contains(Dataset.MEDIA_FORMS);
     }
 
     @Test
@@ -247,7 +287,8 @@ class RunFixesTest {
         Run verify = dspy4j("cache", "verify", "--cache-dir", cacheDir.toString());
         assertThat(verify.exit()).isEqualTo(1);
         assertThat(verify.err()).contains("dspy4j cache: ").contains(cacheDir.toString());
-        assertThat(dspy4j("cache", "stats", "--cache-dir", cacheDir.toString()).exit()).isEqualTo(1);
+        assertThat(dspy4j("cache", "stats", "--cache-dir", cacheDir.toString()).exit())
+                .isEqualTo(1);
     }
 
     @Test
@@ -258,11 +299,15 @@ class RunFixesTest {
         Run verify = dspy4j("cache", "verify", "--cache-dir", cacheDir.toString());
         assertThat(verify.exit()).as(verify.out() + verify.err()).isEqualTo(1);
         assertThat(verify.out()).doesNotContain("no cache");
-        assertThat(verify.err()).contains("dspy4j cache: ").contains(cacheDir.resolve(DiskCache.FILE_NAME).toString())
+        assertThat(verify.err())
+                .contains("dspy4j cache: ")
+                .contains(cacheDir.resolve(DiskCache.FILE_NAME).toString())
                 .contains("not a regular file");
         Run stats = dspy4j("cache", "stats", "--cache-dir", cacheDir.toString());
         assertThat(stats.exit()).isEqualTo(1);
-        assertThat(dspy4j("cache", "stats", "--json", "--cache-dir", cacheDir.toString()).exit()).isEqualTo(1);
+        assertThat(dspy4j("cache", "stats", "--json", "--cache-dir", cacheDir.toString())
+                        .exit())
+                .isEqualTo(1);
     }
 
     @Test
@@ -272,7 +317,8 @@ class RunFixesTest {
         java.io.ByteArrayOutputStream tracer = new java.io.ByteArrayOutputStream();
         Run help;
         try {
-            System.setErr(new java.io.PrintStream(tracer, true, java.nio.charset.StandardCharsets.UTF_8)); // picocli's tracer
+            System.setErr(
+                    new java.io.PrintStream(tracer, true, java.nio.charset.StandardCharsets.UTF_8)); // picocli's tracer
             help = dspy4j("optimize", "--help");
         } finally {
             System.setErr(realErr);
@@ -293,33 +339,56 @@ class RunFixesTest {
         for (int i = 0; i < 3; i++) {
             byte[] k = new byte[32];
             k[0] = (byte) i;
-            cache.put(CacheKey.ofBytes(k), new LmResponse(List.of(Completion.of("x")), dev.dspy4j.lm.Usage.ZERO, "m", false));
+            cache.put(
+                    CacheKey.ofBytes(k),
+                    new LmResponse(List.of(Completion.of("x")), dev.dspy4j.lm.Usage.ZERO, "m", false));
         }
 
         assertThat(cache.writeFailures()).isEqualTo(3);
-        assertThat(err.toString().lines().filter(l -> l.startsWith("warning:")).count()).isEqualTo(1);
+        assertThat(err.toString().lines().filter(l -> l.startsWith("warning:")).count())
+                .isEqualTo(1);
         assertThat(err.toString()).contains("cannot store answers");
         assertThat(CliLogging.suppressed()).isEqualTo(2);
     }
 
     @Test
     void timeoutAndRetriesReachTheClient() throws IOException {
-        try (LoopbackChatServer slow = LoopbackChatServer.builder().respond(r -> {
-            try {
-                Thread.sleep(3_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return LoopbackChatServer.chatAnswer("answer", "late");
-        }).start()) {
+        try (LoopbackChatServer slow = LoopbackChatServer.builder()
+                .respond(r -> {
+                    try {
+                        Thread.sleep(3_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return LoopbackChatServer.chatAnswer("answer", "late");
+                })
+                .start()) {
             Path one = dir.resolve("data/one.jsonl");
             Files.writeString(one, "{\"image\": \"img/a.png\", \"question\": \"q\"}\n");
-            Run r = dspy4j("run", "--program", program.toString(), "--data", one.toString(), "--out",
-                    dir.resolve("slow.jsonl").toString(), "--lm", "openai/m", "--api-base", slow.baseUrl(), "--no-cache",
-                    "--timeout", "0.5", "--retries", "1");
+            Run r = dspy4j(
+                    "run",
+                    "--program",
+                    program.toString(),
+                    "--data",
+                    one.toString(),
+                    "--out",
+                    dir.resolve("slow.jsonl").toString(),
+                    "--lm",
+                    "openai/m",
+                    "--api-base",
+                    slow.baseUrl(),
+                    "--no-cache",
+                    "--timeout",
+                    "0.5",
+                    "--retries",
+                    "1");
 
             assertThat(r.exit()).isEqualTo(1);
-            assertThat(RunCommandTest.rows(dir.resolve("slow.jsonl")).get(0).get("error_type").asText()).isEqualTo("lm");
+            assertThat(RunCommandTest.rows(dir.resolve("slow.jsonl"))
+                            .get(0)
+                            .get("error_type")
+                            .asText())
+                    .isEqualTo("lm");
             assertThat(slow.requestCount()).isEqualTo(2); // one try and one retry
         }
     }

@@ -86,10 +86,18 @@ class RunHostileServerTest {
                 Thread.currentThread().interrupt();
             }
         } else {
-            ObjectNode message = JSON.createObjectNode().put("role", "assistant")
+            ObjectNode message = JSON.createObjectNode()
+                    .put("role", "assistant")
                     .put("content", LoopbackChatServer.chatAnswer("answer", "fine"));
-            ObjectNode reply = JSON.createObjectNode().put("id", "c").put("object", "chat.completion").put("model", "m");
-            reply.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop").set("message", message);
+            ObjectNode reply = JSON.createObjectNode()
+                    .put("id", "c")
+                    .put("object", "chat.completion")
+                    .put("model", "m");
+            reply.putArray("choices")
+                    .addObject()
+                    .put("index", 0)
+                    .put("finish_reason", "stop")
+                    .set("message", message);
             byte[] bytes = JSON.writeValueAsBytes(reply);
             ex.sendResponseHeaders(200, bytes.length);
             ex.getResponseBody().write(bytes);
@@ -102,16 +110,41 @@ class RunHostileServerTest {
         Path program = dir.resolve("qa.json");
         ProgramState.save(Predict.of("question -> answer"), program);
         Path data = dir.resolve("rows.jsonl");
-        Files.writeString(data, String.join("\n", "{\"question\": \"one\"}", "{\"question\": \"endless\"}",
-                "{\"question\": \"stalled\"}", "{\"question\": \"four\"}") + "\n");
+        Files.writeString(
+                data,
+                String.join(
+                                "\n",
+                                "{\"question\": \"one\"}",
+                                "{\"question\": \"endless\"}",
+                                "{\"question\": \"stalled\"}",
+                                "{\"question\": \"four\"}")
+                        + "\n");
         Path out = dir.resolve("out.jsonl");
         StringWriter err = new StringWriter();
-        int exit = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "run", "--program", program.toString(),
-                "--data", data.toString(), "--out", out.toString(), "--lm", "openai/m",
-                "--api-base", "http://127.0.0.1:" + server.getAddress().getPort() + "/v1", "--no-cache",
-                "--timeout", "15", "--retries", "0", "--threads", "4");
+        int exit = Main.run(
+                new PrintWriter(new StringWriter()),
+                new PrintWriter(err),
+                "run",
+                "--program",
+                program.toString(),
+                "--data",
+                data.toString(),
+                "--out",
+                out.toString(),
+                "--lm",
+                "openai/m",
+                "--api-base",
+                "http://127.0.0.1:" + server.getAddress().getPort() + "/v1",
+                "--no-cache",
+                "--timeout",
+                "15",
+                "--retries",
+                "0",
+                "--threads",
+                "4");
 
-        List<JsonNode> rows = new ArrayList<>(List.of(JSON.nullNode(), JSON.nullNode(), JSON.nullNode(), JSON.nullNode()));
+        List<JsonNode> rows =
+                new ArrayList<>(List.of(JSON.nullNode(), JSON.nullNode(), JSON.nullNode(), JSON.nullNode()));
         for (String line : Files.readAllLines(out)) {
             JsonNode row = JSON.readTree(line);
             rows.set(row.get("row").asInt() - 1, row);

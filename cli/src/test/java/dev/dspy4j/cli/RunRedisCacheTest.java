@@ -46,8 +46,11 @@ class RunRedisCacheTest {
         program = dir.resolve("qa.json");
         ProgramState.save(Predict.of("question -> answer").withInstructions("Answer briefly."), program);
         data = dir.resolve("rows.jsonl");
-        Files.writeString(data, IntStream.range(0, 8).mapToObj(i -> "{\"question\": \"q" + i + "?\"}")
-                .collect(Collectors.joining("\n")) + "\n");
+        Files.writeString(
+                data,
+                IntStream.range(0, 8)
+                                .mapToObj(i -> "{\"question\": \"q" + i + "?\"}")
+                                .collect(Collectors.joining("\n")) + "\n");
     }
 
     private record Run(int exit, String out, String err) {}
@@ -60,9 +63,20 @@ class RunRedisCacheTest {
     }
 
     private List<String> run(LoopbackChatServer server, String outName, String... more) {
-        List<String> args = new ArrayList<>(List.of("run", "--program", program.toString(), "--data", data.toString(),
-                "--out", dir.resolve(outName).toString(), "--lm", "openai/loopback", "--api-base", server.baseUrl(),
-                "--threads", "2"));
+        List<String> args = new ArrayList<>(List.of(
+                "run",
+                "--program",
+                program.toString(),
+                "--data",
+                data.toString(),
+                "--out",
+                dir.resolve(outName).toString(),
+                "--lm",
+                "openai/loopback",
+                "--api-base",
+                server.baseUrl(),
+                "--threads",
+                "2"));
         args.addAll(List.of(more));
         return args;
     }
@@ -85,14 +99,17 @@ class RunRedisCacheTest {
     @Test
     void twoRunsAtOnceOnTheSameRowsMakeEachCallOnce() throws Exception {
         // slow answers, so the two runs' identical rows are in flight together
-        try (LoopbackChatServer server = LoopbackChatServer.builder().threads(8).respond(r -> {
-            try {
-                Thread.sleep(300);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return LoopbackChatServer.chatAnswer("answer", "yes");
-        }).start()) {
+        try (LoopbackChatServer server = LoopbackChatServer.builder()
+                .threads(8)
+                .respond(r -> {
+                    try {
+                        Thread.sleep(300);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return LoopbackChatServer.chatAnswer("answer", "yes");
+                })
+                .start()) {
             String uri = redis.uri() + "/2";
             java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
             try {
@@ -103,7 +120,9 @@ class RunRedisCacheTest {
 
                 assertThat(ra.exit()).as(ra.err()).isZero();
                 assertThat(rb.exit()).as(rb.err()).isZero();
-                assertThat(server.requestCount()).as("each of the 8 rows asked once over both runs").isEqualTo(8);
+                assertThat(server.requestCount())
+                        .as("each of the 8 rows asked once over both runs")
+                        .isEqualTo(8);
                 assertThat(Files.readAllLines(dir.resolve("a.jsonl"))).hasSize(8);
                 assertThat(Files.readAllLines(dir.resolve("b.jsonl"))).hasSize(8);
             } finally {
@@ -137,7 +156,9 @@ class RunRedisCacheTest {
 
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(server.requestCount()).isEqualTo(8);
-            assertThat(r.err()).contains("redis://app:***@127.0.0.1:" + redis.port()).doesNotContain("hunter2");
+            assertThat(r.err())
+                    .contains("redis://app:***@127.0.0.1:" + redis.port())
+                    .doesNotContain("hunter2");
         }
     }
 
@@ -146,10 +167,17 @@ class RunRedisCacheTest {
         try (LoopbackChatServer server = LoopbackChatServer.start(LoopbackChatServer.chatAnswer("answer", "yes"))) {
             Run scheme = dspy4j(run(server, "a.jsonl", "--cache", "http://u:hunter2@127.0.0.1:6379"));
             assertThat(scheme.exit()).isEqualTo(2);
-            assertThat(scheme.err()).contains("--cache: Redis URI 'http://u:***@127.0.0.1:6379': scheme 'http' is not redis")
+            assertThat(scheme.err())
+                    .contains("--cache: Redis URI 'http://u:***@127.0.0.1:6379': scheme 'http' is not redis")
                     .doesNotContain("hunter2");
 
-            Run both = dspy4j(run(server, "b.jsonl", "--cache", redis.uri(), "--cache-dir", dir.resolve("c").toString()));
+            Run both = dspy4j(run(
+                    server,
+                    "b.jsonl",
+                    "--cache",
+                    redis.uri(),
+                    "--cache-dir",
+                    dir.resolve("c").toString()));
             assertThat(both.exit()).isEqualTo(2);
             assertThat(both.err()).contains("cannot be combined with --cache-dir");
 

@@ -39,13 +39,26 @@ class RunRefusedMediaTest {
         bmp[2] = 80;
         Files.write(dir.resolve("x.bmp"), bmp);
         Path program = dir.resolve("p.json");
-        assertThat(dspy4j("new", "--signature", "image: Image -> answer", "--out", program.toString()).exit()).isZero();
+        assertThat(dspy4j("new", "--signature", "image: Image -> answer", "--out", program.toString())
+                        .exit())
+                .isZero();
         Path data = dir.resolve("rows.jsonl");
         Files.writeString(data, "{\"image\": \"x.bmp\"}\n");
         Path out = dir.resolve("out.jsonl");
 
-        var r = dspy4j("run", "--program", program.toString(), "--data", data.toString(), "--out", out.toString(),
-                "--lm", "openai/m", "--api-base", server.baseUrl(), "--no-cache");
+        var r = dspy4j(
+                "run",
+                "--program",
+                program.toString(),
+                "--data",
+                data.toString(),
+                "--out",
+                out.toString(),
+                "--lm",
+                "openai/m",
+                "--api-base",
+                server.baseUrl(),
+                "--no-cache");
 
         assertThat(r.exit()).isEqualTo(1);
         JsonNode row = new ObjectMapper().readTree(Files.readString(out));

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RunUploadsTest {
     @TempDir
     Path dir;
+
     private LoopbackChatServer server;
     private Path program;
     private Path cacheDir;
@@ -43,8 +44,10 @@ class RunUploadsTest {
         NoiseImage.writePng(img, "a.png", 64, 64, 1);
         NoiseImage.writePng(img, "b.png", 64, 64, 2);
         Path demo = NoiseImage.writePng(dir.resolve("demo"), "demo.png", 64, 64, 100);
-        Predict p = Predict.of("image: Image, question -> answer").withInstructions("Answer about the image.")
-                .withDemos(List.of(Example.of("image", Image.of(demo), "question", "what is this?", "answer", "noise")));
+        Predict p = Predict.of("image: Image, question -> answer")
+                .withInstructions("Answer about the image.")
+                .withDemos(
+                        List.of(Example.of("image", Image.of(demo), "question", "what is this?", "answer", "noise")));
         program = dir.resolve("program/vqa.json");
         ProgramState.save(p, program);
         cacheDir = dir.resolve("cache");
@@ -58,14 +61,31 @@ class RunUploadsTest {
     private Run run(String lm, String name, String... questions) throws IOException {
         StringBuilder rows = new StringBuilder();
         for (int i = 0; i < questions.length; i++) {
-            rows.append("{\"image\": \"img/").append(i % 2 == 0 ? "a" : "b").append(".png\", \"question\": \"")
-                    .append(questions[i]).append("\"}\n");
+            rows.append("{\"image\": \"img/")
+                    .append(i % 2 == 0 ? "a" : "b")
+                    .append(".png\", \"question\": \"")
+                    .append(questions[i])
+                    .append("\"}\n");
         }
         Path data = dir.resolve("data/" + name + ".jsonl");
         Files.writeString(data, rows.toString());
-        return dspy4j("run", "--program", program.toString(), "--data", data.toString(), "--out",
-                dir.resolve(name + ".out.jsonl").toString(), "--lm", lm, "--api-base", server.baseUrl(),
-                "--cache-dir", cacheDir.toString(), "--uploads", "--threads", "2");
+        return dspy4j(
+                "run",
+                "--program",
+                program.toString(),
+                "--data",
+                data.toString(),
+                "--out",
+                dir.resolve(name + ".out.jsonl").toString(),
+                "--lm",
+                lm,
+                "--api-base",
+                server.baseUrl(),
+                "--cache-dir",
+                cacheDir.toString(),
+                "--uploads",
+                "--threads",
+                "2");
     }
 
     @Test

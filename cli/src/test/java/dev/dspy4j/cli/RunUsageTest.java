@@ -22,6 +22,7 @@ class RunUsageTest {
 
     @TempDir
     Path dir;
+
     private LoopbackChatServer server;
     private Path program;
     private Path data;
@@ -29,12 +30,15 @@ class RunUsageTest {
     @BeforeEach
     void setUp() throws Exception {
         // every answer: 100 prompt tokens, 10 completion tokens
-        server = LoopbackChatServer.builder().respond(r -> LoopbackChatServer.chatAnswer("answer", "ok")).start();
+        server = LoopbackChatServer.builder()
+                .respond(r -> LoopbackChatServer.chatAnswer("answer", "ok"))
+                .start();
         program = dir.resolve("qa.json");
         ProgramState.save(Predict.of("question -> answer"), program);
         data = dir.resolve("rows.jsonl");
         // three distinct questions and one repeat: three calls reach the server, one is a cache hit
-        Files.writeString(data, "{\"question\":\"a\"}\n{\"question\":\"b\"}\n{\"question\":\"c\"}\n{\"question\":\"a\"}\n");
+        Files.writeString(
+                data, "{\"question\":\"a\"}\n{\"question\":\"b\"}\n{\"question\":\"c\"}\n{\"question\":\"a\"}\n");
     }
 
     @AfterEach
@@ -45,9 +49,24 @@ class RunUsageTest {
     private record Run(int exit, String out, String err) {}
 
     private Run run(String... extra) {
-        String[] base = {"run", "--program", program.toString(), "--data", data.toString(), "--out",
-                dir.resolve("out-" + System.nanoTime() + ".jsonl").toString(), "--lm", "openai/gpt-4o-mini", "--api-base",
-                server.baseUrl(), "--cache-dir", dir.resolve("cache").toString(), "--threads", "2", "-q"};
+        String[] base = {
+            "run",
+            "--program",
+            program.toString(),
+            "--data",
+            data.toString(),
+            "--out",
+            dir.resolve("out-" + System.nanoTime() + ".jsonl").toString(),
+            "--lm",
+            "openai/gpt-4o-mini",
+            "--api-base",
+            server.baseUrl(),
+            "--cache-dir",
+            dir.resolve("cache").toString(),
+            "--threads",
+            "2",
+            "-q"
+        };
         String[] args = new String[base.length + extra.length];
         System.arraycopy(base, 0, args, 0, base.length);
         System.arraycopy(extra, 0, args, base.length, extra.length);
@@ -63,8 +82,9 @@ class RunUsageTest {
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(server.requestCount()).isEqualTo(3);
         // gpt-4o-mini: 300 * $0.15 + 30 * $0.60 per million tokens = $0.000063
-        assertThat(r.err()).contains("LM: 4 LM calls (1 cache hits, 0 errors), tokens: 300 in (0 cached), 30 out (0 reasoning), "
-                + "cost $0.0001 (prices of ");
+        assertThat(r.err())
+                .contains("LM: 4 LM calls (1 cache hits, 0 errors), tokens: 300 in (0 cached), 30 out (0 reasoning), "
+                        + "cost $0.0001 (prices of ");
         JsonNode usage = JSON.readTree(r.out()).get("usage");
         assertThat(usage.get("lm_calls").asLong()).isEqualTo(4);
         assertThat(usage.get("cache_hits").asLong()).isEqualTo(1);
@@ -80,7 +100,8 @@ class RunUsageTest {
     @Test
     void aUserPriceTableAndVirtualThreadsAreUsed() throws Exception {
         Path prices = dir.resolve("prices.json");
-        Files.writeString(prices, "{\"as_of\":\"2026-11-29\",\"models\":{\"gpt-4o-mini\":{\"input\":1000,\"output\":10000}}}");
+        Files.writeString(
+                prices, "{\"as_of\":\"2026-11-29\",\"models\":{\"gpt-4o-mini\":{\"input\":1000,\"output\":10000}}}");
         Run r = run("--prices", prices.toString(), "--virtual-threads", "--json");
         assertThat(r.exit()).as(r.err()).isZero();
         // 300 * 1000 + 30 * 10000 per million = $0.60

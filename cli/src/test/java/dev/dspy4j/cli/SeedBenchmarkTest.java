@@ -17,8 +17,20 @@ class SeedBenchmarkTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
 
-        int exit = Main.run(new PrintWriter(out), new PrintWriter(err),
-                "bench", "seed", "--examples", "5", "--demos", "2", "--size", "64", "--json", "--sweep-reps", "20");
+        int exit = Main.run(
+                new PrintWriter(out),
+                new PrintWriter(err),
+                "bench",
+                "seed",
+                "--examples",
+                "5",
+                "--demos",
+                "2",
+                "--size",
+                "64",
+                "--json",
+                "--sweep-reps",
+                "20");
 
         assertThat(exit).as(err.toString()).isZero();
         JsonNode r = new ObjectMapper().readTree(out.toString());
@@ -26,7 +38,8 @@ class SeedBenchmarkTest {
         assertThat(r.get("examples").asInt()).isEqualTo(5);
         assertThat(r.get("demos").asInt()).isEqualTo(2);
         assertThat(r.get("image_bytes_total").asLong()).isEqualTo(7L * NoiseImage.png(64, 64, 0).length);
-        for (String f : List.of("digest_ms", "format_ms", "key_ms", "cold_ms", "cold_request_mb", "warm_ms", "peak_heap_mb")) {
+        for (String f :
+                List.of("digest_ms", "format_ms", "key_ms", "cold_ms", "cold_request_mb", "warm_ms", "peak_heap_mb")) {
             assertThat(r.get(f)).as(f).isNotNull();
             assertThat(r.get(f).isNumber()).as(f).isTrue();
             assertThat(r.get(f).asDouble()).as(f).isPositive();
@@ -60,8 +73,19 @@ class SeedBenchmarkTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
 
-        int exit = Main.run(new PrintWriter(out), new PrintWriter(err),
-                "bench", "seed", "--in-memory", "--examples", "6", "--demos", "2", "--size", "64", "--json");
+        int exit = Main.run(
+                new PrintWriter(out),
+                new PrintWriter(err),
+                "bench",
+                "seed",
+                "--in-memory",
+                "--examples",
+                "6",
+                "--demos",
+                "2",
+                "--size",
+                "64",
+                "--json");
 
         assertThat(exit).as(err.toString()).isZero();
         JsonNode r = new ObjectMapper().readTree(out.toString());
@@ -83,8 +107,8 @@ class SeedBenchmarkTest {
     private static JsonNode seed(String... extra) throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        List<String> args = new java.util.ArrayList<>(List.of("bench", "seed", "--examples", "6", "--demos", "3", "--size",
-                "64", "--json", "--no-sweep"));
+        List<String> args = new java.util.ArrayList<>(
+                List.of("bench", "seed", "--examples", "6", "--demos", "3", "--size", "64", "--json", "--no-sweep"));
         args.addAll(List.of(extra));
         int exit = Main.run(new PrintWriter(out), new PrintWriter(err), args.toArray(String[]::new));
         assertThat(exit).as(err.toString()).isZero();
@@ -98,17 +122,23 @@ class SeedBenchmarkTest {
 
         assertThat(plain.get("uploads").asBoolean()).isFalse();
         assertThat(plain.get("cold_uploads").asInt()).isZero();
-        assertThat(plain.get("cold_wire_mb").asDouble()).isEqualTo(plain.get("cold_total_mb").asDouble());
+        assertThat(plain.get("cold_wire_mb").asDouble())
+                .isEqualTo(plain.get("cold_total_mb").asDouble());
         assertThat(uploads.get("uploads").asBoolean()).isTrue();
         assertThat(uploads.get("cold_uploads").asInt()).isEqualTo(9); // 3 demos + 6 queries, once each
         assertThat(uploads.get("cold_requests").asInt()).isEqualTo(6);
         assertThat(uploads.get("warm_http_requests").asInt()).isZero();
-        assertThat(uploads.get("cold_wire_mb").asDouble()).isEqualTo(uploads.get("cold_total_mb").asDouble()
-                + uploads.get("cold_upload_mb").asDouble(), org.assertj.core.data.Offset.offset(0.0002));
+        assertThat(uploads.get("cold_wire_mb").asDouble())
+                .isEqualTo(
+                        uploads.get("cold_total_mb").asDouble()
+                                + uploads.get("cold_upload_mb").asDouble(),
+                        org.assertj.core.data.Offset.offset(0.0002));
         // each image once (plus multipart framing) instead of once per request that shows it, as base64
         long images = uploads.get("image_bytes_total").asLong();
-        assertThat(uploads.get("cold_upload_mb").asDouble() * 1024 * 1024).isBetween((double) images, images + 9 * 400.0);
-        assertThat(uploads.get("cold_wire_mb").asDouble()).isLessThan(plain.get("cold_wire_mb").asDouble() / 2);
+        assertThat(uploads.get("cold_upload_mb").asDouble() * 1024 * 1024)
+                .isBetween((double) images, images + 9 * 400.0);
+        assertThat(uploads.get("cold_wire_mb").asDouble())
+                .isLessThan(plain.get("cold_wire_mb").asDouble() / 2);
         assertThat(uploads.get("ok").asBoolean()).isTrue();
     }
 }

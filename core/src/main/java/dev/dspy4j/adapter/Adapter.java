@@ -57,17 +57,25 @@ public interface Adapter {
      * @param template carries parameters, {@code n}, rollout id and cache flag; its prompt is replaced
      * @throws RefusalException if the model refused
      */
-    default Result call(LanguageModel lm, Signature signature, List<Example> demos, Map<String, ?> inputs,
-                        LmRequest template) {
-        Prompt prompt = CallContext.observe(Call.Kind.FORMAT, this, (cb, call) -> cb.onFormatStart(call, inputs),
-                () -> format(signature, demos, inputs), (cb, call, p, e) -> cb.onFormatEnd(call, p, e));
+    default Result call(
+            LanguageModel lm, Signature signature, List<Example> demos, Map<String, ?> inputs, LmRequest template) {
+        Prompt prompt = CallContext.observe(
+                Call.Kind.FORMAT,
+                this,
+                (cb, call) -> cb.onFormatStart(call, inputs),
+                () -> format(signature, demos, inputs),
+                (cb, call, p, e) -> cb.onFormatEnd(call, p, e));
         LmRequest request = template.withPrompt(prompt).withDefaults(requestParams(signature, lm));
         LmResponse response = lm.complete(request);
         List<Map<String, Object>> outputs = new ArrayList<>();
         for (Completion c : response.completions()) {
             RefusalException.check(signature, c);
-            outputs.add(CallContext.observe(Call.Kind.PARSE, this, (cb, call) -> cb.onParseStart(call, c.text()),
-                    () -> parse(signature, c.text()), (cb, call, o, e) -> cb.onParseEnd(call, o, e)));
+            outputs.add(CallContext.observe(
+                    Call.Kind.PARSE,
+                    this,
+                    (cb, call) -> cb.onParseStart(call, c.text()),
+                    () -> parse(signature, c.text()),
+                    (cb, call, o, e) -> cb.onParseEnd(call, o, e)));
         }
         return new Result(outputs, response);
     }

@@ -18,16 +18,25 @@ public final class AdapterParseException extends RuntimeException {
 
     private final String problem;
 
-    public AdapterParseException(String adapter, Signature signature, String completion, List<String> missing,
-                                 Map<String, String> unparsable) {
+    public AdapterParseException(
+            String adapter,
+            Signature signature,
+            String completion,
+            List<String> missing,
+            Map<String, String> unparsable) {
         this(adapter, signature, completion, null, missing, unparsable);
     }
 
     /**
      * @param problem what is wrong with the completion as a whole (e.g. not a JSON object), or null
      */
-    public AdapterParseException(String adapter, Signature signature, String completion, String problem,
-                                 List<String> missing, Map<String, String> unparsable) {
+    public AdapterParseException(
+            String adapter,
+            Signature signature,
+            String completion,
+            String problem,
+            List<String> missing,
+            Map<String, String> unparsable) {
         super(message(adapter, signature, completion, problem, missing, unparsable));
         this.signature = signature;
         this.completion = completion;
@@ -36,13 +45,23 @@ public final class AdapterParseException extends RuntimeException {
         this.unparsable = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(unparsable));
     }
 
-    private static String message(String adapter, Signature signature, String completion, String problem,
-                                  List<String> missing, Map<String, String> unparsable) {
-        StringBuilder sb = new StringBuilder(adapter).append(" could not parse the completion for ")
-                .append(signature.name()).append(" (").append(signature.toSignatureString()).append(")");
+    private static String message(
+            String adapter,
+            Signature signature,
+            String completion,
+            String problem,
+            List<String> missing,
+            Map<String, String> unparsable) {
+        StringBuilder sb = new StringBuilder(adapter)
+                .append(" could not parse the completion for ")
+                .append(signature.name())
+                .append(" (")
+                .append(signature.toSignatureString())
+                .append(")");
         if (problem != null) sb.append(": ").append(problem);
         if (!missing.isEmpty()) sb.append("; missing fields: ").append(String.join(", ", missing));
-        unparsable.forEach((k, v) -> sb.append("; field '").append(k).append("': ").append(v));
+        unparsable.forEach(
+                (k, v) -> sb.append("; field '").append(k).append("': ").append(v));
         String shown = completion.length() > 500 ? completion.substring(0, 500) + "..." : completion;
         return sb.append("\ncompletion was:\n").append(shown).toString();
     }

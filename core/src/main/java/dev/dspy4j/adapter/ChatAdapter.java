@@ -96,15 +96,18 @@ public final class ChatAdapter extends FieldAdapter {
         for (Field f : outputs) {
             Object v = values.get(f.name());
             if (!all && ValueFormat.absent(v)) continue;
-            sb.append(marker(f.name())).append('\n').append(ValueFormat.text(v, f.name())).append("\n\n");
+            sb.append(marker(f.name()))
+                    .append('\n')
+                    .append(ValueFormat.text(v, f.name()))
+                    .append("\n\n");
         }
         return sb.append(COMPLETED).toString();
     }
 
     @Override
     String reminder(List<Field> outputs) {
-        return "Answer with " + inOrder(outputs, f -> "`" + marker(f.name()) + "`") + ", and end with `"
-                + COMPLETED + "`.";
+        return "Answer with " + inOrder(outputs, f -> "`" + marker(f.name()) + "`") + ", and end with `" + COMPLETED
+                + "`.";
     }
 
     /**
@@ -145,7 +148,8 @@ public final class ChatAdapter extends FieldAdapter {
             current = m.group(1);
             from = m.end();
         }
-        if (current != null) sections.putIfAbsent(current, completion.substring(from).strip());
+        if (current != null)
+            sections.putIfAbsent(current, completion.substring(from).strip());
         return sections;
     }
 
@@ -156,8 +160,8 @@ public final class ChatAdapter extends FieldAdapter {
      * fallback's failure attached as suppressed.
      */
     @Override
-    public Result call(LanguageModel lm, Signature signature, List<Example> demos, Map<String, ?> inputs,
-                       LmRequest template) {
+    public Result call(
+            LanguageModel lm, Signature signature, List<Example> demos, Map<String, ?> inputs, LmRequest template) {
         try {
             return super.call(lm, signature, demos, inputs, template);
         } catch (AdapterParseException first) {

@@ -156,7 +156,12 @@ abstract class FieldAdapter implements Adapter {
         fieldList(sb, outs);
         sb.append("\n\n").append(structureIntro()).append("\n\n");
         for (Field f : ins) {
-            sb.append(inputOpen(f)).append('{').append(f.name()).append('}').append(inputClose(f)).append("\n\n");
+            sb.append(inputOpen(f))
+                    .append('{')
+                    .append(f.name())
+                    .append('}')
+                    .append(inputClose(f))
+                    .append("\n\n");
         }
         sb.append(outputStructure(outs));
         sb.append("\n\nYour task: ").append(signature.instructions());
@@ -167,14 +172,21 @@ abstract class FieldAdapter implements Adapter {
         for (int i = 0; i < fields.size(); i++) {
             Field f = fields.get(i);
             if (i > 0) sb.append('\n');
-            sb.append("- `").append(f.name()).append("` (").append(f.type().typeName()).append(')');
-            if (!f.description().isBlank()) sb.append(": ").append(f.description().strip());
+            sb.append("- `")
+                    .append(f.name())
+                    .append("` (")
+                    .append(f.type().typeName())
+                    .append(')');
+            if (!f.description().isBlank())
+                sb.append(": ").append(f.description().strip());
         }
     }
 
     /** The inputs that are rendered as fields: all but {@code History} ones. */
     static List<Field> plainInputs(Signature signature) {
-        return signature.inputs().stream().filter(f -> f.type() != FieldType.HistoryType.INSTANCE).toList();
+        return signature.inputs().stream()
+                .filter(f -> f.type() != FieldType.HistoryType.INSTANCE)
+                .toList();
     }
 
     private static int present(List<Field> fields, Map<String, ?> values) {
@@ -213,8 +225,12 @@ abstract class FieldAdapter implements Adapter {
     /** A shorter note for the reminder: the JSON schema is only named. */
     static String shortNote(FieldType type) {
         FieldType t = type instanceof FieldType.OptionalOf o ? o.inner() : type;
-        if (t instanceof FieldType.ListOf || t instanceof FieldType.DictOf || t instanceof FieldType.RecordOf
-                || t instanceof FieldType.TupleOf || t instanceof FieldType.UnionOf || t == FieldType.AnyType.INSTANCE) {
+        if (t instanceof FieldType.ListOf
+                || t instanceof FieldType.DictOf
+                || t instanceof FieldType.RecordOf
+                || t instanceof FieldType.TupleOf
+                || t instanceof FieldType.UnionOf
+                || t == FieldType.AnyType.INSTANCE) {
             return "JSON";
         }
         return note(t);
@@ -222,10 +238,12 @@ abstract class FieldAdapter implements Adapter {
 
     /** {@code first}, then {@code second}, then {@code third}: each item, with its short note if any. */
     static String inOrder(List<Field> outs, Function<Field, String> label) {
-        return outs.stream().map(f -> {
-            String n = shortNote(f.type());
-            return label.apply(f) + (n == null ? "" : " (" + n + ")");
-        }).collect(Collectors.joining(", then "));
+        return outs.stream()
+                .map(f -> {
+                    String n = shortNote(f.type());
+                    return label.apply(f) + (n == null ? "" : " (" + n + ")");
+                })
+                .collect(Collectors.joining(", then "));
     }
 
     /** Reads one output's raw value; returns {@link #MISSING} if the completion does not have it. */

@@ -72,7 +72,9 @@ public final class FieldStream implements TextStream {
             int m = buf.indexOf("[[", pos);
             if (m < 0) {
                 // a single '[' at the end may start a marker
-                int safe = !end && buf.length() > pos && buf.charAt(buf.length() - 1) == '[' ? buf.length() - 1 : buf.length();
+                int safe = !end && buf.length() > pos && buf.charAt(buf.length() - 1) == '['
+                        ? buf.length() - 1
+                        : buf.length();
                 emit(pos, safe);
                 pos = safe;
                 return;

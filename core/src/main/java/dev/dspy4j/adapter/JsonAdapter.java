@@ -57,7 +57,11 @@ public final class JsonAdapter extends FieldAdapter {
             Field f = outputs.get(i);
             String note = note(f.type(), "a value");
             if (note == null) note = "a string";
-            sb.append("  ").append(ValueFormat.json(f.name(), f.name())).append(": <").append(note).append('>');
+            sb.append("  ")
+                    .append(ValueFormat.json(f.name(), f.name()))
+                    .append(": <")
+                    .append(note)
+                    .append('>');
             sb.append(i + 1 < outputs.size() ? ",\n" : "\n");
         }
         return sb.append('}').toString();
@@ -148,12 +152,16 @@ public final class JsonAdapter extends FieldAdapter {
             JsonNode first = firstObject(ValueParser.unfence(completion));
             if (first != null) return first;
         }
-        List<String> missing = signature.outputs().stream().filter(f -> !f.optional()).map(Field::name).toList();
+        List<String> missing = signature.outputs().stream()
+                .filter(f -> !f.optional())
+                .map(Field::name)
+                .toList();
         throw new AdapterParseException(name(), signature, completion, problem, missing, Map.of());
     }
 
     /** Reads a JSON object from a completion where it is followed by prose; see {@link #firstObject}. */
-    private static final com.fasterxml.jackson.databind.ObjectReader PREFIX_READER = ValueParser.MAPPER.reader()
+    private static final com.fasterxml.jackson.databind.ObjectReader PREFIX_READER = ValueParser.MAPPER
+            .reader()
             .without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /**

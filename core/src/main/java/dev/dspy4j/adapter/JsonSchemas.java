@@ -181,7 +181,8 @@ public final class JsonSchemas {
             if (e.getKey().equals("$defs")) {
                 Map<String, Object> fixed = new LinkedHashMap<>();
                 for (Map.Entry<?, ?> d : defs.entrySet()) {
-                    fixed.put((String) d.getKey(), standAlone(d.getValue(), defs, java.util.Set.of((String) d.getKey())));
+                    fixed.put(
+                            (String) d.getKey(), standAlone(d.getValue(), defs, java.util.Set.of((String) d.getKey())));
                 }
                 out.put("$defs", Collections.unmodifiableMap(fixed));
             } else {
@@ -205,13 +206,15 @@ public final class JsonSchemas {
                     Object body = standAlone(def, defs, deeper);
                     for (Map.Entry<?, ?> e : ((Map<?, ?>) body).entrySet()) out.put((String) e.getKey(), e.getValue());
                     for (Map.Entry<?, ?> e : m.entrySet()) {
-                        if (!e.getKey().equals("$ref")) out.put((String) e.getKey(), standAlone(e.getValue(), defs, inPlace));
+                        if (!e.getKey().equals("$ref"))
+                            out.put((String) e.getKey(), standAlone(e.getValue(), defs, inPlace));
                     }
                 }
                 return Collections.unmodifiableMap(out);
             }
             Map<String, Object> out = new LinkedHashMap<>();
-            for (Map.Entry<?, ?> e : m.entrySet()) out.put((String) e.getKey(), standAlone(e.getValue(), defs, inPlace));
+            for (Map.Entry<?, ?> e : m.entrySet())
+                out.put((String) e.getKey(), standAlone(e.getValue(), defs, inPlace));
             return Collections.unmodifiableMap(out);
         }
         if (node instanceof List<?> l) {
@@ -269,8 +272,8 @@ public final class JsonSchemas {
     }
 
     static IllegalArgumentException sameName(String name, String a, String b) {
-        return new IllegalArgumentException("two different records are both named " + name + " (" + a
-                + ", " + b + "); JSON Schema $defs are keyed by the record's simple name: rename one");
+        return new IllegalArgumentException("two different records are both named " + name + " (" + a + ", " + b
+                + "); JSON Schema $defs are keyed by the record's simple name: rename one");
     }
 
     private static String jacksonDescription(RecordComponent c) {

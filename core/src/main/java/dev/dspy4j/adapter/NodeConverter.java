@@ -58,7 +58,8 @@ final class NodeConverter {
             return items(type, t.elements(), t.variadic(), target, node);
         }
         if (type instanceof FieldType.DictOf d) {
-            if (node.isTextual()) return ValueParser.parseText(type, target, node.textValue().strip());
+            if (node.isTextual())
+                return ValueParser.parseText(type, target, node.textValue().strip());
             if (!node.isObject()) throw unexpected("a JSON object", node);
             Type valueTarget = content(target, d.value().defaultJavaType());
             Map<String, Object> out = new LinkedHashMap<>();
@@ -70,7 +71,8 @@ final class NodeConverter {
             return out;
         }
         if (type instanceof FieldType.RecordOf) {
-            if (node.isTextual()) return ValueParser.parseText(type, target, node.textValue().strip());
+            if (node.isTextual())
+                return ValueParser.parseText(type, target, node.textValue().strip());
             return ValueParser.jackson(node, target);
         }
         if (node.isValueNode()) {
@@ -81,15 +83,18 @@ final class NodeConverter {
 
     private static Object items(FieldType type, List<FieldType> elements, boolean variadic, Type target, JsonNode node)
             throws ValueException {
-        if (node.isTextual()) return ValueParser.parseText(type, target, node.textValue().strip());
+        if (node.isTextual())
+            return ValueParser.parseText(type, target, node.textValue().strip());
         if (!node.isArray()) throw unexpected("a JSON array", node);
         boolean fixed = type instanceof FieldType.TupleOf && !variadic;
         if (fixed && node.size() != elements.size()) {
-            throw new ValueException("has " + node.size() + " items, but " + type.typeName() + " has "
-                    + elements.size() + ": " + ValueParser.abbreviate(node.toString()));
+            throw new ValueException("has " + node.size() + " items, but " + type.typeName() + " has " + elements.size()
+                    + ": " + ValueParser.abbreviate(node.toString()));
         }
-        Collection<Object> out = Set.class.isAssignableFrom(ValueParser.javaType(target).getRawClass())
-                ? new LinkedHashSet<>() : new ArrayList<>();
+        Collection<Object> out =
+                Set.class.isAssignableFrom(ValueParser.javaType(target).getRawClass())
+                        ? new LinkedHashSet<>()
+                        : new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
             FieldType element = elements.get(fixed ? i : 0);
             out.add(at("[" + i + "]", element, content(target, element.defaultJavaType()), node.get(i)));
@@ -127,7 +132,8 @@ final class NodeConverter {
         if (node == null || node.isNull() || node.isMissingNode()) return null;
         if (node.isTextual()) return node.textValue();
         if (node.isBoolean()) return node.booleanValue();
-        if (node.isIntegralNumber()) return node.canConvertToLong() ? (Object) node.longValue() : node.bigIntegerValue();
+        if (node.isIntegralNumber())
+            return node.canConvertToLong() ? (Object) node.longValue() : node.bigIntegerValue();
         if (node.isNumber()) return node.doubleValue();
         if (node.isArray()) {
             List<Object> out = new ArrayList<>(node.size());
@@ -158,7 +164,7 @@ final class NodeConverter {
     }
 
     private static ValueException unexpected(String expected, JsonNode node) {
-        return new ValueException("expected " + expected + ", got JSON " + node.getNodeType().name()
-                .toLowerCase(Locale.ROOT) + " " + ValueParser.abbreviate(node.toString()));
+        return new ValueException("expected " + expected + ", got JSON "
+                + node.getNodeType().name().toLowerCase(Locale.ROOT) + " " + ValueParser.abbreviate(node.toString()));
     }
 }

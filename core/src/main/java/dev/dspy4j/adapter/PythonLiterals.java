@@ -41,15 +41,19 @@ public final class PythonLiterals {
                     case "None" -> replacement = "null";
                     case "True" -> replacement = "true";
                     case "False" -> replacement = "false";
-                    default -> { }
+                    default -> {}
                 }
             } else if (Character.isDigit(c)) {
-                while (end < n && (Character.isLetterOrDigit(text.charAt(end)) || text.charAt(end) == '_'
-                        || text.charAt(end) == '.' || isExponentSign(text, end))) {
+                while (end < n
+                        && (Character.isLetterOrDigit(text.charAt(end))
+                                || text.charAt(end) == '_'
+                                || text.charAt(end) == '.'
+                                || isExponentSign(text, end))) {
                     end++;
                 }
                 String number = text.substring(i, end);
-                if (number.indexOf('_') >= 0 && number.matches("[0-9]+(_[0-9]+)*(\\.([0-9]+(_[0-9]+)*)?)?([eE][+-]?[0-9]+(_[0-9]+)*)?")) {
+                if (number.indexOf('_') >= 0
+                        && number.matches("[0-9]+(_[0-9]+)*(\\.([0-9]+(_[0-9]+)*)?)?([eE][+-]?[0-9]+(_[0-9]+)*)?")) {
                     replacement = number.replace("_", "");
                 }
             } else if (c == '(') {
@@ -71,8 +75,10 @@ public final class PythonLiterals {
     /** True if the character at {@code i} is the sign of a number's exponent ({@code 1e-3}). */
     private static boolean isExponentSign(String text, int i) {
         char c = text.charAt(i);
-        return (c == '-' || c == '+') && (text.charAt(i - 1) == 'e' || text.charAt(i - 1) == 'E')
-                && i + 1 < text.length() && Character.isDigit(text.charAt(i + 1));
+        return (c == '-' || c == '+')
+                && (text.charAt(i - 1) == 'e' || text.charAt(i - 1) == 'E')
+                && i + 1 < text.length()
+                && Character.isDigit(text.charAt(i + 1));
     }
 
     /** The index after the string literal that opens at {@code start} (or the end of the text). */

@@ -37,6 +37,7 @@ final class SchemaGenerator {
     private final JsonSchemas.Describer describer;
     /** Definitions by name, in the order first referred to; a definition being built maps to null. */
     private final Map<String, Map<String, Object>> defs = new LinkedHashMap<>();
+
     private static final TypeFactory TYPES = TypeFactory.defaultInstance();
     /** Distinct instantiations of one generic record met while looking for recursion before giving up. */
     private static final int MAX_INSTANTIATIONS = 16;
@@ -59,10 +60,14 @@ final class SchemaGenerator {
     Map<String, Object> of(FieldType type) {
         if (type instanceof FieldType.Scalar s) {
             switch (s) {
-                case STR: return simple("string");
-                case INT: return simple("integer");
-                case FLOAT: return simple("number");
-                default: return simple("boolean");
+                case STR:
+                    return simple("string");
+                case INT:
+                    return simple("integer");
+                case FLOAT:
+                    return simple("number");
+                default:
+                    return simple("boolean");
             }
         }
         if (type instanceof FieldType.Literal l) return literal(l.values());
@@ -118,16 +123,27 @@ final class SchemaGenerator {
     private Map<String, Object> ofClass(Class<?> c) {
         // first: Image and the other media are records, but the LM cannot write them
         if (Media.class.isAssignableFrom(c) || c == History.class) throw notJson(c.getSimpleName());
-        if (c == String.class || c == CharSequence.class || c == char.class || c == Character.class) return simple("string");
-        if (c == int.class || c == Integer.class || c == long.class || c == Long.class || c == short.class
-                || c == Short.class || c == byte.class || c == Byte.class || c == BigInteger.class) {
+        if (c == String.class || c == CharSequence.class || c == char.class || c == Character.class)
+            return simple("string");
+        if (c == int.class
+                || c == Integer.class
+                || c == long.class
+                || c == Long.class
+                || c == short.class
+                || c == Short.class
+                || c == byte.class
+                || c == Byte.class
+                || c == BigInteger.class) {
             return simple("integer");
         }
         if (c == double.class || c == Double.class || c == float.class || c == Float.class || c == BigDecimal.class) {
             return simple("number");
         }
         if (c == boolean.class || c == Boolean.class) return simple("boolean");
-        if (c.isEnum()) return choices(Arrays.stream(c.getEnumConstants()).map(e -> ((Enum<?>) e).name()).toList());
+        if (c.isEnum())
+            return choices(Arrays.stream(c.getEnumConstants())
+                    .map(e -> ((Enum<?>) e).name())
+                    .toList());
         if (c.isRecord()) return record(TYPES.constructType(c));
         if (c == Object.class || JsonNode.class.isAssignableFrom(c)) return Map.of();
         throw unsupported(c);
@@ -141,13 +157,15 @@ final class SchemaGenerator {
     private Map<String, Object> record(JavaType type) {
         Class<?> raw = type.getRawClass();
         if (raw.getTypeParameters().length > type.getBindings().size()) {
-            throw new IllegalArgumentException("generic record " + raw.getSimpleName() + " is used without type arguments"
-                    + " (raw); give them where it is used, e.g. " + raw.getSimpleName() + "<String>");
+            throw new IllegalArgumentException(
+                    "generic record " + raw.getSimpleName() + " is used without type arguments"
+                            + " (raw); give them where it is used, e.g. " + raw.getSimpleName() + "<String>");
         }
         if (!isRecursive(type)) return recordObject(type);
         String name = defName(type);
         JavaType owner = defOwners.putIfAbsent(name, type);
-        if (owner != null && !owner.equals(type)) throw JsonSchemas.sameName(name, owner.toCanonical(), type.toCanonical());
+        if (owner != null && !owner.equals(type))
+            throw JsonSchemas.sameName(name, owner.toCanonical(), type.toCanonical());
         if (!defs.containsKey(name)) {
             defs.put(name, null); // reserves the name and its place: the definition refers to itself
             defs.put(name, recordObject(type));
@@ -162,8 +180,8 @@ final class SchemaGenerator {
             try {
                 schema = of(component(type, c));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(type.getRawClass().getSimpleName() + "." + c.getName() + ": "
-                        + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        type.getRawClass().getSimpleName() + "." + c.getName() + ": " + e.getMessage(), e);
             }
             props.add(new JsonSchemas.Property(c.getName(), schema, describer.describe(c), true));
         }
@@ -206,9 +224,11 @@ final class SchemaGenerator {
                 // a generic record reached with ever new type arguments (Nest<X> holding Nest<List<X>>) would make
                 // this search, and the schema, endless: a regular type meets few instantiations of one record
                 if (uses.merge(r.getRawClass(), 1, Integer::sum) > MAX_INSTANTIATIONS) {
-                    throw new IllegalArgumentException("record " + r.getRawClass().getSimpleName() + " (reached from "
-                            + type.getRawClass().getSimpleName() + ") contains itself with type arguments that grow at each"
-                            + " level (e.g. Nest<X> holding Nest<List<X>>): no finite JSON Schema describes it");
+                    throw new IllegalArgumentException(
+                            "record " + r.getRawClass().getSimpleName() + " (reached from "
+                                    + type.getRawClass().getSimpleName()
+                                    + ") contains itself with type arguments that grow at each"
+                                    + " level (e.g. Nest<X> holding Nest<List<X>>): no finite JSON Schema describes it");
                 }
                 stack.addAll(recordsIn(r));
             }
@@ -220,10 +240,12 @@ final class SchemaGenerator {
     /** The records named by a record's component types (inside lists, maps, optionals, arrays). */
     private static List<JavaType> recordsIn(JavaType record) {
         List<JavaType> found = new ArrayList<>();
-        if (record.getRawClass().getTypeParameters().length > record.getBindings().size()) return found; // raw: refused later
+        if (record.getRawClass().getTypeParameters().length
+                > record.getBindings().size()) return found; // raw: refused later
         for (RecordComponent c : record.getRawClass().getRecordComponents()) {
             Type declared = c.getGenericType();
-            if (declared instanceof TypeVariable<?> v && record.getBindings().findBoundType(v.getName()) == null) continue;
+            if (declared instanceof TypeVariable<?> v && record.getBindings().findBoundType(v.getName()) == null)
+                continue;
             collectRecords(TYPES.resolveMemberType(declared, record.getBindings()), found);
         }
         return found;
@@ -243,7 +265,8 @@ final class SchemaGenerator {
     private static void checkKey(JavaType key) {
         Class<?> k = key.getRawClass();
         if (k == String.class || k == CharSequence.class || k.isEnum() || k == Integer.class || k == Long.class) return;
-        throw new IllegalArgumentException("map keys must be String (or an enum, Integer or Long), not " + key.toCanonical());
+        throw new IllegalArgumentException(
+                "map keys must be String (or an enum, Integer or Long), not " + key.toCanonical());
     }
 
     private static IllegalArgumentException notJson(String mediaType) {

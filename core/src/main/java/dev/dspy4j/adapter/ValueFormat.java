@@ -116,20 +116,23 @@ final class ValueFormat {
     static String json(Object value, String field) {
         Object v = unwrap(value);
         if (v instanceof Media || v instanceof History) {
-            throw new IllegalArgumentException("field '" + field + "' holds " + v.getClass().getSimpleName()
-                    + " where only text can go (media belongs in input fields)");
+            throw new IllegalArgumentException("field '" + field + "' holds "
+                    + v.getClass().getSimpleName() + " where only text can go (media belongs in input fields)");
         }
         if (v instanceof Record && containsMedia(v)) {
             // Jackson would write the media as an empty object: the image would silently vanish
-            throw new IllegalArgumentException("field '" + field + "' holds a " + v.getClass().getSimpleName()
-                    + " record with an Image, Audio, File or Document inside, where only text can go "
-                    + "(media belongs in input fields)");
+            throw new IllegalArgumentException(
+                    "field '" + field + "' holds a " + v.getClass().getSimpleName()
+                            + " record with an Image, Audio, File or Document inside, where only text can go "
+                            + "(media belongs in input fields)");
         }
         try {
             return WRITER.writeValueAsString(v);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("the value of field '" + field + "' (" + v.getClass().getName()
-                    + ") cannot be written as JSON: " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(
+                    "the value of field '" + field + "' (" + v.getClass().getName() + ") cannot be written as JSON: "
+                            + e.getOriginalMessage(),
+                    e);
         }
     }
 
@@ -161,8 +164,10 @@ final class ValueFormat {
             return accessor.invoke(r);
         } catch (ReflectiveOperationException | RuntimeException e) {
             Throwable cause = e instanceof InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : e;
-            throw new IllegalArgumentException("field '" + field + "': cannot read component '" + c.getName()
-                    + "' of " + r.getClass().getSimpleName() + ": " + cause, cause);
+            throw new IllegalArgumentException(
+                    "field '" + field + "': cannot read component '" + c.getName() + "' of "
+                            + r.getClass().getSimpleName() + ": " + cause,
+                    cause);
         }
     }
 

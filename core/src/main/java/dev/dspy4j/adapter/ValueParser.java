@@ -56,8 +56,11 @@ final class ValueParser {
                 .addModule(new Jdk8Module())
                 // what models write in Python's or JavaScript's style that Jackson can read by itself;
                 // None/True/False and 1_000 are left to PythonLiterals (no Jackson feature covers them)
-                .enable(JsonReadFeature.ALLOW_SINGLE_QUOTES, JsonReadFeature.ALLOW_TRAILING_COMMA,
-                        JsonReadFeature.ALLOW_JAVA_COMMENTS, JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES,
+                .enable(
+                        JsonReadFeature.ALLOW_SINGLE_QUOTES,
+                        JsonReadFeature.ALLOW_TRAILING_COMMA,
+                        JsonReadFeature.ALLOW_JAVA_COMMENTS,
+                        JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES,
                         JsonReadFeature.ALLOW_BACKSLASH_ESCAPING_ANY_CHARACTER,
                         JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS,
                         JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS,
@@ -96,7 +99,9 @@ final class ValueParser {
         FieldType type = field.type();
         String t = text.strip();
         if (type instanceof FieldType.OptionalOf o) {
-            if (t.isEmpty() || t.equalsIgnoreCase("null") || t.equalsIgnoreCase("none")
+            if (t.isEmpty()
+                    || t.equalsIgnoreCase("null")
+                    || t.equalsIgnoreCase("none")
                     || t.equals(ValueFormat.NOT_GIVEN)) {
                 return absent(field.javaType());
             }
@@ -155,7 +160,8 @@ final class ValueParser {
                 // not JSON: the text itself
             }
             return target instanceof Class<?> c && JsonNode.class.isAssignableFrom(c)
-                    ? MAPPER.getNodeFactory().textNode(t) : t;
+                    ? MAPPER.getNodeFactory().textNode(t)
+                    : t;
         }
         if (type instanceof FieldType.UnionOf u) {
             // a value written as JSON or a Python literal is read as JsonAdapter reads it, so a quoted
@@ -202,8 +208,10 @@ final class ValueParser {
     }
 
     private static boolean isStructured(FieldType type) {
-        return type instanceof FieldType.ListOf || type instanceof FieldType.DictOf
-                || type instanceof FieldType.RecordOf || type instanceof FieldType.TupleOf;
+        return type instanceof FieldType.ListOf
+                || type instanceof FieldType.DictOf
+                || type instanceof FieldType.RecordOf
+                || type instanceof FieldType.TupleOf;
     }
 
     static String expected(FieldType type) {
@@ -309,7 +317,8 @@ final class ValueParser {
         Matcher m = TYPE_WRAPPER.matcher(t);
         if (m.matches()) return m.group(1).strip();
         if (t.endsWith(".")) return t.substring(0, t.length() - 1).strip();
-        if (t.length() >= 2 && t.startsWith("*") && t.endsWith("*")) return t.substring(1, t.length() - 1).strip();
+        if (t.length() >= 2 && t.startsWith("*") && t.endsWith("*"))
+            return t.substring(1, t.length() - 1).strip();
         return unquote(t);
     }
 
@@ -343,7 +352,8 @@ final class ValueParser {
         if (s.length() >= 2) {
             char a = s.charAt(0);
             char z = s.charAt(s.length() - 1);
-            if ((a == '"' || a == '\'' || a == '`') && z == a) return s.substring(1, s.length() - 1).strip();
+            if ((a == '"' || a == '\'' || a == '`') && z == a)
+                return s.substring(1, s.length() - 1).strip();
         }
         return s;
     }

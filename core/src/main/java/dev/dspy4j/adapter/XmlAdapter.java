@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * whose tag is opened but never closed, or whose value holds its own tag ({@code <code>} inside
  * {@code <code>}, or a second {@code </code>}), is unparsable rather than cut short.
  */
-@SuppressWarnings("EscapedEntity") // the Javadoc above shows the escaped forms themselves, so they are meant to appear literally
+@SuppressWarnings(
+        "EscapedEntity") // the Javadoc above shows the escaped forms themselves, so they are meant to appear literally
 public final class XmlAdapter extends FieldAdapter {
     private static final XmlAdapter INSTANCE = new XmlAdapter();
 
@@ -87,7 +88,8 @@ public final class XmlAdapter extends FieldAdapter {
                 case "apos" -> "'";
                 default -> {
                     int cp = e.charAt(1) == 'x' || e.charAt(1) == 'X'
-                            ? Integer.parseInt(e.substring(2), 16) : Integer.parseInt(e.substring(1));
+                            ? Integer.parseInt(e.substring(2), 16)
+                            : Integer.parseInt(e.substring(1));
                     yield Character.isValidCodePoint(cp) ? new String(Character.toChars(cp)) : m.group();
                 }
             };
@@ -124,7 +126,9 @@ public final class XmlAdapter extends FieldAdapter {
             Object v = values.get(f.name());
             if (!all && ValueFormat.absent(v)) continue;
             if (sb.length() > 0) sb.append("\n\n");
-            sb.append(inputOpen(f)).append(escape(ValueFormat.text(v, f.name()))).append(inputClose(f));
+            sb.append(inputOpen(f))
+                    .append(escape(ValueFormat.text(v, f.name())))
+                    .append(inputClose(f));
         }
         return sb.toString();
     }
@@ -176,7 +180,8 @@ public final class XmlAdapter extends FieldAdapter {
         if (!open.group(1).isEmpty()) return empty(f.type());
         // after the opening tag, the next tag of this field (CDATA skipped) must close it, and the one
         // after that must not close it again
-        Matcher tag = Pattern.compile(openTag + "|</" + n + "\\s*>|" + Pattern.quote(CDATA_OPEN)).matcher(completion);
+        Matcher tag = Pattern.compile(openTag + "|</" + n + "\\s*>|" + Pattern.quote(CDATA_OPEN))
+                .matcher(completion);
         int closeStart = -1;
         int from = open.end();
         while (tag.find(from)) {
@@ -184,19 +189,19 @@ public final class XmlAdapter extends FieldAdapter {
             if (t.equals(CDATA_OPEN)) {
                 int end = completion.indexOf(CDATA_CLOSE, tag.end());
                 if (end < 0) {
-                    throw new ValueParser.ValueException("has a " + CDATA_OPEN + " section that is never closed with "
-                            + CDATA_CLOSE);
+                    throw new ValueParser.ValueException(
+                            "has a " + CDATA_OPEN + " section that is never closed with " + CDATA_CLOSE);
                 }
                 from = end + CDATA_CLOSE.length();
             } else if (closeStart < 0 && t.startsWith("</")) {
                 closeStart = tag.start();
                 from = tag.end();
             } else if (closeStart < 0) {
-                throw new ValueParser.ValueException("holds its own tag <" + f.name() + "> inside it; write a < in a "
-                        + "value as &lt;");
+                throw new ValueParser.ValueException(
+                        "holds its own tag <" + f.name() + "> inside it; write a < in a " + "value as &lt;");
             } else if (t.startsWith("</")) {
-                throw new ValueParser.ValueException("holds its own closing tag </" + f.name() + ">; write a < in a "
-                        + "value as &lt;");
+                throw new ValueParser.ValueException(
+                        "holds its own closing tag </" + f.name() + ">; write a < in a " + "value as &lt;");
             } else {
                 break;
             }

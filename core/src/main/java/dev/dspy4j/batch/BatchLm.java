@@ -1,13 +1,13 @@
 package dev.dspy4j.batch;
 
-import dev.dspy4j.lm.CacheKey;
-import dev.dspy4j.lm.ResponseCache;
 import dev.dspy4j.lm.AbstractLanguageModel;
+import dev.dspy4j.lm.CacheKey;
 import dev.dspy4j.lm.LanguageModel;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmHistory;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.ResponseCache;
 import dev.dspy4j.lm.batch.BatchClient;
 
 /**
@@ -20,7 +20,10 @@ import dev.dspy4j.lm.batch.BatchClient;
  */
 final class BatchLm implements LanguageModel {
 
-    enum Mode { CAPTURE, SERVE }
+    enum Mode {
+        CAPTURE,
+        SERVE
+    }
 
     /** Stops a row in a capture pass at its first request that needs the batch. */
     static final class Pending extends RuntimeException {
@@ -65,8 +68,12 @@ final class BatchLm implements LanguageModel {
             ledger.pend(key, full, target, client, row);
             throw new Pending();
         }
-        throw new LmException(target.model() + ": no batch answered this request (it was first needed after the last"
-                + " batch round); run again to send it in a new batch", 0, null, null);
+        throw new LmException(
+                target.model() + ": no batch answered this request (it was first needed after the last"
+                        + " batch round); run again to send it in a new batch",
+                0,
+                null,
+                null);
     }
 
     @Override

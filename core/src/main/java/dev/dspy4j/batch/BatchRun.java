@@ -151,7 +151,8 @@ public final class BatchRun {
             ledger.pending.clear();
             forEachRow(rows, in -> {
                 try {
-                    wrap(program, clients, ledger, BatchLm.Mode.CAPTURE, in.id()).call(in.values());
+                    wrap(program, clients, ledger, BatchLm.Mode.CAPTURE, in.id())
+                            .call(in.values());
                 } catch (RuntimeException e) {
                     // stopped at a request the batch must answer (Pending), or failed: the serve pass says how
                 }
@@ -166,7 +167,10 @@ public final class BatchRun {
             if (ledger.pending.isEmpty() || round == maxRounds) break;
             round++;
             IdentityHashMap<BatchClient, List<Ledger.Pending>> byClient = new IdentityHashMap<>();
-            ledger.pending.values().forEach(p -> byClient.computeIfAbsent(p.client(), c -> new ArrayList<>()).add(p));
+            ledger.pending
+                    .values()
+                    .forEach(p -> byClient.computeIfAbsent(p.client(), c -> new ArrayList<>())
+                            .add(p));
             byClient.forEach(batches::submit);
         }
         return filled;
@@ -186,30 +190,41 @@ public final class BatchRun {
         IdentityHashMap<AbstractLanguageModel, BatchClient> clients = new IdentityHashMap<>();
         wrap(program, clients, new Ledger(), BatchLm.Mode.CAPTURE, -1);
         List<BatchStatus> out = new ArrayList<>();
-        for (BatchState.Entry e : state.unapplied()) out.add(clientFor(e, clients).cancel(e.id));
+        for (BatchState.Entry e : state.unapplied())
+            out.add(clientFor(e, clients).cancel(e.id));
         return out;
     }
 
     private static BatchClient clientFor(BatchState.Entry e, Map<AbstractLanguageModel, BatchClient> clients) {
         for (BatchClient c : clients.values()) {
-            if (c.provider().equals(e.provider) && c.account().equals(e.account) && c.model().equals(e.model)) return c;
+            if (c.provider().equals(e.provider)
+                    && c.account().equals(e.account)
+                    && c.model().equals(e.model)) return c;
         }
         throw new IllegalArgumentException("the batch state records batch " + e.id + " of " + e.where()
                 + ", but this run's LM" + (clients.isEmpty() ? " is not set" : clients.size() == 1 ? " is " : "s are ")
-                + clients.values().stream().map(c -> c.provider() + " at " + c.account() + " (model " + c.model() + ")").toList()
+                + clients.values().stream()
+                        .map(c -> c.provider() + " at " + c.account() + " (model " + c.model() + ")")
+                        .toList()
                 + ": run with the same LM and base URL to resume it, or delete the state file to start over (the batch"
                 + " keeps running at the provider until it ends)");
     }
 
     /** {@code program} with each predictor's LM behind a {@link BatchLm}. */
-    static Module wrap(Module program, Map<AbstractLanguageModel, BatchClient> clients, Ledger ledger, BatchLm.Mode mode,
-                       long row) {
+    static Module wrap(
+            Module program,
+            Map<AbstractLanguageModel, BatchClient> clients,
+            Ledger ledger,
+            BatchLm.Mode mode,
+            long row) {
         return program.mapPredictors(p -> {
             LanguageModel lm = p.lm();
             if (lm == null) return p;
-            if (lm instanceof BatchLm) throw new IllegalArgumentException("the program is already set up for a batch run");
+            if (lm instanceof BatchLm)
+                throw new IllegalArgumentException("the program is already set up for a batch run");
             if (!(lm instanceof AbstractLanguageModel a) || !(lm instanceof Batchable b)) {
-                throw new IllegalArgumentException("LM " + lm + " has no batch API: batch runs take OpenAiChat, OpenAiResponses or AnthropicChat");
+                throw new IllegalArgumentException(
+                        "LM " + lm + " has no batch API: batch runs take OpenAiChat, OpenAiResponses or AnthropicChat");
             }
             BatchClient client;
             synchronized (clients) {

@@ -49,8 +49,14 @@ final class BatchState {
         boolean applied;
         final Map<String, Set<Long>> requests;
 
-        Entry(String provider, String account, String model, String id, String created, boolean applied,
-              Map<String, Set<Long>> requests) {
+        Entry(
+                String provider,
+                String account,
+                String model,
+                String id,
+                String created,
+                boolean applied,
+                Map<String, Set<Long>> requests) {
             this.provider = provider;
             this.account = account;
             this.model = model;
@@ -81,26 +87,40 @@ final class BatchState {
         try {
             root = JSON.readTree(file.toFile());
         } catch (IOException e) {
-            throw new IllegalArgumentException("batch state " + file + " is not valid JSON (" + e.getMessage()
-                    + "); it is written by dspy4j's batch runs only: delete it to start over (a batch it names keeps running"
-                    + " at the provider)", e);
+            throw new IllegalArgumentException(
+                    "batch state " + file + " is not valid JSON (" + e.getMessage()
+                            + "); it is written by dspy4j's batch runs only: delete it to start over (a batch it names keeps running"
+                            + " at the provider)",
+                    e);
         }
-        if (root == null || !FORMAT.equals(root.path("format").asText()) || root.path("version").asInt() != 1) {
+        if (root == null
+                || !FORMAT.equals(root.path("format").asText())
+                || root.path("version").asInt() != 1) {
             throw new IllegalArgumentException("batch state " + file + " is not a dspy4j batch state (format " + FORMAT
                     + ", version 1); delete it or choose another output");
         }
         for (JsonNode b : root.path("batches")) {
             Map<String, Set<Long>> requests = new LinkedHashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = b.path("requests").properties().iterator(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it =
+                            b.path("requests").properties().iterator();
+                    it.hasNext(); ) {
                 Map.Entry<String, JsonNode> r = it.next();
                 Set<Long> rows = new TreeSet<>();
                 r.getValue().forEach(n -> rows.add(n.asLong()));
                 requests.put(r.getKey(), rows);
             }
-            s.batches.add(new Entry(b.path("provider").asText(), b.path("account").asText(), b.path("model").asText(),
-                    b.path("id").asText(), b.path("created").asText(), b.path("applied").asBoolean(), requests));
+            s.batches.add(new Entry(
+                    b.path("provider").asText(),
+                    b.path("account").asText(),
+                    b.path("model").asText(),
+                    b.path("id").asText(),
+                    b.path("created").asText(),
+                    b.path("applied").asBoolean(),
+                    requests));
         }
-        root.path("errors").properties().forEach(e -> s.errors.put(e.getKey(), e.getValue().asText()));
+        root.path("errors")
+                .properties()
+                .forEach(e -> s.errors.put(e.getKey(), e.getValue().asText()));
         return s;
     }
 
@@ -122,7 +142,8 @@ final class BatchState {
     }
 
     /** Records a batch just created, and saves at once: a crash after this resumes by polling it. */
-    synchronized Entry created(String provider, String account, String model, String id, Map<String, Set<Long>> requests) {
+    synchronized Entry created(
+            String provider, String account, String model, String id, Map<String, Set<Long>> requests) {
         Entry e = new Entry(provider, account, model, id, Instant.now().toString(), false, requests);
         batches.add(e);
         save();
@@ -157,8 +178,12 @@ final class BatchState {
         ArrayNode arr = root.putArray("batches");
         for (Entry e : batches) {
             ObjectNode b = arr.addObject();
-            b.put("provider", e.provider).put("account", e.account).put("model", e.model).put("id", e.id)
-                    .put("created", e.created).put("applied", e.applied);
+            b.put("provider", e.provider)
+                    .put("account", e.account)
+                    .put("model", e.model)
+                    .put("id", e.id)
+                    .put("created", e.created)
+                    .put("applied", e.applied);
             ObjectNode r = b.putObject("requests");
             e.requests.forEach((cid, rows) -> rows.forEach(r.withArray(cid)::add));
         }

@@ -1,10 +1,10 @@
 package dev.dspy4j.batch;
 
-import dev.dspy4j.lm.ResponseCache;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmTimeoutException;
 import dev.dspy4j.lm.RateLimitException;
+import dev.dspy4j.lm.ResponseCache;
 import dev.dspy4j.lm.ServerException;
 import dev.dspy4j.lm.Usage;
 import dev.dspy4j.lm.batch.BatchClient;
@@ -35,7 +35,12 @@ final class Batches {
     private final int maxPollFailures;
     private final BatchRun.Filled filled;
 
-    Batches(Ledger ledger, BatchState state, BatchRun.Listener listener, Duration pollInterval, int maxPollFailures,
+    Batches(
+            Ledger ledger,
+            BatchState state,
+            BatchRun.Listener listener,
+            Duration pollInterval,
+            int maxPollFailures,
             BatchRun.Filled filled) {
         this.ledger = ledger;
         this.state = state;
@@ -75,8 +80,11 @@ final class Batches {
                 Thread.sleep(pollInterval.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new LmException("interrupted while polling batch " + status.id() + "; it keeps running at "
-                        + client.provider() + ": run again with the same state to resume polling it", 0, e);
+                throw new LmException(
+                        "interrupted while polling batch " + status.id() + "; it keeps running at " + client.provider()
+                                + ": run again with the same state to resume polling it",
+                        0,
+                        e);
             }
             try {
                 status = client.retrieve(status.id());
@@ -103,25 +111,29 @@ final class Batches {
                     + (status.detail() == null ? "" : ": " + status.detail());
             entry.requests.keySet().forEach(cid -> failures.put(cid, why));
         } else {
-            client.results(status, cid -> {
-                Ledger.Pending p = byId.get(cid);
-                return p == null ? null : p.request();
-            }, r -> {
-                Ledger.Pending p = byId.get(r.customId());
-                if (p == null) return;
-                if (r instanceof BatchResult.Succeeded s) {
-                    ledger.answers.put(p.key(), s.response());
-                    store(p, s);
-                    usage.accumulateAndGet(s.response().usage(), Usage::plus);
-                    stored.incrementAndGet();
-                } else if (r instanceof BatchResult.Failed f) {
-                    failures.put(r.customId(), "batch " + status.id() + ": " + f.kind() + ": " + f.message());
-                }
-            });
+            client.results(
+                    status,
+                    cid -> {
+                        Ledger.Pending p = byId.get(cid);
+                        return p == null ? null : p.request();
+                    },
+                    r -> {
+                        Ledger.Pending p = byId.get(r.customId());
+                        if (p == null) return;
+                        if (r instanceof BatchResult.Succeeded s) {
+                            ledger.answers.put(p.key(), s.response());
+                            store(p, s);
+                            usage.accumulateAndGet(s.response().usage(), Usage::plus);
+                            stored.incrementAndGet();
+                        } else if (r instanceof BatchResult.Failed f) {
+                            failures.put(r.customId(), "batch " + status.id() + ": " + f.kind() + ": " + f.message());
+                        }
+                    });
             for (String cid : entry.requests.keySet()) {
                 Ledger.Pending p = byId.get(cid);
                 if (p != null && !ledger.answers.containsKey(p.key()) && !failures.containsKey(cid)) {
-                    failures.put(cid, "batch " + status.id() + " has no result for this request (custom_id " + cid + ")");
+                    failures.put(
+                            cid, "batch " + status.id() + " has no result for this request (custom_id " + cid + ")");
                 }
             }
         }
@@ -140,7 +152,9 @@ final class Batches {
             cache.put(p.key(), s.response());
         } catch (RuntimeException e) {
             // the answer still serves this run from memory; a rerun would need the batch again
-            LOG.warn("{}: the response cache failed to store a batch answer ({}); it serves this run only", p.target().model(),
+            LOG.warn(
+                    "{}: the response cache failed to store a batch answer ({}); it serves this run only",
+                    p.target().model(),
                     e.toString());
         }
     }

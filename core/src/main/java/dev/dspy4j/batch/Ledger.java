@@ -1,7 +1,7 @@
 package dev.dspy4j.batch;
 
-import dev.dspy4j.lm.CacheKey;
 import dev.dspy4j.lm.AbstractLanguageModel;
+import dev.dspy4j.lm.CacheKey;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.batch.BatchClient;
@@ -19,8 +19,13 @@ import java.util.concurrent.ConcurrentSkipListSet;
 final class Ledger {
 
     /** A request the cache does not answer yet. */
-    record Pending(CacheKey key, String customId, LmRequest request, AbstractLanguageModel target, BatchClient client,
-                   Set<Long> rows) {}
+    record Pending(
+            CacheKey key,
+            String customId,
+            LmRequest request,
+            AbstractLanguageModel target,
+            BatchClient client,
+            Set<Long> rows) {}
 
     final Map<CacheKey, Pending> pending = new ConcurrentHashMap<>();
     final Map<CacheKey, LmResponse> answers = new ConcurrentHashMap<>();
@@ -32,7 +37,9 @@ final class Ledger {
     }
 
     void pend(CacheKey key, LmRequest request, AbstractLanguageModel target, BatchClient client, long row) {
-        pending.computeIfAbsent(key, k -> new Pending(k, customId(k), request, target, client, new ConcurrentSkipListSet<>()))
-                .rows().add(row);
+        pending.computeIfAbsent(
+                        key, k -> new Pending(k, customId(k), request, target, client, new ConcurrentSkipListSet<>()))
+                .rows()
+                .add(row);
     }
 }

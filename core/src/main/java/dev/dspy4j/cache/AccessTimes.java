@@ -39,6 +39,7 @@ final class AccessTimes {
     private final long resolutionMillis;
     /** Told when a background write fails (the caller logs and reports it). */
     private final Consumer<CacheException> backgroundFailure;
+
     private final Map<CacheKey, Long> pending = new ConcurrentHashMap<>();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     /** Keys whose access was recorded through {@link #record} within the last resolution. */

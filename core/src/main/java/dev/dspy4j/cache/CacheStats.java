@@ -11,8 +11,8 @@ public record CacheStats(long entries, long bytes, long maxBytes) {
     /** Checks that no figure is negative. */
     public CacheStats {
         if (entries < 0 || bytes < 0 || maxBytes < 0) {
-            throw new IllegalArgumentException("cache stats must not be negative: entries=" + entries
-                    + ", bytes=" + bytes + ", maxBytes=" + maxBytes);
+            throw new IllegalArgumentException("cache stats must not be negative: entries=" + entries + ", bytes="
+                    + bytes + ", maxBytes=" + maxBytes);
         }
     }
 }

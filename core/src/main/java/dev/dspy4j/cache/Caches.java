@@ -53,8 +53,8 @@ public final class Caches {
 
     /** The default cache directory, from the system property, the environment, or {@code ~/.dspy4j/cache}. */
     public static Path defaultDirectory() {
-        return resolveDirectory(System.getProperty(DIR_PROPERTY), System.getenv(DIR_ENV),
-                System.getProperty("user.home"));
+        return resolveDirectory(
+                System.getProperty(DIR_PROPERTY), System.getenv(DIR_ENV), System.getProperty("user.home"));
     }
 
     /** True unless the default cache was turned off by property or environment. */
@@ -81,9 +81,11 @@ public final class Caches {
             try {
                 cache = TieredCache.open(dir);
             } catch (CacheException e) {
-                throw new CacheException("the default response cache in " + dir + " cannot be opened (" + e.getMessage()
-                        + "); set " + DIR_ENV + " to a writable directory, set " + ENABLED_ENV
-                        + "=off, or build the LM with cache(null)", e);
+                throw new CacheException(
+                        "the default response cache in " + dir + " cannot be opened (" + e.getMessage()
+                                + "); set " + DIR_ENV + " to a writable directory, set " + ENABLED_ENV
+                                + "=off, or build the LM with cache(null)",
+                        e);
             }
             current = cache;
             resolved = true;
@@ -140,12 +142,15 @@ public final class Caches {
     private static void installCloseHook() {
         if (hookInstalled) return;
         hookInstalled = true;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            ResponseCache c;
-            synchronized (LOCK) {
-                c = current;
-            }
-            if (c != null) c.close();
-        }, "dspy4j-cache-close"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            ResponseCache c;
+                            synchronized (LOCK) {
+                                c = current;
+                            }
+                            if (c != null) c.close();
+                        },
+                        "dspy4j-cache-close"));
     }
 }

@@ -84,6 +84,7 @@ public final class DiskCache implements ResponseCache, UploadRegistry.Source {
 
     /** The schema version, kept in SQLite's {@code user_version}. */
     static final int SCHEMA_VERSION = ResponseTable.SCHEMA_VERSION;
+
     private static final Logger log = LoggerFactory.getLogger(DiskCache.class);
 
     private final SqliteFile sqlite;
@@ -176,8 +177,11 @@ public final class DiskCache implements ResponseCache, UploadRegistry.Source {
         byte[] value = ResponseCodec.encode(response);
         long size = value.length + (long) key.bytes().length;
         if (size > maxBytes) {
-            log.debug("disk cache {}: a response of {} bytes is larger than the limit of {} bytes; not stored",
-                    file, size, maxBytes);
+            log.debug(
+                    "disk cache {}: a response of {} bytes is larger than the limit of {} bytes; not stored",
+                    file,
+                    size,
+                    maxBytes);
             return;
         }
         byte[] k = key.bytes();
@@ -247,7 +251,10 @@ public final class DiskCache implements ResponseCache, UploadRegistry.Source {
     public synchronized UploadRegistry uploadRegistry() {
         if (sqlite.isClosed()) throw new CacheException("disk cache " + file + " is closed");
         if (uploads == null) {
-            uploads = SqliteUploadRegistry.builder().file(file).busyTimeout(busyTimeout).build();
+            uploads = SqliteUploadRegistry.builder()
+                    .file(file)
+                    .busyTimeout(busyTimeout)
+                    .build();
         }
         return uploads;
     }
@@ -329,7 +336,8 @@ public final class DiskCache implements ResponseCache, UploadRegistry.Source {
 
         /** How long a writer waits for another connection or process to release a lock (default 10 s). */
         public Builder busyTimeout(Duration timeout) {
-            if (timeout.isNegative()) throw new IllegalArgumentException("busyTimeout must not be negative: " + timeout);
+            if (timeout.isNegative())
+                throw new IllegalArgumentException("busyTimeout must not be negative: " + timeout);
             this.busyTimeout = timeout;
             return this;
         }

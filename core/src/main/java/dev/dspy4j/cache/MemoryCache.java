@@ -87,7 +87,8 @@ public final class MemoryCache implements ResponseCache {
     /** The number of entries and their estimated total size. */
     public CacheStats stats() {
         cache.cleanUp();
-        long weight = cache.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
+        long weight =
+                cache.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
         return new CacheStats(cache.estimatedSize(), weight, maxBytes);
     }
 
@@ -108,9 +109,15 @@ public final class MemoryCache implements ResponseCache {
     static long estimateBytes(LmResponse r) {
         long bytes = 96 + 32 + 2L * r.model().length(); // response, usage, list, key
         for (Completion c : r.completions()) {
-            bytes += 64 + 2L * c.text().length() + (c.finishReason() == null ? 0 : 2L * c.finishReason().length());
+            bytes += 64
+                    + 2L * c.text().length()
+                    + (c.finishReason() == null ? 0 : 2L * c.finishReason().length());
             for (ToolCall t : c.toolCalls()) {
-                bytes += 64 + 2L * (t.id().length() + t.name().length() + t.argumentsJson().length());
+                bytes += 64
+                        + 2L
+                                * (t.id().length()
+                                        + t.name().length()
+                                        + t.argumentsJson().length());
             }
         }
         return bytes;

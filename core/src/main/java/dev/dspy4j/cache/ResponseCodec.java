@@ -138,24 +138,42 @@ public final class ResponseCodec {
             for (JsonNode t : c.path("tools")) {
                 JsonNode name = t.path("name");
                 if (!name.isTextual()) throw new IllegalArgumentException("a tool call has no name field");
-                tools.add(new ToolCall(t.path("id").asText(""), name.asText(), t.path("args").asText("{}")));
+                tools.add(new ToolCall(
+                        t.path("id").asText(""), name.asText(), t.path("args").asText("{}")));
             }
             List<Citation> cites = new ArrayList<>();
             for (JsonNode x : c.path("cites")) {
-                cites.add(new Citation(x.path("type").asText(""), x.path("cited").asText(""), x.path("doc").asInt(-1),
+                cites.add(new Citation(
+                        x.path("type").asText(""),
+                        x.path("cited").asText(""),
+                        x.path("doc").asInt(-1),
                         x.path("title").isTextual() ? x.path("title").asText() : null,
                         x.path("url").isTextual() ? x.path("url").asText() : null,
-                        x.path("start").asLong(-1), x.path("end").asLong(-1), x.path("supported").asText("")));
+                        x.path("start").asLong(-1),
+                        x.path("end").asLong(-1),
+                        x.path("supported").asText("")));
             }
             JsonNode refusal = c.get("refusal");
-            completions.add(new Completion(text.asText(), finish == null || finish.isNull() ? null : finish.asText(),
-                    tools, refusal == null || !refusal.isTextual() ? null : refusal.asText(), cites));
+            completions.add(new Completion(
+                    text.asText(),
+                    finish == null || finish.isNull() ? null : finish.asText(),
+                    tools,
+                    refusal == null || !refusal.isTextual() ? null : refusal.asText(),
+                    cites));
         }
         JsonNode model = root.path("model");
-        Usage u = usage.size() == 2 ? new Usage(usage.get(0).asLong(), usage.get(1).asLong())
-                : new Usage(usage.get(0).asLong(), usage.get(1).asLong(), usage.get(2).asLong(), usage.get(3).asLong(),
+        Usage u = usage.size() == 2
+                ? new Usage(usage.get(0).asLong(), usage.get(1).asLong())
+                : new Usage(
+                        usage.get(0).asLong(),
+                        usage.get(1).asLong(),
+                        usage.get(2).asLong(),
+                        usage.get(3).asLong(),
                         usage.get(4).asLong());
-        return new LmResponse(completions, u,
-                model.isTextual() ? model.asText() : "", root.path("hit").asBoolean(false));
+        return new LmResponse(
+                completions,
+                u,
+                model.isTextual() ? model.asText() : "",
+                root.path("hit").asBoolean(false));
     }
 }

@@ -37,7 +37,9 @@ final class ResponseTable {
     private ResponseTable() {}
 
     /** A stored row: the encoded response and its last-access time (epoch ms). */
-    @SuppressWarnings("ArrayRecordComponent") // the encoded response as read from SQLite, passed on without a copy; never compared
+    @SuppressWarnings(
+            "ArrayRecordComponent") // the encoded response as read from SQLite, passed on without a copy; never
+    // compared
     record Row(byte[] value, long accessed) {}
 
     /** Creates the tables in a new file; refuses a file written with a newer schema. */
@@ -133,7 +135,7 @@ final class ResponseTable {
     /** The totals row as {entries, bytes}, or null if it is missing. */
     static long[] totals(Session s) throws SQLException {
         try (Statement st = s.connection().createStatement();
-             ResultSet rs = st.executeQuery("SELECT entries, bytes FROM totals WHERE id = 0")) {
+                ResultSet rs = st.executeQuery("SELECT entries, bytes FROM totals WHERE id = 0")) {
             return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : null;
         }
     }
@@ -154,7 +156,7 @@ final class ResponseTable {
     static long[] evictIfOver(Session s, byte[] keep, long maxBytes) throws SQLException {
         long total;
         try (Statement st = s.connection().createStatement();
-             ResultSet rs = st.executeQuery("SELECT bytes FROM totals WHERE id = 0")) {
+                ResultSet rs = st.executeQuery("SELECT bytes FROM totals WHERE id = 0")) {
             total = rs.next() ? rs.getLong(1) : 0;
         }
         if (total <= maxBytes) return new long[] {0, 0};
@@ -215,8 +217,8 @@ final class ResponseTable {
                         bytes += size;
                         String name = k == null ? "(null key)" : hex.formatHex(k);
                         if (k == null || k.length != Digest.LENGTH) {
-                            problems.add("entry " + name + ": the key has " + (k == null ? 0 : k.length)
-                                    + " bytes, not 32");
+                            problems.add(
+                                    "entry " + name + ": the key has " + (k == null ? 0 : k.length) + " bytes, not 32");
                         }
                         if (v == null) {
                             problems.add("entry " + name + ": the value is missing");

@@ -78,8 +78,8 @@ public final class SqliteFile implements AutoCloseable {
      * @throws CacheCorruptedException    if the file is damaged
      * @throws CacheException             if the directory cannot be created or the file cannot be opened
      */
-    public static SqliteFile open(Path directory, String fileName, Duration busyTimeout, int poolSize,
-                                  boolean quickCheck) {
+    public static SqliteFile open(
+            Path directory, String fileName, Duration busyTimeout, int poolSize, boolean quickCheck) {
         SqliteFile f = new SqliteFile(directory, fileName, busyTimeout, poolSize);
         try {
             Files.createDirectories(f.directory);
@@ -351,15 +351,20 @@ public final class SqliteFile implements AutoCloseable {
     // ---- opening checks ----
 
     private CacheCorruptedException corrupted(String problem, Throwable cause) {
-        return new CacheCorruptedException(file, problem + ". The cache file is damaged. It holds only cached "
-                + "responses: delete " + file + " (with its -wal and -shm files) or use another cache directory; "
-                + "the responses will be requested again", cause);
+        return new CacheCorruptedException(
+                file,
+                problem + ". The cache file is damaged. It holds only cached "
+                        + "responses: delete " + file
+                        + " (with its -wal and -shm files) or use another cache directory; "
+                        + "the responses will be requested again",
+                cause);
     }
 
     /** Runs SQLite's quick_check (every page read once); any finding is a {@link CacheCorruptedException}. */
     private void quickCheck(Connection conn) throws SQLException {
         List<String> findings = new ArrayList<>();
-        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("PRAGMA quick_check(5)")) {
+        try (Statement st = conn.createStatement();
+                ResultSet rs = st.executeQuery("PRAGMA quick_check(5)")) {
             while (rs.next()) {
                 String line = rs.getString(1);
                 if (!"ok".equals(line)) findings.add(line);
@@ -376,12 +381,18 @@ public final class SqliteFile implements AutoCloseable {
             Path probe = Files.createTempFile(directory, ".write-check", ".tmp");
             Files.delete(probe);
         } catch (IOException e) {
-            throw new CacheNotWritableException(directory, "the cache directory " + directory
-                    + " is not writable (" + e + "); choose a writable directory or run without the cache", e);
+            throw new CacheNotWritableException(
+                    directory,
+                    "the cache directory " + directory + " is not writable (" + e
+                            + "); choose a writable directory or run without the cache",
+                    e);
         }
         if (Files.exists(file) && !Files.isWritable(file)) {
-            throw new CacheNotWritableException(file, "the cache file " + file
-                    + " is read-only; make it writable, choose another directory or run without the cache", null);
+            throw new CacheNotWritableException(
+                    file,
+                    "the cache file " + file
+                            + " is read-only; make it writable, choose another directory or run without the cache",
+                    null);
         }
     }
 

@@ -196,8 +196,12 @@ public final class TieredCache implements ResponseCache, UploadRegistry.Source {
          */
         public TieredCache build() {
             Path dir = directory != null ? directory : Caches.defaultDirectory();
-            DiskCache disk = DiskCache.builder().directory(dir).maxBytes(diskBytes).listener(listener)
-                    .checkOnOpen(checkOnOpen).build();
+            DiskCache disk = DiskCache.builder()
+                    .directory(dir)
+                    .maxBytes(diskBytes)
+                    .listener(listener)
+                    .checkOnOpen(checkOnOpen)
+                    .build();
             return new TieredCache(MemoryCache.builder().maxBytes(memoryBytes).build(), disk, listener);
         }
     }

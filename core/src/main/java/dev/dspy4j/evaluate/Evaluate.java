@@ -86,7 +86,8 @@ public final class Evaluate {
             this.metric = Objects.requireNonNull(metric, "metric");
             for (int i = 0; i < devset.size(); i++) {
                 if (devset.get(i).inputKeys().isEmpty()) {
-                    throw new IllegalArgumentException("dev set example " + i + " has no input keys marked; call withInputs(...)");
+                    throw new IllegalArgumentException(
+                            "dev set example " + i + " has no input keys marked; call withInputs(...)");
                 }
             }
         }

@@ -47,8 +47,14 @@ public record EvaluationResult(List<Row> rows) {
      * @param feedback   the metric's full result (score and text feedback), or null if the run or metric failed
      * @param trace      the predictor calls of the run, in order (empty if the run failed)
      */
-    public record Row(int index, Example example, Prediction prediction, double score, Throwable error,
-                      ScoreWithFeedback feedback, List<Trace.Step> trace) {
+    public record Row(
+            int index,
+            Example example,
+            Prediction prediction,
+            double score,
+            Throwable error,
+            ScoreWithFeedback feedback,
+            List<Trace.Step> trace) {
         public Row {
             trace = trace == null ? List.of() : List.copyOf(trace);
         }
@@ -90,10 +96,13 @@ public record EvaluationResult(List<Row> rows) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("index", r.index());
             m.put("example", plain(r.example().toMap()));
-            m.put("prediction", r.prediction() == null ? null : plain(r.prediction().toMap()));
+            m.put(
+                    "prediction",
+                    r.prediction() == null ? null : plain(r.prediction().toMap()));
             m.put("score", r.score());
             m.put("error", r.error() == null ? null : errorText(r.error()));
-            if (r.feedback() != null && r.feedback().feedback() != null) m.put("feedback", r.feedback().feedback());
+            if (r.feedback() != null && r.feedback().feedback() != null)
+                m.put("feedback", r.feedback().feedback());
             if (r.feedback() != null && !r.feedback().predictorFeedback().isEmpty()) {
                 m.put("predictor_feedback", r.feedback().predictorFeedback());
             }
@@ -110,7 +119,7 @@ public record EvaluationResult(List<Row> rows) {
         doc.put("failures", failures());
         doc.put("rows", toMaps());
         try (OutputStream out = Files.newOutputStream(file);
-             JsonGenerator g = JSON.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
+                JsonGenerator g = JSON.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
             JSON.writerWithDefaultPrettyPrinter().writeValue(g, doc);
         } catch (IOException e) {
             throw new UncheckedIOException("could not write evaluation JSON to " + file + ": " + e.getMessage(), e);
@@ -141,7 +150,8 @@ public record EvaluationResult(List<Row> rows) {
                 List<String> cells = new ArrayList<>();
                 cells.add(Integer.toString(r.index()));
                 for (String k : exampleKeys) cells.add(cell(r.example().get(k)));
-                for (String k : predKeys) cells.add(r.prediction() == null ? "" : cell(r.prediction().get(k)));
+                for (String k : predKeys)
+                    cells.add(r.prediction() == null ? "" : cell(r.prediction().get(k)));
                 cells.add(Double.toString(r.score()));
                 cells.add(r.error() == null ? "" : errorText(r.error()));
                 writeCsvLine(w, cells);

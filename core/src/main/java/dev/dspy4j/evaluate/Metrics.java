@@ -38,11 +38,16 @@ public final class Metrics {
         for (int i = 0; i < t.length(); i++) {
             char c = t.charAt(i);
             int type = Character.getType(c);
-            boolean punct = type == Character.CONNECTOR_PUNCTUATION || type == Character.DASH_PUNCTUATION
-                    || type == Character.START_PUNCTUATION || type == Character.END_PUNCTUATION
-                    || type == Character.INITIAL_QUOTE_PUNCTUATION || type == Character.FINAL_QUOTE_PUNCTUATION
-                    || type == Character.OTHER_PUNCTUATION || type == Character.MATH_SYMBOL
-                    || type == Character.CURRENCY_SYMBOL || type == Character.MODIFIER_SYMBOL;
+            boolean punct = type == Character.CONNECTOR_PUNCTUATION
+                    || type == Character.DASH_PUNCTUATION
+                    || type == Character.START_PUNCTUATION
+                    || type == Character.END_PUNCTUATION
+                    || type == Character.INITIAL_QUOTE_PUNCTUATION
+                    || type == Character.FINAL_QUOTE_PUNCTUATION
+                    || type == Character.OTHER_PUNCTUATION
+                    || type == Character.MATH_SYMBOL
+                    || type == Character.CURRENCY_SYMBOL
+                    || type == Character.MODIFIER_SYMBOL;
             if (!punct) sb.append(c);
         }
         t = ARTICLES.matcher(sb).replaceAll(" ");
@@ -133,8 +138,8 @@ public final class Metrics {
         return (example, prediction) -> {
             Object passages = prediction.has(passageField) ? prediction.get(passageField) : example.get(passageField);
             if (passages == null) {
-                throw new IllegalArgumentException("passageMatch: neither the prediction nor the example has field '"
-                        + passageField + "'");
+                throw new IllegalArgumentException(
+                        "passageMatch: neither the prediction nor the example has field '" + passageField + "'");
             }
             for (String passage : strings(passages)) {
                 for (String g : golds(example, answerField)) {
@@ -157,14 +162,16 @@ public final class Metrics {
 
     private static String predicted(Prediction prediction, String field) {
         if (!prediction.has(field)) {
-            throw new IllegalArgumentException("the prediction has no field '" + field + "'; it has " + prediction.keys());
+            throw new IllegalArgumentException(
+                    "the prediction has no field '" + field + "'; it has " + prediction.keys());
         }
         return prediction.getString(field);
     }
 
     private static List<String> golds(Example example, String field) {
         if (!example.has(field)) {
-            throw new IllegalArgumentException("the example has no gold field '" + field + "'; it has " + example.keys());
+            throw new IllegalArgumentException(
+                    "the example has no gold field '" + field + "'; it has " + example.keys());
         }
         return strings(example.get(field));
     }

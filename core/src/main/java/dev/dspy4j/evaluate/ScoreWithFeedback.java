@@ -17,7 +17,8 @@ import java.util.Objects;
  */
 public record ScoreWithFeedback(double score, String feedback, Map<String, String> predictorFeedback) {
     public ScoreWithFeedback {
-        if (Double.isNaN(score)) throw new IllegalArgumentException("the metric returned NaN; a score must be a number");
+        if (Double.isNaN(score))
+            throw new IllegalArgumentException("the metric returned NaN; a score must be a number");
         Objects.requireNonNull(predictorFeedback, "predictorFeedback");
         for (Map.Entry<String, String> e : predictorFeedback.entrySet()) {
             if (e.getKey() == null || e.getValue() == null) {

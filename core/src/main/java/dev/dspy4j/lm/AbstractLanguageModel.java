@@ -87,8 +87,12 @@ public abstract class AbstractLanguageModel implements LanguageModel {
     @Override
     public final LmResponse complete(LmRequest request) {
         LmRequest full = prepare(request);
-        return CallContext.observe(Call.Kind.LM, this, (cb, call) -> cb.onLmStart(call, full),
-                () -> completeObserved(full), (cb, call, r, e) -> cb.onLmEnd(call, r, e));
+        return CallContext.observe(
+                Call.Kind.LM,
+                this,
+                (cb, call) -> cb.onLmStart(call, full),
+                () -> completeObserved(full),
+                (cb, call, r, e) -> cb.onLmEnd(call, r, e));
     }
 
     private LmResponse completeObserved(LmRequest full) {
@@ -132,7 +136,8 @@ public abstract class AbstractLanguageModel implements LanguageModel {
         }
 
         void finish(LmResponse response) {
-            if (!sent && !response.completions().isEmpty()) onText(response.first().text());
+            if (!sent && !response.completions().isEmpty())
+                onText(response.first().text());
             target.onComplete(response);
         }
     }
@@ -198,8 +203,10 @@ public abstract class AbstractLanguageModel implements LanguageModel {
                 lease.close();
             } catch (RuntimeException e) {
                 LOG.warn("{}: the response cache failed to give back the lease on {} ({})", model, key, e.toString());
-                tell(CacheFailure.Operation.LEASE, "the response cache failed to give back the lease on " + key + ": "
-                        + e, e);
+                tell(
+                        CacheFailure.Operation.LEASE,
+                        "the response cache failed to give back the lease on " + key + ": " + e,
+                        e);
             }
         }
     }
@@ -209,7 +216,11 @@ public abstract class AbstractLanguageModel implements LanguageModel {
         try {
             return cache.lease(key);
         } catch (RuntimeException e) {
-            LOG.warn("{}: the response cache failed to lease {} ({}); sending without a lease", model, key, e.toString());
+            LOG.warn(
+                    "{}: the response cache failed to lease {} ({}); sending without a lease",
+                    model,
+                    key,
+                    e.toString());
             tell(CacheFailure.Operation.LEASE, "the response cache failed to lease " + key + ": " + e, e);
             return CacheLease.local();
         }
@@ -246,7 +257,10 @@ public abstract class AbstractLanguageModel implements LanguageModel {
         try {
             cache.put(key, response);
         } catch (RuntimeException e) {
-            LOG.warn("{}: the response cache failed to store {} ({}); the response is not cached", model, key,
+            LOG.warn(
+                    "{}: the response cache failed to store {} ({}); the response is not cached",
+                    model,
+                    key,
                     e.toString());
             tell(CacheFailure.Operation.WRITE, "the response cache failed to store " + key + ": " + e, e);
         }

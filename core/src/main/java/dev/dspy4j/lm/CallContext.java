@@ -137,12 +137,12 @@ public final class CallContext {
      * With no callback registered, this is just {@code body.get()}. Used by dspy4j's modules, adapters
      * and LMs; a custom module may use it to report itself.
      */
-    public static <T> T observe(Call.Kind kind, Object instance, Consumer2<Callback, Call> start, Supplier<T> body,
-                                End<T> end) {
+    public static <T> T observe(
+            Call.Kind kind, Object instance, Consumer2<Callback, Call> start, Supplier<T> body, End<T> end) {
         State state = STATE.get();
         if (state.callbacks.isEmpty() && GLOBAL.isEmpty()) return body.get();
-        Call call = new Call("c" + IDS.incrementAndGet(), state.current == null ? null : state.current.id(), kind,
-                instance);
+        Call call = new Call(
+                "c" + IDS.incrementAndGet(), state.current == null ? null : state.current.id(), kind, instance);
         List<Callback> cbs = callbacks(state);
         for (Callback cb : cbs) safely(() -> start.accept(cb, call));
         STATE.set(new State(state.callbacks, call, state.stream));
@@ -179,5 +179,4 @@ public final class CallContext {
             LOG.warn("a callback failed (ignored): {}", e.toString());
         }
     }
-
 }

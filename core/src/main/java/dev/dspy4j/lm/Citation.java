@@ -15,8 +15,15 @@ package dev.dspy4j.lm;
  * @param end           where it ends, exclusive, in the same unit; -1 if not given
  * @param supportedText the completion text this citation supports (the text block it came with)
  */
-public record Citation(String type, String citedText, int documentIndex, String documentTitle, String url,
-                       long start, long end, String supportedText) {
+public record Citation(
+        String type,
+        String citedText,
+        int documentIndex,
+        String documentTitle,
+        String url,
+        long start,
+        long end,
+        String supportedText) {
     public Citation {
         type = type == null ? "" : type;
         citedText = citedText == null ? "" : citedText;

@@ -15,8 +15,8 @@ import java.util.Objects;
  *                     gave (possibly empty)
  * @param citations    passages of the request's documents that support the text, possibly empty
  */
-public record Completion(String text, String finishReason, List<ToolCall> toolCalls, String refusal,
-                         List<Citation> citations) {
+public record Completion(
+        String text, String finishReason, List<ToolCall> toolCalls, String refusal, List<Citation> citations) {
     public Completion {
         text = text == null ? "" : text;
         toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
@@ -43,7 +43,8 @@ public record Completion(String text, String finishReason, List<ToolCall> toolCa
      * Anthropic {@code max_tokens} and {@code model_context_window_exceeded}.
      */
     public boolean truncated() {
-        return "length".equals(finishReason) || "max_tokens".equals(finishReason)
+        return "length".equals(finishReason)
+                || "max_tokens".equals(finishReason)
                 || "model_context_window_exceeded".equals(finishReason);
     }
 }

@@ -22,8 +22,13 @@ public class ContentBlockedException extends LmException {
      *                      or {@code hate}; empty if the provider named none
      * @param promptBlocked true if the prompt itself was blocked, false if the answers were
      */
-    public ContentBlockedException(String message, int status, String providerMessage, String reason,
-                                   List<String> categories, boolean promptBlocked) {
+    public ContentBlockedException(
+            String message,
+            int status,
+            String providerMessage,
+            String reason,
+            List<String> categories,
+            boolean promptBlocked) {
         super(message, status, providerMessage, null);
         this.reason = reason;
         this.categories = List.copyOf(categories);

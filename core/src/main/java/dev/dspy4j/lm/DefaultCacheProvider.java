@@ -33,15 +33,18 @@ public interface DefaultCacheProvider {
         private Holder() {}
 
         private static DefaultCacheProvider load() {
-            List<DefaultCacheProvider> found = ServiceLoader.load(DefaultCacheProvider.class,
-                    DefaultCacheProvider.class.getClassLoader()).stream().map(ServiceLoader.Provider::get).toList();
+            List<DefaultCacheProvider> found =
+                    ServiceLoader.load(DefaultCacheProvider.class, DefaultCacheProvider.class.getClassLoader()).stream()
+                            .map(ServiceLoader.Provider::get)
+                            .toList();
             if (found.size() == 1) return found.get(0);
             String names = found.stream().map(p -> p.getClass().getName()).collect(Collectors.joining(", "));
-            throw new IllegalStateException(found.isEmpty()
-                    ? "no " + DefaultCacheProvider.class.getName() + " is registered in META-INF/services"
-                            + " (dspy4j-core registers dev.dspy4j.cache.Caches$Provider; a shaded jar must keep"
-                            + " service files); build the LM with cache(...) to choose one"
-                    : "more than one " + DefaultCacheProvider.class.getName() + " is registered: " + names);
+            throw new IllegalStateException(
+                    found.isEmpty()
+                            ? "no " + DefaultCacheProvider.class.getName() + " is registered in META-INF/services"
+                                    + " (dspy4j-core registers dev.dspy4j.cache.Caches$Provider; a shaded jar must keep"
+                                    + " service files); build the LM with cache(...) to choose one"
+                            : "more than one " + DefaultCacheProvider.class.getName() + " is registered: " + names);
         }
     }
 }

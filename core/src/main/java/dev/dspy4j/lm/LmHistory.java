@@ -33,10 +33,13 @@ public final class LmHistory {
      */
     public record Entry(Instant time, String model, LmRequest request, LmResponse response, Duration elapsed) {
         /** This entry with the request's payloads {@linkplain dev.dspy4j.prompt.Prompt#withoutPayloadBytes() without bytes}. */
-        @SuppressWarnings("ReferenceEquality") // the same instance back means nothing held bytes; equals would walk every part
+        @SuppressWarnings(
+                "ReferenceEquality") // the same instance back means nothing held bytes; equals would walk every part
         public Entry withoutPayloadBytes() {
             dev.dspy4j.prompt.Prompt kept = request.prompt().withoutPayloadBytes();
-            return kept == request.prompt() ? this : new Entry(time, model, request.withPrompt(kept), response, elapsed);
+            return kept == request.prompt()
+                    ? this
+                    : new Entry(time, model, request.withPrompt(kept), response, elapsed);
         }
     }
 
@@ -105,7 +108,10 @@ public final class LmHistory {
             for (Completion c : e.response().completions()) {
                 sb.append(c.text()).append("\n");
                 for (ToolCall tc : c.toolCalls()) {
-                    sb.append("tool call ").append(tc.name()).append(tc.argumentsJson()).append("\n");
+                    sb.append("tool call ")
+                            .append(tc.name())
+                            .append(tc.argumentsJson())
+                            .append("\n");
                 }
             }
             sb.append("\n");

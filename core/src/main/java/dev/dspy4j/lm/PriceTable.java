@@ -53,8 +53,11 @@ public final class PriceTable {
         /** The cost in USD of {@code usage}. */
         public double cost(Usage usage) {
             long uncached = Math.max(0, usage.promptTokens() - usage.cachedPromptTokens() - usage.cacheWriteTokens());
-            return (uncached * input + usage.cachedPromptTokens() * cachedInput + usage.cacheWriteTokens() * cacheWrite
-                    + usage.completionTokens() * output) / 1_000_000.0;
+            return (uncached * input
+                            + usage.cachedPromptTokens() * cachedInput
+                            + usage.cacheWriteTokens() * cacheWrite
+                            + usage.completionTokens() * output)
+                    / 1_000_000.0;
         }
     }
 
@@ -133,7 +136,8 @@ public final class PriceTable {
 
     private static PriceTable loadDefaults() {
         try (InputStream in = PriceTable.class.getResourceAsStream("prices.json")) {
-            if (in == null) throw new IllegalStateException("the shipped price table dev/dspy4j/lm/prices.json is missing");
+            if (in == null)
+                throw new IllegalStateException("the shipped price table dev/dspy4j/lm/prices.json is missing");
             return parse(in, "dev/dspy4j/lm/prices.json");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -148,17 +152,25 @@ public final class PriceTable {
             throw new IllegalArgumentException("the price table " + where + " is not valid JSON: " + e.getMessage(), e);
         }
         if (root == null || !root.path("models").isObject()) {
-            throw new IllegalArgumentException("the price table " + where
-                    + " needs an object \"models\" mapping model names to {\"input\":..., \"output\":...} in USD per million tokens");
+            throw new IllegalArgumentException(
+                    "the price table " + where
+                            + " needs an object \"models\" mapping model names to {\"input\":..., \"output\":...} in USD per million tokens");
         }
         Map<String, Price> m = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.path("models").properties().iterator(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it =
+                        root.path("models").properties().iterator();
+                it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode p = e.getValue();
             String at = "the price table " + where + ", model " + e.getKey();
             double input = number(p, "input", null, at);
-            m.put(e.getKey(), new Price(input, number(p, "cached_input", input, at), number(p, "cache_write", input, at),
-                    number(p, "output", null, at)));
+            m.put(
+                    e.getKey(),
+                    new Price(
+                            input,
+                            number(p, "cached_input", input, at),
+                            number(p, "cache_write", input, at),
+                            number(p, "output", null, at)));
         }
         return new PriceTable(root.path("as_of").asText(""), m);
     }
@@ -167,10 +179,12 @@ public final class PriceTable {
         JsonNode n = p.path(name);
         if (n.isMissingNode() || n.isNull()) {
             if (dflt != null) return dflt;
-            throw new IllegalArgumentException(at + ": \"" + name + "\" is missing (USD per million tokens, a number >= 0)");
+            throw new IllegalArgumentException(
+                    at + ": \"" + name + "\" is missing (USD per million tokens, a number >= 0)");
         }
         if (!n.isNumber() || n.asDouble() < 0) {
-            throw new IllegalArgumentException(at + ": \"" + name + "\" must be a number >= 0 (USD per million tokens), not " + n);
+            throw new IllegalArgumentException(
+                    at + ": \"" + name + "\" must be a number >= 0 (USD per million tokens), not " + n);
         }
         return n.asDouble();
     }

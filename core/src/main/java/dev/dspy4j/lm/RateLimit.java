@@ -106,7 +106,8 @@ public final class RateLimit {
             }
         }
         long completion = 0;
-        Object max = request.params().getOrDefault("max_tokens", request.params().get("max_completion_tokens"));
+        Object max =
+                request.params().getOrDefault("max_tokens", request.params().get("max_completion_tokens"));
         if (max instanceof Number n) completion = n.longValue();
         return (chars + 3) / 4 + 85 * media + completion;
     }

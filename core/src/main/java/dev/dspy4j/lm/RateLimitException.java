@@ -8,7 +8,8 @@ public class RateLimitException extends LmException {
 
     private final transient Duration retryAfter;
 
-    public RateLimitException(String message, int status, String providerMessage, Duration retryAfter, Throwable cause) {
+    public RateLimitException(
+            String message, int status, String providerMessage, Duration retryAfter, Throwable cause) {
         super(message, status, providerMessage, cause);
         this.retryAfter = retryAfter;
     }

@@ -20,8 +20,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param jitter         whether to randomise the wait
  * @param maxRetryAfter  the longest {@code Retry-After} the client honours
  */
-public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff, double multiplier,
-                          boolean jitter, Duration maxRetryAfter) {
+public record RetryPolicy(
+        int maxAttempts,
+        Duration initialBackoff,
+        Duration maxBackoff,
+        double multiplier,
+        boolean jitter,
+        Duration maxRetryAfter) {
 
     public RetryPolicy {
         if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be at least 1, not " + maxAttempts);

@@ -16,8 +16,12 @@ package dev.dspy4j.lm;
  *                            {@code completion_tokens_details.reasoning_tokens}); part of
  *                            {@code completionTokens}
  */
-public record Usage(long promptTokens, long completionTokens, long cachedPromptTokens, long cacheWriteTokens,
-                    long reasoningTokens) {
+public record Usage(
+        long promptTokens,
+        long completionTokens,
+        long cachedPromptTokens,
+        long cacheWriteTokens,
+        long reasoningTokens) {
     /** No tokens (a cache hit, or a provider that reports nothing). */
     public static final Usage ZERO = new Usage(0, 0);
 
@@ -32,8 +36,11 @@ public record Usage(long promptTokens, long completionTokens, long cachedPromptT
 
     /** The sum of two usages, field by field. */
     public Usage plus(Usage other) {
-        return new Usage(promptTokens + other.promptTokens, completionTokens + other.completionTokens,
-                cachedPromptTokens + other.cachedPromptTokens, cacheWriteTokens + other.cacheWriteTokens,
+        return new Usage(
+                promptTokens + other.promptTokens,
+                completionTokens + other.completionTokens,
+                cachedPromptTokens + other.cachedPromptTokens,
+                cacheWriteTokens + other.cacheWriteTokens,
                 reasoningTokens + other.reasoningTokens);
     }
 }

@@ -35,7 +35,8 @@ public final class UsageScope implements AutoCloseable {
         this.registration = CallContext.with(new Callback() {
             @Override
             public void onLmEnd(Call call, LmResponse response, Throwable error) {
-                String model = call.instance() instanceof LanguageModel lm ? lm.model() : String.valueOf(call.instance());
+                String model =
+                        call.instance() instanceof LanguageModel lm ? lm.model() : String.valueOf(call.instance());
                 record(model, response, error);
             }
         });
@@ -59,8 +60,10 @@ public final class UsageScope implements AutoCloseable {
      */
     static boolean isLmError(Throwable error) {
         for (Throwable c = error; c != null; c = c.getCause()) {
-            if (c instanceof UnsupportedInputException || c instanceof dev.dspy4j.media.PayloadException
-                    || c instanceof InterruptedException || c instanceof java.io.InterruptedIOException
+            if (c instanceof UnsupportedInputException
+                    || c instanceof dev.dspy4j.media.PayloadException
+                    || c instanceof InterruptedException
+                    || c instanceof java.io.InterruptedIOException
                     || c instanceof java.nio.channels.ClosedByInterruptException) {
                 return false;
             }
@@ -98,7 +101,8 @@ public final class UsageScope implements AutoCloseable {
     /** The totals so far. */
     public synchronized UsageSummary summary() {
         Map<String, UsageSummary> per = new LinkedHashMap<>();
-        byModel.forEach((m, t) -> per.put(m, t.summary(unpriced.contains(m) ? Set.of(m) : Set.of(), Map.of(), prices.asOf())));
+        byModel.forEach(
+                (m, t) -> per.put(m, t.summary(unpriced.contains(m) ? Set.of(m) : Set.of(), Map.of(), prices.asOf())));
         return total.summary(unpriced, per, prices.asOf());
     }
 

@@ -17,8 +17,15 @@ import java.util.Set;
  * @param byModel        the same figures per model (the name the LM was built with)
  * @param pricesAsOf     the date of the price table used
  */
-public record UsageSummary(long calls, long cacheHits, long errors, Usage usage, double cost,
-                           Set<String> unpricedModels, Map<String, UsageSummary> byModel, String pricesAsOf) {
+public record UsageSummary(
+        long calls,
+        long cacheHits,
+        long errors,
+        Usage usage,
+        double cost,
+        Set<String> unpricedModels,
+        Map<String, UsageSummary> byModel,
+        String pricesAsOf) {
     public UsageSummary {
         unpricedModels = Set.copyOf(unpricedModels);
         byModel = Map.copyOf(byModel);
@@ -33,8 +40,11 @@ public record UsageSummary(long calls, long cacheHits, long errors, Usage usage,
     @Override
     public String toString() {
         String money = String.format(Locale.ROOT, "$%.4f", cost);
-        String unpriced = unpricedModels.isEmpty() ? "" : ", no price for " + String.join(", ", new java.util.TreeSet<>(unpricedModels));
-        return calls + " LM calls (" + cacheHits + " cache hits, " + errors + " errors), tokens: " + usage.promptTokens()
+        String unpriced = unpricedModels.isEmpty()
+                ? ""
+                : ", no price for " + String.join(", ", new java.util.TreeSet<>(unpricedModels));
+        return calls + " LM calls (" + cacheHits + " cache hits, " + errors + " errors), tokens: "
+                + usage.promptTokens()
                 + " in (" + usage.cachedPromptTokens() + " cached"
                 + (usage.cacheWriteTokens() == 0 ? "" : ", " + usage.cacheWriteTokens() + " cache writes") + "), "
                 + usage.completionTokens() + " out ("

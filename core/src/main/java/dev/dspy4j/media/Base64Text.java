@@ -85,8 +85,11 @@ public final class Base64Text {
                 padding++;
             } else if (c == '+' || c == '/') {
                 if (urlSafeAt >= 0) {
-                    throw bad(c, index, "from the standard alphabet, but '" + urlSafeChar + "' at index " + urlSafeAt
-                            + " is from the URL-safe one; use one alphabet");
+                    throw bad(
+                            c,
+                            index,
+                            "from the standard alphabet, but '" + urlSafeChar + "' at index " + urlSafeAt
+                                    + " is from the URL-safe one; use one alphabet");
                 }
                 if (standardAt < 0) {
                     standardAt = index;
@@ -94,8 +97,11 @@ public final class Base64Text {
                 }
             } else if (c == '-' || c == '_') {
                 if (standardAt >= 0) {
-                    throw bad(c, index, "from the URL-safe alphabet, but '" + standardChar + "' at index " + standardAt
-                            + " is from the standard one; use one alphabet");
+                    throw bad(
+                            c,
+                            index,
+                            "from the URL-safe alphabet, but '" + standardChar + "' at index " + standardAt
+                                    + " is from the standard one; use one alphabet");
                 }
                 if (urlSafeAt < 0) {
                     urlSafeAt = index;
@@ -121,8 +127,9 @@ public final class Base64Text {
          */
         public void finish() {
             if (padding > 2 || (padding > 0 && kept % 4 != 0)) {
-                throw new PayloadException(what + " is not valid base64: " + padding + " padding characters after "
-                        + (kept - padding) + " base64 characters (padding fills the last group of 4 with at most 2 '=')");
+                throw new PayloadException(
+                        what + " is not valid base64: " + padding + " padding characters after " + (kept - padding)
+                                + " base64 characters (padding fills the last group of 4 with at most 2 '=')");
             }
             if ((kept - padding) % 4 == 1) {
                 throw new PayloadException(what + " is not valid base64: " + (kept - padding) + " base64 characters"
@@ -132,8 +139,9 @@ public final class Base64Text {
 
         private PayloadException bad(char c, long index, String why) {
             String shown = c >= 0x20 && c < 0x7f ? "'" + c + "'" : String.format("U+%04X", (int) c);
-            return new PayloadException(what + " is not valid base64: character " + shown + " at index " + index
-                    + " is " + why + " (accepted: A-Z a-z 0-9 with + / or with - _, '=' padding at the end, line breaks)");
+            return new PayloadException(
+                    what + " is not valid base64: character " + shown + " at index " + index + " is " + why
+                            + " (accepted: A-Z a-z 0-9 with + / or with - _, '=' padding at the end, line breaks)");
         }
     }
 
@@ -152,8 +160,8 @@ public final class Base64Text {
         }
         String meta = uri.substring(5, comma);
         if (!meta.regionMatches(true, meta.length() - 7, ";base64", 0, 7)) {
-            throw new PayloadException("data URI is not base64-encoded (expected ';base64' before the comma): "
-                    + abbreviate(uri));
+            throw new PayloadException(
+                    "data URI is not base64-encoded (expected ';base64' before the comma): " + abbreviate(uri));
         }
         String type = meta.substring(0, meta.length() - ";base64".length());
         try {

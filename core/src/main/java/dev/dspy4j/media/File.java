@@ -28,7 +28,8 @@ public record File(Payload payload, String filename, String fileId, MediaType id
 
     public File {
         if ((payload == null) == (fileId == null)) {
-            throw new IllegalArgumentException("a File has either a payload or a provider file id, not both or neither");
+            throw new IllegalArgumentException(
+                    "a File has either a payload or a provider file id, not both or neither");
         }
         if (payload != null && (filename == null || filename.isBlank())) {
             throw new IllegalArgumentException("a File with bytes needs a file name (" + payload.describe() + ")");
@@ -57,7 +58,8 @@ public record File(Payload payload, String filename, String fileId, MediaType id
         Objects.requireNonNull(path, "path");
         String name = path.getFileName().toString();
         int dot = name.lastIndexOf('.');
-        MediaType byName = dot < 0 ? null : TEXT_EXTENSIONS.get(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+        MediaType byName =
+                dot < 0 ? null : TEXT_EXTENSIONS.get(name.substring(dot + 1).toLowerCase(Locale.ROOT));
         return new File(Payload.of(path, byName), name, null);
     }
 
@@ -96,7 +98,8 @@ public record File(Payload payload, String filename, String fileId, MediaType id
 
     @Override
     public String toString() {
-        return "File[" + (payload == null ? "id=" + fileId + (idType == null ? "" : ", " + idType)
-                : filename + ", " + payload) + "]";
+        return "File["
+                + (payload == null ? "id=" + fileId + (idType == null ? "" : ", " + idType) : filename + ", " + payload)
+                + "]";
     }
 }

@@ -44,7 +44,8 @@ public record Image(Payload payload, URI url, String detail) implements Media {
             throw new IllegalArgumentException("image URL has no host: " + url);
         }
         if (detail != null && detail.isBlank()) {
-            throw new IllegalArgumentException("image detail must be null or a non-blank hint such as low, high or auto");
+            throw new IllegalArgumentException(
+                    "image detail must be null or a non-blank hint such as low, high or auto");
         }
     }
 
@@ -126,15 +127,18 @@ public record Image(Payload payload, URI url, String detail) implements Media {
         }
         if (!isRemote()) return this;
         String what = "image " + url;
-        HttpClient client = HttpClient.newBuilder().connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        HttpClient client = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
         HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout).GET().build();
         LimitedBody body = new LimitedBody(maxBytes);
         CompletableFuture<HttpResponse<byte[]>> future = client.sendAsync(request, info -> {
             if (info.statusCode() / 100 != 2) {
                 return HttpResponse.BodySubscribers.replacing(null);
             }
-            body.declaredLength = info.headers().firstValueAsLong("Content-Length").orElse(-1);
+            body.declaredLength =
+                    info.headers().firstValueAsLong("Content-Length").orElse(-1);
             return body;
         });
         HttpResponse<byte[]> response;
@@ -152,12 +156,13 @@ public record Image(Payload payload, URI url, String detail) implements Media {
         } catch (ExecutionException e) {
             for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
                 if (t instanceof TooLargeException) {
-                    throw new PayloadException(what + " is larger than the limit of " + maxBytes + " bytes"
-                            + t.getMessage(), e.getCause());
+                    throw new PayloadException(
+                            what + " is larger than the limit of " + maxBytes + " bytes" + t.getMessage(),
+                            e.getCause());
                 }
                 if (t instanceof HttpTimeoutException) {
-                    throw new PayloadException(what + " was not downloaded within " + timeout.toMillis() + " ms",
-                            e.getCause());
+                    throw new PayloadException(
+                            what + " was not downloaded within " + timeout.toMillis() + " ms", e.getCause());
                 }
             }
             throw new PayloadException(what + " could not be downloaded: " + e.getCause(), e.getCause());
@@ -185,7 +190,9 @@ public record Image(Payload payload, URI url, String detail) implements Media {
     }
 
     /** Downloaded bytes; the array is owned by the payload. */
-    @SuppressWarnings("ArrayRecordComponent") // holds the payload's bytes without copying them (one copy per payload); never compared
+    @SuppressWarnings(
+            "ArrayRecordComponent") // holds the payload's bytes without copying them (one copy per payload); never
+    // compared
     private record DownloadedBytes(byte[] bytes, String describe) implements PayloadSource {
         @Override
         public long size() {

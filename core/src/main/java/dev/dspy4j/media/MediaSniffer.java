@@ -16,10 +16,26 @@ public final class MediaSniffer {
     /** How many leading bytes {@link #sniff} looks at. */
     public static final int HEAD_BYTES = 64;
 
-    private static final Set<MediaType> RECOGNISED = Set.of(MediaType.PNG, MediaType.JPEG, MediaType.GIF,
-            MediaType.WEBP, MediaType.BMP, MediaType.TIFF, MediaType.HEIC, MediaType.HEIF, MediaType.AVIF,
-            MediaType.WAV, MediaType.MP3, MediaType.FLAC, MediaType.OGG, MediaType.M4A, MediaType.AAC,
-            MediaType.WEBM, MediaType.MP4, MediaType.MOV, MediaType.PDF);
+    private static final Set<MediaType> RECOGNISED = Set.of(
+            MediaType.PNG,
+            MediaType.JPEG,
+            MediaType.GIF,
+            MediaType.WEBP,
+            MediaType.BMP,
+            MediaType.TIFF,
+            MediaType.HEIC,
+            MediaType.HEIF,
+            MediaType.AVIF,
+            MediaType.WAV,
+            MediaType.MP3,
+            MediaType.FLAC,
+            MediaType.OGG,
+            MediaType.M4A,
+            MediaType.AAC,
+            MediaType.WEBM,
+            MediaType.MP4,
+            MediaType.MOV,
+            MediaType.PDF);
 
     /** The recognised types, for error messages. */
     static final String RECOGNISED_NAMES = "PNG, JPEG, GIF, WEBP, BMP, TIFF, HEIC/HEIF, AVIF, WAV, MP3, FLAC, OGG,"
@@ -66,8 +82,8 @@ public final class MediaSniffer {
     }
 
     /** ISO brands in the order they decide: an AVIF or HEIC brand is more specific than the general mif1. */
-    private static final java.util.List<MediaType> BRAND_ORDER =
-            java.util.List.of(MediaType.AVIF, MediaType.HEIC, MediaType.HEIF, MediaType.M4A, MediaType.MOV, MediaType.MP4);
+    private static final java.util.List<MediaType> BRAND_ORDER = java.util.List.of(
+            MediaType.AVIF, MediaType.HEIC, MediaType.HEIF, MediaType.M4A, MediaType.MOV, MediaType.MP4);
 
     /**
      * An ISO base media file ({@code ftyp} box): its major and compatible brands name AVIF, HEIC,
@@ -134,7 +150,7 @@ public final class MediaSniffer {
     private static boolean isMpegAudioLayer3Frame(byte[] b, int length) {
         if (length < 3 || (b[0] & 0xFF) != 0xFF || (b[1] & 0xE0) != 0xE0) return false;
         int version = (b[1] >> 3) & 0x3; // 01 is reserved
-        int layer = (b[1] >> 1) & 0x3;   // 01 is layer III
+        int layer = (b[1] >> 1) & 0x3; // 01 is layer III
         int bitrate = (b[2] >> 4) & 0xF; // 1111 is invalid
         int sampleRate = (b[2] >> 2) & 0x3; // 11 is reserved
         return version != 1 && layer == 1 && bitrate != 0xF && sampleRate != 3;
@@ -174,8 +190,7 @@ public final class MediaSniffer {
         } else {
             // application/octet-stream claims nothing about the bytes, so it contradicts nothing
             if (sniffed != null && !declared.agreesWithSniffed(sniffed) && !declared.equals(MediaType.OCTET_STREAM)) {
-                throw new PayloadException(describe + " was declared " + declared
-                        + " but its bytes are " + sniffed);
+                throw new PayloadException(describe + " was declared " + declared + " but its bytes are " + sniffed);
             }
             // (video is exempt: MP4 has many vendor brands the sniffer does not list)
             if (sniffed == null && recognises(declared) && !declared.isVideo()) {

@@ -19,6 +19,7 @@ public record MediaType(String value) {
     public static final MediaType HEIC = new MediaType("image/heic");
     /** HEIF of another or a general brand (mif1, msf1). */
     public static final MediaType HEIF = new MediaType("image/heif");
+
     public static final MediaType AVIF = new MediaType("image/avif");
     public static final MediaType WAV = new MediaType("audio/wav");
     public static final MediaType MP3 = new MediaType("audio/mpeg");
@@ -36,6 +37,7 @@ public record MediaType(String value) {
     public static final MediaType MOV = new MediaType("video/quicktime");
     /** WebM declared as video ({@link #WEBM} is what sniffing gives: the container cannot tell). */
     public static final MediaType WEBM_VIDEO = new MediaType("video/webm");
+
     public static final MediaType PDF = new MediaType("application/pdf");
     public static final MediaType TEXT = new MediaType("text/plain");
     public static final MediaType OCTET_STREAM = new MediaType("application/octet-stream");
@@ -93,7 +95,9 @@ public record MediaType(String value) {
     public boolean agreesWithSniffed(MediaType sniffed) {
         if (equals(sniffed)) return true;
         boolean av = (isAudio() || isVideo()) && (sniffed.isAudio() || sniffed.isVideo());
-        return av && subtype().equals(sniffed.subtype()) && (subtype().equals("mp4") || subtype().equals("webm"));
+        return av
+                && subtype().equals(sniffed.subtype())
+                && (subtype().equals("mp4") || subtype().equals("webm"));
     }
 
     /** True for text a model can read as it is: {@code text/...}, {@code application/json} and {@code application/xml}. */

@@ -197,8 +197,8 @@ public final class Payload {
             if (base64.regionMatches(true, 0, "data:", 0, 5)) {
                 Payload p = ofDataUri(base64);
                 if (type != null && !type.equals(p.mediaType())) {
-                    throw new PayloadException("the base64 text is a data URI of type " + p.mediaType()
-                            + ", but it was declared " + type);
+                    throw new PayloadException(
+                            "the base64 text is a data URI of type " + p.mediaType() + ", but it was declared " + type);
                 }
                 return p;
             }
@@ -254,8 +254,8 @@ public final class Payload {
             // (base64 needs 4 characters per 3 bytes; twice that leaves room for line breaks).
             long chars = (long) to - from;
             if (chars / 8 * 3 > maxBytes) {
-                throw new PayloadException(what + " has " + chars + " base64 characters, over the limit of "
-                        + maxBytes + " bytes");
+                throw new PayloadException(
+                        what + " has " + chars + " base64 characters, over the limit of " + maxBytes + " bytes");
             }
             byte[] bytes = Base64Text.decode(s, from, to, what);
             checkSize(bytes.length, what);
@@ -420,8 +420,11 @@ public final class Payload {
     /** Payloads are equal when their media types and digests are equal (this computes both digests). */
     @Override
     public boolean equals(Object o) {
-        return o instanceof Payload p && (p == this
-                || (p.size == size && p.mediaType.equals(mediaType) && p.digest().equals(digest())));
+        return o instanceof Payload p
+                && (p == this
+                        || (p.size == size
+                                && p.mediaType.equals(mediaType)
+                                && p.digest().equals(digest())));
     }
 
     /** The digest's hash (this computes the digest). */
@@ -436,5 +439,4 @@ public final class Payload {
         Digest d = digest;
         return "Payload[" + mediaType + ", " + size + " bytes" + (d == null ? "" : ", " + d.shortHex()) + "]";
     }
-
 }

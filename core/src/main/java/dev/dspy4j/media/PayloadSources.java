@@ -20,7 +20,9 @@ final class PayloadSources {
     private PayloadSources() {}
 
     /** Bytes on the heap, never copied again. */
-    @SuppressWarnings("ArrayRecordComponent") // holds the payload's bytes without copying them (one copy per payload); never compared
+    @SuppressWarnings(
+            "ArrayRecordComponent") // holds the payload's bytes without copying them (one copy per payload); never
+    // compared
     record BytesSource(byte[] bytes, String describe) implements PayloadSource {
         @Override
         public long size() {
@@ -57,7 +59,8 @@ final class PayloadSources {
      * identity catches a path swapped after loading for a symlink or another file given the same size
      * and time, which would otherwise send a different file's bytes under the digest of the loaded one.
      */
-    record FileSource(Path path, long expectedSize, FileTime expectedMtime, Object expectedKey) implements PayloadSource {
+    record FileSource(Path path, long expectedSize, FileTime expectedMtime, Object expectedKey)
+            implements PayloadSource {
         static FileSource open(Path path) {
             Objects.requireNonNull(path, "path");
             try {
@@ -101,8 +104,9 @@ final class PayloadSources {
                 throw new SourceChangedException("file " + path + " changed after it was loaded: it no longer exists");
             }
             if (expectedKey != null && !expectedKey.equals(a.fileKey())) {
-                throw new SourceChangedException("file " + path + " changed after it was loaded: it is now another file "
-                        + "(replaced, or made a link to another file)");
+                throw new SourceChangedException(
+                        "file " + path + " changed after it was loaded: it is now another file "
+                                + "(replaced, or made a link to another file)");
             }
             if (a.size() != expectedSize || !a.lastModifiedTime().equals(expectedMtime)) {
                 throw new SourceChangedException("file " + path + " changed after it was loaded (size "

@@ -19,8 +19,9 @@ public record Video(Payload payload) implements Media {
     public Video {
         Objects.requireNonNull(payload, "payload");
         if (!payload.mediaType().isVideo()) {
-            throw new PayloadException(payload.describe() + " is " + payload.mediaType()
-                    + ", not video (video inputs have a video/... type such as video/mp4, video/quicktime or video/webm)");
+            throw new PayloadException(
+                    payload.describe() + " is " + payload.mediaType()
+                            + ", not video (video inputs have a video/... type such as video/mp4, video/quicktime or video/webm)");
         }
     }
 

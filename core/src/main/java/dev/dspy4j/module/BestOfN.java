@@ -131,7 +131,8 @@ public final class BestOfN implements Module {
         }
 
         /** One finished attempt. */
-        record Outcome(Prediction prediction, double reward, Map<String, Object> inputs, java.util.List<Trace.Step> steps) {}
+        record Outcome(
+                Prediction prediction, double reward, Map<String, Object> inputs, java.util.List<Trace.Step> steps) {}
 
         private final Module module;
         private final int n;
@@ -182,7 +183,8 @@ public final class BestOfN implements Module {
                     continue;
                 }
                 java.util.List<Trace.Step> steps = traced.steps().stream()
-                        .map(s -> new Trace.Step(originals.getOrDefault(s.predictor(), s.predictor()), s.inputs(), s.outputs()))
+                        .map(s -> new Trace.Step(
+                                originals.getOrDefault(s.predictor(), s.predictor()), s.inputs(), s.outputs()))
                         .toList();
                 last = new Outcome(traced.value(), score, inputs, steps);
                 if (best == null || score > best.reward()) best = last;

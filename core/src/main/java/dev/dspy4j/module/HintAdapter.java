@@ -20,7 +20,8 @@ import java.util.Map;
 final class HintAdapter implements Adapter {
     static final String FIELD = "hint";
     static final String NO_HINT = "N/A";
-    static final String DESCRIPTION = "Advice from an earlier attempt at this task that fell short; use it to do better.";
+    static final String DESCRIPTION =
+            "Advice from an earlier attempt at this task that fell short; use it to do better.";
 
     private final Adapter inner;
     private final String hint;
@@ -43,7 +44,9 @@ final class HintAdapter implements Adapter {
 
     /** Demos get the hint {@code N/A}, so that a demo with all its own fields stays complete. */
     private static List<Example> demosWithHint(List<Example> demos) {
-        return demos.stream().map(d -> d.has(FIELD) ? d : d.with(FIELD, NO_HINT)).toList();
+        return demos.stream()
+                .map(d -> d.has(FIELD) ? d : d.with(FIELD, NO_HINT))
+                .toList();
     }
 
     @Override
@@ -68,8 +71,8 @@ final class HintAdapter implements Adapter {
     }
 
     @Override
-    public Result call(LanguageModel lm, Signature signature, List<Example> demos,
-                       Map<String, ?> inputs, LmRequest template) {
+    public Result call(
+            LanguageModel lm, Signature signature, List<Example> demos, Map<String, ?> inputs, LmRequest template) {
         return inner.call(lm, withHint(signature), demosWithHint(demos), withHint(inputs), template);
     }
 }

@@ -48,6 +48,7 @@ final class ParallelRun<I, O> {
     private final Object reportLock = new Object();
     /** The caller's active trace, or null; each item's steps are collected apart and added at the end. */
     private final List<Trace.Step> callerTrace = Trace.active();
+
     private final List<List<Trace.Step>> itemSteps;
     /** The caller's callbacks and usage scopes, carried to each worker. */
     private final CallContext.Snapshot context = CallContext.capture();
@@ -83,8 +84,8 @@ final class ParallelRun<I, O> {
         }
         ExecutorService own = executor == null ? Executors.newCachedThreadPool(daemon("dspy4j-parallel")) : null;
         Executor pool = own != null ? own : executor;
-        ScheduledExecutorService watchdog = timeout == null ? null
-                : Executors.newSingleThreadScheduledExecutor(daemon("dspy4j-parallel-timeout"));
+        ScheduledExecutorService watchdog =
+                timeout == null ? null : Executors.newSingleThreadScheduledExecutor(daemon("dspy4j-parallel-timeout"));
         List<CompletableFuture<Void>> started = new ArrayList<>();
         try {
             for (int i = 0; i < items.size(); i++) {
@@ -97,7 +98,8 @@ final class ParallelRun<I, O> {
                 started.add(slot.finished);
                 pool.execute(() -> runSlot(slot, watchdog));
             }
-            CompletableFuture.allOf(started.toArray(new CompletableFuture<?>[0])).join();
+            CompletableFuture.allOf(started.toArray(new CompletableFuture<?>[0]))
+                    .join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stopped.set(true);
@@ -110,8 +112,10 @@ final class ParallelRun<I, O> {
         }
         Result<O> result = result();
         if (stopped.get()) {
-            throw new ParallelException("stopped after " + failures.get() + " failures (error budget "
-                    + maxErrors + "); " + done.get() + " of " + items.size() + " items finished", result,
+            throw new ParallelException(
+                    "stopped after " + failures.get() + " failures (error budget " + maxErrors + "); " + done.get()
+                            + " of " + items.size() + " items finished",
+                    result,
                     firstError(result));
         }
         return result;
@@ -121,14 +125,22 @@ final class ParallelRun<I, O> {
         Thread me = Thread.currentThread();
         ScheduledFuture<?> alarm = null;
         if (watchdog != null) {
-            alarm = watchdog.schedule(() -> {
-                if (finish(slot, new Outcome<>(slot.index, null, new java.util.concurrent.TimeoutException(
-                        "item " + slot.index + " did not finish within " + timeout)))) {
-                    synchronized (slot) {
-                        if (slot.running) me.interrupt();
-                    }
-                }
-            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            alarm = watchdog.schedule(
+                    () -> {
+                        if (finish(
+                                slot,
+                                new Outcome<>(
+                                        slot.index,
+                                        null,
+                                        new java.util.concurrent.TimeoutException(
+                                                "item " + slot.index + " did not finish within " + timeout)))) {
+                            synchronized (slot) {
+                                if (slot.running) me.interrupt();
+                            }
+                        }
+                    },
+                    timeout.toNanos(),
+                    TimeUnit.NANOSECONDS);
         }
         try {
             I item = items.get(slot.index);

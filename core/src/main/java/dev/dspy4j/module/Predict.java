@@ -36,8 +36,15 @@ public final class Predict implements Module {
     private final String rolloutId;
     private final boolean cache;
 
-    private Predict(Signature signature, List<Example> demos, Map<String, Object> params, LanguageModel lm,
-                    Adapter adapter, int n, String rolloutId, boolean cache) {
+    private Predict(
+            Signature signature,
+            List<Example> demos,
+            Map<String, Object> params,
+            LanguageModel lm,
+            Adapter adapter,
+            int n,
+            String rolloutId,
+            boolean cache) {
         this.signature = Objects.requireNonNull(signature, "signature");
         this.demos = List.copyOf(demos);
         this.params = java.util.Collections.unmodifiableMap(new TreeMap<>(params));
@@ -157,15 +164,20 @@ public final class Predict implements Module {
             throw new IllegalStateException("predictor for " + signature + " has no LM; call withLm(...) first");
         }
         Map<String, Object> in = checkedInputs(inputs);
-        return CallContext.observe(Call.Kind.MODULE, this, (cb, call) -> cb.onModuleStart(call, in),
-                () -> run(in), (cb, call, p, e) -> cb.onModuleEnd(call, p, e));
+        return CallContext.observe(
+                Call.Kind.MODULE,
+                this,
+                (cb, call) -> cb.onModuleStart(call, in),
+                () -> run(in),
+                (cb, call, p, e) -> cb.onModuleEnd(call, p, e));
     }
 
     private Prediction run(Map<String, Object> in) {
         LmRequest template = new LmRequest(new Prompt(List.of()), new TreeMap<>(params), n, rolloutId, cache);
-        Adapter.Result result = Streaming.around(this, signature, adapter,
-                () -> adapter.call(lm, signature, demos, in, template));
-        Prediction prediction = Prediction.of(result.outputs(), result.response().usage(), result.response().cacheHit());
+        Adapter.Result result =
+                Streaming.around(this, signature, adapter, () -> adapter.call(lm, signature, demos, in, template));
+        Prediction prediction = Prediction.of(
+                result.outputs(), result.response().usage(), result.response().cacheHit());
         Trace.record(this, in, prediction);
         return prediction;
     }
@@ -192,7 +204,8 @@ public final class Predict implements Module {
     @Override
     public Predict withPredictors(Map<String, Predict> replacements) {
         for (String k : replacements.keySet()) {
-            if (!k.equals("self")) throw new IllegalArgumentException("Predict has one predictor, 'self', not '" + k + "'");
+            if (!k.equals("self"))
+                throw new IllegalArgumentException("Predict has one predictor, 'self', not '" + k + "'");
         }
         return replacements.getOrDefault("self", this);
     }

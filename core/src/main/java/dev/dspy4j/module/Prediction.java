@@ -32,7 +32,11 @@ public final class Prediction extends Values {
     /** A prediction of several completions; its own values are the first's. */
     public static Prediction of(List<Map<String, Object>> completions, Usage usage, boolean cacheHit) {
         if (completions.isEmpty()) throw new IllegalArgumentException("a prediction needs at least one completion");
-        return new Prediction(completions.get(0), completions.stream().map(Prediction::nonNull).toList(), usage, cacheHit);
+        return new Prediction(
+                completions.get(0),
+                completions.stream().map(Prediction::nonNull).toList(),
+                usage,
+                cacheHit);
     }
 
     private static Map<String, Object> nonNull(Map<String, ?> m) {

@@ -72,8 +72,13 @@ public final class ReAct implements Module {
     private final ChainOfThought extract;
     private final boolean nativeTools;
 
-    private ReAct(Signature signature, List<Tool> tools, int maxIters, Predict react, ChainOfThought extract,
-                  boolean nativeTools) {
+    private ReAct(
+            Signature signature,
+            List<Tool> tools,
+            int maxIters,
+            Predict react,
+            ChainOfThought extract,
+            boolean nativeTools) {
         this.signature = signature;
         this.tools = tools;
         Map<String, Tool> m = new LinkedHashMap<>();
@@ -104,8 +109,8 @@ public final class ReAct implements Module {
         }
         for (Field f : signature.fields()) {
             if (f.name().equals(TRAJECTORY)) {
-                throw new IllegalArgumentException("the signature already has a field '" + TRAJECTORY
-                        + "', which ReAct needs for itself");
+                throw new IllegalArgumentException(
+                        "the signature already has a field '" + TRAJECTORY + "', which ReAct needs for itself");
             }
         }
         Predict react = Predict.of(ReActPrompts.stepSignature(signature, list));
@@ -168,14 +173,17 @@ public final class ReAct implements Module {
             try {
                 step = withTruncation(in, trajectory, useNative ? this::nativeStep : this::textStep);
             } catch (AdapterParseException e) {
-                LOG.warn("ReAct ends the trajectory after {} steps: the step could not be parsed: {}", idx,
+                LOG.warn(
+                        "ReAct ends the trajectory after {} steps: the step could not be parsed: {}",
+                        idx,
                         firstLine(e.getMessage()));
                 break;
             }
             trajectory.put("thought_" + idx, step.thought());
             trajectory.put("tool_name_" + idx, step.toolName());
             trajectory.put("tool_args_" + idx, step.args());
-            trajectory.put("observation_" + idx, step.error() != null ? step.error() : observe(step.toolName(), step.args()));
+            trajectory.put(
+                    "observation_" + idx, step.error() != null ? step.error() : observe(step.toolName(), step.args()));
             if (step.toolName().equals(FINISH)) break;
         }
         Prediction out = withTruncation(in, trajectory, extract::call);
@@ -205,7 +213,11 @@ public final class ReAct implements Module {
         Prompt prompt = react.adapter().format(thoughtOnly, react.demos(), inputs);
         List<Object> specs = new ArrayList<>();
         for (Tool t : tools) specs.add(t.toFunctionSpec());
-        specs.add(Tool.builder(FINISH).description(ReActPrompts.finishDescription(signature)).handler(a -> null).build().toFunctionSpec());
+        specs.add(Tool.builder(FINISH)
+                .description(ReActPrompts.finishDescription(signature))
+                .handler(a -> null)
+                .build()
+                .toFunctionSpec());
         Map<String, Object> params = new TreeMap<>(react.params());
         params.put("tools", specs);
         LmRequest request = new LmRequest(prompt, new TreeMap<>(params), 1, react.rolloutId(), react.cacheEnabled())
@@ -283,8 +295,8 @@ public final class ReAct implements Module {
      * Calls {@code fn} with the inputs and a snapshot of the trajectory; while the LM reports the
      * context window exceeded, drops the oldest step and tries again.
      */
-    private <T> T withTruncation(Map<String, Object> in, Map<String, Object> trajectory,
-                                 Function<Map<String, Object>, T> fn) {
+    private <T> T withTruncation(
+            Map<String, Object> in, Map<String, Object> trajectory, Function<Map<String, Object>, T> fn) {
         while (true) {
             Map<String, Object> args = new LinkedHashMap<>(in);
             args.put(TRAJECTORY, Collections.unmodifiableMap(new LinkedHashMap<>(trajectory)));
@@ -339,7 +351,8 @@ public final class ReAct implements Module {
     public ReAct withPredictors(Map<String, Predict> replacements) {
         for (String k : replacements.keySet()) {
             if (!k.equals("react") && !k.equals("extract.predict")) {
-                throw new IllegalArgumentException("ReAct has predictors 'react' and 'extract.predict', not '" + k + "'");
+                throw new IllegalArgumentException(
+                        "ReAct has predictors 'react' and 'extract.predict', not '" + k + "'");
             }
         }
         Predict r = replacements.getOrDefault("react", react);

@@ -66,8 +66,8 @@ public final class Refine implements Module {
      * The default feedback: {@code "The previous attempt answered: answer: 5. Its score was 0.0, below
      * the target of 1.0. Give a better answer."}
      */
-    public static String describeAttempt(Map<String, Object> inputs, Prediction prediction, double reward,
-                                         double threshold) {
+    public static String describeAttempt(
+            Map<String, Object> inputs, Prediction prediction, double reward, double threshold) {
         String outputs = prediction.toMap().entrySet().stream()
                 .map(e -> e.getKey() + ": " + show(e.getValue()))
                 .collect(Collectors.joining("; "));
@@ -78,9 +78,9 @@ public final class Refine implements Module {
     /** Feedback written by {@code lm}: a predictor that reads the attempt and its score and gives advice. */
     public static Feedback lmFeedback(LanguageModel lm) {
         Predict advisor = Predict.of(Signature.parse(
-                "program_inputs, program_outputs, reward: float, threshold: float -> advice",
-                "A program attempted a task and received a reward below the threshold. Read its inputs and outputs, "
-                        + "work out what went wrong, and write concrete advice for the next attempt."))
+                        "program_inputs, program_outputs, reward: float, threshold: float -> advice",
+                        "A program attempted a task and received a reward below the threshold. Read its inputs and outputs, "
+                                + "work out what went wrong, and write concrete advice for the next attempt."))
                 .withLm(Objects.requireNonNull(lm, "lm"));
         return (inputs, prediction, reward, threshold) -> {
             Map<String, Object> in = new LinkedHashMap<>();
@@ -93,7 +93,8 @@ public final class Refine implements Module {
     }
 
     private static String render(Map<String, Object> values) {
-        return values.entrySet().stream().map(e -> e.getKey() + ": " + show(e.getValue()))
+        return values.entrySet().stream()
+                .map(e -> e.getKey() + ": " + show(e.getValue()))
                 .collect(Collectors.joining("\n"));
     }
 
@@ -105,7 +106,8 @@ public final class Refine implements Module {
     @Override
     public Prediction call(Map<String, ?> inputs) {
         Map<String, Object> in = new LinkedHashMap<>(inputs);
-        BestOfN.Attempts attempts = new BestOfN.Attempts(module, n, reward, threshold, failCount, temperature, "refine-");
+        BestOfN.Attempts attempts =
+                new BestOfN.Attempts(module, n, reward, threshold, failCount, temperature, "refine-");
         return attempts.run(in, (tagged, i, last) -> {
             if (last == null) return tagged;
             String hint = feedback.advise(last.inputs(), last.prediction(), last.reward(), threshold);

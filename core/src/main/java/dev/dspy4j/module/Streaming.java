@@ -41,7 +41,8 @@ final class Streaming {
         Streaming s = ACTIVE.get();
         if (s == null) return body.get();
         String name = s.names.getOrDefault(predict, "self");
-        TextStream fields = adapter.fieldStream(signature,
+        TextStream fields = adapter.fieldStream(
+                signature,
                 (field, text, last) -> s.listener.onChunk(new StreamListener.StreamChunk(name, field, text, last)));
         if (fields == null) return body.get();
         try (CallContext.Scope scope = CallContext.streamingTo(fields)) {

@@ -36,7 +36,8 @@ final class Submodules {
             try {
                 return component != null ? component.getAccessor().invoke(owner) : field.get(owner);
             } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot read " + owner.getClass().getName() + "." + name + ": " + e, e);
+                throw new IllegalStateException(
+                        "cannot read " + owner.getClass().getName() + "." + name + ": " + e, e);
             }
         }
     }
@@ -92,9 +93,10 @@ final class Submodules {
     static Map<String, Predict> predictors(Module owner) {
         Map<String, Predict> out = new LinkedHashMap<>();
         Set<Predict> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        children(owner).forEach((slot, sub) -> sub.predictors().forEach((name, p) -> {
-            if (seen.add(p)) out.put(slot + "." + name, p);
-        }));
+        children(owner)
+                .forEach((slot, sub) -> sub.predictors().forEach((name, p) -> {
+                    if (seen.add(p)) out.put(slot + "." + name, p);
+                }));
         return out;
     }
 
@@ -143,12 +145,14 @@ final class Submodules {
                 c.setAccessible(true);
                 return (Module) c.newInstance(args);
             } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot rebuild record " + type.getName() + " with new predictors: " + e, e);
+                throw new IllegalStateException(
+                        "cannot rebuild record " + type.getName() + " with new predictors: " + e, e);
             }
         }
         if (!(owner instanceof CompositeModule composite)) {
-            throw new IllegalArgumentException(type.getName() + " cannot be rebuilt with new predictors: make it a record,"
-                    + " extend CompositeModule, or implement withPredictors");
+            throw new IllegalArgumentException(
+                    type.getName() + " cannot be rebuilt with new predictors: make it a record,"
+                            + " extend CompositeModule, or implement withPredictors");
         }
         Module copy = composite.shallowCopy();
         for (Member m : members) {

@@ -79,17 +79,23 @@ public final class Tool {
     private final Map<String, Object> argsSchema;
     private final Function<Map<String, Object>, Object> function;
 
-    private Tool(String name, String description, List<Param> params, Map<String, Object> argsSchema,
-                 Function<Map<String, Object>, Object> function) {
+    private Tool(
+            String name,
+            String description,
+            List<Param> params,
+            Map<String, Object> argsSchema,
+            Function<Map<String, Object>, Object> function) {
         if (!NAME.matcher(Objects.requireNonNull(name, "name")).matches()) {
-            throw new IllegalArgumentException("tool name '" + name + "' must be letters, digits, '_' or '-' (at most 64)");
+            throw new IllegalArgumentException(
+                    "tool name '" + name + "' must be letters, digits, '_' or '-' (at most 64)");
         }
         this.name = name;
         this.description = description == null ? "" : description;
         this.params = List.copyOf(params);
         Set<String> seen = new LinkedHashSet<>();
         for (Param p : this.params) {
-            if (!seen.add(p.name())) throw new IllegalArgumentException("tool " + name + ": duplicate argument '" + p.name() + "'");
+            if (!seen.add(p.name()))
+                throw new IllegalArgumentException("tool " + name + ": duplicate argument '" + p.name() + "'");
         }
         this.argsSchema = argsSchema != null ? argsSchema : ToolSchemas.object(this.params);
         this.function = Objects.requireNonNull(function, "function");
@@ -124,7 +130,8 @@ public final class Tool {
         Objects.requireNonNull(method, "method");
         boolean isStatic = Modifier.isStatic(method.getModifiers());
         if (!isStatic && target == null) {
-            throw new IllegalArgumentException("method " + method.getName() + " is not static: give the object to call it on");
+            throw new IllegalArgumentException(
+                    "method " + method.getName() + " is not static: give the object to call it on");
         }
         try {
             method.setAccessible(true);
@@ -141,7 +148,8 @@ public final class Tool {
             try {
                 params.add(Param.of(p.getName(), p.getParameterizedType(), doc == null ? "" : doc.value()));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("tool " + method.getName() + ", parameter " + p.getName() + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        "tool " + method.getName() + ", parameter " + p.getName() + ": " + e.getMessage(), e);
             }
         }
         ToolDoc doc = method.getAnnotation(ToolDoc.class);
@@ -149,7 +157,8 @@ public final class Tool {
         List<Param> order = List.copyOf(params);
         Function<Map<String, Object>, Object> fn = args -> {
             Object[] values = new Object[order.size()];
-            for (int i = 0; i < values.length; i++) values[i] = args.get(order.get(i).name());
+            for (int i = 0; i < values.length; i++)
+                values[i] = args.get(order.get(i).name());
             try {
                 return method.invoke(receiver, values);
             } catch (InvocationTargetException e) {
@@ -188,8 +197,8 @@ public final class Tool {
      * A tool taking one record of arguments: the record's components are the arguments (described
      * by {@link ToolDoc} or Jackson's {@code @JsonPropertyDescription} on each component).
      */
-    public static <A extends Record> Tool of(String name, String description, Class<A> argsType,
-                                             Function<? super A, ?> fn) {
+    public static <A extends Record> Tool of(
+            String name, String description, Class<A> argsType, Function<? super A, ?> fn) {
         Objects.requireNonNull(argsType, "argsType");
         Objects.requireNonNull(fn, "fn");
         List<Param> params = new ArrayList<>();
@@ -265,8 +274,8 @@ public final class Tool {
             for (Param p : params) known.add(p.name());
             for (String k : given.keySet()) {
                 if (!known.contains(k)) {
-                    throw new ToolException(name, "tool " + name + " has no argument '" + k + "'; its arguments are "
-                            + known, null);
+                    throw new ToolException(
+                            name, "tool " + name + " has no argument '" + k + "'; its arguments are " + known, null);
                 }
             }
             for (Param p : params) {
@@ -280,7 +289,8 @@ public final class Tool {
         } catch (ToolException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new ToolException(name, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+            throw new ToolException(
+                    name, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
         }
     }
 
@@ -291,11 +301,13 @@ public final class Tool {
         try {
             Object v = argsJson == null || argsJson.isBlank() ? Map.of() : JSON.readValue(argsJson, Object.class);
             if (!(v instanceof Map)) {
-                throw new ToolException(name, "tool " + name + ": arguments must be a JSON object, not " + argsJson, null);
+                throw new ToolException(
+                        name, "tool " + name + ": arguments must be a JSON object, not " + argsJson, null);
             }
             args = (Map<String, Object>) v;
         } catch (JsonProcessingException e) {
-            throw new ToolException(name, "tool " + name + ": arguments are not valid JSON: " + e.getOriginalMessage(), e);
+            throw new ToolException(
+                    name, "tool " + name + ": arguments are not valid JSON: " + e.getOriginalMessage(), e);
         }
         return invoke(args);
     }
@@ -324,8 +336,11 @@ public final class Tool {
         try {
             return JSON.convertValue(v, target);
         } catch (IllegalArgumentException e) {
-            throw new ToolException(name, "tool " + name + ": argument '" + p.name() + "' = " + abbreviate(value)
-                    + " is not a valid " + p.type().getTypeName(), e);
+            throw new ToolException(
+                    name,
+                    "tool " + name + ": argument '" + p.name() + "' = " + abbreviate(value) + " is not a valid "
+                            + p.type().getTypeName(),
+                    e);
         }
     }
 
@@ -386,7 +401,8 @@ public final class Tool {
         public Tool build() {
             if (handler == null) throw new IllegalStateException("tool " + name + " has no handler");
             if (schema != null && !params.isEmpty()) {
-                throw new IllegalStateException("tool " + name + ": give either params or an explicit argsSchema, not both");
+                throw new IllegalStateException(
+                        "tool " + name + ": give either params or an explicit argsSchema, not both");
             }
             return new Tool(name, description, params, schema, handler);
         }

@@ -14,12 +14,13 @@ import java.util.Map;
 final class ToolResults {
     private ToolResults() {}
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper LENIENT = com.fasterxml.jackson.databind.json.JsonMapper
-            .builder()
-            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_SINGLE_QUOTES,
-                    com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_TRAILING_COMMA,
-                    com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES)
-            .build();
+    private static final com.fasterxml.jackson.databind.ObjectMapper LENIENT =
+            com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                    .enable(
+                            com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_SINGLE_QUOTES,
+                            com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_TRAILING_COMMA,
+                            com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES)
+                    .build();
 
     /**
      * The tool arguments as a map: a map as it is; a JSON object text (code fences allowed) parsed;

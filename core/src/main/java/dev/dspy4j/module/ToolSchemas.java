@@ -23,7 +23,9 @@ final class ToolSchemas {
 
     /** The schema of an argument of type {@code t}: of the value inside, for an {@code Optional}. */
     static Map<String, Object> of(Type t) {
-        Type value = t instanceof ParameterizedType p && p.getRawType() == Optional.class ? p.getActualTypeArguments()[0] : t;
+        Type value = t instanceof ParameterizedType p && p.getRawType() == Optional.class
+                ? p.getActualTypeArguments()[0]
+                : t;
         return JsonSchemas.of(value, DESCRIBER);
     }
 

@@ -78,10 +78,14 @@ public final class BootstrapFewShot implements Optimizer {
      *
      * @param teacher the program run to produce traces, or null for the student
      */
-    public static BootstrapFewShot of(Metric metric, int maxBootstrappedDemos, int maxLabeledDemos, int maxRounds,
-                                      Module teacher) {
-        return builder(metric).maxBootstrappedDemos(maxBootstrappedDemos).maxLabeledDemos(maxLabeledDemos)
-                .maxRounds(maxRounds).teacher(teacher).build();
+    public static BootstrapFewShot of(
+            Metric metric, int maxBootstrappedDemos, int maxLabeledDemos, int maxRounds, Module teacher) {
+        return builder(metric)
+                .maxBootstrappedDemos(maxBootstrappedDemos)
+                .maxLabeledDemos(maxLabeledDemos)
+                .maxRounds(maxRounds)
+                .teacher(teacher)
+                .build();
     }
 
     @Override
@@ -90,15 +94,18 @@ public final class BootstrapFewShot implements Optimizer {
         Objects.requireNonNull(trainset, "trainset");
         for (int i = 0; i < trainset.size(); i++) {
             if (trainset.get(i).inputKeys().isEmpty()) {
-                throw new IllegalArgumentException("training example " + i + " has no input keys marked; call withInputs(...)");
+                throw new IllegalArgumentException(
+                        "training example " + i + " has no input keys marked; call withInputs(...)");
             }
         }
         Module base = teacher != null ? teacher : student;
         if (!base.predictors().keySet().equals(student.predictors().keySet())) {
-            throw new IllegalArgumentException("the teacher's predictors " + base.predictors().keySet()
-                    + " do not match the student's " + student.predictors().keySet());
+            throw new IllegalArgumentException(
+                    "the teacher's predictors " + base.predictors().keySet() + " do not match the student's "
+                            + student.predictors().keySet());
         }
-        if (maxLabeledDemos > 0 && base.predictors().values().stream().allMatch(p -> p.demos().isEmpty())) {
+        if (maxLabeledDemos > 0
+                && base.predictors().values().stream().allMatch(p -> p.demos().isEmpty())) {
             base = new LabeledFewShot(maxLabeledDemos, seed).compile(base, trainset);
         }
 
@@ -113,15 +120,19 @@ public final class BootstrapFewShot implements Optimizer {
         for (int from = 0; from < trainset.size() && bootstrapped.size() < maxBootstrappedDemos; from += threads) {
             List<Integer> chunk = new ArrayList<>();
             for (int i = from; i < Math.min(trainset.size(), from + threads); i++) chunk.add(i);
-            List<Attempt> attempts = parallel.run(chunk, i -> attempt(teacherBase, trainset.get(i))).values();
+            List<Attempt> attempts = parallel.run(chunk, i -> attempt(teacherBase, trainset.get(i)))
+                    .values();
             for (int c = 0; c < chunk.size() && bootstrapped.size() < maxBootstrappedDemos; c++) {
                 int i = chunk.get(c);
                 Attempt a = attempts.get(c);
                 for (RuntimeException e : a.errors()) {
                     errors++;
                     if (errors >= maxErrors) {
-                        throw new IllegalStateException("bootstrapping stopped after " + errors
-                                + " failed teacher runs; the last, on training example " + i + ": " + e.getMessage(), e);
+                        throw new IllegalStateException(
+                                "bootstrapping stopped after " + errors
+                                        + " failed teacher runs; the last, on training example " + i + ": "
+                                        + e.getMessage(),
+                                e);
                     }
                 }
                 if (a.passed() == null) continue;
@@ -141,8 +152,8 @@ public final class BootstrapFewShot implements Optimizer {
         List<Example> shuffled = LabeledFewShot.sample(unused, unused.size(), new Random(seed));
         Map<String, Predict> replaced = new LinkedHashMap<>();
         student.predictors().forEach((name, p) -> {
-            List<Example> demos = new ArrayList<>(traces.get(name).subList(0,
-                    Math.min(maxBootstrappedDemos, traces.get(name).size())));
+            List<Example> demos = new ArrayList<>(traces.get(name)
+                    .subList(0, Math.min(maxBootstrappedDemos, traces.get(name).size())));
             int room = Math.max(0, maxLabeledDemos - demos.size());
             demos.addAll(shuffled.subList(0, Math.min(room, shuffled.size())));
             replaced.put(name, p.withDemos(demos));
@@ -151,7 +162,8 @@ public final class BootstrapFewShot implements Optimizer {
     }
 
     /** The rounds of one training example: the passing run (or null), its predictor names, and the failures. */
-    private record Attempt(Trace.Traced<Prediction> passed, Map<Predict, String> names, List<RuntimeException> errors) {}
+    private record Attempt(
+            Trace.Traced<Prediction> passed, Map<Predict, String> names, List<RuntimeException> errors) {}
 
     private Attempt attempt(Module base, Example example) {
         List<RuntimeException> errors = new ArrayList<>();

@@ -111,9 +111,14 @@ public final class BootstrapFewShotWithRandomSearch implements Optimizer {
             Collections.shuffle(train, new Random(seed + s));
             size = 1 + new Random(seed + s).nextInt(maxBootstrappedDemos);
         }
-        BootstrapFewShot.Builder b = BootstrapFewShot.builder(metric).maxBootstrappedDemos(size)
-                .maxLabeledDemos(maxLabeledDemos).maxRounds(maxRounds).teacher(teacher).seed(seed + Math.max(s, 0))
-                .maxErrors(maxErrors).threads(settings.threads());
+        BootstrapFewShot.Builder b = BootstrapFewShot.builder(metric)
+                .maxBootstrappedDemos(size)
+                .maxLabeledDemos(maxLabeledDemos)
+                .maxRounds(maxRounds)
+                .teacher(teacher)
+                .seed(seed + Math.max(s, 0))
+                .maxErrors(maxErrors)
+                .threads(settings.threads());
         if (threshold != null) b.threshold(threshold);
         return b.build().compile(student, train);
     }

@@ -18,7 +18,9 @@ public record Budget(Integer maxMetricCalls, Integer maxTrials, Auto auto) {
      * {@code AUTO_RUN_SETTINGS}.
      */
     public enum Auto {
-        LIGHT(6, 100), MEDIUM(12, 300), HEAVY(18, 1000);
+        LIGHT(6, 100),
+        MEDIUM(12, 300),
+        HEAVY(18, 1000);
 
         private final int candidates;
         private final int valSize;

@@ -77,9 +77,12 @@ public final class COPRO implements Optimizer {
         if (trainset.isEmpty()) throw new IllegalArgumentException("COPRO needs at least one training example");
         Map<String, Predict> current = new LinkedHashMap<>(student.predictors());
         if (current.isEmpty()) throw new IllegalArgumentException("the student has no predictors to optimize");
-        LanguageModel proposer = promptModel != null ? promptModel : current.values().iterator().next().lm();
+        LanguageModel proposer = promptModel != null
+                ? promptModel
+                : current.values().iterator().next().lm();
         if (proposer == null) {
-            throw new IllegalArgumentException("COPRO needs a prompt model: set promptModel(...) or give the student an LM");
+            throw new IllegalArgumentException(
+                    "COPRO needs a prompt model: set promptModel(...) or give the student an LM");
         }
         OptimizerRun run = OptimizerRun.start(NAME, metric, settings);
         Map<String, List<String>> latest = new LinkedHashMap<>();
@@ -89,9 +92,16 @@ public final class COPRO implements Optimizer {
         try {
             for (Map.Entry<String, Predict> e : current.entrySet()) {
                 String basic = e.getValue().signature().instructions();
-                List<String> first = new ArrayList<>(run.traced(() -> propose(proposer, PROPOSE_INSTRUCTIONS,
-                        ordered("signature", e.getValue().signature().toSignatureString(), "current_instruction", basic),
-                        breadth - 1, 0)));
+                List<String> first = new ArrayList<>(run.traced(() -> propose(
+                        proposer,
+                        PROPOSE_INSTRUCTIONS,
+                        ordered(
+                                "signature",
+                                e.getValue().signature().toSignatureString(),
+                                "current_instruction",
+                                basic),
+                        breadth - 1,
+                        0)));
                 first.add(basic);
                 List<String> unique = List.copyOf(new LinkedHashSet<>(first));
                 latest.put(e.getKey(), unique);
@@ -105,14 +115,19 @@ public final class COPRO implements Optimizer {
                         String instruction = candidates.get(c);
                         Map<String, Predict> trial = new LinkedHashMap<>(current);
                         trial.put(name, current.get(name).withInstructions(instruction));
-                        List<String> key = trial.values().stream().map(p -> p.signature().instructions()).toList();
+                        List<String> key = trial.values().stream()
+                                .map(p -> p.signature().instructions())
+                                .toList();
                         Double score = scoredPrograms.get(key);
                         if (score == null) {
                             Module program = student.withPredictors(trial);
                             score = run.evaluate(program, trainset).score();
                             scoredPrograms.put(key, score);
-                            run.trial("depth " + (d + 1) + ", " + name + ", candidate " + (c + 1), OptimizerRun.describe(program),
-                                    score, program);
+                            run.trial(
+                                    "depth " + (d + 1) + ", " + name + ", candidate " + (c + 1),
+                                    OptimizerRun.describe(program),
+                                    score,
+                                    program);
                         }
                         scoredPerPredictor.get(name).merge(instruction, score, Math::max);
                     }
@@ -123,9 +138,16 @@ public final class COPRO implements Optimizer {
                 for (String name : current.keySet()) {
                     String attempts = attempts(scoredPerPredictor.get(name));
                     int round = d + 1;
-                    List<String> next = run.traced(() -> propose(proposer, PROPOSE_FROM_ATTEMPTS,
-                            ordered("signature", current.get(name).signature().toSignatureString(),
-                                    "attempted_instructions", attempts), breadth, round));
+                    List<String> next = run.traced(() -> propose(
+                            proposer,
+                            PROPOSE_FROM_ATTEMPTS,
+                            ordered(
+                                    "signature",
+                                    current.get(name).signature().toSignatureString(),
+                                    "attempted_instructions",
+                                    attempts),
+                            breadth,
+                            round));
                     latest.put(name, next);
                     for (String s : next) {
                         if (!all.get(name).contains(s)) all.get(name).add(s);
@@ -168,8 +190,14 @@ public final class COPRO implements Optimizer {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < top.size(); i++) {
             if (i > 0) sb.append('\n');
-            sb.append("Instruction #").append(i + 1).append(": ").append(top.get(i).getKey()).append('\n')
-                    .append("Score #").append(i + 1).append(": ")
+            sb.append("Instruction #")
+                    .append(i + 1)
+                    .append(": ")
+                    .append(top.get(i).getKey())
+                    .append('\n')
+                    .append("Score #")
+                    .append(i + 1)
+                    .append(": ")
                     .append(String.format(Locale.ROOT, "%.1f", top.get(i).getValue()));
         }
         return sb.toString();
@@ -179,15 +207,20 @@ public final class COPRO implements Optimizer {
     private List<String> propose(LanguageModel lm, String instructions, Map<String, String> inputs, int n, int round) {
         if (n < 1) return List.of();
         String fields = String.join(", ", inputs.keySet());
-        Predict p = Predict.of(fields + " -> proposed_instruction").withInstructions(instructions).withLm(lm).withN(n)
-                .withParam("temperature", initTemperature).withRolloutId("copro-round-" + round);
+        Predict p = Predict.of(fields + " -> proposed_instruction")
+                .withInstructions(instructions)
+                .withLm(lm)
+                .withN(n)
+                .withParam("temperature", initTemperature)
+                .withRolloutId("copro-round-" + round);
         Prediction out = p.call(inputs);
         LinkedHashSet<String> proposals = new LinkedHashSet<>();
         for (Map<String, Object> c : out.completions()) {
             Object v = c.get("proposed_instruction");
             if (v == null) continue;
             String s = v.toString().strip();
-            while (s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"")) s = s.substring(1, s.length() - 1).strip();
+            while (s.length() >= 2 && s.startsWith("\"") && s.endsWith("\""))
+                s = s.substring(1, s.length() - 1).strip();
             if (!s.isEmpty()) proposals.add(s);
         }
         return List.copyOf(proposals);

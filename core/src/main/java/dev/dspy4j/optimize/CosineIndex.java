@@ -40,7 +40,8 @@ public final class CosineIndex {
         for (int i = 0; i < vectors.size(); i++) {
             float[] v = vectors.get(i);
             if (v.length != d) {
-                throw new IllegalArgumentException("vector " + i + " has " + v.length + " dimensions; vector 0 has " + d);
+                throw new IllegalArgumentException(
+                        "vector " + i + " has " + v.length + " dimensions; vector 0 has " + d);
             }
             unit[i] = normalized(v, "vector " + i);
         }
@@ -62,7 +63,8 @@ public final class CosineIndex {
     public List<Hit> nearest(float[] query, int k) {
         if (k < 1) throw new IllegalArgumentException("k must be at least 1, not " + k);
         if (query.length != dimensions) {
-            throw new IllegalArgumentException("the query has " + query.length + " dimensions; the index has " + dimensions);
+            throw new IllegalArgumentException(
+                    "the query has " + query.length + " dimensions; the index has " + dimensions);
         }
         float[] q = normalized(query, "the query");
         List<Hit> hits = new ArrayList<>(unit.length);
@@ -71,7 +73,8 @@ public final class CosineIndex {
             for (int j = 0; j < dimensions; j++) dot += unit[i][j] * q[j];
             hits.add(new Hit(i, dot));
         }
-        hits.sort((a, b) -> a.similarity() != b.similarity() ? Double.compare(b.similarity(), a.similarity())
+        hits.sort((a, b) -> a.similarity() != b.similarity()
+                ? Double.compare(b.similarity(), a.similarity())
                 : Integer.compare(a.index(), b.index()));
         return List.copyOf(hits.subList(0, Math.min(k, hits.size())));
     }

@@ -31,7 +31,10 @@ public record Cost(long lmCalls, long cachedCalls, long promptTokens, long compl
     }
 
     public Cost plus(Cost o) {
-        return new Cost(lmCalls + o.lmCalls, cachedCalls + o.cachedCalls, promptTokens + o.promptTokens,
+        return new Cost(
+                lmCalls + o.lmCalls,
+                cachedCalls + o.cachedCalls,
+                promptTokens + o.promptTokens,
                 completionTokens + o.completionTokens);
     }
 

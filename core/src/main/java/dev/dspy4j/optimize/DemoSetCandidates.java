@@ -26,9 +26,18 @@ final class DemoSetCandidates {
      * @param threshold the bootstrap pass threshold, or null for "any score above 0"
      * @param threads   teacher runs at once (the demos do not depend on it)
      */
-    static Map<String, List<List<Example>>> create(Module student, List<Example> trainset, int count, Metric metric,
-                                                   Double threshold, int maxBootstrapped, int maxLabeled,
-                                                   Module teacher, long seed, Random random, int threads) {
+    static Map<String, List<List<Example>>> create(
+            Module student,
+            List<Example> trainset,
+            int count,
+            Metric metric,
+            Double threshold,
+            int maxBootstrapped,
+            int maxLabeled,
+            Module teacher,
+            long seed,
+            Random random,
+            int threads) {
         Map<String, List<List<Example>>> sets = new LinkedHashMap<>();
         student.predictors().keySet().forEach(name -> sets.put(name, new ArrayList<>()));
         for (int k = 0; k < count; k++) {
@@ -38,12 +47,14 @@ final class DemoSetCandidates {
             } else if (k == 1 && maxLabeled > 0) {
                 program = new LabeledFewShot(maxLabeled, seed).compile(student, trainset);
             } else if (k == 2) {
-                program = bootstrap(metric, threshold, maxBootstrapped, maxLabeled, teacher, seed, threads).compile(student, trainset);
+                program = bootstrap(metric, threshold, maxBootstrapped, maxLabeled, teacher, seed, threads)
+                        .compile(student, trainset);
             } else {
                 List<Example> shuffled = new ArrayList<>(trainset);
                 Collections.shuffle(shuffled, random);
                 int size = maxBootstrapped < 1 ? 0 : 1 + random.nextInt(maxBootstrapped);
-                program = bootstrap(metric, threshold, size, maxLabeled, teacher, seed, threads).compile(student, shuffled);
+                program = bootstrap(metric, threshold, size, maxLabeled, teacher, seed, threads)
+                        .compile(student, shuffled);
             }
             program.predictors().forEach((name, p) -> sets.get(name).add(p.demos()));
         }
@@ -51,10 +62,20 @@ final class DemoSetCandidates {
         return sets;
     }
 
-    private static BootstrapFewShot bootstrap(Metric metric, Double threshold, int maxBootstrapped, int maxLabeled,
-                                              Module teacher, long seed, int threads) {
-        BootstrapFewShot.Builder b = BootstrapFewShot.builder(metric).maxBootstrappedDemos(maxBootstrapped)
-                .maxLabeledDemos(maxLabeled).teacher(teacher).seed(seed).threads(threads);
+    private static BootstrapFewShot bootstrap(
+            Metric metric,
+            Double threshold,
+            int maxBootstrapped,
+            int maxLabeled,
+            Module teacher,
+            long seed,
+            int threads) {
+        BootstrapFewShot.Builder b = BootstrapFewShot.builder(metric)
+                .maxBootstrappedDemos(maxBootstrapped)
+                .maxLabeledDemos(maxLabeled)
+                .teacher(teacher)
+                .seed(seed)
+                .threads(threads);
         if (threshold != null) b.threshold(threshold);
         return b.build();
     }

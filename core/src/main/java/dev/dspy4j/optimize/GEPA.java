@@ -64,7 +64,8 @@ public final class GEPA implements Optimizer {
         this.settings = b.runSettings();
         Budget budget = settings.budget();
         if ((budget.maxMetricCalls() == null) == (budget.auto() == null)) {
-            throw new IllegalArgumentException("GEPA needs exactly one budget: maxMetricCalls(n) or auto(LIGHT|MEDIUM|HEAVY)");
+            throw new IllegalArgumentException(
+                    "GEPA needs exactly one budget: maxMetricCalls(n) or auto(LIGHT|MEDIUM|HEAVY)");
         }
     }
 
@@ -90,12 +91,17 @@ public final class GEPA implements Optimizer {
         if (program.predictors().isEmpty()) throw new IllegalArgumentException("GEPA: the program has no predictors");
         RunSettings s = settings;
         if (s.budget().maxMetricCalls() == null) {
-            int calls = autoBudget(program.predictors().size(), s.budget().auto().candidates(), valset.size());
-            s = new RunSettings(s.budget().withMaxMetricCalls(calls), s.threads(), s.listener(), s.trialLog(), s.stop());
+            int calls =
+                    autoBudget(program.predictors().size(), s.budget().auto().candidates(), valset.size());
+            s = new RunSettings(
+                    s.budget().withMaxMetricCalls(calls), s.threads(), s.listener(), s.trialLog(), s.stop());
         }
-        LanguageModel reflector = reflectionLm != null ? reflectionLm : program.predictors().values().iterator().next().lm();
+        LanguageModel reflector = reflectionLm != null
+                ? reflectionLm
+                : program.predictors().values().iterator().next().lm();
         if (reflector == null) {
-            throw new IllegalArgumentException("GEPA needs a reflection LM: set reflectionLm(...) or give the student an LM");
+            throw new IllegalArgumentException(
+                    "GEPA needs a reflection LM: set reflectionLm(...) or give the student an LM");
         }
         OptimizerRun run = OptimizerRun.start("GEPA", metric, s);
         new Loop(run, program, new Reflection(reflector), List.copyOf(trainset), List.copyOf(valset)).run();
@@ -149,7 +155,8 @@ public final class GEPA implements Optimizer {
         void run() {
             try {
                 Map<String, String> seedSet = new LinkedHashMap<>();
-                program.predictors().forEach((n, p) -> seedSet.put(n, p.signature().instructions()));
+                program.predictors()
+                        .forEach((n, p) -> seedSet.put(n, p.signature().instructions()));
                 EvaluationResult base = run.evaluate(program, val);
                 add(seedSet, List.of(), base, "seed", program);
                 while (true) {
@@ -199,7 +206,8 @@ public final class GEPA implements Optimizer {
             foundNew = false;
             double[] means = new double[candidates.size()];
             for (int c = 0; c < means.length; c++) means[c] = frontier.mean(c);
-            Optional<InstructionMerge.Proposal> p = merge.propose(candidates, parents, means, frontier.dominators(), random);
+            Optional<InstructionMerge.Proposal> p =
+                    merge.propose(candidates, parents, means, frontier.dominators(), random);
             if (p.isEmpty()) return false;
             mergesDue--;
             mergesTested++;
@@ -220,15 +228,20 @@ public final class GEPA implements Optimizer {
             EvaluationResult r = run.evaluate(merged, sub);
             String label = "step " + step + ": merge of candidates " + m.parent1() + " and " + m.parent2()
                     + " (ancestor " + m.ancestor() + ")";
-            run.minibatchTrial(label + " (" + sub.size() + " validation examples)", describe(m.instructions()), r.score());
+            run.minibatchTrial(
+                    label + " (" + sub.size() + " validation examples)", describe(m.instructions()), r.score());
             if (sum(r) < Math.max(sum1, sum2)) return true;
             EvaluationResult full = run.evaluate(merged, val);
             add(m.instructions(), List.of(m.parent1(), m.parent2()), full, label, merged);
             return true;
         }
 
-        private void add(Map<String, String> instructions, List<Integer> from, EvaluationResult full, String label,
-                         Module built) {
+        private void add(
+                Map<String, String> instructions,
+                List<Integer> from,
+                EvaluationResult full,
+                String label,
+                Module built) {
             double[] scores = new double[val.size()];
             for (EvaluationResult.Row row : full.rows()) scores[row.index()] = row.score();
             frontier.add(scores);

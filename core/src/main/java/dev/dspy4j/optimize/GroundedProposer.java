@@ -38,18 +38,22 @@ final class GroundedProposer {
             "Describe a situation where getting the answer wrong would be costly.",
             "Start by giving the model a role that suits the task (\"You are ...\").");
 
-    static final Signature DESCRIBE_DATA = Signature.of("DescribeData",
+    static final Signature DESCRIBE_DATA = Signature.of(
+            "DescribeData",
             "From the sample of examples below, describe the dataset in a few sentences: what the inputs "
                     + "are, what the outputs are, and any pattern someone writing instructions for this task should know.",
             List.of(Field.of("examples").withDescription("a sample of the training examples")),
             List.of(Field.of("description").withDescription("a short description of the dataset")));
 
-    static final Signature PROPOSE = Signature.of("ProposeInstruction",
+    static final Signature PROPOSE = Signature.of(
+            "ProposeInstruction",
             "You write the instruction for one step of a program that calls a language model. Read what is "
                     + "known about the data, the program, this step's current instruction and examples of its "
                     + "inputs and outputs, then write a new instruction that will make the model do this step better.",
-            List.of(Field.of("dataset_description").withDescription("what the data looks like"),
-                    Field.of("program_structure").withDescription("the program's steps: name, signature and instruction of each"),
+            List.of(
+                    Field.of("dataset_description").withDescription("what the data looks like"),
+                    Field.of("program_structure")
+                            .withDescription("the program's steps: name, signature and instruction of each"),
                     Field.of("step").withDescription("the step to write an instruction for"),
                     Field.of("step_examples").withDescription("examples of this step's inputs and outputs"),
                     Field.of("current_instruction").withDescription("the instruction the step has now"),
@@ -74,7 +78,8 @@ final class GroundedProposer {
         static final Grounding ALL = new Grounding(true, true, true, true);
     }
 
-    GroundedProposer(LanguageModel lm, double temperature, long seed, int viewDataSize, int demosShown, Grounding grounding) {
+    GroundedProposer(
+            LanguageModel lm, double temperature, long seed, int viewDataSize, int demosShown, Grounding grounding) {
         this.lm = Objects.requireNonNull(lm, "prompt model");
         this.temperature = temperature;
         this.seed = seed;
@@ -92,10 +97,16 @@ final class GroundedProposer {
         List<Example> sample = LabeledFewShot.sample(trainset, viewDataSize, new Random(seed));
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < sample.size(); i++) {
-            sb.append("Example ").append(i + 1).append(":\n").append(render(sample.get(i).toMap())).append('\n');
+            sb.append("Example ")
+                    .append(i + 1)
+                    .append(":\n")
+                    .append(render(sample.get(i).toMap()))
+                    .append('\n');
         }
         Predict describe = Predict.of(DESCRIBE_DATA).withLm(lm);
-        return describe.call(Map.of("examples", sb.toString().strip())).getString("description").strip();
+        return describe.call(Map.of("examples", sb.toString().strip()))
+                .getString("description")
+                .strip();
     }
 
     /**
@@ -104,8 +115,8 @@ final class GroundedProposer {
      * @param demoSets per predictor name, the candidate demo sets (may be empty lists); set k grounds
      *                 proposal k
      */
-    Map<String, List<String>> propose(Module program, String dataDescription, Map<String, List<List<Example>>> demoSets,
-                                      int n, Random random) {
+    Map<String, List<String>> propose(
+            Module program, String dataDescription, Map<String, List<List<Example>>> demoSets, int n, Random random) {
         String structure = grounding.program() ? structure(program) : NOT_GIVEN;
         Map<String, List<String>> out = new LinkedHashMap<>();
         for (Map.Entry<String, Predict> e : program.predictors().entrySet()) {
@@ -119,12 +130,17 @@ final class GroundedProposer {
                 in.put("dataset_description", dataDescription);
                 in.put("program_structure", structure);
                 in.put("step", name + ": " + p.signature().toSignatureString());
-                in.put("step_examples", grounding.demos() ? examples(demoSets.getOrDefault(name, List.of()), k) : NOT_GIVEN);
+                in.put(
+                        "step_examples",
+                        grounding.demos() ? examples(demoSets.getOrDefault(name, List.of()), k) : NOT_GIVEN);
                 in.put("current_instruction", p.signature().instructions());
                 in.put("tip", !grounding.tip() ? NOT_GIVEN : tip.isEmpty() ? "(none)" : tip);
-                Predict proposer = Predict.of(PROPOSE).withLm(lm).withParam("temperature", temperature)
+                Predict proposer = Predict.of(PROPOSE)
+                        .withLm(lm)
+                        .withParam("temperature", temperature)
                         .withRolloutId("mipro-proposal-" + seed + "-" + name + "-" + k);
-                candidates.add(proposer.call(in).getString("proposed_instruction").strip());
+                candidates.add(
+                        proposer.call(in).getString("proposed_instruction").strip());
             }
             out.put(name, List.copyOf(candidates));
         }
@@ -134,9 +150,13 @@ final class GroundedProposer {
     /** The program's steps, one block each: name, signature, instruction. */
     static String structure(Module program) {
         StringBuilder sb = new StringBuilder();
-        program.predictors().forEach((name, p) -> sb.append(name).append(": ")
-                .append(p.signature().toSignatureString()).append("\n  instruction: ")
-                .append(p.signature().instructions()).append('\n'));
+        program.predictors()
+                .forEach((name, p) -> sb.append(name)
+                        .append(": ")
+                        .append(p.signature().toSignatureString())
+                        .append("\n  instruction: ")
+                        .append(p.signature().instructions())
+                        .append('\n'));
         return sb.toString().strip();
     }
 
@@ -151,7 +171,11 @@ final class GroundedProposer {
         for (int s = 0; s < sets.size() && shown < demosShown; s++) {
             for (Example demo : sets.get((k + s) % sets.size())) {
                 if (shown == demosShown) break;
-                sb.append("Example ").append(++shown).append(":\n").append(render(demo.toMap())).append('\n');
+                sb.append("Example ")
+                        .append(++shown)
+                        .append(":\n")
+                        .append(render(demo.toMap()))
+                        .append('\n');
             }
         }
         return shown == 0 ? "(none)" : sb.toString().strip();
@@ -160,7 +184,10 @@ final class GroundedProposer {
     /** {@code key: value} lines; media are shown by kind, type, size and digest, never their bytes. */
     static String render(Map<String, Object> values) {
         StringBuilder sb = new StringBuilder();
-        values.forEach((k, v) -> sb.append(k).append(": ").append(v instanceof Media m ? LmHistory.describe(m) : v).append('\n'));
+        values.forEach((k, v) -> sb.append(k)
+                .append(": ")
+                .append(v instanceof Media m ? LmHistory.describe(m) : v)
+                .append('\n'));
         return sb.toString();
     }
 }

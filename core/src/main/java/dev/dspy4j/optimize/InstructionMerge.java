@@ -49,8 +49,12 @@ final class InstructionMerge {
      * @param means      each candidate's mean dev score
      * @param mergeable  the candidates that may be merged (the frontier's non-dominated ones)
      */
-    Optional<Proposal> propose(List<Map<String, String>> candidates, List<List<Integer>> parents, double[] means,
-                               List<Integer> mergeable, Random random) {
+    Optional<Proposal> propose(
+            List<Map<String, String>> candidates,
+            List<List<Integer>> parents,
+            double[] means,
+            List<Integer> mergeable,
+            Random random) {
         if (mergeable.size() < 2 || candidates.size() < 3) return Optional.empty();
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             int[] triple = findTriple(candidates, parents, means, mergeable, random);
@@ -82,8 +86,12 @@ final class InstructionMerge {
         return Optional.empty();
     }
 
-    private int[] findTriple(List<Map<String, String>> candidates, List<List<Integer>> parents, double[] means,
-                             List<Integer> mergeable, Random random) {
+    private int[] findTriple(
+            List<Map<String, String>> candidates,
+            List<List<Integer>> parents,
+            double[] means,
+            List<Integer> mergeable,
+            Random random) {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             // two distinct positions of the list, drawn uniformly
             int pa = random.nextInt(mergeable.size());

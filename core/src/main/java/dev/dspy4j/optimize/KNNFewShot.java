@@ -64,13 +64,15 @@ public final class KNNFewShot implements Optimizer {
         for (int i = 0; i < trainset.size(); i++) {
             Example e = trainset.get(i);
             if (e.inputKeys().isEmpty()) {
-                throw new IllegalArgumentException("training example " + i + " has no input keys marked; call withInputs(...)");
+                throw new IllegalArgumentException(
+                        "training example " + i + " has no input keys marked; call withInputs(...)");
             }
             texts.add(text(keys, e.inputs()));
         }
         List<float[]> vectors = embedder.embed(texts);
         if (vectors.size() != trainset.size()) {
-            throw new IllegalStateException("the embedder returned " + vectors.size() + " vectors for " + trainset.size() + " texts");
+            throw new IllegalStateException(
+                    "the embedder returned " + vectors.size() + " vectors for " + trainset.size() + " texts");
         }
         List<Map<String, List<Example>>> traced = bootstrapMetric == null ? null : bootstrap(student, trainset);
         return new Program(student, List.copyOf(trainset), keys, CosineIndex.of(vectors), traced);
@@ -86,7 +88,8 @@ public final class KNNFewShot implements Optimizer {
             Map<String, List<Example>> demos = new LinkedHashMap<>();
             for (Trace.Step step : t.steps()) {
                 String name = names.get(step.predictor());
-                if (name != null) demos.computeIfAbsent(name, n -> new ArrayList<>()).add(BootstrapFewShot.demoOf(step));
+                if (name != null)
+                    demos.computeIfAbsent(name, n -> new ArrayList<>()).add(BootstrapFewShot.demoOf(step));
             }
             return demos;
         });
@@ -113,7 +116,11 @@ public final class KNNFewShot implements Optimizer {
         private final CosineIndex index;
         private final List<Map<String, List<Example>>> traced;
 
-        Program(Module student, List<Example> trainset, List<String> keys, CosineIndex index,
+        Program(
+                Module student,
+                List<Example> trainset,
+                List<String> keys,
+                CosineIndex index,
                 List<Map<String, List<Example>>> traced) {
             this.student = student;
             this.trainset = trainset;

@@ -82,10 +82,16 @@ public final class MIPROv2 implements Optimizer {
         this.grounding = new GroundedProposer.Grounding(b.dataAware, b.programAware, b.fewshotAware, b.tipAware);
         RunSettings s = b.runSettings();
         if (s.budget().auto() != null && (numCandidates != null || numTrials != null)) {
-            throw new IllegalArgumentException("MIPROv2: auto sets the candidates and trials; do not also set numCandidates or numTrials");
+            throw new IllegalArgumentException(
+                    "MIPROv2: auto sets the candidates and trials; do not also set numCandidates or numTrials");
         }
         if (s.budget().auto() == null && numCandidates == null) {
-            s = new RunSettings(new Budget(s.budget().maxMetricCalls(), s.budget().maxTrials(), Budget.Auto.LIGHT), s.threads(), s.listener(), s.trialLog(), s.stop());
+            s = new RunSettings(
+                    new Budget(s.budget().maxMetricCalls(), s.budget().maxTrials(), Budget.Auto.LIGHT),
+                    s.threads(),
+                    s.listener(),
+                    s.trialLog(),
+                    s.stop());
         }
         this.settings = s;
     }
@@ -100,7 +106,8 @@ public final class MIPROv2 implements Optimizer {
     public Module compile(Module student, List<Example> trainset) {
         Objects.requireNonNull(trainset, "trainset");
         if (trainset.size() < 2) {
-            throw new IllegalArgumentException("MIPROv2 needs at least 2 training examples without a valset, got " + trainset.size());
+            throw new IllegalArgumentException(
+                    "MIPROv2 needs at least 2 training examples without a valset, got " + trainset.size());
         }
         int valSize = Math.min(1000, Math.max(1, (int) (trainset.size() * 0.8)));
         int cut = trainset.size() - valSize;
@@ -143,19 +150,31 @@ public final class MIPROv2 implements Optimizer {
                     + " exceeds the validation set's " + val.size() + " examples");
         }
 
-        LanguageModel proposerLm = promptModel != null ? promptModel : program.predictors().values().iterator().next().lm();
+        LanguageModel proposerLm = promptModel != null
+                ? promptModel
+                : program.predictors().values().iterator().next().lm();
         if (proposerLm == null) {
-            throw new IllegalArgumentException("MIPROv2 needs a prompt model: set promptModel(...) or give the student an LM");
+            throw new IllegalArgumentException(
+                    "MIPROv2 needs a prompt model: set promptModel(...) or give the student an LM");
         }
         OptimizerRun run = OptimizerRun.start("MIPROv2", metric, settings);
         try {
             GroundedProposer proposer = new GroundedProposer(proposerLm, initTemperature, seed, 10, 3, grounding);
-            Map<String, List<List<Example>>> demoSets = run.traced(() -> DemoSetCandidates.create(program, trainset,
-                    nDemoSets, metric, threshold, zeroShot ? 3 : maxBootstrapped, zeroShot ? 0 : maxLabeled, teacher,
-                    seed, random, settings.threads()));
+            Map<String, List<List<Example>>> demoSets = run.traced(() -> DemoSetCandidates.create(
+                    program,
+                    trainset,
+                    nDemoSets,
+                    metric,
+                    threshold,
+                    zeroShot ? 3 : maxBootstrapped,
+                    zeroShot ? 0 : maxLabeled,
+                    teacher,
+                    seed,
+                    random,
+                    settings.threads()));
             String data = run.traced(() -> proposer.describeData(trainset));
-            Map<String, List<String>> instructions = run.traced(() ->
-                    proposer.propose(program, data, demoSets, nInstructions, random));
+            Map<String, List<String>> instructions =
+                    run.traced(() -> proposer.propose(program, data, demoSets, nInstructions, random));
             Search search = new Search(run, program, instructions, zeroShot ? null : demoSets, val);
             search.run(trials, useMinibatch, random);
         } catch (OptimizationStopped stopped) {
@@ -181,8 +200,12 @@ public final class MIPROv2 implements Optimizer {
         private final Map<Map<String, Integer>, List<Double>> minibatchScores = new LinkedHashMap<>();
         private final Set<Map<String, Integer>> fullyScored = new HashSet<>();
 
-        Search(OptimizerRun run, Module program, Map<String, List<String>> instructions,
-               Map<String, List<List<Example>>> demoSets, List<Example> val) {
+        Search(
+                OptimizerRun run,
+                Module program,
+                Map<String, List<String>> instructions,
+                Map<String, List<List<Example>>> demoSets,
+                List<Example> val) {
             this.run = run;
             this.program = program;
             this.instructions = instructions;
@@ -191,7 +214,8 @@ public final class MIPROv2 implements Optimizer {
             Map<String, Integer> space = new LinkedHashMap<>();
             instructions.forEach((name, list) -> {
                 space.put(name + ".instruction", list.size());
-                if (demoSets != null) space.put(name + ".demos", demoSets.get(name).size());
+                if (demoSets != null)
+                    space.put(name + ".demos", demoSets.get(name).size());
             });
             this.tpe = TpeSampler.builder(space).seed(seed).build();
         }
@@ -212,8 +236,10 @@ public final class MIPROv2 implements Optimizer {
                     run.trial("trial " + t + " " + params, describe(candidate, params), r.score(), candidate);
                     continue;
                 }
-                run.minibatchTrial("trial " + t + " (minibatch of " + batch.size() + ") " + params,
-                        describe(candidate, params), r.score());
+                run.minibatchTrial(
+                        "trial " + t + " (minibatch of " + batch.size() + ") " + params,
+                        describe(candidate, params),
+                        r.score());
                 minibatchScores.computeIfAbsent(params, k -> new ArrayList<>()).add(r.score());
                 if (t % fullEvalSteps == 0 || t == trials) fullEvaluation();
             }
@@ -225,7 +251,10 @@ public final class MIPROv2 implements Optimizer {
             double bestMean = Double.NEGATIVE_INFINITY;
             for (Map.Entry<Map<String, Integer>, List<Double>> e : minibatchScores.entrySet()) {
                 if (fullyScored.contains(e.getKey())) continue;
-                double mean = e.getValue().stream().mapToDouble(Double::doubleValue).average().orElse(0);
+                double mean = e.getValue().stream()
+                        .mapToDouble(Double::doubleValue)
+                        .average()
+                        .orElse(0);
                 if (mean > bestMean) {
                     best = e.getKey();
                     bestMean = mean;

@@ -37,7 +37,8 @@ public abstract class OptimizerBuilder<B extends OptimizerBuilder<B>> {
 
     /** DSPy's {@code auto} preset, which the optimizer turns into its candidate count and set sizes. */
     public B auto(Budget.Auto preset) {
-        return budget(new Budget(budget.maxMetricCalls(), budget.maxTrials(), Objects.requireNonNull(preset, "preset")));
+        return budget(
+                new Budget(budget.maxMetricCalls(), budget.maxTrials(), Objects.requireNonNull(preset, "preset")));
     }
 
     /** Examples scored at once (default 1). Results do not depend on it. */

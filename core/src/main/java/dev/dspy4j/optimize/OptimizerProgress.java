@@ -12,8 +12,15 @@ package dev.dspy4j.optimize;
  * @param last           the trial just finished
  * @param cost           LM calls and tokens so far
  */
-public record OptimizerProgress(String optimizer, int trials, Integer maxTrials, long metricCalls,
-                                Integer maxMetricCalls, double bestScore, Trial last, Cost cost) {
+public record OptimizerProgress(
+        String optimizer,
+        int trials,
+        Integer maxTrials,
+        long metricCalls,
+        Integer maxMetricCalls,
+        double bestScore,
+        Trial last,
+        Cost cost) {
 
     /** Receives progress; called on the optimizing thread. An exception it throws is logged and ignored. */
     @FunctionalInterface
@@ -23,8 +30,16 @@ public record OptimizerProgress(String optimizer, int trials, Integer maxTrials,
 
     /** One line for a console, e.g. {@code COPRO trial 4/12: 62.5 (best 75.0), 48 metric calls, 60 LM calls}. */
     public String line() {
-        return String.format(java.util.Locale.ROOT, "%s trial %d%s: %.1f (best %.1f), %d metric calls%s, %d LM calls",
-                optimizer, trials, maxTrials == null ? "" : "/" + maxTrials, last.score(), bestScore, metricCalls,
-                maxMetricCalls == null ? "" : " of " + maxMetricCalls, cost.lmCalls());
+        return String.format(
+                java.util.Locale.ROOT,
+                "%s trial %d%s: %.1f (best %.1f), %d metric calls%s, %d LM calls",
+                optimizer,
+                trials,
+                maxTrials == null ? "" : "/" + maxTrials,
+                last.score(),
+                bestScore,
+                metricCalls,
+                maxMetricCalls == null ? "" : " of " + maxMetricCalls,
+                cost.lmCalls());
     }
 }

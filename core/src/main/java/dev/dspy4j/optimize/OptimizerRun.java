@@ -133,7 +133,8 @@ public final class OptimizerRun {
     public EvaluationResult evaluate(Module program, List<Example> examples) {
         checkStop();
         if (!canAfford(examples.size())) throw new OptimizationStopped("budget");
-        Evaluate evaluate = Evaluate.builder(examples, metric).threads(settings.threads()).build();
+        Evaluate evaluate =
+                Evaluate.builder(examples, metric).threads(settings.threads()).build();
         EvaluationResult result = traced(() -> evaluate.run(program));
         metricCalls += examples.size();
         return result;
@@ -173,8 +174,14 @@ public final class OptimizerRun {
     }
 
     private Trial record(String label, Map<String, Object> candidate, double score, Module program, boolean eligible) {
-        Trial t = new Trial(trials.size() + 1, label, candidate, score, (int) (metricCalls - metricCallsAtLastTrial),
-                pending, eligible ? Math.max(score, bestScore) : bestScore);
+        Trial t = new Trial(
+                trials.size() + 1,
+                label,
+                candidate,
+                score,
+                (int) (metricCalls - metricCallsAtLastTrial),
+                pending,
+                eligible ? Math.max(score, bestScore) : bestScore);
         trials.add(t);
         total = total.plus(pending);
         pending = Cost.ZERO;
@@ -186,8 +193,16 @@ public final class OptimizerRun {
         }
         if (settings.listener() != null) {
             try {
-                settings.listener().onTrial(new OptimizerProgress(optimizer, trials.size(), budget().maxTrials(),
-                        metricCalls, budget().maxMetricCalls(), bestScore, t, total));
+                settings.listener()
+                        .onTrial(new OptimizerProgress(
+                                optimizer,
+                                trials.size(),
+                                budget().maxTrials(),
+                                metricCalls,
+                                budget().maxMetricCalls(),
+                                bestScore,
+                                t,
+                                total));
             } catch (RuntimeException e) {
                 LOG.warn("{}: progress listener failed: {}", optimizer, e.toString());
             }
@@ -275,7 +290,8 @@ public final class OptimizerRun {
         Map<String, Object> budget = new LinkedHashMap<>();
         budget.put("max_metric_calls", budget().maxMetricCalls());
         budget.put("max_trials", budget().maxTrials());
-        budget.put("auto", budget().auto() == null ? null : budget().auto().name().toLowerCase(java.util.Locale.ROOT));
+        budget.put(
+                "auto", budget().auto() == null ? null : budget().auto().name().toLowerCase(java.util.Locale.ROOT));
         doc.put("budget", budget);
         doc.put("status", status);
         if (error != null) doc.put("error", error);

@@ -27,7 +27,8 @@ final class ParetoFrontier {
 
     /** A frontier over {@code examples} dev examples (at least 1). */
     ParetoFrontier(int examples) {
-        if (examples < 1) throw new IllegalArgumentException("a Pareto frontier needs at least 1 example, not " + examples);
+        if (examples < 1)
+            throw new IllegalArgumentException("a Pareto frontier needs at least 1 example, not " + examples);
         this.examples = examples;
     }
 
@@ -39,7 +40,8 @@ final class ParetoFrontier {
      */
     int add(double[] perExample) {
         if (perExample.length != examples) {
-            throw new IllegalArgumentException("expected " + examples + " per-example scores, got " + perExample.length);
+            throw new IllegalArgumentException(
+                    "expected " + examples + " per-example scores, got " + perExample.length);
         }
         for (double s : perExample) {
             if (Double.isNaN(s)) throw new IllegalArgumentException("a per-example score is NaN");

@@ -20,15 +20,18 @@ import java.util.Objects;
  */
 final class Reflection {
 
-    static final Signature REWRITE = Signature.of("RewriteInstruction",
+    static final Signature REWRITE = Signature.of(
+            "RewriteInstruction",
             "A language model followed the instruction below on several inputs. For each, you see what it "
                     + "was given, what it answered, and feedback on the answer. Work out what the task really "
                     + "asks and what went wrong, then write a better instruction: keep what worked, fix what "
                     + "failed, and include any specific facts or rules the feedback reveals, since the model "
                     + "will not see this feedback again.",
-            List.of(Field.of("current_instruction").withDescription("the instruction the model followed"),
+            List.of(
+                    Field.of("current_instruction").withDescription("the instruction the model followed"),
                     Field.of("examples_with_feedback").withDescription("inputs, the model's outputs, and feedback")),
-            List.of(Field.of("new_instruction").withDescription("the improved instruction, complete and self-contained")));
+            List.of(Field.of("new_instruction")
+                    .withDescription("the improved instruction, complete and self-contained")));
 
     private final LanguageModel lm;
 
@@ -48,7 +51,8 @@ final class Reflection {
             if (row.prediction() == null) {
                 Map<String, Object> in = new LinkedHashMap<>(row.example().inputs());
                 out.add("Inputs:\n" + GroundedProposer.render(in) + "Outputs:\n(the program failed: "
-                        + (row.error() == null ? "unknown error" : row.error().getMessage()) + ")\nFeedback: " + feedback);
+                        + (row.error() == null ? "unknown error" : row.error().getMessage()) + ")\nFeedback: "
+                        + feedback);
                 continue;
             }
             for (Trace.Step step : row.trace()) {
@@ -65,7 +69,11 @@ final class Reflection {
     String rewrite(String current, List<String> records, String rollout) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < records.size(); i++) {
-            sb.append("### Example ").append(i + 1).append('\n').append(records.get(i).strip()).append("\n\n");
+            sb.append("### Example ")
+                    .append(i + 1)
+                    .append('\n')
+                    .append(records.get(i).strip())
+                    .append("\n\n");
         }
         Predict p = Predict.of(REWRITE).withLm(lm).withRolloutId(rollout);
         Map<String, Object> in = new LinkedHashMap<>();

@@ -14,8 +14,8 @@ import java.util.Objects;
  * @param trialLog the JSON trial log file, rewritten after each trial, or null for none
  * @param stop     the stop signal, or null
  */
-public record RunSettings(Budget budget, int threads, OptimizerProgress.Listener listener, Path trialLog,
-                          StopSignal stop) {
+public record RunSettings(
+        Budget budget, int threads, OptimizerProgress.Listener listener, Path trialLog, StopSignal stop) {
     public RunSettings {
         Objects.requireNonNull(budget, "budget");
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, not " + threads);

@@ -105,7 +105,8 @@ public final class TpeSampler {
             throw new IllegalArgumentException("score must be a finite number, not " + score);
         }
         if (!params.keySet().equals(new java.util.HashSet<>(names))) {
-            throw new IllegalArgumentException("a trial must give exactly the parameters " + names + "; got " + params.keySet());
+            throw new IllegalArgumentException(
+                    "a trial must give exactly the parameters " + names + "; got " + params.keySet());
         }
         int[] x = new int[choices.length];
         for (int d = 0; d < choices.length; d++) {
@@ -231,7 +232,8 @@ public final class TpeSampler {
             if (space.isEmpty()) throw new IllegalArgumentException("the search space has no parameters");
             space.forEach((name, n) -> {
                 if (name == null || n == null || n < 1) {
-                    throw new IllegalArgumentException("parameter '" + name + "' must have at least 1 choice; got " + n);
+                    throw new IllegalArgumentException(
+                            "parameter '" + name + "' must have at least 1 choice; got " + n);
                 }
             });
             this.space = new LinkedHashMap<>(space);
@@ -253,7 +255,8 @@ public final class TpeSampler {
 
         /** The weight of the uniform prior, and of the smoothing (default 1.0; must be positive). */
         public Builder priorWeight(double w) {
-            if (!(w > 0) || Double.isInfinite(w)) throw new IllegalArgumentException("priorWeight must be positive, not " + w);
+            if (!(w > 0) || Double.isInfinite(w))
+                throw new IllegalArgumentException("priorWeight must be positive, not " + w);
             this.priorWeight = w;
             return this;
         }

@@ -16,8 +16,14 @@ import java.util.Map;
  * @param cost        LM calls and tokens spent since the previous trial (proposing, bootstrapping and scoring)
  * @param bestSoFar   the best score of the run after this trial
  */
-public record Trial(int number, String label, Map<String, Object> candidate, double score, int examples, Cost cost,
-                    double bestSoFar) {
+public record Trial(
+        int number,
+        String label,
+        Map<String, Object> candidate,
+        double score,
+        int examples,
+        Cost cost,
+        double bestSoFar) {
     public Trial {
         candidate = Collections.unmodifiableMap(new LinkedHashMap<>(candidate));
     }

@@ -24,8 +24,8 @@ public record Prompt(List<Message> messages, int stablePrefix) {
     public Prompt {
         messages = List.copyOf(messages);
         if (stablePrefix < 0 || stablePrefix > messages.size()) {
-            throw new IllegalArgumentException("stablePrefix must be between 0 and the " + messages.size()
-                    + " messages, not " + stablePrefix);
+            throw new IllegalArgumentException(
+                    "stablePrefix must be between 0 and the " + messages.size() + " messages, not " + stablePrefix);
         }
     }
 
@@ -79,7 +79,10 @@ public record Prompt(List<Message> messages, int stablePrefix) {
 
     /** Every media value in the prompt, in order. */
     public Stream<Media> media() {
-        return messages.stream().flatMap(m -> m.parts().stream()).map(Part::media).filter(Objects::nonNull);
+        return messages.stream()
+                .flatMap(m -> m.parts().stream())
+                .map(Part::media)
+                .filter(Objects::nonNull);
     }
 
     /** This prompt with one more message at the end. */
@@ -224,7 +227,8 @@ public record Prompt(List<Message> messages, int stablePrefix) {
         }
 
         private void requireOpen() {
-            if (role == null) throw new IllegalStateException("no open message: call user(), assistant() or system() first");
+            if (role == null)
+                throw new IllegalStateException("no open message: call user(), assistant() or system() first");
         }
 
         private void ensureClosed() {

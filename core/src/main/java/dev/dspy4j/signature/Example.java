@@ -27,7 +27,8 @@ public final class Example extends Values {
     /** An example from alternating keys and values: {@code Example.of("question", "2+2?", "answer", "4")}. */
     public static Example of(Object... keysAndValues) {
         if (keysAndValues.length % 2 != 0) {
-            throw new IllegalArgumentException("Example.of needs key, value pairs; got " + keysAndValues.length + " arguments");
+            throw new IllegalArgumentException(
+                    "Example.of needs key, value pairs; got " + keysAndValues.length + " arguments");
         }
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {

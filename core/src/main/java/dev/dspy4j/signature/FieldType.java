@@ -1,6 +1,5 @@
 package dev.dspy4j.signature;
 
-import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
@@ -118,8 +117,9 @@ public sealed interface FieldType {
                 if (v instanceof Integer || v instanceof Short || v instanceof Byte) v = ((Number) v).longValue();
                 if (v instanceof Float f) v = f.doubleValue();
                 if (!(v instanceof String || v instanceof Long || v instanceof Double || v instanceof Boolean)) {
-                    throw new IllegalArgumentException("a Literal choice must be a string, integer, number or boolean, not "
-                            + (v == null ? "null" : v.getClass().getName()));
+                    throw new IllegalArgumentException(
+                            "a Literal choice must be a string, integer, number or boolean, not "
+                                    + (v == null ? "null" : v.getClass().getName()));
                 }
                 copy.add(v);
             }
@@ -171,7 +171,8 @@ public sealed interface FieldType {
             if (options.size() < 2) throw new IllegalArgumentException("a Union needs at least two options");
             for (FieldType o : options) {
                 if (o instanceof UnionOf || o instanceof OptionalOf) {
-                    throw new IllegalArgumentException("a Union option cannot be " + o.typeName() + "; use FieldType.union");
+                    throw new IllegalArgumentException(
+                            "a Union option cannot be " + o.typeName() + "; use FieldType.union");
                 }
             }
         }
@@ -238,7 +239,8 @@ public sealed interface FieldType {
 
         @Override
         public String typeName() {
-            return elements.stream().map(FieldType::typeName)
+            return elements.stream()
+                    .map(FieldType::typeName)
                     .collect(Collectors.joining(", ", "tuple[", variadic ? ", ...]" : "]"));
         }
 
@@ -257,7 +259,9 @@ public sealed interface FieldType {
 
         /** The constant names, in declaration order. */
         public List<String> choices() {
-            return java.util.Arrays.stream(type.getEnumConstants()).map(Enum::name).toList();
+            return java.util.Arrays.stream(type.getEnumConstants())
+                    .map(Enum::name)
+                    .toList();
         }
 
         @Override
@@ -291,7 +295,13 @@ public sealed interface FieldType {
     /** A media input: {@code Image}, {@code Audio}, {@code Video}, {@code File} or {@code Document}. */
     record Media(Kind kind) implements FieldType {
         /** The media kinds. */
-        public enum Kind { IMAGE, AUDIO, FILE, DOCUMENT, VIDEO }
+        public enum Kind {
+            IMAGE,
+            AUDIO,
+            FILE,
+            DOCUMENT,
+            VIDEO
+        }
 
         public Media {
             Objects.requireNonNull(kind, "kind");

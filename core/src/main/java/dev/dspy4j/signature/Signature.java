@@ -72,8 +72,10 @@ public final class Signature {
             Input input = c.getAnnotation(Input.class);
             Output output = c.getAnnotation(Output.class);
             if ((input == null) == (output == null)) {
-                throw new SignatureException(type.getSimpleName() + "." + c.getName()
-                        + ": annotate the component with exactly one of @Input or @Output", -1);
+                throw new SignatureException(
+                        type.getSimpleName() + "." + c.getName()
+                                + ": annotate the component with exactly one of @Input or @Output",
+                        -1);
             }
             FieldType ft;
             try {
@@ -99,11 +101,19 @@ public final class Signature {
             if (c == Object.class || com.fasterxml.jackson.databind.JsonNode.class.isAssignableFrom(c)) {
                 return FieldType.AnyType.INSTANCE;
             }
-            if (c == int.class || c == Integer.class || c == long.class || c == Long.class
-                    || c == short.class || c == Short.class || c == java.math.BigInteger.class) {
+            if (c == int.class
+                    || c == Integer.class
+                    || c == long.class
+                    || c == Long.class
+                    || c == short.class
+                    || c == Short.class
+                    || c == java.math.BigInteger.class) {
                 return FieldType.Scalar.INT;
             }
-            if (c == double.class || c == Double.class || c == float.class || c == Float.class
+            if (c == double.class
+                    || c == Double.class
+                    || c == float.class
+                    || c == Float.class
                     || c == java.math.BigDecimal.class) {
                 return FieldType.Scalar.FLOAT;
             }
@@ -181,8 +191,10 @@ public final class Signature {
                 throw new SignatureException("duplicate output field '" + f.name() + "'", -1);
             }
             if (f.type().containsMedia() || f.type() == FieldType.HistoryType.INSTANCE) {
-                throw new SignatureException("output field '" + f.name() + "' has type " + f.type().typeName()
-                        + ", which can only be an input", -1);
+                throw new SignatureException(
+                        "output field '" + f.name() + "' has type " + f.type().typeName()
+                                + ", which can only be an input",
+                        -1);
             }
         }
     }
@@ -249,7 +261,8 @@ public final class Signature {
 
     /** A new signature without the named field. */
     public Signature without(String fieldName) {
-        return withFields(inputs.stream().filter(f -> !f.name().equals(fieldName)).toList(),
+        return withFields(
+                inputs.stream().filter(f -> !f.name().equals(fieldName)).toList(),
                 outputs.stream().filter(f -> !f.name().equals(fieldName)).toList());
     }
 
@@ -278,7 +291,8 @@ public final class Signature {
     private static boolean sameFields(List<Field> a, List<Field> b) {
         if (a.size() != b.size()) return false;
         for (int i = 0; i < a.size(); i++) {
-            if (!a.get(i).name().equals(b.get(i).name()) || !a.get(i).type().equals(b.get(i).type())) return false;
+            if (!a.get(i).name().equals(b.get(i).name())
+                    || !a.get(i).type().equals(b.get(i).type())) return false;
         }
         return true;
     }
@@ -294,8 +308,11 @@ public final class Signature {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Signature s && s.name.equals(name) && s.instructions.equals(instructions)
-                && s.inputs.equals(inputs) && s.outputs.equals(outputs);
+        return o instanceof Signature s
+                && s.name.equals(name)
+                && s.instructions.equals(instructions)
+                && s.inputs.equals(inputs)
+                && s.outputs.equals(outputs);
     }
 
     @Override

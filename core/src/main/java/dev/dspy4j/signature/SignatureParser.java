@@ -22,8 +22,9 @@ final class SignatureParser {
         }
         int arrow = arrows.get(0);
         if (arrows.size() > 1) {
-            throw new SignatureException("signature '" + text + "' has more than one '->' (at position "
-                    + arrows.get(1) + ")", arrows.get(1));
+            throw new SignatureException(
+                    "signature '" + text + "' has more than one '->' (at position " + arrows.get(1) + ")",
+                    arrows.get(1));
         }
         SignatureParser p = new SignatureParser(text);
         List<Field> inputs = p.fields(0, arrow, true);
@@ -62,8 +63,8 @@ final class SignatureParser {
             }
         }
         if (quote != 0) {
-            throw new SignatureException("signature '" + text + "': unterminated quoted choice at position " + opened,
-                    opened);
+            throw new SignatureException(
+                    "signature '" + text + "': unterminated quoted choice at position " + opened, opened);
         }
         return out;
     }
@@ -137,8 +138,10 @@ final class SignatureParser {
     /** One type without {@code |}; null for {@code None}. */
     private FieldType primary(int end) {
         int start = pos;
-        while (pos < end && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '_'
-                || text.charAt(pos) == '.')) {
+        while (pos < end
+                && (Character.isLetterOrDigit(text.charAt(pos))
+                        || text.charAt(pos) == '_'
+                        || text.charAt(pos) == '.')) {
             pos++;
         }
         String word = text.substring(start, pos);
@@ -149,18 +152,30 @@ final class SignatureParser {
         skipSpace(end);
         boolean args = pos < end && text.charAt(pos) == '[';
         switch (word) {
-            case "str", "string": return FieldType.Scalar.STR;
-            case "int": return FieldType.Scalar.INT;
-            case "float": return FieldType.Scalar.FLOAT;
-            case "bool": return FieldType.Scalar.BOOL;
-            case "None", "NoneType": return null;
-            case "Any", "object": return FieldType.AnyType.INSTANCE;
-            case "Image", "dspy.Image": return new FieldType.Media(FieldType.Media.Kind.IMAGE);
-            case "Audio", "dspy.Audio": return new FieldType.Media(FieldType.Media.Kind.AUDIO);
-            case "File", "dspy.File": return new FieldType.Media(FieldType.Media.Kind.FILE);
-            case "Document", "dspy.Document": return new FieldType.Media(FieldType.Media.Kind.DOCUMENT);
-            case "Video": return new FieldType.Media(FieldType.Media.Kind.VIDEO);
-            case "History", "dspy.History": return FieldType.HistoryType.INSTANCE;
+            case "str", "string":
+                return FieldType.Scalar.STR;
+            case "int":
+                return FieldType.Scalar.INT;
+            case "float":
+                return FieldType.Scalar.FLOAT;
+            case "bool":
+                return FieldType.Scalar.BOOL;
+            case "None", "NoneType":
+                return null;
+            case "Any", "object":
+                return FieldType.AnyType.INSTANCE;
+            case "Image", "dspy.Image":
+                return new FieldType.Media(FieldType.Media.Kind.IMAGE);
+            case "Audio", "dspy.Audio":
+                return new FieldType.Media(FieldType.Media.Kind.AUDIO);
+            case "File", "dspy.File":
+                return new FieldType.Media(FieldType.Media.Kind.FILE);
+            case "Document", "dspy.Document":
+                return new FieldType.Media(FieldType.Media.Kind.DOCUMENT);
+            case "Video":
+                return new FieldType.Media(FieldType.Media.Kind.VIDEO);
+            case "History", "dspy.History":
+                return FieldType.HistoryType.INSTANCE;
             case "list", "List": {
                 if (!args) return new FieldType.ListOf(FieldType.AnyType.INSTANCE);
                 expect('[', end);
@@ -247,8 +262,7 @@ final class SignatureParser {
                 }
             }
             default:
-                throw error("unknown type '" + word + "'" + didYouMean(word), start,
-                        "; accepted types: " + ACCEPTED);
+                throw error("unknown type '" + word + "'" + didYouMean(word), start, "; accepted types: " + ACCEPTED);
         }
     }
 
@@ -273,8 +287,23 @@ final class SignatureParser {
         String lower = word.toLowerCase(java.util.Locale.ROOT);
         String hint = NEAR.get(lower);
         if (hint == null) {
-            for (String known : List.of("str", "int", "float", "bool", "Image", "Audio", "File", "Document",
-                    "History", "Any", "list", "dict", "tuple", "Optional", "Union", "Literal")) {
+            for (String known : List.of(
+                    "str",
+                    "int",
+                    "float",
+                    "bool",
+                    "Image",
+                    "Audio",
+                    "File",
+                    "Document",
+                    "History",
+                    "Any",
+                    "list",
+                    "dict",
+                    "tuple",
+                    "Optional",
+                    "Union",
+                    "Literal")) {
                 if (known.equalsIgnoreCase(word)) hint = known;
             }
         }
@@ -291,9 +320,12 @@ final class SignatureParser {
         while (pos < end && text.charAt(pos) != ',' && text.charAt(pos) != ']') pos++;
         String word = text.substring(start, pos).strip();
         switch (word) {
-            case "True", "true": return true;
-            case "False", "false": return false;
-            case "None": return null;
+            case "True", "true":
+                return true;
+            case "False", "false":
+                return false;
+            case "None":
+                return null;
             default:
                 if (NUMBER.matcher(word).matches() && !word.contains("__") && !word.endsWith("_")) {
                     String n = word.replace("_", "");

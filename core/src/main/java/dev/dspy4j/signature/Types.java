@@ -23,19 +23,44 @@ final class Types {
     static ParameterizedType parameterized(Class<?> raw, Type... args) {
         Type[] copy = args.clone();
         return new ParameterizedType() {
-            @Override public Type[] getActualTypeArguments() { return copy.clone(); }
-            @Override public Type getRawType() { return raw; }
-            @Override public Type getOwnerType() { return null; }
-            @Override public String getTypeName() {
-                return raw.getTypeName() + Arrays.stream(copy).map(Type::getTypeName)
-                        .collect(Collectors.joining(", ", "<", ">"));
+            @Override
+            public Type[] getActualTypeArguments() {
+                return copy.clone();
             }
-            @Override public boolean equals(Object o) {
-                return o instanceof ParameterizedType p && p.getRawType().equals(raw)
-                        && p.getOwnerType() == null && Arrays.equals(copy, p.getActualTypeArguments());
+
+            @Override
+            public Type getRawType() {
+                return raw;
             }
-            @Override public int hashCode() { return Arrays.hashCode(copy) ^ raw.hashCode(); }
-            @Override public String toString() { return getTypeName(); }
+
+            @Override
+            public Type getOwnerType() {
+                return null;
+            }
+
+            @Override
+            public String getTypeName() {
+                return raw.getTypeName()
+                        + Arrays.stream(copy).map(Type::getTypeName).collect(Collectors.joining(", ", "<", ">"));
+            }
+
+            @Override
+            public boolean equals(Object o) {
+                return o instanceof ParameterizedType p
+                        && p.getRawType().equals(raw)
+                        && p.getOwnerType() == null
+                        && Arrays.equals(copy, p.getActualTypeArguments());
+            }
+
+            @Override
+            public int hashCode() {
+                return Arrays.hashCode(copy) ^ raw.hashCode();
+            }
+
+            @Override
+            public String toString() {
+                return getTypeName();
+            }
         };
     }
 
@@ -79,4 +104,3 @@ final class Types {
         return t;
     }
 }
-

@@ -47,8 +47,10 @@ public abstract class Values {
         try {
             return CONVERT.convertValue(v, type);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("field '" + key + "' holds " + v.getClass().getSimpleName()
-                    + " which cannot be read as " + type.getSimpleName() + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "field '" + key + "' holds " + v.getClass().getSimpleName() + " which cannot be read as "
+                            + type.getSimpleName() + ": " + e.getMessage(),
+                    e);
         }
     }
 

@@ -43,14 +43,16 @@ final class DspyMedia {
 
     /** True for the field types whose plain demo values this class reads: a media type or a list of one. */
     static boolean handles(FieldType type) {
-        return type instanceof FieldType.Media || (type instanceof FieldType.ListOf l && l.element() instanceof FieldType.Media);
+        return type instanceof FieldType.Media
+                || (type instanceof FieldType.ListOf l && l.element() instanceof FieldType.Media);
     }
 
     /** {@code value} read as a value of {@code type} (see {@link #handles}); media values pass through. */
     Object read(Object value, FieldType type, String at) {
         if (type instanceof FieldType.ListOf l) {
             if (!(value instanceof List<?> list)) {
-                throw json.error(at, "expected a list of " + l.element().typeName() + " values, found " + describe(value));
+                throw json.error(
+                        at, "expected a list of " + l.element().typeName() + " values, found " + describe(value));
             }
             List<Object> out = new ArrayList<>();
             for (int i = 0; i < list.size(); i++) out.add(read(list.get(i), l.element(), at + "[" + i + "]"));
@@ -60,7 +62,8 @@ final class DspyMedia {
         if (value instanceof Media m) return m;
         if (value instanceof String s) return fromString(s, kind, at);
         if (value instanceof Map<?, ?> m) return fromMap(m, kind, at);
-        throw json.error(at, "a " + type.typeName() + " value cannot be " + describe(value) + "; accepted: " + ACCEPTED);
+        throw json.error(
+                at, "a " + type.typeName() + " value cannot be " + describe(value) + "; accepted: " + ACCEPTED);
     }
 
     /** A data URI, an http(s) URL (images), or a path confined to the state file's folder. */
@@ -71,12 +74,16 @@ final class DspyMedia {
             var scheme = SCHEME.matcher(s);
             if (scheme.find()) {
                 String sch = scheme.group(1).toLowerCase(Locale.ROOT);
-                if ((sch.equals("http") || sch.equals("https")) && kind == FieldType.Media.Kind.IMAGE) return Image.fromUrl(s);
+                if ((sch.equals("http") || sch.equals("https")) && kind == FieldType.Media.Kind.IMAGE)
+                    return Image.fromUrl(s);
                 if (sch.equals("http") || sch.equals("https")) {
-                    throw json.error(at, "a field of type " + name + " cannot be given by URL (dspy4j sends only images by URL and "
-                            + "downloads nothing); accepted: " + ACCEPTED);
+                    throw json.error(
+                            at,
+                            "a field of type " + name + " cannot be given by URL (dspy4j sends only images by URL and "
+                                    + "downloads nothing); accepted: " + ACCEPTED);
                 }
-                throw json.error(at, "unsupported URL scheme '" + sch + "' in " + abbreviate(s) + "; accepted: " + ACCEPTED);
+                throw json.error(
+                        at, "unsupported URL scheme '" + sch + "' in " + abbreviate(s) + "; accepted: " + ACCEPTED);
             }
             if (s.isBlank()) throw json.error(at, "an empty string is not a " + name + "; accepted: " + ACCEPTED);
             Path real = json.inside(s, at);
@@ -103,7 +110,8 @@ final class DspyMedia {
                     keys(m, Set.of("file_data", "file_id", "filename"), at);
                     String filename = m.get("filename") == null ? null : text(m, "filename", at);
                     if (m.get("file_id") != null) {
-                        if (m.get("file_data") != null) throw json.error(at, "a File has a file_id or file_data, not both");
+                        if (m.get("file_data") != null)
+                            throw json.error(at, "a File has a file_id or file_data, not both");
                         return File.ofId(text(m, "file_id", at));
                     }
                     Payload p = Payload.ofDataUri(text(m, "file_data", at));
@@ -119,14 +127,23 @@ final class DspyMedia {
 
     private Media wrap(Payload p, FieldType.Media.Kind kind, String filename, String at) {
         String top = p.mediaType().value().substring(0, p.mediaType().value().indexOf('/'));
-        if ((kind == FieldType.Media.Kind.IMAGE && !top.equals("image")) || (kind == FieldType.Media.Kind.AUDIO && !top.equals("audio"))) {
-            throw json.error(at, "the field is " + kindName(kind) + ", but the bytes are " + p.mediaType().value());
+        if ((kind == FieldType.Media.Kind.IMAGE && !top.equals("image"))
+                || (kind == FieldType.Media.Kind.AUDIO && !top.equals("audio"))) {
+            throw json.error(
+                    at,
+                    "the field is " + kindName(kind) + ", but the bytes are "
+                            + p.mediaType().value());
         }
         return switch (kind) {
             case IMAGE -> Image.of(p);
             case AUDIO -> new Audio(p);
-            case FILE -> new File(p, filename == null || filename.isBlank()
-                    ? "file." + StateWriter.extension(p.mediaType()) : filename, null);
+            case FILE ->
+                new File(
+                        p,
+                        filename == null || filename.isBlank()
+                                ? "file." + StateWriter.extension(p.mediaType())
+                                : filename,
+                        null);
             case DOCUMENT -> new Document(p, null, null, false);
             case VIDEO -> new dev.dspy4j.media.Video(p);
         };
@@ -135,8 +152,10 @@ final class DspyMedia {
     private void keys(Map<?, ?> m, Set<String> allowed, String at) {
         for (Object k : m.keySet()) {
             if (!allowed.contains(k)) {
-                throw json.error(at, "unknown key '" + k + "'; expected " + new java.util.TreeSet<>(allowed)
-                        + " (accepted: " + ACCEPTED + ")");
+                throw json.error(
+                        at,
+                        "unknown key '" + k + "'; expected " + new java.util.TreeSet<>(allowed) + " (accepted: "
+                                + ACCEPTED + ")");
             }
         }
     }
@@ -154,7 +173,9 @@ final class DspyMedia {
     private static String describe(Object v) {
         if (v == null) return "nothing";
         if (v instanceof String s) return "'" + abbreviate(s) + "'";
-        return v instanceof List ? "a list" : v instanceof Map ? "an object" : v + " (" + v.getClass().getSimpleName() + ")";
+        return v instanceof List
+                ? "a list"
+                : v instanceof Map ? "an object" : v + " (" + v.getClass().getSimpleName() + ")";
     }
 
     private static String abbreviate(String s) {

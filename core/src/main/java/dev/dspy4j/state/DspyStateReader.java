@@ -35,9 +35,22 @@ final class DspyStateReader {
     private static final Set<String> SIGNATURE_KEYS = Set.of("instructions", "fields");
     private static final Set<String> FIELD_KEYS = Set.of("prefix", "description");
     /** DSPy LM state keys that are not request parameters (or must not be trusted from a file). */
-    private static final Set<String> LM_NON_PARAMS = Set.of("model", "model_type", "cache", "num_retries",
-            "finetuning_model", "launch_kwargs", "train_kwargs", "use_developer_role", "_dspy_lm_class",
-            "api_base", "base_url", "model_list", "provider", "callbacks", "cache_in_memory");
+    private static final Set<String> LM_NON_PARAMS = Set.of(
+            "model",
+            "model_type",
+            "cache",
+            "num_retries",
+            "finetuning_model",
+            "launch_kwargs",
+            "train_kwargs",
+            "use_developer_role",
+            "_dspy_lm_class",
+            "api_base",
+            "base_url",
+            "model_list",
+            "provider",
+            "callbacks",
+            "cache_in_memory");
 
     private final Json json;
 
@@ -52,8 +65,10 @@ final class DspyStateReader {
             out.put(e.getKey(), predictor(e.getValue(), "$." + e.getKey()));
         });
         if (out.isEmpty()) {
-            throw json.error("$", "holds no predictor state (neither a dspy4j state file, which has 'dspy4j_state', "
-                    + "nor a DSPy one, which has an entry per predictor)");
+            throw json.error(
+                    "$",
+                    "holds no predictor state (neither a dspy4j state file, which has 'dspy4j_state', "
+                            + "nor a DSPy one, which has an entry per predictor)");
         }
         return new ProgramState(ProgramState.Format.DSPY, null, out, json.file);
     }
@@ -61,8 +76,10 @@ final class DspyStateReader {
     private PredictorState predictor(JsonNode node, String at) {
         json.object(node, at);
         if (node.has("extended_signature") || node.has("signature_instructions")) {
-            throw json.error(at, "is in the DSPy 2.5 (or older) format, which is not supported; "
-                    + "re-save the program with DSPy 2.6 or later");
+            throw json.error(
+                    at,
+                    "is in the DSPy 2.5 (or older) format, which is not supported; "
+                            + "re-save the program with DSPy 2.6 or later");
         }
         json.onlyKeys(node, at, PREDICTOR_KEYS);
         String sat = at + ".signature";
@@ -120,8 +137,8 @@ final class DspyStateReader {
             int start = s.indexOf(START);
             if (start < 0) return s;
             if (start != 0 || !s.endsWith(END) || s.indexOf(START, 1) >= 0) {
-                throw json.error(at, "a custom-type value must be exactly " + START + "[...]" + END
-                        + " with nothing around it");
+                throw json.error(
+                        at, "a custom-type value must be exactly " + START + "[...]" + END + " with nothing around it");
             }
             return customType(s.substring(START.length(), s.length() - END.length()), at);
         }
@@ -146,8 +163,8 @@ final class DspyStateReader {
             throw json.error(at, "the custom-type content is not valid JSON: " + e.getOriginalMessage(), e);
         }
         if (!parts.isArray() || parts.isEmpty()) {
-            throw json.error(at, "the custom-type content must be a non-empty list of content parts, found "
-                    + Json.kind(parts));
+            throw json.error(
+                    at, "the custom-type content must be a non-empty list of content parts, found " + Json.kind(parts));
         }
         List<Media> media = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) media.add(part(parts.get(i), at + "<part " + i + ">"));
@@ -164,7 +181,8 @@ final class DspyStateReader {
                     String url = json.text(iu, "url", at + ".image_url");
                     String detail = json.optText(iu, "detail", at + ".image_url");
                     // the same forms as a plain demo value: a relative path must stay inside the file's folder
-                    Image img = (Image) new DspyMedia(json).fromString(url, FieldType.Media.Kind.IMAGE, at + ".image_url.url");
+                    Image img = (Image)
+                            new DspyMedia(json).fromString(url, FieldType.Media.Kind.IMAGE, at + ".image_url.url");
                     return detail == null ? img : img.withDetail(detail);
                 }
                 case "input_audio": {
@@ -185,8 +203,9 @@ final class DspyStateReader {
                     return new File(payload, name, null);
                 }
                 default:
-                    throw json.error(at + ".type", "unsupported content part type '" + type
-                            + "'; expected image_url, input_audio or file");
+                    throw json.error(
+                            at + ".type",
+                            "unsupported content part type '" + type + "'; expected image_url, input_audio or file");
             }
         } catch (PayloadException | IllegalArgumentException e) {
             throw json.error(at, e.getMessage(), e);

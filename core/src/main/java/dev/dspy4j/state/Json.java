@@ -129,8 +129,10 @@ final class Json {
             throw error(at, "media file '" + rel + "' is not a valid path: " + e.getMessage(), e);
         }
         if (given.isAbsolute() || given.getRoot() != null) {
-            throw error(at, "media file " + rel + " is an absolute path; a state file refers to its media by paths "
-                    + "relative to its own folder " + baseDir);
+            throw error(
+                    at,
+                    "media file " + rel + " is an absolute path; a state file refers to its media by paths "
+                            + "relative to its own folder " + baseDir);
         }
         Path real;
         Path folder;
@@ -138,13 +140,19 @@ final class Json {
             folder = baseDir.toRealPath();
             real = baseDir.resolve(given).toRealPath();
         } catch (NoSuchFileException e) {
-            throw error(at, "media file " + rel + " cannot be used: " + baseDir.resolve(given).normalize() + " does not exist", e);
+            throw error(
+                    at,
+                    "media file " + rel + " cannot be used: "
+                            + baseDir.resolve(given).normalize() + " does not exist",
+                    e);
         } catch (IOException e) {
             throw error(at, "media file " + rel + " cannot be resolved: " + e, e);
         }
         if (!real.startsWith(folder)) {
-            throw error(at, "media file " + rel + " resolves to " + real + ", outside the state file's folder " + folder
-                    + "; a state file may only use media inside its own folder (symlinks included)");
+            throw error(
+                    at,
+                    "media file " + rel + " resolves to " + real + ", outside the state file's folder " + folder
+                            + "; a state file may only use media inside its own folder (symlinks included)");
         }
         if (!Files.isRegularFile(real)) {
             throw error(at, "media file " + rel + " is not a regular file");

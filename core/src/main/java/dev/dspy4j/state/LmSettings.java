@@ -51,9 +51,15 @@ public record LmSettings(String provider, String model, String baseUrl, Map<Stri
     /** True for parameter names that may hold a credential. */
     public static boolean isSecretName(String name) {
         String n = name.toLowerCase(Locale.ROOT).replace("-", "_");
-        return n.contains("api_key") || n.contains("apikey") || n.contains("secret") || n.contains("password")
-                || n.contains("authorization") || n.equals("token") || n.endsWith("access_token")
-                || n.endsWith("auth_token") || n.equals("credentials");
+        return n.contains("api_key")
+                || n.contains("apikey")
+                || n.contains("secret")
+                || n.contains("password")
+                || n.contains("authorization")
+                || n.equals("token")
+                || n.endsWith("access_token")
+                || n.endsWith("auth_token")
+                || n.equals("credentials");
     }
 
     /**

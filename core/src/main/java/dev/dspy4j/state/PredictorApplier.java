@@ -35,14 +35,20 @@ final class PredictorApplier {
         String at = format == ProgramState.Format.DSPY4J ? "$.predictors." + name : "$." + name;
         Signature sig = p.signature();
         if (s.signature() != null && !sameFields(s.signature(), sig)) {
-            throw new ProgramStateException(source, at + ".signature", "predictor '" + name + "' was saved with signature '"
-                    + s.signature() + "', but the program's is '" + sig.toSignatureString() + "'");
+            throw new ProgramStateException(
+                    source,
+                    at + ".signature",
+                    "predictor '" + name + "' was saved with signature '" + s.signature() + "', but the program's is '"
+                            + sig.toSignatureString() + "'");
         }
         List<Field> fields = sig.fields();
         if (!s.fields().isEmpty() && s.fields().size() != fields.size()) {
-            throw new ProgramStateException(source, at + ".signature.fields", "predictor '" + name + "' was saved with "
-                    + s.fields().size() + " fields, but the program's signature has " + fields.size() + " "
-                    + fields.stream().map(Field::name).toList());
+            throw new ProgramStateException(
+                    source,
+                    at + ".signature.fields",
+                    "predictor '" + name + "' was saved with "
+                            + s.fields().size() + " fields, but the program's signature has " + fields.size() + " "
+                            + fields.stream().map(Field::name).toList());
         }
         List<Field> in = new ArrayList<>();
         List<Field> out = new ArrayList<>();
@@ -59,7 +65,8 @@ final class PredictorApplier {
         List<Example> demos = new ArrayList<>();
         for (int i = 0; i < s.demos().size(); i++) {
             String dat = at + ".demos[" + i + "]";
-            demos.add(convertDemo(s.demos().get(i), applied, format == ProgramState.Format.DSPY4J ? dat + ".values" : dat));
+            demos.add(convertDemo(
+                    s.demos().get(i), applied, format == ProgramState.Format.DSPY4J ? dat + ".values" : dat));
         }
         Predict r = p.withSignature(applied).withDemos(demos);
         if (s.params() != null) r = r.withParams(s.params());
@@ -87,7 +94,8 @@ final class PredictorApplier {
     private Example convertDemo(Example demo, Signature sig, String at) {
         Map<String, Object> values = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : demo.toMap().entrySet()) {
-            Field f = sig.input(e.getKey()).orElseGet(() -> sig.output(e.getKey()).orElse(null));
+            Field f =
+                    sig.input(e.getKey()).orElseGet(() -> sig.output(e.getKey()).orElse(null));
             values.put(e.getKey(), f == null ? e.getValue() : convert(e.getValue(), f, at + "." + e.getKey()));
         }
         Example ex = Example.of(values);
@@ -101,22 +109,32 @@ final class PredictorApplier {
         }
         if (v == null || v instanceof Media || containsMedia(v)) {
             if (f.type().isMedia() && v != null && !(v instanceof Media)) {
-                throw new ProgramStateException(source, at, "field '" + f.name() + "' is " + f.type().typeName()
-                        + ", but the saved value is " + describe(v));
+                throw new ProgramStateException(
+                        source,
+                        at,
+                        "field '" + f.name() + "' is " + f.type().typeName() + ", but the saved value is "
+                                + describe(v));
             }
             return v;
         }
         if (f.type().isMedia()) {
-            throw new ProgramStateException(source, at, "field '" + f.name() + "' is " + f.type().typeName()
-                    + ", but the saved value is " + describe(v) + ", not a media value");
+            throw new ProgramStateException(
+                    source,
+                    at,
+                    "field '" + f.name() + "' is " + f.type().typeName() + ", but the saved value is " + describe(v)
+                            + ", not a media value");
         }
         if (f.javaType() instanceof Class<?> c && c.isInstance(v)) return v;
         try {
             JavaType t = StateWriter.MAPPER.getTypeFactory().constructType(f.javaType());
             return StateWriter.MAPPER.convertValue(v, t);
         } catch (IllegalArgumentException e) {
-            throw new ProgramStateException(source, at, "the saved value " + describe(v) + " cannot be read as field '"
-                    + f.name() + "' of type " + f.type().typeName() + ": " + e.getMessage(), e);
+            throw new ProgramStateException(
+                    source,
+                    at,
+                    "the saved value " + describe(v) + " cannot be read as field '" + f.name() + "' of type "
+                            + f.type().typeName() + ": " + e.getMessage(),
+                    e);
         }
     }
 

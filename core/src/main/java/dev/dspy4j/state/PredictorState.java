@@ -31,9 +31,18 @@ import java.util.TreeMap;
  *                      failure; null for other adapters (and for a ChatAdapter, meaning the default: on)
  * @param lm            the LM settings (never a secret), or null
  */
-public record PredictorState(String signature, String signatureName, String instructions, List<FieldState> fields,
-                             List<Example> demos, Map<String, Object> params, Integer n, String rolloutId,
-                             String adapter, Boolean jsonFallback, LmSettings lm) {
+public record PredictorState(
+        String signature,
+        String signatureName,
+        String instructions,
+        List<FieldState> fields,
+        List<Example> demos,
+        Map<String, Object> params,
+        Integer n,
+        String rolloutId,
+        String adapter,
+        Boolean jsonFallback,
+        LmSettings lm) {
 
     public PredictorState {
         fields = List.copyOf(fields == null ? List.of() : fields);
@@ -58,9 +67,16 @@ public record PredictorState(String signature, String signatureName, String inst
             fields.add(new FieldState(f.name(), f.description()));
         }
         Adapter adapter = predict.adapter();
-        return new PredictorState(predict.signature().toSignatureString(), predict.signature().name(),
-                predict.signature().instructions(), fields, predict.demos(), predict.params(), predict.n(),
-                predict.rolloutId(), adapter.getClass().getSimpleName(),
+        return new PredictorState(
+                predict.signature().toSignatureString(),
+                predict.signature().name(),
+                predict.signature().instructions(),
+                fields,
+                predict.demos(),
+                predict.params(),
+                predict.n(),
+                predict.rolloutId(),
+                adapter.getClass().getSimpleName(),
                 adapter instanceof ChatAdapter chat ? Boolean.valueOf(chat.jsonFallback()) : null,
                 predict.lm() == null ? null : LmSettings.of(predict.lm()));
     }

@@ -59,8 +59,12 @@ public final class ProgramState {
         this(format, program, predictors, source, Map.of());
     }
 
-    ProgramState(Format format, String program, Map<String, PredictorState> predictors, Path source,
-                 Map<String, String> ignoredBaseUrls) {
+    ProgramState(
+            Format format,
+            String program,
+            Map<String, PredictorState> predictors,
+            Path source,
+            Map<String, String> ignoredBaseUrls) {
         this.format = Objects.requireNonNull(format, "format");
         this.program = program;
         this.predictors = Collections.unmodifiableMap(new LinkedHashMap<>(predictors));
@@ -212,8 +216,11 @@ public final class ProgramState {
         Map<String, Predict> current = program.predictors();
         for (String name : predictors.keySet()) {
             if (!current.containsKey(name)) {
-                throw new ProgramStateException(source, "$." + name, "the file has state for predictor '" + name
-                        + "', which the program does not have; its predictors are " + current.keySet());
+                throw new ProgramStateException(
+                        source,
+                        "$." + name,
+                        "the file has state for predictor '" + name
+                                + "', which the program does not have; its predictors are " + current.keySet());
             }
         }
         Map<String, Predict> replaced = new LinkedHashMap<>();
@@ -221,8 +228,10 @@ public final class ProgramState {
         for (Map.Entry<String, Predict> e : current.entrySet()) {
             PredictorState s = predictors.get(e.getKey());
             if (s == null) {
-                throw new ProgramStateException(source, null, "the file has no state for predictor '" + e.getKey()
-                        + "'; it has " + predictors.keySet());
+                throw new ProgramStateException(
+                        source,
+                        null,
+                        "the file has no state for predictor '" + e.getKey() + "'; it has " + predictors.keySet());
             }
             replaced.put(e.getKey(), applier.apply(e.getKey(), e.getValue(), s, lms));
         }
@@ -239,16 +248,23 @@ public final class ProgramState {
      */
     public Module build() {
         if (predictors.size() != 1) {
-            throw new ProgramStateException(source, "$", "holds " + predictors.size() + " predictors " + predictors.keySet()
-                    + "; only a single Predict or ChainOfThought can be built from a file, so build this program in "
-                    + "code and call ProgramState.load(program, file)");
+            throw new ProgramStateException(
+                    source,
+                    "$",
+                    "holds " + predictors.size() + " predictors " + predictors.keySet()
+                            + "; only a single Predict or ChainOfThought can be built from a file, so build this program in "
+                            + "code and call ProgramState.load(program, file)");
         }
-        Map.Entry<String, PredictorState> only = predictors.entrySet().iterator().next();
+        Map.Entry<String, PredictorState> only =
+                predictors.entrySet().iterator().next();
         PredictorState s = only.getValue();
         String at = "$.predictors." + only.getKey();
         if (s.signature() == null) {
-            throw new ProgramStateException(source, at, "has no signature string (DSPy files do not record one); "
-                    + "give the signature, e.g. build(Signature.parse(\"question -> answer\"))");
+            throw new ProgramStateException(
+                    source,
+                    at,
+                    "has no signature string (DSPy files do not record one); "
+                            + "give the signature, e.g. build(Signature.parse(\"question -> answer\"))");
         }
         Signature sig;
         try {
@@ -274,8 +290,11 @@ public final class ProgramState {
     public Module build(Signature signature) {
         Objects.requireNonNull(signature, "signature");
         if (predictors.size() != 1) {
-            throw new ProgramStateException(source, "$", "holds " + predictors.size() + " predictors " + predictors.keySet()
-                    + "; build this program in code and call ProgramState.load(program, file)");
+            throw new ProgramStateException(
+                    source,
+                    "$",
+                    "holds " + predictors.size() + " predictors " + predictors.keySet()
+                            + "; build this program in code and call ProgramState.load(program, file)");
         }
         String name = predictors.keySet().iterator().next();
         return applyTo(skeleton(name, signature, "$." + name));
@@ -284,8 +303,11 @@ public final class ProgramState {
     private Module skeleton(String name, Signature sig, String at) {
         if (name.equals("self")) return Predict.of(sig);
         if (name.equals("predict")) return ChainOfThought.of(sig);
-        throw new ProgramStateException(source, at, "a predictor named '" + name + "' belongs to a program that must be "
-                + "built in code (a single Predict is named 'self', a ChainOfThought 'predict')");
+        throw new ProgramStateException(
+                source,
+                at,
+                "a predictor named '" + name + "' belongs to a program that must be "
+                        + "built in code (a single Predict is named 'self', a ChainOfThought 'predict')");
     }
 
     /** An adapter from its saved class name (and, for a ChatAdapter, its JSON fallback setting). */
@@ -300,13 +322,17 @@ public final class ProgramState {
             case "XmlAdapter":
                 return dev.dspy4j.adapter.XmlAdapter.create();
             default:
-                throw new ProgramStateException(source, at, "unknown adapter '" + name
-                        + "'; a program with a custom adapter must be built in code and loaded with ProgramState.load");
+                throw new ProgramStateException(
+                        source,
+                        at,
+                        "unknown adapter '" + name
+                                + "'; a program with a custom adapter must be built in code and loaded with ProgramState.load");
         }
     }
 
     @Override
     public String toString() {
-        return "ProgramState[" + format + (program == null ? "" : ", " + program) + ", predictors=" + predictors.keySet() + "]";
+        return "ProgramState[" + format + (program == null ? "" : ", " + program) + ", predictors="
+                + predictors.keySet() + "]";
     }
 }

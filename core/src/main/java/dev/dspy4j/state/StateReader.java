@@ -32,12 +32,25 @@ import java.util.Set;
 /** Reads and checks a state file in dspy4j's format, or hands a DSPy file to {@link DspyStateReader}. */
 final class StateReader {
     private static final Set<String> ROOT_KEYS = Set.of("dspy4j_state", "program", "predictors");
-    private static final Set<String> PREDICTOR_KEYS = Set.of("signature", "adapter", "json_fallback", "params", "n", "rollout_id", "lm", "demos");
+    private static final Set<String> PREDICTOR_KEYS =
+            Set.of("signature", "adapter", "json_fallback", "params", "n", "rollout_id", "lm", "demos");
     private static final Set<String> SIGNATURE_KEYS = Set.of("name", "string", "instructions", "descriptions");
     private static final Set<String> LM_KEYS = Set.of("provider", "model", "base_url", "params");
     private static final Set<String> DEMO_KEYS = Set.of("values", "input_keys");
-    private static final Set<String> MEDIA_KEYS = Set.of("$media", "file", "media_type", "size", "sha256", "data",
-            "url", "detail", "file_id", "filename", "title", "context", "citations");
+    private static final Set<String> MEDIA_KEYS = Set.of(
+            "$media",
+            "file",
+            "media_type",
+            "size",
+            "sha256",
+            "data",
+            "url",
+            "detail",
+            "file_id",
+            "filename",
+            "title",
+            "context",
+            "citations");
 
     private final Json json;
     private final boolean trustBaseUrl;
@@ -53,21 +66,32 @@ final class StateReader {
         try (java.io.InputStream in = Files.newInputStream(file)) {
             long size = Files.size(file);
             if (size > StateLimits.MAX_FILE_BYTES) {
-                throw new ProgramStateException(file, null, "has " + size + " bytes, over the limit of "
-                        + StateLimits.MAX_FILE_BYTES + " bytes for a state file (StateLimits.MAX_FILE_BYTES: "
-                        + StateLimits.MAX_INLINE_BYTES + " bytes of inline media plus " + StateLimits.MAX_TEXT_BYTES
-                        + " of text); a program with more media is saved with MediaStorage.FILES");
+                throw new ProgramStateException(
+                        file,
+                        null,
+                        "has " + size + " bytes, over the limit of "
+                                + StateLimits.MAX_FILE_BYTES + " bytes for a state file (StateLimits.MAX_FILE_BYTES: "
+                                + StateLimits.MAX_INLINE_BYTES + " bytes of inline media plus "
+                                + StateLimits.MAX_TEXT_BYTES
+                                + " of text); a program with more media is saved with MediaStorage.FILES");
             }
             root = StateTree.read(in);
         } catch (NoSuchFileException e) {
             throw new ProgramStateException(file, null, "does not exist", e);
         } catch (StreamConstraintsException e) {
-            throw new ProgramStateException(file, null, "is over a limit on state files: " + e.getOriginalMessage()
-                    + " (the limits are in StateLimits and follow the payload limit of " + StateLimits.MAX_INLINE_BYTES
-                    + " bytes)", e);
+            throw new ProgramStateException(
+                    file,
+                    null,
+                    "is over a limit on state files: " + e.getOriginalMessage()
+                            + " (the limits are in StateLimits and follow the payload limit of "
+                            + StateLimits.MAX_INLINE_BYTES
+                            + " bytes)",
+                    e);
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr();
+            String where = e.getLocation() == null
+                    ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr();
             throw new ProgramStateException(file, null, "is not valid JSON" + where + ": " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new ProgramStateException(file, null, "cannot be read: " + e, e);
@@ -88,14 +112,17 @@ final class StateReader {
             throw json.error("$.dspy4j_state", "expected the format version (an integer), found " + Json.kind(version));
         }
         if (version.intValue() < 1 || version.intValue() > ProgramState.VERSION) {
-            throw json.error("$.dspy4j_state", "format version " + version.intValue()
-                    + " is not supported (this dspy4j reads version 1 to " + ProgramState.VERSION + ")");
+            throw json.error(
+                    "$.dspy4j_state",
+                    "format version " + version.intValue() + " is not supported (this dspy4j reads version 1 to "
+                            + ProgramState.VERSION + ")");
         }
         String program = json.optText(root, "program", "$");
         JsonNode preds = json.object(json.required(root, "predictors", "$"), "$.predictors");
         if (preds.isEmpty()) throw json.error("$.predictors", "no predictor is saved");
         Map<String, PredictorState> out = new LinkedHashMap<>();
-        preds.properties().forEach(e -> out.put(e.getKey(), predictor(e.getKey(), e.getValue(), "$.predictors." + e.getKey())));
+        preds.properties()
+                .forEach(e -> out.put(e.getKey(), predictor(e.getKey(), e.getValue(), "$.predictors." + e.getKey())));
         return new ProgramState(ProgramState.Format.DSPY4J, program, out, json.file, ignoredBaseUrls);
     }
 
@@ -120,10 +147,13 @@ final class StateReader {
             descs.properties().forEach(e -> {
                 String dat = sat + ".descriptions." + e.getKey();
                 if (parsed.fields().stream().noneMatch(f -> f.name().equals(e.getKey()))) {
-                    throw json.error(dat, "unknown field '" + e.getKey() + "'; the signature's fields are "
-                            + parsed.fields().stream().map(Field::name).toList());
+                    throw json.error(
+                            dat,
+                            "unknown field '" + e.getKey() + "'; the signature's fields are "
+                                    + parsed.fields().stream().map(Field::name).toList());
                 }
-                if (!e.getValue().isTextual()) throw json.error(dat, "expected a string, found " + Json.kind(e.getValue()));
+                if (!e.getValue().isTextual())
+                    throw json.error(dat, "expected a string, found " + Json.kind(e.getValue()));
             });
         }
         for (Field f : parsed.fields()) {
@@ -154,8 +184,18 @@ final class StateReader {
         if (demosNode != null) {
             for (int i = 0; i < demosNode.size(); i++) demos.add(demo(demosNode.get(i), at + ".demos[" + i + "]"));
         }
-        return new PredictorState(string, name, instructions, fields, demos, params, n == null ? 1 : n, rollout,
-                adapter, jsonFallback, lm);
+        return new PredictorState(
+                string,
+                name,
+                instructions,
+                fields,
+                demos,
+                params,
+                n == null ? 1 : n,
+                rollout,
+                adapter,
+                jsonFallback,
+                lm);
     }
 
     private LmSettings lm(String predictorName, JsonNode node, String at) {
@@ -165,8 +205,10 @@ final class StateReader {
         if (params != null) {
             params.fieldNames().forEachRemaining(k -> {
                 if (LmSettings.isSecretName(k)) {
-                    throw json.error(at + ".params." + k, "looks like a credential; state files never hold secrets "
-                            + "(pass the key at run time instead)");
+                    throw json.error(
+                            at + ".params." + k,
+                            "looks like a credential; state files never hold secrets "
+                                    + "(pass the key at run time instead)");
                 }
             });
         }
@@ -196,7 +238,8 @@ final class StateReader {
                 String kat = at + ".input_keys[" + i + "]";
                 if (!k.isTextual()) throw json.error(kat, "expected a string, found " + Json.kind(k));
                 if (!m.containsKey(k.textValue())) {
-                    throw json.error(kat, "input key '" + k.textValue() + "' is not one of the demo's values " + m.keySet());
+                    throw json.error(
+                            kat, "input key '" + k.textValue() + "' is not one of the demo's values " + m.keySet());
                 }
                 ks.add(k.textValue());
             }
@@ -244,7 +287,8 @@ final class StateReader {
                     String detail = json.optText(n, "detail", at);
                     String url = json.optText(n, "url", at);
                     if (url != null) {
-                        if (n.has("file") || n.has("data")) throw json.error(at, "an image has a url, a file or data, not several");
+                        if (n.has("file") || n.has("data"))
+                            throw json.error(at, "an image has a url, a file or data, not several");
                         return new Image(null, URI.create(url), detail);
                     }
                     return new Image(payload(n, at), null, detail);
@@ -256,7 +300,8 @@ final class StateReader {
                 case "file": {
                     String id = json.optText(n, "file_id", at);
                     if (id != null) {
-                        if (n.has("file") || n.has("data")) throw json.error(at, "a file has a file_id, a file or data, not several");
+                        if (n.has("file") || n.has("data"))
+                            throw json.error(at, "a file has a file_id, a file or data, not several");
                         String type = json.optText(n, "media_type", at);
                         return type == null ? File.ofId(id) : File.ofId(id, mediaType(type, at));
                     }
@@ -264,11 +309,17 @@ final class StateReader {
                 }
                 case "document":
                     JsonNode c = n.get("citations");
-                    if (c != null && !c.isBoolean()) throw json.error(at + ".citations", "expected a boolean, found " + Json.kind(c));
-                    return new Document(payload(n, at), json.optText(n, "title", at), json.optText(n, "context", at),
+                    if (c != null && !c.isBoolean())
+                        throw json.error(at + ".citations", "expected a boolean, found " + Json.kind(c));
+                    return new Document(
+                            payload(n, at),
+                            json.optText(n, "title", at),
+                            json.optText(n, "context", at),
                             c != null && c.booleanValue());
                 default:
-                    throw json.error(at + ".$media", "unknown media kind '" + kind + "'; expected image, audio, video, file or document");
+                    throw json.error(
+                            at + ".$media",
+                            "unknown media kind '" + kind + "'; expected image, audio, video, file or document");
             }
         } catch (PayloadException | IllegalArgumentException e) {
             throw json.error(at, e.getMessage(), e);
@@ -305,8 +356,10 @@ final class StateReader {
             return p;
         }
         if (sha == null) {
-            throw json.error(at, "media file " + rel + " has no sha256; dspy4j records the digest of every media file "
-                    + "it saves and checks it on load, so that a state file can only send the bytes it was saved with");
+            throw json.error(
+                    at,
+                    "media file " + rel + " has no sha256; dspy4j records the digest of every media file "
+                            + "it saves and checks it on load, so that a state file can only send the bytes it was saved with");
         }
         MediaType type = mediaType(json.text(n, "media_type", at), at);
         Path path = json.inside(rel, at + ".file");
@@ -318,10 +371,13 @@ final class StateReader {
         }
         JsonNode size = n.get("size");
         if (size != null) {
-            if (!size.isIntegralNumber()) throw json.error(at + ".size", "expected an integer, found " + Json.kind(size));
+            if (!size.isIntegralNumber())
+                throw json.error(at + ".size", "expected an integer, found " + Json.kind(size));
             if (size.longValue() != p.size()) {
-                throw json.error(at + ".file", "media file " + rel + " has " + p.size() + " bytes, but the state file says "
-                        + size.longValue());
+                throw json.error(
+                        at + ".file",
+                        "media file " + rel + " has " + p.size() + " bytes, but the state file says "
+                                + size.longValue());
             }
         }
         // the digest is needed for every cache key anyway; the payload remembers it. It also settles a
@@ -338,8 +394,10 @@ final class StateReader {
             throw json.error(at, what + " cannot be read: " + e.getMessage(), e);
         }
         if (!actual.equalsIgnoreCase(sha)) {
-            throw json.error(at, what + " has sha256 " + actual + ", but the state file says " + sha
-                    + " (the file was changed or replaced)");
+            throw json.error(
+                    at,
+                    what + " has sha256 " + actual + ", but the state file says " + sha
+                            + " (the file was changed or replaced)");
         }
     }
 }

@@ -9,8 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.POJONode;
 import dev.dspy4j.media.Base64Text;
 import dev.dspy4j.media.MediaType;
-import dev.dspy4j.media.PayloadException;
 import dev.dspy4j.media.Payload;
+import dev.dspy4j.media.PayloadException;
 import dev.dspy4j.media.PayloadSource;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -35,26 +35,29 @@ final class StateTree {
     private StateTree() {}
 
     /** Decoded inline media: its declared type (null if the URI names none) and its first {@code length} bytes. */
-    @SuppressWarnings("ArrayRecordComponent") // hands the decoded bytes to a payload without copying them; never compared
+    @SuppressWarnings(
+            "ArrayRecordComponent") // hands the decoded bytes to a payload without copying them; never compared
     record Inline(MediaType declared, byte[] bytes, int length) {
         /** A payload over the bytes, without copying them; the declared type is checked against them. */
         Payload payload() {
-            return Payload.of(new PayloadSource() {
-                @Override
-                public long size() {
-                    return length;
-                }
+            return Payload.of(
+                    new PayloadSource() {
+                        @Override
+                        public long size() {
+                            return length;
+                        }
 
-                @Override
-                public InputStream open() {
-                    return new ByteArrayInputStream(bytes, 0, length);
-                }
+                        @Override
+                        public InputStream open() {
+                            return new ByteArrayInputStream(bytes, 0, length);
+                        }
 
-                @Override
-                public String describe() {
-                    return "inline data URI";
-                }
-            }, declared);
+                        @Override
+                        public String describe() {
+                            return "inline data URI";
+                        }
+                    },
+                    declared);
         }
     }
 
@@ -89,7 +92,8 @@ final class StateTree {
             }
             case START_ARRAY: {
                 ArrayNode a = NODES.arrayNode();
-                for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) a.add(value(p, e, false));
+                for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken())
+                    a.add(value(p, e, false));
                 return a;
             }
             case VALUE_STRING:
@@ -97,13 +101,17 @@ final class StateTree {
                 return NODES.textNode(p.getText());
             case VALUE_NUMBER_INT:
                 switch (p.getNumberType()) {
-                    case INT: return NODES.numberNode(p.getIntValue());
-                    case LONG: return NODES.numberNode(p.getLongValue());
-                    default: return NODES.numberNode(p.getBigIntegerValue());
+                    case INT:
+                        return NODES.numberNode(p.getIntValue());
+                    case LONG:
+                        return NODES.numberNode(p.getLongValue());
+                    default:
+                        return NODES.numberNode(p.getBigIntegerValue());
                 }
             case VALUE_NUMBER_FLOAT:
                 return p.getNumberType() == JsonParser.NumberType.BIG_DECIMAL
-                        ? NODES.numberNode(p.getDecimalValue()) : NODES.numberNode(p.getDoubleValue());
+                        ? NODES.numberNode(p.getDecimalValue())
+                        : NODES.numberNode(p.getDoubleValue());
             case VALUE_TRUE:
                 return NODES.booleanNode(true);
             case VALUE_FALSE:
@@ -146,6 +154,7 @@ final class StateTree {
         private String problem;
         /** The rules of every base64 path ({@link Base64Text}); indexes count from the start of the data URI. */
         private final Base64Text.Checker checker = new Base64Text.Checker("data URI");
+
         private long index;
 
         DataUriDecoder(int chars) {
@@ -161,7 +170,8 @@ final class StateTree {
                 } else if (!inData) {
                     prefix.append(c);
                     if (c == ',') startData();
-                    else if (prefix.length() > PREFIX_MAX || !"data:".startsWith(prefix.substring(0, Math.min(5, prefix.length())))) {
+                    else if (prefix.length() > PREFIX_MAX
+                            || !"data:".startsWith(prefix.substring(0, Math.min(5, prefix.length())))) {
                         text = new StringBuilder(prefix);
                     }
                 } else if (problem == null) {

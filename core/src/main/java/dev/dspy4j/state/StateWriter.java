@@ -60,7 +60,7 @@ final class StateWriter {
             Files.createDirectories(parent);
             tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
             try (OutputStream out = Files.newOutputStream(tmp);
-                 JsonGenerator g = MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
+                    JsonGenerator g = MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
                 g.useDefaultPrettyPrinter();
                 writeState(g, state);
                 g.writeRaw('\n');
@@ -199,7 +199,8 @@ final class StateWriter {
                     c.getAccessor().setAccessible(true);
                     cv = c.getAccessor().invoke(r);
                 } catch (ReflectiveOperationException | RuntimeException e) {
-                    throw new ProgramStateException(file, at, "cannot read record component " + c.getName() + ": " + e, e);
+                    throw new ProgramStateException(
+                            file, at, "cannot read record component " + c.getName() + ": " + e, e);
                 }
                 g.writeFieldName(c.getName());
                 writeValue(g, cv, at + "." + c.getName());
@@ -210,8 +211,11 @@ final class StateWriter {
             try {
                 tree = MAPPER.valueToTree(v);
             } catch (IllegalArgumentException e) {
-                throw new ProgramStateException(file, at, "a value of type " + v.getClass().getName()
-                        + " cannot be saved as JSON: " + e.getMessage(), e);
+                throw new ProgramStateException(
+                        file,
+                        at,
+                        "a value of type " + v.getClass().getName() + " cannot be saved as JSON: " + e.getMessage(),
+                        e);
             }
             g.writeTree(tree);
         }
@@ -237,7 +241,8 @@ final class StateWriter {
             g.writeStringField("$media", "file");
             if (f.payload() == null) {
                 g.writeStringField("file_id", f.fileId());
-                if (f.idType() != null) g.writeStringField("media_type", f.idType().value());
+                if (f.idType() != null)
+                    g.writeStringField("media_type", f.idType().value());
             } else {
                 writePayload(g, f.payload(), at);
                 if (f.filename() != null) g.writeStringField("filename", f.filename());
@@ -257,9 +262,12 @@ final class StateWriter {
             inlined += p.size();
             if (inlined > StateLimits.MAX_INLINE_BYTES) {
                 // a file past the read limits could not be loaded back, so it is not written
-                throw new ProgramStateException(file, at, "the inline media would come to " + inlined + " bytes, over the "
-                        + "limit of " + StateLimits.MAX_INLINE_BYTES + " bytes for one state file (StateLimits."
-                        + "MAX_INLINE_BYTES); save with MediaStorage.FILES, which writes each payload to its own file");
+                throw new ProgramStateException(
+                        file,
+                        at,
+                        "the inline media would come to " + inlined + " bytes, over the "
+                                + "limit of " + StateLimits.MAX_INLINE_BYTES + " bytes for one state file (StateLimits."
+                                + "MAX_INLINE_BYTES); save with MediaStorage.FILES, which writes each payload to its own file");
             }
             g.writeStringField("sha256", p.digest().hex());
             g.writeFieldName("data");
@@ -298,27 +306,48 @@ final class StateWriter {
     /** A file extension for a media type. */
     static String extension(MediaType t) {
         switch (t.value()) {
-            case "image/png": return "png";
-            case "image/jpeg": return "jpg";
-            case "image/gif": return "gif";
-            case "image/webp": return "webp";
-            case "image/bmp": return "bmp";
-            case "image/tiff": return "tiff";
-            case "image/heic": return "heic";
-            case "image/heif": return "heif";
-            case "image/avif": return "avif";
-            case "audio/wav": return "wav";
-            case "audio/mpeg": return "mp3";
-            case "audio/flac": return "flac";
-            case "audio/ogg": return "ogg";
-            case "audio/mp4": return "m4a";
-            case "audio/aac": return "aac";
-            case "audio/webm", "video/webm": return "webm";
-            case "video/mp4": return "mp4";
-            case "video/quicktime": return "mov";
-            case "application/pdf": return "pdf";
-            case "text/plain": return "txt";
-            default: return "bin";
+            case "image/png":
+                return "png";
+            case "image/jpeg":
+                return "jpg";
+            case "image/gif":
+                return "gif";
+            case "image/webp":
+                return "webp";
+            case "image/bmp":
+                return "bmp";
+            case "image/tiff":
+                return "tiff";
+            case "image/heic":
+                return "heic";
+            case "image/heif":
+                return "heif";
+            case "image/avif":
+                return "avif";
+            case "audio/wav":
+                return "wav";
+            case "audio/mpeg":
+                return "mp3";
+            case "audio/flac":
+                return "flac";
+            case "audio/ogg":
+                return "ogg";
+            case "audio/mp4":
+                return "m4a";
+            case "audio/aac":
+                return "aac";
+            case "audio/webm", "video/webm":
+                return "webm";
+            case "video/mp4":
+                return "mp4";
+            case "video/quicktime":
+                return "mov";
+            case "application/pdf":
+                return "pdf";
+            case "text/plain":
+                return "txt";
+            default:
+                return "bin";
         }
     }
 

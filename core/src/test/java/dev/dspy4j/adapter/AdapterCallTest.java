@@ -13,8 +13,8 @@ import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.ScriptedLm;
 import dev.dspy4j.module.ChainOfThought;
-import dev.dspy4j.module.Prediction;
 import dev.dspy4j.module.Predict;
+import dev.dspy4j.module.Prediction;
 import dev.dspy4j.prompt.Prompt;
 import dev.dspy4j.signature.Signature;
 import java.util.List;
@@ -71,14 +71,18 @@ class AdapterCallTest {
     @Test
     void malformedChatAnswerFallsBackToJson() {
         ScriptedLm lm = ScriptedLm.of("Age: 36, mood: sad", JSON_ANSWER);
-        Prediction p = Predict.of(Profile.class).withLm(lm).withParam("temperature", 0.5).call(PROFILE_INPUT);
+        Prediction p = Predict.of(Profile.class)
+                .withLm(lm)
+                .withParam("temperature", 0.5)
+                .call(PROFILE_INPUT);
 
         assertThat(lm.requests()).hasSize(2);
         LmRequest first = lm.requests().get(0);
         LmRequest second = lm.requests().get(1);
         assertThat(first.prompt()).isEqualTo(ChatAdapter.create().format(TYPED, List.of(), PROFILE_INPUT));
         assertThat(second.prompt()).isEqualTo(JsonAdapter.create().format(TYPED, List.of(), PROFILE_INPUT));
-        assertThat(second.params()).containsEntry("response_format", Map.of("type", "json_object"))
+        assertThat(second.params())
+                .containsEntry("response_format", Map.of("type", "json_object"))
                 .containsEntry("temperature", 0.5);
         assertThat(p.get("mood")).isEqualTo(Mood.SAD);
         assertThat(p.get("address")).isEqualTo(new Address("Paris", 75001));
@@ -88,7 +92,8 @@ class AdapterCallTest {
     @Test
     void withoutFallbackTheParseErrorSurfaces() {
         ScriptedLm lm = ScriptedLm.of("Age: 36", JSON_ANSWER);
-        Predict predict = Predict.of(Profile.class).withLm(lm)
+        Predict predict = Predict.of(Profile.class)
+                .withLm(lm)
                 .withAdapter(ChatAdapter.builder().jsonFallback(false).build());
 
         AdapterParseException e = catchThrowableOfType(AdapterParseException.class, () -> predict.call(PROFILE_INPUT));
@@ -100,7 +105,8 @@ class AdapterCallTest {
     @Test
     void whenTheFallbackFailsTooBothFailuresAreReportedTheChatOneFirst() {
         ScriptedLm lm = ScriptedLm.of("Age: 36", "still not JSON");
-        AdapterParseException e = catchThrowableOfType(AdapterParseException.class,
+        AdapterParseException e = catchThrowableOfType(
+                AdapterParseException.class,
                 () -> Predict.of(Profile.class).withLm(lm).call(PROFILE_INPUT));
         assertThat(e.getMessage()).startsWith("ChatAdapter");
         assertThat(e.completion()).isEqualTo("Age: 36");
@@ -114,12 +120,15 @@ class AdapterCallTest {
     @Test
     void lmErrorsAreNotRetried() {
         int[] calls = {0};
-        ScriptedLm lm = ScriptedLm.builder().respond(r -> {
-            calls[0]++;
-            throw new LmException("provider is down", 503, null);
-        }).build();
+        ScriptedLm lm = ScriptedLm.builder()
+                .respond(r -> {
+                    calls[0]++;
+                    throw new LmException("provider is down", 503, null);
+                })
+                .build();
         assertThatThrownBy(() -> Predict.of(Profile.class).withLm(lm).call(PROFILE_INPUT))
-                .isInstanceOf(LmException.class).hasMessage("provider is down");
+                .isInstanceOf(LmException.class)
+                .hasMessage("provider is down");
         assertThat(calls[0]).isEqualTo(1);
     }
 
@@ -139,23 +148,37 @@ class AdapterCallTest {
         assertThat(p.get("answer", Integer.class)).isEqualTo(5);
         Prompt sent = lm.lastRequest().prompt();
         String system = sent.messages().get(0).text();
-        assertThat(system).contains("Your outputs:\n- `reasoning` (str): " + ChainOfThought.REASONING_DESC
-                + "\n- `answer` (int)\n");
+        assertThat(system)
+                .contains("Your outputs:\n- `reasoning` (str): " + ChainOfThought.REASONING_DESC
+                        + "\n- `answer` (int)\n");
         assertThat(system.indexOf("[[ ## reasoning ## ]]\n{reasoning}"))
                 .isLessThan(system.indexOf("[[ ## answer ## ]]\n{answer} -- an integer"));
-        assertThat(sent.messages().get(1).text()).endsWith("Answer with `[[ ## reasoning ## ]]`, then "
-                + "`[[ ## answer ## ]]` (an integer), and end with `[[ ## completed ## ]]`.");
+        assertThat(sent.messages().get(1).text())
+                .endsWith("Answer with `[[ ## reasoning ## ]]`, then "
+                        + "`[[ ## answer ## ]]` (an integer), and end with `[[ ## completed ## ]]`.");
     }
 
     @Test
     void jsonAdapterInPredictSendsASchemaToStructuredOutputLms() {
-        ScriptedLm lm = ScriptedLm.builder().structuredOutputs(true).answers(JSON_ANSWER).build();
-        Prediction p = Predict.of(Profile.class).withLm(lm).withAdapter(JsonAdapter.create()).call(PROFILE_INPUT);
+        ScriptedLm lm = ScriptedLm.builder()
+                .structuredOutputs(true)
+                .answers(JSON_ANSWER)
+                .build();
+        Prediction p = Predict.of(Profile.class)
+                .withLm(lm)
+                .withAdapter(JsonAdapter.create())
+                .call(PROFILE_INPUT);
         assertThat(p.get("age", Integer.class)).isEqualTo(36);
         @SuppressWarnings("unchecked")
         Map<String, Object> rf = (Map<String, Object>) lm.lastRequest().params().get("response_format");
         assertThat(rf).containsEntry("type", "json_schema");
-        assertThat(rf.get("json_schema")).isEqualTo(Map.of("name", "Profile", "strict", true,
-                "schema", JsonAdapter.outputSchema(Signature.of(Profile.class))));
+        assertThat(rf.get("json_schema"))
+                .isEqualTo(Map.of(
+                        "name",
+                        "Profile",
+                        "strict",
+                        true,
+                        "schema",
+                        JsonAdapter.outputSchema(Signature.of(Profile.class))));
     }
 }

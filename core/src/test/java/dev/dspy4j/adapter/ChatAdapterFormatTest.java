@@ -13,7 +13,8 @@ class ChatAdapterFormatTest {
 
     @Test
     void simpleSignature() {
-        assertThat(PromptText.render(a.format(SIMPLE, List.of(), Map.of("question", "What is the capital of France?")))).isEqualTo("""
+        assertThat(PromptText.render(a.format(SIMPLE, List.of(), Map.of("question", "What is the capital of France?"))))
+                .isEqualTo("""
                 === system ===
                 Your inputs:
                 - `question` (str)
@@ -93,7 +94,8 @@ class ChatAdapterFormatTest {
 
     @Test
     void completeAndPartialDemos() {
-        assertThat(PromptText.render(a.format(MEASURE, measureDemos(), MEASURE_INPUT))).isEqualTo("""
+        assertThat(PromptText.render(a.format(MEASURE, measureDemos(), MEASURE_INPUT)))
+                .isEqualTo("""
                 === system ===
                 Your inputs:
                 - `question` (str)
@@ -168,7 +170,8 @@ class ChatAdapterFormatTest {
 
     @Test
     void historyTurnsComeBeforeTheInput() {
-        assertThat(PromptText.render(a.format(CHAT, List.of(), Map.of("history", chatHistory(), "question", "Where?")))).isEqualTo("""
+        assertThat(PromptText.render(a.format(CHAT, List.of(), Map.of("history", chatHistory(), "question", "Where?"))))
+                .isEqualTo("""
                 === system ===
                 Your inputs:
                 - `question` (str)
@@ -218,7 +221,11 @@ class ChatAdapterFormatTest {
 
     @Test
     void listValueInAStringInput() {
-        assertThat(PromptText.render(a.format(QA, List.of(), Map.of("question", "How many items?", "context", List.of("apple", "pear", "fig"))))).isEqualTo("""
+        assertThat(PromptText.render(a.format(
+                        QA,
+                        List.of(),
+                        Map.of("question", "How many items?", "context", List.of("apple", "pear", "fig")))))
+                .isEqualTo("""
                 === system ===
                 Your inputs:
                 - `question` (str)

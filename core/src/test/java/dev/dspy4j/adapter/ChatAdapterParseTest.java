@@ -40,13 +40,14 @@ class ChatAdapterParseTest {
     @Test
     void wellFormedCompletionGivesTypedValues() {
         Map<String, Object> out = a.parse(TYPED, WELL_FORMED);
-        assertThat(out).containsExactly(
-                Map.entry("age", 36),
-                Map.entry("height", 1.68),
-                Map.entry("adult", true),
-                Map.entry("mood", Mood.HAPPY),
-                Map.entry("hobbies", List.of("chess", "rowing")),
-                Map.entry("address", new Address("London", 10115)));
+        assertThat(out)
+                .containsExactly(
+                        Map.entry("age", 36),
+                        Map.entry("height", 1.68),
+                        Map.entry("adult", true),
+                        Map.entry("mood", Mood.HAPPY),
+                        Map.entry("hobbies", List.of("chess", "rowing")),
+                        Map.entry("address", new Address("London", 10115)));
         assertThat(out.get("age")).isInstanceOf(Integer.class);
     }
 
@@ -114,13 +115,17 @@ class ChatAdapterParseTest {
         assertThat(e.unparsable()).isEmpty();
         assertThat(e.completion()).isEqualTo(partial);
         assertThat(e.signature()).isEqualTo(TYPED);
-        assertThat(e.getMessage()).contains("ChatAdapter", "Profile", "missing fields: height, adult, hobbies, address");
+        assertThat(e.getMessage())
+                .contains("ChatAdapter", "Profile", "missing fields: height, adult, hobbies, address");
     }
 
     @Test
     void malformedValuesAreUnparsableNotDefaults() {
-        String bad = WELL_FORMED.replace("36", "thirty-six").replace("true", "yes")
-                .replace("HAPPY", "ECSTATIC").replace("{\"city\": \"London\", \"zip\": 10115}", "{\"city\": \"London\"}");
+        String bad = WELL_FORMED
+                .replace("36", "thirty-six")
+                .replace("true", "yes")
+                .replace("HAPPY", "ECSTATIC")
+                .replace("{\"city\": \"London\", \"zip\": 10115}", "{\"city\": \"London\"}");
         AdapterParseException e = catchThrowableOfType(AdapterParseException.class, () -> a.parse(TYPED, bad));
         assertThat(e.missing()).isEmpty();
         assertThat(e.unparsable()).containsOnlyKeys("age", "adult", "mood", "address");
@@ -132,8 +137,8 @@ class ChatAdapterParseTest {
 
     @Test
     void textWithoutMarkersMissesEverything() {
-        AdapterParseException e = catchThrowableOfType(AdapterParseException.class,
-                () -> a.parse(Fixtures.SIMPLE, "Paris is the capital."));
+        AdapterParseException e = catchThrowableOfType(
+                AdapterParseException.class, () -> a.parse(Fixtures.SIMPLE, "Paris is the capital."));
         assertThat(e.missing()).containsExactly("answer");
     }
 
@@ -143,8 +148,8 @@ class ChatAdapterParseTest {
         assertThat(a.parse(s, "[[ ## n ## ]]\n  -12 \n")).containsEntry("n", -12L);
         assertThat(a.parse(s, "[[ ## n ## ]]\n4.0")).containsEntry("n", 4L);
         for (String bad : List.of("4.5", "four", "", "12 apples", "1e400000000000")) {
-            AdapterParseException e = catchThrowableOfType(AdapterParseException.class,
-                    () -> a.parse(s, "[[ ## n ## ]]\n" + bad + "\n[[ ## completed ## ]]"));
+            AdapterParseException e = catchThrowableOfType(
+                    AdapterParseException.class, () -> a.parse(s, "[[ ## n ## ]]\n" + bad + "\n[[ ## completed ## ]]"));
             assertThat(e).as(bad).isNotNull();
             assertThat(e.unparsable()).as(bad).containsKey("n");
         }
@@ -155,8 +160,8 @@ class ChatAdapterParseTest {
         Signature s = Signature.parse("text -> sentiment: Literal['positive', 'negative']");
         assertThat(a.parse(s, "[[ ## sentiment ## ]]\nPositive")).containsEntry("sentiment", "positive");
         assertThat(a.parse(s, "[[ ## sentiment ## ]]\n'negative'")).containsEntry("sentiment", "negative");
-        AdapterParseException e = catchThrowableOfType(AdapterParseException.class,
-                () -> a.parse(s, "[[ ## sentiment ## ]]\nneutral"));
+        AdapterParseException e =
+                catchThrowableOfType(AdapterParseException.class, () -> a.parse(s, "[[ ## sentiment ## ]]\nneutral"));
         assertThat(e.unparsable().get("sentiment")).contains("not one of [positive, negative]");
     }
 
@@ -175,14 +180,18 @@ class ChatAdapterParseTest {
                 [[ ## completed ## ]]
                 trailing text
                 """;
-        assertThat(a.parse(s, c)).containsExactly(Map.entry("answer", "Paris"), Map.entry("note", "line one\nline two"));
+        assertThat(a.parse(s, c))
+                .containsExactly(Map.entry("answer", "Paris"), Map.entry("note", "line one\nline two"));
     }
 
     @Test
     void optionalOutputsMayBeMissing() {
         Signature s = Signature.parse("q -> answer, hint: Optional[str], score: Optional[int]");
         Map<String, Object> out = a.parse(s, "[[ ## answer ## ]]\nyes\n[[ ## score ## ]]\nnull");
-        assertThat(out).containsEntry("answer", "yes").containsEntry("hint", null).containsEntry("score", null);
+        assertThat(out)
+                .containsEntry("answer", "yes")
+                .containsEntry("hint", null)
+                .containsEntry("score", null);
         assertThat(a.parse(s, "[[ ## answer ## ]]\nyes\n[[ ## score ## ]]\n3")).containsEntry("score", 3L);
     }
 
@@ -190,7 +199,7 @@ class ChatAdapterParseTest {
     void dspyStyleCompletionParses() {
         Signature s = Signature.parse("question -> reasoning, answer: float");
         String dspy = "[[ ## reasoning ## ]]\nTwo plus two is four.\n\n[[ ## answer ## ]]\n4\n\n[[ ## completed ## ]]";
-        assertThat(a.parse(s, dspy)).containsExactly(Map.entry("reasoning", "Two plus two is four."),
-                Map.entry("answer", 4.0));
+        assertThat(a.parse(s, dspy))
+                .containsExactly(Map.entry("reasoning", "Two plus two is four."), Map.entry("answer", 4.0));
     }
 }

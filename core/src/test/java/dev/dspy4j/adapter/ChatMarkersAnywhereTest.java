@@ -18,8 +18,8 @@ class ChatMarkersAnywhereTest {
     @Test
     void aMarkerRightAfterTheValueBeforeItStartsTheNextField() {
         String c = "[[ ## reasoning ## ]]\nChecked the forecast.[[ ## answer ## ]]\nSunny\n\n[[ ## completed ## ]]";
-        assertThat(a.parse(COT, c)).containsExactly(Map.entry("reasoning", "Checked the forecast."),
-                Map.entry("answer", "Sunny"));
+        assertThat(a.parse(COT, c))
+                .containsExactly(Map.entry("reasoning", "Checked the forecast."), Map.entry("answer", "Sunny"));
     }
 
     @Test
@@ -34,17 +34,19 @@ class ChatMarkersAnywhereTest {
         Signature s = Signature.parse("q -> reasoning, answer: int, note");
         String c = "[[ ## reasoning ## ]] two and two [[ ## answer ## ]] 4 [[ ## scratch ## ]] ignore me "
                 + "[[ ## note ## ]]checked[[ ## completed ## ]] trailing";
-        assertThat(a.parse(s, c)).containsExactly(Map.entry("reasoning", "two and two"), Map.entry("answer", 4L),
-                Map.entry("note", "checked"));
+        assertThat(a.parse(s, c))
+                .containsExactly(
+                        Map.entry("reasoning", "two and two"), Map.entry("answer", 4L), Map.entry("note", "checked"));
         // markers with looser spacing still count mid-line
-        assertThat(a.parse(COT, "[[## reasoning ##]]x.[[ ##answer## ]]y")).containsEntry("reasoning", "x.")
+        assertThat(a.parse(COT, "[[## reasoning ##]]x.[[ ##answer## ]]y"))
+                .containsEntry("reasoning", "x.")
                 .containsEntry("answer", "y");
     }
 
     @Test
     void textBeforeTheFirstMarkerIsTheFirstOutputWhenItsMarkerIsMissing() {
-        assertThat(a.parse(COT, "Checked the forecast.[[ ## answer ## ]]\nSunny")).containsExactly(
-                Map.entry("reasoning", "Checked the forecast."), Map.entry("answer", "Sunny"));
+        assertThat(a.parse(COT, "Checked the forecast.[[ ## answer ## ]]\nSunny"))
+                .containsExactly(Map.entry("reasoning", "Checked the forecast."), Map.entry("answer", "Sunny"));
         // ... but only then: a preamble before the first output's own marker is dropped
         assertThat(a.parse(COT, "Sure.\n[[ ## reasoning ## ]]\nr\n[[ ## answer ## ]]\nSunny"))
                 .containsEntry("reasoning", "r");

@@ -22,7 +22,8 @@ class ChatMediaFormatTest {
 
     @Test
     void imageInput() {
-        assertThat(render(a.format(IMAGE_QA, List.of(), Map.of("image", RED, "question", "What colour is it?")))).isEqualTo("""
+        assertThat(render(a.format(IMAGE_QA, List.of(), Map.of("image", RED, "question", "What colour is it?"))))
+                .isEqualTo("""
                 === system ===
                 Your inputs:
                 - `image` (Image)
@@ -59,7 +60,8 @@ class ChatMediaFormatTest {
 
     @Test
     void imageDemosCompleteAndPartial() {
-        assertThat(render(a.format(IMAGE_QA, imageDemos(), Map.of("image", BLUE, "question", "What colour is it?")))).isEqualTo("""
+        assertThat(render(a.format(IMAGE_QA, imageDemos(), Map.of("image", BLUE, "question", "What colour is it?"))))
+                .isEqualTo("""
                 === system ===
                 Your inputs:
                 - `image` (Image)
@@ -124,7 +126,11 @@ class ChatMediaFormatTest {
 
     @Test
     void imagesInHistory() {
-        assertThat(render(a.format(IMAGE_CHAT, List.of(), Map.of("history", imageHistory(), "image", WHITE, "question", "And now?")))).isEqualTo("""
+        assertThat(render(a.format(
+                        IMAGE_CHAT,
+                        List.of(),
+                        Map.of("history", imageHistory(), "image", WHITE, "question", "And now?"))))
+                .isEqualTo("""
                 === system ===
                 Your inputs:
                 - `image` (Image)
@@ -187,7 +193,8 @@ class ChatMediaFormatTest {
 
     @Test
     void listOfThreeImages() {
-        assertThat(render(a.format(GALLERY, List.of(), Map.of("images", List.of(RED, GREEN, BLUE))))).isEqualTo("""
+        assertThat(render(a.format(GALLERY, List.of(), Map.of("images", List.of(RED, GREEN, BLUE)))))
+                .isEqualTo("""
                 === system ===
                 Your inputs:
                 - `images` (list[Image])
@@ -217,7 +224,9 @@ class ChatMediaFormatTest {
 
     @Test
     void dictOfImages() {
-        assertThat(render(a.format(NAMED, List.of(), Map.of("views", new TreeMap<>(Map.of("front", RED, "back", GREEN)))))).isEqualTo("""
+        assertThat(render(a.format(
+                        NAMED, List.of(), Map.of("views", new TreeMap<>(Map.of("front", RED, "back", GREEN))))))
+                .isEqualTo("""
                 === system ===
                 Your inputs:
                 - `views` (dict[str, Image])
@@ -247,7 +256,8 @@ class ChatMediaFormatTest {
 
     @Test
     void audio() {
-        assertThat(render(a.format(TRANSCRIBE, List.of(), Map.of("clip", CLIP)))).isEqualTo("""
+        assertThat(render(a.format(TRANSCRIBE, List.of(), Map.of("clip", CLIP))))
+                .isEqualTo("""
                 === system ===
                 Your inputs:
                 - `clip` (Audio)
@@ -277,7 +287,8 @@ class ChatMediaFormatTest {
 
     @Test
     void file() {
-        assertThat(render(a.format(SUMMARIZE_FILE, List.of(), Map.of("data", CSV)))).isEqualTo("""
+        assertThat(render(a.format(SUMMARIZE_FILE, List.of(), Map.of("data", CSV))))
+                .isEqualTo("""
                 === system ===
                 Your inputs:
                 - `data` (File)
@@ -307,7 +318,8 @@ class ChatMediaFormatTest {
 
     @Test
     void pdfDocument() {
-        assertThat(render(a.format(SUMMARIZE_PDF, List.of(), Map.of("report", PDF)))).isEqualTo("""
+        assertThat(render(a.format(SUMMARIZE_PDF, List.of(), Map.of("report", PDF))))
+                .isEqualTo("""
                 === system ===
                 Your inputs:
                 - `report` (Document)

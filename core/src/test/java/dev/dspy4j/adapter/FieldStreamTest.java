@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 /** Field markers found in a streamed answer however it is cut into pieces. */
 class FieldStreamTest {
     private static final Signature SIG = Signature.parse("question -> reasoning, answer");
-    private static final String ANSWER = "Sure, here it is.\n[[ ## reasoning ## ]]\n  Step one [x].\n\nStep two [[not a marker]].  \n\n"
-            + "[[ ## unknown ## ]]\nignored\n[[ ## answer ## ]]\n42\n\n[[ ## completed ## ]]\n";
+    private static final String ANSWER =
+            "Sure, here it is.\n[[ ## reasoning ## ]]\n  Step one [x].\n\nStep two [[not a marker]].  \n\n"
+                    + "[[ ## unknown ## ]]\nignored\n[[ ## answer ## ]]\n42\n\n[[ ## completed ## ]]\n";
 
     private static Map<String, String> streamed(List<String> pieces, List<String> lasts) {
         Map<String, StringBuilder> out = new LinkedHashMap<>();

@@ -13,18 +13,22 @@ import java.util.Map;
 final class Fixtures {
     private Fixtures() {}
 
-    enum Mood { HAPPY, SAD }
+    enum Mood {
+        HAPPY,
+        SAD
+    }
 
     record Address(String city, int zip) {}
 
     @Instructions("Describe the person.")
-    record Profile(@Input(desc = "a short bio") String bio,
-                   @Output(desc = "age in years") int age,
-                   @Output double height,
-                   @Output boolean adult,
-                   @Output Mood mood,
-                   @Output List<String> hobbies,
-                   @Output Address address) {}
+    record Profile(
+            @Input(desc = "a short bio") String bio,
+            @Output(desc = "age in years") int age,
+            @Output double height,
+            @Output boolean adult,
+            @Output Mood mood,
+            @Output List<String> hobbies,
+            @Output Address address) {}
 
     static final Signature SIMPLE = Signature.parse("question -> answer");
 
@@ -36,8 +40,8 @@ final class Fixtures {
 
     static final Map<String, Object> PROFILE_INPUT = Map.of("bio", "Ada, 36, from London, likes chess.");
 
-    static final Signature MEASURE = Signature.parse("question, context -> answer: int, unit",
-            "Answer with a number and its unit.");
+    static final Signature MEASURE =
+            Signature.parse("question, context -> answer: int, unit", "Answer with a number and its unit.");
 
     /**
      * A complete demo, a partial one (a missing input and a missing output), one without outputs and

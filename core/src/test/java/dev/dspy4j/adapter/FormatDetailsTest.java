@@ -76,10 +76,10 @@ class FormatDetailsTest {
         Map<String, Object> withNull = new HashMap<>();
         withNull.put("question", "Why?");
         withNull.put("hint", null);
-        for (Map<String, ?> in : List.<Map<String, ?>>of(Map.of("question", "Why?"), withNull,
-                Map.of("question", "Why?", "hint", Optional.empty()))) {
-            assertThat(lastUserText(XmlAdapter.create().format(s, List.of(), in))).isEqualTo(
-                    "<question>\nWhy?\n</question>\n\n<hint>\n(not given)\n</hint>\n\n"
+        for (Map<String, ?> in : List.<Map<String, ?>>of(
+                Map.of("question", "Why?"), withNull, Map.of("question", "Why?", "hint", Optional.empty()))) {
+            assertThat(lastUserText(XmlAdapter.create().format(s, List.of(), in)))
+                    .isEqualTo("<question>\nWhy?\n</question>\n\n<hint>\n(not given)\n</hint>\n\n"
                             + "Answer with `<answer>`, closing each tag.");
         }
     }
@@ -95,8 +95,8 @@ class FormatDetailsTest {
 
     @Test
     void historyFieldMustHoldAHistory() {
-        assertThatThrownBy(() -> ChatAdapter.create().format(Fixtures.CHAT, List.of(),
-                Map.of("history", List.of("hi"), "question", "q")))
+        assertThatThrownBy(() -> ChatAdapter.create()
+                        .format(Fixtures.CHAT, List.of(), Map.of("history", List.of("hi"), "question", "q")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("input field 'history' is a History");
     }
@@ -112,8 +112,7 @@ class FormatDetailsTest {
     @Test
     void signatureWithOnlyAHistoryInput() {
         Signature s = Signature.parse("history: History -> reply", "Continue the chat.");
-        Prompt p = ChatAdapter.create().format(s, List.of(),
-                Map.of("history", History.of(Map.of("reply", "Hello!"))));
+        Prompt p = ChatAdapter.create().format(s, List.of(), Map.of("history", History.of(Map.of("reply", "Hello!"))));
         assertThat(PromptText.render(p)).isEqualTo("""
                 === system ===
                 Your outputs:
@@ -153,7 +152,10 @@ class FormatDetailsTest {
     @Test
     void typedDemoAnswersAreExact() {
         List<Example> demos = List.of(Example.of(typedDemo()));
-        Message chat = ChatAdapter.create().format(TYPED, demos, Fixtures.PROFILE_INPUT).messages().get(2);
+        Message chat = ChatAdapter.create()
+                .format(TYPED, demos, Fixtures.PROFILE_INPUT)
+                .messages()
+                .get(2);
         assertThat(chat.text()).isEqualTo("""
                 [[ ## age ## ]]
                 36
@@ -174,7 +176,10 @@ class FormatDetailsTest {
                 {"city": "London", "zip": 10115}
 
                 [[ ## completed ## ]]""");
-        Message json = JsonAdapter.create().format(TYPED, demos, Fixtures.PROFILE_INPUT).messages().get(2);
+        Message json = JsonAdapter.create()
+                .format(TYPED, demos, Fixtures.PROFILE_INPUT)
+                .messages()
+                .get(2);
         assertThat(json.text()).isEqualTo("""
                 {
                   "age": 36,
@@ -184,8 +189,12 @@ class FormatDetailsTest {
                   "hobbies": ["chess", "go"],
                   "address": {"city": "London", "zip": 10115}
                 }""");
-        Message xml = XmlAdapter.create().format(TYPED, demos, Fixtures.PROFILE_INPUT).messages().get(2);
-        assertThat(xml.text()).startsWith("<age>\n36\n</age>\n\n<height>\n1.68\n</height>")
+        Message xml = XmlAdapter.create()
+                .format(TYPED, demos, Fixtures.PROFILE_INPUT)
+                .messages()
+                .get(2);
+        assertThat(xml.text())
+                .startsWith("<age>\n36\n</age>\n\n<height>\n1.68\n</height>")
                 .endsWith("<address>\n{\"city\": \"London\", \"zip\": 10115}\n</address>");
     }
 
@@ -196,7 +205,9 @@ class FormatDetailsTest {
         outputs.remove("bio");
         for (Adapter a : ALL) {
             Prompt p = a.format(TYPED, List.of(Example.of(demo)), Fixtures.PROFILE_INPUT);
-            assertThat(a.parse(TYPED, p.messages().get(2).text())).as(a.toString()).isEqualTo(outputs);
+            assertThat(a.parse(TYPED, p.messages().get(2).text()))
+                    .as(a.toString())
+                    .isEqualTo(outputs);
         }
     }
 

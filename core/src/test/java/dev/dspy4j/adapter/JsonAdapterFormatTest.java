@@ -13,7 +13,8 @@ class JsonAdapterFormatTest {
 
     @Test
     void simpleSignature() {
-        assertThat(PromptText.render(a.format(SIMPLE, List.of(), Map.of("question", "What is the capital of France?")))).isEqualTo("""
+        assertThat(PromptText.render(a.format(SIMPLE, List.of(), Map.of("question", "What is the capital of France?"))))
+                .isEqualTo("""
                 === system ===
                 Your inputs:
                 - `question` (str)
@@ -81,7 +82,8 @@ class JsonAdapterFormatTest {
 
     @Test
     void completeAndPartialDemos() {
-        assertThat(PromptText.render(a.format(MEASURE, measureDemos(), MEASURE_INPUT))).isEqualTo("""
+        assertThat(PromptText.render(a.format(MEASURE, measureDemos(), MEASURE_INPUT)))
+                .isEqualTo("""
                 === system ===
                 Your inputs:
                 - `question` (str)
@@ -147,7 +149,8 @@ class JsonAdapterFormatTest {
 
     @Test
     void historyTurnsComeBeforeTheInput() {
-        assertThat(PromptText.render(a.format(CHAT, List.of(), Map.of("history", chatHistory(), "question", "Where?")))).isEqualTo("""
+        assertThat(PromptText.render(a.format(CHAT, List.of(), Map.of("history", chatHistory(), "question", "Where?"))))
+                .isEqualTo("""
                 === system ===
                 Your inputs:
                 - `question` (str)
@@ -194,7 +197,11 @@ class JsonAdapterFormatTest {
 
     @Test
     void listValueInAStringInput() {
-        assertThat(PromptText.render(a.format(QA, List.of(), Map.of("question", "How many items?", "context", List.of("apple", "pear", "fig"))))).isEqualTo("""
+        assertThat(PromptText.render(a.format(
+                        QA,
+                        List.of(),
+                        Map.of("question", "How many items?", "context", List.of("apple", "pear", "fig")))))
+                .isEqualTo("""
                 === system ===
                 Your inputs:
                 - `question` (str)

@@ -65,8 +65,11 @@ class JsonAdapterParseTest {
         assertThat(a.parse(TYPED, "Here it is:\n" + WELL_FORMED + "\nDone {1}."))
                 .containsExactlyEntriesOf(EXPECTED);
         // a truncated object is still an error, even when an object nested in it is complete
-        AdapterParseException e = catchThrowableOfType(AdapterParseException.class,
-                () -> a.parse(TYPED, "{\"age\": 36, \"address\": {\"city\": \"London\", \"zip\": 10115}, \"height\": 1.6 and more"));
+        AdapterParseException e = catchThrowableOfType(
+                AdapterParseException.class,
+                () -> a.parse(
+                        TYPED,
+                        "{\"age\": 36, \"address\": {\"city\": \"London\", \"zip\": 10115}, \"height\": 1.6 and more"));
         assertThat(e.problem()).startsWith("the completion is not a JSON object");
         assertThat(e.missing()).hasSize(6);
     }
@@ -81,20 +84,20 @@ class JsonAdapterParseTest {
 
     @Test
     void partialObjectNamesMissingFields() {
-        AdapterParseException e = catchThrowableOfType(AdapterParseException.class,
-                () -> a.parse(TYPED, "{\"age\": 36, \"mood\": \"SAD\"}"));
+        AdapterParseException e = catchThrowableOfType(
+                AdapterParseException.class, () -> a.parse(TYPED, "{\"age\": 36, \"mood\": \"SAD\"}"));
         assertThat(e.missing()).containsExactly("height", "adult", "hobbies", "address");
         assertThat(e.getMessage()).startsWith("JsonAdapter could not parse the completion for Profile");
     }
 
     @Test
     void malformedJsonIsAParseErrorWithEveryFieldMissing() {
-        AdapterParseException e = catchThrowableOfType(AdapterParseException.class,
-                () -> a.parse(TYPED, "{\"age\": 36, \"height\": "));
+        AdapterParseException e =
+                catchThrowableOfType(AdapterParseException.class, () -> a.parse(TYPED, "{\"age\": 36, \"height\": "));
         assertThat(e.problem()).startsWith("the completion is not a JSON object");
         assertThat(e.missing()).hasSize(6);
-        AdapterParseException notObject = catchThrowableOfType(AdapterParseException.class,
-                () -> a.parse(TYPED, "[1, 2]"));
+        AdapterParseException notObject =
+                catchThrowableOfType(AdapterParseException.class, () -> a.parse(TYPED, "[1, 2]"));
         assertThat(notObject.problem()).isEqualTo("the completion is not a JSON object");
     }
 
@@ -114,10 +117,12 @@ class JsonAdapterParseTest {
     @Test
     void nullIsAcceptedOnlyForOptionalOutputs() {
         Signature s = Signature.parse("q -> answer: int, hint: Optional[str]");
-        assertThat(a.parse(s, "{\"answer\": 3, \"hint\": null}")).containsEntry("answer", 3L).containsEntry("hint", null);
+        assertThat(a.parse(s, "{\"answer\": 3, \"hint\": null}"))
+                .containsEntry("answer", 3L)
+                .containsEntry("hint", null);
         assertThat(a.parse(s, "{\"answer\": 3}")).containsEntry("hint", null);
-        AdapterParseException e = catchThrowableOfType(AdapterParseException.class,
-                () -> a.parse(s, "{\"answer\": null}"));
+        AdapterParseException e =
+                catchThrowableOfType(AdapterParseException.class, () -> a.parse(s, "{\"answer\": null}"));
         assertThat(e.unparsable().get("answer")).contains("null");
     }
 
@@ -125,17 +130,25 @@ class JsonAdapterParseTest {
     void theNotGivenMarkerThatDemosShowIsReadBackAsAbsent() {
         // a partial demo is shown to the LM as {"n": "(not given)"}, so an LM that follows the demos
         // writes it too; ChatAdapter reads it as absent, and so must JsonAdapter
-        Signature s = Signature.parse("q -> answer: int, n: Optional[int], hint: Optional[str], tags: Optional[list[str]]");
-        Map<String, Object> out = a.parse(s,
-                "{\"answer\": 3, \"n\": \"(not given)\", \"hint\": \"(not given)\", \"tags\": \"(not given)\"}");
-        assertThat(out).containsEntry("answer", 3L).containsEntry("n", null).containsEntry("hint", null)
+        Signature s =
+                Signature.parse("q -> answer: int, n: Optional[int], hint: Optional[str], tags: Optional[list[str]]");
+        Map<String, Object> out = a.parse(
+                s, "{\"answer\": 3, \"n\": \"(not given)\", \"hint\": \"(not given)\", \"tags\": \"(not given)\"}");
+        assertThat(out)
+                .containsEntry("answer", 3L)
+                .containsEntry("n", null)
+                .containsEntry("hint", null)
                 .containsEntry("tags", null);
-        assertThat(ChatAdapter.create().parse(s, "[[ ## answer ## ]]\n3\n\n[[ ## n ## ]]\n(not given)\n\n"
-                + "[[ ## hint ## ]]\n(not given)\n\n[[ ## tags ## ]]\n(not given)")).isEqualTo(out);
+        assertThat(ChatAdapter.create()
+                        .parse(
+                                s,
+                                "[[ ## answer ## ]]\n3\n\n[[ ## n ## ]]\n(not given)\n\n"
+                                        + "[[ ## hint ## ]]\n(not given)\n\n[[ ## tags ## ]]\n(not given)"))
+                .isEqualTo(out);
         // an Optional[str] keeps any other text, and a required field still rejects the marker
         assertThat(a.parse(s, "{\"answer\": 3, \"hint\": \"None of them\"}")).containsEntry("hint", "None of them");
-        AdapterParseException e = catchThrowableOfType(AdapterParseException.class,
-                () -> a.parse(s, "{\"answer\": \"(not given)\"}"));
+        AdapterParseException e =
+                catchThrowableOfType(AdapterParseException.class, () -> a.parse(s, "{\"answer\": \"(not given)\"}"));
         assertThat(e.unparsable()).containsOnlyKeys("answer");
     }
 
@@ -148,8 +161,11 @@ class JsonAdapterParseTest {
 
     record Item(String name, int qty) {}
 
-    record Order(@Input String text, @Output List<Item> items, @Output Map<String, Integer> totals,
-                 @Output Optional<String> note) {}
+    record Order(
+            @Input String text,
+            @Output List<Item> items,
+            @Output Map<String, Integer> totals,
+            @Output Optional<String> note) {}
 
     @Test
     void recordsListsMapsAndOptionalsGoThroughJackson() {
@@ -160,8 +176,9 @@ class JsonAdapterParseTest {
         assertThat(out.get("items")).isEqualTo(List.of(new Item("pen", 2), new Item("ink", 1)));
         assertThat(out.get("totals")).isEqualTo(Map.of("pen", 4, "ink", 7));
         assertThat(out.get("note")).isEqualTo("gift");
-        AdapterParseException e = catchThrowableOfType(AdapterParseException.class, () -> a.parse(s,
-                "{\"items\": [{\"name\": \"pen\", \"qty\": 2.5}], \"totals\": {\"pen\": \"x\"}}"));
+        AdapterParseException e = catchThrowableOfType(
+                AdapterParseException.class,
+                () -> a.parse(s, "{\"items\": [{\"name\": \"pen\", \"qty\": 2.5}], \"totals\": {\"pen\": \"x\"}}"));
         assertThat(e.unparsable()).containsOnlyKeys("items", "totals");
     }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dspy4j.prompt.Prompt;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,7 +21,8 @@ class JsonMediaFormatTest {
 
     @Test
     void imageInput() {
-        assertThat(render(a.format(IMAGE_QA, List.of(), Map.of("image", RED, "question", "What colour is it?")))).isEqualTo("""
+        assertThat(render(a.format(IMAGE_QA, List.of(), Map.of("image", RED, "question", "What colour is it?"))))
+                .isEqualTo("""
                 === system ===
                 Your inputs:
                 - `image` (Image)
@@ -58,7 +58,8 @@ class JsonMediaFormatTest {
 
     @Test
     void imageDemosCompleteAndPartial() {
-        assertThat(render(a.format(IMAGE_QA, imageDemos(), Map.of("image", BLUE, "question", "What colour is it?")))).isEqualTo("""
+        assertThat(render(a.format(IMAGE_QA, imageDemos(), Map.of("image", BLUE, "question", "What colour is it?"))))
+                .isEqualTo("""
                 === system ===
                 Your inputs:
                 - `image` (Image)
@@ -120,7 +121,8 @@ class JsonMediaFormatTest {
 
     @Test
     void listOfThreeImages() {
-        assertThat(render(a.format(GALLERY, List.of(), Map.of("images", List.of(RED, GREEN, BLUE))))).isEqualTo("""
+        assertThat(render(a.format(GALLERY, List.of(), Map.of("images", List.of(RED, GREEN, BLUE)))))
+                .isEqualTo("""
                 === system ===
                 Your inputs:
                 - `images` (list[Image])

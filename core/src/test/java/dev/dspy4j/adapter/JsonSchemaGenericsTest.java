@@ -47,15 +47,23 @@ class JsonSchemaGenericsTest {
 
     record RawPage(@SuppressWarnings("rawtypes") Page page) {}
 
-    record Described(@JsonPropertyDescription("the root") Node root,
-                     @JsonPropertyDescription("its parent") Optional<Node> parent) {}
+    record Described(
+            @JsonPropertyDescription("the root") Node root,
+            @JsonPropertyDescription("its parent") Optional<Node> parent) {}
 
     record Dept(String name, List<Emp> staff) {}
 
-    record Emp(String name, @JsonPropertyDescription("where they work") Dept dept) {}
+    record Emp(
+            String name,
+            @JsonPropertyDescription("where they work") Dept dept) {}
 
-    record Out(@Input String q, @Output @JsonPropertyDescription("not a component description") Node tree,
-               @Output Described described) {}
+    record Out(
+            @Input String q,
+
+            @Output @JsonPropertyDescription("not a component description")
+            Node tree,
+
+            @Output Described described) {}
 
     private static String json(Object schema) throws Exception {
         return JSON.writeValueAsString(schema);
@@ -68,36 +76,45 @@ class JsonSchemaGenericsTest {
     @Test
     void aGenericRecordGetsTheTypeArgumentsItIsUsedWith() throws Exception {
         Map<String, Object> s = JsonSchemas.of(Catalog.class, JsonSchemas.JACKSON_DESCRIPTIONS);
-        assertThat(json(s)).isEqualTo("{\"type\":\"object\",\"properties\":{\"first\":{\"type\":\"object\",\"properties\":"
-                + "{\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"sku\":{\"type\":\"string\"}},"
-                + "\"required\":[\"sku\"],\"additionalProperties\":false}},\"next\":{\"type\":\"string\"}},"
-                + "\"required\":[\"items\",\"next\"],\"additionalProperties\":false}},\"required\":[\"first\"],"
-                + "\"additionalProperties\":false}");
+        assertThat(json(s))
+                .isEqualTo("{\"type\":\"object\",\"properties\":{\"first\":{\"type\":\"object\",\"properties\":"
+                        + "{\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"sku\":{\"type\":\"string\"}},"
+                        + "\"required\":[\"sku\"],\"additionalProperties\":false}},\"next\":{\"type\":\"string\"}},"
+                        + "\"required\":[\"items\",\"next\"],\"additionalProperties\":false}},\"required\":[\"first\"],"
+                        + "\"additionalProperties\":false}");
         assertStrict(s);
 
         Map<String, Object> p = JsonSchemas.of(Paired.class, JsonSchemas.JACKSON_DESCRIPTIONS);
-        assertThat(json(p)).isEqualTo("{\"type\":\"object\",\"properties\":{\"pair\":{\"type\":\"object\",\"properties\":"
-                + "{\"left\":{\"type\":\"string\"},\"right\":{\"$ref\":\"#/$defs/Node\"}},\"required\":[\"left\",\"right\"],"
-                + "\"additionalProperties\":false}},\"required\":[\"pair\"],\"additionalProperties\":false,"
-                + "\"$defs\":{\"Node\":" + NODE + "}}");
+        assertThat(json(p))
+                .isEqualTo("{\"type\":\"object\",\"properties\":{\"pair\":{\"type\":\"object\",\"properties\":"
+                        + "{\"left\":{\"type\":\"string\"},\"right\":{\"$ref\":\"#/$defs/Node\"}},\"required\":[\"left\",\"right\"],"
+                        + "\"additionalProperties\":false}},\"required\":[\"pair\"],\"additionalProperties\":false,"
+                        + "\"$defs\":{\"Node\":" + NODE + "}}");
         assertStrict(p);
     }
 
     @Test
     void recursionThroughAGenericRecordIsDefinedOncePerTypeArgument() throws Exception {
         Map<String, Object> s = JsonSchemas.of(Forest.class, JsonSchemas.JACKSON_DESCRIPTIONS);
-        assertThat(json(s)).isEqualTo("{\"type\":\"object\",\"properties\":{\"names\":{\"$ref\":\"#/$defs/Tree_String\"},"
-                + "\"sizes\":{\"$ref\":\"#/$defs/Tree_Long\"}},\"required\":[\"names\",\"sizes\"],\"additionalProperties\":false,"
-                + "\"$defs\":{\"Tree_String\":{\"type\":\"object\",\"properties\":{\"kids\":{\"type\":\"array\",\"items\":"
-                + "{\"$ref\":\"#/$defs/Tree_String\"}},\"value\":{\"type\":\"string\"}},\"required\":[\"kids\",\"value\"],"
-                + "\"additionalProperties\":false},\"Tree_Long\":{\"type\":\"object\",\"properties\":{\"kids\":{\"type\":\"array\","
-                + "\"items\":{\"$ref\":\"#/$defs/Tree_Long\"}},\"value\":{\"type\":\"integer\"}},\"required\":[\"kids\",\"value\"],"
-                + "\"additionalProperties\":false}}}");
+        assertThat(json(s))
+                .isEqualTo("{\"type\":\"object\",\"properties\":{\"names\":{\"$ref\":\"#/$defs/Tree_String\"},"
+                        + "\"sizes\":{\"$ref\":\"#/$defs/Tree_Long\"}},\"required\":[\"names\",\"sizes\"],\"additionalProperties\":false,"
+                        + "\"$defs\":{\"Tree_String\":{\"type\":\"object\",\"properties\":{\"kids\":{\"type\":\"array\",\"items\":"
+                        + "{\"$ref\":\"#/$defs/Tree_String\"}},\"value\":{\"type\":\"string\"}},\"required\":[\"kids\",\"value\"],"
+                        + "\"additionalProperties\":false},\"Tree_Long\":{\"type\":\"object\",\"properties\":{\"kids\":{\"type\":\"array\","
+                        + "\"items\":{\"$ref\":\"#/$defs/Tree_Long\"}},\"value\":{\"type\":\"integer\"}},\"required\":[\"kids\",\"value\"],"
+                        + "\"additionalProperties\":false}}}");
         assertStrict(s);
-        assertThat(validate(s, "{\"names\":{\"kids\":[{\"kids\":[],\"value\":\"b\"}],\"value\":\"a\"},"
-                + "\"sizes\":{\"kids\":[],\"value\":3}}")).isEmpty();
-        assertThat(validate(s, "{\"names\":{\"kids\":[],\"value\":\"a\"},\"sizes\":{\"kids\":[{\"kids\":[],\"value\":\"x\"}],"
-                + "\"value\":3}}")).isNotEmpty();
+        assertThat(validate(
+                        s,
+                        "{\"names\":{\"kids\":[{\"kids\":[],\"value\":\"b\"}],\"value\":\"a\"},"
+                                + "\"sizes\":{\"kids\":[],\"value\":3}}"))
+                .isEmpty();
+        assertThat(validate(
+                        s,
+                        "{\"names\":{\"kids\":[],\"value\":\"a\"},\"sizes\":{\"kids\":[{\"kids\":[],\"value\":\"x\"}],"
+                                + "\"value\":3}}"))
+                .isNotEmpty();
     }
 
     @Test
@@ -113,27 +130,37 @@ class JsonSchemaGenericsTest {
     void aDescribedComponentThatIsARecursiveRecordKeepsItsDescriptionWithoutKeywordsBesideRef() throws Exception {
         Map<String, Object> s = JsonSchemas.of(Described.class, JsonSchemas.JACKSON_DESCRIPTIONS);
         // the referenced definition is written in place, one level, so the description can sit beside it
-        assertThat(json(s)).isEqualTo("{\"type\":\"object\",\"properties\":{\"root\":{\"type\":\"object\",\"properties\":"
-                + "{\"name\":{\"type\":\"string\"},\"children\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/Node\"}}},"
-                + "\"required\":[\"name\",\"children\"],\"additionalProperties\":false,\"description\":\"the root\"},"
-                + "\"parent\":{\"anyOf\":[{\"$ref\":\"#/$defs/Node\"},{\"type\":\"null\"}],\"description\":\"its parent\"}},"
-                + "\"required\":[\"root\",\"parent\"],\"additionalProperties\":false,\"$defs\":{\"Node\":" + NODE + "}}");
+        assertThat(json(s))
+                .isEqualTo("{\"type\":\"object\",\"properties\":{\"root\":{\"type\":\"object\",\"properties\":"
+                        + "{\"name\":{\"type\":\"string\"},\"children\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/Node\"}}},"
+                        + "\"required\":[\"name\",\"children\"],\"additionalProperties\":false,\"description\":\"the root\"},"
+                        + "\"parent\":{\"anyOf\":[{\"$ref\":\"#/$defs/Node\"},{\"type\":\"null\"}],\"description\":\"its parent\"}},"
+                        + "\"required\":[\"root\",\"parent\"],\"additionalProperties\":false,\"$defs\":{\"Node\":"
+                        + NODE + "}}");
         assertStrict(s);
-        assertThat(validate(s, "{\"root\":{\"name\":\"a\",\"children\":[{\"name\":\"b\",\"children\":[]}]},\"parent\":null}"))
+        assertThat(validate(
+                        s,
+                        "{\"root\":{\"name\":\"a\",\"children\":[{\"name\":\"b\",\"children\":[]}]},\"parent\":null}"))
                 .isEmpty();
-        assertThat(validate(s, "{\"root\":{\"name\":\"a\",\"children\":[{\"name\":\"b\"}]},\"parent\":null}")).isNotEmpty();
+        assertThat(validate(s, "{\"root\":{\"name\":\"a\",\"children\":[{\"name\":\"b\"}]},\"parent\":null}"))
+                .isNotEmpty();
     }
 
     @Test
     void aDescribedReferenceInsideADefinitionIsWrittenInPlaceToo() throws Exception {
         Map<String, Object> s = JsonSchemas.of(Emp.class, JsonSchemas.JACKSON_DESCRIPTIONS);
         assertStrict(s);
-        assertThat(json(s)).contains("\"dept\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},"
-                + "\"staff\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/Emp\"}}},\"required\":[\"name\",\"staff\"],"
-                + "\"additionalProperties\":false,\"description\":\"where they work\"}");
-        assertThat(validate(s, "{\"name\":\"ann\",\"dept\":{\"name\":\"lab\",\"staff\":[{\"name\":\"bo\","
-                + "\"dept\":{\"name\":\"lab\",\"staff\":[]}}]}}")).isEmpty();
-        assertThat(validate(s, "{\"name\":\"ann\",\"dept\":{\"name\":\"lab\",\"staff\":[{\"name\":\"bo\"}]}}")).isNotEmpty();
+        assertThat(json(s))
+                .contains("\"dept\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},"
+                        + "\"staff\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/Emp\"}}},\"required\":[\"name\",\"staff\"],"
+                        + "\"additionalProperties\":false,\"description\":\"where they work\"}");
+        assertThat(validate(
+                        s,
+                        "{\"name\":\"ann\",\"dept\":{\"name\":\"lab\",\"staff\":[{\"name\":\"bo\","
+                                + "\"dept\":{\"name\":\"lab\",\"staff\":[]}}]}}"))
+                .isEmpty();
+        assertThat(validate(s, "{\"name\":\"ann\",\"dept\":{\"name\":\"lab\",\"staff\":[{\"name\":\"bo\"}]}}"))
+                .isNotEmpty();
     }
 
     @Test

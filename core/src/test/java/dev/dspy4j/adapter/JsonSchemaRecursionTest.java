@@ -41,10 +41,16 @@ class JsonSchemaRecursionTest {
 
     record Segment(Point from, Point to) {}
 
-    record Place(@JsonPropertyDescription("city name") String city, @JsonPropertyDescription("where it is") Point at,
-                 long zip) {}
+    record Place(
+            @JsonPropertyDescription("city name") String city,
+            @JsonPropertyDescription("where it is") Point at,
+            long zip) {}
 
-    record Org(@Input String q, @Output Dept dept, @Output Emp lead, @Output Segment road) {}
+    record Org(
+            @Input String q,
+            @Output Dept dept,
+            @Output Emp lead,
+            @Output Segment road) {}
 
     static final class Elsewhere {
         record Node(Optional<Node> next) {}
@@ -77,11 +83,16 @@ class JsonSchemaRecursionTest {
     @Test
     void aSelfRecursiveRecordIsDefinedOnceAndReferredTo() throws Exception {
         Map<String, Object> s = schema(Node.class);
-        assertThat(json(s)).isEqualTo("{\"$ref\":\"#/$defs/Node\",\"$defs\":{\"Node\":{\"type\":\"object\","
-                + "\"properties\":{\"name\":{\"type\":\"string\"},\"children\":{\"type\":\"array\","
-                + "\"items\":{\"$ref\":\"#/$defs/Node\"}}},\"required\":[\"name\",\"children\"],\"additionalProperties\":false}}}");
+        assertThat(json(s))
+                .isEqualTo(
+                        "{\"$ref\":\"#/$defs/Node\",\"$defs\":{\"Node\":{\"type\":\"object\","
+                                + "\"properties\":{\"name\":{\"type\":\"string\"},\"children\":{\"type\":\"array\","
+                                + "\"items\":{\"$ref\":\"#/$defs/Node\"}}},\"required\":[\"name\",\"children\"],\"additionalProperties\":false}}}");
         assertStrict(s);
-        assertThat(validate(s, "{\"name\":\"a\",\"children\":[{\"name\":\"b\",\"children\":[{\"name\":\"c\",\"children\":[]}]}]}"))
+        assertThat(
+                        validate(
+                                s,
+                                "{\"name\":\"a\",\"children\":[{\"name\":\"b\",\"children\":[{\"name\":\"c\",\"children\":[]}]}]}"))
                 .isEmpty();
         // the $ref is followed at depth: a grandchild without children is refused
         assertThat(validate(s, "{\"name\":\"a\",\"children\":[{\"name\":\"b\",\"children\":[{\"name\":\"c\"}]}]}"))
@@ -91,69 +102,89 @@ class JsonSchemaRecursionTest {
     @Test
     void mutuallyRecursiveRecordsAreBothDefined() throws Exception {
         Map<String, Object> s = schema(Dept.class);
-        assertThat(json(s)).isEqualTo("{\"$ref\":\"#/$defs/Dept\",\"$defs\":{\"Dept\":" + DEPT + ",\"Emp\":" + EMP + "}}");
+        assertThat(json(s))
+                .isEqualTo("{\"$ref\":\"#/$defs/Dept\",\"$defs\":{\"Dept\":" + DEPT + ",\"Emp\":" + EMP + "}}");
         assertStrict(s);
-        assertThat(validate(s, "{\"name\":\"r&d\",\"staff\":[{\"name\":\"ann\",\"heads\":{\"name\":\"lab\",\"staff\":[]}},"
-                + "{\"name\":\"bo\",\"heads\":null}]}")).isEmpty();
-        assertThat(validate(s, "{\"name\":\"r&d\",\"staff\":[{\"name\":\"ann\",\"heads\":{\"name\":\"lab\"}}]}")).isNotEmpty();
+        assertThat(validate(
+                        s,
+                        "{\"name\":\"r&d\",\"staff\":[{\"name\":\"ann\",\"heads\":{\"name\":\"lab\",\"staff\":[]}},"
+                                + "{\"name\":\"bo\",\"heads\":null}]}"))
+                .isEmpty();
+        assertThat(validate(s, "{\"name\":\"r&d\",\"staff\":[{\"name\":\"ann\",\"heads\":{\"name\":\"lab\"}}]}"))
+                .isNotEmpty();
 
         // a definition does not depend on where the record was first met: Emp's schema defines the same two
         Map<String, Object> e = schema(Emp.class);
-        assertThat(json(e)).isEqualTo("{\"$ref\":\"#/$defs/Emp\",\"$defs\":{\"Emp\":" + EMP + ",\"Dept\":" + DEPT + "}}");
+        assertThat(json(e))
+                .isEqualTo("{\"$ref\":\"#/$defs/Emp\",\"$defs\":{\"Emp\":" + EMP + ",\"Dept\":" + DEPT + "}}");
     }
 
     @Test
     void outputsShareOneDefsAtTheRootAndNonRecursiveRecordsStayInline() throws Exception {
         Map<String, Object> s = JsonSchemas.outputs(Signature.of(Org.class));
-        assertThat(json(s)).isEqualTo("{\"type\":\"object\",\"properties\":{\"dept\":{\"$ref\":\"#/$defs/Dept\"},"
-                + "\"lead\":{\"$ref\":\"#/$defs/Emp\"},\"road\":{\"type\":\"object\",\"properties\":{\"from\":" + POINT
-                + ",\"to\":" + POINT + "},\"required\":[\"from\",\"to\"],\"additionalProperties\":false}},"
-                + "\"required\":[\"dept\",\"lead\",\"road\"],\"additionalProperties\":false,"
-                + "\"$defs\":{\"Dept\":" + DEPT + ",\"Emp\":" + EMP + "}}");
+        assertThat(json(s))
+                .isEqualTo("{\"type\":\"object\",\"properties\":{\"dept\":{\"$ref\":\"#/$defs/Dept\"},"
+                        + "\"lead\":{\"$ref\":\"#/$defs/Emp\"},\"road\":{\"type\":\"object\",\"properties\":{\"from\":"
+                        + POINT
+                        + ",\"to\":" + POINT + "},\"required\":[\"from\",\"to\"],\"additionalProperties\":false}},"
+                        + "\"required\":[\"dept\",\"lead\",\"road\"],\"additionalProperties\":false,"
+                        + "\"$defs\":{\"Dept\":" + DEPT + ",\"Emp\":" + EMP + "}}");
         assertStrict(s);
-        assertThat(validate(s, "{\"dept\":{\"name\":\"d\",\"staff\":[]},\"lead\":{\"name\":\"l\",\"heads\":null},"
-                + "\"road\":{\"from\":{\"x\":1,\"y\":2},\"to\":{\"x\":3,\"y\":4}}}")).isEmpty();
+        assertThat(validate(
+                        s,
+                        "{\"dept\":{\"name\":\"d\",\"staff\":[]},\"lead\":{\"name\":\"l\",\"heads\":null},"
+                                + "\"road\":{\"from\":{\"x\":1,\"y\":2},\"to\":{\"x\":3,\"y\":4}}}"))
+                .isEmpty();
     }
 
     @Test
     void recursionThroughMapsOptionalsAndArrays() throws Exception {
         Map<String, Object> dir = schema(Dir.class);
-        assertThat(json(dir)).isEqualTo("{\"$ref\":\"#/$defs/Dir\",\"$defs\":{\"Dir\":{\"type\":\"object\",\"properties\":"
-                + "{\"entries\":{\"type\":\"object\",\"additionalProperties\":{\"$ref\":\"#/$defs/Dir\"}}},"
-                + "\"required\":[\"entries\"],\"additionalProperties\":false}}}");
+        assertThat(json(dir))
+                .isEqualTo("{\"$ref\":\"#/$defs/Dir\",\"$defs\":{\"Dir\":{\"type\":\"object\",\"properties\":"
+                        + "{\"entries\":{\"type\":\"object\",\"additionalProperties\":{\"$ref\":\"#/$defs/Dir\"}}},"
+                        + "\"required\":[\"entries\"],\"additionalProperties\":false}}}");
         assertThat(JsonSchemas.strictCompatible(dir)).isFalse(); // a free-form map, as before
         assertThat(validate(dir, "{\"entries\":{\"src\":{\"entries\":{}}}}")).isEmpty();
         assertThat(validate(dir, "{\"entries\":{\"src\":{}}}")).isNotEmpty();
 
         Map<String, Object> chain = schema(Chain.class);
-        assertThat(json(chain)).isEqualTo("{\"$ref\":\"#/$defs/Chain\",\"$defs\":{\"Chain\":{\"type\":\"object\","
-                + "\"properties\":{\"value\":{\"type\":\"string\"},\"next\":{\"anyOf\":[{\"$ref\":\"#/$defs/Chain\"},"
-                + "{\"type\":\"null\"}]}},\"required\":[\"value\",\"next\"],\"additionalProperties\":false}}}");
+        assertThat(json(chain))
+                .isEqualTo("{\"$ref\":\"#/$defs/Chain\",\"$defs\":{\"Chain\":{\"type\":\"object\","
+                        + "\"properties\":{\"value\":{\"type\":\"string\"},\"next\":{\"anyOf\":[{\"$ref\":\"#/$defs/Chain\"},"
+                        + "{\"type\":\"null\"}]}},\"required\":[\"value\",\"next\"],\"additionalProperties\":false}}}");
         assertStrict(chain);
-        assertThat(validate(chain, "{\"value\":\"a\",\"next\":{\"value\":\"b\",\"next\":null}}")).isEmpty();
+        assertThat(validate(chain, "{\"value\":\"a\",\"next\":{\"value\":\"b\",\"next\":null}}"))
+                .isEmpty();
 
         Map<String, Object> cell = schema(Cell.class);
-        assertThat(json(cell)).isEqualTo("{\"$ref\":\"#/$defs/Cell\",\"$defs\":{\"Cell\":{\"type\":\"object\","
-                + "\"properties\":{\"value\":{\"type\":\"integer\"},\"cells\":{\"type\":\"array\",\"items\":"
-                + "{\"$ref\":\"#/$defs/Cell\"}}},\"required\":[\"value\",\"cells\"],\"additionalProperties\":false}}}");
+        assertThat(json(cell))
+                .isEqualTo(
+                        "{\"$ref\":\"#/$defs/Cell\",\"$defs\":{\"Cell\":{\"type\":\"object\","
+                                + "\"properties\":{\"value\":{\"type\":\"integer\"},\"cells\":{\"type\":\"array\",\"items\":"
+                                + "{\"$ref\":\"#/$defs/Cell\"}}},\"required\":[\"value\",\"cells\"],\"additionalProperties\":false}}}");
         assertStrict(cell);
     }
 
     @Test
     void aRecordUsedTwiceWithoutRecursionIsInlinedTwice() throws Exception {
         Map<String, Object> s = schema(Segment.class);
-        assertThat(json(s)).isEqualTo("{\"type\":\"object\",\"properties\":{\"from\":" + POINT + ",\"to\":" + POINT
-                + "},\"required\":[\"from\",\"to\"],\"additionalProperties\":false}");
+        assertThat(json(s))
+                .isEqualTo("{\"type\":\"object\",\"properties\":{\"from\":" + POINT + ",\"to\":" + POINT
+                        + "},\"required\":[\"from\",\"to\"],\"additionalProperties\":false}");
         assertStrict(s);
     }
 
     @Test
     void componentDescriptionsComeFromJsonPropertyDescription() throws Exception {
         Map<String, Object> s = schema(Place.class);
-        assertThat(json(s)).isEqualTo("{\"type\":\"object\",\"properties\":{"
-                + "\"city\":{\"type\":\"string\",\"description\":\"city name\"},"
-                + "\"at\":" + POINT.substring(0, POINT.length() - 1) + ",\"description\":\"where it is\"},"
-                + "\"zip\":{\"type\":\"integer\"}},\"required\":[\"city\",\"at\",\"zip\"],\"additionalProperties\":false}");
+        assertThat(json(s))
+                .isEqualTo(
+                        "{\"type\":\"object\",\"properties\":{"
+                                + "\"city\":{\"type\":\"string\",\"description\":\"city name\"},"
+                                + "\"at\":" + POINT.substring(0, POINT.length() - 1)
+                                + ",\"description\":\"where it is\"},"
+                                + "\"zip\":{\"type\":\"integer\"}},\"required\":[\"city\",\"at\",\"zip\"],\"additionalProperties\":false}");
         assertStrict(s);
     }
 

@@ -25,12 +25,27 @@ final class MediaFixtures {
     static final Document PDF = TestMedia.pdfDocument();
 
     /** Names for {@link PromptText#render(dev.dspy4j.prompt.Prompt, Map)}. */
-    static final Map<dev.dspy4j.media.Media, String> NAMES = Map.of(RED, "red", GREEN, "green", BLUE, "blue",
-            WHITE, "white", REMOTE, "remote-cat", CLIP, "clip.wav", CSV, "data.csv", PDF, "report.pdf");
+    static final Map<dev.dspy4j.media.Media, String> NAMES = Map.of(
+            RED,
+            "red",
+            GREEN,
+            "green",
+            BLUE,
+            "blue",
+            WHITE,
+            "white",
+            REMOTE,
+            "remote-cat",
+            CLIP,
+            "clip.wav",
+            CSV,
+            "data.csv",
+            PDF,
+            "report.pdf");
 
     static final Signature IMAGE_QA = Signature.parse("image: Image, question -> answer", "Answer about the image.");
-    static final Signature IMAGE_CHAT = Signature.parse("history: History, image: Image, question -> answer",
-            "Answer about the image.");
+    static final Signature IMAGE_CHAT =
+            Signature.parse("history: History, image: Image, question -> answer", "Answer about the image.");
     static final Signature GALLERY = Signature.parse("images: list[Image] -> caption", "Caption the images.");
     static final Signature NAMED = Signature.parse("views: dict[str, Image] -> caption", "Caption the views.");
     static final Signature TRANSCRIBE = Signature.parse("clip: Audio -> transcript", "Transcribe the clip.");
@@ -38,7 +53,8 @@ final class MediaFixtures {
     static final Signature SUMMARIZE_PDF = Signature.parse("report: Document -> summary", "Summarize the report.");
     static final Signature MIX = Signature.parse(
             "history: History, photo: Image, clip: Audio, data: File, report: Document, gallery: list[Image], "
-                    + "question -> answer", "Use every input.");
+                    + "question -> answer",
+            "Use every input.");
 
     static List<Example> imageDemos() {
         return List.of(
@@ -66,8 +82,21 @@ final class MediaFixtures {
 
     static List<Example> mixDemos() {
         return List.of(
-                Example.of("photo", BLUE, "clip", CLIP, "data", CSV, "report", PDF, "gallery", List.of(GREEN),
-                        "question", "Anything in common?", "answer", "blue"),
+                Example.of(
+                        "photo",
+                        BLUE,
+                        "clip",
+                        CLIP,
+                        "data",
+                        CSV,
+                        "report",
+                        PDF,
+                        "gallery",
+                        List.of(GREEN),
+                        "question",
+                        "Anything in common?",
+                        "answer",
+                        "blue"),
                 Example.of("photo", WHITE, "gallery", List.of(RED), "question", "Same?", "answer", "no"));
     }
 }

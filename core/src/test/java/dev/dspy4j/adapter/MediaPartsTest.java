@@ -36,8 +36,9 @@ class MediaPartsTest {
         assertThat(parts.get(0)).isEqualTo(new Part.Text("[[ ## image ## ]]\n"));
         assertThat(parts.get(1)).isInstanceOf(Part.ImagePart.class);
         assertThat(((Part.ImagePart) parts.get(1)).image()).isSameAs(RED);
-        assertThat(parts.get(2)).isEqualTo(new Part.Text("\n\n[[ ## question ## ]]\nQ?\n\n"
-                + "Answer with `[[ ## answer ## ]]`, and end with `[[ ## completed ## ]]`."));
+        assertThat(parts.get(2))
+                .isEqualTo(new Part.Text("\n\n[[ ## question ## ]]\nQ?\n\n"
+                        + "Answer with `[[ ## answer ## ]]`, and end with `[[ ## completed ## ]]`."));
         assertThat(p.messages().get(0).isText()).isTrue();
     }
 
@@ -58,25 +59,33 @@ class MediaPartsTest {
     /** A record input that holds an image, as a record-form signature allows. */
     record Photo(Image image, String caption) {}
 
-    record Describe(@dev.dspy4j.signature.Input Photo photo, @dev.dspy4j.signature.Input List<Photo> more,
-                    @dev.dspy4j.signature.Output String label) {}
+    record Describe(
+            @dev.dspy4j.signature.Input Photo photo,
+            @dev.dspy4j.signature.Input List<Photo> more,
+            @dev.dspy4j.signature.Output String label) {}
 
     @Test
     void mediaInsideARecordValueBecomesAPartInPlace() {
         // Jackson wrote such a record as {"image": {"payload": {}, ...}}: the image silently vanished
-        Prompt p = ChatAdapter.create().format(dev.dspy4j.signature.Signature.of(Describe.class), List.of(),
-                Map.of("photo", new Photo(RED, "a red square"), "more", List.of(new Photo(GREEN, "green"))));
+        Prompt p = ChatAdapter.create()
+                .format(
+                        dev.dspy4j.signature.Signature.of(Describe.class),
+                        List.of(),
+                        Map.of("photo", new Photo(RED, "a red square"), "more", List.of(new Photo(GREEN, "green"))));
         List<Part> parts = p.messages().get(1).parts();
         assertThat(parts).hasSize(5);
         assertThat(parts.get(0)).isEqualTo(new Part.Text("[[ ## photo ## ]]\n{\"image\": "));
         assertThat(parts.get(1).media()).isSameAs(RED);
-        assertThat(parts.get(2)).isEqualTo(new Part.Text(", \"caption\": \"a red square\"}\n\n[[ ## more ## ]]\n[{\"image\": "));
+        assertThat(parts.get(2))
+                .isEqualTo(new Part.Text(", \"caption\": \"a red square\"}\n\n[[ ## more ## ]]\n[{\"image\": "));
         assertThat(parts.get(3).media()).isSameAs(GREEN);
-        assertThat(parts.get(4)).isEqualTo(new Part.Text(", \"caption\": \"green\"}]\n\n"
-                + "Answer with `[[ ## label ## ]]`, and end with `[[ ## completed ## ]]`."));
+        assertThat(parts.get(4))
+                .isEqualTo(new Part.Text(", \"caption\": \"green\"}]\n\n"
+                        + "Answer with `[[ ## label ## ]]`, and end with `[[ ## completed ## ]]`."));
         // where only text can go, a record holding media is an error naming the field, not lost
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ValueFormat.text(new Photo(RED, "x"), "label"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("field 'label'")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("field 'label'")
                 .hasMessageContaining("Image");
     }
 
@@ -84,7 +93,8 @@ class MediaPartsTest {
     void eachMediaKindBecomesItsOwnPartType() {
         Prompt p = JsonAdapter.create().format(MIX, List.of(), mixInput());
         List<Part> media = p.messages().get(p.messages().size() - 1).parts().stream()
-                .filter(x -> !(x instanceof Part.Text)).toList();
+                .filter(x -> !(x instanceof Part.Text))
+                .toList();
         assertThat(media).hasSize(6);
         assertThat(media.get(0)).isInstanceOf(Part.ImagePart.class);
         assertThat(((Part.AudioPart) media.get(1)).audio()).isSameAs(CLIP);
@@ -98,9 +108,9 @@ class MediaPartsTest {
     void mediaFromDemosHistoryAndInputAppearInOrderAsTheSameInstances() {
         Prompt p = ChatAdapter.create().format(MIX, mixDemos(), mixInput());
         List<Media> expected = List.of(
-                WHITE, RED,                       // partial demo
-                BLUE, CLIP, CSV, PDF, GREEN,      // complete demo
-                GREEN,                            // history turn
+                WHITE, RED, // partial demo
+                BLUE, CLIP, CSV, PDF, GREEN, // complete demo
+                GREEN, // history turn
                 RED, CLIP, CSV, PDF, BLUE, WHITE); // current input
         List<Media> actual = p.media().toList();
         assertThat(actual).hasSameSizeAs(expected);
@@ -109,7 +119,8 @@ class MediaPartsTest {
         }
         // media stay in user messages; assistant messages are text
         for (Message m : p.messages()) {
-            if (m.role() != Role.USER) assertThat(m.isText()).as(m.role().toString()).isTrue();
+            if (m.role() != Role.USER)
+                assertThat(m.isText()).as(m.role().toString()).isTrue();
         }
     }
 
@@ -118,14 +129,17 @@ class MediaPartsTest {
         CountingSource source = new CountingSource(TestMedia.png(0x123456));
         Image counted = Image.of(Payload.of(source, MediaType.PNG, Payload.DEFAULT_MAX_BYTES));
         source.read.set(0); // construction sniffed the first bytes; from here on nothing may be read
-        List<Example> demos = List.of(Example.of("image", counted, "question", "q", "answer", "a"),
+        List<Example> demos = List.of(
+                Example.of("image", counted, "question", "q", "answer", "a"),
                 Example.of("image", counted, "answer", "b"));
-        Map<String, Object> input = Map.of("history", History.of(Map.of("image", counted, "answer", "c")),
-                "image", counted, "question", "q");
+        Map<String, Object> input = Map.of(
+                "history", History.of(Map.of("image", counted, "answer", "c")), "image", counted, "question", "q");
         for (Adapter a : List.of(ChatAdapter.create(), JsonAdapter.create(), XmlAdapter.create())) {
             for (int i = 0; i < 50; i++) {
                 Prompt p = a.format(IMAGE_CHAT, demos, input);
-                assertThat(p.media().toList()).hasSize(4).allSatisfy(m -> assertThat(m).isSameAs(counted));
+                assertThat(p.media().toList())
+                        .hasSize(4)
+                        .allSatisfy(m -> assertThat(m).isSameAs(counted));
             }
         }
         assertThat(source.read.get()).isZero();

@@ -11,18 +11,22 @@ final class OneValue {
 
     /** {@code v} read by {@link ChatAdapter} from {@code text} under its marker. */
     static Object chatValue(String type, String text) {
-        return ChatAdapter.create().parse(Signature.parse("q -> v: " + type),
-                "[[ ## v ## ]]\n" + text + "\n\n[[ ## completed ## ]]").get("v");
+        return ChatAdapter.create()
+                .parse(Signature.parse("q -> v: " + type), "[[ ## v ## ]]\n" + text + "\n\n[[ ## completed ## ]]")
+                .get("v");
     }
 
     /** {@code v} read by {@link JsonAdapter} from the JSON (or Python) value {@code jsonValue}. */
     static Object jsonValue(String type, String jsonValue) {
-        return JsonAdapter.create().parse(Signature.parse("q -> v: " + type), "{\"v\": " + jsonValue + "}").get("v");
+        return JsonAdapter.create()
+                .parse(Signature.parse("q -> v: " + type), "{\"v\": " + jsonValue + "}")
+                .get("v");
     }
 
     /** Why {@link ChatAdapter} could not read {@code v} from {@code text}; fails if it could. */
     static String chatError(String type, String text) {
-        AdapterParseException e = catchThrowableOfType(AdapterParseException.class,
+        AdapterParseException e = catchThrowableOfType(
+                AdapterParseException.class,
                 () -> ChatAdapter.create().parse(Signature.parse("q -> v: " + type), "[[ ## v ## ]]\n" + text));
         assertThat(e).as(type + " / " + text).isNotNull();
         return e.unparsable().get("v");

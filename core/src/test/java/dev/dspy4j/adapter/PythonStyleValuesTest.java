@@ -27,8 +27,8 @@ class PythonStyleValuesTest {
     @Test
     void aPythonListWithNoneInACodeFence() {
         Signature s = Signature.parse("q -> xs: list[Optional[int]]");
-        assertThat(chat.parse(s, chatAnswer("xs", "```python\n[1, None, 3]\n```"))).containsEntry("xs",
-                Arrays.asList(1L, null, 3L));
+        assertThat(chat.parse(s, chatAnswer("xs", "```python\n[1, None, 3]\n```")))
+                .containsEntry("xs", Arrays.asList(1L, null, 3L));
     }
 
     @Test
@@ -51,19 +51,30 @@ class PythonStyleValuesTest {
     @Test
     void scalarsInPythonSpelling() {
         Signature s = Signature.parse("q -> n: int, x: float, ok: bool, maybe: Optional[int]");
-        assertThat(chat.parse(s, "[[ ## n ## ]]\n1_000\n[[ ## x ## ]]\n-2_5.0_1\n[[ ## ok ## ]]\nTrue\n"
-                + "[[ ## maybe ## ]]\nNone")).containsEntry("n", 1000L).containsEntry("x", -25.01)
-                .containsEntry("ok", true).containsEntry("maybe", null);
-        assertThat(json.parse(s, "{'n': 1_000, 'x': .5, 'ok': False, 'maybe': None}")).containsEntry("n", 1000L)
-                .containsEntry("x", 0.5).containsEntry("ok", false).containsEntry("maybe", null);
+        assertThat(chat.parse(
+                        s,
+                        "[[ ## n ## ]]\n1_000\n[[ ## x ## ]]\n-2_5.0_1\n[[ ## ok ## ]]\nTrue\n"
+                                + "[[ ## maybe ## ]]\nNone"))
+                .containsEntry("n", 1000L)
+                .containsEntry("x", -25.01)
+                .containsEntry("ok", true)
+                .containsEntry("maybe", null);
+        assertThat(json.parse(s, "{'n': 1_000, 'x': .5, 'ok': False, 'maybe': None}"))
+                .containsEntry("n", 1000L)
+                .containsEntry("x", 0.5)
+                .containsEntry("ok", false)
+                .containsEntry("maybe", null);
     }
 
     @Test
     void nestedStructuresAndTheFallbackObjectInProse() {
         Signature s = Signature.parse("q -> tags: dict[str, list[bool]], pairs: list[list[int]]");
-        Map<String, Object> out = json.parse(s, "Here it is: {'tags': {'a': [True, False], b: []}, "
-                + "'pairs': [(1, 2), (3_0, 4),],} -- hope that helps (it's right)");
-        assertThat(out).containsEntry("tags", Map.of("a", List.of(true, false), "b", List.of()))
+        Map<String, Object> out = json.parse(
+                s,
+                "Here it is: {'tags': {'a': [True, False], b: []}, "
+                        + "'pairs': [(1, 2), (3_0, 4),],} -- hope that helps (it's right)");
+        assertThat(out)
+                .containsEntry("tags", Map.of("a", List.of(true, false), "b", List.of()))
                 .containsEntry("pairs", List.of(List.of(1L, 2L), List.of(30L, 4L)));
     }
 
@@ -77,15 +88,22 @@ class PythonStyleValuesTest {
     @Test
     void strictnessStays() {
         Signature s = Signature.parse("q -> n: int, xs: list[int]");
-        for (String[] bad : new String[][] {{"seven", "[1]"}, {"1__000", "[1]"}, {"_1", "[1]"}, {"1", "[1, 'seven']"},
-                {"1", "[1, 2.5]"}, {"1", "[1, True]"}}) {
-            AdapterParseException e = catchThrowableOfType(AdapterParseException.class,
+        for (String[] bad : new String[][] {
+            {"seven", "[1]"},
+            {"1__000", "[1]"},
+            {"_1", "[1]"},
+            {"1", "[1, 'seven']"},
+            {"1", "[1, 2.5]"},
+            {"1", "[1, True]"}
+        }) {
+            AdapterParseException e = catchThrowableOfType(
+                    AdapterParseException.class,
                     () -> chat.parse(s, "[[ ## n ## ]]\n" + bad[0] + "\n[[ ## xs ## ]]\n" + bad[1]));
             assertThat(e).as(String.join(" / ", bad)).isNotNull();
             assertThat(e.unparsable()).as(String.join(" / ", bad)).hasSize(1);
         }
-        AdapterParseException e = catchThrowableOfType(AdapterParseException.class,
-                () -> json.parse(s, "{'n': 'seven', 'xs': [1]}"));
+        AdapterParseException e =
+                catchThrowableOfType(AdapterParseException.class, () -> json.parse(s, "{'n': 'seven', 'xs': [1]}"));
         assertThat(e.unparsable().get("n")).contains("'seven' is not an integer");
     }
 

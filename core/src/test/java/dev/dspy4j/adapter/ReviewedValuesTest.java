@@ -1,9 +1,9 @@
 package dev.dspy4j.adapter;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static dev.dspy4j.adapter.OneValue.chatError;
 import static dev.dspy4j.adapter.OneValue.chatValue;
 import static dev.dspy4j.adapter.OneValue.jsonValue;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -52,7 +52,8 @@ class ReviewedValuesTest {
     void aChoiceInMarkdownEmphasisReadsAsTheChoice() {
         assertThat(chatValue("Literal['positive', 'negative']", "**positive**")).isEqualTo("positive");
         assertThat(chatValue("Literal['positive', 'negative']", "*Negative*.")).isEqualTo("negative");
-        assertThat(chatError("Literal['positive', 'negative']", "**mixed**")).contains("'**mixed**'")
+        assertThat(chatError("Literal['positive', 'negative']", "**mixed**"))
+                .contains("'**mixed**'")
                 .contains("[positive, negative]");
     }
 

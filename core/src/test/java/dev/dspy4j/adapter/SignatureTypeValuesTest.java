@@ -1,9 +1,9 @@
 package dev.dspy4j.adapter;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static dev.dspy4j.adapter.OneValue.chatError;
 import static dev.dspy4j.adapter.OneValue.chatValue;
 import static dev.dspy4j.adapter.OneValue.jsonValue;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dspy4j.lm.ScriptedLm;
@@ -39,10 +39,15 @@ class SignatureTypeValuesTest {
         assertThat(chatValue("Union[bool, list[int]]", "[1, 2]")).isEqualTo(List.of(1L, 2L));
         assertThat(chatValue("Union[bool, list[int]]", "True")).isEqualTo(true);
         assertThat(jsonValue("int | str", "42")).isEqualTo(42L);
-        assertThat(jsonValue("int | str", "\"42\"")).as("a JSON string stays a string").isEqualTo("42");
-        assertThat(jsonValue("list[int | str]", "[1, 'two', None]".replace("None", "3"))).isEqualTo(List.of(1L, "two", 3L));
-        assertThat(chatError("int | bool", "maybe")).contains("fits none of Union[int, bool]")
-                .contains("int: 'maybe' is not an integer").contains("bool: 'maybe' is not true or false");
+        assertThat(jsonValue("int | str", "\"42\""))
+                .as("a JSON string stays a string")
+                .isEqualTo("42");
+        assertThat(jsonValue("list[int | str]", "[1, 'two', None]".replace("None", "3")))
+                .isEqualTo(List.of(1L, "two", 3L));
+        assertThat(chatError("int | bool", "maybe"))
+                .contains("fits none of Union[int, bool]")
+                .contains("int: 'maybe' is not an integer")
+                .contains("bool: 'maybe' is not true or false");
     }
 
     @Test
@@ -61,7 +66,8 @@ class SignatureTypeValuesTest {
 
     @Test
     void anAnyFieldDeclaredAsJsonNodeGetsTheTree() {
-        Object v = chat.parse(Signature.of(Tree.class), "[[ ## tree ## ]]\n{'a': [1, None]}").get("tree");
+        Object v = chat.parse(Signature.of(Tree.class), "[[ ## tree ## ]]\n{'a': [1, None]}")
+                .get("tree");
         assertThat(v).isInstanceOf(JsonNode.class);
         assertThat(v.toString()).isEqualTo("{\"a\":[1,null]}");
     }
@@ -74,7 +80,8 @@ class SignatureTypeValuesTest {
         assertThat(chatValue("Tuple[str, ...]", "('a', 'b', 'c')")).isEqualTo(List.of("a", "b", "c"));
         assertThat(chatValue("list[tuple[int, int, int, int]]", "[(10, 20, 110, 220), [0, 0, 5, 5]]"))
                 .isEqualTo(List.of(List.of(10L, 20L, 110L, 220L), List.of(0L, 0L, 5L, 5L)));
-        assertThat(jsonValue("list[tuple[int, int, int, int]]", "[[1, 2, 3, 4]]")).isEqualTo(List.of(List.of(1L, 2L, 3L, 4L)));
+        assertThat(jsonValue("list[tuple[int, int, int, int]]", "[[1, 2, 3, 4]]"))
+                .isEqualTo(List.of(List.of(1L, 2L, 3L, 4L)));
         assertThat(chatError("tuple[int, int]", "(1, 2, 3)")).contains("has 3 items, but tuple[int, int] has 2");
         assertThat(chatError("list[tuple[int, int, int, int]]", "[(1, 2, 3, 'x')]"))
                 .contains("at [0][3]: 'x' is not an integer");
@@ -113,30 +120,43 @@ class SignatureTypeValuesTest {
     @Test
     void aPredictionWithEveryNewTypeAndItsPrompt() {
         Signature s = Signature.parse("q -> a: int | None, b: tuple[int, int], c: Literal[1, 0], d: Any");
-        ScriptedLm lm = ScriptedLm.of("[[ ## a ## ]]\nNone\n[[ ## b ## ]]\n(1, 2)\n[[ ## c ## ]]\n1\n[[ ## d ## ]]\n{'k': 'v'}");
-        Map<String, Object> out = Predict.of(s).withLm(lm).call(Map.of("q", "?")).toMap();
-        assertThat(out).containsEntry("a", null).containsEntry("b", List.of(1L, 2L)).containsEntry("c", 1L)
+        ScriptedLm lm = ScriptedLm.of(
+                "[[ ## a ## ]]\nNone\n[[ ## b ## ]]\n(1, 2)\n[[ ## c ## ]]\n1\n[[ ## d ## ]]\n{'k': 'v'}");
+        Map<String, Object> out =
+                Predict.of(s).withLm(lm).call(Map.of("q", "?")).toMap();
+        assertThat(out)
+                .containsEntry("a", null)
+                .containsEntry("b", List.of(1L, 2L))
+                .containsEntry("c", 1L)
                 .containsEntry("d", Map.of("k", "v"));
         String system = PromptText.render(lm.lastRequest().prompt());
-        assertThat(system).contains("- `a` (Optional[int])").contains("- `b` (tuple[int, int])")
-                .contains("- `c` (Literal[1, 0])").contains("{c} -- one of: 1, 0").contains("{d} -- any JSON value")
-                .contains("{b} -- JSON matching the schema {\"type\": \"array\", \"prefixItems\": [{\"type\": \"integer\"}, "
-                        + "{\"type\": \"integer\"}], \"minItems\": 2, \"maxItems\": 2}");
+        assertThat(system)
+                .contains("- `a` (Optional[int])")
+                .contains("- `b` (tuple[int, int])")
+                .contains("- `c` (Literal[1, 0])")
+                .contains("{c} -- one of: 1, 0")
+                .contains("{d} -- any JSON value")
+                .contains(
+                        "{b} -- JSON matching the schema {\"type\": \"array\", \"prefixItems\": [{\"type\": \"integer\"}, "
+                                + "{\"type\": \"integer\"}], \"minItems\": 2, \"maxItems\": 2}");
     }
 
     @Test
     void schemas() {
-        Signature s = Signature.parse("q -> a: int | str, b: Literal[1, 0], c: Literal[True, False], d: Literal['x', 1], "
-                + "e: Any, f: Tuple[str, ...]");
+        Signature s =
+                Signature.parse("q -> a: int | str, b: Literal[1, 0], c: Literal[True, False], d: Literal['x', 1], "
+                        + "e: Any, f: Tuple[str, ...]");
         Map<String, Object> props = cast(JsonSchemas.outputs(s).get("properties"));
-        assertThat(props.get("a")).isEqualTo(Map.of("anyOf", List.of(Map.of("type", "integer"), Map.of("type", "string"))));
+        assertThat(props.get("a"))
+                .isEqualTo(Map.of("anyOf", List.of(Map.of("type", "integer"), Map.of("type", "string"))));
         assertThat(props.get("b")).isEqualTo(Map.of("type", "integer", "enum", List.of(1L, 0L)));
         assertThat(props.get("c")).isEqualTo(Map.of("type", "boolean", "enum", List.of(true, false)));
         assertThat(props.get("d")).isEqualTo(Map.of("enum", List.of("x", 1L)));
         assertThat(props.get("e")).isEqualTo(Map.of());
         assertThat(props.get("f")).isEqualTo(Map.of("type", "array", "items", Map.of("type", "string")));
         assertThat(JsonSchemas.strictCompatible(JsonSchemas.outputs(s))).isFalse();
-        assertThat(JsonSchemas.strictCompatible(JsonSchemas.outputs(Signature.parse("q -> a: int | str, b: Literal[1, 0]"))))
+        assertThat(JsonSchemas.strictCompatible(
+                        JsonSchemas.outputs(Signature.parse("q -> a: int | str, b: Literal[1, 0]"))))
                 .isTrue();
     }
 

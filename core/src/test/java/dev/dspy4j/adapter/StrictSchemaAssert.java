@@ -35,16 +35,25 @@ public final class StrictSchemaAssert {
             if ("object".equals(m.get("type")) && m.containsKey("properties")) {
                 Map<?, ?> props = (Map<?, ?>) m.get("properties");
                 List<Object> required = new ArrayList<>((List<?>) m.get("required"));
-                assertThat(required).as(at + " required").containsExactlyElementsOf(new ArrayList<Object>(props.keySet()));
-                assertThat(m.get("additionalProperties")).as(at + " additionalProperties").isEqualTo(false);
+                assertThat(required)
+                        .as(at + " required")
+                        .containsExactlyElementsOf(new ArrayList<Object>(props.keySet()));
+                assertThat(m.get("additionalProperties"))
+                        .as(at + " additionalProperties")
+                        .isEqualTo(false);
             }
             if (m.containsKey("$ref")) {
                 String ref = (String) m.get("$ref");
                 assertThat(ref).as(at).startsWith("#/$defs/");
-                assertThat(defs.containsKey(ref.substring("#/$defs/".length()))).as(at + " " + ref + " is defined").isTrue();
+                assertThat(defs.containsKey(ref.substring("#/$defs/".length())))
+                        .as(at + " " + ref + " is defined")
+                        .isTrue();
                 // OpenAI strict mode ("$ref cannot have keywords {'description'}") and Gemini refuse siblings
-                assertThat(m.keySet().stream().filter(k -> !((String) k).startsWith("$")).toList())
-                        .as(at + " keywords beside $ref").isEmpty();
+                assertThat(m.keySet().stream()
+                                .filter(k -> !((String) k).startsWith("$"))
+                                .toList())
+                        .as(at + " keywords beside $ref")
+                        .isEmpty();
             }
             for (Map.Entry<?, ?> e : m.entrySet()) walk(e.getValue(), defs, at + "/" + e.getKey());
         } else if (node instanceof Collection<?> c) {
@@ -57,7 +66,8 @@ public final class StrictSchemaAssert {
     public static Set<ValidationMessage> validate(Map<String, Object> schema, String instanceJson) {
         try {
             return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
-                    .getSchema(JSON.valueToTree(schema)).validate(JSON.readTree(instanceJson));
+                    .getSchema(JSON.valueToTree(schema))
+                    .validate(JSON.readTree(instanceJson));
         } catch (Exception e) {
             throw new AssertionError(e);
         }

@@ -40,8 +40,14 @@ final class TestMedia {
         ByteBuffer b = ByteBuffer.allocate(44 + samples).order(ByteOrder.LITTLE_ENDIAN);
         b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + samples);
         b.put("WAVE".getBytes(StandardCharsets.US_ASCII));
-        b.put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1)
-                .putInt(8000).putInt(8000).putShort((short) 1).putShort((short) 8);
+        b.put("fmt ".getBytes(StandardCharsets.US_ASCII))
+                .putInt(16)
+                .putShort((short) 1)
+                .putShort((short) 1)
+                .putInt(8000)
+                .putInt(8000)
+                .putShort((short) 1)
+                .putShort((short) 8);
         b.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(samples);
         for (int i = 0; i < samples; i++) b.put((byte) (128 + (i % 16)));
         return b.array();

@@ -18,8 +18,10 @@ class ValueParserTest {
     }
 
     private static void rejects(FieldType type, Type javaType, String text, String why) {
-        assertThatThrownBy(() -> parse(type, javaType, text)).as(text)
-                .isInstanceOf(ValueParser.ValueException.class).hasMessageContaining(why);
+        assertThatThrownBy(() -> parse(type, javaType, text))
+                .as(text)
+                .isInstanceOf(ValueParser.ValueException.class)
+                .hasMessageContaining(why);
     }
 
     @Test
@@ -67,7 +69,8 @@ class ValueParserTest {
 
     @Test
     void stringsAreTrimmedButOtherwiseKept() throws Exception {
-        assertThat(parse(FieldType.Scalar.STR, String.class, "  ```code```  \n")).isEqualTo("```code```");
+        assertThat(parse(FieldType.Scalar.STR, String.class, "  ```code```  \n"))
+                .isEqualTo("```code```");
     }
 
     @Test

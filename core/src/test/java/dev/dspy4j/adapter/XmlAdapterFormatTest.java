@@ -13,7 +13,8 @@ class XmlAdapterFormatTest {
 
     @Test
     void simpleSignature() {
-        assertThat(PromptText.render(a.format(SIMPLE, List.of(), Map.of("question", "What is the capital of France?")))).isEqualTo("""
+        assertThat(PromptText.render(a.format(SIMPLE, List.of(), Map.of("question", "What is the capital of France?"))))
+                .isEqualTo("""
                 === system ===
                 Your inputs:
                 - `question` (str)
@@ -100,7 +101,8 @@ class XmlAdapterFormatTest {
 
     @Test
     void completeAndPartialDemos() {
-        assertThat(PromptText.render(a.format(MEASURE, measureDemos(), MEASURE_INPUT))).isEqualTo("""
+        assertThat(PromptText.render(a.format(MEASURE, measureDemos(), MEASURE_INPUT)))
+                .isEqualTo("""
                 === system ===
                 Your inputs:
                 - `question` (str)
@@ -183,7 +185,8 @@ class XmlAdapterFormatTest {
 
     @Test
     void historyTurnsComeBeforeTheInput() {
-        assertThat(PromptText.render(a.format(CHAT, List.of(), Map.of("history", chatHistory(), "question", "Where?")))).isEqualTo("""
+        assertThat(PromptText.render(a.format(CHAT, List.of(), Map.of("history", chatHistory(), "question", "Where?"))))
+                .isEqualTo("""
                 === system ===
                 Your inputs:
                 - `question` (str)
@@ -234,7 +237,11 @@ class XmlAdapterFormatTest {
 
     @Test
     void listValueInAStringInput() {
-        assertThat(PromptText.render(a.format(QA, List.of(), Map.of("question", "How many items?", "context", List.of("apple", "pear", "fig"))))).isEqualTo("""
+        assertThat(PromptText.render(a.format(
+                        QA,
+                        List.of(),
+                        Map.of("question", "How many items?", "context", List.of("apple", "pear", "fig")))))
+                .isEqualTo("""
                 === system ===
                 Your inputs:
                 - `question` (str)

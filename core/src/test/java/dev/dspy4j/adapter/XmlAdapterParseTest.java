@@ -31,10 +31,14 @@ class XmlAdapterParseTest {
 
     @Test
     void wellFormed() {
-        assertThat(a.parse(TYPED, WELL_FORMED)).containsExactly(
-                Map.entry("age", 36), Map.entry("height", 1.68), Map.entry("adult", false),
-                Map.entry("mood", Mood.SAD), Map.entry("hobbies", List.of("chess")),
-                Map.entry("address", new Address("Oslo", 150)));
+        assertThat(a.parse(TYPED, WELL_FORMED))
+                .containsExactly(
+                        Map.entry("age", 36),
+                        Map.entry("height", 1.68),
+                        Map.entry("adult", false),
+                        Map.entry("mood", Mood.SAD),
+                        Map.entry("hobbies", List.of("chess")),
+                        Map.entry("address", new Address("Oslo", 150)));
     }
 
     @Test
@@ -48,14 +52,15 @@ class XmlAdapterParseTest {
 
     @Test
     void fencedJsonInsideTags() {
-        String c = WELL_FORMED.replace("{\"city\": \"Oslo\", \"zip\": 150}", "```json\n{\"city\": \"Oslo\", \"zip\": 150}\n```");
+        String c = WELL_FORMED.replace(
+                "{\"city\": \"Oslo\", \"zip\": 150}", "```json\n{\"city\": \"Oslo\", \"zip\": 150}\n```");
         assertThat(a.parse(TYPED, c)).isEqualTo(a.parse(TYPED, WELL_FORMED));
     }
 
     @Test
     void partialCompletion() {
-        AdapterParseException e = catchThrowableOfType(AdapterParseException.class,
-                () -> a.parse(TYPED, "<age>36</age><mood>SAD</mood><height>1.7"));
+        AdapterParseException e = catchThrowableOfType(
+                AdapterParseException.class, () -> a.parse(TYPED, "<age>36</age><mood>SAD</mood><height>1.7"));
         assertThat(e.missing()).containsExactly("adult", "hobbies", "address");
         assertThat(e.unparsable().get("height")).contains("is not closed: <height> has no </height>");
         assertThat(e.getMessage()).startsWith("XmlAdapter");

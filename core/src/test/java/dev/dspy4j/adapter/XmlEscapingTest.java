@@ -20,7 +20,8 @@ class XmlEscapingTest {
         List<Example> demos = List.of(Example.of("task", "compare a<b & b>c", "code", "if a < b && b > c: pass"));
         Prompt p = a.format(CODE, demos, Map.of("task", "print </task> & <code>"));
         String text = PromptText.render(p);
-        assertThat(text).contains("<task>\ncompare a&lt;b &amp; b&gt;c\n</task>")
+        assertThat(text)
+                .contains("<task>\ncompare a&lt;b &amp; b&gt;c\n</task>")
                 .contains("<code>\nif a &lt; b &amp;&amp; b &gt; c: pass\n</code>")
                 .contains("<task>\nprint &lt;/task&gt; &amp; &lt;code&gt;\n</task>")
                 .doesNotContain("print </task>");
@@ -53,27 +54,30 @@ class XmlEscapingTest {
 
     @Test
     void aValueHoldingItsOwnTagIsAnErrorNotCutShort() {
-        AdapterParseException e = catchThrowableOfType(AdapterParseException.class,
-                () -> a.parse(CODE, "<code><p>Use <code>x</code> here</p></code>"));
+        AdapterParseException e = catchThrowableOfType(
+                AdapterParseException.class, () -> a.parse(CODE, "<code><p>Use <code>x</code> here</p></code>"));
         assertThat(e.unparsable().get("code")).contains("holds its own tag <code>");
 
-        e = catchThrowableOfType(AdapterParseException.class,
-                () -> a.parse(CODE, "<code>\nprint('</code> & done')\n</code>"));
+        e = catchThrowableOfType(
+                AdapterParseException.class, () -> a.parse(CODE, "<code>\nprint('</code> & done')\n</code>"));
         assertThat(e.unparsable().get("code")).contains("holds its own closing tag </code>");
     }
 
     @Test
     void anUnclosedTagIsAnError() {
-        AdapterParseException e = catchThrowableOfType(AdapterParseException.class,
-                () -> a.parse(CODE, "<code>print(1)"));
+        AdapterParseException e =
+                catchThrowableOfType(AdapterParseException.class, () -> a.parse(CODE, "<code>print(1)"));
         assertThat(e.unparsable().get("code")).contains("<code> has no </code>");
     }
 
     @Test
     void aSelfClosingTagIsAnEmptyValue() {
         Signature s = Signature.parse("q -> items: list[str], tags: dict[str, int], note, hint: Optional[str]");
-        assertThat(a.parse(s, "<items />\n<tags/>\n<note/>\n<hint />")).containsEntry("items", List.of())
-                .containsEntry("tags", Map.of()).containsEntry("note", "").containsEntry("hint", null);
+        assertThat(a.parse(s, "<items />\n<tags/>\n<note/>\n<hint />"))
+                .containsEntry("items", List.of())
+                .containsEntry("tags", Map.of())
+                .containsEntry("note", "")
+                .containsEntry("hint", null);
     }
 
     @Test

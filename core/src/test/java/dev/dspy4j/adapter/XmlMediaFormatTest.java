@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dspy4j.prompt.Prompt;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,7 +21,8 @@ class XmlMediaFormatTest {
 
     @Test
     void imageInput() {
-        assertThat(render(a.format(IMAGE_QA, List.of(), Map.of("image", RED, "question", "What colour is it?")))).isEqualTo("""
+        assertThat(render(a.format(IMAGE_QA, List.of(), Map.of("image", RED, "question", "What colour is it?"))))
+                .isEqualTo("""
                 === system ===
                 Your inputs:
                 - `image` (Image)
@@ -62,7 +62,8 @@ class XmlMediaFormatTest {
 
     @Test
     void imageDemosCompleteAndPartial() {
-        assertThat(render(a.format(IMAGE_QA, imageDemos(), Map.of("image", BLUE, "question", "What colour is it?")))).isEqualTo("""
+        assertThat(render(a.format(IMAGE_QA, imageDemos(), Map.of("image", BLUE, "question", "What colour is it?"))))
+                .isEqualTo("""
                 === system ===
                 Your inputs:
                 - `image` (Image)
@@ -132,7 +133,11 @@ class XmlMediaFormatTest {
 
     @Test
     void imagesInHistory() {
-        assertThat(render(a.format(IMAGE_CHAT, List.of(), Map.of("history", imageHistory(), "image", WHITE, "question", "And now?")))).isEqualTo("""
+        assertThat(render(a.format(
+                        IMAGE_CHAT,
+                        List.of(),
+                        Map.of("history", imageHistory(), "image", WHITE, "question", "And now?"))))
+                .isEqualTo("""
                 === system ===
                 Your inputs:
                 - `image` (Image)
@@ -200,7 +205,8 @@ class XmlMediaFormatTest {
 
     @Test
     void listOfThreeImages() {
-        assertThat(render(a.format(GALLERY, List.of(), Map.of("images", List.of(RED, GREEN, BLUE))))).isEqualTo("""
+        assertThat(render(a.format(GALLERY, List.of(), Map.of("images", List.of(RED, GREEN, BLUE)))))
+                .isEqualTo("""
                 === system ===
                 Your inputs:
                 - `images` (list[Image])

@@ -26,9 +26,11 @@ class XmlTagFormsTest {
         assertThat(a.parse(CODE, "<code><![CDATA[if a < b && c: pass]]></code>"))
                 .containsEntry("code", "if a < b && c: pass");
         assertThat(a.parse(CODE, "<code>\n<![CDATA[x &amp; y]]> &amp; z\n</code>"))
-                .as("inside CDATA an entity is text; outside it is decoded").containsEntry("code", "x &amp; y & z");
+                .as("inside CDATA an entity is text; outside it is decoded")
+                .containsEntry("code", "x &amp; y & z");
         assertThat(a.parse(CODE, "<code><![CDATA[print('</code>')]]></code>"))
-                .as("a closing tag inside CDATA is text").containsEntry("code", "print('</code>')");
+                .as("a closing tag inside CDATA is text")
+                .containsEntry("code", "print('</code>')");
         assertThat(a.parse(CODE, "<code><![CDATA[<code>x</code>]]></code>")).containsEntry("code", "<code>x</code>");
         assertThat(a.parse(Signature.parse("q -> items: list[str]"), "<items><![CDATA[['a<b', 'c']]]></items>"))
                 .containsEntry("items", List.of("a<b", "c"));
@@ -36,7 +38,9 @@ class XmlTagFormsTest {
 
     @Test
     void anUnclosedCdataSectionIsAnError() {
-        assertThat(error(CODE, "<code><![CDATA[x</code>", "code")).contains("CDATA").contains("]]>");
+        assertThat(error(CODE, "<code><![CDATA[x</code>", "code"))
+                .contains("CDATA")
+                .contains("]]>");
     }
 
     @Test
@@ -45,8 +49,10 @@ class XmlTagFormsTest {
         assertThat(a.parse(CODE, "<code lang='a/b' >x</code>")).containsEntry("code", "x");
         assertThat(a.parse(Signature.parse("q -> items: list[str]"), "<items type=\"list\" />"))
                 .containsEntry("items", List.of());
-        assertThat(error(CODE, "<code lang=\"py\"><code>x</code></code>", "code")).contains("holds its own tag <code>");
-        assertThat(error(CODE, "<code>x<code lang=\"py\">y</code></code>", "code")).contains("holds its own tag <code>");
+        assertThat(error(CODE, "<code lang=\"py\"><code>x</code></code>", "code"))
+                .contains("holds its own tag <code>");
+        assertThat(error(CODE, "<code>x<code lang=\"py\">y</code></code>", "code"))
+                .contains("holds its own tag <code>");
         // a longer name that starts with the field's is another tag
         assertThat(a.parse(CODE, "<codes>no</codes><code>yes</code>")).containsEntry("code", "yes");
     }

@@ -20,19 +20,28 @@ class BatchRunOpenAiResponsesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static OpenAiResponses lm(LoopbackChatServer server, MemoryCache cache) {
-        return OpenAiResponses.builder().baseUrl(server.baseUrl()).model("gpt-4.1-mini").apiKey("sk-proj-secret-0123456789")
-                .cache(cache).maxAttempts(1).build();
+        return OpenAiResponses.builder()
+                .baseUrl(server.baseUrl())
+                .model("gpt-4.1-mini")
+                .apiKey("sk-proj-secret-0123456789")
+                .cache(cache)
+                .maxAttempts(1)
+                .build();
     }
 
     @Test
     void theLinesCarryTheLiveResponsesBodiesAndTheAnswersFillTheCache() throws Exception {
-        try (LoopbackChatServer server = LoopbackChatServer.builder().keepBodies(true).batchPolls(1).start()) {
+        try (LoopbackChatServer server =
+                LoopbackChatServer.builder().keepBodies(true).batchPolls(1).start()) {
             MemoryCache cache = MemoryCache.create();
             Module program = Predict.of("question -> answer").withLm(lm(server, cache));
-            List<BatchRun.Row> rows = BatchRun.builder().pollInterval(Duration.ZERO).build()
+            List<BatchRun.Row> rows = BatchRun.builder()
+                    .pollInterval(Duration.ZERO)
+                    .build()
                     .run(program, List.of(Map.of("question", "2+2?"), Map.of("question", "1+3?")));
 
-            assertThat(rows).allSatisfy(r -> assertThat(r.prediction().get("answer")).isEqualTo("ok"));
+            assertThat(rows)
+                    .allSatisfy(r -> assertThat(r.prediction().get("answer")).isEqualTo("ok"));
             assertThat(server.requestCount()).as("live calls").isZero();
             assertThat(server.batchesCreated()).isEqualTo(1);
             String[] lines = new String(server.files().list().get(0).content(), StandardCharsets.UTF_8).split("\n");
@@ -46,7 +55,9 @@ class BatchRunOpenAiResponsesTest {
             Predict.of("question -> answer").withLm(lm(server, null)).call(Map.of("question", "2+2?"));
             assertThat(server.received().get(0).path()).isEqualTo("/v1/responses");
             JsonNode live = JSON.readTree(server.received().get(0).body());
-            assertThat(server.batchRequests()).extracting(r -> JSON.readTree(r.body())).contains(live);
+            assertThat(server.batchRequests())
+                    .extracting(r -> JSON.readTree(r.body()))
+                    .contains(live);
             assertThat(program.call(Map.of("question", "1+3?")).cacheHit()).isTrue();
         }
     }

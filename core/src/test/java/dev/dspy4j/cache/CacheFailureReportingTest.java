@@ -29,7 +29,8 @@ class CacheFailureReportingTest {
 
     private void fill(int n) {
         try (DiskCache d = DiskCache.open(dir)) {
-            for (int i = 0; i < n; i++) d.put(CacheFixtures.key("k" + i), CacheFixtures.response(CacheFixtures.text(i, 600)));
+            for (int i = 0; i < n; i++)
+                d.put(CacheFixtures.key("k" + i), CacheFixtures.response(CacheFixtures.text(i, 600)));
         }
     }
 
@@ -78,7 +79,11 @@ class CacheFailureReportingTest {
         overwrite(file, size / 2 / 4096 * 4096, 8192);
         CacheFailureCounter failures = new CacheFailureCounter();
         int misses = 0;
-        try (TieredCache t = TieredCache.builder().directory(dir).checkOnOpen(false).listener(failures).build()) {
+        try (TieredCache t = TieredCache.builder()
+                .directory(dir)
+                .checkOnOpen(false)
+                .listener(failures)
+                .build()) {
             for (int i = 0; i < 200; i++) {
                 if (t.get(CacheFixtures.key("k" + i)) == null) misses++;
             }
@@ -118,13 +123,19 @@ class CacheFailureReportingTest {
             }
         };
         CacheFailureCounter failures = new CacheFailureCounter();
-        ScriptedLm lm = ScriptedLm.builder().cache(broken).cacheListener(failures).respond(r -> java.util.List.of("ok")).build();
+        ScriptedLm lm = ScriptedLm.builder()
+                .cache(broken)
+                .cacheListener(failures)
+                .respond(r -> java.util.List.of("ok"))
+                .build();
         LmResponse r = lm.complete(LmRequest.of(Prompt.of(Message.user("hi"))));
         assertThat(r.completions().get(0).text()).isEqualTo("ok");
         // two lookups (before and after claiming the in-flight slot) and one store
         assertThat(failures.reads()).isEqualTo(2);
         assertThat(failures.writes()).isEqualTo(1);
-        assertThat(failures.first().message()).startsWith("scripted: the response cache failed").contains("disk full (test)");
+        assertThat(failures.first().message())
+                .startsWith("scripted: the response cache failed")
+                .contains("disk full (test)");
     }
 
     @Test
@@ -153,7 +164,8 @@ class CacheFailureReportingTest {
             assertThatThrownBy(() -> DiskCache.open(dir))
                     .isInstanceOf(CacheNotWritableException.class)
                     .hasMessageContaining("the cache file " + file.toAbsolutePath() + " is read-only")
-                    .satisfies(e -> assertThat(((CacheNotWritableException) e).path()).isEqualTo(file.toAbsolutePath()));
+                    .satisfies(e ->
+                            assertThat(((CacheNotWritableException) e).path()).isEqualTo(file.toAbsolutePath()));
         } finally {
             ro.undo();
         }
@@ -166,7 +178,8 @@ class CacheFailureReportingTest {
                 run("chattr", "+i", dir.toString());
                 return new ReadOnly(dir, true);
             }
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(Files.isDirectory(dir) ? "r-xr-xr-x" : "r--r--r--"));
+            Files.setPosixFilePermissions(
+                    dir, PosixFilePermissions.fromString(Files.isDirectory(dir) ? "r-xr-xr-x" : "r--r--r--"));
             return new ReadOnly(dir, false);
         }
 
@@ -174,7 +187,8 @@ class CacheFailureReportingTest {
             if (immutable) {
                 run("chattr", "-i", dir.toString());
             } else {
-                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(Files.isDirectory(dir) ? "rwxr-xr-x" : "rw-r--r--"));
+                Files.setPosixFilePermissions(
+                        dir, PosixFilePermissions.fromString(Files.isDirectory(dir) ? "rwxr-xr-x" : "rw-r--r--"));
             }
         }
 

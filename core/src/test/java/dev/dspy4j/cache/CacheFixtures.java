@@ -25,11 +25,18 @@ final class CacheFixtures {
 
     /** A response with two completions, a truncated one and one with tool calls. */
     static LmResponse rich() {
-        return new LmResponse(List.of(
-                new Completion("partial answer ü €", "length", List.of()),
-                new Completion("", null, List.of(new ToolCall("call_1", "lookup", "{\"q\":\"cats\"}"),
-                        new ToolCall("", "noop", null)))),
-                new Usage(1234, 567), "gpt-test-2026", false);
+        return new LmResponse(
+                List.of(
+                        new Completion("partial answer ü €", "length", List.of()),
+                        new Completion(
+                                "",
+                                null,
+                                List.of(
+                                        new ToolCall("call_1", "lookup", "{\"q\":\"cats\"}"),
+                                        new ToolCall("", "noop", null)))),
+                new Usage(1234, 567),
+                "gpt-test-2026",
+                false);
     }
 
     /** A deterministic text of about {@code chars} characters, different for each seed. */

@@ -80,7 +80,10 @@ class CacheHitReadsNoPayloadTest {
         long readBefore = read();
         int opensBefore = opens();
         try (TieredCache first = TieredCache.open(dir)) {
-            ScriptedLm lm = ScriptedLm.builder().cache(first).answers("[[ ## label ## ]]\ncat").build();
+            ScriptedLm lm = ScriptedLm.builder()
+                    .cache(first)
+                    .answers("[[ ## label ## ]]\ncat")
+                    .build();
             assertThat(lm.complete(request).cacheHit()).isFalse(); // the scripted LM sends nothing anywhere
 
             LmResponse memoryHit = lm.complete(request);
@@ -88,10 +91,16 @@ class CacheHitReadsNoPayloadTest {
 
             String shown = lm.inspectHistory(2);
             assertThat(lm.history().last(2)).extracting(e -> e.request()).containsOnly(request);
-            assertThat(shown).contains("4194304 bytes sha256:").contains("(cache hit)").contains("cat");
+            assertThat(shown)
+                    .contains("4194304 bytes sha256:")
+                    .contains("(cache hit)")
+                    .contains("cat");
         }
         try (TieredCache second = TieredCache.open(dir)) { // as a new process: empty memory, same disk
-            ScriptedLm lm = ScriptedLm.builder().cache(second).respond(r -> List.of("never sent")).build();
+            ScriptedLm lm = ScriptedLm.builder()
+                    .cache(second)
+                    .respond(r -> List.of("never sent"))
+                    .build();
             LmResponse diskHit = lm.complete(request);
             assertThat(diskHit.cacheHit()).isTrue();
             assertThat(diskHit.first().text()).isEqualTo("[[ ## label ## ]]\ncat");

@@ -76,7 +76,10 @@ class CacheLeaseTest {
         LmResponse elsewhere = CacheFixtures.response("from another process");
         LoggingCache cache = new LoggingCache(k -> CacheLease.answered(elsewhere));
         AtomicInteger sent = new AtomicInteger();
-        ScriptedLm lm = ScriptedLm.builder().cache(cache).respond(r -> List.of("sent " + sent.incrementAndGet())).build();
+        ScriptedLm lm = ScriptedLm.builder()
+                .cache(cache)
+                .respond(r -> List.of("sent " + sent.incrementAndGet()))
+                .build();
 
         LmResponse r = lm.complete(ask("q"));
 
@@ -91,11 +94,16 @@ class CacheLeaseTest {
     void aFailedCallGivesTheLeaseBackAndStoresNothing() {
         AtomicInteger released = new AtomicInteger();
         LoggingCache cache = new LoggingCache(k -> CacheLease.granted(released::incrementAndGet));
-        ScriptedLm lm = ScriptedLm.builder().cache(cache).respond(r -> {
-            throw new LmException("provider down", 503, null, null);
-        }).build();
+        ScriptedLm lm = ScriptedLm.builder()
+                .cache(cache)
+                .respond(r -> {
+                    throw new LmException("provider down", 503, null, null);
+                })
+                .build();
 
-        assertThatThrownBy(() -> lm.complete(ask("q"))).isInstanceOf(LmException.class).hasMessageContaining("provider down");
+        assertThatThrownBy(() -> lm.complete(ask("q")))
+                .isInstanceOf(LmException.class)
+                .hasMessageContaining("provider down");
 
         assertThat(released).hasValue(1);
         assertThat(cache.log).containsExactly("get:miss", "get:miss", "lease");
@@ -107,7 +115,11 @@ class CacheLeaseTest {
             throw new IllegalStateException("lease store unreachable");
         });
         CacheFailureCounter failures = new CacheFailureCounter();
-        ScriptedLm lm = ScriptedLm.builder().cache(cache).cacheListener(failures).answers("a").build();
+        ScriptedLm lm = ScriptedLm.builder()
+                .cache(cache)
+                .cacheListener(failures)
+                .answers("a")
+                .build();
 
         assertThat(lm.complete(ask("q")).first().text()).isEqualTo("a");
 

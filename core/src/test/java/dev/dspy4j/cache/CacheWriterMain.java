@@ -19,8 +19,8 @@ public final class CacheWriterMain {
 
     /** The response stored for entry {@code i} of {@code prefix}. */
     static LmResponse expected(String prefix, long i) {
-        return CacheFixtures.response("entry " + prefix + i + "\n" + CacheFixtures.text(prefix.hashCode() * 31L + i,
-                TEXT_CHARS));
+        return CacheFixtures.response(
+                "entry " + prefix + i + "\n" + CacheFixtures.text(prefix.hashCode() * 31L + i, TEXT_CHARS));
     }
 
     public static void main(String[] args) throws Exception {
@@ -36,7 +36,8 @@ public final class CacheWriterMain {
                 Thread.sleep(2);
             }
         }
-        try (DiskCache cache = DiskCache.builder().directory(dir).maxBytes(maxBytes).build()) {
+        try (DiskCache cache =
+                DiskCache.builder().directory(dir).maxBytes(maxBytes).build()) {
             for (long i = 0; i < count; i++) {
                 cache.put(CacheFixtures.key(prefix + i), expected(prefix, i));
                 System.out.println("wrote " + i);

@@ -26,7 +26,8 @@ class CachesTest {
         assertThat(Caches.resolveDirectory("/p", "/e", "/home/u")).isEqualTo(Path.of("/p"));
         assertThat(Caches.resolveDirectory(null, "/e", "/home/u")).isEqualTo(Path.of("/e"));
         assertThat(Caches.resolveDirectory(" ", "", "/home/u")).isEqualTo(Path.of("/home/u/.dspy4j/cache"));
-        assertThatThrownBy(() -> Caches.resolveDirectory(null, null, null)).isInstanceOf(CacheException.class)
+        assertThatThrownBy(() -> Caches.resolveDirectory(null, null, null))
+                .isInstanceOf(CacheException.class)
                 .hasMessageContaining(Caches.DIR_ENV);
     }
 
@@ -44,7 +45,9 @@ class CachesTest {
     @Test
     void testsNeverUseTheHomeDirectory() {
         Path home = Path.of(System.getProperty("user.home"), ".dspy4j");
-        assertThat(Caches.defaultDirectory().startsWith(home)).as("%s is under %s", Caches.defaultDirectory(), home).isFalse();
+        assertThat(Caches.defaultDirectory().startsWith(home))
+                .as("%s is under %s", Caches.defaultDirectory(), home)
+                .isFalse();
         assertThat(Caches.defaultEnabled()).isFalse();
         assertThat(Caches.defaultCache()).isNull();
     }
@@ -58,7 +61,8 @@ class CachesTest {
         try {
             assertThat(first).isInstanceOf(TieredCache.class);
             assertThat(ResponseCache.defaultCache()).isSameAs(first);
-            assertThat(((TieredCache) first).disk().file()).isEqualTo(dir.toAbsolutePath().resolve(DiskCache.FILE_NAME));
+            assertThat(((TieredCache) first).disk().file())
+                    .isEqualTo(dir.toAbsolutePath().resolve(DiskCache.FILE_NAME));
         } finally {
             first.close();
         }
@@ -70,8 +74,10 @@ class CachesTest {
         System.setProperty(Caches.DIR_PROPERTY, file.toString());
         System.setProperty(Caches.ENABLED_PROPERTY, "on");
         Caches.resetDefault();
-        assertThatThrownBy(Caches::defaultCache).isInstanceOf(CacheException.class)
-                .hasMessageContaining(file.toString()).hasMessageContaining("DSPY4J_CACHE_DIR")
+        assertThatThrownBy(Caches::defaultCache)
+                .isInstanceOf(CacheException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("DSPY4J_CACHE_DIR")
                 .hasMessageContaining("cache(null)");
     }
 }

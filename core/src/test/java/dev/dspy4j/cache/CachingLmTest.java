@@ -48,7 +48,8 @@ class CachingLmTest {
 
     private static ScriptedLm echoLm(ResponseCache cache) {
         AtomicInteger calls = new AtomicInteger();
-        return ScriptedLm.builder().cache(cache)
+        return ScriptedLm.builder()
+                .cache(cache)
                 .respond(r -> List.of("answer " + calls.incrementAndGet()))
                 .build();
     }
@@ -65,7 +66,9 @@ class CachingLmTest {
         assertThat(hit.usage()).isEqualTo(Usage.ZERO);
         assertThat(hit.completions()).isEqualTo(miss.completions());
         assertThat(lm.requests()).hasSize(1);
-        assertThat(lm.history().last(2)).extracting(e -> e.response().cacheHit()).containsExactly(false, true);
+        assertThat(lm.history().last(2))
+                .extracting(e -> e.response().cacheHit())
+                .containsExactly(false, true);
 
         assertThat(lm.complete(ask("3+3?")).cacheHit()).isFalse();
         assertThat(lm.requests()).hasSize(2);
@@ -92,16 +95,20 @@ class CachingLmTest {
         int threads = 8;
         CountDownLatch started = new CountDownLatch(threads);
         AtomicInteger sent = new AtomicInteger();
-        ScriptedLm lm = ScriptedLm.builder().cache(MemoryCache.create()).respond(r -> {
-            sent.incrementAndGet();
-            try {
-                if (!started.await(30, TimeUnit.SECONDS)) throw new IllegalStateException("threads did not start");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            return List.of("the one answer");
-        }).build();
+        ScriptedLm lm = ScriptedLm.builder()
+                .cache(MemoryCache.create())
+                .respond(r -> {
+                    sent.incrementAndGet();
+                    try {
+                        if (!started.await(30, TimeUnit.SECONDS))
+                            throw new IllegalStateException("threads did not start");
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    }
+                    return List.of("the one answer");
+                })
+                .build();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<LmResponse>> fs = new ArrayList<>();
@@ -139,7 +146,8 @@ class CachingLmTest {
         assertThat(lm.complete(ask("a poem").withRolloutId("2")).first().text()).isEqualTo("answer 2");
         assertThat(lm.complete(ask("a poem").withRolloutId("1")).first().text()).isEqualTo("answer 1");
         assertThat(lm.requests()).hasSize(2);
-        assertThat(CacheKey.of("m", ask("x").withRolloutId("1"))).isNotEqualTo(CacheKey.of("m", ask("x").withRolloutId("2")));
+        assertThat(CacheKey.of("m", ask("x").withRolloutId("1")))
+                .isNotEqualTo(CacheKey.of("m", ask("x").withRolloutId("2")));
     }
 
     @Test
@@ -158,7 +166,9 @@ class CachingLmTest {
     @Test
     void predictWithCacheFalseCallsTheLmEveryTime() {
         ScriptedLm lm = echoLm(MemoryCache.create());
-        Predict p = Predict.of(Signature.parse("question -> answer")).withAdapter(new EchoAdapter()).withLm(lm);
+        Predict p = Predict.of(Signature.parse("question -> answer"))
+                .withAdapter(new EchoAdapter())
+                .withLm(lm);
         Map<String, Object> in = Map.of("question", "why?");
         Prediction first = p.call(in);
         Prediction cached = p.call(in);
@@ -218,7 +228,8 @@ class CachingLmTest {
 
         @Override
         protected LmResponse send(LmRequest request) {
-            return new LmResponse(List.of(Completion.of("sent " + sent.incrementAndGet())), new Usage(3, 1), model(), false);
+            return new LmResponse(
+                    List.of(Completion.of("sent " + sent.incrementAndGet())), new Usage(3, 1), model(), false);
         }
 
         static final class Builder extends AbstractLanguageModel.Builder<Builder> {

@@ -40,9 +40,17 @@ class DiskCacheCrashTest {
         final Path err;
 
         Child(String prefix, long count, long maxBytes, Path go) throws IOException {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                    CacheWriterMain.class.getName(), dir.toString(), prefix, Long.toString(count), Long.toString(maxBytes)));
+            String java =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> cmd = new ArrayList<>(List.of(
+                    java,
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    CacheWriterMain.class.getName(),
+                    dir.toString(),
+                    prefix,
+                    Long.toString(count),
+                    Long.toString(maxBytes)));
             if (go != null) cmd.add(go.toString());
             err = Files.createTempFile(dir.getParent(), "child-" + prefix, ".err");
             process = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
@@ -75,7 +83,9 @@ class DiskCacheCrashTest {
                 if (l.startsWith("wrote ")) last = Long.parseLong(l.substring(6));
             }
             assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("child exits").isTrue();
-            assertThat(process.exitValue()).as("child exit code; stderr: %s", Files.readString(err)).isZero();
+            assertThat(process.exitValue())
+                    .as("child exit code; stderr: %s", Files.readString(err))
+                    .isZero();
             return last;
         }
 
@@ -103,8 +113,8 @@ class DiskCacheCrashTest {
     private NavigableSet<Long> wholeEntries(String prefix) throws Exception {
         NavigableSet<Long> present = new TreeSet<>();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(DiskCache.FILE_NAME));
-             Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT key, value FROM entries")) {
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT key, value FROM entries")) {
             while (rs.next()) {
                 LmResponse r = ResponseCodec.decode(rs.getBytes(2));
                 String text = r.first().text();
@@ -113,7 +123,8 @@ class DiskCacheCrashTest {
                 if (!name.startsWith(prefix)) continue;
                 long i = Long.parseLong(name.substring(prefix.length()));
                 assertThat(r).isEqualTo(CacheWriterMain.expected(prefix, i));
-                assertThat(rs.getBytes(1)).isEqualTo(CacheFixtures.key(prefix + i).bytes());
+                assertThat(rs.getBytes(1))
+                        .isEqualTo(CacheFixtures.key(prefix + i).bytes());
                 present.add(i);
             }
         }
@@ -142,12 +153,15 @@ class DiskCacheCrashTest {
                 assertThat(present.last()).isEqualTo(present.size() - 1L);
                 assertThat(present.last()).isGreaterThanOrEqualTo(confirmed);
                 for (long i : present) {
-                    assertThat(reopened.get(CacheFixtures.key(prefix + i))).isEqualTo(CacheWriterMain.expected(prefix, i));
+                    assertThat(reopened.get(CacheFixtures.key(prefix + i)))
+                            .isEqualTo(CacheWriterMain.expected(prefix, i));
                 }
-                assertThat(reopened.get(CacheFixtures.key(prefix + (present.last() + 1)))).isNull();
+                assertThat(reopened.get(CacheFixtures.key(prefix + (present.last() + 1))))
+                        .isNull();
                 // new writes are accepted
                 reopened.put(CacheFixtures.key("after-" + round), CacheFixtures.response("after " + round));
-                assertThat(reopened.get(CacheFixtures.key("after-" + round))).isEqualTo(CacheFixtures.response("after " + round));
+                assertThat(reopened.get(CacheFixtures.key("after-" + round)))
+                        .isEqualTo(CacheFixtures.response("after " + round));
                 assertThat(reopened.stats().entries()).isEqualTo(v.checked() + 1);
             }
         }
@@ -163,7 +177,8 @@ class DiskCacheCrashTest {
             child.process.destroyForcibly();
             assertThat(child.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
-        try (DiskCache reopened = DiskCache.builder().directory(dir).maxBytes(limit).build()) {
+        try (DiskCache reopened =
+                DiskCache.builder().directory(dir).maxBytes(limit).build()) {
             VerifyReport v = reopened.verify();
             assertThat(v.problems()).isEmpty();
             NavigableSet<Long> present = wholeEntries(prefix);
@@ -182,7 +197,8 @@ class DiskCacheCrashTest {
         DiskCache.open(dir).close(); // the file exists; the next test has them race to create it
         Path go = dir.getParent().resolve("go-" + System.nanoTime());
         long limit = 1L << 30;
-        try (Child a = new Child("a-", 200, limit, go); Child b = new Child("b-", 200, limit, go)) {
+        try (Child a = new Child("a-", 200, limit, go);
+                Child b = new Child("b-", 200, limit, go)) {
             assertThat(a.line()).isEqualTo("ready");
             assertThat(b.line()).isEqualTo("ready");
             Files.writeString(go, "go");
@@ -207,7 +223,8 @@ class DiskCacheCrashTest {
     @Test
     void twoProcessesCreatingTheCacheAtOnceBothSucceed() throws Exception {
         Path go = dir.getParent().resolve("go-" + System.nanoTime());
-        try (Child a = new Child("s-", 50, 1L << 30, go); Child b = new Child("s-", 50, 1L << 30, go)) {
+        try (Child a = new Child("s-", 50, 1L << 30, go);
+                Child b = new Child("s-", 50, 1L << 30, go)) {
             assertThat(a.line()).isEqualTo("ready");
             assertThat(b.line()).isEqualTo("ready");
             Files.writeString(go, "go");

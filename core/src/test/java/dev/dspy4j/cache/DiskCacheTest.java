@@ -37,7 +37,8 @@ class DiskCacheTest {
     }
 
     private long accessedOf(CacheKey k) throws Exception {
-        try (Connection c = raw(); PreparedStatement ps = c.prepareStatement("SELECT accessed FROM entries WHERE key = ?")) {
+        try (Connection c = raw();
+                PreparedStatement ps = c.prepareStatement("SELECT accessed FROM entries WHERE key = ?")) {
             ps.setBytes(1, k.bytes());
             try (ResultSet rs = ps.executeQuery()) {
                 assertThat(rs.next()).as("entry %s exists", k).isTrue();
@@ -69,7 +70,8 @@ class DiskCacheTest {
     void usesWalModeAndOneTableKeyedByTheKeyBytes() throws Exception {
         try (DiskCache d = DiskCache.open(dir)) {
             d.put(CacheFixtures.key("a"), CacheFixtures.response("a"));
-            try (Connection c = raw(); Statement st = c.createStatement()) {
+            try (Connection c = raw();
+                    Statement st = c.createStatement()) {
                 try (ResultSet rs = st.executeQuery("PRAGMA journal_mode")) {
                     assertThat(rs.getString(1)).isEqualTo("wal");
                 }
@@ -93,11 +95,11 @@ class DiskCacheTest {
             LmResponse second = CacheFixtures.response("the second, longer answer");
             d.put(CacheFixtures.key("a"), second);
             assertThat(d.get(CacheFixtures.key("a"))).isEqualTo(second);
-            assertThat(d.stats()).isEqualTo(new CacheStats(1, storedSize(second),
-                    DiskCache.DEFAULT_MAX_BYTES));
+            assertThat(d.stats()).isEqualTo(new CacheStats(1, storedSize(second), DiskCache.DEFAULT_MAX_BYTES));
         }
-        try (Connection c = raw(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT created, accessed FROM entries")) {
+        try (Connection c = raw();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT created, accessed FROM entries")) {
             assertThat(rs.getLong(1)).isEqualTo(1_000);
             assertThat(rs.getLong(2)).isEqualTo(2_000);
         }
@@ -109,8 +111,12 @@ class DiskCacheTest {
         LmResponse r = CacheFixtures.response(CacheFixtures.text(7, 2000));
         long each = storedSize(r);
         MutableClock clock = new MutableClock();
-        try (DiskCache d = DiskCache.builder().directory(dir).clock(clock).maxBytes(each * 11 / 2)
-                .accessResolution(Duration.ZERO).build()) {
+        try (DiskCache d = DiskCache.builder()
+                .directory(dir)
+                .clock(clock)
+                .maxBytes(each * 11 / 2)
+                .accessResolution(Duration.ZERO)
+                .build()) {
             for (int i = 0; i < 5; i++) {
                 clock.set(i);
                 d.put(CacheFixtures.key("k" + i), r);
@@ -136,7 +142,11 @@ class DiskCacheTest {
         LmResponse r = CacheFixtures.response(CacheFixtures.text(7, 2000));
         long each = storedSize(r);
         MutableClock clock = new MutableClock();
-        try (DiskCache d = DiskCache.builder().directory(dir).clock(clock).maxBytes(each * 11 / 2).build()) {
+        try (DiskCache d = DiskCache.builder()
+                .directory(dir)
+                .clock(clock)
+                .maxBytes(each * 11 / 2)
+                .build()) {
             for (int i = 0; i < 5; i++) {
                 clock.set(i);
                 d.put(CacheFixtures.key("k" + i), r);
@@ -161,10 +171,15 @@ class DiskCacheTest {
     @Test
     void queuedAccessTimesAreWrittenInTheBackgroundWithoutAPut() throws Exception {
         MutableClock clock = new MutableClock();
-        try (DiskCache d = DiskCache.builder().directory(dir).clock(clock).accessResolution(Duration.ZERO).build()) {
+        try (DiskCache d = DiskCache.builder()
+                .directory(dir)
+                .clock(clock)
+                .accessResolution(Duration.ZERO)
+                .build()) {
             for (int i = 0; i < 70; i++) d.put(CacheFixtures.key("k" + i), CacheFixtures.response("a" + i));
             clock.set(5_000);
-            for (int i = 0; i < 70; i++) assertThat(d.get(CacheFixtures.key("k" + i))).isNotNull();
+            for (int i = 0; i < 70; i++)
+                assertThat(d.get(CacheFixtures.key("k" + i))).isNotNull();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // an await, not a timing assertion
             while (accessedOf(CacheFixtures.key("k0")) != 5_000 && System.nanoTime() < deadline) {
                 Thread.sleep(10);
@@ -196,7 +211,7 @@ class DiskCacheTest {
 
             byte[] garbage = "{\"v\":1,\"usage\":[0,0],\"completions\":[{\"te".getBytes(StandardCharsets.UTF_8);
             try (Connection c = raw();
-                 PreparedStatement ps = c.prepareStatement("UPDATE entries SET value = ?, size = ? WHERE key = ?")) {
+                    PreparedStatement ps = c.prepareStatement("UPDATE entries SET value = ?, size = ? WHERE key = ?")) {
                 ps.setBytes(1, garbage);
                 ps.setLong(2, garbage.length + 32);
                 ps.setBytes(3, CacheFixtures.key("k3").bytes());
@@ -205,8 +220,10 @@ class DiskCacheTest {
             VerifyReport bad = d.verify();
             assertThat(bad.ok()).isFalse();
             assertThat(bad.checked()).isEqualTo(19);
-            assertThat(bad.problems()).anySatisfy(p -> assertThat(p)
-                    .contains(CacheFixtures.key("k3").hex()).contains("does not decode"));
+            assertThat(bad.problems())
+                    .anySatisfy(p -> assertThat(p)
+                            .contains(CacheFixtures.key("k3").hex())
+                            .contains("does not decode"));
             assertThat(bad.problems()).anySatisfy(p -> assertThat(p).startsWith("totals say 20 entries"));
             // a damaged entry is a miss, and a new put repairs it
             assertThat(d.get(CacheFixtures.key("k3"))).isNull();
@@ -237,7 +254,8 @@ class DiskCacheTest {
             assertThat(d.remove(CacheFixtures.key("a"))).isTrue();
             assertThat(d.remove(CacheFixtures.key("a"))).isFalse();
             assertThat(d.get(CacheFixtures.key("a"))).isNull();
-            assertThat(d.stats()).isEqualTo(new CacheStats(1, storedSize(CacheFixtures.response("b")), DiskCache.DEFAULT_MAX_BYTES));
+            assertThat(d.stats())
+                    .isEqualTo(new CacheStats(1, storedSize(CacheFixtures.response("b")), DiskCache.DEFAULT_MAX_BYTES));
         }
     }
 
@@ -275,24 +293,31 @@ class DiskCacheTest {
         DiskCache d = DiskCache.open(dir);
         d.close();
         d.close();
-        assertThatThrownBy(() -> d.get(CacheFixtures.key("a"))).isInstanceOf(CacheException.class)
-                .hasMessageContaining("is closed").hasMessageContaining(DiskCache.FILE_NAME);
+        assertThatThrownBy(() -> d.get(CacheFixtures.key("a")))
+                .isInstanceOf(CacheException.class)
+                .hasMessageContaining("is closed")
+                .hasMessageContaining(DiskCache.FILE_NAME);
     }
 
     @Test
     void aFileWrittenByANewerVersionIsRefused() throws Exception {
         DiskCache.open(dir).close();
-        try (Connection c = raw(); Statement st = c.createStatement()) {
+        try (Connection c = raw();
+                Statement st = c.createStatement()) {
             st.execute("PRAGMA user_version = 99");
         }
-        assertThatThrownBy(() -> DiskCache.open(dir)).isInstanceOf(CacheException.class)
-                .hasMessageContaining("schema version 99").hasMessageContaining(dir.toString());
+        assertThatThrownBy(() -> DiskCache.open(dir))
+                .isInstanceOf(CacheException.class)
+                .hasMessageContaining("schema version 99")
+                .hasMessageContaining(dir.toString());
     }
 
     @Test
     void aDirectoryThatIsAFileIsNamedInTheError() throws Exception {
         Path notDir = Files.writeString(dir.resolve("plain"), "x");
-        assertThatThrownBy(() -> DiskCache.open(notDir)).isInstanceOf(CacheException.class)
-                .hasMessageContaining("cannot create the cache directory").hasMessageContaining(notDir.toString());
+        assertThatThrownBy(() -> DiskCache.open(notDir))
+                .isInstanceOf(CacheException.class)
+                .hasMessageContaining("cannot create the cache directory")
+                .hasMessageContaining(notDir.toString());
     }
 }

@@ -51,7 +51,10 @@ class InFlightFailuresTest {
     void aCacheThatFailsToReadOrWriteDoesNotFailTheCall() {
         BrokenCache cache = new BrokenCache();
         AtomicInteger calls = new AtomicInteger();
-        ScriptedLm lm = ScriptedLm.builder().cache(cache).respond(r -> List.of("answer " + calls.incrementAndGet())).build();
+        ScriptedLm lm = ScriptedLm.builder()
+                .cache(cache)
+                .respond(r -> List.of("answer " + calls.incrementAndGet()))
+                .build();
 
         LmResponse first = lm.complete(ask("q"));
         LmResponse second = lm.complete(ask("q"));
@@ -93,16 +96,19 @@ class InFlightFailuresTest {
         CountDownLatch leaderInside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger calls = new AtomicInteger();
-        ScriptedLm lm = ScriptedLm.builder().cache(MemoryCache.create()).respond(r -> {
-            int n = calls.incrementAndGet();
-            if (n == 1) {
-                leaderInside.countDown();
-                awaitQuietly(release);
-                Thread.currentThread().interrupt();
-                throw new LmException("OpenAI at http://127.0.0.1/v1/chat/completions: interrupted");
-            }
-            return List.of("answer " + n);
-        }).build();
+        ScriptedLm lm = ScriptedLm.builder()
+                .cache(MemoryCache.create())
+                .respond(r -> {
+                    int n = calls.incrementAndGet();
+                    if (n == 1) {
+                        leaderInside.countDown();
+                        awaitQuietly(release);
+                        Thread.currentThread().interrupt();
+                        throw new LmException("OpenAI at http://127.0.0.1/v1/chat/completions: interrupted");
+                    }
+                    return List.of("answer " + n);
+                })
+                .build();
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             Future<LmResponse> leader = pool.submit(() -> lm.complete(ask("same")));
@@ -130,11 +136,14 @@ class InFlightFailuresTest {
     void aWaitingCallerCanBeInterrupted() throws Exception {
         CountDownLatch leaderInside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        ScriptedLm lm = ScriptedLm.builder().cache(MemoryCache.create()).respond(r -> {
-            leaderInside.countDown();
-            awaitQuietly(release);
-            return List.of("late answer");
-        }).build();
+        ScriptedLm lm = ScriptedLm.builder()
+                .cache(MemoryCache.create())
+                .respond(r -> {
+                    leaderInside.countDown();
+                    awaitQuietly(release);
+                    return List.of("late answer");
+                })
+                .build();
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             Future<LmResponse> leader = pool.submit(() -> lm.complete(ask("same")));
@@ -155,7 +164,9 @@ class InFlightFailuresTest {
             // the leader is still blocked: the waiter must end on its own interruption
             assertThatThrownBy(() -> waiter.get(30, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class)
-                    .cause().isInstanceOf(LmException.class).hasMessageContaining("interrupted");
+                    .cause()
+                    .isInstanceOf(LmException.class)
+                    .hasMessageContaining("interrupted");
             assertThat(interruptFlag.get()).isTrue();
             release.countDown();
             assertThat(leader.get(30, TimeUnit.SECONDS).first().text()).isEqualTo("late answer");

@@ -24,12 +24,36 @@ class ResponseCodecTest {
 
     @Test
     void refusalsCitationsAndUsageDetailsSurviveTheCache() {
-        LmResponse r = new LmResponse(java.util.List.of(
-                new Completion("", "stop", java.util.List.of(), "I can't help with that", java.util.List.of()),
-                new Completion("the limit is 5 MB", "end_turn", java.util.List.of(), null, java.util.List.of(
-                        new Citation("char_location", "up to 5 MB", 0, "Spec", null, 120, 145, "the limit is 5 MB"),
-                        new Citation("web_search_result_location", "5 MB", -1, "Docs", "https://example.com", -1, -1, "x")))),
-                new Usage(1210, 300, 1000, 200, 256), "claude-x", false);
+        LmResponse r = new LmResponse(
+                java.util.List.of(
+                        new Completion("", "stop", java.util.List.of(), "I can't help with that", java.util.List.of()),
+                        new Completion(
+                                "the limit is 5 MB",
+                                "end_turn",
+                                java.util.List.of(),
+                                null,
+                                java.util.List.of(
+                                        new Citation(
+                                                "char_location",
+                                                "up to 5 MB",
+                                                0,
+                                                "Spec",
+                                                null,
+                                                120,
+                                                145,
+                                                "the limit is 5 MB"),
+                                        new Citation(
+                                                "web_search_result_location",
+                                                "5 MB",
+                                                -1,
+                                                "Docs",
+                                                "https://example.com",
+                                                -1,
+                                                -1,
+                                                "x")))),
+                new Usage(1210, 300, 1000, 200, 256),
+                "claude-x",
+                false);
 
         LmResponse back = ResponseCodec.decode(ResponseCodec.encode(r));
 
@@ -46,26 +70,32 @@ class ResponseCodecTest {
     @Test
     void encodingIsCompactVersionedJson() {
         String json = new String(ResponseCodec.encode(CacheFixtures.response("4")), StandardCharsets.UTF_8);
-        assertThat(json).isEqualTo("{\"v\":1,\"model\":\"model-x\",\"hit\":false,\"usage\":[12,5],"
-                + "\"completions\":[{\"text\":\"4\",\"finish\":\"stop\"}]}");
+        assertThat(json)
+                .isEqualTo("{\"v\":1,\"model\":\"model-x\",\"hit\":false,\"usage\":[12,5],"
+                        + "\"completions\":[{\"text\":\"4\",\"finish\":\"stop\"}]}");
     }
 
     @Test
     void otherVersionIsRejectedWithTheVersion() {
         byte[] v2 = "{\"v\":2,\"usage\":[0,0],\"completions\":[{\"text\":\"a\"}]}".getBytes(StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> ResponseCodec.decode(v2)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ResponseCodec.decode(v2))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("version 2");
     }
 
     @Test
     void damagedValuesAreRejected() {
-        assertThatThrownBy(() -> ResponseCodec.decode("{\"v\":1,\"usage\":[0,0],\"compl".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not valid JSON");
-        assertThatThrownBy(() -> ResponseCodec.decode("{\"v\":1,\"usage\":[0,0],\"completions\":[]}"
-                .getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("completions");
+        assertThatThrownBy(
+                        () -> ResponseCodec.decode("{\"v\":1,\"usage\":[0,0],\"compl".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not valid JSON");
+        assertThatThrownBy(() -> ResponseCodec.decode(
+                        "{\"v\":1,\"usage\":[0,0],\"completions\":[]}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("completions");
         assertThatThrownBy(() -> ResponseCodec.decode("{\"v\":1,\"usage\":\"x\",\"completions\":[{\"text\":\"a\"}]}"
-                .getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("usage");
+                        .getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("usage");
     }
 }

@@ -26,7 +26,8 @@ class SqliteFileTest {
 
     @Test
     void aSiblingTableLivesBesideTheResponseCache() {
-        try (DiskCache disk = DiskCache.open(dir); SqliteFile file = sibling()) {
+        try (DiskCache disk = DiskCache.open(dir);
+                SqliteFile file = sibling()) {
             disk.put(CacheFixtures.key("a"), CacheFixtures.response("A"));
             file.ensureSchema("uploads", 1, UPLOADS_V1);
             file.write("record an upload", s -> {
@@ -37,7 +38,7 @@ class SqliteFileTest {
             });
             String id = file.read("find an upload", s -> {
                 try (Statement st = s.connection().createStatement();
-                     ResultSet rs = st.executeQuery("SELECT file_id FROM uploads")) {
+                        ResultSet rs = st.executeQuery("SELECT file_id FROM uploads")) {
                     return rs.next() ? rs.getString(1) : null;
                 }
             });
@@ -47,11 +48,13 @@ class SqliteFileTest {
             assertThat(disk.stats().entries()).isEqualTo(1);
             int userVersion = file.read("read the version", s -> {
                 try (Statement st = s.connection().createStatement();
-                     ResultSet rs = st.executeQuery("PRAGMA user_version")) {
+                        ResultSet rs = st.executeQuery("PRAGMA user_version")) {
                     return rs.next() ? rs.getInt(1) : -1;
                 }
             });
-            assertThat(userVersion).as("user_version stays the response tables'").isEqualTo(DiskCache.SCHEMA_VERSION);
+            assertThat(userVersion)
+                    .as("user_version stays the response tables'")
+                    .isEqualTo(DiskCache.SCHEMA_VERSION);
         }
         try (DiskCache again = DiskCache.open(dir)) {
             assertThat(again.get(CacheFixtures.key("a"))).isNotNull();
@@ -76,13 +79,15 @@ class SqliteFileTest {
         try (SqliteFile file = sibling()) {
             file.ensureSchema("uploads", 1, UPLOADS_V1);
             assertThatThrownBy(() -> file.write("record an upload", s -> {
-                s.prepare("INSERT INTO uploads(digest, file_id) VALUES (x'01', 'kept?')").executeUpdate();
-                return s.prepare("INSERT INTO nowhere VALUES (1)").executeUpdate();
-            })).isInstanceOf(CacheException.class)
+                        s.prepare("INSERT INTO uploads(digest, file_id) VALUES (x'01', 'kept?')")
+                                .executeUpdate();
+                        return s.prepare("INSERT INTO nowhere VALUES (1)").executeUpdate();
+                    }))
+                    .isInstanceOf(CacheException.class)
                     .hasMessageContaining("disk cache " + file.file() + ": record an upload failed");
             long rows = file.read("count", s -> {
                 try (Statement st = s.connection().createStatement();
-                     ResultSet rs = st.executeQuery("SELECT count(*) FROM uploads")) {
+                        ResultSet rs = st.executeQuery("SELECT count(*) FROM uploads")) {
                     rs.next();
                     return rs.getLong(1);
                 }

@@ -26,7 +26,11 @@ class TieredCacheTest {
         try (DiskCache d = DiskCache.open(dir)) {
             d.put(CacheFixtures.key("a"), CacheFixtures.rich());
         }
-        try (TieredCache t = TieredCache.builder().directory(dir).memoryBytes(1 << 20).diskBytes(1 << 24).build()) {
+        try (TieredCache t = TieredCache.builder()
+                .directory(dir)
+                .memoryBytes(1 << 20)
+                .diskBytes(1 << 24)
+                .build()) {
             assertThat(t.memory().stats().entries()).isZero();
             LmResponse first = t.get(CacheFixtures.key("a"));
             assertThat(first).isEqualTo(CacheFixtures.rich());
@@ -39,7 +43,8 @@ class TieredCacheTest {
 
     @Test
     void twoCachesOnOneDirectorySeeEachOthersEntriesThroughTheDisk() {
-        try (TieredCache a = TieredCache.open(dir); TieredCache b = TieredCache.open(dir)) {
+        try (TieredCache a = TieredCache.open(dir);
+                TieredCache b = TieredCache.open(dir)) {
             a.put(CacheFixtures.key("from-a"), CacheFixtures.response("A"));
             b.put(CacheFixtures.key("from-b"), CacheFixtures.response("B"));
             assertThat(b.get(CacheFixtures.key("from-a"))).isEqualTo(CacheFixtures.response("A"));
@@ -76,8 +81,12 @@ class TieredCacheTest {
         LmResponse r = CacheFixtures.response(CacheFixtures.text(3, 2000));
         long each = ResponseCodec.encode(r).length + 32L;
         MutableClock clock = new MutableClock();
-        DiskCache disk = DiskCache.builder().directory(dir).clock(clock).maxBytes(each * 11 / 2)
-                .accessResolution(java.time.Duration.ofSeconds(60)).build();
+        DiskCache disk = DiskCache.builder()
+                .directory(dir)
+                .clock(clock)
+                .maxBytes(each * 11 / 2)
+                .accessResolution(java.time.Duration.ofSeconds(60))
+                .build();
         try (TieredCache t = TieredCache.of(MemoryCache.create(), disk)) {
             for (int i = 0; i < 5; i++) {
                 clock.set(i);
@@ -85,7 +94,8 @@ class TieredCacheTest {
             }
             clock.set(100_000);
             assertThat(t.get(CacheFixtures.key("k0"))).isSameAs(t.memory().get(CacheFixtures.key("k0")));
-            assertThat(t.get(CacheFixtures.key("k0"))).isNotNull(); // a second hit within the resolution queues nothing more
+            assertThat(t.get(CacheFixtures.key("k0")))
+                    .isNotNull(); // a second hit within the resolution queues nothing more
             clock.set(100_001);
             t.put(CacheFixtures.key("k5"), r); // writes the queued access of k0, then evicts k1 and k2
             assertThat(disk.get(CacheFixtures.key("k0"))).isEqualTo(r);

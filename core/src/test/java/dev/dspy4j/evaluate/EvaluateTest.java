@@ -41,7 +41,10 @@ class EvaluateTest {
 
     @Test
     void aggregateIsTheMeanAsAPercentageAndRowsKeepEveryExample() {
-        EvaluationResult r = Evaluate.builder(devset(), Metrics.exactMatch()).threads(3).build().run(PROGRAM);
+        EvaluationResult r = Evaluate.builder(devset(), Metrics.exactMatch())
+                .threads(3)
+                .build()
+                .run(PROGRAM);
         assertThat(r.rows()).extracting(EvaluationResult.Row::index).containsExactly(0, 1, 2, 3);
         assertThat(r.rows()).extracting(EvaluationResult.Row::score).containsExactly(1.0, 1.0, 0.0, 0.0);
         assertThat(r.mean()).isCloseTo(0.5, within(1e-12));
@@ -56,7 +59,10 @@ class EvaluateTest {
 
     @Test
     void failuresCountWithTheConfiguredFailureScore() {
-        EvaluationResult r = Evaluate.builder(devset(), Metrics.exactMatch()).failureScore(-1.0).build().run(PROGRAM);
+        EvaluationResult r = Evaluate.builder(devset(), Metrics.exactMatch())
+                .failureScore(-1.0)
+                .build()
+                .run(PROGRAM);
         assertThat(r.rows().get(3).score()).isEqualTo(-1.0);
         assertThat(r.mean()).isCloseTo((1 + 1 + 0 - 1) / 4.0, within(1e-12));
     }
@@ -67,7 +73,8 @@ class EvaluateTest {
             if (p.getString("answer").equals("Rome")) throw new IllegalArgumentException("no Rome");
             return 1.0;
         };
-        EvaluationResult r = Evaluate.builder(devset().subList(0, 2), picky).build().run(PROGRAM);
+        EvaluationResult r =
+                Evaluate.builder(devset().subList(0, 2), picky).build().run(PROGRAM);
         assertThat(r.rows().get(1).error()).hasMessage("no Rome");
         assertThat(r.rows().get(1).prediction().getString("answer")).isEqualTo("Rome");
         assertThat(r.score()).isCloseTo(50.0, within(1e-12));
@@ -75,23 +82,33 @@ class EvaluateTest {
 
     @Test
     void booleanMetricsAreAdapted() {
-        Metric startsWithCapital = Metric.of((e, p) -> Character.isUpperCase(p.getString("answer").charAt(0)));
-        EvaluationResult r = Evaluate.builder(devset().subList(0, 3), startsWithCapital).build().run(PROGRAM);
+        Metric startsWithCapital =
+                Metric.of((e, p) -> Character.isUpperCase(p.getString("answer").charAt(0)));
+        EvaluationResult r = Evaluate.builder(devset().subList(0, 3), startsWithCapital)
+                .build()
+                .run(PROGRAM);
         assertThat(r.score()).isCloseTo(100.0, within(1e-12));
     }
 
     @Test
     void anErrorBudgetStopsTheEvaluation() {
-        List<Example> many = new ArrayList<>(Collections.nCopies(5, Example.of("question", "boom", "answer", "x")
-                .withInputs("question")));
-        assertThatThrownBy(() -> Evaluate.builder(many, Metrics.exactMatch()).maxErrors(2).build().run(PROGRAM))
+        List<Example> many = new ArrayList<>(Collections.nCopies(
+                5, Example.of("question", "boom", "answer", "x").withInputs("question")));
+        assertThatThrownBy(() -> Evaluate.builder(many, Metrics.exactMatch())
+                        .maxErrors(2)
+                        .build()
+                        .run(PROGRAM))
                 .isInstanceOf(ParallelException.class);
     }
 
     @Test
     void progressReachesTheTotal() {
         List<Integer> done = Collections.synchronizedList(new ArrayList<>());
-        Evaluate.builder(devset(), Metrics.exactMatch()).threads(2).listener(p -> done.add(p.done())).build().run(PROGRAM);
+        Evaluate.builder(devset(), Metrics.exactMatch())
+                .threads(2)
+                .listener(p -> done.add(p.done()))
+                .build()
+                .run(PROGRAM);
         assertThat(done).contains(4).hasSize(5);
     }
 
@@ -106,18 +123,22 @@ class EvaluateTest {
         byte[] png = pngBytes();
         Image image = Image.of(png);
         List<Example> set = List.of(
-                Example.of("question", "capital of france, please", "photo", image, "answer", "Paris").withInputs("question", "photo"),
+                Example.of("question", "capital of france, please", "photo", image, "answer", "Paris")
+                        .withInputs("question", "photo"),
                 Example.of("question", "boom", "photo", image, "answer", "x").withInputs("question", "photo"));
         EvaluationResult r = Evaluate.builder(set, Metrics.exactMatch()).build().run(PROGRAM);
 
         Path csv = dir.resolve("eval.csv");
         r.writeCsv(csv);
-        List<String> lines = List.of(Files.readString(csv, StandardCharsets.UTF_8).split("\r\n"));
+        List<String> lines =
+                List.of(Files.readString(csv, StandardCharsets.UTF_8).split("\r\n"));
         assertThat(lines.get(0)).isEqualTo("index,question,photo,answer,pred_answer,score,error");
-        assertThat(lines.get(1)).isEqualTo("0,\"capital of france, please\",<Image image/png " + png.length
-                + " bytes>,Paris,Paris,1.0,");
-        assertThat(lines.get(2)).isEqualTo("1,boom,<Image image/png " + png.length
-                + " bytes>,x,,0.0,IllegalStateException: the LM is down");
+        assertThat(lines.get(1))
+                .isEqualTo(
+                        "0,\"capital of france, please\",<Image image/png " + png.length + " bytes>,Paris,Paris,1.0,");
+        assertThat(lines.get(2))
+                .isEqualTo("1,boom,<Image image/png " + png.length
+                        + " bytes>,x,,0.0,IllegalStateException: the LM is down");
 
         Path json = dir.resolve("eval.json");
         r.writeJson(json);
@@ -125,7 +146,8 @@ class EvaluateTest {
         assertThat(doc.get("score").asDouble()).isEqualTo(50.0);
         assertThat(doc.get("failures").asInt()).isEqualTo(1);
         assertThat(doc.get("rows")).hasSize(2);
-        assertThat(doc.get("rows").get(0).get("prediction").get("answer").asText()).isEqualTo("Paris");
+        assertThat(doc.get("rows").get(0).get("prediction").get("answer").asText())
+                .isEqualTo("Paris");
         assertThat(doc.get("rows").get(0).get("example").get("photo").asText()).startsWith("<Image image/png");
         assertThat(doc.get("rows").get(1).get("prediction").isNull()).isTrue();
         assertThat(Files.size(json)).isLessThan(png.length + 2000L);

@@ -30,10 +30,12 @@ class MetricTraceTest {
             Example.of("question", "b", "answer", "B").withInputs("question"));
 
     private static Module program() {
-        ScriptedLm lm = ScriptedLm.builder().respond(r -> {
-            if (Chat.lastUser(r).contains("[[ ## notes ## ]]\nnote")) return List.of(answer("answer", "A"));
-            return List.of(answer("reasoning", "r", "notes", "note"));
-        }).build();
+        ScriptedLm lm = ScriptedLm.builder()
+                .respond(r -> {
+                    if (Chat.lastUser(r).contains("[[ ## notes ## ]]\nnote")) return List.of(answer("answer", "A"));
+                    return List.of(answer("reasoning", "r", "notes", "note"));
+                })
+                .build();
         return new TwoStep(ChainOfThought.of("question -> notes"), Predict.of("question, notes -> answer")).withLm(lm);
     }
 
@@ -48,24 +50,29 @@ class MetricTraceTest {
             ScoreWithFeedback r = ScoreWithFeedback.of(ok ? 1 : 0, "ran " + ran);
             return ok ? r : r.withPredictorFeedback("answer.self", "expected " + gold.getString("answer"));
         });
-        EvaluationResult result = Evaluate.builder(DEV, metric).threads(2).build().run(program);
+        EvaluationResult result =
+                Evaluate.builder(DEV, metric).threads(2).build().run(program);
         assertThat(result.rows()).extracting(EvaluationResult.Row::score).containsExactly(1.0, 0.0);
         assertThat(result.rows()).allSatisfy(r -> assertThat(r.trace()).hasSize(2));
         assertThat(result.rows().get(0).feedback().feedback()).isEqualTo("ran [draft.predict, answer.self]");
         assertThat(result.rows().get(1).feedback().feedbackFor("answer.self")).isEqualTo("expected B");
-        assertThat(result.rows().get(1).feedback().feedbackFor("draft.predict")).isEqualTo("ran [draft.predict, answer.self]");
+        assertThat(result.rows().get(1).feedback().feedbackFor("draft.predict"))
+                .isEqualTo("ran [draft.predict, answer.self]");
         assertThat(result.toMaps().get(1)).containsEntry("predictor_feedback", Map.of("answer.self", "expected B"));
         // the two-argument form of a traced metric sees an empty trace
-        assertThat(metric.score(DEV.get(0), Prediction.of(Map.of("answer", "A")))).isEqualTo(1.0);
+        assertThat(metric.score(DEV.get(0), Prediction.of(Map.of("answer", "A"))))
+                .isEqualTo(1.0);
     }
 
     @Test
     void aPlainMetricStillWorksAndANanScoreFailsItsRowWithTheExampleNamed() {
         Module program = program();
-        EvaluationResult plain = Evaluate.builder(DEV, Metrics.exactMatch()).build().run(program);
+        EvaluationResult plain =
+                Evaluate.builder(DEV, Metrics.exactMatch()).build().run(program);
         assertThat(plain.mean()).isEqualTo(0.5);
         assertThat(plain.rows().get(0).feedback().feedback()).isNull();
-        EvaluationResult nan = Evaluate.builder(DEV, (e, p) -> Double.NaN).build().run(program);
+        EvaluationResult nan =
+                Evaluate.builder(DEV, (e, p) -> Double.NaN).build().run(program);
         assertThat(nan.rows().get(1).error()).hasMessageContaining("NaN");
         assertThat(nan.mean()).isEqualTo(0.0);
         assertThatThrownBy(() -> ScoreWithFeedback.of(Double.NaN)).isInstanceOf(IllegalArgumentException.class);

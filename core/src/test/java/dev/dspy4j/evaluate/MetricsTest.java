@@ -49,14 +49,20 @@ class MetricsTest {
 
     @Test
     void metricsReadFieldsAndAcceptListsOfGoldAnswers() {
-        Example ex = Example.of("question", "q", "answer", List.of("NYC", "New York City")).withInputs("question");
-        assertThat(Metrics.exactMatch().score(ex, Prediction.of(Map.of("answer", "new york city")))).isEqualTo(1.0);
-        assertThat(Metrics.exactMatch().score(ex, Prediction.of(Map.of("answer", "Boston")))).isZero();
-        assertThat(Metrics.f1().score(ex, Prediction.of(Map.of("answer", "New York")))).isCloseTo(0.8, within(1e-9));
-
-        Example withContext = Example.of("question", "q", "answer", "Paris", "context", List.of("Rome is old.", "Paris is big."))
+        Example ex = Example.of("question", "q", "answer", List.of("NYC", "New York City"))
                 .withInputs("question");
-        assertThat(Metrics.passageMatch().score(withContext, Prediction.of(Map.of("answer", "x")))).isEqualTo(1.0);
+        assertThat(Metrics.exactMatch().score(ex, Prediction.of(Map.of("answer", "new york city"))))
+                .isEqualTo(1.0);
+        assertThat(Metrics.exactMatch().score(ex, Prediction.of(Map.of("answer", "Boston"))))
+                .isZero();
+        assertThat(Metrics.f1().score(ex, Prediction.of(Map.of("answer", "New York"))))
+                .isCloseTo(0.8, within(1e-9));
+
+        Example withContext = Example.of(
+                        "question", "q", "answer", "Paris", "context", List.of("Rome is old.", "Paris is big."))
+                .withInputs("question");
+        assertThat(Metrics.passageMatch().score(withContext, Prediction.of(Map.of("answer", "x"))))
+                .isEqualTo(1.0);
         // the prediction's own passages win over the example's
         assertThat(Metrics.passageMatch().score(withContext, Prediction.of(Map.of("context", "Nothing here."))))
                 .isZero();

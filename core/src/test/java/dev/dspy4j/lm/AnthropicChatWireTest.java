@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 /** The exact JSON the Anthropic Messages API receives, and how its answers are read. */
 class AnthropicChatWireTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final LoopbackServer server = LoopbackServer.start()
-            .defaultReply(LoopbackServer.json(200, LoopbackServer.anthropicMessage("ok")));
+    private final LoopbackServer server =
+            LoopbackServer.start().defaultReply(LoopbackServer.json(200, LoopbackServer.anthropicMessage("ok")));
 
     @AfterEach
     void stop() {
@@ -33,7 +33,10 @@ class AnthropicChatWireTest {
     }
 
     private AnthropicChat.Builder client() {
-        return AnthropicChat.builder().baseUrl(server.url()).model("claude-test").cache(null)
+        return AnthropicChat.builder()
+                .baseUrl(server.url())
+                .model("claude-test")
+                .cache(null)
                 .retryPolicy(RetryPolicy.defaults().withBackoff(Duration.ofMillis(2), Duration.ofMillis(5)));
     }
 
@@ -43,14 +46,20 @@ class AnthropicChatWireTest {
 
     @Test
     void textPromptHasTopLevelSystemRequiredMaxTokensAndMappedParams() throws Exception {
-        AnthropicChat lm = client().apiKey("ak-1").defaultMaxTokens(512).temperature(0.5).build();
+        AnthropicChat lm =
+                client().apiKey("ak-1").defaultMaxTokens(512).temperature(0.5).build();
         TreeMap<String, Object> params = new TreeMap<>();
         params.put("stop", "END");
         params.put("seed", 3);
         params.put("top_k", 40);
         params.put("response_format", json("{\"type\":\"json_object\"}"));
-        Prompt prompt = Prompt.builder().system("Be brief.").system("Answer in French.")
-                .user("Hi").assistant("Salut").user("Bye?").build();
+        Prompt prompt = Prompt.builder()
+                .system("Be brief.")
+                .system("Answer in French.")
+                .user("Hi")
+                .assistant("Salut")
+                .user("Bye?")
+                .build();
 
         LmResponse r = lm.complete(new LmRequest(prompt, params, 1, null, true));
 
@@ -82,13 +91,16 @@ class AnthropicChatWireTest {
         byte[] filePdf = TestMedia.pdf(900, 13);
         AnthropicChat lm = client().build();
         Prompt prompt = Prompt.builder()
-                .user().text("See ").media(Image.of(png))
+                .user()
+                .text("See ")
+                .media(Image.of(png))
                 .media(Image.fromUrl("https://example.com/a.png"))
                 .media(new Document(Payload.of(pdf), "Spec", "Version 2", true))
                 .media(Document.ofText("Plain \"notes\"\nline 2").withTitle("Notes"))
                 .media(File.of(filePdf, "scan.pdf", MediaType.PDF))
                 .media(File.ofId("file_abc"))
-                .text("Summarise.").end()
+                .text("Summarise.")
+                .end()
                 .build();
 
         lm.complete(LmRequest.of(prompt));
@@ -106,7 +118,8 @@ class AnthropicChatWireTest {
                   {"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"%s"},"title":"scan.pdf"},
                   {"type":"document","source":{"type":"file","file_id":"file_abc"}},
                   {"type":"text","text":"Summarise."}]}]}
-                """.formatted(b64.encodeToString(png), b64.encodeToString(pdf), b64.encodeToString(filePdf))));
+                """.formatted(
+                        b64.encodeToString(png), b64.encodeToString(pdf), b64.encodeToString(filePdf))));
     }
 
     @Test
@@ -117,7 +130,8 @@ class AnthropicChatWireTest {
                  "stop_reason":"max_tokens",
                  "usage":{"input_tokens":10,"cache_read_input_tokens":5,"output_tokens":7}}
                 """));
-        LmResponse r = client().build().complete(LmRequest.of(Prompt.builder().user("x").build()));
+        LmResponse r = client().build()
+                .complete(LmRequest.of(Prompt.builder().user("x").build()));
         Completion c = r.first();
         assertThat(c.text()).isEqualTo("Let me check.");
         assertThat(c.truncated()).isTrue();
@@ -127,36 +141,57 @@ class AnthropicChatWireTest {
 
     @Test
     void nAboveOneMakesOneCallPerCompletion() {
-        server.enqueue(LoopbackServer.json(200, LoopbackServer.anthropicMessage("one")),
+        server.enqueue(
+                LoopbackServer.json(200, LoopbackServer.anthropicMessage("one")),
                 LoopbackServer.json(200, LoopbackServer.anthropicMessage("two")));
-        LmResponse r = client().build().complete(LmRequest.of(Prompt.builder().user("x").build()).withN(2));
+        LmResponse r = client().build()
+                .complete(LmRequest.of(Prompt.builder().user("x").build()).withN(2));
         assertThat(r.completions()).extracting(Completion::text).containsExactly("one", "two");
         assertThat(r.usage()).isEqualTo(new Usage(24, 8));
-        assertThat(server.requests()).allSatisfy(q -> assertThat(q.json().has("n")).isFalse());
+        assertThat(server.requests())
+                .allSatisfy(q -> assertThat(q.json().has("n")).isFalse());
     }
 
     @Test
     void refusesWhatTheApiCannotTakeBeforeSending() {
         AnthropicChat lm = client().build();
-        assertThatThrownBy(() -> lm.complete(LmRequest.of(Prompt.builder().user().media(Audio.of(TestMedia.wav(100, 1))).end().build())))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("audio");
-        assertThatThrownBy(() -> lm.complete(LmRequest.of(Prompt.builder().system().text("s").media(Image.of(TestMedia.png(100, 1))).end().build())))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("system");
+        assertThatThrownBy(() -> lm.complete(LmRequest.of(Prompt.builder()
+                        .user()
+                        .media(Audio.of(TestMedia.wav(100, 1)))
+                        .end()
+                        .build())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("audio");
+        assertThatThrownBy(() -> lm.complete(LmRequest.of(Prompt.builder()
+                        .system()
+                        .text("s")
+                        .media(Image.of(TestMedia.png(100, 1)))
+                        .end()
+                        .build())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("system");
         assertThat(server.requestCount()).isZero();
     }
 
     @Test
     void errorsInAnthropicsShapeAreTyped() {
         server.enqueue(
-                LoopbackServer.json(529, "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"),
+                LoopbackServer.json(
+                        529,
+                        "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}"),
                 LoopbackServer.json(200, LoopbackServer.anthropicMessage("after overload")),
-                LoopbackServer.json(400, "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\","
-                        + "\"message\":\"prompt is too long: 210000 tokens > 200000 maximum\"}}"),
-                LoopbackServer.json(401, "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key\"}}"));
+                LoopbackServer.json(
+                        400,
+                        "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\","
+                                + "\"message\":\"prompt is too long: 210000 tokens > 200000 maximum\"}}"),
+                LoopbackServer.json(
+                        401,
+                        "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key\"}}"));
         AnthropicChat lm = client().build();
         LmRequest req = LmRequest.of(Prompt.builder().user("x").build());
         assertThat(lm.complete(req).first().text()).isEqualTo("after overload");
-        ContextWindowExceededException c = catchThrowableOfType(ContextWindowExceededException.class, () -> lm.complete(req));
+        ContextWindowExceededException c =
+                catchThrowableOfType(ContextWindowExceededException.class, () -> lm.complete(req));
         assertThat(c.providerMessage()).startsWith("prompt is too long");
         assertThat(c.getMessage()).contains("invalid_request_error");
         AuthenticationException a = catchThrowableOfType(AuthenticationException.class, () -> lm.complete(req));

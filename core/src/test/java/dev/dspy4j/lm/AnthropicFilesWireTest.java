@@ -28,17 +28,24 @@ class AnthropicFilesWireTest {
     }
 
     private static AnthropicFiles files(String baseUrl) {
-        return AnthropicFiles.of(AnthropicChat.builder().baseUrl(baseUrl).model("claude-test").apiKey("sk-ant-secret-1")
-                .cache(null).build());
+        return AnthropicFiles.of(AnthropicChat.builder()
+                .baseUrl(baseUrl)
+                .model("claude-test")
+                .apiKey("sk-ant-secret-1")
+                .cache(null)
+                .build());
     }
 
     @Test
     void aPayloadIsUploadedAsOneFilePartWithTheFilesBetaHeader() {
-        server.defaultReply(LoopbackServer.json(200, "{\"id\":\"file_011abc\",\"type\":\"file\",\"filename\":\"notes.txt\","
-                + "\"mime_type\":\"text/plain\",\"size_bytes\":6,\"created_at\":\"2026-11-30T00:00:00.5Z\",\"downloadable\":false}"));
+        server.defaultReply(
+                LoopbackServer.json(
+                        200,
+                        "{\"id\":\"file_011abc\",\"type\":\"file\",\"filename\":\"notes.txt\","
+                                + "\"mime_type\":\"text/plain\",\"size_bytes\":6,\"created_at\":\"2026-11-30T00:00:00.5Z\",\"downloadable\":false}"));
 
-        RemoteFile f = files(server.url()).upload(Payload.of("hello\n".getBytes(StandardCharsets.UTF_8), MediaType.TEXT),
-                "notes.txt");
+        RemoteFile f = files(server.url())
+                .upload(Payload.of("hello\n".getBytes(StandardCharsets.UTF_8), MediaType.TEXT), "notes.txt");
 
         LoopbackServer.Received got = server.last();
         assertThat(got.method()).isEqualTo("POST");
@@ -50,13 +57,21 @@ class AnthropicFilesWireTest {
         Matcher m = BOUNDARY.matcher(got.header("Content-Type"));
         assertThat(m.matches()).isTrue();
         String b = m.group(1);
-        assertThat(got.bodyText()).isEqualTo("--" + b + "\r\n"
-                + "Content-Disposition: form-data; name=\"file\"; filename=\"notes.txt\"\r\n"
-                + "Content-Type: text/plain\r\n\r\n"
-                + "hello\n\r\n"
-                + "--" + b + "--\r\n");
-        assertThat(f).isEqualTo(new RemoteFile("file_011abc", "notes.txt", 6, "text/plain", null,
-                Instant.parse("2026-11-30T00:00:00.5Z"), null));
+        assertThat(got.bodyText())
+                .isEqualTo("--" + b + "\r\n"
+                        + "Content-Disposition: form-data; name=\"file\"; filename=\"notes.txt\"\r\n"
+                        + "Content-Type: text/plain\r\n\r\n"
+                        + "hello\n\r\n"
+                        + "--" + b + "--\r\n");
+        assertThat(f)
+                .isEqualTo(new RemoteFile(
+                        "file_011abc",
+                        "notes.txt",
+                        6,
+                        "text/plain",
+                        null,
+                        Instant.parse("2026-11-30T00:00:00.5Z"),
+                        null));
     }
 
     @Test
@@ -71,7 +86,8 @@ class AnthropicFilesWireTest {
             assertThat(files.list()).containsExactly(a);
             assertThat(files.delete(a.id())).isTrue();
             assertThat(files.delete(a.id())).isFalse();
-            assertThatThrownBy(() -> files.get(a.id())).isInstanceOf(UnknownFileException.class)
+            assertThatThrownBy(() -> files.get(a.id()))
+                    .isInstanceOf(UnknownFileException.class)
                     .hasMessageContaining("File not found: " + a.id());
             assertThat(loop.files().uploadCount()).isEqualTo(1);
         }

@@ -26,12 +26,12 @@ import org.junit.jupiter.api.Test;
 class AnthropicPromptCachingTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Signature QA = Signature.parse("history: History, question -> answer");
-    private static final List<Example> DEMOS = List.of(Example.of("question", "2+2?", "answer", "4"),
-            Example.of("question", "3+3?", "answer", "6"));
+    private static final List<Example> DEMOS =
+            List.of(Example.of("question", "2+2?", "answer", "4"), Example.of("question", "3+3?", "answer", "6"));
     private static final History HISTORY = History.of(Map.of("question", "1+1?", "answer", "2"));
 
-    private final LoopbackServer server = LoopbackServer.start()
-            .defaultReply(LoopbackServer.json(200, LoopbackServer.anthropicMessage("ok")));
+    private final LoopbackServer server =
+            LoopbackServer.start().defaultReply(LoopbackServer.json(200, LoopbackServer.anthropicMessage("ok")));
 
     @AfterEach
     void stop() {
@@ -39,7 +39,10 @@ class AnthropicPromptCachingTest {
     }
 
     private AnthropicChat.Builder client() {
-        return AnthropicChat.builder().baseUrl(server.url()).model("claude-test").cache(null);
+        return AnthropicChat.builder()
+                .baseUrl(server.url())
+                .model("claude-test")
+                .cache(null);
     }
 
     /** The messages array as sent without caching, with cache_control added to the last block of {@code marked}. */
@@ -51,7 +54,8 @@ class AnthropicPromptCachingTest {
             ObjectNode o = out.addObject().put("role", m.role().wireName());
             final int index = i;
             if (java.util.Arrays.stream(marked).anyMatch(k -> k == index)) {
-                ObjectNode block = o.putArray("content").addObject().put("type", "text").put("text", m.text());
+                ObjectNode block =
+                        o.putArray("content").addObject().put("type", "text").put("text", m.text());
                 ObjectNode cc = block.putObject("cache_control").put("type", "ephemeral");
                 if (ttl != null) cc.put("ttl", ttl);
             } else {
@@ -72,7 +76,9 @@ class AnthropicPromptCachingTest {
 
         JsonNode sent = server.last().json();
         assertThat(sent.get("messages")).isEqualTo(expected(prompt, null, 4, 6));
-        assertThat(sent.get("system").isTextual()).as("the system prompt is cached as part of the prefix").isTrue();
+        assertThat(sent.get("system").isTextual())
+                .as("the system prompt is cached as part of the prefix")
+                .isTrue();
         assertThat(server.last().header("anthropic-beta")).isNull();
     }
 
@@ -103,20 +109,27 @@ class AnthropicPromptCachingTest {
         assertThat(server.last().header("anthropic-beta")).isEqualTo("extended-cache-ttl-2025-04-11");
 
         assertThatThrownBy(() -> client().promptCacheTtl(Duration.ofMinutes(30)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("5 minutes or 1 hour");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("5 minutes or 1 hour");
     }
 
     @Test
     void aBreakpointOnAMessageEndingInAnImageGoesOnTheImageBlock() throws Exception {
         byte[] png = TestMedia.png(500, 3);
-        Prompt prompt = Prompt.builder().system("Label images.")
-                .user().text("Demo: ").media(Image.of(png)).end()
+        Prompt prompt = Prompt.builder()
+                .system("Label images.")
+                .user()
+                .text("Demo: ")
+                .media(Image.of(png))
+                .end()
                 .markStablePrefix()
-                .user("Now this one?").build();
+                .user("Now this one?")
+                .build();
 
         client().build().complete(LmRequest.of(prompt));
 
-        assertThat(server.last().json().get("messages")).isEqualTo(JSON.readTree("""
+        assertThat(server.last().json().get("messages"))
+                .isEqualTo(JSON.readTree("""
                 [{"role":"user","content":[{"type":"text","text":"Demo: "},
                   {"type":"image","source":{"type":"base64","media_type":"image/png","data":"%s"},
                    "cache_control":{"type":"ephemeral"}}]},
@@ -126,10 +139,14 @@ class AnthropicPromptCachingTest {
 
     @Test
     void cacheReadsAndWritesAreReadIntoUsage() {
-        server.enqueue(LoopbackServer.json(200, "{\"type\":\"message\",\"model\":\"claude-test\",\"content\":[{\"type\":\"text\","
-                + "\"text\":\"ok\"}],\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":20,\"cache_creation_input_tokens\":1500,"
-                + "\"cache_read_input_tokens\":3000,\"output_tokens\":5}}"));
-        Usage u = client().build().complete(LmRequest.of(Prompt.builder().user("hi").build())).usage();
+        server.enqueue(LoopbackServer.json(
+                200,
+                "{\"type\":\"message\",\"model\":\"claude-test\",\"content\":[{\"type\":\"text\","
+                        + "\"text\":\"ok\"}],\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":20,\"cache_creation_input_tokens\":1500,"
+                        + "\"cache_read_input_tokens\":3000,\"output_tokens\":5}}"));
+        Usage u = client().build()
+                .complete(LmRequest.of(Prompt.builder().user("hi").build()))
+                .usage();
         assertThat(u).isEqualTo(new Usage(4520, 5, 3000, 1500, 0));
     }
 
@@ -156,7 +173,8 @@ class AnthropicPromptCachingTest {
     void aRunAddsUpCacheReadsAndWritesPerCallAndPricesThem() {
         // the first row writes the demos to Anthropic's cache, the second reads them
         server.enqueue(LoopbackServer.json(200, answer(30, 2000, 0)), LoopbackServer.json(200, answer(30, 0, 2000)));
-        var qa = dev.dspy4j.module.Predict.of(QA).withDemos(DEMOS)
+        var qa = dev.dspy4j.module.Predict.of(QA)
+                .withDemos(DEMOS)
                 .withLm(client().model("claude-sonnet-4-5").build());
         UsageSummary s;
         dev.dspy4j.module.Prediction first;
@@ -171,8 +189,11 @@ class AnthropicPromptCachingTest {
         assertThat(s.usage()).isEqualTo(new Usage(4060, 16, 2000, 2000, 0));
         assertThat(s.toString()).contains("tokens: 4060 in (2000 cached, 2000 cache writes), 16 out (0 reasoning)");
         // claude-sonnet-4 prices: $3 input, $0.30 cached input, $3.75 cache write, $15 output per million tokens
-        assertThat(s.cost()).isCloseTo((60 * 3.00 + 2000 * 0.30 + 2000 * 3.75 + 16 * 15.00) / 1e6,
-                org.assertj.core.api.Assertions.within(1e-12));
-        assertThat(server.requests()).allSatisfy(r -> assertThat(r.bodyText()).contains("\"cache_control\":{\"type\":\"ephemeral\"}"));
+        assertThat(s.cost())
+                .isCloseTo(
+                        (60 * 3.00 + 2000 * 0.30 + 2000 * 3.75 + 16 * 15.00) / 1e6,
+                        org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(server.requests())
+                .allSatisfy(r -> assertThat(r.bodyText()).contains("\"cache_control\":{\"type\":\"ephemeral\"}"));
     }
 }

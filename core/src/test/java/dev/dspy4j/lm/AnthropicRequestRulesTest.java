@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
  */
 class AnthropicRequestRulesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final LoopbackServer server = LoopbackServer.start()
-            .defaultReply(LoopbackServer.json(200, LoopbackServer.anthropicMessage("ok")));
+    private final LoopbackServer server =
+            LoopbackServer.start().defaultReply(LoopbackServer.json(200, LoopbackServer.anthropicMessage("ok")));
 
     @AfterEach
     void stop() {
@@ -32,7 +32,11 @@ class AnthropicRequestRulesTest {
     }
 
     private AnthropicChat.Builder client(String model) {
-        return AnthropicChat.builder().baseUrl(server.url()).model(model).cache(null).maxAttempts(1);
+        return AnthropicChat.builder()
+                .baseUrl(server.url())
+                .model(model)
+                .cache(null)
+                .maxAttempts(1);
     }
 
     private static JsonNode json(String s) throws Exception {
@@ -48,13 +52,29 @@ class AnthropicRequestRulesTest {
         AnthropicChat lm = client("claude-test").build();
         assertThat(lm.supportsNativeTools()).isTrue();
         List<Object> tools = List.of(
-                Map.of("type", "function", "function", Map.of("name", "author", "description", "Finds an author.",
-                        "parameters", Map.of("type", "object", "properties", Map.of("title", Map.of("type", "string")),
-                                "required", List.of("title")))),
+                Map.of(
+                        "type",
+                        "function",
+                        "function",
+                        Map.of(
+                                "name",
+                                "author",
+                                "description",
+                                "Finds an author.",
+                                "parameters",
+                                Map.of(
+                                        "type",
+                                        "object",
+                                        "properties",
+                                        Map.of("title", Map.of("type", "string")),
+                                        "required",
+                                        List.of("title")))),
                 Map.of("type", "function", "function", Map.of("name", "finish")),
                 json("{\"type\":\"web_search_20250305\",\"name\":\"web_search\",\"max_uses\":2}"));
 
-        lm.complete(LmRequest.of(HI).withParam("tools", tools).withParam("tool_choice", "required")
+        lm.complete(LmRequest.of(HI)
+                .withParam("tools", tools)
+                .withParam("tool_choice", "required")
                 .withParam("parallel_tool_calls", false));
 
         assertThat(server.last().json()).isEqualTo(json("""
@@ -71,22 +91,27 @@ class AnthropicRequestRulesTest {
     void eachToolChoiceFormMapsToAnthropicsForm() throws Exception {
         AnthropicChat lm = client("claude-test").build();
         Object[][] cases = {
-                {"auto", "{\"type\":\"auto\"}"},
-                {"none", "{\"type\":\"none\"}"},
-                {"required", "{\"type\":\"any\"}"},
-                {Map.of("type", "function", "function", Map.of("name", "author")), "{\"type\":\"tool\",\"name\":\"author\"}"},
-                {Map.of("type", "tool", "name", "author"), "{\"type\":\"tool\",\"name\":\"author\"}"},
+            {"auto", "{\"type\":\"auto\"}"},
+            {"none", "{\"type\":\"none\"}"},
+            {"required", "{\"type\":\"any\"}"},
+            {Map.of("type", "function", "function", Map.of("name", "author")), "{\"type\":\"tool\",\"name\":\"author\"}"
+            },
+            {Map.of("type", "tool", "name", "author"), "{\"type\":\"tool\",\"name\":\"author\"}"},
         };
         for (Object[] c : cases) {
             lm.complete(LmRequest.of(HI).withParam("tool_choice", c[0]));
-            assertThat(server.last().json().get("tool_choice")).as(String.valueOf(c[0])).isEqualTo(json((String) c[1]));
+            assertThat(server.last().json().get("tool_choice"))
+                    .as(String.valueOf(c[0]))
+                    .isEqualTo(json((String) c[1]));
         }
         lm.complete(LmRequest.of(HI).withParam("parallel_tool_calls", false));
-        assertThat(server.last().json().get("tool_choice")).isEqualTo(json("{\"type\":\"auto\",\"disable_parallel_tool_use\":true}"));
+        assertThat(server.last().json().get("tool_choice"))
+                .isEqualTo(json("{\"type\":\"auto\",\"disable_parallel_tool_use\":true}"));
         assertThat(server.last().json().has("parallel_tool_calls")).isFalse();
         assertThatThrownBy(() -> lm.complete(LmRequest.of(HI).withParam("tool_choice", "sometimes")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("tool_choice 'sometimes' is not one of auto, none, required, or an object naming a function");
+                .hasMessage(
+                        "tool_choice 'sometimes' is not one of auto, none, required, or an object naming a function");
     }
 
     // ---- item 5: Files API ----
@@ -95,11 +120,14 @@ class AnthropicRequestRulesTest {
     void fileIdsSendTheFilesApiBetaHeaderAndAnImageIdGoesInAnImageBlock() throws Exception {
         AnthropicChat lm = client("claude-test").build();
 
-        lm.complete(LmRequest.of(Prompt.builder().user().text("Compare.")
+        lm.complete(LmRequest.of(Prompt.builder()
+                .user()
+                .text("Compare.")
                 .media(File.ofId("file_img", MediaType.PNG))
                 .media(File.ofId("file_pdf", MediaType.PDF))
                 .media(File.ofId("file_unknown"))
-                .end().build()));
+                .end()
+                .build()));
 
         LoopbackServer.Received got = server.last();
         assertThat(got.header("anthropic-beta")).isEqualTo("files-api-2025-04-14");
@@ -111,10 +139,14 @@ class AnthropicRequestRulesTest {
                   {"type":"document","source":{"type":"file","file_id":"file_unknown"}}]}]}"""));
 
         lm.complete(LmRequest.of(HI));
-        assertThat(server.last().header("anthropic-beta")).as("no file id, no beta").isNull();
+        assertThat(server.last().header("anthropic-beta"))
+                .as("no file id, no beta")
+                .isNull();
 
-        AnthropicChat withBeta = client("claude-test").beta("context-1m-2025-08-07").build();
-        withBeta.complete(LmRequest.of(Prompt.builder().user().media(File.ofId("f1")).end().build()));
+        AnthropicChat withBeta =
+                client("claude-test").beta("context-1m-2025-08-07").build();
+        withBeta.complete(LmRequest.of(
+                Prompt.builder().user().media(File.ofId("f1")).end().build()));
         assertThat(server.last().header("anthropic-beta")).isEqualTo("context-1m-2025-08-07,files-api-2025-04-14");
     }
 
@@ -124,8 +156,11 @@ class AnthropicRequestRulesTest {
         // a file id goes in an image block (images) or a document block (PDF, plain text); anything else
         // would be rejected by the API once the whole request was sent
         for (String type : List.of("text/csv", "application/json", "application/zip")) {
-            assertThatThrownBy(() -> lm.complete(LmRequest.of(Prompt.builder().user().media(
-                    File.ofId("file_x", MediaType.of(type))).end().build())))
+            assertThatThrownBy(() -> lm.complete(LmRequest.of(Prompt.builder()
+                            .user()
+                            .media(File.ofId("file_x", MediaType.of(type)))
+                            .end()
+                            .build())))
                     .as(type)
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("file id file_x is " + type + ", which the Anthropic Messages API does not take by id"
@@ -134,7 +169,11 @@ class AnthropicRequestRulesTest {
         }
         assertThat(server.requestCount()).isZero();
 
-        lm.complete(LmRequest.of(Prompt.builder().user().media(File.ofId("file_t", MediaType.TEXT)).end().build()));
+        lm.complete(LmRequest.of(Prompt.builder()
+                .user()
+                .media(File.ofId("file_t", MediaType.TEXT))
+                .end()
+                .build()));
         assertThat(server.last().json().at("/messages/0/content/0")).isEqualTo(json("""
                 {"type":"document","source":{"type":"file","file_id":"file_t"}}"""));
     }
@@ -144,13 +183,20 @@ class AnthropicRequestRulesTest {
     @Test
     void imageTypesAreCheckedBeforeSending() {
         AnthropicChat lm = client("claude-test").build();
-        assertThatThrownBy(() -> lm.complete(LmRequest.of(Prompt.builder().user().media(
-                Image.of(OpenAiRequestRulesTest.bmp())).end().build())))
+        assertThatThrownBy(() -> lm.complete(LmRequest.of(Prompt.builder()
+                        .user()
+                        .media(Image.of(OpenAiRequestRulesTest.bmp()))
+                        .end()
+                        .build())))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("image in-memory bytes is image/bmp, which the Anthropic Messages API does not take (images:"
-                        + " image/png, image/jpeg, image/gif or image/webp)");
-        assertThatThrownBy(() -> lm.complete(LmRequest.of(Prompt.builder().user().media(
-                File.ofId("file_1", MediaType.TIFF)).end().build())))
+                .hasMessage(
+                        "image in-memory bytes is image/bmp, which the Anthropic Messages API does not take (images:"
+                                + " image/png, image/jpeg, image/gif or image/webp)");
+        assertThatThrownBy(() -> lm.complete(LmRequest.of(Prompt.builder()
+                        .user()
+                        .media(File.ofId("file_1", MediaType.TIFF))
+                        .end()
+                        .build())))
                 .hasMessage("file id file_1 is image/tiff, which the Anthropic Messages API does not take by id"
                         + " (images image/png, image/jpeg, image/gif or image/webp in an image block; application/pdf"
                         + " or text/plain in a document block); send the file's bytes instead (File.of)");
@@ -170,7 +216,8 @@ class AnthropicRequestRulesTest {
 
         JsonNode body = server.last().json();
         assertThat(body.has("response_format")).isFalse();
-        assertThat(body.get("output_config")).isEqualTo(json("""
+        assertThat(body.get("output_config"))
+                .isEqualTo(json("""
                 {"effort":"low","format":{"type":"json_schema","schema":%s}}
                 """.formatted(JSON.writeValueAsString(JsonAdapter.outputSchema(sig)))));
         assertThat(server.last().header("anthropic-beta")).isNull();
@@ -190,20 +237,34 @@ class AnthropicRequestRulesTest {
 
     @Test
     void structuredOutputSupportFollowsTheModelVersion() {
-        for (String m : List.of("claude-sonnet-4-5", "claude-sonnet-4-5-20250929", "claude-opus-4-5", "claude-haiku-4-5",
-                "claude-opus-4-6", "claude-sonnet-4-6", "claude-opus-5")) {
+        for (String m : List.of(
+                "claude-sonnet-4-5",
+                "claude-sonnet-4-5-20250929",
+                "claude-opus-4-5",
+                "claude-haiku-4-5",
+                "claude-opus-4-6",
+                "claude-sonnet-4-6",
+                "claude-opus-5")) {
             assertThat(client(m).build().supportsStructuredOutputs()).as(m).isTrue();
         }
-        for (String m : List.of("claude-sonnet-4-20250514", "claude-opus-4-1", "claude-opus-4-1-20250805",
-                "claude-3-7-sonnet-latest", "claude-3-5-haiku-20241022", "claude-test")) {
+        for (String m : List.of(
+                "claude-sonnet-4-20250514",
+                "claude-opus-4-1",
+                "claude-opus-4-1-20250805",
+                "claude-3-7-sonnet-latest",
+                "claude-3-5-haiku-20241022",
+                "claude-test")) {
             assertThat(client(m).build().supportsStructuredOutputs()).as(m).isFalse();
         }
-        assertThat(client("claude-test").structuredOutputs(true).build().supportsStructuredOutputs()).isTrue();
+        assertThat(client("claude-test").structuredOutputs(true).build().supportsStructuredOutputs())
+                .isTrue();
     }
 
     record Node(String name, List<Node> children) {}
 
-    record Outline(@dev.dspy4j.signature.Input String text, @dev.dspy4j.signature.Output Node outline) {}
+    record Outline(
+            @dev.dspy4j.signature.Input String text,
+            @dev.dspy4j.signature.Output Node outline) {}
 
     @Test
     void aRecursiveOutputSchemaIsLeftToThePromptSinceAnthropicsStructuredOutputsRefuseRecursion() throws Exception {

@@ -21,7 +21,8 @@ class AzureOpenAiChatWireTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final LoopbackServer server = LoopbackServer.start();
     private final List<Duration> waits = new CopyOnWriteArrayList<>();
-    private static final LmRequest HELLO = LmRequest.of(Prompt.builder().user("hello").build());
+    private static final LmRequest HELLO =
+            LmRequest.of(Prompt.builder().user("hello").build());
 
     @AfterEach
     void stop() {
@@ -29,7 +30,11 @@ class AzureOpenAiChatWireTest {
     }
 
     private AzureOpenAiChat.Builder client() {
-        return AzureOpenAiChat.builder().endpoint(server.url()).deployment("gpt-4o-prod").apiKey("azure-secret-key-1").cache(null)
+        return AzureOpenAiChat.builder()
+                .endpoint(server.url())
+                .deployment("gpt-4o-prod")
+                .apiKey("azure-secret-key-1")
+                .cache(null)
                 .retryPolicy(RetryPolicy.defaults().withBackoff(Duration.ofMillis(2), Duration.ofMillis(5)))
                 .retryListener((attempt, failure, delay) -> waits.add(delay));
     }
@@ -37,15 +42,23 @@ class AzureOpenAiChatWireTest {
     @Test
     void deploymentUrlWithApiVersionApiKeyHeaderAndTheOpenAiBody() throws Exception {
         byte[] png = TestMedia.png(3000, 4);
-        LmResponse r = client().temperature(0.2).build().complete(LmRequest.of(
-                Prompt.builder().system("Be brief.").user().text("What is it?").media(Image.of(png)).end().build()));
+        LmResponse r = client().temperature(0.2)
+                .build()
+                .complete(LmRequest.of(Prompt.builder()
+                        .system("Be brief.")
+                        .user()
+                        .text("What is it?")
+                        .media(Image.of(png))
+                        .end()
+                        .build()));
 
         LoopbackServer.Received got = server.last();
         assertThat(got.path()).isEqualTo("/openai/deployments/gpt-4o-prod/chat/completions");
         assertThat(got.query()).isEqualTo("api-version=2024-10-21");
         assertThat(got.header("api-key")).isEqualTo("azure-secret-key-1");
         assertThat(got.header("Authorization")).isNull();
-        assertThat(got.json()).isEqualTo(JSON.readTree("""
+        assertThat(got.json())
+                .isEqualTo(JSON.readTree("""
                 {"model":"gpt-4o-prod","temperature":0.2,"messages":[{"role":"system","content":"Be brief."},
                  {"role":"user","content":[{"type":"text","text":"What is it?"},
                    {"type":"image_url","image_url":{"url":"data:image/png;base64,%s"}}]}]}
@@ -75,12 +88,16 @@ class AzureOpenAiChatWireTest {
                     "hate":{"filtered":true,"severity":"high"},"jailbreak":{"filtered":false,"detected":false},
                     "self_harm":{"filtered":false,"severity":"safe"},"violence":{"filtered":true,"severity":"medium"}}}}}
                 """));
-        ContentBlockedException e = catchThrowableOfType(ContentBlockedException.class, () -> client().build().complete(HELLO));
+        ContentBlockedException e = catchThrowableOfType(
+                ContentBlockedException.class, () -> client().build().complete(HELLO));
         assertThat(e.status()).isEqualTo(400);
         assertThat(e.reason()).isEqualTo("content_filter");
         assertThat(e.categories()).containsExactly("hate", "violence");
         assertThat(e.promptBlocked()).isTrue();
-        assertThat(e.getMessage()).contains("HTTP 400").contains("content management policy").contains("(filtered: hate, violence)");
+        assertThat(e.getMessage())
+                .contains("HTTP 400")
+                .contains("content management policy")
+                .contains("(filtered: hate, violence)");
         assertThat(server.requestCount()).isEqualTo(1);
     }
 
@@ -107,22 +124,37 @@ class AzureOpenAiChatWireTest {
     @Test
     void faultsAndAzuresErrorShapes() {
         server.enqueue(
-                LoopbackServer.json(429, "{\"error\":{\"code\":\"429\",\"message\":\"Requests to the ChatCompletions_Create Operation"
-                        + " have exceeded token rate limit. Please retry after 1 second.\"}}", "Retry-After", "1"),
-                LoopbackServer.json(500, "{\"error\":{\"code\":\"InternalServerError\",\"message\":\"Backend returned unexpected response.\"}}"),
+                LoopbackServer.json(
+                        429,
+                        "{\"error\":{\"code\":\"429\",\"message\":\"Requests to the ChatCompletions_Create Operation"
+                                + " have exceeded token rate limit. Please retry after 1 second.\"}}",
+                        "Retry-After",
+                        "1"),
+                LoopbackServer.json(
+                        500,
+                        "{\"error\":{\"code\":\"InternalServerError\",\"message\":\"Backend returned unexpected response.\"}}"),
                 LoopbackServer.json(200, LoopbackServer.chatCompletion("ok")),
                 LoopbackServer.json(200, "{\"choices\": [ {\"mess"),
-                LoopbackServer.json(404, "{\"error\":{\"code\":\"DeploymentNotFound\",\"message\":\"The API deployment for this"
-                        + " resource does not exist.\"}}"),
-                LoopbackServer.json(401, "{\"error\":{\"code\":\"401\",\"message\":\"Access denied due to invalid subscription key"
-                        + " azure-secret-key-1 or wrong API endpoint.\"}}"));
+                LoopbackServer.json(
+                        404,
+                        "{\"error\":{\"code\":\"DeploymentNotFound\",\"message\":\"The API deployment for this"
+                                + " resource does not exist.\"}}"),
+                LoopbackServer.json(
+                        401,
+                        "{\"error\":{\"code\":\"401\",\"message\":\"Access denied due to invalid subscription key"
+                                + " azure-secret-key-1 or wrong API endpoint.\"}}"));
         AzureOpenAiChat lm = client().build();
         assertThat(lm.complete(HELLO).first().text()).isEqualTo("ok");
         assertThat(waits).hasSize(2);
         assertThat(waits.get(0)).isEqualTo(Duration.ofSeconds(1));
-        assertThat(catchThrowableOfType(LmException.class, () -> lm.complete(HELLO)).getMessage()).contains("not valid JSON");
+        assertThat(catchThrowableOfType(LmException.class, () -> lm.complete(HELLO))
+                        .getMessage())
+                .contains("not valid JSON");
         BadRequestException notFound = catchThrowableOfType(BadRequestException.class, () -> lm.complete(HELLO));
-        assertThat(notFound.getMessage()).contains("Azure OpenAI at").contains("[DeploymentNotFound]").doesNotContain("api-version");
+        assertThat(notFound.getMessage())
+                .contains("Azure OpenAI at")
+                .contains("[DeploymentNotFound]")
+                .doesNotContain("api-version");
         AuthenticationException denied = catchThrowableOfType(AuthenticationException.class, () -> lm.complete(HELLO));
         assertThat(denied.getMessage()).contains("invalid subscription key ***").doesNotContain("azure-secret-key-1");
         assertThat(server.requestCount()).isEqualTo(6);
@@ -130,14 +162,23 @@ class AzureOpenAiChatWireTest {
 
     @Test
     void refusesVideoAndAMisplacedEndpointBeforeSending() {
-        assertThatThrownBy(() -> client().build().complete(LmRequest.of(Prompt.builder().user().media(Video.of(TestMedia.mp4(500, 1))).end().build())))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no video input");
+        assertThatThrownBy(() -> client().build()
+                        .complete(LmRequest.of(Prompt.builder()
+                                .user()
+                                .media(Video.of(TestMedia.mp4(500, 1)))
+                                .end()
+                                .build())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no video input");
         assertThatThrownBy(() -> AzureOpenAiChat.builder().endpoint("https://r.openai.azure.com/openai/"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("resource endpoint only");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("resource endpoint only");
         assertThatThrownBy(() -> AzureOpenAiChat.builder().deployment("d").build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("endpoint");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("endpoint");
         assertThatThrownBy(() -> AzureOpenAiChat.builder().apiVersion("latest"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2024-10-21");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("2024-10-21");
         assertThat(server.requestCount()).isZero();
     }
 }

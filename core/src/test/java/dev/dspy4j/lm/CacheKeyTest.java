@@ -8,12 +8,12 @@ import dev.dspy4j.media.Document;
 import dev.dspy4j.media.File;
 import dev.dspy4j.media.Image;
 import dev.dspy4j.media.MediaType;
-import dev.dspy4j.testing.NoiseImage;
 import dev.dspy4j.media.Payload;
 import dev.dspy4j.prompt.Message;
 import dev.dspy4j.prompt.Part;
 import dev.dspy4j.prompt.Prompt;
 import dev.dspy4j.prompt.Role;
+import dev.dspy4j.testing.NoiseImage;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +33,11 @@ class CacheKeyTest {
     private static Prompt prompt(String system, String userText, Image image) {
         return Prompt.builder()
                 .system(system)
-                .user().text(userText).media(image).text("\nAnswer with one word.").end()
+                .user()
+                .text(userText)
+                .media(image)
+                .text("\nAnswer with one word.")
+                .end()
                 .build();
     }
 
@@ -104,31 +108,48 @@ class CacheKeyTest {
         Set<CacheKey> seen = new HashSet<>(Set.of(base));
         for (int i = 0; i < system.length(); i++) {
             String changed = system.substring(0, i) + (char) (system.charAt(i) + 1) + system.substring(i + 1);
-            assertThat(seen.add(CacheKey.of(MODEL, LmRequest.of(prompt(changed, user, img))))).as("system char %d", i).isTrue();
+            assertThat(seen.add(CacheKey.of(MODEL, LmRequest.of(prompt(changed, user, img)))))
+                    .as("system char %d", i)
+                    .isTrue();
         }
         for (int i = 0; i < user.length(); i++) {
             String changed = user.substring(0, i) + (char) (user.charAt(i) + 1) + user.substring(i + 1);
-            assertThat(seen.add(CacheKey.of(MODEL, LmRequest.of(prompt(system, changed, img))))).as("user char %d", i).isTrue();
+            assertThat(seen.add(CacheKey.of(MODEL, LmRequest.of(prompt(system, changed, img)))))
+                    .as("user char %d", i)
+                    .isTrue();
         }
-        assertThat(seen.add(CacheKey.of(MODEL, LmRequest.of(prompt(system + " ", user, img))))).isTrue();
-        assertThat(seen.add(CacheKey.of("gpt-4o", LmRequest.of(prompt(system, user, img))))).isTrue();
+        assertThat(seen.add(CacheKey.of(MODEL, LmRequest.of(prompt(system + " ", user, img)))))
+                .isTrue();
+        assertThat(seen.add(CacheKey.of("gpt-4o", LmRequest.of(prompt(system, user, img)))))
+                .isTrue();
     }
 
     /** UTF-8 turns every unpaired surrogate into '?': texts differing only there must still differ in key. */
     @Test
     void textsWithDifferentUnpairedSurrogatesHaveDifferentKeys() {
-        List<String> texts = List.of("cut off \uD83D", "cut off \uD83C", "cut off ?", "cut off \uDE00",
-                "cut off \uD83D\uDE00", "\uDE00\uD83D", "\uD83D\uDE00");
+        List<String> texts = List.of(
+                "cut off \uD83D",
+                "cut off \uD83C",
+                "cut off ?",
+                "cut off \uDE00",
+                "cut off \uD83D\uDE00",
+                "\uDE00\uD83D",
+                "\uD83D\uDE00");
         Set<CacheKey> keys = new HashSet<>();
         for (String t : texts) {
-            assertThat(keys.add(CacheKey.of(MODEL, LmRequest.of(Prompt.of(Message.user(t)))))).as("text %s", t).isTrue();
+            assertThat(keys.add(CacheKey.of(MODEL, LmRequest.of(Prompt.of(Message.user(t))))))
+                    .as("text %s", t)
+                    .isTrue();
             assertThat(keys.add(CacheKey.of(MODEL, LmRequest.of(Prompt.of(Message.user("q")), Map.of("stop", t)))))
-                    .as("parameter %s", t).isTrue();
+                    .as("parameter %s", t)
+                    .isTrue();
         }
         // well-formed text keeps its key (UTF-8, as documented)
         assertThat(CacheKey.of(MODEL, LmRequest.of(Prompt.of(Message.user("\uD83D\uDE00")))))
-                .isEqualTo(CacheKey.of(MODEL, LmRequest.of(Prompt.of(Message.user(new String(
-                        "\uD83D\uDE00".getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8))))));
+                .isEqualTo(CacheKey.of(
+                        MODEL,
+                        LmRequest.of(Prompt.of(Message.user(new String(
+                                "\uD83D\uDE00".getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8))))));
     }
 
     @Test
@@ -138,8 +159,14 @@ class CacheKeyTest {
         byte[] tweaked = PNG.clone();
         tweaked[tweaked.length / 2] ^= 1;
         Prompt two = Prompt.builder().user().media(a).media(b).end().build();
-        Prompt twoTweaked = Prompt.builder().user().media(Image.of(tweaked)).media(b).end().build();
-        Prompt sameBytesOtherObject = Prompt.builder().user().media(Image.of(PNG.clone())).media(b).end().build();
+        Prompt twoTweaked =
+                Prompt.builder().user().media(Image.of(tweaked)).media(b).end().build();
+        Prompt sameBytesOtherObject = Prompt.builder()
+                .user()
+                .media(Image.of(PNG.clone()))
+                .media(b)
+                .end()
+                .build();
 
         CacheKey base = CacheKey.of(MODEL, LmRequest.of(two));
         assertThat(CacheKey.of(MODEL, LmRequest.of(twoTweaked))).isNotEqualTo(base);
@@ -153,15 +180,20 @@ class CacheKeyTest {
         LmRequest base = golden();
         CacheKey key = CacheKey.of(MODEL, base);
         Set<CacheKey> seen = new HashSet<>(Set.of(key));
-        assertThat(seen.add(CacheKey.of(MODEL, base.withParam("temperature", 0.1)))).isTrue();
-        assertThat(seen.add(CacheKey.of(MODEL, base.withParam("max_tokens", 17)))).isTrue();
-        assertThat(seen.add(CacheKey.of(MODEL, base.withParam("max_tokens", "16")))).isTrue();
-        assertThat(seen.add(CacheKey.of(MODEL, base.withParam("response_format", Map.of("type", "text"))))).isTrue();
+        assertThat(seen.add(CacheKey.of(MODEL, base.withParam("temperature", 0.1))))
+                .isTrue();
+        assertThat(seen.add(CacheKey.of(MODEL, base.withParam("max_tokens", 17))))
+                .isTrue();
+        assertThat(seen.add(CacheKey.of(MODEL, base.withParam("max_tokens", "16"))))
+                .isTrue();
+        assertThat(seen.add(CacheKey.of(MODEL, base.withParam("response_format", Map.of("type", "text")))))
+                .isTrue();
         assertThat(seen.add(CacheKey.of(MODEL, base.withParam("top_p", 1.0)))).isTrue();
         assertThat(seen.add(CacheKey.of(MODEL, base.withParam("stop", null)))).isTrue();
         TreeMap<String, Object> fewer = new TreeMap<>(base.params());
         fewer.remove("temperature");
-        assertThat(seen.add(CacheKey.of(MODEL, new LmRequest(base.prompt(), fewer, 1, null, true)))).isTrue();
+        assertThat(seen.add(CacheKey.of(MODEL, new LmRequest(base.prompt(), fewer, 1, null, true))))
+                .isTrue();
     }
 
     @Test
@@ -191,7 +223,8 @@ class CacheKeyTest {
         LmRequest base = golden();
         CacheKey key = CacheKey.of(MODEL, base);
         assertThat(CacheKey.of(MODEL, base.withRolloutId("r1"))).isNotEqualTo(key);
-        assertThat(CacheKey.of(MODEL, base.withRolloutId("r1"))).isNotEqualTo(CacheKey.of(MODEL, base.withRolloutId("r2")));
+        assertThat(CacheKey.of(MODEL, base.withRolloutId("r1")))
+                .isNotEqualTo(CacheKey.of(MODEL, base.withRolloutId("r2")));
         assertThat(CacheKey.of(MODEL, base.withRolloutId(""))).isNotEqualTo(key);
         assertThat(CacheKey.of(MODEL, base.withN(2))).isNotEqualTo(key);
         assertThat(CacheKey.of(MODEL, base.withCache(false))).isEqualTo(key);
@@ -212,13 +245,22 @@ class CacheKeyTest {
         Image img = Image.of(PNG);
         Audio wav = Audio.of(Payload.wrap("RIFF\0\0\0\0WAVEfmt ".getBytes(StandardCharsets.US_ASCII)));
         List<Part> variants = List.of(
-                Part.of(img), Part.of(img.withDetail("low")), Part.of(img.withDetail("high")),
-                Part.of(Image.fromUrl("https://example.com/a.png")), Part.of(Image.fromUrl("https://example.com/b.png")),
+                Part.of(img),
+                Part.of(img.withDetail("low")),
+                Part.of(img.withDetail("high")),
+                Part.of(Image.fromUrl("https://example.com/a.png")),
+                Part.of(Image.fromUrl("https://example.com/b.png")),
                 Part.of(wav),
-                Part.of(File.of(pdf, "a.pdf")), Part.of(File.of(pdf, "b.pdf")), Part.of(File.ofId("file-1")),
-                Part.of(doc), Part.of(doc.withTitle("T")), Part.of(doc.withContext("C")), Part.of(doc.withCitations(true)),
+                Part.of(File.of(pdf, "a.pdf")),
+                Part.of(File.of(pdf, "b.pdf")),
+                Part.of(File.ofId("file-1")),
+                Part.of(doc),
+                Part.of(doc.withTitle("T")),
+                Part.of(doc.withContext("C")),
+                Part.of(doc.withCitations(true)),
                 Part.of(Document.ofText("hello")),
-                Part.of(File.of(Payload.wrap("%PDF-1.7\n...".getBytes(StandardCharsets.US_ASCII), MediaType.OCTET_STREAM),
+                Part.of(File.of(
+                        Payload.wrap("%PDF-1.7\n...".getBytes(StandardCharsets.US_ASCII), MediaType.OCTET_STREAM),
                         "a.pdf")));
         Set<CacheKey> keys = new HashSet<>();
         for (Part part : variants) {

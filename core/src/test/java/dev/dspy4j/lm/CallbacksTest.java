@@ -32,14 +32,45 @@ class CallbacksTest {
             events.add("end " + c.kind() + (e == null ? "" : " " + e.getClass().getSimpleName()));
         }
 
-        @Override public void onModuleStart(Call call, Map<String, ?> inputs) { start(call); }
-        @Override public void onModuleEnd(Call call, Object prediction, Throwable error) { end(call, error); }
-        @Override public void onFormatStart(Call call, Map<String, ?> inputs) { start(call); }
-        @Override public void onFormatEnd(Call call, Prompt prompt, Throwable error) { end(call, error); }
-        @Override public void onParseStart(Call call, String completion) { start(call); }
-        @Override public void onParseEnd(Call call, Map<String, Object> outputs, Throwable error) { end(call, error); }
-        @Override public void onLmStart(Call call, LmRequest request) { start(call); }
-        @Override public void onLmEnd(Call call, LmResponse response, Throwable error) { end(call, error); }
+        @Override
+        public void onModuleStart(Call call, Map<String, ?> inputs) {
+            start(call);
+        }
+
+        @Override
+        public void onModuleEnd(Call call, Object prediction, Throwable error) {
+            end(call, error);
+        }
+
+        @Override
+        public void onFormatStart(Call call, Map<String, ?> inputs) {
+            start(call);
+        }
+
+        @Override
+        public void onFormatEnd(Call call, Prompt prompt, Throwable error) {
+            end(call, error);
+        }
+
+        @Override
+        public void onParseStart(Call call, String completion) {
+            start(call);
+        }
+
+        @Override
+        public void onParseEnd(Call call, Map<String, Object> outputs, Throwable error) {
+            end(call, error);
+        }
+
+        @Override
+        public void onLmStart(Call call, LmRequest request) {
+            start(call);
+        }
+
+        @Override
+        public void onLmEnd(Call call, LmResponse response, Throwable error) {
+            end(call, error);
+        }
     }
 
     private static final String ANSWER = "[[ ## answer ## ]]\n4\n\n[[ ## completed ## ]]";
@@ -49,14 +80,24 @@ class CallbacksTest {
         Predict qa = Predict.of("question -> answer: int").withLm(ScriptedLm.of(ANSWER));
         Recorder r = new Recorder();
         try (CallContext.Scope s = CallContext.with(r)) {
-            assertThat(qa.call(Map.of("question", "2+2?")).get("answer", Integer.class)).isEqualTo(4);
+            assertThat(qa.call(Map.of("question", "2+2?")).get("answer", Integer.class))
+                    .isEqualTo(4);
         }
-        assertThat(r.events).containsExactly("start MODULE", "start FORMAT", "end FORMAT", "start LM", "end LM",
-                "start PARSE", "end PARSE", "end MODULE");
+        assertThat(r.events)
+                .containsExactly(
+                        "start MODULE",
+                        "start FORMAT",
+                        "end FORMAT",
+                        "start LM",
+                        "end LM",
+                        "start PARSE",
+                        "end PARSE",
+                        "end MODULE");
         Call module = r.calls.get(0);
         assertThat(module.parentId()).isNull();
         assertThat(module.instance()).isSameAs(qa);
-        assertThat(r.calls.subList(1, 4)).allSatisfy(c -> assertThat(c.parentId()).isEqualTo(module.id()));
+        assertThat(r.calls.subList(1, 4))
+                .allSatisfy(c -> assertThat(c.parentId()).isEqualTo(module.id()));
         assertThat(r.calls.get(1).instance()).isInstanceOf(ChatAdapter.class);
         assertThat(r.calls.get(2).instance()).isInstanceOf(ScriptedLm.class);
     }
@@ -75,14 +116,23 @@ class CallbacksTest {
 
     @Test
     void errorsReachTheEndCallbacksAndAreStillThrown() {
-        Predict qa = Predict.of("question -> answer: int").withLm(ScriptedLm.of("no markers at all", "{}"))
+        Predict qa = Predict.of("question -> answer: int")
+                .withLm(ScriptedLm.of("no markers at all", "{}"))
                 .withAdapter(ChatAdapter.builder().jsonFallback(false).build());
         Recorder r = new Recorder();
         try (CallContext.Scope s = CallContext.with(r)) {
             assertThatThrownBy(() -> qa.call(Map.of("question", "x"))).isInstanceOf(AdapterParseException.class);
         }
-        assertThat(r.events).containsExactly("start MODULE", "start FORMAT", "end FORMAT", "start LM", "end LM",
-                "start PARSE", "end PARSE AdapterParseException", "end MODULE AdapterParseException");
+        assertThat(r.events)
+                .containsExactly(
+                        "start MODULE",
+                        "start FORMAT",
+                        "end FORMAT",
+                        "start LM",
+                        "end LM",
+                        "start PARSE",
+                        "end PARSE AdapterParseException",
+                        "end MODULE AdapterParseException");
     }
 
     @Test
@@ -95,16 +145,19 @@ class CallbacksTest {
             }
         };
         try (CallContext.Scope s = CallContext.with(broken)) {
-            assertThat(qa.call(Map.of("question", "2+2?")).get("answer", Integer.class)).isEqualTo(4);
+            assertThat(qa.call(Map.of("question", "2+2?")).get("answer", Integer.class))
+                    .isEqualTo(4);
         }
     }
 
     @Test
     void parallelWorkersReportToTheCallersScopeWithTheCallersParent() {
-        Predict qa = Predict.of("question -> answer: int").withLm(ScriptedLm.builder().respond(req -> List.of(ANSWER)).build());
+        Predict qa = Predict.of("question -> answer: int")
+                .withLm(ScriptedLm.builder().respond(req -> List.of(ANSWER)).build());
         Recorder r = new Recorder();
         List<Example> items = new ArrayList<>();
-        for (int i = 0; i < 8; i++) items.add(Example.of(Map.of("question", "q" + i)).withInputs("question"));
+        for (int i = 0; i < 8; i++)
+            items.add(Example.of(Map.of("question", "q" + i)).withInputs("question"));
         try (CallContext.Scope s = CallContext.with(r)) {
             Parallel.builder().threads(4).build().run(qa, items);
         }
@@ -116,10 +169,12 @@ class CallbacksTest {
     @Test
     void globalCallbacksSeeCallsOnEveryThreadUntilRemoved() throws Exception {
         Recorder r = new Recorder();
-        LanguageModel lm = ScriptedLm.builder().respond(req -> List.of("x")).cache(null).build();
+        LanguageModel lm =
+                ScriptedLm.builder().respond(req -> List.of("x")).cache(null).build();
         CallContext.addGlobal(r);
         try {
-            Thread t = new Thread(() -> lm.complete(LmRequest.of(Prompt.builder().user("hi").build())));
+            Thread t = new Thread(
+                    () -> lm.complete(LmRequest.of(Prompt.builder().user("hi").build())));
             t.start();
             t.join();
         } finally {

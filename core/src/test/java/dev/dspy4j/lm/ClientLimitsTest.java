@@ -23,8 +23,10 @@ import org.junit.jupiter.api.Test;
  */
 class ClientLimitsTest {
     private final LoopbackServer server = LoopbackServer.start();
-    private static final LmRequest HELLO = LmRequest.of(Prompt.builder().user("hello").build());
-    private static final RetryPolicy FAST = RetryPolicy.defaults().withBackoff(Duration.ofMillis(5), Duration.ofMillis(20));
+    private static final LmRequest HELLO =
+            LmRequest.of(Prompt.builder().user("hello").build());
+    private static final RetryPolicy FAST =
+            RetryPolicy.defaults().withBackoff(Duration.ofMillis(5), Duration.ofMillis(20));
 
     @AfterEach
     void stop() {
@@ -32,7 +34,11 @@ class ClientLimitsTest {
     }
 
     private OpenAiChat.Builder client() {
-        return OpenAiChat.builder().baseUrl(server.url() + "/v1").model("gpt-test").cache(null).retryPolicy(FAST);
+        return OpenAiChat.builder()
+                .baseUrl(server.url() + "/v1")
+                .model("gpt-test")
+                .cache(null)
+                .retryPolicy(FAST);
     }
 
     /** Sends a chunked 200 body of JSON-looking text until the client goes away; counts the bytes written. */
@@ -61,8 +67,10 @@ class ClientLimitsTest {
         ResponseTooLargeException e = catchThrowableOfType(ResponseTooLargeException.class, () -> lm.complete(HELLO));
 
         assertThat(e).isNotNull();
-        assertThat(e.getMessage()).contains(" at " + server.url() + "/v1/chat/completions")
-                .contains("past the limit of 1048576 bytes").contains("maxResponseBytes");
+        assertThat(e.getMessage())
+                .contains(" at " + server.url() + "/v1/chat/completions")
+                .contains("past the limit of 1048576 bytes")
+                .contains("maxResponseBytes");
         assertThat(e.limit()).isEqualTo(1 << 20);
         assertThat(server.requestCount()).isEqualTo(1); // not retried
         assertThat(lm.complete(HELLO).first().text()).isEqualTo("ok");
@@ -77,9 +85,14 @@ class ClientLimitsTest {
             ex.getResponseBody().flush();
             sleepQuietly(10_000);
         });
-        ResponseTooLargeException e = catchThrowableOfType(ResponseTooLargeException.class, () -> client().maxResponseBytes(1 << 20)
-                .timeout(Duration.ofSeconds(30)).build().complete(HELLO));
-        assertThat(e.getMessage()).contains("announces 5000000 bytes (Content-Length), over the limit of 1048576 bytes");
+        ResponseTooLargeException e = catchThrowableOfType(
+                ResponseTooLargeException.class,
+                () -> client().maxResponseBytes(1 << 20)
+                        .timeout(Duration.ofSeconds(30))
+                        .build()
+                        .complete(HELLO));
+        assertThat(e.getMessage())
+                .contains("announces 5000000 bytes (Content-Length), over the limit of 1048576 bytes");
     }
 
     @Test
@@ -94,23 +107,32 @@ class ClientLimitsTest {
         OpenAiChat lm = client().timeout(Duration.ofMillis(500)).maxAttempts(2).build();
         long t0 = System.nanoTime();
         LmTimeoutException e = catchThrowableOfType(LmTimeoutException.class, () -> lm.complete(HELLO));
-        assertThat(e.getMessage()).contains("no complete response within PT0.5S").contains("attempt 2 of 2");
+        assertThat(e.getMessage())
+                .contains("no complete response within PT0.5S")
+                .contains("attempt 2 of 2");
         assertThat(server.requestCount()).isEqualTo(2);
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(20));
     }
 
     @Test
     void aRetryAfterLongerThanTheCapFailsWithAMessageSayingSo() {
-        server.defaultReply(LoopbackServer.json(503, "{\"error\":{\"message\":\"maintenance\"}}", "Retry-After", "3600"));
-        ServerException e = catchThrowableOfType(ServerException.class, () -> client().build().complete(HELLO));
-        assertThat(e.getMessage()).contains("HTTP 503 (attempt 1 of 3): maintenance")
-                .contains("the server asked to wait 3600 s before retrying (Retry-After), longer than the 60 s this client "
-                        + "waits at most (RetryPolicy.maxRetryAfter), so it gives up now");
+        server.defaultReply(
+                LoopbackServer.json(503, "{\"error\":{\"message\":\"maintenance\"}}", "Retry-After", "3600"));
+        ServerException e = catchThrowableOfType(
+                ServerException.class, () -> client().build().complete(HELLO));
+        assertThat(e.getMessage())
+                .contains("HTTP 503 (attempt 1 of 3): maintenance")
+                .contains(
+                        "the server asked to wait 3600 s before retrying (Retry-After), longer than the 60 s this client "
+                                + "waits at most (RetryPolicy.maxRetryAfter), so it gives up now");
         assertThat(server.requestCount()).isEqualTo(1);
 
         server.defaultReply(LoopbackServer.json(429, "{\"error\":{\"message\":\"quota\"}}", "Retry-After", "120"));
-        RateLimitException r = catchThrowableOfType(RateLimitException.class, () -> client().retryPolicy(FAST.withMaxRetryAfter(Duration.ofSeconds(90)))
-                .build().complete(HELLO));
+        RateLimitException r = catchThrowableOfType(
+                RateLimitException.class,
+                () -> client().retryPolicy(FAST.withMaxRetryAfter(Duration.ofSeconds(90)))
+                        .build()
+                        .complete(HELLO));
         assertThat(r.getMessage()).contains("wait 120 s").contains("longer than the 90 s");
         assertThat(r.retryAfter()).isEqualTo(Duration.ofMinutes(2));
     }
@@ -122,9 +144,13 @@ class ClientLimitsTest {
         assertThat(client().build().complete(HELLO).first().text()).isEqualTo("from gzip");
         assertThat(server.last().header("Accept-Encoding")).isEqualTo("gzip");
 
-        server.enqueue(raw(500, gzip("{\"error\":{\"message\":\"compressed failure\"}}".getBytes(StandardCharsets.UTF_8)),
-                "Content-Encoding", "gzip"));
-        ServerException e = catchThrowableOfType(ServerException.class, () -> client().maxAttempts(1).build().complete(HELLO));
+        server.enqueue(raw(
+                500,
+                gzip("{\"error\":{\"message\":\"compressed failure\"}}".getBytes(StandardCharsets.UTF_8)),
+                "Content-Encoding",
+                "gzip"));
+        ServerException e = catchThrowableOfType(
+                ServerException.class, () -> client().maxAttempts(1).build().complete(HELLO));
         assertThat(e.providerMessage()).isEqualTo("compressed failure");
     }
 
@@ -133,7 +159,9 @@ class ClientLimitsTest {
         byte[] bomb = gzip(new byte[8 << 20]); // 8 MiB of zeros: about 8 KB compressed
         assertThat(bomb.length).isLessThan(64 * 1024);
         server.enqueue(raw(200, bomb, "Content-Encoding", "gzip"));
-        ResponseTooLargeException e = catchThrowableOfType(ResponseTooLargeException.class, () -> client().maxResponseBytes(1 << 20).build().complete(HELLO));
+        ResponseTooLargeException e = catchThrowableOfType(
+                ResponseTooLargeException.class,
+                () -> client().maxResponseBytes(1 << 20).build().complete(HELLO));
         assertThat(e.getMessage()).contains("decompresses to more than the limit of 1048576 bytes");
     }
 
@@ -141,8 +169,10 @@ class ClientLimitsTest {
     void anEncodingTheClientDidNotAskForIsNamed() {
         server.enqueue(raw(200, new byte[] {1, 2, 3, 4}, "Content-Encoding", "br"));
         Throwable t = catchThrowable(() -> client().build().complete(HELLO));
-        assertThat(t).isInstanceOf(LmException.class)
-                .hasMessageContaining("encoded with 'br', which the client did not ask for (it sends Accept-Encoding: gzip)");
+        assertThat(t)
+                .isInstanceOf(LmException.class)
+                .hasMessageContaining(
+                        "encoded with 'br', which the client did not ask for (it sends Accept-Encoding: gzip)");
         assertThat(server.requestCount()).isEqualTo(1);
 
         server.enqueue(raw(200, "not gzip at all".getBytes(StandardCharsets.UTF_8), "Content-Encoding", "gzip"));
@@ -153,7 +183,8 @@ class ClientLimitsTest {
     private static LoopbackServer.Reply raw(int status, byte[] body, String... headers) {
         return ex -> {
             ex.getResponseHeaders().set("Content-Type", "application/json");
-            for (int i = 0; i + 1 < headers.length; i += 2) ex.getResponseHeaders().set(headers[i], headers[i + 1]);
+            for (int i = 0; i + 1 < headers.length; i += 2)
+                ex.getResponseHeaders().set(headers[i], headers[i + 1]);
             ex.sendResponseHeaders(status, body.length);
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(body);

@@ -35,19 +35,38 @@ class ClientSecretsTest {
     void keyIsAbsentFromEverythingPrintedEvenWhenTheServerEchoesIt() {
         RetryPolicy fast = RetryPolicy.attempts(2).withBackoff(Duration.ofMillis(1), Duration.ofMillis(2));
         List<HttpLanguageModel> lms = List.of(
-                OpenAiChat.builder().baseUrl(server.url() + "/v1").model("m").apiKey(KEY).cache(null).retryPolicy(fast).build(),
-                AnthropicChat.builder().baseUrl(server.url()).model("c").apiKey(KEY).cache(null).retryPolicy(fast).build());
-        LmRequest hello = LmRequest.of(Prompt.builder().system("sys").user("hello").build());
+                OpenAiChat.builder()
+                        .baseUrl(server.url() + "/v1")
+                        .model("m")
+                        .apiKey(KEY)
+                        .cache(null)
+                        .retryPolicy(fast)
+                        .build(),
+                AnthropicChat.builder()
+                        .baseUrl(server.url())
+                        .model("c")
+                        .apiKey(KEY)
+                        .cache(null)
+                        .retryPolicy(fast)
+                        .build());
+        LmRequest hello =
+                LmRequest.of(Prompt.builder().system("sys").user("hello").build());
         List<String> printed = new ArrayList<>();
         for (HttpLanguageModel lm : lms) {
             server.enqueue(
-                    LoopbackServer.json(401, "{\"error\":{\"message\":\"Incorrect API key provided: " + KEY + "\",\"code\":\"" + KEY + "\"}}"),
+                    LoopbackServer.json(
+                            401,
+                            "{\"error\":{\"message\":\"Incorrect API key provided: " + KEY + "\",\"code\":\"" + KEY
+                                    + "\"}}"),
                     LoopbackServer.json(500, "internal error for key " + KEY),
                     LoopbackServer.json(500, "{\"error\":{\"message\":\"again " + KEY + "\"}}"),
                     LoopbackServer.json(400, "{\"error\":{\"message\":\"bad " + KEY + "\"}}"),
                     LoopbackServer.json(200, "{\"broken\": \"" + KEY),
-                    LoopbackServer.json(200, lm instanceof OpenAiChat ? LoopbackServer.chatCompletion("fine")
-                            : LoopbackServer.anthropicMessage("fine")));
+                    LoopbackServer.json(
+                            200,
+                            lm instanceof OpenAiChat
+                                    ? LoopbackServer.chatCompletion("fine")
+                                    : LoopbackServer.anthropicMessage("fine")));
             for (int i = 0; i < 4; i++) {
                 Throwable t = catchThrowable(() -> lm.complete(hello));
                 assertThat(t).isInstanceOf(LmException.class);
@@ -64,19 +83,30 @@ class ClientSecretsTest {
         assertThat(server.requests().get(0).header("Authorization")).isEqualTo("Bearer " + KEY);
         assertThat(server.last().header("x-api-key")).isEqualTo(KEY);
         assertThat(printed).hasSizeGreaterThan(10);
-        assertThat(String.join("\n", printed)).doesNotContain(KEY).doesNotContain("5f3a9c0d1e").contains("***");
+        assertThat(String.join("\n", printed))
+                .doesNotContain(KEY)
+                .doesNotContain("5f3a9c0d1e")
+                .contains("***");
         assertThat(printed.get(0)).contains("HTTP 401").contains("Incorrect API key provided");
     }
 
     @Test
     void credentialHeadersAreRedactedToo() {
         String azureKey = "azure-SECRET-0a1b2c3d4e";
-        OpenAiChat lm = OpenAiChat.builder().baseUrl(server.url() + "/openai").model("m").cache(null)
-                .header("api-key", azureKey).retryPolicy(RetryPolicy.none()).build();
+        OpenAiChat lm = OpenAiChat.builder()
+                .baseUrl(server.url() + "/openai")
+                .model("m")
+                .cache(null)
+                .header("api-key", azureKey)
+                .retryPolicy(RetryPolicy.none())
+                .build();
         server.enqueue(LoopbackServer.json(401, "{\"error\":{\"message\":\"bad key " + azureKey + "\"}}"));
-        Throwable t = catchThrowable(() -> lm.complete(LmRequest.of(Prompt.builder().user("x").build())));
+        Throwable t = catchThrowable(
+                () -> lm.complete(LmRequest.of(Prompt.builder().user("x").build())));
         assertThat(server.last().header("api-key")).isEqualTo(azureKey);
-        assertThat(everything(t) + ((LmException) t).providerMessage() + lm).doesNotContain(azureKey).contains("bad key ***");
+        assertThat(everything(t) + ((LmException) t).providerMessage() + lm)
+                .doesNotContain(azureKey)
+                .contains("bad key ***");
         assertThat(lm.headerNames()).containsExactly("api-key");
     }
 
@@ -85,9 +115,15 @@ class ClientSecretsTest {
     void aPasswordInTheBaseUrlIsNeverPrintedNorSaved() {
         String password = "pw-SECRET-9e8d7c";
         String base = server.url().replace("http://", "http://proxyuser:" + password + "@") + "/v1";
-        OpenAiChat lm = OpenAiChat.builder().baseUrl(base).model("m").cache(null).retryPolicy(RetryPolicy.none()).build();
+        OpenAiChat lm = OpenAiChat.builder()
+                .baseUrl(base)
+                .model("m")
+                .cache(null)
+                .retryPolicy(RetryPolicy.none())
+                .build();
         server.enqueue(LoopbackServer.json(500, "{\"error\":{\"message\":\"upstream down\"}}"));
-        Throwable t = catchThrowable(() -> lm.complete(LmRequest.of(Prompt.builder().user("x").build())));
+        Throwable t = catchThrowable(
+                () -> lm.complete(LmRequest.of(Prompt.builder().user("x").build())));
         assertThat(t).isInstanceOf(LmException.class).hasMessageContaining("upstream down");
         String saved = String.valueOf(dev.dspy4j.state.LmSettings.of(lm).baseUrl());
         assertThat(everything(t) + lm + saved).doesNotContain(password);
@@ -106,20 +142,31 @@ class ClientSecretsTest {
     /** A very short key is redacted where it stands as a key, and the rest of the message stays readable. */
     @Test
     void aVeryShortKeyIsRedactedOnlyWhereItStandsAsAToken() {
-        OpenAiChat lm = OpenAiChat.builder().baseUrl(server.url() + "/v1").model("m").apiKey("k").cache(null)
-                .retryPolicy(RetryPolicy.none()).build();
-        server.enqueue(LoopbackServer.json(401,
+        OpenAiChat lm = OpenAiChat.builder()
+                .baseUrl(server.url() + "/v1")
+                .model("m")
+                .apiKey("k")
+                .cache(null)
+                .retryPolicy(RetryPolicy.none())
+                .build();
+        server.enqueue(LoopbackServer.json(
+                401,
                 "{\"error\":{\"message\":\"Incorrect API key provided: k. Check the key at https://keys.example/?key=k&x=1\","
                         + "\"code\":\"invalid_api_key\"}}"));
-        LmException e = (LmException) catchThrowable(() -> lm.complete(LmRequest.of(Prompt.builder().user("x").build())));
+        LmException e = (LmException) catchThrowable(
+                () -> lm.complete(LmRequest.of(Prompt.builder().user("x").build())));
         assertThat(server.last().header("Authorization")).isEqualTo("Bearer k");
         assertThat(e.providerMessage())
                 .isEqualTo("Incorrect API key provided: ***. Check the key at https://keys.example/?key=***&x=1");
-        assertThat(e.getMessage()).contains("[invalid_api_key]").contains(" at " + server.url() + "/v1/chat/completions")
-                .doesNotContain("***nown").doesNotContain(": k.");
+        assertThat(e.getMessage())
+                .contains("[invalid_api_key]")
+                .contains(" at " + server.url() + "/v1/chat/completions")
+                .doesNotContain("***nown")
+                .doesNotContain(": k.");
 
         server.enqueue(LoopbackServer.json(404, "{\"error\":{\"message\":\"unknown model kk-1; k\"}}"));
-        LmException e2 = (LmException) catchThrowable(() -> lm.complete(LmRequest.of(Prompt.builder().user("x").build())));
+        LmException e2 = (LmException) catchThrowable(
+                () -> lm.complete(LmRequest.of(Prompt.builder().user("x").build())));
         assertThat(e2.providerMessage()).isEqualTo("unknown model kk-1; ***");
     }
 }

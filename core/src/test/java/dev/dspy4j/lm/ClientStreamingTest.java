@@ -8,8 +8,8 @@ import dev.dspy4j.lm.http.HttpLanguageModel;
 import dev.dspy4j.lm.openai.OpenAiChat;
 import dev.dspy4j.media.Digest;
 import dev.dspy4j.media.Image;
-import dev.dspy4j.testing.NoiseImage;
 import dev.dspy4j.prompt.Prompt;
+import dev.dspy4j.testing.NoiseImage;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -80,7 +80,12 @@ class ClientStreamingTest {
     private long[] measure(HttpLanguageModel lm, LmRequest request) {
         com.sun.management.ThreadMXBean mx = threads();
         // warm up: load classes and start the writer thread with a small request
-        lm.complete(LmRequest.of(Prompt.builder().user().text("warm").media(Image.of(TestMedia.png(1000, 1))).end().build()));
+        lm.complete(LmRequest.of(Prompt.builder()
+                .user()
+                .text("warm")
+                .media(Image.of(TestMedia.png(1000, 1)))
+                .end()
+                .build()));
         long writerId = writer.get().getId();
         long callerId = Thread.currentThread().getId();
         long w0 = mx.getThreadAllocatedBytes(writerId);
@@ -94,22 +99,29 @@ class ClientStreamingTest {
     @Test
     void sixteenFourMegabyteImagesArriveWholeWhileTheCodecThreadsAllocateLittle() throws Exception {
         List<Image> images = images();
-        OpenAiChat lm = OpenAiChat.builder().baseUrl(server.url() + "/v1").model("gpt-test").cache(null)
-                .bodyExecutor(writerPool).build();
+        OpenAiChat lm = OpenAiChat.builder()
+                .baseUrl(server.url() + "/v1")
+                .model("gpt-test")
+                .cache(null)
+                .bodyExecutor(writerPool)
+                .build();
 
         long[] allocated = measure(lm, LmRequest.of(prompt(images)));
 
         LoopbackServer.Received got = server.last();
-        System.out.printf("OpenAI 16 x 4 MB: body %d bytes; allocated: writer thread %d bytes, calling thread %d bytes%n",
+        System.out.printf(
+                "OpenAI 16 x 4 MB: body %d bytes; allocated: writer thread %d bytes, calling thread %d bytes%n",
                 got.body().length, allocated[0], allocated[1]);
         assertThat(got.header("Content-Length")).isEqualTo(String.valueOf(got.body().length));
-        long payloadBytes = images.stream().mapToLong(img -> img.payload().size()).sum();
+        long payloadBytes =
+                images.stream().mapToLong(img -> img.payload().size()).sum();
         assertThat(payloadBytes).isGreaterThan(IMAGES * (IMAGE_BYTES - 16 * 1024));
         assertThat((long) got.body().length).isGreaterThan(payloadBytes * 4 / 3);
         JsonNode parts = got.json().at("/messages/1/content");
         List<String> urls = new ArrayList<>();
         parts.forEach(p -> {
-            if (p.path("type").asText().equals("image_url")) urls.add(p.at("/image_url/url").asText());
+            if (p.path("type").asText().equals("image_url"))
+                urls.add(p.at("/image_url/url").asText());
         });
         assertThat(urls).hasSize(IMAGES);
         for (int i = 0; i < IMAGES; i++) {
@@ -117,7 +129,8 @@ class ClientStreamingTest {
             assertThat(url).startsWith("data:image/png;base64,");
             byte[] decoded = Base64.getDecoder().decode(url.substring(url.indexOf(',') + 1));
             assertThat((long) decoded.length).isEqualTo(images.get(i).payload().size());
-            assertThat(Digest.of(MessageDigest.getInstance("SHA-256").digest(decoded))).isEqualTo(images.get(i).payload().digest());
+            assertThat(Digest.of(MessageDigest.getInstance("SHA-256").digest(decoded)))
+                    .isEqualTo(images.get(i).payload().digest());
         }
         assertThat(allocated[0]).as("bytes allocated by the body-writer thread").isLessThan(BOUND);
         assertThat(allocated[1]).as("bytes allocated by the calling thread").isLessThan(BOUND);
@@ -127,19 +140,25 @@ class ClientStreamingTest {
     void anthropicStreamsTheSameWay() throws Exception {
         List<Image> images = images();
         server.defaultReply(LoopbackServer.json(200, LoopbackServer.anthropicMessage("ok")));
-        AnthropicChat lm = AnthropicChat.builder().baseUrl(server.url()).model("claude-test").cache(null)
-                .bodyExecutor(writerPool).build();
+        AnthropicChat lm = AnthropicChat.builder()
+                .baseUrl(server.url())
+                .model("claude-test")
+                .cache(null)
+                .bodyExecutor(writerPool)
+                .build();
 
         long[] allocated = measure(lm, LmRequest.of(prompt(images)));
 
         LoopbackServer.Received got = server.last();
-        System.out.printf("Anthropic 16 x 4 MB: body %d bytes; allocated: writer thread %d bytes, calling thread %d bytes%n",
+        System.out.printf(
+                "Anthropic 16 x 4 MB: body %d bytes; allocated: writer thread %d bytes, calling thread %d bytes%n",
                 got.body().length, allocated[0], allocated[1]);
         int n = 0;
         for (JsonNode block : got.json().at("/messages/0/content")) {
             if (!block.path("type").asText().equals("image")) continue;
             byte[] decoded = Base64.getDecoder().decode(block.at("/source/data").asText());
-            assertThat(Digest.of(MessageDigest.getInstance("SHA-256").digest(decoded))).isEqualTo(images.get(n).payload().digest());
+            assertThat(Digest.of(MessageDigest.getInstance("SHA-256").digest(decoded)))
+                    .isEqualTo(images.get(n).payload().digest());
             n++;
         }
         assertThat(n).isEqualTo(IMAGES);
@@ -152,8 +171,14 @@ class ClientStreamingTest {
         server.readBodies(false).defaultReply(LoopbackServer.json(401, "{\"error\":{\"message\":\"no key\"}}"));
         List<Image> images = new ArrayList<>();
         for (int i = 0; i < 4; i++) images.add(Image.of(TestMedia.pngFile(dir, "big" + i + ".png", IMAGE_BYTES, i)));
-        OpenAiChat lm = OpenAiChat.builder().baseUrl(server.url() + "/v1").model("gpt-test").cache(null)
-                .retryPolicy(RetryPolicy.none()).bodyExecutor(writerPool).pipeBytes(64 * 1024).build();
+        OpenAiChat lm = OpenAiChat.builder()
+                .baseUrl(server.url() + "/v1")
+                .model("gpt-test")
+                .cache(null)
+                .retryPolicy(RetryPolicy.none())
+                .bodyExecutor(writerPool)
+                .pipeBytes(64 * 1024)
+                .build();
 
         Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> lm.complete(LmRequest.of(prompt(images))));
 
@@ -161,12 +186,17 @@ class ClientStreamingTest {
         assertThat(t).isInstanceOf(LmException.class);
         if (t instanceof AuthenticationException a) assertThat(a.status()).isEqualTo(401);
         // the writer was released: the single writer thread is free to run the next task
-        assertThat(writerPool.submit(() -> "free").get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("free");
+        assertThat(writerPool.submit(() -> "free").get(60, java.util.concurrent.TimeUnit.SECONDS))
+                .isEqualTo("free");
     }
 
     @Test
     void concurrentRequestsOnOneClientEachArriveIntact() throws Exception {
-        OpenAiChat lm = OpenAiChat.builder().baseUrl(server.url() + "/v1").model("gpt-test").cache(null).build();
+        OpenAiChat lm = OpenAiChat.builder()
+                .baseUrl(server.url() + "/v1")
+                .model("gpt-test")
+                .cache(null)
+                .build();
         int threads = 8;
         List<byte[]> pngs = new ArrayList<>();
         for (int i = 0; i < threads; i++) pngs.add(TestMedia.png(300_000 + i, 500 + i));
@@ -175,11 +205,18 @@ class ClientStreamingTest {
             List<java.util.concurrent.Future<LmResponse>> futures = new ArrayList<>();
             for (int i = 0; i < threads; i++) {
                 int k = i;
-                futures.add(callers.submit(() -> lm.complete(LmRequest.of(Prompt.builder().user()
-                        .text("request " + k).media(Image.of(pngs.get(k))).end().build()))));
+                futures.add(callers.submit(() -> lm.complete(LmRequest.of(Prompt.builder()
+                        .user()
+                        .text("request " + k)
+                        .media(Image.of(pngs.get(k)))
+                        .end()
+                        .build()))));
             }
             for (java.util.concurrent.Future<LmResponse> f : futures) {
-                assertThat(f.get(60, java.util.concurrent.TimeUnit.SECONDS).first().text()).isEqualTo("ok");
+                assertThat(f.get(60, java.util.concurrent.TimeUnit.SECONDS)
+                                .first()
+                                .text())
+                        .isEqualTo("ok");
             }
         } finally {
             callers.shutdownNow();

@@ -26,8 +26,7 @@ import org.junit.jupiter.api.Test;
 /** The exact JSON Gemini's generateContent receives, how its answers and safety blocks are read. */
 class GeminiChatWireTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final LoopbackServer server = LoopbackServer.start()
-            .defaultReply(LoopbackServer.json(200, answer("ok")));
+    private final LoopbackServer server = LoopbackServer.start().defaultReply(LoopbackServer.json(200, answer("ok")));
 
     @AfterEach
     void stop() {
@@ -35,14 +34,18 @@ class GeminiChatWireTest {
     }
 
     static String answer(String text) {
-        return "{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":" + JSON.getNodeFactory().textNode(text)
+        return "{\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":"
+                + JSON.getNodeFactory().textNode(text)
                 + "}]},\"finishReason\":\"STOP\",\"index\":0}],"
                 + "\"usageMetadata\":{\"promptTokenCount\":9,\"candidatesTokenCount\":2,\"totalTokenCount\":11},"
                 + "\"modelVersion\":\"gemini-test-001\"}";
     }
 
     private GeminiChat.Builder client() {
-        return GeminiChat.builder().baseUrl(server.url() + "/v1beta").model("gemini-test").cache(null)
+        return GeminiChat.builder()
+                .baseUrl(server.url() + "/v1beta")
+                .model("gemini-test")
+                .cache(null)
                 .retryPolicy(RetryPolicy.defaults().withBackoff(Duration.ofMillis(2), Duration.ofMillis(5)));
     }
 
@@ -59,9 +62,16 @@ class GeminiChatWireTest {
         params.put("stop", "END");
         params.put("seed", 7);
         params.put("thinkingConfig", Map.of("thinkingBudget", 0));
-        params.put("safetySettings", List.of(Map.of("category", "HARM_CATEGORY_HARASSMENT", "threshold", "BLOCK_ONLY_HIGH")));
-        Prompt prompt = Prompt.builder().system("Be brief.").system("Answer in French.")
-                .user("Hi").assistant("Salut").user("Bye?").build();
+        params.put(
+                "safetySettings",
+                List.of(Map.of("category", "HARM_CATEGORY_HARASSMENT", "threshold", "BLOCK_ONLY_HIGH")));
+        Prompt prompt = Prompt.builder()
+                .system("Be brief.")
+                .system("Answer in French.")
+                .user("Hi")
+                .assistant("Salut")
+                .user("Bye?")
+                .build();
 
         LmResponse r = lm.complete(new LmRequest(prompt, params, 1, null, true));
 
@@ -89,13 +99,32 @@ class GeminiChatWireTest {
     @Test
     void jsonSchemaOutputAndCandidateCountAndTools() throws Exception {
         GeminiChat lm = client().build();
-        Map<String, Object> schema = Map.of("type", "object", "properties", Map.of("answer", Map.of("type", "string")),
-                "required", List.of("answer"));
+        Map<String, Object> schema = Map.of(
+                "type",
+                "object",
+                "properties",
+                Map.of("answer", Map.of("type", "string")),
+                "required",
+                List.of("answer"));
         TreeMap<String, Object> params = new TreeMap<>();
-        params.put("response_format", Map.of("type", "json_schema", "json_schema", Map.of("name", "out", "strict", true, "schema", schema)));
-        params.put("tools", List.of(Map.of("type", "function", "function", Map.of("name", "lookup", "description", "Look up",
-                "parameters", Map.of("type", "object", "properties", Map.of("q", Map.of("type", "string"))))),
-                Map.of("googleSearch", Map.of())));
+        params.put(
+                "response_format",
+                Map.of("type", "json_schema", "json_schema", Map.of("name", "out", "strict", true, "schema", schema)));
+        params.put(
+                "tools",
+                List.of(
+                        Map.of(
+                                "type",
+                                "function",
+                                "function",
+                                Map.of(
+                                        "name",
+                                        "lookup",
+                                        "description",
+                                        "Look up",
+                                        "parameters",
+                                        Map.of("type", "object", "properties", Map.of("q", Map.of("type", "string"))))),
+                        Map.of("googleSearch", Map.of())));
         params.put("tool_choice", "required");
         server.enqueue(LoopbackServer.json(200, """
                 {"candidates":[{"index":1,"content":{"parts":[{"text":"{\\"answer\\":\\"b\\"}"}]},"finishReason":"MAX_TOKENS"},
@@ -117,7 +146,9 @@ class GeminiChatWireTest {
                           {"googleSearch":{}}],
                  "toolConfig":{"functionCallingConfig":{"mode":"ANY"}}}
                 """));
-        assertThat(r.completions()).extracting(Completion::text).containsExactly("{\"answer\":\"a\"}", "{\"answer\":\"b\"}");
+        assertThat(r.completions())
+                .extracting(Completion::text)
+                .containsExactly("{\"answer\":\"a\"}", "{\"answer\":\"b\"}");
         assertThat(r.first().toolCalls()).containsExactly(new ToolCall("fc1", "lookup", "{\"q\":\"cats\"}"));
         assertThat(r.completions().get(1).truncated()).isTrue();
         assertThat(r.usage()).isEqualTo(new Usage(20, 13, 4, 0, 5));
@@ -133,12 +164,17 @@ class GeminiChatWireTest {
         Video video = Video.of(mp4);
         assertThat(video.payload().mediaType()).isEqualTo(MediaType.MP4);
         Prompt prompt = Prompt.builder()
-                .user().text("Look: ").media(Image.of(png)).media(Audio.of(wav)).media(video)
+                .user()
+                .text("Look: ")
+                .media(Image.of(png))
+                .media(Audio.of(wav))
+                .media(video)
                 .media(new Document(Payload.of(pdf), "Spec", null, false))
                 .media(Document.ofText("Plain \"notes\"").withTitle("Notes"))
                 .media(File.ofId("https://generativelanguage.googleapis.com/v1beta/files/abc", MediaType.MP4))
                 .media(Image.fromUrl("https://example.com/a.png"))
-                .text("Summarise.").end()
+                .text("Summarise.")
+                .end()
                 .build();
 
         client().build().complete(LmRequest.of(prompt));
@@ -155,7 +191,8 @@ class GeminiChatWireTest {
                   {"file_data":{"mime_type":"video/mp4","file_uri":"https://generativelanguage.googleapis.com/v1beta/files/abc"}},
                   {"file_data":{"file_uri":"https://example.com/a.png"}},
                   {"text":"Summarise."}]}]}
-                """.formatted(b64.encodeToString(png), b64.encodeToString(wav), b64.encodeToString(mp4), b64.encodeToString(pdf))));
+                """.formatted(
+                b64.encodeToString(png), b64.encodeToString(wav), b64.encodeToString(mp4), b64.encodeToString(pdf))));
     }
 
     @Test
@@ -169,7 +206,13 @@ class GeminiChatWireTest {
         mp3[0] = 'I';
         mp3[1] = 'D';
         mp3[2] = '3';
-        client().build().complete(LmRequest.of(Prompt.builder().user().media(Video.of(qt)).media(Audio.of(mp3)).end().build()));
+        client().build()
+                .complete(LmRequest.of(Prompt.builder()
+                        .user()
+                        .media(Video.of(qt))
+                        .media(Audio.of(mp3))
+                        .end()
+                        .build()));
         JsonNode parts = server.last().json().path("contents").get(0).path("parts");
         assertThat(parts.get(0).path("inline_data").path("mime_type").asText()).isEqualTo("video/mov");
         assertThat(parts.get(1).path("inline_data").path("mime_type").asText()).isEqualTo("audio/mp3");
@@ -179,18 +222,33 @@ class GeminiChatWireTest {
     void refusesWhatGeminiCannotTakeBeforeSending() {
         GeminiChat lm = client().build();
         byte[] gif = {'G', 'I', 'F', '8', '9', 'a', 1, 0, 1, 0, 0, 0, 0};
-        assertThatThrownBy(() -> lm.complete(LmRequest.of(Prompt.builder().user().media(Image.of(gif)).end().build())))
+        assertThatThrownBy(() -> lm.complete(LmRequest.of(
+                        Prompt.builder().user().media(Image.of(gif)).end().build())))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("image/gif").hasMessageContaining("image/png, image/jpeg, image/webp, image/heic or image/heif");
-        assertThatThrownBy(() -> lm.complete(LmRequest.of(Prompt.builder().user("x").build()).withParam("logit_bias", Map.of())))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'logit_bias'").hasMessageContaining("accepted");
-        assertThatThrownBy(() -> lm.complete(LmRequest.of(Prompt.builder().system().text("s").media(Image.of(TestMedia.png(100, 1))).end().build())))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("system");
-        assertThatThrownBy(() -> lm.complete(LmRequest.of(Prompt.builder().user("x").build())
-                .withParam("response_format", Map.of("type", "xml")))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'xml'").hasMessageContaining("json_schema, json_object or text");
+                .hasMessageContaining("image/gif")
+                .hasMessageContaining("image/png, image/jpeg, image/webp, image/heic or image/heif");
+        assertThatThrownBy(() -> lm.complete(
+                        LmRequest.of(Prompt.builder().user("x").build()).withParam("logit_bias", Map.of())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'logit_bias'")
+                .hasMessageContaining("accepted");
+        assertThatThrownBy(() -> lm.complete(LmRequest.of(Prompt.builder()
+                        .system()
+                        .text("s")
+                        .media(Image.of(TestMedia.png(100, 1)))
+                        .end()
+                        .build())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("system");
+        assertThatThrownBy(() ->
+                        lm.complete(LmRequest.of(Prompt.builder().user("x").build())
+                                .withParam("response_format", Map.of("type", "xml"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'xml'")
+                .hasMessageContaining("json_schema, json_object or text");
         assertThatThrownBy(() -> GeminiChat.builder().model("gemini/../x").build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gemini/../x");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("gemini/../x");
         assertThat(server.requestCount()).isZero();
     }
 
@@ -203,7 +261,9 @@ class GeminiChatWireTest {
                  "usageMetadata":{"promptTokenCount":7,"totalTokenCount":7}}
                 """));
         ContentBlockedException e = catchThrowableOfType(
-                ContentBlockedException.class, () -> client().build().complete(LmRequest.of(Prompt.builder().user("x").build())));
+                ContentBlockedException.class,
+                () -> client().build()
+                        .complete(LmRequest.of(Prompt.builder().user("x").build())));
         assertThat(e.reason()).isEqualTo("SAFETY");
         assertThat(e.categories()).containsExactly("HARM_CATEGORY_DANGEROUS_CONTENT");
         assertThat(e.promptBlocked()).isTrue();
@@ -223,12 +283,14 @@ class GeminiChatWireTest {
                 """));
         GeminiChat lm = client().build();
         ContentBlockedException e = catchThrowableOfType(
-                ContentBlockedException.class, () -> lm.complete(LmRequest.of(Prompt.builder().user("x").build())));
+                ContentBlockedException.class,
+                () -> lm.complete(LmRequest.of(Prompt.builder().user("x").build())));
         assertThat(e.reason()).isEqualTo("SAFETY");
         assertThat(e.categories()).containsExactly("HARM_CATEGORY_HATE_SPEECH");
         assertThat(e.promptBlocked()).isFalse();
 
-        LmResponse r = lm.complete(LmRequest.of(Prompt.builder().user("y").build()).withN(2));
+        LmResponse r =
+                lm.complete(LmRequest.of(Prompt.builder().user("y").build()).withN(2));
         assertThat(r.first().text()).isEqualTo("fine");
         assertThat(r.first().refused()).isFalse();
         assertThat(r.completions().get(1).refusal()).isEqualTo("blocked (PROHIBITED_CONTENT)");
@@ -237,7 +299,9 @@ class GeminiChatWireTest {
 
     record Node(String name, List<Node> children) {}
 
-    record Outline(@dev.dspy4j.signature.Input String text, @dev.dspy4j.signature.Output Node outline) {}
+    record Outline(
+            @dev.dspy4j.signature.Input String text,
+            @dev.dspy4j.signature.Output Node outline) {}
 
     @Test
     void recursiveSchemasReachGeminiWithEveryCycleThroughAPropertyThatIsNotRequired() throws Exception {
@@ -246,12 +310,16 @@ class GeminiChatWireTest {
         GeminiChat lm = client().build();
         TreeMap<String, Object> params = new TreeMap<>(dev.dspy4j.adapter.JsonAdapter.create()
                 .requestParams(dev.dspy4j.signature.Signature.of(Outline.class), lm));
-        params.put("tools", List.of(dev.dspy4j.module.Tool.of("count", "Counts nodes.", Node.class, n -> 1).toFunctionSpec()));
+        params.put(
+                "tools",
+                List.of(dev.dspy4j.module.Tool.of("count", "Counts nodes.", Node.class, n -> 1)
+                        .toFunctionSpec()));
 
         lm.complete(new LmRequest(Prompt.builder().user("q").build(), params, 1, null, true));
 
-        String node = "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"children\":{\"type\":\"array\","
-                + "\"items\":{\"$ref\":\"#/$defs/Node\"}}},\"required\":[\"name\"],\"additionalProperties\":false}";
+        String node =
+                "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"children\":{\"type\":\"array\","
+                        + "\"items\":{\"$ref\":\"#/$defs/Node\"}}},\"required\":[\"name\"],\"additionalProperties\":false}";
         assertThat(server.last().json()).isEqualTo(json("""
                 {"contents":[{"role":"user","parts":[{"text":"q"}]}],
                  "generationConfig":{"responseMimeType":"application/json",
@@ -263,6 +331,7 @@ class GeminiChatWireTest {
                      "additionalProperties":false,"$defs":{"Node":%s}}}]}]}
                 """.formatted(node, node)));
         // what is sent elsewhere is unchanged: OpenAI's strict mode needs every property required
-        assertThat(JSON.writeValueAsString(params.get("response_format"))).contains("\"required\":[\"name\",\"children\"]");
+        assertThat(JSON.writeValueAsString(params.get("response_format")))
+                .contains("\"required\":[\"name\",\"children\"]");
     }
 }

@@ -44,8 +44,8 @@ class GeminiStreamingTest {
 
     /** One chunk of candidate 0 with the given parts (JSON) and extra candidate fields. */
     private static String chunk(String parts, String candidateExtra, String rootExtra) {
-        return "data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[" + parts + "]}" + candidateExtra + "}]"
-                + rootExtra + ",\"modelVersion\":\"gemini-test-001\"}\r\n\r\n";
+        return "data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[" + parts + "]}" + candidateExtra
+                + "}]" + rootExtra + ",\"modelVersion\":\"gemini-test-001\"}\r\n\r\n";
     }
 
     private static String text(String t) {
@@ -55,11 +55,19 @@ class GeminiStreamingTest {
     /** A ChainOfThought answer cut inside its markers, with a thought part first and usage that grows. */
     private static List<String> cotEvents() {
         return List.of(
-                chunk("{\"text\":\"Let me think\",\"thought\":true}", "", ",\"usageMetadata\":{\"promptTokenCount\":40}"),
-                chunk(text("[[ ## reas"), "", ",\"usageMetadata\":{\"promptTokenCount\":40,\"candidatesTokenCount\":1}"),
+                chunk(
+                        "{\"text\":\"Let me think\",\"thought\":true}",
+                        "",
+                        ",\"usageMetadata\":{\"promptTokenCount\":40}"),
+                chunk(
+                        text("[[ ## reas"),
+                        "",
+                        ",\"usageMetadata\":{\"promptTokenCount\":40,\"candidatesTokenCount\":1}"),
                 chunk(text("oning ## ]]\nTwo and ") + "," + text("two make four.\n\n["), "", ""),
                 chunk(text("[ ## answer ## ]]\n4"), "", ""),
-                chunk(text("\n\n[[ ## completed ## ]]"), ",\"finishReason\":\"STOP\"",
+                chunk(
+                        text("\n\n[[ ## completed ## ]]"),
+                        ",\"finishReason\":\"STOP\"",
                         ",\"usageMetadata\":{\"promptTokenCount\":40,\"candidatesTokenCount\":12,\"thoughtsTokenCount\":3,"
                                 + "\"cachedContentTokenCount\":8,\"totalTokenCount\":55}"));
     }
@@ -80,21 +88,31 @@ class GeminiStreamingTest {
     }
 
     private GeminiChat.Builder client() {
-        return GeminiChat.builder().baseUrl(server.url() + "/v1beta").model("gemini-test").apiKey("AIzaSecret").cache(null);
+        return GeminiChat.builder()
+                .baseUrl(server.url() + "/v1beta")
+                .model("gemini-test")
+                .apiKey("AIzaSecret")
+                .cache(null);
     }
 
     @Test
     void streamsEachFieldToTheListenerThenTheParsedPredictionWithUsage() {
         server.enqueue(sse(cotEvents()));
         Collector listener = new Collector();
-        Prediction p = ChainOfThought.of("question -> answer: int").withLm(client().build())
-                .stream(Map.of("question", "2+2?"), listener);
+        Prediction p = ChainOfThought.of("question -> answer: int").withLm(client().build()).stream(
+                Map.of("question", "2+2?"), listener);
 
         assertThat(p.get("answer", Integer.class)).isEqualTo(4);
         assertThat(listener.prediction).isSameAs(p);
-        // the thought part never reaches the listener; markers split across chunks are found (trailing spaces wait for more text)
-        assertThat(listener.chunks).containsExactly("predict.reasoning:Two and", "predict.reasoning: two make four.",
-                "predict.reasoning|", "predict.answer:4", "predict.answer|");
+        // the thought part never reaches the listener; markers split across chunks are found (trailing spaces wait for
+        // more text)
+        assertThat(listener.chunks)
+                .containsExactly(
+                        "predict.reasoning:Two and",
+                        "predict.reasoning: two make four.",
+                        "predict.reasoning|",
+                        "predict.answer:4",
+                        "predict.answer|");
         assertThat(p.usage()).isEqualTo(new Usage(40, 15, 8, 0, 3));
         LoopbackServer.Received got = server.last();
         assertThat(got.method()).isEqualTo("POST");
@@ -112,7 +130,7 @@ class GeminiStreamingTest {
                 {"candidates":[{"content":{"parts":[{"text":"[[ ## reasoning ## ]]\\nr\\n\\n[[ ## answer ## ]]\\n4"}]},"finishReason":"STOP"}]}
                 """));
         GeminiChat lm = client().build();
-        ChainOfThought.of("question -> answer: int").withLm(lm).stream(Map.of("question", "2+2?"), c -> { });
+        ChainOfThought.of("question -> answer: int").withLm(lm).stream(Map.of("question", "2+2?"), c -> {});
         ChainOfThought.of("question -> answer: int").withLm(lm).call(Map.of("question", "2+2?"));
         List<LoopbackServer.Received> rs = server.requests();
         assertThat(rs).hasSize(2);
@@ -127,10 +145,14 @@ class GeminiStreamingTest {
     void aSafetyBlockMidStreamIsAContentBlockedExceptionAfterTheTextSoFar() {
         server.enqueue(sse(List.of(
                 chunk(text("[[ ## answer ## ]]\nHere is how"), "", ""),
-                chunk(text(" to"), ",\"finishReason\":\"SAFETY\",\"safetyRatings\":[{\"category\":\"HARM_CATEGORY_DANGEROUS_CONTENT\","
-                        + "\"probability\":\"HIGH\",\"blocked\":true}]", ""))));
+                chunk(
+                        text(" to"),
+                        ",\"finishReason\":\"SAFETY\",\"safetyRatings\":[{\"category\":\"HARM_CATEGORY_DANGEROUS_CONTENT\","
+                                + "\"probability\":\"HIGH\",\"blocked\":true}]",
+                        ""))));
         Collector listener = new Collector();
-        assertThatThrownBy(() -> Predict.of("question -> answer").withLm(client().build()).stream(Map.of("question", "?"), listener))
+        assertThatThrownBy(() -> Predict.of("question -> answer").withLm(client().build()).stream(
+                        Map.of("question", "?"), listener))
                 .isInstanceOfSatisfying(ContentBlockedException.class, e -> {
                     assertThat(e.reason()).isEqualTo("SAFETY");
                     assertThat(e.categories()).containsExactly("HARM_CATEGORY_DANGEROUS_CONTENT");
@@ -144,7 +166,8 @@ class GeminiStreamingTest {
     void aBlockedPromptInTheStreamIsAContentBlockedException() {
         server.enqueue(sse(List.of("data: {\"promptFeedback\":{\"blockReason\":\"PROHIBITED_CONTENT\"},"
                 + "\"usageMetadata\":{\"promptTokenCount\":7}}\n\n")));
-        assertThatThrownBy(() -> Predict.of("question -> answer").withLm(client().build()).stream(Map.of("question", "?"), c -> { }))
+        assertThatThrownBy(() -> Predict.of("question -> answer").withLm(client().build()).stream(
+                        Map.of("question", "?"), c -> {}))
                 .isInstanceOfSatisfying(ContentBlockedException.class, e -> {
                     assertThat(e.reason()).isEqualTo("PROHIBITED_CONTENT");
                     assertThat(e.promptBlocked()).isTrue();
@@ -153,17 +176,25 @@ class GeminiStreamingTest {
 
     @Test
     void anErrorChunkFailsTheCallWithGooglesStatus() {
-        server.enqueue(sse(List.of(chunk(text("[[ ## answer ## ]]\nx"), "", ""),
-                "data: {\"error\":{\"code\":503,\"message\":\"The model is overloaded.\",\"status\":\"UNAVAILABLE\"}}\n\n")));
-        assertThatThrownBy(() -> Predict.of("question -> answer").withLm(client().build()).stream(Map.of("question", "?"), c -> { }))
-                .isInstanceOf(ServerException.class).hasMessageContaining("The model is overloaded.").hasMessageContaining("[UNAVAILABLE]");
+        server.enqueue(
+                sse(
+                        List.of(
+                                chunk(text("[[ ## answer ## ]]\nx"), "", ""),
+                                "data: {\"error\":{\"code\":503,\"message\":\"The model is overloaded.\",\"status\":\"UNAVAILABLE\"}}\n\n")));
+        assertThatThrownBy(() -> Predict.of("question -> answer").withLm(client().build()).stream(
+                        Map.of("question", "?"), c -> {}))
+                .isInstanceOf(ServerException.class)
+                .hasMessageContaining("The model is overloaded.")
+                .hasMessageContaining("[UNAVAILABLE]");
     }
 
     @Test
     void aStreamThatEndsWithoutAFinishReasonIsIncomplete() {
         server.enqueue(sse(List.of(chunk(text("[[ ## answer ## ]]\nhal"), "", ""))));
-        assertThatThrownBy(() -> Predict.of("question -> answer").withLm(client().build()).stream(Map.of("question", "?"), c -> { }))
-                .isInstanceOf(LmException.class).hasMessageContaining("the stream ended before the answer was complete");
+        assertThatThrownBy(() -> Predict.of("question -> answer").withLm(client().build()).stream(
+                        Map.of("question", "?"), c -> {}))
+                .isInstanceOf(LmException.class)
+                .hasMessageContaining("the stream ended before the answer was complete");
         assertThat(server.requestCount()).isEqualTo(1);
     }
 
@@ -178,13 +209,24 @@ class GeminiStreamingTest {
         List<String> deltas = new ArrayList<>();
         LmResponse r;
         try (var scope = CallContext.streamingTo(deltas::add)) {
-            r = client().build().complete(new LmRequest(dev.dspy4j.prompt.Prompt.builder().user("q").build(), new java.util.TreeMap<>(), 2, null, true));
+            r = client().build()
+                    .complete(new LmRequest(
+                            dev.dspy4j.prompt.Prompt.builder().user("q").build(),
+                            new java.util.TreeMap<>(),
+                            2,
+                            null,
+                            true));
         }
         assertThat(deltas).containsExactly("a1", "a2");
         assertThat(r.completions()).extracting(Completion::text).containsExactly("a1a2", "b1b2");
         assertThat(r.completions()).extracting(Completion::finishReason).containsExactly("stop", "max_tokens");
         assertThat(r.usage()).isEqualTo(new Usage(3, 4));
-        assertThat(server.last().json().path("generationConfig").path("candidateCount").asInt()).isEqualTo(2);
+        assertThat(server.last()
+                        .json()
+                        .path("generationConfig")
+                        .path("candidateCount")
+                        .asInt())
+                .isEqualTo(2);
     }
 
     @Test
@@ -194,15 +236,21 @@ class GeminiStreamingTest {
         Collector first = new Collector();
         ChainOfThought.of("question -> answer: int").withLm(lm).stream(Map.of("question", "2+2?"), first);
         // the same call without streaming is answered from the cache: no second request
-        Prediction plain = ChainOfThought.of("question -> answer: int").withLm(lm).call(Map.of("question", "2+2?"));
+        Prediction plain =
+                ChainOfThought.of("question -> answer: int").withLm(lm).call(Map.of("question", "2+2?"));
         assertThat(plain.get("answer", Integer.class)).isEqualTo(4);
         assertThat(plain.cacheHit()).isTrue();
         // and streamed again it is replayed from the cache at once
         Collector second = new Collector();
-        Prediction again = ChainOfThought.of("question -> answer: int").withLm(lm).stream(Map.of("question", "2+2?"), second);
+        Prediction again =
+                ChainOfThought.of("question -> answer: int").withLm(lm).stream(Map.of("question", "2+2?"), second);
         assertThat(again.cacheHit()).isTrue();
-        assertThat(second.chunks).containsExactly("predict.reasoning:Two and two make four.", "predict.reasoning|",
-                "predict.answer:4", "predict.answer|");
+        assertThat(second.chunks)
+                .containsExactly(
+                        "predict.reasoning:Two and two make four.",
+                        "predict.reasoning|",
+                        "predict.answer:4",
+                        "predict.answer|");
         assertThat(server.requestCount()).isEqualTo(1);
     }
 }

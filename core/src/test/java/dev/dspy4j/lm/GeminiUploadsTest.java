@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /** Gemini with {@code uploads(registry)}: every non-text payload by file URI, recorded in the registry, streamed calls too. */
 class GeminiUploadsTest {
-    private final LoopbackServer server = LoopbackServer.start()
-            .defaultReply(LoopbackServer.json(200, GeminiChatWireTest.answer("ok")));
+    private final LoopbackServer server =
+            LoopbackServer.start().defaultReply(LoopbackServer.json(200, GeminiChatWireTest.answer("ok")));
 
     @AfterEach
     void stop() {
@@ -40,16 +40,25 @@ class GeminiUploadsTest {
                     ex.getResponseHeaders().set("Content-Type", "text/event-stream");
                     ex.sendResponseHeaders(200, 0);
                     try (OutputStream out = ex.getResponseBody()) {
-                        out.write(("data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"stre\"}]}}]}\n\n"
-                                + "data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"amed\"}]},"
-                                + "\"finishReason\":\"STOP\"}]}\n\n").getBytes(StandardCharsets.UTF_8));
+                        out.write(
+                                ("data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"stre\"}]}}]}\n\n"
+                                                + "data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"amed\"}]},"
+                                                + "\"finishReason\":\"STOP\"}]}\n\n")
+                                        .getBytes(StandardCharsets.UTF_8));
                     }
                 });
         MemoryUploadRegistry registry = new MemoryUploadRegistry();
-        GeminiChat lm = GeminiChat.builder().baseUrl(server.url() + "/v1beta").model("gemini-test").cache(null)
-                .apiKey("AIzaSecretKey123").filesPollInterval(Duration.ofMillis(5)).uploads(registry).build();
+        GeminiChat lm = GeminiChat.builder()
+                .baseUrl(server.url() + "/v1beta")
+                .model("gemini-test")
+                .cache(null)
+                .apiKey("AIzaSecretKey123")
+                .filesPollInterval(Duration.ofMillis(5))
+                .uploads(registry)
+                .build();
         assertThat(lm.filesApiAbove()).isZero();
-        Prompt prompt = Prompt.builder().user().text("what?").media(Image.of(png)).end().build();
+        Prompt prompt =
+                Prompt.builder().user().text("what?").media(Image.of(png)).end().build();
 
         List<String> deltas = new ArrayList<>();
         LmResponse r;
@@ -65,12 +74,18 @@ class GeminiUploadsTest {
         assertThat(rs.get(1).body()).isEqualTo(png);
         assertThat(rs.get(2).path()).isEqualTo("/v1beta/models/gemini-test:streamGenerateContent");
         assertThat(rs.get(2).json().path("contents").get(0).path("parts").get(1).toString())
-                .isEqualTo("{\"file_data\":{\"mime_type\":\"image/png\",\"file_uri\":\"" + server.url() + "/v1beta/files/img1\"}}");
+                .isEqualTo("{\"file_data\":{\"mime_type\":\"image/png\",\"file_uri\":\"" + server.url()
+                        + "/v1beta/files/img1\"}}");
         assertThat(registry.list()).extracting(Upload::fileId).containsExactly(server.url() + "/v1beta/files/img1");
         assertThat(registry.list().get(0).provider()).isEqualTo("gemini");
 
         // the same image in another (unstreamed) call: no upload
-        lm.complete(LmRequest.of(Prompt.builder().user().text("again?").media(Image.of(png)).end().build()));
+        lm.complete(LmRequest.of(Prompt.builder()
+                .user()
+                .text("again?")
+                .media(Image.of(png))
+                .end()
+                .build()));
         assertThat(server.requestCount()).isEqualTo(4);
         assertThat(server.last().path()).endsWith(":generateContent");
     }

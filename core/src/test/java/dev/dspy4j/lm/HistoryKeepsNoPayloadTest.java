@@ -53,13 +53,19 @@ class HistoryKeepsNoPayloadTest {
 
     @Test
     void anInMemoryImageIsCollectableAfterItsPredictionThoughHistoryRecordsIt() throws Exception {
-        OpenAiChat lm = OpenAiChat.builder().baseUrl(server.url() + "/v1").model("gpt-test").cache(null).build();
+        OpenAiChat lm = OpenAiChat.builder()
+                .baseUrl(server.url() + "/v1")
+                .model("gpt-test")
+                .cache(null)
+                .build();
         server.defaultReply(LoopbackServer.json(200, LoopbackServer.chatCompletion("[[ ## label ## ]]\ncat")));
         Predict predict = Predict.of("image: Image -> label").withLm(lm);
 
         WeakReference<byte[]> bytes = predictWithInMemoryImage(predict, 1);
 
-        assertThat(collected(bytes)).as("the image's bytes are not kept alive by the history").isTrue();
+        assertThat(collected(bytes))
+                .as("the image's bytes are not kept alive by the history")
+                .isTrue();
         assertThat(lm.history().size()).isEqualTo(1);
         String shown = lm.inspectHistory(1);
         assertThat(shown).contains("<Image image/png 200000 bytes>");
@@ -70,12 +76,15 @@ class HistoryKeepsNoPayloadTest {
         byte[] png = TestMedia.png(3000, 2);
         Payload p = Payload.wrap(png);
         p.digest();
-        Prompt prompt = Prompt.builder().user().text("See")
+        Prompt prompt = Prompt.builder()
+                .user()
+                .text("See")
                 .media(Image.of(p).withDetail("low"))
                 .media(Audio.of(TestMedia.wav(2000, 3)))
                 .media(File.of(TestMedia.pdf(900, 4), "scan.pdf", MediaType.PDF))
                 .media(Document.ofText("notes").withTitle("Notes").withCitations(true))
-                .end().build();
+                .end()
+                .build();
 
         Prompt kept = prompt.withoutPayloadBytes();
 
@@ -87,10 +96,12 @@ class HistoryKeepsNoPayloadTest {
         assertThat(img.payload().digest()).isEqualTo(p.digest());
         assertThat(img.payload().hasBytes()).isFalse();
         assertThat(img.payload().describe()).isEqualTo("in-memory bytes");
-        assertThatThrownBy(() -> img.payload().openStream()).isInstanceOf(PayloadException.class)
+        assertThatThrownBy(() -> img.payload().openStream())
+                .isInstanceOf(PayloadException.class)
                 .hasMessageContaining("its bytes are not kept");
         Payload audio = ((Part.AudioPart) parts.get(2)).audio().payload();
-        assertThatThrownBy(audio::digest).isInstanceOf(PayloadException.class)
+        assertThatThrownBy(audio::digest)
+                .isInstanceOf(PayloadException.class)
                 .hasMessage("in-memory bytes is kept without its bytes (a record of a call), and its digest was not"
                         + " computed before");
         File f = ((Part.FilePart) parts.get(3)).file();
@@ -106,7 +117,8 @@ class HistoryKeepsNoPayloadTest {
     @Test
     void fileBackedPayloadsAndTextOnlyPromptsAreKeptAsTheyAre() throws Exception {
         Path png = Files.write(dir.resolve("a.png"), TestMedia.png(500, 5));
-        Prompt withFile = Prompt.builder().user().text("x").media(Image.of(png)).end().build();
+        Prompt withFile =
+                Prompt.builder().user().text("x").media(Image.of(png)).end().build();
         Prompt text = Prompt.builder().user("hello").build();
 
         assertThat(withFile.withoutPayloadBytes()).isSameAs(withFile);

@@ -32,7 +32,8 @@ public final class LoopbackServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A request as it arrived. Header names are lower-case; {@code query} is the raw query string, or null. */
-    @SuppressWarnings("ArrayRecordComponent") // the body as read off the socket, handed out without a copy; never compared
+    @SuppressWarnings(
+            "ArrayRecordComponent") // the body as read off the socket, handed out without a copy; never compared
     public record Received(String method, String path, Map<String, List<String>> headers, byte[] body, String query) {
         /** The first value of a header, or null. */
         public String header(String name) {
@@ -137,7 +138,11 @@ public final class LoopbackServer implements AutoCloseable {
         ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
         Reply reply;
         synchronized (this) {
-            received.add(new Received(ex.getRequestMethod(), ex.getRequestURI().getPath(), headers, body,
+            received.add(new Received(
+                    ex.getRequestMethod(),
+                    ex.getRequestURI().getPath(),
+                    headers,
+                    body,
                     ex.getRequestURI().getRawQuery()));
             reply = queue.isEmpty() ? defaultReply : queue.poll();
         }
@@ -158,7 +163,8 @@ public final class LoopbackServer implements AutoCloseable {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         return ex -> {
             ex.getResponseHeaders().set("Content-Type", "application/json");
-            for (int i = 0; i + 1 < headerPairs.length; i += 2) ex.getResponseHeaders().add(headerPairs[i], headerPairs[i + 1]);
+            for (int i = 0; i + 1 < headerPairs.length; i += 2)
+                ex.getResponseHeaders().add(headerPairs[i], headerPairs[i + 1]);
             ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
             if (bytes.length > 0) {
                 try (OutputStream out = ex.getResponseBody()) {
@@ -197,7 +203,8 @@ public final class LoopbackServer implements AutoCloseable {
     /** A chat-completions answer with one choice. */
     public static String chatCompletion(String text) {
         return "{\"id\":\"c1\",\"object\":\"chat.completion\",\"model\":\"m-1\",\"choices\":[{\"index\":0,"
-                + "\"message\":{\"role\":\"assistant\",\"content\":" + JSON.getNodeFactory().textNode(text)
+                + "\"message\":{\"role\":\"assistant\",\"content\":"
+                + JSON.getNodeFactory().textNode(text)
                 + "},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":3,\"total_tokens\":14}}";
     }
 

@@ -25,13 +25,14 @@ class OneCallPerCompletionTest {
     }
 
     private static LoopbackServer.Reply anthropicStream(String text) {
-        String events = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"type\":\"message\",\"role\":\"assistant\","
-                + "\"model\":\"claude-x\",\"content\":[],\"usage\":{\"input_tokens\":12,\"output_tokens\":1}}}\n\n"
-                + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
-                + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\""
-                + text + "\"}}\n\n"
-                + "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":4}}\n\n"
-                + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+        String events =
+                "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"type\":\"message\",\"role\":\"assistant\","
+                        + "\"model\":\"claude-x\",\"content\":[],\"usage\":{\"input_tokens\":12,\"output_tokens\":1}}}\n\n"
+                        + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
+                        + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\""
+                        + text + "\"}}\n\n"
+                        + "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":4}}\n\n"
+                        + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
         return ex -> {
             ex.getResponseHeaders().set("Content-Type", "text/event-stream");
             ex.sendResponseHeaders(200, 0);
@@ -43,9 +44,15 @@ class OneCallPerCompletionTest {
 
     @Test
     void anthropicStreamsTheFirstOfThreeCompletionsAndSendsTheOthers() {
-        server.enqueue(anthropicStream("one"), LoopbackServer.json(200, LoopbackServer.anthropicMessage("two")),
+        server.enqueue(
+                anthropicStream("one"),
+                LoopbackServer.json(200, LoopbackServer.anthropicMessage("two")),
                 LoopbackServer.json(200, LoopbackServer.anthropicMessage("three")));
-        AnthropicChat lm = AnthropicChat.builder().baseUrl(server.url()).model("claude-x").cache(null).build();
+        AnthropicChat lm = AnthropicChat.builder()
+                .baseUrl(server.url())
+                .model("claude-x")
+                .cache(null)
+                .build();
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
         LmResponse r;
         try (CallContext.Scope s = CallContext.streamingTo(seen::add)) {
@@ -53,7 +60,9 @@ class OneCallPerCompletionTest {
         }
         assertThat(r.completions()).extracting(Completion::text).containsExactly("one", "two", "three");
         assertThat(seen).containsExactly("one");
-        assertThat(server.requests()).extracting(q -> q.json().path("stream").asBoolean()).containsExactly(true, false, false);
+        assertThat(server.requests())
+                .extracting(q -> q.json().path("stream").asBoolean())
+                .containsExactly(true, false, false);
         assertThat(r.usage()).isEqualTo(new Usage(36, 12));
     }
 }

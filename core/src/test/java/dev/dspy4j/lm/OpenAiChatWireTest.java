@@ -30,7 +30,10 @@ class OpenAiChatWireTest {
     }
 
     private OpenAiChat.Builder client() {
-        return OpenAiChat.builder().baseUrl(server.url() + "/v1").model("gpt-test").cache(null);
+        return OpenAiChat.builder()
+                .baseUrl(server.url() + "/v1")
+                .model("gpt-test")
+                .cache(null);
     }
 
     private static JsonNode json(String s) throws Exception {
@@ -39,14 +42,24 @@ class OpenAiChatWireTest {
 
     @Test
     void textPromptArrivesAsPlainStringsWithParamsAsTopLevelFields() throws Exception {
-        OpenAiChat lm = client().apiKey("sk-abc").header("X-Org", "dspy4j").temperature(0.2).build();
+        OpenAiChat lm = client().apiKey("sk-abc")
+                .header("X-Org", "dspy4j")
+                .temperature(0.2)
+                .build();
         TreeMap<String, Object> params = new TreeMap<>();
         params.put("max_tokens", 50);
         params.put("stop", List.of("\n\n"));
         params.put("seed", 7);
         params.put("response_format", json("{\"type\":\"json_object\"}"));
-        params.put("tools", json("[{\"type\":\"function\",\"function\":{\"name\":\"add\",\"parameters\":{\"type\":\"object\"}}}]"));
-        Prompt prompt = Prompt.builder().system("You add numbers.").user("1 + \"1\"?").assistant("2").user("2 + 2?").build();
+        params.put(
+                "tools",
+                json("[{\"type\":\"function\",\"function\":{\"name\":\"add\",\"parameters\":{\"type\":\"object\"}}}]"));
+        Prompt prompt = Prompt.builder()
+                .system("You add numbers.")
+                .user("1 + \"1\"?")
+                .assistant("2")
+                .user("2 + 2?")
+                .build();
 
         LmResponse r = lm.complete(new LmRequest(prompt, params, 3, null, true));
 
@@ -84,13 +97,17 @@ class OpenAiChatWireTest {
         Prompt prompt = Prompt.builder()
                 .system("Describe.")
                 .user()
-                .text("Look: ").media(Image.of(png).withDetail("low"))
-                .text(" and ").media(Image.fromUrl("https://example.com/cat.jpg"))
+                .text("Look: ")
+                .media(Image.of(png).withDetail("low"))
+                .text(" and ")
+                .media(Image.fromUrl("https://example.com/cat.jpg"))
                 .media(Audio.of(wav))
                 .media(File.of(pdf, "report.pdf", MediaType.PDF))
                 .media(File.ofId("file-123"))
                 .media(new Document(dev.dspy4j.media.Payload.of(pdf2), "Annual report", null, true))
-                .media(Document.ofText("Line 1\n\"quoted\" é").withTitle("Notes").withContext("from the wiki"))
+                .media(Document.ofText("Line 1\n\"quoted\" é")
+                        .withTitle("Notes")
+                        .withContext("from the wiki"))
                 .text("Done?")
                 .end()
                 .build();
@@ -112,11 +129,13 @@ class OpenAiChatWireTest {
                     {"type":"file","file":{"filename":"Annual report.pdf","file_data":"data:application/pdf;base64,%s"}},
                     {"type":"text","text":"Document: Notes\\nfrom the wiki\\n\\nLine 1\\n\\"quoted\\" é"},
                     {"type":"text","text":"Done?"}]}]}
-                """.formatted(b64.encodeToString(png), b64.encodeToString(wav), b64.encodeToString(pdf),
-                b64.encodeToString(pdf2));
+                """.formatted(
+                b64.encodeToString(png), b64.encodeToString(wav), b64.encodeToString(pdf), b64.encodeToString(pdf2));
         LoopbackServer.Received got = server.last();
         assertThat(got.json()).isEqualTo(json(expected));
-        assertThat(got.header("Authorization")).as("no key, no Authorization header").isNull();
+        assertThat(got.header("Authorization"))
+                .as("no key, no Authorization header")
+                .isNull();
         // a text document's length is not known before it is read, so that body goes chunked
         assertThat(got.header("Content-Length")).isNull();
     }
@@ -125,7 +144,8 @@ class OpenAiChatWireTest {
     void imagesOnlyBodyHasAnExactContentLength() throws Exception {
         byte[] png = TestMedia.png(10_001, 5);
         OpenAiChat lm = client().build();
-        lm.complete(LmRequest.of(Prompt.builder().user().text("x").media(Image.of(png)).end().build()));
+        lm.complete(LmRequest.of(
+                Prompt.builder().user().text("x").media(Image.of(png)).end().build()));
         LoopbackServer.Received got = server.last();
         assertThat(got.header("Content-Length")).isEqualTo(String.valueOf(got.body().length));
         assertThat(got.json().at("/messages/0/content/1/image_url/url").asText())
@@ -143,7 +163,8 @@ class OpenAiChatWireTest {
                  "usage":{"prompt_tokens":100,"completion_tokens":20}}
                 """));
         OpenAiChat lm = client().build();
-        LmResponse r = lm.complete(LmRequest.of(Prompt.builder().user("hi").build()).withN(2));
+        LmResponse r =
+                lm.complete(LmRequest.of(Prompt.builder().user("hi").build()).withN(2));
 
         assertThat(r.completions()).hasSize(2);
         Completion first = r.completions().get(0);
@@ -171,7 +192,8 @@ class OpenAiChatWireTest {
 
     @Test
     void apiKeyFromAnUnsetVariableSendsNoAuthorization() {
-        OpenAiChat lm = client().apiKeyFromEnv("DSPY4J_TEST_SURELY_UNSET_VARIABLE").build();
+        OpenAiChat lm =
+                client().apiKeyFromEnv("DSPY4J_TEST_SURELY_UNSET_VARIABLE").build();
         assertThat(lm.hasApiKey()).isFalse();
         lm.complete(LmRequest.of(Prompt.builder().user("hi").build()));
         assertThat(server.last().header("Authorization")).isNull();
@@ -179,38 +201,70 @@ class OpenAiChatWireTest {
 
     @Test
     void capabilityFlagsAreSettableAndDefaultByHost() {
-        assertThat(OpenAiChat.builder().model("m").cache(null).build().supportsStructuredOutputs()).isTrue();
+        assertThat(OpenAiChat.builder().model("m").cache(null).build().supportsStructuredOutputs())
+                .isTrue();
         assertThat(client().build().supportsStructuredOutputs()).isFalse();
         assertThat(client().build().supportsNativeTools()).isFalse();
         OpenAiChat on = client().structuredOutputs(true).nativeTools(true).build();
         assertThat(on.supportsStructuredOutputs()).isTrue();
         assertThat(on.supportsNativeTools()).isTrue();
-        assertThat(OpenAiChat.builder().model("m").cache(null).structuredOutputs(false).build().supportsStructuredOutputs()).isFalse();
+        assertThat(OpenAiChat.builder()
+                        .model("m")
+                        .cache(null)
+                        .structuredOutputs(false)
+                        .build()
+                        .supportsStructuredOutputs())
+                .isFalse();
     }
 
     @Test
     void inspectHistoryShowsPayloadsByTypeSizeAndDigestOnly() {
         byte[] png = TestMedia.png(5000, 9);
         OpenAiChat lm = client().cache(new MapCache()).build();
-        lm.complete(LmRequest.of(Prompt.builder().user().text("What is it?").media(Image.of(png)).end().build()));
+        lm.complete(LmRequest.of(Prompt.builder()
+                .user()
+                .text("What is it?")
+                .media(Image.of(png))
+                .end()
+                .build()));
 
         String shown = lm.inspectHistory(1);
-        assertThat(shown).contains("What is it?").contains("image/png").contains("5000 bytes").contains("sha256:");
+        assertThat(shown)
+                .contains("What is it?")
+                .contains("image/png")
+                .contains("5000 bytes")
+                .contains("sha256:");
         String b64 = Base64.getEncoder().encodeToString(png);
         assertThat(shown).doesNotContain(b64.substring(0, 40)).hasSizeLessThan(1000);
-        assertThat(lm.history().last(1).get(0).request().prompt().messages().get(0).parts()).hasSize(2);
+        assertThat(lm.history()
+                        .last(1)
+                        .get(0)
+                        .request()
+                        .prompt()
+                        .messages()
+                        .get(0)
+                        .parts())
+                .hasSize(2);
     }
 
     @Test
     void rejectsBadSettingsWithClearMessages() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OpenAiChat.builder().baseUrl("ftp://x"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ftp://x");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OpenAiChat.builder().build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("model");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OpenAiChat.builder().apiKey("sk-\nsecret"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("secret");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OpenAiChat.builder().timeout(java.time.Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("timeout");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> OpenAiChat.builder().baseUrl("ftp://x"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ftp://x");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> OpenAiChat.builder().build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("model");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> OpenAiChat.builder().apiKey("sk-\nsecret"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageNotContaining("secret");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> OpenAiChat.builder().timeout(java.time.Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("timeout");
     }
 
     static String utf8(byte[] b) {

@@ -29,7 +29,10 @@ class OpenAiEmbeddingsWireTest {
             + "\"usage\":{\"prompt_tokens\":7,\"total_tokens\":7}}";
 
     private OpenAiEmbeddings.Builder client() {
-        return OpenAiEmbeddings.builder().model("text-embedding-3-small").baseUrl(server.url()).apiKey("sk-test")
+        return OpenAiEmbeddings.builder()
+                .model("text-embedding-3-small")
+                .baseUrl(server.url())
+                .apiKey("sk-test")
                 .cache(MemoryCache.create());
     }
 
@@ -44,8 +47,11 @@ class OpenAiEmbeddingsWireTest {
         assertThat(got.method()).isEqualTo("POST");
         assertThat(got.path()).endsWith("/embeddings");
         assertThat(got.header("Authorization")).isEqualTo("Bearer sk-test");
-        assertThat(got.json()).isEqualTo(new ObjectMapper().readTree(
-                "{\"model\":\"text-embedding-3-small\",\"input\":[\"a cat\",\"a dog\"],\"encoding_format\":\"float\",\"dimensions\":3}"));
+        assertThat(got.json())
+                .isEqualTo(
+                        new ObjectMapper()
+                                .readTree(
+                                        "{\"model\":\"text-embedding-3-small\",\"input\":[\"a cat\",\"a dog\"],\"encoding_format\":\"float\",\"dimensions\":3}"));
     }
 
     @Test
@@ -58,15 +64,23 @@ class OpenAiEmbeddingsWireTest {
         assertThat(server.requestCount()).isEqualTo(1);
         assertThat(again.get(1)).containsExactly(first.get(1));
         // a client with another key, base URL or timeout shares the entry: the key is the request's digest
-        OpenAiEmbeddings other = OpenAiEmbeddings.builder().model("text-embedding-3-small").baseUrl(server.url())
-                .apiKey("sk-other").cache(cache).build();
+        OpenAiEmbeddings other = OpenAiEmbeddings.builder()
+                .model("text-embedding-3-small")
+                .baseUrl(server.url())
+                .apiKey("sk-other")
+                .cache(cache)
+                .build();
         assertThat(other.embed(List.of("a cat", "a dog")).get(0)).containsExactly(first.get(0));
         assertThat(server.requestCount()).isEqualTo(1);
         e.embed(List.of("a cow", "a dog"));
         assertThat(server.requestCount()).isEqualTo(2);
         // a chat request with the same text has another key: it is not answered with vectors
         server.enqueue(LoopbackServer.json(200, LoopbackServer.chatCompletion("hello")));
-        OpenAiChat chat = OpenAiChat.builder().model("text-embedding-3-small").baseUrl(server.url()).cache(cache).build();
+        OpenAiChat chat = OpenAiChat.builder()
+                .model("text-embedding-3-small")
+                .baseUrl(server.url())
+                .cache(cache)
+                .build();
         LmResponse r = chat.complete(LmRequest.of(new Prompt(List.of(Message.user("a cat"), Message.user("a dog")))));
         assertThat(r.first().text()).isEqualTo("hello");
     }
@@ -79,19 +93,24 @@ class OpenAiEmbeddingsWireTest {
         List<float[]> v = client().batchSize(2).build().embed(List.of("a", "b", "c"));
         assertThat(v).hasSize(3);
         assertThat(v.get(2)).containsExactly(5f, 6f);
-        assertThat(server.requests()).extracting(r -> r.json().get("input").size()).containsExactly(2, 1);
+        assertThat(server.requests())
+                .extracting(r -> r.json().get("input").size())
+                .containsExactly(2, 1);
     }
 
     @Test
     void badInputsAndAnswersAreNamed() {
         OpenAiEmbeddings e = client().build();
-        assertThatThrownBy(() -> e.embed(List.of("ok", ""))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> e.embed(List.of("ok", "")))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("text 1 to embed is empty");
         server.enqueue(LoopbackServer.json(200, "{\"object\":\"list\"}"));
-        assertThatThrownBy(() -> e.embed(List.of("x"))).isInstanceOf(LmException.class)
+        assertThatThrownBy(() -> e.embed(List.of("x")))
+                .isInstanceOf(LmException.class)
                 .hasMessageContaining("no \"data\" array");
         server.enqueue(LoopbackServer.json(200, "{\"data\":[{\"index\":0,\"embedding\":[1,2]}]}"));
-        assertThatThrownBy(() -> e.embed(List.of("y", "z"))).hasMessageContaining("2 texts were sent but 1 embeddings came back");
+        assertThatThrownBy(() -> e.embed(List.of("y", "z")))
+                .hasMessageContaining("2 texts were sent but 1 embeddings came back");
         assertThat(e.toString()).doesNotContain("sk-test");
     }
 }

@@ -35,7 +35,13 @@ class OpenAiPrefixStabilityTest {
     private static List<Example> demos() {
         List<Example> demos = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            demos.add(Example.of("image", Image.of(TestMedia.png(4000 + i, 10 + i)), "question", "what is it?", "label", "cat " + i));
+            demos.add(Example.of(
+                    "image",
+                    Image.of(TestMedia.png(4000 + i, 10 + i)),
+                    "question",
+                    "what is it?",
+                    "label",
+                    "cat " + i));
         }
         return demos;
     }
@@ -46,7 +52,9 @@ class OpenAiPrefixStabilityTest {
         p.call(Map.of("image", Image.of(TestMedia.png(3000, 1)), "question", "and this?"));
         p.call(Map.of("image", Image.of(TestMedia.png(5000, 2)), "question", "and that one, please?"));
         assertThat(server.requestCount()).isEqualTo(2);
-        return server.requests().stream().map(r -> new String(r.body(), StandardCharsets.UTF_8)).toList();
+        return server.requests().stream()
+                .map(r -> new String(r.body(), StandardCharsets.UTF_8))
+                .toList();
     }
 
     private static void assertSamePrefixUpToTheRow(List<String> bodies, String rowStart) {
@@ -55,29 +63,43 @@ class OpenAiPrefixStabilityTest {
         int rowA = a.lastIndexOf(rowStart);
         int rowB = b.lastIndexOf(rowStart);
         assertThat(rowA).isPositive();
-        assertThat(a.substring(0, rowA)).as("everything before the row's message").isEqualTo(b.substring(0, rowB));
+        assertThat(a.substring(0, rowA))
+                .as("everything before the row's message")
+                .isEqualTo(b.substring(0, rowB));
         // the prefix holds the demos (each demo image once), the rest only the row
         for (int i = 0; i < 3; i++) {
             String demo = Base64.getEncoder().encodeToString(TestMedia.png(4000 + i, 10 + i));
             assertThat(a.indexOf(demo)).isBetween(0, rowA);
         }
-        assertThat(a.substring(rowA)).contains(Base64.getEncoder().encodeToString(TestMedia.png(3000, 1))).contains("and this?");
-        assertThat(b.substring(rowB)).contains(Base64.getEncoder().encodeToString(TestMedia.png(5000, 2)))
+        assertThat(a.substring(rowA))
+                .contains(Base64.getEncoder().encodeToString(TestMedia.png(3000, 1)))
+                .contains("and this?");
+        assertThat(b.substring(rowB))
+                .contains(Base64.getEncoder().encodeToString(TestMedia.png(5000, 2)))
                 .contains("and that one, please?");
     }
 
     @Test
     void chatCompletionBodiesOfTwoRowsShareTheirPrefixByteForByte() {
         server.defaultReply(LoopbackServer.json(200, LoopbackServer.chatCompletion(ANSWER)));
-        List<String> bodies = twoRows(OpenAiChat.builder().baseUrl(server.url() + "/v1").model("gpt-4o-mini").cache(null).build());
-        assertThat(bodies.get(0)).startsWith("{\"model\":\"gpt-4o-mini\",\"temperature\":0.0,\"messages\":[{\"role\":\"system\"");
+        List<String> bodies = twoRows(OpenAiChat.builder()
+                .baseUrl(server.url() + "/v1")
+                .model("gpt-4o-mini")
+                .cache(null)
+                .build());
+        assertThat(bodies.get(0))
+                .startsWith("{\"model\":\"gpt-4o-mini\",\"temperature\":0.0,\"messages\":[{\"role\":\"system\"");
         assertSamePrefixUpToTheRow(bodies, "{\"role\":\"user\"");
     }
 
     @Test
     void responsesBodiesOfTwoRowsShareTheirPrefixByteForByte() {
         server.defaultReply(LoopbackServer.json(200, OpenAiResponsesWireTest.response(ANSWER)));
-        List<String> bodies = twoRows(OpenAiResponses.builder().baseUrl(server.url() + "/v1").model("gpt-4.1-mini").cache(null).build());
+        List<String> bodies = twoRows(OpenAiResponses.builder()
+                .baseUrl(server.url() + "/v1")
+                .model("gpt-4.1-mini")
+                .cache(null)
+                .build());
         assertThat(bodies.get(0)).startsWith("{\"model\":\"gpt-4.1-mini\",\"instructions\":\"");
         assertSamePrefixUpToTheRow(bodies, "{\"role\":\"user\"");
     }

@@ -60,15 +60,19 @@ class OpenAiRequestRulesTest {
         byte[] pdf = TestMedia.pdf(200, 2);
         OpenAiChat lm = client("gpt-test").build();
 
-        lm.complete(LmRequest.of(Prompt.builder().user().text("Read.")
+        lm.complete(LmRequest.of(Prompt.builder()
+                .user()
+                .text("Read.")
                 .media(File.of(png, "scan.png", MediaType.PNG))
                 .media(File.of("hello\n".getBytes(StandardCharsets.UTF_8), "notes.txt", MediaType.TEXT))
                 .media(File.of(csv, "table.csv", MediaType.of("text/csv")))
                 .media(File.of(pdf, "report.pdf", MediaType.PDF))
-                .end().build()));
+                .end()
+                .build()));
 
         Base64.Encoder b64 = Base64.getEncoder();
-        assertThat(server.last().json()).isEqualTo(json("""
+        assertThat(server.last().json())
+                .isEqualTo(json("""
                 {"model":"gpt-test","messages":[{"role":"user","content":[
                   {"type":"text","text":"Read."},
                   {"type":"image_url","image_url":{"url":"data:image/png;base64,%s"}},
@@ -105,7 +109,8 @@ class OpenAiRequestRulesTest {
                         + " (application/pdf); send an image's or a text file's bytes instead (File.of), which go as"
                         + " image or text parts");
         assertThatThrownBy(() -> lm.complete(LmRequest.of(userWith(File.ofId("file-txt", MediaType.TEXT)))))
-                .hasMessageStartingWith("file id file-txt is text/plain; OpenAI chat completions take a file id only for a PDF");
+                .hasMessageStartingWith(
+                        "file id file-txt is text/plain; OpenAI chat completions take a file id only for a PDF");
         assertThat(server.requestCount()).isZero();
 
         lm.complete(LmRequest.of(userWith(File.ofId("file-pdf", MediaType.PDF))));
@@ -129,18 +134,21 @@ class OpenAiRequestRulesTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("image in-memory bytes is image/bmp, which OpenAI chat completions does not take (images:"
                         + " image/png, image/jpeg, image/gif or image/webp)");
-        assertThatThrownBy(() -> lm.complete(LmRequest.of(userWith(Image.of(TestMedia.png(100, 1)).withDetail("medium")))))
+        assertThatThrownBy(() -> lm.complete(
+                        LmRequest.of(userWith(Image.of(TestMedia.png(100, 1)).withDetail("medium")))))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("image in-memory bytes has detail 'medium'; OpenAI chat completions take detail auto, low or high");
-        assertThatThrownBy(() -> lm.complete(LmRequest.of(userWith(
-                Image.fromUrl("https://example.com/a.png").withDetail("HIGH")))))
+                .hasMessage(
+                        "image in-memory bytes has detail 'medium'; OpenAI chat completions take detail auto, low or high");
+        assertThatThrownBy(() -> lm.complete(LmRequest.of(
+                        userWith(Image.fromUrl("https://example.com/a.png").withDetail("HIGH")))))
                 .hasMessage("image https://example.com/a.png has detail 'HIGH'; OpenAI chat completions take detail"
                         + " auto, low or high");
         byte[] flac = {'f', 'L', 'a', 'C', 0, 0, 0, 0x22, 0, 0, 0, 0, 0, 0, 0, 0};
         assertThatThrownBy(() -> lm.complete(LmRequest.of(userWith(Audio.of(flac)))))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("audio in-memory bytes is audio/flac; OpenAI chat completions take audio in format wav or mp3"
-                        + " (audio/wav or audio/mpeg)");
+                .hasMessage(
+                        "audio in-memory bytes is audio/flac; OpenAI chat completions take audio in format wav or mp3"
+                                + " (audio/wav or audio/mpeg)");
         assertThat(server.requestCount()).isZero();
 
         for (String detail : new String[] {"auto", "low", "high"}) {
@@ -162,25 +170,46 @@ class OpenAiRequestRulesTest {
 
         // a request's own max_completion_tokens wins; temperature 1 is what the model takes, so it is kept
         gpt5.complete(LmRequest.of(Prompt.builder().user("Hi").build())
-                .withParam("max_completion_tokens", 100).withParam("temperature", 1.0).withParam("top_p", 0.5));
+                .withParam("max_completion_tokens", 100)
+                .withParam("temperature", 1.0)
+                .withParam("top_p", 0.5));
         assertThat(server.last().json()).isEqualTo(json("""
                 {"model":"gpt-5","max_completion_tokens":100,"temperature":1.0,"messages":[{"role":"user","content":"Hi"}]}"""));
 
-        for (String m : new String[] {"o1", "o1-mini", "o3-mini", "o3-2025-04-16", "o4-mini-2025-04-16", "gpt-5-mini",
-                "gpt-5.1", "openai/o3", "openai/o4-mini", "ft:o4-mini-2025-04-16:acme:grader:AbC123",
-                "openai/ft:o4-mini-2025-04-16:acme::x1"}) {
+        for (String m : new String[] {
+            "o1",
+            "o1-mini",
+            "o3-mini",
+            "o3-2025-04-16",
+            "o4-mini-2025-04-16",
+            "gpt-5-mini",
+            "gpt-5.1",
+            "openai/o3",
+            "openai/o4-mini",
+            "ft:o4-mini-2025-04-16:acme:grader:AbC123",
+            "openai/ft:o4-mini-2025-04-16:acme::x1"
+        }) {
             OpenAiChat lm = client(m).maxTokens(10).build();
             assertThat(lm.isReasoningModel()).as(m).isTrue();
             lm.complete(LmRequest.of(Prompt.builder().user("Hi").build()));
             assertThat(server.last().json().has("max_tokens")).as(m).isFalse();
-            assertThat(server.last().json().get("max_completion_tokens").asInt()).as(m).isEqualTo(10);
+            assertThat(server.last().json().get("max_completion_tokens").asInt())
+                    .as(m)
+                    .isEqualTo(10);
         }
     }
 
     @Test
     void otherModelsKeepMaxTokensAndTemperature() throws Exception {
-        for (String m : new String[] {"gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-5-chat-latest", "omni-moderation", "llama3",
-                "ft:gpt-4o-mini-2024-07-18:acme::x1"}) {
+        for (String m : new String[] {
+            "gpt-4o",
+            "gpt-4o-mini",
+            "gpt-4.1",
+            "gpt-5-chat-latest",
+            "omni-moderation",
+            "llama3",
+            "ft:gpt-4o-mini-2024-07-18:acme::x1"
+        }) {
             OpenAiChat lm = client(m).maxTokens(10).temperature(0.3).build();
             assertThat(lm.isReasoningModel()).as(m).isFalse();
             lm.complete(LmRequest.of(Prompt.builder().user("Hi").build()));

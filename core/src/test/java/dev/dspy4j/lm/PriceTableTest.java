@@ -42,8 +42,10 @@ class PriceTableTest {
     @Test
     void aUserTableOverridesAndExtendsTheShippedOne() throws Exception {
         Path f = dir.resolve("prices.json");
-        Files.writeString(f, "{\"as_of\":\"2026-11-01\",\"models\":{\"gpt-4o-mini\":{\"input\":1,\"output\":2},"
-                + "\"my-model\":{\"input\":0.5,\"cached_input\":0.1,\"output\":1}}}");
+        Files.writeString(
+                f,
+                "{\"as_of\":\"2026-11-01\",\"models\":{\"gpt-4o-mini\":{\"input\":1,\"output\":2},"
+                        + "\"my-model\":{\"input\":0.5,\"cached_input\":0.1,\"output\":1}}}");
         PriceTable t = PriceTable.defaults().with(PriceTable.load(f));
         assertThat(t.asOf()).isEqualTo("2026-11-01");
         assertThat(t.priceOf("gpt-4o-mini")).isEqualTo(new PriceTable.Price(1, 1, 1, 2));
@@ -55,8 +57,11 @@ class PriceTableTest {
     void badTablesNameTheFileModelAndField() throws Exception {
         Path f = dir.resolve("bad.json");
         Files.writeString(f, "{\"models\":{\"m\":{\"input\":\"cheap\",\"output\":1}}}");
-        assertThatThrownBy(() -> PriceTable.load(f)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(f.toString()).hasMessageContaining("model m").hasMessageContaining("\"input\" must be a number");
+        assertThatThrownBy(() -> PriceTable.load(f))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(f.toString())
+                .hasMessageContaining("model m")
+                .hasMessageContaining("\"input\" must be a number");
         Files.writeString(f, "{\"models\":{\"m\":{\"input\":1}}}");
         assertThatThrownBy(() -> PriceTable.load(f)).hasMessageContaining("\"output\" is missing");
         Files.writeString(f, "[1,2]");

@@ -54,7 +54,12 @@ class RateLimitTest {
         });
         // 600 a minute = 10 a second, burst 10: within 1 s of the first request at most 10 + 10 may arrive
         RateLimit limit = RateLimit.builder().requestsPerMinute(600).build();
-        LanguageModel lm = OpenAiChat.builder().baseUrl(server.url() + "/v1").model("m").cache(null).rateLimit(limit).build();
+        LanguageModel lm = OpenAiChat.builder()
+                .baseUrl(server.url() + "/v1")
+                .model("m")
+                .cache(null)
+                .rateLimit(limit)
+                .build();
         runAll(lm, 35);
         assertThat(server.requestCount()).isEqualTo(35);
         assertThat(inFirst(1000)).isBetween(10L, 22L);
@@ -66,7 +71,11 @@ class RateLimitTest {
             arrivals.add(System.nanoTime());
             LoopbackServer.json(200, LoopbackServer.chatCompletion("ok")).send(ex);
         });
-        LanguageModel lm = OpenAiChat.builder().baseUrl(server.url() + "/v1").model("m").cache(null).build();
+        LanguageModel lm = OpenAiChat.builder()
+                .baseUrl(server.url() + "/v1")
+                .model("m")
+                .cache(null)
+                .build();
         runAll(lm, 35);
         assertThat(inFirst(1000)).isEqualTo(35);
     }
@@ -74,12 +83,15 @@ class RateLimitTest {
     @Test
     void tokensPerMinuteFollowTheReportedUsage() {
         // every call: prompt "qN" (estimated 1 token) plus max_tokens 14 = 15 estimated; ScriptedLm reports 10 + 5 = 15
-        ScriptedLm lm = ScriptedLm.builder().model("m").param("max_tokens", 14)
+        ScriptedLm lm = ScriptedLm.builder()
+                .model("m")
+                .param("max_tokens", 14)
                 .rateLimit(RateLimit.builder().tokensPerMinute(3600).build())
                 .respond(r -> {
                     arrivals.add(System.nanoTime());
                     return List.of("ok");
-                }).build();
+                })
+                .build();
         // 60 tokens a second, burst 60: within 1 s of the first call at most (60 + 60) / 15 = 8 calls
         runAll(lm, 14);
         assertThat(inFirst(1000)).isBetween(4L, 10L);
@@ -88,11 +100,16 @@ class RateLimitTest {
     @Test
     void cacheHitsDoNotWait() {
         RateLimit limit = RateLimit.builder().requestsPerMinute(1).build();
-        ScriptedLm lm = ScriptedLm.builder().model("m").cache(MemoryCache.create()).rateLimit(limit)
-                .respond(r -> List.of("ok")).build();
+        ScriptedLm lm = ScriptedLm.builder()
+                .model("m")
+                .cache(MemoryCache.create())
+                .rateLimit(limit)
+                .respond(r -> List.of("ok"))
+                .build();
         lm.complete(request(1));
         // the bucket is empty for a minute now; a hundred cache hits must still return
-        for (int i = 0; i < 100; i++) assertThat(lm.complete(request(1)).cacheHit()).isTrue();
+        for (int i = 0; i < 100; i++)
+            assertThat(lm.complete(request(1)).cacheHit()).isTrue();
     }
 
     @Test
@@ -103,7 +120,9 @@ class RateLimitTest {
 
     @Test
     void badSettingsAreRefusedWithTheirName() {
-        assertThatThrownBy(() -> RateLimit.builder().requestsPerMinute(0)).hasMessageContaining("requestsPerMinute must be at least 1, not 0");
-        assertThatThrownBy(() -> RateLimit.builder().build()).hasMessageContaining("needs requestsPerMinute or tokensPerMinute");
+        assertThatThrownBy(() -> RateLimit.builder().requestsPerMinute(0))
+                .hasMessageContaining("requestsPerMinute must be at least 1, not 0");
+        assertThatThrownBy(() -> RateLimit.builder().build())
+                .hasMessageContaining("needs requestsPerMinute or tokensPerMinute");
     }
 }

@@ -24,11 +24,21 @@ class ResponseDetailsTest {
     }
 
     private OpenAiChat openAi() {
-        return OpenAiChat.builder().baseUrl(server.url() + "/v1").model("gpt-test").cache(null).maxAttempts(1).build();
+        return OpenAiChat.builder()
+                .baseUrl(server.url() + "/v1")
+                .model("gpt-test")
+                .cache(null)
+                .maxAttempts(1)
+                .build();
     }
 
     private AnthropicChat anthropic() {
-        return AnthropicChat.builder().baseUrl(server.url()).model("claude-test").cache(null).maxAttempts(1).build();
+        return AnthropicChat.builder()
+                .baseUrl(server.url())
+                .model("claude-test")
+                .cache(null)
+                .maxAttempts(1)
+                .build();
     }
 
     private static final LmRequest HI = LmRequest.of(Prompt.builder().user("Hi").build());
@@ -50,10 +60,13 @@ class ResponseDetailsTest {
         Predict qa = Predict.of("question -> answer").withLm(openAi()).withAdapter(ChatAdapter.create());
         assertThatThrownBy(() -> qa.call(Map.of("question", "How?")))
                 .isInstanceOf(RefusalException.class)
-                .hasMessage("the model refused to answer StringSignature (question: str -> answer: str), finish reason stop:"
-                        + " I can't help with that")
+                .hasMessage(
+                        "the model refused to answer StringSignature (question: str -> answer: str), finish reason stop:"
+                                + " I can't help with that")
                 .satisfies(e -> assertThat(((RefusalException) e).refusal()).isEqualTo("I can't help with that"));
-        assertThat(server.requestCount()).as("no JSON-adapter retry for a refusal").isEqualTo(2);
+        assertThat(server.requestCount())
+                .as("no JSON-adapter retry for a refusal")
+                .isEqualTo(2);
     }
 
     @Test
@@ -77,7 +90,9 @@ class ResponseDetailsTest {
                     {"choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant",
                      "content":"[[ ## answer ## ]]\\nParis","refusal":%s}}]}""".formatted(empty)));
             Predict qa = Predict.of("question -> answer").withLm(openAi()).withAdapter(ChatAdapter.create());
-            assertThat(qa.call(Map.of("question", "Capital?")).getString("answer")).as(empty).isEqualTo("Paris");
+            assertThat(qa.call(Map.of("question", "Capital?")).getString("answer"))
+                    .as(empty)
+                    .isEqualTo("Paris");
         }
     }
 
@@ -85,8 +100,7 @@ class ResponseDetailsTest {
     void anAnthropicRefusalStopReasonIsARefusal() {
         server.enqueue(LoopbackServer.json(200, """
                 {"model":"claude-x","content":[{"type":"text","text":"I won't"}],"stop_reason":"refusal",
-                 "usage":{"input_tokens":3,"output_tokens":2}}"""),
-                LoopbackServer.json(200, """
+                 "usage":{"input_tokens":3,"output_tokens":2}}"""), LoopbackServer.json(200, """
                 {"model":"claude-x","content":[],"stop_reason":"refusal","usage":{"input_tokens":3,"output_tokens":0}}"""));
         Completion c = anthropic().complete(HI).first();
         assertThat(c.refusal()).isEqualTo("I won't");
@@ -95,7 +109,8 @@ class ResponseDetailsTest {
         Predict qa = Predict.of("question -> answer").withLm(anthropic());
         assertThatThrownBy(() -> qa.call(Map.of("question", "How?")))
                 .isInstanceOf(RefusalException.class)
-                .hasMessage("the model refused to answer StringSignature (question: str -> answer: str), finish reason refusal");
+                .hasMessage(
+                        "the model refused to answer StringSignature (question: str -> answer: str), finish reason refusal");
     }
 
     // ---- item 8: stop reasons ----
@@ -104,8 +119,7 @@ class ResponseDetailsTest {
     void contextWindowExceededIsTruncationAndPauseTurnIsReported() {
         server.enqueue(LoopbackServer.json(200, """
                 {"model":"claude-x","content":[{"type":"text","text":"partial"}],
-                 "stop_reason":"model_context_window_exceeded","usage":{"input_tokens":3,"output_tokens":2}}"""),
-                LoopbackServer.json(200, """
+                 "stop_reason":"model_context_window_exceeded","usage":{"input_tokens":3,"output_tokens":2}}"""), LoopbackServer.json(200, """
                 {"model":"claude-x","content":[{"type":"server_tool_use","id":"s1","name":"web_search","input":{}}],
                  "stop_reason":"pause_turn","usage":{"input_tokens":3,"output_tokens":2}}"""));
         AnthropicChat lm = anthropic();
@@ -159,8 +173,17 @@ class ResponseDetailsTest {
                   {"type":"text","text":"."}]}"""));
         Completion c = anthropic().complete(HI).first();
         assertThat(c.text()).isEqualTo("According to the spec, the limit is 5 MB.");
-        assertThat(c.citations()).containsExactly(
-                new Citation("char_location", "Images may be up to 5 MB.", 0, "Spec", null, 120, 145, "the limit is 5 MB"),
-                new Citation("page_location", "5 MB per image", 1, null, null, 3, 4, "the limit is 5 MB"));
+        assertThat(c.citations())
+                .containsExactly(
+                        new Citation(
+                                "char_location",
+                                "Images may be up to 5 MB.",
+                                0,
+                                "Spec",
+                                null,
+                                120,
+                                145,
+                                "the limit is 5 MB"),
+                        new Citation("page_location", "5 MB per image", 1, null, null, 3, 4, "the limit is 5 MB"));
     }
 }

@@ -14,7 +14,8 @@ class RetryPolicyTest {
 
     @Test
     void backoffGrowsExponentiallyUpToTheCapWithoutJitter() {
-        RetryPolicy p = new RetryPolicy(6, Duration.ofMillis(100), Duration.ofMillis(500), 2.0, false, Duration.ofSeconds(60));
+        RetryPolicy p =
+                new RetryPolicy(6, Duration.ofMillis(100), Duration.ofMillis(500), 2.0, false, Duration.ofSeconds(60));
         assertThat(p.delayBefore(1, null)).isEqualTo(Duration.ofMillis(100));
         assertThat(p.delayBefore(2, null)).isEqualTo(Duration.ofMillis(200));
         assertThat(p.delayBefore(3, null)).isEqualTo(Duration.ofMillis(400));
@@ -24,7 +25,8 @@ class RetryPolicyTest {
 
     @Test
     void jitterStaysWithinTheUpperHalf() {
-        RetryPolicy p = new RetryPolicy(5, Duration.ofSeconds(1), Duration.ofSeconds(10), 2.0, true, Duration.ofSeconds(60));
+        RetryPolicy p =
+                new RetryPolicy(5, Duration.ofSeconds(1), Duration.ofSeconds(10), 2.0, true, Duration.ofSeconds(60));
         for (int i = 0; i < 200; i++) {
             assertThat(p.delayBefore(2, null)).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(2));
         }
@@ -45,7 +47,8 @@ class RetryPolicyTest {
         assertThat(RetryPolicy.isRetryableStatus(429)).isTrue();
         assertThat(RetryPolicy.isRetryableStatus(500)).isTrue();
         assertThat(RetryPolicy.isRetryableStatus(529)).isTrue();
-        for (int s : new int[] {400, 401, 403, 404, 422}) assertThat(RetryPolicy.isRetryableStatus(s)).isFalse();
+        for (int s : new int[] {400, 401, 403, 404, 422})
+            assertThat(RetryPolicy.isRetryableStatus(s)).isFalse();
     }
 
     @Test

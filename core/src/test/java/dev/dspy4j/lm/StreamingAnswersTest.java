@@ -7,8 +7,8 @@ import dev.dspy4j.cache.MemoryCache;
 import dev.dspy4j.lm.anthropic.AnthropicChat;
 import dev.dspy4j.lm.openai.OpenAiChat;
 import dev.dspy4j.module.ChainOfThought;
-import dev.dspy4j.module.Prediction;
 import dev.dspy4j.module.Predict;
+import dev.dspy4j.module.Prediction;
 import dev.dspy4j.module.StreamListener;
 import dev.dspy4j.prompt.Prompt;
 import java.io.IOException;
@@ -43,7 +43,8 @@ class StreamingAnswersTest {
                 out.flush();
                 if (i == 0 && gate != null) {
                     try {
-                        if (!gate.await(10, TimeUnit.SECONDS)) throw new IOException("the client never saw the first piece");
+                        if (!gate.await(10, TimeUnit.SECONDS))
+                            throw new IOException("the client never saw the first piece");
                     } catch (InterruptedException e) {
                         throw new IOException(e);
                     }
@@ -55,20 +56,32 @@ class StreamingAnswersTest {
 
     private static String openAiChunk(String content) {
         return "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,"
-                + "\"delta\":{\"content\":" + new com.fasterxml.jackson.databind.ObjectMapper().getNodeFactory().textNode(content)
+                + "\"delta\":{\"content\":"
+                + new com.fasterxml.jackson.databind.ObjectMapper()
+                        .getNodeFactory()
+                        .textNode(content)
                 + "},\"finish_reason\":null}]}\n\n";
     }
 
     /** The answer of a ChainOfThought, cut into pieces that split the markers themselves. */
-    private static final List<String> PIECES = List.of("[[ ## reas", "oning ## ]]\nTwo and ", "two make four.\n\n[", "[ ## answer ##", " ]]\n4", "\n\n[[ ## completed ## ]]");
+    private static final List<String> PIECES = List.of(
+            "[[ ## reas",
+            "oning ## ]]\nTwo and ",
+            "two make four.\n\n[",
+            "[ ## answer ##",
+            " ]]\n4",
+            "\n\n[[ ## completed ## ]]");
 
     private static List<String> openAiEvents() {
         List<String> events = new ArrayList<>();
-        events.add("data: {\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n");
+        events.add(
+                "data: {\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n");
         for (String p : PIECES) events.add(openAiChunk(p));
-        events.add("data: {\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n");
-        events.add(": a comment line, ignored\n\ndata: {\"object\":\"chat.completion.chunk\",\"choices\":[],\"usage\":{\"prompt_tokens\":50,\"completion_tokens\":12,"
-                + "\"prompt_tokens_details\":{\"cached_tokens\":32}}}\n\n");
+        events.add(
+                "data: {\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n");
+        events.add(
+                ": a comment line, ignored\n\ndata: {\"object\":\"chat.completion.chunk\",\"choices\":[],\"usage\":{\"prompt_tokens\":50,\"completion_tokens\":12,"
+                        + "\"prompt_tokens_details\":{\"cached_tokens\":32}}}\n\n");
         events.add("data: [DONE]\n\n");
         return events;
     }
@@ -106,14 +119,20 @@ class StreamingAnswersTest {
         // the server sends the rest only after the listener got the first field piece: proof it arrived early
         server.enqueue(sse(openAiEvents(), null));
         ChainOfThought cot = ChainOfThought.of("question -> answer: int");
-        LanguageModel lm = OpenAiChat.builder().baseUrl(server.url() + "/v1").model("gpt-4o-mini").cache(null).build();
+        LanguageModel lm = OpenAiChat.builder()
+                .baseUrl(server.url() + "/v1")
+                .model("gpt-4o-mini")
+                .cache(null)
+                .build();
         Prediction p = cot.withLm(lm).stream(Map.of("question", "2+2?"), listener);
 
         assertThat(p.get("answer", Integer.class)).isEqualTo(4);
         assertThat(listener.prediction).isSameAs(p);
         assertThat(listener.joined("reasoning")).isEqualTo("Two and two make four.");
         assertThat(listener.joined("answer")).isEqualTo("4");
-        assertThat(listener.chunks).containsSubsequence("predict.reasoning:Two and", "predict.reasoning|", "predict.answer:4", "predict.answer|");
+        assertThat(listener.chunks)
+                .containsSubsequence(
+                        "predict.reasoning:Two and", "predict.reasoning|", "predict.answer:4", "predict.answer|");
         assertThat(p.usage()).isEqualTo(new Usage(50, 12, 32, 0, 0));
         var body = server.last().json();
         assertThat(body.path("stream").asBoolean()).isTrue();
@@ -131,8 +150,12 @@ class StreamingAnswersTest {
         events.add("data: [DONE]\n\n");
         // the server holds back everything after the first event until the listener has seen a piece
         server.enqueue(sse(events, listener.first));
-        Predict qa = Predict.of("question -> answer").withLm(
-                OpenAiChat.builder().baseUrl(server.url() + "/v1").model("m").cache(null).build());
+        Predict qa = Predict.of("question -> answer")
+                .withLm(OpenAiChat.builder()
+                        .baseUrl(server.url() + "/v1")
+                        .model("m")
+                        .cache(null)
+                        .build());
         Prediction p = qa.stream(Map.of("question", "?"), listener);
         assertThat(p.getString("answer")).isEqualTo("four and more");
         assertThat(listener.chunks).containsExactly("self.answer:four", "self.answer: and more", "self.answer|");
@@ -141,8 +164,13 @@ class StreamingAnswersTest {
     @Test
     void aCachedAnswerIsReplayedToTheListenerAtOnce() {
         server.enqueue(sse(openAiEvents(), null));
-        LanguageModel lm = OpenAiChat.builder().baseUrl(server.url() + "/v1").model("gpt-4o-mini").cache(MemoryCache.create()).build();
-        dev.dspy4j.module.Module cot = ChainOfThought.of("question -> answer: int").withLm(lm);
+        LanguageModel lm = OpenAiChat.builder()
+                .baseUrl(server.url() + "/v1")
+                .model("gpt-4o-mini")
+                .cache(MemoryCache.create())
+                .build();
+        dev.dspy4j.module.Module cot =
+                ChainOfThought.of("question -> answer: int").withLm(lm);
         Collector first = new Collector();
         cot.stream(Map.of("question", "2+2?"), first);
         Collector second = new Collector();
@@ -150,8 +178,12 @@ class StreamingAnswersTest {
         assertThat(server.requestCount()).isEqualTo(1);
         assertThat(p.cacheHit()).isTrue();
         assertThat(second.joined("reasoning")).isEqualTo("Two and two make four.");
-        assertThat(second.chunks).containsExactly("predict.reasoning:Two and two make four.", "predict.reasoning|",
-                "predict.answer:4", "predict.answer|");
+        assertThat(second.chunks)
+                .containsExactly(
+                        "predict.reasoning:Two and two make four.",
+                        "predict.reasoning|",
+                        "predict.answer:4",
+                        "predict.answer|");
     }
 
     @Test
@@ -166,9 +198,15 @@ class StreamingAnswersTest {
                 "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":9}}\n\n",
                 "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
         server.enqueue(sse(events, null));
-        LanguageModel lm = AnthropicChat.builder().baseUrl(server.url() + "/v1").model("claude-sonnet-4").apiKey("k").cache(null).build();
+        LanguageModel lm = AnthropicChat.builder()
+                .baseUrl(server.url() + "/v1")
+                .model("claude-sonnet-4")
+                .apiKey("k")
+                .cache(null)
+                .build();
         Collector listener = new Collector();
-        Prediction p = Predict.of("question -> answer").withLm(lm).stream(Map.of("question", "capital of France?"), listener);
+        Prediction p =
+                Predict.of("question -> answer").withLm(lm).stream(Map.of("question", "capital of France?"), listener);
         assertThat(p.getString("answer")).isEqualTo("Paris");
         assertThat(listener.chunks).containsExactly("self.answer:Pa", "self.answer:ris", "self.answer|");
         assertThat(p.usage()).isEqualTo(new Usage(120, 9, 100, 0, 0));
@@ -188,8 +226,13 @@ class StreamingAnswersTest {
                 "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"input_tokens\":null,\"cache_creation_input_tokens\":null,\"cache_read_input_tokens\":null,\"output_tokens\":9}}\n\n",
                 "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
         server.enqueue(sse(events, null));
-        LanguageModel lm = AnthropicChat.builder().baseUrl(server.url() + "/v1").model("claude-x").apiKey("k").cache(null).build();
-        Prediction p = Predict.of("q -> a").withLm(lm).stream(Map.of("q", "x"), c -> { });
+        LanguageModel lm = AnthropicChat.builder()
+                .baseUrl(server.url() + "/v1")
+                .model("claude-x")
+                .apiKey("k")
+                .cache(null)
+                .build();
+        Prediction p = Predict.of("q -> a").withLm(lm).stream(Map.of("q", "x"), c -> {});
         assertThat(p.getString("a")).isEqualTo("yes");
         assertThat(p.usage()).isEqualTo(new Usage(127, 9, 100, 7, 0));
     }
@@ -202,8 +245,13 @@ class StreamingAnswersTest {
                 "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"refusal\"},\"usage\":{\"output_tokens\":0}}\n\n",
                 "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
         server.enqueue(sse(events, null));
-        LanguageModel lm = AnthropicChat.builder().baseUrl(server.url() + "/v1").model("claude-x").apiKey("k").cache(null).build();
-        assertThatThrownBy(() -> Predict.of("q -> a").withLm(lm).stream(Map.of("q", "x"), c -> { }))
+        LanguageModel lm = AnthropicChat.builder()
+                .baseUrl(server.url() + "/v1")
+                .model("claude-x")
+                .apiKey("k")
+                .cache(null)
+                .build();
+        assertThatThrownBy(() -> Predict.of("q -> a").withLm(lm).stream(Map.of("q", "x"), c -> {}))
                 .isInstanceOf(dev.dspy4j.adapter.RefusalException.class)
                 .hasMessageContaining("finish reason refusal");
     }
@@ -214,18 +262,31 @@ class StreamingAnswersTest {
                 "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"model\":\"claude-x\",\"usage\":{\"input_tokens\":1}}}\n\n",
                 "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n");
         server.enqueue(sse(events, null));
-        LanguageModel lm = AnthropicChat.builder().baseUrl(server.url() + "/v1").model("claude-x").apiKey("k").cache(null).build();
-        assertThatThrownBy(() -> Predict.of("q -> a").withLm(lm).stream(Map.of("q", "x"), c -> { }))
-                .isInstanceOf(ServerException.class).hasMessageContaining("Overloaded").hasMessageContaining("[overloaded_error]");
+        LanguageModel lm = AnthropicChat.builder()
+                .baseUrl(server.url() + "/v1")
+                .model("claude-x")
+                .apiKey("k")
+                .cache(null)
+                .build();
+        assertThatThrownBy(() -> Predict.of("q -> a").withLm(lm).stream(Map.of("q", "x"), c -> {}))
+                .isInstanceOf(ServerException.class)
+                .hasMessageContaining("Overloaded")
+                .hasMessageContaining("[overloaded_error]");
     }
 
     @Test
     void aStreamCutBeforeAnyTextIsRetriedAndOneCutAfterIsNot() {
         // first attempt: the stream ends without [DONE] and without text, so it is retried
-        server.enqueue(sse(List.of("data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"}}]}\n\n"), null),
+        server.enqueue(
+                sse(List.of("data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"}}]}\n\n"), null),
                 sse(openAiEvents(), null));
-        LanguageModel lm = OpenAiChat.builder().baseUrl(server.url() + "/v1").model("m").cache(null)
-                .retryPolicy(RetryPolicy.defaults().withBackoff(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(5))).build();
+        LanguageModel lm = OpenAiChat.builder()
+                .baseUrl(server.url() + "/v1")
+                .model("m")
+                .cache(null)
+                .retryPolicy(RetryPolicy.defaults()
+                        .withBackoff(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(5)))
+                .build();
         Collector listener = new Collector();
         ChainOfThought.of("question -> answer: int").withLm(lm).stream(Map.of("question", "2+2?"), listener);
         assertThat(server.requestCount()).isEqualTo(2);
@@ -234,16 +295,23 @@ class StreamingAnswersTest {
         // now text arrives, then the stream ends early: the listener saw text, so the call fails at once
         server.enqueue(sse(List.of(openAiChunk("[[ ## answer ## ]]\nhal")), null));
         int before = server.requestCount();
-        assertThatThrownBy(() -> Predict.of("question -> answer").withLm(lm).stream(Map.of("question", "other"), c -> { }))
-                .isInstanceOf(LmException.class).hasMessageContaining("the stream ended before the answer was complete");
+        assertThatThrownBy(
+                        () -> Predict.of("question -> answer").withLm(lm).stream(Map.of("question", "other"), c -> {}))
+                .isInstanceOf(LmException.class)
+                .hasMessageContaining("the stream ended before the answer was complete");
         assertThat(server.requestCount()).isEqualTo(before + 1);
     }
 
     @Test
     void aServerThatIgnoresStreamAndAnswersWithJsonIsReadAsUsualAndTheTextArrivesWhole() {
-        server.enqueue(LoopbackServer.json(200, LoopbackServer.chatCompletion("[[ ## answer ## ]]\nwhole\n\n[[ ## completed ## ]]")));
-        Predict qa = Predict.of("question -> answer").withLm(
-                OpenAiChat.builder().baseUrl(server.url() + "/v1").model("m").cache(null).build());
+        server.enqueue(LoopbackServer.json(
+                200, LoopbackServer.chatCompletion("[[ ## answer ## ]]\nwhole\n\n[[ ## completed ## ]]")));
+        Predict qa = Predict.of("question -> answer")
+                .withLm(OpenAiChat.builder()
+                        .baseUrl(server.url() + "/v1")
+                        .model("m")
+                        .cache(null)
+                        .build());
         Collector listener = new Collector();
         Prediction p = qa.stream(Map.of("question", "?"), listener);
         assertThat(p.getString("answer")).isEqualTo("whole");
@@ -255,8 +323,15 @@ class StreamingAnswersTest {
     @Test
     void withoutAListenerTheSameClientDoesNotStream() {
         server.enqueue(LoopbackServer.json(200, LoopbackServer.chatCompletion("plain")));
-        LanguageModel lm = OpenAiChat.builder().baseUrl(server.url() + "/v1").model("m").cache(null).build();
-        assertThat(lm.complete(LmRequest.of(Prompt.builder().user("hi").build())).first().text()).isEqualTo("plain");
+        LanguageModel lm = OpenAiChat.builder()
+                .baseUrl(server.url() + "/v1")
+                .model("m")
+                .cache(null)
+                .build();
+        assertThat(lm.complete(LmRequest.of(Prompt.builder().user("hi").build()))
+                        .first()
+                        .text())
+                .isEqualTo("plain");
         assertThat(server.last().json().has("stream")).isFalse();
     }
 }

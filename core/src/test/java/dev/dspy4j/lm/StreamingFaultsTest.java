@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dspy4j.cache.MemoryCache;
 import dev.dspy4j.lm.openai.OpenAiChat;
-import dev.dspy4j.module.Prediction;
 import dev.dspy4j.module.Predict;
+import dev.dspy4j.module.Prediction;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -41,18 +41,27 @@ class StreamingFaultsTest {
 
     private static String chunk(String content) {
         return "data: {\"object\":\"chat.completion.chunk\",\"model\":\"m-1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":"
-                + new com.fasterxml.jackson.databind.ObjectMapper().getNodeFactory().textNode(content) + "},\"finish_reason\":null}]}\n\n";
+                + new com.fasterxml.jackson.databind.ObjectMapper()
+                        .getNodeFactory()
+                        .textNode(content) + "},\"finish_reason\":null}]}\n\n";
     }
 
     private static LoopbackServer.Reply whole(String answer) {
-        return sse(chunk("[[ ## answer ## ]]\n"), chunk(answer + "\n\n[[ ## completed ## ]]"),
+        return sse(
+                chunk("[[ ## answer ## ]]\n"),
+                chunk(answer + "\n\n[[ ## completed ## ]]"),
                 "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n",
-                "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":5}}\n\n", "data: [DONE]\n\n");
+                "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":5}}\n\n",
+                "data: [DONE]\n\n");
     }
 
     private OpenAiChat.Builder lm() {
-        return OpenAiChat.builder().baseUrl(server.url() + "/v1").model("m").apiKey("sk-secret-0123456789")
-                .retryPolicy(RetryPolicy.defaults().withBackoff(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(5)));
+        return OpenAiChat.builder()
+                .baseUrl(server.url() + "/v1")
+                .model("m")
+                .apiKey("sk-secret-0123456789")
+                .retryPolicy(RetryPolicy.defaults()
+                        .withBackoff(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(5)));
     }
 
     private static List<String> chunks() {
@@ -61,11 +70,16 @@ class StreamingFaultsTest {
 
     @Test
     void anHttpErrorOnAStreamRequestIsTheTypedErrorWithTheProvidersMessageAndNoChunks() {
-        server.enqueue(LoopbackServer.json(401, "{\"error\":{\"message\":\"Incorrect API key provided: sk-secret-0123456789\","
-                + "\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}"));
+        server.enqueue(LoopbackServer.json(
+                401,
+                "{\"error\":{\"message\":\"Incorrect API key provided: sk-secret-0123456789\","
+                        + "\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}"));
         List<String> seen = chunks();
-        assertThatThrownBy(() -> Predict.of("q -> answer").withLm(lm().cache(null).build()).stream(Map.of("q", "x"), c -> seen.add(c.text())))
-                .isInstanceOf(AuthenticationException.class).hasMessageContaining("Incorrect API key provided: ***")
+        assertThatThrownBy(
+                        () -> Predict.of("q -> answer").withLm(lm().cache(null).build()).stream(
+                                Map.of("q", "x"), c -> seen.add(c.text())))
+                .isInstanceOf(AuthenticationException.class)
+                .hasMessageContaining("Incorrect API key provided: ***")
                 .hasMessageNotContaining("sk-secret-0123456789");
         assertThat(seen).isEmpty();
         assertThat(server.requestCount()).isEqualTo(1);
@@ -74,8 +88,10 @@ class StreamingFaultsTest {
     @Test
     void aStreamedAnswerIsCachedUnderTheKeyOfTheSameCallNotStreamed() {
         server.enqueue(whole("Paris"));
-        Predict qa = Predict.of("q -> answer").withLm(lm().cache(MemoryCache.create()).build());
-        assertThat(qa.stream(Map.of("q", "capital of France?"), c -> { }).getString("answer")).isEqualTo("Paris");
+        Predict qa = Predict.of("q -> answer")
+                .withLm(lm().cache(MemoryCache.create()).build());
+        assertThat(qa.stream(Map.of("q", "capital of France?"), c -> {}).getString("answer"))
+                .isEqualTo("Paris");
         Prediction plain = qa.call(Map.of("q", "capital of France?"));
         assertThat(plain.getString("answer")).isEqualTo("Paris");
         assertThat(plain.cacheHit()).isTrue();
@@ -84,13 +100,20 @@ class StreamingFaultsTest {
 
     @Test
     void aStreamCutAfterTextOrAnErrorEventIsNeverCached() {
-        server.enqueue(sse(chunk("[[ ## answer ## ]]\nPar")), // cut: no finish, no [DONE]
-                sse(chunk("[[ ## answer ## ]]\nPa"), "data: {\"error\":{\"message\":\"server overloaded\",\"type\":\"server_error\"}}\n\n"),
-                LoopbackServer.json(200, LoopbackServer.chatCompletion("[[ ## answer ## ]]\nParis\n\n[[ ## completed ## ]]")));
-        Predict qa = Predict.of("q -> answer").withLm(lm().cache(MemoryCache.create()).build());
-        assertThatThrownBy(() -> qa.stream(Map.of("q", "capital?"), c -> { })).isInstanceOf(LmException.class)
+        server.enqueue(
+                sse(chunk("[[ ## answer ## ]]\nPar")), // cut: no finish, no [DONE]
+                sse(
+                        chunk("[[ ## answer ## ]]\nPa"),
+                        "data: {\"error\":{\"message\":\"server overloaded\",\"type\":\"server_error\"}}\n\n"),
+                LoopbackServer.json(
+                        200, LoopbackServer.chatCompletion("[[ ## answer ## ]]\nParis\n\n[[ ## completed ## ]]")));
+        Predict qa = Predict.of("q -> answer")
+                .withLm(lm().cache(MemoryCache.create()).build());
+        assertThatThrownBy(() -> qa.stream(Map.of("q", "capital?"), c -> {}))
+                .isInstanceOf(LmException.class)
                 .hasMessageContaining("the stream ended before the answer was complete");
-        assertThatThrownBy(() -> qa.stream(Map.of("q", "capital?"), c -> { })).isInstanceOf(ServerException.class)
+        assertThatThrownBy(() -> qa.stream(Map.of("q", "capital?"), c -> {}))
+                .isInstanceOf(ServerException.class)
                 .hasMessageContaining("server overloaded");
         assertThat(server.requestCount()).isEqualTo(2); // text had arrived: neither was retried
         Prediction p = qa.call(Map.of("q", "capital?"));
@@ -106,13 +129,19 @@ class StreamingFaultsTest {
             ex.sendResponseHeaders(200, 0);
             OutputStream out = ex.getResponseBody();
             byte[] keepAlive = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
-            for (long sent = 0; sent < 256L * 1024 * 1024; sent += keepAlive.length) out.write(keepAlive); // until the client leaves
+            for (long sent = 0; sent < 256L * 1024 * 1024; sent += keepAlive.length)
+                out.write(keepAlive); // until the client leaves
             throw new IOException("the client should have stopped reading long ago");
         });
         List<String> seen = chunks();
-        assertThatThrownBy(() -> Predict.of("q -> answer").withLm(lm().cache(null).maxResponseBytes(64 * 1024).build())
-                .stream(Map.of("q", "x"), c -> seen.add(c.text())))
-                .isInstanceOf(ResponseTooLargeException.class).hasMessageContaining("larger than 65536 bytes");
+        assertThatThrownBy(() ->
+                        Predict.of("q -> answer")
+                                .withLm(lm().cache(null)
+                                        .maxResponseBytes(64 * 1024)
+                                        .build())
+                                .stream(Map.of("q", "x"), c -> seen.add(c.text())))
+                .isInstanceOf(ResponseTooLargeException.class)
+                .hasMessageContaining("larger than 65536 bytes");
         assertThat(server.requestCount()).isEqualTo(1);
     }
 
@@ -134,8 +163,12 @@ class StreamingFaultsTest {
                 Thread.currentThread().interrupt();
             }
         });
-        assertThatThrownBy(() -> Predict.of("q -> answer").withLm(lm().cache(null).maxResponseBytes(64 * 1024)
-                .timeout(java.time.Duration.ofSeconds(30)).build()).stream(Map.of("q", "x"), c -> { }))
+        assertThatThrownBy(() -> Predict.of("q -> answer")
+                        .withLm(lm().cache(null)
+                                .maxResponseBytes(64 * 1024)
+                                .timeout(java.time.Duration.ofSeconds(30))
+                                .build())
+                        .stream(Map.of("q", "x"), c -> {}))
                 .isInstanceOf(ResponseTooLargeException.class);
         assertThat(server.requestCount()).isEqualTo(1);
     }

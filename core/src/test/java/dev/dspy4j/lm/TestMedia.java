@@ -28,7 +28,9 @@ public final class TestMedia {
 
     /** An MP4 video header ({@code ftyp} box, brand isom), then noise. */
     public static byte[] mp4(int size, long seed) {
-        byte[] h = {0, 0, 0, 0x18, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm', 0, 0, 2, 0, 'i', 's', 'o', 'm', 'm', 'p', '4', '1'};
+        byte[] h = {
+            0, 0, 0, 0x18, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm', 0, 0, 2, 0, 'i', 's', 'o', 'm', 'm', 'p', '4', '1'
+        };
         return withHeader(h, size, seed);
     }
 

@@ -5,16 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dspy4j.cache.TieredCache;
 import dev.dspy4j.lm.anthropic.AnthropicChat;
 import dev.dspy4j.lm.openai.OpenAiChat;
 import dev.dspy4j.lm.openai.OpenAiResponses;
 import dev.dspy4j.lm.upload.MemoryUploadRegistry;
-import dev.dspy4j.cache.TieredCache;
 import dev.dspy4j.lm.upload.RemoteFile;
 import dev.dspy4j.lm.upload.SqliteUploadRegistry;
-import dev.dspy4j.lm.upload.Uploads;
 import dev.dspy4j.lm.upload.Upload;
 import dev.dspy4j.lm.upload.UploadRegistry;
+import dev.dspy4j.lm.upload.Uploads;
 import dev.dspy4j.media.Document;
 import dev.dspy4j.media.Image;
 import dev.dspy4j.prompt.Prompt;
@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class UploadsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final LoopbackChatServer server = LoopbackChatServer.builder().keepBodies(true).start();
+    private final LoopbackChatServer server =
+            LoopbackChatServer.builder().keepBodies(true).start();
     private final byte[] cat = TestMedia.png(5000, 1);
     private final byte[] dog = TestMedia.png(6000, 2);
     private final byte[] pdf = TestMedia.pdf(4000, 3);
@@ -45,8 +46,15 @@ class UploadsTest {
     }
 
     private Prompt prompt(String question) {
-        return Prompt.builder().system("Answer.").user().text(question).media(Image.of(cat)).media(Image.of(dog))
-                .media(Document.ofPdf(pdf).withTitle("report")).end().build();
+        return Prompt.builder()
+                .system("Answer.")
+                .user()
+                .text(question)
+                .media(Image.of(cat))
+                .media(Image.of(dog))
+                .media(Document.ofPdf(pdf).withTitle("report"))
+                .end()
+                .build();
     }
 
     private JsonNode lastBody() throws Exception {
@@ -61,38 +69,55 @@ class UploadsTest {
     @Test
     void theResponsesClientUploadsImagesAndPdfsOnceAndSendsTheirIds() throws Exception {
         MemoryUploadRegistry registry = new MemoryUploadRegistry();
-        OpenAiResponses lm = OpenAiResponses.builder().baseUrl(server.baseUrl()).model("gpt-test").cache(null)
-                .uploads(registry).build();
+        OpenAiResponses lm = OpenAiResponses.builder()
+                .baseUrl(server.baseUrl())
+                .model("gpt-test")
+                .cache(null)
+                .uploads(registry)
+                .build();
 
         lm.complete(LmRequest.of(prompt("what is this?")));
 
         assertThat(server.files().uploadCount()).isEqualTo(3);
         List<String> ids = storedIds();
-        assertThat(lastBody().path("input").get(0).path("content").toString()).isEqualTo("[{\"type\":\"input_text\","
-                + "\"text\":\"what is this?\"},{\"type\":\"input_image\",\"file_id\":\"" + ids.get(0) + "\"},"
-                + "{\"type\":\"input_image\",\"file_id\":\"" + ids.get(1) + "\"},"
-                + "{\"type\":\"input_file\",\"file_id\":\"" + ids.get(2) + "\"}]");
-        assertThat(server.files().list()).extracting(LoopbackFiles.StoredFile::purpose).containsOnly("user_data");
-        assertThat(server.files().list()).extracting(LoopbackFiles.StoredFile::bytes).containsExactly(5000L, 6000L, 4000L);
+        assertThat(lastBody().path("input").get(0).path("content").toString())
+                .isEqualTo("[{\"type\":\"input_text\","
+                        + "\"text\":\"what is this?\"},{\"type\":\"input_image\",\"file_id\":\"" + ids.get(0) + "\"},"
+                        + "{\"type\":\"input_image\",\"file_id\":\"" + ids.get(1) + "\"},"
+                        + "{\"type\":\"input_file\",\"file_id\":\"" + ids.get(2) + "\"}]");
+        assertThat(server.files().list())
+                .extracting(LoopbackFiles.StoredFile::purpose)
+                .containsOnly("user_data");
+        assertThat(server.files().list())
+                .extracting(LoopbackFiles.StoredFile::bytes)
+                .containsExactly(5000L, 6000L, 4000L);
         assertThat(registry.list()).extracting(Upload::fileId).containsExactlyInAnyOrderElementsOf(ids);
 
         // another question about the same payloads: no upload, the same ids, a small body
         long before = server.totalBodyBytes();
         lm.complete(LmRequest.of(prompt("and now?")));
         assertThat(server.files().uploadCount()).isEqualTo(3);
-        assertThat(lastBody().toString()).contains(ids.get(0)).contains(ids.get(1)).contains(ids.get(2));
+        assertThat(lastBody().toString())
+                .contains(ids.get(0))
+                .contains(ids.get(1))
+                .contains(ids.get(2));
         assertThat(server.totalBodyBytes() - before).isLessThan(1000);
     }
 
     @Test
     void anIdTheProviderForgotIsUploadedAgainAndTheCallRetriedOnce() throws Exception {
-        OpenAiResponses lm = OpenAiResponses.builder().baseUrl(server.baseUrl()).model("gpt-test").cache(null)
-                .uploads(new MemoryUploadRegistry()).build();
+        OpenAiResponses lm = OpenAiResponses.builder()
+                .baseUrl(server.baseUrl())
+                .model("gpt-test")
+                .cache(null)
+                .uploads(new MemoryUploadRegistry())
+                .build();
         lm.complete(LmRequest.of(prompt("first")));
         String dogId = storedIds().get(1);
         server.files().forget(dogId); // expired at the provider
 
-        assertThat(lm.complete(LmRequest.of(prompt("second"))).first().text()).isEqualTo(LoopbackChatServer.chatAnswer("answer", "ok"));
+        assertThat(lm.complete(LmRequest.of(prompt("second"))).first().text())
+                .isEqualTo(LoopbackChatServer.chatAnswer("answer", "ok"));
 
         assertThat(server.files().uploadCount()).isEqualTo(4); // only the forgotten one again
         assertThat(server.requestCount()).isEqualTo(3); // first, the 404, the retry
@@ -103,10 +128,16 @@ class UploadsTest {
         // forgotten again on every retry: the retry is made once, then the provider's 404 is the caller's error
         server.files().forgetAll();
         assertThatThrownBy(() -> {
-            OpenAiResponses stubborn = OpenAiResponses.builder().baseUrl(server.baseUrl()).model("gpt-test").cache(null)
-                    .uploads(new ForgetfulRegistry(server)).build();
-            stubborn.complete(LmRequest.of(prompt("third")));
-        }).isInstanceOf(BadRequestException.class).hasMessageContaining("No such File object");
+                    OpenAiResponses stubborn = OpenAiResponses.builder()
+                            .baseUrl(server.baseUrl())
+                            .model("gpt-test")
+                            .cache(null)
+                            .uploads(new ForgetfulRegistry(server))
+                            .build();
+                    stubborn.complete(LmRequest.of(prompt("third")));
+                })
+                .isInstanceOf(BadRequestException.class)
+                .hasMessageContaining("No such File object");
         assertThat(server.requestCount()).isEqualTo(5); // the 404 and its one retry
     }
 
@@ -159,8 +190,12 @@ class UploadsTest {
 
     @Test
     void aStreamedCallUploadsToo() throws Exception {
-        OpenAiResponses lm = OpenAiResponses.builder().baseUrl(server.baseUrl()).model("gpt-test").cache(null)
-                .uploads(new MemoryUploadRegistry()).build();
+        OpenAiResponses lm = OpenAiResponses.builder()
+                .baseUrl(server.baseUrl())
+                .model("gpt-test")
+                .cache(null)
+                .uploads(new MemoryUploadRegistry())
+                .build();
         StringBuilder seen = new StringBuilder();
         try (CallContext.Scope s = CallContext.streamingTo(seen::append)) {
             lm.complete(LmRequest.of(prompt("streamed?")));
@@ -174,8 +209,12 @@ class UploadsTest {
 
     @Test
     void chatCompletionsSendAPdfByIdButImagesInline() throws Exception {
-        OpenAiChat lm = OpenAiChat.builder().baseUrl(server.baseUrl()).model("gpt-test").cache(null)
-                .uploads(new MemoryUploadRegistry()).build();
+        OpenAiChat lm = OpenAiChat.builder()
+                .baseUrl(server.baseUrl())
+                .model("gpt-test")
+                .cache(null)
+                .uploads(new MemoryUploadRegistry())
+                .build();
 
         lm.complete(LmRequest.of(prompt("what is this?")));
 
@@ -189,30 +228,50 @@ class UploadsTest {
 
     @Test
     void anthropicSendsImagesAndDocumentsByFileIdWithTheFilesBeta() throws Exception {
-        AnthropicChat lm = AnthropicChat.builder().baseUrl(server.root().toString()).model("claude-test").cache(null)
-                .uploads(new MemoryUploadRegistry()).build();
-        Prompt p = Prompt.builder().user().text("what?").media(Image.of(cat))
-                .media(Document.ofPdf(pdf).withTitle("report").withCitations(true)).end().build();
+        AnthropicChat lm = AnthropicChat.builder()
+                .baseUrl(server.root().toString())
+                .model("claude-test")
+                .cache(null)
+                .uploads(new MemoryUploadRegistry())
+                .build();
+        Prompt p = Prompt.builder()
+                .user()
+                .text("what?")
+                .media(Image.of(cat))
+                .media(Document.ofPdf(pdf).withTitle("report").withCitations(true))
+                .end()
+                .build();
 
         lm.complete(LmRequest.of(p));
 
         List<String> ids = storedIds();
         assertThat(ids).hasSize(2).allMatch(id -> id.startsWith("file_"));
-        assertThat(lastBody().path("messages").get(0).path("content").toString()).isEqualTo("[{\"type\":\"text\","
-                + "\"text\":\"what?\"},{\"type\":\"image\",\"source\":{\"type\":\"file\",\"file_id\":\"" + ids.get(0) + "\"}},"
-                + "{\"type\":\"document\",\"source\":{\"type\":\"file\",\"file_id\":\"" + ids.get(1) + "\"},"
-                + "\"title\":\"report\",\"citations\":{\"enabled\":true}}]");
+        assertThat(lastBody().path("messages").get(0).path("content").toString())
+                .isEqualTo("[{\"type\":\"text\","
+                        + "\"text\":\"what?\"},{\"type\":\"image\",\"source\":{\"type\":\"file\",\"file_id\":\""
+                        + ids.get(0) + "\"}},"
+                        + "{\"type\":\"document\",\"source\":{\"type\":\"file\",\"file_id\":\"" + ids.get(1) + "\"},"
+                        + "\"title\":\"report\",\"citations\":{\"enabled\":true}}]");
 
         server.files().forget(ids.get(0));
-        lm.complete(LmRequest.of(Prompt.builder().user().text("again?").media(Image.of(cat)).end().build()));
+        lm.complete(LmRequest.of(Prompt.builder()
+                .user()
+                .text("again?")
+                .media(Image.of(cat))
+                .end()
+                .build()));
         assertThat(server.files().uploadCount()).isEqualTo(3);
     }
 
     @Test
     void withADiskCacheUploadsAreRecordedInItsFileAndANewProcessFindsThem(@TempDir Path dir) {
         try (TieredCache cache = TieredCache.open(dir)) {
-            OpenAiResponses lm = OpenAiResponses.builder().baseUrl(server.baseUrl()).model("gpt-test").cache(cache)
-                    .uploads(true).build();
+            OpenAiResponses lm = OpenAiResponses.builder()
+                    .baseUrl(server.baseUrl())
+                    .model("gpt-test")
+                    .cache(cache)
+                    .uploads(true)
+                    .build();
             lm.complete(LmRequest.of(prompt("what is this?")));
             assertThat(lm.uploadRegistry()).isSameAs(cache.uploadRegistry());
         }
@@ -220,17 +279,31 @@ class UploadsTest {
             assertThat(r.list()).extracting(Upload::fileId).containsExactlyInAnyOrderElementsOf(storedIds());
         }
         try (TieredCache cache = TieredCache.open(dir)) {
-            OpenAiResponses.builder().baseUrl(server.baseUrl()).model("gpt-test").cache(cache).uploads(true).build()
+            OpenAiResponses.builder()
+                    .baseUrl(server.baseUrl())
+                    .model("gpt-test")
+                    .cache(cache)
+                    .uploads(true)
+                    .build()
                     .complete(LmRequest.of(prompt("a question not cached yet")));
         }
         assertThat(server.files().uploadCount()).isEqualTo(3);
         assertThat(server.requestCount()).isEqualTo(2);
 
         // without a disk cache: the process's registry in memory
-        OpenAiResponses noDisk = OpenAiResponses.builder().baseUrl(server.baseUrl()).model("gpt-test").cache(null)
-                .uploads(true).build();
+        OpenAiResponses noDisk = OpenAiResponses.builder()
+                .baseUrl(server.baseUrl())
+                .model("gpt-test")
+                .cache(null)
+                .uploads(true)
+                .build();
         assertThat(noDisk.uploadRegistry()).isSameAs(Uploads.processRegistry());
-        assertThat(OpenAiResponses.builder().baseUrl(server.baseUrl()).model("gpt-test").cache(null).build().uploadsOn())
+        assertThat(OpenAiResponses.builder()
+                        .baseUrl(server.baseUrl())
+                        .model("gpt-test")
+                        .cache(null)
+                        .build()
+                        .uploadsOn())
                 .isFalse();
     }
 
@@ -239,17 +312,32 @@ class UploadsTest {
         OpenAiChatWireTest.MapCache plain = new OpenAiChatWireTest.MapCache();
         OpenAiChatWireTest.MapCache uploaded = new OpenAiChatWireTest.MapCache();
         LmRequest request = LmRequest.of(prompt("what is this?")).withParam("temperature", 0.0);
-        OpenAiResponses.builder().baseUrl(server.baseUrl()).model("gpt-test").cache(plain).build().complete(request);
-        OpenAiResponses.builder().baseUrl(server.baseUrl()).model("gpt-test").cache(uploaded)
-                .uploads(new MemoryUploadRegistry()).build().complete(request);
+        OpenAiResponses.builder()
+                .baseUrl(server.baseUrl())
+                .model("gpt-test")
+                .cache(plain)
+                .build()
+                .complete(request);
+        OpenAiResponses.builder()
+                .baseUrl(server.baseUrl())
+                .model("gpt-test")
+                .cache(uploaded)
+                .uploads(new MemoryUploadRegistry())
+                .build()
+                .complete(request);
 
         assertThat(server.files().uploadCount()).isEqualTo(3);
         assertThat(uploaded.map.keySet()).hasSize(1).isEqualTo(plain.map.keySet());
 
         // and an LM with uploads is served from what one without stored
         int requests = server.requestCount();
-        LmResponse hit = OpenAiResponses.builder().baseUrl(server.baseUrl()).model("gpt-test").cache(plain)
-                .uploads(new MemoryUploadRegistry()).build().complete(request);
+        LmResponse hit = OpenAiResponses.builder()
+                .baseUrl(server.baseUrl())
+                .model("gpt-test")
+                .cache(plain)
+                .uploads(new MemoryUploadRegistry())
+                .build()
+                .complete(request);
         assertThat(hit.cacheHit()).isTrue();
         assertThat(server.requestCount()).isEqualTo(requests);
         assertThat(server.files().uploadCount()).isEqualTo(3);

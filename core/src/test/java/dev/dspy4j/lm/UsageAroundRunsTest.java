@@ -21,36 +21,56 @@ class UsageAroundRunsTest {
 
     private static List<Example> train(int n) {
         List<Example> list = new ArrayList<>();
-        for (int i = 0; i < n; i++) list.add(Example.of("question", "q" + i, "answer", "4").withInputs("question"));
+        for (int i = 0; i < n; i++)
+            list.add(Example.of("question", "q" + i, "answer", "4").withInputs("question"));
         return list;
     }
 
     @Test
     void aScopeAroundBootstrapFewShotCountsEveryTeacherCall() {
-        ScriptedLm lm = ScriptedLm.builder().model("gpt-4o-mini").respond(r -> List.of(ANSWER)).build();
+        ScriptedLm lm = ScriptedLm.builder()
+                .model("gpt-4o-mini")
+                .respond(r -> List.of(ANSWER))
+                .build();
         Predict student = Predict.of("question -> answer").withLm(lm);
         try (UsageScope usage = UsageScope.open()) {
-            BootstrapFewShot.builder(Metrics.exactMatch()).maxBootstrappedDemos(2).maxLabeledDemos(0).threads(3).build()
+            BootstrapFewShot.builder(Metrics.exactMatch())
+                    .maxBootstrappedDemos(2)
+                    .maxLabeledDemos(0)
+                    .threads(3)
+                    .build()
                     .compile(student, train(6));
             // every call the optimizer made reached ScriptedLm (no cache): the scope saw each of them
             assertThat(usage.summary().calls()).isEqualTo(lm.requests().size()).isPositive();
-            assertThat(usage.summary().usage().promptTokens()).isEqualTo(10L * lm.requests().size());
+            assertThat(usage.summary().usage().promptTokens())
+                    .isEqualTo(10L * lm.requests().size());
         }
     }
 
     @Test
     void parallelAndEvaluateRunOnTheGivenExecutorAndLeaveItOpen() {
         Set<String> threads = ConcurrentHashMap.newKeySet();
-        ScriptedLm lm = ScriptedLm.builder().model("m").respond(r -> {
-            threads.add(Thread.currentThread().getName());
-            return List.of(ANSWER);
-        }).build();
+        ScriptedLm lm = ScriptedLm.builder()
+                .model("m")
+                .respond(r -> {
+                    threads.add(Thread.currentThread().getName());
+                    return List.of(ANSWER);
+                })
+                .build();
         Predict qa = Predict.of("question -> answer").withLm(lm);
         ExecutorService ex = CallExecutors.newPerTaskExecutor("given");
         try {
-            Parallel.Result<?> r = Parallel.builder().threads(3).executor(ex).build().run(qa, train(6));
-            assertThat(r.outcomes()).hasSize(6).allSatisfy(o -> assertThat(o.ok()).isTrue());
-            double score = Evaluate.builder(train(4), Metrics.exactMatch()).threads(2).executor(ex).build().run(qa).score();
+            Parallel.Result<?> r =
+                    Parallel.builder().threads(3).executor(ex).build().run(qa, train(6));
+            assertThat(r.outcomes())
+                    .hasSize(6)
+                    .allSatisfy(o -> assertThat(o.ok()).isTrue());
+            double score = Evaluate.builder(train(4), Metrics.exactMatch())
+                    .threads(2)
+                    .executor(ex)
+                    .build()
+                    .run(qa)
+                    .score();
             assertThat(score).isEqualTo(100.0);
             assertThat(ex.isShutdown()).isFalse();
             if (!CallExecutors.virtualThreadsAvailable()) {

@@ -20,12 +20,17 @@ class UsageScopeTest {
 
     private static ScriptedLm lm(String model) {
         // every answer: 10 prompt tokens, 5 completion tokens (ScriptedLm's usage)
-        return ScriptedLm.builder().model(model).respond(r -> List.of(ANSWER)).cache(MemoryCache.create()).build();
+        return ScriptedLm.builder()
+                .model(model)
+                .respond(r -> List.of(ANSWER))
+                .cache(MemoryCache.create())
+                .build();
     }
 
     private static List<Example> devset(int n, int distinct) {
         List<Example> list = new ArrayList<>();
-        for (int i = 0; i < n; i++) list.add(Example.of("question", "q" + (i % distinct), "answer", "4").withInputs("question"));
+        for (int i = 0; i < n; i++)
+            list.add(Example.of("question", "q" + (i % distinct), "answer", "4").withInputs("question"));
         return list;
     }
 
@@ -34,7 +39,10 @@ class UsageScopeTest {
         Predict qa = Predict.of("question -> answer").withLm(lm("gpt-4o-mini"));
         UsageSummary s;
         try (UsageScope usage = UsageScope.open()) {
-            Evaluate.builder(devset(20, 10), Metrics.exactMatch()).threads(4).build().run(qa);
+            Evaluate.builder(devset(20, 10), Metrics.exactMatch())
+                    .threads(4)
+                    .build()
+                    .run(qa);
             s = usage.summary();
         }
         // 10 distinct questions reach the LM; the 10 repeats are cache hits (or share a call in flight)
@@ -110,14 +118,18 @@ class UsageScopeTest {
     @Test
     void aClosedScopeStopsCountingCallsStillRunningOnOtherThreads() {
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        ScriptedLm slow = ScriptedLm.builder().model("gpt-4o-mini").respond(r -> {
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return List.of(ANSWER);
-        }).cache(null).build();
+        ScriptedLm slow = ScriptedLm.builder()
+                .model("gpt-4o-mini")
+                .respond(r -> {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return List.of(ANSWER);
+                })
+                .cache(null)
+                .build();
         java.util.concurrent.CompletableFuture<?> f;
         UsageScope usage = UsageScope.open();
         try (usage) {
@@ -131,15 +143,24 @@ class UsageScopeTest {
     @Test
     void inputRefusedBeforeSendingAndInterruptedCallsAreNotLmErrors() {
         LmRequest r = LmRequest.of(Prompt.builder().user("a").build());
-        ScriptedLm refused = ScriptedLm.builder().model("m").respond(q -> {
-            throw new UnsupportedInputException("image x.bmp is image/bmp", null);
-        }).build();
-        ScriptedLm interrupted = ScriptedLm.builder().model("m").respond(q -> {
-            throw new LmException("m: interrupted", 0, null, new InterruptedException());
-        }).build();
-        ScriptedLm failing = ScriptedLm.builder().model("m").respond(q -> {
-            throw new ServerException("m: HTTP 500", 500, null, null);
-        }).build();
+        ScriptedLm refused = ScriptedLm.builder()
+                .model("m")
+                .respond(q -> {
+                    throw new UnsupportedInputException("image x.bmp is image/bmp", null);
+                })
+                .build();
+        ScriptedLm interrupted = ScriptedLm.builder()
+                .model("m")
+                .respond(q -> {
+                    throw new LmException("m: interrupted", 0, null, new InterruptedException());
+                })
+                .build();
+        ScriptedLm failing = ScriptedLm.builder()
+                .model("m")
+                .respond(q -> {
+                    throw new ServerException("m: HTTP 500", 500, null, null);
+                })
+                .build();
         try (UsageScope usage = UsageScope.open()) {
             for (ScriptedLm lm : List.of(refused, interrupted, failing)) {
                 try {
@@ -151,22 +172,34 @@ class UsageScopeTest {
             assertThat(usage.summary().errors()).isEqualTo(1);
             assertThat(usage.summary().calls()).isZero();
         }
-        assertThat(UsageScope.isLmError(new LmException("x", 0, null, new java.io.InterruptedIOException()))).isFalse();
-        assertThat(UsageScope.isLmError(new dev.dspy4j.media.PayloadException("gone"))).isFalse();
-        assertThat(UsageScope.isLmError(new LmTimeoutException("slow", 0, null, null))).isTrue();
+        assertThat(UsageScope.isLmError(new LmException("x", 0, null, new java.io.InterruptedIOException())))
+                .isFalse();
+        assertThat(UsageScope.isLmError(new dev.dspy4j.media.PayloadException("gone")))
+                .isFalse();
+        assertThat(UsageScope.isLmError(new LmTimeoutException("slow", 0, null, null)))
+                .isTrue();
     }
 
     @Test
     void aMediaTypeTheProviderRefusesIsAnInputErrorNotAnLmError() {
         try (var server = dev.dspy4j.testing.LoopbackChatServer.start(ANSWER);
-             UsageScope usage = UsageScope.open()) {
-            var lm = dev.dspy4j.lm.openai.OpenAiChat.builder().baseUrl(server.baseUrl()).model("m").apiKey("unused")
-                    .cache(null).build();
-            Prompt bmp = Prompt.builder().user().text("Look.").media(dev.dspy4j.media.Image.of(
-                    dev.dspy4j.media.Payload.of(OpenAiRequestRulesTest.bmp()))).end().build();
+                UsageScope usage = UsageScope.open()) {
+            var lm = dev.dspy4j.lm.openai.OpenAiChat.builder()
+                    .baseUrl(server.baseUrl())
+                    .model("m")
+                    .apiKey("unused")
+                    .cache(null)
+                    .build();
+            Prompt bmp = Prompt.builder()
+                    .user()
+                    .text("Look.")
+                    .media(dev.dspy4j.media.Image.of(dev.dspy4j.media.Payload.of(OpenAiRequestRulesTest.bmp())))
+                    .end()
+                    .build();
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> lm.complete(LmRequest.of(bmp)))
                     .isInstanceOf(UnsupportedInputException.class)
-                    .hasMessageStartingWith("image in-memory bytes is image/bmp, which OpenAI chat completions does not take");
+                    .hasMessageStartingWith(
+                            "image in-memory bytes is image/bmp, which OpenAI chat completions does not take");
             assertThat(server.requestCount()).isZero();
             assertThat(usage.summary().errors()).isZero();
             assertThat(usage.summary().toString()).startsWith("0 LM calls (0 cache hits, 0 errors)");

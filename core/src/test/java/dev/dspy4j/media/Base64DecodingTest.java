@@ -94,7 +94,8 @@ class Base64DecodingTest {
         assertThatThrownBy(() -> Payload.ofBase64("iVBORw0KGg="))
                 .hasMessageStartingWith("base64 string is not valid base64: 1 padding characters after 10");
         assertThatThrownBy(() -> Payload.ofBase64("iVBORw0KG"))
-                .hasMessageStartingWith("base64 string is not valid base64: 9 base64 characters leave one character over");
+                .hasMessageStartingWith(
+                        "base64 string is not valid base64: 9 base64 characters leave one character over");
     }
 
     @Test
@@ -114,11 +115,16 @@ class Base64DecodingTest {
         byte[] png = pngWithEveryByte();
         String url = Base64.getUrlEncoder().encodeToString(png);
         // media type parameters (RFC 2397) before ;base64
-        assertThat(bytes(Payload.ofBase64("data:image/png;name=x.png;base64," + url))).isEqualTo(png);
-        assertThat(bytes(Payload.ofDataUri("DATA:image/png;name=x.png;BASE64," + url))).isEqualTo(png);
-        assertThat(Payload.ofDataUri("data:text/plain;charset=utf-8;base64,aGk=").mediaType()).isEqualTo(MediaType.TEXT);
+        assertThat(bytes(Payload.ofBase64("data:image/png;name=x.png;base64," + url)))
+                .isEqualTo(png);
+        assertThat(bytes(Payload.ofDataUri("DATA:image/png;name=x.png;BASE64," + url)))
+                .isEqualTo(png);
+        assertThat(Payload.ofDataUri("data:text/plain;charset=utf-8;base64,aGk=")
+                        .mediaType())
+                .isEqualTo(MediaType.TEXT);
 
-        assertThatThrownBy(() -> Payload.ofBase64("")).isInstanceOf(PayloadException.class)
+        assertThatThrownBy(() -> Payload.ofBase64(""))
+                .isInstanceOf(PayloadException.class)
                 .hasMessage("base64 string is empty");
         assertThatThrownBy(() -> Payload.ofBase64(url.substring(0, 8) + "\t" + url.substring(8)))
                 .hasMessageStartingWith("base64 string is not valid base64: character U+0009 at index 8 is not base64");

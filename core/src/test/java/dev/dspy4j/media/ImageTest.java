@@ -111,7 +111,8 @@ class ImageTest {
         Path file = Files.write(dir.resolve("a.png"), png);
         Image fromPath = Image.of(file);
         Image fromBytes = Image.of(png);
-        Image fromUri = Image.fromDataUri("data:image/png;base64," + Base64.getEncoder().encodeToString(png));
+        Image fromUri =
+                Image.fromDataUri("data:image/png;base64," + Base64.getEncoder().encodeToString(png));
         Image fromString = Image.from(file.toString());
 
         for (Image img : new Image[] {fromPath, fromBytes, fromUri, fromString}) {
@@ -120,7 +121,8 @@ class ImageTest {
             assertThat(img.payload()).isEqualTo(fromBytes.payload());
         }
         assertThat(fromPath.payload().describe()).isEqualTo("file " + file);
-        assertThat(Image.from("data:image/png;base64," + Base64.getEncoder().encodeToString(png)).payload())
+        assertThat(Image.from("data:image/png;base64," + Base64.getEncoder().encodeToString(png))
+                        .payload())
                 .isEqualTo(fromBytes.payload());
     }
 
@@ -152,10 +154,16 @@ class ImageTest {
 
     @Test
     void downloadSniffsWhenTheServerDoesNotSayImageAndAcceptsChunkedBodies() {
-        assertThat(Image.fromUrl(url("/untyped")).download(Duration.ofSeconds(10), 1_000_000).payload().mediaType())
+        assertThat(Image.fromUrl(url("/untyped"))
+                        .download(Duration.ofSeconds(10), 1_000_000)
+                        .payload()
+                        .mediaType())
                 .isEqualTo(MediaType.PNG);
-        assertThat(Image.fromUrl(url("/chunked.png")).download(Duration.ofSeconds(10), png.length).payload()
-                .readAllBytes()).isEqualTo(png);
+        assertThat(Image.fromUrl(url("/chunked.png"))
+                        .download(Duration.ofSeconds(10), png.length)
+                        .payload()
+                        .readAllBytes())
+                .isEqualTo(png);
     }
 
     @Test

@@ -3,10 +3,10 @@ package dev.dspy4j.media;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class MediaSnifferTest {
 
@@ -36,9 +36,13 @@ class MediaSnifferTest {
                 Arguments.of("webm", TestBytes.webm(), MediaType.WEBM),
                 Arguments.of("mp4 video (isom)", TestBytes.ftyp("isom", "iso2", "mp41"), MediaType.MP4),
                 Arguments.of("mp4 video (mp42)", TestBytes.ftyp("mp42", "mp42", "mp41"), MediaType.MP4),
-                Arguments.of("mp4 video (avc1 among compatible brands)", TestBytes.ftyp("XAVC", "avc1", "XAVC"), MediaType.MP4),
+                Arguments.of(
+                        "mp4 video (avc1 among compatible brands)",
+                        TestBytes.ftyp("XAVC", "avc1", "XAVC"),
+                        MediaType.MP4),
                 Arguments.of("quicktime", TestBytes.ftyp("qt  ", "qt  ", "    "), MediaType.MOV),
-                Arguments.of("m4a that also lists isom stays audio", TestBytes.ftyp("M4A ", "isom", "mp42"), MediaType.M4A));
+                Arguments.of(
+                        "m4a that also lists isom stays audio", TestBytes.ftyp("M4A ", "isom", "mp42"), MediaType.M4A));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -52,12 +56,16 @@ class MediaSnifferTest {
     static Stream<Arguments> unrecognised() {
         return Stream.of(
                 Arguments.of("plain text", TestBytes.text()),
-                Arguments.of("RIFF of another kind (AVI)", TestBytes.pad('R', 'I', 'F', 'F', 0, 0, 0, 0, 'A', 'V', 'I', ' ')),
+                Arguments.of(
+                        "RIFF of another kind (AVI)",
+                        TestBytes.pad('R', 'I', 'F', 'F', 0, 0, 0, 0, 'A', 'V', 'I', ' ')),
                 Arguments.of("ADTS with a reserved sampling frequency", TestBytes.pad(0xFF, 0xF1, 0x7C, 0x80)),
                 Arguments.of("BM without zero reserved fields", TestBytes.pad('B', 'M', 1, 2, 3, 4, 5, 6, 7, 8)),
                 Arguments.of("3GP video (3gp4)", TestBytes.ftyp("3gp4", "3gp4", "3gp5")),
-                Arguments.of("Matroska that is not WebM", TestBytes.pad(0x1A, 0x45, 0xDF, 0xA3, 0x42, 0x82, 0x88,
-                        'm', 'a', 't', 'r', 'o', 's', 'k', 'a')),
+                Arguments.of(
+                        "Matroska that is not WebM",
+                        TestBytes.pad(
+                                0x1A, 0x45, 0xDF, 0xA3, 0x42, 0x82, 0x88, 'm', 'a', 't', 'r', 'o', 's', 'k', 'a')),
                 Arguments.of("frame sync with reserved MPEG version", TestBytes.pad(0xFF, 0xEB, 0x90, 0x64)),
                 Arguments.of("frame sync with invalid bitrate", TestBytes.pad(0xFF, 0xFB, 0xF0, 0x64)),
                 Arguments.of("GIF prefix without version", TestBytes.pad('G', 'I', 'F', '8', 'x')),

@@ -88,7 +88,9 @@ class MediaValuesTest {
 
     @Test
     void documentIsTextOrPdfWithTitleContextAndCitations() throws Exception {
-        Document text = Document.ofText("The sky is blue.").withTitle("Facts").withContext("from a textbook")
+        Document text = Document.ofText("The sky is blue.")
+                .withTitle("Facts")
+                .withContext("from a textbook")
                 .withCitations(true);
         assertThat(text.isPdf()).isFalse();
         assertThat(text.payload().mediaType()).isEqualTo(MediaType.TEXT);
@@ -137,7 +139,8 @@ class MediaValuesTest {
         assertThat(h.turns().get(0).get("image")).isSameAs(cat);
         assertThat(History.empty().isEmpty()).isTrue();
         assertThat(History.of(Map.of("q", "hi"), Map.of("q", "bye")).turns())
-                .extracting(t -> t.get("q")).containsExactly("hi", "bye");
+                .extracting(t -> t.get("q"))
+                .containsExactly("hi", "bye");
         assertThatThrownBy(() -> h.turns().add(Map.of())).isInstanceOf(UnsupportedOperationException.class);
         assertThatThrownBy(() -> h.turns().get(0).put("x", 1)).isInstanceOf(UnsupportedOperationException.class);
     }

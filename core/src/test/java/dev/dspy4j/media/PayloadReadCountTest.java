@@ -80,7 +80,8 @@ class PayloadReadCountTest {
         }
         long afterDigest = totalRead();
         int opensAfterDigest = totalOpens();
-        assertThat(afterDigest - afterCreate).isEqualTo(sources.stream().mapToLong(CountingSource::length).sum());
+        assertThat(afterDigest - afterCreate)
+                .isEqualTo(sources.stream().mapToLong(CountingSource::length).sum());
 
         CacheKey first = null;
         for (int run = 0; run < 50; run++) {

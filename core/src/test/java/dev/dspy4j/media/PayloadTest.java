@@ -77,8 +77,9 @@ class PayloadTest {
         }
         assertThat(p.toString()).isEqualTo("Payload[image/png, " + png.length + " bytes]");
         p.digest();
-        assertThat(p.toString()).isEqualTo("Payload[image/png, " + png.length + " bytes, "
-                + sha256Hex(png).substring(0, 12) + "]");
+        assertThat(p.toString())
+                .isEqualTo("Payload[image/png, " + png.length + " bytes, "
+                        + sha256Hex(png).substring(0, 12) + "]");
     }
 
     @Test
@@ -102,12 +103,16 @@ class PayloadTest {
 
     @Test
     void declaredTypeMatchingTheBytesOrUnrecognisableIsAccepted() {
-        assertThat(Payload.of(TestBytes.jpeg(), MediaType.of("image/jpg")).mediaType()).isEqualTo(MediaType.JPEG);
+        assertThat(Payload.of(TestBytes.jpeg(), MediaType.of("image/jpg")).mediaType())
+                .isEqualTo(MediaType.JPEG);
         assertThat(Payload.of(TestBytes.text(), MediaType.TEXT).mediaType()).isEqualTo(MediaType.TEXT);
-        assertThat(Payload.of(TestBytes.text(), MediaType.of("text/csv; charset=utf-8")).mediaType().value())
+        assertThat(Payload.of(TestBytes.text(), MediaType.of("text/csv; charset=utf-8"))
+                        .mediaType()
+                        .value())
                 .isEqualTo("text/csv");
         // octet-stream claims nothing about the bytes, so any bytes may carry it
-        assertThat(Payload.of(TestBytes.pdf(), MediaType.OCTET_STREAM).mediaType()).isEqualTo(MediaType.OCTET_STREAM);
+        assertThat(Payload.of(TestBytes.pdf(), MediaType.OCTET_STREAM).mediaType())
+                .isEqualTo(MediaType.OCTET_STREAM);
     }
 
     // ---- errors, each naming the source ----
@@ -120,9 +125,10 @@ class PayloadTest {
                 .hasMessage("file " + file + " was declared image/png but its bytes are image/jpeg");
         assertThatThrownBy(() -> Payload.of(TestBytes.text(), MediaType.PDF))
                 .isInstanceOf(PayloadException.class)
-                .hasMessageStartingWith("in-memory bytes was declared application/pdf but its bytes are not application/pdf");
-        assertThatThrownBy(() -> Payload.ofDataUri("data:image/gif;base64,"
-                + Base64.getEncoder().encodeToString(TestBytes.png())))
+                .hasMessageStartingWith(
+                        "in-memory bytes was declared application/pdf but its bytes are not application/pdf");
+        assertThatThrownBy(() -> Payload.ofDataUri(
+                        "data:image/gif;base64," + Base64.getEncoder().encodeToString(TestBytes.png())))
                 .isInstanceOf(PayloadException.class)
                 .hasMessage("data URI was declared image/gif but its bytes are image/png");
     }
@@ -158,7 +164,8 @@ class PayloadTest {
         Path file = Files.write(dir.resolve("notes.bin"), TestBytes.text());
         assertThatThrownBy(() -> Payload.of(file))
                 .isInstanceOf(PayloadException.class)
-                .hasMessageStartingWith("file " + file + " is of an unknown format (first bytes 6a 75 73 74 20 73 6f 6d)")
+                .hasMessageStartingWith(
+                        "file " + file + " is of an unknown format (first bytes 6a 75 73 74 20 73 6f 6d)")
                 .hasMessageContaining("must be declared");
     }
 
@@ -175,7 +182,8 @@ class PayloadTest {
         assertThatThrownBy(() -> small.of(png))
                 .isInstanceOf(PayloadException.class)
                 .hasMessage("in-memory bytes has " + png.length + " bytes, over the limit of 1000 bytes");
-        assertThatThrownBy(() -> small.ofDataUri("data:image/png;base64," + Base64.getEncoder().encodeToString(png)))
+        assertThatThrownBy(() -> small.ofDataUri(
+                        "data:image/png;base64," + Base64.getEncoder().encodeToString(png)))
                 .isInstanceOf(PayloadException.class)
                 .hasMessageStartingWith("data URI has ")
                 .hasMessageEndingWith(" bytes, over the limit of 1000 bytes");
@@ -197,7 +205,8 @@ class PayloadTest {
         assertThatThrownBy(() -> Payload.wrap(big))
                 .isInstanceOf(PayloadException.class)
                 .hasMessage("in-memory bytes has 52428801 bytes, over the limit of 52428800 bytes");
-        assertThat(Payload.wrap(java.util.Arrays.copyOf(big, big.length - 1)).mediaType()).isEqualTo(MediaType.PDF);
+        assertThat(Payload.wrap(java.util.Arrays.copyOf(big, big.length - 1)).mediaType())
+                .isEqualTo(MediaType.PDF);
     }
 
     @Test
@@ -209,8 +218,8 @@ class PayloadTest {
         Files.write(file, after);
         assertThatThrownBy(p::digest)
                 .isInstanceOf(PayloadException.class)
-                .hasMessageStartingWith("file " + file + " changed after it was loaded (size " + before.length
-                        + " -> " + after.length + " bytes");
+                .hasMessageStartingWith("file " + file + " changed after it was loaded (size " + before.length + " -> "
+                        + after.length + " bytes");
         assertThatThrownBy(() -> p.writeTo(new ByteArrayOutputStream()))
                 .isInstanceOf(PayloadException.class)
                 .hasMessageStartingWith("file " + file + " changed after it was loaded");
@@ -227,8 +236,8 @@ class PayloadTest {
         Files.setLastModifiedTime(file, FileTime.fromMillis(before.toMillis() + 5000));
         assertThatThrownBy(p::openStream)
                 .isInstanceOf(PayloadException.class)
-                .hasMessageStartingWith("file " + file + " changed after it was loaded (size " + png.length + " -> " + png.length
-                        + " bytes, modified");
+                .hasMessageStartingWith("file " + file + " changed after it was loaded (size " + png.length + " -> "
+                        + png.length + " bytes, modified");
     }
 
     @Test
@@ -290,8 +299,8 @@ class PayloadTest {
         Payload p = Payload.of(lying, null);
         assertThatThrownBy(p::digest)
                 .isInstanceOf(PayloadException.class)
-                .hasMessage("lying source changed after it was loaded: expected " + (png.length + 10)
-                        + " bytes, found " + png.length);
+                .hasMessage("lying source changed after it was loaded: expected " + (png.length + 10) + " bytes, found "
+                        + png.length);
     }
 
     @Test

@@ -38,7 +38,8 @@ class BestOfNTest {
     @Test
     void rolloutIdsExtendThePredictorsOwnAndTemperatureCanBeKept() {
         ScriptedLm lm = ScriptedLm.of(answer("answer", "1"), answer("answer", "2"));
-        Predict qa = Predict.of("question -> answer").withLm(lm).withRolloutId("r7").withParam("temperature", 0.3);
+        Predict qa =
+                Predict.of("question -> answer").withLm(lm).withRolloutId("r7").withParam("temperature", 0.3);
         BestOfN.builder(qa, 2, NUMBER, 10).temperature(null).build().call(Map.of("question", "q"));
         assertThat(lm.requests()).extracting(LmRequest::rolloutId).containsExactly("r7/attempt-0", "r7/attempt-1");
         assertThat(lm.requests()).allSatisfy(r -> assertThat(r.params()).containsEntry("temperature", 0.3));
@@ -47,19 +48,25 @@ class BestOfNTest {
     @Test
     void failedAttemptsAreSkippedUpToTheFailCount() {
         int[] calls = {0};
-        ScriptedLm lm = ScriptedLm.builder().respond(r -> {
-            if (calls[0]++ == 0) throw new IllegalStateException("flaky");
-            return List.of(answer("answer", "8"));
-        }).build();
+        ScriptedLm lm = ScriptedLm.builder()
+                .respond(r -> {
+                    if (calls[0]++ == 0) throw new IllegalStateException("flaky");
+                    return List.of(answer("answer", "8"));
+                })
+                .build();
         Predict qa = Predict.of("question -> answer").withLm(lm);
-        assertThat(BestOfN.of(qa, 3, NUMBER, 5).call(Map.of("question", "q")).getString("answer")).isEqualTo("8");
+        assertThat(BestOfN.of(qa, 3, NUMBER, 5).call(Map.of("question", "q")).getString("answer"))
+                .isEqualTo("8");
 
         calls[0] = 0;
-        assertThatThrownBy(() -> BestOfN.builder(qa, 3, NUMBER, 5).failCount(0).build().call(Map.of("question", "q")))
+        assertThatThrownBy(() ->
+                        BestOfN.builder(qa, 3, NUMBER, 5).failCount(0).build().call(Map.of("question", "q")))
                 .hasMessage("flaky");
-        ScriptedLm down = ScriptedLm.builder().respond(r -> {
-            throw new IllegalStateException("down");
-        }).build();
+        ScriptedLm down = ScriptedLm.builder()
+                .respond(r -> {
+                    throw new IllegalStateException("down");
+                })
+                .build();
         assertThatThrownBy(() -> BestOfN.of(qa.withLm(down), 2, NUMBER, 5).call(Map.of("question", "q")))
                 .hasMessage("down");
     }

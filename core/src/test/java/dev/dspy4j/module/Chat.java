@@ -14,7 +14,11 @@ public final class Chat {
     public static String answer(String... fieldsAndValues) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < fieldsAndValues.length; i += 2) {
-            sb.append("[[ ## ").append(fieldsAndValues[i]).append(" ## ]]\n").append(fieldsAndValues[i + 1]).append("\n\n");
+            sb.append("[[ ## ")
+                    .append(fieldsAndValues[i])
+                    .append(" ## ]]\n")
+                    .append(fieldsAndValues[i + 1])
+                    .append("\n\n");
         }
         return sb.append("[[ ## completed ## ]]").toString();
     }
@@ -37,8 +41,10 @@ public final class Chat {
 
     /** The value of input field {@code name} in the request's last message. */
     public static String input(LmRequest r, String name) {
-        Matcher m = Pattern.compile("\\[\\[ ## " + Pattern.quote(name) + " ## \\]\\]\\n(.*?)(\\n\\n\\[\\[ ## |\\n\\nAnswer with|$)",
-                Pattern.DOTALL).matcher(lastUser(r));
+        Matcher m = Pattern.compile(
+                        "\\[\\[ ## " + Pattern.quote(name) + " ## \\]\\]\\n(.*?)(\\n\\n\\[\\[ ## |\\n\\nAnswer with|$)",
+                        Pattern.DOTALL)
+                .matcher(lastUser(r));
         if (!m.find()) throw new AssertionError("no input field '" + name + "' in:\n" + lastUser(r));
         return m.group(1);
     }

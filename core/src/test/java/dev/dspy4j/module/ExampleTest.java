@@ -13,7 +13,8 @@ class ExampleTest {
 
     @Test
     void inputsAndLabels() {
-        Example e = Example.of("question", "2+2?", "answer", "4", "source", "math").withInputs("question");
+        Example e =
+                Example.of("question", "2+2?", "answer", "4", "source", "math").withInputs("question");
         assertThat(e.inputs()).containsExactly(Map.entry("question", "2+2?"));
         assertThat(e.labels()).containsOnlyKeys("answer", "source");
         assertThat(e.keys()).containsExactly("question", "answer", "source");
@@ -25,12 +26,16 @@ class ExampleTest {
     void inputsRequireMarking() {
         Example e = Example.of("q", "x");
         assertThatThrownBy(e::inputs).isInstanceOf(IllegalStateException.class).hasMessageContaining("withInputs");
-        assertThatThrownBy(() -> e.withInputs("nope")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> e.withInputs("nope"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no field 'nope'");
         assertThatThrownBy(() -> Example.of("q")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Example.of("q", "x", 2, "y")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("argument 2").hasMessageContaining("Integer 2");
-        assertThatThrownBy(() -> Example.of("q", "x", null, "y")).isInstanceOf(NullPointerException.class)
+        assertThatThrownBy(() -> Example.of("q", "x", 2, "y"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("argument 2")
+                .hasMessageContaining("Integer 2");
+        assertThatThrownBy(() -> Example.of("q", "x", null, "y"))
+                .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("argument 2");
     }
 
@@ -40,9 +45,11 @@ class ExampleTest {
         assertThat(p.get("n", Integer.class)).isEqualTo(4);
         assertThat(p.get("n", Long.class)).isEqualTo(4L);
         assertThat(p.getString("n")).isEqualTo("4");
-        assertThatThrownBy(() -> p.get("missing", String.class)).isInstanceOf(NoSuchElementException.class)
+        assertThatThrownBy(() -> p.get("missing", String.class))
+                .isInstanceOf(NoSuchElementException.class)
                 .hasMessageContaining("no field 'missing'");
-        assertThatThrownBy(() -> p.get("xs", Integer.class)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> p.get("xs", Integer.class))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("field 'xs'");
     }
 
@@ -57,14 +64,16 @@ class ExampleTest {
     @Test
     void completionsKeepTheOrderOfTheirFields() {
         Map<String, Object> first = new java.util.LinkedHashMap<>();
-        for (String k : List.of("reasoning", "answer", "confidence", "source", "notes", "label")) first.put(k, k + "-1");
+        for (String k : List.of("reasoning", "answer", "confidence", "source", "notes", "label"))
+            first.put(k, k + "-1");
         Map<String, Object> second = new java.util.LinkedHashMap<>(first);
         second.put("answer", "answer-2");
         Prediction p = Prediction.of(List.of(first, second), dev.dspy4j.lm.Usage.ZERO, false);
         assertThat(p.keys()).containsExactlyElementsOf(first.keySet());
         assertThat(p.completions().get(0).keySet()).containsExactlyElementsOf(first.keySet());
         assertThat(p.completions().get(1).keySet()).containsExactlyElementsOf(first.keySet());
-        assertThatThrownBy(() -> p.completions().get(0).put("x", "y")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> p.completions().get(0).put("x", "y"))
+                .isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test
@@ -82,7 +91,10 @@ class ExampleTest {
         given.put("context", null); // an absent optional input is allowed
         Trace.Step made = new Trace.Step(qa, given, step.outputs());
         given.put("question", "changed");
-        assertThat(made.inputs()).containsEntry("question", "q").containsEntry("context", null).hasSize(2);
+        assertThat(made.inputs())
+                .containsEntry("question", "q")
+                .containsEntry("context", null)
+                .hasSize(2);
 
         List<Trace.Step> steps = new java.util.ArrayList<>(List.of(made));
         Trace.Traced<String> traced = new Trace.Traced<>("v", steps);

@@ -46,10 +46,13 @@ class ParallelTest {
     void runsAModuleOnExamples() {
         Module echo = new FnModule(in -> Prediction.of(Map.of("answer", in.get("q") + "!")));
         List<Example> examples = IntStream.range(0, 20)
-                .mapToObj(i -> Example.of("q", "q" + i).withInputs("q")).toList();
+                .mapToObj(i -> Example.of("q", "q" + i).withInputs("q"))
+                .toList();
         Parallel.Result<Prediction> r = Parallel.of(3).run(echo, examples);
-        assertThat(r.values()).extracting(p -> p.getString("answer"))
-                .containsExactlyElementsOf(IntStream.range(0, 20).mapToObj(i -> "q" + i + "!").toList());
+        assertThat(r.values())
+                .extracting(p -> p.getString("answer"))
+                .containsExactlyElementsOf(
+                        IntStream.range(0, 20).mapToObj(i -> "q" + i + "!").toList());
     }
 
     @Test
@@ -70,10 +73,10 @@ class ParallelTest {
         Parallel p = Parallel.builder().threads(1).maxErrors(2).build();
         List<Integer> items = IntStream.range(0, 10).boxed().toList();
         assertThatThrownBy(() -> p.run(items, i -> {
-            calls.incrementAndGet();
-            if (i == 2 || i == 4 || i == 6) throw new IllegalStateException("bad " + i);
-            return i;
-        }))
+                    calls.incrementAndGet();
+                    if (i == 2 || i == 4 || i == 6) throw new IllegalStateException("bad " + i);
+                    return i;
+                }))
                 .isInstanceOf(ParallelException.class)
                 .hasMessageContaining("stopped after 2 failures (error budget 2)")
                 .hasMessageContaining("5 of 10 items finished")
@@ -81,8 +84,11 @@ class ParallelTest {
                 .satisfies(e -> {
                     Parallel.Result<?> partial = ((ParallelException) e).partial();
                     assertThat(partial.total()).isEqualTo(10);
-                    assertThat(partial.outcomes()).extracting(Parallel.Outcome::index).containsExactly(0, 1, 2, 3, 4);
-                    assertThat(new ArrayList<Object>(partial.values())).containsExactly(0, 1, null, 3, null, null, null, null, null, null);
+                    assertThat(partial.outcomes())
+                            .extracting(Parallel.Outcome::index)
+                            .containsExactly(0, 1, 2, 3, 4);
+                    assertThat(new ArrayList<Object>(partial.values()))
+                            .containsExactly(0, 1, null, 3, null, null, null, null, null, null);
                     assertThat(partial.failures()).isEqualTo(2);
                     assertThat(partial.get(7)).isNull();
                 });
@@ -94,7 +100,8 @@ class ParallelTest {
         CountDownLatch never = new CountDownLatch(1);
         AtomicInteger interrupted = new AtomicInteger();
         CountDownLatch slowEnded = new CountDownLatch(1);
-        Parallel p = Parallel.builder().threads(2).timeout(Duration.ofSeconds(1)).build();
+        Parallel p =
+                Parallel.builder().threads(2).timeout(Duration.ofSeconds(1)).build();
         Parallel.Result<String> r = p.run(List.of("a", "slow", "b", "c"), s -> {
             if (s.equals("slow")) {
                 try {
@@ -138,9 +145,12 @@ class ParallelTest {
 
     @Test
     void aListenerThatThrowsDoesNotStopTheRun() {
-        Parallel p = Parallel.builder().threads(2).listener(x -> {
-            throw new IllegalStateException("display broke");
-        }).build();
+        Parallel p = Parallel.builder()
+                .threads(2)
+                .listener(x -> {
+                    throw new IllegalStateException("display broke");
+                })
+                .build();
         assertThat(p.run(List.of(1, 2, 3), i -> i + 1).values()).containsExactly(2, 3, 4);
     }
 
@@ -148,6 +158,7 @@ class ParallelTest {
     void rejectsBadSettings() {
         assertThatThrownBy(() -> Parallel.builder().threads(0)).hasMessageContaining("threads must be at least 1");
         assertThatThrownBy(() -> Parallel.builder().maxErrors(0)).hasMessageContaining("maxErrors must be at least 1");
-        assertThatThrownBy(() -> Parallel.builder().timeout(Duration.ZERO)).hasMessageContaining("timeout must be positive");
+        assertThatThrownBy(() -> Parallel.builder().timeout(Duration.ZERO))
+                .hasMessageContaining("timeout must be positive");
     }
 }

@@ -24,15 +24,12 @@ class ReActAnthropicToolsHttpTest {
 
     private HttpServer server;
     private final List<JsonNode> bodies = Collections.synchronizedList(new ArrayList<>());
-    private final List<String> replies = List.of(
-            """
+    private final List<String> replies = List.of("""
             {"model":"claude-x","stop_reason":"tool_use","usage":{"input_tokens":10,"output_tokens":5},"content":[
               {"type":"text","text":"[[ ## next_thought ## ]]\\nI will ask the catalogue.\\n\\n[[ ## completed ## ]]"},
-              {"type":"tool_use","id":"toolu_1","name":"author","input":{"title":"Dune"}}]}""",
-            """
+              {"type":"tool_use","id":"toolu_1","name":"author","input":{"title":"Dune"}}]}""", """
             {"model":"claude-x","stop_reason":"tool_use","usage":{"input_tokens":10,"output_tokens":5},"content":[
-              {"type":"tool_use","id":"toolu_2","name":"finish","input":{}}]}""",
-            """
+              {"type":"tool_use","id":"toolu_2","name":"finish","input":{}}]}""", """
             {"model":"claude-x","stop_reason":"end_turn","usage":{"input_tokens":10,"output_tokens":5},"content":[
               {"type":"text","text":"[[ ## reasoning ## ]]\\nThe catalogue says so.\\n\\n[[ ## answer ## ]]\\nFrank Herbert\\n\\n[[ ## completed ## ]]"}]}""");
 
@@ -70,9 +67,14 @@ class ReActAnthropicToolsHttpTest {
 
     @Test
     void toolsTravelInAnthropicsShapeAndToolUseBlocksDriveTheLoop() {
-        AnthropicChat lm = AnthropicChat.builder().baseUrl("http://127.0.0.1:" + server.getAddress().getPort())
-                .model("claude-test").cache(null).maxAttempts(1).build();
-        ReAct agent = ReAct.of("question -> answer", Tool.fromObject(new Catalogue()), 4).withNativeTools(true);
+        AnthropicChat lm = AnthropicChat.builder()
+                .baseUrl("http://127.0.0.1:" + server.getAddress().getPort())
+                .model("claude-test")
+                .cache(null)
+                .maxAttempts(1)
+                .build();
+        ReAct agent = ReAct.of("question -> answer", Tool.fromObject(new Catalogue()), 4)
+                .withNativeTools(true);
 
         Prediction p = agent.withLm(lm).call(Map.of("question", "Who wrote Dune?"));
 
@@ -89,7 +91,8 @@ class ReActAnthropicToolsHttpTest {
         assertThat(tools).hasSize(2);
         assertThat(tools.get(0).has("type")).isFalse();
         assertThat(tools.get(0).get("name").asText()).isEqualTo("author");
-        assertThat(tools.get(0).get("input_schema").get("required").get(0).asText()).isEqualTo("title");
+        assertThat(tools.get(0).get("input_schema").get("required").get(0).asText())
+                .isEqualTo("title");
         assertThat(tools.get(1).get("name").asText()).isEqualTo("finish");
         assertThat(tools.get(1).get("input_schema").get("type").asText()).isEqualTo("object");
         // the second step sees the observation; the extraction request carries no tools

@@ -22,11 +22,13 @@ class ReActInlineMarkersTest {
     }
 
     private static Prediction run(String firstStep, Rates rates, ScriptedLm[] lmOut) {
-        ScriptedLm lm = ScriptedLm.of(firstStep,
+        ScriptedLm lm = ScriptedLm.of(
+                firstStep,
                 "[[ ## next_thought ## ]]\nDone.[[ ## next_tool_name ## ]]\nfinish[[ ## next_tool_args ## ]]\n{}",
                 "[[ ## reasoning ## ]]\nThe tool said so.[[ ## answer ## ]]\n4.5%[[ ## completed ## ]]");
         lmOut[0] = lm;
-        return ReAct.of("question -> answer", Tool.fromObject(rates), 5).withLm(lm)
+        return ReAct.of("question -> answer", Tool.fromObject(rates), 5)
+                .withLm(lm)
                 .call(Map.of("question", "What is the rate?"));
     }
 
@@ -34,15 +36,21 @@ class ReActInlineMarkersTest {
     void aStepWithoutTheThoughtMarkerAndWithInlineMarkersCallsTheTool() {
         Rates rates = new Rates();
         ScriptedLm[] lm = new ScriptedLm[1];
-        Prediction p = run("I should look it up.[[ ## next_tool_name ## ]]\nlookup[[ ## next_tool_args ## ]]\n"
-                + "{\"query\": \"rate\"}", rates, lm);
+        Prediction p = run(
+                "I should look it up.[[ ## next_tool_name ## ]]\nlookup[[ ## next_tool_args ## ]]\n"
+                        + "{\"query\": \"rate\"}",
+                rates,
+                lm);
 
         assertThat(rates.queries).containsExactly("rate");
         assertThat(p.getString("answer")).isEqualTo("4.5%");
         @SuppressWarnings("unchecked")
         Map<String, Object> traj = (Map<String, Object>) p.get(ReAct.TRAJECTORY);
-        assertThat(traj).containsEntry("thought_0", "I should look it up.").containsEntry("tool_name_0", "lookup")
-                .containsEntry("tool_args_0", Map.of("query", "rate")).containsEntry("observation_0", "4.5%");
+        assertThat(traj)
+                .containsEntry("thought_0", "I should look it up.")
+                .containsEntry("tool_name_0", "lookup")
+                .containsEntry("tool_args_0", Map.of("query", "rate"))
+                .containsEntry("observation_0", "4.5%");
         assertThat(lm[0].requests()).hasSize(3);
     }
 
@@ -50,8 +58,11 @@ class ReActInlineMarkersTest {
     void aStepWithEveryMarkerInlineCallsTheTool() {
         Rates rates = new Rates();
         ScriptedLm[] lm = new ScriptedLm[1];
-        run("[[ ## next_thought ## ]] I should look it up.[[ ## next_tool_name ## ]] lookup [[ ## next_tool_args ## ]]"
-                + "{'query': 'rate'}[[ ## completed ## ]]", rates, lm);
+        run(
+                "[[ ## next_thought ## ]] I should look it up.[[ ## next_tool_name ## ]] lookup [[ ## next_tool_args ## ]]"
+                        + "{'query': 'rate'}[[ ## completed ## ]]",
+                rates,
+                lm);
 
         assertThat(rates.queries).containsExactly("rate");
         assertThat(lm[0].requests()).hasSize(3);
@@ -75,7 +86,9 @@ class ReActInlineMarkersTest {
                         + "{'query': 'rate', 'exact': True, 'limit': 5, 'offset': 1_000}",
                 "[[ ## next_thought ## ]]\nDone.[[ ## next_tool_name ## ]]\nfinish[[ ## next_tool_args ## ]]\n{}",
                 "[[ ## reasoning ## ]]\nok[[ ## answer ## ]]\nfound");
-        Prediction p = ReAct.of("question -> answer", Tool.fromObject(search), 5).withLm(lm).call(Map.of("question", "?"));
+        Prediction p = ReAct.of("question -> answer", Tool.fromObject(search), 5)
+                .withLm(lm)
+                .call(Map.of("question", "?"));
         assertThat(p.get(ReAct.TRAJECTORY)).asString().contains("observation_0=found");
         assertThat(search.calls).containsExactly("rate true 5 1000");
     }

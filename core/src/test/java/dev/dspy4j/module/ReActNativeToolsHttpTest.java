@@ -24,16 +24,13 @@ class ReActNativeToolsHttpTest {
 
     private HttpServer server;
     private final List<JsonNode> bodies = Collections.synchronizedList(new ArrayList<>());
-    private final List<String> replies = List.of(
-            """
+    private final List<String> replies = List.of("""
             {"choices":[{"index":0,"finish_reason":"tool_calls","message":{"role":"assistant","content":
               "[[ ## next_thought ## ]]\\nI will ask the catalogue.\\n\\n[[ ## completed ## ]]",
               "tool_calls":[{"id":"call_1","type":"function","function":{"name":"author","arguments":"{\\"title\\":\\"Dune\\"}"}}]}}],
-             "usage":{"prompt_tokens":10,"completion_tokens":5}}""",
-            """
+             "usage":{"prompt_tokens":10,"completion_tokens":5}}""", """
             {"choices":[{"index":0,"finish_reason":"tool_calls","message":{"role":"assistant","content":null,
-              "tool_calls":[{"id":"call_2","type":"function","function":{"name":"finish","arguments":"{}"}}]}}]}""",
-            """
+              "tool_calls":[{"id":"call_2","type":"function","function":{"name":"finish","arguments":"{}"}}]}}]}""", """
             {"choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":
               "[[ ## reasoning ## ]]\\nThe catalogue says so.\\n\\n[[ ## answer ## ]]\\nFrank Herbert\\n\\n[[ ## completed ## ]]"}}]}""");
 
@@ -71,9 +68,14 @@ class ReActNativeToolsHttpTest {
 
     @Test
     void toolsTravelAsTheToolsParameterAndToolCallsDriveTheLoop() {
-        OpenAiChat lm = OpenAiChat.builder().baseUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/v1")
-                .model("local").nativeTools(true).maxAttempts(1).build();
-        ReAct agent = ReAct.of("question -> answer", Tool.fromObject(new Catalogue()), 4).withNativeTools(true);
+        OpenAiChat lm = OpenAiChat.builder()
+                .baseUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/v1")
+                .model("local")
+                .nativeTools(true)
+                .maxAttempts(1)
+                .build();
+        ReAct agent = ReAct.of("question -> answer", Tool.fromObject(new Catalogue()), 4)
+                .withNativeTools(true);
 
         Prediction p = agent.withLm(lm).call(Map.of("question", "Who wrote Dune?"));
 
@@ -90,7 +92,13 @@ class ReActNativeToolsHttpTest {
         assertThat(tools).hasSize(2);
         assertThat(tools.get(0).get("type").asText()).isEqualTo("function");
         assertThat(tools.get(0).get("function").get("name").asText()).isEqualTo("author");
-        assertThat(tools.get(0).get("function").get("parameters").get("required").get(0).asText()).isEqualTo("title");
+        assertThat(tools.get(0)
+                        .get("function")
+                        .get("parameters")
+                        .get("required")
+                        .get(0)
+                        .asText())
+                .isEqualTo("title");
         assertThat(tools.get(1).get("function").get("name").asText()).isEqualTo("finish");
         // the second step sees the observation; the extraction request carries no tools
         assertThat(bodies.get(1).toString()).contains("Frank Herbert");

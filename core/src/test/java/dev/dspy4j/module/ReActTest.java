@@ -32,9 +32,12 @@ class ReActTest {
         public String author(@ToolDoc("the book's title") String title) {
             calls.add(title);
             switch (title) {
-                case "Dune": return "Frank Herbert";
-                case "Emma": return "Jane Austen";
-                default: throw new IllegalArgumentException("no book titled '" + title + "'");
+                case "Dune":
+                    return "Frank Herbert";
+                case "Emma":
+                    return "Jane Austen";
+                default:
+                    throw new IllegalArgumentException("no book titled '" + title + "'");
             }
         }
 
@@ -82,15 +85,16 @@ class ReActTest {
         List<LmRequest> requests = lm.requests();
         assertThat(requests).hasSize(3);
         assertThat(Chat.input(requests.get(0), "trajectory")).isEqualTo("{}");
-        assertThat(Chat.input(requests.get(1), "trajectory")).isEqualTo(
-                "{\"thought_0\": \"I should look the book up.\", \"tool_name_0\": \"author\", "
+        assertThat(Chat.input(requests.get(1), "trajectory"))
+                .isEqualTo("{\"thought_0\": \"I should look the book up.\", \"tool_name_0\": \"author\", "
                         + "\"tool_args_0\": {\"title\": \"Dune\"}, \"observation_0\": \"Frank Herbert\"}");
         assertThat(Chat.input(requests.get(2), "question")).isEqualTo("Who wrote Dune?");
         assertThat(Chat.input(requests.get(2), "trajectory")).contains("\"observation_1\": \"Completed.\"");
         String system = requests.get(0).prompt().messages().get(0).text();
-        assertThat(system).contains("(1) author: Finds the author of a book. Arguments: {\"type\":\"object\","
-                + "\"properties\":{\"title\":{\"type\":\"string\",\"description\":\"the book's title\"}},"
-                + "\"required\":[\"title\"],\"additionalProperties\":false}");
+        assertThat(system)
+                .contains("(1) author: Finds the author of a book. Arguments: {\"type\":\"object\","
+                        + "\"properties\":{\"title\":{\"type\":\"string\",\"description\":\"the book's title\"}},"
+                        + "\"required\":[\"title\"],\"additionalProperties\":false}");
         assertThat(system).contains("(3) finish: Ends the task: everything needed to produce `answer` is now known.");
         assertThat(system).contains("`next_tool_name` (Literal['author', 'pages', 'finish'])");
         assertThat(agent.predictors().keySet()).containsExactly("react", "extract.predict");
@@ -104,7 +108,8 @@ class ReActTest {
                 step("Try the other one.", "author", "{\"title\": \"Emma\"}"),
                 step("Done.", "finish", "{}"),
                 answer("reasoning", "r", "answer", "Jane Austen"));
-        Prediction p = ReAct.of("question -> answer", Tool.fromObject(lib), 5).withLm(lm)
+        Prediction p = ReAct.of("question -> answer", Tool.fromObject(lib), 5)
+                .withLm(lm)
                 .call(Map.of("question", "Who wrote it?"));
         Map<String, Object> t = traj(p);
         assertThat(t.get("observation_0")).isEqualTo("error: IllegalArgumentException: no book titled 'Nope'");
@@ -121,10 +126,12 @@ class ReActTest {
                 step("Count again.", "pages", "{\"title\": \"Dune\", \"edition\": 2}"),
                 step("Missing args.", "pages", "not json at all"),
                 answer("reasoning", "r", "answer", "402"));
-        Prediction p = ReAct.of("question -> answer", Tool.fromObject(new Library()), 3).withLm(lm)
+        Prediction p = ReAct.of("question -> answer", Tool.fromObject(new Library()), 3)
+                .withLm(lm)
                 .call(Map.of("question", "How many pages?"));
         Map<String, Object> t = traj(p);
-        assertThat((String) t.get("observation_0")).startsWith("error: tool pages: argument 'edition' = second is not a valid int");
+        assertThat((String) t.get("observation_0"))
+                .startsWith("error: tool pages: argument 'edition' = second is not a valid int");
         assertThat(t.get("observation_1")).isEqualTo("402");
         assertThat((String) t.get("observation_2")).startsWith("error: the arguments of pages are not valid JSON");
         assertThat(t.get("tool_args_2")).isEqualTo(Map.of());
@@ -136,25 +143,33 @@ class ReActTest {
     @Test
     void aToolReturningAnImageReachesTheNextPromptAsAnImagePart() throws Exception {
         Image chart = Image.of(Png.bytes(2, 1));
-        Tool draw = Tool.builder("draw").description("Draws a chart.").param("what", String.class, "the subject")
-                .handler(args -> chart).build();
+        Tool draw = Tool.builder("draw")
+                .description("Draws a chart.")
+                .param("what", String.class, "the subject")
+                .handler(args -> chart)
+                .build();
         ScriptedLm lm = ScriptedLm.of(
                 step("Draw it.", "draw", "{\"what\": \"sales\"}"),
                 step("I see the chart.", "finish", "{}"),
                 answer("reasoning", "The chart rises.", "answer", "up"));
-        Prediction p = ReAct.of("question -> answer", List.of(draw), 4).withLm(lm).call(Map.of("question", "Trend?"));
+        Prediction p =
+                ReAct.of("question -> answer", List.of(draw), 4).withLm(lm).call(Map.of("question", "Trend?"));
 
         assertThat(((Map<?, ?>) p.get(ReAct.TRAJECTORY)).get("observation_0")).isSameAs(chart);
         LmRequest second = lm.requests().get(1);
         var last = second.prompt().messages().get(second.prompt().messages().size() - 1);
-        List<Part> imageParts = last.parts().stream().filter(x -> x instanceof Part.ImagePart).toList();
+        List<Part> imageParts =
+                last.parts().stream().filter(x -> x instanceof Part.ImagePart).toList();
         assertThat(imageParts).hasSize(1);
         assertThat(((Part.ImagePart) imageParts.get(0)).image()).isSameAs(chart);
-        assertThat(Chat.input(second, "trajectory")).isEqualTo(
-                "{\"thought_0\": \"Draw it.\", \"tool_name_0\": \"draw\", \"tool_args_0\": {\"what\": \"sales\"}, "
-                        + "\"observation_0\": <media>}");
+        assertThat(Chat.input(second, "trajectory"))
+                .isEqualTo(
+                        "{\"thought_0\": \"Draw it.\", \"tool_name_0\": \"draw\", \"tool_args_0\": {\"what\": \"sales\"}, "
+                                + "\"observation_0\": <media>}");
         // the extraction sees the image too, by reference
-        assertThat(lm.requests().get(2).prompt().media().toList()).singleElement().isSameAs(chart);
+        assertThat(lm.requests().get(2).prompt().media().toList())
+                .singleElement()
+                .isSameAs(chart);
         assertThat(lm.requests().get(0).prompt().media().toList()).isEmpty();
     }
 
@@ -164,8 +179,11 @@ class ReActTest {
     @Test
     void aToolReturningARecordWithAnImageKeepsTheImage() {
         Image img = Image.of(Png.bytes(2, 1));
-        Tool draw = Tool.builder("draw").description("Draws a chart.").param("what", String.class, "the subject")
-                .handler(args -> new Chart(img, "Sales")).build();
+        Tool draw = Tool.builder("draw")
+                .description("Draws a chart.")
+                .param("what", String.class, "the subject")
+                .handler(args -> new Chart(img, "Sales"))
+                .build();
         ScriptedLm lm = ScriptedLm.of(
                 step("Draw it.", "draw", "{\"what\": \"sales\"}"),
                 step("I see the chart.", "finish", "{}"),
@@ -173,9 +191,11 @@ class ReActTest {
         ReAct.of("question -> answer", List.of(draw), 4).withLm(lm).call(Map.of("question", "Trend?"));
 
         // it used to be turned into JSON text, {"image": {"payload": {}, ...}}, losing the image
-        assertThat(lm.requests().get(1).prompt().media().toList()).singleElement().isSameAs(img);
-        assertThat(Chat.input(lm.requests().get(1), "trajectory")).endsWith(
-                "\"observation_0\": {\"image\": <media>, \"title\": \"Sales\"}}");
+        assertThat(lm.requests().get(1).prompt().media().toList())
+                .singleElement()
+                .isSameAs(img);
+        assertThat(Chat.input(lm.requests().get(1), "trajectory"))
+                .endsWith("\"observation_0\": {\"image\": <media>, \"title\": \"Sales\"}}");
     }
 
     @Test
@@ -186,14 +206,18 @@ class ReActTest {
                 step("Second.", "finish", "{}"),
                 answer("reasoning", "r", "answer", "Frank Herbert"));
         int[] next = {0};
-        ScriptedLm lm = ScriptedLm.builder().respond(r -> {
-            if (Chat.lastUser(r).contains("observation_0") && overflowed.compareAndSet(false, true)) {
-                throw new ContextWindowExceededException("prompt too long", 400, "maximum context length exceeded", null);
-            }
-            return List.of(script.get(next[0]++));
-        }).build();
+        ScriptedLm lm = ScriptedLm.builder()
+                .respond(r -> {
+                    if (Chat.lastUser(r).contains("observation_0") && overflowed.compareAndSet(false, true)) {
+                        throw new ContextWindowExceededException(
+                                "prompt too long", 400, "maximum context length exceeded", null);
+                    }
+                    return List.of(script.get(next[0]++));
+                })
+                .build();
 
-        Prediction p = ReAct.of("question -> answer", Tool.fromObject(new Library()), 5).withLm(lm)
+        Prediction p = ReAct.of("question -> answer", Tool.fromObject(new Library()), 5)
+                .withLm(lm)
                 .call(Map.of("question", "Who wrote Dune?"));
 
         assertThat(overflowed).isTrue();
@@ -207,9 +231,11 @@ class ReActTest {
 
     @Test
     void anOverflowWithNothingLeftToDropIsThrown() {
-        ScriptedLm lm = ScriptedLm.builder().respond(r -> {
-            throw new ContextWindowExceededException("prompt too long", 400, "too long", null);
-        }).build();
+        ScriptedLm lm = ScriptedLm.builder()
+                .respond(r -> {
+                    throw new ContextWindowExceededException("prompt too long", 400, "too long", null);
+                })
+                .build();
         ReAct agent = ReAct.of("question -> answer", Tool.fromObject(new Library()), 5);
         assertThatThrownBy(() -> agent.withLm(lm).call(Map.of("question", "q")))
                 .isInstanceOf(ContextWindowExceededException.class);
@@ -217,9 +243,10 @@ class ReActTest {
 
     @Test
     void anUnparsableStepEndsTheLoopAndTheOutputsAreStillExtracted() {
-        ScriptedLm lm = ScriptedLm.of("I refuse to follow the format.", "Still not JSON.",
-                answer("reasoning", "r", "answer", "unknown"));
-        Prediction p = ReAct.of("question -> answer", Tool.fromObject(new Library()), 5).withLm(lm)
+        ScriptedLm lm = ScriptedLm.of(
+                "I refuse to follow the format.", "Still not JSON.", answer("reasoning", "r", "answer", "unknown"));
+        Prediction p = ReAct.of("question -> answer", Tool.fromObject(new Library()), 5)
+                .withLm(lm)
                 .call(Map.of("question", "q"));
         assertThat(p.getString("answer")).isEqualTo("unknown");
         assertThat((Map<?, ?>) p.get(ReAct.TRAJECTORY)).isEmpty();
@@ -229,7 +256,9 @@ class ReActTest {
     void nativeToolCallsWhenTheLmSupportsThem() {
         List<LmRequest> seen = Collections.synchronizedList(new ArrayList<>());
         List<Completion> script = List.of(
-                new Completion(answer("next_thought", "Look it up."), "tool_calls",
+                new Completion(
+                        answer("next_thought", "Look it up."),
+                        "tool_calls",
                         List.of(new ToolCall("c1", "author", "{\"title\":\"Emma\"}"))),
                 new Completion("", "tool_calls", List.of(new ToolCall("c2", "finish", "{}"))),
                 Completion.of(answer("reasoning", "r", "answer", "Jane Austen")));
@@ -252,7 +281,8 @@ class ReActTest {
         };
         Library lib = new Library();
         ReAct agent = ReAct.of("question -> answer", Tool.fromObject(lib), 5).withNativeTools(true);
-        Trace.Traced<Prediction> traced = Trace.capture(() -> agent.withLm(lm).call(Map.of("question", "Who wrote Emma?")));
+        Trace.Traced<Prediction> traced =
+                Trace.capture(() -> agent.withLm(lm).call(Map.of("question", "Who wrote Emma?")));
         Prediction p = traced.value();
 
         assertThat(p.getString("answer")).isEqualTo("Jane Austen");
@@ -263,11 +293,16 @@ class ReActTest {
         assertThat(t.get("thought_1")).isEqualTo("");
         assertThat(t.get("tool_name_1")).isEqualTo("finish");
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> tools = (List<Map<String, Object>>) seen.get(0).params().get("tools");
-        assertThat(tools.stream().map(s -> String.valueOf(((Map<?, ?>) s.get("function")).get("name"))).toList())
+        List<Map<String, Object>> tools =
+                (List<Map<String, Object>>) seen.get(0).params().get("tools");
+        assertThat(tools.stream()
+                        .map(s -> String.valueOf(((Map<?, ?>) s.get("function")).get("name")))
+                        .toList())
                 .containsExactly("author", "pages", "finish");
         // the step prompt asks only for the thought; tools travel natively
-        assertThat(Chat.lastUser(seen.get(0))).contains("[[ ## next_thought ## ]]").doesNotContain("next_tool_name");
+        assertThat(Chat.lastUser(seen.get(0)))
+                .contains("[[ ## next_thought ## ]]")
+                .doesNotContain("next_tool_name");
         assertThat(seen.get(2).params()).doesNotContainKey("tools");
         // both steps and the extraction are traced, against the agent's own predictors
         assertThat(traced.steps()).hasSize(3);

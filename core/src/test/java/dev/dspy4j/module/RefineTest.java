@@ -26,10 +26,12 @@ class RefineTest {
         assertThat(rs).extracting(LmRequest::rolloutId).containsExactly("refine-0", "refine-1");
         assertThat(rs.get(0).prompt().messages().get(0).text()).doesNotContain("hint");
         assertThat(Chat.lastUser(rs.get(0))).doesNotContain("hint");
-        assertThat(rs.get(1).prompt().messages().get(0).text()).contains("- `hint` (str): Advice from an earlier attempt");
+        assertThat(rs.get(1).prompt().messages().get(0).text())
+                .contains("- `hint` (str): Advice from an earlier attempt");
         assertThat(Chat.input(rs.get(1), "question")).isEqualTo("Which way?");
-        assertThat(Chat.input(rs.get(1), "hint")).isEqualTo(
-                "The previous attempt answered: answer: wrong. Its score was 0.0, below the target of 1.0. Give a better answer.");
+        assertThat(Chat.input(rs.get(1), "hint"))
+                .isEqualTo(
+                        "The previous attempt answered: answer: wrong. Its score was 0.0, below the target of 1.0. Give a better answer.");
         // the module itself is unchanged
         assertThat(qa.signature().input("hint")).isEmpty();
     }
@@ -37,10 +39,13 @@ class RefineTest {
     @Test
     void aCustomFeedbackFunctionAndDemosStayComplete() {
         ScriptedLm lm = ScriptedLm.of(answer("answer", "left"), answer("answer", "up"), answer("answer", "right"));
-        Predict qa = Predict.of("question -> answer").withLm(lm)
-                .withDemos(List.of(Example.of("question", "Which hand?", "answer", "right").withInputs("question")));
+        Predict qa = Predict.of("question -> answer")
+                .withLm(lm)
+                .withDemos(List.of(
+                        Example.of("question", "Which hand?", "answer", "right").withInputs("question")));
         Refine refine = Refine.builder(qa, 3, RIGHT, 1.0)
-                .feedback((in, pred, reward, threshold) -> "Not " + pred.getString("answer") + " for " + in.get("question"))
+                .feedback((in, pred, reward, threshold) ->
+                        "Not " + pred.getString("answer") + " for " + in.get("question"))
                 .build();
         Prediction p = refine.call(Map.of("question", "Which way?"));
 
@@ -69,24 +74,27 @@ class RefineTest {
 
         // with no failures allowed, the feedback's exception is rethrown
         ScriptedLm lm2 = ScriptedLm.of(answer("answer", "wrong"), answer("answer", "right"));
-        Refine strict = Refine.builder(qa.withLm(lm2), 3, RIGHT, 1.0).failCount(0)
+        Refine strict = Refine.builder(qa.withLm(lm2), 3, RIGHT, 1.0)
+                .failCount(0)
                 .feedback((in, pred, reward, threshold) -> {
                     throw new IllegalStateException("advisor LM unavailable");
-                }).build();
+                })
+                .build();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> strict.call(Map.of("question", "Which way?")))
-                .isInstanceOf(IllegalStateException.class).hasMessage("advisor LM unavailable");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("advisor LM unavailable");
     }
 
     @Test
     void theHintReachesEveryPredictorOfAComposedModule() {
         ScriptedLm lm = ScriptedLm.of(
-                answer("reasoning", "r1", "answer", "wrong"),
-                answer("reasoning", "r2", "answer", "right"));
+                answer("reasoning", "r1", "answer", "wrong"), answer("reasoning", "r2", "answer", "right"));
         ChainOfThought cot = ChainOfThought.of("question -> answer");
         Module refine = Refine.of(cot, 2, RIGHT, 1.0).withLm(lm);
         Trace.Traced<Prediction> t = Trace.capture(() -> refine.call(Map.of("question", "q")));
         assertThat(t.value().getString("answer")).isEqualTo("right");
-        assertThat(Chat.input(lm.requests().get(1), "hint")).startsWith("The previous attempt answered: reasoning: r1; answer: wrong.");
+        assertThat(Chat.input(lm.requests().get(1), "hint"))
+                .startsWith("The previous attempt answered: reasoning: r1; answer: wrong.");
         // the trace holds only the chosen attempt, attributed to the refined module's predictor, without the hint
         assertThat(t.steps()).hasSize(1);
         assertThat(t.steps().get(0).predictor()).isSameAs(refine.predictors().get("predict"));

@@ -91,8 +91,8 @@ class SubmodulesTest {
     @Test
     void aRecordsPredictorsAreNamedByComponentPath() {
         TwoStep p = twoStep();
-        assertThat(p.predictors()).containsExactly(
-                Map.entry("draft.predict", p.draft().predict()), Map.entry("answer.self", p.answer()));
+        assertThat(p.predictors())
+                .containsExactly(Map.entry("draft.predict", p.draft().predict()), Map.entry("answer.self", p.answer()));
     }
 
     @Test
@@ -106,7 +106,8 @@ class SubmodulesTest {
         assertThat(p.answer().signature().instructions()).isNotEqualTo("Answer in one word.");
         // mapPredictors and withLm work through the same defaults
         ScriptedLm lm = ScriptedLm.of();
-        assertThat(p.withLm(lm).predictors().values()).allSatisfy(x -> assertThat(x.lm()).isSameAs(lm));
+        assertThat(p.withLm(lm).predictors().values())
+                .allSatisfy(x -> assertThat(x.lm()).isSameAs(lm));
     }
 
     @Test
@@ -125,8 +126,8 @@ class SubmodulesTest {
     @Test
     void listsAndNestedProgramsAreWalked() {
         Pipeline p = new Pipeline(List.of(Predict.of("a -> b"), Predict.of("b -> c")), twoStep());
-        assertThat(p.predictors().keySet()).containsExactly(
-                "steps[0].self", "steps[1].self", "inner.draft.predict", "inner.answer.self");
+        assertThat(p.predictors().keySet())
+                .containsExactly("steps[0].self", "steps[1].self", "inner.draft.predict", "inner.answer.self");
         Predict s1 = p.steps().get(1).withInstructions("x");
         Predict a = p.inner().answer().withInstructions("y");
         Pipeline q = (Pipeline) p.withPredictors(Map.of("steps[1].self", s1, "inner.answer.self", a));
@@ -140,7 +141,8 @@ class SubmodulesTest {
     void anUnknownNameIsRefusedWithTheKnownNames() {
         assertThatThrownBy(() -> twoStep().withPredictors(Map.of("answer", Predict.of("a -> b"))))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("no predictor 'answer'").hasMessageContaining("[answer.self, draft.predict]");
+                .hasMessageContaining("no predictor 'answer'")
+                .hasMessageContaining("[answer.self, draft.predict]");
     }
 
     @Test
@@ -149,17 +151,24 @@ class SubmodulesTest {
         assertThat(p.predictors()).containsOnlyKeys("only.self");
         assertThat(p.withPredictors(Map.of())).isSameAs(p);
         assertThatThrownBy(() -> p.withPredictors(Map.of("only.self", Predict.of("q -> a"))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("make it a record");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("make it a record");
     }
 
     @Test
     void theRecordProgramRunsAndIsTraced() {
-        ScriptedLm lm = ScriptedLm.builder().respond(r -> List.of(Chat.lastUser(r).contains("[[ ## notes ## ]]\ncapital")
-                ? answer("answer", "Paris") : answer("reasoning", "r", "notes", "capital"))).build();
+        ScriptedLm lm = ScriptedLm.builder()
+                .respond(r -> List.of(
+                        Chat.lastUser(r).contains("[[ ## notes ## ]]\ncapital")
+                                ? answer("answer", "Paris")
+                                : answer("reasoning", "r", "notes", "capital")))
+                .build();
         Module p = twoStep().withLm(lm);
         Trace.Traced<Prediction> t = Trace.capture(() -> p.call(Map.of("question", "capital of France?")));
         assertThat(t.value().getString("answer")).isEqualTo("Paris");
-        assertThat(t.steps()).extracting(Trace.Step::predictor)
-                .containsExactly(p.predictors().get("draft.predict"), p.predictors().get("answer.self"));
+        assertThat(t.steps())
+                .extracting(Trace.Step::predictor)
+                .containsExactly(
+                        p.predictors().get("draft.predict"), p.predictors().get("answer.self"));
     }
 }

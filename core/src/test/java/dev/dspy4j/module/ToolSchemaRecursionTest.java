@@ -41,7 +41,8 @@ class ToolSchemaRecursionTest {
     static final class Org {
         @ToolDoc("Names the head of a person's department.")
         public String head(Dept dept, @ToolDoc("who") Emp emp) {
-            return emp.name() + ":" + emp.heads().map(Dept::name).orElse("none") + ":" + dept.staff().size();
+            return emp.name() + ":" + emp.heads().map(Dept::name).orElse("none") + ":"
+                    + dept.staff().size();
         }
 
         @ToolDoc("Visits a place.")
@@ -59,14 +60,16 @@ class ToolSchemaRecursionTest {
             + "\"required\":[\"name\",\"children\"],\"additionalProperties\":false}";
 
     private static int count(Node n) {
-        return 1 + n.children().stream().mapToInt(ToolSchemaRecursionTest::count).sum();
+        return 1
+                + n.children().stream().mapToInt(ToolSchemaRecursionTest::count).sum();
     }
 
     @Test
     void aRecursiveArgumentRecordGetsDefsAndItsValuesConvert() throws Exception {
         Tool t = Tool.of("count_nodes", "Counts the nodes of a tree.", Node.class, ToolSchemaRecursionTest::count);
         // the argument record's components are the arguments; children refer to the record's definition
-        assertThat(t.argsSchemaJson()).isEqualTo(NODE.substring(0, NODE.length() - 1) + ",\"$defs\":{\"Node\":" + NODE + "}}");
+        assertThat(t.argsSchemaJson())
+                .isEqualTo(NODE.substring(0, NODE.length() - 1) + ",\"$defs\":{\"Node\":" + NODE + "}}");
         assertStrict(t.argsSchema());
         String args = "{\"name\":\"a\",\"children\":[{\"name\":\"b\",\"children\":[{\"name\":\"c\",\"children\":[]}]},"
                 + "{\"name\":\"d\",\"children\":[]}]}";
@@ -77,17 +80,19 @@ class ToolSchemaRecursionTest {
     @Test
     void mutuallyRecursiveParametersShareOneDefsAtTheArgumentsRoot() throws Exception {
         Tool t = Tool.fromMethod(new Org(), "head");
-        String dept = "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"staff\":{\"type\":\"array\","
-                + "\"items\":{\"$ref\":\"#/$defs/Emp\"}}},\"required\":[\"name\",\"staff\"],\"additionalProperties\":false}";
+        String dept =
+                "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"staff\":{\"type\":\"array\","
+                        + "\"items\":{\"$ref\":\"#/$defs/Emp\"}}},\"required\":[\"name\",\"staff\"],\"additionalProperties\":false}";
         String emp = "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"heads\":{\"anyOf\":"
                 + "[{\"$ref\":\"#/$defs/Dept\"},{\"type\":\"null\"}]}},\"required\":[\"name\",\"heads\"],"
                 + "\"additionalProperties\":false}";
-        assertThat(t.argsSchemaJson()).isEqualTo("{\"type\":\"object\",\"properties\":{"
-                // a described $ref is Emp's definition written in place (no keyword may sit beside a $ref)
-                + "\"dept\":{\"$ref\":\"#/$defs/Dept\"},\"emp\":" + emp.substring(0, emp.length() - 1)
-                + ",\"description\":\"who\"}},"
-                + "\"required\":[\"dept\",\"emp\"],\"additionalProperties\":false,"
-                + "\"$defs\":{\"Dept\":" + dept + ",\"Emp\":" + emp + "}}");
+        assertThat(t.argsSchemaJson())
+                .isEqualTo("{\"type\":\"object\",\"properties\":{"
+                        // a described $ref is Emp's definition written in place (no keyword may sit beside a $ref)
+                        + "\"dept\":{\"$ref\":\"#/$defs/Dept\"},\"emp\":" + emp.substring(0, emp.length() - 1)
+                        + ",\"description\":\"who\"}},"
+                        + "\"required\":[\"dept\",\"emp\"],\"additionalProperties\":false,"
+                        + "\"$defs\":{\"Dept\":" + dept + ",\"Emp\":" + emp + "}}");
         assertStrict(t.argsSchema());
         String args = "{\"dept\":{\"name\":\"lab\",\"staff\":[{\"name\":\"bo\",\"heads\":null}]},"
                 + "\"emp\":{\"name\":\"ann\",\"heads\":{\"name\":\"lab\",\"staff\":[]}}}";
@@ -101,14 +106,16 @@ class ToolSchemaRecursionTest {
     @Test
     void componentDescriptionsAppearInToolAndOutputSchemasAlike() throws Exception {
         Map<String, Object> output = JsonSchemas.of(new FieldType.RecordOf(Place.class));
-        String place = "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\",\"description\":\"city name\"},"
-                + "\"zip\":{\"type\":\"integer\"}},\"required\":[\"city\",\"zip\"],\"additionalProperties\":false}";
+        String place =
+                "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\",\"description\":\"city name\"},"
+                        + "\"zip\":{\"type\":\"integer\"}},\"required\":[\"city\",\"zip\"],\"additionalProperties\":false}";
         assertThat(JSON.writeValueAsString(output)).isEqualTo(place);
 
         Tool visit = Tool.fromMethod(new Org(), "visit");
         assertThat(visit.params().get(0).schema()).isEqualTo(output);
-        assertThat(visit.argsSchemaJson()).isEqualTo("{\"type\":\"object\",\"properties\":{\"place\":" + place + "},"
-                + "\"required\":[\"place\"],\"additionalProperties\":false}");
+        assertThat(visit.argsSchemaJson())
+                .isEqualTo("{\"type\":\"object\",\"properties\":{\"place\":" + place + "},"
+                        + "\"required\":[\"place\"],\"additionalProperties\":false}");
 
         // as the arguments record of Tool.of, its components' descriptions describe the arguments
         Tool byRecord = Tool.of("visit", "Visits a place.", Place.class, p -> p.city());
@@ -129,9 +136,11 @@ class ToolSchemaRecursionTest {
         String tree = "{\"type\":\"object\",\"properties\":{\"kids\":{\"type\":\"array\",\"items\":"
                 + "{\"$ref\":\"#/$defs/Tree_Long\"}},\"value\":{\"type\":\"integer\"}},\"required\":[\"kids\",\"value\"],"
                 + "\"additionalProperties\":false}";
-        assertThat(t.argsSchemaJson()).isEqualTo("{\"type\":\"object\",\"properties\":{\"tree\":"
-                + tree.substring(0, tree.length() - 1) + ",\"description\":\"the tree to add up\"}},\"required\":[\"tree\"],"
-                + "\"additionalProperties\":false,\"$defs\":{\"Tree_Long\":" + tree + "}}");
+        assertThat(t.argsSchemaJson())
+                .isEqualTo("{\"type\":\"object\",\"properties\":{\"tree\":"
+                        + tree.substring(0, tree.length() - 1)
+                        + ",\"description\":\"the tree to add up\"}},\"required\":[\"tree\"],"
+                        + "\"additionalProperties\":false,\"$defs\":{\"Tree_Long\":" + tree + "}}");
         assertStrict(t.argsSchema());
         String args = "{\"tree\":{\"value\":1,\"kids\":[{\"value\":2,\"kids\":[]},{\"value\":3,\"kids\":[]}]}}";
         assertThat(validate(t.argsSchema(), args)).isEmpty();

@@ -31,16 +31,18 @@ class BootstrapFewShotTest {
 
     /** Answers with reasoning; gets 3+3 wrong unless {@code fixed} says otherwise for the request. */
     private static ScriptedLm arithmetic(Function<LmRequest, Boolean> fixed) {
-        return ScriptedLm.builder().respond(r -> {
-            String q = Chat.input(r, "question");
-            String a = switch (q) {
-                case "2+2" -> "4";
-                case "3+3" -> fixed.apply(r) ? "6" : "7";
-                case "5+5" -> "10";
-                default -> "?";
-            };
-            return List.of(answer("reasoning", "adding " + q, "answer", a));
-        }).build();
+        return ScriptedLm.builder()
+                .respond(r -> {
+                    String q = Chat.input(r, "question");
+                    String a = switch (q) {
+                        case "2+2" -> "4";
+                        case "3+3" -> fixed.apply(r) ? "6" : "7";
+                        case "5+5" -> "10";
+                        default -> "?";
+                    };
+                    return List.of(answer("reasoning", "adding " + q, "answer", a));
+                })
+                .build();
     }
 
     private static Example traced(String q, String a) {
@@ -54,7 +56,8 @@ class BootstrapFewShotTest {
     @Test
     void passingTracesBecomeDemosFailingOnesAreSkippedAndLabeledExamplesTopUp() {
         ScriptedLm lm = arithmetic(r -> false);
-        ChainOfThought student = (ChainOfThought) ChainOfThought.of("question -> answer").withLm(lm);
+        ChainOfThought student =
+                (ChainOfThought) ChainOfThought.of("question -> answer").withLm(lm);
 
         Module compiled = BootstrapFewShot.builder(Metrics.exactMatch()).build().compile(student, TRAIN);
 
@@ -69,7 +72,9 @@ class BootstrapFewShotTest {
         assertThat(lm.requests()).hasSize(3);
         for (LmRequest r : lm.requests()) {
             String q = Chat.input(r, "question");
-            long demoMessages = r.prompt().messages().stream().filter(m -> m.role() == dev.dspy4j.prompt.Role.ASSISTANT).count();
+            long demoMessages = r.prompt().messages().stream()
+                    .filter(m -> m.role() == dev.dspy4j.prompt.Role.ASSISTANT)
+                    .count();
             assertThat(demoMessages).isEqualTo(2);
             assertThat(r.prompt().messages().subList(1, r.prompt().messages().size() - 1))
                     .noneMatch(m -> Chat.text(m).contains("[[ ## question ## ]]\n" + q + "\n"));
@@ -91,7 +96,9 @@ class BootstrapFewShotTest {
     @Test
     void laterRoundsUseANewRolloutIdAndTemperature() {
         ScriptedLm lm = arithmetic(r -> "bootstrap-round-1".equals(r.rolloutId()));
-        Module compiled = BootstrapFewShot.builder(Metrics.exactMatch()).maxRounds(3).build()
+        Module compiled = BootstrapFewShot.builder(Metrics.exactMatch())
+                .maxRounds(3)
+                .build()
                 .compile(ChainOfThought.of("question -> answer").withLm(lm), TRAIN);
 
         assertThat(compiled.predictors().get("predict").demos())
@@ -108,48 +115,67 @@ class BootstrapFewShotTest {
     void aThresholdDecidesWhichScoresPass() {
         ScriptedLm lm = arithmetic(r -> false);
         // F1 of "7" against "6" is 0: with threshold 0.5 only exact answers pass
-        Module compiled = BootstrapFewShot.builder(Metrics.f1()).threshold(0.5).maxLabeledDemos(0).build()
+        Module compiled = BootstrapFewShot.builder(Metrics.f1())
+                .threshold(0.5)
+                .maxLabeledDemos(0)
+                .build()
                 .compile(ChainOfThought.of("question -> answer").withLm(lm), TRAIN);
-        assertThat(compiled.predictors().get("predict").demos()).containsExactly(traced("2+2", "4"), traced("5+5", "10"));
+        assertThat(compiled.predictors().get("predict").demos())
+                .containsExactly(traced("2+2", "4"), traced("5+5", "10"));
     }
 
     @Test
     void failedTeacherRunsAreSkippedUntilTheErrorLimit() {
-        ScriptedLm lm = ScriptedLm.builder().respond(r -> {
-            String q = Chat.input(r, "question");
-            if (q.equals("3+3")) throw new IllegalStateException("LM down for " + q);
-            return List.of(answer("answer", q.equals("2+2") ? "4" : "10"));
-        }).build();
-        Module compiled = BootstrapFewShot.builder(Metrics.exactMatch()).maxLabeledDemos(0).build()
+        ScriptedLm lm = ScriptedLm.builder()
+                .respond(r -> {
+                    String q = Chat.input(r, "question");
+                    if (q.equals("3+3")) throw new IllegalStateException("LM down for " + q);
+                    return List.of(answer("answer", q.equals("2+2") ? "4" : "10"));
+                })
+                .build();
+        Module compiled = BootstrapFewShot.builder(Metrics.exactMatch())
+                .maxLabeledDemos(0)
+                .build()
                 .compile(Predict.of("question -> answer").withLm(lm), TRAIN);
         assertThat(compiled.predictors().get("self").demos()).containsExactly(TRAIN.get(0), TRAIN.get(2));
 
-        assertThatThrownBy(() -> BootstrapFewShot.builder(Metrics.exactMatch()).maxErrors(1).build()
-                .compile(Predict.of("question -> answer").withLm(lm), TRAIN))
+        assertThatThrownBy(() -> BootstrapFewShot.builder(Metrics.exactMatch())
+                        .maxErrors(1)
+                        .build()
+                        .compile(Predict.of("question -> answer").withLm(lm), TRAIN))
                 .hasMessageContaining("bootstrapping stopped after 1 failed teacher runs")
                 .hasMessageContaining("LM down for 3+3");
     }
 
     @Test
     void aMetricThatThrowsCountsAsAFailedRunLikeAFailedTeacher() {
-        ScriptedLm lm = ScriptedLm.builder().respond(r -> {
-            String q = Chat.input(r, "question");
-            return List.of(answer("answer", switch (q) {
-                case "2+2" -> "4";
-                case "3+3" -> "6";
-                default -> "10";
-            }));
-        }).build();
+        ScriptedLm lm = ScriptedLm.builder()
+                .respond(r -> {
+                    String q = Chat.input(r, "question");
+                    return List.of(answer(
+                            "answer",
+                            switch (q) {
+                                case "2+2" -> "4";
+                                case "3+3" -> "6";
+                                default -> "10";
+                            }));
+                })
+                .build();
         dev.dspy4j.evaluate.Metric picky = (ex, pred) -> {
-            if (ex.get("question").equals("3+3")) throw new IllegalArgumentException("cannot score " + ex.get("question"));
+            if (ex.get("question").equals("3+3"))
+                throw new IllegalArgumentException("cannot score " + ex.get("question"));
             return Metrics.exactMatch().score(ex, pred);
         };
-        Module compiled = BootstrapFewShot.builder(picky).maxLabeledDemos(0).build()
+        Module compiled = BootstrapFewShot.builder(picky)
+                .maxLabeledDemos(0)
+                .build()
                 .compile(Predict.of("question -> answer").withLm(lm), TRAIN);
         assertThat(compiled.predictors().get("self").demos()).containsExactly(TRAIN.get(0), TRAIN.get(2));
 
-        assertThatThrownBy(() -> BootstrapFewShot.builder(picky).maxErrors(1).build()
-                .compile(Predict.of("question -> answer").withLm(lm), TRAIN))
+        assertThatThrownBy(() -> BootstrapFewShot.builder(picky)
+                        .maxErrors(1)
+                        .build()
+                        .compile(Predict.of("question -> answer").withLm(lm), TRAIN))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("bootstrapping stopped after 1 failed teacher runs")
                 .hasMessageContaining("training example 1")
@@ -163,19 +189,23 @@ class BootstrapFewShotTest {
         List<Example> train = List.of(
                 Example.of("photo", cat, "animal", "cat").withInputs("photo"),
                 Example.of("photo", dog, "animal", "dog").withInputs("photo"));
-        ScriptedLm lm = ScriptedLm.builder().respond(r -> {
-            // the current image is the last media part of the prompt
-            List<dev.dspy4j.media.Media> media = r.prompt().media().toList();
-            return List.of(answer("animal", media.get(media.size() - 1) == cat ? "cat" : "dog"));
-        }).build();
-        Module compiled = BootstrapFewShot.builder(Metrics.exactMatch("animal")).build()
+        ScriptedLm lm = ScriptedLm.builder()
+                .respond(r -> {
+                    // the current image is the last media part of the prompt
+                    List<dev.dspy4j.media.Media> media = r.prompt().media().toList();
+                    return List.of(answer("animal", media.get(media.size() - 1) == cat ? "cat" : "dog"));
+                })
+                .build();
+        Module compiled = BootstrapFewShot.builder(Metrics.exactMatch("animal"))
+                .build()
                 .compile(Predict.of("photo: Image -> animal").withLm(lm), train);
         List<Example> demos = compiled.predictors().get("self").demos();
         assertThat(demos).hasSize(2);
         assertThat(demos.get(0).get("photo")).isSameAs(cat);
         assertThat(demos.get(1).get("photo")).isSameAs(dog);
         // the teacher's labeled demos also carried the very same instances
-        assertThat(lm.requests().get(0).prompt().media().toList()).containsExactly(dog, cat)
+        assertThat(lm.requests().get(0).prompt().media().toList())
+                .containsExactly(dog, cat)
                 .satisfies(l -> assertThat(l.get(0)).isSameAs(dog));
     }
 
@@ -211,51 +241,69 @@ class BootstrapFewShotTest {
 
     @Test
     void everyPredictorATraceTouchedGetsItsOwnDemo() {
-        ScriptedLm lm = ScriptedLm.builder().respond(r -> {
-            if (Chat.lastUser(r).contains("[[ ## question ## ]]")) {
-                return List.of(answer("draft", "draft of " + Chat.input(r, "question")));
-            }
-            String d = Chat.input(r, "draft");
-            return List.of(answer("answer", d.endsWith("2+2") ? "4" : "wrong"));
-        }).build();
+        ScriptedLm lm = ScriptedLm.builder()
+                .respond(r -> {
+                    if (Chat.lastUser(r).contains("[[ ## question ## ]]")) {
+                        return List.of(answer("draft", "draft of " + Chat.input(r, "question")));
+                    }
+                    String d = Chat.input(r, "draft");
+                    return List.of(answer("answer", d.endsWith("2+2") ? "4" : "wrong"));
+                })
+                .build();
         Module program = new DraftThenPolish(Predict.of("question -> draft"), Predict.of("draft -> answer")).withLm(lm);
-        Module compiled = BootstrapFewShot.builder(Metrics.exactMatch()).maxLabeledDemos(0).build()
+        Module compiled = BootstrapFewShot.builder(Metrics.exactMatch())
+                .maxLabeledDemos(0)
+                .build()
                 .compile(program, TRAIN);
         assertThat(compiled.predictors().get("draft").demos())
-                .containsExactly(Example.of("question", "2+2", "draft", "draft of 2+2").withInputs("question"));
+                .containsExactly(
+                        Example.of("question", "2+2", "draft", "draft of 2+2").withInputs("question"));
         assertThat(compiled.predictors().get("polish").demos())
-                .containsExactly(Example.of("draft", "draft of 2+2", "answer", "4").withInputs("draft"));
+                .containsExactly(
+                        Example.of("draft", "draft of 2+2", "answer", "4").withInputs("draft"));
         assertThat(program.predictors().get("draft").demos()).isEmpty();
     }
 
     @Test
     void aTeacherOfAnotherShapeIsRejected() {
-        assertThatThrownBy(() -> BootstrapFewShot.builder(Metrics.exactMatch()).teacher(ChainOfThought.of("question -> answer"))
-                .build().compile(Predict.of("question -> answer"), TRAIN))
+        assertThatThrownBy(() -> BootstrapFewShot.builder(Metrics.exactMatch())
+                        .teacher(ChainOfThought.of("question -> answer"))
+                        .build()
+                        .compile(Predict.of("question -> answer"), TRAIN))
                 .hasMessageContaining("the teacher's predictors [predict] do not match the student's [self]");
         List<Example> unmarked = new ArrayList<>(List.of(Example.of("question", "q", "answer", "a")));
-        assertThatThrownBy(() -> BootstrapFewShot.builder(Metrics.exactMatch()).build()
-                .compile(Predict.of("question -> answer"), unmarked))
+        assertThatThrownBy(() -> BootstrapFewShot.builder(Metrics.exactMatch())
+                        .build()
+                        .compile(Predict.of("question -> answer"), unmarked))
                 .hasMessageContaining("training example 0 has no input keys marked");
     }
 
     @Test
     void threadsDoNotChangeTheDemosAndTheMetricSeesEachRunsTrace() {
         List<Example> train = java.util.stream.IntStream.range(0, 10)
-                .mapToObj(i -> Example.of("question", i + "+" + i, "answer", Integer.toString(2 * i)).withInputs("question"))
+                .mapToObj(i -> Example.of("question", i + "+" + i, "answer", Integer.toString(2 * i))
+                        .withInputs("question"))
                 .toList();
         // wrong on odd numbers
         Function<Integer, Module> compiled = threads -> {
-            ScriptedLm lm = ScriptedLm.builder().respond(r -> {
-                int i = Integer.parseInt(Chat.input(r, "question").split("\\+", 2)[0]);
-                return List.of(answer("reasoning", "adding", "answer", i % 2 == 0 ? Integer.toString(2 * i) : "?"));
-            }).build();
+            ScriptedLm lm = ScriptedLm.builder()
+                    .respond(r -> {
+                        int i = Integer.parseInt(Chat.input(r, "question").split("\\+", 2)[0]);
+                        return List.of(
+                                answer("reasoning", "adding", "answer", i % 2 == 0 ? Integer.toString(2 * i) : "?"));
+                    })
+                    .build();
             List<Integer> traceSizes = java.util.Collections.synchronizedList(new ArrayList<>());
             dev.dspy4j.evaluate.Metric metric = dev.dspy4j.evaluate.Metric.withTrace((gold, pred, trace) -> {
                 traceSizes.add(trace.size());
-                return dev.dspy4j.evaluate.ScoreWithFeedback.of(gold.getString("answer").equals(pred.getString("answer")) ? 1 : 0);
+                return dev.dspy4j.evaluate.ScoreWithFeedback.of(
+                        gold.getString("answer").equals(pred.getString("answer")) ? 1 : 0);
             });
-            Module out = BootstrapFewShot.builder(metric).maxBootstrappedDemos(3).maxLabeledDemos(3).threads(threads).build()
+            Module out = BootstrapFewShot.builder(metric)
+                    .maxBootstrappedDemos(3)
+                    .maxLabeledDemos(3)
+                    .threads(threads)
+                    .build()
                     .compile(ChainOfThought.of("question -> answer").withLm(lm), train);
             assertThat(traceSizes).isNotEmpty().allSatisfy(n -> assertThat(n).isEqualTo(1));
             return out;

@@ -31,7 +31,11 @@ class BootstrapFewShotWithRandomSearchTest {
     private static BootstrapFewShotWithRandomSearch.Builder optimizer() {
         // room for two demos: a candidate can cover at most two of the four kinds
         return BootstrapFewShotWithRandomSearch.builder(Metrics.exactMatch())
-                .maxBootstrappedDemos(2).maxLabeledDemos(2).numCandidatePrograms(6).valset(DEV).threads(3);
+                .maxBootstrappedDemos(2)
+                .maxLabeledDemos(2)
+                .numCandidatePrograms(6)
+                .valset(DEV)
+                .threads(3);
     }
 
     @Test
@@ -46,7 +50,8 @@ class BootstrapFewShotWithRandomSearchTest {
 
         double before = devScore(student);
         double after = devScore(best);
-        System.out.printf("FIGURE %s: dev score %.1f -> %.1f, %d LM calls, %d metric calls%n",
+        System.out.printf(
+                "FIGURE %s: dev score %.1f -> %.1f, %d LM calls, %d metric calls%n",
                 BootstrapFewShotWithRandomSearch.NAME, before, after, lmCalls, 9 * DEV.size());
         assertThat(before).isEqualTo(0.0);
         assertThat(after).isGreaterThan(before).isEqualTo(50.0); // two demos of different kinds: 2 of 4 kinds
@@ -80,9 +85,18 @@ class BootstrapFewShotWithRandomSearchTest {
 
     @Test
     void isDeterministicForASeedWhateverTheThreads() {
-        Module a = optimizer().threads(1).seed(7).build().compile(Predict.of("question -> answer").withLm(RuleTask.lm()), TRAIN);
-        Module b = optimizer().threads(4).seed(7).build().compile(Predict.of("question -> answer").withLm(RuleTask.lm()), TRAIN);
-        assertThat(b.predictors().get("self").demos()).isEqualTo(a.predictors().get("self").demos());
+        Module a = optimizer()
+                .threads(1)
+                .seed(7)
+                .build()
+                .compile(Predict.of("question -> answer").withLm(RuleTask.lm()), TRAIN);
+        Module b = optimizer()
+                .threads(4)
+                .seed(7)
+                .build()
+                .compile(Predict.of("question -> answer").withLm(RuleTask.lm()), TRAIN);
+        assertThat(b.predictors().get("self").demos())
+                .isEqualTo(a.predictors().get("self").demos());
     }
 
     @Test
@@ -91,7 +105,11 @@ class BootstrapFewShotWithRandomSearchTest {
         Module student = Predict.of("question -> answer").withLm(lm);
         int budget = 4 * DEV.size() + 5; // room for four candidates, not five
         List<OptimizerProgress> progress = new ArrayList<>();
-        Module best = optimizer().maxMetricCalls(budget).listener(progress::add).build().compile(student, TRAIN);
+        Module best = optimizer()
+                .maxMetricCalls(budget)
+                .listener(progress::add)
+                .build()
+                .compile(student, TRAIN);
         assertThat(progress).hasSize(4);
         assertThat(progress.get(3).metricCalls()).isLessThanOrEqualTo(budget);
         assertThat(lm.requests().size()).isLessThanOrEqualTo(4 * DEV.size() + 2 * TRAIN.size());
@@ -102,10 +120,14 @@ class BootstrapFewShotWithRandomSearchTest {
     void aStopSignalEndsTheSearchWithTheBestSoFar() {
         StopSignal stop = new StopSignal();
         List<OptimizerProgress> progress = new ArrayList<>();
-        Module best = optimizer().stopSignal(stop).listener(p -> {
-            progress.add(p);
-            if (p.trials() == 2) stop.stop();
-        }).build().compile(Predict.of("question -> answer").withLm(RuleTask.lm()), TRAIN);
+        Module best = optimizer()
+                .stopSignal(stop)
+                .listener(p -> {
+                    progress.add(p);
+                    if (p.trials() == 2) stop.stop();
+                })
+                .build()
+                .compile(Predict.of("question -> answer").withLm(RuleTask.lm()), TRAIN);
         assertThat(progress).hasSize(2);
         assertThat(best.predictors().get("self").demos()).hasSize(2); // labeled-only beat zero-shot
     }

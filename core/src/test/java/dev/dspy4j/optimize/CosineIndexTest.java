@@ -26,7 +26,8 @@ class CosineIndexTest {
         assertThatThrownBy(() -> CosineIndex.of(List.of())).hasMessageContaining("at least one vector");
         assertThatThrownBy(() -> CosineIndex.of(List.of(new float[] {1, 2}, new float[] {1})))
                 .hasMessageContaining("vector 1 has 1 dimensions; vector 0 has 2");
-        assertThatThrownBy(() -> CosineIndex.of(List.of(new float[] {0, 0}))).hasMessageContaining("vector 0 is all zeros");
+        assertThatThrownBy(() -> CosineIndex.of(List.of(new float[] {0, 0})))
+                .hasMessageContaining("vector 0 is all zeros");
         CosineIndex index = CosineIndex.of(List.<float[]>of(new float[] {1, 2}));
         assertThatThrownBy(() -> index.nearest(new float[] {1}, 1)).hasMessageContaining("the query has 1 dimensions");
         assertThatThrownBy(() -> index.nearest(new float[] {Float.NaN, 1}, 1)).hasMessageContaining("non-finite");

@@ -35,33 +35,46 @@ class GEPATest {
     /** Feedback that names the rule when the answer is wrong. */
     private static final Metric FEEDBACK = Metric.withTrace((gold, pred, trace) -> {
         boolean ok = gold.getString("answer").equals(pred.getString("answer"));
-        return ok ? ScoreWithFeedback.of(1, "Correct.")
-                : ScoreWithFeedback.of(0, "Wrong: the expected answer is '" + gold.getString("answer")
-                        + "', the word written backwards.");
+        return ok
+                ? ScoreWithFeedback.of(1, "Correct.")
+                : ScoreWithFeedback.of(
+                        0,
+                        "Wrong: the expected answer is '" + gold.getString("answer")
+                                + "', the word written backwards.");
     });
 
     /** Writes an instruction with the key word only when the feedback it is shown names the rule. */
     private static ScriptedLm reflector() {
-        return ScriptedLm.builder().respond(r -> {
-            String user = Chat.lastUser(r);
-            String text;
-            if (user.contains("uppercase letters")) text = "Write the word in uppercase.";
-            else if (user.contains("backwards")) text = "Reverse the text: write it backwards.";
-            else text = "Do the task well.";
-            return List.of(answer("new_instruction", text));
-        }).build();
+        return ScriptedLm.builder()
+                .respond(r -> {
+                    String user = Chat.lastUser(r);
+                    String text;
+                    if (user.contains("uppercase letters")) text = "Write the word in uppercase.";
+                    else if (user.contains("backwards")) text = "Reverse the text: write it backwards.";
+                    else text = "Do the task well.";
+                    return List.of(answer("new_instruction", text));
+                })
+                .build();
     }
 
     @Test
     void aReflectionLmThatFailsEndsTheRunWithItsErrorAndALogThatSaysFailed(@TempDir Path dir) throws Exception {
-        ScriptedLm down = ScriptedLm.builder().respond(r -> {
-            throw new IllegalStateException("reflection LM down");
-        }).build();
+        ScriptedLm down = ScriptedLm.builder()
+                .respond(r -> {
+                    throw new IllegalStateException("reflection LM down");
+                })
+                .build();
         Predict student = Predict.of("word -> answer").withLm(ReverseTask.taskLm());
         Path log = dir.resolve("gepa.json");
 
-        assertThatThrownBy(() -> GEPA.builder(FEEDBACK).reflectionLm(down).maxMetricCalls(40).trialLog(log).seed(1)
-                .build().compile(student, TRAIN, VAL)).hasStackTraceContaining("reflection LM down");
+        assertThatThrownBy(() -> GEPA.builder(FEEDBACK)
+                        .reflectionLm(down)
+                        .maxMetricCalls(40)
+                        .trialLog(log)
+                        .seed(1)
+                        .build()
+                        .compile(student, TRAIN, VAL))
+                .hasStackTraceContaining("reflection LM down");
 
         JsonNode doc = new ObjectMapper().readTree(log.toFile());
         assertThat(doc.get("status").asText()).isEqualTo("failed");
@@ -77,13 +90,19 @@ class GEPATest {
         Predict student = Predict.of("word -> answer").withLm(task);
         Path log = dir.resolve("gepa.json");
 
-        Module best = GEPA.builder(FEEDBACK).reflectionLm(reflection).maxMetricCalls(40).trialLog(log).seed(1)
-                .build().compile(student, TRAIN, VAL);
+        Module best = GEPA.builder(FEEDBACK)
+                .reflectionLm(reflection)
+                .maxMetricCalls(40)
+                .trialLog(log)
+                .seed(1)
+                .build()
+                .compile(student, TRAIN, VAL);
         int taskCalls = task.requests().size();
 
         assertThat(devScore(student, VAL)).isZero();
         assertThat(devScore(best, VAL)).isEqualTo(100.0);
-        assertThat(best.predictors().get("self").signature().instructions()).isEqualTo("Reverse the text: write it backwards.");
+        assertThat(best.predictors().get("self").signature().instructions())
+                .isEqualTo("Reverse the text: write it backwards.");
         assertThat(student.signature().instructions()).doesNotContain("Reverse");
         // seed (8) + the step that found it: parent minibatch (3), child minibatch (3), full evaluation
         // (8) = 22; then two steps whose parent was perfect on its minibatch (3 each, skipped) = 28; the
@@ -95,7 +114,10 @@ class GEPATest {
         assertThat(reflection.requests()).hasSize(1);
         // the reflection LM saw the predictor's inputs, outputs and the feedback
         String shown = Chat.lastUser(reflection.requests().get(0));
-        assertThat(shown).contains("Inputs:\nword: ").contains("Outputs:\nanswer: ").contains("Feedback: Wrong: the expected answer is");
+        assertThat(shown)
+                .contains("Inputs:\nword: ")
+                .contains("Outputs:\nanswer: ")
+                .contains("Feedback: Wrong: the expected answer is");
         assertThat(doc.get("trials")).hasSize(3); // seed, the child's minibatch, the child's full evaluation
     }
 
@@ -105,21 +127,31 @@ class GEPATest {
         StopSignal stop = new StopSignal();
         Path log = dir.resolve("gepa.json");
         // stop as soon as the seed is scored: no step runs
-        Module best = GEPA.builder(FEEDBACK).reflectionLm(reflector()).maxMetricCalls(400).stopSignal(stop)
-                .listener(p -> stop.stop()).trialLog(log).build()
+        Module best = GEPA.builder(FEEDBACK)
+                .reflectionLm(reflector())
+                .maxMetricCalls(400)
+                .stopSignal(stop)
+                .listener(p -> stop.stop())
+                .trialLog(log)
+                .build()
                 .compile(Predict.of("word -> answer").withLm(task), TRAIN, VAL);
         assertThat(best.predictors().get("self").signature().instructions()).doesNotContain("Reverse");
         assertThat(task.requests()).hasSize(VAL.size());
-        assertThat(new ObjectMapper().readTree(log.toFile()).get("status").asText()).isEqualTo("stopped");
+        assertThat(new ObjectMapper().readTree(log.toFile()).get("status").asText())
+                .isEqualTo("stopped");
     }
 
     @Test
     void withoutFeedbackTheReflectionLmLearnsNothingAndTheSeedIsReturned() {
         ScriptedLm task = ReverseTask.taskLm();
         Predict student = Predict.of("word -> answer").withLm(task);
-        Module best = GEPA.builder(ReverseTask.metric()).reflectionLm(reflector()).maxMetricCalls(60)
-                .build().compile(student, TRAIN, VAL);
-        assertThat(best.predictors().get("self").signature().instructions()).isEqualTo(student.signature().instructions());
+        Module best = GEPA.builder(ReverseTask.metric())
+                .reflectionLm(reflector())
+                .maxMetricCalls(60)
+                .build()
+                .compile(student, TRAIN, VAL);
+        assertThat(best.predictors().get("self").signature().instructions())
+                .isEqualTo(student.signature().instructions());
         assertThat(task.requests().size()).isLessThanOrEqualTo(60);
     }
 
@@ -136,7 +168,8 @@ class GEPATest {
     private static final Metric PER_STEP = Metric.withTrace((gold, pred, trace) -> {
         String word = gold.getString("word");
         String upper = null;
-        for (Trace.Step s : trace) if (s.outputs().has("upper")) upper = s.outputs().getString("upper");
+        for (Trace.Step s : trace)
+            if (s.outputs().has("upper")) upper = s.outputs().getString("upper");
         boolean shouted = word.toUpperCase(Locale.ROOT).equals(upper);
         boolean flipped = upper != null && reversed(upper).equals(pred.getString("answer"));
         ScoreWithFeedback r = ScoreWithFeedback.of((shouted ? 0.5 : 0) + (flipped ? 0.5 : 0));
@@ -145,22 +178,25 @@ class GEPATest {
     });
 
     private static ScriptedLm twoStepLm() {
-        return ScriptedLm.builder().respond(r -> {
-            String sys = system(r).toLowerCase(Locale.ROOT);
-            if (Chat.lastUser(r).contains("[[ ## word ## ]]")) {
-                String w = Chat.input(r, "word");
-                return List.of(answer("upper", sys.contains("uppercase") ? w.toUpperCase(Locale.ROOT) : w));
-            }
-            String u = Chat.input(r, "upper");
-            return List.of(answer("answer", sys.contains("reverse") ? reversed(u) : u));
-        }).build();
+        return ScriptedLm.builder()
+                .respond(r -> {
+                    String sys = system(r).toLowerCase(Locale.ROOT);
+                    if (Chat.lastUser(r).contains("[[ ## word ## ]]")) {
+                        String w = Chat.input(r, "word");
+                        return List.of(answer("upper", sys.contains("uppercase") ? w.toUpperCase(Locale.ROOT) : w));
+                    }
+                    String u = Chat.input(r, "upper");
+                    return List.of(answer("answer", sys.contains("reverse") ? reversed(u) : u));
+                })
+                .build();
     }
 
     private static List<Example> twoStepExamples(int from) {
         List<Example> out = new ArrayList<>();
         for (Example e : ReverseTask.examples(from, 8)) {
             String w = e.getString("word");
-            out.add(Example.of("word", w, "answer", reversed(w.toUpperCase(Locale.ROOT))).withInputs("word"));
+            out.add(Example.of("word", w, "answer", reversed(w.toUpperCase(Locale.ROOT)))
+                    .withInputs("word"));
         }
         return out;
     }
@@ -173,11 +209,18 @@ class GEPATest {
         List<Integer> calls = new ArrayList<>();
         for (int run = 0; run < 2; run++) {
             ScriptedLm lm = twoStepLm();
-            TwoStep student = new TwoStep(Predict.of("word -> upper").withLm(lm), Predict.of("upper -> answer").withLm(lm));
+            TwoStep student = new TwoStep(
+                    Predict.of("word -> upper").withLm(lm),
+                    Predict.of("upper -> answer").withLm(lm));
             assertThat(student.predictors().keySet()).containsExactly("shout.self", "flip.self");
             List<OptimizerProgress> progress = new ArrayList<>();
-            Module best = GEPA.builder(PER_STEP).reflectionLm(reflector()).maxMetricCalls(50).seed(7)
-                    .listener(progress::add).build().compile(student, train, val);
+            Module best = GEPA.builder(PER_STEP)
+                    .reflectionLm(reflector())
+                    .maxMetricCalls(50)
+                    .seed(7)
+                    .listener(progress::add)
+                    .build()
+                    .compile(student, train, val);
             results.add(best);
             calls.add(lm.requests().size());
             double before = Evaluate.builder(val, PER_STEP).build().run(student).score();
@@ -191,7 +234,11 @@ class GEPATest {
         assertThat(calls).containsExactly(2 * 39, 2 * 39);
         assertThat(results.get(0).predictors().get("shout.self").signature().instructions())
                 .isEqualTo("Write the word in uppercase.")
-                .isEqualTo(results.get(1).predictors().get("shout.self").signature().instructions());
+                .isEqualTo(results.get(1)
+                        .predictors()
+                        .get("shout.self")
+                        .signature()
+                        .instructions());
         assertThat(results.get(0).predictors().get("flip.self").signature().instructions())
                 .isEqualTo("Reverse the text: write it backwards.");
     }
@@ -206,16 +253,25 @@ class GEPATest {
     private static final Metric BY_KIND = Metric.withTrace((gold, pred, trace) -> {
         String word = gold.getString("word");
         String upper = null;
-        for (Trace.Step s : trace) if (s.outputs().has("upper")) upper = s.outputs().getString("upper");
+        for (Trace.Step s : trace)
+            if (s.outputs().has("upper")) upper = s.outputs().getString("upper");
         boolean shouted = word.toUpperCase(Locale.ROOT).equals(upper);
         boolean flipped = upper != null && reversed(upper).equals(pred.getString("answer"));
         return switch (gold.getString("kind")) {
-            case "A" -> shouted ? ScoreWithFeedback.of(1, "Correct.")
-                    : ScoreWithFeedback.of(0).withPredictorFeedback("shout.self", "Wrong: write the word in uppercase letters.");
-            case "B" -> flipped ? ScoreWithFeedback.of(1, "Correct.")
-                    : ScoreWithFeedback.of(0).withPredictorFeedback("flip.self", "Wrong: write the input backwards.");
-            default -> word.equals(upper) ? ScoreWithFeedback.of(1, "Correct.")
-                    : ScoreWithFeedback.of(0).withPredictorFeedback("shout.self", "Wrong: keep the word as it is.");
+            case "A" ->
+                shouted
+                        ? ScoreWithFeedback.of(1, "Correct.")
+                        : ScoreWithFeedback.of(0)
+                                .withPredictorFeedback("shout.self", "Wrong: write the word in uppercase letters.");
+            case "B" ->
+                flipped
+                        ? ScoreWithFeedback.of(1, "Correct.")
+                        : ScoreWithFeedback.of(0)
+                                .withPredictorFeedback("flip.self", "Wrong: write the input backwards.");
+            default ->
+                word.equals(upper)
+                        ? ScoreWithFeedback.of(1, "Correct.")
+                        : ScoreWithFeedback.of(0).withPredictorFeedback("shout.self", "Wrong: keep the word as it is.");
         };
     });
 
@@ -232,16 +288,25 @@ class GEPATest {
     @Test
     void siblingsThatImprovedDifferentPredictorsAreMergedIntoTheBestCandidate(@TempDir Path dir) throws Exception {
         ScriptedLm lm = twoStepLm();
-        TwoStep student = new TwoStep(Predict.of("word -> upper").withLm(lm), Predict.of("upper -> answer").withLm(lm));
+        TwoStep student = new TwoStep(
+                Predict.of("word -> upper").withLm(lm),
+                Predict.of("upper -> answer").withLm(lm));
         List<Example> train = byKind(0, "ABABCABAB");
         List<Example> val = byKind(100, "AAABBBCC");
         Path log = dir.resolve("gepa.json");
-        Module best = GEPA.builder(BY_KIND).reflectionLm(reflector()).maxMetricCalls(80).seed(1)
-                .trialLog(log).build().compile(student, train, val);
+        Module best = GEPA.builder(BY_KIND)
+                .reflectionLm(reflector())
+                .maxMetricCalls(80)
+                .seed(1)
+                .trialLog(log)
+                .build()
+                .compile(student, train, val);
 
         JsonNode trials = new ObjectMapper().readTree(log.toFile()).get("trials");
-        assertThat(best.predictors().get("shout.self").signature().instructions()).isEqualTo("Write the word in uppercase.");
-        assertThat(best.predictors().get("flip.self").signature().instructions()).isEqualTo("Reverse the text: write it backwards.");
+        assertThat(best.predictors().get("shout.self").signature().instructions())
+                .isEqualTo("Write the word in uppercase.");
+        assertThat(best.predictors().get("flip.self").signature().instructions())
+                .isEqualTo("Reverse the text: write it backwards.");
         assertThat(Evaluate.builder(val, BY_KIND).build().run(best).score()).isEqualTo(75.0);
         // with this seed: step 1 learns uppercase from the seed (37.5), step 2 learns reverse from the
         // seed (62.5), step 3 merges the two siblings through the seed: 75, the best
@@ -252,7 +317,8 @@ class GEPATest {
         assertThat(merged).isNotNull();
         assertThat(merged.get("candidate").get("parents").toString()).isEqualTo("[1,2]");
         assertThat(merged.get("score").asDouble()).isEqualTo(75.0);
-        assertThat(new ObjectMapper().readTree(log.toFile()).get("best_trial").asInt()).isEqualTo(merged.get("trial").asInt());
+        assertThat(new ObjectMapper().readTree(log.toFile()).get("best_trial").asInt())
+                .isEqualTo(merged.get("trial").asInt());
         assertThat(lm.requests().size()).isLessThanOrEqualTo(2 * 80);
     }
 
@@ -261,13 +327,23 @@ class GEPATest {
         // light, 1 predictor, 8 validation examples: N = max(4*log2(6), 9) = 10 minibatches of 35,
         // 8 + 6*5 + 10*35 + ((10+1)/5 + 1) * 8 = 412
         assertThat(GEPA.autoBudget(1, 6, 8)).isEqualTo(412);
-        assertThatThrownBy(() -> GEPA.builder(FEEDBACK).maxMetricCalls(10).build().compile(Predict.of("word -> answer"), TRAIN))
+        assertThatThrownBy(() ->
+                        GEPA.builder(FEEDBACK).maxMetricCalls(10).build().compile(Predict.of("word -> answer"), TRAIN))
                 .hasMessageContaining("needs a reflection LM: set reflectionLm(...) or give the student an LM");
-        assertThatThrownBy(() -> GEPA.builder(FEEDBACK).reflectionLm(reflector()).build())
+        assertThatThrownBy(
+                        () -> GEPA.builder(FEEDBACK).reflectionLm(reflector()).build())
                 .hasMessageContaining("exactly one budget");
-        assertThatThrownBy(() -> GEPA.builder(FEEDBACK).reflectionLm(reflector()).maxMetricCalls(10)
-                .auto(Budget.Auto.LIGHT).build()).hasMessageContaining("exactly one budget");
-        assertThatThrownBy(() -> GEPA.builder(FEEDBACK).reflectionLm(reflector()).maxMetricCalls(10).build()
-                .compile(Predict.of("word -> answer"), List.of())).hasMessageContaining("training set is empty");
+        assertThatThrownBy(() -> GEPA.builder(FEEDBACK)
+                        .reflectionLm(reflector())
+                        .maxMetricCalls(10)
+                        .auto(Budget.Auto.LIGHT)
+                        .build())
+                .hasMessageContaining("exactly one budget");
+        assertThatThrownBy(() -> GEPA.builder(FEEDBACK)
+                        .reflectionLm(reflector())
+                        .maxMetricCalls(10)
+                        .build()
+                        .compile(Predict.of("word -> answer"), List.of()))
+                .hasMessageContaining("training set is empty");
     }
 }

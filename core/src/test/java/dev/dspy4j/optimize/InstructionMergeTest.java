@@ -20,46 +20,58 @@ class InstructionMergeTest {
     }
 
     /** 0 is the seed; 1 changed draft; 2 changed answer; both descend from 0. */
-    private static final List<Map<String, String>> SIBLINGS = List.of(
-            cand("d0", "a0"), cand("d1", "a0"), cand("d0", "a2"));
+    private static final List<Map<String, String>> SIBLINGS =
+            List.of(cand("d0", "a0"), cand("d1", "a0"), cand("d0", "a2"));
+
     private static final List<List<Integer>> SIBLING_PARENTS = List.of(List.of(), List.of(0), List.of(0));
 
     @Test
     void siblingsThatChangedDifferentPredictorsMergeIntoOneWithBothChanges() {
-        Optional<InstructionMerge.Proposal> p = new InstructionMerge().propose(SIBLINGS, SIBLING_PARENTS,
-                new double[] {0.2, 0.5, 0.5}, List.of(1, 2), new Random(1));
+        Optional<InstructionMerge.Proposal> p = new InstructionMerge()
+                .propose(SIBLINGS, SIBLING_PARENTS, new double[] {0.2, 0.5, 0.5}, List.of(1, 2), new Random(1));
         assertThat(p).isPresent();
         assertThat(p.get().instructions()).containsExactly(Map.entry("draft", "d1"), Map.entry("answer", "a2"));
-        assertThat(List.of(p.get().parent1(), p.get().parent2(), p.get().ancestor())).containsExactly(1, 2, 0);
+        assertThat(List.of(p.get().parent1(), p.get().parent2(), p.get().ancestor()))
+                .containsExactly(1, 2, 0);
     }
 
     @Test
     void aTripleIsTriedOnceThenNothingIsLeft() {
         InstructionMerge merge = new InstructionMerge();
         double[] means = {0.2, 0.5, 0.5};
-        assertThat(merge.propose(SIBLINGS, SIBLING_PARENTS, means, List.of(1, 2), new Random(1))).isPresent();
-        assertThat(merge.propose(SIBLINGS, SIBLING_PARENTS, means, List.of(1, 2), new Random(2))).isEmpty();
+        assertThat(merge.propose(SIBLINGS, SIBLING_PARENTS, means, List.of(1, 2), new Random(1)))
+                .isPresent();
+        assertThat(merge.propose(SIBLINGS, SIBLING_PARENTS, means, List.of(1, 2), new Random(2)))
+                .isEmpty();
     }
 
     @Test
     void anAncestorThatScoresBetterThanADescendantIsNotUsed() {
-        assertThat(new InstructionMerge().propose(SIBLINGS, SIBLING_PARENTS, new double[] {0.6, 0.5, 0.7},
-                List.of(1, 2), new Random(1))).isEmpty();
+        assertThat(new InstructionMerge()
+                        .propose(SIBLINGS, SIBLING_PARENTS, new double[] {0.6, 0.5, 0.7}, List.of(1, 2), new Random(1)))
+                .isEmpty();
     }
 
     @Test
     void aCandidateIsNotMergedWithItsOwnAncestor() {
         // 0 -> 1 -> 2: a line, no siblings
         List<Map<String, String>> line = List.of(cand("d0", "a0"), cand("d1", "a0"), cand("d1", "a2"));
-        assertThat(new InstructionMerge().propose(line, List.of(List.of(), List.of(0), List.of(1)),
-                new double[] {0.1, 0.2, 0.3}, List.of(0, 1, 2), new Random(1))).isEmpty();
+        assertThat(new InstructionMerge()
+                        .propose(
+                                line,
+                                List.of(List.of(), List.of(0), List.of(1)),
+                                new double[] {0.1, 0.2, 0.3},
+                                List.of(0, 1, 2),
+                                new Random(1)))
+                .isEmpty();
     }
 
     @Test
     void descendantsThatOnlyChangedTheSamePredictorHaveNothingToCombine() {
         List<Map<String, String>> same = List.of(cand("d0", "a0"), cand("d1", "a0"), cand("d2", "a0"));
-        assertThat(new InstructionMerge().propose(same, SIBLING_PARENTS, new double[] {0.1, 0.2, 0.3},
-                List.of(1, 2), new Random(1))).isEmpty();
+        assertThat(new InstructionMerge()
+                        .propose(same, SIBLING_PARENTS, new double[] {0.1, 0.2, 0.3}, List.of(1, 2), new Random(1)))
+                .isEmpty();
     }
 
     @Test
@@ -67,8 +79,8 @@ class InstructionMergeTest {
         // 1 changed draft and answer; 2 changed only answer (differently): draft from 1 (2 kept the
         // ancestor's), answer from the better of the two
         List<Map<String, String>> c = List.of(cand("d0", "a0"), cand("d1", "a1"), cand("d0", "a2"));
-        Optional<InstructionMerge.Proposal> p = new InstructionMerge().propose(c, SIBLING_PARENTS,
-                new double[] {0.1, 0.3, 0.6}, List.of(1, 2), new Random(4));
+        Optional<InstructionMerge.Proposal> p = new InstructionMerge()
+                .propose(c, SIBLING_PARENTS, new double[] {0.1, 0.3, 0.6}, List.of(1, 2), new Random(4));
         assertThat(p).isPresent();
         assertThat(p.get().instructions()).containsExactly(Map.entry("draft", "d1"), Map.entry("answer", "a2"));
     }
@@ -76,11 +88,11 @@ class InstructionMergeTest {
     @Test
     void grandchildrenOnDifferentBranchesMergeThroughTheirCommonAncestor() {
         // 0 -> 1 (draft), 0 -> 2 (answer), 1 -> 3 (draft again), 2 -> 4 (answer again)
-        List<Map<String, String>> c = new ArrayList<>(List.of(cand("d0", "a0"), cand("d1", "a0"), cand("d0", "a2"),
-                cand("d3", "a0"), cand("d0", "a4")));
+        List<Map<String, String>> c = new ArrayList<>(
+                List.of(cand("d0", "a0"), cand("d1", "a0"), cand("d0", "a2"), cand("d3", "a0"), cand("d0", "a4")));
         List<List<Integer>> parents = List.of(List.of(), List.of(0), List.of(0), List.of(1), List.of(2));
-        Optional<InstructionMerge.Proposal> p = new InstructionMerge().propose(c, parents,
-                new double[] {0.1, 0.2, 0.2, 0.4, 0.4}, List.of(3, 4), new Random(7));
+        Optional<InstructionMerge.Proposal> p = new InstructionMerge()
+                .propose(c, parents, new double[] {0.1, 0.2, 0.2, 0.4, 0.4}, List.of(3, 4), new Random(7));
         assertThat(p).isPresent();
         assertThat(p.get().ancestor()).isZero();
         assertThat(p.get().instructions()).containsExactly(Map.entry("draft", "d3"), Map.entry("answer", "a4"));

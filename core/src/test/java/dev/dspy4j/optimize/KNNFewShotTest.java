@@ -30,14 +30,16 @@ class KNNFewShotTest {
         @Override
         public List<float[]> embed(List<String> texts) {
             seen.addAll(texts);
-            return texts.stream().map(t -> {
-                float[] v = new float[RuleTask.KINDS.size() + 1];
-                for (int k = 0; k < RuleTask.KINDS.size(); k++) {
-                    if (t.contains(RuleTask.KINDS.get(k) + ":")) v[k] = 1;
-                }
-                v[RuleTask.KINDS.size()] = t.length() / 100f;
-                return v;
-            }).toList();
+            return texts.stream()
+                    .map(t -> {
+                        float[] v = new float[RuleTask.KINDS.size() + 1];
+                        for (int k = 0; k < RuleTask.KINDS.size(); k++) {
+                            if (t.contains(RuleTask.KINDS.get(k) + ":")) v[k] = 1;
+                        }
+                        v[RuleTask.KINDS.size()] = t.length() / 100f;
+                        return v;
+                    })
+                    .toList();
         }
     }
 
@@ -57,7 +59,8 @@ class KNNFewShotTest {
         int callsBefore = lm.requests().size();
         double after = devScore(knn);
         int calls = lm.requests().size() - callsBefore;
-        System.out.printf("FIGURE KNNFewShot: dev score %.1f -> %.1f, %d LM calls (compile: 0), %d embedded texts%n",
+        System.out.printf(
+                "FIGURE KNNFewShot: dev score %.1f -> %.1f, %d LM calls (compile: 0), %d embedded texts%n",
                 before, after, calls, embedder.seen.size());
         assertThat(before).isEqualTo(0.0);
         assertThat(after).isEqualTo(100.0);
@@ -82,21 +85,32 @@ class KNNFewShotTest {
 
     @Test
     void withBootstrapEveryPredictorGetsTheNeighboursTracedDemos() {
-        ScriptedLm lm = ScriptedLm.builder().respond(r -> {
-            String q = Chat.input(r, "question");
-            String kind = q.substring(0, q.indexOf(':'));
-            if (!Chat.lastUser(r).contains("[[ ## hint ## ]]\nkind")) return List.of(answer("hint", "kind " + kind));
-            // the answer step is right when it was shown a demo with a hint of this kind
-            boolean shown = r.prompt().messages().subList(1, r.prompt().messages().size() - 1).stream()
-                    .anyMatch(m -> Chat.text(m).contains("kind " + kind));
-            String item = q.substring(q.indexOf(':') + 2);
-            return List.of(answer("answer", shown ? kind.toUpperCase(java.util.Locale.ROOT) + "-" + item : "unknown"));
-        }).build();
+        ScriptedLm lm = ScriptedLm.builder()
+                .respond(r -> {
+                    String q = Chat.input(r, "question");
+                    String kind = q.substring(0, q.indexOf(':'));
+                    if (!Chat.lastUser(r).contains("[[ ## hint ## ]]\nkind"))
+                        return List.of(answer("hint", "kind " + kind));
+                    // the answer step is right when it was shown a demo with a hint of this kind
+                    boolean shown = r
+                            .prompt()
+                            .messages()
+                            .subList(1, r.prompt().messages().size() - 1)
+                            .stream()
+                            .anyMatch(m -> Chat.text(m).contains("kind " + kind));
+                    String item = q.substring(q.indexOf(':') + 2);
+                    return List.of(
+                            answer("answer", shown ? kind.toUpperCase(java.util.Locale.ROOT) + "-" + item : "unknown"));
+                })
+                .build();
         Module student = new Hinted(Predict.of("question -> hint"), Predict.of("question, hint -> answer")).withLm(lm);
         Module labeledOnly = KNNFewShot.builder(2, new KindEmbedder()).build().compile(student, TRAIN);
         // the bootstrap metric passes every run (the LM's answers are checked only through the hint)
         Module bootstrapped = KNNFewShot.builder(2, new KindEmbedder())
-                .bootstrap((e, p) -> 1.0).threads(3).build().compile(student, TRAIN);
+                .bootstrap((e, p) -> 1.0)
+                .threads(3)
+                .build()
+                .compile(student, TRAIN);
         assertThat(devScore(labeledOnly)).isEqualTo(0.0);
         assertThat(devScore(bootstrapped)).isEqualTo(100.0);
     }

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class LabeledFewShotTest {
 
     private static final List<Example> TRAIN = IntStream.range(0, 20)
-            .mapToObj(i -> Example.of("question", "q" + i, "answer", "a" + i).withInputs("question")).toList();
+            .mapToObj(i -> Example.of("question", "q" + i, "answer", "a" + i).withInputs("question"))
+            .toList();
 
     @Test
     void theSameSeedGivesTheSameDemosAndAnotherSeedOthers() {
@@ -41,7 +42,8 @@ class LabeledFewShotTest {
         assertThat(compiled).isNotSameAs(student).isInstanceOf(ChainOfThought.class);
         assertThat(student.predict().demos()).isEmpty();
         assertThat(compiled.predictors().get("predict").demos()).hasSize(3);
-        assertThat(compiled.predictors().get("predict").signature()).isEqualTo(student.predict().signature());
+        assertThat(compiled.predictors().get("predict").signature())
+                .isEqualTo(student.predict().signature());
     }
 
     private static List<Example> demos(Module m) {

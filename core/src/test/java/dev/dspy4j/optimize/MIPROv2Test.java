@@ -33,17 +33,21 @@ class MIPROv2Test {
      * its word reversed; proposing, it writes the key word only if the prompt says "backwards".
      */
     private static ScriptedLm proposer() {
-        return ScriptedLm.builder().respond(r -> {
-            String user = Chat.lastUser(r);
-            if (system(r).contains("describe the dataset")) {
-                Matcher m = SHOWN.matcher(user);
-                boolean reveals = false;
-                while (m.find()) reveals |= reversed(m.group(1)).equals(m.group(2));
-                return List.of(answer("description", reveals ? "Each answer is its word written backwards." : "Words."));
-            }
-            return List.of(answer("proposed_instruction",
-                    user.contains("backwards") ? "Reverse the letters of the word." : "Answer carefully."));
-        }).build();
+        return ScriptedLm.builder()
+                .respond(r -> {
+                    String user = Chat.lastUser(r);
+                    if (system(r).contains("describe the dataset")) {
+                        Matcher m = SHOWN.matcher(user);
+                        boolean reveals = false;
+                        while (m.find()) reveals |= reversed(m.group(1)).equals(m.group(2));
+                        return List.of(answer(
+                                "description", reveals ? "Each answer is its word written backwards." : "Words."));
+                    }
+                    return List.of(answer(
+                            "proposed_instruction",
+                            user.contains("backwards") ? "Reverse the letters of the word." : "Answer carefully."));
+                })
+                .build();
     }
 
     @Test
@@ -54,8 +58,13 @@ class MIPROv2Test {
         List<OptimizerProgress> progress = new ArrayList<>();
         Path log = dir.resolve("mipro.json");
 
-        Module best = MIPROv2.builder(ReverseTask.metric()).promptModel(prompt).seed(3)
-                .listener(progress::add).trialLog(log).build().compile(student, TRAIN, VAL);
+        Module best = MIPROv2.builder(ReverseTask.metric())
+                .promptModel(prompt)
+                .seed(3)
+                .listener(progress::add)
+                .trialLog(log)
+                .build()
+                .compile(student, TRAIN, VAL);
 
         int taskCalls = task.requests().size();
         double before = devScore(student, VAL);
@@ -93,7 +102,10 @@ class MIPROv2Test {
     void sameSeedSameProgramAndTheMetricCallBudgetIsNeverExceeded() {
         List<Module> results = new ArrayList<>();
         for (int run = 0; run < 2; run++) {
-            results.add(MIPROv2.builder(ReverseTask.metric()).promptModel(proposer()).seed(5).build()
+            results.add(MIPROv2.builder(ReverseTask.metric())
+                    .promptModel(proposer())
+                    .seed(5)
+                    .build()
                     .compile(Predict.of("word -> answer").withLm(ReverseTask.taskLm()), TRAIN, VAL));
         }
         assertThat(results.get(0).predictors().get("self").signature().instructions())
@@ -103,8 +115,13 @@ class MIPROv2Test {
 
         List<OptimizerProgress> progress = new ArrayList<>();
         ScriptedLm task = ReverseTask.taskLm();
-        MIPROv2.builder(ReverseTask.metric()).promptModel(proposer()).seed(5).maxMetricCalls(35)
-                .listener(progress::add).build().compile(Predict.of("word -> answer").withLm(task), TRAIN, VAL);
+        MIPROv2.builder(ReverseTask.metric())
+                .promptModel(proposer())
+                .seed(5)
+                .maxMetricCalls(35)
+                .listener(progress::add)
+                .build()
+                .compile(Predict.of("word -> answer").withLm(task), TRAIN, VAL);
         // 3 full evaluations of 10 fit in 35; the fourth does not start
         assertThat(progress).hasSize(3);
         assertThat(progress.get(2).metricCalls()).isEqualTo(30);
@@ -116,10 +133,18 @@ class MIPROv2Test {
         ScriptedLm task = ReverseTask.taskLm();
         List<OptimizerProgress> progress = new ArrayList<>();
         List<Example> val = ReverseTask.examples(200, 12);
-        Module best = MIPROv2.builder(ReverseTask.metric()).promptModel(proposer())
-                .maxBootstrappedDemos(0).maxLabeledDemos(0).numCandidates(3).numTrials(6)
-                .minibatch(true).minibatchSize(4).minibatchFullEvalSteps(3).listener(progress::add)
-                .build().compile(Predict.of("word -> answer").withLm(task), TRAIN, val);
+        Module best = MIPROv2.builder(ReverseTask.metric())
+                .promptModel(proposer())
+                .maxBootstrappedDemos(0)
+                .maxLabeledDemos(0)
+                .numCandidates(3)
+                .numTrials(6)
+                .minibatch(true)
+                .minibatchSize(4)
+                .minibatchFullEvalSteps(3)
+                .listener(progress::add)
+                .build()
+                .compile(Predict.of("word -> answer").withLm(task), TRAIN, val);
 
         assertThat(best.predictors().get("self").demos()).isEmpty();
         assertThat(devScore(best, val)).isEqualTo(100.0);
@@ -129,23 +154,31 @@ class MIPROv2Test {
         // a minibatch score never becomes the best: only full evaluations do
         assertThat(progress.get(1).last().label()).contains("minibatch of 4");
         assertThat(progress.get(4).last().label()).startsWith("full evaluation");
-        for (int i = 1; i <= 3; i++) assertThat(progress.get(i).bestScore()).isEqualTo(progress.get(0).bestScore());
+        for (int i = 1; i <= 3; i++)
+            assertThat(progress.get(i).bestScore()).isEqualTo(progress.get(0).bestScore());
         assertThat(progress.get(4).bestScore()).isEqualTo(100.0);
     }
 
     @Test
     void choosesAnInstructionAndADemoSetTogetherWhenTheTaskNeedsBoth() {
         // right only with the key word in the instructions AND at least one demo in the prompt
-        ScriptedLm task = ScriptedLm.builder().respond(r -> {
-            String word = Chat.input(r, "word");
-            boolean told = system(r).toLowerCase(java.util.Locale.ROOT).contains(ReverseTask.KEY);
-            boolean shown = r.prompt().messages().stream().anyMatch(m -> m.role() == dev.dspy4j.prompt.Role.ASSISTANT);
-            return List.of(answer("answer", told && shown ? reversed(word) : word));
-        }).build();
+        ScriptedLm task = ScriptedLm.builder()
+                .respond(r -> {
+                    String word = Chat.input(r, "word");
+                    boolean told = system(r).toLowerCase(java.util.Locale.ROOT).contains(ReverseTask.KEY);
+                    boolean shown =
+                            r.prompt().messages().stream().anyMatch(m -> m.role() == dev.dspy4j.prompt.Role.ASSISTANT);
+                    return List.of(answer("answer", told && shown ? reversed(word) : word));
+                })
+                .build();
         Predict student = Predict.of("word -> answer").withLm(task);
         List<OptimizerProgress> progress = new ArrayList<>();
-        Module best = MIPROv2.builder(ReverseTask.metric()).promptModel(proposer()).seed(11).listener(progress::add)
-                .build().compile(student, TRAIN, VAL);
+        Module best = MIPROv2.builder(ReverseTask.metric())
+                .promptModel(proposer())
+                .seed(11)
+                .listener(progress::add)
+                .build()
+                .compile(student, TRAIN, VAL);
 
         Predict p = best.predictors().get("self");
         assertThat(p.signature().instructions()).containsIgnoringCase("reverse");
@@ -160,8 +193,13 @@ class MIPROv2Test {
     void withoutTheDataDescriptionTheProposalsAreNotGroundedAndNothingImproves() {
         ScriptedLm prompt = proposer();
         Predict student = Predict.of("word -> answer").withLm(ReverseTask.taskLm());
-        Module best = MIPROv2.builder(ReverseTask.metric()).promptModel(prompt).dataAwareProposer(false).seed(3)
-                .threads(4).build().compile(student, TRAIN, VAL);
+        Module best = MIPROv2.builder(ReverseTask.metric())
+                .promptModel(prompt)
+                .dataAwareProposer(false)
+                .seed(3)
+                .threads(4)
+                .build()
+                .compile(student, TRAIN, VAL);
         assertThat(devScore(best, VAL)).isZero();
         // no description call, 2 proposals, neither told about the data
         assertThat(prompt.requests()).hasSize(2);
@@ -173,12 +211,21 @@ class MIPROv2Test {
 
     @Test
     void badSettingsAreRefused() {
-        assertThatThrownBy(() -> MIPROv2.builder(ReverseTask.metric()).build().compile(Predict.of("word -> answer"), TRAIN, VAL))
+        assertThatThrownBy(() ->
+                        MIPROv2.builder(ReverseTask.metric()).build().compile(Predict.of("word -> answer"), TRAIN, VAL))
                 .hasMessageContaining("needs a prompt model: set promptModel(...) or give the student an LM");
-        assertThatThrownBy(() -> MIPROv2.builder(ReverseTask.metric()).promptModel(proposer())
-                .auto(Budget.Auto.MEDIUM).numCandidates(4).build()).hasMessageContaining("auto");
-        MIPROv2 m = MIPROv2.builder(ReverseTask.metric()).promptModel(proposer()).numCandidates(2)
-                .minibatch(true).minibatchSize(50).build();
+        assertThatThrownBy(() -> MIPROv2.builder(ReverseTask.metric())
+                        .promptModel(proposer())
+                        .auto(Budget.Auto.MEDIUM)
+                        .numCandidates(4)
+                        .build())
+                .hasMessageContaining("auto");
+        MIPROv2 m = MIPROv2.builder(ReverseTask.metric())
+                .promptModel(proposer())
+                .numCandidates(2)
+                .minibatch(true)
+                .minibatchSize(50)
+                .build();
         assertThatThrownBy(() -> m.compile(Predict.of("word -> answer"), TRAIN, VAL))
                 .hasMessageContaining("minibatchSize 50 exceeds the validation set's 10 examples");
         assertThatThrownBy(() -> m.compile(Predict.of("word -> answer"), TRAIN.subList(0, 1)))

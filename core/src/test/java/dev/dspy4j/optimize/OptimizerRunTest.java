@@ -25,14 +25,17 @@ class OptimizerRunTest {
     Path dir;
 
     private static final List<Example> DEV = IntStream.range(0, 4)
-            .mapToObj(i -> Example.of("question", "q" + i, "answer", "a" + i).withInputs("question")).toList();
+            .mapToObj(i -> Example.of("question", "q" + i, "answer", "a" + i).withInputs("question"))
+            .toList();
 
     /** Right on q0..q(k-1) only. */
     private static Module program(int k) {
-        ScriptedLm lm = ScriptedLm.builder().respond(r -> {
-            int i = Integer.parseInt(Chat.input(r, "question").substring(1));
-            return List.of(answer("answer", i < k ? "a" + i : "wrong"));
-        }).build();
+        ScriptedLm lm = ScriptedLm.builder()
+                .respond(r -> {
+                    int i = Integer.parseInt(Chat.input(r, "question").substring(1));
+                    return List.of(answer("answer", i < k ? "a" + i : "wrong"));
+                })
+                .build();
         return Predict.of("question -> answer").withLm(lm);
     }
 
@@ -40,8 +43,8 @@ class OptimizerRunTest {
     void trialsKeepTheBestCountCostsReportProgressAndWriteTheLog() throws Exception {
         List<OptimizerProgress> seen = new ArrayList<>();
         Path log = dir.resolve("trials.json");
-        OptimizerRun run = OptimizerRun.start("Test", Metrics.exactMatch(),
-                new RunSettings(Budget.metricCalls(100), 2, seen::add, log, null));
+        OptimizerRun run = OptimizerRun.start(
+                "Test", Metrics.exactMatch(), new RunSettings(Budget.metricCalls(100), 2, seen::add, log, null));
         for (int k : new int[] {1, 3, 3, 2}) {
             Module p = program(k);
             run.trial("k=" + k, OptimizerRun.describe(p), run.evaluate(p, DEV).score(), p);
@@ -75,13 +78,15 @@ class OptimizerRunTest {
 
     @Test
     void theMetricCallBudgetRefusesAnEvaluationThatWouldNotFit() {
-        OptimizerRun run = OptimizerRun.start("Test", Metrics.exactMatch(),
-                new RunSettings(Budget.metricCalls(6), 1, null, null, null));
+        OptimizerRun run = OptimizerRun.start(
+                "Test", Metrics.exactMatch(), new RunSettings(Budget.metricCalls(6), 1, null, null, null));
         Module p = program(2);
         run.trial("first", OptimizerRun.describe(p), run.evaluate(p, DEV).score(), p);
         assertThat(run.remainingMetricCalls()).isEqualTo(2);
-        assertThatThrownBy(() -> run.evaluate(p, DEV)).isInstanceOf(OptimizationStopped.class)
-                .extracting(e -> ((OptimizationStopped) e).reason()).isEqualTo("budget");
+        assertThatThrownBy(() -> run.evaluate(p, DEV))
+                .isInstanceOf(OptimizationStopped.class)
+                .extracting(e -> ((OptimizationStopped) e).reason())
+                .isEqualTo("budget");
         assertThat(run.evaluate(p, DEV.subList(0, 2)).score()).isEqualTo(100.0);
         assertThat(run.metricCalls()).isEqualTo(6);
     }
@@ -89,14 +94,15 @@ class OptimizerRunTest {
     @Test
     void anExceptionOutOfTheRunLeavesALogThatSaysFailedWithTheTrialsSoFar() throws Exception {
         Path log = dir.resolve("failed.json");
-        OptimizerRun run = OptimizerRun.start("Test", Metrics.exactMatch(),
-                new RunSettings(Budget.unlimited(), 1, null, log, null));
+        OptimizerRun run = OptimizerRun.start(
+                "Test", Metrics.exactMatch(), new RunSettings(Budget.unlimited(), 1, null, log, null));
         Module p = program(2);
         run.trial("first", OptimizerRun.describe(p), run.evaluate(p, DEV).score(), p);
         IllegalStateException boom = new IllegalStateException("proposal LM down");
         assertThatThrownBy(() -> run.traced(() -> run.traced(() -> {
-            throw boom;
-        }))).isSameAs(boom);
+                    throw boom;
+                })))
+                .isSameAs(boom);
 
         JsonNode doc = new ObjectMapper().readTree(log.toFile());
         assertThat(doc.get("status").asText()).isEqualTo("failed");
@@ -108,26 +114,30 @@ class OptimizerRunTest {
 
     @Test
     void theTrialLimitTheStopSignalAndAnInterruptEndTheRun() {
-        OptimizerRun limited = OptimizerRun.start("Test", Metrics.exactMatch(),
-                new RunSettings(Budget.trials(1), 1, null, null, null));
+        OptimizerRun limited = OptimizerRun.start(
+                "Test", Metrics.exactMatch(), new RunSettings(Budget.trials(1), 1, null, null, null));
         Module p = program(1);
         limited.trial("one", OptimizerRun.describe(p), limited.evaluate(p, DEV).score(), p);
         assertThatThrownBy(() -> limited.evaluate(p, DEV)).isInstanceOf(OptimizationStopped.class);
 
         StopSignal stop = new StopSignal();
-        OptimizerRun stoppable = OptimizerRun.start("Test", Metrics.exactMatch(),
-                new RunSettings(Budget.unlimited(), 1, null, null, stop));
+        OptimizerRun stoppable = OptimizerRun.start(
+                "Test", Metrics.exactMatch(), new RunSettings(Budget.unlimited(), 1, null, null, stop));
         stoppable.evaluate(p, DEV);
         stop.stop();
-        assertThatThrownBy(() -> stoppable.evaluate(p, DEV)).isInstanceOf(OptimizationStopped.class)
-                .extracting(e -> ((OptimizationStopped) e).reason()).isEqualTo("stopped");
+        assertThatThrownBy(() -> stoppable.evaluate(p, DEV))
+                .isInstanceOf(OptimizationStopped.class)
+                .extracting(e -> ((OptimizationStopped) e).reason())
+                .isEqualTo("stopped");
         assertThat(stoppable.finish(p)).isSameAs(p); // no trial: the fallback
 
         OptimizerRun interrupted = OptimizerRun.start("Test", Metrics.exactMatch(), RunSettings.defaults());
         Thread.currentThread().interrupt();
         try {
-            assertThatThrownBy(() -> interrupted.evaluate(p, DEV)).isInstanceOf(OptimizationStopped.class)
-                    .extracting(e -> ((OptimizationStopped) e).reason()).isEqualTo("interrupted");
+            assertThatThrownBy(() -> interrupted.evaluate(p, DEV))
+                    .isInstanceOf(OptimizationStopped.class)
+                    .extracting(e -> ((OptimizationStopped) e).reason())
+                    .isEqualTo("interrupted");
         } finally {
             assertThat(Thread.interrupted()).isTrue(); // the flag stays set for the caller
         }

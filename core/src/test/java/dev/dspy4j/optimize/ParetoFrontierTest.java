@@ -25,9 +25,9 @@ class ParetoFrontierTest {
     void aCandidateWhoseEveryFrontHasAnotherKeptCandidateIsDominated() {
         ParetoFrontier f = new ParetoFrontier(4);
         f.add(new double[] {0.5, 0.5, 0.5, 0.5}); // 0: the seed, best nowhere once others come
-        f.add(new double[] {1, 1, 0, 0.5});       // 1: best on examples 0, 1 (and ties on 3)
-        f.add(new double[] {0, 0, 1, 0.5});       // 2: uniquely best on example 2
-        f.add(new double[] {1, 0, 0, 0});         // 3: best on example 0 only, together with 1
+        f.add(new double[] {1, 1, 0, 0.5}); // 1: best on examples 0, 1 (and ties on 3)
+        f.add(new double[] {0, 0, 1, 0.5}); // 2: uniquely best on example 2
+        f.add(new double[] {1, 0, 0, 0}); // 3: best on example 0 only, together with 1
         // 0 sits only on example 3's front, shared with 1 and 2; 3 sits only on example 0's, shared with 1
         assertThat(f.dominators()).containsExactly(1, 2);
         assertThat(f.frequencies()).containsExactly(Map.entry(1, 3), Map.entry(2, 2));
@@ -54,7 +54,7 @@ class ParetoFrontierTest {
         for (int i = 0; i < 4000; i++) counts[f.select(random)]++;
         assertThat(counts[0]).isZero();
         assertThat(counts[1]).isBetween(2800, 3200); // 3 fronts of 4
-        assertThat(counts[2]).isBetween(800, 1200);  // 1 front of 4
+        assertThat(counts[2]).isBetween(800, 1200); // 1 front of 4
     }
 
     @Test

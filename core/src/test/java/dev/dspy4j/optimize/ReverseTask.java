@@ -51,11 +51,13 @@ final class ReverseTask {
 
     /** The task LM: reverses the word when the instructions say so, else echoes it. */
     static ScriptedLm taskLm() {
-        return ScriptedLm.builder().respond(r -> {
-            String word = Chat.input(r, "word");
-            boolean told = system(r).toLowerCase(Locale.ROOT).contains(KEY);
-            return List.of(answer("answer", told ? reversed(word) : word));
-        }).build();
+        return ScriptedLm.builder()
+                .respond(r -> {
+                    String word = Chat.input(r, "word");
+                    boolean told = system(r).toLowerCase(Locale.ROOT).contains(KEY);
+                    return List.of(answer("answer", told ? reversed(word) : word));
+                })
+                .build();
     }
 
     static Metric metric() {

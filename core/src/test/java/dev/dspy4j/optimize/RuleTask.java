@@ -42,7 +42,8 @@ final class RuleTask {
     static List<Example> examples(int from, int perKind) {
         List<Example> out = new ArrayList<>();
         for (int i = from; i < from + perKind; i++) {
-            for (int k = 0; k < KINDS.size(); k++) out.add(example(KINDS.get(k), ITEMS.get(k).get(i)));
+            for (int k = 0; k < KINDS.size(); k++)
+                out.add(example(KINDS.get(k), ITEMS.get(k).get(i)));
         }
         return out;
     }
@@ -65,12 +66,14 @@ final class RuleTask {
 
     /** Answers right when a demo of the question's kind is in the prompt, or {@code knows} holds. */
     static ScriptedLm lm(Predicate<LmRequest> knows) {
-        return ScriptedLm.builder().respond(r -> {
-            String q = Chat.input(r, "question");
-            String kind = q.substring(0, q.indexOf(':'));
-            String item = q.substring(q.indexOf(':') + 2);
-            boolean right = demoKinds(r).contains(kind) || knows.test(r);
-            return List.of(answer("answer", right ? kind.toUpperCase(Locale.ROOT) + "-" + item : "unknown"));
-        }).build();
+        return ScriptedLm.builder()
+                .respond(r -> {
+                    String q = Chat.input(r, "question");
+                    String kind = q.substring(0, q.indexOf(':'));
+                    String item = q.substring(q.indexOf(':') + 2);
+                    boolean right = demoKinds(r).contains(kind) || knows.test(r);
+                    return List.of(answer("answer", right ? kind.toUpperCase(Locale.ROOT) + "-" + item : "unknown"));
+                })
+                .build();
     }
 }

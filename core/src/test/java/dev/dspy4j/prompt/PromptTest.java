@@ -17,7 +17,14 @@ class PromptTest {
         Image img = Image.of(Payload.wrap(PNG_HEAD, MediaType.PNG));
         Prompt p = Prompt.builder()
                 .system("sys")
-                .user().text("a").text('b').text("c").media(img).text("d").part(new Part.Text("e")).end()
+                .user()
+                .text("a")
+                .text('b')
+                .text("c")
+                .media(img)
+                .text("d")
+                .part(new Part.Text("e"))
+                .end()
                 .assistant("ok")
                 .build();
         assertThat(p.messages()).hasSize(3);
@@ -49,14 +56,16 @@ class PromptTest {
     @Test
     void partsOutsideAnOpenMessageFail() {
         assertThatThrownBy(() -> Prompt.builder().text("x"))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no open message");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no open message");
     }
 
     @Test
     void nullTextIsRejectedNotWrittenAsTheWordNull() {
         // Part.Text and Message.of reject null; the builder must not turn it into the text "null"
         assertThatThrownBy(() -> Prompt.builder().user().text((CharSequence) null))
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("text");
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("text");
         assertThatThrownBy(() -> Prompt.builder().user((String) null)).isInstanceOf(NullPointerException.class);
     }
 }

@@ -31,30 +31,44 @@ class ReadmeMiproGepaTest {
 
     @Test
     void readmeMiproAndGepaCallsRun() {
-        ScriptedLm lm = ScriptedLm.builder().respond(r -> {
-            String system = r.prompt().messages().get(0).parts().toString();
-            return List.of("[[ ## answer ## ]]\n" + (system.contains("sum") ? "4" : "?") + "\n\n[[ ## completed ## ]]");
-        }).build();
-        ScriptedLm strongLm = ScriptedLm.builder().respond(r -> List.of(
-                "[[ ## description ## ]]\nsums\n\n[[ ## proposed_instruction ## ]]\nGive the sum.\n\n"
-                        + "[[ ## new_instruction ## ]]\nGive the sum.\n\n[[ ## completed ## ]]")).build();
+        ScriptedLm lm = ScriptedLm.builder()
+                .respond(r -> {
+                    String system = r.prompt().messages().get(0).parts().toString();
+                    return List.of("[[ ## answer ## ]]\n" + (system.contains("sum") ? "4" : "?")
+                            + "\n\n[[ ## completed ## ]]");
+                })
+                .build();
+        ScriptedLm strongLm = ScriptedLm.builder()
+                .respond(r ->
+                        List.of("[[ ## description ## ]]\nsums\n\n[[ ## proposed_instruction ## ]]\nGive the sum.\n\n"
+                                + "[[ ## new_instruction ## ]]\nGive the sum.\n\n[[ ## completed ## ]]"))
+                .build();
         Module program = Predict.of("question -> answer").withLm(lm);
         List<Example> trainset = new ArrayList<>();
-        for (int i = 0; i < 6; i++) trainset.add(Example.of("question", "2+2 #" + i, "answer", "4").withInputs("question"));
+        for (int i = 0; i < 6; i++)
+            trainset.add(Example.of("question", "2+2 #" + i, "answer", "4").withInputs("question"));
         List<Example> valset = trainset;
         Metric metric = Metrics.exactMatch();
         Path log = dir.resolve("mipro-trials.json");
 
         // --- README: begin ---
-        Module mipro = MIPROv2.builder(metric).promptModel(strongLm).auto(Budget.Auto.LIGHT)
-                .threads(8).trialLog(log).build()
+        Module mipro = MIPROv2.builder(metric)
+                .promptModel(strongLm)
+                .auto(Budget.Auto.LIGHT)
+                .threads(8)
+                .trialLog(log)
+                .build()
                 .compile(program, trainset, valset);
 
-        Metric withFeedback = Metric.withTrace((gold, pred, trace) ->
-                gold.getString("answer").equals(pred.getString("answer")) ? ScoreWithFeedback.of(1, "Correct.")
+        Metric withFeedback =
+                Metric.withTrace((gold, pred, trace) -> gold.getString("answer").equals(pred.getString("answer"))
+                        ? ScoreWithFeedback.of(1, "Correct.")
                         : ScoreWithFeedback.of(0, "Expected " + gold.getString("answer") + "."));
-        Module gepa = GEPA.builder(withFeedback).reflectionLm(strongLm).maxMetricCalls(40)
-                .listener(p -> System.err.println(p.line())).build()
+        Module gepa = GEPA.builder(withFeedback)
+                .reflectionLm(strongLm)
+                .maxMetricCalls(40)
+                .listener(p -> System.err.println(p.line()))
+                .build()
                 .compile(program, trainset, valset);
         // --- README: end ---
 

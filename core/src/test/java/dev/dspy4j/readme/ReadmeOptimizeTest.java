@@ -46,19 +46,26 @@ class ReadmeOptimizeTest {
     @Test
     void readmeOptimizeExampleRuns() {
         try (LoopbackChatServer server = LoopbackChatServer.builder()
-                .respond(r -> {
-                    String body = r.bodyText();
-                    if (body.contains("reasoning")) {
-                        return "[[ ## reasoning ## ]]\nthink\n\n[[ ## notes ## ]]\nsome notes\n\n[[ ## completed ## ]]";
-                    }
-                    // the answer step is right only when shown demos
-                    String current = body.substring(body.lastIndexOf("[[ ## question ## ]]"));
-                    String right = current.contains("2+2") ? "4" : "6";
-                    return LoopbackChatServer.chatAnswer("answer", body.contains("\"assistant\"") ? right : "?");
-                })
-                .keepBodies(true).start();
-             TieredCache cache = TieredCache.open(dir.resolve("cache"))) {
-            var lm = OpenAiChat.builder().model("gpt-4o-mini").apiKey("unused").baseUrl(server.baseUrl()).cache(cache).build();
+                        .respond(r -> {
+                            String body = r.bodyText();
+                            if (body.contains("reasoning")) {
+                                return "[[ ## reasoning ## ]]\nthink\n\n[[ ## notes ## ]]\nsome notes\n\n[[ ## completed ## ]]";
+                            }
+                            // the answer step is right only when shown demos
+                            String current = body.substring(body.lastIndexOf("[[ ## question ## ]]"));
+                            String right = current.contains("2+2") ? "4" : "6";
+                            return LoopbackChatServer.chatAnswer(
+                                    "answer", body.contains("\"assistant\"") ? right : "?");
+                        })
+                        .keepBodies(true)
+                        .start();
+                TieredCache cache = TieredCache.open(dir.resolve("cache"))) {
+            var lm = OpenAiChat.builder()
+                    .model("gpt-4o-mini")
+                    .apiKey("unused")
+                    .baseUrl(server.baseUrl())
+                    .cache(cache)
+                    .build();
             Path file = dir.resolve("answer.json");
             List<Example> trainset = List.of(
                     Example.of("question", "2+2", "answer", "4").withInputs("question"),
@@ -69,10 +76,12 @@ class ReadmeOptimizeTest {
             System.out.println(program.predictors().keySet()); // [draft.predict, answer.self]
 
             var optimizer = BootstrapFewShotWithRandomSearch.builder(Metrics.exactMatch())
-                    .maxBootstrappedDemos(2).numCandidatePrograms(4).threads(4)
-                    .maxMetricCalls(500)                              // or .auto(Budget.Auto.LIGHT), .maxTrials(n)
-                    .listener(p -> System.err.println(p.line()))      // score, best so far, metric and LM calls
-                    .trialLog(dir.resolve("trials.json"))             // each candidate, score, LM calls, tokens
+                    .maxBootstrappedDemos(2)
+                    .numCandidatePrograms(4)
+                    .threads(4)
+                    .maxMetricCalls(500) // or .auto(Budget.Auto.LIGHT), .maxTrials(n)
+                    .listener(p -> System.err.println(p.line())) // score, best so far, metric and LM calls
+                    .trialLog(dir.resolve("trials.json")) // each candidate, score, LM calls, tokens
                     .build();
             Module optimized = optimizer.compile(program, trainset);
             ProgramState.save(optimized, file);
@@ -85,7 +94,8 @@ class ReadmeOptimizeTest {
             assertThat(optimized.predictors().get("answer.self").demos()).isNotEmpty();
             assertThat(dir.resolve("trials.json")).isNotEmptyFile();
             for (String name : List.of("draft.predict", "answer.self")) {
-                assertThat(loaded.predictors().get(name).demos()).isEqualTo(optimized.predictors().get(name).demos());
+                assertThat(loaded.predictors().get(name).demos())
+                        .isEqualTo(optimized.predictors().get(name).demos());
             }
             var in = Map.of("question", "3+3");
             assertThat(loaded.predictors().get("draft.predict").format(in))

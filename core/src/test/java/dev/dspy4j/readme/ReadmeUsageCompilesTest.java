@@ -44,13 +44,23 @@ class ReadmeUsageCompilesTest {
         Files.writeString(src, source);
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         StringWriter out = new StringWriter();
-        int rc = javac.run(null, null, new java.io.OutputStream() {
-            @Override
-            public void write(int b) {
-                out.write(b);
-            }
-        }, List.of("-d", dir.resolve("classes").toString(), "-cp", System.getProperty("java.class.path"),
-                "-proc:none", src.toString()).toArray(String[]::new));
+        int rc = javac.run(
+                null,
+                null,
+                new java.io.OutputStream() {
+                    @Override
+                    public void write(int b) {
+                        out.write(b);
+                    }
+                },
+                List.of(
+                                "-d",
+                                dir.resolve("classes").toString(),
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                "-proc:none",
+                                src.toString())
+                        .toArray(String[]::new));
         return rc == 0 ? "" : out.toString().isEmpty() ? "javac failed" : out.toString();
     }
 

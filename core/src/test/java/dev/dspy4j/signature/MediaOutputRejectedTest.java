@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dspy4j.media.Image;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Media types are inputs only: a signature with a media output is refused when it is built. */
 class MediaOutputRejectedTest {
@@ -21,9 +21,13 @@ class MediaOutputRejectedTest {
                 .hasMessageContaining("which can only be an input");
     }
 
-    record Draw(@Input(desc = "what to draw") String prompt, @Output(desc = "the drawing") Image picture) {}
+    record Draw(
+            @Input(desc = "what to draw") String prompt,
+            @Output(desc = "the drawing") Image picture) {}
 
-    record Pick(@Input(desc = "photos") List<Image> photos, @Output(desc = "the best") Image best) {}
+    record Pick(
+            @Input(desc = "photos") List<Image> photos,
+            @Output(desc = "the best") Image best) {}
 
     @Test
     void recordFormRefusesMediaOutputs() {
@@ -47,11 +51,16 @@ class MediaOutputRejectedTest {
         assertThatThrownBy(() -> Signature.of(Sketch.class))
                 .isInstanceOf(SignatureException.class)
                 .hasMessageContaining("output field 'drawing' has type Drawing, which can only be an input");
-        assertThatThrownBy(() -> Signature.of("S", null, List.of(Field.of("q")),
-                List.of(Field.of("d", new FieldType.ListOf(new FieldType.RecordOf(Drawing.class)), ""))))
-                .isInstanceOf(SignatureException.class).hasMessageContaining("output field 'd'");
+        assertThatThrownBy(() -> Signature.of(
+                        "S",
+                        null,
+                        List.of(Field.of("q")),
+                        List.of(Field.of("d", new FieldType.ListOf(new FieldType.RecordOf(Drawing.class)), ""))))
+                .isInstanceOf(SignatureException.class)
+                .hasMessageContaining("output field 'd'");
         // as an input it is fine
-        assertThat(Signature.of(Framed.class).inputs().get(0).type().containsMedia()).isTrue();
+        assertThat(Signature.of(Framed.class).inputs().get(0).type().containsMedia())
+                .isTrue();
     }
 
     @Test

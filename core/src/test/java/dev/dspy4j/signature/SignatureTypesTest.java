@@ -27,14 +27,18 @@ class SignatureTypesTest {
         assertThat(type("Optional[Optional[int]]")).isEqualTo(type("Optional[int]"));
         assertThat(type("list[int | None]")).isEqualTo(new FieldType.ListOf(new FieldType.OptionalOf(INT)));
         assertThat(type("Literal['a', None]")).isEqualTo(new FieldType.OptionalOf(new FieldType.Literal(List.of("a"))));
-        assertThat(Signature.parse("q -> a: str | None").outputs().get(0).optional()).isTrue();
+        assertThat(Signature.parse("q -> a: str | None").outputs().get(0).optional())
+                .isTrue();
     }
 
     @Test
     void unionsAndAny() {
         FieldType intOrStr = new FieldType.UnionOf(List.of(INT, STR));
-        assertThat(type("Union[int, str]")).isEqualTo(intOrStr).isEqualTo(type("int | str"))
-                .isEqualTo(type("int | str | int")).isEqualTo(type("Union[int, Union[str, int]]"));
+        assertThat(type("Union[int, str]"))
+                .isEqualTo(intOrStr)
+                .isEqualTo(type("int | str"))
+                .isEqualTo(type("int | str | int"))
+                .isEqualTo(type("Union[int, Union[str, int]]"));
         assertThat(type("int | str | None")).isEqualTo(new FieldType.OptionalOf(intOrStr));
         assertThat(intOrStr.typeName()).isEqualTo("Union[int, str]");
         assertThat(intOrStr.defaultJavaType()).isEqualTo(Object.class);
@@ -50,10 +54,12 @@ class SignatureTypesTest {
         FieldType boxes = type("list[tuple[int, int, int, int]]");
         assertThat(boxes).isEqualTo(new FieldType.ListOf(new FieldType.TupleOf(List.of(INT, INT, INT, INT), false)));
         assertThat(boxes.defaultJavaType().getTypeName()).isEqualTo("java.util.List<java.util.List<java.lang.Long>>");
-        assertThat(type("tuple[str, int]").defaultJavaType().getTypeName()).isEqualTo("java.util.List<java.lang.Object>");
+        assertThat(type("tuple[str, int]").defaultJavaType().getTypeName())
+                .isEqualTo("java.util.List<java.lang.Object>");
         assertThat(type("tuple[str, int]").typeName()).isEqualTo("tuple[str, int]");
         assertThat(type("Tuple[str, ...]").typeName()).isEqualTo("tuple[str, ...]");
-        assertThatThrownBy(() -> type("tuple[int, int, ...]")).isInstanceOf(SignatureException.class)
+        assertThatThrownBy(() -> type("tuple[int, int, ...]"))
+                .isInstanceOf(SignatureException.class)
                 .hasMessageContaining("'...' may only follow a tuple's single item type");
     }
 
@@ -73,14 +79,20 @@ class SignatureTypesTest {
         assertThat(mixed.defaultJavaType()).isEqualTo(Object.class);
         assertThat(mixed.typeName()).isEqualTo("Literal['a', 1, 2.5, -3]");
         assertThat(type("Literal[0.5, 1]").defaultJavaType()).isEqualTo(Double.class);
-        assertThat(new FieldType.Literal(List.of(1, 0))).as("Integer choices widen to Long").isEqualTo(bits);
-        assertThatThrownBy(() -> type("Literal[maybe]")).isInstanceOf(SignatureException.class)
+        assertThat(new FieldType.Literal(List.of(1, 0)))
+                .as("Integer choices widen to Long")
+                .isEqualTo(bits);
+        assertThatThrownBy(() -> type("Literal[maybe]"))
+                .isInstanceOf(SignatureException.class)
                 .hasMessageContaining("expected a quoted string, a number, True, False or None as a Literal choice");
     }
 
     @Test
     void bareListAndDict() {
-        assertThat(type("list")).isEqualTo(new FieldType.ListOf(ANY)).isEqualTo(type("List")).isEqualTo(type("list[Any]"));
+        assertThat(type("list"))
+                .isEqualTo(new FieldType.ListOf(ANY))
+                .isEqualTo(type("List"))
+                .isEqualTo(type("list[Any]"));
         assertThat(type("dict")).isEqualTo(new FieldType.DictOf(ANY)).isEqualTo(type("Dict"));
         assertThat(type("tuple")).isEqualTo(new FieldType.TupleOf(List.of(ANY), true));
         assertThat(Signature.parse("a: list, b: dict -> c").toSignatureString())
@@ -89,16 +101,21 @@ class SignatureTypesTest {
 
     @Test
     void literalChoicesWithQuotesRoundTrip() {
-        Signature s = Signature.parse("q -> a: Literal[\"she's here\", 'okay', 'say \"hi\"', 'both \\' and \"', 'back\\\\slash']");
+        Signature s = Signature.parse(
+                "q -> a: Literal[\"she's here\", 'okay', 'say \"hi\"', 'both \\' and \"', 'back\\\\slash']");
         FieldType.Literal l = (FieldType.Literal) s.outputs().get(0).type();
         assertThat(l.values()).isEqualTo(List.of("she's here", "okay", "say \"hi\"", "both ' and \"", "back\\slash"));
-        assertThat(l.typeName()).isEqualTo("Literal[\"she's here\", 'okay', 'say \"hi\"', 'both \\' and \"', 'back\\\\slash']");
+        assertThat(l.typeName())
+                .isEqualTo("Literal[\"she's here\", 'okay', 'say \"hi\"', 'both \\' and \"', 'back\\\\slash']");
         assertThat(Signature.parse(s.toSignatureString())).isEqualTo(s);
     }
 
     @Test
     void javaTypesObjectAndJsonNodeAreAny() {
-        record R(@Input Object anything, @Output JsonNode tree, @Output List<Object> items) {}
+        record R(
+                @Input Object anything,
+                @Output JsonNode tree,
+                @Output List<Object> items) {}
         Signature s = Signature.of(R.class);
         assertThat(s.inputs().get(0).type()).isEqualTo(ANY);
         assertThat(s.outputs().get(0).type()).isEqualTo(ANY);
@@ -112,10 +129,12 @@ class SignatureTypesTest {
         Signature b = Signature.parse("image: Image -> label: str", "Other instructions.");
         assertThat(a.sameFields(b)).isTrue();
         assertThat(Signature.parse("a: str | None, b: List -> c: Union[int, str]")
-                .sameFields(Signature.parse("a: Optional[str], b: list[Any] -> c: int | str"))).isTrue();
+                        .sameFields(Signature.parse("a: Optional[str], b: list[Any] -> c: int | str")))
+                .isTrue();
         assertThat(a.sameFields(Signature.parse("image: Image -> label: int"))).isFalse();
         assertThat(a.sameFields(Signature.parse("image: Image -> name"))).isFalse();
         assertThat(a.sameFields(Signature.parse("image: Image, hint -> label"))).isFalse();
-        assertThat(Signature.parse("a, b -> c").sameFields(Signature.parse("b, a -> c"))).isFalse();
+        assertThat(Signature.parse("a, b -> c").sameFields(Signature.parse("b, a -> c")))
+                .isFalse();
     }
 }

@@ -98,7 +98,8 @@ class DspyStateMediaFormsTest {
 
     @Test
     void aRelativePathInTheCustomTypeFormIsAFileNotAUrl() throws Exception {
-        String custom = DspyStateReader.START + "[{\\\"type\\\": \\\"image_url\\\", \\\"image_url\\\": {\\\"url\\\": \\\"cat.png\\\"}}]"
+        String custom = DspyStateReader.START
+                + "[{\\\"type\\\": \\\"image_url\\\", \\\"image_url\\\": {\\\"url\\\": \\\"cat.png\\\"}}]"
                 + DspyStateReader.END;
         assertIsTheCat(demoImage(dspyState(json(custom))));
         String escaping = custom.replace("cat.png", "../outside.png");
@@ -109,7 +110,8 @@ class DspyStateMediaFormsTest {
 
     @Test
     void pathsMustStayInsideTheStateFilesFolder() throws Exception {
-        for (String escape : List.of("../outside.png", root.resolve("outside.png").toString())) {
+        for (String escape :
+                List.of("../outside.png", root.resolve("outside.png").toString())) {
             assertThatThrownBy(() -> demoImage(dspyState(json(escape))))
                     .isInstanceOf(ProgramStateException.class)
                     .hasMessageContaining("$.self.demos[0].image")

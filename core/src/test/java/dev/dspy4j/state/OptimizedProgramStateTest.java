@@ -6,7 +6,6 @@ import dev.dspy4j.evaluate.Metric;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.ScriptedLm;
 import dev.dspy4j.media.Image;
-import dev.dspy4j.testing.NoiseImage;
 import dev.dspy4j.module.ChainOfThought;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.Predict;
@@ -16,6 +15,7 @@ import dev.dspy4j.optimize.LabeledFewShot;
 import dev.dspy4j.prompt.Part;
 import dev.dspy4j.prompt.Prompt;
 import dev.dspy4j.signature.Example;
+import dev.dspy4j.testing.NoiseImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,8 +33,8 @@ class OptimizedProgramStateTest {
     /** A two-predictor program: describe the image, then label it with reasoning. */
     record Describe(Predict describe, ChainOfThought label) implements Module {
         static Describe build() {
-            return new Describe(Predict.of("image: Image -> description"),
-                    ChainOfThought.of("image: Image, description -> label"));
+            return new Describe(
+                    Predict.of("image: Image -> description"), ChainOfThought.of("image: Image, description -> label"));
         }
 
         @Override
@@ -53,7 +53,8 @@ class OptimizedProgramStateTest {
 
         @Override
         public Describe withPredictors(Map<String, Predict> r) {
-            return new Describe(r.getOrDefault("describe", describe),
+            return new Describe(
+                    r.getOrDefault("describe", describe),
                     label.withPredictors(Map.of("predict", r.getOrDefault("label.predict", label.predict()))));
         }
     }
@@ -80,13 +81,17 @@ class OptimizedProgramStateTest {
         Module student = Describe.build().withLm(lm);
         Metric metric = Metric.of((ex, p) -> ex.get("label").equals(p.get("label")));
 
-        Module optimized = BootstrapFewShot.builder(metric).maxBootstrappedDemos(2).maxLabeledDemos(3).build()
+        Module optimized = BootstrapFewShot.builder(metric)
+                .maxBootstrappedDemos(2)
+                .maxLabeledDemos(3)
+                .build()
                 .compile(student, trainset());
 
         Predict label = optimized.predictors().get("label.predict");
         assertThat(label.demos()).hasSize(3);
         assertThat(label.demos().get(0).get("reasoning")).isEqualTo("the pixels look random");
-        assertThat(optimized.predictors().get("describe").demos().get(0).get("description")).isEqualTo("coloured static");
+        assertThat(optimized.predictors().get("describe").demos().get(0).get("description"))
+                .isEqualTo("coloured static");
 
         Map<String, Object> in = Map.of("image", Image.of(NoiseImage.png(8, 8, 42)), "description", "grainy");
         for (MediaStorage storage : MediaStorage.values()) {
@@ -105,7 +110,8 @@ class OptimizedProgramStateTest {
                 assertThat(b.toString()).isEqualTo(a.toString());
                 assertThat(b.media().count()).isEqualTo(a.media().count()).isPositive();
                 assertThat(after.demos()).hasSameSizeAs(before.demos());
-                assertThat(after.demos().get(0).inputKeys()).isEqualTo(before.demos().get(0).inputKeys());
+                assertThat(after.demos().get(0).inputKeys())
+                        .isEqualTo(before.demos().get(0).inputKeys());
             }
         }
     }
@@ -119,6 +125,7 @@ class OptimizedProgramStateTest {
         ChainOfThought loaded = ProgramState.load(ChainOfThought.of("image: Image -> label"), file);
 
         Map<String, Object> in = Map.of("image", Image.of(NoiseImage.png(8, 8, 43)));
-        assertThat(loaded.predict().format(in)).isEqualTo(((ChainOfThought) optimized).predict().format(in));
+        assertThat(loaded.predict().format(in))
+                .isEqualTo(((ChainOfThought) optimized).predict().format(in));
     }
 }

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ProgramStateTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Signature SIG = Signature.parse("image: Image, question -> answer, confidence: float",
-            "Answer the question about the image.");
+    private static final Signature SIG = Signature.parse(
+            "image: Image, question -> answer, confidence: float", "Answer the question about the image.");
 
     @TempDir
     Path dir;
@@ -41,9 +41,15 @@ class ProgramStateTest {
 
     /** A program with an instruction, descriptions, params, an LM with a secret, and text and image demos. */
     private Predict program(Path imageFile, byte[] memoryImage) {
-        Signature sig = Signature.of("Vqa", SIG.instructions(),
-                List.of(SIG.inputs().get(0).withDescription("a photo"), SIG.inputs().get(1)),
-                List.of(SIG.outputs().get(0).withDescription("one word"), SIG.outputs().get(1)));
+        Signature sig = Signature.of(
+                "Vqa",
+                SIG.instructions(),
+                List.of(
+                        SIG.inputs().get(0).withDescription("a photo"),
+                        SIG.inputs().get(1)),
+                List.of(
+                        SIG.outputs().get(0).withDescription("one word"),
+                        SIG.outputs().get(1)));
         Image fileImage = Image.of(imageFile);
         List<Example> demos = List.of(
                 Example.of("image", fileImage, "question", "colour?", "answer", "red", "confidence", 0.9)
@@ -51,9 +57,16 @@ class ProgramStateTest {
                 Example.of("image", Image.of(memoryImage), "question", "shape?", "answer", "square", "confidence", 0.5),
                 Example.of("question", "no image here", "answer", "fine", "augmented", true),
                 Example.of("image", fileImage, "question", "same image again?", "answer", "yes", "confidence", 1.0));
-        ScriptedLm lm = ScriptedLm.builder().temperature(0.25).param("api_key", "sk-secret-123").build();
-        return Predict.of(Signature.parse(SIG.toSignatureString())).withSignature(sig).withAdapter(adapter)
-                .withDemos(demos).withParam("max_tokens", 77).withLm(lm);
+        ScriptedLm lm = ScriptedLm.builder()
+                .temperature(0.25)
+                .param("api_key", "sk-secret-123")
+                .build();
+        return Predict.of(Signature.parse(SIG.toSignatureString()))
+                .withSignature(sig)
+                .withAdapter(adapter)
+                .withDemos(demos)
+                .withParam("max_tokens", 77)
+                .withLm(lm);
     }
 
     /** The same structure, freshly built in code, as a user would before loading. */
@@ -75,12 +88,17 @@ class ProgramStateTest {
         ProgramState.save(original, file);
 
         String text = Files.readString(file);
-        assertThat(text).doesNotContain("sk-secret-123").doesNotContain("api_key").doesNotContain("base64");
+        assertThat(text)
+                .doesNotContain("sk-secret-123")
+                .doesNotContain("api_key")
+                .doesNotContain("base64");
         Path media = dir.resolve("out/vqa.media");
         try (Stream<Path> files = Files.list(media)) {
             // the same image in two demos is written once; names are digests
-            assertThat(files.map(p -> p.getFileName().toString()).sorted().toList()).containsExactlyInAnyOrder(
-                    Payload.of(img).digest().hex() + ".png", Payload.of(mem).digest().hex() + ".png");
+            assertThat(files.map(p -> p.getFileName().toString()).sorted().toList())
+                    .containsExactlyInAnyOrder(
+                            Payload.of(img).digest().hex() + ".png",
+                            Payload.of(mem).digest().hex() + ".png");
         }
         JsonNode lm = JSON.readTree(text).at("/predictors/self/lm");
         assertThat(lm.get("provider").asText()).isEqualTo("scripted");
@@ -112,7 +130,9 @@ class ProgramStateTest {
         ProgramState.save(original, file, MediaStorage.INLINE);
 
         String text = Files.readString(file);
-        assertThat(text).contains("\"data\" : \"data:image/png;base64,iVBORw0KGgo").doesNotContain("sk-secret-123");
+        assertThat(text)
+                .contains("\"data\" : \"data:image/png;base64,iVBORw0KGgo")
+                .doesNotContain("sk-secret-123");
         assertThat(dir.resolve("inline.media")).doesNotExist();
         String b64 = java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(img));
         assertThat(text).contains("data:image/png;base64," + b64 + "\"");
@@ -143,18 +163,26 @@ class ProgramStateTest {
     @Test
     void chatAdapterJsonFallbackSettingSurvivesSaveAndBuild() throws IOException {
         Predict off = Predict.of("question -> answer")
-                .withAdapter(dev.dspy4j.adapter.ChatAdapter.builder().jsonFallback(false).build());
+                .withAdapter(dev.dspy4j.adapter.ChatAdapter.builder()
+                        .jsonFallback(false)
+                        .build());
         Path offFile = dir.resolve("off.json");
         ProgramState.save(off, offFile);
-        assertThat(JSON.readTree(offFile.toFile()).at("/predictors/self/json_fallback").booleanValue()).isFalse();
+        assertThat(JSON.readTree(offFile.toFile())
+                        .at("/predictors/self/json_fallback")
+                        .booleanValue())
+                .isFalse();
         Predict builtOff = (Predict) ProgramState.read(offFile).build();
-        assertThat(((dev.dspy4j.adapter.ChatAdapter) builtOff.adapter()).jsonFallback()).isFalse();
+        assertThat(((dev.dspy4j.adapter.ChatAdapter) builtOff.adapter()).jsonFallback())
+                .isFalse();
 
         Path onFile = dir.resolve("on.json");
         ProgramState.save(Predict.of("question -> answer"), onFile);
-        assertThat(JSON.readTree(onFile.toFile()).at("/predictors/self").has("json_fallback")).isFalse();
+        assertThat(JSON.readTree(onFile.toFile()).at("/predictors/self").has("json_fallback"))
+                .isFalse();
         Predict builtOn = (Predict) ProgramState.read(onFile).build();
-        assertThat(((dev.dspy4j.adapter.ChatAdapter) builtOn.adapter()).jsonFallback()).isTrue();
+        assertThat(((dev.dspy4j.adapter.ChatAdapter) builtOn.adapter()).jsonFallback())
+                .isTrue();
 
         ObjectNode root = (ObjectNode) JSON.readTree(offFile.toFile());
         ((ObjectNode) root.at("/predictors/self")).put("adapter", "XmlAdapter");
@@ -181,8 +209,11 @@ class ProgramStateTest {
     @Test
     void chainOfThoughtIsBuiltFromItsFile() throws IOException {
         ChainOfThought cot = ChainOfThought.of("question -> answer: int");
-        cot = cot.withPredictors(Map.of("predict", cot.predict().withInstructions("Add up.")
-                .withDemos(List.of(Example.of("question", "1+1", "reasoning", "one and one", "answer", 2)))));
+        cot = cot.withPredictors(Map.of(
+                "predict",
+                cot.predict()
+                        .withInstructions("Add up.")
+                        .withDemos(List.of(Example.of("question", "1+1", "reasoning", "one and one", "answer", 2)))));
         Path file = dir.resolve("cot.json");
         ProgramState.save(cot, file);
 
@@ -206,11 +237,13 @@ class ProgramStateTest {
         assertThatThrownBy(() -> ProgramState.load(Predict.of("question -> answer"), file))
                 .isInstanceOf(ProgramStateException.class)
                 .hasMessageContaining("p.json")
-                .hasMessageContaining("was saved with signature 'image: Image, question: str -> answer: str, confidence: float'")
+                .hasMessageContaining(
+                        "was saved with signature 'image: Image, question: str -> answer: str, confidence: float'")
                 .hasMessageContaining("'question: str -> answer: str'");
         assertThatThrownBy(() -> ProgramState.load(ChainOfThought.of(SIG), file))
                 .isInstanceOf(ProgramStateException.class)
-                .hasMessageContaining("predictor 'self'").hasMessageContaining("[predict]");
+                .hasMessageContaining("predictor 'self'")
+                .hasMessageContaining("[predict]");
     }
 
     @Test
@@ -220,30 +253,41 @@ class ProgramStateTest {
         ProgramState.save(program(img, TestImages.png(2, 2, 10)), file);
         ObjectNode good = (ObjectNode) JSON.readTree(file.toFile());
 
-        assertProblem(edit(good, n -> ((ObjectNode) n.at("/predictors/self/signature")).remove("string")),
+        assertProblem(
+                edit(good, n -> ((ObjectNode) n.at("/predictors/self/signature")).remove("string")),
                 "$.predictors.self.signature: missing key 'string'");
-        assertProblem(edit(good, n -> ((ObjectNode) n.at("/predictors/self")).put("n", "two")),
+        assertProblem(
+                edit(good, n -> ((ObjectNode) n.at("/predictors/self")).put("n", "two")),
                 "$.predictors.self.n: expected an integer, found a string");
-        assertProblem(edit(good, n -> ((ObjectNode) n.at("/predictors/self")).put("temprature", 1)),
+        assertProblem(
+                edit(good, n -> ((ObjectNode) n.at("/predictors/self")).put("temprature", 1)),
                 "$.predictors.self: unknown key 'temprature'");
-        assertProblem(edit(good, n -> ((ObjectNode) n.at("/predictors/self/signature/descriptions")).put("answr", "x")),
+        assertProblem(
+                edit(good, n -> ((ObjectNode) n.at("/predictors/self/signature/descriptions")).put("answr", "x")),
                 "$.predictors.self.signature.descriptions.answr: unknown field 'answr'; the signature's fields are "
                         + "[image, question, answer, confidence]");
-        assertProblem(edit(good, n -> ((ObjectNode) n.at("/predictors/self/signature")).put("string", "a -> ")),
+        assertProblem(
+                edit(good, n -> ((ObjectNode) n.at("/predictors/self/signature")).put("string", "a -> ")),
                 "$.predictors.self.signature.string: signature 'a -> ' has no output field");
-        assertProblem(edit(good, n -> ((ObjectNode) n.at("/predictors/self/lm/params")).put("api_key", "sk-x")),
+        assertProblem(
+                edit(good, n -> ((ObjectNode) n.at("/predictors/self/lm/params")).put("api_key", "sk-x")),
                 "$.predictors.self.lm.params.api_key: looks like a credential");
-        assertProblem(edit(good, n -> ((ObjectNode) n.at("/predictors/self/demos/0/values/image")).put("$media", "hologram")),
+        assertProblem(
+                edit(good, n -> ((ObjectNode) n.at("/predictors/self/demos/0/values/image")).put("$media", "hologram")),
                 "$.predictors.self.demos[0].values.image.$media: unknown media kind 'hologram'");
-        assertProblem(edit(good, n -> ((ObjectNode) n.at("/predictors/self/demos/0/values")).put("confidence", "high")),
+        assertProblem(
+                edit(good, n -> ((ObjectNode) n.at("/predictors/self/demos/0/values")).put("confidence", "high")),
                 "$.predictors.self.demos[0].values.confidence: the saved value 'high' cannot be read as field "
                         + "'confidence' of type float");
-        assertProblem(edit(good, n -> ((ObjectNode) n.at("/predictors/self/demos/0/values")).put("image", "cat.png")),
+        assertProblem(
+                edit(good, n -> ((ObjectNode) n.at("/predictors/self/demos/0/values")).put("image", "cat.png")),
                 "$.predictors.self.demos[0].values.image: field 'image' is Image, but the saved value is 'cat.png'");
         Path broken = dir.resolve("broken.json");
         Files.writeString(broken, "{\"dspy4j_state\": 1, \"predictors\": {");
-        assertThatThrownBy(() -> ProgramState.read(broken)).hasMessageContaining("broken.json: is not valid JSON at line 1");
-        assertThatThrownBy(() -> ProgramState.read(dir.resolve("none.json"))).hasMessageContaining("none.json: does not exist");
+        assertThatThrownBy(() -> ProgramState.read(broken))
+                .hasMessageContaining("broken.json: is not valid JSON at line 1");
+        assertThatThrownBy(() -> ProgramState.read(dir.resolve("none.json")))
+                .hasMessageContaining("none.json: does not exist");
 
         // media files: altered, then missing
         String rel = good.at("/predictors/self/demos/0/values/image/file").asText();
@@ -252,12 +296,16 @@ class ProgramStateTest {
         byte[] altered = orig.clone();
         altered[altered.length - 20] ^= 1;
         Files.write(mediaFile, altered);
-        assertThatThrownBy(() -> ProgramState.read(file)).isInstanceOf(ProgramStateException.class)
-                .hasMessageContaining("$.predictors.self.demos[0].values.image.file: media file " + rel + " has sha256 ")
+        assertThatThrownBy(() -> ProgramState.read(file))
+                .isInstanceOf(ProgramStateException.class)
+                .hasMessageContaining(
+                        "$.predictors.self.demos[0].values.image.file: media file " + rel + " has sha256 ")
                 .hasMessageContaining("the file was changed or replaced");
         Files.delete(mediaFile);
-        assertThatThrownBy(() -> ProgramState.read(file)).isInstanceOf(ProgramStateException.class)
-                .hasMessageContaining("$.predictors.self.demos[0].values.image.file: media file " + rel + " cannot be used")
+        assertThatThrownBy(() -> ProgramState.read(file))
+                .isInstanceOf(ProgramStateException.class)
+                .hasMessageContaining(
+                        "$.predictors.self.demos[0].values.image.file: media file " + rel + " cannot be used")
                 .hasMessageContaining("does not exist");
     }
 
@@ -283,18 +331,22 @@ class ProgramStateTest {
         ProgramState state = ProgramState.read(file);
         assertThat(state.format()).isEqualTo(ProgramState.Format.DSPY);
         LmSettings lm = state.predictors().get("self").lm();
-        assertThat(lm).isEqualTo(new LmSettings("openai", "gpt-4o-mini", null,
-                Map.of("temperature", 0.0, "max_tokens", 1000)));
+        assertThat(lm)
+                .isEqualTo(
+                        new LmSettings("openai", "gpt-4o-mini", null, Map.of("temperature", 0.0, "max_tokens", 1000)));
 
-        Predict loaded = state.applyTo(Predict.of("image: Image, question -> answer").withAdapter(adapter));
+        Predict loaded =
+                state.applyTo(Predict.of("image: Image, question -> answer").withAdapter(adapter));
 
         assertThat(loaded.signature().instructions()).isEqualTo("Answer the question about the image in one word.");
-        assertThat(loaded.signature().fields()).extracting(Field::description)
+        assertThat(loaded.signature().fields())
+                .extracting(Field::description)
                 .containsExactly("", "a question about the image", "one lowercase word");
         assertThat(loaded.demos()).hasSize(2);
         Example text = loaded.demos().get(0);
-        assertThat(text.toMap()).isEqualTo(Map.of("augmented", true,
-                "question", "What colour is the sky on a clear day?", "answer", "blue"));
+        assertThat(text.toMap())
+                .isEqualTo(Map.of(
+                        "augmented", true, "question", "What colour is the sky on a clear day?", "answer", "blue"));
         Example withImage = loaded.demos().get(1);
         assertThat(withImage.get("answer")).isEqualTo("red");
         Image image = (Image) withImage.get("image");
@@ -336,7 +388,8 @@ class ProgramStateTest {
         Path file = dir.resolve("dspy_audio.json");
         JSON.writeValue(file.toFile(), root);
 
-        Example loaded = ProgramState.read(file).predictors().get("self").demos().get(0);
+        Example loaded =
+                ProgramState.read(file).predictors().get("self").demos().get(0);
 
         dev.dspy4j.media.Audio clip = (dev.dspy4j.media.Audio) loaded.get("clip");
         assertThat(clip.payload().mediaType()).isEqualTo(dev.dspy4j.media.MediaType.MP3);
@@ -351,32 +404,37 @@ class ProgramStateTest {
         Path file = Path.of(getClass().getResource("/state/dspy_program.json").toURI());
         assertThatThrownBy(() -> ProgramState.load(Predict.of("question -> answer"), file))
                 .isInstanceOf(ProgramStateException.class)
-                .hasMessageContaining("predictor 'self' was saved with 3 fields, but the program's signature has 2 [question, answer]");
+                .hasMessageContaining(
+                        "predictor 'self' was saved with 3 fields, but the program's signature has 2 [question, answer]");
 
         Path bad = dir.resolve("dspy_bad.json");
         String text = Files.readString(file, StandardCharsets.UTF_8).replace("<<CUSTOM-TYPE-END-IDENTIFIER>>", "");
         Files.writeString(bad, text);
-        assertThatThrownBy(() -> ProgramState.read(bad)).isInstanceOf(ProgramStateException.class)
+        assertThatThrownBy(() -> ProgramState.read(bad))
+                .isInstanceOf(ProgramStateException.class)
                 .hasMessageContaining("$.self.demos[1].image: a custom-type value must be exactly");
     }
 
     @Test
     void loadsADspyChainOfThoughtStateOntoAChainOfThought() throws IOException {
         Path file = dir.resolve("dspy_cot.json");
-        Files.writeString(file, "{\"predict\": {\"traces\": [], \"train\": [], \"demos\": [{\"augmented\": true, "
-                + "\"question\": \"2+3?\", \"reasoning\": \"two plus three\", \"answer\": \"5\"}], "
-                + "\"signature\": {\"instructions\": \"Add the numbers.\", \"fields\": ["
-                + "{\"prefix\": \"Question:\", \"description\": \"${question}\"}, "
-                + "{\"prefix\": \"Reasoning: Let's think step by step in order to\", \"description\": \"${reasoning}\"}, "
-                + "{\"prefix\": \"Answer:\", \"description\": \"a whole number\"}]}, \"lm\": null}, "
-                + "\"metadata\": {\"dependency_versions\": {\"dspy\": \"3.0.3\"}}}");
+        Files.writeString(
+                file,
+                "{\"predict\": {\"traces\": [], \"train\": [], \"demos\": [{\"augmented\": true, "
+                        + "\"question\": \"2+3?\", \"reasoning\": \"two plus three\", \"answer\": \"5\"}], "
+                        + "\"signature\": {\"instructions\": \"Add the numbers.\", \"fields\": ["
+                        + "{\"prefix\": \"Question:\", \"description\": \"${question}\"}, "
+                        + "{\"prefix\": \"Reasoning: Let's think step by step in order to\", \"description\": \"${reasoning}\"}, "
+                        + "{\"prefix\": \"Answer:\", \"description\": \"a whole number\"}]}, \"lm\": null}, "
+                        + "\"metadata\": {\"dependency_versions\": {\"dspy\": \"3.0.3\"}}}");
 
         ChainOfThought cot = ProgramState.load(ChainOfThought.of("question -> answer: int"), file);
 
         Predict p = cot.predict();
         assertThat(p.signature().instructions()).isEqualTo("Add the numbers.");
         // DSPy's "${name}" placeholders keep the program's own descriptions
-        assertThat(p.signature().output("reasoning").orElseThrow().description()).isEqualTo(ChainOfThought.REASONING_DESC);
+        assertThat(p.signature().output("reasoning").orElseThrow().description())
+                .isEqualTo(ChainOfThought.REASONING_DESC);
         assertThat(p.signature().output("answer").orElseThrow().description()).isEqualTo("a whole number");
         // values are converted to the fields' types: the answer is an int field
         assertThat(p.demos().get(0).get("answer")).isEqualTo(5L);

@@ -72,7 +72,8 @@ class SavedMediaStreamsTest {
 
         ProgramState.save(p, file, MediaStorage.INLINE);
 
-        assertThat(Files.readString(file)).contains("data:image/png;base64," + Base64.getEncoder().encodeToString(png));
+        assertThat(Files.readString(file))
+                .contains("data:image/png;base64," + Base64.getEncoder().encodeToString(png));
         assertThat(source.opened.get()).isGreaterThan(1); // creating the payload sniffed it, saving read it
         assertThat(source.closed.get()).isEqualTo(source.opened.get());
     }

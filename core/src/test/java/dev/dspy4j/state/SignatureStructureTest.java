@@ -32,8 +32,8 @@ class SignatureStructureTest {
 
     @Test
     void aStateSavedWithAnUntypedOutputLoadsOntoTheSameFieldsSpelledOut() throws IOException {
-        Predict saved = Predict.of("question -> answer")
-                .withDemos(List.of(Example.of("question", "2+2?", "answer", "4")));
+        Predict saved =
+                Predict.of("question -> answer").withDemos(List.of(Example.of("question", "2+2?", "answer", "4")));
         Path file = savedAs(saved, "question -> answer");
 
         Predict loaded = ProgramState.load(Predict.of("question: str -> answer: str"), file);
@@ -64,7 +64,10 @@ class SignatureStructureTest {
     void anotherTypeOrOrderOrNameIsStillRefused() throws IOException {
         Path file = savedAs(Predict.of("image: Image -> label"), "image: Image -> label");
 
-        for (String other : List.of("image: Image -> label: int", "image: Image -> tag", "image: Image, hint -> label",
+        for (String other : List.of(
+                "image: Image -> label: int",
+                "image: Image -> tag",
+                "image: Image, hint -> label",
                 "image: Image -> label, score: float")) {
             assertThatThrownBy(() -> ProgramState.load(Predict.of(other), file))
                     .as(other)
@@ -76,8 +79,7 @@ class SignatureStructureTest {
     @Test
     void aProgramWithQuotesInALiteralIsSavedBuiltAndLoaded() throws IOException {
         String sig = "text -> mood: Literal[\"she's here\", 'okay', 'say \\'hi\\' \"now\"']";
-        Predict program = Predict.of(sig)
-                .withDemos(List.of(Example.of("text", "hello", "mood", "she's here")));
+        Predict program = Predict.of(sig).withDemos(List.of(Example.of("text", "hello", "mood", "she's here")));
         Path file = dir.resolve("q.json");
         ProgramState.save(program, file);
 
@@ -89,8 +91,11 @@ class SignatureStructureTest {
 
     @Test
     void aStateSavedWithTheModernOptionalLoadsOntoOptional() throws IOException {
-        Path file = savedAs(Predict.of("q -> a: Optional[int], b: Union[int, str]"), "q -> a: int | None, b: int | str");
+        Path file =
+                savedAs(Predict.of("q -> a: Optional[int], b: Union[int, str]"), "q -> a: int | None, b: int | str");
         assertThat(ProgramState.load(Predict.of("q: str -> a: Optional[int], b: Union[int, str]"), file)
-                .signature().toSignatureString()).isEqualTo("q: str -> a: Optional[int], b: Union[int, str]");
+                        .signature()
+                        .toSignatureString())
+                .isEqualTo("q: str -> a: Optional[int], b: Union[int, str]");
     }
 }

@@ -36,7 +36,8 @@ class StateBase64Test {
     }
 
     private Path dspyState(String audioBase64) throws Exception {
-        String part = "[{\"type\": \"input_audio\", \"input_audio\": {\"data\": \"" + audioBase64 + "\", \"format\": \"mp3\"}}]";
+        String part = "[{\"type\": \"input_audio\", \"input_audio\": {\"data\": \"" + audioBase64
+                + "\", \"format\": \"mp3\"}}]";
         ObjectNode demo = JSON.createObjectNode();
         demo.put("clip", DspyStateReader.START + part + DspyStateReader.END);
         demo.put("answer", "speech");
@@ -55,7 +56,11 @@ class StateBase64Test {
         String urlSafe = Base64.getUrlEncoder().withoutPadding().encodeToString(mp3);
         assertThat(urlSafe).contains("-").contains("_");
 
-        Example demo = ProgramState.read(dspyState(urlSafe)).predictors().get("self").demos().get(0);
+        Example demo = ProgramState.read(dspyState(urlSafe))
+                .predictors()
+                .get("self")
+                .demos()
+                .get(0);
         Audio clip = (Audio) demo.get("clip");
         assertThat(clip.payload().mediaType()).isEqualTo(MediaType.MP3);
         assertThat(clip.payload().readAllBytes()).isEqualTo(mp3);
@@ -109,30 +114,42 @@ class StateBase64Test {
         String urlSafe = Base64.getUrlEncoder().withoutPadding().encodeToString(png);
         assertThat(urlSafe).contains("-").contains("_");
         Files.writeString(file, text.replace(standard, urlSafe), StandardCharsets.UTF_8);
-        Image image = (Image) ProgramState.load(Predict.of("image: Image -> label"), file).demos().get(0).get("image");
+        Image image = (Image) ProgramState.load(Predict.of("image: Image -> label"), file)
+                .demos()
+                .get(0)
+                .get("image");
         assertThat(image.payload().readAllBytes()).isEqualTo(png);
 
         // line breaks are allowed, as by Payload.ofBase64
-        Files.writeString(file, text.replace(standard, Base64.getMimeEncoder().encodeToString(png).replace("\r\n", "\\n")),
+        Files.writeString(
+                file,
+                text.replace(
+                        standard, Base64.getMimeEncoder().encodeToString(png).replace("\r\n", "\\n")),
                 StandardCharsets.UTF_8);
-        image = (Image) ProgramState.load(Predict.of("image: Image -> label"), file).demos().get(0).get("image");
+        image = (Image) ProgramState.load(Predict.of("image: Image -> label"), file)
+                .demos()
+                .get(0)
+                .get("image");
         assertThat(image.payload().readAllBytes()).isEqualTo(png);
 
         // a space (or a tab, written \t in JSON) is not base64
         int at = 40_000;
-        Files.writeString(file, text.replace(standard, standard.substring(0, at) + " " + standard.substring(at)),
+        Files.writeString(
+                file,
+                text.replace(standard, standard.substring(0, at) + " " + standard.substring(at)),
                 StandardCharsets.UTF_8);
         assertThatThrownBy(() -> ProgramState.load(Predict.of("image: Image -> label"), file))
-                .hasMessageContaining("data URI is not valid base64: character ' ' at index " + (prefix + at)
-                        + " is not base64");
+                .hasMessageContaining(
+                        "data URI is not valid base64: character ' ' at index " + (prefix + at) + " is not base64");
 
         // '=' padding where a 16 K chunk ends, with more text after it
         int chunk = 16 * 1024;
         String padded = standard.substring(0, chunk - 2) + "==" + standard.substring(chunk);
         Files.writeString(file, text.replace(standard, padded), StandardCharsets.UTF_8);
         assertThatThrownBy(() -> ProgramState.load(Predict.of("image: Image -> label"), file))
-                .hasMessageContaining("data URI is not valid base64: character '" + standard.charAt(chunk)
-                        + "' at index " + (prefix + chunk) + " is after the padding '=' at index " + (prefix + chunk - 2));
+                .hasMessageContaining(
+                        "data URI is not valid base64: character '" + standard.charAt(chunk) + "' at index "
+                                + (prefix + chunk) + " is after the padding '=' at index " + (prefix + chunk - 2));
 
         // both alphabets in one value
         String mixed = urlSafe.substring(0, 1000) + "+" + urlSafe.substring(1001);
@@ -141,10 +158,12 @@ class StateBase64Test {
         assertThatThrownBy(() -> ProgramState.load(Predict.of("image: Image -> label"), file))
                 .hasMessageContaining("data URI is not valid base64: character '+' at index " + (prefix + 1000)
                         + " is from the standard alphabet");
-        Files.writeString(file, text.replace(standard, standard.substring(0, at) + "\\t" + standard.substring(at)),
+        Files.writeString(
+                file,
+                text.replace(standard, standard.substring(0, at) + "\\t" + standard.substring(at)),
                 StandardCharsets.UTF_8);
         assertThatThrownBy(() -> ProgramState.load(Predict.of("image: Image -> label"), file))
-                .hasMessageContaining("data URI is not valid base64: character U+0009 at index " + (prefix + at)
-                        + " is not base64");
+                .hasMessageContaining(
+                        "data URI is not valid base64: character U+0009 at index " + (prefix + at) + " is not base64");
     }
 }

@@ -48,10 +48,24 @@ class StateBaseUrlTest {
     @Test
     void aBaseUrlDspy4jSavedItselfRoundTripsOnlyWithTheOptIn() {
         Path file = dir.resolve("own.json");
-        ProgramState.save(Predict.of("question -> answer").withLm(OpenAiChat.builder().model("m")
-                .baseUrl("http://127.0.0.1:9/v1").apiKey("sk-x").cache(null).build()), file);
-        assertThat(ProgramState.read(file).predictors().get("self").lm().baseUrl()).isNull();
-        assertThat(ProgramState.reader().trustBaseUrl(true).read(file).predictors().get("self").lm().baseUrl())
+        ProgramState.save(
+                Predict.of("question -> answer")
+                        .withLm(OpenAiChat.builder()
+                                .model("m")
+                                .baseUrl("http://127.0.0.1:9/v1")
+                                .apiKey("sk-x")
+                                .cache(null)
+                                .build()),
+                file);
+        assertThat(ProgramState.read(file).predictors().get("self").lm().baseUrl())
+                .isNull();
+        assertThat(ProgramState.reader()
+                        .trustBaseUrl(true)
+                        .read(file)
+                        .predictors()
+                        .get("self")
+                        .lm()
+                        .baseUrl())
                 .isEqualTo("http://127.0.0.1:9/v1");
     }
 }

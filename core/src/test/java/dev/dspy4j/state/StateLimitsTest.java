@@ -50,7 +50,8 @@ class StateLimitsTest {
     @Test
     void anInlineSaveOfA16MbImageLoadsBack() throws Exception {
         Image img = Image.of(bigPng("big.png", 16 << 20));
-        Predict p = Predict.of("image: Image -> label").withDemos(List.of(Example.of(Map.of("image", img, "label", "noise"))));
+        Predict p = Predict.of("image: Image -> label")
+                .withDemos(List.of(Example.of(Map.of("image", img, "label", "noise"))));
         Path file = dir.resolve("inline.json");
         ProgramState.save(p, file, MediaStorage.INLINE);
         assertThat(Files.size(file)).isGreaterThan(20_000_000); // past Jackson's default 20M-character string limit
@@ -64,11 +65,14 @@ class StateLimitsTest {
     @Test
     void moreInlineMediaThanTheLimitIsNotWrittenAndTheErrorSaysWhatToDo() throws Exception {
         Image img = Image.of(bigPng("20mb.png", 20 << 20));
-        Predict p = Predict.of("image: Image -> label").withDemos(List.of(
-                Example.of(Map.of("image", img, "label", "a")), Example.of(Map.of("image", img, "label", "b")),
-                Example.of(Map.of("image", img, "label", "c"))));
+        Predict p = Predict.of("image: Image -> label")
+                .withDemos(List.of(
+                        Example.of(Map.of("image", img, "label", "a")),
+                        Example.of(Map.of("image", img, "label", "b")),
+                        Example.of(Map.of("image", img, "label", "c"))));
         Path file = dir.resolve("too-much.json");
-        assertThatThrownBy(() -> ProgramState.save(p, file, MediaStorage.INLINE)).isInstanceOf(ProgramStateException.class)
+        assertThatThrownBy(() -> ProgramState.save(p, file, MediaStorage.INLINE))
+                .isInstanceOf(ProgramStateException.class)
                 .hasMessageContaining(file.toString())
                 .hasMessageContaining("$.predictors.self.demos[2].values.image")
                 .hasMessageContaining("over the limit of " + StateLimits.MAX_INLINE_BYTES + " bytes")
@@ -79,7 +83,8 @@ class StateLimitsTest {
         }
 
         ProgramState.save(p, file); // as files: no total limit
-        assertThat(ProgramState.load(Predict.of("image: Image -> label"), file).demos()).hasSize(3);
+        assertThat(ProgramState.load(Predict.of("image: Image -> label"), file).demos())
+                .hasSize(3);
     }
 
     /** A 200 MB state file in a JVM with a 256 MB heap: a clear error naming the file and the limit. */
@@ -91,11 +96,19 @@ class StateLimitsTest {
             f.setLength(200L << 20);
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                ReadStateMain.class.getName(), file.toString()).redirectErrorStream(true).start();
+        Process child = new ProcessBuilder(
+                        java,
+                        "-Xmx256m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        ReadStateMain.class.getName(),
+                        file.toString())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(out).doesNotContain("OutOfMemoryError")
+        assertThat(out)
+                .doesNotContain("OutOfMemoryError")
                 .contains("error: " + file + ": has " + (200L << 20) + " bytes, over the limit of "
                         + StateLimits.MAX_FILE_BYTES + " bytes for a state file")
                 .contains("MediaStorage.FILES");
@@ -107,8 +120,10 @@ class StateLimitsTest {
     void theLargestInlinePayloadLoadsBackUnderA256MbHeap() throws Exception {
         Image img = Image.of(bigPng("max.png", (int) StateLimits.MAX_INLINE_BYTES));
         Path file = dir.resolve("max.json");
-        ProgramState.save(Predict.of("image: Image -> label").withDemos(List.of(Example.of(Map.of("image", img, "label", "x")))),
-                file, MediaStorage.INLINE);
+        ProgramState.save(
+                Predict.of("image: Image -> label").withDemos(List.of(Example.of(Map.of("image", img, "label", "x")))),
+                file,
+                MediaStorage.INLINE);
         Files.delete(dir.resolve("max.png"));
         String out = child(file);
         assertThat(out).doesNotContain("OutOfMemoryError").contains("ok [self]");
@@ -117,17 +132,27 @@ class StateLimitsTest {
     @Test
     void aLargeInlineDataUriThatIsNotBase64NamesItsPlace() throws Exception {
         Path file = dir.resolve("bad.json");
-        Files.writeString(file, "{\"dspy4j_state\": 1, \"predictors\": {\"self\": {\"signature\": {\"string\": \"image: Image -> label\"},"
-                + "\"demos\": [{\"values\": {\"image\": {\"$media\": \"image\", \"data\": \"data:image/png;base64,iVBORw0K"
-                + "A".repeat(100_000) + "!!\"}}}]}}}");
-        assertThatThrownBy(() -> ProgramState.read(file)).isInstanceOf(ProgramStateException.class)
+        Files.writeString(
+                file,
+                "{\"dspy4j_state\": 1, \"predictors\": {\"self\": {\"signature\": {\"string\": \"image: Image -> label\"},"
+                        + "\"demos\": [{\"values\": {\"image\": {\"$media\": \"image\", \"data\": \"data:image/png;base64,iVBORw0K"
+                        + "A".repeat(100_000) + "!!\"}}}]}}}");
+        assertThatThrownBy(() -> ProgramState.read(file))
+                .isInstanceOf(ProgramStateException.class)
                 .hasMessageContaining("$.predictors.self.demos[0].values.image.data");
     }
 
     private static String child(Path stateFile) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                ReadStateMain.class.getName(), stateFile.toString()).redirectErrorStream(true).start();
+        Process child = new ProcessBuilder(
+                        java,
+                        "-Xmx256m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        ReadStateMain.class.getName(),
+                        stateFile.toString())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return out;

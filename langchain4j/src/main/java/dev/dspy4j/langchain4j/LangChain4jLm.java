@@ -79,8 +79,16 @@ import java.util.Set;
  */
 public final class LangChain4jLm extends AbstractLanguageModel {
 
-    private static final Set<String> ACCEPTED = Set.of("temperature", "top_p", "top_k", "max_tokens",
-            "max_completion_tokens", "stop", "presence_penalty", "frequency_penalty", "response_format");
+    private static final Set<String> ACCEPTED = Set.of(
+            "temperature",
+            "top_p",
+            "top_k",
+            "max_tokens",
+            "max_completion_tokens",
+            "stop",
+            "presence_penalty",
+            "frequency_penalty",
+            "response_format");
 
     private final ChatModel chat;
 
@@ -113,11 +121,13 @@ public final class LangChain4jLm extends AbstractLanguageModel {
                 throw translate(e);
             }
             AiMessage ai = r.aiMessage();
-            String finish = r.finishReason() == null ? null : r.finishReason().name().toLowerCase(Locale.ROOT);
+            String finish =
+                    r.finishReason() == null ? null : r.finishReason().name().toLowerCase(Locale.ROOT);
             completions.add(new Completion(ai == null || ai.text() == null ? "" : ai.text(), finish, List.of()));
             TokenUsage t = r.tokenUsage();
             if (t != null) {
-                usage = usage.plus(new Usage(t.inputTokenCount() == null ? 0 : t.inputTokenCount(),
+                usage = usage.plus(new Usage(
+                        t.inputTokenCount() == null ? 0 : t.inputTokenCount(),
                         t.outputTokenCount() == null ? 0 : t.outputTokenCount()));
             }
             if (model == null) model = r.modelName();
@@ -130,8 +140,9 @@ public final class LangChain4jLm extends AbstractLanguageModel {
         for (Message m : request.prompt().messages()) {
             if (m.role() == Role.SYSTEM || m.role() == Role.ASSISTANT) {
                 if (!m.isText()) {
-                    throw new IllegalArgumentException("LangChain4jLm: a " + m.role().wireName() + " message holds media; "
-                            + "LangChain4j takes media in user messages only");
+                    throw new IllegalArgumentException(
+                            "LangChain4jLm: a " + m.role().wireName() + " message holds media; "
+                                    + "LangChain4j takes media in user messages only");
                 }
                 messages.add(m.role() == Role.SYSTEM ? SystemMessage.from(m.text()) : AiMessage.from(m.text()));
             } else {
@@ -148,8 +159,9 @@ public final class LangChain4jLm extends AbstractLanguageModel {
                         + " (nativeTools is false for this LM)");
             }
             if (!ACCEPTED.contains(name)) {
-                throw new IllegalArgumentException("parameter '" + name + "' cannot be passed to a LangChain4j ChatModel; accepted: "
-                        + new java.util.TreeSet<>(ACCEPTED));
+                throw new IllegalArgumentException(
+                        "parameter '" + name + "' cannot be passed to a LangChain4j ChatModel; accepted: "
+                                + new java.util.TreeSet<>(ACCEPTED));
             }
         }
         if (params.get("temperature") instanceof Number n) b.temperature(n.doubleValue());
@@ -161,7 +173,8 @@ public final class LangChain4jLm extends AbstractLanguageModel {
         if (max instanceof Number n) b.maxOutputTokens(n.intValue());
         Object stop = params.get("stop");
         if (stop instanceof CharSequence s) b.stopSequences(List.of(s.toString()));
-        else if (stop instanceof List<?> l) b.stopSequences(l.stream().map(String::valueOf).toList());
+        else if (stop instanceof List<?> l)
+            b.stopSequences(l.stream().map(String::valueOf).toList());
         if (params.containsKey("response_format")) b.responseFormat(ResponseFormat.JSON);
         return b.build();
     }
@@ -170,24 +183,32 @@ public final class LangChain4jLm extends AbstractLanguageModel {
         if (part instanceof Part.Text t) return TextContent.from(t.text());
         if (part instanceof Part.ImagePart ip) {
             Image img = ip.image();
-            ImageContent.DetailLevel detail = img.detail() == null ? null
+            ImageContent.DetailLevel detail = img.detail() == null
+                    ? null
                     : ImageContent.DetailLevel.valueOf(img.detail().toUpperCase(Locale.ROOT));
-            if (img.isRemote()) return detail == null ? new ImageContent(img.url()) : new ImageContent(img.url(), detail);
-            return detail == null ? new ImageContent(base64(img.payload()), type(img.payload()))
+            if (img.isRemote())
+                return detail == null ? new ImageContent(img.url()) : new ImageContent(img.url(), detail);
+            return detail == null
+                    ? new ImageContent(base64(img.payload()), type(img.payload()))
                     : new ImageContent(base64(img.payload()), type(img.payload()), detail);
         }
-        if (part instanceof Part.AudioPart ap) return new AudioContent(base64(ap.audio().payload()), type(ap.audio().payload()));
-        if (part instanceof Part.VideoPart vp) return new VideoContent(base64(vp.video().payload()), type(vp.video().payload()));
+        if (part instanceof Part.AudioPart ap)
+            return new AudioContent(
+                    base64(ap.audio().payload()), type(ap.audio().payload()));
+        if (part instanceof Part.VideoPart vp)
+            return new VideoContent(
+                    base64(vp.video().payload()), type(vp.video().payload()));
         if (part instanceof Part.DocumentPart dp) {
             Document d = dp.document();
-            if (d.payload().mediaType().equals(MediaType.PDF)) return new PdfFileContent(base64(d.payload()), "application/pdf");
+            if (d.payload().mediaType().equals(MediaType.PDF))
+                return new PdfFileContent(base64(d.payload()), "application/pdf");
             String heading = d.title() == null || d.title().isEmpty() ? "" : "Document: " + d.title() + "\n\n";
             return TextContent.from(heading + text(d.payload()));
         }
         File f = ((Part.FilePart) part).file();
         if (f.payload() == null) {
-            throw new IllegalArgumentException("LangChain4jLm cannot send provider file id " + f.fileId()
-                    + "; give the file's bytes instead");
+            throw new IllegalArgumentException(
+                    "LangChain4jLm cannot send provider file id " + f.fileId() + "; give the file's bytes instead");
         }
         MediaType t = f.payload().mediaType();
         if (t.isImage()) return new ImageContent(base64(f.payload()), t.value());
@@ -214,13 +235,17 @@ public final class LangChain4jLm extends AbstractLanguageModel {
 
     private LmException translate(RuntimeException e) {
         String msg = "LangChain4j " + chat.getClass().getSimpleName() + " (" + model() + ") failed: " + e.getMessage();
-        if (e instanceof dev.langchain4j.exception.RateLimitException) return new RateLimitException(msg, 429, e.getMessage(), null, e);
-        if (e instanceof dev.langchain4j.exception.AuthenticationException) return new AuthenticationException(msg, 401, e.getMessage(), e);
+        if (e instanceof dev.langchain4j.exception.RateLimitException)
+            return new RateLimitException(msg, 429, e.getMessage(), null, e);
+        if (e instanceof dev.langchain4j.exception.AuthenticationException)
+            return new AuthenticationException(msg, 401, e.getMessage(), e);
         if (e instanceof dev.langchain4j.exception.ContentFilteredException) {
             return new ContentBlockedException(msg, 400, e.getMessage(), "content_filter", List.of(), true);
         }
-        if (e instanceof dev.langchain4j.exception.TimeoutException) return new LmTimeoutException(msg, 0, e.getMessage(), e);
-        if (e instanceof dev.langchain4j.exception.InternalServerException) return new ServerException(msg, 500, e.getMessage(), e);
+        if (e instanceof dev.langchain4j.exception.TimeoutException)
+            return new LmTimeoutException(msg, 0, e.getMessage(), e);
+        if (e instanceof dev.langchain4j.exception.InternalServerException)
+            return new ServerException(msg, 500, e.getMessage(), e);
         if (e instanceof dev.langchain4j.exception.InvalidRequestException
                 || e instanceof dev.langchain4j.exception.ModelNotFoundException) {
             return new BadRequestException(msg, 400, e.getMessage(), e);
@@ -251,7 +276,8 @@ public final class LangChain4jLm extends AbstractLanguageModel {
 
         public LangChain4jLm build() {
             if (model() == null) {
-                throw new IllegalStateException("LangChain4jLm needs a model name for cache keys and history: call model(\"...\")");
+                throw new IllegalStateException(
+                        "LangChain4jLm needs a model name for cache keys and history: call model(\"...\")");
             }
             return new LangChain4jLm(this);
         }

@@ -42,7 +42,8 @@ class LangChain4jLmTest {
 
     static String completion(String text) {
         return "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"gpt-test-001\",\"choices\":[{\"index\":0,"
-                + "\"message\":{\"role\":\"assistant\",\"content\":" + JSON.getNodeFactory().textNode(text)
+                + "\"message\":{\"role\":\"assistant\",\"content\":"
+                + JSON.getNodeFactory().textNode(text)
                 + "},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":3,\"total_tokens\":14}}";
     }
 
@@ -70,8 +71,13 @@ class LangChain4jLmTest {
     }
 
     private LangChain4jLm.Builder bridge() {
-        OpenAiChatModel model = OpenAiChatModel.builder().baseUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/v1")
-                .apiKey("lc4j-key").modelName("gpt-test").maxRetries(0).timeout(Duration.ofSeconds(10)).build();
+        OpenAiChatModel model = OpenAiChatModel.builder()
+                .baseUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/v1")
+                .apiKey("lc4j-key")
+                .modelName("gpt-test")
+                .maxRetries(0)
+                .timeout(Duration.ofSeconds(10))
+                .build();
         return LangChain4jLm.builder(model).model("gpt-test").cache(null);
     }
 
@@ -86,9 +92,18 @@ class LangChain4jLmTest {
     @Test
     void messagesMediaAndParametersReachTheServerThroughLangChain4j() {
         byte[] png = png(3000);
-        LmRequest request = LmRequest.of(Prompt.builder().system("Be brief.").user().text("What is it?")
-                        .media(Image.of(png)).end().assistant("A square.").user("Sure?").build())
-                .withParam("temperature", 0.3).withParam("max_tokens", 50).withParam("stop", "END");
+        LmRequest request = LmRequest.of(Prompt.builder()
+                        .system("Be brief.")
+                        .user()
+                        .text("What is it?")
+                        .media(Image.of(png))
+                        .end()
+                        .assistant("A square.")
+                        .user("Sure?")
+                        .build())
+                .withParam("temperature", 0.3)
+                .withParam("max_tokens", 50)
+                .withParam("stop", "END");
 
         LmResponse r = bridge().build().complete(request);
 
@@ -99,7 +114,12 @@ class LangChain4jLmTest {
         JsonNode messages = body.path("messages");
         assertThat(messages.get(0).toString()).isEqualTo("{\"role\":\"system\",\"content\":\"Be brief.\"}");
         assertThat(messages.get(1).path("content").get(0).path("text").asText()).isEqualTo("What is it?");
-        assertThat(messages.get(1).path("content").get(1).path("image_url").path("url").asText())
+        assertThat(messages.get(1)
+                        .path("content")
+                        .get(1)
+                        .path("image_url")
+                        .path("url")
+                        .asText())
                 .isEqualTo("data:image/png;base64," + Base64.getEncoder().encodeToString(png));
         assertThat(messages.get(2).path("content").asText()).isEqualTo("A square.");
         assertThat(messages.get(3).path("content").toString()).contains("Sure?");
@@ -114,9 +134,12 @@ class LangChain4jLmTest {
         synchronized (replies) {
             replies.add(new Object[] {200, completion("[[ ## answer ## ]]\n4\n\n[[ ## completed ## ]]")});
         }
-        Predict qa = Predict.of("question -> answer: int").withLm(bridge().cache(MemoryCache.create()).build());
-        assertThat(qa.call(Map.of("question", "2+2?")).get("answer", Long.class)).isEqualTo(4L);
-        assertThat(qa.call(Map.of("question", "2+2?")).get("answer", Long.class)).isEqualTo(4L);
+        Predict qa = Predict.of("question -> answer: int")
+                .withLm(bridge().cache(MemoryCache.create()).build());
+        assertThat(qa.call(Map.of("question", "2+2?")).get("answer", Long.class))
+                .isEqualTo(4L);
+        assertThat(qa.call(Map.of("question", "2+2?")).get("answer", Long.class))
+                .isEqualTo(4L);
         assertThat(bodies).hasSize(1);
     }
 
@@ -124,24 +147,33 @@ class LangChain4jLmTest {
     void langChain4jErrorsBecomeDspy4jErrors() {
         synchronized (replies) {
             replies.add(new Object[] {429, "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"rate_limit\"}}"});
-            replies.add(new Object[] {401, "{\"error\":{\"message\":\"Incorrect API key\",\"type\":\"invalid_request_error\"}}"});
+            replies.add(new Object[] {
+                401, "{\"error\":{\"message\":\"Incorrect API key\",\"type\":\"invalid_request_error\"}}"
+            });
         }
         LangChain4jLm lm = bridge().build();
         LmRequest hi = LmRequest.of(Prompt.builder().user("hi").build());
         RateLimitException rate = catchThrowableOfType(RateLimitException.class, () -> lm.complete(hi));
         assertThat(rate.getMessage()).contains("Rate limit reached");
-        assertThat(catchThrowableOfType(AuthenticationException.class, () -> lm.complete(hi))).isNotNull();
+        assertThat(catchThrowableOfType(AuthenticationException.class, () -> lm.complete(hi)))
+                .isNotNull();
     }
 
     @Test
     void refusesWhatTheBridgeCannotPassBeforeCalling() {
         LangChain4jLm lm = bridge().build();
-        assertThatThrownBy(() -> lm.complete(LmRequest.of(Prompt.builder().user().media(File.ofId("file-1")).end().build())))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("file-1");
-        assertThatThrownBy(() -> lm.complete(LmRequest.of(Prompt.builder().user("x").build()).withParam("logit_bias", Map.of())))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'logit_bias'").hasMessageContaining("accepted");
+        assertThatThrownBy(() -> lm.complete(LmRequest.of(
+                        Prompt.builder().user().media(File.ofId("file-1")).end().build())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("file-1");
+        assertThatThrownBy(() -> lm.complete(
+                        LmRequest.of(Prompt.builder().user("x").build()).withParam("logit_bias", Map.of())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'logit_bias'")
+                .hasMessageContaining("accepted");
         assertThatThrownBy(() -> LangChain4jLm.builder(lm.chatModel()).build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("model");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("model");
         assertThat(bodies).isEmpty();
     }
 }

@@ -66,8 +66,10 @@ public final class GenAiTracing implements Callback, AutoCloseable {
     static final AttributeKey<Long> INPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.input_tokens");
     static final AttributeKey<Long> OUTPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.output_tokens");
     static final AttributeKey<Long> CACHE_READ_TOKENS = AttributeKey.longKey("gen_ai.usage.cache_read.input_tokens");
-    static final AttributeKey<Long> CACHE_WRITE_TOKENS = AttributeKey.longKey("gen_ai.usage.cache_creation.input_tokens");
-    static final AttributeKey<List<String>> FINISH_REASONS = AttributeKey.stringArrayKey("gen_ai.response.finish_reasons");
+    static final AttributeKey<Long> CACHE_WRITE_TOKENS =
+            AttributeKey.longKey("gen_ai.usage.cache_creation.input_tokens");
+    static final AttributeKey<List<String>> FINISH_REASONS =
+            AttributeKey.stringArrayKey("gen_ai.response.finish_reasons");
     static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
     static final AttributeKey<Boolean> CACHE_HIT = AttributeKey.booleanKey("dspy4j.cache_hit");
     static final AttributeKey<Long> MESSAGES = AttributeKey.longKey("dspy4j.prompt.messages");
@@ -145,7 +147,8 @@ public final class GenAiTracing implements Callback, AutoCloseable {
         span.setAttribute(REQUEST_MODEL, lm.model());
         if (request.params().get("temperature") instanceof Number n) span.setAttribute(TEMPERATURE, n.doubleValue());
         if (request.params().get("top_p") instanceof Number n) span.setAttribute(TOP_P, n.doubleValue());
-        Object max = request.params().getOrDefault("max_tokens", request.params().get("max_completion_tokens"));
+        Object max =
+                request.params().getOrDefault("max_tokens", request.params().get("max_completion_tokens"));
         if (max instanceof Number n) span.setAttribute(MAX_TOKENS, n.longValue());
         if (request.n() > 1) span.setAttribute(CHOICE_COUNT, (long) request.n());
         prompts.put(call.id(), request.prompt());
@@ -161,8 +164,10 @@ public final class GenAiTracing implements Callback, AutoCloseable {
             if (!response.model().isEmpty()) span.setAttribute(RESPONSE_MODEL, response.model());
             span.setAttribute(INPUT_TOKENS, response.usage().promptTokens());
             span.setAttribute(OUTPUT_TOKENS, response.usage().completionTokens());
-            if (response.usage().cachedPromptTokens() > 0) span.setAttribute(CACHE_READ_TOKENS, response.usage().cachedPromptTokens());
-            if (response.usage().cacheWriteTokens() > 0) span.setAttribute(CACHE_WRITE_TOKENS, response.usage().cacheWriteTokens());
+            if (response.usage().cachedPromptTokens() > 0)
+                span.setAttribute(CACHE_READ_TOKENS, response.usage().cachedPromptTokens());
+            if (response.usage().cacheWriteTokens() > 0)
+                span.setAttribute(CACHE_WRITE_TOKENS, response.usage().cacheWriteTokens());
             List<String> reasons = new ArrayList<>();
             for (Completion c : response.completions()) reasons.add(c.finishReason() == null ? "" : c.finishReason());
             span.setAttribute(FINISH_REASONS, reasons);
@@ -193,7 +198,8 @@ public final class GenAiTracing implements Callback, AutoCloseable {
                 }
                 Media md = p.media();
                 Payload pl = md == null ? null : md.payload();
-                String kind = md == null ? "media" : md.getClass().getSimpleName().toLowerCase(Locale.ROOT);
+                String kind =
+                        md == null ? "media" : md.getClass().getSimpleName().toLowerCase(Locale.ROOT);
                 if (pl == null) {
                     media.add(kind + " remote");
                 } else {
@@ -211,8 +217,10 @@ public final class GenAiTracing implements Callback, AutoCloseable {
 
     private Span start(Call call, String name, SpanKind kind) {
         Span parent = call.parentId() == null ? null : open.get(call.parentId());
-        SpanBuilder b = tracer.spanBuilder(name).setSpanKind(kind)
-                .setParent(parent == null ? Context.current() : Context.current().with(parent));
+        SpanBuilder b = tracer.spanBuilder(name)
+                .setSpanKind(kind)
+                .setParent(
+                        parent == null ? Context.current() : Context.current().with(parent));
         b.setAttribute(COMPONENT, call.kind().name().toLowerCase(Locale.ROOT));
         Span span = b.startSpan();
         open.put(call.id(), span);

@@ -8,9 +8,9 @@ import dev.dspy4j.lm.BadRequestException;
 import dev.dspy4j.lm.CallContext;
 import dev.dspy4j.lm.openai.OpenAiChat;
 import dev.dspy4j.media.Image;
-import dev.dspy4j.testing.NoiseImage;
 import dev.dspy4j.module.Predict;
 import dev.dspy4j.testing.LoopbackChatServer;
+import dev.dspy4j.testing.NoiseImage;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GenAiTracingTest {
     @TempDir
     Path dir;
+
     private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
     private OpenTelemetrySdk otel;
     private LoopbackChatServer server;
@@ -38,7 +39,9 @@ class GenAiTracingTest {
     @BeforeEach
     void setUp() {
         otel = OpenTelemetrySdk.builder()
-                .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build())
+                .setTracerProvider(SdkTracerProvider.builder()
+                        .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+                        .build())
                 .build();
     }
 
@@ -49,17 +52,27 @@ class GenAiTracingTest {
     }
 
     private static SpanData named(List<SpanData> spans, String prefix) {
-        return spans.stream().filter(s -> s.getName().startsWith(prefix)).findFirst().orElseThrow(
-                () -> new AssertionError("no span " + prefix + " in " + spans.stream().map(SpanData::getName).toList()));
+        return spans.stream()
+                .filter(s -> s.getName().startsWith(prefix))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no span " + prefix + " in "
+                        + spans.stream().map(SpanData::getName).toList()));
     }
 
     @Test
     void aPredictCallGivesNestedSpansWithGenAiAttributesAndNoPayloadOrText() {
-        server = LoopbackChatServer.builder().answer(LoopbackChatServer.chatAnswer("animal", "cat")).start();
+        server = LoopbackChatServer.builder()
+                .answer(LoopbackChatServer.chatAnswer("animal", "cat"))
+                .start();
         Path png = NoiseImage.writePng(dir, "photo.png", 8, 8, 1);
         Image photo = Image.of(png);
-        Predict classify = Predict.of("photo: Image, question -> animal").withParam("temperature", 0.5)
-                .withLm(OpenAiChat.builder().baseUrl(server.baseUrl()).model("gpt-4o-mini").cache(MemoryCache.create()).build());
+        Predict classify = Predict.of("photo: Image, question -> animal")
+                .withParam("temperature", 0.5)
+                .withLm(OpenAiChat.builder()
+                        .baseUrl(server.baseUrl())
+                        .model("gpt-4o-mini")
+                        .cache(MemoryCache.create())
+                        .build());
         Map<String, Object> in = Map.of("photo", photo, "question", "a very secret question");
 
         GenAiTracing tracing = GenAiTracing.install(otel);
@@ -93,32 +106,47 @@ class GenAiTracingTest {
         assertThat(a.get(GenAiTracing.FINISH_REASONS)).containsExactly("stop");
         assertThat(a.get(GenAiTracing.CACHE_HIT)).isFalse();
         // the image: kind, media type, size and digest (computed for the cache key), never its bytes
-        assertThat(a.get(GenAiTracing.MEDIA)).containsExactly("image image/png " + photo.payload().size() + " B sha256:"
-                + photo.payload().digest().hex());
+        assertThat(a.get(GenAiTracing.MEDIA))
+                .containsExactly("image image/png " + photo.payload().size() + " B sha256:"
+                        + photo.payload().digest().hex());
 
-        SpanData hit = spans.stream().filter(s -> s.getName().startsWith("chat ") && s != chat).findFirst().orElseThrow();
+        SpanData hit = spans.stream()
+                .filter(s -> s.getName().startsWith("chat ") && s != chat)
+                .findFirst()
+                .orElseThrow();
         assertThat(hit.getAttributes().get(GenAiTracing.CACHE_HIT)).isTrue();
         assertThat(hit.getAttributes().get(GenAiTracing.INPUT_TOKENS)).isZero();
 
         for (SpanData s : spans) {
-            s.getAttributes().forEach((k, v) -> assertThat(String.valueOf(v)).doesNotContain("secret").doesNotContain("iVBOR"));
+            s.getAttributes()
+                    .forEach((k, v) -> assertThat(String.valueOf(v))
+                            .doesNotContain("secret")
+                            .doesNotContain("iVBOR"));
         }
     }
 
     @Test
     void aFailedCallEndsItsSpansWithTheErrorTypeOnly() {
-        server = LoopbackChatServer.builder().respond(r -> {
-            throw new IllegalStateException("boom");
-        }).start();
-        Predict qa = Predict.of("question -> answer").withLm(OpenAiChat.builder().baseUrl(server.baseUrl()).model("m")
-                .cache(null).maxAttempts(1).build());
+        server = LoopbackChatServer.builder()
+                .respond(r -> {
+                    throw new IllegalStateException("boom");
+                })
+                .start();
+        Predict qa = Predict.of("question -> answer")
+                .withLm(OpenAiChat.builder()
+                        .baseUrl(server.baseUrl())
+                        .model("m")
+                        .cache(null)
+                        .maxAttempts(1)
+                        .build());
         try (CallContext.Scope s = CallContext.with(new GenAiTracing(otel))) {
             assertThatThrownBy(() -> qa.call(Map.of("question", "q"))).isInstanceOf(dev.dspy4j.lm.LmException.class);
         }
         List<SpanData> spans = exporter.getFinishedSpanItems();
         SpanData chat = named(spans, "chat m");
         assertThat(chat.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
-        assertThat(chat.getAttributes().get(AttributeKey.stringKey("error.type"))).startsWith("dev.dspy4j.lm.");
+        assertThat(chat.getAttributes().get(AttributeKey.stringKey("error.type")))
+                .startsWith("dev.dspy4j.lm.");
         assertThat(named(spans, "module Predict").getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
         assertThat(BadRequestException.class).isNotNull();
     }

@@ -22,7 +22,8 @@ record RedisAddress(boolean tls, String host, int port, int database, String use
 
     RedisAddress {
         if (host == null || host.isBlank()) throw new IllegalArgumentException("the Redis host is empty");
-        if (port < 1 || port > 65535) throw new IllegalArgumentException("the Redis port must be 1 to 65535, not " + port);
+        if (port < 1 || port > 65535)
+            throw new IllegalArgumentException("the Redis port must be 1 to 65535, not " + port);
         if (database < 0) throw new IllegalArgumentException("the Redis database must be 0 or more, not " + database);
     }
 
@@ -37,9 +38,13 @@ record RedisAddress(boolean tls, String host, int port, int database, String use
         int colon = s.indexOf("://");
         String scheme = colon < 0 ? "" : s.substring(0, colon).toLowerCase(Locale.ROOT);
         if (!scheme.equals("redis") && !scheme.equals("rediss")) {
-            throw bad(s, colon >= 0 ? "scheme '" + scheme + "' is not redis or rediss"
-                    : s.toLowerCase(Locale.ROOT).matches("rediss?:.*") ? "'" + s.substring(0, s.indexOf(':') + 1) + "' must be followed by '//'"
-                    : "it has no scheme");
+            throw bad(
+                    s,
+                    colon >= 0
+                            ? "scheme '" + scheme + "' is not redis or rediss"
+                            : s.toLowerCase(Locale.ROOT).matches("rediss?:.*")
+                                    ? "'" + s.substring(0, s.indexOf(':') + 1) + "' must be followed by '//'"
+                                    : "it has no scheme");
         }
         String rest = s.substring(colon + 3);
         int end = firstOf(rest, "?#");
@@ -99,7 +104,8 @@ record RedisAddress(boolean tls, String host, int port, int database, String use
     /** The URI without the password: {@code redis://user:***@host:port/db}. */
     @Override
     public String toString() {
-        String login = user == null && password == null ? ""
+        String login = user == null && password == null
+                ? ""
                 : (user == null ? "" : user) + (password == null ? "" : ":***") + "@";
         String h = host.contains(":") ? "[" + host + "]" : host;
         return (tls ? "rediss" : "redis") + "://" + login + h + ":" + port + (database == 0 ? "" : "/" + database);

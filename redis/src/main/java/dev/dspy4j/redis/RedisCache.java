@@ -85,8 +85,11 @@ public final class RedisCache implements ResponseCache {
         this.health = new RedisHealth(address.toString(), b.retryAfter.toNanos(), b.listener);
         int timeout = (int) Math.max(1, Math.min(Integer.MAX_VALUE, b.timeout.toMillis()));
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(timeout).socketTimeoutMillis(timeout)
-                .database(address.database()).ssl(address.tls()).clientName("dspy4j");
+                .connectionTimeoutMillis(timeout)
+                .socketTimeoutMillis(timeout)
+                .database(address.database())
+                .ssl(address.tls())
+                .clientName("dspy4j");
         if (address.tls()) {
             SSLParameters tls = new SSLParameters();
             tls.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host, as for HTTPS
@@ -100,8 +103,11 @@ public final class RedisCache implements ResponseCache {
         pool.setMaxIdle(b.maxConnections);
         pool.setMaxWait(b.timeout);
         pool.setBlockWhenExhausted(true);
-        this.client = RedisClient.builder().hostAndPort(new HostAndPort(address.host(), address.port()))
-                .clientConfig(config.build()).poolConfig(pool).build();
+        this.client = RedisClient.builder()
+                .hostAndPort(new HostAndPort(address.host(), address.port()))
+                .clientConfig(config.build())
+                .poolConfig(pool)
+                .build();
         this.leases = new RedisLeases(client, health, b.leaseTime, b.leaseWait);
     }
 

@@ -57,13 +57,20 @@ final class RedisHealth {
      */
     void failed(CacheFailure.Operation op, String what, RuntimeException e) {
         if (Thread.currentThread().isInterrupted()) {
-            tell(op, "Redis at " + server + ": " + what + " abandoned: the calling thread was interrupted (" + e + ")", e);
+            tell(
+                    op,
+                    "Redis at " + server + ": " + what + " abandoned: the calling thread was interrupted (" + e + ")",
+                    e);
             return;
         }
         nextProbe.set(System.nanoTime() + retryNanos);
         if (down.compareAndSet(false, true)) {
-            log.warn("Redis at {} failed ({}: {}); until it answers again, lookups are misses and answers are not "
-                    + "shared (one warning per outage; checking again every {} ms)", server, what, e.toString(),
+            log.warn(
+                    "Redis at {} failed ({}: {}); until it answers again, lookups are misses and answers are not "
+                            + "shared (one warning per outage; checking again every {} ms)",
+                    server,
+                    what,
+                    e.toString(),
                     retryNanos / 1_000_000);
         }
         tell(op, "Redis at " + server + ": " + what + " failed: " + e, e);

@@ -29,8 +29,8 @@ import redis.clients.jedis.params.SetParams;
 final class RedisLeases implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisCache.class);
 
-    private static final byte[] RELEASE = script(
-            "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end");
+    private static final byte[] RELEASE =
+            script("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end");
     private static final byte[] RENEW = script(
             "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end");
     private static final long FIRST_POLL_MS = 5;
@@ -63,7 +63,10 @@ final class RedisLeases implements AutoCloseable {
      * The lease on {@code leaseKey}: granted (held in Redis, or held by nothing when Redis is down), or
      * answered with the value another process stored at {@code valueKey} meanwhile.
      */
-    CacheLease lease(byte[] leaseKey, byte[] valueKey, Function<byte[], RedisCache.Stored> read,
+    CacheLease lease(
+            byte[] leaseKey,
+            byte[] valueKey,
+            Function<byte[], RedisCache.Stored> read,
             Function<RedisCache.Stored, LmResponse> decode) {
         if (Thread.currentThread().isInterrupted()) return CacheLease.local(); // a cancelled call waits for nothing
         if (!health.shouldTry()) {
@@ -75,7 +78,9 @@ final class RedisLeases implements AutoCloseable {
         long poll = FIRST_POLL_MS;
         try {
             while (true) {
-                if ("OK".equals(client.set(leaseKey, owner, SetParams.setParams().nx().px(leaseMillis)))) {
+                if ("OK"
+                        .equals(client.set(
+                                leaseKey, owner, SetParams.setParams().nx().px(leaseMillis)))) {
                     health.succeeded();
                     // a holder may have stored the value and given the lease back since the caller's miss
                     LmResponse stored = stored(valueKey, read, decode);
@@ -92,7 +97,8 @@ final class RedisLeases implements AutoCloseable {
                     if (stored != null) return CacheLease.answered(stored);
                     if (!leased) break; // given back without a value, or expired: try to take it
                     if (System.nanoTime() - deadline > 0) {
-                        String m = "waited " + waitNanos / 1_000_000 + " ms for another process's call, sending instead";
+                        String m =
+                                "waited " + waitNanos / 1_000_000 + " ms for another process's call, sending instead";
                         if (waitWarned.compareAndSet(false, true)) log.warn("{} (said once per cache)", m);
                         health.tell(CacheFailure.Operation.LEASE, m, null);
                         return CacheLease.local();
@@ -116,15 +122,19 @@ final class RedisLeases implements AutoCloseable {
     private CacheLease held(byte[] leaseKey, byte[] owner) {
         long every = Math.max(10, leaseMillis / 3);
         byte[] ms = Long.toString(leaseMillis).getBytes(StandardCharsets.UTF_8);
-        ScheduledFuture<?> renewal = renewer.scheduleWithFixedDelay(() -> {
-            if (!health.shouldTry()) return; // down: the lease lapses, and so do the others' waits
-            try {
-                client.eval(RENEW, List.of(leaseKey), List.of(owner, ms));
-                health.succeeded();
-            } catch (RuntimeException e) {
-                health.failed(CacheFailure.Operation.LEASE, "renewing a lease", e);
-            }
-        }, every, every, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> renewal = renewer.scheduleWithFixedDelay(
+                () -> {
+                    if (!health.shouldTry()) return; // down: the lease lapses, and so do the others' waits
+                    try {
+                        client.eval(RENEW, List.of(leaseKey), List.of(owner, ms));
+                        health.succeeded();
+                    } catch (RuntimeException e) {
+                        health.failed(CacheFailure.Operation.LEASE, "renewing a lease", e);
+                    }
+                },
+                every,
+                every,
+                TimeUnit.MILLISECONDS);
         return CacheLease.granted(() -> {
             renewal.cancel(false);
             if (health.shouldTry()) release(leaseKey, owner); // else it expires by itself
@@ -132,15 +142,17 @@ final class RedisLeases implements AutoCloseable {
     }
 
     /** The decoded value at {@code valueKey}, or null if there is none or it does not decode. */
-    private static LmResponse stored(byte[] valueKey, Function<byte[], RedisCache.Stored> read,
-            Function<RedisCache.Stored, LmResponse> decode) {
+    private static LmResponse stored(
+            byte[] valueKey, Function<byte[], RedisCache.Stored> read, Function<RedisCache.Stored, LmResponse> decode) {
         RedisCache.Stored v = read.apply(valueKey);
         return v == null ? null : decode.apply(v);
     }
 
     /** Deletes the lease if {@code owner} still holds it; a failure is absorbed. */
     private void release(byte[] leaseKey, byte[] owner) {
-        writeForOthers(CacheFailure.Operation.LEASE, "giving back a lease",
+        writeForOthers(
+                CacheFailure.Operation.LEASE,
+                "giving back a lease",
                 () -> client.eval(RELEASE, List.of(leaseKey), List.of(owner)));
     }
 

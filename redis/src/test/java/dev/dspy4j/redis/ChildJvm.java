@@ -23,8 +23,8 @@ final class ChildJvm implements AutoCloseable {
 
     ChildJvm(String... args) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                RedisLmMain.class.getName()));
+        List<String> cmd = new ArrayList<>(
+                List.of(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"), RedisLmMain.class.getName()));
         cmd.addAll(List.of(args));
         err = Files.createTempFile("dspy4j-redis-child", ".err");
         process = new ProcessBuilder(cmd).redirectError(err.toFile()).start();

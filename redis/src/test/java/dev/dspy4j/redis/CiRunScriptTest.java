@@ -47,11 +47,15 @@ class CiRunScriptTest {
         ProcessBuilder pb = new ProcessBuilder("/bin/bash", script.toString());
         pb.environment().clear();
         pb.environment().put("PATH", bin.toString());
-        pb.redirectErrorStream(false).redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile());
+        pb.redirectErrorStream(false)
+                .redirectOutput(dir.resolve("out").toFile())
+                .redirectError(dir.resolve("err").toFile());
         Process p = pb.start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         Path log = dir.resolve("log");
-        return new Ran(p.exitValue(), Files.readString(dir.resolve("err"), StandardCharsets.UTF_8),
+        return new Ran(
+                p.exitValue(),
+                Files.readString(dir.resolve("err"), StandardCharsets.UTF_8),
                 Files.exists(log) ? Files.readAllLines(log) : List.of());
     }
 
@@ -59,18 +63,30 @@ class CiRunScriptTest {
     void asRootItInstallsRedisServerNonInteractivelyStopsTheServiceAndRunsTheBuild() throws Exception {
         Ran r = run(stubs(true, false));
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.log()).containsExactly("apt-get update", "env DEBIAN_FRONTEND=noninteractive",
-                "apt-get install -y --no-install-recommends redis-server", "service redis-server stop", "mvn -B verify");
+        assertThat(r.log())
+                .containsExactly(
+                        "apt-get update",
+                        "env DEBIAN_FRONTEND=noninteractive",
+                        "apt-get install -y --no-install-recommends redis-server",
+                        "service redis-server stop",
+                        "mvn -B verify");
     }
 
     @Test
     void asAUserWithPasswordlessSudoItInstallsThroughSudo() throws Exception {
         Ran r = run(stubs(false, true));
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.log()).containsExactly("sudo -n true", "sudo -n apt-get update", "apt-get update",
-                "sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends redis-server",
-                "env DEBIAN_FRONTEND=noninteractive", "apt-get install -y --no-install-recommends redis-server",
-                "sudo -n service redis-server stop", "service redis-server stop", "mvn -B verify");
+        assertThat(r.log())
+                .containsExactly(
+                        "sudo -n true",
+                        "sudo -n apt-get update",
+                        "apt-get update",
+                        "sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends redis-server",
+                        "env DEBIAN_FRONTEND=noninteractive",
+                        "apt-get install -y --no-install-recommends redis-server",
+                        "sudo -n service redis-server stop",
+                        "service redis-server stop",
+                        "mvn -B verify");
     }
 
     @Test

@@ -54,8 +54,13 @@ class RedisCacheTest {
     void aResponseStoredByOneCacheIsAHitInAnotherOnTheSameServerAndPrefix() {
         String prefix = prefix();
         LmResponse r = Responses.response("four");
-        try (RedisCache writer = RedisCache.builder().uri(redis.uri()).prefix(prefix).build();
-             RedisCache reader = RedisCache.builder().uri(redis.uri()).prefix(prefix).memoryBytes(0).build()) {
+        try (RedisCache writer =
+                        RedisCache.builder().uri(redis.uri()).prefix(prefix).build();
+                RedisCache reader = RedisCache.builder()
+                        .uri(redis.uri())
+                        .prefix(prefix)
+                        .memoryBytes(0)
+                        .build()) {
             assertThat(reader.get(Responses.key("q"))).isNull();
             writer.put(Responses.key("q"), r);
 
@@ -70,7 +75,8 @@ class RedisCacheTest {
         String prefix = prefix();
         LmResponse r = Responses.response("stored");
         CacheKey key = Responses.key("k");
-        try (RedisCache cache = RedisCache.builder().uri(redis.uri()).prefix(prefix).build()) {
+        try (RedisCache cache =
+                RedisCache.builder().uri(redis.uri()).prefix(prefix).build()) {
             cache.put(key, r);
         }
         Set<byte[]> keys = raw.keys((prefix + "*").getBytes(StandardCharsets.UTF_8));
@@ -83,7 +89,11 @@ class RedisCacheTest {
     @Test
     void binaryKeysWithEveryByteValueStayDistinct() {
         String prefix = prefix();
-        try (RedisCache cache = RedisCache.builder().uri(redis.uri()).prefix(prefix).memoryBytes(0).build()) {
+        try (RedisCache cache = RedisCache.builder()
+                .uri(redis.uri())
+                .prefix(prefix)
+                .memoryBytes(0)
+                .build()) {
             // keys made of zero bytes, CR LF, 0xFF and keys that differ only in their last byte
             byte[][] raws = new byte[8][32];
             for (int i = 0; i < 32; i++) {
@@ -100,7 +110,8 @@ class RedisCacheTest {
             for (int i = 0; i < raws.length; i++) {
                 assertThat(cache.get(CacheKey.ofBytes(raws[i]))).isEqualTo(Responses.response("v" + i));
             }
-            assertThat(raw.keys((prefix + "*").getBytes(StandardCharsets.UTF_8))).hasSize(raws.length);
+            assertThat(raw.keys((prefix + "*").getBytes(StandardCharsets.UTF_8)))
+                    .hasSize(raws.length);
         }
     }
 
@@ -108,9 +119,21 @@ class RedisCacheTest {
     void cachesWithDifferentPrefixesDoNotSeeEachOthersEntriesAndAnEmptyPrefixIsAllowed() {
         String a = prefix();
         String b = prefix();
-        try (RedisCache ca = RedisCache.builder().uri(redis.uri()).prefix(a).memoryBytes(0).build();
-             RedisCache cb = RedisCache.builder().uri(redis.uri()).prefix(b).memoryBytes(0).build();
-             RedisCache bare = RedisCache.builder().uri(redis.uri() + "/3").prefix("").memoryBytes(0).build()) {
+        try (RedisCache ca = RedisCache.builder()
+                        .uri(redis.uri())
+                        .prefix(a)
+                        .memoryBytes(0)
+                        .build();
+                RedisCache cb = RedisCache.builder()
+                        .uri(redis.uri())
+                        .prefix(b)
+                        .memoryBytes(0)
+                        .build();
+                RedisCache bare = RedisCache.builder()
+                        .uri(redis.uri() + "/3")
+                        .prefix("")
+                        .memoryBytes(0)
+                        .build()) {
             ca.put(Responses.key("q"), Responses.response("from a"));
             assertThat(cb.get(Responses.key("q"))).isNull();
             cb.put(Responses.key("q"), Responses.response("from b"));
@@ -130,7 +153,11 @@ class RedisCacheTest {
     void aTtlExpiresTheEntryInRedisAndInTheMemoryLayer() throws InterruptedException {
         String prefix = prefix();
         CacheKey key = Responses.key("short-lived");
-        try (RedisCache cache = RedisCache.builder().uri(redis.uri()).prefix(prefix).ttl(Duration.ofMillis(300)).build()) {
+        try (RedisCache cache = RedisCache.builder()
+                .uri(redis.uri())
+                .prefix(prefix)
+                .ttl(Duration.ofMillis(300))
+                .build()) {
             cache.put(key, Responses.response("soon gone"));
             long pttl = raw.pttl(bytes(prefix, key));
             assertThat(pttl).isBetween(1L, 300L);
@@ -148,19 +175,31 @@ class RedisCacheTest {
         String prefix = prefix();
         CacheKey key = Responses.key("stored by another process an hour ago");
         // another process stored it with the same one-hour TTL; 300 ms of it are left
-        raw.set(bytes(prefix, key), ResponseCodec.encode(Responses.response("old")), SetParams.setParams().px(300));
-        try (RedisCache cache = RedisCache.builder().uri(redis.uri()).prefix(prefix).ttl(Duration.ofHours(1)).build()) {
+        raw.set(
+                bytes(prefix, key),
+                ResponseCodec.encode(Responses.response("old")),
+                SetParams.setParams().px(300));
+        try (RedisCache cache = RedisCache.builder()
+                .uri(redis.uri())
+                .prefix(prefix)
+                .ttl(Duration.ofHours(1))
+                .build()) {
             assertThat(cache.get(key)).isNotNull();
 
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (raw.exists(bytes(prefix, key)) && System.nanoTime() < deadline) Thread.sleep(20);
             assertThat(raw.exists(bytes(prefix, key))).as("expired in Redis").isFalse();
             Thread.sleep(50); // the memory layer's clock is not Redis's
-            assertThat(cache.get(key)).as("gone from memory too, not kept another hour").isNull();
+            assertThat(cache.get(key))
+                    .as("gone from memory too, not kept another hour")
+                    .isNull();
 
             // the same through a lease: a waiter answered from Redis keeps the answer no longer than Redis does
             CacheKey leased = Responses.key("answered to a waiter");
-            raw.set(bytes(prefix, leased), ResponseCodec.encode(Responses.response("shared")), SetParams.setParams().px(300));
+            raw.set(
+                    bytes(prefix, leased),
+                    ResponseCodec.encode(Responses.response("shared")),
+                    SetParams.setParams().px(300));
             try (CacheLease lease = cache.lease(leased)) {
                 assertThat(lease.granted()).isFalse();
             }
@@ -178,7 +217,11 @@ class RedisCacheTest {
         raw.set(bytes(prefix, Responses.key("a")), "{\"v\":99}".getBytes(StandardCharsets.UTF_8));
         raw.set(bytes(prefix, Responses.key("b")), "not json".getBytes(StandardCharsets.UTF_8));
         try (LogCapture logs = new LogCapture();
-             RedisCache cache = RedisCache.builder().uri(redis.uri()).prefix(prefix).listener(failures).build()) {
+                RedisCache cache = RedisCache.builder()
+                        .uri(redis.uri())
+                        .prefix(prefix)
+                        .listener(failures)
+                        .build()) {
             assertThat(cache.get(Responses.key("a"))).isNull();
             assertThat(cache.get(Responses.key("b"))).isNull();
 
@@ -193,7 +236,8 @@ class RedisCacheTest {
     void theMemoryLayerAnswersWithoutRedisAfterTheFirstHit() {
         String prefix = prefix();
         CacheKey key = Responses.key("hot");
-        try (RedisCache cache = RedisCache.builder().uri(redis.uri()).prefix(prefix).build()) {
+        try (RedisCache cache =
+                RedisCache.builder().uri(redis.uri()).prefix(prefix).build()) {
             raw.set(bytes(prefix, key), ResponseCodec.encode(Responses.response("hot")));
             assertThat(cache.get(key).first().text()).isEqualTo("hot");
             raw.del(bytes(prefix, key));
@@ -203,10 +247,15 @@ class RedisCacheTest {
 
     @Test
     void toStringShowsTheServerButNotThePassword() {
-        try (RedisCache cache = RedisCache.builder().uri("redis://app:s3cret-pass@127.0.0.1:" + redis.port() + "/2")
-                .prefix("p:").ttl(Duration.ofHours(1)).build()) {
-            assertThat(cache.toString()).isEqualTo("RedisCache[redis://app:***@127.0.0.1:" + redis.port()
-                    + "/2, prefix p:, ttl 3600000 ms]").doesNotContain("s3cret");
+        try (RedisCache cache = RedisCache.builder()
+                .uri("redis://app:s3cret-pass@127.0.0.1:" + redis.port() + "/2")
+                .prefix("p:")
+                .ttl(Duration.ofHours(1))
+                .build()) {
+            assertThat(cache.toString())
+                    .isEqualTo(
+                            "RedisCache[redis://app:***@127.0.0.1:" + redis.port() + "/2, prefix p:, ttl 3600000 ms]")
+                    .doesNotContain("s3cret");
         }
     }
 }

@@ -53,8 +53,13 @@ class RedisCancelTest {
     }
 
     private static AbstractLanguageModel lm(LoopbackChatServer server, RedisCache cache) {
-        return OpenAiChat.builder().baseUrl(server.baseUrl()).model("loopback").apiKey("unused").cache(cache)
-                .maxAttempts(1).build();
+        return OpenAiChat.builder()
+                .baseUrl(server.baseUrl())
+                .model("loopback")
+                .apiKey("unused")
+                .cache(cache)
+                .maxAttempts(1)
+                .build();
     }
 
     /** The shared async executor, counting down {@code ended} when a call's body (and its finally blocks) is over. */
@@ -78,18 +83,24 @@ class RedisCancelTest {
     void aCallCancelledWhileItHoldsTheLeaseGivesItBackAndRedisIsNotTakenAsDown() throws Exception {
         CacheFailureCounter failures = new CacheFailureCounter();
         CountDownLatch ended = new CountDownLatch(1);
-        try (LoopbackChatServer server = LoopbackChatServer.builder().respond(r -> {
-                    try {
-                        Thread.sleep(30_000); // longer than the test waits: only the cancel ends the call
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return "late";
-                }).start();
-             LogCapture logs = new LogCapture();
-             // a lease that would outlive the test: only giving it back makes it go
-             RedisCache cache = RedisCache.builder().uri(redis.uri()).prefix("cancel1:")
-                     .leaseTime(Duration.ofMinutes(5)).listener(failures).build()) {
+        try (LoopbackChatServer server = LoopbackChatServer.builder()
+                        .respond(r -> {
+                            try {
+                                Thread.sleep(30_000); // longer than the test waits: only the cancel ends the call
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            return "late";
+                        })
+                        .start();
+                LogCapture logs = new LogCapture();
+                // a lease that would outlive the test: only giving it back makes it go
+                RedisCache cache = RedisCache.builder()
+                        .uri(redis.uri())
+                        .prefix("cancel1:")
+                        .leaseTime(Duration.ofMinutes(5))
+                        .listener(failures)
+                        .build()) {
             AbstractLanguageModel lm = lm(server, cache);
             byte[] leaseKey = cache.leaseKey(lm.cacheKey(ask("q")));
             CompletableFuture<LmResponse> call = lm.completeAsync(ask("q"), sharedCounting(ended));
@@ -100,11 +111,17 @@ class RedisCancelTest {
             call.cancel(true);
             assertThat(ended.await(30, TimeUnit.SECONDS)).isTrue();
 
-            assertThat(leaseGone(leaseKey)).as("the cancelled call gave its lease back").isTrue();
-            assertThat(cache.isDown()).as("a cancelled call is not a Redis outage").isFalse();
+            assertThat(leaseGone(leaseKey))
+                    .as("the cancelled call gave its lease back")
+                    .isTrue();
+            assertThat(cache.isDown())
+                    .as("a cancelled call is not a Redis outage")
+                    .isFalse();
             assertThat(logs.warnings()).isEmpty();
             cache.put(Responses.key("after"), Responses.response("stored"));
-            assertThat(raw.exists(cache.redisKey(Responses.key("after")))).as("still shared").isTrue();
+            assertThat(raw.exists(cache.redisKey(Responses.key("after"))))
+                    .as("still shared")
+                    .isTrue();
         }
     }
 
@@ -112,9 +129,11 @@ class RedisCancelTest {
     void aCallCancelledWhileWaitingForAnotherProcesssLeaseSendsNothingAndRedisIsNotTakenAsDown() throws Exception {
         CountDownLatch ended = new CountDownLatch(1);
         try (LoopbackChatServer server = LoopbackChatServer.start("unused");
-             LogCapture logs = new LogCapture();
-             RedisCache holder = RedisCache.builder().uri(redis.uri()).prefix("cancel2:").build();
-             RedisCache waiter = RedisCache.builder().uri(redis.uri()).prefix("cancel2:").build()) {
+                LogCapture logs = new LogCapture();
+                RedisCache holder =
+                        RedisCache.builder().uri(redis.uri()).prefix("cancel2:").build();
+                RedisCache waiter =
+                        RedisCache.builder().uri(redis.uri()).prefix("cancel2:").build()) {
             AbstractLanguageModel lm = lm(server, waiter);
             CacheKey key = lm.cacheKey(ask("q"));
             CacheLease held = holder.lease(key);
@@ -126,7 +145,9 @@ class RedisCancelTest {
             call.cancel(true);
             assertThat(ended.await(30, TimeUnit.SECONDS)).isTrue();
 
-            assertThat(server.requestCount()).as("a cancelled waiter sends nothing").isZero();
+            assertThat(server.requestCount())
+                    .as("a cancelled waiter sends nothing")
+                    .isZero();
             assertThat(waiter.isDown()).isFalse();
             assertThat(logs.warnings()).isEmpty();
             held.close();

@@ -57,8 +57,13 @@ class RedisLeaseTest {
     }
 
     private static LanguageModel lm(LoopbackChatServer server, RedisCache cache) {
-        return OpenAiChat.builder().baseUrl(server.baseUrl()).model("loopback").apiKey("unused").cache(cache)
-                .maxAttempts(1).build();
+        return OpenAiChat.builder()
+                .baseUrl(server.baseUrl())
+                .model("loopback")
+                .apiKey("unused")
+                .cache(cache)
+                .maxAttempts(1)
+                .build();
     }
 
     private static LmRequest ask(String question) {
@@ -67,14 +72,16 @@ class RedisLeaseTest {
 
     /** A responder that answers after {@code millis}, so identical requests overlap. */
     private static LoopbackChatServer slowServer(long millis, String answer) {
-        return LoopbackChatServer.builder().respond(r -> {
-            try {
-                Thread.sleep(millis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return answer;
-        }).start();
+        return LoopbackChatServer.builder()
+                .respond(r -> {
+                    try {
+                        Thread.sleep(millis);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return answer;
+                })
+                .start();
     }
 
     @Test
@@ -82,8 +89,10 @@ class RedisLeaseTest {
         String prefix = prefix();
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try (LoopbackChatServer server = slowServer(800, "forty-two");
-             RedisCache a = RedisCache.builder().uri(redis.uri()).prefix(prefix).build();
-             RedisCache b = RedisCache.builder().uri(redis.uri()).prefix(prefix).build()) {
+                RedisCache a =
+                        RedisCache.builder().uri(redis.uri()).prefix(prefix).build();
+                RedisCache b =
+                        RedisCache.builder().uri(redis.uri()).prefix(prefix).build()) {
             CyclicBarrier start = new CyclicBarrier(2);
             List<Future<LmResponse>> answers = new ArrayList<>();
             for (RedisCache cache : List.of(a, b)) {
@@ -100,7 +109,9 @@ class RedisLeaseTest {
             assertThat(first.first().text()).isEqualTo("forty-two");
             assertThat(second.first().text()).isEqualTo("forty-two");
             assertThat(List.of(first.cacheHit(), second.cacheHit())).containsExactlyInAnyOrder(true, false);
-            assertThat(raw.keys((prefix + "lease:*").getBytes(StandardCharsets.UTF_8))).as("lease given back").isEmpty();
+            assertThat(raw.keys((prefix + "lease:*").getBytes(StandardCharsets.UTF_8)))
+                    .as("lease given back")
+                    .isEmpty();
         } finally {
             pool.shutdownNow();
         }
@@ -110,8 +121,8 @@ class RedisLeaseTest {
     void twoChildJvmsAskingTheSameQuestionAtOnceMakeOneCall() throws Exception {
         String prefix = prefix();
         try (LoopbackChatServer server = slowServer(1500, "paris");
-             ChildJvm one = new ChildJvm(redis.uri(), server.baseUrl(), "capital of France?", "10000", prefix);
-             ChildJvm two = new ChildJvm(redis.uri(), server.baseUrl(), "capital of France?", "10000", prefix)) {
+                ChildJvm one = new ChildJvm(redis.uri(), server.baseUrl(), "capital of France?", "10000", prefix);
+                ChildJvm two = new ChildJvm(redis.uri(), server.baseUrl(), "capital of France?", "10000", prefix)) {
             assertThat(one.line()).isEqualTo("ready");
             assertThat(two.line()).isEqualTo("ready");
             one.go();
@@ -130,29 +141,39 @@ class RedisLeaseTest {
         AtomicInteger seen = new AtomicInteger();
         ExecutorService pool = Executors.newSingleThreadExecutor();
         long leaseMs = 2000;
-        try (LoopbackChatServer server = LoopbackChatServer.builder().respond(r -> {
-                    if (seen.incrementAndGet() == 1) { // the child's call never ends: it is killed meanwhile
-                        try {
-                            releaseFirst.await(2, TimeUnit.MINUTES);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                        return "too late";
-                    }
-                    return "rome";
-                }).start();
-             ChildJvm holder = new ChildJvm(redis.uri(), server.baseUrl(), "capital of Italy?", Long.toString(leaseMs), prefix);
-             RedisCache cache = RedisCache.builder().uri(redis.uri()).prefix(prefix).leaseTime(Duration.ofMillis(leaseMs)).build()) {
+        try (LoopbackChatServer server = LoopbackChatServer.builder()
+                        .respond(r -> {
+                            if (seen.incrementAndGet() == 1) { // the child's call never ends: it is killed meanwhile
+                                try {
+                                    releaseFirst.await(2, TimeUnit.MINUTES);
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                                return "too late";
+                            }
+                            return "rome";
+                        })
+                        .start();
+                ChildJvm holder = new ChildJvm(
+                        redis.uri(), server.baseUrl(), "capital of Italy?", Long.toString(leaseMs), prefix);
+                RedisCache cache = RedisCache.builder()
+                        .uri(redis.uri())
+                        .prefix(prefix)
+                        .leaseTime(Duration.ofMillis(leaseMs))
+                        .build()) {
             assertThat(holder.line()).isEqualTo("ready");
             holder.go();
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (server.requestCount() < 1 && System.nanoTime() < until) Thread.sleep(10);
-            assertThat(server.requestCount()).as("the child's call reached the server").isEqualTo(1);
-            assertThat(raw.keys((prefix + "lease:*").getBytes(StandardCharsets.UTF_8))).hasSize(1);
+            assertThat(server.requestCount())
+                    .as("the child's call reached the server")
+                    .isEqualTo(1);
+            assertThat(raw.keys((prefix + "lease:*").getBytes(StandardCharsets.UTF_8)))
+                    .hasSize(1);
 
             LanguageModel lm = lm(server, cache);
-            CompletableFuture<LmResponse> waiting = CompletableFuture.supplyAsync(
-                    () -> lm.complete(ask("capital of Italy?")), pool);
+            CompletableFuture<LmResponse> waiting =
+                    CompletableFuture.supplyAsync(() -> lm.complete(ask("capital of Italy?")), pool);
             // while the holder lives it renews its lease, however long its call takes
             Thread.sleep(3 * leaseMs);
             assertThat(waiting).as("still waiting for the live holder").isNotDone();
@@ -174,8 +195,10 @@ class RedisLeaseTest {
     void aWaiterGetsTheValueStoredByTheHolderOrTheLeaseWhenTheHolderGivesItBackEmpty() throws Exception {
         String prefix = prefix();
         ExecutorService pool = Executors.newFixedThreadPool(2);
-        try (RedisCache holder = RedisCache.builder().uri(redis.uri()).prefix(prefix).build();
-             RedisCache waiter = RedisCache.builder().uri(redis.uri()).prefix(prefix).build()) {
+        try (RedisCache holder =
+                        RedisCache.builder().uri(redis.uri()).prefix(prefix).build();
+                RedisCache waiter =
+                        RedisCache.builder().uri(redis.uri()).prefix(prefix).build()) {
             CacheKey stored = Responses.key("stored");
             CacheLease held = holder.lease(stored);
             assertThat(held.granted()).isTrue();
@@ -197,7 +220,8 @@ class RedisLeaseTest {
             CacheLease taken = w2.get(30, TimeUnit.SECONDS);
             assertThat(taken.granted()).isTrue();
             taken.close();
-            assertThat(raw.keys((prefix + "lease:*").getBytes(StandardCharsets.UTF_8))).isEmpty();
+            assertThat(raw.keys((prefix + "lease:*").getBytes(StandardCharsets.UTF_8)))
+                    .isEmpty();
         } finally {
             pool.shutdownNow();
         }
@@ -207,8 +231,10 @@ class RedisLeaseTest {
     void aValueStoredBetweenTheMissAndTheLeaseIsTheAnswerNotASecondCall() {
         String prefix = prefix();
         CacheKey key = Responses.key("raced");
-        try (RedisCache late = RedisCache.builder().uri(redis.uri()).prefix(prefix).build();
-             RedisCache early = RedisCache.builder().uri(redis.uri()).prefix(prefix).build()) {
+        try (RedisCache late =
+                        RedisCache.builder().uri(redis.uri()).prefix(prefix).build();
+                RedisCache early =
+                        RedisCache.builder().uri(redis.uri()).prefix(prefix).build()) {
             assertThat(late.get(key)).isNull(); // the late caller misses...
             CacheLease first = early.lease(key); // ...while the early one sends, stores and gives the lease back
             early.put(key, Responses.response("first"));
@@ -218,7 +244,8 @@ class RedisLeaseTest {
 
             assertThat(lease.granted()).isFalse();
             assertThat(lease.response().first().text()).isEqualTo("first");
-            assertThat(raw.keys((prefix + "lease:*").getBytes(StandardCharsets.UTF_8))).isEmpty();
+            assertThat(raw.keys((prefix + "lease:*").getBytes(StandardCharsets.UTF_8)))
+                    .isEmpty();
         }
     }
 
@@ -226,8 +253,13 @@ class RedisLeaseTest {
     void aLeaseGivenBackAfterItExpiredAndWasTakenByAnotherDoesNotDeleteTheOthersLease() throws Exception {
         String prefix = prefix();
         CacheKey key = Responses.key("k");
-        try (RedisCache slow = RedisCache.builder().uri(redis.uri()).prefix(prefix).leaseTime(Duration.ofMillis(100)).build();
-             RedisCache other = RedisCache.builder().uri(redis.uri()).prefix(prefix).build()) {
+        try (RedisCache slow = RedisCache.builder()
+                        .uri(redis.uri())
+                        .prefix(prefix)
+                        .leaseTime(Duration.ofMillis(100))
+                        .build();
+                RedisCache other =
+                        RedisCache.builder().uri(redis.uri()).prefix(prefix).build()) {
             byte[] leaseKey = slow.leaseKey(key);
             CacheLease first = slow.lease(key);
             raw.del(leaseKey); // as if it had expired during a long pause of its holder

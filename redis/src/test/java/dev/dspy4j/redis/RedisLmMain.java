@@ -26,16 +26,26 @@ public final class RedisLmMain {
         String question = args[2];
         long leaseMs = Long.parseLong(args[3]);
         String prefix = args[4];
-        try (RedisCache cache = RedisCache.builder().uri(redisUri).prefix(prefix)
-                .leaseTime(Duration.ofMillis(leaseMs)).build()) {
-            var lm = OpenAiChat.builder().baseUrl(baseUrl).model("loopback").apiKey("unused").cache(cache)
-                    .maxAttempts(1).timeout(Duration.ofMinutes(5)).build();
+        try (RedisCache cache = RedisCache.builder()
+                .uri(redisUri)
+                .prefix(prefix)
+                .leaseTime(Duration.ofMillis(leaseMs))
+                .build()) {
+            var lm = OpenAiChat.builder()
+                    .baseUrl(baseUrl)
+                    .model("loopback")
+                    .apiKey("unused")
+                    .cache(cache)
+                    .maxAttempts(1)
+                    .timeout(Duration.ofMinutes(5))
+                    .build();
             System.out.println("ready");
             System.out.flush();
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             if (in.readLine() == null) return;
             LmResponse r = lm.complete(LmRequest.of(Prompt.of(Message.user(question))));
-            System.out.println("answer " + (r.cacheHit() ? "hit" : "sent") + " " + r.first().text());
+            System.out.println("answer " + (r.cacheHit() ? "hit" : "sent") + " "
+                    + r.first().text());
             System.out.flush();
         }
     }

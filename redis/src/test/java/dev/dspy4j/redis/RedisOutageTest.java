@@ -33,13 +33,22 @@ class RedisOutageTest {
     }
 
     private static RedisCache.Builder quick(String uri, CacheFailureCounter failures) {
-        return RedisCache.builder().uri(uri).prefix("outage:").timeout(Duration.ofMillis(200))
-                .retryAfter(Duration.ofMillis(200)).listener(failures);
+        return RedisCache.builder()
+                .uri(uri)
+                .prefix("outage:")
+                .timeout(Duration.ofMillis(200))
+                .retryAfter(Duration.ofMillis(200))
+                .listener(failures);
     }
 
     private static LanguageModel lm(LoopbackChatServer server, RedisCache cache) {
-        return OpenAiChat.builder().baseUrl(server.baseUrl()).model("loopback").apiKey("unused").cache(cache)
-                .maxAttempts(1).build();
+        return OpenAiChat.builder()
+                .baseUrl(server.baseUrl())
+                .model("loopback")
+                .apiKey("unused")
+                .cache(cache)
+                .maxAttempts(1)
+                .build();
     }
 
     /** Asks until the cache is no longer down (a probe is due every retry interval); fails after 30 s. */
@@ -56,32 +65,40 @@ class RedisOutageTest {
     void redisKilledMidRunFailsNoCallWarnsOnceAndIsUsedAgainAfterARestart() throws Exception {
         CacheFailureCounter failures = new CacheFailureCounter();
         try (RedisServerProcess redis = RedisServerProcess.start();
-             LoopbackChatServer server = LoopbackChatServer.start("ok");
-             LogCapture logs = new LogCapture();
-             RedisCache cache = quick(redis.uri(), failures).build()) {
+                LoopbackChatServer server = LoopbackChatServer.start("ok");
+                LogCapture logs = new LogCapture();
+                RedisCache cache = quick(redis.uri(), failures).build()) {
             LanguageModel lm = lm(server, cache);
-            for (int i = 0; i < 10; i++) assertThat(lm.complete(ask("before " + i)).cacheHit()).isFalse();
+            for (int i = 0; i < 10; i++)
+                assertThat(lm.complete(ask("before " + i)).cacheHit()).isFalse();
             assertThat(server.requestCount()).isEqualTo(10);
 
             redis.kill();
             for (int i = 0; i < 10; i++) {
                 assertThat(lm.complete(ask("during " + i)).first().text()).isEqualTo("ok");
-                assertThat(lm.complete(ask("before " + i)).cacheHit()).as("the memory layer still answers").isTrue();
+                assertThat(lm.complete(ask("before " + i)).cacheHit())
+                        .as("the memory layer still answers")
+                        .isTrue();
             }
             assertThat(server.requestCount()).isEqualTo(20);
             assertThat(cache.isDown()).isTrue();
             assertThat(logs.warnings()).hasSize(1);
-            assertThat(logs.warnings().get(0)).contains("Redis at redis://127.0.0.1:" + redis.port() + " failed")
+            assertThat(logs.warnings().get(0))
+                    .contains("Redis at redis://127.0.0.1:" + redis.port() + " failed")
                     .contains("one warning per outage");
-            assertThat(failures.reads() + failures.writes() + failures.count(CacheFailure.Operation.LEASE)).isPositive();
+            assertThat(failures.reads() + failures.writes() + failures.count(CacheFailure.Operation.LEASE))
+                    .isPositive();
 
             redis.restart();
             askUntilUp(lm, cache);
             lm.complete(ask("after"));
             int calls = server.requestCount();
-            try (RedisCache fresh = quick(redis.uri(), new CacheFailureCounter()).memoryBytes(0).build()) {
+            try (RedisCache fresh =
+                    quick(redis.uri(), new CacheFailureCounter()).memoryBytes(0).build()) {
                 LmResponse shared = lm(server, fresh).complete(ask("after"));
-                assertThat(shared.cacheHit()).as("written to the restarted Redis, read by another cache").isTrue();
+                assertThat(shared.cacheHit())
+                        .as("written to the restarted Redis, read by another cache")
+                        .isTrue();
                 assertThat(server.requestCount()).isEqualTo(calls);
             }
             assertThat(logs.warnings()).hasSize(1);
@@ -93,15 +110,17 @@ class RedisOutageTest {
     void aStoppedRedisThatAnswersNothingTimesOutIntoMissesWithOneWarningAndRecoversWhenContinued() throws Exception {
         CacheFailureCounter failures = new CacheFailureCounter();
         try (RedisServerProcess redis = RedisServerProcess.start();
-             LoopbackChatServer server = LoopbackChatServer.start("ok");
-             LogCapture logs = new LogCapture();
-             RedisCache cache = quick(redis.uri(), failures).build()) {
+                LoopbackChatServer server = LoopbackChatServer.start("ok");
+                LogCapture logs = new LogCapture();
+                RedisCache cache = quick(redis.uri(), failures).build()) {
             LanguageModel lm = lm(server, cache);
             lm.complete(ask("warm up"));
 
             signal("STOP", redis.pid());
             try {
-                for (int i = 0; i < 8; i++) assertThat(lm.complete(ask("while stopped " + i)).first().text()).isEqualTo("ok");
+                for (int i = 0; i < 8; i++)
+                    assertThat(lm.complete(ask("while stopped " + i)).first().text())
+                            .isEqualTo("ok");
                 assertThat(cache.isDown()).isTrue();
                 assertThat(logs.warnings()).hasSize(1);
                 assertThat(logs.warnings().get(0)).containsIgnoringCase("timed out");
@@ -123,19 +142,24 @@ class RedisOutageTest {
         }
         CacheFailureCounter failures = new CacheFailureCounter();
         try (LoopbackChatServer server = LoopbackChatServer.start("ok");
-             LogCapture logs = new LogCapture();
-             RedisCache cache = quick("redis://127.0.0.1:" + port, failures).build()) {
+                LogCapture logs = new LogCapture();
+                RedisCache cache = quick("redis://127.0.0.1:" + port, failures).build()) {
             LanguageModel lm = lm(server, cache);
-            for (int i = 0; i < 20; i++) assertThat(lm.complete(ask("q" + (i % 5))).first().text()).isEqualTo("ok");
+            for (int i = 0; i < 20; i++)
+                assertThat(lm.complete(ask("q" + (i % 5))).first().text()).isEqualTo("ok");
 
-            assertThat(server.requestCount()).as("the memory layer still makes repeats free").isEqualTo(5);
+            assertThat(server.requestCount())
+                    .as("the memory layer still makes repeats free")
+                    .isEqualTo(5);
             assertThat(logs.warnings()).hasSize(1);
             assertThat(failures.total()).isPositive();
         }
     }
 
     private static void signal(String name, long pid) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
+        Process p = new ProcessBuilder("kill", "-" + name, Long.toString(pid))
+                .inheritIO()
+                .start();
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as("kill -" + name + " " + pid).isZero();
     }

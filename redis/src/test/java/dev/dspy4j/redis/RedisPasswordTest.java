@@ -30,10 +30,16 @@ class RedisPasswordTest {
 
     @Test
     void thePasswordFromTheUriOrFromTheEnvironmentLogsIn() {
-        try (RedisCache fromUri = RedisCache.builder().uri("redis://:" + encoded() + "@127.0.0.1:" + redis.port())
-                     .prefix("pw:").memoryBytes(0).build();
-             RedisCache fromEnv = RedisCache.builder().uri(redis.uri(), Map.of(RedisCache.PASSWORD_ENV, PASSWORD)::get)
-                     .prefix("pw:").memoryBytes(0).build()) {
+        try (RedisCache fromUri = RedisCache.builder()
+                        .uri("redis://:" + encoded() + "@127.0.0.1:" + redis.port())
+                        .prefix("pw:")
+                        .memoryBytes(0)
+                        .build();
+                RedisCache fromEnv = RedisCache.builder()
+                        .uri(redis.uri(), Map.of(RedisCache.PASSWORD_ENV, PASSWORD)::get)
+                        .prefix("pw:")
+                        .memoryBytes(0)
+                        .build()) {
             fromUri.put(Responses.key("q"), Responses.response("logged in"));
             assertThat(fromEnv.get(Responses.key("q"))).isEqualTo(Responses.response("logged in"));
             assertThat(fromUri.isDown()).isFalse();
@@ -46,9 +52,14 @@ class RedisPasswordTest {
     void aWrongOrMissingPasswordIsOneWarningThatNeverShowsThePasswordAndEveryLookupIsAMiss() {
         CacheFailureCounter failures = new CacheFailureCounter();
         try (LogCapture logs = new LogCapture();
-             RedisCache wrong = RedisCache.builder().uri("redis://:not-" + encoded() + "@127.0.0.1:" + redis.port())
-                     .listener(failures).build();
-             RedisCache none = RedisCache.builder().uri(redis.uri(), name -> null).listener(failures).build()) {
+                RedisCache wrong = RedisCache.builder()
+                        .uri("redis://:not-" + encoded() + "@127.0.0.1:" + redis.port())
+                        .listener(failures)
+                        .build();
+                RedisCache none = RedisCache.builder()
+                        .uri(redis.uri(), name -> null)
+                        .listener(failures)
+                        .build()) {
             for (int i = 0; i < 5; i++) {
                 wrong.put(Responses.key("k" + i), Responses.response("x"));
                 assertThat(wrong.get(Responses.key("other" + i))).isNull();
@@ -57,7 +68,9 @@ class RedisPasswordTest {
             assertThat(wrong.isDown()).isTrue();
             assertThat(none.isDown()).isTrue();
             assertThat(logs.warnings()).hasSize(2); // one per cache
-            assertThat(String.join("\n", logs.warnings())).doesNotContain(PASSWORD).doesNotContain("not-s3cret");
+            assertThat(String.join("\n", logs.warnings()))
+                    .doesNotContain(PASSWORD)
+                    .doesNotContain("not-s3cret");
             assertThat(failures.first().message()).doesNotContain("s3cret");
         }
     }

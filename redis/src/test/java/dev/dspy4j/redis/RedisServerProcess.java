@@ -91,8 +91,15 @@ public final class RedisServerProcess implements AutoCloseable {
         try {
             Path dir = Files.createTempDirectory("dspy4j-redis-");
             int tls = freePort();
-            List<String> extra = List.of("--tls-port", Integer.toString(tls), "--tls-cert-file", certPem.toString(),
-                    "--tls-key-file", keyPem.toString(), "--tls-auth-clients", "no");
+            List<String> extra = List.of(
+                    "--tls-port",
+                    Integer.toString(tls),
+                    "--tls-cert-file",
+                    certPem.toString(),
+                    "--tls-key-file",
+                    keyPem.toString(),
+                    "--tls-auth-clients",
+                    "no");
             RedisServerProcess server = new RedisServerProcess(binary, freePort(), dir, extra, null, tls);
             server.launch();
             return server;
@@ -114,13 +121,14 @@ public final class RedisServerProcess implements AutoCloseable {
         if (named == null || named.isBlank()) named = "redis-server";
         if (named.contains(File.separator)) {
             if (Files.isExecutable(Path.of(named))) return named;
-            throw new IllegalStateException(named + " (from " + BINARY_ENV + " or " + BINARY_PROPERTY
-                    + ") is not an executable file");
+            throw new IllegalStateException(
+                    named + " (from " + BINARY_ENV + " or " + BINARY_PROPERTY + ") is not an executable file");
         }
         String path = System.getenv("PATH");
         if (path != null) {
             for (String d : path.split(File.pathSeparator, -1)) {
-                if (!d.isEmpty() && Files.isExecutable(Path.of(d, named))) return Path.of(d, named).toString();
+                if (!d.isEmpty() && Files.isExecutable(Path.of(d, named)))
+                    return Path.of(d, named).toString();
             }
         }
         throw new IllegalStateException("the tests need a real Redis server, but '" + named + "' is not on the PATH"
@@ -178,7 +186,11 @@ public final class RedisServerProcess implements AutoCloseable {
             s.setSoTimeout(5000);
             StringBuilder b = new StringBuilder("*").append(args.length).append("\r\n");
             for (String a : args) {
-                b.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+                b.append('$')
+                        .append(a.getBytes(StandardCharsets.UTF_8).length)
+                        .append("\r\n")
+                        .append(a)
+                        .append("\r\n");
             }
             OutputStream out = s.getOutputStream();
             out.write(b.toString().getBytes(StandardCharsets.UTF_8));
@@ -195,19 +207,36 @@ public final class RedisServerProcess implements AutoCloseable {
 
     private void launch() throws IOException {
         Path log = dir.resolve("server.log");
-        List<String> cmd = new ArrayList<>(List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no",
-                "--protected-mode", "yes"));
+        List<String> cmd = new ArrayList<>(List.of(
+                binary,
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString(),
+                "--daemonize",
+                "no",
+                "--protected-mode",
+                "yes"));
         cmd.addAll(extra);
-        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        process = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
         while (true) {
             if (!process.isAlive()) {
-                throw new IllegalStateException(binary + " exited with " + process.exitValue() + " at start: "
-                        + Files.readString(log));
+                throw new IllegalStateException(
+                        binary + " exited with " + process.exitValue() + " at start: " + Files.readString(log));
             }
             try {
-                if (password == null ? "+PONG".equals(command("PING"))
+                if (password == null
+                        ? "+PONG".equals(command("PING"))
                         : command("AUTH", password).equals("+OK")) {
                     return;
                 }

@@ -31,11 +31,33 @@ class RedisTlsTest {
     private Path[] certificate(String name, String san) throws Exception {
         Path d = Files.createDirectories(dir.resolve(name));
         Path store = d.resolve("store.p12");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "redis", "-keyalg", "RSA", "-keysize", "2048",
-                "-validity", "2", "-dname", "CN=" + name, "-ext", "SAN=" + san, "-keystore", store.toString(),
-                "-storetype", "PKCS12", "-storepass", new String(PASS), "-keypass", new String(PASS))
-                .redirectErrorStream(true).start();
+        String keytool =
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Process p = new ProcessBuilder(
+                        keytool,
+                        "-genkeypair",
+                        "-alias",
+                        "redis",
+                        "-keyalg",
+                        "RSA",
+                        "-keysize",
+                        "2048",
+                        "-validity",
+                        "2",
+                        "-dname",
+                        "CN=" + name,
+                        "-ext",
+                        "SAN=" + san,
+                        "-keystore",
+                        store.toString(),
+                        "-storetype",
+                        "PKCS12",
+                        "-storepass",
+                        new String(PASS),
+                        "-keypass",
+                        new String(PASS))
+                .redirectErrorStream(true)
+                .start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(output).isZero();
@@ -53,8 +75,9 @@ class RedisTlsTest {
     }
 
     private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(der) + "\n-----END " + type + "-----\n";
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 
     /** Sockets that trust exactly the certificate in {@code store}. */
@@ -77,12 +100,17 @@ class RedisTlsTest {
     void rediss_storesAndReadsOverTlsWhenTheCertificateNamesTheHost() throws Exception {
         Path[] c = certificate("good", "ip:127.0.0.1");
         try (RedisServerProcess redis = RedisServerProcess.startTls(c[0], c[1]);
-             RedisCache writer = RedisCache.builder().uri(redis.tlsUri()).sslSocketFactory(trusting(c[2])).build();
-             RedisCache plainReader = RedisCache.builder().uri(redis.uri()).memoryBytes(0).build()) {
+                RedisCache writer = RedisCache.builder()
+                        .uri(redis.tlsUri())
+                        .sslSocketFactory(trusting(c[2]))
+                        .build();
+                RedisCache plainReader =
+                        RedisCache.builder().uri(redis.uri()).memoryBytes(0).build()) {
             writer.put(Responses.key("q"), Responses.response("over tls"));
 
             assertThat(writer.isDown()).isFalse();
-            assertThat(plainReader.get(Responses.key("q"))).as("the same server, read on its plain port")
+            assertThat(plainReader.get(Responses.key("q")))
+                    .as("the same server, read on its plain port")
                     .isEqualTo(Responses.response("over tls"));
         }
     }
@@ -91,9 +119,13 @@ class RedisTlsTest {
     void aCertificateForAnotherHostIsRefusedWithOneWarning() throws Exception {
         Path[] c = certificate("other", "dns:other.invalid");
         try (RedisServerProcess redis = RedisServerProcess.startTls(c[0], c[1]);
-             LogCapture logs = new LogCapture();
-             RedisCache cache = RedisCache.builder().uri(redis.tlsUri()).sslSocketFactory(trusting(c[2])).build();
-             RedisCache plainReader = RedisCache.builder().uri(redis.uri()).memoryBytes(0).build()) {
+                LogCapture logs = new LogCapture();
+                RedisCache cache = RedisCache.builder()
+                        .uri(redis.tlsUri())
+                        .sslSocketFactory(trusting(c[2]))
+                        .build();
+                RedisCache plainReader =
+                        RedisCache.builder().uri(redis.uri()).memoryBytes(0).build()) {
             for (int i = 0; i < 3; i++) cache.put(Responses.key("q" + i), Responses.response("never sent"));
 
             assertThat(cache.isDown()).isTrue();

@@ -1,7 +1,7 @@
 package dev.dspy4j.spark;
 
-import dev.dspy4j.lm.ResponseCache;
 import dev.dspy4j.cache.TieredCache;
+import dev.dspy4j.lm.ResponseCache;
 import dev.dspy4j.redis.RedisCache;
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -37,7 +37,8 @@ public interface CacheFactory extends Serializable {
             try {
                 return new Disk(Path.of(java.net.URI.create(spec)).toString());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--cache '" + spec + "': not a file URI (" + e.getMessage() + "); expected " + FORMS, e);
+                throw new IllegalArgumentException(
+                        "--cache '" + spec + "': not a file URI (" + e.getMessage() + "); expected " + FORMS, e);
             }
         }
         if (spec.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*")) {

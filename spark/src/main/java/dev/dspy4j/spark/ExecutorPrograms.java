@@ -49,7 +49,9 @@ final class ExecutorPrograms {
             try {
                 cache = new RowCache(cacheFactory.open());
             } catch (RuntimeException e) {
-                log.warn("the response cache cannot be opened on this executor ({}); running without it", e.getMessage());
+                log.warn(
+                        "the response cache cannot be opened on this executor ({}); running without it",
+                        e.getMessage());
             }
         }
         ResponseCache forLm = cache;
@@ -73,7 +75,8 @@ final class ExecutorPrograms {
                 throw new UncheckedIOException("cannot create a folder for the program: " + e.getMessage(), e);
             }
             Path dir = root;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> ProgramBundle.deleteTree(dir), "dspy4j-spark-cleanup"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(() -> ProgramBundle.deleteTree(dir), "dspy4j-spark-cleanup"));
         }
         return root;
     }

@@ -1,7 +1,7 @@
 package dev.dspy4j.spark;
 
-import dev.dspy4j.lm.ResponseCache;
 import dev.dspy4j.lm.LanguageModel;
+import dev.dspy4j.lm.ResponseCache;
 import java.io.Serializable;
 
 /**

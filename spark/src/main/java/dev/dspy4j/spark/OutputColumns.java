@@ -45,9 +45,11 @@ final class OutputColumns {
         for (String name : added) {
             if (taken.contains(name.toLowerCase(java.util.Locale.ROOT))) {
                 throw new IllegalArgumentException("the input already has a column '" + name + "', which the run adds "
-                        + (name.equals(ERROR) || name.equals(ERROR_TYPE) || name.equals(CACHED) ? "for every row"
-                        : "for the program's output field '" + name + "'")
-                        + "; rename or drop it first (e.g. withColumnRenamed(\"" + name + "\", \"expected_" + name + "\"))");
+                        + (name.equals(ERROR) || name.equals(ERROR_TYPE) || name.equals(CACHED)
+                                ? "for every row"
+                                : "for the program's output field '" + name + "'")
+                        + "; rename or drop it first (e.g. withColumnRenamed(\"" + name + "\", \"expected_" + name
+                        + "\"))");
             }
         }
         for (Field f : outputs) fields.add(DataTypes.createStructField(f.name(), type(f.type()), true));

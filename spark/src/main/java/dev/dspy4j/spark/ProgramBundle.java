@@ -47,7 +47,8 @@ public final class ProgramBundle implements Serializable {
     private final transient Module program;
 
     @SuppressWarnings("NonApiType") // stored as is in a field whose type must be Serializable (the bundle is broadcast)
-    private ProgramBundle(String digest, byte[] json, TreeMap<String, byte[]> media, LmSettings savedLm, Module program) {
+    private ProgramBundle(
+            String digest, byte[] json, TreeMap<String, byte[]> media, LmSettings savedLm, Module program) {
         this.digest = digest;
         this.json = json;
         this.media = media;
@@ -65,19 +66,24 @@ public final class ProgramBundle implements Serializable {
     public static ProgramBundle read(Path file, String signature, boolean trustBaseUrl) {
         Objects.requireNonNull(file, "file");
         try {
-            ProgramState state = ProgramState.reader().trustBaseUrl(trustBaseUrl).read(file);
+            ProgramState state =
+                    ProgramState.reader().trustBaseUrl(trustBaseUrl).read(file);
             Module program;
             if (state.format() == ProgramState.Format.DSPY || signature != null) {
                 if (signature == null) {
-                    throw new IllegalArgumentException(file + " is a DSPy state file, which does not record the signature; "
-                            + "give it (--signature \"inputs -> outputs\")");
+                    throw new IllegalArgumentException(
+                            file + " is a DSPy state file, which does not record the signature; "
+                                    + "give it (--signature \"inputs -> outputs\")");
                 }
                 program = state.build(Signature.parse(signature));
             } else {
                 program = state.build();
             }
-            LmSettings saved = state.predictors().values().stream().map(PredictorState::lm).filter(Objects::nonNull)
-                    .findFirst().orElse(null);
+            LmSettings saved = state.predictors().values().stream()
+                    .map(PredictorState::lm)
+                    .filter(Objects::nonNull)
+                    .findFirst()
+                    .orElse(null);
             return of(program, saved);
         } catch (ProgramStateException | SignatureException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
@@ -100,7 +106,8 @@ public final class ProgramBundle implements Serializable {
             Path mediaDir = dir.resolve(MEDIA_DIR);
             if (Files.isDirectory(mediaDir)) {
                 try (Stream<Path> files = Files.list(mediaDir)) {
-                    for (Path f : (Iterable<Path>) files::iterator) media.put(f.getFileName().toString(), Files.readAllBytes(f));
+                    for (Path f : (Iterable<Path>) files::iterator)
+                        media.put(f.getFileName().toString(), Files.readAllBytes(f));
                 }
             }
             MessageDigest md = Digest.sha256();
@@ -145,7 +152,8 @@ public final class ProgramBundle implements Serializable {
                 Files.createDirectories(root);
                 Path tmp = Files.createTempDirectory(root, digest + ".tmp");
                 Files.createDirectories(tmp.resolve(MEDIA_DIR));
-                for (Map.Entry<String, byte[]> e : media.entrySet()) Files.write(tmp.resolve(MEDIA_DIR).resolve(e.getKey()), e.getValue());
+                for (Map.Entry<String, byte[]> e : media.entrySet())
+                    Files.write(tmp.resolve(MEDIA_DIR).resolve(e.getKey()), e.getValue());
                 Files.write(tmp.resolve(JSON_NAME), json);
                 try {
                     Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);

@@ -2,10 +2,10 @@ package dev.dspy4j.spark;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dspy4j.lm.ResponseCache;
 import dev.dspy4j.cli.Providers;
 import dev.dspy4j.lm.LanguageModel;
 import dev.dspy4j.lm.RateLimit;
+import dev.dspy4j.lm.ResponseCache;
 import dev.dspy4j.state.LmSettings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -32,20 +32,31 @@ import java.util.Objects;
  * @param rpm         requests a minute per executor JVM, or null for no limit
  * @param tpm         tokens a minute per executor JVM, or null for no limit
  */
-public record ProviderLm(String provider, String model, String baseUrl, String apiKeyEnv, String paramsJson,
-                         Duration timeout, int maxAttempts, Long rpm, Long tpm) implements LmFactory {
+public record ProviderLm(
+        String provider,
+        String model,
+        String baseUrl,
+        String apiKeyEnv,
+        String paramsJson,
+        Duration timeout,
+        int maxAttempts,
+        Long rpm,
+        Long tpm)
+        implements LmFactory {
     private static final long serialVersionUID = 1L;
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The providers {@link Providers#create} makes clients for. */
-    private static final java.util.Set<String> PROVIDERS = java.util.Set.of("openai", "openai-responses", "anthropic", "gemini", "azure");
+    private static final java.util.Set<String> PROVIDERS =
+            java.util.Set.of("openai", "openai-responses", "anthropic", "gemini", "azure");
 
     public ProviderLm {
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(timeout, "timeout");
         if (!PROVIDERS.contains(provider.toLowerCase(java.util.Locale.ROOT))) {
-            throw new IllegalArgumentException("unknown provider '" + provider + "'; expected openai, openai-responses, anthropic, gemini or "
-                    + "azure (use openai with a base URL for any OpenAI-compatible server)");
+            throw new IllegalArgumentException(
+                    "unknown provider '" + provider + "'; expected openai, openai-responses, anthropic, gemini or "
+                            + "azure (use openai with a base URL for any OpenAI-compatible server)");
         }
         if (paramsJson == null) paramsJson = "{}";
         if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be at least 1, not " + maxAttempts);
@@ -63,17 +74,34 @@ public record ProviderLm(String provider, String model, String baseUrl, String a
     public static ProviderLm of(String lm) {
         int slash = lm == null ? -1 : lm.indexOf('/');
         if (slash <= 0 || slash == lm.length() - 1) {
-            throw new IllegalArgumentException("the LM must be PROVIDER/MODEL, e.g. openai/gpt-4o-mini, not '" + lm + "'");
+            throw new IllegalArgumentException(
+                    "the LM must be PROVIDER/MODEL, e.g. openai/gpt-4o-mini, not '" + lm + "'");
         }
-        return new ProviderLm(lm.substring(0, slash), lm.substring(slash + 1), null, null, "{}", Duration.ofMinutes(2), 3,
-                null, null);
+        return new ProviderLm(
+                lm.substring(0, slash),
+                lm.substring(slash + 1),
+                null,
+                null,
+                "{}",
+                Duration.ofMinutes(2),
+                3,
+                null,
+                null);
     }
 
     /** The provider, model, base URL and parameters a program file records. */
     public static ProviderLm of(LmSettings saved) {
         Objects.requireNonNull(saved, "saved");
-        return new ProviderLm(saved.provider() == null ? "openai" : saved.provider(), saved.model(), saved.baseUrl(), null,
-                json(saved.params()), Duration.ofMinutes(2), 3, null, null);
+        return new ProviderLm(
+                saved.provider() == null ? "openai" : saved.provider(),
+                saved.model(),
+                saved.baseUrl(),
+                null,
+                json(saved.params()),
+                Duration.ofMinutes(2),
+                3,
+                null,
+                null);
     }
 
     public ProviderLm withBaseUrl(String url) {
@@ -98,7 +126,15 @@ public record ProviderLm(String provider, String model, String baseUrl, String a
 
     /** Requests and tokens a minute, per executor JVM (null for no limit). */
     public ProviderLm withRateLimit(Long requestsPerMinute, Long tokensPerMinute) {
-        return new ProviderLm(provider, model, baseUrl, apiKeyEnv, paramsJson, timeout, maxAttempts, requestsPerMinute,
+        return new ProviderLm(
+                provider,
+                model,
+                baseUrl,
+                apiKeyEnv,
+                paramsJson,
+                timeout,
+                maxAttempts,
+                requestsPerMinute,
                 tokensPerMinute);
     }
 
@@ -112,7 +148,8 @@ public record ProviderLm(String provider, String model, String baseUrl, String a
             limit = b.build();
         }
         try {
-            return Providers.create(provider, model, baseUrl, apiKeyEnv, params(paramsJson), cache, timeout, maxAttempts, limit);
+            return Providers.create(
+                    provider, model, baseUrl, apiKeyEnv, params(paramsJson), cache, timeout, maxAttempts, limit);
         } catch (Providers.UsageException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }

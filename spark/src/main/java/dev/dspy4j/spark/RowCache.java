@@ -2,8 +2,8 @@ package dev.dspy4j.spark;
 
 import dev.dspy4j.lm.CacheKey;
 import dev.dspy4j.lm.CacheLease;
-import dev.dspy4j.lm.ResponseCache;
 import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.ResponseCache;
 
 /**
  * The executor's cache with a per-thread note of whether the current row was served from it, so

@@ -102,7 +102,8 @@ final class RowInputs {
     private static Iterable<?> list(Object v, FieldType type, String what) {
         if (v instanceof scala.collection.Iterable<?> s) return CollectionConverters.asJava(s);
         if (v instanceof List<?> l) return l;
-        throw new RowException(what + " is " + type.typeName() + ": expected an array column, found " + v.getClass().getSimpleName());
+        throw new RowException(what + " is " + type.typeName() + ": expected an array column, found "
+                + v.getClass().getSimpleName());
     }
 
     private Media media(Object v, FieldType.Media.Kind kind, String what) {
@@ -112,7 +113,8 @@ final class RowInputs {
                 return wrap(Payload.wrap(bytes), kind, null);
             }
             if (!(v instanceof String s)) {
-                throw new RowException(what + " is media: expected " + MEDIA_FORMS + "; found " + v.getClass().getSimpleName());
+                throw new RowException(what + " is media: expected " + MEDIA_FORMS + "; found "
+                        + v.getClass().getSimpleName());
             }
             if (s.isBlank()) throw new RowException(what + ": empty; expected " + MEDIA_FORMS);
             boolean url = s.regionMatches(true, 0, "http://", 0, 7) || s.regionMatches(true, 0, "https://", 0, 8);
@@ -125,7 +127,8 @@ final class RowInputs {
             }
             if (s.regionMatches(true, 0, "data:", 0, 5)) return wrap(Payload.ofDataUri(s), kind, null);
             Path path = new Path(s);
-            if (!path.isAbsolute() && path.toUri().getScheme() == null && mediaBase != null) path = new Path(mediaBase, path);
+            if (!path.isAbsolute() && path.toUri().getScheme() == null && mediaBase != null)
+                path = new Path(mediaBase, path);
             String name = path.getName();
             return wrap(Payload.of(new HadoopSource(path, conf), declared(name, kind)), kind, name);
         } catch (PayloadException | IllegalArgumentException e) {

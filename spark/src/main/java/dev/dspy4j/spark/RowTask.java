@@ -36,7 +36,8 @@ final class RowTask implements MapPartitionsFunction<Row, Row> {
     }
 
     /** How many task attempts the test hook has failed in this JVM. */
-    static final java.util.concurrent.atomic.AtomicInteger INJECTED_FAILURES = new java.util.concurrent.atomic.AtomicInteger();
+    static final java.util.concurrent.atomic.AtomicInteger INJECTED_FAILURES =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     private final String key;
     private final Broadcast<ProgramBundle> program;
@@ -49,8 +50,16 @@ final class RowTask implements MapPartitionsFunction<Row, Row> {
     private final StructType schema;
     private final FailFirstAttempt failure;
 
-    RowTask(String key, Broadcast<ProgramBundle> program, Broadcast<SerializableConfiguration> hadoop, LmFactory lm,
-            CacheFactory cache, int threads, Map<String, String> columns, String mediaBase, StructType schema,
+    RowTask(
+            String key,
+            Broadcast<ProgramBundle> program,
+            Broadcast<SerializableConfiguration> hadoop,
+            LmFactory lm,
+            CacheFactory cache,
+            int threads,
+            Map<String, String> columns,
+            String mediaBase,
+            StructType schema,
             FailFirstAttempt failure) {
         this.key = key;
         this.program = program;
@@ -67,11 +76,13 @@ final class RowTask implements MapPartitionsFunction<Row, Row> {
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
         ExecutorPrograms.Loaded loaded = ExecutorPrograms.get(key, program::value, lm, cache);
-        RowInputs inputs = new RowInputs(loaded.signature().inputs(), columns, hadoop.value().value(), mediaBase);
+        RowInputs inputs = new RowInputs(
+                loaded.signature().inputs(), columns, hadoop.value().value(), mediaBase);
         OrderedRows<Row, Row> out = new OrderedRows<>(rows, threads, row -> run(loaded, inputs, row));
         TaskContext ctx = TaskContext.get();
         if (ctx != null) ctx.addTaskCompletionListener((TaskCompletionListener) c -> out.close());
-        if (failure == null || ctx == null || ctx.attemptNumber() > 0 || ctx.partitionId() != failure.partition()) return out;
+        if (failure == null || ctx == null || ctx.attemptNumber() > 0 || ctx.partitionId() != failure.partition())
+            return out;
         return new Iterator<>() {
             private int taken;
 
@@ -83,7 +94,8 @@ final class RowTask implements MapPartitionsFunction<Row, Row> {
             @Override
             public Row next() {
                 if (taken == failure.afterRows()) {
-                    out.awaitRunning(); // the rows read ahead finish and reach the cache, as a slow failure would let them
+                    out.awaitRunning(); // the rows read ahead finish and reach the cache, as a slow failure would
+                    // let them
                     INJECTED_FAILURES.incrementAndGet();
                     throw new IllegalStateException("test hook: the first attempt of partition " + failure.partition()
                             + " fails after " + taken + " rows");

@@ -22,7 +22,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.SerializableConfiguration;
 
@@ -65,14 +64,16 @@ public final class SparkRunner {
     private SparkRunner(Builder b) {
         this.bundle = Objects.requireNonNull(b.bundle, "program");
         Module prog = bundle.program();
-        if (prog == null) throw new IllegalStateException("the program bundle was deserialized; build the runner on the driver");
+        if (prog == null)
+            throw new IllegalStateException("the program bundle was deserialized; build the runner on the driver");
         this.signature = ExecutorPrograms.predictor(prog).signature();
         if (b.lm != null) {
             this.lm = b.lm;
         } else if (bundle.savedLm() != null) {
             this.lm = ProviderLm.of(bundle.savedLm());
         } else {
-            throw new IllegalStateException("the program records no LM; give one with lm(ProviderLm.of(\"openai/gpt-4o-mini\"))");
+            throw new IllegalStateException(
+                    "the program records no LM; give one with lm(ProviderLm.of(\"openai/gpt-4o-mini\"))");
         }
         this.cache = b.cache;
         this.threads = b.threads;
@@ -82,8 +83,9 @@ public final class SparkRunner {
         this.key = bundle.digest() + ":" + settingsDigest(lm, cache);
         for (String f : columns.keySet()) {
             if (signature.inputs().stream().noneMatch(x -> x.name().equals(f))) {
-                throw new IllegalArgumentException("column(\"" + f + "\", ...): the program has no input field '" + f
-                        + "'; its inputs are " + signature.inputs().stream().map(Field::name).toList());
+                throw new IllegalArgumentException(
+                        "column(\"" + f + "\", ...): the program has no input field '" + f + "'; its inputs are "
+                                + signature.inputs().stream().map(Field::name).toList());
             }
         }
     }
@@ -116,7 +118,8 @@ public final class SparkRunner {
         SparkContext sc = data.sparkSession().sparkContext();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
         Broadcast<ProgramBundle> program = jsc.broadcast(bundle);
-        Broadcast<SerializableConfiguration> hadoop = jsc.broadcast(new SerializableConfiguration(sc.hadoopConfiguration()));
+        Broadcast<SerializableConfiguration> hadoop =
+                jsc.broadcast(new SerializableConfiguration(sc.hadoopConfiguration()));
         RowTask task = new RowTask(key, program, hadoop, lm, cache, threads, columns, mediaBase, out, failure);
         return data.mapPartitions(task, Encoders.row(out));
     }
@@ -142,14 +145,15 @@ public final class SparkRunner {
                 t = a.elementType();
             }
             if (media && !t.equals(DataTypes.StringType) && !t.equals(DataTypes.BinaryType)) {
-                throw new IllegalArgumentException(mediaColumn(f, col, t, "string (a path or URI) or binary (the bytes)"));
+                throw new IllegalArgumentException(
+                        mediaColumn(f, col, t, "string (a path or URI) or binary (the bytes)"));
             }
         }
     }
 
     private static String mediaColumn(Field f, String col, DataType t, String expected) {
-        return "column '" + col + "' for the media field '" + f.name() + "' (" + f.type().typeName() + ") is "
-                + t.simpleString() + "; expected " + expected;
+        return "column '" + col + "' for the media field '" + f.name() + "' ("
+                + f.type().typeName() + ") is " + t.simpleString() + "; expected " + expected;
     }
 
     /** Names the LM and cache settings, so that a run with other settings gets its own program in each JVM. */

@@ -28,9 +28,10 @@ class ProgramBundleTest {
     void aProgramWithImageDemosTravelsWithItsMediaAndIsFileBackedOnTheExecutor() throws Exception {
         Image cat = Image.of(NoiseImage.writePng(dir, "cat.png", 24, 24, 7));
         Image dog = Image.of(NoiseImage.writePng(dir, "dog.png", 24, 24, 8));
-        Predict program = Predict.of(Signature.parse("image: Image -> label")).withDemos(List.of(
-                Example.of("image", cat, "label", "cat").withInputs("image"),
-                Example.of("image", dog, "label", "dog").withInputs("image")));
+        Predict program = Predict.of(Signature.parse("image: Image -> label"))
+                .withDemos(List.of(
+                        Example.of("image", cat, "label", "cat").withInputs("image"),
+                        Example.of("image", dog, "label", "dog").withInputs("image")));
         ProgramState.save(program, dir.resolve("prog.json"));
 
         ProgramBundle bundle = ProgramBundle.read(dir.resolve("prog.json"), null, false);
@@ -50,10 +51,15 @@ class ProgramBundleTest {
         assertThat(shipped.digest()).isEqualTo(bundle.digest()).hasSize(64);
         assertThat(shipped.mediaCount()).isEqualTo(2);
         assertThat(shipped.program()).as("the driver's program is not shipped").isNull();
-        List<Image> images = built.demos().stream().map(d -> (Image) d.get("image")).toList();
-        assertThat(images).extracting(i -> i.payload().digest()).containsExactly(cat.payload().digest(), dog.payload().digest());
-        assertThat(images).allSatisfy(i -> assertThat(i.payload().describe()).as("file-backed, in the executor's copy")
-                .startsWith("file " + root.resolve(bundle.digest()).resolve("program.media")));
+        List<Image> images =
+                built.demos().stream().map(d -> (Image) d.get("image")).toList();
+        assertThat(images)
+                .extracting(i -> i.payload().digest())
+                .containsExactly(cat.payload().digest(), dog.payload().digest());
+        assertThat(images)
+                .allSatisfy(i -> assertThat(i.payload().describe())
+                        .as("file-backed, in the executor's copy")
+                        .startsWith("file " + root.resolve(bundle.digest()).resolve("program.media")));
         assertThat(again.demos()).hasSize(2);
         try (var files = Files.list(root)) {
             assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly(bundle.digest());
@@ -72,7 +78,8 @@ class ProgramBundleTest {
 
     @Test
     void cacheSpecsFromTheCommandLine() {
-        assertThat(CacheFactory.parse("redis://cache:6379/2")).isEqualTo(new CacheFactory.Redis("redis://cache:6379/2"));
+        assertThat(CacheFactory.parse("redis://cache:6379/2"))
+                .isEqualTo(new CacheFactory.Redis("redis://cache:6379/2"));
         assertThat(CacheFactory.parse("/var/cache/dspy4j")).isEqualTo(new CacheFactory.Disk("/var/cache/dspy4j"));
         assertThat(CacheFactory.parse("file:/var/cache/dspy4j")).isEqualTo(new CacheFactory.Disk("/var/cache/dspy4j"));
         assertThat(new CacheFactory.Redis("redis://user:s3cret@cache:6379").toString())

@@ -61,20 +61,46 @@ class SparkJobTest {
         String out = dir.resolve("answers.parquet").toString();
         server.reset();
 
-        int code = job("--program", program.toString(), "--data", data, "--out", out, "--lm", "openai/loopback",
-                "--api-base", server.baseUrl(), "--cache", cache, "--threads", "4");
+        int code = job(
+                "--program",
+                program.toString(),
+                "--data",
+                data,
+                "--out",
+                out,
+                "--lm",
+                "openai/loopback",
+                "--api-base",
+                server.baseUrl(),
+                "--cache",
+                cache,
+                "--threads",
+                "4");
 
         assertThat(code).isZero();
         assertEveryRowOnce(out);
         assertThat(server.requestCount()).as("LM calls, cold").isEqualTo(ROWS);
 
         server.reset();
-        code = job("--program", program.toString(), "--data", data, "--out", out, "--overwrite", "--lm", "openai/loopback",
-                "--api-base", server.baseUrl(), "--cache", cache);
+        code = job(
+                "--program",
+                program.toString(),
+                "--data",
+                data,
+                "--out",
+                out,
+                "--overwrite",
+                "--lm",
+                "openai/loopback",
+                "--api-base",
+                server.baseUrl(),
+                "--cache",
+                cache);
 
         assertThat(code).isZero();
         assertEveryRowOnce(out);
-        assertThat(SparkTests.spark().read().parquet(out).filter("cached").count()).isEqualTo(ROWS);
+        assertThat(SparkTests.spark().read().parquet(out).filter("cached").count())
+                .isEqualTo(ROWS);
         assertThat(server.requestCount()).as("LM calls, rerun").isZero();
     }
 
@@ -82,7 +108,8 @@ class SparkJobTest {
     void aTaskThatFailsAndIsRetriedMakesNoExtraCallForTheRowsItHadAnswered() {
         server.reset();
         int failures = RowTask.INJECTED_FAILURES.get();
-        SparkRunner runner = SparkRunner.builder().program(program)
+        SparkRunner runner = SparkRunner.builder()
+                .program(program)
                 .lm(ProviderLm.of("openai/loopback").withBaseUrl(server.baseUrl()))
                 .cache(new CacheFactory.Disk(dir.resolve("cache-retry").toString()))
                 .mediaBase(dir.toUri().toString())
@@ -93,31 +120,52 @@ class SparkJobTest {
         String written = dir.resolve("retried.parquet").toString();
         out.write().parquet(written);
 
-        assertThat(RowTask.INJECTED_FAILURES.get()).as("attempts failed by the hook").isEqualTo(failures + 1);
+        assertThat(RowTask.INJECTED_FAILURES.get())
+                .as("attempts failed by the hook")
+                .isEqualTo(failures + 1);
         assertEveryRowOnce(written);
         assertThat(server.requestCount()).as("LM calls with one task retried").isEqualTo(ROWS);
         // the retried partition's first 100 rows (and the rows read ahead) came from the cache
-        assertThat(SparkTests.spark().read().parquet(written).filter("cached").count()).isGreaterThanOrEqualTo(100);
+        assertThat(SparkTests.spark().read().parquet(written).filter("cached").count())
+                .isGreaterThanOrEqualTo(100);
     }
 
     @Test
     void jsonLinesInAndOutWithAColumnMapAndABadRowExitOne() throws Exception {
         Path in = dir.resolve("rows.jsonl");
-        Files.writeString(in, "{\"id\": 1, \"photo\": \"img/img-1.png\"}\n"
-                + "{\"id\": 2, \"photo\": \"img/missing.png\"}\n"
-                + "{\"id\": 3, \"photo\": \"img/img-3.png\"}\n");
+        Files.writeString(
+                in,
+                "{\"id\": 1, \"photo\": \"img/img-1.png\"}\n"
+                        + "{\"id\": 2, \"photo\": \"img/missing.png\"}\n"
+                        + "{\"id\": 3, \"photo\": \"img/img-3.png\"}\n");
         String out = dir.resolve("rows-out.jsonl").toString();
         StringWriter err = new StringWriter();
 
-        int code = SparkJob.run(new String[] {"--program", program.toString(), "--data", in.toString(), "--out", out,
-                "--column", "image=photo", "--lm", "openai/loopback", "--api-base", server.baseUrl()},
-                new PrintWriter(new StringWriter()), new PrintWriter(err));
+        int code = SparkJob.run(
+                new String[] {
+                    "--program",
+                    program.toString(),
+                    "--data",
+                    in.toString(),
+                    "--out",
+                    out,
+                    "--column",
+                    "image=photo",
+                    "--lm",
+                    "openai/loopback",
+                    "--api-base",
+                    server.baseUrl()
+                },
+                new PrintWriter(new StringWriter()),
+                new PrintWriter(err));
 
         assertThat(code).isEqualTo(1);
-        assertThat(err.toString()).startsWith("3 rows: 2 ok, 1 error (input 1), 0 from the cache, ")
+        assertThat(err.toString())
+                .startsWith("3 rows: 2 ok, 1 error (input 1), 0 from the cache, ")
                 .contains("; output in " + out);
         var rows = SparkTests.spark().read().json(out).orderBy("id").collectAsList();
-        assertThat(rows).extracting(r -> r.getAs("id").toString() + " " + r.getAs("label") + " " + r.getAs("error_type"))
+        assertThat(rows)
+                .extracting(r -> r.getAs("id").toString() + " " + r.getAs("label") + " " + r.getAs("error_type"))
                 .containsExactly("1 noise null", "2 null input", "3 noise null");
         assertThat(rows.get(1).<String>getAs("error")).contains("img/missing.png does not exist");
     }
@@ -138,19 +186,45 @@ class SparkJobTest {
         Files.createDirectories(out);
         StringWriter err = new StringWriter();
 
-        int code = SparkJob.run(new String[] {"--program", program.toString(), "--data", data, "--out", out.toString(),
-                "--lm", "openai/loopback", "--api-base", server.baseUrl()}, new PrintWriter(new StringWriter()), new PrintWriter(err));
+        int code = SparkJob.run(
+                new String[] {
+                    "--program",
+                    program.toString(),
+                    "--data",
+                    data,
+                    "--out",
+                    out.toString(),
+                    "--lm",
+                    "openai/loopback",
+                    "--api-base",
+                    server.baseUrl()
+                },
+                new PrintWriter(new StringWriter()),
+                new PrintWriter(err));
 
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).isEqualTo("dspy4j-spark: --out " + out + " exists; pass --overwrite to replace it (with "
-                + "--cache, rows answered before cost no LM call)" + System.lineSeparator());
+        assertThat(err.toString())
+                .isEqualTo("dspy4j-spark: --out " + out + " exists; pass --overwrite to replace it (with "
+                        + "--cache, rows answered before cost no LM call)" + System.lineSeparator());
 
         err.getBuffer().setLength(0);
-        code = SparkJob.run(new String[] {"--program", program.toString(), "--data", data, "--out", dir.resolve("x").toString(),
-                "--lm", "openia/gpt"}, new PrintWriter(new StringWriter()), new PrintWriter(err));
+        code = SparkJob.run(
+                new String[] {
+                    "--program",
+                    program.toString(),
+                    "--data",
+                    data,
+                    "--out",
+                    dir.resolve("x").toString(),
+                    "--lm",
+                    "openia/gpt"
+                },
+                new PrintWriter(new StringWriter()),
+                new PrintWriter(err));
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).isEqualTo("dspy4j-spark: --lm: unknown provider 'openia'; expected openai, "
-                + "openai-responses, anthropic, gemini or azure (use openai with a base URL for any OpenAI-compatible server)"
-                + System.lineSeparator());
+        assertThat(err.toString())
+                .isEqualTo("dspy4j-spark: --lm: unknown provider 'openia'; expected openai, "
+                        + "openai-responses, anthropic, gemini or azure (use openai with a base URL for any OpenAI-compatible server)"
+                        + System.lineSeparator());
     }
 }

@@ -31,22 +31,25 @@ class SparkRedisTest {
     static LoopbackChatServer server;
     /** The next requests the server holds for a second before answering (so that a second job catches up). */
     static final AtomicInteger slowStart = new AtomicInteger();
+
     static String data;
     RedisServerProcess redis;
 
     @BeforeAll
     static void setUp() {
         String answer = LoopbackChatServer.chatAnswer("label", "noise");
-        server = LoopbackChatServer.builder().respond(r -> {
-            if (slowStart.getAndDecrement() > 0) {
-                try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            return answer;
-        }).start();
+        server = LoopbackChatServer.builder()
+                .respond(r -> {
+                    if (slowStart.getAndDecrement() > 0) {
+                        try {
+                            Thread.sleep(1000);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    return answer;
+                })
+                .start();
         data = SparkTests.imageParquet(dir, ROWS, 9000);
     }
 
@@ -66,8 +69,11 @@ class SparkRedisTest {
      * tells them apart), so only Redis is shared between them, as between two machines.
      */
     private SparkRunner runner(int executor) {
-        return SparkRunner.builder().program(SparkTests.program(dir, "image: Image -> label"))
-                .lm(ProviderLm.of("openai/loopback").withBaseUrl(server.baseUrl()).withTimeout(Duration.ofSeconds(60 + executor)))
+        return SparkRunner.builder()
+                .program(SparkTests.program(dir, "image: Image -> label"))
+                .lm(ProviderLm.of("openai/loopback")
+                        .withBaseUrl(server.baseUrl())
+                        .withTimeout(Duration.ofSeconds(60 + executor)))
                 .cache(new CacheFactory.Redis(redis.uri()))
                 .mediaBase(dir.toUri().toString())
                 .build();
@@ -81,7 +87,9 @@ class SparkRedisTest {
         String out = dir.resolve(name).toString();
         SparkTests.spark().sparkContext().setLocalProperty("spark.scheduler.pool", name);
         try {
-            runner.run(SparkTests.spark().read().parquet(data).coalesce(partitions)).write().parquet(out);
+            runner.run(SparkTests.spark().read().parquet(data).coalesce(partitions))
+                    .write()
+                    .parquet(out);
         } finally {
             SparkTests.spark().sparkContext().setLocalProperty("spark.scheduler.pool", null);
         }

@@ -44,7 +44,8 @@ class SparkRunnerTest {
     }
 
     private static Map<Long, Row> byId(Dataset<Row> out) {
-        return out.collectAsList().stream().collect(Collectors.toMap(r -> r.getLong(r.fieldIndex("id")), Function.identity()));
+        return out.collectAsList().stream()
+                .collect(Collectors.toMap(r -> r.getLong(r.fieldIndex("id")), Function.identity()));
     }
 
     @Test
@@ -54,13 +55,16 @@ class SparkRunnerTest {
                 DataTypes.createStructField("id", DataTypes.LongType, false),
                 DataTypes.createStructField("image", DataTypes.StringType, true)));
         List<Row> rows = new ArrayList<>();
-        for (int i = 0; i < images.size(); i++) rows.add(RowFactory.create((long) i, images.get(i).toUri().toString()));
+        for (int i = 0; i < images.size(); i++)
+            rows.add(RowFactory.create((long) i, images.get(i).toUri().toString()));
         rows.add(RowFactory.create(4L, dir.resolve("img/missing.png").toUri().toString()));
         rows.add(RowFactory.create(5L, null));
         rows.add(RowFactory.create(6L, "img/img-0.png")); // relative: taken against the media base
         server.reset();
 
-        Dataset<Row> out = runner("image: Image -> label").mediaBase(dir.toUri().toString()).build()
+        Dataset<Row> out = runner("image: Image -> label")
+                .mediaBase(dir.toUri().toString())
+                .build()
                 .run(SparkTests.spark().createDataFrame(rows, schema).repartition(3));
 
         assertThat(out.schema().fieldNames()).containsExactly("id", "image", "label", "error", "error_type", "cached");
@@ -82,11 +86,18 @@ class SparkRunnerTest {
     @Test
     void aBinaryColumnFromTheBinaryFileSourceFeedsAnImageField() {
         SparkTests.images(dir.resolve("bin"), 3, 100);
-        Dataset<Row> files = SparkTests.spark().read().format("binaryFile").load(dir.resolve("bin").toString());
+        Dataset<Row> files = SparkTests.spark()
+                .read()
+                .format("binaryFile")
+                .load(dir.resolve("bin").toString());
         server.reset();
 
-        List<Row> out = runner("image: Image -> label").column("image", "content").build().run(files)
-                .select("path", "label", "error", "cached").collectAsList();
+        List<Row> out = runner("image: Image -> label")
+                .column("image", "content")
+                .build()
+                .run(files)
+                .select("path", "label", "error", "cached")
+                .collectAsList();
 
         assertThat(out).hasSize(3).allSatisfy(r -> {
             assertThat(r.getString(1)).isEqualTo("cat");
@@ -113,16 +124,19 @@ class SparkRunnerTest {
     @Test
     void scalarInputsAndOutputsKeepTheirTypes() {
         server.close();
-        server = LoopbackChatServer.start(LoopbackChatServer.chatAnswer("n", "7") .replace("[[ ## completed ## ]]",
-                "[[ ## ok ## ]]\ntrue\n\n[[ ## completed ## ]]"));
+        server = LoopbackChatServer.start(LoopbackChatServer.chatAnswer("n", "7")
+                .replace("[[ ## completed ## ]]", "[[ ## ok ## ]]\ntrue\n\n[[ ## completed ## ]]"));
         StructType schema = DataTypes.createStructType(List.of(
                 DataTypes.createStructField("id", DataTypes.LongType, false),
                 DataTypes.createStructField("question", DataTypes.StringType, true),
                 DataTypes.createStructField("k", DataTypes.IntegerType, true)));
-        Dataset<Row> in = SparkTests.spark().createDataFrame(List.of(RowFactory.create(1L, "how many?", 3),
-                RowFactory.create(2L, "how many?", null)), schema);
+        Dataset<Row> in = SparkTests.spark()
+                .createDataFrame(
+                        List.of(RowFactory.create(1L, "how many?", 3), RowFactory.create(2L, "how many?", null)),
+                        schema);
 
-        Dataset<Row> out = runner("question, k: int -> n: int, ok: bool").build().run(in);
+        Dataset<Row> out =
+                runner("question, k: int -> n: int, ok: bool").build().run(in);
 
         assertThat(out.schema().apply("n").dataType()).isEqualTo(DataTypes.LongType);
         assertThat(out.schema().apply("ok").dataType()).isEqualTo(DataTypes.BooleanType);
@@ -142,15 +156,23 @@ class SparkRunnerTest {
 
         assertThatThrownBy(() -> runner("image: Image -> answer").build().run(in))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("no column 'image' for the program's input field 'image' (Image); the columns are photo, size, "
-                        + "label; map another with column(\"image\", \"COLUMN\")");
-        assertThatThrownBy(() -> runner("image: Image -> answer").column("image", "size").build().run(in))
-                .hasMessage("column 'size' for the media field 'image' (Image) is bigint; expected string (a path or URI) "
-                        + "or binary (the bytes)");
+                .hasMessage(
+                        "no column 'image' for the program's input field 'image' (Image); the columns are photo, size, "
+                                + "label; map another with column(\"image\", \"COLUMN\")");
+        assertThatThrownBy(() -> runner("image: Image -> answer")
+                        .column("image", "size")
+                        .build()
+                        .run(in))
+                .hasMessage(
+                        "column 'size' for the media field 'image' (Image) is bigint; expected string (a path or URI) "
+                                + "or binary (the bytes)");
         assertThatThrownBy(() -> runner("photo: Image -> label").build().run(in))
                 .hasMessage("the input already has a column 'label', which the run adds for the program's output field "
                         + "'label'; rename or drop it first (e.g. withColumnRenamed(\"label\", \"expected_label\"))");
-        assertThatThrownBy(() -> runner("photo: Image -> answer").column("picture", "photo").build())
-                .hasMessage("column(\"picture\", ...): the program has no input field 'picture'; its inputs are [photo]");
+        assertThatThrownBy(() -> runner("photo: Image -> answer")
+                        .column("picture", "photo")
+                        .build())
+                .hasMessage(
+                        "column(\"picture\", ...): the program has no input field 'picture'; its inputs are [photo]");
     }
 }

@@ -1,9 +1,9 @@
 package dev.dspy4j.spark;
 
-import dev.dspy4j.testing.NoiseImage;
 import dev.dspy4j.module.Predict;
 import dev.dspy4j.signature.Signature;
 import dev.dspy4j.state.ProgramState;
+import dev.dspy4j.testing.NoiseImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -79,7 +79,8 @@ final class SparkTests {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        for (int i = 0; i < rows; i++) NoiseImage.writePng(dir.resolve("img"), "img-" + i + ".png", side, side, seed + i);
+        for (int i = 0; i < rows; i++)
+            NoiseImage.writePng(dir.resolve("img"), "img-" + i + ".png", side, side, seed + i);
         StructType schema = DataTypes.createStructType(List.of(
                 DataTypes.createStructField("id", DataTypes.LongType, false),
                 DataTypes.createStructField("image", DataTypes.StringType, false)));
@@ -96,7 +97,8 @@ final class SparkTests {
                 DataTypes.createStructField("id", DataTypes.LongType, false),
                 DataTypes.createStructField("image", DataTypes.StringType, true)));
         List<Row> rows = new ArrayList<>();
-        for (int i = 0; i < images.size(); i++) rows.add(RowFactory.create((long) i, images.get(i).toUri().toString()));
+        for (int i = 0; i < images.size(); i++)
+            rows.add(RowFactory.create((long) i, images.get(i).toUri().toString()));
         return spark().createDataFrame(rows, schema).repartition(partitions);
     }
 }

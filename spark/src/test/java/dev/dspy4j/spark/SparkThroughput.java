@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * <p>Arguments: {@code [rows] [repeats] [side]} (default 1000, 3, 16: 16x16 noise PNGs of about 1 KB).
  */
 public final class SparkThroughput {
-    private static final Pattern SUMMARY = Pattern.compile("(\\d+) rows: .* from the cache, [0-9.]+ s \\(([0-9.]+) rows/s\\)");
+    private static final Pattern SUMMARY =
+            Pattern.compile("(\\d+) rows: .* from the cache, [0-9.]+ s \\(([0-9.]+) rows/s\\)");
 
     private SparkThroughput() {}
 
@@ -38,29 +39,52 @@ public final class SparkThroughput {
         System.setProperty("spark.driver.host", "127.0.0.1");
         System.setProperty("spark.driver.bindAddress", "127.0.0.1");
         try (LoopbackChatServer server = LoopbackChatServer.start(LoopbackChatServer.chatAnswer("label", "noise"));
-             RedisServerProcess redis = RedisServerProcess.start()) {
+                RedisServerProcess redis = RedisServerProcess.start()) {
             Path program = SparkTests.program(dir, "image: Image -> label");
             String warm = SparkTests.imageParquetAt(dir.resolve("warm"), 200, side, 1);
             String data = SparkTests.imageParquetAt(dir.resolve("data"), rows, side, 100_000);
-            System.out.printf(Locale.ROOT, "%d rows, %dx%d noise PNGs (%d bytes on average), local[2], 4 partitions, --threads 4%n",
-                    rows, side, side, Files.size(dir.resolve("data/img/img-0.png")));
+            System.out.printf(
+                    Locale.ROOT,
+                    "%d rows, %dx%d noise PNGs (%d bytes on average), local[2], 4 partitions, --threads 4%n",
+                    rows,
+                    side,
+                    side,
+                    Files.size(dir.resolve("data/img/img-0.png")));
             // warm-up: Spark's first job and the JIT, on other rows
-            job(server, program, warm, dir.resolve("warm-out"), dir.resolve("warm-cache").toString());
+            job(
+                    server,
+                    program,
+                    warm,
+                    dir.resolve("warm-out"),
+                    dir.resolve("warm-cache").toString());
             for (String kind : List.of("disk", "redis")) {
                 List<Double> cold = new ArrayList<>();
                 List<Double> cached = new ArrayList<>();
                 for (int i = 0; i < repeats; i++) {
-                    String cache = kind.equals("disk") ? dir.resolve("cache-" + i).toString() : redis.uri() + "/" + (i + 1);
+                    String cache =
+                            kind.equals("disk") ? dir.resolve("cache-" + i).toString() : redis.uri() + "/" + (i + 1);
                     server.reset();
                     cold.add(job(server, program, data, dir.resolve("out-" + kind + "-" + i), cache));
                     int coldCalls = server.requestCount();
                     server.reset();
                     cached.add(job(server, program, data, dir.resolve("out-" + kind + "-" + i), cache));
-                    System.out.printf(Locale.ROOT, "%s #%d: cold %.0f rows/s (%d LM calls), cached %.0f rows/s (%d LM calls)%n",
-                            kind, i + 1, cold.get(i), coldCalls, cached.get(i), server.requestCount());
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%s #%d: cold %.0f rows/s (%d LM calls), cached %.0f rows/s (%d LM calls)%n",
+                            kind,
+                            i + 1,
+                            cold.get(i),
+                            coldCalls,
+                            cached.get(i),
+                            server.requestCount());
                 }
-                System.out.printf(Locale.ROOT, "%s cache, median of %d: cold %.0f rows/s, cached %.0f rows/s%n", kind, repeats,
-                        median(cold), median(cached));
+                System.out.printf(
+                        Locale.ROOT,
+                        "%s cache, median of %d: cold %.0f rows/s, cached %.0f rows/s%n",
+                        kind,
+                        repeats,
+                        median(cold),
+                        median(cached));
             }
         } finally {
             ProgramBundle.deleteTree(dir);
@@ -70,9 +94,26 @@ public final class SparkThroughput {
     /** Runs the job and returns rows per second as its summary reports them (rows over the time the output took to write). */
     private static double job(LoopbackChatServer server, Path program, String data, Path out, String cache) {
         StringWriter err = new StringWriter();
-        int code = SparkJob.run(new String[] {"--program", program.toString(), "--data", data, "--out", out.toString(),
-                "--overwrite", "--lm", "openai/loopback", "--api-base", server.baseUrl(), "--cache", cache, "--threads", "4"},
-                new PrintWriter(new StringWriter()), new PrintWriter(err));
+        int code = SparkJob.run(
+                new String[] {
+                    "--program",
+                    program.toString(),
+                    "--data",
+                    data,
+                    "--out",
+                    out.toString(),
+                    "--overwrite",
+                    "--lm",
+                    "openai/loopback",
+                    "--api-base",
+                    server.baseUrl(),
+                    "--cache",
+                    cache,
+                    "--threads",
+                    "4"
+                },
+                new PrintWriter(new StringWriter()),
+                new PrintWriter(err));
         Matcher m = SUMMARY.matcher(err.toString());
         if (code != 0 || !m.find()) throw new IllegalStateException("the job failed (" + code + "): " + err);
         return Double.parseDouble(m.group(2));

@@ -40,6 +40,7 @@ final class LoopbackBatches {
         String inputFileId;
         /** OpenAI: the endpoint every line goes to ({@code /v1/chat/completions} or {@code /v1/responses}). */
         String endpoint;
+
         List<String> invalid = List.of();
         String outputFileId;
         String errorFileId;
@@ -61,8 +62,12 @@ final class LoopbackBatches {
     private final AtomicInteger created = new AtomicInteger();
     private final AtomicInteger pollCount = new AtomicInteger();
 
-    LoopbackBatches(LoopbackFiles files, Function<LoopbackChatServer.Received, String> responder,
-                    Predicate<LoopbackChatServer.Received> errors, int polls, String root) {
+    LoopbackBatches(
+            LoopbackFiles files,
+            Function<LoopbackChatServer.Received, String> responder,
+            Predicate<LoopbackChatServer.Received> errors,
+            int polls,
+            String root) {
         this.files = files;
         this.responder = responder;
         this.errors = errors;
@@ -145,9 +150,16 @@ final class LoopbackBatches {
         java.util.Set<String> ids = new java.util.HashSet<>();
         for (JsonNode r : requests) {
             String id = r.path("custom_id").asText("");
-            if (!id.matches("[A-Za-z0-9_-]{1,64}") || !ids.add(id) || !r.path("params").isObject()) {
-                reply(ex, 400, anthropicError("invalid_request_error", "requests: custom_id '" + id
-                        + "' is not 1-64 letters, digits, - or _, is given twice, or has no params object"));
+            if (!id.matches("[A-Za-z0-9_-]{1,64}")
+                    || !ids.add(id)
+                    || !r.path("params").isObject()) {
+                reply(
+                        ex,
+                        400,
+                        anthropicError(
+                                "invalid_request_error",
+                                "requests: custom_id '" + id
+                                        + "' is not 1-64 letters, digits, - or _, is given twice, or has no params object"));
                 return;
             }
             list.add(new Item(id, "/v1/messages", r.get("params")));
@@ -233,10 +245,15 @@ final class LoopbackBatches {
                     result.put("type", "errored");
                     ObjectNode e = result.putObject("error");
                     e.put("type", "error");
-                    e.putObject("error").put("type", "invalid_request_error").put("message", "loopback: this request is refused");
+                    e.putObject("error")
+                            .put("type", "invalid_request_error")
+                            .put("message", "loopback: this request is refused");
                 } else {
                     result.put("type", "succeeded");
-                    result.set("message", JSON.readTree(LoopbackChatServer.anthropicBody(responder.apply(received(i, "/v1/messages")))));
+                    result.set(
+                            "message",
+                            JSON.readTree(
+                                    LoopbackChatServer.anthropicBody(responder.apply(received(i, "/v1/messages")))));
                 }
                 out.write(JSON.writeValueAsBytes(line));
                 out.write('\n');

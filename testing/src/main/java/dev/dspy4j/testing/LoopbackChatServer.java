@@ -60,7 +60,8 @@ public final class LoopbackChatServer implements AutoCloseable {
         // The JDK server writes a response's headers and body in two writes; with Nagle's algorithm on, the
         // second waits for the client's delayed ACK, about 40 ms per exchange on Linux, which dominated a
         // 3 MB upload and added ~4 s to 100 chat requests. Read once, when the JDK first makes a server.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) System.setProperty("sun.net.httpserver.nodelay", "true");
+        if (System.getProperty("sun.net.httpserver.nodelay") == null)
+            System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
     /**
@@ -70,7 +71,8 @@ public final class LoopbackChatServer implements AutoCloseable {
      * @param bodyBytes the body's size in bytes
      * @param body      the body, or null unless {@link Builder#keepBodies} is on
      */
-    @SuppressWarnings("ArrayRecordComponent") // the body as read off the socket, handed out without a copy; never compared
+    @SuppressWarnings(
+            "ArrayRecordComponent") // the body as read off the socket, handed out without a copy; never compared
     public record Received(String path, long bodyBytes, byte[] body) {
         /** The body as UTF-8 text, or null if not kept. */
         public String bodyText() {
@@ -102,7 +104,12 @@ public final class LoopbackChatServer implements AutoCloseable {
             return t;
         });
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 128);
-        this.batches = new LoopbackBatches(files, responder, b.batchErrors, b.batchPolls, "http://127.0.0.1:" + server.getAddress().getPort());
+        this.batches = new LoopbackBatches(
+                files,
+                responder,
+                b.batchErrors,
+                b.batchPolls,
+                "http://127.0.0.1:" + server.getAddress().getPort());
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
@@ -133,8 +140,9 @@ public final class LoopbackChatServer implements AutoCloseable {
             server = fromArgs(args);
         } catch (IllegalArgumentException | UncheckedIOException e) {
             System.err.println(e.getMessage());
-            System.err.println("usage: LoopbackChatServer [--batch-polls N] [--batch-error-when TEXT] [PORT] [FIELD VALUE]..."
-                    + "   e.g. 8765 answer cat");
+            System.err.println(
+                    "usage: LoopbackChatServer [--batch-polls N] [--batch-error-when TEXT] [PORT] [FIELD VALUE]..."
+                            + "   e.g. 8765 answer cat");
             System.exit(2);
             return;
         }
@@ -177,7 +185,11 @@ public final class LoopbackChatServer implements AutoCloseable {
         }
         StringBuilder text = new StringBuilder();
         for (; i < args.length; i += 2) {
-            text.append("[[ ## ").append(args[i]).append(" ## ]]\n").append(args[i + 1]).append("\n\n");
+            text.append("[[ ## ")
+                    .append(args[i])
+                    .append(" ## ]]\n")
+                    .append(args[i + 1])
+                    .append("\n\n");
         }
         String answer = text.isEmpty() ? chatAnswer("answer", "ok") : text + "[[ ## completed ## ]]";
         return builder.port(port).answer(answer).start();
@@ -244,10 +256,12 @@ public final class LoopbackChatServer implements AutoCloseable {
      * body (the batch line's {@code params}) as compact JSON.
      */
     public List<Received> batchRequests() {
-        return batches.items().stream().map(i -> {
-            byte[] bytes = i.body().toString().getBytes(StandardCharsets.UTF_8);
-            return new Received(i.path(), bytes.length, bytes);
-        }).toList();
+        return batches.items().stream()
+                .map(i -> {
+                    byte[] bytes = i.body().toString().getBytes(StandardCharsets.UTF_8);
+                    return new Received(i.path(), bytes.length, bytes);
+                })
+                .toList();
     }
 
     /** The server's Files API: uploads received, stored files, and {@code forget(id)} to emulate an expired upload. */
@@ -322,8 +336,11 @@ public final class LoopbackChatServer implements AutoCloseable {
             try {
                 text = responder.apply(rec);
             } catch (RuntimeException e) {
-                reply(ex, 500, "{\"error\":{\"message\":" + JSON.writeValueAsString(String.valueOf(e.getMessage()))
-                        + ",\"type\":\"server_error\"}}");
+                reply(
+                        ex,
+                        500,
+                        "{\"error\":{\"message\":" + JSON.writeValueAsString(String.valueOf(e.getMessage()))
+                                + ",\"type\":\"server_error\"}}");
                 return;
             }
             if (responses && LoopbackResponses.wantsStream(head, headLength)) {
@@ -431,7 +448,8 @@ public final class LoopbackChatServer implements AutoCloseable {
 
         /** Each upload to the Files API is answered this much later (to test uploads that overlap; default none). */
         public Builder uploadDelay(java.time.Duration delay) {
-            if (delay == null || delay.isNegative()) throw new IllegalArgumentException("uploadDelay must be zero or positive, not " + delay);
+            if (delay == null || delay.isNegative())
+                throw new IllegalArgumentException("uploadDelay must be zero or positive, not " + delay);
             this.uploadDelay = delay;
             return this;
         }

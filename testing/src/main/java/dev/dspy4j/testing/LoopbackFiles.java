@@ -56,9 +56,17 @@ public final class LoopbackFiles {
      * @param expires   when it expires, or null
      * @param content   its bytes if kept, else null
      */
-    @SuppressWarnings("ArrayRecordComponent") // the uploaded bytes as received, handed out without a copy; never compared
-    public record StoredFile(String id, String filename, long bytes, String mediaType, String purpose, Instant created,
-                             Instant expires, byte[] content) {}
+    @SuppressWarnings(
+            "ArrayRecordComponent") // the uploaded bytes as received, handed out without a copy; never compared
+    public record StoredFile(
+            String id,
+            String filename,
+            long bytes,
+            String mediaType,
+            String purpose,
+            Instant created,
+            Instant expires,
+            byte[] content) {}
 
     private final Map<String, StoredFile> files = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
@@ -119,8 +127,17 @@ public final class LoopbackFiles {
     public String put(String filename, String purpose, byte[] content) {
         used = true;
         String id = "file-" + String.format("%024d", ids.incrementAndGet());
-        files.put(id, new StoredFile(id, filename, content.length, "application/jsonl", purpose, Instant.now(), null,
-                content.clone()));
+        files.put(
+                id,
+                new StoredFile(
+                        id,
+                        filename,
+                        content.length,
+                        "application/jsonl",
+                        purpose,
+                        Instant.now(),
+                        null,
+                        content.clone()));
         return id;
     }
 
@@ -152,7 +169,8 @@ public final class LoopbackFiles {
 
     /** The 404 a provider gives for a request that refers to an unknown file. */
     static String unknownFileError(String id, boolean anthropic) throws IOException {
-        return anthropic ? anthropicError("not_found_error", "File not found: " + id)
+        return anthropic
+                ? anthropicError("not_found_error", "File not found: " + id)
                 : openAiError("No such File object: " + id, "invalid_request_error", "file_id");
     }
 
@@ -175,13 +193,22 @@ public final class LoopbackFiles {
         }
         StoredFile f = id == null ? null : live(id);
         if (id == null || (!"GET".equals(method) && !"DELETE".equals(method)) || (content && !"GET".equals(method))) {
-            reply(ex, 405, anthropic ? anthropicError("invalid_request_error", "method " + method + " not allowed on " + path)
-                    : openAiError("method " + method + " not allowed on " + path, "invalid_request_error", null));
+            reply(
+                    ex,
+                    405,
+                    anthropic
+                            ? anthropicError("invalid_request_error", "method " + method + " not allowed on " + path)
+                            : openAiError(
+                                    "method " + method + " not allowed on " + path, "invalid_request_error", null));
             return;
         }
         if (f == null) {
-            reply(ex, 404, anthropic ? anthropicError("not_found_error", "File not found: " + id)
-                    : openAiError("No such File object: " + id, "invalid_request_error", "id"));
+            reply(
+                    ex,
+                    404,
+                    anthropic
+                            ? anthropicError("not_found_error", "File not found: " + id)
+                            : openAiError("No such File object: " + id, "invalid_request_error", "id"));
             return;
         }
         if ("DELETE".equals(method)) {
@@ -198,11 +225,19 @@ public final class LoopbackFiles {
             reply(ex, 200, JSON.writeValueAsString(r));
         } else if (content) {
             if (f.content() == null) {
-                reply(ex, 400, anthropic ? anthropicError("invalid_request_error", "File " + id + " is not downloadable")
-                        : openAiError("Not allowed to download files of purpose: " + f.purpose(), "invalid_request_error", null));
+                reply(
+                        ex,
+                        400,
+                        anthropic
+                                ? anthropicError("invalid_request_error", "File " + id + " is not downloadable")
+                                : openAiError(
+                                        "Not allowed to download files of purpose: " + f.purpose(),
+                                        "invalid_request_error",
+                                        null));
                 return;
             }
-            ex.getResponseHeaders().set("Content-Type", f.mediaType() == null ? "application/octet-stream" : f.mediaType());
+            ex.getResponseHeaders()
+                    .set("Content-Type", f.mediaType() == null ? "application/octet-stream" : f.mediaType());
             ex.sendResponseHeaders(200, f.content().length == 0 ? -1 : f.content().length);
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(f.content());
@@ -228,31 +263,51 @@ public final class LoopbackFiles {
         String type = ex.getRequestHeaders().getFirst("Content-Type");
         Matcher b = type == null ? null : BOUNDARY.matcher(type);
         if (type == null || !type.startsWith("multipart/form-data") || !b.find()) {
-            reply(ex, 400, anthropic ? anthropicError("invalid_request_error", "expected multipart/form-data with a boundary")
-                    : openAiError("expected multipart/form-data with a boundary, got " + type, "invalid_request_error", null));
+            reply(
+                    ex,
+                    400,
+                    anthropic
+                            ? anthropicError("invalid_request_error", "expected multipart/form-data with a boundary")
+                            : openAiError(
+                                    "expected multipart/form-data with a boundary, got " + type,
+                                    "invalid_request_error",
+                                    null));
             return;
         }
         Map<String, MultipartForm.FormPart> parts;
         try {
             parts = MultipartForm.parse(body, b.group(1));
         } catch (IllegalArgumentException e) {
-            reply(ex, 400, anthropic ? anthropicError("invalid_request_error", e.getMessage())
-                    : openAiError(e.getMessage(), "invalid_request_error", null));
+            reply(
+                    ex,
+                    400,
+                    anthropic
+                            ? anthropicError("invalid_request_error", e.getMessage())
+                            : openAiError(e.getMessage(), "invalid_request_error", null));
             return;
         }
         MultipartForm.FormPart file = parts.get("file");
         String purpose = parts.containsKey("purpose") ? parts.get("purpose").text() : null;
-        String problem = file == null || file.filename() == null ? "the form has no file part named 'file' with a filename"
+        String problem = file == null || file.filename() == null
+                ? "the form has no file part named 'file' with a filename"
                 : !anthropic && purpose == null ? "the form has no 'purpose' field" : null;
         if (problem != null) {
-            reply(ex, 400, anthropic ? anthropicError("invalid_request_error", problem)
-                    : openAiError(problem, "invalid_request_error", problem.contains("purpose") ? "purpose" : "file"));
+            reply(
+                    ex,
+                    400,
+                    anthropic
+                            ? anthropicError("invalid_request_error", problem)
+                            : openAiError(
+                                    problem,
+                                    "invalid_request_error",
+                                    problem.contains("purpose") ? "purpose" : "file"));
             return;
         }
         Instant created = Instant.now();
         Instant expires = null;
         if (parts.containsKey("expires_after[seconds]")) {
-            expires = created.plusSeconds(Long.parseLong(parts.get("expires_after[seconds]").text()));
+            expires = created.plusSeconds(
+                    Long.parseLong(parts.get("expires_after[seconds]").text()));
         } else if ("batch".equals(purpose)) {
             expires = created.plus(Duration.ofDays(30));
         }
@@ -265,7 +320,14 @@ public final class LoopbackFiles {
         }
         boolean keep = "batch".equals(purpose) || "batch_output".equals(purpose);
         String id = (anthropic ? "file_" : "file-") + String.format("%024d", ids.incrementAndGet());
-        StoredFile f = new StoredFile(id, file.filename(), file.length(), file.contentType(), purpose, created, expires,
+        StoredFile f = new StoredFile(
+                id,
+                file.filename(),
+                file.length(),
+                file.contentType(),
+                purpose,
+                created,
+                expires,
                 keep ? file.bytes(body) : null);
         files.put(id, f);
         uploads.incrementAndGet();

@@ -29,7 +29,8 @@ final class LoopbackOpenAiBatches {
 
     private LoopbackOpenAiBatches() {}
 
-    static void handle(LoopbackBatches all, HttpExchange ex, String method, String path, byte[] body) throws IOException {
+    static void handle(LoopbackBatches all, HttpExchange ex, String method, String path, byte[] body)
+            throws IOException {
         String rest = path.substring(path.indexOf("/v1/batches") + "/v1/batches".length());
         if (rest.isEmpty() || rest.equals("/")) {
             if (!"POST".equals(method)) {
@@ -42,7 +43,11 @@ final class LoopbackOpenAiBatches {
         String[] parts = rest.substring(1).split("/", -1);
         LoopbackBatches.Batch b = all.get(parts[0], "openai");
         if (b == null) {
-            reply(ex, 404, LoopbackFiles.openAiError("No batch found with id '" + parts[0] + "'.", "invalid_request_error", null));
+            reply(
+                    ex,
+                    404,
+                    LoopbackFiles.openAiError(
+                            "No batch found with id '" + parts[0] + "'.", "invalid_request_error", null));
             return;
         }
         if (parts.length == 1 && "GET".equals(method)) {
@@ -52,7 +57,11 @@ final class LoopbackOpenAiBatches {
             b.canceled = true;
             reply(ex, 200, JSON.writeValueAsString(status(all, b)));
         } else {
-            reply(ex, 404, LoopbackFiles.openAiError("no such endpoint: " + method + " " + path, "invalid_request_error", null));
+            reply(
+                    ex,
+                    404,
+                    LoopbackFiles.openAiError(
+                            "no such endpoint: " + method + " " + path, "invalid_request_error", null));
         }
     }
 
@@ -66,15 +75,26 @@ final class LoopbackOpenAiBatches {
         }
         String fileId = root == null ? "" : root.path("input_file_id").asText("");
         String endpoint = root == null ? "" : root.path("endpoint").asText();
-        if (!ENDPOINTS.contains(endpoint) || !"24h".equals(root.path("completion_window").asText())) {
-            reply(ex, 400, LoopbackFiles.openAiError("endpoint must be one of " + ENDPOINTS + " and completion_window 24h",
-                    "invalid_request_error", "endpoint"));
+        if (!ENDPOINTS.contains(endpoint)
+                || !"24h".equals(root.path("completion_window").asText())) {
+            reply(
+                    ex,
+                    400,
+                    LoopbackFiles.openAiError(
+                            "endpoint must be one of " + ENDPOINTS + " and completion_window 24h",
+                            "invalid_request_error",
+                            "endpoint"));
             return;
         }
         LoopbackFiles.StoredFile input = all.files().get(fileId);
         if (input == null || !"batch".equals(input.purpose()) || input.content() == null) {
-            reply(ex, 400, LoopbackFiles.openAiError("input_file_id '" + fileId + "' is not a file uploaded with purpose batch",
-                    "invalid_request_error", "input_file_id"));
+            reply(
+                    ex,
+                    400,
+                    LoopbackFiles.openAiError(
+                            "input_file_id '" + fileId + "' is not a file uploaded with purpose batch",
+                            "invalid_request_error",
+                            "input_file_id"));
             return;
         }
         List<LoopbackBatches.Item> items = new ArrayList<>();
@@ -91,9 +111,13 @@ final class LoopbackOpenAiBatches {
                 continue;
             }
             String id = line.path("custom_id").asText("");
-            if (id.isEmpty() || !ids.add(id) || !"POST".equals(line.path("method").asText())
-                    || !endpoint.equals(line.path("url").asText()) || !line.path("body").isObject()) {
-                invalid.add("line " + (i + 1) + ": needs a unique custom_id, method POST, url " + endpoint + " and a body object");
+            if (id.isEmpty()
+                    || !ids.add(id)
+                    || !"POST".equals(line.path("method").asText())
+                    || !endpoint.equals(line.path("url").asText())
+                    || !line.path("body").isObject()) {
+                invalid.add("line " + (i + 1) + ": needs a unique custom_id, method POST, url " + endpoint
+                        + " and a body object");
                 continue;
             }
             items.add(new LoopbackBatches.Item(id, endpoint, line.get("body")));
@@ -107,7 +131,8 @@ final class LoopbackOpenAiBatches {
 
     private static synchronized ObjectNode status(LoopbackBatches all, LoopbackBatches.Batch b) throws IOException {
         boolean ended = all.ended(b);
-        String status = !b.invalid.isEmpty() ? (ended ? "failed" : "validating")
+        String status = !b.invalid.isEmpty()
+                ? (ended ? "failed" : "validating")
                 : b.canceled ? "cancelled" : ended ? "completed" : "in_progress";
         int failed = 0;
         if (ended && b.invalid.isEmpty() && !b.canceled && b.outputFileId == null) results(all, b);
@@ -115,8 +140,13 @@ final class LoopbackOpenAiBatches {
             for (LoopbackBatches.Item i : b.items) if (all.fails(i, i.path())) failed++;
         }
         ObjectNode s = JSON.createObjectNode();
-        s.put("id", b.id).put("object", "batch").put("endpoint", b.endpoint).put("input_file_id", b.inputFileId)
-                .put("completion_window", "24h").put("status", status).put("created_at", 1767225600L);
+        s.put("id", b.id)
+                .put("object", "batch")
+                .put("endpoint", b.endpoint)
+                .put("input_file_id", b.inputFileId)
+                .put("completion_window", "24h")
+                .put("status", status)
+                .put("created_at", 1767225600L);
         if (b.outputFileId != null) s.put("output_file_id", b.outputFileId);
         else s.putNull("output_file_id");
         if (b.errorFileId != null) s.put("error_file_id", b.errorFileId);
@@ -124,7 +154,11 @@ final class LoopbackOpenAiBatches {
         if ("failed".equals(status)) {
             ObjectNode errors = s.putObject("errors");
             errors.put("object", "list");
-            for (String why : b.invalid) errors.withArray("data").addObject().put("code", "invalid_request").put("message", why);
+            for (String why : b.invalid)
+                errors.withArray("data")
+                        .addObject()
+                        .put("code", "invalid_request")
+                        .put("message", why);
         } else {
             s.putNull("errors");
         }
@@ -147,16 +181,21 @@ final class LoopbackOpenAiBatches {
             response.put("request_id", "req_" + k);
             if (all.fails(i, i.path())) {
                 response.put("status_code", 400);
-                response.set("body", JSON.readTree(LoopbackFiles.openAiError("loopback: this request is refused",
-                        "invalid_request_error", null)));
+                response.set(
+                        "body",
+                        JSON.readTree(LoopbackFiles.openAiError(
+                                "loopback: this request is refused", "invalid_request_error", null)));
                 line.putNull("error");
                 err.write(JSON.writeValueAsBytes(line));
                 err.write('\n');
             } else {
                 response.put("status_code", 200);
                 String answer = all.answer(i);
-                response.set("body", i.path().endsWith("/responses") ? LoopbackResponses.response(answer)
-                        : JSON.readTree(LoopbackChatServer.openAiBody(answer)));
+                response.set(
+                        "body",
+                        i.path().endsWith("/responses")
+                                ? LoopbackResponses.response(answer)
+                                : JSON.readTree(LoopbackChatServer.openAiBody(answer)));
                 line.putNull("error");
                 out.write(JSON.writeValueAsBytes(line));
                 out.write('\n');

@@ -23,7 +23,8 @@ final class LoopbackResponses {
 
     /** True if the body's start (its first {@value #HEAD_BYTES} bytes) asks for a stream. */
     static boolean wantsStream(byte[] head, int length) {
-        return STREAM.matcher(new String(head, 0, Math.min(length, HEAD_BYTES), StandardCharsets.UTF_8)).find();
+        return STREAM.matcher(new String(head, 0, Math.min(length, HEAD_BYTES), StandardCharsets.UTF_8))
+                .find();
     }
 
     /** The response object for {@code text}. */
@@ -85,6 +86,11 @@ final class LoopbackResponses {
         ObjectNode e = JSON.createObjectNode();
         e.put("type", type);
         e.setAll(data);
-        sb.append("event: ").append(type).append('\n').append("data: ").append(JSON.writeValueAsString(e)).append("\n\n");
+        sb.append("event: ")
+                .append(type)
+                .append('\n')
+                .append("data: ")
+                .append(JSON.writeValueAsString(e))
+                .append("\n\n");
     }
 }

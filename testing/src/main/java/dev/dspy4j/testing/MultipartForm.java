@@ -34,7 +34,8 @@ final class MultipartForm {
     static Map<String, FormPart> parse(byte[] body, String boundary) {
         byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.US_ASCII);
         byte[] next = ("\r\n--" + boundary).getBytes(StandardCharsets.US_ASCII);
-        if (indexOf(body, delimiter, 0) != 0) throw new IllegalArgumentException("the body does not start with the boundary");
+        if (indexOf(body, delimiter, 0) != 0)
+            throw new IllegalArgumentException("the body does not start with the boundary");
         Map<String, FormPart> parts = new LinkedHashMap<>();
         int pos = delimiter.length;
         while (true) {

@@ -22,6 +22,7 @@ public final class NoiseImage {
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
     /** Bytes of a PNG besides the pixel data: signature, IHDR, IDAT and IEND framing, zlib framing. */
     private static final int FIXED_OVERHEAD = 8 + 25 + 12 + 12 + 6;
+
     private static final int STORED_BLOCK = 65535;
 
     private NoiseImage() {}

@@ -12,5 +12,6 @@ import com.tngtech.archunit.lang.ArchRule;
 class PackageStructureTest {
 
     @ArchTest
-    static final ArchRule packagesHaveNoCycles = slices().matching("dev.dspy4j.(**)").should().beFreeOfCycles();
+    static final ArchRule packagesHaveNoCycles =
+            slices().matching("dev.dspy4j.(**)").should().beFreeOfCycles();
 }

@@ -1,7 +1,9 @@
 package dev.dspy4j.lm.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dspy4j.lm.Completion;
+import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.Usage;
@@ -10,6 +12,7 @@ import dev.dspy4j.lm.batch.Batchable;
 import dev.dspy4j.lm.http.HttpLanguageModel;
 import dev.dspy4j.lm.http.JsonBody;
 import dev.dspy4j.lm.http.ProviderMedia;
+import dev.dspy4j.lm.http.SchemaCycles;
 import dev.dspy4j.lm.http.StreamDecoder;
 import dev.dspy4j.lm.upload.FilesApi;
 import dev.dspy4j.media.MediaType;
@@ -20,9 +23,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dspy4j.lm.LmException;
-import dev.dspy4j.lm.http.SchemaCycles;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -141,12 +141,17 @@ public final class AnthropicChat extends HttpLanguageModel implements Batchable 
         boolean mapped = schema != null && supportsStructuredOutputs() && !recursive;
         if (rf != null && !mapped && warnedResponseFormat.compareAndSet(false, true)) {
             // said once, so the loss is never silent: the adapter's prompt still asks for JSON
-            LOG.warn("{}: response_format is not sent to {} ({}); the prompt's own instructions ask for the format"
-                    + " instead (structured outputs need a JSON-schema response_format without recursion and a model"
-                    + " that has them, Claude 4.5 or later, or structuredOutputs(true) on the builder)", providerName(),
-                    model(), schema == null ? "the Messages API has no JSON mode"
-                            : !supportsStructuredOutputs() ? "the model has no structured outputs"
-                            : "the schema is recursive, which Anthropic's structured outputs do not take");
+            LOG.warn(
+                    "{}: response_format is not sent to {} ({}); the prompt's own instructions ask for the format"
+                            + " instead (structured outputs need a JSON-schema response_format without recursion and a model"
+                            + " that has them, Claude 4.5 or later, or structuredOutputs(true) on the builder)",
+                    providerName(),
+                    model(),
+                    schema == null
+                            ? "the Messages API has no JSON mode"
+                            : !supportsStructuredOutputs()
+                                    ? "the model has no structured outputs"
+                                    : "the schema is recursive, which Anthropic's structured outputs do not take");
         }
     }
 
@@ -203,7 +208,14 @@ public final class AnthropicChat extends HttpLanguageModel implements Batchable 
 
     @Override
     protected void writeBody(JsonBody body, LmRequest request) throws IOException {
-        AnthropicCodec.write(body, model(), request, defaultMaxTokens, supportsStructuredOutputs(), false, cacheControl,
+        AnthropicCodec.write(
+                body,
+                model(),
+                request,
+                defaultMaxTokens,
+                supportsStructuredOutputs(),
+                false,
+                cacheControl,
                 this::uploadedId);
     }
 
@@ -237,14 +249,25 @@ public final class AnthropicChat extends HttpLanguageModel implements Batchable 
 
     /** An Anthropic {@code stop_reason} of {@code pause_turn}: reported, not returned as a completion. */
     LmException pausedTurn(int textLength) {
-        return new LmException(where() + " paused the turn (stop_reason pause_turn, " + textLength
-                + " characters of text so far): a long-running server tool needs the response sent back to continue,"
-                + " which this client does not do; retry the call or use fewer server tools", 200, null, null);
+        return new LmException(
+                where() + " paused the turn (stop_reason pause_turn, " + textLength
+                        + " characters of text so far): a long-running server tool needs the response sent back to continue,"
+                        + " which this client does not do; retry the call or use fewer server tools",
+                200,
+                null,
+                null);
     }
 
     @Override
     protected void writeStreamingBody(JsonBody body, LmRequest request) throws IOException {
-        AnthropicCodec.write(body, model(), request, defaultMaxTokens, supportsStructuredOutputs(), true, cacheControl,
+        AnthropicCodec.write(
+                body,
+                model(),
+                request,
+                defaultMaxTokens,
+                supportsStructuredOutputs(),
+                true,
+                cacheControl,
                 this::uploadedId);
     }
 
@@ -309,7 +332,8 @@ public final class AnthropicChat extends HttpLanguageModel implements Batchable 
          */
         public Builder promptCacheTtl(Duration ttl) {
             if (ttl == null || !AnthropicPromptCache.TTLS.contains(ttl)) {
-                throw new IllegalArgumentException("promptCacheTtl must be 5 minutes or 1 hour (Anthropic's cache lifetimes), not " + ttl);
+                throw new IllegalArgumentException(
+                        "promptCacheTtl must be 5 minutes or 1 hour (Anthropic's cache lifetimes), not " + ttl);
             }
             this.promptCacheTtl = ttl;
             return this;
@@ -330,7 +354,8 @@ public final class AnthropicChat extends HttpLanguageModel implements Batchable 
         /** Adds a beta feature sent in the {@code anthropic-beta} header of every request. */
         public Builder beta(String feature) {
             if (feature == null || feature.isBlank() || feature.contains(",")) {
-                throw new IllegalArgumentException("a beta feature is one non-blank name without commas, not '" + feature + "'");
+                throw new IllegalArgumentException(
+                        "a beta feature is one non-blank name without commas, not '" + feature + "'");
             }
             betas.add(feature.strip());
             return this;

@@ -12,6 +12,7 @@ import dev.dspy4j.lm.ToolCall;
 import dev.dspy4j.lm.Usage;
 import dev.dspy4j.lm.http.JsonBody;
 import dev.dspy4j.lm.http.ProviderMedia;
+import dev.dspy4j.lm.http.SchemaCycles;
 import dev.dspy4j.media.Document;
 import dev.dspy4j.media.File;
 import dev.dspy4j.media.Image;
@@ -20,7 +21,6 @@ import dev.dspy4j.media.Payload;
 import dev.dspy4j.prompt.Message;
 import dev.dspy4j.prompt.Part;
 import dev.dspy4j.prompt.Role;
-import dev.dspy4j.lm.http.SchemaCycles;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,9 +55,25 @@ import java.util.function.Function;
 final class AnthropicCodec {
     private AnthropicCodec() {}
 
-    static final Set<String> NOT_SENT = Set.of("model", "messages", "stream", "stream_options", "n", "seed",
-            "response_format", "frequency_penalty", "presence_penalty", "logprobs", "top_logprobs",
-            "max_tokens", "max_completion_tokens", "stop", "system", "tools", "tool_choice", "parallel_tool_calls",
+    static final Set<String> NOT_SENT = Set.of(
+            "model",
+            "messages",
+            "stream",
+            "stream_options",
+            "n",
+            "seed",
+            "response_format",
+            "frequency_penalty",
+            "presence_penalty",
+            "logprobs",
+            "top_logprobs",
+            "max_tokens",
+            "max_completion_tokens",
+            "stop",
+            "system",
+            "tools",
+            "tool_choice",
+            "parallel_tool_calls",
             "output_config");
 
     /** The beta the Files API needs (a {@code file_id} source). */
@@ -70,8 +86,9 @@ final class AnthropicCodec {
     static void check(LmRequest request) {
         for (Message m : request.prompt().messages()) {
             if (m.role() == Role.SYSTEM && !m.isText()) {
-                throw new IllegalArgumentException("Anthropic system prompts hold text only, but a system message holds "
-                        + m.parts().size() + " parts including media; put media in a user message");
+                throw new IllegalArgumentException(
+                        "Anthropic system prompts hold text only, but a system message holds "
+                                + m.parts().size() + " parts including media; put media in a user message");
             }
             for (Part p : m.parts()) {
                 if (p instanceof Part.AudioPart) {
@@ -79,29 +96,38 @@ final class AnthropicCodec {
                 }
                 if (p instanceof Part.VideoPart vp) ProviderMedia.refuseVideo(vp.video(), API);
                 if (p instanceof Part.ImagePart ip && !ip.image().isRemote()) {
-                    ProviderMedia.checkImage("image " + ip.image().payload().describe(), ip.image().payload(), API);
+                    ProviderMedia.checkImage(
+                            "image " + ip.image().payload().describe(),
+                            ip.image().payload(),
+                            API);
                 }
                 if (p instanceof Part.FilePart fp && fp.file().payload() != null) {
                     MediaType t = fp.file().payload().mediaType();
                     if (t.isImage()) {
-                        ProviderMedia.checkImage("file " + fp.file().filename(), fp.file().payload(), API);
+                        ProviderMedia.checkImage(
+                                "file " + fp.file().filename(), fp.file().payload(), API);
                     } else if (!t.equals(MediaType.PDF) && !t.isText()) {
                         throw new IllegalArgumentException("file " + fp.file().filename() + " is " + t + "; " + API
                                 + " takes files that are images (" + ProviderMedia.names(ProviderMedia.IMAGE_TYPES)
                                 + "), PDF (application/pdf) or text (text/..., application/json, application/xml)");
                     }
                 }
-                if (p instanceof Part.FilePart fp && fp.file().idType() != null && !takesById(fp.file().idType())) {
-                    throw new IllegalArgumentException("file id " + fp.file().fileId() + " is " + fp.file().idType()
-                            + ", which " + API + " does not take by id (images " + ProviderMedia.names(ProviderMedia.IMAGE_TYPES)
-                            + " in an image block; application/pdf or text/plain in a document block); send the file's"
-                            + " bytes instead (File.of)");
+                if (p instanceof Part.FilePart fp
+                        && fp.file().idType() != null
+                        && !takesById(fp.file().idType())) {
+                    throw new IllegalArgumentException(
+                            "file id " + fp.file().fileId() + " is " + fp.file().idType()
+                                    + ", which " + API + " does not take by id (images "
+                                    + ProviderMedia.names(ProviderMedia.IMAGE_TYPES)
+                                    + " in an image block; application/pdf or text/plain in a document block); send the file's"
+                                    + " bytes instead (File.of)");
                 }
             }
         }
         boolean hasSystemMessage = request.prompt().messages().stream().anyMatch(m -> m.role() == Role.SYSTEM);
         if (hasSystemMessage && request.params().containsKey("system")) {
-            throw new IllegalArgumentException("the request has both system messages and a \"system\" parameter; use one");
+            throw new IllegalArgumentException(
+                    "the request has both system messages and a \"system\" parameter; use one");
         }
     }
 
@@ -136,8 +162,14 @@ final class AnthropicCodec {
     }
 
     /** Writes the request; {@code stream} adds {@code "stream":true}. */
-    static void write(JsonBody body, String model, LmRequest request, int defaultMaxTokens, boolean structuredOutputs,
-                      boolean stream) throws IOException {
+    static void write(
+            JsonBody body,
+            String model,
+            LmRequest request,
+            int defaultMaxTokens,
+            boolean structuredOutputs,
+            boolean stream)
+            throws IOException {
         write(body, model, request, defaultMaxTokens, structuredOutputs, stream, null, p -> null);
     }
 
@@ -151,14 +183,23 @@ final class AnthropicCodec {
      *                     or plain text in a document block, {@code "source":{"type":"file","file_id":...}}), or
      *                     null to send it inline; asked every time the body is written
      */
-    static void write(JsonBody body, String model, LmRequest request, int defaultMaxTokens, boolean structuredOutputs,
-                      boolean stream, ObjectNode cacheControl, Function<Payload, String> uploaded) throws IOException {
+    static void write(
+            JsonBody body,
+            String model,
+            LmRequest request,
+            int defaultMaxTokens,
+            boolean structuredOutputs,
+            boolean stream,
+            ObjectNode cacheControl,
+            Function<Payload, String> uploaded)
+            throws IOException {
         JsonGenerator g = body.json();
         Map<String, Object> params = request.params();
         g.writeStartObject();
         g.writeStringField("model", model);
         if (stream) g.writeBooleanField("stream", true);
-        Object maxTokens = params.containsKey("max_tokens") ? params.get("max_tokens")
+        Object maxTokens = params.containsKey("max_tokens")
+                ? params.get("max_tokens")
                 : params.containsKey("max_completion_tokens") ? params.get("max_completion_tokens") : defaultMaxTokens;
         g.writeFieldName("max_tokens");
         g.writeObject(maxTokens);
@@ -250,7 +291,8 @@ final class AnthropicCodec {
                 writeDocument(body, f.payload(), f.filename(), null, false, cache, uploaded);
             }
         } else {
-            throw new IllegalArgumentException("the Anthropic Messages API cannot take a " + part.getClass().getSimpleName());
+            throw new IllegalArgumentException("the Anthropic Messages API cannot take a "
+                    + part.getClass().getSimpleName());
         }
     }
 
@@ -263,8 +305,9 @@ final class AnthropicCodec {
         g.writeEndObject();
     }
 
-    private static void writeImage(JsonBody body, Payload payload, Image remote, ObjectNode cache,
-                                   Function<Payload, String> uploaded) throws IOException {
+    private static void writeImage(
+            JsonBody body, Payload payload, Image remote, ObjectNode cache, Function<Payload, String> uploaded)
+            throws IOException {
         JsonGenerator g = body.json();
         g.writeStartObject();
         g.writeStringField("type", "image");
@@ -285,8 +328,15 @@ final class AnthropicCodec {
         endBlock(g, cache);
     }
 
-    private static void writeDocument(JsonBody body, Payload payload, String title, String context, boolean citations,
-                                      ObjectNode cache, Function<Payload, String> uploaded) throws IOException {
+    private static void writeDocument(
+            JsonBody body,
+            Payload payload,
+            String title,
+            String context,
+            boolean citations,
+            ObjectNode cache,
+            Function<Payload, String> uploaded)
+            throws IOException {
         JsonGenerator g = body.json();
         g.writeStartObject();
         g.writeStringField("type", "document");
@@ -328,7 +378,8 @@ final class AnthropicCodec {
         ObjectNode config = null;
         if (given != null) {
             JsonNode n = JSON.valueToTree(given);
-            if (!n.isObject()) throw new IllegalArgumentException("parameter output_config must be a JSON object, not " + n);
+            if (!n.isObject())
+                throw new IllegalArgumentException("parameter output_config must be a JSON object, not " + n);
             config = ((ObjectNode) n).deepCopy();
         }
         JsonNode schema = jsonSchema(params);
@@ -365,11 +416,14 @@ final class AnthropicCodec {
                 for (JsonNode c : block.path("citations")) citations.add(citation(c, t));
             } else if (type.equals("tool_use")) {
                 JsonNode input = block.path("input");
-                calls.add(new ToolCall(block.path("id").asText(""), block.path("name").asText("tool"),
+                calls.add(new ToolCall(
+                        block.path("id").asText(""),
+                        block.path("name").asText("tool"),
                         input.isMissingNode() || input.isNull() ? "{}" : input.toString()));
             }
         }
-        String stop = root.path("stop_reason").isTextual() ? root.path("stop_reason").asText() : null;
+        String stop =
+                root.path("stop_reason").isTextual() ? root.path("stop_reason").asText() : null;
         if ("pause_turn".equals(stop)) {
             throw lm.pausedTurn(text.length());
         }
@@ -401,12 +455,17 @@ final class AnthropicCodec {
                 start = c.path("start_block_index").asLong(-1);
                 end = c.path("end_block_index").asLong(-1);
             }
-            default -> { }
+            default -> {}
         }
-        int index = c.has("document_index") ? c.path("document_index").asInt(-1) : c.path("search_result_index").asInt(-1);
-        String title = c.path("document_title").isTextual() ? c.path("document_title").asText()
+        int index = c.has("document_index")
+                ? c.path("document_index").asInt(-1)
+                : c.path("search_result_index").asInt(-1);
+        String title = c.path("document_title").isTextual()
+                ? c.path("document_title").asText()
                 : c.path("title").isTextual() ? c.path("title").asText() : null;
-        String url = c.path("url").isTextual() ? c.path("url").asText() : c.path("source").isTextual() ? c.path("source").asText() : null;
+        String url = c.path("url").isTextual()
+                ? c.path("url").asText()
+                : c.path("source").isTextual() ? c.path("source").asText() : null;
         return new Citation(type, c.path("cited_text").asText(""), index, title, url, start, end, supported);
     }
 }

@@ -37,8 +37,8 @@ public final class AnthropicFiles implements FilesApi {
     private final String account;
 
     private AnthropicFiles(HttpLanguageModel client) {
-        this.api = ApiRequests.of(client, "Anthropic Files API",
-                rb -> rb.header("anthropic-beta", AnthropicCodec.FILES_API_BETA));
+        this.api = ApiRequests.of(
+                client, "Anthropic Files API", rb -> rb.header("anthropic-beta", AnthropicCodec.FILES_API_BETA));
         this.files = api.resolve("/v1/files");
         this.account = Uploads.account(client.baseUrl());
     }
@@ -61,10 +61,13 @@ public final class AnthropicFiles implements FilesApi {
     @Override
     public RemoteFile upload(Payload payload, String filename) {
         Objects.requireNonNull(payload, "payload");
-        if (filename == null || filename.isBlank()) throw new IllegalArgumentException("an upload needs a file name, not '" + filename + "'");
-        Multipart body = Multipart.builder().file("file", filename, payload.mediaType().value(), payload).build();
-        return parse(api.postMultipart(files, body, "uploading " + filename + " (" + payload.size() + " bytes, "
-                + payload.mediaType() + ")"));
+        if (filename == null || filename.isBlank())
+            throw new IllegalArgumentException("an upload needs a file name, not '" + filename + "'");
+        Multipart body = Multipart.builder()
+                .file("file", filename, payload.mediaType().value(), payload)
+                .build();
+        return parse(api.postMultipart(
+                files, body, "uploading " + filename + " (" + payload.size() + " bytes, " + payload.mediaType() + ")"));
     }
 
     @Override
@@ -93,7 +96,8 @@ public final class AnthropicFiles implements FilesApi {
         List<RemoteFile> out = new ArrayList<>();
         String after = null;
         while (true) {
-            String q = "?limit=1000" + (after == null ? "" : "&after_id=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
+            String q = "?limit=1000"
+                    + (after == null ? "" : "&after_id=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
             JsonNode page = api.get(URI.create(files + q), "listing files");
             JsonNode data = page.path("data");
             if (!data.isArray()) throw new LmException(this + ": the file list has no \"data\" array", 200, null, null);
@@ -106,15 +110,17 @@ public final class AnthropicFiles implements FilesApi {
 
     private URI fileUri(String id) {
         if (id == null || !id.matches("[A-Za-z0-9_.:-]{1,200}")) {
-            throw new IllegalArgumentException("'" + id + "' is not an Anthropic file id (letters, digits, '_', '-', '.',"
-                    + " ':'; e.g. file_011CNha8iCJcU1wXNR6q4V8w)");
+            throw new IllegalArgumentException(
+                    "'" + id + "' is not an Anthropic file id (letters, digits, '_', '-', '.',"
+                            + " ':'; e.g. file_011CNha8iCJcU1wXNR6q4V8w)");
         }
         return URI.create(files + "/" + id);
     }
 
     private RemoteFile parse(JsonNode f) {
         String id = f.path("id").asText(null);
-        if (id == null || id.isBlank()) throw new LmException(this + ": the answer describes no file (no \"id\")", 200, null, null);
+        if (id == null || id.isBlank())
+            throw new LmException(this + ": the answer describes no file (no \"id\")", 200, null, null);
         Instant created = null;
         if (f.path("created_at").isTextual()) {
             try {
@@ -123,8 +129,14 @@ public final class AnthropicFiles implements FilesApi {
                 created = null;
             }
         }
-        return new RemoteFile(id, f.path("filename").asText(null), f.path("size_bytes").asLong(-1),
-                f.path("mime_type").asText(null), null, created, null);
+        return new RemoteFile(
+                id,
+                f.path("filename").asText(null),
+                f.path("size_bytes").asLong(-1),
+                f.path("mime_type").asText(null),
+                null,
+                created,
+                null);
     }
 
     @Override

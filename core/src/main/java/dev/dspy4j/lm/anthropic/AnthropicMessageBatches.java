@@ -85,31 +85,36 @@ final class AnthropicMessageBatches implements BatchClient {
         Set<String> ids = new HashSet<>();
         Set<String> betas = new LinkedHashSet<>();
         for (BatchRequest r : requests) {
-            if (!ids.add(r.customId())) throw new IllegalArgumentException("custom id '" + r.customId() + "' is given twice");
+            if (!ids.add(r.customId()))
+                throw new IllegalArgumentException("custom id '" + r.customId() + "' is given twice");
             check(r.request());
             chat.uploadPayloads(r.request()); // with uploads on, the body refers to them by file id
             betas.addAll(chat.betasFor(r.request()));
         }
-        ApiRequests withBetas = betas.isEmpty() ? api
+        ApiRequests withBetas = betas.isEmpty()
+                ? api
                 : ApiRequests.of(chat, API, b -> b.header("anthropic-beta", String.join(",", betas)));
-        JsonNode root = withBetas.postJson(batches, body -> {
-            JsonGenerator g = body.json();
-            g.writeStartObject();
-            g.writeArrayFieldStart("requests");
-            for (BatchRequest r : requests) {
-                int n = r.request().n();
-                LmRequest one = n == 1 ? r.request() : r.request().withN(1);
-                for (int i = 0; i < n; i++) {
+        JsonNode root = withBetas.postJson(
+                batches,
+                body -> {
+                    JsonGenerator g = body.json();
                     g.writeStartObject();
-                    g.writeStringField("custom_id", n == 1 ? r.customId() : r.customId() + "-n" + i);
-                    g.writeFieldName("params");
-                    chat.writeBody(body, one);
+                    g.writeArrayFieldStart("requests");
+                    for (BatchRequest r : requests) {
+                        int n = r.request().n();
+                        LmRequest one = n == 1 ? r.request() : r.request().withN(1);
+                        for (int i = 0; i < n; i++) {
+                            g.writeStartObject();
+                            g.writeStringField("custom_id", n == 1 ? r.customId() : r.customId() + "-n" + i);
+                            g.writeFieldName("params");
+                            chat.writeBody(body, one);
+                            g.writeEndObject();
+                        }
+                    }
+                    g.writeEndArray();
                     g.writeEndObject();
-                }
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        }, "creating a batch of " + requests.size() + " requests");
+                },
+                "creating a batch of " + requests.size() + " requests");
         return status(root);
     }
 
@@ -127,13 +132,13 @@ final class AnthropicMessageBatches implements BatchClient {
     public void results(BatchStatus ended, Function<String, LmRequest> requests, Consumer<BatchResult> sink) {
         String url = ended.output();
         if (url == null) {
-            throw new LmException("Anthropic batch " + ended.id() + " has no results_url (processing_status " + ended.status()
-                    + "): its results are not ready, or were deleted");
+            throw new LmException("Anthropic batch " + ended.id() + " has no results_url (processing_status "
+                    + ended.status() + "): its results are not ready, or were deleted");
         }
         URI results = URI.create(chat.baseUrl().toString()).resolve(url);
         if (!sameOrigin(results, chat.baseUrl())) {
-            throw new LmException("Anthropic batch " + ended.id() + ": results_url " + results.getScheme() + "://" + results.getHost()
-                    + " is not on " + account() + ", so the API key is not sent there");
+            throw new LmException("Anthropic batch " + ended.id() + ": results_url " + results.getScheme() + "://"
+                    + results.getHost() + " is not on " + account() + ", so the API key is not sent there");
         }
         Map<String, List<LmResponse>> parts = new HashMap<>();
         Set<String> failedParents = new HashSet<>();
@@ -168,8 +173,8 @@ final class AnthropicMessageBatches implements BatchClient {
                 }
             }
         });
-        parts.forEach((parent, got) -> sink.accept(new BatchResult.Failed(parent, "errored",
-                "only " + got.size() + " of the answers of this n > 1 request are in the results")));
+        parts.forEach((parent, got) -> sink.accept(new BatchResult.Failed(
+                parent, "errored", "only " + got.size() + " of the answers of this n > 1 request are in the results")));
     }
 
     private BatchResult result(String id, String parent, JsonNode result, LmRequest request) {
@@ -177,22 +182,27 @@ final class AnthropicMessageBatches implements BatchClient {
         switch (type) {
             case "succeeded":
                 try {
-                    return new BatchResult.Succeeded(parent, chat.parseResponse(result.path("message"), request.withN(1)));
+                    return new BatchResult.Succeeded(
+                            parent, chat.parseResponse(result.path("message"), request.withN(1)));
                 } catch (RuntimeException e) {
-                    return new BatchResult.Failed(parent, "errored", "unexpected answer in the batch results: " + e.getMessage());
+                    return new BatchResult.Failed(
+                            parent, "errored", "unexpected answer in the batch results: " + e.getMessage());
                 }
             case "errored": {
                 JsonNode e = result.path("error");
                 JsonNode inner = e.path("error").isObject() ? e.path("error") : e;
                 String kind = inner.path("type").asText("error");
-                return new BatchResult.Failed(parent, "errored", inner.path("message").asText("no message") + " [" + kind + "]");
+                return new BatchResult.Failed(
+                        parent, "errored", inner.path("message").asText("no message") + " [" + kind + "]");
             }
             case "canceled":
                 return new BatchResult.Failed(parent, "canceled", "the batch was canceled before this request ran");
             case "expired":
-                return new BatchResult.Failed(parent, "expired", "the batch expired (24 hours) before this request ran");
+                return new BatchResult.Failed(
+                        parent, "expired", "the batch expired (24 hours) before this request ran");
             default:
-                return new BatchResult.Failed(parent, "errored", "result type '" + type + "' of " + id + " is not one this client knows");
+                return new BatchResult.Failed(
+                        parent, "errored", "result type '" + type + "' of " + id + " is not one this client knows");
         }
     }
 
@@ -214,8 +224,11 @@ final class AnthropicMessageBatches implements BatchClient {
     }
 
     static boolean sameOrigin(URI a, URI b) {
-        return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost() != null
-                && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);
+        return a.getScheme() != null
+                && a.getScheme().equalsIgnoreCase(b.getScheme())
+                && a.getHost() != null
+                && a.getHost().equalsIgnoreCase(b.getHost())
+                && port(a) == port(b);
     }
 
     private static int port(URI u) {
@@ -224,15 +237,20 @@ final class AnthropicMessageBatches implements BatchClient {
 
     private static BatchStatus status(JsonNode j) {
         String id = j.path("id").asText(null);
-        if (id == null) throw new LmException("Anthropic message batches: the answer has no batch id: " + abbreviate(j.toString()));
+        if (id == null)
+            throw new LmException("Anthropic message batches: the answer has no batch id: " + abbreviate(j.toString()));
         String status = j.path("processing_status").asText("unknown");
         JsonNode c = j.path("request_counts");
         int processing = c.path("processing").asInt();
         int succeeded = c.path("succeeded").asInt();
-        int failed = c.path("errored").asInt() + c.path("canceled").asInt() + c.path("expired").asInt();
+        int failed = c.path("errored").asInt()
+                + c.path("canceled").asInt()
+                + c.path("expired").asInt();
         BatchStatus.Phase phase = "ended".equals(status) ? BatchStatus.Phase.ENDED : BatchStatus.Phase.RUNNING;
-        String results = j.path("results_url").isTextual() ? j.path("results_url").asText() : null;
-        return new BatchStatus(id, phase, status, processing + succeeded + failed, succeeded, failed, null, results, null);
+        String results =
+                j.path("results_url").isTextual() ? j.path("results_url").asText() : null;
+        return new BatchStatus(
+                id, phase, status, processing + succeeded + failed, succeeded, failed, null, results, null);
     }
 
     private static String abbreviate(String s) {

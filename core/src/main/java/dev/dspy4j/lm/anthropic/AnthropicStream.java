@@ -55,19 +55,24 @@ final class AnthropicStream implements StreamDecoder {
                         texts.computeIfAbsent(i, k -> new StringBuilder()).append(t);
                         if (!t.isEmpty()) text.onText(t);
                     }
-                    case "input_json_delta" -> inputs.computeIfAbsent(i, k -> new StringBuilder())
-                            .append(d.path("partial_json").asText(""));
+                    case "input_json_delta" ->
+                        inputs.computeIfAbsent(i, k -> new StringBuilder())
+                                .append(d.path("partial_json").asText(""));
                     case "citations_delta" -> {
-                        ObjectNode b = blocks.computeIfAbsent(i, k -> JSON.createObjectNode().put("type", "text"));
-                        ArrayNode cs = b.path("citations").isArray() ? (ArrayNode) b.get("citations") : b.putArray("citations");
+                        ObjectNode b = blocks.computeIfAbsent(
+                                i, k -> JSON.createObjectNode().put("type", "text"));
+                        ArrayNode cs = b.path("citations").isArray()
+                                ? (ArrayNode) b.get("citations")
+                                : b.putArray("citations");
                         if (d.path("citation").isObject()) cs.add(d.path("citation"));
                     }
-                    default -> { } // thinking and signature deltas are not part of the answer
+                    default -> {} // thinking and signature deltas are not part of the answer
                 }
             }
             case "message_delta" -> {
                 JsonNode d = e.path("delta");
-                if (d.hasNonNull("stop_reason")) message.put("stop_reason", d.path("stop_reason").asText());
+                if (d.hasNonNull("stop_reason"))
+                    message.put("stop_reason", d.path("stop_reason").asText());
                 // cumulative counts; one given as null (the API types them optional) keeps message_start's
                 objectOrEmpty(e.path("usage")).properties().forEach(f -> {
                     if (!f.getValue().isNull()) usage.set(f.getKey(), f.getValue());
@@ -76,9 +81,11 @@ final class AnthropicStream implements StreamDecoder {
             case "message_stop" -> done = true;
             case "error" -> {
                 JsonNode err = e.path("error");
-                throw new StreamError(err.path("message").asText("the server sent an error"), err.path("type").asText(null));
+                throw new StreamError(
+                        err.path("message").asText("the server sent an error"),
+                        err.path("type").asText(null));
             }
-            default -> { } // ping, and event types added later
+            default -> {} // ping, and event types added later
         }
     }
 
@@ -104,7 +111,8 @@ final class AnthropicStream implements StreamDecoder {
                 try {
                     block.set("input", json.isBlank() ? JSON.createObjectNode() : JSON.readTree(json));
                 } catch (IOException ex) {
-                    throw new Malformed("the streamed input of tool call " + block.path("name").asText("?") + " is not JSON");
+                    throw new Malformed("the streamed input of tool call "
+                            + block.path("name").asText("?") + " is not JSON");
                 }
             }
             content.add(block);

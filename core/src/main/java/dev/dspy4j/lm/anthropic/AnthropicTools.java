@@ -61,7 +61,8 @@ final class AnthropicTools {
         }
         ObjectNode out = JSON.createObjectNode();
         out.put("name", fn.path("name").asText());
-        if (fn.path("description").isTextual()) out.put("description", fn.path("description").asText());
+        if (fn.path("description").isTextual())
+            out.put("description", fn.path("description").asText());
         JsonNode schema = fn.path("parameters");
         if (schema.isObject()) {
             out.set("input_schema", schema);
@@ -90,8 +91,11 @@ final class AnthropicTools {
             }
         }
         if (!c.isObject()) throw new IllegalArgumentException("tool_choice must be a string or an object, not " + c);
-        if ("function".equals(c.path("type").asText()) && c.path("function").path("name").isTextual()) {
-            return JSON.createObjectNode().put("type", "tool").put("name", c.path("function").path("name").asText());
+        if ("function".equals(c.path("type").asText())
+                && c.path("function").path("name").isTextual()) {
+            return JSON.createObjectNode()
+                    .put("type", "tool")
+                    .put("name", c.path("function").path("name").asText());
         }
         return ((ObjectNode) c).deepCopy();
     }

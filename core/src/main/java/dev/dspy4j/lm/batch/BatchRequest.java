@@ -18,7 +18,8 @@ public record BatchRequest(String customId, LmRequest request) {
         Objects.requireNonNull(customId, "customId");
         Objects.requireNonNull(request, "request");
         if (!ID.matcher(customId).matches()) {
-            throw new IllegalArgumentException("customId must be 1 to 48 letters, digits, '-' or '_', not '" + customId + "'");
+            throw new IllegalArgumentException(
+                    "customId must be 1 to 48 letters, digits, '-' or '_', not '" + customId + "'");
         }
     }
 }

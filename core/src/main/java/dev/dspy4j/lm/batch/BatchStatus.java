@@ -15,8 +15,16 @@ import java.util.Objects;
  * @param output    where the results are once it ended (Anthropic {@code results_url}, OpenAI {@code output_file_id}), else null
  * @param errors    where the failed requests are (OpenAI {@code error_file_id}), else null
  */
-public record BatchStatus(String id, Phase phase, String status, int total, int succeeded, int failed, String detail,
-                          String output, String errors) {
+public record BatchStatus(
+        String id,
+        Phase phase,
+        String status,
+        int total,
+        int succeeded,
+        int failed,
+        String detail,
+        String output,
+        String errors) {
 
     /** Where a batch is. */
     public enum Phase {
@@ -42,7 +50,7 @@ public record BatchStatus(String id, Phase phase, String status, int total, int 
     /** {@code msgbatch_1: in_progress, 3/10 done (2 succeeded, 1 failed)}. */
     @Override
     public String toString() {
-        return id + ": " + status + ", " + done() + "/" + total + " done (" + succeeded + " succeeded, " + failed + " failed)"
-                + (detail == null ? "" : ": " + detail);
+        return id + ": " + status + ", " + done() + "/" + total + " done (" + succeeded + " succeeded, " + failed
+                + " failed)" + (detail == null ? "" : ": " + detail);
     }
 }

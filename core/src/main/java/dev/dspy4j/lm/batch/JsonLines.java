@@ -40,7 +40,8 @@ public final class JsonLines {
                     start = i + 1;
                 }
                 buf.write(chunk, start, n - start);
-                if (buf.size() > maxBytes) throw new LmException(what + ": line " + (lineNo + 1) + " is longer than " + maxBytes + " bytes");
+                if (buf.size() > maxBytes)
+                    throw new LmException(what + ": line " + (lineNo + 1) + " is longer than " + maxBytes + " bytes");
             }
             emit(buf, ++lineNo, what, line);
         } catch (IOException e) {

@@ -155,7 +155,8 @@ public final class GeminiChat extends HttpLanguageModel {
     /** Gemini says "The input token count (N) exceeds the maximum number of tokens allowed (M)". */
     @Override
     protected boolean isContextWindow(String code, String message) {
-        if (message != null && message.toLowerCase(Locale.ROOT).contains("exceeds the maximum number of tokens")) return true;
+        if (message != null && message.toLowerCase(Locale.ROOT).contains("exceeds the maximum number of tokens"))
+            return true;
         return super.isContextWindow(code, message);
     }
 
@@ -223,11 +224,13 @@ public final class GeminiChat extends HttpLanguageModel {
         }
 
         public GeminiChat build() {
-            if (model() == null) throw new IllegalStateException("GeminiChat needs a model: call model(\"gemini-2.5-flash\")");
+            if (model() == null)
+                throw new IllegalStateException("GeminiChat needs a model: call model(\"gemini-2.5-flash\")");
             String id = model().startsWith("models/") ? model().substring("models/".length()) : model();
             if (!id.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
-                throw new IllegalArgumentException("Gemini model '" + model() + "' is not a model name (letters, digits,"
-                        + " '.', '_' and '-', optionally after 'models/'), e.g. gemini-2.5-flash");
+                throw new IllegalArgumentException(
+                        "Gemini model '" + model() + "' is not a model name (letters, digits,"
+                                + " '.', '_' and '-', optionally after 'models/'), e.g. gemini-2.5-flash");
             }
             this.modelId = id;
             // a size threshold turns uploads on; uploads on without one send every non-text payload by file

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.http.JsonBody;
 import dev.dspy4j.lm.http.ProviderMedia;
+import dev.dspy4j.lm.http.SchemaCycles;
 import dev.dspy4j.media.Document;
 import dev.dspy4j.media.File;
 import dev.dspy4j.media.MediaType;
@@ -15,7 +16,6 @@ import dev.dspy4j.media.Payload;
 import dev.dspy4j.prompt.Message;
 import dev.dspy4j.prompt.Part;
 import dev.dspy4j.prompt.Role;
-import dev.dspy4j.lm.http.SchemaCycles;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -56,33 +56,69 @@ final class GeminiCodec {
 
     /** Library (OpenAI) parameter names and their generationConfig names. */
     private static final Map<String, String> MAPPED = Map.of(
-            "temperature", "temperature", "top_p", "topP", "top_k", "topK", "seed", "seed",
-            "presence_penalty", "presencePenalty", "frequency_penalty", "frequencyPenalty",
-            "max_tokens", "maxOutputTokens", "max_completion_tokens", "maxOutputTokens");
+            "temperature",
+            "temperature",
+            "top_p",
+            "topP",
+            "top_k",
+            "topK",
+            "seed",
+            "seed",
+            "presence_penalty",
+            "presencePenalty",
+            "frequency_penalty",
+            "frequencyPenalty",
+            "max_tokens",
+            "maxOutputTokens",
+            "max_completion_tokens",
+            "maxOutputTokens");
 
     /** Gemini generationConfig fields passed as given. */
-    static final Set<String> GENERATION_CONFIG = Set.of("temperature", "topP", "topK", "candidateCount",
-            "maxOutputTokens", "stopSequences", "seed", "presencePenalty", "frequencyPenalty", "responseMimeType",
-            "responseSchema", "responseJsonSchema", "responseModalities", "responseLogprobs", "logprobs",
-            "thinkingConfig", "mediaResolution", "speechConfig", "enableEnhancedCivicAnswers");
+    static final Set<String> GENERATION_CONFIG = Set.of(
+            "temperature",
+            "topP",
+            "topK",
+            "candidateCount",
+            "maxOutputTokens",
+            "stopSequences",
+            "seed",
+            "presencePenalty",
+            "frequencyPenalty",
+            "responseMimeType",
+            "responseSchema",
+            "responseJsonSchema",
+            "responseModalities",
+            "responseLogprobs",
+            "logprobs",
+            "thinkingConfig",
+            "mediaResolution",
+            "speechConfig",
+            "enableEnhancedCivicAnswers");
 
     /** Gemini top-level request fields passed as given. */
     static final Set<String> TOP_LEVEL = Set.of("safetySettings", "toolConfig", "cachedContent");
 
     /** Handled elsewhere or not request fields. */
-    private static final Set<String> SPECIAL = Set.of("stop", "n", "response_format", "tools", "tool_choice",
-            "parallel_tool_calls", "stream");
+    private static final Set<String> SPECIAL =
+            Set.of("stop", "n", "response_format", "tools", "tool_choice", "parallel_tool_calls", "stream");
 
     /** Image types Gemini takes inline (Gemini's image understanding guide). */
-    static final List<MediaType> IMAGE_TYPES = List.of(MediaType.PNG, MediaType.JPEG, MediaType.WEBP,
-            MediaType.HEIC, MediaType.HEIF);
+    static final List<MediaType> IMAGE_TYPES =
+            List.of(MediaType.PNG, MediaType.JPEG, MediaType.WEBP, MediaType.HEIC, MediaType.HEIF);
     /** Audio types (Gemini's audio guide); MP3 goes as {@code audio/mp3}. */
-    static final List<MediaType> AUDIO_TYPES = List.of(MediaType.WAV, MediaType.MP3, MediaType.of("audio/aiff"),
-            MediaType.AAC, MediaType.OGG, MediaType.FLAC);
+    static final List<MediaType> AUDIO_TYPES = List.of(
+            MediaType.WAV, MediaType.MP3, MediaType.of("audio/aiff"), MediaType.AAC, MediaType.OGG, MediaType.FLAC);
     /** Video types (Gemini's video guide); QuickTime goes as {@code video/mov}. */
-    static final List<MediaType> VIDEO_TYPES = List.of(MediaType.MP4, MediaType.of("video/mpeg"), MediaType.MOV,
-            MediaType.of("video/avi"), MediaType.of("video/x-flv"), MediaType.of("video/mpg"), MediaType.WEBM_VIDEO,
-            MediaType.of("video/wmv"), MediaType.of("video/3gpp"));
+    static final List<MediaType> VIDEO_TYPES = List.of(
+            MediaType.MP4,
+            MediaType.of("video/mpeg"),
+            MediaType.MOV,
+            MediaType.of("video/avi"),
+            MediaType.of("video/x-flv"),
+            MediaType.of("video/mpg"),
+            MediaType.WEBM_VIDEO,
+            MediaType.of("video/wmv"),
+            MediaType.of("video/3gpp"));
 
     /** The type name sent for a media type: Gemini's documented spelling where it differs. */
     static String wireType(MediaType t) {
@@ -102,8 +138,9 @@ final class GeminiCodec {
     static void check(LmRequest request) {
         for (Message m : request.prompt().messages()) {
             if (m.role() == Role.SYSTEM && !m.isText()) {
-                throw new IllegalArgumentException("Gemini system instructions hold text only here, but a system message holds "
-                        + m.parts().size() + " parts including media; put media in a user message");
+                throw new IllegalArgumentException(
+                        "Gemini system instructions hold text only here, but a system message holds "
+                                + m.parts().size() + " parts including media; put media in a user message");
             }
             for (Part p : m.parts()) {
                 Payload payload = p.media() == null ? null : p.media().payload();
@@ -115,8 +152,11 @@ final class GeminiCodec {
                     accept("audio " + payload.describe(), t, AUDIO_TYPES, "audio");
                 } else if (p instanceof Part.VideoPart) {
                     accept("video " + payload.describe(), t, VIDEO_TYPES, "video");
-                } else if (p instanceof Part.FilePart fp && !t.equals(MediaType.PDF) && !t.isText()
-                        && !t.isAudio() && !t.isVideo()) {
+                } else if (p instanceof Part.FilePart fp
+                        && !t.equals(MediaType.PDF)
+                        && !t.isText()
+                        && !t.isAudio()
+                        && !t.isVideo()) {
                     throw new IllegalArgumentException("file " + fp.file().filename() + " is " + t + "; " + API
                             + " takes files that are PDF, images, audio, video or text");
                 } else if (p instanceof Part.FilePart && (t.isAudio() || t.isVideo())) {
@@ -125,17 +165,22 @@ final class GeminiCodec {
             }
         }
         for (String name : request.params().keySet()) {
-            if (!MAPPED.containsKey(name) && !GENERATION_CONFIG.contains(name) && !TOP_LEVEL.contains(name)
+            if (!MAPPED.containsKey(name)
+                    && !GENERATION_CONFIG.contains(name)
+                    && !TOP_LEVEL.contains(name)
                     && !SPECIAL.contains(name)) {
                 throw new IllegalArgumentException("parameter '" + name + "' is not one " + API + " takes; accepted: "
-                        + String.join(", ", new java.util.TreeSet<>(MAPPED.keySet())) + ", stop, n, response_format, tools,"
-                        + " tool_choice; Gemini's own generationConfig fields " + new java.util.TreeSet<>(GENERATION_CONFIG)
+                        + String.join(", ", new java.util.TreeSet<>(MAPPED.keySet()))
+                        + ", stop, n, response_format, tools,"
+                        + " tool_choice; Gemini's own generationConfig fields "
+                        + new java.util.TreeSet<>(GENERATION_CONFIG)
                         + " and top-level fields " + new java.util.TreeSet<>(TOP_LEVEL));
             }
         }
         if (Boolean.TRUE.equals(request.params().get("stream"))) {
-            throw new IllegalArgumentException("parameter stream is not taken: GeminiChat streams (streamGenerateContent) when the call has a"
-                    + " stream listener (Module.stream), and the cache key must not depend on it");
+            throw new IllegalArgumentException(
+                    "parameter stream is not taken: GeminiChat streams (streamGenerateContent) when the call has a"
+                            + " stream listener (Module.stream), and the cache key must not depend on it");
         }
     }
 
@@ -230,8 +275,9 @@ final class GeminiCodec {
                 }
                 case "json_object" -> c.put("responseMimeType", "application/json");
                 case "text" -> c.put("responseMimeType", "text/plain");
-                default -> throw new IllegalArgumentException("parameter response_format has type '" + type
-                        + "'; accepted: json_schema, json_object or text");
+                default ->
+                    throw new IllegalArgumentException("parameter response_format has type '" + type
+                            + "'; accepted: json_schema, json_object or text");
             }
         }
         for (Map.Entry<String, Object> p : params.entrySet()) {
@@ -247,7 +293,8 @@ final class GeminiCodec {
     }
 
     private static JsonNode requireArray(String name, JsonNode n) {
-        if (!n.isArray()) throw new IllegalArgumentException("parameter " + name + " must be a string or a list, not " + n);
+        if (!n.isArray())
+            throw new IllegalArgumentException("parameter " + name + " must be a string or a list, not " + n);
         return n;
     }
 
@@ -308,8 +355,10 @@ final class GeminiCodec {
     /** The lines sent before a text document's text: its title and context, then a blank line (or nothing). */
     static String textDocumentHeading(Document d) {
         StringBuilder sb = new StringBuilder();
-        if (d.title() != null && !d.title().isEmpty()) sb.append("Document: ").append(d.title()).append('\n');
-        if (d.context() != null && !d.context().isEmpty()) sb.append(d.context()).append('\n');
+        if (d.title() != null && !d.title().isEmpty())
+            sb.append("Document: ").append(d.title()).append('\n');
+        if (d.context() != null && !d.context().isEmpty())
+            sb.append(d.context()).append('\n');
         if (sb.length() > 0) sb.append('\n');
         return sb.toString();
     }

@@ -63,8 +63,11 @@ public final class GeminiFiles {
         this.pollInterval = pollInterval;
         URI base = chat.baseUrl();
         this.uploadEndpoint = URI.create(origin(base) + "/upload" + base.getRawPath() + "/files");
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
     }
 
     /** Where uploads start: {@code {origin}/upload{basePath}/files}. */
@@ -99,7 +102,8 @@ public final class GeminiFiles {
      * @throws LmException if the upload or the processing fails
      */
     public GeminiFile ensureUploaded(Payload payload) {
-        Upload u = registry.ensure(api, payload, "dspy4j-" + payload.digest().hex().substring(0, 16));
+        Upload u =
+                registry.ensure(api, payload, "dspy4j-" + payload.digest().hex().substring(0, 16));
         return fromRecord(u, payload);
     }
 
@@ -108,13 +112,19 @@ public final class GeminiFiles {
     }
 
     private static GeminiFile fromRecord(Upload u, Payload payload) {
-        return new GeminiFile(nameOf(u.fileId()), u.fileId(), GeminiCodec.wireType(payload.mediaType()), u.bytes(),
-                "ACTIVE", u.expires());
+        return new GeminiFile(
+                nameOf(u.fileId()),
+                u.fileId(),
+                GeminiCodec.wireType(payload.mediaType()),
+                u.bytes(),
+                "ACTIVE",
+                u.expires());
     }
 
     /** The file a request refers to for a payload uploaded as {@code uri}. */
     static GeminiFile referenced(String uri, Payload payload) {
-        return new GeminiFile(nameOf(uri), uri, GeminiCodec.wireType(payload.mediaType()), payload.size(), "ACTIVE", null);
+        return new GeminiFile(
+                nameOf(uri), uri, GeminiCodec.wireType(payload.mediaType()), payload.size(), "ACTIVE", null);
     }
 
     /** {@code files/abc} from {@code https://.../v1beta/files/abc} (or a name as given). */
@@ -134,7 +144,8 @@ public final class GeminiFiles {
         String type = GeminiCodec.wireType(payload.mediaType());
         ObjectNode meta = JSON.createObjectNode();
         meta.putObject("file").put("display_name", displayName);
-        HttpRequest.Builder start = HttpRequest.newBuilder(uploadEndpoint).timeout(chat.timeout())
+        HttpRequest.Builder start = HttpRequest.newBuilder(uploadEndpoint)
+                .timeout(chat.timeout())
                 .header("X-Goog-Upload-Protocol", "resumable")
                 .header("X-Goog-Upload-Command", "start")
                 .header("X-Goog-Upload-Header-Content-Length", Long.toString(payload.size()))
@@ -145,8 +156,12 @@ public final class GeminiFiles {
         HttpResponse<byte[]> started = send(start.build(), "starting an upload of " + payload.describe());
         String url = started.headers().firstValue("X-Goog-Upload-URL").orElse(null);
         if (url == null) {
-            throw new LmException(chat.whereFiles() + ": the upload start answered HTTP " + started.statusCode()
-                    + " without an X-Goog-Upload-URL header", started.statusCode(), null, null);
+            throw new LmException(
+                    chat.whereFiles() + ": the upload start answered HTTP " + started.statusCode()
+                            + " without an X-Goog-Upload-URL header",
+                    started.statusCode(),
+                    null,
+                    null);
         }
         URI target;
         try {
@@ -154,7 +169,8 @@ public final class GeminiFiles {
         } catch (IllegalArgumentException e) {
             throw new LmException(chat.whereFiles() + ": the upload URL is not a URL", started.statusCode(), null, e);
         }
-        HttpRequest.Builder put = HttpRequest.newBuilder(target).timeout(chat.timeout())
+        HttpRequest.Builder put = HttpRequest.newBuilder(target)
+                .timeout(chat.timeout())
                 .header("X-Goog-Upload-Command", "upload, finalize")
                 .header("X-Goog-Upload-Offset", "0")
                 .header("Content-Type", type)
@@ -173,7 +189,9 @@ public final class GeminiFiles {
      */
     public GeminiFile get(String name) {
         checkName(name);
-        HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(chat.baseUrl() + "/" + name)).timeout(chat.timeout()).GET();
+        HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(chat.baseUrl() + "/" + name))
+                .timeout(chat.timeout())
+                .GET();
         chat.authenticateUpload(rb);
         HttpResponse<byte[]> r = send(rb.build(), "reading " + name);
         return parseFile(json(r), r.statusCode());
@@ -186,7 +204,9 @@ public final class GeminiFiles {
      */
     public boolean delete(String name) {
         checkName(name);
-        HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(chat.baseUrl() + "/" + name)).timeout(chat.timeout()).DELETE();
+        HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(chat.baseUrl() + "/" + name))
+                .timeout(chat.timeout())
+                .DELETE();
         chat.authenticateUpload(rb);
         try {
             send(rb.build(), "deleting " + name);
@@ -202,8 +222,11 @@ public final class GeminiFiles {
         List<GeminiFile> out = new ArrayList<>();
         String token = null;
         do {
-            String q = "?pageSize=100" + (token == null ? "" : "&pageToken=" + java.net.URLEncoder.encode(token, StandardCharsets.UTF_8));
-            HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(chat.baseUrl() + "/files" + q)).timeout(chat.timeout()).GET();
+            String q = "?pageSize=100"
+                    + (token == null ? "" : "&pageToken=" + java.net.URLEncoder.encode(token, StandardCharsets.UTF_8));
+            HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(chat.baseUrl() + "/files" + q))
+                    .timeout(chat.timeout())
+                    .GET();
             chat.authenticateUpload(rb);
             HttpResponse<byte[]> r = send(rb.build(), "listing files");
             JsonNode page = json(r);
@@ -271,19 +294,28 @@ public final class GeminiFiles {
         Instant deadline = Instant.now().plus(chat.timeout());
         while ("PROCESSING".equals(f.state())) {
             if (Instant.now().isAfter(deadline)) {
-                throw new LmException(chat.whereFiles() + ": " + f.name() + " was still PROCESSING after " + chat.timeout(), 0, null, null);
+                throw new LmException(
+                        chat.whereFiles() + ": " + f.name() + " was still PROCESSING after " + chat.timeout(),
+                        0,
+                        null,
+                        null);
             }
             try {
                 Thread.sleep(pollInterval.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new LmException(chat.whereFiles() + ": interrupted while " + f.name() + " was processing", 0, null, e);
+                throw new LmException(
+                        chat.whereFiles() + ": interrupted while " + f.name() + " was processing", 0, null, e);
             }
             f = get(f.name());
         }
         if (!f.isActive()) {
-            throw new LmException(chat.whereFiles() + ": " + f.name() + " is " + f.state() + ", not ACTIVE; Gemini could not"
-                    + " process it", 0, null, null);
+            throw new LmException(
+                    chat.whereFiles() + ": " + f.name() + " is " + f.state() + ", not ACTIVE; Gemini could not"
+                            + " process it",
+                    0,
+                    null,
+                    null);
         }
         return f;
     }
@@ -293,7 +325,11 @@ public final class GeminiFiles {
         try {
             r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new LmException(chat.whereFiles() + ": " + what + " failed: " + chat.redactText(String.valueOf(e.getMessage())), 0, null, e);
+            throw new LmException(
+                    chat.whereFiles() + ": " + what + " failed: " + chat.redactText(String.valueOf(e.getMessage())),
+                    0,
+                    null,
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LmException(chat.whereFiles() + ": interrupted while " + what, 0, null, e);
@@ -323,14 +359,22 @@ public final class GeminiFiles {
         } catch (IOException e) {
             // reported below
         }
-        throw new LmException(chat.whereFiles() + ": the answer (HTTP " + r.statusCode() + ") is not a JSON object", r.statusCode(), null, null);
+        throw new LmException(
+                chat.whereFiles() + ": the answer (HTTP " + r.statusCode() + ") is not a JSON object",
+                r.statusCode(),
+                null,
+                null);
     }
 
     private GeminiFile parseFile(JsonNode f, int status) {
         String name = f.path("name").asText(null);
         String uri = f.path("uri").asText(null);
         if (name == null || uri == null) {
-            throw new LmException(chat.whereFiles() + ": the answer (HTTP " + status + ") has no file name and uri", status, null, null);
+            throw new LmException(
+                    chat.whereFiles() + ": the answer (HTTP " + status + ") has no file name and uri",
+                    status,
+                    null,
+                    null);
         }
         Instant expiration = null;
         if (f.path("expirationTime").isTextual()) {
@@ -340,8 +384,13 @@ public final class GeminiFiles {
                 expiration = null;
             }
         }
-        return new GeminiFile(name, uri, f.path("mimeType").asText(null), f.path("sizeBytes").asLong(-1),
-                f.path("state").asText(null), expiration);
+        return new GeminiFile(
+                name,
+                uri,
+                f.path("mimeType").asText(null),
+                f.path("sizeBytes").asLong(-1),
+                f.path("state").asText(null),
+                expiration);
     }
 
     private static String origin(URI u) {

@@ -34,8 +34,15 @@ final class GeminiResponses {
     private GeminiResponses() {}
 
     /** Finish reasons that mean the safety system stopped the candidate. */
-    static final Set<String> BLOCKED = Set.of("SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII",
-            "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION");
+    static final Set<String> BLOCKED = Set.of(
+            "SAFETY",
+            "RECITATION",
+            "BLOCKLIST",
+            "PROHIBITED_CONTENT",
+            "SPII",
+            "IMAGE_SAFETY",
+            "IMAGE_PROHIBITED_CONTENT",
+            "IMAGE_RECITATION");
 
     /**
      * @param malformed makes the error for a body that is not a GenerateContentResponse
@@ -47,9 +54,14 @@ final class GeminiResponses {
         if (feedback.path("blockReason").isTextual() && (!candidates.isArray() || candidates.isEmpty())) {
             String reason = feedback.path("blockReason").asText();
             List<String> categories = categories(feedback.path("safetyRatings"));
-            throw new ContentBlockedException(where + ": the prompt was blocked (" + reason + describe(categories) + ")"
-                    + message(feedback.path("blockReasonMessage")), 200, text(feedback.path("blockReasonMessage")),
-                    reason, categories, true);
+            throw new ContentBlockedException(
+                    where + ": the prompt was blocked (" + reason + describe(categories) + ")"
+                            + message(feedback.path("blockReasonMessage")),
+                    200,
+                    text(feedback.path("blockReasonMessage")),
+                    reason,
+                    categories,
+                    true);
         }
         if (!candidates.isArray() || candidates.isEmpty()) throw malformed.apply("the response has no \"candidates\"");
         List<JsonNode> sorted = new ArrayList<>();
@@ -70,7 +82,9 @@ final class GeminiResponses {
                 JsonNode fc = p.has("functionCall") ? p.get("functionCall") : p.path("function_call");
                 if (fc.path("name").isTextual()) {
                     JsonNode args = fc.path("args");
-                    calls.add(new ToolCall(text(fc.path("id")), fc.path("name").asText(),
+                    calls.add(new ToolCall(
+                            text(fc.path("id")),
+                            fc.path("name").asText(),
                             args.isMissingNode() || args.isNull() ? "{}" : args.toString()));
                 }
             }
@@ -83,17 +97,30 @@ final class GeminiResponses {
                 }
                 refusal = "blocked (" + finish + describe(categories) + ")";
             }
-            out.add(new Completion(text.toString(), finish == null ? null : finish.toLowerCase(Locale.ROOT), calls,
-                    refusal, List.of()));
+            out.add(new Completion(
+                    text.toString(),
+                    finish == null ? null : finish.toLowerCase(Locale.ROOT),
+                    calls,
+                    refusal,
+                    List.of()));
         }
         if (blocked == out.size()) {
-            throw new ContentBlockedException(where + ": the answer was blocked (" + firstReason + describe(firstCategories) + ")",
-                    200, null, firstReason, firstCategories, false);
+            throw new ContentBlockedException(
+                    where + ": the answer was blocked (" + firstReason + describe(firstCategories) + ")",
+                    200,
+                    null,
+                    firstReason,
+                    firstCategories,
+                    false);
         }
         JsonNode u = root.path("usageMetadata");
         long thoughts = u.path("thoughtsTokenCount").asLong(0);
-        Usage usage = new Usage(u.path("promptTokenCount").asLong(0), u.path("candidatesTokenCount").asLong(0) + thoughts,
-                u.path("cachedContentTokenCount").asLong(0), 0, thoughts);
+        Usage usage = new Usage(
+                u.path("promptTokenCount").asLong(0),
+                u.path("candidatesTokenCount").asLong(0) + thoughts,
+                u.path("cachedContentTokenCount").asLong(0),
+                0,
+                thoughts);
         return new LmResponse(out, usage, text(root.path("modelVersion")), false);
     }
 

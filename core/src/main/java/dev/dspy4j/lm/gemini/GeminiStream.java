@@ -32,7 +32,9 @@ final class GeminiStream implements StreamDecoder {
         JsonNode chunk = StreamDecoder.readJson(JSON, data, "a streamed chunk");
         JsonNode error = chunk.path("error");
         if (error.isObject()) {
-            throw new StreamError(error.path("message").asText("the server sent an error"), error.path("status").asText(null));
+            throw new StreamError(
+                    error.path("message").asText("the server sent an error"),
+                    error.path("status").asText(null));
         }
         for (String f : new String[] {"usageMetadata", "modelVersion", "responseId"}) {
             if (chunk.has(f)) root.set(f, chunk.get(f));
@@ -53,7 +55,8 @@ final class GeminiStream implements StreamDecoder {
                     if (index == 0 && !t.isEmpty()) text.onText(t);
                 } else if (!part.path("text").isTextual()) {
                     // function calls and other parts arrive whole
-                    ArrayNode others = cand.has("otherParts") ? (ArrayNode) cand.get("otherParts") : cand.putArray("otherParts");
+                    ArrayNode others =
+                            cand.has("otherParts") ? (ArrayNode) cand.get("otherParts") : cand.putArray("otherParts");
                     others.add(part);
                 }
             }
@@ -62,7 +65,8 @@ final class GeminiStream implements StreamDecoder {
             });
         }
         // with candidateCount > 1 each candidate finishes on its own: complete once all seen have finished
-        if (!candidates.isEmpty() && candidates.values().stream().allMatch(c -> c.hasNonNull("finishReason"))) done = true;
+        if (!candidates.isEmpty() && candidates.values().stream().allMatch(c -> c.hasNonNull("finishReason")))
+            done = true;
     }
 
     @Override

@@ -32,13 +32,16 @@ final class GeminiTools {
             ArrayNode declarations = JSON.createArrayNode();
             ArrayNode out = JSON.createArrayNode();
             for (JsonNode t : list) {
-                if ("function".equals(t.path("type").asText()) && t.path("function").isObject()) {
+                if ("function".equals(t.path("type").asText())
+                        && t.path("function").isObject()) {
                     JsonNode fn = t.path("function");
-                    if (!fn.path("name").isTextual()) throw new IllegalArgumentException("a function tool has no name: " + t);
+                    if (!fn.path("name").isTextual())
+                        throw new IllegalArgumentException("a function tool has no name: " + t);
                     ObjectNode d = declarations.addObject();
                     d.set("name", fn.get("name"));
                     if (fn.has("description")) d.set("description", fn.get("description"));
-                    if (fn.has("parameters")) d.set("parametersJsonSchema", SchemaCycles.cyclesOptional(fn.get("parameters")));
+                    if (fn.has("parameters"))
+                        d.set("parametersJsonSchema", SchemaCycles.cyclesOptional(fn.get("parameters")));
                 } else {
                     out.add(t);
                 }
@@ -57,12 +60,15 @@ final class GeminiTools {
                     case "auto" -> fcc.put("mode", "AUTO");
                     case "none" -> fcc.put("mode", "NONE");
                     case "required" -> fcc.put("mode", "ANY");
-                    default -> throw new IllegalArgumentException("parameter tool_choice is '" + c.asText()
-                            + "'; accepted: auto, none, required or {\"type\":\"function\",\"function\":{\"name\":...}}");
+                    default ->
+                        throw new IllegalArgumentException(
+                                "parameter tool_choice is '" + c.asText()
+                                        + "'; accepted: auto, none, required or {\"type\":\"function\",\"function\":{\"name\":...}}");
                 }
             } else if (c.path("function").path("name").isTextual()) {
                 fcc.put("mode", "ANY");
-                fcc.putArray("allowedFunctionNames").add(c.path("function").path("name").asText());
+                fcc.putArray("allowedFunctionNames")
+                        .add(c.path("function").path("name").asText());
             } else {
                 throw new IllegalArgumentException("parameter tool_choice is " + c
                         + "; accepted: auto, none, required or {\"type\":\"function\",\"function\":{\"name\":...}}");

@@ -58,8 +58,11 @@ public final class ApiRequests {
         this.api = Objects.requireNonNull(api, "api");
         this.extraHeaders = extraHeaders == null ? b -> {} : extraHeaders;
         this.writers = WRITERS;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
     }
 
     /**
@@ -99,7 +102,8 @@ public final class ApiRequests {
 
     /** {@code POST uri} with a JSON body. */
     public JsonNode postJson(URI uri, String json, String what) {
-        HttpRequest.Builder rb = base(uri).header("Content-Type", "application/json")
+        HttpRequest.Builder rb = base(uri)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
         return json(send(rb, uri, what), uri, what);
     }
@@ -115,16 +119,20 @@ public final class ApiRequests {
         try {
             body = new StreamingBody(JSON, writer, writers, 256 * 1024);
         } catch (IOException e) {
-            throw new LmException(where(uri) + ": the body could not be written while " + what + ": " + e.getMessage(), 0, null, e);
+            throw new LmException(
+                    where(uri) + ": the body could not be written while " + what + ": " + e.getMessage(), 0, null, e);
         }
         try (StreamingBody.Attempt a = body.attempt()) {
-            HttpRequest.Builder rb = base(uri).header("Content-Type", "application/json").POST(a.publisher());
+            HttpRequest.Builder rb =
+                    base(uri).header("Content-Type", "application/json").POST(a.publisher());
             try {
                 return json(send(rb, uri, what), uri, what);
             } catch (LmException e) {
                 Throwable local = a.failure();
                 if (local instanceof RuntimeException r) throw r;
-                if (local != null) throw new LmException(where(uri) + ": writing the body failed while " + what + ": " + local, 0, null, local);
+                if (local != null)
+                    throw new LmException(
+                            where(uri) + ": writing the body failed while " + what + ": " + local, 0, null, local);
                 throw e;
             }
         } finally {
@@ -134,8 +142,8 @@ public final class ApiRequests {
 
     /** {@code POST uri} with a multipart body, streamed from its sources on each attempt. */
     public JsonNode postMultipart(URI uri, Multipart body, String what) {
-        HttpRequest.Builder rb = base(uri).header("Content-Type", body.contentType())
-                .POST(body.publisher(writers, 256 * 1024));
+        HttpRequest.Builder rb =
+                base(uri).header("Content-Type", body.contentType()).POST(body.publisher(writers, 256 * 1024));
         return json(send(rb, uri, what), uri, what);
     }
 
@@ -173,7 +181,8 @@ public final class ApiRequests {
     }
 
     private HttpRequest.Builder base(URI uri) {
-        HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(client.timeout())
+        HttpRequest.Builder rb = HttpRequest.newBuilder(uri)
+                .timeout(client.timeout())
                 .header("Accept", "application/json")
                 .header("Accept-Encoding", LimitedBody.ACCEPT_ENCODING);
         client.addAuthentication(rb);
@@ -188,13 +197,17 @@ public final class ApiRequests {
             try {
                 r = http.send(request, new LimitedBody(client.maxResponseBytes()));
             } catch (HttpTimeoutException e) {
-                LmException f = new LmTimeoutException(where(uri) + ": no answer within " + client.timeout() + " while "
-                        + what + attempts(attempt), 0, null, e);
+                LmException f = new LmTimeoutException(
+                        where(uri) + ": no answer within " + client.timeout() + " while " + what + attempts(attempt),
+                        0,
+                        null,
+                        e);
                 if (!waitBeforeRetry(attempt, null)) throw f;
                 continue;
             } catch (IOException e) {
                 if (e instanceof LimitedBody.TooLarge || e.getCause() instanceof LimitedBody.TooLarge) {
-                    throw new LmException(where(uri) + ": the answer while " + what + " is too large: " + e.getMessage(), 0, null, e);
+                    throw new LmException(
+                            where(uri) + ": the answer while " + what + " is too large: " + e.getMessage(), 0, null, e);
                 }
                 LmException f = connectionFailure(uri, what, e, attempt);
                 if (!waitBeforeRetry(attempt, null)) throw f;
@@ -218,8 +231,13 @@ public final class ApiRequests {
     }
 
     private LmException connectionFailure(URI uri, String what, IOException e, int attempt) {
-        return new LmException(where(uri) + ": " + what + " failed" + attempts(attempt) + ": "
-                + client.redact(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())), 0, null, e);
+        return new LmException(
+                where(uri) + ": " + what + " failed" + attempts(attempt) + ": "
+                        + client.redact(
+                                e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())),
+                0,
+                null,
+                e);
     }
 
     /** Sleeps before the next attempt; false if the policy gives up. */
@@ -251,8 +269,12 @@ public final class ApiRequests {
         if (message == null && body.length > 0) {
             message = new String(body, 0, Math.min(body.length, MAX_ERROR_MESSAGE), StandardCharsets.UTF_8).strip();
         }
-        message = message == null ? null : client.redact(message.length() > MAX_ERROR_MESSAGE
-                ? message.substring(0, MAX_ERROR_MESSAGE) + "..." : message);
+        message = message == null
+                ? null
+                : client.redact(
+                        message.length() > MAX_ERROR_MESSAGE
+                                ? message.substring(0, MAX_ERROR_MESSAGE) + "..."
+                                : message);
         String msg = where(uri) + " answered HTTP " + status + " while " + what + attempts(attempt)
                 + (message == null || message.isEmpty() ? "" : ": " + message)
                 + (code == null ? "" : " [" + client.redact(code) + "]");
@@ -273,9 +295,13 @@ public final class ApiRequests {
         } catch (IOException e) {
             // reported below
         }
-        throw new LmException(where(uri) + ": the answer (HTTP " + r.statusCode() + ") while " + what
-                + " is not a JSON object; it starts with: "
-                + client.redact(new String(b, 0, Math.min(b.length, 200), StandardCharsets.UTF_8)), r.statusCode(), null, null);
+        throw new LmException(
+                where(uri) + ": the answer (HTTP " + r.statusCode() + ") while " + what
+                        + " is not a JSON object; it starts with: "
+                        + client.redact(new String(b, 0, Math.min(b.length, 200), StandardCharsets.UTF_8)),
+                r.statusCode(),
+                null,
+                null);
     }
 
     private String where(URI uri) {

@@ -62,8 +62,10 @@ final class HttpAttempt {
         String attempts = " (attempt " + attempt + " of " + retryPolicy.maxAttempts() + ")";
         long deadline = System.nanoTime() + timeout.toNanos();
         try (StreamingBody.Attempt a = body.attempt()) {
-            HttpRequest httpRequest = build(request, stream != null).POST(a.publisher()).build();
-            HttpResponse.BodyHandler<?> handler = stream == null ? new LimitedBody(maxResponseBytes)
+            HttpRequest httpRequest =
+                    build(request, stream != null).POST(a.publisher()).build();
+            HttpResponse.BodyHandler<?> handler = stream == null
+                    ? new LimitedBody(maxResponseBytes)
                     : StreamedAnswer.handler(new LimitedBody(maxResponseBytes));
             CompletableFuture<? extends HttpResponse<?>> future = http.sendAsync(httpRequest, handler);
             HttpResponse<?> response;
@@ -71,7 +73,8 @@ final class HttpAttempt {
                 response = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
                 future.cancel(true);
-                return Outcome.of(new LmTimeoutException(lm.where() + ": no complete response within " + timeout + attempts, 0, null, null));
+                return Outcome.of(new LmTimeoutException(
+                        lm.where() + ": no complete response within " + timeout + attempts, 0, null, null));
             } catch (InterruptedException e) {
                 future.cancel(true);
                 Thread.currentThread().interrupt();
@@ -81,22 +84,29 @@ final class HttpAttempt {
             }
             int status = response.statusCode();
             if (status / 100 == 2 && response.body() instanceof InputStream in) {
-                StreamedAnswer.Result r = new StreamedAnswer(lm, maxResponseBytes)
-                        .read(in, lm.streamDecoder(request), stream, deadline);
+                StreamedAnswer.Result r =
+                        new StreamedAnswer(lm, maxResponseBytes).read(in, lm.streamDecoder(request), stream, deadline);
                 if (r.failure() != null) {
                     LmException f = r.failure();
-                    return Outcome.of(f instanceof StreamedAnswer.Broken
-                            ? new ConnectionFailure(f.getMessage() + attempts, f.getCause()) : f);
+                    return Outcome.of(
+                            f instanceof StreamedAnswer.Broken
+                                    ? new ConnectionFailure(f.getMessage() + attempts, f.getCause())
+                                    : f);
                 }
                 return new Outcome(reader.parseStreamed(r.assembled(), request, status), null, null);
             }
             if (status / 100 == 2) {
                 return new Outcome(reader.parse((byte[]) response.body(), request, status), null, null);
             }
-            Duration retryAfter = RetryPolicy.isRetryableStatus(status) ? RetryAfter.from(response.headers(), Clock.systemUTC()) : null;
+            Duration retryAfter = RetryPolicy.isRetryableStatus(status)
+                    ? RetryAfter.from(response.headers(), Clock.systemUTC())
+                    : null;
             String givingUp = "";
-            if (retryAfter != null && attempt < retryPolicy.maxAttempts() && retryAfter.compareTo(retryPolicy.maxRetryAfter()) > 0) {
-                givingUp = "; the server asked to wait " + seconds(retryAfter) + " before retrying (Retry-After), longer than "
+            if (retryAfter != null
+                    && attempt < retryPolicy.maxAttempts()
+                    && retryAfter.compareTo(retryPolicy.maxRetryAfter()) > 0) {
+                givingUp = "; the server asked to wait " + seconds(retryAfter)
+                        + " before retrying (Retry-After), longer than "
                         + "the " + seconds(retryPolicy.maxRetryAfter()) + " this client waits at most "
                         + "(RetryPolicy.maxRetryAfter), so it gives up now";
             }
@@ -130,20 +140,29 @@ final class HttpAttempt {
         }
         LimitedBody.TooLarge tooLarge = causeOf(cause, LimitedBody.TooLarge.class);
         if (tooLarge != null) {
-            throw new ResponseTooLargeException(lm.where() + ": " + tooLarge.getMessage()
-                    + " (set a higher maxResponseBytes if a response really is that large)", 0, lm.maxResponseBytes(), tooLarge);
+            throw new ResponseTooLargeException(
+                    lm.where() + ": " + tooLarge.getMessage()
+                            + " (set a higher maxResponseBytes if a response really is that large)",
+                    0,
+                    lm.maxResponseBytes(),
+                    tooLarge);
         }
         LimitedBody.BadEncoding badEncoding = causeOf(cause, LimitedBody.BadEncoding.class);
         if (badEncoding != null) {
             throw new LmException(lm.where() + ": " + lm.redact(badEncoding.getMessage()), 0, null, badEncoding);
         }
         if (cause instanceof HttpTimeoutException) {
-            return Outcome.of(new LmTimeoutException(lm.where() + ": no response within " + lm.timeout() + attempts, 0, null, cause));
+            return Outcome.of(new LmTimeoutException(
+                    lm.where() + ": no response within " + lm.timeout() + attempts, 0, null, cause));
         }
         if (cause instanceof IOException) {
             String unresolved = unresolvedHost(cause, lm.baseUrl().getHost());
-            return Outcome.of(new ConnectionFailure(lm.where() + ": " + (unresolved != null ? unresolved + attempts
-                    : "connection failed" + attempts + ": " + describe(cause)), cause));
+            return Outcome.of(new ConnectionFailure(
+                    lm.where() + ": "
+                            + (unresolved != null
+                                    ? unresolved + attempts
+                                    : "connection failed" + attempts + ": " + describe(cause)),
+                    cause));
         }
         throw new LmException(lm.where() + ": the request failed: " + describe(cause), 0, null, cause);
     }
@@ -154,7 +173,8 @@ final class HttpAttempt {
      */
     static String unresolvedHost(Throwable cause, String host) {
         for (Throwable c = cause; c != null && c.getCause() != c; c = c.getCause()) {
-            if (c instanceof java.nio.channels.UnresolvedAddressException || c instanceof java.net.UnknownHostException) {
+            if (c instanceof java.nio.channels.UnresolvedAddressException
+                    || c instanceof java.net.UnknownHostException) {
                 return "cannot resolve host " + host;
             }
         }

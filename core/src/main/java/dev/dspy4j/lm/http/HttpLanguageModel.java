@@ -92,10 +92,13 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         this.structuredOutputs = b.structuredOutputs;
         this.nativeTools = b.nativeTools;
         this.maxResponseBytes = b.maxResponseBytes;
-        UploadRegistry registry = b.uploadRegistry != null ? b.uploadRegistry
-                : !b.uploads ? null
-                : cache() instanceof UploadRegistry.Source source ? source.uploadRegistry()
-                : Uploads.processRegistry();
+        UploadRegistry registry = b.uploadRegistry != null
+                ? b.uploadRegistry
+                : !b.uploads
+                        ? null
+                        : cache() instanceof UploadRegistry.Source source
+                                ? source.uploadRegistry()
+                                : Uploads.processRegistry();
         this.uploads = registry == null ? null : new ReferencedUploads(this, registry);
         // HTTP/1.1 always, also over TLS: request bodies stream from reused buffers (see
         // RecyclingBodyPublisher), which is safe only where the client consumes a buffer before it asks
@@ -106,8 +109,12 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        this.retries = new Retries(this, new HttpAttempt(this, http, new ResponseReader(this)),
-                b.bodyExecutor == null ? BODY_WRITERS : b.bodyExecutor, b.pipeBytes, b.retryListener);
+        this.retries = new Retries(
+                this,
+                new HttpAttempt(this, http, new ResponseReader(this)),
+                b.bodyExecutor == null ? BODY_WRITERS : b.bodyExecutor,
+                b.pipeBytes,
+                b.retryListener);
     }
 
     /** The HTTP version requests use (always HTTP/1.1; see the constructor). */
@@ -383,9 +390,11 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
 
     /** Why no key was sent, appended to a 401 or 403 message; empty if a key was sent. */
     final String missingKeyHint() {
-        return apiKey != null ? ""
-                : apiKeySource != null ? " (no API key was sent: " + apiKeySource + " is not set)"
-                : " (no API key was sent)";
+        return apiKey != null
+                ? ""
+                : apiKeySource != null
+                        ? " (no API key was sent: " + apiKeySource + " is not set)"
+                        : " (no API key was sent)";
     }
 
     /** True if the error says the prompt does not fit the model's context window. */
@@ -393,9 +402,14 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         if ("context_length_exceeded".equals(code)) return true;
         if (message == null) return false;
         String m = message.toLowerCase(Locale.ROOT);
-        return m.contains("context length") || m.contains("context_length") || m.contains("context window")
-                || m.contains("maximum context") || m.contains("prompt is too long") || m.contains("input is too long")
-                || m.contains("too many tokens") || m.contains("exceeds the context");
+        return m.contains("context length")
+                || m.contains("context_length")
+                || m.contains("context window")
+                || m.contains("maximum context")
+                || m.contains("prompt is too long")
+                || m.contains("input is too long")
+                || m.contains("too many tokens")
+                || m.contains("exceeds the context");
     }
 
     /** "OpenAI at http://host/v1/chat/completions", without any query string. */
@@ -416,7 +430,9 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
     static boolean isLoopback(String host) {
         if (host == null) return false;
         String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        return h.equalsIgnoreCase("localhost") || h.matches("127(\\.\\d{1,3}){3}") || h.equals("::1")
+        return h.equalsIgnoreCase("localhost")
+                || h.matches("127(\\.\\d{1,3}){3}")
+                || h.equals("::1")
                 || h.equals("0:0:0:0:0:0:0:1");
     }
 
@@ -491,7 +507,8 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("baseUrl '" + url + "' is not a URL: " + e.getMessage(), e);
             }
-            if ((!"http".equalsIgnoreCase(u.getScheme()) && !"https".equalsIgnoreCase(u.getScheme())) || u.getHost() == null) {
+            if ((!"http".equalsIgnoreCase(u.getScheme()) && !"https".equalsIgnoreCase(u.getScheme()))
+                    || u.getHost() == null) {
                 throw new IllegalArgumentException("baseUrl must be an absolute http or https URL, not '" + url + "'");
             }
             this.baseUrl = u;
@@ -544,7 +561,8 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
         /** The time to establish a connection (default 10 s). */
         public B connectTimeout(Duration t) {
             Objects.requireNonNull(t, "connectTimeout");
-            if (t.isNegative() || t.isZero()) throw new IllegalArgumentException("connectTimeout must be positive, not " + t);
+            if (t.isNegative() || t.isZero())
+                throw new IllegalArgumentException("connectTimeout must be positive, not " + t);
             this.connectTimeout = t;
             return (B) this;
         }
@@ -574,8 +592,8 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
          */
         public B maxResponseBytes(long bytes) {
             if (bytes < 1024 || bytes > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException("maxResponseBytes must be between 1024 and " + (Integer.MAX_VALUE - 8)
-                        + ", not " + bytes);
+                throw new IllegalArgumentException(
+                        "maxResponseBytes must be between 1024 and " + (Integer.MAX_VALUE - 8) + ", not " + bytes);
             }
             this.maxResponseBytes = bytes;
             return (B) this;
@@ -649,7 +667,8 @@ public abstract class HttpLanguageModel extends AbstractLanguageModel {
                 char c = k.charAt(i);
                 if (c < 0x21 || c > 0x7e) {
                     // never echo the key
-                    throw new IllegalArgumentException("the API key has a character not allowed in an HTTP header at index " + i);
+                    throw new IllegalArgumentException(
+                            "the API key has a character not allowed in an HTTP header at index " + i);
                 }
             }
             return k;

@@ -109,8 +109,8 @@ public final class JsonBody {
                 }
             }
             if (total != payload.size()) {
-                throw new PayloadException(payload.describe() + " changed while it was sent: expected "
-                        + payload.size() + " bytes, read " + total);
+                throw new PayloadException(payload.describe() + " changed while it was sent: expected " + payload.size()
+                        + " bytes, read " + total);
             }
             b64.close(); // writes the final quantum and padding; the raw stream stays open
         }
@@ -130,7 +130,8 @@ public final class JsonBody {
     public void utf8String(String prefix, Payload payload) throws IOException {
         if (counter != null) throw new UncountableException();
         InputStream head = new ByteArrayInputStream(prefix.getBytes(StandardCharsets.UTF_8));
-        try (Reader r = new InputStreamReader(new SequenceInputStream(head, payload.openStream()), StandardCharsets.UTF_8)) {
+        try (Reader r =
+                new InputStreamReader(new SequenceInputStream(head, payload.openStream()), StandardCharsets.UTF_8)) {
             json.writeString(r, -1);
         }
     }

@@ -67,7 +67,9 @@ final class LimitedBody implements HttpResponse.BodyHandler<byte[]> {
         Subscriber(long limit, HttpHeaders headers) {
             this.limit = limit;
             this.announced = headers.firstValueAsLong("Content-Length").orElse(-1);
-            this.encoding = headers.firstValue("Content-Encoding").map(s -> s.strip().toLowerCase(Locale.ROOT)).orElse("");
+            this.encoding = headers.firstValue("Content-Encoding")
+                    .map(s -> s.strip().toLowerCase(Locale.ROOT))
+                    .orElse("");
         }
 
         @Override
@@ -78,9 +80,14 @@ final class LimitedBody implements HttpResponse.BodyHandler<byte[]> {
         @Override
         public void onSubscribe(Flow.Subscription s) {
             this.subscription = s;
-            if (!encoding.isEmpty() && !encoding.equals("identity") && !encoding.equals("gzip") && !encoding.equals("x-gzip")) {
-                fail(new BadEncoding("the body is encoded with '" + encoding + "', which the client did not ask "
-                        + "for (it sends Accept-Encoding: " + ACCEPT_ENCODING + ")", null));
+            if (!encoding.isEmpty()
+                    && !encoding.equals("identity")
+                    && !encoding.equals("gzip")
+                    && !encoding.equals("x-gzip")) {
+                fail(new BadEncoding(
+                        "the body is encoded with '" + encoding + "', which the client did not ask "
+                                + "for (it sends Accept-Encoding: " + ACCEPT_ENCODING + ")",
+                        null));
                 return;
             }
             if (announced > limit) {
@@ -144,8 +151,8 @@ final class LimitedBody implements HttpResponse.BodyHandler<byte[]> {
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed))) {
             byte[] out = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit));
             if (in.read() >= 0) {
-                throw new TooLarge("the gzip-encoded response (" + compressed.length + " bytes) decompresses to more than "
-                        + "the limit of " + limit + " bytes");
+                throw new TooLarge("the gzip-encoded response (" + compressed.length
+                        + " bytes) decompresses to more than " + "the limit of " + limit + " bytes");
             }
             return out;
         } catch (java.util.zip.ZipException | java.io.EOFException e) {

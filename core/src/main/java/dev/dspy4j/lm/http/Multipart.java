@@ -129,8 +129,8 @@ public final class Multipart {
 
         Builder(String boundary) {
             if (!boundary.matches("[0-9A-Za-z'()+_,./:=?-]{1,70}")) {
-                throw new IllegalArgumentException("'" + boundary + "' is not a multipart boundary (RFC 2046: 1 to 70 of"
-                        + " letters, digits and '()+_,-./:=?)");
+                throw new IllegalArgumentException("'" + boundary
+                        + "' is not a multipart boundary (RFC 2046: 1 to 70 of" + " letters, digits and '()+_,-./:=?)");
             }
             this.boundary = boundary;
         }
@@ -172,8 +172,11 @@ public final class Multipart {
         private void head(String name, String filename, String contentType) {
             Objects.requireNonNull(name, "name");
             text.append("--").append(boundary).append("\r\n");
-            text.append("Content-Disposition: form-data; name=\"").append(quoted(name)).append('"');
-            if (filename != null) text.append("; filename=\"").append(quoted(filename)).append('"');
+            text.append("Content-Disposition: form-data; name=\"")
+                    .append(quoted(name))
+                    .append('"');
+            if (filename != null)
+                text.append("; filename=\"").append(quoted(filename)).append('"');
             text.append("\r\n");
             if (contentType != null) {
                 if (contentType.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {

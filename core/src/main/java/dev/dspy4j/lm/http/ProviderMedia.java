@@ -13,7 +13,8 @@ public final class ProviderMedia {
     private ProviderMedia() {}
 
     /** The image types OpenAI chat completions and the Anthropic Messages API accept. */
-    public static final List<MediaType> IMAGE_TYPES = List.of(MediaType.PNG, MediaType.JPEG, MediaType.GIF, MediaType.WEBP);
+    public static final List<MediaType> IMAGE_TYPES =
+            List.of(MediaType.PNG, MediaType.JPEG, MediaType.GIF, MediaType.WEBP);
 
     /** True for an image type both providers accept. */
     public static boolean isAcceptedImage(MediaType t) {
@@ -41,9 +42,10 @@ public final class ProviderMedia {
      */
     @SuppressWarnings("DoNotCallSuggester") // a guard the codecs call on purpose: throwing is its whole job
     public static void refuseVideo(dev.dspy4j.media.Video video, String provider) {
-        throw new IllegalArgumentException("video " + video.payload().describe() + " (" + video.payload().mediaType()
-                + ") cannot be sent: " + provider + " has no video input; Gemini (GeminiChat) takes video,"
-                + " or describe the clip as text or images");
+        throw new IllegalArgumentException(
+                "video " + video.payload().describe() + " (" + video.payload().mediaType()
+                        + ") cannot be sent: " + provider + " has no video input; Gemini (GeminiChat) takes video,"
+                        + " or describe the clip as text or images");
     }
 
     /** "a, b, c or d". */

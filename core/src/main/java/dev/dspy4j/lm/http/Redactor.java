@@ -53,7 +53,10 @@ final class Redactor {
     /** True for header names that carry credentials ({@code Authorization}, {@code api-key}, ...). */
     static boolean isCredentialHeader(String name) {
         String n = name.toLowerCase(Locale.ROOT);
-        return n.contains("authorization") || n.contains("key") || n.contains("token") || n.contains("secret")
+        return n.contains("authorization")
+                || n.contains("key")
+                || n.contains("token")
+                || n.contains("secret")
                 || n.contains("cookie");
     }
 
@@ -79,7 +82,8 @@ final class Redactor {
         int i;
         while ((i = text.indexOf(secret, from)) >= 0) {
             int end = i + secret.length();
-            boolean whole = (i == 0 || !isTokenChar(text.charAt(i - 1))) && (end == text.length() || !isTokenChar(text.charAt(end)));
+            boolean whole = (i == 0 || !isTokenChar(text.charAt(i - 1)))
+                    && (end == text.length() || !isTokenChar(text.charAt(end)));
             if (whole) {
                 if (sb == null) sb = new StringBuilder(text.length());
                 sb.append(text, from, i).append("***");

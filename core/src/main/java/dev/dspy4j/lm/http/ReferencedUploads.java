@@ -81,7 +81,8 @@ final class ReferencedUploads {
                 }
                 FilesApi api = files();
                 if (api == null) {
-                    say(client.where() + ": uploads are on, but this client has no Files API; payloads are sent inline");
+                    say(client.where()
+                            + ": uploads are on, but this client has no Files API; payloads are sent inline");
                     unavailable = true;
                     return used;
                 }
@@ -89,12 +90,13 @@ final class ReferencedUploads {
                     Upload u = registry.ensure(api, p, filename(part, p));
                     used.put(p.digest(), u.fileId());
                 } catch (UploadRegistryException e) {
-                    say(client.where() + ": the upload registry failed (" + e.getMessage() + "); this call sends its payloads inline");
+                    say(client.where() + ": the upload registry failed (" + e.getMessage()
+                            + "); this call sends its payloads inline");
                     return Map.of();
                 } catch (LmException e) {
                     if (e.status() == 404 || e.status() == 405) {
-                        say(client.where() + ": uploads are on, but the server has no Files API (" + api + " answered HTTP "
-                                + e.status() + "); payloads are sent inline from now on");
+                        say(client.where() + ": uploads are on, but the server has no Files API (" + api
+                                + " answered HTTP " + e.status() + "); payloads are sent inline from now on");
                         unavailable = true;
                         return Map.of();
                     }
@@ -132,8 +134,10 @@ final class ReferencedUploads {
         used.forEach((d, id) -> {
             if (text.contains(id)) unknown.put(d, id);
         });
-        if (unknown.isEmpty() && (status == 404 || status == 410
-                || FILE_NOT_KNOWN.matcher(text.toLowerCase(Locale.ROOT)).find())) {
+        if (unknown.isEmpty()
+                && (status == 404
+                        || status == 410
+                        || FILE_NOT_KNOWN.matcher(text.toLowerCase(Locale.ROOT)).find())) {
             // the answer names no id: ask the Files API which ones it no longer has
             used.forEach((d, id) -> {
                 try {
@@ -148,8 +152,11 @@ final class ReferencedUploads {
         if (unknown.isEmpty()) return false;
         FilesApi api = files();
         unknown.forEach((d, id) -> registry.forget(new Upload.Key(api.provider(), api.account(), d), id));
-        LOG.info("{}: the provider no longer knows {} uploaded file(s) {} (expired or deleted); uploading again and retrying once",
-                client.where(), unknown.size(), unknown.values());
+        LOG.info(
+                "{}: the provider no longer knows {} uploaded file(s) {} (expired or deleted); uploading again and retrying once",
+                client.where(),
+                unknown.size(),
+                unknown.values());
         return true;
     }
 
@@ -159,7 +166,8 @@ final class ReferencedUploads {
 
     /** The name an upload is given: a file's own name, else {@code dspy4j-<16 hex of the digest>.<ext>}. */
     static String filename(Part part, Payload p) {
-        if (part instanceof Part.FilePart fp && fp.file().filename() != null) return fp.file().filename();
+        if (part instanceof Part.FilePart fp && fp.file().filename() != null)
+            return fp.file().filename();
         String sub = p.mediaType().subtype();
         String ext = switch (sub) {
             case "jpeg" -> "jpg";

@@ -39,19 +39,28 @@ final class ResponseReader {
         try {
             root = HttpLanguageModel.JSON.readTree(bytes);
         } catch (IOException e) {
-            throw new LmException(lm.where() + ": the response (HTTP " + status + ", " + bytes.length
-                    + " bytes) is not valid JSON: " + lm.redact(firstLine(e.getMessage())) + "; it starts with: "
-                    + lm.redact(abbreviate(new String(bytes, 0, Math.min(bytes.length, 200), StandardCharsets.UTF_8))),
-                    status, null, null);
+            throw new LmException(
+                    lm.where() + ": the response (HTTP " + status + ", " + bytes.length
+                            + " bytes) is not valid JSON: " + lm.redact(firstLine(e.getMessage()))
+                            + "; it starts with: "
+                            + lm.redact(abbreviate(
+                                    new String(bytes, 0, Math.min(bytes.length, 200), StandardCharsets.UTF_8))),
+                    status,
+                    null,
+                    null);
         }
         if (root == null || !root.isObject()) {
-            throw new LmException(lm.where() + ": the response (HTTP " + status + ") is not a JSON object", status, null, null);
+            throw new LmException(
+                    lm.where() + ": the response (HTTP " + status + ") is not a JSON object", status, null, null);
         }
         try {
             return lm.parseResponse(root, request);
         } catch (MalformedResponseException e) {
-            throw new LmException(lm.where() + ": unexpected response (HTTP " + status + "): " + lm.redact(e.getMessage()),
-                    status, null, null);
+            throw new LmException(
+                    lm.where() + ": unexpected response (HTTP " + status + "): " + lm.redact(e.getMessage()),
+                    status,
+                    null,
+                    null);
         }
     }
 
@@ -60,7 +69,8 @@ final class ResponseReader {
         try {
             return lm.parseResponse(assembled, request);
         } catch (MalformedResponseException e) {
-            throw new LmException(lm.where() + ": unexpected streamed response: " + lm.redact(e.getMessage()), status, null, null);
+            throw new LmException(
+                    lm.where() + ": unexpected streamed response: " + lm.redact(e.getMessage()), status, null, null);
         }
     }
 
@@ -71,7 +81,8 @@ final class ResponseReader {
      * @param givingUp      why no retry follows although the status is retryable, or ""
      * @param missingKeyHint why no key was sent, for a 401 or 403, or ""
      */
-    LmException errorFor(int status, HttpResponse<?> response, String attempts, String givingUp, String missingKeyHint) {
+    LmException errorFor(
+            int status, HttpResponse<?> response, String attempts, String givingUp, String missingKeyHint) {
         byte[] bytes = (byte[]) response.body();
         ProviderError pe;
         JsonNode errorBody = null;
@@ -84,7 +95,8 @@ final class ResponseReader {
         }
         String providerMessage = pe.message();
         if (providerMessage == null && bytes.length > 0) {
-            providerMessage = new String(bytes, 0, Math.min(bytes.length, MAX_ERROR_MESSAGE), StandardCharsets.UTF_8).strip();
+            providerMessage =
+                    new String(bytes, 0, Math.min(bytes.length, MAX_ERROR_MESSAGE), StandardCharsets.UTF_8).strip();
         }
         providerMessage = providerMessage == null ? null : abbreviate(lm.redact(providerMessage));
         String code = pe.code() == null ? null : lm.redact(pe.code());
@@ -97,7 +109,8 @@ final class ResponseReader {
             return new AuthenticationException(msg + missingKeyHint, status, providerMessage, null);
         }
         if (status == 429) {
-            return new RateLimitException(msg, status, providerMessage, RetryAfter.from(response.headers(), Clock.systemUTC()), null);
+            return new RateLimitException(
+                    msg, status, providerMessage, RetryAfter.from(response.headers(), Clock.systemUTC()), null);
         }
         if (status == 408) {
             return new LmTimeoutException(msg, status, providerMessage, null);

@@ -29,7 +29,12 @@ final class Retries {
     private final int pipeBytes;
     private final RetryListener retryListener;
 
-    Retries(HttpLanguageModel lm, HttpAttempt attempt, Executor bodyExecutor, int pipeBytes, RetryListener retryListener) {
+    Retries(
+            HttpLanguageModel lm,
+            HttpAttempt attempt,
+            Executor bodyExecutor,
+            int pipeBytes,
+            RetryListener retryListener) {
         this.lm = lm;
         this.attempt = attempt;
         this.bodyExecutor = bodyExecutor;
@@ -58,11 +63,14 @@ final class Retries {
         Emitting stream = textStream == null ? null : new Emitting(textStream);
         StreamingBody body;
         try {
-            body = new StreamingBody(HttpLanguageModel.JSON,
+            body = new StreamingBody(
+                    HttpLanguageModel.JSON,
                     stream == null ? b -> lm.writeBody(b, request) : b -> lm.writeStreamingBody(b, request),
-                    bodyExecutor, pipeBytes);
+                    bodyExecutor,
+                    pipeBytes);
         } catch (IOException e) {
-            throw new LmException(lm.where() + ": the request body could not be written: " + e.getMessage(), 0, null, e);
+            throw new LmException(
+                    lm.where() + ": the request body could not be written: " + e.getMessage(), 0, null, e);
         }
         RetryPolicy retryPolicy = lm.retryPolicy();
         try {
@@ -73,8 +81,13 @@ final class Retries {
                 if (!isRetryable(failure) || (stream != null && stream.emitted)) throw failure;
                 Duration delay = retryPolicy.delayBefore(n, outcome.retryAfter());
                 if (delay == null) throw failure;
-                LOG.debug("{}: attempt {} of {} failed ({}); retrying in {} ms", lm.where(), n,
-                        retryPolicy.maxAttempts(), failure.getMessage(), delay.toMillis());
+                LOG.debug(
+                        "{}: attempt {} of {} failed ({}); retrying in {} ms",
+                        lm.where(),
+                        n,
+                        retryPolicy.maxAttempts(),
+                        failure.getMessage(),
+                        delay.toMillis());
                 if (retryListener != null) retryListener.onRetry(n, failure, delay);
                 sleep(delay);
             }

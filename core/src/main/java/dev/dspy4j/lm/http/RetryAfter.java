@@ -17,7 +17,8 @@ public final class RetryAfter {
 
     /** The wait the headers ask for, or null if they ask for none (or say it in a form that cannot be read). */
     public static Duration from(HttpHeaders headers, Clock clock) {
-        Duration ms = headers.firstValue("retry-after-ms").map(RetryAfter::millis).orElse(null);
+        Duration ms =
+                headers.firstValue("retry-after-ms").map(RetryAfter::millis).orElse(null);
         if (ms != null) return ms;
         return headers.firstValue("retry-after").map(v -> parse(v, clock)).orElse(null);
     }
@@ -39,12 +40,19 @@ public final class RetryAfter {
     }
 
     /** RFC 850 dates, {@code Sunday, 06-Nov-94 08:49:37 GMT}; a two-digit year 70-99 is 19xx, 00-69 is 20xx. */
-    private static final DateTimeFormatter RFC_850 = new DateTimeFormatterBuilder().parseCaseInsensitive()
-            .appendPattern("EEEE, dd-MMM-").appendValueReduced(ChronoField.YEAR, 2, 2, 1970)
-            .appendPattern(" HH:mm:ss 'GMT'").toFormatter(Locale.US).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter RFC_850 = new DateTimeFormatterBuilder()
+            .parseCaseInsensitive()
+            .appendPattern("EEEE, dd-MMM-")
+            .appendValueReduced(ChronoField.YEAR, 2, 2, 1970)
+            .appendPattern(" HH:mm:ss 'GMT'")
+            .toFormatter(Locale.US)
+            .withZone(ZoneOffset.UTC);
     /** C asctime() dates, {@code Sun Nov  6 08:49:37 1994} (day padded with a space), in GMT. */
-    private static final DateTimeFormatter ASCTIME = new DateTimeFormatterBuilder().parseCaseInsensitive()
-            .appendPattern("EEE MMM ppd HH:mm:ss yyyy").toFormatter(Locale.US).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter ASCTIME = new DateTimeFormatterBuilder()
+            .parseCaseInsensitive()
+            .appendPattern("EEE MMM ppd HH:mm:ss yyyy")
+            .toFormatter(Locale.US)
+            .withZone(ZoneOffset.UTC);
 
     /**
      * An HTTP date in any of the three forms HTTP recipients must accept (RFC 9110, section 5.6.7):

@@ -108,7 +108,8 @@ public final class SchemaCycles {
     private static void refs(JsonNode node, Set<String> into) {
         if (node.isObject()) {
             JsonNode ref = node.path("$ref");
-            if (ref.isTextual() && ref.asText().startsWith(PREFIX)) into.add(ref.asText().substring(PREFIX.length()));
+            if (ref.isTextual() && ref.asText().startsWith(PREFIX))
+                into.add(ref.asText().substring(PREFIX.length()));
             for (JsonNode v : node) refs(v, into);
         } else if (node.isArray()) {
             for (JsonNode v : node) refs(v, into);

@@ -60,7 +60,8 @@ final class SseReader {
         String line;
         while ((line = nextLine()) != null) {
             if (line.isEmpty()) {
-                if (data != null && !handler.onEvent(event == null || event.isEmpty() ? "message" : event, data.toString())) {
+                if (data != null
+                        && !handler.onEvent(event == null || event.isEmpty() ? "message" : event, data.toString())) {
                     return;
                 }
                 event = null;

@@ -3,8 +3,8 @@ package dev.dspy4j.lm.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import dev.dspy4j.lm.TextStream;
+import java.io.IOException;
 
 /**
  * Reads one provider's streamed answer (server-sent events) and puts it back together as the JSON the
@@ -40,7 +40,8 @@ public interface StreamDecoder {
         try {
             return mapper.readTree(data);
         } catch (IOException e) {
-            throw new Malformed(what + " is not JSON: " + (data.length() > 200 ? data.substring(0, 200) + "..." : data));
+            throw new Malformed(
+                    what + " is not JSON: " + (data.length() > 200 ? data.substring(0, 200) + "..." : data));
         }
     }
 

@@ -59,46 +59,73 @@ final class StreamedAnswer {
     }
 
     private static boolean isEventStream(java.net.http.HttpHeaders headers) {
-        return headers.firstValue("Content-Type").map(v -> v.toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream"))
+        return headers.firstValue("Content-Type")
+                .map(v -> v.toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream"))
                 .orElse(false);
     }
 
     Result read(InputStream body, StreamDecoder decoder, TextStream text, long deadlineNanos) {
         AtomicBoolean late = new AtomicBoolean();
-        ScheduledFuture<?> alarm = DEADLINES.schedule(() -> {
-            late.set(true);
-            try {
-                body.close();
-            } catch (IOException ignored) {
-                // closing is all we can do
-            }
-        }, Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> alarm = DEADLINES.schedule(
+                () -> {
+                    late.set(true);
+                    try {
+                        body.close();
+                    } catch (IOException ignored) {
+                        // closing is all we can do
+                    }
+                },
+                Math.max(0, deadlineNanos - System.nanoTime()),
+                TimeUnit.NANOSECONDS);
         try (InputStream in = body) {
             new SseReader(in, maxBytes).read((event, data) -> {
                 decoder.onEvent(event, data, text);
                 return !decoder.done();
             });
         } catch (LimitedBody.TooLarge e) {
-            throw new ResponseTooLargeException(lm.where() + ": " + e.getMessage()
-                    + " (set a higher maxResponseBytes if a response really is that large)", 0, maxBytes, e);
+            throw new ResponseTooLargeException(
+                    lm.where() + ": " + e.getMessage()
+                            + " (set a higher maxResponseBytes if a response really is that large)",
+                    0,
+                    maxBytes,
+                    e);
         } catch (IOException e) {
             if (late.get()) {
-                return new Result(null, new LmTimeoutException(lm.where() + ": the streamed answer was not complete within "
-                        + lm.timeout(), 0, null, e));
+                return new Result(
+                        null,
+                        new LmTimeoutException(
+                                lm.where() + ": the streamed answer was not complete within " + lm.timeout(),
+                                0,
+                                null,
+                                e));
             }
-            return new Result(null, new Broken(lm.where() + ": the stream broke: " + lm.redact(String.valueOf(e.getMessage())), e));
+            return new Result(
+                    null,
+                    new Broken(lm.where() + ": the stream broke: " + lm.redact(String.valueOf(e.getMessage())), e));
         } catch (StreamDecoder.StreamError e) {
             String m = lm.redact(e.getMessage());
-            return new Result(null, new ServerException(lm.where() + " sent an error in the stream: " + m
-                    + (e.code() == null ? "" : " [" + lm.redact(e.code()) + "]"), 0, m, e));
+            return new Result(
+                    null,
+                    new ServerException(
+                            lm.where() + " sent an error in the stream: " + m
+                                    + (e.code() == null ? "" : " [" + lm.redact(e.code()) + "]"),
+                            0,
+                            m,
+                            e));
         } catch (StreamDecoder.Malformed e) {
-            throw new LmException(lm.where() + ": unexpected streamed response: " + lm.redact(e.getMessage()), 200, null, null);
+            throw new LmException(
+                    lm.where() + ": unexpected streamed response: " + lm.redact(e.getMessage()), 200, null, null);
         } finally {
             alarm.cancel(false);
         }
         if (late.get()) {
-            return new Result(null, new LmTimeoutException(lm.where() + ": the streamed answer was not complete within "
-                    + lm.timeout(), 0, null, null));
+            return new Result(
+                    null,
+                    new LmTimeoutException(
+                            lm.where() + ": the streamed answer was not complete within " + lm.timeout(),
+                            0,
+                            null,
+                            null));
         }
         if (!decoder.done()) {
             return new Result(null, new Broken(lm.where() + ": the stream ended before the answer was complete", null));

@@ -36,6 +36,7 @@ public final class StreamingBody {
     private final ObjectMapper mapper;
     /** The codec; cleared by {@link #release()}, so an HTTP client that keeps the request keeps no payload. */
     private volatile Writer writer;
+
     private final Executor executor;
     private final int pipeBytes;
     private final long contentLength;

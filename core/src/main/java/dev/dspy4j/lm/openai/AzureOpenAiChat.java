@@ -60,9 +60,11 @@ public final class AzureOpenAiChat extends HttpLanguageModel {
         super(b);
         this.apiVersion = b.v1 ? null : b.apiVersion;
         String dep = URLEncoder.encode(model(), StandardCharsets.UTF_8);
-        this.endpoint = URI.create(b.v1 ? baseUrl() + "/openai/v1/chat/completions"
-                : baseUrl() + "/openai/deployments/" + dep + "/chat/completions?api-version="
-                        + URLEncoder.encode(apiVersion, StandardCharsets.UTF_8));
+        this.endpoint = URI.create(
+                b.v1
+                        ? baseUrl() + "/openai/v1/chat/completions"
+                        : baseUrl() + "/openai/deployments/" + dep + "/chat/completions?api-version="
+                                + URLEncoder.encode(apiVersion, StandardCharsets.UTF_8));
     }
 
     /** A new builder; {@link Builder#endpoint} and {@link Builder#deployment} are required. */
@@ -115,13 +117,23 @@ public final class AzureOpenAiChat extends HttpLanguageModel {
             }
             List<String> categories = filtered(choiceFilter(choices, i));
             if (blocked++ == 0) first = categories;
-            out.add(new Completion(c.text(), c.finishReason(), c.toolCalls(),
-                    "blocked (content_filter" + (categories.isEmpty() ? "" : ": " + String.join(", ", categories)) + ")",
+            out.add(new Completion(
+                    c.text(),
+                    c.finishReason(),
+                    c.toolCalls(),
+                    "blocked (content_filter" + (categories.isEmpty() ? "" : ": " + String.join(", ", categories))
+                            + ")",
                     c.citations()));
         }
         if (blocked > 0 && blocked == out.size()) {
-            throw new ContentBlockedException(where() + ": the answer was blocked by Azure's content filter"
-                    + (first.isEmpty() ? "" : " (" + String.join(", ", first) + ")"), 200, null, "content_filter", first, false);
+            throw new ContentBlockedException(
+                    where() + ": the answer was blocked by Azure's content filter"
+                            + (first.isEmpty() ? "" : " (" + String.join(", ", first) + ")"),
+                    200,
+                    null,
+                    "content_filter",
+                    first,
+                    false);
         }
         return blocked == 0 ? r : new LmResponse(out, r.usage(), r.model(), r.cacheHit());
     }
@@ -147,12 +159,19 @@ public final class AzureOpenAiChat extends HttpLanguageModel {
     @Override
     protected LmException errorFromBody(int status, JsonNode body, String message, String providerMessage) {
         JsonNode e = body.path("error");
-        if (!"content_filter".equals(e.path("code").asText()) && !"ResponsibleAIPolicyViolation".equals(e.path("innererror").path("code").asText())) {
+        if (!"content_filter".equals(e.path("code").asText())
+                && !"ResponsibleAIPolicyViolation"
+                        .equals(e.path("innererror").path("code").asText())) {
             return null;
         }
         List<String> categories = filtered(e.path("innererror").path("content_filter_result"));
-        return new ContentBlockedException(message + (categories.isEmpty() ? "" : " (filtered: " + String.join(", ", categories) + ")"),
-                status, providerMessage, "content_filter", categories, true);
+        return new ContentBlockedException(
+                message + (categories.isEmpty() ? "" : " (filtered: " + String.join(", ", categories) + ")"),
+                status,
+                providerMessage,
+                "content_filter",
+                categories,
+                true);
     }
 
     /** Azure's answers support JSON-schema response formats (api-version 2024-10-21 and the v1 API). */
@@ -179,8 +198,9 @@ public final class AzureOpenAiChat extends HttpLanguageModel {
         /** The resource endpoint, e.g. {@code https://my-resource.openai.azure.com} (a trailing {@code /openai...} is not part of it). */
         public Builder endpoint(String url) {
             if (url != null && url.replaceAll("/+$", "").endsWith("/openai")) {
-                throw new IllegalArgumentException("endpoint '" + url + "' ends with /openai; give the resource endpoint"
-                        + " only, e.g. https://my-resource.openai.azure.com");
+                throw new IllegalArgumentException(
+                        "endpoint '" + url + "' ends with /openai; give the resource endpoint"
+                                + " only, e.g. https://my-resource.openai.azure.com");
             }
             baseUrl(url);
             endpointSet = true;
@@ -190,7 +210,8 @@ public final class AzureOpenAiChat extends HttpLanguageModel {
         /** The endpoint from {@value AzureOpenAiChat#ENDPOINT_ENV}. */
         public Builder endpointFromEnv() {
             String v = System.getenv(ENDPOINT_ENV);
-            if (v == null || v.isBlank()) throw new IllegalStateException("environment variable " + ENDPOINT_ENV + " is not set");
+            if (v == null || v.isBlank())
+                throw new IllegalStateException("environment variable " + ENDPOINT_ENV + " is not set");
             return endpoint(v.strip());
         }
 
@@ -203,7 +224,8 @@ public final class AzureOpenAiChat extends HttpLanguageModel {
         /** The {@code api-version} of deployment URLs (default {@value AzureOpenAiChat#DEFAULT_API_VERSION}). */
         public Builder apiVersion(String version) {
             if (version == null || !version.matches("\\d{4}-\\d{2}-\\d{2}(-preview)?")) {
-                throw new IllegalArgumentException("apiVersion must look like 2024-10-21 or 2025-04-01-preview, not '" + version + "'");
+                throw new IllegalArgumentException(
+                        "apiVersion must look like 2024-10-21 or 2025-04-01-preview, not '" + version + "'");
             }
             this.apiVersion = version;
             return this;
@@ -221,8 +243,11 @@ public final class AzureOpenAiChat extends HttpLanguageModel {
         }
 
         public AzureOpenAiChat build() {
-            if (!endpointSet) throw new IllegalStateException("AzureOpenAiChat needs an endpoint: call endpoint(\"https://<resource>.openai.azure.com\")");
-            if (model() == null) throw new IllegalStateException("AzureOpenAiChat needs a deployment: call deployment(\"...\")");
+            if (!endpointSet)
+                throw new IllegalStateException(
+                        "AzureOpenAiChat needs an endpoint: call endpoint(\"https://<resource>.openai.azure.com\")");
+            if (model() == null)
+                throw new IllegalStateException("AzureOpenAiChat needs a deployment: call deployment(\"...\")");
             return new AzureOpenAiChat(this);
         }
     }

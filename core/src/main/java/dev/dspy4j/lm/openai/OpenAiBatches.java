@@ -70,8 +70,12 @@ final class OpenAiBatches implements BatchClient {
      * @param writer   the client's body writer
      * @param parser   the client's response parser
      */
-    OpenAiBatches(HttpLanguageModel client, String endpoint, Consumer<LmRequest> checker, BodyWriter writer,
-                  BiFunction<JsonNode, LmRequest, LmResponse> parser) {
+    OpenAiBatches(
+            HttpLanguageModel client,
+            String endpoint,
+            Consumer<LmRequest> checker,
+            BodyWriter writer,
+            BiFunction<JsonNode, LmRequest, LmResponse> parser) {
         this.chat = client;
         this.endpoint = endpoint;
         this.checker = checker;
@@ -110,40 +114,53 @@ final class OpenAiBatches implements BatchClient {
         if (requests.isEmpty()) throw new IllegalArgumentException("a batch needs at least one request");
         Set<String> ids = new HashSet<>();
         for (BatchRequest r : requests) {
-            if (!ids.add(r.customId())) throw new IllegalArgumentException("custom id '" + r.customId() + "' is given twice");
+            if (!ids.add(r.customId()))
+                throw new IllegalArgumentException("custom id '" + r.customId() + "' is given twice");
             check(r.request());
             chat.uploadPayloads(r.request()); // with uploads on, the body refers to them by file id
         }
         StreamingBody lines;
         try {
-            lines = new StreamingBody(JSON, body -> {
-                JsonGenerator g = body.json();
-                g.setRootValueSeparator(null);
-                for (BatchRequest r : requests) {
-                    g.writeStartObject();
-                    g.writeStringField("custom_id", r.customId());
-                    g.writeStringField("method", "POST");
-                    g.writeStringField("url", endpoint);
-                    g.writeFieldName("body");
-                    writer.write(body, r.request());
-                    g.writeEndObject();
-                    g.writeRaw('\n');
-                }
-            }, SAME_THREAD, 64 * 1024);
+            lines = new StreamingBody(
+                    JSON,
+                    body -> {
+                        JsonGenerator g = body.json();
+                        g.setRootValueSeparator(null);
+                        for (BatchRequest r : requests) {
+                            g.writeStartObject();
+                            g.writeStringField("custom_id", r.customId());
+                            g.writeStringField("method", "POST");
+                            g.writeStringField("url", endpoint);
+                            g.writeFieldName("body");
+                            writer.write(body, r.request());
+                            g.writeEndObject();
+                            g.writeRaw('\n');
+                        }
+                    },
+                    SAME_THREAD,
+                    64 * 1024);
         } catch (IOException e) {
             throw new LmException(API + ": the batch input could not be written: " + e.getMessage(), 0, e);
         }
         RemoteFile input;
         try {
-            input = files.upload("dspy4j-batch-" + requests.size() + ".jsonl", OpenAiFiles.BATCH, "application/jsonl",
+            input = files.upload(
+                    "dspy4j-batch-" + requests.size() + ".jsonl",
+                    OpenAiFiles.BATCH,
+                    "application/jsonl",
                     lines::writeTo);
         } finally {
             lines.release();
         }
-        String create = JSON.createObjectNode().put("input_file_id", input.id()).put("endpoint", endpoint)
-                .put("completion_window", "24h").toString();
-        return status(api.postJson(api.resolve("/batches"), create, "creating a batch of " + requests.size()
-                + " requests from file " + input.id()));
+        String create = JSON.createObjectNode()
+                .put("input_file_id", input.id())
+                .put("endpoint", endpoint)
+                .put("completion_window", "24h")
+                .toString();
+        return status(api.postJson(
+                api.resolve("/batches"),
+                create,
+                "creating a batch of " + requests.size() + " requests from file " + input.id()));
     }
 
     @Override
@@ -177,15 +194,23 @@ final class OpenAiBatches implements BatchClient {
             try {
                 return new BatchResult.Succeeded(id, parser.apply(body, request));
             } catch (RuntimeException e) {
-                return new BatchResult.Failed(id, "errored", "unexpected answer in the batch results: " + api.redact(e.getMessage()));
+                return new BatchResult.Failed(
+                        id, "errored", "unexpected answer in the batch results: " + api.redact(e.getMessage()));
             }
         }
         JsonNode error = line.path("error").isObject() ? line.path("error") : body.path("error");
         String message = error.path("message").asText("no message");
-        String code = error.path("code").isTextual() ? error.path("code").asText() : error.path("type").asText(null);
-        String kind = "batch_expired".equals(code) ? "expired" : "batch_cancelled".equals(code) ? "canceled" : "errored";
-        return new BatchResult.Failed(id, kind, api.redact((status == 0 ? "" : "HTTP " + status + ": ") + message
-                + (code == null ? "" : " [" + code + "]")));
+        String code = error.path("code").isTextual()
+                ? error.path("code").asText()
+                : error.path("type").asText(null);
+        String kind =
+                "batch_expired".equals(code) ? "expired" : "batch_cancelled".equals(code) ? "canceled" : "errored";
+        return new BatchResult.Failed(
+                id,
+                kind,
+                api.redact((status == 0 ? "" : "HTTP " + status + ": ")
+                        + message
+                        + (code == null ? "" : " [" + code + "]")));
     }
 
     private URI batchUri(String batchId, String suffix) {
@@ -209,12 +234,21 @@ final class OpenAiBatches implements BatchClient {
             for (JsonNode e : j.path("errors").path("data")) {
                 if (d.length() > 0) d.append("; ");
                 d.append(e.path("message").asText("?"));
-                if (e.path("line").isNumber()) d.append(" (input line ").append(e.path("line").asInt()).append(')');
+                if (e.path("line").isNumber())
+                    d.append(" (input line ").append(e.path("line").asInt()).append(')');
             }
             detail = d.length() == 0 ? null : d.toString();
         }
-        return new BatchStatus(id, phase, status, c.path("total").asInt(), c.path("completed").asInt(), c.path("failed").asInt(),
-                detail, text(j.path("output_file_id")), text(j.path("error_file_id")));
+        return new BatchStatus(
+                id,
+                phase,
+                status,
+                c.path("total").asInt(),
+                c.path("completed").asInt(),
+                c.path("failed").asInt(),
+                detail,
+                text(j.path("output_file_id")),
+                text(j.path("error_file_id")));
     }
 
     private static String text(JsonNode n) {

@@ -115,8 +115,13 @@ public final class OpenAiChat extends HttpLanguageModel implements Batchable {
             for (String name : List.of("temperature", "top_p")) {
                 Object v = request.params().get(name);
                 if (v != null && OpenAiCodec.droppedForReasoning(name, v) && warned.add(name)) {
-                    LOG.warn("{}: {} is a reasoning model, which takes only the default {}; {}={} is not sent",
-                            providerName(), model(), name, name, v);
+                    LOG.warn(
+                            "{}: {} is a reasoning model, which takes only the default {}; {}={} is not sent",
+                            providerName(),
+                            model(),
+                            name,
+                            name,
+                            v);
                 }
             }
         }
@@ -171,7 +176,8 @@ public final class OpenAiChat extends HttpLanguageModel implements Batchable {
      */
     @Override
     public BatchClient batchClient() {
-        return new OpenAiBatches(this, "/v1/chat/completions", this::checkRequest, this::writeBody, this::parseResponse);
+        return new OpenAiBatches(
+                this, "/v1/chat/completions", this::checkRequest, this::writeBody, this::parseResponse);
     }
 
     MalformedResponseException malformed(String why) {

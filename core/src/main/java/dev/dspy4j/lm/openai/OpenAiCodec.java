@@ -54,8 +54,13 @@ final class OpenAiCodec {
      * @param uploaded the file id of a PDF sent by reference ({@code {"type":"file","file":{"file_id":...}}}),
      *                 or null to send it inline; asked for PDFs only, every time the body is written
      */
-    static void write(JsonBody body, String model, LmRequest request, boolean stream,
-                      java.util.function.Function<Payload, String> uploaded) throws IOException {
+    static void write(
+            JsonBody body,
+            String model,
+            LmRequest request,
+            boolean stream,
+            java.util.function.Function<Payload, String> uploaded)
+            throws IOException {
         JsonGenerator g = body.json();
         boolean reasoning = isReasoningModel(model);
         Map<String, Object> params = request.params();
@@ -114,6 +119,7 @@ final class OpenAiCodec {
     static final List<String> AUDIO_FORMATS = List.of("wav", "mp3");
     /** OpenAI's image detail levels. */
     static final List<String> DETAILS = List.of("auto", "low", "high");
+
     private static final String API = "OpenAI chat completions";
 
     /**
@@ -129,7 +135,8 @@ final class OpenAiCodec {
                 if (part instanceof Part.VideoPart vp) ProviderMedia.refuseVideo(vp.video(), API);
                 if (part instanceof Part.ImagePart ip) {
                     Image img = ip.image();
-                    String what = "image " + (img.isRemote() ? img.url() : img.payload().describe());
+                    String what = "image "
+                            + (img.isRemote() ? img.url() : img.payload().describe());
                     if (!img.isRemote()) ProviderMedia.checkImage(what, img.payload(), API);
                     if (img.detail() != null && !DETAILS.contains(img.detail())) {
                         throw new IllegalArgumentException(what + " has detail '" + img.detail() + "'; " + API
@@ -138,11 +145,13 @@ final class OpenAiCodec {
                 } else if (part instanceof Part.AudioPart ap) {
                     Audio a = ap.audio();
                     if (!AUDIO_FORMATS.contains(a.format())) {
-                        throw new IllegalArgumentException("audio " + a.payload().describe() + " is "
-                                + a.payload().mediaType() + "; " + API + " take audio in format "
-                                + ProviderMedia.names(AUDIO_FORMATS) + " (audio/wav or audio/mpeg)");
+                        throw new IllegalArgumentException(
+                                "audio " + a.payload().describe() + " is "
+                                        + a.payload().mediaType() + "; " + API + " take audio in format "
+                                        + ProviderMedia.names(AUDIO_FORMATS) + " (audio/wav or audio/mpeg)");
                     }
-                } else if (part instanceof Part.FilePart fp && fp.file().idType() != null
+                } else if (part instanceof Part.FilePart fp
+                        && fp.file().idType() != null
                         && !fp.file().idType().equals(MediaType.PDF)) {
                     File f = fp.file();
                     throw new IllegalArgumentException("file id " + f.fileId() + " is " + f.idType() + "; " + API
@@ -241,8 +250,10 @@ final class OpenAiCodec {
     /** The lines sent before a text document's text: its title and context, then a blank line (or nothing). */
     static String textDocumentHeading(Document d) {
         StringBuilder sb = new StringBuilder();
-        if (d.title() != null && !d.title().isEmpty()) sb.append("Document: ").append(d.title()).append('\n');
-        if (d.context() != null && !d.context().isEmpty()) sb.append(d.context()).append('\n');
+        if (d.title() != null && !d.title().isEmpty())
+            sb.append("Document: ").append(d.title()).append('\n');
+        if (d.context() != null && !d.context().isEmpty())
+            sb.append(d.context()).append('\n');
         if (sb.length() > 0) sb.append('\n');
         return sb.toString();
     }
@@ -273,12 +284,19 @@ final class OpenAiCodec {
         for (JsonNode c : sorted) {
             JsonNode message = c.path("message");
             if (!message.isObject()) throw malformed.apply("a choice has no \"message\" object");
-            out.add(new Completion(content(message.path("content")), textOrNull(c.path("finish_reason")),
-                    toolCalls(message.path("tool_calls")), refusal(message), List.of()));
+            out.add(new Completion(
+                    content(message.path("content")),
+                    textOrNull(c.path("finish_reason")),
+                    toolCalls(message.path("tool_calls")),
+                    refusal(message),
+                    List.of()));
         }
         JsonNode u = root.path("usage");
-        Usage usage = new Usage(u.path("prompt_tokens").asLong(0), u.path("completion_tokens").asLong(0),
-                u.path("prompt_tokens_details").path("cached_tokens").asLong(0), 0,
+        Usage usage = new Usage(
+                u.path("prompt_tokens").asLong(0),
+                u.path("completion_tokens").asLong(0),
+                u.path("prompt_tokens_details").path("cached_tokens").asLong(0),
+                0,
                 u.path("completion_tokens_details").path("reasoning_tokens").asLong(0));
         return new LmResponse(out, usage, textOrNull(root.path("model")), false);
     }
@@ -294,7 +312,8 @@ final class OpenAiCodec {
         if (r != null || !message.path("content").isArray()) return r;
         StringBuilder sb = null;
         for (JsonNode part : message.path("content")) {
-            if ("refusal".equals(part.path("type").asText()) && part.path("refusal").isTextual()) {
+            if ("refusal".equals(part.path("type").asText())
+                    && part.path("refusal").isTextual()) {
                 if (sb == null) sb = new StringBuilder();
                 sb.append(part.path("refusal").asText());
             }
@@ -308,7 +327,8 @@ final class OpenAiCodec {
             StringBuilder sb = new StringBuilder();
             for (JsonNode part : content) {
                 if (part.isTextual()) sb.append(part.asText());
-                else if (!"refusal".equals(part.path("type").asText()) && part.path("text").isTextual()) {
+                else if (!"refusal".equals(part.path("type").asText())
+                        && part.path("text").isTextual()) {
                     sb.append(part.path("text").asText()); // a refusal part's text is not the answer
                 }
             }
@@ -325,7 +345,8 @@ final class OpenAiCodec {
             String name = textOrNull(fn.path("name"));
             if (name == null) continue;
             JsonNode args = fn.path("arguments");
-            String json = args.isTextual() ? args.asText() : args.isMissingNode() || args.isNull() ? "{}" : args.toString();
+            String json =
+                    args.isTextual() ? args.asText() : args.isMissingNode() || args.isNull() ? "{}" : args.toString();
             out.add(new ToolCall(textOrNull(tc.path("id")), name, json));
         }
         return out;

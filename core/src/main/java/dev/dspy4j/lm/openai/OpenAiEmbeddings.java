@@ -96,7 +96,8 @@ public final class OpenAiEmbeddings extends HttpLanguageModel implements Embedde
             for (int i = 0; i < v.length; i++) v[i] = (float) arr.get(i).asDouble();
             return v;
         } catch (IOException e) {
-            throw new MalformedResponseException(where() + ": a cached embedding is not a JSON array: " + e.getMessage());
+            throw new MalformedResponseException(
+                    where() + ": a cached embedding is not a JSON array: " + e.getMessage());
         }
     }
 
@@ -120,7 +121,8 @@ public final class OpenAiEmbeddings extends HttpLanguageModel implements Embedde
         for (Message m : request.prompt().messages()) {
             for (Part p : m.parts()) {
                 if (!(p instanceof Part.Text)) {
-                    throw new IllegalArgumentException("OpenAiEmbeddings embeds text only, not " + p.getClass().getSimpleName());
+                    throw new IllegalArgumentException("OpenAiEmbeddings embeds text only, not "
+                            + p.getClass().getSimpleName());
                 }
             }
         }
@@ -173,7 +175,8 @@ public final class OpenAiEmbeddings extends HttpLanguageModel implements Embedde
         }
         JsonNode u = body.path("usage");
         Usage usage = new Usage(u.path("prompt_tokens").asLong(0), 0);
-        return new LmResponse(out, usage, body.path("model").isTextual() ? body.path("model").asText() : null, false);
+        return new LmResponse(
+                out, usage, body.path("model").isTextual() ? body.path("model").asText() : null, false);
     }
 
     /** Builds an {@link OpenAiEmbeddings}; {@link #model(String)} is required. */

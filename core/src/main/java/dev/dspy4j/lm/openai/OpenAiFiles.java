@@ -102,7 +102,10 @@ public final class OpenAiFiles implements FilesApi {
         Objects.requireNonNull(payload, "payload");
         Multipart.Builder body = form(filename, purpose, expiresAfter);
         body.file("file", filename, payload.mediaType().value(), payload);
-        return parse(api.postMultipart(files, body.build(), "uploading " + filename + " (" + payload.size() + " bytes, " + payload.mediaType() + ")"));
+        return parse(api.postMultipart(
+                files,
+                body.build(),
+                "uploading " + filename + " (" + payload.size() + " bytes, " + payload.mediaType() + ")"));
     }
 
     /**
@@ -120,19 +123,21 @@ public final class OpenAiFiles implements FilesApi {
     }
 
     private static Multipart.Builder form(String filename, String purpose, Duration expiresAfter) {
-        if (filename == null || filename.isBlank()) throw new IllegalArgumentException("an upload needs a file name, not '" + filename + "'");
+        if (filename == null || filename.isBlank())
+            throw new IllegalArgumentException("an upload needs a file name, not '" + filename + "'");
         if (purpose == null || purpose.isBlank()) {
-            throw new IllegalArgumentException("an upload needs a purpose (user_data for model inputs, batch for Batch API"
-                    + " input), not '" + purpose + "'");
+            throw new IllegalArgumentException(
+                    "an upload needs a purpose (user_data for model inputs, batch for Batch API" + " input), not '"
+                            + purpose + "'");
         }
         Multipart.Builder body = Multipart.builder().field("purpose", purpose);
         if (expiresAfter != null) {
             if (expiresAfter.compareTo(MIN_EXPIRY) < 0 || expiresAfter.compareTo(MAX_EXPIRY) > 0) {
-                throw new IllegalArgumentException("expiresAfter must be from 1 hour to 30 days (OpenAI's limits), not "
-                        + expiresAfter);
+                throw new IllegalArgumentException(
+                        "expiresAfter must be from 1 hour to 30 days (OpenAI's limits), not " + expiresAfter);
             }
-            body.field("expires_after[anchor]", "created_at").field("expires_after[seconds]",
-                    Long.toString(expiresAfter.toSeconds()));
+            body.field("expires_after[anchor]", "created_at")
+                    .field("expires_after[seconds]", Long.toString(expiresAfter.toSeconds()));
         }
         return body;
     }
@@ -195,8 +200,8 @@ public final class OpenAiFiles implements FilesApi {
 
     private URI fileUri(String id, String suffix) {
         if (id == null || !id.matches("[A-Za-z0-9_.:-]{1,200}")) {
-            throw new IllegalArgumentException("'" + id + "' is not an OpenAI file id (letters, digits, '_', '-', '.', ':';"
-                    + " e.g. file-abc123)");
+            throw new IllegalArgumentException("'" + id
+                    + "' is not an OpenAI file id (letters, digits, '_', '-', '.', ':';" + " e.g. file-abc123)");
         }
         return URI.create(files + "/" + id + suffix);
     }
@@ -208,9 +213,16 @@ public final class OpenAiFiles implements FilesApi {
 
     private RemoteFile parse(JsonNode f) {
         String id = f.path("id").asText(null);
-        if (id == null || id.isBlank()) throw new LmException(this + ": the answer describes no file (no \"id\")", 200, null, null);
-        return new RemoteFile(id, f.path("filename").asText(null), f.path("bytes").asLong(-1), null,
-                f.path("purpose").asText(null), seconds(f.path("created_at")), seconds(f.path("expires_at")));
+        if (id == null || id.isBlank())
+            throw new LmException(this + ": the answer describes no file (no \"id\")", 200, null, null);
+        return new RemoteFile(
+                id,
+                f.path("filename").asText(null),
+                f.path("bytes").asLong(-1),
+                null,
+                f.path("purpose").asText(null),
+                seconds(f.path("created_at")),
+                seconds(f.path("expires_at")));
     }
 
     private static Instant seconds(JsonNode n) {

@@ -106,8 +106,13 @@ public final class OpenAiResponses extends HttpLanguageModel implements Batchabl
             for (String name : List.of("temperature", "top_p")) {
                 Object v = request.params().get(name);
                 if (v != null && OpenAiCodec.droppedForReasoning(name, v) && warned.add(name)) {
-                    LOG.warn("{}: {} is a reasoning model, which takes only the default {}; {}={} is not sent",
-                            providerName(), model(), name, name, v);
+                    LOG.warn(
+                            "{}: {} is a reasoning model, which takes only the default {}; {}={} is not sent",
+                            providerName(),
+                            model(),
+                            name,
+                            name,
+                            v);
                 }
             }
         }
@@ -201,8 +206,8 @@ public final class OpenAiResponses extends HttpLanguageModel implements Batchabl
         public Builder reasoningEffort(String effort) {
             String e = effort == null ? null : effort.strip().toLowerCase(Locale.ROOT);
             if (e == null || !REASONING_EFFORTS.contains(e)) {
-                throw new IllegalArgumentException("reasoningEffort must be one of " + String.join(", ", REASONING_EFFORTS)
-                        + ", not '" + effort + "'");
+                throw new IllegalArgumentException("reasoningEffort must be one of "
+                        + String.join(", ", REASONING_EFFORTS) + ", not '" + effort + "'");
             }
             return param("reasoning_effort", e);
         }

@@ -53,13 +53,37 @@ final class OpenAiResponsesCodec {
     static final String API = "the OpenAI Responses API";
 
     /** Written by the codec itself, never passed through. */
-    private static final Set<String> RESERVED = Set.of("model", "input", "stream", "stream_options", "n",
-            "max_tokens", "max_completion_tokens", "max_output_tokens", "response_format", "text", "reasoning",
-            "reasoning_effort", "tools", "tool_choice", "instructions");
+    private static final Set<String> RESERVED = Set.of(
+            "model",
+            "input",
+            "stream",
+            "stream_options",
+            "n",
+            "max_tokens",
+            "max_completion_tokens",
+            "max_output_tokens",
+            "response_format",
+            "text",
+            "reasoning",
+            "reasoning_effort",
+            "tools",
+            "tool_choice",
+            "instructions");
 
     /** Chat-completions parameters the Responses API has no field for. */
-    static final Set<String> CHAT_ONLY = Set.of("stop", "seed", "presence_penalty", "frequency_penalty", "logprobs",
-            "logit_bias", "messages", "modalities", "audio", "prediction", "web_search_options", "function_call",
+    static final Set<String> CHAT_ONLY = Set.of(
+            "stop",
+            "seed",
+            "presence_penalty",
+            "frequency_penalty",
+            "logprobs",
+            "logit_bias",
+            "messages",
+            "modalities",
+            "audio",
+            "prediction",
+            "web_search_options",
+            "function_call",
             "functions");
 
     /**
@@ -73,8 +97,9 @@ final class OpenAiResponsesCodec {
     static void check(LmRequest request) {
         for (Message m : request.prompt().messages()) {
             if (m.role() != Role.USER && !m.isText()) {
-                throw new IllegalArgumentException(API + " takes " + (m.role() == Role.SYSTEM
-                        ? "system messages (instructions)" : "assistant messages") + " as text only, but a "
+                throw new IllegalArgumentException(API + " takes "
+                        + (m.role() == Role.SYSTEM ? "system messages (instructions)" : "assistant messages")
+                        + " as text only, but a "
                         + m.role().wireName() + " message holds " + m.parts().size() + " parts including media;"
                         + " put media in a user message");
             }
@@ -98,9 +123,12 @@ final class OpenAiResponsesCodec {
 
     private static void checkPart(Part part) {
         if (part instanceof Part.AudioPart ap) {
-            throw new IllegalArgumentException("audio " + ap.audio().payload().describe() + " (" + ap.audio().payload().mediaType()
-                    + ") cannot be sent: " + API + " takes text, images (" + ProviderMedia.names(ProviderMedia.IMAGE_TYPES)
-                    + "), PDF and text files here; send audio through OpenAiChat (input_audio, WAV or MP3) or GeminiChat");
+            throw new IllegalArgumentException(
+                    "audio " + ap.audio().payload().describe() + " ("
+                            + ap.audio().payload().mediaType()
+                            + ") cannot be sent: " + API + " takes text, images ("
+                            + ProviderMedia.names(ProviderMedia.IMAGE_TYPES)
+                            + "), PDF and text files here; send audio through OpenAiChat (input_audio, WAV or MP3) or GeminiChat");
         }
         if (part instanceof Part.VideoPart vp) ProviderMedia.refuseVideo(vp.video(), API);
         if (part instanceof Part.ImagePart ip) {
@@ -117,16 +145,20 @@ final class OpenAiResponsesCodec {
             if (t == null) return; // an id of unknown type goes as input_file
             if (t.isImage()) {
                 if (!ProviderMedia.isAcceptedImage(t)) {
-                    throw new IllegalArgumentException("file " + (f.payload() != null ? f.filename() : f.fileId()) + " is "
-                            + t + ", which " + API + " does not take (images: " + ProviderMedia.names(ProviderMedia.IMAGE_TYPES) + ")");
+                    throw new IllegalArgumentException("file " + (f.payload() != null ? f.filename() : f.fileId())
+                            + " is " + t + ", which " + API + " does not take (images: "
+                            + ProviderMedia.names(ProviderMedia.IMAGE_TYPES) + ")");
                 }
             } else if (f.payload() == null && !t.equals(MediaType.PDF)) {
-                throw new IllegalArgumentException("file id " + f.fileId() + " is " + t + "; " + API + " takes a file id"
-                        + " for a PDF (input_file) or an image (input_image); send a text file's bytes instead (File.of)");
+                throw new IllegalArgumentException(
+                        "file id " + f.fileId() + " is " + t + "; " + API + " takes a file id"
+                                + " for a PDF (input_file) or an image (input_image); send a text file's bytes instead (File.of)");
             } else if (!t.equals(MediaType.PDF) && !t.isText()) {
-                throw new IllegalArgumentException("file " + f.filename() + " is " + t + "; " + API + " takes files that are"
-                        + " PDF (application/pdf, as input_file), images (" + ProviderMedia.names(ProviderMedia.IMAGE_TYPES)
-                        + ", as input_image) or text (text/..., application/json, application/xml, as input_text)");
+                throw new IllegalArgumentException(
+                        "file " + f.filename() + " is " + t + "; " + API + " takes files that are"
+                                + " PDF (application/pdf, as input_file), images ("
+                                + ProviderMedia.names(ProviderMedia.IMAGE_TYPES)
+                                + ", as input_image) or text (text/..., application/json, application/xml, as input_text)");
             }
         }
     }
@@ -139,7 +171,8 @@ final class OpenAiResponsesCodec {
      *                 send it inline; called for each such part every time the body is written (a length-counting
      *                 pass, then each attempt), so it must answer the same each time and be cheap after the first
      */
-    static void write(JsonBody body, String model, LmRequest request, boolean stream, Function<Payload, String> uploaded)
+    static void write(
+            JsonBody body, String model, LmRequest request, boolean stream, Function<Payload, String> uploaded)
             throws IOException {
         JsonGenerator g = body.json();
         Map<String, Object> params = request.params();
@@ -154,8 +187,11 @@ final class OpenAiResponsesCodec {
             g.writeFieldName("instructions");
             g.writeObject(params.get("instructions"));
         }
-        Object maxTokens = params.containsKey("max_output_tokens") ? params.get("max_output_tokens")
-                : params.containsKey("max_completion_tokens") ? params.get("max_completion_tokens") : params.get("max_tokens");
+        Object maxTokens = params.containsKey("max_output_tokens")
+                ? params.get("max_output_tokens")
+                : params.containsKey("max_completion_tokens")
+                        ? params.get("max_completion_tokens")
+                        : params.get("max_tokens");
         if (maxTokens != null) {
             g.writeFieldName("max_output_tokens");
             g.writeObject(maxTokens);
@@ -232,8 +268,9 @@ final class OpenAiResponsesCodec {
                 if (js.has("strict")) format.set("strict", js.path("strict"));
             }
             case "json_object", "text" -> format.put("type", type);
-            default -> throw new IllegalArgumentException("parameter response_format has type '" + type
-                    + "'; accepted: json_schema, json_object or text");
+            default ->
+                throw new IllegalArgumentException("parameter response_format has type '" + type
+                        + "'; accepted: json_schema, json_object or text");
         }
         if (out == null) out = JSON.createObjectNode();
         out.set("format", format);
@@ -261,8 +298,12 @@ final class OpenAiResponsesCodec {
         Object choice = params.get("tool_choice");
         if (choice != null) {
             JsonNode c = JSON.valueToTree(choice);
-            if (c.isObject() && "function".equals(c.path("type").asText()) && c.path("function").path("name").isTextual()) {
-                c = JSON.createObjectNode().put("type", "function").put("name", c.path("function").path("name").asText());
+            if (c.isObject()
+                    && "function".equals(c.path("type").asText())
+                    && c.path("function").path("name").isTextual()) {
+                c = JSON.createObjectNode()
+                        .put("type", "function")
+                        .put("name", c.path("function").path("name").asText());
             }
             g.writeFieldName("tool_choice");
             g.writeTree(c);
@@ -277,7 +318,8 @@ final class OpenAiResponsesCodec {
         ObjectNode out = JSON.createObjectNode();
         out.put("type", "function");
         out.put("name", fn.path("name").asText());
-        if (fn.path("description").isTextual()) out.put("description", fn.path("description").asText());
+        if (fn.path("description").isTextual())
+            out.put("description", fn.path("description").asText());
         if (fn.path("parameters").isObject()) out.set("parameters", fn.path("parameters"));
         else out.putObject("parameters").put("type", "object").putObject("properties");
         if (fn.has("strict")) out.set("strict", fn.path("strict"));
@@ -322,7 +364,8 @@ final class OpenAiResponsesCodec {
                 body.utf8String(OpenAiCodec.textDocumentHeading(d), d.payload());
             }
         } else {
-            throw new IllegalArgumentException(API + " cannot take a " + part.getClass().getSimpleName());
+            throw new IllegalArgumentException(
+                    API + " cannot take a " + part.getClass().getSimpleName());
         }
         g.writeEndObject();
     }

@@ -41,8 +41,12 @@ final class OpenAiResponsesReader {
             JsonNode e = root.path("error");
             String message = text(e.path("message"));
             String code = text(e.path("code"));
-            throw new ServerException(where + ": the response failed" + (message == null ? "" : ": " + message)
-                    + (code == null ? "" : " [" + code + "]"), 200, message, null);
+            throw new ServerException(
+                    where + ": the response failed" + (message == null ? "" : ": " + message)
+                            + (code == null ? "" : " [" + code + "]"),
+                    200,
+                    message,
+                    null);
         }
         JsonNode output = root.path("output");
         if (!output.isArray()) throw malformed.apply("the response has no \"output\" list");
@@ -65,7 +69,9 @@ final class OpenAiResponsesReader {
                 String name = text(item.path("name"));
                 if (name == null) continue;
                 JsonNode args = item.path("arguments");
-                String json = args.isTextual() ? args.asText() : args.isMissingNode() || args.isNull() ? "{}" : args.toString();
+                String json = args.isTextual()
+                        ? args.asText()
+                        : args.isMissingNode() || args.isNull() ? "{}" : args.toString();
                 String id = text(item.path("call_id"));
                 calls.add(new ToolCall(id != null ? id : text(item.path("id")), name, json));
             }
@@ -74,16 +80,25 @@ final class OpenAiResponsesReader {
         if ("incomplete".equals(status)) {
             String reason = text(root.path("incomplete_details").path("reason"));
             if ("content_filter".equals(reason)) {
-                throw new ContentBlockedException(where + ": the answer was blocked (incomplete, content_filter)"
-                        + (text.length() == 0 ? "" : " after " + text.length() + " characters"), 200, null,
-                        "content_filter", List.of(), false);
+                throw new ContentBlockedException(
+                        where + ": the answer was blocked (incomplete, content_filter)"
+                                + (text.length() == 0 ? "" : " after " + text.length() + " characters"),
+                        200,
+                        null,
+                        "content_filter",
+                        List.of(),
+                        false);
             }
             finish = "max_output_tokens".equals(reason) ? "length" : reason == null ? "incomplete" : reason;
         }
-        Completion c = new Completion(text.toString(), finish, calls, refusal == null ? null : refusal.toString(), List.of());
+        Completion c =
+                new Completion(text.toString(), finish, calls, refusal == null ? null : refusal.toString(), List.of());
         JsonNode u = root.path("usage");
-        Usage usage = new Usage(u.path("input_tokens").asLong(0), u.path("output_tokens").asLong(0),
-                u.path("input_tokens_details").path("cached_tokens").asLong(0), 0,
+        Usage usage = new Usage(
+                u.path("input_tokens").asLong(0),
+                u.path("output_tokens").asLong(0),
+                u.path("input_tokens_details").path("cached_tokens").asLong(0),
+                0,
                 u.path("output_tokens_details").path("reasoning_tokens").asLong(0));
         return new LmResponse(List.of(c), usage, text(root.path("model")), false);
     }

@@ -36,20 +36,25 @@ final class OpenAiResponsesStream implements StreamDecoder {
             }
             case "response.completed", "response.incomplete" -> {
                 JsonNode r = e.path("response");
-                if (!r.isObject()) throw new Malformed("a " + type + " event has no \"response\" object: " + abbreviate(data));
+                if (!r.isObject())
+                    throw new Malformed("a " + type + " event has no \"response\" object: " + abbreviate(data));
                 response = ((ObjectNode) r).deepCopy();
             }
             case "response.failed" -> {
                 JsonNode err = e.path("response").path("error");
-                throw new StreamError(err.path("message").asText("the response failed"),
+                throw new StreamError(
+                        err.path("message").asText("the response failed"),
                         err.hasNonNull("code") ? err.path("code").asText() : null);
             }
             case "error" -> {
                 JsonNode err = e.path("error").isObject() ? e.path("error") : e;
-                throw new StreamError(err.path("message").asText("the server sent an error"),
-                        err.hasNonNull("code") ? err.path("code").asText() : err.path("type").asText(null));
+                throw new StreamError(
+                        err.path("message").asText("the server sent an error"),
+                        err.hasNonNull("code")
+                                ? err.path("code").asText()
+                                : err.path("type").asText(null));
             }
-            default -> { }
+            default -> {}
         }
     }
 

@@ -39,8 +39,11 @@ final class OpenAiStream implements StreamDecoder {
         JsonNode chunk = StreamDecoder.readJson(JSON, data, "a streamed chunk");
         JsonNode error = chunk.path("error");
         if (error.isObject()) {
-            throw new StreamError(error.path("message").asText("the server sent an error"),
-                    error.hasNonNull("code") ? error.path("code").asText() : error.path("type").asText(null));
+            throw new StreamError(
+                    error.path("message").asText("the server sent an error"),
+                    error.hasNonNull("code")
+                            ? error.path("code").asText()
+                            : error.path("type").asText(null));
         }
         if (chunk.hasNonNull("model")) model = chunk.path("model").asText();
         if (chunk.path("usage").isObject()) usage = chunk.path("usage");
@@ -48,7 +51,8 @@ final class OpenAiStream implements StreamDecoder {
             int index = c.path("index").asInt(0);
             Choice choice = choices.computeIfAbsent(index, i -> new Choice());
             JsonNode delta = c.path("delta");
-            String content = delta.path("content").isTextual() ? delta.path("content").asText() : "";
+            String content =
+                    delta.path("content").isTextual() ? delta.path("content").asText() : "";
             if (!content.isEmpty()) {
                 choice.content.append(content);
                 if (index == 0) text.onText(content);
@@ -66,10 +70,13 @@ final class OpenAiStream implements StreamDecoder {
                 ObjectNode f = call.has("function") ? (ObjectNode) call.get("function") : call.putObject("function");
                 if (fn.hasNonNull("name")) f.put("name", fn.path("name").asText());
                 if (fn.path("arguments").isTextual()) {
-                    choice.arguments.computeIfAbsent(ti, i -> new StringBuilder()).append(fn.path("arguments").asText());
+                    choice.arguments
+                            .computeIfAbsent(ti, i -> new StringBuilder())
+                            .append(fn.path("arguments").asText());
                 }
             }
-            if (c.hasNonNull("finish_reason")) choice.finishReason = c.path("finish_reason").asText();
+            if (c.hasNonNull("finish_reason"))
+                choice.finishReason = c.path("finish_reason").asText();
         }
     }
 

@@ -29,7 +29,8 @@ public final class MemoryUploadRegistry implements UploadRegistry {
     public MemoryUploadRegistry(Duration margin, Clock clock) {
         this.margin = Objects.requireNonNull(margin, "margin");
         this.clock = Objects.requireNonNull(clock, "clock");
-        if (margin.isNegative()) throw new IllegalArgumentException("the expiry margin must not be negative, not " + margin);
+        if (margin.isNegative())
+            throw new IllegalArgumentException("the expiry margin must not be negative, not " + margin);
     }
 
     @Override
@@ -60,8 +61,12 @@ public final class MemoryUploadRegistry implements UploadRegistry {
 
     @Override
     public List<Upload> list() {
-        return uploads.values().stream().sorted(Comparator.comparing(Upload::created).thenComparing(Upload::provider)
-                .thenComparing(Upload::account).thenComparing(u -> u.digest().hex())).toList();
+        return uploads.values().stream()
+                .sorted(Comparator.comparing(Upload::created)
+                        .thenComparing(Upload::provider)
+                        .thenComparing(Upload::account)
+                        .thenComparing(u -> u.digest().hex()))
+                .toList();
     }
 
     @Override

@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param created   when it was created, or null if not reported
  * @param expires   when the provider deletes it, or null if it is kept until deleted
  */
-public record RemoteFile(String id, String filename, long bytes, String mediaType, String purpose, Instant created,
-                         Instant expires) {
+public record RemoteFile(
+        String id, String filename, long bytes, String mediaType, String purpose, Instant created, Instant expires) {
     public RemoteFile {
         Objects.requireNonNull(id, "id");
         if (id.isBlank()) throw new IllegalArgumentException("a file id must not be blank");

@@ -34,7 +34,8 @@ final class SingleFlight<K, V> {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) throw r;
             if (e.getCause() instanceof Error err) throw err;
-            throw new LmException("another thread's upload of " + key + " failed: " + e.getCause(), 0, null, e.getCause());
+            throw new LmException(
+                    "another thread's upload of " + key + " failed: " + e.getCause(), 0, null, e.getCause());
         }
     }
 }

@@ -233,7 +233,8 @@ public final class SqliteUploadRegistry implements UploadRegistry {
 
         /** Uploads within this margin of their expiry are made again (default 1 hour). */
         public Builder expiryMargin(Duration d) {
-            if (d == null || d.isNegative()) throw new IllegalArgumentException("expiryMargin must be zero or positive, not " + d);
+            if (d == null || d.isNegative())
+                throw new IllegalArgumentException("expiryMargin must be zero or positive, not " + d);
             this.margin = d;
             return this;
         }
@@ -245,12 +246,15 @@ public final class SqliteUploadRegistry implements UploadRegistry {
         }
 
         public SqliteUploadRegistry build() {
-            if (file == null) throw new IllegalStateException("SqliteUploadRegistry needs a directory (the cache directory) or a file");
+            if (file == null)
+                throw new IllegalStateException(
+                        "SqliteUploadRegistry needs a directory (the cache directory) or a file");
             return new SqliteUploadRegistry(this);
         }
 
         private static Duration positive(Duration d, String name) {
-            if (d == null || d.isNegative() || d.isZero()) throw new IllegalArgumentException(name + " must be positive, not " + d);
+            if (d == null || d.isNegative() || d.isZero())
+                throw new IllegalArgumentException(name + " must be positive, not " + d);
             return d;
         }
     }

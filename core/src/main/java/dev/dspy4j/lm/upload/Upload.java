@@ -17,8 +17,8 @@ import java.util.Objects;
  * @param created  when it was uploaded
  * @param expires  when the provider deletes it, or null if it keeps it until deleted
  */
-public record Upload(String provider, String account, Digest digest, String fileId, long bytes, Instant created,
-                     Instant expires) {
+public record Upload(
+        String provider, String account, Digest digest, String fileId, long bytes, Instant created, Instant expires) {
     public Upload {
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(account, "account");

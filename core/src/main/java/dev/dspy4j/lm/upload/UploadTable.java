@@ -38,7 +38,8 @@ final class UploadTable implements AutoCloseable {
         try {
             if (file.getParent() != null) Files.createDirectories(file.getParent());
         } catch (IOException e) {
-            throw new UploadRegistryException("cannot create the directory of the upload registry " + file + ": " + e, e);
+            throw new UploadRegistryException(
+                    "cannot create the directory of the upload registry " + file + ": " + e, e);
         }
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
@@ -54,8 +55,10 @@ final class UploadTable implements AutoCloseable {
                 mode = rs.next() ? rs.getString(1) : "";
             }
             if (!"wal".equalsIgnoreCase(mode)) {
-                throw new UploadRegistryException("the upload registry " + file + " could not be switched to WAL mode (it is in "
-                        + mode + " mode); is the directory on a network file system?", null);
+                throw new UploadRegistryException(
+                        "the upload registry " + file + " could not be switched to WAL mode (it is in " + mode
+                                + " mode); is the directory on a network file system?",
+                        null);
             }
             st.execute("PRAGMA synchronous = NORMAL");
             st.execute("BEGIN IMMEDIATE");
@@ -180,8 +183,8 @@ final class UploadTable implements AutoCloseable {
     /** Deletes the row of {@code key}; false if there was none. */
     boolean remove(Upload.Key key) {
         return transaction(() -> {
-            try (PreparedStatement ps = conn.prepareStatement(
-                    "DELETE FROM uploads WHERE provider = ? AND account = ? AND digest = ?")) {
+            try (PreparedStatement ps =
+                    conn.prepareStatement("DELETE FROM uploads WHERE provider = ? AND account = ? AND digest = ?")) {
                 bindKey(ps, key);
                 return ps.executeUpdate() > 0;
             }
@@ -192,9 +195,10 @@ final class UploadTable implements AutoCloseable {
     List<Upload> list() {
         return locked(() -> {
             List<Upload> out = new ArrayList<>();
-            try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT provider, account, digest,"
-                    + " file_id, bytes, created, expires, owner, deadline FROM uploads WHERE file_id IS NOT NULL"
-                    + " ORDER BY created, provider, account, digest")) {
+            try (Statement st = conn.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT provider, account, digest,"
+                            + " file_id, bytes, created, expires, owner, deadline FROM uploads WHERE file_id IS NOT NULL"
+                            + " ORDER BY created, provider, account, digest")) {
                 while (rs.next()) out.add(read(rs).upload);
             }
             return out;
@@ -226,8 +230,16 @@ final class UploadTable implements AutoCloseable {
         String fileId = rs.getString(4);
         long expires = rs.getLong(7);
         boolean noExpiry = rs.wasNull();
-        Upload u = fileId == null ? null : new Upload(rs.getString(1), rs.getString(2), Digest.ofHex(rs.getString(3)),
-                fileId, rs.getLong(5), Instant.ofEpochMilli(rs.getLong(6)), noExpiry ? null : Instant.ofEpochMilli(expires));
+        Upload u = fileId == null
+                ? null
+                : new Upload(
+                        rs.getString(1),
+                        rs.getString(2),
+                        Digest.ofHex(rs.getString(3)),
+                        fileId,
+                        rs.getLong(5),
+                        Instant.ofEpochMilli(rs.getLong(6)),
+                        noExpiry ? null : Instant.ofEpochMilli(expires));
         return new Row(u, rs.getString(8), rs.getLong(9));
     }
 
@@ -278,7 +290,8 @@ final class UploadTable implements AutoCloseable {
     }
 
     private UploadRegistryException failure(String what, SQLException e) {
-        return new UploadRegistryException("the upload registry " + file + " failed to " + what + ": " + e.getMessage(), e);
+        return new UploadRegistryException(
+                "the upload registry " + file + " failed to " + what + ": " + e.getMessage(), e);
     }
 
     private void closeQuietly() {

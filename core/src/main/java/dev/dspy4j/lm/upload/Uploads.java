@@ -36,7 +36,12 @@ public final class Uploads {
      */
     static Upload record(Upload.Key key, long bytes, RemoteFile file, Instant now) {
         if (file == null) throw new IllegalStateException("the upload of " + key + " described no file");
-        return new Upload(key.provider(), key.account(), key.digest(), file.id(), file.bytes() >= 0 ? file.bytes() : bytes,
+        return new Upload(
+                key.provider(),
+                key.account(),
+                key.digest(),
+                file.id(),
+                file.bytes() >= 0 ? file.bytes() : bytes,
                 (file.created() != null ? file.created() : now).truncatedTo(ChronoUnit.MILLIS),
                 file.expires() == null ? null : file.expires().truncatedTo(ChronoUnit.MILLIS));
     }

@@ -22,13 +22,19 @@ import org.junit.jupiter.api.Test;
 class AnthropicMessageBatchesTest {
 
     private static BatchClient client(LoopbackChatServer server) {
-        return AnthropicChat.builder().baseUrl(server.root().toString()).model("claude-haiku-4-5").apiKey("sk-ant-k-0123456789")
-                .cache(null).build().batchClient();
+        return AnthropicChat.builder()
+                .baseUrl(server.root().toString())
+                .model("claude-haiku-4-5")
+                .apiKey("sk-ant-k-0123456789")
+                .cache(null)
+                .build()
+                .batchClient();
     }
 
     @Test
     void aRequestForTwoCompletionsGoesAsTwoRequestsWhoseAnswersAreJoined() {
-        try (LoopbackChatServer server = LoopbackChatServer.builder().batchPolls(0).start()) {
+        try (LoopbackChatServer server =
+                LoopbackChatServer.builder().batchPolls(0).start()) {
             BatchClient c = client(server);
             LmRequest two = LmRequest.of(Prompt.builder().user("hi").build()).withN(2);
             BatchStatus created = c.create(List.of(new BatchRequest("abc", two)));
@@ -50,7 +56,12 @@ class AnthropicMessageBatchesTest {
     @Test
     void aRequestTheMessagesApiRefusesIsRefusedBeforeAnythingIsSent() {
         try (LoopbackChatServer server = LoopbackChatServer.start("x")) {
-            LmRequest audio = LmRequest.of(Prompt.builder().user().text("listen").media(Audio.of("RIFF\0\0\0\0WAVEfmt ".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))).end().build());
+            LmRequest audio = LmRequest.of(Prompt.builder()
+                    .user()
+                    .text("listen")
+                    .media(Audio.of("RIFF\0\0\0\0WAVEfmt ".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)))
+                    .end()
+                    .build());
             assertThatThrownBy(() -> client(server).create(List.of(new BatchRequest("a", audio))))
                     .isInstanceOf(UnsupportedInputException.class);
             assertThat(server.batchesCreated()).isZero();
@@ -72,20 +83,31 @@ class AnthropicMessageBatchesTest {
     @Test
     void resultsOnAnotherHostAreNotFetchedWithTheKey() {
         try (LoopbackChatServer server = LoopbackChatServer.start("x")) {
-            BatchStatus ended = new BatchStatus("msgbatch_1", BatchStatus.Phase.ENDED, "ended", 1, 1, 0, null,
-                    "https://elsewhere.example/results", null);
+            BatchStatus ended = new BatchStatus(
+                    "msgbatch_1",
+                    BatchStatus.Phase.ENDED,
+                    "ended",
+                    1,
+                    1,
+                    0,
+                    null,
+                    "https://elsewhere.example/results",
+                    null);
             assertThatThrownBy(() -> client(server).results(ended, id -> null, r -> {}))
                     .hasMessageContaining("results_url https://elsewhere.example is not on " + server.root());
         }
-        assertThat(AnthropicMessageBatches.sameOrigin(URI.create("http://127.0.0.1:80/x"), URI.create("http://127.0.0.1")))
+        assertThat(AnthropicMessageBatches.sameOrigin(
+                        URI.create("http://127.0.0.1:80/x"), URI.create("http://127.0.0.1")))
                 .isTrue();
-        assertThat(AnthropicMessageBatches.sameOrigin(URI.create("https://a.example/x"), URI.create("http://a.example")))
+        assertThat(AnthropicMessageBatches.sameOrigin(
+                        URI.create("https://a.example/x"), URI.create("http://a.example")))
                 .isFalse();
     }
 
     @Test
     void customIdsAreChecked() {
-        assertThatThrownBy(() -> new BatchRequest("has space", LmRequest.of(Prompt.builder().user("x").build())))
+        assertThatThrownBy(() -> new BatchRequest(
+                        "has space", LmRequest.of(Prompt.builder().user("x").build())))
                 .hasMessage("customId must be 1 to 48 letters, digits, '-' or '_', not 'has space'");
     }
 }

@@ -15,24 +15,48 @@ class ApiKeyFromEnvTest {
 
     @Test
     void noKeyInTheEnvironmentFailsAtBuildForARemoteProvider() {
-        assertThatThrownBy(() -> OpenAiChat.builder().model("gpt-4o-mini").apiKeyFromEnv(UNSET).build())
+        assertThatThrownBy(() -> OpenAiChat.builder()
+                        .model("gpt-4o-mini")
+                        .apiKeyFromEnv(UNSET)
+                        .build())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage(UNSET + " is not set: apiKeyFromEnv() found no API key for https://api.openai.com/v1; set "
                         + UNSET + ", give apiKey(...), or use a baseUrl on loopback (127.0.0.1, localhost, ::1), "
                         + "which needs no key");
-        assertThatThrownBy(() -> AnthropicChat.builder().model("claude").apiKeyFromEnv(UNSET).build())
-                .isInstanceOf(IllegalStateException.class).hasMessageStartingWith(UNSET + " is not set");
-        assertThatThrownBy(() -> OpenAiChat.builder().model("m").apiKeyFromEnv(UNSET)
-                .baseUrl("https://my-gateway.example.com/v1").build()).hasMessageStartingWith(UNSET + " is not set");
+        assertThatThrownBy(() -> AnthropicChat.builder()
+                        .model("claude")
+                        .apiKeyFromEnv(UNSET)
+                        .build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith(UNSET + " is not set");
+        assertThatThrownBy(() -> OpenAiChat.builder()
+                        .model("m")
+                        .apiKeyFromEnv(UNSET)
+                        .baseUrl("https://my-gateway.example.com/v1")
+                        .build())
+                .hasMessageStartingWith(UNSET + " is not set");
     }
 
     @Test
     void aLoopbackServerOrAnExplicitKeyNeedsNoEnvironmentKey() {
-        for (String url : new String[] {"http://127.0.0.1:8000/v1", "http://localhost:1234/v1", "http://[::1]:8000/v1",
-                "http://127.1.2.3/v1"}) {
-            assertThat(OpenAiChat.builder().model("m").apiKeyFromEnv(UNSET).baseUrl(url).build().hasApiKey()).isFalse();
+        for (String url : new String[] {
+            "http://127.0.0.1:8000/v1", "http://localhost:1234/v1", "http://[::1]:8000/v1", "http://127.1.2.3/v1"
+        }) {
+            assertThat(OpenAiChat.builder()
+                            .model("m")
+                            .apiKeyFromEnv(UNSET)
+                            .baseUrl(url)
+                            .build()
+                            .hasApiKey())
+                    .isFalse();
         }
-        assertThat(OpenAiChat.builder().model("m").apiKeyFromEnv(UNSET).apiKey("sk-given").build().hasApiKey()).isTrue();
+        assertThat(OpenAiChat.builder()
+                        .model("m")
+                        .apiKeyFromEnv(UNSET)
+                        .apiKey("sk-given")
+                        .build()
+                        .hasApiKey())
+                .isTrue();
         assertThat(HttpLanguageModel.isLoopback("127.0.0.1.example.com")).isFalse();
         assertThat(HttpLanguageModel.isLoopback("localhost.evil")).isFalse();
     }
@@ -41,7 +65,9 @@ class ApiKeyFromEnvTest {
     void anUnresolvableHostIsNamedAsSuch() {
         ConnectException e = new ConnectException();
         e.initCause(new UnresolvedAddressException());
-        assertThat(HttpLanguageModel.unresolvedHost(e, "api.openai.com")).isEqualTo("cannot resolve host api.openai.com");
-        assertThat(HttpLanguageModel.unresolvedHost(new ConnectException("refused"), "127.0.0.1")).isNull();
+        assertThat(HttpLanguageModel.unresolvedHost(e, "api.openai.com"))
+                .isEqualTo("cannot resolve host api.openai.com");
+        assertThat(HttpLanguageModel.unresolvedHost(new ConnectException("refused"), "127.0.0.1"))
+                .isNull();
     }
 }

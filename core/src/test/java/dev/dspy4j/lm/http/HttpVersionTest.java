@@ -17,8 +17,13 @@ class HttpVersionTest {
     @Test
     void httpsClientsUseHttp11() {
         HttpLanguageModel openAi = OpenAiChat.builder().model("m").cache(null).build();
-        HttpLanguageModel anthropic = AnthropicChat.builder().model("m").cache(null).build();
-        HttpLanguageModel plain = OpenAiChat.builder().model("m").baseUrl("http://127.0.0.1:9/v1").cache(null).build();
+        HttpLanguageModel anthropic =
+                AnthropicChat.builder().model("m").cache(null).build();
+        HttpLanguageModel plain = OpenAiChat.builder()
+                .model("m")
+                .baseUrl("http://127.0.0.1:9/v1")
+                .cache(null)
+                .build();
         assertThat(openAi.baseUrl().getScheme()).isEqualTo("https");
         assertThat(anthropic.baseUrl().getScheme()).isEqualTo("https");
         assertThat(openAi.httpVersion()).isEqualTo(HttpClient.Version.HTTP_1_1);

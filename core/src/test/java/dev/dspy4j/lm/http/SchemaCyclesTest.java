@@ -28,8 +28,9 @@ class SchemaCyclesTest {
                 + ",'Emp':" + EMP.formatted("['name','heads']") + ",'Site':" + SITE + "}}");
         assertThat(SchemaCycles.recursive(schema)).isTrue();
         // staff and heads carry the cycle (a nullable heads is not enough for Gemini); site leads to no cycle
-        assertThat(SchemaCycles.cyclesOptional(schema)).isEqualTo(json("{'$ref':'#/$defs/Dept','$defs':{'Dept':"
-                + DEPT.formatted("['name','site']") + ",'Emp':" + EMP.formatted("['name']") + ",'Site':" + SITE + "}}"));
+        assertThat(SchemaCycles.cyclesOptional(schema))
+                .isEqualTo(json("{'$ref':'#/$defs/Dept','$defs':{'Dept':" + DEPT.formatted("['name','site']")
+                        + ",'Emp':" + EMP.formatted("['name']") + ",'Site':" + SITE + "}}"));
         assertThat(schema.path("$defs").path("Dept").path("required")).hasSize(3); // the input is not changed
     }
 

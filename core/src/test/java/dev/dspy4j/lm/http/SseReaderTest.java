@@ -36,14 +36,14 @@ class SseReaderTest {
     @Test
     void everyLineEndingCommentsMultiLineDataAndFieldsWithoutSpace() throws IOException {
         String body = "\uFEFF: a comment\r\n"
-                + "event: delta\r\ndata: {\"a\":\r\ndata:1}\r\n\r\n"   // CRLF, data without space after the colon
-                + "data: two\rdata:  lines\r\r"                        // CR only; a second space is kept
-                + "id: 7\nretry: 10\nevent:\ndata: é ü\n\n"            // LF only; empty event name is message
-                + "data\n\n"                                           // a field without colon: empty data
+                + "event: delta\r\ndata: {\"a\":\r\ndata:1}\r\n\r\n" // CRLF, data without space after the colon
+                + "data: two\rdata:  lines\r\r" // CR only; a second space is kept
+                + "id: 7\nretry: 10\nevent:\ndata: é ü\n\n" // LF only; empty event name is message
+                + "data\n\n" // a field without colon: empty data
                 + "data: [DONE]\n\n"
                 + "data: dropped: no blank line after it";
-        List<String> expected = List.of("delta={\"a\":\n1}", "message=two\n lines", "message=é ü", "message=",
-                "message=[DONE]");
+        List<String> expected =
+                List.of("delta={\"a\":\n1}", "message=two\n lines", "message=é ü", "message=", "message=[DONE]");
         for (int chunk : new int[] {1, 2, 3, 5, 7, 64, 8192}) {
             assertThat(events(body, chunk)).as("read %d bytes at a time", chunk).isEqualTo(expected);
         }

@@ -45,13 +45,17 @@ class StreamingBodyTest {
     void countedLengthEqualsWrittenLengthForEveryRemainderOfThree() throws Exception {
         for (int n = 1000; n < 1003; n++) {
             Payload p = bytes(n, n);
-            StreamingBody body = new StreamingBody(JSON, b -> {
-                b.json().writeStartObject();
-                b.json().writeStringField("a", "é\"\n");
-                b.base64Field("d", "data:application/pdf;base64,", p);
-                b.base64Field("raw", "", p);
-                b.json().writeEndObject();
-            }, pool, 4096);
+            StreamingBody body = new StreamingBody(
+                    JSON,
+                    b -> {
+                        b.json().writeStartObject();
+                        b.json().writeStringField("a", "é\"\n");
+                        b.base64Field("d", "data:application/pdf;base64,", p);
+                        b.base64Field("raw", "", p);
+                        b.json().writeEndObject();
+                    },
+                    pool,
+                    4096);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             body.writeTo(out);
             assertThat(body.contentLength()).isEqualTo(out.size());
@@ -66,11 +70,15 @@ class StreamingBodyTest {
     @Test
     void aTextPayloadMakesTheLengthUnknownAndIsEscapedWhileRead() throws Exception {
         Payload text = Payload.wrap("tab\t \"q\" \\ ü".getBytes(StandardCharsets.UTF_8), MediaType.TEXT);
-        StreamingBody body = new StreamingBody(JSON, b -> {
-            b.json().writeStartArray();
-            b.utf8String("head: ", text);
-            b.json().writeEndArray();
-        }, pool, 4096);
+        StreamingBody body = new StreamingBody(
+                JSON,
+                b -> {
+                    b.json().writeStartArray();
+                    b.utf8String("head: ", text);
+                    b.json().writeEndArray();
+                },
+                pool,
+                4096);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         body.writeTo(out);
         assertThat(body.contentLength()).isEqualTo(-1);
@@ -80,10 +88,16 @@ class StreamingBodyTest {
     @Test
     void rejectsAPrefixThatWouldBreakTheJson() throws Exception {
         Payload p = bytes(10, 1);
-        assertThatThrownBy(() -> new StreamingBody(JSON, b -> {
-            b.json().writeStartArray();
-            b.base64String("data:\"evil", p);
-        }, pool, 4096)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("printable ASCII");
+        assertThatThrownBy(() -> new StreamingBody(
+                        JSON,
+                        b -> {
+                            b.json().writeStartArray();
+                            b.base64String("data:\"evil", p);
+                        },
+                        pool,
+                        4096))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("printable ASCII");
     }
 
     @Test
@@ -112,7 +126,8 @@ class StreamingBodyTest {
         });
         assertThat(pipe.source.read(new byte[100])).isEqualTo(100);
         pipe.source.close();
-        assertThatThrownBy(() -> writer.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(IOException.class)
+        assertThatThrownBy(() -> writer.get(30, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(IOException.class)
                 .hasMessageContaining("stopped reading");
         assertThat(pipe.isAbandoned()).isTrue();
     }
@@ -124,6 +139,8 @@ class StreamingBodyTest {
         pipe.fail(new IllegalStateException("payload vanished"));
         InputStream in = pipe.source;
         assertThat(in.read(new byte[100])).isEqualTo(10);
-        assertThatThrownBy(() -> in.read(new byte[100])).isInstanceOf(IOException.class).hasMessageContaining("payload vanished");
+        assertThatThrownBy(() -> in.read(new byte[100]))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("payload vanished");
     }
 }

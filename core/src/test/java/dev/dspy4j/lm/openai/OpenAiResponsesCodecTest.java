@@ -22,8 +22,8 @@ class OpenAiResponsesCodecTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static String write(LmRequest request, Function<Payload, String> uploaded) throws Exception {
-        StreamingBody body = new StreamingBody(JSON, b -> OpenAiResponsesCodec.write(b, "m", request, false, uploaded),
-                Runnable::run, 4096);
+        StreamingBody body = new StreamingBody(
+                JSON, b -> OpenAiResponsesCodec.write(b, "m", request, false, uploaded), Runnable::run, 4096);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         body.writeTo(out);
         return out.toString(StandardCharsets.UTF_8);
@@ -34,23 +34,29 @@ class OpenAiResponsesCodecTest {
         Payload uploadedPng = Payload.of(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 1});
         Payload inlinePng = Payload.of(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 2});
         Payload uploadedPdf = Payload.of("%PDF-1.4 one".getBytes(StandardCharsets.US_ASCII));
-        Prompt prompt = Prompt.builder().user()
+        Prompt prompt = Prompt.builder()
+                .user()
                 .media(Image.of(uploadedPng).withDetail("high"))
                 .media(Image.of(inlinePng))
                 .media(File.of(uploadedPdf, "a.pdf"))
                 .media(new Document(uploadedPdf, "Same", null, false))
                 .media(File.of(Payload.wrap("plain".getBytes(StandardCharsets.UTF_8), MediaType.TEXT), "n.txt"))
-                .end().build();
-        Function<Payload, String> ids = p -> uploadedPng.equals(p) ? "file-png" : uploadedPdf.equals(p) ? "file-pdf" : null;
+                .end()
+                .build();
+        Function<Payload, String> ids =
+                p -> uploadedPng.equals(p) ? "file-png" : uploadedPdf.equals(p) ? "file-pdf" : null;
 
         String body = write(LmRequest.of(prompt), ids);
 
-        assertThat(body).isEqualTo("{\"model\":\"m\",\"input\":[{\"role\":\"user\",\"content\":["
-                + "{\"type\":\"input_image\",\"file_id\":\"file-png\",\"detail\":\"high\"},"
-                + "{\"type\":\"input_image\",\"image_url\":\"data:image/png;base64,"
-                + Base64.getEncoder().encodeToString(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 2}) + "\"},"
-                + "{\"type\":\"input_file\",\"file_id\":\"file-pdf\"},"
-                + "{\"type\":\"input_file\",\"file_id\":\"file-pdf\"},"
-                + "{\"type\":\"input_text\",\"text\":\"File: n.txt\\n\\nplain\"}]}]}");
+        assertThat(body)
+                .isEqualTo("{\"model\":\"m\",\"input\":[{\"role\":\"user\",\"content\":["
+                        + "{\"type\":\"input_image\",\"file_id\":\"file-png\",\"detail\":\"high\"},"
+                        + "{\"type\":\"input_image\",\"image_url\":\"data:image/png;base64,"
+                        + Base64.getEncoder()
+                                .encodeToString(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 2})
+                        + "\"},"
+                        + "{\"type\":\"input_file\",\"file_id\":\"file-pdf\"},"
+                        + "{\"type\":\"input_file\",\"file_id\":\"file-pdf\"},"
+                        + "{\"type\":\"input_text\",\"text\":\"File: n.txt\\n\\nplain\"}]}]}");
     }
 }

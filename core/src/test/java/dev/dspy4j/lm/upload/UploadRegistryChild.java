@@ -27,17 +27,23 @@ public final class UploadRegistryChild {
 
     /** The key of upload {@code i} in write mode. */
     static Upload.Key key(long i) {
-        return new Upload.Key("openai", ACCOUNT,
-                Digest.of(Digest.sha256().digest(("upload " + i).getBytes(StandardCharsets.UTF_8))));
+        return new Upload.Key(
+                "openai", ACCOUNT, Digest.of(Digest.sha256().digest(("upload " + i).getBytes(StandardCharsets.UTF_8))));
     }
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[1]);
         if (args[0].equals("ensure")) {
-            try (SqliteUploadRegistry registry = SqliteUploadRegistry.builder().directory(dir)
-                    .pollInterval(Duration.ofMillis(20)).build()) {
-                OpenAiChat chat = OpenAiChat.builder().baseUrl(args[2]).model("m").apiKey("sk-child-secret-key-123")
-                        .cache(null).build();
+            try (SqliteUploadRegistry registry = SqliteUploadRegistry.builder()
+                    .directory(dir)
+                    .pollInterval(Duration.ofMillis(20))
+                    .build()) {
+                OpenAiChat chat = OpenAiChat.builder()
+                        .baseUrl(args[2])
+                        .model("m")
+                        .apiKey("sk-child-secret-key-123")
+                        .cache(null)
+                        .build();
                 Payload png = Payload.of(Path.of(args[3]), MediaType.PNG);
                 System.out.println("ready");
                 System.out.flush();
@@ -48,10 +54,14 @@ public final class UploadRegistryChild {
             }
         } else if (args[0].equals("write")) {
             long count = Long.parseLong(args[2]);
-            SqliteUploadRegistry registry = SqliteUploadRegistry.builder().directory(dir).lease(Duration.ofSeconds(1)).build();
+            SqliteUploadRegistry registry = SqliteUploadRegistry.builder()
+                    .directory(dir)
+                    .lease(Duration.ofSeconds(1))
+                    .build();
             for (long i = 0; i < count; i++) {
                 long n = i;
-                registry.ensure(key(i), 1000 + i, () -> new RemoteFile("file-" + n, null, -1, null, "user_data", null, null));
+                registry.ensure(
+                        key(i), 1000 + i, () -> new RemoteFile("file-" + n, null, -1, null, "user_data", null, null));
                 System.out.println("wrote " + i);
                 System.out.flush();
             }

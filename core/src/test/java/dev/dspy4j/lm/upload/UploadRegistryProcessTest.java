@@ -41,9 +41,10 @@ class UploadRegistryProcessTest {
         final Path err;
 
         Child(String... args) throws IOException {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                    UploadRegistryChild.class.getName()));
+            String java =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> cmd = new ArrayList<>(
+                    List.of(java, "-cp", System.getProperty("java.class.path"), UploadRegistryChild.class.getName()));
             cmd.addAll(List.of(args));
             err = Files.createTempFile(dir, "child", ".err");
             process = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
@@ -76,9 +77,11 @@ class UploadRegistryProcessTest {
         Path cache = dir.resolve("cache");
         Path png = TestMedia.pngFile(dir, "noise.png", 200_000, 7);
         Path go = dir.resolve("go");
-        try (LoopbackChatServer server = LoopbackChatServer.builder().uploadDelay(Duration.ofMillis(1500)).start();
-             Child a = new Child("ensure", cache.toString(), server.baseUrl(), png.toString(), go.toString());
-             Child b = new Child("ensure", cache.toString(), server.baseUrl(), png.toString(), go.toString())) {
+        try (LoopbackChatServer server = LoopbackChatServer.builder()
+                        .uploadDelay(Duration.ofMillis(1500))
+                        .start();
+                Child a = new Child("ensure", cache.toString(), server.baseUrl(), png.toString(), go.toString());
+                Child b = new Child("ensure", cache.toString(), server.baseUrl(), png.toString(), go.toString())) {
             assertThat(a.line()).isEqualTo("ready");
             assertThat(b.line()).isEqualTo("ready");
             Files.createFile(go);
@@ -92,7 +95,8 @@ class UploadRegistryProcessTest {
         // the API key never reaches the registry's file (nor its WAL)
         try (Stream<Path> files = Files.list(cache)) {
             for (Path f : files.toList()) {
-                assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)).as(f.toString())
+                assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1))
+                        .as(f.toString())
                         .doesNotContain("sk-child-secret-key-123");
             }
         }
@@ -124,10 +128,14 @@ class UploadRegistryProcessTest {
             c.process.destroyForcibly();
             assertThat(c.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
-        try (SqliteUploadRegistry r = SqliteUploadRegistry.builder().directory(dir.resolve("cache2"))
-                .pollInterval(Duration.ofMillis(20)).build()) {
+        try (SqliteUploadRegistry r = SqliteUploadRegistry.builder()
+                .directory(dir.resolve("cache2"))
+                .pollInterval(Duration.ofMillis(20))
+                .build()) {
             assertThat(r.find(UploadRegistryChild.key(-1))).isNull();
-            Upload u = r.ensure(UploadRegistryChild.key(-1), 1,
+            Upload u = r.ensure(
+                    UploadRegistryChild.key(-1),
+                    1,
                     () -> new RemoteFile("file-parent", null, -1, null, null, null, null));
             assertThat(u.fileId()).isEqualTo("file-parent");
             assertThat(r.find(UploadRegistryChild.key(0)).fileId()).isEqualTo("file-0");
@@ -137,22 +145,27 @@ class UploadRegistryProcessTest {
     /** Every row read with plain JDBC after an integrity check: index -> file id, each row whole. */
     private static NavigableMap<Long, String> wholeRows(Path cache) throws Exception {
         TreeMap<Long, String> out = new TreeMap<>();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + cache.resolve(SqliteUploadRegistry.FILE_NAME));
-             Statement st = c.createStatement()) {
+        try (Connection c =
+                        DriverManager.getConnection("jdbc:sqlite:" + cache.resolve(SqliteUploadRegistry.FILE_NAME));
+                Statement st = c.createStatement()) {
             try (ResultSet rs = st.executeQuery("PRAGMA integrity_check")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo("ok");
             }
             java.util.Map<String, Long> index = new java.util.HashMap<>();
-            for (long i = 0; i < 100_000; i++) index.put(UploadRegistryChild.key(i).digest().hex(), i);
-            try (ResultSet rs = st.executeQuery("SELECT provider, account, digest, file_id, bytes, created, owner FROM uploads")) {
+            for (long i = 0; i < 100_000; i++)
+                index.put(UploadRegistryChild.key(i).digest().hex(), i);
+            try (ResultSet rs =
+                    st.executeQuery("SELECT provider, account, digest, file_id, bytes, created, owner FROM uploads")) {
                 while (rs.next()) {
                     Long i = index.get(rs.getString(3));
                     assertThat(i).as("digest %s", rs.getString(3)).isNotNull();
                     assertThat(rs.getString(1)).isEqualTo("openai");
                     assertThat(rs.getString(2)).isEqualTo(UploadRegistryChild.ACCOUNT);
                     if (rs.getString(4) == null) {
-                        assertThat(rs.getString(7)).as("a row without an id is a claim").isNotNull();
+                        assertThat(rs.getString(7))
+                                .as("a row without an id is a claim")
+                                .isNotNull();
                         continue;
                     }
                     assertThat(rs.getString(4)).isEqualTo("file-" + i);

@@ -28,16 +28,19 @@ import org.junit.jupiter.params.provider.MethodSource;
 class UploadRegistryTest {
     @TempDir
     static Path dir;
+
     private static final AtomicInteger DBS = new AtomicInteger();
 
-    static final Upload.Key KEY = new Upload.Key("openai", "https://api.openai.com/v1",
-            Digest.ofHex("0123456789abcdef".repeat(4)));
+    static final Upload.Key KEY =
+            new Upload.Key("openai", "https://api.openai.com/v1", Digest.ofHex("0123456789abcdef".repeat(4)));
     static final Upload.Key OTHER = new Upload.Key("openai", "http://127.0.0.1:9/v1", KEY.digest());
 
     static Stream<Arguments> registries() {
         Function<Clock, UploadRegistry> memory = c -> new MemoryUploadRegistry(Duration.ofHours(1), c);
         Function<Clock, UploadRegistry> sqlite = c -> SqliteUploadRegistry.builder()
-                .file(dir.resolve("r" + DBS.incrementAndGet() + ".sqlite3")).clock(c).build();
+                .file(dir.resolve("r" + DBS.incrementAndGet() + ".sqlite3"))
+                .clock(c)
+                .build();
         return Stream.of(Arguments.of("memory", memory), Arguments.of("sqlite", sqlite));
     }
 
@@ -72,9 +75,11 @@ class UploadRegistryTest {
         try (UploadRegistry r = make.apply(clock)) {
             AtomicInteger uploads = new AtomicInteger();
             Upload u = r.ensure(KEY, 1234, () -> file("file-" + uploads.incrementAndGet(), null));
-            assertThat(u).isEqualTo(new Upload("openai", "https://api.openai.com/v1", KEY.digest(), "file-1", 1234,
-                    clock.now, null));
-            assertThat(r.ensure(KEY, 1234, () -> file("file-" + uploads.incrementAndGet(), null))).isEqualTo(u);
+            assertThat(u)
+                    .isEqualTo(new Upload(
+                            "openai", "https://api.openai.com/v1", KEY.digest(), "file-1", 1234, clock.now, null));
+            assertThat(r.ensure(KEY, 1234, () -> file("file-" + uploads.incrementAndGet(), null)))
+                    .isEqualTo(u);
             assertThat(r.find(KEY)).isEqualTo(u);
             assertThat(r.find(OTHER)).isNull();
             clock.now = clock.now.plusSeconds(1);
@@ -117,8 +122,9 @@ class UploadRegistryTest {
     void aFailedUploadRecordsNothingAndTheNextCallerTriesAgain(String name, Function<Clock, UploadRegistry> make) {
         try (UploadRegistry r = make.apply(Clock.systemUTC())) {
             assertThatThrownBy(() -> r.ensure(KEY, 10, () -> {
-                throw new IllegalStateException("provider down");
-            })).hasMessage("provider down");
+                        throw new IllegalStateException("provider down");
+                    }))
+                    .hasMessage("provider down");
             assertThat(r.find(KEY)).isNull();
             assertThat(r.list()).isEmpty();
             assertThat(r.ensure(KEY, 10, () -> file("file-ok", null)).fileId()).isEqualTo("file-ok");
@@ -127,7 +133,8 @@ class UploadRegistryTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("registries")
-    void aForgottenIdIsUploadedAgainButAForgetOfAnOlderIdKeepsTheNewOne(String name, Function<Clock, UploadRegistry> make) {
+    void aForgottenIdIsUploadedAgainButAForgetOfAnOlderIdKeepsTheNewOne(
+            String name, Function<Clock, UploadRegistry> make) {
         try (UploadRegistry r = make.apply(Clock.systemUTC())) {
             r.ensure(KEY, 10, () -> file("file-old", null));
             r.forget(KEY, "file-old");
@@ -147,7 +154,8 @@ class UploadRegistryTest {
         MovableClock clock = new MovableClock();
         try (UploadRegistry r = make.apply(clock)) {
             Instant expires = clock.now.plus(Duration.ofDays(2));
-            assertThat(r.ensure(KEY, 10, () -> file("file-1", expires)).expires()).isEqualTo(expires);
+            assertThat(r.ensure(KEY, 10, () -> file("file-1", expires)).expires())
+                    .isEqualTo(expires);
             clock.now = clock.now.plus(Duration.ofHours(46));
             assertThat(r.find(KEY)).isNotNull();
             clock.now = clock.now.plus(Duration.ofMinutes(61)); // within the hour's margin
@@ -160,12 +168,13 @@ class UploadRegistryTest {
     void theSqliteRegistryKeepsUploadsAcrossReopeningAndSharesTheResponseCacheFile(@TempDir Path cacheDir) {
         assertThat(SqliteUploadRegistry.FILE_NAME).isEqualTo(dev.dspy4j.cache.DiskCache.FILE_NAME);
         Upload u;
-        try (var disk = dev.dspy4j.cache.DiskCache.open(cacheDir); UploadRegistry r = SqliteUploadRegistry.open(cacheDir)) {
+        try (var disk = dev.dspy4j.cache.DiskCache.open(cacheDir);
+                UploadRegistry r = SqliteUploadRegistry.open(cacheDir)) {
             u = r.ensure(KEY, 10, () -> file("file-kept", null));
             assertThat(disk.stats().entries()).isZero();
         }
         try (UploadRegistry r = SqliteUploadRegistry.open(cacheDir);
-             var disk = dev.dspy4j.cache.DiskCache.open(cacheDir)) {
+                var disk = dev.dspy4j.cache.DiskCache.open(cacheDir)) {
             assertThat(r.find(KEY)).isEqualTo(u);
             assertThat(disk.verify().problems()).isEmpty();
         }
