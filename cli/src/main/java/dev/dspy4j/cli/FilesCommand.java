@@ -14,6 +14,7 @@ import dev.dspy4j.lm.upload.SqliteUploadRegistry;
 import dev.dspy4j.lm.upload.Upload;
 import dev.dspy4j.lm.upload.UploadRegistryException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,10 +36,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "files",
         mixinStandardHelpOptions = true,
-        description = {
-            "Show or delete the payloads uploaded to providers' Files APIs (run --uploads),",
-            "as recorded in the cache directory."
-        },
+        description = "Show or delete what run --uploads uploaded to providers' Files APIs.",
         footerHeading = "%nExamples:%n",
         footer = {
             "  dspy4j files list",
@@ -80,6 +78,10 @@ final class FilesCommand implements Runnable {
         PrintWriter err = sub.commandLine().getErr();
         Path dir = directory();
         try {
+            if (!Files.isDirectory(dir)) {
+                out.println("no uploads recorded: the cache directory " + dir + " does not exist");
+                return 0;
+            }
             if (CacheCommand.absent(dir)) {
                 out.println("no uploads recorded in " + dir);
                 return 0;

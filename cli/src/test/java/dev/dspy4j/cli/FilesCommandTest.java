@@ -148,10 +148,18 @@ class FilesCommandTest {
     }
 
     @Test
+    void theTopLevelHelpShowsTheWholeFilesLine() {
+        assertThat(run("--help").out())
+                .contains("files     Show or delete what run --uploads uploaded to providers' Files APIs."
+                        + System.lineSeparator());
+    }
+
+    @Test
     void noCacheAndABadDayCountAreSaidPlainly() {
         assertThat(run("files", "list", "--cache-dir", dir.resolve("none").toString())
                         .out())
-                .isEqualTo("no uploads recorded in " + dir.resolve("none") + System.lineSeparator());
+                .isEqualTo("no uploads recorded: the cache directory " + dir.resolve("none") + " does not exist"
+                        + System.lineSeparator());
         Result bad = run("files", "purge", "--older-than", "-1", "--cache-dir", cache.toString());
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("--older-than must be a number of days, 0 or more, not -1.0");
