@@ -4,6 +4,7 @@ import dev.dspy4j.lm.LanguageModel;
 import dev.dspy4j.lm.ResponseCache;
 import dev.dspy4j.lm.anthropic.AnthropicChat;
 import dev.dspy4j.lm.gemini.GeminiChat;
+import dev.dspy4j.lm.http.HttpLanguageModel;
 import dev.dspy4j.lm.openai.AzureOpenAiChat;
 import dev.dspy4j.lm.openai.OpenAiChat;
 import dev.dspy4j.lm.openai.OpenAiResponses;
@@ -126,64 +127,26 @@ public final class Providers {
             }
             key = null;
         }
-        if (p.equals("openai")) {
-            OpenAiChat.Builder b = OpenAiChat.builder()
-                    .model(model)
-                    .apiKey(key)
-                    .cache(cache)
-                    .timeout(timeout)
-                    .maxAttempts(maxAttempts)
-                    .rateLimit(rateLimit)
-                    .uploads(uploads);
-            if (baseUrl != null) b.baseUrl(baseUrl);
-            params.forEach(b::param);
-            return b.build();
-        }
-        if (p.equals("openai-responses")) {
-            OpenAiResponses.Builder b = OpenAiResponses.builder()
-                    .model(model)
-                    .apiKey(key)
-                    .cache(cache)
-                    .timeout(timeout)
-                    .maxAttempts(maxAttempts)
-                    .rateLimit(rateLimit)
-                    .uploads(uploads);
-            if (baseUrl != null) b.baseUrl(baseUrl);
-            params.forEach(b::param);
-            return b.build();
-        }
-        if (p.equals("gemini")) {
-            GeminiChat.Builder b = GeminiChat.builder()
-                    .model(model)
-                    .apiKey(key)
-                    .cache(cache)
-                    .timeout(timeout)
-                    .maxAttempts(maxAttempts)
-                    .rateLimit(rateLimit)
-                    .uploads(uploads);
-            if (baseUrl != null) b.baseUrl(baseUrl);
-            params.forEach(b::param);
-            return b.build();
-        }
-        if (p.equals("azure")) {
-            AzureOpenAiChat.Builder b = AzureOpenAiChat.builder()
-                    .endpoint(baseUrl)
-                    .deployment(model)
-                    .apiKey(key)
-                    .cache(cache)
-                    .timeout(timeout)
-                    .maxAttempts(maxAttempts)
-                    .rateLimit(rateLimit)
-                    .uploads(uploads);
-            params.forEach(b::param);
-            return b.build();
-        }
-        return anthropic(model, baseUrl, key, params, cache, timeout, maxAttempts, rateLimit, uploads);
+        Settings settings = new Settings(key, params, cache, timeout, maxAttempts, rateLimit, uploads);
+        return switch (p) {
+            case "openai" ->
+                settings.applyTo(OpenAiChat.builder().model(model), baseUrl).build();
+            case "openai-responses" ->
+                settings.applyTo(OpenAiResponses.builder().model(model), baseUrl)
+                        .build();
+            case "gemini" ->
+                settings.applyTo(GeminiChat.builder().model(model), baseUrl).build();
+            // Azure names the resource endpoint and a deployment instead of a base URL and a model
+            case "azure" ->
+                settings.applyTo(AzureOpenAiChat.builder().endpoint(baseUrl).deployment(model), null)
+                        .build();
+            default ->
+                settings.applyTo(AnthropicChat.builder().model(model), baseUrl).build();
+        };
     }
 
-    private static LanguageModel anthropic(
-            String model,
-            String baseUrl,
+    /** The settings every provider's client takes from the command line, in one place for all five builders. */
+    private record Settings(
             String key,
             Map<String, Object> params,
             ResponseCache cache,
@@ -191,17 +154,24 @@ public final class Providers {
             int maxAttempts,
             dev.dspy4j.lm.RateLimit rateLimit,
             boolean uploads) {
-        AnthropicChat.Builder b = AnthropicChat.builder()
-                .model(model)
-                .apiKey(key)
-                .cache(cache)
-                .timeout(timeout)
-                .maxAttempts(maxAttempts)
-                .rateLimit(rateLimit)
-                .uploads(uploads);
-        if (baseUrl != null) b.baseUrl(baseUrl);
-        params.forEach(b::param);
-        return b.build();
+
+        /** Never shows the API key (a record's own toString would). */
+        @Override
+        public String toString() {
+            return "Settings[timeout=" + timeout + ", maxAttempts=" + maxAttempts + ", uploads=" + uploads + "]";
+        }
+
+        <B extends HttpLanguageModel.Builder<B>> B applyTo(B b, String baseUrl) {
+            b.apiKey(key)
+                    .cache(cache)
+                    .timeout(timeout)
+                    .maxAttempts(maxAttempts)
+                    .rateLimit(rateLimit)
+                    .uploads(uploads);
+            if (baseUrl != null) b.baseUrl(baseUrl);
+            params.forEach(b::param);
+            return b;
+        }
     }
 
     static boolean isLoopback(String url) {
