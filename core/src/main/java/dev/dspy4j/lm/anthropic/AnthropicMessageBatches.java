@@ -81,16 +81,9 @@ final class AnthropicMessageBatches implements BatchClient {
 
     @Override
     public BatchStatus create(List<BatchRequest> requests) {
-        if (requests.isEmpty()) throw new IllegalArgumentException("a batch needs at least one request");
-        Set<String> ids = new HashSet<>();
+        BatchClient.checkAll(requests, this, chat::uploadPayloads);
         Set<String> betas = new LinkedHashSet<>();
-        for (BatchRequest r : requests) {
-            if (!ids.add(r.customId()))
-                throw new IllegalArgumentException("custom id '" + r.customId() + "' is given twice");
-            check(r.request());
-            chat.uploadPayloads(r.request()); // with uploads on, the body refers to them by file id
-            betas.addAll(chat.betasFor(r.request()));
-        }
+        for (BatchRequest r : requests) betas.addAll(chat.betasFor(r.request()));
         ApiRequests withBetas = betas.isEmpty()
                 ? api
                 : ApiRequests.of(chat, API, b -> b.header("anthropic-beta", String.join(",", betas)));

@@ -2,7 +2,9 @@ package dev.dspy4j.lm.batch;
 
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmRequest;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -38,6 +40,24 @@ public interface BatchClient {
      *                                  provider's request rules refuse (as a live call would)
      */
     BatchStatus create(List<BatchRequest> requests);
+
+    /**
+     * What every {@link #create} does before it writes a body: refuses an empty list or a custom id given
+     * twice, {@link #check checks} each request and runs {@code beforeSending} on it (the client's upload
+     * step, so that with uploads on the body refers to payloads by file id).
+     *
+     * @throws IllegalArgumentException as {@link #create} documents
+     */
+    static void checkAll(List<BatchRequest> requests, BatchClient client, Consumer<LmRequest> beforeSending) {
+        if (requests.isEmpty()) throw new IllegalArgumentException("a batch needs at least one request");
+        Set<String> ids = new HashSet<>();
+        for (BatchRequest r : requests) {
+            if (!ids.add(r.customId()))
+                throw new IllegalArgumentException("custom id '" + r.customId() + "' is given twice");
+            client.check(r.request());
+            beforeSending.accept(r.request());
+        }
+    }
 
     /** The batch's current status; an unknown id is an {@link LmException} with status 404. */
     BatchStatus retrieve(String batchId);

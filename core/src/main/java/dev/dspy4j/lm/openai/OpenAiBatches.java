@@ -22,10 +22,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -111,14 +109,7 @@ final class OpenAiBatches implements BatchClient {
 
     @Override
     public BatchStatus create(List<BatchRequest> requests) {
-        if (requests.isEmpty()) throw new IllegalArgumentException("a batch needs at least one request");
-        Set<String> ids = new HashSet<>();
-        for (BatchRequest r : requests) {
-            if (!ids.add(r.customId()))
-                throw new IllegalArgumentException("custom id '" + r.customId() + "' is given twice");
-            check(r.request());
-            chat.uploadPayloads(r.request()); // with uploads on, the body refers to them by file id
-        }
+        BatchClient.checkAll(requests, this, chat::uploadPayloads);
         StreamingBody lines;
         try {
             lines = new StreamingBody(
