@@ -15,9 +15,6 @@ import dev.dspy4j.prompt.Part;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +71,7 @@ public final class OpenAiChat extends HttpLanguageModel implements Batchable {
 
     private final URI endpoint;
     private final boolean reasoning;
-    private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    private final ReasoningWarnings warnings = new ReasoningWarnings(LOG);
 
     private OpenAiChat(Builder b) {
         super(b);
@@ -111,20 +108,7 @@ public final class OpenAiChat extends HttpLanguageModel implements Batchable {
     @Override
     protected void checkRequest(LmRequest request) {
         OpenAiCodec.check(request);
-        if (reasoning) {
-            for (String name : List.of("temperature", "top_p")) {
-                Object v = request.params().get(name);
-                if (v != null && OpenAiCodec.droppedForReasoning(name, v) && warned.add(name)) {
-                    LOG.warn(
-                            "{}: {} is a reasoning model, which takes only the default {}; {}={} is not sent",
-                            providerName(),
-                            model(),
-                            name,
-                            name,
-                            v);
-                }
-            }
-        }
+        if (reasoning) warnings.check(request, providerName(), model());
     }
 
     @Override
@@ -176,8 +160,7 @@ public final class OpenAiChat extends HttpLanguageModel implements Batchable {
      */
     @Override
     public BatchClient batchClient() {
-        return new OpenAiBatches(
-                this, "/v1/chat/completions", this::checkRequest, this::writeBody, this::parseResponse);
+        return new OpenAiBatches(this, "/v1/chat/completions", this::writeBody, this::parseResponse);
     }
 
     MalformedResponseException malformed(String why) {

@@ -17,8 +17,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +64,7 @@ public final class OpenAiResponses extends HttpLanguageModel implements Batchabl
 
     private final URI endpoint;
     private final boolean reasoning;
-    private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    private final ReasoningWarnings warnings = new ReasoningWarnings(LOG);
 
     private OpenAiResponses(Builder b) {
         super(b);
@@ -102,20 +100,7 @@ public final class OpenAiResponses extends HttpLanguageModel implements Batchabl
     @Override
     protected void checkRequest(LmRequest request) {
         OpenAiResponsesCodec.check(request);
-        if (reasoning) {
-            for (String name : List.of("temperature", "top_p")) {
-                Object v = request.params().get(name);
-                if (v != null && OpenAiCodec.droppedForReasoning(name, v) && warned.add(name)) {
-                    LOG.warn(
-                            "{}: {} is a reasoning model, which takes only the default {}; {}={} is not sent",
-                            providerName(),
-                            model(),
-                            name,
-                            name,
-                            v);
-                }
-            }
-        }
+        if (reasoning) warnings.check(request, providerName(), model());
     }
 
     @Override
@@ -157,7 +142,7 @@ public final class OpenAiResponses extends HttpLanguageModel implements Batchabl
      */
     @Override
     public BatchClient batchClient() {
-        return new OpenAiBatches(this, "/v1/responses", this::checkRequest, this::writeBody, this::parseResponse);
+        return new OpenAiBatches(this, "/v1/responses", this::writeBody, this::parseResponse);
     }
 
     /** False: the Responses API has no {@code n}, so {@code n > 1} makes one call per completion. */
