@@ -79,12 +79,12 @@ public final class OpenAiChat extends HttpLanguageModel implements Batchable {
         this.reasoning = OpenAiCodec.isReasoningModel(model());
     }
 
-    /** True for a reasoning model (o-series, gpt-5 family except {@code -chat}): see the class comment. */
+    /** {@return true for a reasoning model (o-series, gpt-5 family except {@code -chat}): see the class comment} */
     public boolean isReasoningModel() {
         return reasoning;
     }
 
-    /** A new builder (base URL {@value #DEFAULT_BASE_URL}, no API key). */
+    /** {@return a new builder (base URL {@value #DEFAULT_BASE_URL}, no API key)} */
     public static Builder builder() {
         return new Builder();
     }
@@ -189,17 +189,31 @@ public final class OpenAiChat extends HttpLanguageModel implements Batchable {
             super(DEFAULT_BASE_URL);
         }
 
-        /** The API key from {@value OpenAiChat#API_KEY_ENV}; none if it is unset. */
+        /**
+         * Reads the API key from {@value OpenAiChat#API_KEY_ENV}; none if it is unset.
+         *
+         * @return this builder
+         */
         public Builder apiKeyFromEnv() {
             return apiKeyFromEnv(API_KEY_ENV);
         }
 
-        /** A default {@code max_completion_tokens} (what reasoning models take instead of {@code max_tokens}). */
+        /**
+         * Sets a default {@code max_completion_tokens} (what reasoning models take instead of {@code max_tokens}).
+         *
+         * @param tokens at least 1
+         * @return this builder
+         */
         public Builder maxCompletionTokens(int tokens) {
             if (tokens < 1) throw new IllegalArgumentException("maxCompletionTokens must be at least 1, not " + tokens);
             return param("max_completion_tokens", tokens);
         }
 
+        /**
+         * {@return the client}
+         *
+         * @throws IllegalStateException without a model
+         */
         public OpenAiChat build() {
             if (model() == null) throw new IllegalStateException("OpenAiChat needs a model: call model(\"...\")");
             return new OpenAiChat(this);

@@ -72,12 +72,12 @@ public final class OpenAiResponses extends HttpLanguageModel implements Batchabl
         this.reasoning = OpenAiCodec.isReasoningModel(model());
     }
 
-    /** A new builder (base URL {@value #DEFAULT_BASE_URL}, no API key). */
+    /** {@return a new builder (base URL {@value #DEFAULT_BASE_URL}, no API key)} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** True for a reasoning model (o-series, gpt-5 family except {@code -chat}). */
+    /** {@return true for a reasoning model (o-series, gpt-5 family except {@code -chat})} */
     public boolean isReasoningModel() {
         return reasoning;
     }
@@ -173,12 +173,21 @@ public final class OpenAiResponses extends HttpLanguageModel implements Batchabl
             super(DEFAULT_BASE_URL);
         }
 
-        /** The API key from {@value OpenAiResponses#API_KEY_ENV}; none if it is unset. */
+        /**
+         * Reads the API key from {@value OpenAiResponses#API_KEY_ENV}; none if it is unset.
+         *
+         * @return this builder
+         */
         public Builder apiKeyFromEnv() {
             return apiKeyFromEnv(API_KEY_ENV);
         }
 
-        /** A default {@code max_output_tokens} (reasoning tokens included). */
+        /**
+         * Sets a default {@code max_output_tokens} (reasoning tokens included).
+         *
+         * @param tokens at least 1
+         * @return this builder
+         */
         public Builder maxOutputTokens(int tokens) {
             if (tokens < 1) throw new IllegalArgumentException("maxOutputTokens must be at least 1, not " + tokens);
             return param("max_output_tokens", tokens);
@@ -187,6 +196,9 @@ public final class OpenAiResponses extends HttpLanguageModel implements Batchabl
         /**
          * A default {@code reasoning.effort} for reasoning models: one of {@link #REASONING_EFFORTS}
          * (which a model takes varies: see OpenAI's model pages).
+         *
+         * @param effort one of {@link #REASONING_EFFORTS}, in any case
+         * @return this builder
          */
         public Builder reasoningEffort(String effort) {
             String e = effort == null ? null : effort.strip().toLowerCase(Locale.ROOT);
@@ -197,6 +209,11 @@ public final class OpenAiResponses extends HttpLanguageModel implements Batchabl
             return param("reasoning_effort", e);
         }
 
+        /**
+         * {@return the client}
+         *
+         * @throws IllegalStateException without a model
+         */
         public OpenAiResponses build() {
             if (model() == null) throw new IllegalStateException("OpenAiResponses needs a model: call model(\"...\")");
             return new OpenAiResponses(this);
