@@ -257,7 +257,7 @@ public final class ReAct implements Module {
         Map<String, Object> outputs = new LinkedHashMap<>();
         outputs.put(THOUGHT, thought);
         outputs.put(TOOL_NAME, name);
-        outputs.put(TOOL_ARGS, Tool.describeArgs(args));
+        outputs.put(TOOL_ARGS, ToolResults.describeArgs(args));
         Trace.record(react, inputs, Prediction.of(List.of(outputs), response.usage(), response.cacheHit()));
         return new Step(thought, name, args, error);
     }
