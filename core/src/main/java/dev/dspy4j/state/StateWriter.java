@@ -20,7 +20,12 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 
-/** Writes a {@link ProgramState} as JSON, streaming media into files or data URIs. */
+/**
+ * Writes a {@link ProgramState} as JSON: into a temporary file in the target's folder, then moved over
+ * the target (atomically where the file system allows), so a crash leaves the old file or the new
+ * one. Each predictor's sections (signature, adapter, params, LM settings, demos) and their values are
+ * written here; media values go to {@link MediaWriter}.
+ */
 final class StateWriter {
     static final ObjectMapper MAPPER = StateLimits.mapper();
 
