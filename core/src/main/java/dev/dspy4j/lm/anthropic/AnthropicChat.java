@@ -279,7 +279,7 @@ public final class AnthropicChat extends HttpLanguageModel implements Batchable 
 
     @Override
     protected LmResponse parseResponse(JsonNode body, LmRequest request) {
-        return AnthropicCodec.parse(body, this);
+        return AnthropicResponses.parse(body, this);
     }
 
     MalformedResponseException malformed(String why) {
