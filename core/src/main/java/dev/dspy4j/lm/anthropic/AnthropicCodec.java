@@ -1,13 +1,10 @@
 package dev.dspy4j.lm.anthropic;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.http.JsonBody;
 import dev.dspy4j.lm.http.ProviderMedia;
-import dev.dspy4j.lm.http.SchemaCycles;
 import dev.dspy4j.media.MediaType;
 import dev.dspy4j.media.Payload;
 import dev.dspy4j.prompt.Message;
@@ -21,7 +18,8 @@ import java.util.function.Function;
 
 /**
  * Checks and writes Messages API requests ({@link AnthropicBlocks} writes each content block,
- * {@link AnthropicTools} the tools, {@link AnthropicResponses} reads the answers).
+ * {@link AnthropicTools} the tools, {@link AnthropicStructuredOutputs} the {@code output_config};
+ * {@link AnthropicResponses} reads the answers).
  *
  * <p>System messages become the top-level {@code system} string (joined by blank lines). Other
  * messages: a single text part is a plain string {@code content}; otherwise a list of blocks: text
@@ -73,7 +71,6 @@ final class AnthropicCodec {
     /** The beta the Files API needs (a {@code file_id} source). */
     static final String FILES_API_BETA = "files-api-2025-04-14";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String API = "the Anthropic Messages API";
 
     /** Throws {@link IllegalArgumentException} for what the Messages API cannot take. */
@@ -194,7 +191,7 @@ final class AnthropicCodec {
             g.writeObject(p.getValue());
         }
         AnthropicTools.write(g, params);
-        ObjectNode outputConfig = outputConfig(params, structuredOutputs);
+        ObjectNode outputConfig = AnthropicStructuredOutputs.outputConfig(params, structuredOutputs);
         if (outputConfig != null) {
             g.writeFieldName("output_config");
             g.writeTree(outputConfig);
@@ -233,41 +230,5 @@ final class AnthropicCodec {
         }
         g.writeEndArray();
         g.writeEndObject();
-    }
-
-    /**
-     * {@code output_config} from the request's own {@code output_config} and, where structured outputs
-     * are on, a JSON-schema {@code response_format} as its {@code format}
-     * ({@code {"type":"json_schema","schema":...}}); null when there is neither. A recursive schema
-     * (a {@code $defs} entry that reaches itself) is not sent: Anthropic's structured outputs list
-     * recursive schemas as unsupported, so the prompt's own instructions ask for the format instead.
-     */
-    static ObjectNode outputConfig(Map<String, Object> params, boolean structuredOutputs) {
-        Object given = params.get("output_config");
-        ObjectNode config = null;
-        if (given != null) {
-            JsonNode n = JSON.valueToTree(given);
-            if (!n.isObject())
-                throw new IllegalArgumentException("parameter output_config must be a JSON object, not " + n);
-            config = ((ObjectNode) n).deepCopy();
-        }
-        JsonNode schema = jsonSchema(params);
-        if (structuredOutputs && schema != null && !SchemaCycles.recursive(schema)) {
-            if (config == null) config = JSON.createObjectNode();
-            ObjectNode format = config.putObject("format");
-            format.put("type", "json_schema");
-            format.set("schema", schema);
-        }
-        return config;
-    }
-
-    /** The schema of a {@code {"type":"json_schema","json_schema":{"schema":...}}} response format, or null. */
-    static JsonNode jsonSchema(Map<String, Object> params) {
-        Object rf = params.get("response_format");
-        if (rf == null) return null;
-        JsonNode n = JSON.valueToTree(rf);
-        if (!"json_schema".equals(n.path("type").asText())) return null;
-        JsonNode schema = n.path("json_schema").path("schema");
-        return schema.isObject() ? schema : null;
     }
 }
