@@ -19,7 +19,7 @@ import java.nio.file.Path;
  *   <li>a base64 string or {@code data:} URI, {@link #ofBase64}, {@link #ofDataUri}: decoded once.</li>
  * </ul>
  *
- * <p>Creating a payload reads only the first {@value MediaSniffer#HEAD_BYTES} bytes, to recognise the
+ * <p>Creating a payload reads only the first 64 bytes, to recognise the
  * media type (and to check a declared one). Payloads larger than a limit are refused: 50 MB by
  * default, another limit through {@link #maxBytes(long)}, e.g. {@code Payload.maxBytes(5_000_000).of(path)}.
  *

@@ -135,7 +135,7 @@ public final class PayloadLoader {
      * where the bytes are recognised (any bytes may be declared {@code application/octet-stream}),
      * and bytes declared as a recognised type must be recognised; without a declared type the
      * bytes must be recognised. Reads the source's size and its first
-     * {@value MediaSniffer#HEAD_BYTES} bytes.
+     * 64 bytes.
      *
      * @param source where the bytes live
      * @param declared the declared media type; null to recognise it
