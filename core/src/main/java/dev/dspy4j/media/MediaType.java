@@ -34,7 +34,7 @@ public record MediaType(String value) {
     public static final MediaType MP3 = new MediaType("audio/mpeg");
     /** FLAC. */
     public static final MediaType FLAC = new MediaType("audio/flac");
-    /** Ogg (Vorbis or Opus). */
+    /** Ogg (any codec in an Ogg container). */
     public static final MediaType OGG = new MediaType("audio/ogg");
     /** MPEG-4 audio, as in {@code .m4a} files. */
     public static final MediaType M4A = new MediaType("audio/mp4");
