@@ -8,21 +8,12 @@ import dev.dspy4j.lm.CacheLease;
 import dev.dspy4j.lm.CacheListener;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.ResponseCache;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.Response;
-import redis.clients.jedis.params.SetParams;
 
 /**
  * A response cache in Redis, shared by every process and machine that uses the same server
@@ -62,53 +53,20 @@ public final class RedisCache implements ResponseCache {
     public static final String PASSWORD_ENV = "DSPY4J_REDIS_PASSWORD";
 
     private final RedisAddress address;
-    private final RedisClient client;
+    private final RedisStore store;
     private final MemoryCache memory;
-    private final byte[] prefix;
-    private final byte[] leasePrefix;
-    private final long ttlMillis;
     private final RedisHealth health;
     private final RedisLeases leases;
     private final Duration timeout;
     private final AtomicBoolean decodeWarned = new AtomicBoolean();
 
-    // ssl(boolean), sslParameters and sslSocketFactory are deprecated in Jedis 8 for sslOptions(SslOptions), which
-    // also changes how the server's certificate is checked; they stay until a TLS test covers that switch
-    @SuppressWarnings("deprecation")
     private RedisCache(Builder b) {
         this.address = b.address;
-        this.prefix = b.prefix.getBytes(StandardCharsets.UTF_8);
-        this.leasePrefix = (b.prefix + "lease:").getBytes(StandardCharsets.UTF_8);
-        this.ttlMillis = b.ttl == null ? 0 : b.ttl.toMillis();
+        this.store = new RedisStore(address, b.prefix, b.ttl, b.timeout, b.maxConnections, b.sslSocketFactory);
         this.memory = b.memoryBytes == 0 ? null : memoryLayer(b.memoryBytes, b.ttl);
         this.timeout = b.timeout;
         this.health = new RedisHealth(address.toString(), b.retryAfter.toNanos(), b.listener);
-        int timeout = (int) Math.max(1, Math.min(Integer.MAX_VALUE, b.timeout.toMillis()));
-        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(timeout)
-                .socketTimeoutMillis(timeout)
-                .database(address.database())
-                .ssl(address.tls())
-                .clientName("dspy4j");
-        if (address.tls()) {
-            SSLParameters tls = new SSLParameters();
-            tls.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host, as for HTTPS
-            config.sslParameters(tls);
-            if (b.sslSocketFactory != null) config.sslSocketFactory(b.sslSocketFactory);
-        }
-        if (address.user() != null) config.user(address.user());
-        if (address.password() != null) config.password(address.password());
-        ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(b.maxConnections);
-        pool.setMaxIdle(b.maxConnections);
-        pool.setMaxWait(b.timeout);
-        pool.setBlockWhenExhausted(true);
-        this.client = RedisClient.builder()
-                .hostAndPort(new HostAndPort(address.host(), address.port()))
-                .clientConfig(config.build())
-                .poolConfig(pool)
-                .build();
-        this.leases = new RedisLeases(client, health, b.leaseTime, b.leaseWait);
+        this.leases = new RedisLeases(store.client(), health, b.leaseTime, b.leaseWait);
     }
 
     private static MemoryCache memoryLayer(long bytes, Duration ttl) {
@@ -117,16 +75,27 @@ public final class RedisCache implements ResponseCache {
         return m.build();
     }
 
+    /** {@return a new builder; only {@link Builder#uri} is required} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A cache on the server at {@code uri} with the default settings; see {@link Builder#uri}. */
+    /**
+     * {@return a cache on the server at {@code uri} with the default settings; see {@link Builder#uri}}
+     *
+     * @param uri {@code redis://[[user]:password@]host[:port][/db]} or {@code rediss://...}
+     * @throws IllegalArgumentException naming what is wrong in the URI (its password masked)
+     */
     public static RedisCache open(String uri) {
         return builder().uri(uri).build();
     }
 
-    /** {@code uri} with its password replaced by {@code ***}, for messages (it need not be a valid URI). */
+    /**
+     * {@return {@code uri} with its password replaced by {@code ***}, for messages (it need not be a valid
+     * URI); "null" for null}
+     *
+     * @param uri a Redis URI, possibly with a password
+     */
     public static String redacted(String uri) {
         return uri == null ? "null" : RedisAddress.masked(uri);
     }
@@ -147,12 +116,12 @@ public final class RedisCache implements ResponseCache {
             LmResponse r = memory.get(key);
             if (r != null) return r;
         }
-        Stored value = fetch(key, "a lookup");
+        RedisStore.Stored value = fetch(key, "a lookup");
         return value == null ? null : remember(key, value);
     }
 
     /** The decoded response (null if it does not decode), kept in the memory layer no longer than Redis keeps it. */
-    private LmResponse remember(CacheKey key, Stored value) {
+    private LmResponse remember(CacheKey key, RedisStore.Stored value) {
         LmResponse r = decode(key, value.bytes());
         if (r == null || memory == null) return r;
         if (value.pttl() > 0) memory.put(key, r, Duration.ofMillis(value.pttl()));
@@ -160,25 +129,9 @@ public final class RedisCache implements ResponseCache {
         return r; // -2: expired since it was read
     }
 
-    /**
-     * A value read from Redis and its remaining time to live in ms (-1: none, as PTTL answers), read
-     * together when a TTL is set, so the memory layer does not keep an entry after Redis dropped it.
-     */
-    @SuppressWarnings("ArrayRecordComponent") // the bytes go straight to the decoder, never compared
-    record Stored(byte[] bytes, long pttl) {}
-
-    /** GET, and PTTL in the same round trip when this cache has a TTL (a value's remaining life bounds the memory layer's). */
-    Stored read(byte[] redisKey) {
-        if (ttlMillis <= 0 || memory == null) {
-            byte[] v = client.get(redisKey);
-            return v == null ? null : new Stored(v, -1);
-        }
-        try (AbstractPipeline p = client.pipelined()) {
-            Response<byte[]> v = p.get(redisKey);
-            Response<Long> pttl = p.pttl(redisKey);
-            p.sync();
-            return v.get() == null ? null : new Stored(v.get(), pttl.get());
-        }
+    /** GET (with PTTL when the memory layer must not outlive the value) of the value at {@code redisKey}. */
+    private RedisStore.Stored read(byte[] redisKey) {
+        return store.read(redisKey, memory != null);
     }
 
     @Override
@@ -190,10 +143,7 @@ public final class RedisCache implements ResponseCache {
         }
         byte[] value = ResponseCodec.encode(response);
         byte[] redisKey = redisKey(key);
-        leases.writeForOthers(CacheFailure.Operation.WRITE, "a write", () -> {
-            if (ttlMillis > 0) client.set(redisKey, value, SetParams.setParams().px(ttlMillis));
-            else client.set(redisKey, value);
-        });
+        leases.writeForOthers(CacheFailure.Operation.WRITE, "a write", () -> store.write(redisKey, value));
     }
 
     /**
@@ -207,13 +157,13 @@ public final class RedisCache implements ResponseCache {
     }
 
     /** The stored value, or null on a miss, when Redis is down, or when it fails (then it is marked down). */
-    private Stored fetch(CacheKey key, String what) {
+    private RedisStore.Stored fetch(CacheKey key, String what) {
         if (!health.shouldTry()) {
             health.skipped(CacheFailure.Operation.READ, what);
             return null;
         }
         try {
-            Stored v = read(redisKey(key));
+            RedisStore.Stored v = read(redisKey(key));
             health.succeeded();
             return v;
         } catch (RuntimeException e) {
@@ -235,19 +185,14 @@ public final class RedisCache implements ResponseCache {
         }
     }
 
+    /** {@return the Redis key of {@code key}'s value} */
     byte[] redisKey(CacheKey key) {
-        return concat(prefix, key.bytes());
+        return store.valueKey(key.bytes());
     }
 
+    /** {@return the Redis key of {@code key}'s lease} */
     byte[] leaseKey(CacheKey key) {
-        return concat(leasePrefix, key.bytes());
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = new byte[a.length + b.length];
-        System.arraycopy(a, 0, out, 0, a.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
+        return store.leaseKey(key.bytes());
     }
 
     /** Gives back held leases, closes the connections and empties the memory layer. */
@@ -257,7 +202,7 @@ public final class RedisCache implements ResponseCache {
             leases.close(timeout); // a write or lease release handed over by a cancelled call gets one timeout
         } finally {
             try {
-                client.close();
+                store.close();
             } finally {
                 if (memory != null) memory.close();
             }
@@ -266,8 +211,9 @@ public final class RedisCache implements ResponseCache {
 
     @Override
     public String toString() {
-        return "RedisCache[" + address + ", prefix " + new String(prefix, StandardCharsets.UTF_8)
-                + (ttlMillis > 0 ? ", ttl " + ttlMillis + " ms" : "") + (health.isDown() ? ", down" : "") + "]";
+        return "RedisCache[" + address + ", prefix " + store.prefix()
+                + (store.ttlMillis() > 0 ? ", ttl " + store.ttlMillis() + " ms" : "")
+                + (health.isDown() ? ", down" : "") + "]";
     }
 
     /** Configures a {@link RedisCache}; only {@link #uri} is required. */
