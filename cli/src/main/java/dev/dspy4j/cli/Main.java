@@ -3,6 +3,7 @@ package dev.dspy4j.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -73,7 +74,7 @@ public final class Main implements Runnable {
     /** The configured command line. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
-        cl.setParameterExceptionHandler(Main::unknownOptionsFirst);
+        cl.setParameterExceptionHandler(Main::shortParameterError);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("dspy4j: " + masked(e.getMessage() == null ? e.toString() : e.getMessage()));
             return 2;
@@ -92,11 +93,15 @@ public final class Main implements Runnable {
     }
 
     /**
-     * Picocli's own report of a bad command line, except that options it did not recognise are
-     * reported first, with its "Possible solutions": picocli checks required options before unmatched
-     * ones, so {@code --dataa} was reported as a missing {@code --data}.
+     * A bad command line in two or three lines, as GNU tools report one: picocli's message (the option,
+     * the value and what it takes, e.g. {@code Invalid value for option '--threads': 'abc' is not an int}),
+     * picocli's "Possible solutions" for a mistyped option, then {@code Try 'dspy4j run --help' for more
+     * information.}; exit status 2. Not picocli's default, which prints the whole usage below the message,
+     * so the one line that matters scrolls away. Options picocli did not recognise are reported first:
+     * it checks required options before unmatched ones, so {@code --dataa} was reported as a missing
+     * {@code --data}. Redis URI passwords in the message are masked.
      */
-    static int unknownOptionsFirst(CommandLine.ParameterException ex, String[] args) {
+    static int shortParameterError(CommandLine.ParameterException ex, String[] args) {
         CommandLine c = ex.getCommandLine();
         CommandLine.ParseResult parsed = c.getParseResult();
         if (!(ex instanceof CommandLine.UnmatchedArgumentException)
@@ -106,7 +111,10 @@ public final class Main implements Runnable {
         }
         PrintWriter err = c.getErr();
         err.println(masked(ex.getMessage()));
-        if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) c.usage(err, c.getColorScheme());
+        StringWriter suggestions = new StringWriter();
+        CommandLine.UnmatchedArgumentException.printSuggestions(ex, new PrintWriter(suggestions, true));
+        suggestions.toString().lines().forEach(l -> err.println(masked(l)));
+        err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
         return c.getCommandSpec().exitCodeOnInvalidInput();
     }
