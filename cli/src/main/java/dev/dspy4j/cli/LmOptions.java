@@ -217,8 +217,9 @@ final class LmOptions {
     }
 
     /**
-     * The Redis cache of {@code --cache}. It connects lazily and never fails a call: a server that is
-     * down gives one warning and the run goes on without sharing (see {@link RedisCache}).
+     * The Redis cache of {@code --cache}, checked once: a server that refuses the URI's database or
+     * credentials is a usage error; one that is down gives one warning and the run goes on without sharing
+     * (see {@link RedisCache}), as it does when Redis fails later.
      */
     private CliCache openRedis() {
         if (noCache || cacheDir != null) {
@@ -233,6 +234,12 @@ final class LmOptions {
                     .memoryBytes(0)
                     .listener(failures)
                     .build();
+            try {
+                redis.check(); // a server that is down is an outage (one warning); one that refuses us is an error
+            } catch (IllegalStateException e) {
+                redis.close();
+                throw new UsageException("--cache: " + e.getMessage());
+            }
             return new CliCache(redis, redis.toString(), failures);
         } catch (IllegalArgumentException e) {
             throw new UsageException("--cache: " + e.getMessage());

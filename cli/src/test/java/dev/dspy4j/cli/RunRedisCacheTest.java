@@ -150,15 +150,40 @@ class RunRedisCacheTest {
     }
 
     @Test
-    void aWrongPasswordIsNeverPrintedAndTheRunGoesOn() {
+    void aWrongPasswordFailsTheRunUpFrontWithoutPrintingIt() {
+        // was: a warning, and the run went on without the cache it was asked to share
         try (LoopbackChatServer server = LoopbackChatServer.start(LoopbackChatServer.chatAnswer("answer", "yes"))) {
             Run r = dspy4j(run(server, "out.jsonl", "--cache", "redis://app:hunter2-secret@127.0.0.1:" + redis.port()));
 
-            assertThat(r.exit()).as(r.err()).isZero();
-            assertThat(server.requestCount()).isEqualTo(8);
+            assertThat(r.exit()).as(r.err()).isEqualTo(2);
+            assertThat(server.requestCount()).isZero();
+            assertThat(dir.resolve("out.jsonl")).doesNotExist();
             assertThat(r.err())
-                    .contains("redis://app:***@127.0.0.1:" + redis.port())
+                    .startsWith("dspy4j run: --cache: Redis at redis://app:***@127.0.0.1:" + redis.port()
+                            + " refused this cache's settings (WRONGPASS")
+                    .contains("): the user name or password is wrong")
                     .doesNotContain("hunter2");
+        }
+    }
+
+    @Test
+    void aDatabaseTheServerDoesNotHaveFailsTheRunUpFront() {
+        // was: "ERR DB index is out of range" taken as an outage: a warning, exit 0, nothing shared
+        try (LoopbackChatServer server = LoopbackChatServer.start(LoopbackChatServer.chatAnswer("answer", "yes"))) {
+            for (String db : List.of("99", "16")) {
+                Run r = dspy4j(run(server, "out" + db + ".jsonl", "--cache", redis.uri() + "/" + db));
+
+                assertThat(r.exit()).as(r.err()).isEqualTo(2);
+                assertThat(r.err().lines().toList())
+                        .containsExactly("dspy4j run: --cache: Redis at " + redis.uri() + "/" + db
+                                + " refused this cache's settings (ERR DB index is out of range): the database number"
+                                + " in the URI is past the server's 'databases' setting (16 by default)");
+            }
+            assertThat(server.requestCount()).isZero();
+            // the last database there is still a cache
+            Run last = dspy4j(run(server, "out15.jsonl", "--cache", redis.uri() + "/15"));
+            assertThat(last.exit()).as(last.err()).isZero();
+            assertThat(last.err()).doesNotContain("Redis at");
         }
     }
 

@@ -110,6 +110,35 @@ public final class RedisCache implements ResponseCache {
         return health.isDown();
     }
 
+    /**
+     * Connects once (PING on a pooled connection, which logs in and selects the database) to tell a
+     * configuration error from an outage before any work, e.g. for a command line that should stop on a
+     * typo instead of running without its cache. An outage marks Redis down as a failed lookup would (one
+     * warning; told to the listener as a {@code READ}), and the cache goes on without Redis.
+     *
+     * @return true if Redis answered, false if it could not be reached (connection refused, timeout, TLS failure)
+     * @throws IllegalStateException if Redis answered but refused this cache's settings: a password it needs
+     *     ({@code NOAUTH}), a wrong user or password ({@code WRONGPASS}), a database number past its
+     *     {@code databases} setting ({@code ERR DB index is out of range}); the message names the URI with its
+     *     password masked and says what to fix
+     */
+    public boolean check() {
+        try {
+            store.client().ping();
+            health.succeeded();
+            return true;
+        } catch (RuntimeException e) {
+            String fix = RedisHealth.refusal(e);
+            if (fix != null) {
+                throw new IllegalStateException(
+                        "Redis at " + address + " refused this cache's settings (" + RedisHealth.reply(e) + "): " + fix,
+                        e);
+            }
+            health.failed(CacheFailure.Operation.READ, "a check", e);
+            return false;
+        }
+    }
+
     @Override
     public LmResponse get(CacheKey key) {
         if (memory != null) {
