@@ -1,6 +1,5 @@
 package dev.dspy4j.cli;
 
-import dev.dspy4j.cache.CacheFailureCounter;
 import dev.dspy4j.cache.Caches;
 import dev.dspy4j.cache.DiskCache;
 import dev.dspy4j.lm.LanguageModel;
@@ -197,7 +196,7 @@ final class LmOptions {
         if (noCache) return null;
         Path dir = cacheDir != null ? cacheDir : Caches.defaultDirectory();
         try {
-            CacheFailureCounter failures = new CacheFailureCounter();
+            CacheFailureTally failures = new CacheFailureTally();
             DiskCache disk =
                     DiskCache.builder().directory(dir).listener(failures).build();
             return new CliCache(disk, disk.file().toString(), failures);
@@ -226,7 +225,7 @@ final class LmOptions {
             throw new UsageException("--cache " + RedisCache.redacted(cacheUri) + " cannot be combined with "
                     + (noCache ? "--no-cache" : "--cache-dir") + "; give one of them");
         }
-        CacheFailureCounter failures = new CacheFailureCounter();
+        CacheFailureTally failures = new CacheFailureTally();
         try {
             // the CLI's own memory layer sits in front, so the Redis cache keeps none
             RedisCache redis = RedisCache.builder()

@@ -92,9 +92,8 @@ final class RunSummary {
         if (cache != null && cache.writeFailures() > 0) {
             s.append(", ").append(cache.writeFailures()).append(" answers could not be written to the cache");
         }
-        if (cache != null && cache.readFailures() > 0) {
-            s.append(", ").append(cache.readFailures()).append(" cache reads failed");
-        }
+        long unread = cache == null ? 0 : cache.rowsWithFailedReads();
+        if (unread > 0) s.append(", cache reads failed for ").append(unread).append(unread == 1 ? " row" : " rows");
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         s.append(String.format(", %.1f s; output in %s", seconds, out));
         if (stopped) {

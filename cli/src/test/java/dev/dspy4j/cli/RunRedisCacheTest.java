@@ -150,6 +150,30 @@ class RunRedisCacheTest {
     }
 
     @Test
+    void duringAnOutageEachRowIsCountedOnceInTheSummary() throws IOException {
+        // was "80 cache reads failed" for 40 rows: each call looks its request up twice
+        Files.writeString(
+                data,
+                IntStream.range(0, 40)
+                                .mapToObj(i -> "{\"question\": \"q" + i + "?\"}")
+                                .collect(Collectors.joining("\n"))
+                        + "\n");
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        try (LoopbackChatServer server = LoopbackChatServer.start(LoopbackChatServer.chatAnswer("answer", "yes"))) {
+            Run r = dspy4j(run(server, "out.jsonl", "--cache", "redis://127.0.0.1:" + port));
+
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(server.requestCount()).isEqualTo(40);
+            assertThat(r.err())
+                    .contains("40 rows: 40 ok, 0 errors, 0 from the cache, 40 answers could not be written to the"
+                            + " cache, cache reads failed for 40 rows, ");
+        }
+    }
+
+    @Test
     void aWrongPasswordFailsTheRunUpFrontWithoutPrintingIt() {
         // was: a warning, and the run went on without the cache it was asked to share
         try (LoopbackChatServer server = LoopbackChatServer.start(LoopbackChatServer.chatAnswer("answer", "yes"))) {
