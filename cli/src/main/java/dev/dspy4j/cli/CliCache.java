@@ -29,6 +29,7 @@ final class CliCache implements ResponseCache, UploadRegistry.Source {
     private final CacheFailureTally failures;
     private final ThreadLocal<boolean[]> hit = ThreadLocal.withInitial(() -> new boolean[1]);
     private final ThreadLocal<boolean[]> refresh = ThreadLocal.withInitial(() -> new boolean[1]);
+    private CountedUploads uploads;
 
     /**
      * @param store    the shared layer (a {@code DiskCache} or a {@code RedisCache})
@@ -44,11 +45,27 @@ final class CliCache implements ResponseCache, UploadRegistry.Source {
 
     /**
      * The store's upload registry (the disk cache's table), or this process's in memory for a store
-     * that keeps none (Redis).
+     * that keeps none (Redis), counting the uploads this command makes for its summary.
      */
     @Override
-    public UploadRegistry uploadRegistry() {
-        return store instanceof UploadRegistry.Source source ? source.uploadRegistry() : Uploads.processRegistry();
+    public synchronized UploadRegistry uploadRegistry() {
+        if (uploads == null) {
+            uploads = new CountedUploads(
+                    store instanceof UploadRegistry.Source source
+                            ? source.uploadRegistry()
+                            : Uploads.processRegistry());
+        }
+        return uploads;
+    }
+
+    /** {@return the uploads made through {@link #uploadRegistry()} (none before it is asked for)} */
+    synchronized long uploads() {
+        return uploads == null ? 0 : uploads.files();
+    }
+
+    /** {@return the bytes of the uploads made through {@link #uploadRegistry()}} */
+    synchronized long uploadedBytes() {
+        return uploads == null ? 0 : uploads.bytes();
     }
 
     /** Starts a row on this thread: forgets earlier hits and sets whether reads are skipped. */

@@ -275,6 +275,7 @@ final class RunCommand implements Callable<Integer> {
                     json ? spec.commandLine().getOut() : null,
                     out,
                     retryFailed,
+                    lmOptions.uploads,
                     cache,
                     results,
                     blank,

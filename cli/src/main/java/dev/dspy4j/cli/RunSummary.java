@@ -55,6 +55,7 @@ final class RunSummary {
     /**
      * Prints the summary to {@code err} and, when {@code stdout} is not null, the JSON object to it.
      *
+     * @param uploads whether {@code --uploads} is on (the uploads this run made are then counted)
      * @param total   the rows this run was to run (not blank, not kept)
      * @param blank   the line numbers of blank input lines
      * @param stopped whether the run was interrupted
@@ -64,6 +65,7 @@ final class RunSummary {
             PrintWriter stdout,
             Path out,
             boolean retryFailed,
+            boolean uploads,
             CliCache cache,
             ResultsFile results,
             List<Long> blank,
@@ -94,6 +96,14 @@ final class RunSummary {
         }
         long unread = cache == null ? 0 : cache.rowsWithFailedReads();
         if (unread > 0) s.append(", cache reads failed for ").append(unread).append(unread == 1 ? " row" : " rows");
+        boolean counted = uploads && cache != null; // without a cache the client keeps its registry to itself
+        if (counted && cache.uploads() == 0) s.append(", no files uploaded");
+        else if (counted) {
+            s.append(", ").append(cache.uploads()).append(cache.uploads() == 1 ? " file" : " files");
+            s.append(" uploaded (")
+                    .append(SeedBenchmark.size(cache.uploadedBytes()))
+                    .append(')');
+        }
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         s.append(String.format(", %.1f s; output in %s", seconds, out));
         if (stopped) {
@@ -125,6 +135,7 @@ final class RunSummary {
                     .put("seconds", seconds)
                     .put("out", out.toString())
                     .put("interrupted", stopped);
+            if (counted) j.put("uploads", cache.uploads()).put("upload_bytes", cache.uploadedBytes());
             j.set("usage", usageJson(usage));
             stdout.println(j);
             stdout.flush();
