@@ -49,16 +49,33 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /**
+     * Runs {@code dspy4j} and exits the JVM with the command's status: 0 success, 1 some rows or checks
+     * failed, 2 a usage error, 130 interrupted (see each command's help).
+     *
+     * @param args the command line, e.g. {@code run --program p.json --data d.jsonl --out o.jsonl}
+     */
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
-    /** Runs the command on the process's standard streams and returns its exit code. */
+    /**
+     * {@return the exit status of the command run on the process's standard streams} (the JVM keeps running)
+     *
+     * @param args the command line without the program name
+     */
     public static int run(String... args) {
         return commandLine().execute(args);
     }
 
-    /** Runs the command writing to {@code out} and {@code err} (for tests and embedding) and returns its exit code. */
+    /**
+     * {@return the exit status of the command run writing to {@code out} and {@code err}} (for tests and
+     * embedding); both are flushed before it returns
+     *
+     * @param out  where results go (e.g. {@code --json} summaries, {@code cache stats})
+     * @param err  where progress, warnings, summaries and errors go
+     * @param args the command line without the program name
+     */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = commandLine();
         cl.setOut(out);
@@ -71,7 +88,11 @@ public final class Main implements Runnable {
         }
     }
 
-    /** The configured command line. */
+    /**
+     * {@return a new picocli command line for {@code dspy4j} and its subcommands}, with this project's
+     * handlers for bad command lines (a short error, see {@link #shortParameterError}) and failed commands
+     * (exit 2, Redis passwords masked)
+     */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setParameterExceptionHandler(Main::shortParameterError);
