@@ -54,8 +54,7 @@ public final class Evaluate {
      * the metric gets the trace ({@link Metric#evaluate}); each row keeps the trace and the feedback.
      *
      * @param program the program to run; not changed
-     * @return one row per example that ran, in dev-set order (examples never started after
-     *     {@link Builder#maxErrors} stopped the run have none)
+     * @return one row per example that ran, in dev-set order
      * @throws dev.dspy4j.module.ParallelException if more runs failed than {@link Builder#maxErrors} allows
      */
     public EvaluationResult run(Module program) {
