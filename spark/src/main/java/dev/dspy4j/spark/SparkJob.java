@@ -197,7 +197,10 @@ public final class SparkJob implements Callable<Integer> {
                 args,
                 new PrintWriter(System.out, true, Charset.defaultCharset()),
                 new PrintWriter(System.err, true, Charset.defaultCharset()));
-        SparkSession.active().stop();
+        // --help and usage errors end before a session is made (SparkSession.active() would throw then)
+        scala.Option<SparkSession> session = SparkSession.getActiveSession();
+        if (session.isEmpty()) session = SparkSession.getDefaultSession();
+        if (session.isDefined()) session.get().stop();
         if (code != 0) System.exit(code);
     }
 
