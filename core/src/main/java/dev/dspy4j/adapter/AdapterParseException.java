@@ -12,12 +12,25 @@ public final class AdapterParseException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final transient Signature signature;
+    /** The raw completion text. */
     private final String completion;
+    /** Output fields that were not found. */
     private final List<String> missing;
+    /** Output fields found but not converted, with the reason. */
     private final Map<String, String> unparsable;
-
+    /** What is wrong with the completion as a whole, or null. */
     private final String problem;
 
+    /**
+     * A completion with missing or unparsable fields. The message names the adapter, the signature,
+     * each field and why, and shows the completion's first 500 characters.
+     *
+     * @param adapter the adapter's name, e.g. {@code ChatAdapter}
+     * @param signature the signature the completion was parsed for
+     * @param completion the raw completion text
+     * @param missing output field names not found; copied
+     * @param unparsable output field names found but not converted, each with the reason; copied in order
+     */
     public AdapterParseException(
             String adapter,
             Signature signature,
@@ -28,7 +41,14 @@ public final class AdapterParseException extends RuntimeException {
     }
 
     /**
+     * A completion that cannot be parsed as a whole, or only in parts.
+     *
+     * @param adapter the adapter's name, e.g. {@code JsonAdapter}
+     * @param signature the signature the completion was parsed for
+     * @param completion the raw completion text
      * @param problem what is wrong with the completion as a whole (e.g. not a JSON object), or null
+     * @param missing output field names not found; copied
+     * @param unparsable output field names found but not converted, each with the reason; copied in order
      */
     public AdapterParseException(
             String adapter,
@@ -66,26 +86,27 @@ public final class AdapterParseException extends RuntimeException {
         return sb.append("\ncompletion was:\n").append(shown).toString();
     }
 
+    /** {@return the signature the completion was parsed for; null after deserialization (not serialized)} */
     public Signature signature() {
         return signature;
     }
 
-    /** The raw completion text. */
+    /** {@return the raw completion text, whole} */
     public String completion() {
         return completion;
     }
 
-    /** What is wrong with the completion as a whole, or null if only some fields are. */
+    /** {@return what is wrong with the completion as a whole, or null if only some fields are} */
     public String problem() {
         return problem;
     }
 
-    /** Output fields that were not found. */
+    /** {@return the output fields that were not found, in signature order} */
     public List<String> missing() {
         return missing;
     }
 
-    /** Output fields that were found but could not be converted, with the reason. */
+    /** {@return the output fields that were found but could not be converted, each with the reason} */
     public Map<String, String> unparsable() {
         return unparsable;
     }

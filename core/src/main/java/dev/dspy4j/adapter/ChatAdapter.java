@@ -37,22 +37,27 @@ public final class ChatAdapter extends FieldAdapter {
         this.jsonFallback = jsonFallback;
     }
 
-    /** The chat adapter with the JSON fallback on. */
+    /** {@return the chat adapter with the JSON fallback on (one shared instance)} */
     public static ChatAdapter create() {
         return DEFAULT;
     }
 
-    /** A builder for a configured chat adapter. */
+    /** {@return a builder for a configured chat adapter} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** True if a parse failure is retried once with {@link JsonAdapter}. */
+    /** {@return true if a parse failure is retried once with {@link JsonAdapter}} */
     public boolean jsonFallback() {
         return jsonFallback;
     }
 
-    /** The marker line for a field: {@code [[ ## name ## ]]}. */
+    /**
+     * The marker line for a field, as DSPy's chat adapter writes it.
+     *
+     * @param fieldName the field's name
+     * @return {@code [[ ## fieldName ## ]]}
+     */
     public static String marker(String fieldName) {
         return "[[ ## " + fieldName + " ## ]]";
     }
@@ -202,13 +207,18 @@ public final class ChatAdapter extends FieldAdapter {
 
         private Builder() {}
 
-        /** Whether a parse failure is retried once with {@link JsonAdapter} (default true). */
+        /**
+         * Sets whether a parse failure is retried once with {@link JsonAdapter}.
+         *
+         * @param on true (the default) to retry; false to throw the {@link AdapterParseException}
+         * @return this builder
+         */
         public Builder jsonFallback(boolean on) {
             this.jsonFallback = on;
             return this;
         }
 
-        /** The adapter. */
+        /** {@return the adapter} */
         public ChatAdapter build() {
             return jsonFallback ? DEFAULT : new ChatAdapter(false);
         }

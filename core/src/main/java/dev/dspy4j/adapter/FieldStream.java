@@ -47,7 +47,12 @@ public final class FieldStream implements TextStream {
     private String field;
     private boolean started;
 
-    /** A stream for the output fields of {@code signature}. */
+    /**
+     * A stream for the output fields of {@code signature}.
+     *
+     * @param signature the task whose output fields are passed on
+     * @param sink receives each output field's text, on the thread that feeds this stream
+     */
     public FieldStream(Signature signature, Sink sink) {
         for (Field f : signature.outputs()) outputs.add(f.name());
         this.sink = Objects.requireNonNull(sink, "sink");

@@ -24,7 +24,7 @@ public final class JsonAdapter extends FieldAdapter {
 
     private JsonAdapter() {}
 
-    /** The JSON adapter. */
+    /** {@return the JSON adapter (one shared instance)} */
     public static JsonAdapter create() {
         return INSTANCE;
     }
@@ -115,7 +115,14 @@ public final class JsonAdapter extends FieldAdapter {
         return Map.of("response_format", java.util.Collections.unmodifiableMap(rf));
     }
 
-    /** The JSON Schema of an object holding every output of {@code signature}. */
+    /**
+     * The JSON Schema of an object holding every output of {@code signature}, as sent in
+     * {@code response_format} (see {@link JsonSchemas#outputs}).
+     *
+     * @param signature the task
+     * @return the schema as unmodifiable JSON-like maps, properties in output order
+     * @throws IllegalArgumentException if an output's type has no JSON Schema (media, history)
+     */
     public static Map<String, Object> outputSchema(Signature signature) {
         return JsonSchemas.outputs(signature);
     }

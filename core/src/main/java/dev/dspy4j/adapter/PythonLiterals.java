@@ -20,6 +20,9 @@ public final class PythonLiterals {
      * {@code text} with the Python-only tokens outside strings rewritten as JSON; text without them
      * is returned as it is (the same instance). Read the result with a reader that allows single
      * quotes and trailing commas.
+     *
+     * @param text a JSON or Python literal, or any text (it is not checked here)
+     * @return the rewritten text, or {@code text} itself when nothing needed rewriting
      */
     public static String toJson(String text) {
         StringBuilder out = null; // created on the first change, so JSON input costs no copy

@@ -12,10 +12,19 @@ import dev.dspy4j.signature.Signature;
 public final class RefusalException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The model's refusal text (possibly empty). */
     private final String refusal;
+    /** The provider's finish reason, or null. */
     private final String finishReason;
 
-    public RefusalException(Signature signature, Completion completion) {
+    /**
+     * A refusal of one completion; the message names the signature, the finish reason and the
+     * refusal text.
+     *
+     * @param signature the signature the model was asked to answer
+     * @param completion the refused completion
+     */
+    RefusalException(Signature signature, Completion completion) {
         super("the model refused to answer " + signature.name() + " (" + signature.toSignatureString() + ")"
                 + (completion.finishReason() == null ? "" : ", finish reason " + completion.finishReason())
                 + (completion.refusal().isEmpty() ? "" : ": " + completion.refusal()));
@@ -23,17 +32,24 @@ public final class RefusalException extends RuntimeException {
         this.finishReason = completion.finishReason();
     }
 
-    /** Throws if {@code completion} is a refusal. */
+    /**
+     * Throws if {@code completion} is a refusal ({@link Completion#refused()}); custom adapters call
+     * it before parsing, as {@link Adapter#call} does.
+     *
+     * @param signature the signature the model was asked to answer, for the message
+     * @param completion the completion to check
+     * @throws RefusalException if the model refused
+     */
     public static void check(Signature signature, Completion completion) {
         if (completion.refused()) throw new RefusalException(signature, completion);
     }
 
-    /** The model's refusal text (possibly empty). */
+    /** {@return the model's refusal text; empty when the provider gave none} */
     public String refusal() {
         return refusal;
     }
 
-    /** The provider's finish reason, or null. */
+    /** {@return the provider's finish reason as it sent it (e.g. {@code refusal}), or null} */
     public String finishReason() {
         return finishReason;
     }

@@ -27,7 +27,7 @@ public final class XmlAdapter extends FieldAdapter {
 
     private XmlAdapter() {}
 
-    /** The XML adapter. */
+    /** {@return the XML adapter (one shared instance)} */
     public static XmlAdapter create() {
         return INSTANCE;
     }

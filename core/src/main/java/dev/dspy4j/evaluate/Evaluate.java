@@ -36,7 +36,15 @@ public final class Evaluate {
         this.parallel = b.parallel.build();
     }
 
-    /** A builder for evaluating on {@code devset} (examples with inputs marked) with {@code metric}. */
+    /**
+     * A builder for evaluating on {@code devset} with {@code metric}.
+     *
+     * @param devset the examples, each with its input keys marked ({@link Example#withInputs}); copied at
+     *     {@link Builder#build()}
+     * @param metric scores each prediction
+     * @return the builder
+     * @throws IllegalArgumentException if an example has no input keys marked
+     */
     public static Builder builder(List<Example> devset, Metric metric) {
         return new Builder(devset, metric);
     }
@@ -44,6 +52,10 @@ public final class Evaluate {
     /**
      * Evaluates {@code program} on every example; the program is not changed. Each run is traced, and
      * the metric gets the trace ({@link Metric#evaluate}); each row keeps the trace and the feedback.
+     *
+     * @param program the program to run; not changed
+     * @return one row per example that ran, in dev-set order
+     * @throws dev.dspy4j.module.ParallelException if more runs failed than {@link Builder#maxErrors} allows
      */
     public EvaluationResult run(Module program) {
         Objects.requireNonNull(program, "program");
@@ -92,25 +104,45 @@ public final class Evaluate {
             }
         }
 
-        /** Examples run at once (default 1). */
+        /**
+         * How many examples run at once.
+         *
+         * @param n at least 1 (default 1)
+         * @return this builder
+         */
         public Builder threads(int n) {
             parallel.threads(n);
             return this;
         }
 
-        /** The score of an example whose run or metric failed (default 0). */
+        /**
+         * The score of an example whose run or metric failed.
+         *
+         * @param s the score (default 0)
+         * @return this builder
+         */
         public Builder failureScore(double s) {
             this.failureScore = s;
             return this;
         }
 
-        /** Stop with a {@link dev.dspy4j.module.ParallelException} after this many failed runs (default: never). */
+        /**
+         * Stop with a {@link dev.dspy4j.module.ParallelException} after this many failed runs.
+         *
+         * @param k at least 1 (default: never stop)
+         * @return this builder
+         */
         public Builder maxErrors(int k) {
             parallel.maxErrors(k);
             return this;
         }
 
-        /** Fail a run that takes longer than this (default: no timeout). */
+        /**
+         * Fail a run that takes longer than this.
+         *
+         * @param d a positive duration, or null for no timeout (the default)
+         * @return this builder
+         */
         public Builder timeout(Duration d) {
             parallel.timeout(d);
             return this;
@@ -120,18 +152,27 @@ public final class Evaluate {
          * The executor examples run on (see {@link Parallel.Builder#executor}), e.g.
          * {@link dev.dspy4j.lm.CallExecutors#newPerTaskExecutor} for virtual threads on Java 21+; the caller
          * shuts it down. Default: a pool of the run's own.
+         *
+         * @param e the executor, or null for the default
+         * @return this builder
          */
         public Builder executor(java.util.concurrent.Executor e) {
             parallel.executor(e);
             return this;
         }
 
-        /** Progress reports (done, total, failures, rate), e.g. for a progress bar. */
+        /**
+         * Receives progress reports (done, total, failures, rate), e.g. for a progress bar.
+         *
+         * @param l the listener, or null for none
+         * @return this builder
+         */
         public Builder listener(Parallel.ProgressListener l) {
             parallel.listener(l);
             return this;
         }
 
+        /** {@return the evaluator} */
         public Evaluate build() {
             return new Evaluate(this);
         }

@@ -55,41 +55,74 @@ public record EvaluationResult(List<Row> rows) {
             Throwable error,
             ScoreWithFeedback feedback,
             List<Trace.Step> trace) {
+        /**
+         * Copies {@code trace}.
+         *
+         * @param index position in the dev set
+         * @param example the example
+         * @param prediction the prediction, or null
+         * @param score the score
+         * @param error the failure, or null
+         * @param feedback the metric's result, or null
+         * @param trace the predictor calls; null is taken as empty
+         */
         public Row {
             trace = trace == null ? List.of() : List.copyOf(trace);
         }
 
-        /** A row without metric feedback or trace. */
+        /**
+         * A row without metric feedback or trace.
+         *
+         * @param index position in the dev set
+         * @param example the example
+         * @param prediction the program's prediction, or null if the run failed
+         * @param score the metric's score, or the failure score
+         * @param error what failed, or null
+         */
         public Row(int index, Example example, Prediction prediction, double score, Throwable error) {
             this(index, example, prediction, score, error, null, List.of());
         }
 
-        /** True if the run and the metric succeeded. */
+        /** {@return true if the run and the metric succeeded (no error)} */
         public boolean ok() {
             return error == null;
         }
     }
 
+    /**
+     * Copies the rows.
+     *
+     * @param rows the rows, in dev-set order
+     *
+     * @throws NullPointerException if {@code rows} or a row is null
+     */
     public EvaluationResult {
         rows = List.copyOf(rows);
     }
 
-    /** The mean row score (0 for no rows). */
+    /** {@return the mean row score, failed rows included with their failure score (0 for no rows)} */
     public double mean() {
         return rows.stream().mapToDouble(Row::score).average().orElse(0.0);
     }
 
-    /** The mean row score as a percentage: {@code 100 * mean()}. */
+    /** {@return the mean row score as a percentage, {@code 100 * mean()}, as DSPy's {@code Evaluate} reports it} */
     public double score() {
         return 100.0 * mean();
     }
 
-    /** The number of rows whose run or metric failed. */
+    /** {@return the number of rows whose run or metric failed} */
     public int failures() {
         return (int) rows.stream().filter(r -> !r.ok()).count();
     }
 
-    /** The rows as plain JSON-like maps: index, example, prediction, score, error (media described). */
+    /**
+     * The rows as plain JSON-like maps.
+     *
+     * @return per row, in order: {@code index}, {@code example}, {@code prediction} (null if the run
+     *     failed), {@code score}, {@code error} (class and message, or null), and {@code feedback} /
+     *     {@code predictor_feedback} when the metric gave them; media values are described, records and
+     *     enums turned into maps and names
+     */
     public List<Map<String, Object>> toMaps() {
         List<Map<String, Object>> out = new ArrayList<>(rows.size());
         for (Row r : rows) {
@@ -111,7 +144,13 @@ public record EvaluationResult(List<Row> rows) {
         return out;
     }
 
-    /** Writes {@code {"score": .., "mean": .., "failures": .., "rows": [...]}} as JSON. */
+    /**
+     * Writes {@code {"score": .., "mean": .., "failures": .., "rows": [...]}} as pretty-printed UTF-8
+     * JSON, the rows as {@link #toMaps()}.
+     *
+     * @param file the file, created or replaced
+     * @throws UncheckedIOException naming the file if it cannot be written
+     */
     public void writeJson(Path file) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("score", score());
@@ -129,7 +168,10 @@ public record EvaluationResult(List<Row> rows) {
     /**
      * Writes one CSV row per example (RFC 4180 quoting): {@code index}, each example field, each
      * prediction field prefixed {@code pred_}, {@code score}, {@code error}. Non-string values are
-     * written as JSON.
+     * written as JSON; lines end in CRLF; UTF-8.
+     *
+     * @param file the file, created or replaced
+     * @throws UncheckedIOException naming the file if it cannot be written
      */
     public void writeCsv(Path file) {
         Set<String> exampleKeys = new LinkedHashSet<>();

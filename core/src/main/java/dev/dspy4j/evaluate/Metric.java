@@ -20,20 +20,34 @@ import java.util.function.BiPredicate;
 @FunctionalInterface
 public interface Metric {
 
-    /** The score of {@code prediction} for {@code example}. */
+    /**
+     * Scores one prediction.
+     *
+     * @param example the gold example, with its inputs and labels
+     * @param prediction what the program returned for the example's inputs
+     * @return the score, higher is better (usually in [0, 1]); never NaN
+     */
     double score(Example example, Prediction prediction);
 
     /**
      * The score and feedback of {@code prediction} for {@code gold}, given the trace of the run that
      * produced it. The default ignores the trace and returns {@link #score} without feedback.
      *
+     * @param gold the gold example, with its inputs and labels
+     * @param prediction what the program returned for the example's inputs
      * @param trace the predictor calls of the run, in order (empty when not known)
+     * @return the score and any feedback; never null
      */
     default ScoreWithFeedback evaluate(Example gold, Prediction prediction, List<Trace.Step> trace) {
         return ScoreWithFeedback.of(score(gold, prediction));
     }
 
-    /** A metric from a pass/fail test: 1.0 when it passes, 0.0 otherwise. */
+    /**
+     * A metric from a pass/fail test, as DSPy's boolean metrics.
+     *
+     * @param test the test, given the gold example and the prediction
+     * @return a metric scoring 1.0 when the test passes, 0.0 otherwise
+     */
     static Metric of(BiPredicate<Example, Prediction> test) {
         Objects.requireNonNull(test, "test");
         return (e, p) -> test.test(e, p) ? 1.0 : 0.0;
@@ -42,6 +56,9 @@ public interface Metric {
     /**
      * A metric that sees the trace and may give feedback. Its {@link #score(Example, Prediction)} is
      * the score it gives with an empty trace.
+     *
+     * @param fn the metric function; returning null from it is an {@link IllegalStateException}
+     * @return the metric
      */
     static Metric withTrace(TracedMetric fn) {
         Objects.requireNonNull(fn, "fn");
@@ -63,6 +80,14 @@ public interface Metric {
     /** The function behind {@link #withTrace}: gold example, prediction and trace in, score and feedback out. */
     @FunctionalInterface
     interface TracedMetric {
+        /**
+         * Scores one prediction, with feedback if it has any.
+         *
+         * @param gold the gold example
+         * @param prediction what the program returned for the example's inputs
+         * @param trace the predictor calls of the run, in order (empty when not known)
+         * @return the score and any feedback; not null
+         */
         ScoreWithFeedback evaluate(Example gold, Prediction prediction, List<Trace.Step> trace);
     }
 }

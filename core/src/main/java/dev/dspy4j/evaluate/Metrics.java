@@ -27,7 +27,10 @@ public final class Metrics {
     /**
      * Lower-cases, removes punctuation and the articles {@code a}, {@code an}, {@code the}, and
      * collapses whitespace: {@code "The  Eiffel-Tower!"} becomes {@code "eiffeltower"}. Accents are
-     * folded ({@code é} → {@code e}).
+     * folded ({@code é} → {@code e}). Follows DSPy's {@code normalize_text} (the SQuAD normalization).
+     *
+     * @param s the text, or null (normalized to {@code ""})
+     * @return the normalized text; never null
      */
     public static String normalize(String s) {
         if (s == null) return "";
@@ -54,14 +57,25 @@ public final class Metrics {
         return WHITESPACE.matcher(t).replaceAll(" ").trim();
     }
 
-    /** True if the two strings are equal after normalization. */
+    /**
+     * Compares two answers after {@link #normalize normalization}, as DSPy's {@code EM}.
+     *
+     * @param prediction the predicted answer, or null (as {@code ""})
+     * @param gold the gold answer, or null (as {@code ""})
+     * @return true if the normalized strings are equal
+     */
     public static boolean exactMatch(String prediction, String gold) {
         return normalize(prediction).equals(normalize(gold));
     }
 
     /**
      * The F1 score of the normalized tokens of {@code prediction} against {@code gold} (bag of words:
-     * precision and recall over shared token counts). Two empty strings score 1; one empty, 0.
+     * precision and recall over shared token counts), as DSPy's {@code F1}. Two empty strings score 1;
+     * one empty, 0.
+     *
+     * @param prediction the predicted answer, or null (as {@code ""})
+     * @param gold the gold answer, or null (as {@code ""})
+     * @return the F1 score, in [0, 1]
      */
     public static double tokenF1(String prediction, String gold) {
         List<String> p = tokens(prediction);
@@ -83,7 +97,13 @@ public final class Metrics {
         return 2 * precision * recall / (precision + recall);
     }
 
-    /** True if the normalized {@code answer} appears in the normalized {@code passage} (as whole words). */
+    /**
+     * Whether an answer occurs in a passage, both {@link #normalize normalized}, as whole words.
+     *
+     * @param answer the answer, or null
+     * @param passage the passage, or null
+     * @return true if the answer appears; false for an answer that normalizes to {@code ""}
+     */
     public static boolean answerInPassage(String answer, String passage) {
         String a = normalize(answer);
         if (a.isEmpty()) return false;
@@ -91,14 +111,22 @@ public final class Metrics {
         return p.contains(" " + a + " ");
     }
 
-    /** Exact match of the prediction's {@code answer} against the example's {@code answer}. */
+    /**
+     * {@link #exactMatch(String)} on the field {@code answer}, as DSPy's {@code answer_exact_match}.
+     *
+     * @return the metric
+     */
     public static Metric exactMatch() {
         return exactMatch("answer");
     }
 
     /**
      * Exact match (normalized) of the prediction's {@code field} against the example's {@code field};
-     * the gold value may be a list of acceptable answers.
+     * the gold value may be a list of acceptable answers (1 if any matches).
+     *
+     * @param field the field name, in both the example and the prediction
+     * @return a metric scoring 1 or 0; it throws {@link IllegalArgumentException} naming the field when
+     *     the prediction or the example lacks it
      */
     public static Metric exactMatch(String field) {
         Objects.requireNonNull(field, "field");
@@ -111,12 +139,23 @@ public final class Metrics {
         };
     }
 
-    /** Token F1 of the prediction's {@code answer} against the example's {@code answer}. */
+    /**
+     * {@link #f1(String)} on the field {@code answer}.
+     *
+     * @return the metric
+     */
     public static Metric f1() {
         return f1("answer");
     }
 
-    /** Token F1 of the prediction's {@code field} against the example's; the best over a list of golds. */
+    /**
+     * Token F1 ({@link #tokenF1}) of the prediction's {@code field} against the example's; the best
+     * over a list of golds.
+     *
+     * @param field the field name, in both the example and the prediction
+     * @return a metric scoring in [0, 1]; it throws {@link IllegalArgumentException} naming the field
+     *     when the prediction or the example lacks it
+     */
     public static Metric f1(String field) {
         Objects.requireNonNull(field, "field");
         return (example, prediction) -> {
@@ -131,6 +170,12 @@ public final class Metrics {
      * 1 if the example's gold {@code answerField} appears (normalized) in any passage of
      * {@code passageField}; passages are read from the prediction if it has that field (e.g. a
      * retriever's output), else from the example. A passage field may hold a string or a list of strings.
+     * After DSPy's {@code answer_passage_match}.
+     *
+     * @param answerField the example's gold answer field (a string or a list of them)
+     * @param passageField the field holding the passages
+     * @return a metric scoring 1 or 0; it throws {@link IllegalArgumentException} when neither the
+     *     prediction nor the example has {@code passageField}, or the example lacks {@code answerField}
      */
     public static Metric passageMatch(String answerField, String passageField) {
         Objects.requireNonNull(answerField, "answerField");
@@ -150,7 +195,11 @@ public final class Metrics {
         };
     }
 
-    /** {@link #passageMatch(String, String)} for fields {@code answer} and {@code context}. */
+    /**
+     * {@link #passageMatch(String, String)} for fields {@code answer} and {@code context}.
+     *
+     * @return the metric
+     */
     public static Metric passageMatch() {
         return passageMatch("answer", "context");
     }

@@ -16,6 +16,16 @@ import java.util.Objects;
  * @param predictorFeedback feedback for single predictors, by predictor name (may be empty)
  */
 public record ScoreWithFeedback(double score, String feedback, Map<String, String> predictorFeedback) {
+    /**
+     * Checks and copies the components.
+     *
+     * @param score the score
+     * @param feedback the whole-prediction feedback, or null
+     * @param predictorFeedback the per-predictor feedback; copied
+     *
+     * @throws IllegalArgumentException if {@code score} is NaN, or a predictor name or text is null
+     * @throws NullPointerException if {@code predictorFeedback} is null
+     */
     public ScoreWithFeedback {
         if (Double.isNaN(score))
             throw new IllegalArgumentException("the metric returned NaN; a score must be a number");
@@ -28,17 +38,34 @@ public record ScoreWithFeedback(double score, String feedback, Map<String, Strin
         predictorFeedback = Collections.unmodifiableMap(new LinkedHashMap<>(predictorFeedback));
     }
 
-    /** A bare score without feedback. */
+    /**
+     * A bare score without feedback.
+     *
+     * @param score the score; not NaN
+     * @return the result
+     */
     public static ScoreWithFeedback of(double score) {
         return new ScoreWithFeedback(score, null, Map.of());
     }
 
-    /** A score with feedback on the whole prediction. */
+    /**
+     * A score with feedback on the whole prediction.
+     *
+     * @param score the score; not NaN
+     * @param feedback the feedback, or null for none
+     * @return the result
+     */
     public static ScoreWithFeedback of(double score, String feedback) {
         return new ScoreWithFeedback(score, feedback, Map.of());
     }
 
-    /** This result with feedback for one predictor added (or replaced). */
+    /**
+     * This result with feedback for one predictor added (or replaced).
+     *
+     * @param predictor the predictor name, as a key of {@link dev.dspy4j.module.Module#predictors()}
+     * @param text the feedback for it
+     * @return a new result; this one is unchanged
+     */
     public ScoreWithFeedback withPredictorFeedback(String predictor, String text) {
         Map<String, String> m = new LinkedHashMap<>(predictorFeedback);
         m.put(Objects.requireNonNull(predictor, "predictor"), Objects.requireNonNull(text, "text"));
@@ -48,6 +75,9 @@ public record ScoreWithFeedback(double score, String feedback, Map<String, Strin
     /**
      * The feedback for predictor {@code name}: its own if the metric gave one, else the feedback on
      * the whole prediction, else null.
+     *
+     * @param name the predictor name, as a key of {@link dev.dspy4j.module.Module#predictors()}
+     * @return the feedback, or null when there is none
      */
     public String feedbackFor(String name) {
         String own = predictorFeedback.get(name);

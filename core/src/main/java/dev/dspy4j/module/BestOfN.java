@@ -23,6 +23,13 @@ public final class BestOfN implements Module {
     /** Scores a prediction for the inputs it answered; higher is better. */
     @FunctionalInterface
     public interface Reward {
+        /**
+         * Scores one attempt. An exception thrown here makes the attempt a failure.
+         *
+         * @param inputs the module's inputs
+         * @param prediction the attempt's outputs
+         * @return the reward, in any unit the threshold shares (often 0.0 to 1.0)
+         */
         double score(Map<String, Object> inputs, Prediction prediction);
     }
 
@@ -43,25 +50,46 @@ public final class BestOfN implements Module {
         this.temperature = temperature;
     }
 
-    /** Up to {@code n} attempts of {@code module}, stopping at a reward of at least {@code threshold}. */
+    /**
+     * Up to {@code n} attempts of {@code module}, stopping at a reward of at least {@code threshold},
+     * at temperature 1.0 and rethrowing only when every attempt fails (DSPy's {@code BestOfN(module,
+     * N, reward_fn, threshold)}).
+     *
+     * @param module the module to run
+     * @param n the most attempts; at least 1
+     * @param reward scores each attempt's prediction
+     * @param threshold the reward at which to stop early
+     * @return the module
+     * @throws IllegalArgumentException if {@code n} is less than 1
+     */
     public static BestOfN of(Module module, int n, Reward reward, double threshold) {
         return builder(module, n, reward, threshold).build();
     }
 
-    /** A builder for further settings. */
+    /**
+     * A builder for further settings (the fail count and temperature).
+     *
+     * @param module the module to run
+     * @param n the most attempts; at least 1 (checked by {@code build})
+     * @param reward scores each attempt's prediction
+     * @param threshold the reward at which to stop early
+     * @return the builder
+     */
     public static Builder builder(Module module, int n, Reward reward, double threshold) {
         return new Builder(module, n, reward, threshold);
     }
 
-    /** The wrapped module. */
+    /** {@return the wrapped module} */
     public Module module() {
         return module;
     }
 
+    /** {@return the most attempts} */
     public int n() {
         return n;
     }
 
+    /** {@return the reward at which the attempts stop early} */
     public double threshold() {
         return threshold;
     }
@@ -105,19 +133,38 @@ public final class BestOfN implements Module {
             this.failCount = n;
         }
 
-        /** Rethrow once more than this many attempts have thrown (default n). */
+        /**
+         * Rethrows an attempt's exception once more than this many attempts have thrown.
+         *
+         * @param k at least 0 (0: the first exception is rethrown); default {@code n}, so only a
+         *     run where every attempt threw rethrows
+         * @return this builder
+         * @throws IllegalArgumentException if {@code k} is negative
+         */
         public Builder failCount(int k) {
             if (k < 0) throw new IllegalArgumentException("failCount must be >= 0, not " + k);
             this.failCount = k;
             return this;
         }
 
-        /** The sampling temperature of every attempt (default 1.0), or null to keep the predictors' own. */
+        /**
+         * Sets the sampling temperature of every attempt.
+         *
+         * @param t the {@code temperature} parameter (default 1.0), or null to keep the predictors' own
+         * @return this builder
+         */
         public Builder temperature(Double t) {
             this.temperature = t;
             return this;
         }
 
+        /**
+         * Builds the module.
+         *
+         * @return the module
+         * @throws IllegalArgumentException if {@code n} is less than 1
+         * @throws NullPointerException if the module or reward is null
+         */
         public BestOfN build() {
             return new BestOfN(module, n, reward, threshold, failCount, temperature);
         }

@@ -21,6 +21,7 @@ package dev.dspy4j.module;
  */
 public abstract class CompositeModule implements Module, Cloneable {
 
+    /** For subclasses, which hold their modules in fields. */
     protected CompositeModule() {}
 
     /** A field-by-field copy of this program (the modules in it are shared, being immutable). */

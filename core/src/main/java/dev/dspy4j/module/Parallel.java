@@ -47,7 +47,11 @@ public final class Parallel {
      * @param elapsed  time since the start
      */
     public record Progress(int done, int total, int failures, double rate, Duration elapsed) {
-        /** The estimated time left at the current rate, or null before the first item finishes. */
+        /**
+         * The estimated time left at the current rate: items left divided by {@link #rate()}.
+         *
+         * @return the estimate, in milliseconds' precision, or null before the first item finishes
+         */
         public Duration eta() {
             if (done == 0 || rate <= 0) return null;
             return Duration.ofMillis((long) ((total - done) / rate * 1000));
@@ -60,6 +64,11 @@ public final class Parallel {
      */
     @FunctionalInterface
     public interface ProgressListener {
+        /**
+         * Receives one report.
+         *
+         * @param progress the counts so far
+         */
         void onProgress(Progress progress);
     }
 
@@ -68,10 +77,12 @@ public final class Parallel {
      *
      * @param index the item's position in the input
      * @param value the result, or null if the item failed
-     * @param error the failure, or null if the item succeeded
+     * @param error the failure, or null if the item succeeded (a
+     *              {@link java.util.concurrent.TimeoutException} for an item past its timeout)
+     * @param <O> the type of the results
      */
     public record Outcome<O>(int index, O value, Throwable error) {
-        /** True if the item succeeded. */
+        /** {@return true if the item succeeded, i.e. {@code error} is null} */
         public boolean ok() {
             return error == null;
         }
@@ -84,15 +95,27 @@ public final class Parallel {
      *
      * @param total    the number of input items
      * @param outcomes the outcomes of the items that ran (sorted by ascending index)
+     * @param <O> the type of the results
      */
     public record Result<O>(int total, List<Outcome<O>> outcomes) {
+        /**
+         * Sorts and copies the outcomes.
+         *
+         * @param total the number of input items
+         * @param outcomes the outcomes of the items that ran, in any order; at most one per index
+         */
         public Result {
             List<Outcome<O>> sorted = new ArrayList<>(outcomes);
             sorted.sort(java.util.Comparator.comparingInt(Outcome::index));
             outcomes = List.copyOf(sorted);
         }
 
-        /** The outcome of item {@code index}, or null if it never ran. */
+        /**
+         * The outcome of one item.
+         *
+         * @param index the item's position in the input
+         * @return its outcome, or null if it never ran (or {@code index} is out of range)
+         */
         public Outcome<O> get(int index) {
             int lo = 0;
             int hi = outcomes.size() - 1;
@@ -106,19 +129,19 @@ public final class Parallel {
             return null;
         }
 
-        /** The values in input order; null for items that failed or never ran. */
+        /** {@return the values in input order, {@code total} of them, unmodifiable; null for items that failed or never ran} */
         public List<O> values() {
             List<O> out = new ArrayList<>(Collections.nCopies(total, null));
             for (Outcome<O> o : outcomes) out.set(o.index(), o.value());
             return Collections.unmodifiableList(out);
         }
 
-        /** The number of failed items. */
+        /** {@return the number of failed items (timeouts included)} */
         public int failures() {
             return (int) outcomes.stream().filter(o -> !o.ok()).count();
         }
 
-        /** True if every item ran and succeeded. */
+        /** {@return true if every item ran and succeeded} */
         public boolean allOk() {
             return outcomes.size() == total && failures() == 0;
         }
@@ -138,26 +161,33 @@ public final class Parallel {
         this.executor = b.executor;
     }
 
-    /** A new builder: 1 thread, no error budget, no timeout, no listener. */
+    /** {@return a new builder: 1 thread, no error budget, no timeout, no listener, own pool} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Parallel with {@code threads} threads and the other defaults. */
+    /**
+     * Parallel with {@code threads} threads and the other defaults.
+     *
+     * @param threads how many items run at once; at least 1
+     * @return the runner
+     * @throws IllegalArgumentException if {@code threads} is less than 1
+     */
     public static Parallel of(int threads) {
         return builder().threads(threads).build();
     }
 
+    /** {@return how many items run at once} */
     public int threads() {
         return threads;
     }
 
-    /** The error budget, or {@link Integer#MAX_VALUE} for none. */
+    /** {@return the error budget, or {@link Integer#MAX_VALUE} for none} */
     public int maxErrors() {
         return maxErrors;
     }
 
-    /** The per-item timeout, or null for none. */
+    /** {@return the per-item timeout, or null for none} */
     public Duration timeout() {
         return timeout;
     }
@@ -172,16 +202,29 @@ public final class Parallel {
         return executor;
     }
 
-    /** Runs {@code module} on each example's inputs. */
+    /**
+     * Runs {@code module} on each example's inputs (its labels are not passed), as {@link #run(List, Function)}.
+     *
+     * @param module the program
+     * @param examples the items
+     * @return the predictions, by input position
+     * @throws ParallelException when the error budget is used up or the calling thread is interrupted
+     */
     public Result<Prediction> run(Module module, List<Example> examples) {
         Objects.requireNonNull(module, "module");
         return run(examples, module::call);
     }
 
     /**
-     * Runs {@code fn} on each item.
+     * Runs {@code fn} on each item; an exception it throws is that item's failed outcome.
      *
-     * @throws ParallelException when the error budget is used up (holding the outcomes so far)
+     * @param <I> the type of the items
+     * @param <O> the type of the results
+     * @param items the items; copied, so no {@code null} element
+     * @param fn the function, called once per item on a worker thread
+     * @return every item's outcome, by input position
+     * @throws ParallelException when the error budget is used up or the calling thread is interrupted
+     *     (holding the outcomes so far)
      */
     public <I, O> Result<O> run(List<I> items, Function<? super I, ? extends O> fn) {
         Objects.requireNonNull(items, "items");
@@ -203,27 +246,48 @@ public final class Parallel {
          * The executor items run on, e.g. {@link CallExecutors#newPerTaskExecutor} for a virtual thread per
          * item on Java 21+; {@code threads} still caps how many run at once. The caller owns it (a run
          * does not shut it down). Null (the default): each run uses its own pool of daemon threads.
+         *
+         * @param e the executor, or null
+         * @return this builder
          */
         public Builder executor(Executor e) {
             this.executor = e;
             return this;
         }
 
-        /** Number of items run at once (at least 1). */
+        /**
+         * Sets how many items run at once.
+         *
+         * @param n at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is less than 1
+         */
         public Builder threads(int n) {
             if (n < 1) throw new IllegalArgumentException("threads must be at least 1, not " + n);
             this.threads = n;
             return this;
         }
 
-        /** Stop after this many failed items (at least 1); see the class comment. */
+        /**
+         * Stops the run after this many failed items; see the class comment.
+         *
+         * @param k at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code k} is less than 1
+         */
         public Builder maxErrors(int k) {
             if (k < 1) throw new IllegalArgumentException("maxErrors must be at least 1, not " + k);
             this.maxErrors = k;
             return this;
         }
 
-        /** Fail an item that runs longer than this (positive), or null for no timeout. */
+        /**
+         * Fails an item that runs longer than this.
+         *
+         * @param d positive, or null for no timeout
+         * @return this builder
+         * @throws IllegalArgumentException if {@code d} is zero or negative
+         */
         public Builder timeout(Duration d) {
             if (d != null && (d.isZero() || d.isNegative())) {
                 throw new IllegalArgumentException("timeout must be positive, not " + d);
@@ -232,12 +296,18 @@ public final class Parallel {
             return this;
         }
 
-        /** Receives a report at the start and after each finished item, or null for none. */
+        /**
+         * Sets who receives a report at the start and after each finished item.
+         *
+         * @param l the listener, or null for none
+         * @return this builder
+         */
         public Builder listener(ProgressListener l) {
             this.listener = l;
             return this;
         }
 
+        /** {@return the runner, with this builder's settings} */
         public Parallel build() {
             return new Parallel(this);
         }

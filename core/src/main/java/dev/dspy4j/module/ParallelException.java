@@ -10,12 +10,17 @@ public final class ParallelException extends RuntimeException {
 
     private final transient Parallel.Result<?> partial;
 
-    public ParallelException(String message, Parallel.Result<?> partial, Throwable cause) {
+    ParallelException(String message, Parallel.Result<?> partial, Throwable cause) {
         super(message, cause);
         this.partial = partial;
     }
 
-    /** The outcomes recorded before the run stopped, in input order. */
+    /**
+     * The outcomes recorded before the run stopped, in input order: items that did not run are
+     * absent ({@link Parallel.Result#get(int)} is {@code null} for them).
+     *
+     * @return the partial result; {@code null} after deserialization (it is not serialized)
+     */
     public Parallel.Result<?> partial() {
         return partial;
     }

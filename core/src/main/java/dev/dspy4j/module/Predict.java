@@ -56,104 +56,197 @@ public final class Predict implements Module {
         this.cache = cache;
     }
 
-    /** A predictor for {@code signature} with the chat adapter and no LM yet. */
+    /**
+     * A predictor for {@code signature} with the chat adapter, no demos, no parameters, {@code n} 1,
+     * the cache on and no LM yet.
+     *
+     * @param signature the task
+     * @return the predictor
+     */
     public static Predict of(Signature signature) {
         return new Predict(signature, List.of(), Map.of(), null, ChatAdapter.create(), 1, null, true);
     }
 
-    /** A predictor for a signature string, e.g. {@code "question -> answer"}. */
+    /**
+     * A predictor for a signature string, e.g. {@code "question -> answer: int"}.
+     *
+     * @param signature the signature in DSPy's string form
+     * @return the predictor, as {@link #of(Signature)} makes it
+     * @throws IllegalArgumentException if the string is not a signature
+     */
     public static Predict of(String signature) {
         return of(Signature.parse(signature));
     }
 
-    /** A predictor for a record signature. */
+    /**
+     * A predictor for a record signature (see {@link Signature#of(Class)}).
+     *
+     * @param signature the record class describing the fields
+     * @return the predictor, as {@link #of(Signature)} makes it
+     * @throws IllegalArgumentException if the record is not a valid signature
+     */
     public static Predict of(Class<? extends Record> signature) {
         return of(Signature.of(signature));
     }
 
+    /** {@return the task: the input and output fields and instructions} */
     public Signature signature() {
         return signature;
     }
 
+    /** {@return the few-shot examples put in the prompt before the inputs, unmodifiable} */
     public List<Example> demos() {
         return demos;
     }
 
-    /** Per-predictor LM parameters (temperature, max_tokens, ...). */
+    /**
+     * {@return per-predictor LM parameters ({@code temperature}, {@code max_tokens}, ...), sorted by name}
+     * They go into every request as given, under the provider's names.
+     */
     public Map<String, Object> params() {
         return params;
     }
 
-    /** The LM, or null if none is set. */
+    /** {@return the LM, or null if none is set} */
     public LanguageModel lm() {
         return lm;
     }
 
+    /** {@return the adapter that formats prompts and parses answers} */
     public Adapter adapter() {
         return adapter;
     }
 
+    /** {@return how many completions each call asks for; at least 1} */
     public int n() {
         return n;
     }
 
+    /**
+     * {@return the rollout id, or null} Part of the cache key, as in DSPy: the same prompt in another
+     * rollout is asked anew.
+     */
     public String rolloutId() {
         return rolloutId;
     }
 
+    /** {@return whether this predictor's calls read and write the LM's response cache} */
     public boolean cacheEnabled() {
         return cache;
     }
 
+    /**
+     * This predictor for another signature (demos are kept as they are).
+     *
+     * @param s the new signature; not null
+     * @return a new predictor
+     */
     public Predict withSignature(Signature s) {
         return new Predict(s, demos, params, lm, adapter, n, rolloutId, cache);
     }
 
+    /**
+     * This predictor with its signature's instructions replaced.
+     *
+     * @param instructions the new instructions
+     * @return a new predictor
+     */
     public Predict withInstructions(String instructions) {
         return withSignature(signature.withInstructions(instructions));
     }
 
+    /**
+     * This predictor with these demos instead of its own.
+     *
+     * @param newDemos the demos; copied, no {@code null} element
+     * @return a new predictor
+     */
     public Predict withDemos(List<Example> newDemos) {
         return new Predict(signature, newDemos, params, lm, adapter, n, rolloutId, cache);
     }
 
+    /**
+     * This predictor calling {@code newLm}.
+     *
+     * @param newLm the LM; null unsets it
+     * @return a new predictor
+     */
     @Override
     public Predict withLm(LanguageModel newLm) {
         return new Predict(signature, demos, params, newLm, adapter, n, rolloutId, cache);
     }
 
+    /**
+     * This predictor formatting and parsing with another adapter.
+     *
+     * @param newAdapter e.g. {@link dev.dspy4j.adapter.JsonAdapter}; not null
+     * @return a new predictor
+     */
     public Predict withAdapter(Adapter newAdapter) {
         return new Predict(signature, demos, params, lm, newAdapter, n, rolloutId, cache);
     }
 
-    /** This predictor with these parameters replacing all earlier ones. */
+    /**
+     * This predictor with these parameters replacing all earlier ones.
+     *
+     * @param newParams the LM parameters by name; copied
+     * @return a new predictor
+     */
     public Predict withParams(Map<String, ?> newParams) {
         return new Predict(signature, demos, new TreeMap<>(newParams), lm, adapter, n, rolloutId, cache);
     }
 
-    /** This predictor with one more (or a replaced) parameter. */
+    /**
+     * This predictor with one more (or a replaced) parameter.
+     *
+     * @param name the parameter, as the provider names it (e.g. {@code temperature})
+     * @param value its value: a JSON-like value
+     * @return a new predictor
+     */
     public Predict withParam(String name, Object value) {
         Map<String, Object> p = new TreeMap<>(params);
         p.put(name, value);
         return withParams(p);
     }
 
-    /** This predictor asking for {@code count} completions per call. */
+    /**
+     * This predictor asking for {@code count} completions per call ({@link Prediction#completions()}).
+     *
+     * @param count at least 1
+     * @return a new predictor
+     * @throws IllegalArgumentException if {@code count} is less than 1
+     */
     public Predict withN(int count) {
         return new Predict(signature, demos, params, lm, adapter, count, rolloutId, cache);
     }
 
-    /** This predictor with a rollout id, so the cache keeps its answers apart from other rollouts. */
+    /**
+     * This predictor with a rollout id, so the cache keeps its answers apart from other rollouts.
+     *
+     * @param id the rollout id, or null for none
+     * @return a new predictor
+     */
     public Predict withRolloutId(String id) {
         return new Predict(signature, demos, params, lm, adapter, n, id, cache);
     }
 
-    /** This predictor with the cache on or off for its calls. */
+    /**
+     * This predictor with the cache on or off for its calls.
+     *
+     * @param enabled false to always ask the LM (and not store the answer)
+     * @return a new predictor
+     */
     public Predict withCache(boolean enabled) {
         return new Predict(signature, demos, params, lm, adapter, n, rolloutId, enabled);
     }
 
-    /** The prompt this predictor would send for {@code inputs}. */
+    /**
+     * The prompt this predictor would send for {@code inputs}, without calling the LM.
+     *
+     * @param inputs the input values by field name
+     * @return the prompt
+     * @throws IllegalArgumentException if a required input is missing
+     */
     public Prompt format(Map<String, ?> inputs) {
         return adapter.format(signature, demos, checkedInputs(inputs));
     }

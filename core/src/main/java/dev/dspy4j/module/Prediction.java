@@ -24,12 +24,26 @@ public final class Prediction extends Values {
         this.cacheHit = cacheHit;
     }
 
-    /** A prediction of these values (one completion, no usage). */
+    /**
+     * A prediction of these values (one completion, no usage, not from the cache).
+     *
+     * @param values output values by field name; {@code null} values are dropped from
+     *     {@link #completions()}, kept (as null) in the prediction's own values
+     * @return the prediction
+     */
     public static Prediction of(Map<String, ?> values) {
         return new Prediction(values, List.of(nonNull(values)), Usage.ZERO, false);
     }
 
-    /** A prediction of several completions; its own values are the first's. */
+    /**
+     * A prediction of several completions; its own values are the first's.
+     *
+     * @param completions each completion's output values, in order; at least one
+     * @param usage the tokens the call used
+     * @param cacheHit whether the LM response came from the cache
+     * @return the prediction
+     * @throws IllegalArgumentException if {@code completions} is empty
+     */
     public static Prediction of(List<Map<String, Object>> completions, Usage usage, boolean cacheHit) {
         if (completions.isEmpty()) throw new IllegalArgumentException("a prediction needs at least one completion");
         return new Prediction(
@@ -47,22 +61,29 @@ public final class Prediction extends Values {
         return out;
     }
 
-    /** Every completion's outputs, in order (nulls dropped). */
+    /** {@return every completion's outputs, in order, unmodifiable (null values dropped)} */
     public List<Map<String, Object>> completions() {
         return completions;
     }
 
-    /** Tokens used (zero when served from the cache). */
+    /** {@return the tokens used ({@link Usage#ZERO} when served from the cache or made by hand)} */
     public Usage usage() {
         return usage;
     }
 
-    /** True if the LM response came from the cache. */
+    /** {@return true if the LM response came from the cache} */
     public boolean cacheHit() {
         return cacheHit;
     }
 
-    /** This prediction with extra values (e.g. a module adding a trajectory). */
+    /**
+     * This prediction with one more value (e.g. a module adding a trajectory); its completions,
+     * usage and cache flag are kept.
+     *
+     * @param key the field name; replaces an existing value of that name
+     * @param value the value
+     * @return a new prediction
+     */
     public Prediction with(String key, Object value) {
         Map<String, Object> m = new java.util.LinkedHashMap<>(toMap());
         m.put(key, value);

@@ -93,6 +93,10 @@ public final class ReAct implements Module {
     /**
      * An agent for {@code signature} with these tools and at most {@code maxIters} steps.
      *
+     * @param signature the task; its outputs are what the extraction step writes
+     * @param tools the tools the LM may call; copied
+     * @param maxIters the most steps; at least 1
+     * @return the agent, with no LM yet
      * @throws IllegalArgumentException for a tool named {@code finish}, two tools of one name, a
      *                                  signature with a {@code trajectory} field, or {@code maxIters < 1}
      */
@@ -118,43 +122,69 @@ public final class ReAct implements Module {
         return new ReAct(signature, list, maxIters, react, extract, false);
     }
 
+    /**
+     * An agent for a signature string, as {@link #of(Signature, List, int)}.
+     *
+     * @param signature the signature in DSPy's string form, e.g. {@code "question -> answer"}
+     * @param tools the tools the LM may call
+     * @param maxIters the most steps; at least 1
+     * @return the agent, with no LM yet
+     * @throws IllegalArgumentException if the string is not a signature, or as {@link #of(Signature, List, int)}
+     */
     public static ReAct of(String signature, List<Tool> tools, int maxIters) {
         return of(Signature.parse(signature), tools, maxIters);
     }
 
+    /**
+     * An agent for a record signature, as {@link #of(Signature, List, int)}.
+     *
+     * @param signature the record class describing the fields
+     * @param tools the tools the LM may call
+     * @param maxIters the most steps; at least 1
+     * @return the agent, with no LM yet
+     * @throws IllegalArgumentException if the record is not a signature, or as {@link #of(Signature, List, int)}
+     */
     public static ReAct of(Class<? extends Record> signature, List<Tool> tools, int maxIters) {
         return of(Signature.of(signature), tools, maxIters);
     }
 
-    /** This agent using native tool calls when its LM supports them (see the class comment). */
+    /**
+     * This agent using native tool calls when its LM supports them (see the class comment).
+     *
+     * @param on true to send the tools as the request's {@code tools} parameter; false (the default)
+     *     for the text protocol
+     * @return a new agent
+     */
     public ReAct withNativeTools(boolean on) {
         return new ReAct(signature, tools, maxIters, react, extract, on);
     }
 
-    /** The task's own signature. */
+    /** {@return the task's own signature, without ReAct's fields} */
     public Signature signature() {
         return signature;
     }
 
-    /** The tools, without {@code finish}. */
+    /** {@return the tools, without {@code finish}, in the order given} */
     public List<Tool> tools() {
         return tools;
     }
 
+    /** {@return the most steps before the outputs are extracted} */
     public int maxIters() {
         return maxIters;
     }
 
+    /** {@return whether steps use native tool calls when the LM supports them} */
     public boolean nativeTools() {
         return nativeTools;
     }
 
-    /** The step predictor. */
+    /** {@return the step predictor (named {@code react}): thought, tool name and arguments} */
     public Predict react() {
         return react;
     }
 
-    /** The extraction module. */
+    /** {@return the extraction module (predictor {@code extract.predict}): the outputs from the trajectory} */
     public ChainOfThought extract() {
         return extract;
     }
@@ -257,7 +287,7 @@ public final class ReAct implements Module {
         Map<String, Object> outputs = new LinkedHashMap<>();
         outputs.put(THOUGHT, thought);
         outputs.put(TOOL_NAME, name);
-        outputs.put(TOOL_ARGS, Tool.describeArgs(args));
+        outputs.put(TOOL_ARGS, ToolResults.describeArgs(args));
         Trace.record(react, inputs, Prediction.of(List.of(outputs), response.usage(), response.cacheHit()));
         return new Step(thought, name, args, error);
     }

@@ -26,6 +26,15 @@ public final class Refine implements Module {
     /** Writes the hint for the next attempt from the previous one. */
     @FunctionalInterface
     public interface Feedback {
+        /**
+         * Writes advice for the next attempt.
+         *
+         * @param inputs the module's inputs
+         * @param prediction the previous attempt's outputs
+         * @param reward its reward
+         * @param threshold the reward it fell short of
+         * @return the text put in the {@code hint} input of every predictor on the next attempt
+         */
         String advise(Map<String, Object> inputs, Prediction prediction, double reward, double threshold);
     }
 
@@ -48,16 +57,35 @@ public final class Refine implements Module {
         this.temperature = b.temperature;
     }
 
-    /** Up to {@code n} attempts with the default feedback. */
+    /**
+     * Up to {@code n} attempts with the default feedback ({@link #describeAttempt}), at temperature
+     * 1.0, rethrowing only when every attempt fails (DSPy's {@code Refine(module, N, reward_fn, threshold)}).
+     *
+     * @param module the module to run
+     * @param n the most attempts; at least 1
+     * @param reward scores each attempt's prediction
+     * @param threshold the reward at which to stop early
+     * @return the module
+     * @throws IllegalArgumentException if {@code n} is less than 1
+     */
     public static Refine of(Module module, int n, BestOfN.Reward reward, double threshold) {
         return builder(module, n, reward, threshold).build();
     }
 
+    /**
+     * A builder for further settings (feedback, fail count, temperature).
+     *
+     * @param module the module to run
+     * @param n the most attempts; at least 1 (checked by {@code build})
+     * @param reward scores each attempt's prediction
+     * @param threshold the reward at which to stop early
+     * @return the builder
+     */
     public static Builder builder(Module module, int n, BestOfN.Reward reward, double threshold) {
         return new Builder(module, n, reward, threshold);
     }
 
-    /** The wrapped module. */
+    /** {@return the wrapped module} */
     public Module module() {
         return module;
     }
@@ -65,6 +93,12 @@ public final class Refine implements Module {
     /**
      * The default feedback: {@code "The previous attempt answered: answer: 5. Its score was 0.0, below
      * the target of 1.0. Give a better answer."}
+     *
+     * @param inputs the module's inputs (not shown)
+     * @param prediction the previous attempt's outputs, each shown as {@code name: value}
+     * @param reward its reward
+     * @param threshold the target
+     * @return the hint
      */
     public static String describeAttempt(
             Map<String, Object> inputs, Prediction prediction, double reward, double threshold) {
@@ -75,7 +109,13 @@ public final class Refine implements Module {
                 + threshold + ". Give a better answer.";
     }
 
-    /** Feedback written by {@code lm}: a predictor that reads the attempt and its score and gives advice. */
+    /**
+     * Feedback written by {@code lm}: a predictor that reads the attempt and its score and gives
+     * advice (one LM call per hint, cached as any other).
+     *
+     * @param lm the LM asked for advice
+     * @return the feedback function
+     */
     public static Feedback lmFeedback(LanguageModel lm) {
         Predict advisor = Predict.of(Signature.parse(
                         "program_inputs, program_outputs, reward: float, threshold: float -> advice",
@@ -152,25 +192,47 @@ public final class Refine implements Module {
             this.failCount = n;
         }
 
-        /** How the hint is written (default {@link Refine#describeAttempt}). */
+        /**
+         * Sets how the hint is written.
+         *
+         * @param f the feedback (default {@link Refine#describeAttempt}); not null
+         * @return this builder
+         */
         public Builder feedback(Feedback f) {
             this.feedback = Objects.requireNonNull(f, "feedback");
             return this;
         }
 
-        /** Rethrow once more than this many attempts have thrown (default n). */
+        /**
+         * Rethrows an attempt's exception once more than this many attempts have thrown.
+         *
+         * @param k at least 0; default {@code n}, so only a run where every attempt threw rethrows
+         * @return this builder
+         * @throws IllegalArgumentException if {@code k} is negative
+         */
         public Builder failCount(int k) {
             if (k < 0) throw new IllegalArgumentException("failCount must be >= 0, not " + k);
             this.failCount = k;
             return this;
         }
 
-        /** The sampling temperature of every attempt (default 1.0), or null to keep the predictors' own. */
+        /**
+         * Sets the sampling temperature of every attempt.
+         *
+         * @param t the {@code temperature} parameter (default 1.0), or null to keep the predictors' own
+         * @return this builder
+         */
         public Builder temperature(Double t) {
             this.temperature = t;
             return this;
         }
 
+        /**
+         * Builds the module.
+         *
+         * @return the module
+         * @throws IllegalArgumentException if {@code n} is less than 1
+         */
         public Refine build() {
             return new Refine(this);
         }

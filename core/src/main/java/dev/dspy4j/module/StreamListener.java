@@ -7,10 +7,18 @@ package dev.dspy4j.module;
 @FunctionalInterface
 public interface StreamListener {
 
-    /** The next piece of an output field's text. */
+    /**
+     * Receives the next piece of an output field's text.
+     *
+     * @param chunk the piece, with the predictor and field it belongs to
+     */
     void onChunk(StreamChunk chunk);
 
-    /** The program's final, parsed prediction (after every chunk). */
+    /**
+     * Receives the program's final, parsed prediction (after every chunk). Does nothing by default.
+     *
+     * @param prediction the prediction {@link Module#stream} also returns
+     */
     default void onPrediction(Prediction prediction) {}
 
     /**

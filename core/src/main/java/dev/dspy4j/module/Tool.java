@@ -1,23 +1,14 @@
 package dev.dspy4j.module;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.lang.reflect.Parameter;
-import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -40,9 +31,9 @@ import java.util.regex.Pattern;
  *     .handler(args -> (int) args.get("a") + (int) args.get("b")).build();
  * }</pre>
  *
- * <p>(About 400 lines, kept in one file: the three ways to make a tool, its schema and the argument
- * conversion all read the same {@link Param} list; the schema itself comes from the adapter's
- * generator, and ReAct's reading of arguments and results is {@code ToolResults}.)
+ * <p>Making a tool by reflection is {@code ReflectiveTools}, reading and converting its arguments
+ * {@code ToolArguments}, its schema comes from the adapter's generator through {@code ToolSchemas},
+ * and ReAct's reading of the LM's arguments and the tool's results is {@code ToolResults}.
  */
 public final class Tool {
 
@@ -53,9 +44,20 @@ public final class Tool {
      * @param type        the Java type arguments are converted to
      * @param description shown to the LM; may be empty
      * @param required    false for an {@code Optional} argument
-     * @param schema      the JSON Schema of the argument's values
+     * @param schema      the JSON Schema of the argument's values (of the value inside, for an
+     *                    {@code Optional}); copied, in its given key order
      */
     public record Param(String name, Type type, String description, boolean required, Map<String, Object> schema) {
+        /**
+         * Checks and copies the components.
+         *
+         * @param name the argument name; not null
+         * @param type the Java type; not null
+         * @param description shown to the LM; {@code null} is empty
+         * @param required whether the LM must give it
+         * @param schema the JSON Schema of its values; copied in order
+         * @throws NullPointerException if {@code name}, {@code type} or {@code schema} is null
+         */
         public Param {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(type, "type");
@@ -64,14 +66,23 @@ public final class Tool {
             schema = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(schema));
         }
 
-        /** A parameter whose schema comes from its type; {@code Optional} types are not required. */
+        /**
+         * A parameter whose schema comes from its type; {@code Optional} types are not required.
+         *
+         * @param name the argument name
+         * @param type the Java type: a primitive or its box, {@code String}, {@code BigDecimal},
+         *     enum, record, collection, array, map (keys {@code String}, enum, {@code Integer} or
+         *     {@code Long}), {@code Object} or {@code JsonNode}, or an {@code Optional} of one; not media
+         * @param description shown to the LM; {@code null} is empty
+         * @return the parameter
+         * @throws IllegalArgumentException if the type has no JSON Schema
+         */
         public static Param of(String name, Type type, String description) {
             return new Param(name, type, description, !ToolSchemas.optional(type), ToolSchemas.of(type));
         }
     }
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]{0,63}");
-    static final ObjectMapper JSON = new ObjectMapper().registerModule(new Jdk8Module());
 
     private final String name;
     private final String description;
@@ -79,7 +90,7 @@ public final class Tool {
     private final Map<String, Object> argsSchema;
     private final Function<Map<String, Object>, Object> function;
 
-    private Tool(
+    Tool(
             String name,
             String description,
             List<Param> params,
@@ -106,128 +117,83 @@ public final class Tool {
      * {@code Class}). The name is the method's, the description comes from {@link ToolDoc} on the
      * method, and each parameter's from {@link ToolDoc} on the parameter. Needs {@code -parameters}.
      *
+     * @param target the object to call the method on, or the {@code Class} holding a static method
+     * @param methodName the method's name; it must be the only method of that name (use
+     *     {@link #fromMethod(Object, Method)} for an overloaded one)
+     * @return the tool; an exception the method throws reaches {@link #invoke}'s caller as a
+     *     {@link ToolException} with it as the cause (an {@code Error} passes unchanged)
      * @throws IllegalArgumentException if there is no such method, or several, or a parameter type is unsupported
      */
     public static Tool fromMethod(Object target, String methodName) {
-        Objects.requireNonNull(target, "target");
-        Class<?> type = target instanceof Class<?> c ? c : target.getClass();
-        List<Method> found = new ArrayList<>();
-        for (Class<?> k = type; k != null && k != Object.class; k = k.getSuperclass()) {
-            for (Method m : k.getDeclaredMethods()) {
-                if (m.getName().equals(methodName) && !m.isSynthetic() && !m.isBridge()) found.add(m);
-            }
-        }
-        if (found.isEmpty()) throw new IllegalArgumentException(type.getName() + " has no method '" + methodName + "'");
-        if (found.size() > 1) {
-            throw new IllegalArgumentException(type.getName() + " has " + found.size() + " methods named '" + methodName
-                    + "'; pass the Method to fromMethod(target, method)");
-        }
-        return fromMethod(target instanceof Class<?> ? null : target, found.get(0));
+        return ReflectiveTools.fromMethod(target, methodName);
     }
 
-    /** A tool calling {@code method} on {@code target} (null for a static method). */
+    /**
+     * A tool calling {@code method} on {@code target}, named and described as
+     * {@link #fromMethod(Object, String)} does.
+     *
+     * @param target the object to call it on; {@code null} for a static method
+     * @param method the method; made accessible here
+     * @return the tool
+     * @throws IllegalArgumentException if {@code target} is null for an instance method, the method
+     *     is not accessible, its parameter names were not compiled in, or a parameter type is unsupported
+     */
     public static Tool fromMethod(Object target, Method method) {
-        Objects.requireNonNull(method, "method");
-        boolean isStatic = Modifier.isStatic(method.getModifiers());
-        if (!isStatic && target == null) {
-            throw new IllegalArgumentException(
-                    "method " + method.getName() + " is not static: give the object to call it on");
-        }
-        try {
-            method.setAccessible(true);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("method " + method + " is not accessible: " + e.getMessage(), e);
-        }
-        List<Param> params = new ArrayList<>();
-        for (Parameter p : method.getParameters()) {
-            if (!p.isNamePresent()) {
-                throw new IllegalArgumentException("parameter names of " + method
-                        + " are not available: compile with -parameters or use Tool.builder");
-            }
-            ToolDoc doc = p.getAnnotation(ToolDoc.class);
-            try {
-                params.add(Param.of(p.getName(), p.getParameterizedType(), doc == null ? "" : doc.value()));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(
-                        "tool " + method.getName() + ", parameter " + p.getName() + ": " + e.getMessage(), e);
-            }
-        }
-        ToolDoc doc = method.getAnnotation(ToolDoc.class);
-        Object receiver = isStatic ? null : target;
-        List<Param> order = List.copyOf(params);
-        Function<Map<String, Object>, Object> fn = args -> {
-            Object[] values = new Object[order.size()];
-            for (int i = 0; i < values.length; i++)
-                values[i] = args.get(order.get(i).name());
-            try {
-                return method.invoke(receiver, values);
-            } catch (InvocationTargetException e) {
-                Throwable c = e.getCause();
-                if (c instanceof RuntimeException r) throw r;
-                if (c instanceof Error err) throw err;
-                throw new ToolException(method.getName(), c.toString(), c);
-            } catch (IllegalAccessException e) {
-                throw new ToolException(method.getName(), "cannot call " + method + ": " + e.getMessage(), e);
-            }
-        };
-        return new Tool(method.getName(), doc == null ? "" : doc.value(), params, null, fn);
+        return ReflectiveTools.fromMethod(target, method);
     }
 
     /**
      * Every method of {@code target} annotated with {@link ToolDoc}, as tools, in name order.
+     * Only the methods declared by {@code target}'s own class count (not inherited ones).
      *
+     * @param target the object whose methods become tools
+     * @return the tools, unmodifiable, sorted by method name
      * @throws IllegalArgumentException if there is none
      */
     public static List<Tool> fromObject(Object target) {
-        Objects.requireNonNull(target, "target");
-        List<Method> methods = new ArrayList<>();
-        for (Method m : target.getClass().getDeclaredMethods()) {
-            if (m.isAnnotationPresent(ToolDoc.class)) methods.add(m);
-        }
-        if (methods.isEmpty()) {
-            throw new IllegalArgumentException(target.getClass().getName() + " has no method annotated @ToolDoc");
-        }
-        methods.sort(java.util.Comparator.comparing(Method::getName));
-        List<Tool> tools = new ArrayList<>();
-        for (Method m : methods) tools.add(fromMethod(target, m));
-        return List.copyOf(tools);
+        return ReflectiveTools.fromObject(target);
     }
 
     /**
      * A tool taking one record of arguments: the record's components are the arguments (described
-     * by {@link ToolDoc} or Jackson's {@code @JsonPropertyDescription} on each component).
+     * by {@link ToolDoc} or Jackson's {@code @JsonPropertyDescription} on each component). Arguments
+     * the LM leaves out, or gives as {@code null}, are absent when Jackson builds the record.
+     *
+     * @param <A> the record type
+     * @param name the tool name: letters, digits, {@code _} or {@code -}, at most 64 (OpenAI's rule)
+     * @param description shown to the LM; {@code null} is empty
+     * @param argsType the record class whose components are the arguments
+     * @param fn the function, given the arguments as one record
+     * @return the tool
+     * @throws IllegalArgumentException if the name is not accepted or a component type is unsupported
      */
     public static <A extends Record> Tool of(
             String name, String description, Class<A> argsType, Function<? super A, ?> fn) {
-        Objects.requireNonNull(argsType, "argsType");
-        Objects.requireNonNull(fn, "fn");
-        List<Param> params = new ArrayList<>();
-        for (RecordComponent rc : argsType.getRecordComponents()) {
-            params.add(Param.of(rc.getName(), rc.getGenericType(), ToolSchemas.DESCRIBER.describe(rc)));
-        }
-        return new Tool(name, description, params, null, args -> {
-            Map<String, Object> present = new LinkedHashMap<>();
-            args.forEach((k, v) -> {
-                if (v != null && !(v instanceof Optional<?> o && o.isEmpty())) present.put(k, v);
-            });
-            return fn.apply(JSON.convertValue(present, argsType));
-        });
+        return ReflectiveTools.ofRecord(name, description, argsType, fn);
     }
 
-    /** A builder for a tool defined by a lambda. */
+    /**
+     * A builder for a tool defined by a lambda.
+     *
+     * @param name the tool name: letters, digits, {@code _} or {@code -}, at most 64 (checked by
+     *     {@link Builder#build()})
+     * @return a new builder
+     */
     public static Builder builder(String name) {
         return new Builder(name);
     }
 
+    /** {@return the name the LM calls the tool by} */
     public String name() {
         return name;
     }
 
+    /** {@return what the tool does, as shown to the LM; empty if none was given} */
     public String description() {
         return description;
     }
 
-    /** The arguments, in declaration order. */
+    /** {@return the arguments, in declaration order; empty for a tool with an explicit schema} */
     public List<Param> params() {
         return params;
     }
@@ -235,21 +201,28 @@ public final class Tool {
     /**
      * The JSON Schema of the arguments object, as JSON-like maps:
      * {@code {"type":"object","properties":{...},"required":[...],"additionalProperties":false}}.
+     *
+     * @return the schema, unmodifiable; generated from {@link #params()} or given to the builder
      */
     public Map<String, Object> argsSchema() {
         return argsSchema;
     }
 
-    /** The schema as a JSON string. */
+    /** {@return {@link #argsSchema()} as one line of JSON, keys in their map order} */
     public String argsSchemaJson() {
         try {
-            return JSON.writeValueAsString(argsSchema);
+            return ToolArguments.JSON.writeValueAsString(argsSchema);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** The OpenAI-style function definition: {@code {"type":"function","function":{name, description, parameters}}}. */
+    /**
+     * The OpenAI-style function definition, as in Chat Completions' {@code tools} array.
+     *
+     * @return {@code {"type":"function","function":{"name":..,"description":..,"parameters":<argsSchema>}}},
+     *     as unmodifiable JSON-like maps
+     */
     public Map<String, Object> toFunctionSpec() {
         Map<String, Object> fn = new LinkedHashMap<>();
         fn.put("name", name);
@@ -262,28 +235,18 @@ public final class Tool {
     }
 
     /**
-     * Calls the tool with arguments from the LM (JSON-like values by name).
+     * Calls the tool with arguments from the LM (JSON-like values by name). Each value is converted
+     * to its parameter's type; a string holding JSON is accepted for a list, map or record argument,
+     * a left-out {@code Optional} argument is {@code Optional.empty()}. A tool with an explicit
+     * {@linkplain Builder#argsSchema schema} gets the arguments as given.
      *
+     * @param args the arguments by name; {@code null} is none
+     * @return what the function returned (may be {@code null})
      * @throws ToolException for a missing, unknown or unconvertible argument, or when the tool throws
+     *     (the tool's own {@code ToolException} passes unchanged, any other runtime exception is its cause)
      */
     public Object invoke(Map<String, ?> args) {
-        Map<String, ?> given = args == null ? Map.of() : args;
-        Map<String, Object> converted = new LinkedHashMap<>();
-        Set<String> known = new LinkedHashSet<>();
-        if (!params.isEmpty()) {
-            for (Param p : params) known.add(p.name());
-            for (String k : given.keySet()) {
-                if (!known.contains(k)) {
-                    throw new ToolException(
-                            name, "tool " + name + " has no argument '" + k + "'; its arguments are " + known, null);
-                }
-            }
-            for (Param p : params) {
-                converted.put(p.name(), convert(p, given.get(p.name())));
-            }
-        } else {
-            converted.putAll(given);
-        }
+        Map<String, Object> converted = ToolArguments.convert(name, params, args == null ? Map.of() : args);
         try {
             return function.apply(converted);
         } catch (ToolException e) {
@@ -294,64 +257,15 @@ public final class Tool {
         }
     }
 
-    /** Calls the tool with arguments given as a JSON object string (as native tool calls carry them). */
-    @SuppressWarnings("unchecked")
+    /**
+     * Calls the tool with arguments given as a JSON object string (as native tool calls carry them).
+     *
+     * @param argsJson a JSON object; {@code null} or blank is no arguments
+     * @return what the function returned, as {@link #invoke} does
+     * @throws ToolException if the text is not a JSON object, or as {@link #invoke} throws
+     */
     public Object invokeJson(String argsJson) {
-        Map<String, Object> args;
-        try {
-            Object v = argsJson == null || argsJson.isBlank() ? Map.of() : JSON.readValue(argsJson, Object.class);
-            if (!(v instanceof Map)) {
-                throw new ToolException(
-                        name, "tool " + name + ": arguments must be a JSON object, not " + argsJson, null);
-            }
-            args = (Map<String, Object>) v;
-        } catch (JsonProcessingException e) {
-            throw new ToolException(
-                    name, "tool " + name + ": arguments are not valid JSON: " + e.getOriginalMessage(), e);
-        }
-        return invoke(args);
-    }
-
-    private Object convert(Param p, Object value) {
-        boolean optional = ToolSchemas.optional(p.type());
-        if (value == null) {
-            if (optional) return Optional.empty();
-            if ((p.type() instanceof Class<?> c && c.isPrimitive()) || p.required()) {
-                throw new ToolException(name, "tool " + name + ": missing argument '" + p.name() + "'", null);
-            }
-            return null;
-        }
-        JavaType target = JSON.getTypeFactory().constructType(p.type());
-        Object v = value;
-        if (v instanceof String s && wantsStructure(target)) {
-            String t = s.trim();
-            if (t.startsWith("{") || t.startsWith("[")) {
-                try {
-                    v = JSON.readValue(t, Object.class);
-                } catch (JsonProcessingException e) {
-                    // not JSON after all: let the conversion below report the mismatch
-                }
-            }
-        }
-        try {
-            return JSON.convertValue(v, target);
-        } catch (IllegalArgumentException e) {
-            throw new ToolException(
-                    name,
-                    "tool " + name + ": argument '" + p.name() + "' = " + abbreviate(value) + " is not a valid "
-                            + p.type().getTypeName(),
-                    e);
-        }
-    }
-
-    private static boolean wantsStructure(JavaType t) {
-        if (t.isReferenceType()) t = t.getReferencedType();
-        return t.isContainerType() || t.isArrayType() || t.getRawClass().isRecord();
-    }
-
-    private static String abbreviate(Object v) {
-        String s = String.valueOf(v);
-        return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+        return invoke(ToolArguments.parse(name, argsJson));
     }
 
     @Override
@@ -371,12 +285,26 @@ public final class Tool {
             this.name = name;
         }
 
+        /**
+         * Sets what the tool does, as shown to the LM.
+         *
+         * @param d the description; {@code null} is empty
+         * @return this builder
+         */
         public Builder description(String d) {
             this.description = d;
             return this;
         }
 
-        /** An argument converted to {@code type}; an {@code Optional} type is not required. */
+        /**
+         * Adds an argument, converted to {@code type}; an {@code Optional} type is not required.
+         *
+         * @param paramName the argument name; unique within the tool
+         * @param type its Java type, as {@link Param#of} accepts
+         * @param paramDescription shown to the LM; {@code null} is empty
+         * @return this builder
+         * @throws IllegalArgumentException if the type has no JSON Schema
+         */
         public Builder param(String paramName, Type type, String paramDescription) {
             params.add(Param.of(paramName, type, paramDescription));
             return this;
@@ -385,19 +313,34 @@ public final class Tool {
         /**
          * An explicit JSON Schema for the arguments object (JSON-like maps), instead of one generated
          * from {@link #param}s; arguments are then passed to the handler as the LM gave them.
+         *
+         * @param jsonSchema the schema of the arguments object; copied
+         * @return this builder
          */
         public Builder argsSchema(Map<String, ?> jsonSchema) {
             this.schema = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(jsonSchema));
             return this;
         }
 
-        /** The function, given the converted arguments by name. */
+        /**
+         * Sets the function, given the converted arguments by name.
+         *
+         * @param fn the function; its result goes to the LM (see {@link Tool#invoke})
+         * @return this builder
+         */
         public Builder handler(Function<Map<String, Object>, ?> fn) {
             Objects.requireNonNull(fn, "handler");
             this.handler = fn::apply;
             return this;
         }
 
+        /**
+         * Builds the tool.
+         *
+         * @return the tool
+         * @throws IllegalStateException if no handler was set, or both params and a schema were given
+         * @throws IllegalArgumentException if the name is not accepted or an argument name repeats
+         */
         public Tool build() {
             if (handler == null) throw new IllegalStateException("tool " + name + " has no handler");
             if (schema != null && !params.isEmpty()) {
@@ -406,17 +349,5 @@ public final class Tool {
             }
             return new Tool(name, description, params, schema, handler);
         }
-    }
-
-    static String describeArgs(Map<String, ?> args) {
-        try {
-            return JSON.writeValueAsString(args);
-        } catch (JsonProcessingException e) {
-            return String.valueOf(args);
-        }
-    }
-
-    static List<String> names(List<Tool> tools) {
-        return Arrays.asList(tools.stream().map(Tool::name).toArray(String[]::new));
     }
 }

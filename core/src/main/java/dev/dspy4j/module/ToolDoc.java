@@ -9,6 +9,6 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.METHOD, ElementType.PARAMETER, ElementType.RECORD_COMPONENT})
 public @interface ToolDoc {
-    /** The description shown to the LM. */
+    /** {@return the description shown to the LM: one plain sentence or a few, no markup} */
     String value();
 }

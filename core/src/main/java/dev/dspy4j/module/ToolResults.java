@@ -51,6 +51,15 @@ final class ToolResults {
         return Collections.unmodifiableMap((Map<String, Object>) m);
     }
 
+    /** The arguments as one line of JSON for the trajectory; their {@code toString} if that fails. */
+    static String describeArgs(Map<String, ?> args) {
+        try {
+            return ToolArguments.JSON.writeValueAsString(args);
+        } catch (JsonProcessingException e) {
+            return String.valueOf(args);
+        }
+    }
+
     static Object observation(Object result) {
         if (result == null) return "(no output)";
         if (result instanceof CharSequence s) return s.toString();
@@ -59,7 +68,7 @@ final class ToolResults {
         if (result instanceof Enum<?> e) return e.name();
         if (containsMedia(result)) return result; // rendered by the adapter with media parts in place
         try {
-            return Tool.JSON.writeValueAsString(result);
+            return ToolArguments.JSON.writeValueAsString(result);
         } catch (JsonProcessingException e) {
             return result.toString();
         }

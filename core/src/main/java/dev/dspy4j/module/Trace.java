@@ -20,6 +20,13 @@ public final class Trace {
      * @param outputs   its prediction
      */
     public record Step(Predict predictor, Map<String, Object> inputs, Prediction outputs) {
+        /**
+         * Copies the inputs, keeping their order and any {@code null} value.
+         *
+         * @param predictor the predictor that ran
+         * @param inputs its inputs; a {@code null} value is an absent optional input
+         * @param outputs its prediction
+         */
         public Step {
             // an unmodifiable copy that keeps the order and allows null (an absent optional input)
             inputs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(inputs));
@@ -31,8 +38,15 @@ public final class Trace {
      *
      * @param value the supplier's result
      * @param steps every predictor call, in order
+     * @param <T> the type of the value
      */
     public record Traced<T>(T value, List<Step> steps) {
+        /**
+         * Copies the steps.
+         *
+         * @param value the supplier's result
+         * @param steps every predictor call, in order; copied, no {@code null} element
+         */
         public Traced {
             steps = List.copyOf(steps);
         }
@@ -42,7 +56,14 @@ public final class Trace {
 
     private Trace() {}
 
-    /** Runs {@code body} on this thread and returns its result with the predictor calls it made. */
+    /**
+     * Runs {@code body} on this thread and returns its result with the predictor calls it made.
+     * Captures nest: an enclosing capture on this thread also gets these steps.
+     *
+     * @param <T> the type of the body's result
+     * @param body the code to run, e.g. {@code () -> program.call(inputs)}
+     * @return the result and the steps, in the order they ran
+     */
     public static <T> Traced<T> capture(Supplier<T> body) {
         return run(body, true);
     }

@@ -36,6 +36,11 @@ import java.util.Set;
  * ({@link Metric#evaluate}). Demos reference the values the teacher saw: an image in a demo is the same
  * {@code Image} instance as in the training example.
  *
+ * <p>The steps follow DSPy's {@code BootstrapFewShot}: {@code _prepare_predictor_mappings} (names
+ * match), {@code _bootstrap_one_example} (a traced teacher run per example, retried with a new
+ * {@code rollout_id} and temperature 1.0 in later rounds) and {@code _train} (traced demos, then
+ * shuffled labeled ones).
+ *
  * <p>Trace steps are matched to predictor names by the identity of the teacher's {@link Predict}
  * instances; a step from a predictor the teacher does not expose in {@link Module#predictors()} is
  * ignored.
@@ -68,7 +73,12 @@ public final class BootstrapFewShot implements Optimizer {
         this.threads = b.threads;
     }
 
-    /** A builder with DSPy's defaults: 4 bootstrapped demos, 16 labeled, 1 round, the student as teacher. */
+    /**
+     * A builder with DSPy's defaults: 4 bootstrapped demos, 16 labeled, 1 round, the student as teacher.
+     *
+     * @param metric decides which teacher runs pass (see {@link Builder#threshold})
+     * @return the builder
+     */
     public static Builder builder(Metric metric) {
         return new Builder(metric);
     }
@@ -76,7 +86,13 @@ public final class BootstrapFewShot implements Optimizer {
     /**
      * The optimizer with the given settings.
      *
+     * @param metric decides which teacher runs pass (any score above 0)
+     * @param maxBootstrappedDemos see {@link Builder#maxBootstrappedDemos}; 0 or more
+     * @param maxLabeledDemos see {@link Builder#maxLabeledDemos}; 0 or more
+     * @param maxRounds see {@link Builder#maxRounds}; at least 1
      * @param teacher the program run to produce traces, or null for the student
+     * @return the optimizer
+     * @throws IllegalArgumentException if a count is out of range
      */
     public static BootstrapFewShot of(
             Metric metric, int maxBootstrappedDemos, int maxLabeledDemos, int maxRounds, Module teacher) {
@@ -88,6 +104,14 @@ public final class BootstrapFewShot implements Optimizer {
                 .build();
     }
 
+    /**
+     * {@inheritDoc} Each predictor gets its traced demos followed by labeled ones (see the class comment).
+     *
+     * @throws IllegalArgumentException if a training example has no input keys marked, or the teacher's
+     *     predictor names differ from the student's
+     * @throws IllegalStateException after {@link Builder#maxErrors} failed teacher runs (the last one's
+     *     exception is its cause)
+     */
     @Override
     public Module compile(Module student, List<Example> trainset) {
         Objects.requireNonNull(student, "student");
@@ -232,51 +256,91 @@ public final class BootstrapFewShot implements Optimizer {
             this.metric = Objects.requireNonNull(metric, "metric");
         }
 
-        /** A run passes if its score is at least this; by default any score above 0 passes. */
+        /**
+         * The score a teacher run must reach to pass (DSPy's {@code metric_threshold}).
+         *
+         * @param t the threshold; by default any score above 0 passes
+         * @return this builder
+         */
         public Builder threshold(double t) {
             this.threshold = t;
             return this;
         }
 
-        /** At most this many examples are bootstrapped, and each predictor keeps at most this many traced demos. */
+        /**
+         * At most this many examples are bootstrapped, and each predictor keeps at most this many traced demos.
+         *
+         * @param n 0 or more (default 4)
+         * @return this builder
+         */
         public Builder maxBootstrappedDemos(int n) {
             this.maxBootstrappedDemos = nonNegative("maxBootstrappedDemos", n);
             return this;
         }
 
-        /** Demos per predictor in all, topped up with labeled examples. */
+        /**
+         * Demos per predictor in all, topped up with labeled examples.
+         *
+         * @param n 0 or more (default 16)
+         * @return this builder
+         */
         public Builder maxLabeledDemos(int n) {
             this.maxLabeledDemos = nonNegative("maxLabeledDemos", n);
             return this;
         }
 
-        /** Attempts per training example (at least 1). */
+        /**
+         * Attempts per training example.
+         *
+         * @param n at least 1 (default 1)
+         * @return this builder
+         */
         public Builder maxRounds(int n) {
             if (n < 1) throw new IllegalArgumentException("maxRounds must be at least 1, not " + n);
             this.maxRounds = n;
             return this;
         }
 
-        /** The program run to produce traces (same predictor names as the student), or null for the student. */
+        /**
+         * The program run to produce traces.
+         *
+         * @param t a program with the student's predictor names, or null for the student (the default)
+         * @return this builder
+         */
         public Builder teacher(Module t) {
             this.teacher = t;
             return this;
         }
 
-        /** The seed for the labeled demos (default 0). */
+        /**
+         * The seed for the labeled demos.
+         *
+         * @param s the seed (default 0)
+         * @return this builder
+         */
         public Builder seed(long s) {
             this.seed = s;
             return this;
         }
 
-        /** Fail compile after this many teacher runs threw (default 10). */
+        /**
+         * Fail compile after this many teacher runs threw.
+         *
+         * @param n at least 1 (default 10, as DSPy's {@code max_errors})
+         * @return this builder
+         */
         public Builder maxErrors(int n) {
             if (n < 1) throw new IllegalArgumentException("maxErrors must be at least 1, not " + n);
             this.maxErrors = n;
             return this;
         }
 
-        /** The temperature for rounds after the first (default 1.0). */
+        /**
+         * The temperature for rounds after the first.
+         *
+         * @param t the temperature (default 1.0, as DSPy's)
+         * @return this builder
+         */
         public Builder retryTemperature(double t) {
             this.retryTemperature = t;
             return this;
@@ -285,6 +349,9 @@ public final class BootstrapFewShot implements Optimizer {
         /**
          * Teacher runs at once (default 1). The demos do not depend on it: examples run in chunks of
          * this size and are taken in training-set order.
+         *
+         * @param n at least 1
+         * @return this builder
          */
         public Builder threads(int n) {
             if (n < 1) throw new IllegalArgumentException("threads must be at least 1, not " + n);
@@ -292,6 +359,7 @@ public final class BootstrapFewShot implements Optimizer {
             return this;
         }
 
+        /** {@return the optimizer} */
         public BootstrapFewShot build() {
             return new BootstrapFewShot(this);
         }

@@ -62,11 +62,24 @@ public final class BootstrapFewShotWithRandomSearch implements Optimizer {
         this.settings = b.runSettings();
     }
 
-    /** A builder with DSPy's defaults: 4 bootstrapped and 16 labeled demos, 16 shuffled candidates. */
+    /**
+     * A builder with DSPy's defaults: 4 bootstrapped and 16 labeled demos, 16 shuffled candidates.
+     *
+     * @param metric decides which bootstrapped runs pass and scores the candidates
+     * @return the builder
+     */
     public static Builder builder(Metric metric) {
         return new Builder(metric);
     }
 
+    /**
+     * {@inheritDoc} Candidate seeds -3, -2 and -1 are DSPy's zero-shot, labeled-only and unshuffled
+     * bootstrap baselines.
+     *
+     * @return the first best-scoring candidate, or the student if none was scored
+     * @throws IllegalArgumentException if the training set is empty, or as {@link BootstrapFewShot#compile}
+     * @throws IllegalStateException if a bootstrap fails after {@link Builder#maxErrors} teacher runs
+     */
     @Override
     public Module compile(Module student, List<Example> trainset) {
         Objects.requireNonNull(student, "student");
@@ -141,72 +154,125 @@ public final class BootstrapFewShotWithRandomSearch implements Optimizer {
             this.metric = Objects.requireNonNull(metric, "metric");
         }
 
-        /** A bootstrapped run passes if its score is at least this (default: any score above 0). */
+        /**
+         * The score a bootstrapped run must reach to pass.
+         *
+         * @param t the threshold (default: any score above 0)
+         * @return this builder
+         */
         public Builder metricThreshold(double t) {
             this.threshold = t;
             return this;
         }
 
-        /** The most traces per predictor (at least 1); shuffled candidates keep between 1 and this many. */
+        /**
+         * The most traces per predictor; shuffled candidates keep between 1 and this many.
+         *
+         * @param n at least 1 (default 4)
+         * @return this builder
+         */
         public Builder maxBootstrappedDemos(int n) {
             if (n < 1) throw new IllegalArgumentException("maxBootstrappedDemos must be at least 1, not " + n);
             this.maxBootstrappedDemos = n;
             return this;
         }
 
-        /** Demos per predictor in all (labeled examples top up the bootstrapped ones). */
+        /**
+         * Demos per predictor in all (labeled examples top up the bootstrapped ones).
+         *
+         * @param n 0 or more (default 16)
+         * @return this builder
+         */
         public Builder maxLabeledDemos(int n) {
             if (n < 0) throw new IllegalArgumentException("maxLabeledDemos must be >= 0, not " + n);
             this.maxLabeledDemos = n;
             return this;
         }
 
-        /** Bootstrap attempts per training example (see {@link BootstrapFewShot.Builder#maxRounds}). */
+        /**
+         * Bootstrap attempts per training example (see {@link BootstrapFewShot.Builder#maxRounds}).
+         *
+         * @param n at least 1 (default 1)
+         * @return this builder
+         */
         public Builder maxRounds(int n) {
             if (n < 1) throw new IllegalArgumentException("maxRounds must be at least 1, not " + n);
             this.maxRounds = n;
             return this;
         }
 
-        /** The number of shuffled bootstrap candidates, after the three baselines (default 16). */
+        /**
+         * The number of shuffled bootstrap candidates, after the three baselines; an {@code auto}
+         * preset replaces it.
+         *
+         * @param n 0 or more (default 16)
+         * @return this builder
+         */
         public Builder numCandidatePrograms(int n) {
             if (n < 0) throw new IllegalArgumentException("numCandidatePrograms must be >= 0, not " + n);
             this.numCandidatePrograms = n;
             return this;
         }
 
-        /** The program run to bootstrap (default: the student). */
+        /**
+         * The program run to bootstrap.
+         *
+         * @param t the teacher, or null for the student (the default)
+         * @return this builder
+         */
         public Builder teacher(Module t) {
             this.teacher = t;
             return this;
         }
 
-        /** The dev set candidates are scored on (default: the training set, as DSPy). */
+        /**
+         * The dev set candidates are scored on.
+         *
+         * @param v the examples (copied), or null for the training set (the default, as DSPy's)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code v} is empty
+         */
         public Builder valset(List<Example> v) {
             if (v != null && v.isEmpty()) throw new IllegalArgumentException("the valset is empty");
             this.valset = v == null ? null : List.copyOf(v);
             return this;
         }
 
-        /** Stop as soon as a candidate scores at least this (a percentage, like the dev score). */
+        /**
+         * Stop as soon as a candidate scores at least this (DSPy's {@code stop_at_score}).
+         *
+         * @param s a percentage, like {@link EvaluationResult#score()}
+         * @return this builder
+         */
         public Builder stopAtScore(double s) {
             this.stopAtScore = s;
             return this;
         }
 
-        /** The base seed of the shuffles and labeled draws (default 0). */
+        /**
+         * The base seed of the shuffles and labeled draws; candidate i uses {@code seed + i}.
+         *
+         * @param s the seed (default 0)
+         * @return this builder
+         */
         public Builder seed(long s) {
             this.seed = s;
             return this;
         }
 
-        /** Failed teacher runs tolerated per bootstrap (default 10). */
+        /**
+         * Failed teacher runs tolerated per bootstrap.
+         *
+         * @param n at least 1 (default 10)
+         * @return this builder
+         */
         public Builder maxErrors(int n) {
             if (n < 1) throw new IllegalArgumentException("maxErrors must be at least 1, not " + n);
             this.maxErrors = n;
             return this;
         }
 
+        /** {@return the optimizer} */
         public BootstrapFewShotWithRandomSearch build() {
             return new BootstrapFewShotWithRandomSearch(this);
         }

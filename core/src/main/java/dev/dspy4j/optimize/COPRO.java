@@ -65,11 +65,23 @@ public final class COPRO implements Optimizer {
         this.settings = b.runSettings();
     }
 
-    /** A builder with DSPy's defaults: breadth 10, depth 3, temperature 1.4. */
+    /**
+     * A builder with DSPy's defaults: breadth 10, depth 3, temperature 1.4.
+     *
+     * @param metric scores each candidate program on the training set
+     * @return the builder
+     */
     public static Builder builder(Metric metric) {
         return new Builder(metric);
     }
 
+    /**
+     * {@inheritDoc} Only instructions change; demos stay as in the student.
+     *
+     * @return the best-scoring program (ties keep the earlier), or the student if none was scored
+     * @throws IllegalArgumentException if the training set is empty, the student has no predictors,
+     *     or there is no prompt model
+     */
     @Override
     public Module compile(Module student, List<Example> trainset) {
         Objects.requireNonNull(student, "student");
@@ -238,33 +250,54 @@ public final class COPRO implements Optimizer {
             this.metric = Objects.requireNonNull(metric, "metric");
         }
 
-        /** The LM that proposes instructions (default: the student's first predictor's LM). */
+        /**
+         * The LM that proposes instructions (DSPy's {@code prompt_model}).
+         *
+         * @param lm the LM, or null for the student's first predictor's LM (the default)
+         * @return this builder
+         */
         public Builder promptModel(LanguageModel lm) {
             this.promptModel = lm;
             return this;
         }
 
-        /** Candidates proposed per predictor and round (more than 1; default 10). */
+        /**
+         * Candidates proposed per predictor and round; an {@code auto} preset replaces it.
+         *
+         * @param n more than 1 (default 10)
+         * @return this builder
+         */
         public Builder breadth(int n) {
             if (n <= 1) throw new IllegalArgumentException("breadth must be greater than 1, not " + n);
             this.breadth = n;
             return this;
         }
 
-        /** Rounds of scoring (at least 1; default 3). */
+        /**
+         * Rounds of scoring.
+         *
+         * @param n at least 1 (default 3)
+         * @return this builder
+         */
         public Builder depth(int n) {
             if (n < 1) throw new IllegalArgumentException("depth must be at least 1, not " + n);
             this.depth = n;
             return this;
         }
 
-        /** The prompt model's sampling temperature (default 1.4). */
+        /**
+         * The prompt model's sampling temperature.
+         *
+         * @param t 0 or more (default 1.4)
+         * @return this builder
+         */
         public Builder initTemperature(double t) {
             if (!(t >= 0)) throw new IllegalArgumentException("initTemperature must be >= 0, not " + t);
             this.initTemperature = t;
             return this;
         }
 
+        /** {@return the optimizer} */
         public COPRO build() {
             return new COPRO(this);
         }

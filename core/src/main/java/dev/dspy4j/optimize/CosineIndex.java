@@ -9,7 +9,7 @@ import java.util.Objects;
  * vector: fine for the few thousand training examples an optimizer holds). Vectors are copied and
  * normalized once when the index is built. Immutable and thread-safe.
  */
-public final class CosineIndex {
+final class CosineIndex {
 
     /**
      * One neighbour.

@@ -13,9 +13,15 @@ import java.util.List;
  * @param completionTokens completion tokens reported by the providers
  */
 public record Cost(long lmCalls, long cachedCalls, long promptTokens, long completionTokens) {
+    /** No calls, no tokens. */
     public static final Cost ZERO = new Cost(0, 0, 0, 0);
 
-    /** The cost of these traced calls. */
+    /**
+     * The cost of traced predictor calls.
+     *
+     * @param steps the calls, e.g. {@link Trace.Traced#steps()}
+     * @return one LM call per step; tokens as the providers reported them
+     */
     public static Cost of(List<Trace.Step> steps) {
         long calls = 0;
         long cached = 0;
@@ -30,6 +36,12 @@ public record Cost(long lmCalls, long cachedCalls, long promptTokens, long compl
         return new Cost(calls, cached, in, out);
     }
 
+    /**
+     * Adds two costs, component by component.
+     *
+     * @param o the other cost
+     * @return the sum
+     */
     public Cost plus(Cost o) {
         return new Cost(
                 lmCalls + o.lmCalls,
@@ -38,6 +50,7 @@ public record Cost(long lmCalls, long cachedCalls, long promptTokens, long compl
                 completionTokens + o.completionTokens);
     }
 
+    /** {@return prompt plus completion tokens} */
     public long totalTokens() {
         return promptTokens + completionTokens;
     }

@@ -22,7 +22,9 @@ import java.util.TreeSet;
  * ancestor and, per predictor: takes the descendant's instruction where only one descendant changed
  * it; the better-scoring descendant's where both changed it differently (a coin flip on a tie); the
  * shared instruction where both agree. A triple (pair, ancestor) is tried once, and a merge that
- * would produce the same combination for the same pair again is skipped. Not thread-safe.
+ * would produce the same combination for the same pair again is skipped. Not thread-safe. Follows
+ * the {@code gepa} package's {@code MergeProposer} ({@code find_common_ancestor_pair},
+ * {@code sample_and_attempt_merge_programs_by_common_predictors}).
  */
 final class InstructionMerge {
 

@@ -17,7 +17,7 @@ import java.util.Objects;
 
 /**
  * Chooses demos per input: the returned program embeds each call's inputs, finds the {@code k}
- * training examples nearest to them by cosine similarity ({@link CosineIndex}) and runs the student
+ * training examples nearest to them by cosine similarity (an in-memory index) and runs the student
  * with those as demos, most similar first, as DSPy's {@code KNNFewShot}.
  *
  * <p>An example is embedded as its input fields, {@code "name: value"} joined with {@code " | "} in
@@ -49,11 +49,25 @@ public final class KNNFewShot implements Optimizer {
         this.threads = b.threads;
     }
 
-    /** A builder for {@code k} neighbours found with {@code embedder}. */
+    /**
+     * A builder for {@code k} neighbours found with {@code embedder}.
+     *
+     * @param k neighbours per call, at least 1
+     * @param embedder embeds the training examples (once, in one call) and each call's inputs
+     * @return the builder
+     * @throws IllegalArgumentException if {@code k} is below 1
+     */
     public static Builder builder(int k, Embedder embedder) {
         return new Builder(k, embedder);
     }
 
+    /**
+     * {@inheritDoc} Embeds the training set (and bootstraps, if asked); the returned program embeds
+     * each call's inputs.
+     *
+     * @throws IllegalArgumentException if the training set is empty or an example has no input keys marked
+     * @throws IllegalStateException if the embedder returns a different number of vectors than texts
+     */
     @Override
     public Module compile(Module student, List<Example> trainset) {
         Objects.requireNonNull(student, "student");
@@ -174,19 +188,30 @@ public final class KNNFewShot implements Optimizer {
             this.embedder = Objects.requireNonNull(embedder, "embedder");
         }
 
-        /** Bootstrap demos from the student's own passing runs (see the class comment); default: labeled examples. */
+        /**
+         * Bootstrap demos from the student's own passing runs (see the class comment); default: labeled examples.
+         *
+         * @param metric a run passes when its score is above 0
+         * @return this builder
+         */
         public Builder bootstrap(Metric metric) {
             this.bootstrapMetric = Objects.requireNonNull(metric, "metric");
             return this;
         }
 
-        /** Bootstrap runs at once (default 1). */
+        /**
+         * Bootstrap runs at once.
+         *
+         * @param n at least 1 (default 1)
+         * @return this builder
+         */
         public Builder threads(int n) {
             if (n < 1) throw new IllegalArgumentException("threads must be at least 1, not " + n);
             this.threads = n;
             return this;
         }
 
+        /** {@return the optimizer} */
         public KNNFewShot build() {
             return new KNNFewShot(this);
         }

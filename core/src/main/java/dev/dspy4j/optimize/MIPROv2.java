@@ -1,31 +1,25 @@
 package dev.dspy4j.optimize;
 
-import dev.dspy4j.evaluate.EvaluationResult;
 import dev.dspy4j.evaluate.Metric;
 import dev.dspy4j.lm.LanguageModel;
 import dev.dspy4j.module.Module;
-import dev.dspy4j.module.Predict;
 import dev.dspy4j.signature.Example;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
-import java.util.Set;
 
 /**
  * MIPROv2 (Opsahl-Ong et al., 2024), after DSPy's {@code MIPROv2}: jointly chooses each predictor's
  * instruction and demo set.
  *
  * <ol>
- *   <li><b>Demo-set candidates</b> per predictor: none, labeled only, bootstrapped in order, and
+ *   <li><b>Demo-set candidates</b> (DSPy's step 1, {@code _bootstrap_fewshot_examples}) per predictor: none, labeled only, bootstrapped in order, and
  *       bootstrapped from shuffled training sets ({@link BootstrapFewShot}).</li>
- *   <li><b>Instruction candidates</b> per predictor: its current instruction and proposals from the
+ *   <li><b>Instruction candidates</b> (step 2, {@code _propose_instructions}) per predictor: its current instruction and proposals from the
  *       prompt model, grounded in a description of the data, the program's structure, demos from the
  *       candidate sets and a random tip ({@link GroundedProposer}).</li>
- *   <li><b>Bayesian search</b>: a {@link TpeSampler} over one categorical parameter per predictor
+ *   <li><b>Bayesian search</b> (step 3, {@code _optimize_prompt_parameters}): a Tree-structured Parzen Estimator (TPE, as DSPy uses Optuna's {@code TPESampler}) over one categorical parameter per predictor
  *       for the instruction index and one for the demo-set index proposes combinations. With a
  *       validation set of more than 50 examples each trial scores on a random minibatch
  *       ({@link Builder#minibatchSize}), and every {@link Builder#minibatchFullEvalSteps} trials (and
@@ -45,19 +39,13 @@ import java.util.Set;
  * a deterministic (or cached) LM.
  */
 public final class MIPROv2 implements Optimizer {
-    static final int MIN_MINIBATCH_VALSET = 50;
-
     private final Metric metric;
     private final LanguageModel promptModel;
     private final LanguageModel taskModel;
     private final Module teacher;
     private final int maxBootstrapped;
     private final int maxLabeled;
-    private final Integer numCandidates;
-    private final Integer numTrials;
-    private final Boolean minibatch;
-    private final int minibatchSize;
-    private final int fullEvalSteps;
+    private final MiproPlan.Sizing sizing;
     private final long seed;
     private final double initTemperature;
     private final Double threshold;
@@ -71,37 +59,31 @@ public final class MIPROv2 implements Optimizer {
         this.teacher = b.teacher;
         this.maxBootstrapped = b.maxBootstrapped;
         this.maxLabeled = b.maxLabeled;
-        this.numCandidates = b.numCandidates;
-        this.numTrials = b.numTrials;
-        this.minibatch = b.minibatch;
-        this.minibatchSize = b.minibatchSize;
-        this.fullEvalSteps = b.fullEvalSteps;
+        this.sizing = new MiproPlan.Sizing(b.numCandidates, b.numTrials, b.minibatch, b.minibatchSize, b.fullEvalSteps);
         this.seed = b.seed;
         this.initTemperature = b.initTemperature;
         this.threshold = b.threshold;
         this.grounding = new GroundedProposer.Grounding(b.dataAware, b.programAware, b.fewshotAware, b.tipAware);
-        RunSettings s = b.runSettings();
-        if (s.budget().auto() != null && (numCandidates != null || numTrials != null)) {
-            throw new IllegalArgumentException(
-                    "MIPROv2: auto sets the candidates and trials; do not also set numCandidates or numTrials");
-        }
-        if (s.budget().auto() == null && numCandidates == null) {
-            s = new RunSettings(
-                    new Budget(s.budget().maxMetricCalls(), s.budget().maxTrials(), Budget.Auto.LIGHT),
-                    s.threads(),
-                    s.listener(),
-                    s.trialLog(),
-                    s.stop());
-        }
-        this.settings = s;
+        this.settings = sizing.settle(b.runSettings());
     }
 
-    /** A builder scoring with {@code metric}. */
+    /**
+     * A builder scoring with {@code metric}.
+     *
+     * @param metric scores predictions while bootstrapping demos and scoring candidates
+     * @return the builder
+     */
     public static Builder builder(Metric metric) {
         return new Builder(metric);
     }
 
-    /** Optimizes with the last 80% of {@code trainset} as the validation set. */
+    /**
+     * Optimizes with the last 80% of {@code trainset} (at most 1000 examples) as the validation set and
+     * the rest as the training set, as DSPy's MIPROv2 does without a valset.
+     *
+     * @throws IllegalArgumentException if {@code trainset} has fewer than 2 examples, or as
+     *     {@link #compile(Module, List, List)}
+     */
     @Override
     public Module compile(Module student, List<Example> trainset) {
         Objects.requireNonNull(trainset, "trainset");
@@ -114,7 +96,17 @@ public final class MIPROv2 implements Optimizer {
         return compile(student, trainset.subList(0, cut), trainset.subList(cut, trainset.size()));
     }
 
-    /** Optimizes, bootstrapping and proposing from {@code trainset} and scoring on {@code valset}. */
+    /**
+     * Optimizes, bootstrapping and proposing from {@code trainset} and scoring on {@code valset}.
+     *
+     * @param student the program; left untouched
+     * @param trainset examples for demos and for the proposer's data description; not empty
+     * @param valset examples candidates are scored on; not empty
+     * @return the best fully scored program (the default program if nothing beat it or the run stopped
+     *     before any trial)
+     * @throws IllegalArgumentException if a set is empty, the program has no predictors, minibatches
+     *     are larger than the validation set, or there is no prompt model
+     */
     public Module compile(Module student, List<Example> trainset, List<Example> valset) {
         Objects.requireNonNull(student, "student");
         Objects.requireNonNull(trainset, "trainset");
@@ -127,28 +119,7 @@ public final class MIPROv2 implements Optimizer {
         int predictors = program.predictors().size();
         if (predictors == 0) throw new IllegalArgumentException("MIPROv2: the program has no predictors");
 
-        Budget.Auto auto = settings.budget().auto();
-        int nDemoSets;
-        int nInstructions;
-        int trials;
-        boolean useMinibatch;
-        List<Example> val = valset;
-        if (auto != null) {
-            if (val.size() > auto.valSize()) val = LabeledFewShot.sample(val, auto.valSize(), random);
-            nDemoSets = auto.candidates();
-            nInstructions = zeroShot ? auto.candidates() : auto.candidates() / 2;
-            trials = defaultTrials(predictors, zeroShot, auto.candidates());
-            useMinibatch = val.size() > MIN_MINIBATCH_VALSET;
-        } else {
-            nDemoSets = numCandidates;
-            nInstructions = numCandidates;
-            trials = numTrials != null ? numTrials : defaultTrials(predictors, zeroShot, numCandidates);
-            useMinibatch = minibatch != null ? minibatch : val.size() > MIN_MINIBATCH_VALSET;
-        }
-        if (useMinibatch && minibatchSize > val.size()) {
-            throw new IllegalArgumentException("MIPROv2: minibatchSize " + minibatchSize
-                    + " exceeds the validation set's " + val.size() + " examples");
-        }
+        MiproPlan plan = sizing.plan(settings.budget().auto(), zeroShot, predictors, valset, random);
 
         LanguageModel proposerLm = promptModel != null
                 ? promptModel
@@ -163,7 +134,7 @@ public final class MIPROv2 implements Optimizer {
             Map<String, List<List<Example>>> demoSets = run.traced(() -> DemoSetCandidates.create(
                     program,
                     trainset,
-                    nDemoSets,
+                    plan.demoSets(),
                     metric,
                     threshold,
                     zeroShot ? 3 : maxBootstrapped,
@@ -174,115 +145,12 @@ public final class MIPROv2 implements Optimizer {
                     settings.threads()));
             String data = run.traced(() -> proposer.describeData(trainset));
             Map<String, List<String>> instructions =
-                    run.traced(() -> proposer.propose(program, data, demoSets, nInstructions, random));
-            Search search = new Search(run, program, instructions, zeroShot ? null : demoSets, val);
-            search.run(trials, useMinibatch, random);
+                    run.traced(() -> proposer.propose(program, data, demoSets, plan.instructions(), random));
+            new MiproSearch(run, program, instructions, zeroShot ? null : demoSets, plan, seed).run(random);
         } catch (OptimizationStopped stopped) {
             run.stopped(stopped);
         }
         return run.finish(program);
-    }
-
-    /** DSPy's trial count: {@code max(2·v·log2(n), 1.5·n)}, v = predictors (twice that with demos). */
-    static int defaultTrials(int predictors, boolean zeroShot, int candidates) {
-        int vars = zeroShot ? predictors : 2 * predictors;
-        return (int) Math.max(2 * vars * (Math.log(candidates) / Math.log(2)), 1.5 * candidates);
-    }
-
-    /** The search over instruction and demo-set indices. */
-    private final class Search {
-        private final OptimizerRun run;
-        private final Module program;
-        private final Map<String, List<String>> instructions;
-        private final Map<String, List<List<Example>>> demoSets;
-        private final List<Example> val;
-        private final TpeSampler tpe;
-        private final Map<Map<String, Integer>, List<Double>> minibatchScores = new LinkedHashMap<>();
-        private final Set<Map<String, Integer>> fullyScored = new HashSet<>();
-
-        Search(
-                OptimizerRun run,
-                Module program,
-                Map<String, List<String>> instructions,
-                Map<String, List<List<Example>>> demoSets,
-                List<Example> val) {
-            this.run = run;
-            this.program = program;
-            this.instructions = instructions;
-            this.demoSets = demoSets;
-            this.val = val;
-            Map<String, Integer> space = new LinkedHashMap<>();
-            instructions.forEach((name, list) -> {
-                space.put(name + ".instruction", list.size());
-                if (demoSets != null)
-                    space.put(name + ".demos", demoSets.get(name).size());
-            });
-            this.tpe = TpeSampler.builder(space).seed(seed).build();
-        }
-
-        void run(int trials, boolean useMinibatch, Random random) {
-            EvaluationResult base = run.evaluate(program, val);
-            run.trial("default program", OptimizerRun.describe(program), base.score(), program);
-            Map<String, Integer> zero = new LinkedHashMap<>();
-            tpe.parameters().forEach(p -> zero.put(p, 0));
-            tpe.observe(zero, base.score());
-            for (int t = 1; t <= trials; t++) {
-                Map<String, Integer> params = tpe.suggest();
-                Module candidate = build(params);
-                List<Example> batch = useMinibatch ? LabeledFewShot.sample(val, minibatchSize, random) : val;
-                EvaluationResult r = run.evaluate(candidate, batch);
-                tpe.observe(params, r.score());
-                if (!useMinibatch) {
-                    run.trial("trial " + t + " " + params, describe(candidate, params), r.score(), candidate);
-                    continue;
-                }
-                run.minibatchTrial(
-                        "trial " + t + " (minibatch of " + batch.size() + ") " + params,
-                        describe(candidate, params),
-                        r.score());
-                minibatchScores.computeIfAbsent(params, k -> new ArrayList<>()).add(r.score());
-                if (t % fullEvalSteps == 0 || t == trials) fullEvaluation();
-            }
-        }
-
-        /** Scores the combination with the best mean minibatch score not yet fully scored on the whole valset. */
-        private void fullEvaluation() {
-            Map<String, Integer> best = null;
-            double bestMean = Double.NEGATIVE_INFINITY;
-            for (Map.Entry<Map<String, Integer>, List<Double>> e : minibatchScores.entrySet()) {
-                if (fullyScored.contains(e.getKey())) continue;
-                double mean = e.getValue().stream()
-                        .mapToDouble(Double::doubleValue)
-                        .average()
-                        .orElse(0);
-                if (mean > bestMean) {
-                    best = e.getKey();
-                    bestMean = mean;
-                }
-            }
-            if (best == null) return;
-            fullyScored.add(best);
-            Module candidate = build(best);
-            EvaluationResult r = run.evaluate(candidate, val);
-            tpe.observe(best, r.score());
-            run.trial("full evaluation " + best, describe(candidate, best), r.score(), candidate);
-        }
-
-        private Module build(Map<String, Integer> params) {
-            Map<String, Predict> replaced = new LinkedHashMap<>();
-            program.predictors().forEach((name, p) -> {
-                Predict q = p.withInstructions(instructions.get(name).get(params.get(name + ".instruction")));
-                if (demoSets != null) q = q.withDemos(demoSets.get(name).get(params.get(name + ".demos")));
-                replaced.put(name, q);
-            });
-            return program.withPredictors(replaced);
-        }
-
-        private Map<String, Object> describe(Module candidate, Map<String, Integer> params) {
-            Map<String, Object> d = new LinkedHashMap<>(OptimizerRun.describe(candidate));
-            d.put("params", params);
-            return d;
-        }
     }
 
     /** Builds a {@link MIPROv2}; the budget, threads, listener, trial log and stop signal are shared settings. */
@@ -310,114 +178,206 @@ public final class MIPROv2 implements Optimizer {
             this.metric = Objects.requireNonNull(metric, "metric");
         }
 
-        /** The LM that describes the data and proposes instructions (default: the first predictor's LM). */
+        /**
+         * The LM that describes the data and proposes instructions (DSPy's {@code prompt_model}).
+         *
+         * @param lm the LM; default: the first predictor's LM
+         * @return this builder
+         */
         public Builder promptModel(LanguageModel lm) {
             this.promptModel = Objects.requireNonNull(lm, "promptModel");
             return this;
         }
 
-        /** The LM every predictor uses while optimizing and in the result (default: their own). */
+        /**
+         * The LM every predictor uses while optimizing and in the result (DSPy's {@code task_model}).
+         *
+         * @param lm the LM, or null for each predictor's own (the default)
+         * @return this builder
+         */
         public Builder taskModel(LanguageModel lm) {
             this.taskModel = lm;
             return this;
         }
 
-        /** The program run to bootstrap demos (default: the student). */
+        /**
+         * The program run to bootstrap demos.
+         *
+         * @param t the teacher, or null for the student (the default)
+         * @return this builder
+         */
         public Builder teacher(Module t) {
             this.teacher = t;
             return this;
         }
 
-        /** Traced demos per set (default 4); 0 together with {@code maxLabeledDemos(0)} is zero-shot mode. */
+        /**
+         * Traced demos per set; 0 together with {@code maxLabeledDemos(0)} is zero-shot mode.
+         *
+         * @param n 0 or more (default 4)
+         * @return this builder
+         */
         public Builder maxBootstrappedDemos(int n) {
             if (n < 0) throw new IllegalArgumentException("maxBootstrappedDemos must be >= 0, not " + n);
             this.maxBootstrapped = n;
             return this;
         }
 
-        /** Labeled demos per set (default 4). */
+        /**
+         * Labeled demos per set.
+         *
+         * @param n 0 or more (default 4)
+         * @return this builder
+         */
         public Builder maxLabeledDemos(int n) {
             if (n < 0) throw new IllegalArgumentException("maxLabeledDemos must be >= 0, not " + n);
             this.maxLabeled = n;
             return this;
         }
 
-        /** Instruction and demo-set candidates per predictor, instead of an {@code auto} preset (at least 1). */
+        /**
+         * Instruction and demo-set candidates per predictor, instead of an {@code auto} preset.
+         *
+         * @param n at least 1
+         * @return this builder
+         */
         public Builder numCandidates(int n) {
             if (n < 1) throw new IllegalArgumentException("numCandidates must be at least 1, not " + n);
             this.numCandidates = n;
             return this;
         }
 
-        /** Search trials, with {@link #numCandidates} (default: DSPy's formula). */
+        /**
+         * Search trials, with {@link #numCandidates}.
+         *
+         * @param n 0 or more (default: DSPy's {@code max(2·v·log2(n), 1.5·n)})
+         * @return this builder
+         */
         public Builder numTrials(int n) {
             if (n < 0) throw new IllegalArgumentException("numTrials must be >= 0, not " + n);
             this.numTrials = n;
             return this;
         }
 
-        /** Score trials on minibatches (default: when the valset has more than 50 examples). */
+        /**
+         * Whether trials score on minibatches; ignored with an {@code auto} preset.
+         *
+         * @param on the choice (default: when the valset has more than 50 examples)
+         * @return this builder
+         */
         public Builder minibatch(boolean on) {
             this.minibatch = on;
             return this;
         }
 
-        /** Examples per minibatch (default 35). */
+        /**
+         * Examples per minibatch.
+         *
+         * @param n at least 1 and at most the validation set's size (default 35, as DSPy's)
+         * @return this builder
+         */
         public Builder minibatchSize(int n) {
             if (n < 1) throw new IllegalArgumentException("minibatchSize must be at least 1, not " + n);
             this.minibatchSize = n;
             return this;
         }
 
-        /** Minibatch trials between full evaluations (default 5). */
+        /**
+         * Minibatch trials between full evaluations.
+         *
+         * @param n at least 1 (default 5, as DSPy's)
+         * @return this builder
+         */
         public Builder minibatchFullEvalSteps(int n) {
             if (n < 1) throw new IllegalArgumentException("minibatchFullEvalSteps must be at least 1, not " + n);
             this.fullEvalSteps = n;
             return this;
         }
 
-        /** The seed (default 9, as DSPy's). */
+        /**
+         * The seed of the valset sample, the demo sets, the proposals' tips and the sampler.
+         *
+         * @param s the seed (default 9, as DSPy's)
+         * @return this builder
+         */
         public Builder seed(long s) {
             this.seed = s;
             return this;
         }
 
-        /** The proposer's sampling temperature (default 1.0). */
+        /**
+         * The proposer's sampling temperature.
+         *
+         * @param t the temperature (default 1.0)
+         * @return this builder
+         */
         public Builder initTemperature(double t) {
             this.initTemperature = t;
             return this;
         }
 
-        /** The score a bootstrapped run must reach (default: any score above 0). */
+        /**
+         * The score a bootstrapped run must reach.
+         *
+         * @param t the threshold (default: any score above 0)
+         * @return this builder
+         */
         public Builder metricThreshold(double t) {
             this.threshold = t;
             return this;
         }
 
-        /** Show the proposer a description of the training data (default true; false saves that call). */
+        /**
+         * Show the proposer a description of the training data.
+         *
+         * @param on default true; false saves that call
+         * @return this builder
+         */
         public Builder dataAwareProposer(boolean on) {
             this.dataAware = on;
             return this;
         }
 
-        /** Show the proposer the program's structure: every predictor's name, signature and instruction (default true). */
+        /**
+         * Show the proposer the program's structure: every predictor's name, signature and instruction.
+         *
+         * @param on default true
+         * @return this builder
+         */
         public Builder programAwareProposer(boolean on) {
             this.programAware = on;
             return this;
         }
 
-        /** Show the proposer demos of the predictor from the candidate demo sets (default true). */
+        /**
+         * Show the proposer demos of the predictor from the candidate demo sets.
+         *
+         * @param on default true
+         * @return this builder
+         */
         public Builder fewshotAwareProposer(boolean on) {
             this.fewshotAware = on;
             return this;
         }
 
-        /** Give the proposer a tip drawn at random (default true). */
+        /**
+         * Give the proposer a tip drawn at random.
+         *
+         * @param on default true
+         * @return this builder
+         */
         public Builder tipAwareProposer(boolean on) {
             this.tipAware = on;
             return this;
         }
 
+        /**
+         * Builds the optimizer; without a preset or {@code numCandidates}, the {@code light} preset.
+         *
+         * @return the optimizer
+         * @throws IllegalArgumentException if an {@code auto} preset is set together with
+         *     {@code numCandidates} or {@code numTrials}
+         */
         public MIPROv2 build() {
             return new MIPROv2(this);
         }

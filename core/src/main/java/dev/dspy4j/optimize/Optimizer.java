@@ -16,6 +16,9 @@ public interface Optimizer {
      *
      * @param student  the program to optimize; left untouched
      * @param trainset examples with their input keys marked
+     * @return a new program with the same predictor names, its demos and/or instructions chosen
+     * @throws IllegalArgumentException if the training set or the program does not fit the optimizer
+     *     (each names what is wrong)
      */
     Module compile(Module student, List<Example> trainset);
 }

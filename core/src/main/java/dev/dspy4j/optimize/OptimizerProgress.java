@@ -25,10 +25,20 @@ public record OptimizerProgress(
     /** Receives progress; called on the optimizing thread. An exception it throws is logged and ignored. */
     @FunctionalInterface
     public interface Listener {
+        /**
+         * Called after each recorded trial.
+         *
+         * @param progress the run's state after the trial
+         */
         void onTrial(OptimizerProgress progress);
     }
 
-    /** One line for a console, e.g. {@code COPRO trial 4/12: 62.5 (best 75.0), 48 metric calls, 60 LM calls}. */
+    /**
+     * One line for a console.
+     *
+     * @return e.g. {@code COPRO trial 4/12: 62.5 (best 75.0), 48 metric calls, 60 LM calls}; scores with one
+     *     decimal, in {@link java.util.Locale#ROOT}
+     */
     public String line() {
         return String.format(
                 java.util.Locale.ROOT,

@@ -79,15 +79,24 @@ public final class OptimizerRun {
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
-    /** Starts the book-keeping for one {@code compile}. */
+    /**
+     * Starts the book-keeping for one {@code compile}.
+     *
+     * @param optimizer the optimizer's name, in the trial log, progress and log lines
+     * @param metric scores each candidate's predictions
+     * @param settings budget, threads, listener, trial log and stop signal
+     * @return the run, status {@code running}; nothing is written before the first trial
+     */
     public static OptimizerRun start(String optimizer, Metric metric, RunSettings settings) {
         return new OptimizerRun(optimizer, metric, settings);
     }
 
+    /** {@return the settings the run was started with} */
     public RunSettings settings() {
         return settings;
     }
 
+    /** {@return the run's spending limit} */
     public Budget budget() {
         return settings.budget();
     }
@@ -95,6 +104,8 @@ public final class OptimizerRun {
     /**
      * Throws {@link OptimizationStopped} if the run must end: the stop signal was given, the thread
      * was interrupted, or the trial limit is reached.
+     *
+     * @throws OptimizationStopped with reason {@code stopped}, {@code interrupted} or {@code budget}
      */
     public void checkStop() {
         if (settings.stop() != null && settings.stop().isStopped()) throw new OptimizationStopped("stopped");
@@ -103,23 +114,28 @@ public final class OptimizerRun {
         if (maxTrials != null && trials.size() >= maxTrials) throw new OptimizationStopped("budget");
     }
 
-    /** The metric calls left, or {@link Long#MAX_VALUE} without a limit. */
+    /** {@return the metric calls left (0 or more), or {@link Long#MAX_VALUE} without a limit} */
     public long remainingMetricCalls() {
         Integer max = budget().maxMetricCalls();
         return max == null ? Long.MAX_VALUE : Math.max(0, max - metricCalls);
     }
 
-    /** True if {@code n} more metric calls fit in the budget. */
+    /**
+     * Whether more metric calls fit in the budget.
+     *
+     * @param n the calls wanted
+     * @return true if {@code n} more fit
+     */
     public boolean canAfford(long n) {
         return n <= remainingMetricCalls();
     }
 
-    /** Metric calls so far. */
+    /** {@return the metric calls so far (examples scored)} */
     public long metricCalls() {
         return metricCalls;
     }
 
-    /** LM calls and tokens so far (scored trials and the work since the last one). */
+    /** {@return the LM calls and tokens so far: the recorded trials' and the work since the last one} */
     public Cost cost() {
         return total.plus(pending);
     }
@@ -128,7 +144,13 @@ public final class OptimizerRun {
      * Scores {@code program} on {@code examples} (the metric gets each run's trace), counting
      * {@code examples.size()} metric calls and the LM calls made (the metric's own included).
      *
+     * @param program the candidate; not changed
+     * @param examples the examples to score it on
+     * @return the evaluation; a failed example scores 0
      * @throws OptimizationStopped if the run must stop, or the examples do not fit in the metric-call budget
+     * @throws RuntimeException anything else thrown out of the evaluation (a failing example only
+     *     scores 0), e.g. for an example without input keys; the run is then marked {@code failed} in the
+     *     trial log
      */
     public EvaluationResult evaluate(Module program, List<Example> examples) {
         checkStop();
@@ -143,6 +165,13 @@ public final class OptimizerRun {
     /**
      * Runs other LM work of the optimizer (bootstrapping, proposing instructions) and counts its LM
      * calls. Nested calls count once.
+     *
+     * @param <T> the body's result type
+     * @param body the work
+     * @return what {@code body} returned
+     * @throws OptimizationStopped if the run must stop before the work (or threads of the work were
+     *     stopped by an interrupt of this thread)
+     * @throws RuntimeException what the body threw; the run is then marked {@code failed} in the trial log
      */
     public <T> T traced(Supplier<T> body) {
         checkStop();
@@ -168,6 +197,15 @@ public final class OptimizerRun {
     /**
      * Records a scored candidate: its cost is everything counted since the previous trial. A score
      * strictly above the best so far makes {@code program} the best (ties keep the earlier one).
+     * Reports progress to the listener and rewrites the trial log.
+     *
+     * @param label a short name for the candidate, e.g. {@code bootstrap seed 3}
+     * @param candidate a JSON-safe description, e.g. {@link #describe(Module)}
+     * @param score its score on the full validation set (the built-in optimizers use
+     *     {@link EvaluationResult#score()}, a percentage)
+     * @param program the candidate program
+     * @return the recorded trial
+     * @throws UncheckedIOException if the trial log cannot be written
      */
     public Trial trial(String label, Map<String, Object> candidate, double score, Module program) {
         return record(label, candidate, score, program, true);
@@ -214,6 +252,12 @@ public final class OptimizerRun {
     /**
      * Records a candidate scored on part of the examples (a minibatch): it is logged and reported like
      * any trial, but never becomes the best program, whose score must come from the full set.
+     *
+     * @param label a short name for the candidate
+     * @param candidate a JSON-safe description
+     * @param score its score on the minibatch
+     * @return the recorded trial
+     * @throws UncheckedIOException if the trial log cannot be written
      */
     public Trial minibatchTrial(String label, Map<String, Object> candidate, double score) {
         return record(label, candidate, score, null, false);
@@ -238,27 +282,38 @@ public final class OptimizerRun {
         return e;
     }
 
-    /** Notes that the run ended early; {@link #finish} then returns the best so far. */
+    /**
+     * Notes that the run ended early; {@link #finish} then returns the best so far.
+     *
+     * @param s the signal caught; its reason becomes the run's status
+     */
     public void stopped(OptimizationStopped s) {
         status = s.reason();
         LOG.info("{}: {} after {} trials", optimizer, s.getMessage(), trials.size());
     }
 
+    /** {@return the trials recorded so far, in order (a copy)} */
     public List<Trial> trials() {
         return List.copyOf(trials);
     }
 
-    /** The best program so far, or null before the first trial. */
+    /** {@return the best program so far, or null before the first full trial} */
     public Module best() {
         return best;
     }
 
-    /** The best score so far ({@code -Infinity} before the first trial). */
+    /** {@return the best score so far ({@code -Infinity} before the first full trial)} */
     public double bestScore() {
         return bestScore;
     }
 
-    /** Ends the run, writes the log, and returns the best program, or {@code fallback} if no trial was scored. */
+    /**
+     * Ends the run (status {@code finished} unless it stopped early) and writes the log.
+     *
+     * @param fallback returned when no full trial was recorded
+     * @return the best program, or {@code fallback}
+     * @throws UncheckedIOException if the trial log cannot be written
+     */
     public Module finish(Module fallback) {
         if (status.equals("running")) status = "finished";
         total = total.plus(pending);
@@ -270,6 +325,9 @@ public final class OptimizerRun {
     /**
      * A JSON-safe description of a program's learned parts: per predictor, its instructions and its
      * number of demos.
+     *
+     * @param program the program
+     * @return by predictor name: {@code {"instructions": text, "demos": count}}
      */
     public static Map<String, Object> describe(Module program) {
         Map<String, Object> out = new LinkedHashMap<>();

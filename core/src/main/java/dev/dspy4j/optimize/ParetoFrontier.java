@@ -19,7 +19,9 @@ import java.util.Set;
  * fronts it sits on, so a candidate that is best on many examples is chosen often, and one that is
  * uniquely best on a single hard example still gets its turn.
  *
- * <p>Candidates are numbered from 0 in the order they are added. Not thread-safe.
+ * <p>Candidates are numbered from 0 in the order they are added. Not thread-safe. Follows the
+ * {@code gepa} package's {@code remove_dominated_programs} and
+ * {@code select_program_candidate_from_pareto_front}.
  */
 final class ParetoFrontier {
     private final int examples;

@@ -16,7 +16,9 @@ import java.util.Objects;
  * GEPA's reflective step: shows the reflection LM one predictor's current instruction and, for each
  * example of a minibatch, that predictor's inputs and outputs in the run and the metric's feedback
  * (its feedback for this predictor, else for the whole prediction, else the bare score), and asks
- * for a better instruction.
+ * for a better instruction. Follows the {@code gepa} package's {@code ReflectiveMutationProposer}
+ * with DSPy's {@code make_reflective_dataset} (the records) and its instruction-proposal prompt
+ * (dspy4j's own wording).
  */
 final class Reflection {
 

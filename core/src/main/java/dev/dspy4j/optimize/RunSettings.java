@@ -16,12 +16,22 @@ import java.util.Objects;
  */
 public record RunSettings(
         Budget budget, int threads, OptimizerProgress.Listener listener, Path trialLog, StopSignal stop) {
+    /**
+     * Checks the settings.
+     *
+     * @param budget the spending limit; not null
+     * @param threads at least 1
+     * @param listener the listener, or null
+     * @param trialLog the log file, or null
+     * @param stop the stop signal, or null
+     * @throws IllegalArgumentException if {@code threads} is below 1
+     */
     public RunSettings {
         Objects.requireNonNull(budget, "budget");
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, not " + threads);
     }
 
-    /** Unlimited budget, one thread, no listener, no log, no stop signal. */
+    /** {@return an unlimited budget, one thread, no listener, no log and no stop signal} */
     public static RunSettings defaults() {
         return new RunSettings(Budget.unlimited(), 1, null, null, null);
     }

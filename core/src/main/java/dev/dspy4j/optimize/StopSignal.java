@@ -15,6 +15,10 @@ public final class StopSignal {
         stopped.set(true);
     }
 
+    /** Creates a signal that has not been given. */
+    public StopSignal() {}
+
+    /** {@return true once {@link #stop()} has been called} */
     public boolean isStopped() {
         return stopped.get();
     }

@@ -33,7 +33,7 @@ import java.util.Random;
  * Hyperopt are Python; the JVM's SMAC release is unmaintained; Smile and Commons Math have no
  * Bayesian search), and the estimator is a few dozen lines.
  */
-public final class TpeSampler {
+final class TpeSampler {
 
     /**
      * One observed trial.

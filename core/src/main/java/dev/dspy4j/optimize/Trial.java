@@ -24,6 +24,17 @@ public record Trial(
         int examples,
         Cost cost,
         double bestSoFar) {
+    /**
+     * Copies {@code candidate}, keeping its order.
+     *
+     * @param number 1-based position in the run
+     * @param label the candidate's short name
+     * @param candidate its description; copied
+     * @param score its score
+     * @param examples examples scored
+     * @param cost LM work since the previous trial
+     * @param bestSoFar the best score after this trial
+     */
     public Trial {
         candidate = Collections.unmodifiableMap(new LinkedHashMap<>(candidate));
     }

@@ -78,7 +78,7 @@ class MIPROv2Test {
 
         // light: 6 demo sets, 3 instructions (the current one and 2 proposals), 10 trials; a valset of
         // 10 (not over 50) makes every trial a full evaluation: 10 examples x (1 default + 10 trials)
-        int trials = MIPROv2.defaultTrials(1, false, 6);
+        int trials = MiproPlan.defaultTrials(1, false, 6);
         assertThat(trials).isEqualTo(10);
         OptimizerProgress last = progress.get(progress.size() - 1);
         assertThat(last.metricCalls()).isEqualTo(10L * (1 + trials));

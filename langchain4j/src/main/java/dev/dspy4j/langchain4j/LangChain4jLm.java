@@ -97,12 +97,18 @@ public final class LangChain4jLm extends AbstractLanguageModel {
         this.chat = b.chat;
     }
 
-    /** A builder around {@code chat}; {@link Builder#model(String)} names the model for cache keys and history. */
+    /**
+     * A builder around a LangChain4j model; {@link Builder#model(String)} (required) names the model for
+     * cache keys and history.
+     *
+     * @param chat the LangChain4j chat model every call goes to; not null
+     * @return the builder
+     */
     public static Builder builder(ChatModel chat) {
         return new Builder(Objects.requireNonNull(chat, "chat"));
     }
 
-    /** The wrapped model. */
+    /** {@return the wrapped LangChain4j chat model} */
     public ChatModel chatModel() {
         return chat;
     }
@@ -274,6 +280,12 @@ public final class LangChain4jLm extends AbstractLanguageModel {
             this.chat = chat;
         }
 
+        /**
+         * Builds the LM.
+         *
+         * @return the LM
+         * @throws IllegalStateException if no {@link #model(String)} was given
+         */
         public LangChain4jLm build() {
             if (model() == null) {
                 throw new IllegalStateException(

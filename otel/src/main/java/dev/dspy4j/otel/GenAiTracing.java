@@ -82,12 +82,22 @@ public final class GenAiTracing implements Callback, AutoCloseable {
     private final Map<String, Prompt> prompts = new ConcurrentHashMap<>();
     private volatile boolean installed;
 
-    /** Tracing with {@code openTelemetry}'s tracer for scope {@value #SCOPE}; register it with {@link CallContext}. */
+    /**
+     * Tracing with a tracer for scope {@value #SCOPE}; register it with {@link CallContext} (or use
+     * {@link #install}).
+     *
+     * @param openTelemetry where the tracer comes from (the SDK, or {@code GlobalOpenTelemetry.get()}); not null
+     */
     public GenAiTracing(OpenTelemetry openTelemetry) {
         this.tracer = Objects.requireNonNull(openTelemetry, "openTelemetry").getTracer(SCOPE);
     }
 
-    /** Tracing registered for every call in this process ({@link CallContext#addGlobal}) until {@link #close}. */
+    /**
+     * Starts tracing every call in this process ({@link CallContext#addGlobal}) until {@link #close}.
+     *
+     * @param openTelemetry where the tracer comes from; not null
+     * @return the registered tracing; close it to stop
+     */
     public static GenAiTracing install(OpenTelemetry openTelemetry) {
         GenAiTracing t = new GenAiTracing(openTelemetry);
         CallContext.addGlobal(t);

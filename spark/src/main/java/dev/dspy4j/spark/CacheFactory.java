@@ -15,7 +15,12 @@ import java.util.Objects;
 @FunctionalInterface
 public interface CacheFactory extends Serializable {
 
-    /** A new cache; may throw if it cannot be opened (the run then goes on without a cache, with a warning). */
+    /**
+     * Opens the cache; called on an executor.
+     *
+     * @return a new cache, which the executor keeps for the rest of its life (one per run)
+     * @throws RuntimeException if it cannot be opened (the run then goes on without a cache, with a warning)
+     */
     ResponseCache open();
 
     /** The accepted forms, for error messages. */
@@ -26,6 +31,8 @@ public interface CacheFactory extends Serializable {
      * Redis every executor shares ({@link Redis}), or a folder path ({@code /var/cache/dspy4j},
      * {@code file:/var/cache/dspy4j}) for the on-disk cache of each executor machine ({@link Disk}).
      *
+     * @param spec the {@code --cache} value; not null
+     * @return the factory for that cache (nothing is opened yet)
      * @throws IllegalArgumentException for a form that is not accepted, naming the accepted ones
      */
     static CacheFactory parse(String spec) {
@@ -54,10 +61,20 @@ public interface CacheFactory extends Serializable {
      * misses, with one warning per executor, and never fails a row. Put the password in the
      * {@value RedisCache#PASSWORD_ENV} variable of the executors rather than in the URI (the URI is
      * part of the task settings).
+     *
+     * @param uri {@code redis://host:port[/db]} or {@code rediss://...}, with an optional user and password
+     * @serial exclude (Spark ships it with the task settings between JVMs of one dspy4j version; not a stored form)
      */
+    @SuppressWarnings("InvalidBlockTag") // @serial is javadoc's (serialized form); Error Prone does not expect it here
     record Redis(String uri) implements CacheFactory {
         private static final long serialVersionUID = 1L;
 
+        /**
+         * Checks the URI on the driver, where a mistake is cheap.
+         *
+         * @param uri the Redis URI; not null
+         * @throws IllegalArgumentException naming the URI (password masked) if {@link RedisCache} refuses it
+         */
         public Redis {
             Objects.requireNonNull(uri, "uri");
             RedisCache.builder().uri(uri); // the URI is checked on the driver, where a mistake is cheap
@@ -78,10 +95,19 @@ public interface CacheFactory extends Serializable {
     /**
      * The on-disk cache ({@link TieredCache}: memory in front of SQLite) in {@code directory} on each
      * executor machine; executors on one machine share it.
+     *
+     * @param directory the cache folder on every executor machine, created if missing
+     * @serial exclude (Spark ships it with the task settings between JVMs of one dspy4j version; not a stored form)
      */
+    @SuppressWarnings("InvalidBlockTag") // @serial is javadoc's (serialized form); Error Prone does not expect it here
     record Disk(String directory) implements CacheFactory {
         private static final long serialVersionUID = 1L;
 
+        /**
+         * Checks that the directory is given; it is opened on the executors only.
+         *
+         * @param directory the cache folder; not null
+         */
         public Disk {
             Objects.requireNonNull(directory, "directory");
         }

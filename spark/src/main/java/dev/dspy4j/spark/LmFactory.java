@@ -16,6 +16,7 @@ public interface LmFactory extends Serializable {
      * A new LM that reads and writes {@code cache}.
      *
      * @param cache the executor's response cache, or null when the run has none
+     * @return the LM the executor's tasks share
      */
     LanguageModel create(ResponseCache cache);
 }

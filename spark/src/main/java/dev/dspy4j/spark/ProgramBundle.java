@@ -40,9 +40,13 @@ public final class ProgramBundle implements Serializable {
     private static final String JSON_NAME = "program.json";
     private static final String MEDIA_DIR = "program.media";
 
+    /** SHA-256 (hex) over {@link #json} and the media names; see {@link #digest()}. */
     private final String digest;
+    /** The program file as dspy4j saves it (UTF-8 JSON), naming its media files. */
     private final byte[] json;
+    /** The demo media files: file name (the payload's digest and extension) to bytes, sorted by name. */
     private final TreeMap<String, byte[]> media;
+
     private final transient LmSettings savedLm;
     private final transient Module program;
 
@@ -61,7 +65,10 @@ public final class ProgramBundle implements Serializable {
      *
      * @param signature    the signature for a state file that does not record one (DSPy's), or null
      * @param trustBaseUrl whether an LM base URL recorded in the file is kept (see {@link ProgramState.Reader})
+     * @param file         a program state file, dspy4j's or DSPy's JSON
+     * @return the bundle, with the LM settings the file records as {@link #savedLm()}
      * @throws IllegalArgumentException naming the file and the problem, for a file that cannot be read or built
+     * @throws UncheckedIOException if the program cannot be written to a temporary folder to bundle it
      */
     public static ProgramBundle read(Path file, String signature, boolean trustBaseUrl) {
         Objects.requireNonNull(file, "file");
@@ -90,7 +97,13 @@ public final class ProgramBundle implements Serializable {
         }
     }
 
-    /** The bundle of a program built in code (its LM is not part of it). */
+    /**
+     * Bundles a program built in code (its LM is not part of it).
+     *
+     * @param program the program, with its demos
+     * @return the bundle; {@link #savedLm()} is null
+     * @throws UncheckedIOException if the program cannot be written to a temporary folder to bundle it
+     */
     public static ProgramBundle of(Module program) {
         return of(program, null);
     }
@@ -121,22 +134,25 @@ public final class ProgramBundle implements Serializable {
         }
     }
 
-    /** SHA-256 (hex) over the program JSON and its media names. */
+    /** {@return SHA-256 (64 lower-case hex digits) over the program JSON and its media names} */
     public String digest() {
         return digest;
     }
 
-    /** The number of demo media files shipped with the program. */
+    /** {@return the number of demo media files shipped with the program} */
     public int mediaCount() {
         return media.size();
     }
 
-    /** The program as the driver built it (driver side only: not shipped). */
+    /** {@return the program as the driver built it; null on an executor (not shipped)} */
     public Module program() {
         return program;
     }
 
-    /** The LM settings the program file records (driver side only; null if none or not read from a file). */
+    /**
+     * {@return the LM settings the program file records; null if none, if not read from a file, or on an
+     * executor (not shipped)}
+     */
     public LmSettings savedLm() {
         return savedLm;
     }

@@ -31,7 +31,9 @@ import java.util.Objects;
  * @param maxAttempts attempts per request (1 = no retry)
  * @param rpm         requests a minute per executor JVM, or null for no limit
  * @param tpm         tokens a minute per executor JVM, or null for no limit
+ * @serial exclude (Spark ships it with the task settings between JVMs of one dspy4j version; not a stored form)
  */
+@SuppressWarnings("InvalidBlockTag") // @serial is javadoc's (serialized form); Error Prone does not expect it here
 public record ProviderLm(
         String provider,
         String model,
@@ -49,6 +51,22 @@ public record ProviderLm(
     private static final java.util.Set<String> PROVIDERS =
             java.util.Set.of("openai", "openai-responses", "anthropic", "gemini", "azure");
 
+    /**
+     * Checks every value on the driver, so a mistake fails before any task starts.
+     *
+     * @param provider    {@code openai}, {@code openai-responses}, {@code anthropic}, {@code gemini} or
+     *     {@code azure} (any case); not null
+     * @param model       the model; not null
+     * @param baseUrl     the API base URL, or null for the provider's
+     * @param apiKeyEnv   the variable holding the key, or null for the provider's default
+     * @param paramsJson  a JSON object of request parameters; null means {@code {}}
+     * @param timeout     the time one request may take; not null
+     * @param maxAttempts at least 1
+     * @param rpm         at least 1, or null
+     * @param tpm         at least 1, or null
+     * @throws IllegalArgumentException naming the value, for an unknown provider, parameters that are not
+     *     a JSON object, or a count below 1
+     */
     public ProviderLm {
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(model, "model");
@@ -69,7 +87,9 @@ public record ProviderLm(
      * {@code PROVIDER/MODEL} ({@code openai/gpt-4o-mini}) with the defaults of {@code dspy4j run}: no
      * base URL, the provider's key variable, 120 s timeout, 3 attempts, no rate limit.
      *
-     * @throws IllegalArgumentException if {@code lm} is not PROVIDER/MODEL
+     * @param lm {@code PROVIDER/MODEL}, as {@code dspy4j run --lm} takes it
+     * @return the factory
+     * @throws IllegalArgumentException if {@code lm} is not PROVIDER/MODEL or names an unknown provider
      */
     public static ProviderLm of(String lm) {
         int slash = lm == null ? -1 : lm.indexOf('/');
@@ -89,7 +109,14 @@ public record ProviderLm(
                 null);
     }
 
-    /** The provider, model, base URL and parameters a program file records. */
+    /**
+     * The LM a program file records, with {@link #of(String)}'s other defaults.
+     *
+     * @param saved the LM settings of a program file ({@link ProgramBundle#savedLm()}); a missing
+     *     provider means {@code openai}
+     * @return the factory for its provider, model, base URL and parameters
+     * @throws IllegalArgumentException for an unknown provider
+     */
     public static ProviderLm of(LmSettings saved) {
         Objects.requireNonNull(saved, "saved");
         return new ProviderLm(
@@ -104,27 +131,60 @@ public record ProviderLm(
                 null);
     }
 
+    /**
+     * {@return a copy with another base URL}
+     *
+     * @param url the API base URL, or null for the provider's
+     */
     public ProviderLm withBaseUrl(String url) {
         return new ProviderLm(provider, model, url, apiKeyEnv, paramsJson, timeout, maxAttempts, rpm, tpm);
     }
 
+    /**
+     * {@return a copy that reads the key from another variable on each executor}
+     *
+     * @param name the environment variable, or null for the provider's default
+     */
     public ProviderLm withApiKeyEnv(String name) {
         return new ProviderLm(provider, model, baseUrl, name, paramsJson, timeout, maxAttempts, rpm, tpm);
     }
 
+    /**
+     * {@return a copy with other default request parameters}
+     *
+     * @param params parameters sent with every request ({@code temperature}, ...), or null for none
+     * @throws IllegalArgumentException if they cannot be written as JSON
+     */
     public ProviderLm withParams(Map<String, ?> params) {
         return new ProviderLm(provider, model, baseUrl, apiKeyEnv, json(params), timeout, maxAttempts, rpm, tpm);
     }
 
+    /**
+     * {@return a copy with another time limit per request}
+     *
+     * @param t the time one request may take; not null
+     */
     public ProviderLm withTimeout(Duration t) {
         return new ProviderLm(provider, model, baseUrl, apiKeyEnv, paramsJson, t, maxAttempts, rpm, tpm);
     }
 
+    /**
+     * {@return a copy with another number of attempts per request}
+     *
+     * @param n attempts, at least 1 (1 = no retry)
+     * @throws IllegalArgumentException if {@code n} is below 1
+     */
     public ProviderLm withMaxAttempts(int n) {
         return new ProviderLm(provider, model, baseUrl, apiKeyEnv, paramsJson, timeout, n, rpm, tpm);
     }
 
-    /** Requests and tokens a minute, per executor JVM (null for no limit). */
+    /**
+     * {@return a copy with another rate limit, which each executor JVM applies on its own}
+     *
+     * @param requestsPerMinute requests a minute per executor JVM, at least 1, or null for no limit
+     * @param tokensPerMinute   tokens a minute per executor JVM, at least 1, or null for no limit
+     * @throws IllegalArgumentException for a value below 1
+     */
     public ProviderLm withRateLimit(Long requestsPerMinute, Long tokensPerMinute) {
         return new ProviderLm(
                 provider,
@@ -138,6 +198,11 @@ public record ProviderLm(
                 tokensPerMinute);
     }
 
+    /**
+     * Makes the client as {@code dspy4j run} does, reading the API key from the executor's environment.
+     *
+     * @throws IllegalStateException if the key variable is not set on the executor (or the provider refuses the settings)
+     */
     @Override
     public LanguageModel create(ResponseCache cache) {
         RateLimit limit = null;

@@ -7,14 +7,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import picocli.CommandLine;
@@ -189,17 +186,32 @@ public final class SparkJob implements Callable<Integer> {
         }
     }
 
-    /** Runs the job in the active or a new Spark session and exits with its status. */
+    /**
+     * Runs the job in the active or a new Spark session, stops the session, and exits with the job's
+     * status when it is not 0.
+     *
+     * @param args the options ({@code --help} lists them)
+     */
     public static void main(String[] args) {
         int code = run(
                 args,
                 new PrintWriter(System.out, true, Charset.defaultCharset()),
                 new PrintWriter(System.err, true, Charset.defaultCharset()));
-        SparkSession.active().stop();
+        // --help and usage errors end before a session is made (SparkSession.active() would throw then)
+        scala.Option<SparkSession> session = SparkSession.getActiveSession();
+        if (session.isEmpty()) session = SparkSession.getDefaultSession();
+        if (session.isDefined()) session.get().stop();
         if (code != 0) System.exit(code);
     }
 
-    /** Runs the job in the active Spark session (or a new one), writing to {@code out} and {@code err}; returns the exit status. */
+    /**
+     * Runs the job in the active Spark session (or a new one), which it leaves running.
+     *
+     * @param args the options, as {@link #main} takes them
+     * @param out  where the summary (and {@code --help}) goes
+     * @param err  where errors go
+     * @return the exit status: 0 every row succeeded, 1 some rows failed, 2 usage error
+     */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new SparkJob());
         cl.setOut(out);
@@ -270,51 +282,12 @@ public final class SparkJob implements Callable<Integer> {
         Dataset<Row> written = isJson(out)
                 ? spark.read().schema(runner.outputSchema(in.schema())).json(out)
                 : spark.read().parquet(out);
-        List<Row> counts = written.groupBy(functions.col(OutputColumns.ERROR_TYPE), functions.col(OutputColumns.CACHED))
-                .count()
-                .collectAsList();
-        long rows = 0;
-        long cached = 0;
-        Map<String, Long> errors = new TreeMap<>();
-        for (Row r : counts) {
-            long n = r.getLong(2);
-            rows += n;
-            if (r.isNullAt(0)) {
-                if (r.getBoolean(1)) cached += n;
-            } else {
-                errors.merge(r.getString(0), n, Long::sum);
-            }
-        }
-        long failed = errors.values().stream().mapToLong(Long::longValue).sum();
+        RunSummary summary = RunSummary.of(written);
         if (!quiet) {
-            StringBuilder s = new StringBuilder();
-            s.append(rows)
-                    .append(rows == 1 ? " row: " : " rows: ")
-                    .append(rows - failed)
-                    .append(" ok, ")
-                    .append(failed)
-                    .append(failed == 1 ? " error" : " errors");
-            if (failed > 0) {
-                s.append(" (");
-                errors.forEach((t, n) -> s.append(s.charAt(s.length() - 1) == '(' ? "" : ", ")
-                        .append(t)
-                        .append(' ')
-                        .append(n));
-                s.append(')');
-            }
-            s.append(", ")
-                    .append(cached)
-                    .append(" from the cache")
-                    .append(String.format(
-                            Locale.ROOT,
-                            ", %.1f s (%.1f rows/s); output in %s",
-                            seconds,
-                            rows / Math.max(seconds, 1e-9),
-                            out));
-            err.println(s);
+            err.println(summary.line(seconds, out));
             err.flush();
         }
-        return failed > 0 ? 1 : 0;
+        return summary.failed() > 0 ? 1 : 0;
     }
 
     private Dataset<Row> read(SparkSession spark) {

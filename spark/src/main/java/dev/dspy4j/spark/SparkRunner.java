@@ -90,17 +90,22 @@ public final class SparkRunner {
         }
     }
 
-    /** A new builder. */
+    /** {@return a builder: 4 threads per task, no cache, each input field read from its namesake column} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The program's signature (its input fields name the columns read, its outputs the columns added). */
+    /** {@return the program's signature: its input fields name the columns read, its outputs the columns added} */
     public Signature signature() {
         return signature;
     }
 
-    /** The schema of {@link #run}'s result for an input of schema {@code input}. */
+    /**
+     * {@return the schema of {@link #run}'s result: {@code input}'s columns, one per output field, then
+     * {@code error}, {@code error_type} and {@code cached}}
+     *
+     * @param input the schema of the data to run over
+     */
     public StructType outputSchema(StructType input) {
         return OutputColumns.schema(input, signature.outputs());
     }
@@ -108,6 +113,8 @@ public final class SparkRunner {
     /**
      * The program's answers for every row of {@code data} (lazily, as a Spark transformation).
      *
+     * @param data the rows; the columns the input fields read must be there (media: string or binary)
+     * @return one row per input row, in {@link #outputSchema}
      * @throws IllegalArgumentException if an input field has no column (and is not optional), a media
      *         field's column is neither string nor binary, or an added column is already in {@code data}
      */
@@ -182,43 +189,84 @@ public final class SparkRunner {
 
         private Builder() {}
 
-        /** A program file as {@code dspy4j run --program} reads it (dspy4j's format; see {@link #program(ProgramBundle)} for DSPy's). */
+        /**
+         * Reads the program from a file, as {@code dspy4j run --program} does (dspy4j's format; for DSPy's,
+         * use {@link #program(ProgramBundle)} with {@link ProgramBundle#read} and a signature).
+         *
+         * @param file the program state file, read on the driver
+         * @return this builder
+         * @throws IllegalArgumentException naming the file, if it cannot be read or built
+         */
         public Builder program(Path file) {
             return program(ProgramBundle.read(file, null, false));
         }
 
-        /** A program read with {@link ProgramBundle#read} or made with {@link ProgramBundle#of}. */
+        /**
+         * Sets the program.
+         *
+         * @param program read with {@link ProgramBundle#read} or made with {@link ProgramBundle#of}; not null
+         * @return this builder
+         */
         public Builder program(ProgramBundle program) {
             this.bundle = Objects.requireNonNull(program, "program");
             return this;
         }
 
-        /** The LM made on each executor (default: the provider and model the program file records). */
+        /**
+         * Sets how each executor makes its LM.
+         *
+         * @param factory e.g. {@link ProviderLm#of(String)}; not null (default: the provider and model the
+         *     program file records)
+         * @return this builder
+         */
         public Builder lm(LmFactory factory) {
             this.lm = Objects.requireNonNull(factory, "factory");
             return this;
         }
 
-        /** The response cache opened on each executor (default: none). */
+        /**
+         * Sets the response cache each executor opens.
+         *
+         * @param factory e.g. {@link CacheFactory#parse}, or null for none (the default)
+         * @return this builder
+         */
         public Builder cache(CacheFactory factory) {
             this.cache = factory;
             return this;
         }
 
-        /** Rows each task runs at once (default 4). */
+        /**
+         * Sets how many rows each task runs at once (its LM calls in flight).
+         *
+         * @param n at least 1 (default 4)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is below 1
+         */
         public Builder threadsPerTask(int n) {
             if (n < 1) throw new IllegalArgumentException("threadsPerTask must be at least 1, not " + n);
             this.threads = n;
             return this;
         }
 
-        /** Reads input field {@code field} from column {@code column} (default: the column named like the field). */
+        /**
+         * Reads an input field from a column of another name (default: the column named like the field).
+         *
+         * @param field  the program's input field; checked by {@link #build()}
+         * @param column the column of the data
+         * @return this builder
+         */
         public Builder column(String field, String column) {
             columns.put(Objects.requireNonNull(field, "field"), Objects.requireNonNull(column, "column"));
             return this;
         }
 
-        /** The Hadoop folder relative media paths are taken against (default: the file system's working folder). */
+        /**
+         * Sets the folder that relative media paths in string columns are resolved against.
+         *
+         * @param folder a Hadoop path or URI ({@code s3a://bucket/photos}), or null for the file system's
+         *     working folder (the default)
+         * @return this builder
+         */
         public Builder mediaBase(String folder) {
             this.mediaBase = folder;
             return this;
@@ -230,6 +278,14 @@ public final class SparkRunner {
             return this;
         }
 
+        /**
+         * Builds the runner on the driver.
+         *
+         * @return the runner
+         * @throws NullPointerException if no program was given
+         * @throws IllegalStateException if no LM was given and the program file records none
+         * @throws IllegalArgumentException if a {@link #column} names an input field the program does not have
+         */
         public SparkRunner build() {
             return new SparkRunner(this);
         }

@@ -1,5 +1,8 @@
 package dev.dspy4j.testing;
 
+import static dev.dspy4j.testing.ApiReplies.anthropicError;
+import static dev.dspy4j.testing.ApiReplies.reply;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -250,30 +253,11 @@ final class LoopbackBatches {
                             .put("message", "loopback: this request is refused");
                 } else {
                     result.put("type", "succeeded");
-                    result.set(
-                            "message",
-                            JSON.readTree(
-                                    LoopbackChatServer.anthropicBody(responder.apply(received(i, "/v1/messages")))));
+                    result.set("message", ModelApi.MESSAGES.answer(responder.apply(received(i, "/v1/messages"))));
                 }
                 out.write(JSON.writeValueAsBytes(line));
                 out.write('\n');
             }
-        }
-    }
-
-    private static String anthropicError(String type, String message) throws IOException {
-        ObjectNode e = JSON.createObjectNode();
-        e.put("type", "error");
-        e.putObject("error").put("type", type).put("message", message);
-        return JSON.writeValueAsString(e);
-    }
-
-    private static void reply(HttpExchange ex, int status, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, b.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(b);
         }
     }
 }

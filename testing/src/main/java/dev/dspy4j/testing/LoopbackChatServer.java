@@ -1,28 +1,21 @@
 package dev.dspy4j.testing;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import static dev.dspy4j.testing.ApiReplies.readAll;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -53,7 +46,6 @@ public final class LoopbackChatServer implements AutoCloseable {
     /** The prefix of the server's handler thread names. */
     public static final String THREAD_PREFIX = "loopback-chat-server-";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicInteger SERVERS = new AtomicInteger();
 
     static {
@@ -74,7 +66,7 @@ public final class LoopbackChatServer implements AutoCloseable {
     @SuppressWarnings(
             "ArrayRecordComponent") // the body as read off the socket, handed out without a copy; never compared
     public record Received(String path, long bodyBytes, byte[] body) {
-        /** The body as UTF-8 text, or null if not kept. */
+        /** {@return the body decoded as UTF-8, or null if it was not kept} */
         public String bodyText() {
             return body == null ? null : new String(body, StandardCharsets.UTF_8);
         }
@@ -82,20 +74,13 @@ public final class LoopbackChatServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
-    private final Function<Received, String> responder;
-    private final boolean keepBodies;
-    private final AtomicInteger requests = new AtomicInteger();
-    private final AtomicLong totalBytes = new AtomicLong();
-    private final AtomicLong lastBytes = new AtomicLong();
-    private final AtomicLong maxBytes = new AtomicLong();
-    private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
+    private final ModelEndpoints models;
     private final LoopbackBatches batches;
     private final LoopbackFiles files;
 
     private LoopbackChatServer(Builder b) throws IOException {
         this.files = new LoopbackFiles(b.uploadDelay);
-        this.responder = b.responder;
-        this.keepBodies = b.keepBodies;
+        this.models = new ModelEndpoints(b.responder, b.keepBodies, files);
         int id = SERVERS.incrementAndGet();
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newFixedThreadPool(b.threads, r -> {
@@ -106,7 +91,7 @@ public final class LoopbackChatServer implements AutoCloseable {
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), b.port), 128);
         this.batches = new LoopbackBatches(
                 files,
-                responder,
+                b.responder,
                 b.batchErrors,
                 b.batchPolls,
                 "http://127.0.0.1:" + server.getAddress().getPort());
@@ -115,12 +100,18 @@ public final class LoopbackChatServer implements AutoCloseable {
         server.start();
     }
 
-    /** A new builder. */
+    /** {@return a builder with the defaults: answer {@code [[ ## answer ## ]] ok}, 4 threads, a free port} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A server that answers every request with {@code text}. */
+    /**
+     * Starts a server with the defaults that answers every model request with {@code text}.
+     *
+     * @param text the completion text, sent as is (use {@link #chatAnswer} for the chat format)
+     * @return the running server; close it when done
+     * @throws UncheckedIOException if no port can be bound
+     */
     public static LoopbackChatServer start(String text) {
         return builder().answer(text).start();
     }
@@ -132,7 +123,10 @@ public final class LoopbackChatServer implements AutoCloseable {
      * {@code [[ ## FIELD ## ]]} section of every answer (default {@code answer ok}), so a program whose
      * output fields are those parses. {@code --batch-polls N} ends each batch at its N-th poll (default 2);
      * {@code --batch-error-when TEXT} fails the batch requests whose body contains TEXT. Prints the base
-     * URL to give {@code --api-base}.
+     * URL to give {@code --api-base}. A bad argument prints its error and the usage, and exits with 2.
+     *
+     * @param args the command line, as above
+     * @throws InterruptedException if the main thread is interrupted while the server runs
      */
     public static void main(String[] args) throws InterruptedException {
         LoopbackChatServer server;
@@ -140,9 +134,7 @@ public final class LoopbackChatServer implements AutoCloseable {
             server = fromArgs(args);
         } catch (IllegalArgumentException | UncheckedIOException e) {
             System.err.println(e.getMessage());
-            System.err.println(
-                    "usage: LoopbackChatServer [--batch-polls N] [--batch-error-when TEXT] [PORT] [FIELD VALUE]..."
-                            + "   e.g. 8765 answer cat");
+            System.err.println(LoopbackArgs.USAGE);
             System.exit(2);
             return;
         }
@@ -152,108 +144,74 @@ public final class LoopbackChatServer implements AutoCloseable {
     }
 
     /** Starts a server as {@link #main} does, from the same arguments. */
-    static LoopbackChatServer fromArgs(String[] all) {
-        Builder builder = builder();
-        List<String> rest = new ArrayList<>();
-        for (int k = 0; k < all.length; k++) {
-            if (all[k].equals("--batch-polls") && k + 1 < all.length) {
-                try {
-                    builder.batchPolls(Integer.parseInt(all[++k]));
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("--batch-polls takes a number, got '" + all[k] + "'");
-                }
-            } else if (all[k].equals("--batch-error-when") && k + 1 < all.length) {
-                String marker = all[++k];
-                builder.batchErrors(r -> r.bodyText().contains(marker));
-            } else {
-                rest.add(all[k]);
-            }
-        }
-        String[] args = rest.toArray(String[]::new);
-        int port = 8765;
-        int i = 0;
-        if (args.length % 2 == 1) {
-            try {
-                port = Integer.parseInt(args[0]);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("PORT must be a number from 0 to 65535, got '" + args[0] + "'");
-            }
-            i = 1;
-        }
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("PORT must be a number from 0 to 65535, got " + port);
-        }
-        StringBuilder text = new StringBuilder();
-        for (; i < args.length; i += 2) {
-            text.append("[[ ## ")
-                    .append(args[i])
-                    .append(" ## ]]\n")
-                    .append(args[i + 1])
-                    .append("\n\n");
-        }
-        String answer = text.isEmpty() ? chatAnswer("answer", "ok") : text + "[[ ## completed ## ]]";
-        return builder.port(port).answer(answer).start();
+    static LoopbackChatServer fromArgs(String[] args) {
+        return LoopbackArgs.parse(args).start();
     }
 
-    /** A completion in the chat format: {@code [[ ## field ## ]]\nvalue\n\n[[ ## completed ## ]]}. */
+    /**
+     * A completion in dspy4j's chat format, which a program with one output field parses.
+     *
+     * @param field the output field's name
+     * @param value the field's value, as text
+     * @return {@code [[ ## field ## ]]\nvalue\n\n[[ ## completed ## ]]}
+     */
     public static String chatAnswer(String field, String value) {
         return "[[ ## " + field + " ## ]]\n" + value + "\n\n[[ ## completed ## ]]";
     }
 
-    /** {@code http://127.0.0.1:<port>/v1}, the base URL to give an OpenAI-compatible client. */
+    /** {@return {@code http://127.0.0.1:<port>/v1}, the base URL to give an OpenAI-compatible or Anthropic client} */
     public String baseUrl() {
         return "http://127.0.0.1:" + port() + "/v1";
     }
 
-    /** {@code http://127.0.0.1:<port>}, without a path. */
+    /** {@return {@code http://127.0.0.1:<port>}, without a path (for clients that add {@code /v1beta} or the like)} */
     public URI root() {
         return URI.create("http://127.0.0.1:" + port());
     }
 
+    /** {@return the port the server listens on, on 127.0.0.1} */
     public int port() {
         return server.getAddress().getPort();
     }
 
-    /** Requests answered so far. */
+    /** {@return model requests received so far (files and batch endpoints not counted), answered or refused} */
     public int requestCount() {
-        return requests.get();
+        return models.requestCount();
     }
 
-    /** Body bytes received so far, over all requests. */
+    /** {@return the body bytes of all model requests received so far} */
     public long totalBodyBytes() {
-        return totalBytes.get();
+        return models.totalBodyBytes();
     }
 
-    /** The size of the last request body. */
+    /** {@return the size in bytes of the last model request's body, 0 before any} */
     public long lastBodyBytes() {
-        return lastBytes.get();
+        return models.lastBodyBytes();
     }
 
-    /** The size of the largest request body. */
+    /** {@return the size in bytes of the largest model request body so far} */
     public long maxBodyBytes() {
-        return maxBytes.get();
+        return models.maxBodyBytes();
     }
 
-    /** Every request received, oldest first (bodies only if kept). */
+    /** {@return a copy of every model request received, oldest first (bodies only if kept)} */
     public List<Received> received() {
-        synchronized (received) {
-            return List.copyOf(received);
-        }
+        return models.received();
     }
 
-    /** Batches created so far (batch endpoints are not counted in {@link #requestCount()}). */
+    /** {@return batches created so far, Anthropic's and OpenAI's (not counted in {@link #requestCount()})} */
     public int batchesCreated() {
         return batches.created();
     }
 
-    /** Polls of a batch's status so far, over all batches. */
+    /** {@return status polls so far, over all batches} */
     public int batchPollCount() {
         return batches.polls();
     }
 
     /**
-     * Every request sent inside a batch, oldest first: the path a live call would use and the request
-     * body (the batch line's {@code params}) as compact JSON.
+     * {@return every request sent inside a batch, oldest first: the path a live call would use and the
+     * request body (the batch line's {@code params} or {@code body}) as compact JSON}
      */
     public List<Received> batchRequests() {
         return batches.items().stream()
@@ -264,18 +222,17 @@ public final class LoopbackChatServer implements AutoCloseable {
                 .toList();
     }
 
-    /** The server's Files API: uploads received, stored files, and {@code forget(id)} to emulate an expired upload. */
+    /**
+     * {@return the server's Files API: uploads received, stored files, and {@code forget(id)} to emulate an
+     * expired upload}
+     */
     public LoopbackFiles files() {
         return files;
     }
 
     /** Clears the counters and the received requests. */
     public void reset() {
-        requests.set(0);
-        totalBytes.set(0);
-        lastBytes.set(0);
-        maxBytes.set(0);
-        received.clear();
+        models.reset();
         files.reset();
     }
 
@@ -284,119 +241,11 @@ public final class LoopbackChatServer implements AutoCloseable {
             String path = ex.getRequestURI().getPath();
             if (LoopbackFiles.isFilesPath(path)) {
                 files.handle(ex);
-                return;
+            } else if (LoopbackBatches.handles(path)) {
+                batches.handle(ex, ex.getRequestMethod(), path, readAll(ex));
+            } else {
+                models.handle(ex, path);
             }
-            long n = 0;
-            boolean keep = keepBodies || LoopbackBatches.handles(path);
-            ByteArrayOutputStream kept = keep ? new ByteArrayOutputStream() : null;
-            FileIdScanner fileIds = files.inUse() ? new FileIdScanner() : null;
-            byte[] buf = new byte[64 * 1024];
-            byte[] head = new byte[LoopbackResponses.HEAD_BYTES];
-            int headLength = 0;
-            try (InputStream in = ex.getRequestBody()) {
-                int r;
-                while ((r = in.read(buf)) > 0) {
-                    if (headLength < head.length) {
-                        int take = Math.min(r, head.length - headLength);
-                        System.arraycopy(buf, 0, head, headLength, take);
-                        headLength += take;
-                    }
-                    n += r;
-                    if (kept != null) kept.write(buf, 0, r);
-                    if (fileIds != null) fileIds.feed(buf, 0, r);
-                }
-            }
-            if (LoopbackBatches.handles(path)) {
-                batches.handle(ex, ex.getRequestMethod(), path, kept != null ? kept.toByteArray() : null);
-                return;
-            }
-            if (!"POST".equals(ex.getRequestMethod())) {
-                reply(ex, 405, "{\"error\":{\"message\":\"use POST\",\"type\":\"invalid_request_error\"}}");
-                return;
-            }
-            boolean openAi = path.endsWith("/chat/completions");
-            boolean anthropic = path.endsWith("/messages");
-            boolean responses = path.endsWith("/responses");
-            if (!openAi && !anthropic && !responses) {
-                reply(ex, 404, "{\"error\":{\"message\":\"no such endpoint: " + path + "\",\"type\":\"not_found\"}}");
-                return;
-            }
-            Received rec = new Received(path, n, kept == null ? null : kept.toByteArray());
-            requests.incrementAndGet();
-            totalBytes.addAndGet(n);
-            lastBytes.set(n);
-            maxBytes.accumulateAndGet(n, Math::max);
-            received.add(keepBodies ? rec : new Received(path, n, null));
-            String unknownFile = fileIds == null ? null : files.firstUnknown(fileIds.ids());
-            if (unknownFile != null) {
-                reply(ex, 404, LoopbackFiles.unknownFileError(unknownFile, anthropic));
-                return;
-            }
-            String text;
-            try {
-                text = responder.apply(rec);
-            } catch (RuntimeException e) {
-                reply(
-                        ex,
-                        500,
-                        "{\"error\":{\"message\":" + JSON.writeValueAsString(String.valueOf(e.getMessage()))
-                                + ",\"type\":\"server_error\"}}");
-                return;
-            }
-            if (responses && LoopbackResponses.wantsStream(head, headLength)) {
-                reply(ex, 200, "text/event-stream", LoopbackResponses.events(text));
-                return;
-            }
-            reply(ex, 200, openAi ? openAiBody(text) : responses ? LoopbackResponses.body(text) : anthropicBody(text));
-        }
-    }
-
-    static String openAiBody(String text) throws IOException {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("id", "chatcmpl-loopback");
-        root.put("object", "chat.completion");
-        root.put("created", System.currentTimeMillis() / 1000);
-        root.put("model", "loopback");
-        ArrayNode choices = root.putArray("choices");
-        ObjectNode c = choices.addObject();
-        c.put("index", 0);
-        ObjectNode msg = c.putObject("message");
-        msg.put("role", "assistant");
-        msg.put("content", text);
-        c.put("finish_reason", "stop");
-        ObjectNode usage = root.putObject("usage");
-        usage.put("prompt_tokens", 100);
-        usage.put("completion_tokens", 10);
-        usage.put("total_tokens", 110);
-        return JSON.writeValueAsString(root);
-    }
-
-    static String anthropicBody(String text) throws IOException {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("id", "msg_loopback");
-        root.put("type", "message");
-        root.put("role", "assistant");
-        root.put("model", "loopback");
-        ObjectNode c = root.putArray("content").addObject();
-        c.put("type", "text");
-        c.put("text", text);
-        root.put("stop_reason", "end_turn");
-        ObjectNode usage = root.putObject("usage");
-        usage.put("input_tokens", 100);
-        usage.put("output_tokens", 10);
-        return JSON.writeValueAsString(root);
-    }
-
-    private static void reply(HttpExchange ex, int status, String body) throws IOException {
-        reply(ex, status, "application/json", body);
-    }
-
-    private static void reply(HttpExchange ex, int status, String contentType, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", contentType);
-        ex.sendResponseHeaders(status, b.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(b);
         }
     }
 
@@ -429,7 +278,13 @@ public final class LoopbackChatServer implements AutoCloseable {
 
         private Builder() {}
 
-        /** A batch ends at its {@code n}-th status poll (default 2; 0 ends it at once). */
+        /**
+         * Sets how long batches run.
+         *
+         * @param n the status poll at which a batch ends (default 2; 0 ends it at once)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is negative
+         */
         public Builder batchPolls(int n) {
             if (n < 0) throw new IllegalArgumentException("batchPolls must be 0 or more, got " + n);
             this.batchPolls = n;
@@ -440,13 +295,22 @@ public final class LoopbackChatServer implements AutoCloseable {
          * Requests inside a batch for which {@code fails} is true come back {@code errored} (an
          * {@code invalid_request_error}) instead of answered; it sees the path a live call would use
          * and the request body. Default: none fails.
+         *
+         * @param fails true for the requests to fail; not null
+         * @return this builder
          */
         public Builder batchErrors(java.util.function.Predicate<Received> fails) {
             this.batchErrors = Objects.requireNonNull(fails, "fails");
             return this;
         }
 
-        /** Each upload to the Files API is answered this much later (to test uploads that overlap; default none). */
+        /**
+         * Delays every answer to an upload, to test uploads that overlap.
+         *
+         * @param delay how much later each {@code POST .../files} is answered (default zero)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code delay} is null or negative
+         */
         public Builder uploadDelay(java.time.Duration delay) {
             if (delay == null || delay.isNegative())
                 throw new IllegalArgumentException("uploadDelay must be zero or positive, not " + delay);
@@ -454,40 +318,73 @@ public final class LoopbackChatServer implements AutoCloseable {
             return this;
         }
 
-        /** Every request is answered with this completion text. */
+        /**
+         * Answers every model request, batched ones included, with the same completion.
+         *
+         * @param text the completion text, sent as is; not null
+         * @return this builder
+         */
         public Builder answer(String text) {
             Objects.requireNonNull(text, "text");
             this.responder = r -> text;
             return this;
         }
 
-        /** Each request is answered with the text this function returns (an exception gives a 500). */
+        /**
+         * Answers each model request, batched ones included, with the completion a function computes.
+         *
+         * @param fn the completion text for a request; a runtime exception it throws on a live request is
+         *     answered 500 with its message; not null
+         * @return this builder
+         */
         public Builder respond(Function<Received, String> fn) {
             this.responder = Objects.requireNonNull(fn, "fn");
             return this;
         }
 
-        /** Keeps every request body in memory for inspection (off by default). */
+        /**
+         * Keeps every model request body in memory for {@link #received()}.
+         *
+         * @param on true to keep the bodies (default false: only their sizes are counted)
+         * @return this builder
+         */
         public Builder keepBodies(boolean on) {
             this.keepBodies = on;
             return this;
         }
 
-        /** Handler threads (default 4). */
+        /**
+         * Sets the number of handler threads, which is the number of requests answered at once.
+         *
+         * @param n at least 1 (default 4)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is less than 1
+         */
         public Builder threads(int n) {
             if (n < 1) throw new IllegalArgumentException("threads must be at least 1");
             this.threads = n;
             return this;
         }
 
-        /** The port on 127.0.0.1 (default 0: a free one). */
+        /**
+         * Sets the port to listen on.
+         *
+         * @param port 1 to 65535, or 0 (the default) for a free one
+         * @return this builder
+         * @throws IllegalArgumentException if {@code port} is outside 0..65535
+         */
         public Builder port(int port) {
             if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0 to 65535, got " + port);
             this.port = port;
             return this;
         }
 
-        /** Starts the server. */
+        /**
+         * Starts the server.
+         *
+         * @return the running server; close it when done
+         * @throws UncheckedIOException if the port cannot be bound
+         */
         public LoopbackChatServer start() {
             try {
                 return new LoopbackChatServer(this);

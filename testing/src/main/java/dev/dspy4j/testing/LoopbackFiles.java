@@ -1,14 +1,14 @@
 package dev.dspy4j.testing;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import static dev.dspy4j.testing.ApiReplies.anthropicError;
+import static dev.dspy4j.testing.ApiReplies.drain;
+import static dev.dspy4j.testing.ApiReplies.openAiError;
+import static dev.dspy4j.testing.ApiReplies.readAll;
+import static dev.dspy4j.testing.ApiReplies.reply;
+
 import com.sun.net.httpserver.HttpExchange;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,7 +40,6 @@ import java.util.regex.Pattern;
  * answered 400, as Anthropic answers for uploaded files. Thread-safe.
  */
 public final class LoopbackFiles {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern FILES_PATH = Pattern.compile(".*/files(?:/([^/]+)(/content)?)?");
     private static final Pattern BOUNDARY = Pattern.compile("boundary=\"?([^\";]+)\"?");
 
@@ -80,36 +79,43 @@ public final class LoopbackFiles {
         this.uploadDelay = uploadDelay == null ? Duration.ZERO : uploadDelay;
     }
 
-    /** Uploads received ({@code POST .../files} answered 200). */
+    /** {@return uploads accepted so far ({@code POST .../files} answered 200)} */
     public int uploadCount() {
         return uploads.get();
     }
 
-    /** Body bytes of all upload requests received (multipart framing included), whether accepted or not. */
+    /** {@return body bytes of all upload requests so far (multipart framing included), accepted or not} */
     public long uploadBytes() {
         return uploadBytes.get();
     }
 
-    /** Files deleted through {@code DELETE .../files/{id}}. */
+    /** {@return files deleted so far through {@code DELETE .../files/{id}}} */
     public int deleteCount() {
         return deletes.get();
     }
 
-    /** The files stored now, oldest first. */
+    /** {@return a new list of the files stored now, oldest first (an expired file stays listed until a request asks for it)} */
     public List<StoredFile> list() {
         List<StoredFile> out = new ArrayList<>(files.values());
         out.sort(Comparator.comparing(StoredFile::created).thenComparing(StoredFile::id));
         return out;
     }
 
-    /** The stored file with this id, or null. */
+    /**
+     * {@return the stored file with this id, or null}
+     *
+     * @param id a file id, as the upload's answer gave it
+     */
     public StoredFile get(String id) {
         return files.get(id);
     }
 
     /**
      * Forgets a file, as a provider does when it expires: requests referring to it are answered 404
-     * from now on, and so are {@code GET}, {@code DELETE} and {@code content}. True if it was stored.
+     * from now on, and so are {@code GET}, {@code DELETE} and {@code content}.
+     *
+     * @param id the file's id
+     * @return true if it was stored
      */
     public boolean forget(String id) {
         return files.remove(id) != null;
@@ -121,8 +127,13 @@ public final class LoopbackFiles {
     }
 
     /**
-     * Stores a file the server made (a batch's output), its content kept, and returns its id
-     * ({@code file-...}).
+     * Stores a file as the server makes one (a batch's output), its content kept, as
+     * {@code application/jsonl}.
+     *
+     * @param filename the file's name
+     * @param purpose  its purpose, e.g. {@code batch_output}
+     * @param content  its bytes, copied
+     * @return its new id ({@code file-} and 24 digits)
      */
     public String put(String filename, String purpose, byte[] content) {
         used = true;
@@ -188,7 +199,7 @@ public final class LoopbackFiles {
         }
         drain(ex);
         if (id == null && "GET".equals(method)) {
-            reply(ex, 200, listBody(anthropic));
+            reply(ex, 200, FileObjects.list(live(), anthropic));
             return;
         }
         StoredFile f = id == null ? null : live(id);
@@ -214,15 +225,7 @@ public final class LoopbackFiles {
         if ("DELETE".equals(method)) {
             files.remove(id);
             deletes.incrementAndGet();
-            ObjectNode r = JSON.createObjectNode();
-            r.put("id", id);
-            if (anthropic) {
-                r.put("type", "file_deleted");
-            } else {
-                r.put("object", "file");
-                r.put("deleted", true);
-            }
-            reply(ex, 200, JSON.writeValueAsString(r));
+            reply(ex, 200, FileObjects.deleted(id, anthropic));
         } else if (content) {
             if (f.content() == null) {
                 reply(
@@ -243,8 +246,15 @@ public final class LoopbackFiles {
                 out.write(f.content());
             }
         } else {
-            reply(ex, 200, JSON.writeValueAsString(describe(f, anthropic)));
+            reply(ex, 200, FileObjects.describe(f, anthropic));
         }
+    }
+
+    /** The files stored now that have not expired, oldest first. */
+    private List<StoredFile> live() {
+        List<StoredFile> all = list();
+        all.removeIf(f -> live(f.id()) == null);
+        return all;
     }
 
     private StoredFile live(String id) {
@@ -258,7 +268,7 @@ public final class LoopbackFiles {
 
     private void upload(HttpExchange ex, boolean anthropic) throws IOException {
         used = true;
-        byte[] body = readBody(ex);
+        byte[] body = readAll(ex);
         uploadBytes.addAndGet(body.length);
         String type = ex.getRequestHeaders().getFirst("Content-Type");
         Matcher b = type == null ? null : BOUNDARY.matcher(type);
@@ -331,100 +341,6 @@ public final class LoopbackFiles {
                 keep ? file.bytes(body) : null);
         files.put(id, f);
         uploads.incrementAndGet();
-        reply(ex, 200, JSON.writeValueAsString(describe(f, anthropic)));
-    }
-
-    private ObjectNode describe(StoredFile f, boolean anthropic) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("id", f.id());
-        if (anthropic) {
-            n.put("type", "file");
-            n.put("filename", f.filename());
-            n.put("mime_type", f.mediaType());
-            n.put("size_bytes", f.bytes());
-            n.put("created_at", f.created().toString());
-            n.put("downloadable", f.content() != null);
-        } else {
-            n.put("object", "file");
-            n.put("bytes", f.bytes());
-            n.put("created_at", f.created().getEpochSecond());
-            if (f.expires() != null) n.put("expires_at", f.expires().getEpochSecond());
-            else n.putNull("expires_at");
-            n.put("filename", f.filename());
-            n.put("purpose", f.purpose());
-            n.put("status", "processed");
-        }
-        return n;
-    }
-
-    private String listBody(boolean anthropic) throws IOException {
-        ObjectNode r = JSON.createObjectNode();
-        if (!anthropic) r.put("object", "list");
-        ArrayNode data = r.putArray("data");
-        List<StoredFile> all = list();
-        all.removeIf(f -> live(f.id()) == null);
-        for (StoredFile f : all) data.add(describe(f, anthropic));
-        r.put("has_more", false);
-        if (all.isEmpty()) {
-            r.putNull("first_id");
-            r.putNull("last_id");
-        } else {
-            r.put("first_id", all.get(0).id());
-            r.put("last_id", all.get(all.size() - 1).id());
-        }
-        return JSON.writeValueAsString(r);
-    }
-
-    /** The whole request body, read in 64 KB reads (the server's stream is slow with small ones). */
-    private static byte[] readBody(HttpExchange ex) throws IOException {
-        String length = ex.getRequestHeaders().getFirst("Content-Length");
-        int hint = 64 * 1024;
-        try {
-            if (length != null) hint = (int) Math.min(Integer.MAX_VALUE - 8, Long.parseLong(length.trim()));
-        } catch (NumberFormatException e) {
-            // chunked or malformed: grow as needed
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(hint, 1024));
-        byte[] buf = new byte[64 * 1024];
-        try (InputStream in = ex.getRequestBody()) {
-            int r;
-            while ((r = in.read(buf)) > 0) out.write(buf, 0, r);
-        }
-        return out.toByteArray();
-    }
-
-    private static void drain(HttpExchange ex) throws IOException {
-        try (InputStream in = ex.getRequestBody()) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-    }
-
-    static String openAiError(String message, String type, String param) throws IOException {
-        ObjectNode r = JSON.createObjectNode();
-        ObjectNode e = r.putObject("error");
-        e.put("message", message);
-        e.put("type", type);
-        if (param == null) e.putNull("param");
-        else e.put("param", param);
-        e.putNull("code");
-        return JSON.writeValueAsString(r);
-    }
-
-    static String anthropicError(String type, String message) throws IOException {
-        ObjectNode r = JSON.createObjectNode();
-        r.put("type", "error");
-        ObjectNode e = r.putObject("error");
-        e.put("type", type);
-        e.put("message", message);
-        return JSON.writeValueAsString(r);
-    }
-
-    private static void reply(HttpExchange ex, int status, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, b.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(b);
-        }
+        reply(ex, 200, FileObjects.describe(f, anthropic));
     }
 }

@@ -1,12 +1,14 @@
 package dev.dspy4j.testing;
 
+import static dev.dspy4j.testing.ApiReplies.openAiError;
+import static dev.dspy4j.testing.ApiReplies.reply;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -34,7 +36,7 @@ final class LoopbackOpenAiBatches {
         String rest = path.substring(path.indexOf("/v1/batches") + "/v1/batches".length());
         if (rest.isEmpty() || rest.equals("/")) {
             if (!"POST".equals(method)) {
-                reply(ex, 405, LoopbackFiles.openAiError("use POST to create a batch", "invalid_request_error", null));
+                reply(ex, 405, openAiError("use POST to create a batch", "invalid_request_error", null));
                 return;
             }
             create(all, ex, body);
@@ -43,11 +45,7 @@ final class LoopbackOpenAiBatches {
         String[] parts = rest.substring(1).split("/", -1);
         LoopbackBatches.Batch b = all.get(parts[0], "openai");
         if (b == null) {
-            reply(
-                    ex,
-                    404,
-                    LoopbackFiles.openAiError(
-                            "No batch found with id '" + parts[0] + "'.", "invalid_request_error", null));
+            reply(ex, 404, openAiError("No batch found with id '" + parts[0] + "'.", "invalid_request_error", null));
             return;
         }
         if (parts.length == 1 && "GET".equals(method)) {
@@ -57,11 +55,7 @@ final class LoopbackOpenAiBatches {
             b.canceled = true;
             reply(ex, 200, JSON.writeValueAsString(status(all, b)));
         } else {
-            reply(
-                    ex,
-                    404,
-                    LoopbackFiles.openAiError(
-                            "no such endpoint: " + method + " " + path, "invalid_request_error", null));
+            reply(ex, 404, openAiError("no such endpoint: " + method + " " + path, "invalid_request_error", null));
         }
     }
 
@@ -70,7 +64,7 @@ final class LoopbackOpenAiBatches {
         try {
             root = JSON.readTree(body);
         } catch (IOException e) {
-            reply(ex, 400, LoopbackFiles.openAiError("the body is not JSON", "invalid_request_error", null));
+            reply(ex, 400, openAiError("the body is not JSON", "invalid_request_error", null));
             return;
         }
         String fileId = root == null ? "" : root.path("input_file_id").asText("");
@@ -80,7 +74,7 @@ final class LoopbackOpenAiBatches {
             reply(
                     ex,
                     400,
-                    LoopbackFiles.openAiError(
+                    openAiError(
                             "endpoint must be one of " + ENDPOINTS + " and completion_window 24h",
                             "invalid_request_error",
                             "endpoint"));
@@ -91,7 +85,7 @@ final class LoopbackOpenAiBatches {
             reply(
                     ex,
                     400,
-                    LoopbackFiles.openAiError(
+                    openAiError(
                             "input_file_id '" + fileId + "' is not a file uploaded with purpose batch",
                             "invalid_request_error",
                             "input_file_id"));
@@ -183,8 +177,7 @@ final class LoopbackOpenAiBatches {
                 response.put("status_code", 400);
                 response.set(
                         "body",
-                        JSON.readTree(LoopbackFiles.openAiError(
-                                "loopback: this request is refused", "invalid_request_error", null)));
+                        JSON.readTree(openAiError("loopback: this request is refused", "invalid_request_error", null)));
                 line.putNull("error");
                 err.write(JSON.writeValueAsBytes(line));
                 err.write('\n');
@@ -193,9 +186,8 @@ final class LoopbackOpenAiBatches {
                 String answer = all.answer(i);
                 response.set(
                         "body",
-                        i.path().endsWith("/responses")
-                                ? LoopbackResponses.response(answer)
-                                : JSON.readTree(LoopbackChatServer.openAiBody(answer)));
+                        (i.path().endsWith("/responses") ? ModelApi.RESPONSES : ModelApi.CHAT_COMPLETIONS)
+                                .answer(answer));
                 line.putNull("error");
                 out.write(JSON.writeValueAsBytes(line));
                 out.write('\n');
@@ -203,14 +195,5 @@ final class LoopbackOpenAiBatches {
         }
         b.outputFileId = all.files().put(b.id + "_output.jsonl", "batch_output", out.toByteArray());
         if (err.size() > 0) b.errorFileId = all.files().put(b.id + "_error.jsonl", "batch_output", err.toByteArray());
-    }
-
-    private static void reply(HttpExchange ex, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 }

@@ -81,7 +81,14 @@ public final class NoiseImage {
     /**
      * Writes {@link #png(int, int, long)} to {@code dir/name}, replacing any existing file.
      *
+     * @param dir    the directory, created if missing
+     * @param name   the file name, e.g. {@code "cat.png"}
+     * @param width  pixels, at least 1
+     * @param height pixels, at least 1
+     * @param seed   the random seed; equal seeds give equal bytes
      * @return the path written
+     * @throws IllegalArgumentException for a size {@link #png(int, int, long)} refuses
+     * @throws java.io.UncheckedIOException naming the file if it cannot be written
      */
     public static Path writePng(Path dir, String name, int width, int height, long seed) {
         Objects.requireNonNull(dir, "dir");
@@ -97,8 +104,12 @@ public final class NoiseImage {
     }
 
     /**
-     * The side of a square noise image whose PNG has about {@code approximateBytes} bytes (at least 1).
-     * For example {@code sideFor(10 * 1024)} is 58, {@code sideFor(4 * 1024 * 1024)} is 1182.
+     * The side of a square noise image whose PNG has about {@code approximateBytes} bytes. For example
+     * {@code sideFor(10 * 1024)} is 58, {@code sideFor(4 * 1024 * 1024)} is 1182.
+     *
+     * @param approximateBytes the wanted PNG size in bytes, at least 1
+     * @return the side in pixels, at least 1
+     * @throws IllegalArgumentException if {@code approximateBytes} is less than 1
      */
     public static int sideFor(long approximateBytes) {
         if (approximateBytes < 1) {
