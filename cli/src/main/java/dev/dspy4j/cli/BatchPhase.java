@@ -72,6 +72,7 @@ final class BatchPhase {
                 },
                 "dspy4j-batch-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
+        List<String> kept = unfinished(state);
         try {
             BatchRun.Filled filled = BatchRun.builder()
                     .state(state)
@@ -83,6 +84,15 @@ final class BatchPhase {
                     .fill(program, rows);
             phase.summary(filled);
             return filled;
+        } catch (LmException e) {
+            if (e.status() != 404 || kept.isEmpty()) throw e;
+            // the provider no longer knows a batch the state file names (expired, deleted, another account)
+            List<String> gone = kept.contains(phase.current) ? List.of(phase.current) : kept;
+            throw new LmOptions.UsageException((gone.size() == 1 ? "batch " + gone.get(0) : "batches " + gone)
+                    + " kept in " + state + " " + (gone.size() == 1 ? "is" : "are")
+                    + " not known to the provider (404: " + e.getMessage() + "); it may have expired, or belong to"
+                    + " another account or base URL. Delete " + state + " and run the same command again: with --resume"
+                    + " the rows already in " + out + " are kept and the others go in a new batch");
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -109,6 +119,25 @@ final class BatchPhase {
                                 + "become error rows (canceled)");
         err.flush();
         return 0;
+    }
+
+    /**
+     * The ids of the batches not yet applied in the state file {@code state} (its format:
+     * {@code dev.dspy4j.batch.BatchState}); empty without a state file, or one that does not read (then the
+     * batch run says what is wrong with it).
+     */
+    private static List<String> unfinished(Path state) {
+        if (!Files.isRegularFile(state)) return List.of();
+        try {
+            List<String> ids = new ArrayList<>();
+            for (JsonNode b : Jsons.MAPPER.readTree(state.toFile()).path("batches")) {
+                if (!b.path("applied").asBoolean(false) && b.hasNonNull("id"))
+                    ids.add(b.get("id").asText());
+            }
+            return ids;
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
     }
 
     /** The rows to send: not blank, not kept from an earlier output, readable as inputs (others fail in the row loop). */

@@ -1,6 +1,5 @@
 package dev.dspy4j.cli;
 
-import dev.dspy4j.cache.CacheFailureCounter;
 import dev.dspy4j.cache.MemoryCache;
 import dev.dspy4j.lm.CacheFailure;
 import dev.dspy4j.lm.CacheKey;
@@ -27,16 +26,18 @@ final class CliCache implements ResponseCache, UploadRegistry.Source {
     private final MemoryCache memory = MemoryCache.create();
     private final ResponseCache store;
     private final String name;
-    private final CacheFailureCounter failures;
+    private final CacheFailureTally failures;
     private final ThreadLocal<boolean[]> hit = ThreadLocal.withInitial(() -> new boolean[1]);
     private final ThreadLocal<boolean[]> refresh = ThreadLocal.withInitial(() -> new boolean[1]);
+    private CountedUploads uploads;
 
     /**
      * @param store    the shared layer (a {@code DiskCache} or a {@code RedisCache})
      * @param name     the store as named in warnings (a file, or a Redis URI without its password)
-     * @param failures the counter the store reports its own absorbed failures to (damaged entries, outages)
+     * @param failures the store's listener (it reports its own absorbed failures there: damaged entries,
+     *                 outages); this cache adds the failures it absorbs itself
      */
-    CliCache(ResponseCache store, String name, CacheFailureCounter failures) {
+    CliCache(ResponseCache store, String name, CacheFailureTally failures) {
         this.store = store;
         this.name = name;
         this.failures = failures;
@@ -44,17 +45,34 @@ final class CliCache implements ResponseCache, UploadRegistry.Source {
 
     /**
      * The store's upload registry (the disk cache's table), or this process's in memory for a store
-     * that keeps none (Redis).
+     * that keeps none (Redis), counting the uploads this command makes for its summary.
      */
     @Override
-    public UploadRegistry uploadRegistry() {
-        return store instanceof UploadRegistry.Source source ? source.uploadRegistry() : Uploads.processRegistry();
+    public synchronized UploadRegistry uploadRegistry() {
+        if (uploads == null) {
+            uploads = new CountedUploads(
+                    store instanceof UploadRegistry.Source source
+                            ? source.uploadRegistry()
+                            : Uploads.processRegistry());
+        }
+        return uploads;
+    }
+
+    /** {@return the uploads made through {@link #uploadRegistry()} (none before it is asked for)} */
+    synchronized long uploads() {
+        return uploads == null ? 0 : uploads.files();
+    }
+
+    /** {@return the bytes of the uploads made through {@link #uploadRegistry()}} */
+    synchronized long uploadedBytes() {
+        return uploads == null ? 0 : uploads.bytes();
     }
 
     /** Starts a row on this thread: forgets earlier hits and sets whether reads are skipped. */
     void startRow(boolean skipReads) {
         hit.get()[0] = false;
         refresh.get()[0] = skipReads;
+        failures.startRow();
     }
 
     /** True if a response for this thread's current row came from the cache. */
@@ -62,12 +80,12 @@ final class CliCache implements ResponseCache, UploadRegistry.Source {
         return hit.get()[0];
     }
 
-    /** Lookups that failed (including damaged entries), each taken as a miss. */
-    long readFailures() {
-        return failures.reads() + failures.damagedEntries();
+    /** {@return the rows a lookup of which failed (or found a damaged entry), each row counted once} */
+    long rowsWithFailedReads() {
+        return failures.rowsWithFailedReads();
     }
 
-    /** Answers that could not be stored on disk. */
+    /** {@return the answers that could not be stored, one per LM call} */
     long writeFailures() {
         return failures.writes();
     }

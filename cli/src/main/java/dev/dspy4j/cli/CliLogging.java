@@ -32,9 +32,12 @@ import org.slf4j.spi.SLF4JServiceProvider;
 public final class CliLogging implements SLF4JServiceProvider {
 
     /** How much the command prints. */
-    public enum Verbosity {
+    enum Verbosity {
+        /** Errors only ({@code --quiet}). */
         QUIET,
+        /** Errors, and each warning once per cause (the default). */
         NORMAL,
+        /** Every line of every level ({@code --verbose}). */
         VERBOSE
     }
 
@@ -45,7 +48,7 @@ public final class CliLogging implements SLF4JServiceProvider {
     private static final AtomicLong SUPPRESSED = new AtomicLong();
 
     /** Sends log lines to {@code err} at {@code v}, and forgets the causes already printed. */
-    public static void configure(PrintWriter err, Verbosity v) {
+    static void configure(PrintWriter err, Verbosity v) {
         sink = err;
         verbosity = v;
         SEEN.clear();
@@ -53,7 +56,7 @@ public final class CliLogging implements SLF4JServiceProvider {
     }
 
     /** Warnings not printed since {@link #configure} because their cause had been printed already. */
-    public static long suppressed() {
+    static long suppressed() {
         return SUPPRESSED.get();
     }
 

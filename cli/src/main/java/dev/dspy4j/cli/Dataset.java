@@ -28,7 +28,11 @@ import java.util.Map;
 public final class Dataset {
     private final Path baseDir;
 
-    /** A dataset whose relative media paths are resolved against {@code dataFile}'s folder. */
+    /**
+     * A dataset whose relative media paths are resolved against {@code dataFile}'s folder.
+     *
+     * @param dataFile the JSONL file (it need not exist: only its folder is used)
+     */
     public Dataset(Path dataFile) {
         Path parent = dataFile.toAbsolutePath().normalize().getParent();
         this.baseDir = parent == null ? Path.of("").toAbsolutePath() : parent;
@@ -38,10 +42,15 @@ public final class Dataset {
     public static final class RowException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
+        /**
+         * @param message names the field and what is wrong with its value
+         * @param cause   the failure reading the value (a payload that cannot be read, a bad JSON form), or null
+         */
         public RowException(String message, Throwable cause) {
             super(message, cause);
         }
 
+        /** @param message names the field and what is wrong with its value */
         public RowException(String message) {
             super(message);
         }
@@ -67,7 +76,15 @@ public final class Dataset {
         return in;
     }
 
-    /** The value of one field from its JSON form (for outputs of demos and labels, too). */
+    /**
+     * {@return the value of one field from its JSON form (for outputs of demos and labels, too)}: a
+     * {@code Media} value for a media field (in the forms the class comment lists), else the field type's Java
+     * value
+     *
+     * @param v the field's JSON value
+     * @param f the field, whose type says how to read {@code v}
+     * @throws RowException naming the field when {@code v} does not fit its type
+     */
     public Object value(JsonNode v, Field f) {
         return value(v, f.type(), f, "field '" + f.name() + "'");
     }

@@ -1,6 +1,5 @@
 package dev.dspy4j.cli;
 
-import dev.dspy4j.cache.CacheFailureCounter;
 import dev.dspy4j.cache.Caches;
 import dev.dspy4j.cache.DiskCache;
 import dev.dspy4j.lm.LanguageModel;
@@ -197,7 +196,7 @@ final class LmOptions {
         if (noCache) return null;
         Path dir = cacheDir != null ? cacheDir : Caches.defaultDirectory();
         try {
-            CacheFailureCounter failures = new CacheFailureCounter();
+            CacheFailureTally failures = new CacheFailureTally();
             DiskCache disk =
                     DiskCache.builder().directory(dir).listener(failures).build();
             return new CliCache(disk, disk.file().toString(), failures);
@@ -217,15 +216,16 @@ final class LmOptions {
     }
 
     /**
-     * The Redis cache of {@code --cache}. It connects lazily and never fails a call: a server that is
-     * down gives one warning and the run goes on without sharing (see {@link RedisCache}).
+     * The Redis cache of {@code --cache}, checked once: a server that refuses the URI's database or
+     * credentials is a usage error; one that is down gives one warning and the run goes on without sharing
+     * (see {@link RedisCache}), as it does when Redis fails later.
      */
     private CliCache openRedis() {
         if (noCache || cacheDir != null) {
             throw new UsageException("--cache " + RedisCache.redacted(cacheUri) + " cannot be combined with "
                     + (noCache ? "--no-cache" : "--cache-dir") + "; give one of them");
         }
-        CacheFailureCounter failures = new CacheFailureCounter();
+        CacheFailureTally failures = new CacheFailureTally();
         try {
             // the CLI's own memory layer sits in front, so the Redis cache keeps none
             RedisCache redis = RedisCache.builder()
@@ -233,6 +233,12 @@ final class LmOptions {
                     .memoryBytes(0)
                     .listener(failures)
                     .build();
+            try {
+                redis.check(); // a server that is down is an outage (one warning); one that refuses us is an error
+            } catch (IllegalStateException e) {
+                redis.close();
+                throw new UsageException("--cache: " + e.getMessage());
+            }
             return new CliCache(redis, redis.toString(), failures);
         } catch (IllegalArgumentException e) {
             throw new UsageException("--cache: " + e.getMessage());

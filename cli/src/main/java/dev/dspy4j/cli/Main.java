@@ -3,6 +3,7 @@ package dev.dspy4j.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -48,16 +49,33 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /**
+     * Runs {@code dspy4j} and exits the JVM with the command's status: 0 success, 1 some rows or checks
+     * failed, 2 a usage error, 130 interrupted (see each command's help).
+     *
+     * @param args the command line, e.g. {@code run --program p.json --data d.jsonl --out o.jsonl}
+     */
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
-    /** Runs the command on the process's standard streams and returns its exit code. */
+    /**
+     * {@return the exit status of the command run on the process's standard streams} (the JVM keeps running)
+     *
+     * @param args the command line without the program name
+     */
     public static int run(String... args) {
         return commandLine().execute(args);
     }
 
-    /** Runs the command writing to {@code out} and {@code err} (for tests and embedding) and returns its exit code. */
+    /**
+     * {@return the exit status of the command run writing to {@code out} and {@code err}} (for tests and
+     * embedding); both are flushed before it returns
+     *
+     * @param out  where results go (e.g. {@code --json} summaries, {@code cache stats})
+     * @param err  where progress, warnings, summaries and errors go
+     * @param args the command line without the program name
+     */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = commandLine();
         cl.setOut(out);
@@ -70,10 +88,14 @@ public final class Main implements Runnable {
         }
     }
 
-    /** The configured command line. */
+    /**
+     * {@return a new picocli command line for {@code dspy4j} and its subcommands}, with this project's
+     * handlers for bad command lines (a short error, see {@link #shortParameterError}) and failed commands
+     * (exit 2, Redis passwords masked)
+     */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
-        cl.setParameterExceptionHandler(Main::unknownOptionsFirst);
+        cl.setParameterExceptionHandler(Main::shortParameterError);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("dspy4j: " + masked(e.getMessage() == null ? e.toString() : e.getMessage()));
             return 2;
@@ -92,11 +114,15 @@ public final class Main implements Runnable {
     }
 
     /**
-     * Picocli's own report of a bad command line, except that options it did not recognise are
-     * reported first, with its "Possible solutions": picocli checks required options before unmatched
-     * ones, so {@code --dataa} was reported as a missing {@code --data}.
+     * A bad command line in two or three lines, as GNU tools report one: picocli's message (the option,
+     * the value and what it takes, e.g. {@code Invalid value for option '--threads': 'abc' is not an int}),
+     * picocli's "Possible solutions" for a mistyped option, then {@code Try 'dspy4j run --help' for more
+     * information.}; exit status 2. Not picocli's default, which prints the whole usage below the message,
+     * so the one line that matters scrolls away. Options picocli did not recognise are reported first:
+     * it checks required options before unmatched ones, so {@code --dataa} was reported as a missing
+     * {@code --data}. Redis URI passwords in the message are masked.
      */
-    static int unknownOptionsFirst(CommandLine.ParameterException ex, String[] args) {
+    static int shortParameterError(CommandLine.ParameterException ex, String[] args) {
         CommandLine c = ex.getCommandLine();
         CommandLine.ParseResult parsed = c.getParseResult();
         if (!(ex instanceof CommandLine.UnmatchedArgumentException)
@@ -106,7 +132,10 @@ public final class Main implements Runnable {
         }
         PrintWriter err = c.getErr();
         err.println(masked(ex.getMessage()));
-        if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) c.usage(err, c.getColorScheme());
+        StringWriter suggestions = new StringWriter();
+        CommandLine.UnmatchedArgumentException.printSuggestions(ex, new PrintWriter(suggestions, true));
+        suggestions.toString().lines().forEach(l -> err.println(masked(l)));
+        err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
         return c.getCommandSpec().exitCodeOnInvalidInput();
     }

@@ -32,16 +32,10 @@ public final class Providers {
     }
 
     /**
-     * An LM for {@code provider}.
-     *
-     * @param baseUrl   the API base URL, or null for the provider's default
-     * @param apiKeyEnv the environment variable holding the key, or null for the provider's default variable
-     * @param params    default request parameters
-     * @param cache     the response cache, or null for none
-     * @param timeout   the time one request may take
-     * @param maxAttempts attempts per request (1 = no retry)
+     * {@link #create(String, String, String, String, Map, ResponseCache, java.time.Duration, int,
+     * dev.dspy4j.lm.RateLimit, boolean)} without a rate limit or uploads (the command line's tests).
      */
-    public static LanguageModel create(
+    static LanguageModel create(
             String provider,
             String model,
             String baseUrl,
@@ -53,7 +47,23 @@ public final class Providers {
         return create(provider, model, baseUrl, apiKeyEnv, params, cache, timeout, maxAttempts, null);
     }
 
-    /** {@link #create} with a client-side rate limit (null for none). */
+    /**
+     * {@return an LM for {@code provider}, without uploads}; see {@link #create(String, String, String, String,
+     * Map, ResponseCache, java.time.Duration, int, dev.dspy4j.lm.RateLimit, boolean)}
+     *
+     * @param provider    {@code openai}, {@code openai-responses}, {@code anthropic}, {@code gemini} or {@code azure}
+     *                    (any case)
+     * @param model       the model id as the provider names it (for azure, the deployment name)
+     * @param baseUrl     the API base URL, or null for the provider's default
+     * @param apiKeyEnv   the environment variable holding the key, or null for the provider's default variable
+     * @param params      default request parameters (e.g. {@code temperature}), sent with every request
+     * @param cache       the response cache, or null for none
+     * @param timeout     the longest one request may take
+     * @param maxAttempts attempts per request, 1 or more (1 = no retry)
+     * @param rateLimit   the client-side limit on requests and tokens a minute, or null for none
+     * @throws UsageException for an unknown provider, azure without an endpoint, or a key variable that is not
+     *     set (a base URL on this machine needs no key)
+     */
     public static LanguageModel create(
             String provider,
             String model,
@@ -68,9 +78,23 @@ public final class Providers {
     }
 
     /**
-     * {@link #create} with a rate limit and uploads: with {@code uploads}, payloads the endpoint takes by
-     * file id are uploaded once and sent by id, recorded in the cache's upload registry if it keeps one
-     * (the disk cache), else in this process's memory.
+     * {@return an LM for {@code provider}, its key read from the environment when it is called}
+     *
+     * @param provider    {@code openai}, {@code openai-responses}, {@code anthropic}, {@code gemini} or {@code azure}
+     *                    (any case)
+     * @param model       the model id as the provider names it (for azure, the deployment name)
+     * @param baseUrl     the API base URL, or null for the provider's default (for azure:
+     *                    {@value AzureOpenAiChat#ENDPOINT_ENV})
+     * @param apiKeyEnv   the environment variable holding the key, or null for the provider's default variable
+     * @param params      default request parameters (e.g. {@code temperature}), sent with every request
+     * @param cache       the response cache, or null for none
+     * @param timeout     the longest one request may take
+     * @param maxAttempts attempts per request, 1 or more (1 = no retry)
+     * @param rateLimit   the client-side limit on requests and tokens a minute, or null for none
+     * @param uploads     upload payloads the endpoint takes by file id once and send the id, recorded in the
+     *                    cache's upload registry if it keeps one (the disk cache), else in this process's memory
+     * @throws UsageException for an unknown provider, azure without an endpoint, or a key variable that is not
+     *     set (a base URL on this machine needs no key)
      */
     public static LanguageModel create(
             String provider,

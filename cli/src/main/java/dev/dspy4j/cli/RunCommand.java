@@ -3,17 +3,11 @@ package dev.dspy4j.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dspy4j.adapter.AdapterParseException;
 import dev.dspy4j.batch.BatchRun;
 import dev.dspy4j.lm.CallContext;
 import dev.dspy4j.lm.CallExecutors;
-import dev.dspy4j.lm.LmException;
-import dev.dspy4j.lm.UnsupportedInputException;
 import dev.dspy4j.lm.UsageScope;
-import dev.dspy4j.lm.UsageSummary;
-import dev.dspy4j.media.PayloadException;
 import dev.dspy4j.module.Module;
-import dev.dspy4j.module.Prediction;
 import dev.dspy4j.signature.Field;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -24,17 +18,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -208,11 +198,8 @@ final class RunCommand implements Callable<Integer> {
                 else if (!results.has(lineNo)) total++;
             }
         }
-        Dataset dataset = new Dataset(data);
+        RowAttempt rows = new RowAttempt(prog, inputs, new Dataset(data), cache, retryFailed && !batchOptions.batch);
         Progress progress = new Progress(err, total, Progress.onTerminal(), !lmOptions.quiet);
-        AtomicLong done = new AtomicLong();
-        AtomicLong cachedRows = new AtomicLong();
-        Map<String, Long> errors = new ConcurrentHashMap<>();
         AtomicBoolean stopping = new AtomicBoolean();
         CountDownLatch summarized = new CountDownLatch(1);
         ExecutorService pool = virtualThreads
@@ -239,7 +226,7 @@ final class RunCommand implements Callable<Integer> {
                 "dspy4j-run-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
         Semaphore window = new Semaphore(threads * 4);
-        long t0 = System.nanoTime();
+        RunSummary tally = new RunSummary();
         try {
             try (BufferedReader in = Files.newBufferedReader(data, StandardCharsets.UTF_8)) {
                 String line;
@@ -257,18 +244,15 @@ final class RunCommand implements Callable<Integer> {
                             running.acquireUninterruptibly();
                             ObjectNode result;
                             try {
-                                result = context.call(() -> row(prog, inputs, dataset, cache, row, text));
+                                result = context.call(() -> rows.run(row, text));
                             } finally {
                                 running.release();
                             }
                             // a row cut short by Ctrl-C did not finish: it is left for --resume
                             if (stopping.get() && result.has("error")) return;
                             results.write(Jsons.MAPPER.writeValueAsString(result));
-                            if (result.has("error"))
-                                errors.merge(result.get("error_type").asText(), 1L, Long::sum);
-                            if (result.path("cached").asBoolean(false) && !result.has("error"))
-                                cachedRows.incrementAndGet();
-                            progress.update(done.incrementAndGet(), sum(errors), cachedRows.get());
+                            tally.add(result);
+                            progress.update(tally.done(), tally.failed(), tally.cached());
                         } catch (IOException e) {
                             err.println("dspy4j run: cannot write " + out + ": " + e.getMessage());
                             stopping.set(true);
@@ -284,9 +268,20 @@ final class RunCommand implements Callable<Integer> {
             while (!pool.awaitTermination(1, TimeUnit.SECONDS)) {
                 if (stopping.get()) pool.shutdownNow();
             }
-            progress.finish(done.get(), sum(errors), cachedRows.get());
-            results.keptErrors().forEach((type, n) -> errors.merge(type, n, Long::sum));
-            summary(err, done.get(), errors, cachedRows.get(), cache, results, blank, total, stopping.get(), t0);
+            progress.finish(tally.done(), tally.failed(), tally.cached());
+            tally.addKept(results.keptErrors());
+            tally.print(
+                    err,
+                    json ? spec.commandLine().getOut() : null,
+                    out,
+                    retryFailed,
+                    lmOptions.uploads,
+                    cache,
+                    results,
+                    blank,
+                    total,
+                    stopping.get(),
+                    usage.summary());
         } finally {
             summarized.countDown();
             try {
@@ -296,107 +291,7 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         if (stopping.get()) return 130;
-        return sum(errors) > 0 ? 1 : 0;
-    }
-
-    private void summary(
-            PrintWriter err,
-            long done,
-            Map<String, Long> errors,
-            long cached,
-            CliCache cache,
-            ResultsFile results,
-            List<Long> blank,
-            long total,
-            boolean stopped,
-            long t0) {
-        long failed = sum(errors);
-        StringBuilder s = new StringBuilder();
-        long rows = done + results.keptCount();
-        s.append(rows)
-                .append(rows == 1 ? " row: " : " rows: ")
-                .append(rows - failed)
-                .append(" ok, ")
-                .append(failed)
-                .append(failed == 1 ? " error" : " errors");
-        if (failed > 0) {
-            s.append(" (")
-                    .append(new TreeMap<>(errors)
-                            .entrySet().stream()
-                                    .map(e -> e.getKey() + " " + e.getValue())
-                                    .collect(Collectors.joining(", ")))
-                    .append(')');
-        }
-        s.append(", ").append(cached).append(" from the cache");
-        if (results.keptCount() > 0) s.append(", ").append(results.keptCount()).append(" kept from the earlier output");
-        if (cache != null && cache.writeFailures() > 0) {
-            s.append(", ").append(cache.writeFailures()).append(" answers could not be written to the cache");
-        }
-        if (cache != null && cache.readFailures() > 0) {
-            s.append(", ").append(cache.readFailures()).append(" cache reads failed");
-        }
-        s.append(String.format(", %.1f s; output in %s", (System.nanoTime() - t0) / 1e9, out));
-        if (stopped) {
-            s.append("\ninterrupted: ")
-                    .append(total - done)
-                    .append(" rows not run; run again with --resume to finish them");
-        }
-        if (!blank.isEmpty()) {
-            s.append("\nskipped blank lines: ")
-                    .append(blank.stream().limit(20).map(String::valueOf).collect(Collectors.joining(", ")))
-                    .append(blank.size() > 20 ? ", ... (" + blank.size() + " in all)" : "");
-        }
-        if (results.dropped() > 0) {
-            s.append("\n")
-                    .append(results.dropped())
-                    .append(" line(s) of the earlier output were dropped (cut off, ")
-                    .append("not a result, or for a row no longer in --data or whose id changed")
-                    .append(retryFailed ? ", or error rows run again)" : ")");
-        }
-        UsageSummary u = usage.summary();
-        s.append("\nLM: ").append(u);
-        err.println(s);
-        err.flush();
-        if (json) {
-            ObjectNode j = Jsons.MAPPER.createObjectNode();
-            j.put("rows", rows)
-                    .put("ok", rows - failed)
-                    .put("errors", failed)
-                    .put("cached", cached)
-                    .put("seconds", (System.nanoTime() - t0) / 1e9)
-                    .put("out", out.toString())
-                    .put("interrupted", stopped);
-            j.set("usage", usageJson(u));
-            PrintWriter stdout = spec.commandLine().getOut();
-            stdout.println(j);
-            stdout.flush();
-        }
-    }
-
-    /** The usage summary as JSON: calls, cache hits, tokens, cost in USD and the price table's date. */
-    static ObjectNode usageJson(UsageSummary u) {
-        ObjectNode j = Jsons.MAPPER.createObjectNode();
-        j.put("lm_calls", u.calls())
-                .put("cache_hits", u.cacheHits())
-                .put("lm_errors", u.errors())
-                .put("input_tokens", u.usage().promptTokens())
-                .put("cached_input_tokens", u.usage().cachedPromptTokens())
-                .put("cache_write_tokens", u.usage().cacheWriteTokens())
-                .put("output_tokens", u.usage().completionTokens())
-                .put("reasoning_tokens", u.usage().reasoningTokens())
-                .put("cost_usd", usd(u.cost()))
-                .put("prices_as_of", u.pricesAsOf());
-        u.unpricedModels().stream().sorted().forEach(j.putArray("unpriced_models")::add);
-        return j;
-    }
-
-    /** Dollars as a plain decimal to a millionth of a dollar ({@code 0.00042}, not {@code 4.200000000000002E-4}). */
-    static java.math.BigDecimal usd(double cost) {
-        return java.math.BigDecimal.valueOf(cost).setScale(6, java.math.RoundingMode.HALF_UP);
-    }
-
-    private static long sum(Map<String, Long> m) {
-        return m.values().stream().mapToLong(Long::longValue).sum();
+        return tally.failed() > 0 ? 1 : 0;
     }
 
     /** Each row's line number and {@code id} (a null node without one, or on a line that is not JSON), for --resume. */
@@ -423,70 +318,5 @@ final class RunCommand implements Callable<Integer> {
     private static String rowText(long lineNo, String line) {
         String text = lineNo == 1 && line.startsWith("\uFEFF") ? line.substring(1) : line;
         return text.isBlank() ? null : text;
-    }
-
-    /** Runs one row; never throws for a problem with the row or its call. */
-    private ObjectNode row(Module prog, List<Field> inputs, Dataset dataset, CliCache cache, long row, String line) {
-        ObjectNode result = attempt(prog, inputs, dataset, cache, row, line, false);
-        if (retryFailed
-                && !batchOptions.batch
-                && cache != null
-                && "parse".equals(result.path("error_type").asText())
-                && result.path("cached").asBoolean(false)) {
-            // the cached answer could not be parsed: ask again past the cache (the new answer replaces it)
-            result = attempt(prog, inputs, dataset, cache, row, line, true);
-        }
-        return result;
-    }
-
-    private static ObjectNode attempt(
-            Module prog,
-            List<Field> inputs,
-            Dataset dataset,
-            CliCache cache,
-            long row,
-            String line,
-            boolean skipCacheReads) {
-        if (cache != null) cache.startRow(skipCacheReads);
-        ObjectNode out = Jsons.MAPPER.createObjectNode();
-        out.put("row", row);
-        JsonNode node;
-        try {
-            node = Jsons.MAPPER.readTree(line);
-        } catch (JsonProcessingException e) {
-            return error(out, "input", "line " + row + ": " + Jsons.notValidJson(e), false);
-        }
-        if (node != null && node.isObject() && node.has("id")) out.set("id", node.get("id"));
-        Map<String, Object> values;
-        try {
-            values = dataset.inputs(node, inputs);
-        } catch (Dataset.RowException e) {
-            return error(out, "input", e.getMessage(), false);
-        }
-        try {
-            Prediction p = prog.call(values);
-            out.set("outputs", Jsons.MAPPER.valueToTree(p.toMap()));
-            out.put("cached", p.cacheHit());
-            return out;
-        } catch (PayloadException | UnsupportedInputException e) {
-            return error(out, "input", e.getMessage(), cache != null && cache.rowHit());
-        } catch (AdapterParseException e) {
-            return error(out, "parse", e.getMessage(), cache != null && cache.rowHit());
-        } catch (LmException e) {
-            return error(out, "lm", e.getMessage(), cache != null && cache.rowHit());
-        } catch (RuntimeException e) {
-            return error(
-                    out,
-                    "error",
-                    e.getMessage() == null ? e.toString() : e.getMessage(),
-                    cache != null && cache.rowHit());
-        }
-    }
-
-    private static ObjectNode error(ObjectNode out, String type, String message, boolean cached) {
-        out.put("error", message);
-        out.put("error_type", type);
-        out.put("cached", cached);
-        return out;
     }
 }

@@ -47,7 +47,6 @@ final class SeedBenchmark {
     static final String MODEL = "seed-loopback";
     static final Signature SIGNATURE = Signature.parse("image: Image -> label");
     static final String LABEL = "noise";
-    static final long[] SWEEP_TARGETS = {10 * 1024, 100 * 1024, 1024 * 1024, 4 * 1024 * 1024};
     private static final double MB = 1024.0 * 1024.0;
 
     /**
@@ -256,7 +255,7 @@ final class SeedBenchmark {
 
         // 8. size sweep
         if (config.sweep()) {
-            r.put("sweep", sweep());
+            r.put("sweep", new SizeSweep(config.demos() + 1, config.sweepReps(), log).run());
         }
 
         // 9. memory
@@ -301,69 +300,6 @@ final class SeedBenchmark {
                 .build();
     }
 
-    /** Median format+key time of a (demos + 1)-image prompt for each image size, sizes interleaved. */
-    private List<Map<String, Object>> sweep() throws IOException {
-        int n = config.demos() + 1;
-        Path tmp = Files.createTempDirectory("dspy4j-sweep-");
-        try {
-            List<Predict> programs = new ArrayList<>();
-            List<Map<String, Object>> inputs = new ArrayList<>();
-            long[] meanBytes = new long[SWEEP_TARGETS.length];
-            for (int s = 0; s < SWEEP_TARGETS.length; s++) {
-                int side = NoiseImage.sideFor(SWEEP_TARGETS[s]);
-                List<Image> imgs = new ArrayList<>();
-                long total = 0;
-                for (int i = 0; i < n; i++) {
-                    Path f = NoiseImage.writePng(
-                            tmp, "s" + s + "-" + i + ".png", side, side, 7_000_000L + 1000L * s + i);
-                    total += Files.size(f);
-                    Image img = Image.of(f);
-                    img.payload().digest();
-                    imgs.add(img);
-                }
-                meanBytes[s] = total / n;
-                List<Example> demos = new ArrayList<>();
-                for (int i = 0; i < n - 1; i++) demos.add(Example.of("image", imgs.get(i), "label", "demo label " + i));
-                programs.add(Predict.of(SIGNATURE).withDemos(demos));
-                inputs.add(Map.of("image", imgs.get(n - 1)));
-            }
-            int warm = Math.max(200, config.sweepReps() / 2);
-            for (int i = 0; i < warm; i++) {
-                for (int s = 0; s < SWEEP_TARGETS.length; s++) formatAndKey(programs.get(s), inputs.get(s));
-            }
-            long[][] times = new long[SWEEP_TARGETS.length][config.sweepReps()];
-            for (int i = 0; i < config.sweepReps(); i++) {
-                for (int s = 0; s < SWEEP_TARGETS.length; s++) {
-                    long t = System.nanoTime();
-                    formatAndKey(programs.get(s), inputs.get(s));
-                    times[s][i] = System.nanoTime() - t;
-                }
-            }
-            List<Map<String, Object>> out = new ArrayList<>();
-            for (int s = 0; s < SWEEP_TARGETS.length; s++) {
-                long[] ts = times[s];
-                Arrays.sort(ts);
-                double us = ts[ts.length / 2] / 1000.0;
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("image_bytes", meanBytes[s]);
-                m.put("images", n);
-                m.put("format_key_us", round(us));
-                out.add(m);
-                log.printf(
-                        "  sweep             %d images of %,d bytes: format+key median %.1f us (%d reps)%n",
-                        n, meanBytes[s], us, ts.length);
-            }
-            double first = (double) out.get(0).get("format_key_us");
-            double lastUs = (double) out.get(out.size() - 1).get("format_key_us");
-            log.printf(
-                    "  sweep ratio       %.2fx from %,d to %,d bytes per image%n",
-                    lastUs / first, meanBytes[0], meanBytes[meanBytes.length - 1]);
-            return out;
-        } finally {
-            deleteTree(tmp);
-        }
-    }
-
     /** Times 7 runs of {@code pass}: the first, two warm-up runs, five more; see {@link #median}. */
     private static double[] passes(Runnable pass) {
         double[] t = new double[7];
@@ -386,10 +322,6 @@ final class SeedBenchmark {
         return String.format("%.1f ms", ms);
     }
 
-    private static CacheKey formatAndKey(Predict p, Map<String, Object> input) {
-        return CacheKey.of(MODEL, LmRequest.of(p.format(input)));
-    }
-
     private void check(boolean condition, String message) {
         if (!condition) {
             ok = false;
@@ -408,7 +340,7 @@ final class SeedBenchmark {
         return (System.nanoTime() - start) / 1e6;
     }
 
-    private static double round(double v) {
+    static double round(double v) {
         return Math.round(v * 10_000) / 10_000.0;
     }
 

@@ -2,7 +2,6 @@ package dev.dspy4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dspy4j.cache.CacheFailureCounter;
 import dev.dspy4j.lm.CacheKey;
 import dev.dspy4j.lm.CacheLease;
 import dev.dspy4j.lm.Completion;
@@ -40,7 +39,7 @@ class CliCacheLeaseTest {
     @Test
     void anAnsweredLeaseIsPassedOnAndCountsAsACachedRow() {
         AnsweringStore store = new AnsweringStore();
-        CliCache cache = new CliCache(store, "store", new CacheFailureCounter());
+        CliCache cache = new CliCache(store, "store", new CacheFailureTally());
         cache.startRow(false);
         CacheKey key = CacheKey.ofBytes(new byte[32]);
 
@@ -54,7 +53,7 @@ class CliCacheLeaseTest {
     @Test
     void inRefreshModeTheStoresLeaseIsNotAskedSoTheOldAnswerCannotComeBack() {
         AnsweringStore store = new AnsweringStore();
-        CliCache cache = new CliCache(store, "store", new CacheFailureCounter());
+        CliCache cache = new CliCache(store, "store", new CacheFailureTally());
         cache.startRow(true);
 
         CacheLease lease = cache.lease(CacheKey.ofBytes(new byte[32]));

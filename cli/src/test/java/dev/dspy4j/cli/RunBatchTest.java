@@ -229,6 +229,49 @@ class RunBatchTest {
     }
 
     @Test
+    void resumingABatchTheProviderNoLongerKnowsNamesItsIdAndWhatToDo() throws Exception {
+        try (LoopbackChatServer server =
+                LoopbackChatServer.builder().batchPolls(1000).start()) {
+            Path program = program();
+            Path data = data(2);
+            Path out = dir.resolve("out.jsonl");
+            Path state = BatchPhase.stateFile(out);
+            // a real state file: a first run creates the batch, is cancelled, and its state is kept aside
+            java.util.concurrent.atomic.AtomicReference<Run> first =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            Thread t = new Thread(
+                    () -> first.set(dspy4j(args(program, data, out, server, "--batch", "--poll-interval", "0.05")
+                            .toArray(String[]::new))));
+            t.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (server.batchPollCount() < 1 && System.nanoTime() < deadline) Thread.sleep(10);
+            String kept = Files.readString(state);
+            assertThat(kept).contains("\"msgbatch_loopback1\"");
+            assertThat(dspy4j(args(program, data, out, server, "--batch", "--cancel")
+                                    .toArray(String[]::new))
+                            .exit())
+                    .isZero();
+            t.join(30_000);
+            Files.delete(out);
+            // the provider has forgotten the batch (expired, deleted, or another account's)
+            Files.writeString(state, kept.replace("msgbatch_loopback1", "msgbatch_gone"));
+
+            Run r = dspy4j(args(program, data, out, server, "--batch", "--poll-interval", "0", "--resume")
+                    .toArray(String[]::new));
+
+            assertThat(r.exit()).as(r.err()).isEqualTo(2);
+            assertThat(r.err())
+                    .contains(
+                            "dspy4j run: batch msgbatch_gone kept in " + state + " is not known to the provider (404: ")
+                    .contains("Delete " + state + " and run the same command again: with --resume the rows already in "
+                            + out + " are kept and the others go in a new batch");
+            assertThat(server.batchesCreated())
+                    .as("no new batch sent behind the user's back")
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
     void batchWithoutTheCacheIsAUsageError() throws Exception {
         try (LoopbackChatServer server = LoopbackChatServer.start("x")) {
             Run r = dspy4j(args(program(), data(1), dir.resolve("o.jsonl"), server, "--batch", "--no-cache")

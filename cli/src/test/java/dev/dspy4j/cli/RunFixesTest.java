@@ -335,7 +335,7 @@ class RunFixesTest {
         disk.close(); // every write now fails
         StringWriter err = new StringWriter();
         CliLogging.configure(new PrintWriter(err), CliLogging.Verbosity.NORMAL);
-        CliCache cache = new CliCache(disk, disk.file().toString(), new dev.dspy4j.cache.CacheFailureCounter());
+        CliCache cache = new CliCache(disk, disk.file().toString(), new CacheFailureTally());
         for (int i = 0; i < 3; i++) {
             byte[] k = new byte[32];
             k[0] = (byte) i;

@@ -150,15 +150,64 @@ class RunRedisCacheTest {
     }
 
     @Test
-    void aWrongPasswordIsNeverPrintedAndTheRunGoesOn() {
+    void duringAnOutageEachRowIsCountedOnceInTheSummary() throws IOException {
+        // was "80 cache reads failed" for 40 rows: each call looks its request up twice
+        Files.writeString(
+                data,
+                IntStream.range(0, 40)
+                                .mapToObj(i -> "{\"question\": \"q" + i + "?\"}")
+                                .collect(Collectors.joining("\n"))
+                        + "\n");
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        try (LoopbackChatServer server = LoopbackChatServer.start(LoopbackChatServer.chatAnswer("answer", "yes"))) {
+            Run r = dspy4j(run(server, "out.jsonl", "--cache", "redis://127.0.0.1:" + port));
+
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(server.requestCount()).isEqualTo(40);
+            assertThat(r.err())
+                    .contains("40 rows: 40 ok, 0 errors, 0 from the cache, 40 answers could not be written to the"
+                            + " cache, cache reads failed for 40 rows, ");
+        }
+    }
+
+    @Test
+    void aWrongPasswordFailsTheRunUpFrontWithoutPrintingIt() {
+        // was: a warning, and the run went on without the cache it was asked to share
         try (LoopbackChatServer server = LoopbackChatServer.start(LoopbackChatServer.chatAnswer("answer", "yes"))) {
             Run r = dspy4j(run(server, "out.jsonl", "--cache", "redis://app:hunter2-secret@127.0.0.1:" + redis.port()));
 
-            assertThat(r.exit()).as(r.err()).isZero();
-            assertThat(server.requestCount()).isEqualTo(8);
+            assertThat(r.exit()).as(r.err()).isEqualTo(2);
+            assertThat(server.requestCount()).isZero();
+            assertThat(dir.resolve("out.jsonl")).doesNotExist();
             assertThat(r.err())
-                    .contains("redis://app:***@127.0.0.1:" + redis.port())
+                    .startsWith("dspy4j run: --cache: Redis at redis://app:***@127.0.0.1:" + redis.port()
+                            + " refused this cache's settings (WRONGPASS")
+                    .contains("): the user name or password is wrong")
                     .doesNotContain("hunter2");
+        }
+    }
+
+    @Test
+    void aDatabaseTheServerDoesNotHaveFailsTheRunUpFront() {
+        // was: "ERR DB index is out of range" taken as an outage: a warning, exit 0, nothing shared
+        try (LoopbackChatServer server = LoopbackChatServer.start(LoopbackChatServer.chatAnswer("answer", "yes"))) {
+            for (String db : List.of("99", "16")) {
+                Run r = dspy4j(run(server, "out" + db + ".jsonl", "--cache", redis.uri() + "/" + db));
+
+                assertThat(r.exit()).as(r.err()).isEqualTo(2);
+                assertThat(r.err().lines().toList())
+                        .containsExactly("dspy4j run: --cache: Redis at " + redis.uri() + "/" + db
+                                + " refused this cache's settings (ERR DB index is out of range): the database number"
+                                + " in the URI is past the server's 'databases' setting (16 by default)");
+            }
+            assertThat(server.requestCount()).isZero();
+            // the last database there is still a cache
+            Run last = dspy4j(run(server, "out15.jsonl", "--cache", redis.uri() + "/15"));
+            assertThat(last.exit()).as(last.err()).isZero();
+            assertThat(last.err()).doesNotContain("Redis at");
         }
     }
 

@@ -95,12 +95,17 @@ class RunUploadsTest {
         assertThat(server.requestCount()).isEqualTo(3);
         assertThat(server.files().uploadCount()).isEqualTo(3); // the demo, a.png, b.png
         long uploaded = server.files().uploadBytes();
+        long pngs = Files.size(dir.resolve("data/img/a.png"))
+                + Files.size(dir.resolve("data/img/b.png"))
+                + Files.size(dir.resolve("demo/demo.png"));
+        assertThat(first.err()).contains(", 3 files uploaded (" + SeedBenchmark.size(pngs) + "), ");
 
         Run second = run("openai-responses/m", "second", "q4", "q5");
         assertThat(second.exit()).as(second.err()).isZero();
         assertThat(server.requestCount()).isEqualTo(5);
         assertThat(server.files().uploadCount()).isEqualTo(3);
         assertThat(server.files().uploadBytes()).isEqualTo(uploaded);
+        assertThat(second.err()).contains(" from the cache, no files uploaded, ");
         // each request body names the files, and carries no image bytes
         assertThat(server.maxBodyBytes()).isLessThan(3000);
 

@@ -92,7 +92,7 @@ class RunUsageTest {
         assertThat(usage.get("output_tokens").asLong()).isEqualTo(30);
         assertThat(usage.get("cost_usd").asDouble()).isCloseTo(0.000063, org.assertj.core.api.Assertions.within(1e-12));
         assertThat(r.out()).containsPattern("\"cost_usd\"\\s*:\\s*0\\.000063[,\\s}]");
-        assertThat(RunCommand.usd(4.200000000000002E-4).toString()).isEqualTo("0.000420");
+        assertThat(RunSummary.usd(4.200000000000002E-4).toString()).isEqualTo("0.000420");
         assertThat(usage.get("prices_as_of").asText()).matches("\\d{4}-\\d{2}-\\d{2}");
         assertThat(JSON.readTree(r.out()).get("rows").asLong()).isEqualTo(4);
     }

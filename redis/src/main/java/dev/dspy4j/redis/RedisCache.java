@@ -1,28 +1,15 @@
 package dev.dspy4j.redis;
 
 import dev.dspy4j.cache.MemoryCache;
-import dev.dspy4j.cache.ResponseCodec;
 import dev.dspy4j.lm.CacheFailure;
 import dev.dspy4j.lm.CacheKey;
 import dev.dspy4j.lm.CacheLease;
 import dev.dspy4j.lm.CacheListener;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.ResponseCache;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocketFactory;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.Response;
-import redis.clients.jedis.params.SetParams;
 
 /**
  * A response cache in Redis, shared by every process and machine that uses the same server
@@ -31,7 +18,7 @@ import redis.clients.jedis.params.SetParams;
  *
  * <ul>
  *   <li>Key: the prefix (default {@value #DEFAULT_PREFIX}) and the 32 bytes of the {@link CacheKey},
- *       binary. Value: the {@link ResponseCodec} bytes, the same as the disk cache's. An optional time to
+ *       binary. Value: the {@link dev.dspy4j.cache.ResponseCodec} bytes, the same as the disk cache's. An optional time to
  *       live ({@code SET ... PX}) applies to Redis and to the memory layer.</li>
  *   <li>Identical requests in flight in several processes make one LM call: {@link #lease} takes
  *       {@code <prefix>lease:<key>} with {@code SET NX PX} for the caller that sends, renewing it while
@@ -54,61 +41,27 @@ import redis.clients.jedis.params.SetParams;
  * }</pre>
  */
 public final class RedisCache implements ResponseCache {
-    private static final Logger log = LoggerFactory.getLogger(RedisCache.class);
-
     /** The default key prefix. */
     public static final String DEFAULT_PREFIX = "dspy4j:";
     /** The environment variable {@link Builder#uri} reads the password from when the URI has none. */
     public static final String PASSWORD_ENV = "DSPY4J_REDIS_PASSWORD";
 
     private final RedisAddress address;
-    private final RedisClient client;
+    private final RedisStore store;
     private final MemoryCache memory;
-    private final byte[] prefix;
-    private final byte[] leasePrefix;
-    private final long ttlMillis;
     private final RedisHealth health;
     private final RedisLeases leases;
+    private final RedisValues values;
     private final Duration timeout;
-    private final AtomicBoolean decodeWarned = new AtomicBoolean();
 
-    // ssl(boolean), sslParameters and sslSocketFactory are deprecated in Jedis 8 for sslOptions(SslOptions), which
-    // also changes how the server's certificate is checked; they stay until a TLS test covers that switch
-    @SuppressWarnings("deprecation")
     private RedisCache(Builder b) {
         this.address = b.address;
-        this.prefix = b.prefix.getBytes(StandardCharsets.UTF_8);
-        this.leasePrefix = (b.prefix + "lease:").getBytes(StandardCharsets.UTF_8);
-        this.ttlMillis = b.ttl == null ? 0 : b.ttl.toMillis();
+        this.store = new RedisStore(address, b.prefix, b.ttl, b.timeout, b.maxConnections, b.sslSocketFactory);
         this.memory = b.memoryBytes == 0 ? null : memoryLayer(b.memoryBytes, b.ttl);
         this.timeout = b.timeout;
         this.health = new RedisHealth(address.toString(), b.retryAfter.toNanos(), b.listener);
-        int timeout = (int) Math.max(1, Math.min(Integer.MAX_VALUE, b.timeout.toMillis()));
-        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(timeout)
-                .socketTimeoutMillis(timeout)
-                .database(address.database())
-                .ssl(address.tls())
-                .clientName("dspy4j");
-        if (address.tls()) {
-            SSLParameters tls = new SSLParameters();
-            tls.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host, as for HTTPS
-            config.sslParameters(tls);
-            if (b.sslSocketFactory != null) config.sslSocketFactory(b.sslSocketFactory);
-        }
-        if (address.user() != null) config.user(address.user());
-        if (address.password() != null) config.password(address.password());
-        ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(b.maxConnections);
-        pool.setMaxIdle(b.maxConnections);
-        pool.setMaxWait(b.timeout);
-        pool.setBlockWhenExhausted(true);
-        this.client = RedisClient.builder()
-                .hostAndPort(new HostAndPort(address.host(), address.port()))
-                .clientConfig(config.build())
-                .poolConfig(pool)
-                .build();
-        this.leases = new RedisLeases(client, health, b.leaseTime, b.leaseWait);
+        this.leases = new RedisLeases(store.client(), health, b.leaseTime, b.leaseWait);
+        this.values = new RedisValues(address, store, memory, health, leases);
     }
 
     private static MemoryCache memoryLayer(long bytes, Duration ttl) {
@@ -117,83 +70,78 @@ public final class RedisCache implements ResponseCache {
         return m.build();
     }
 
+    /** {@return a new builder; only {@link Builder#uri} is required} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A cache on the server at {@code uri} with the default settings; see {@link Builder#uri}. */
+    /**
+     * {@return a cache on the server at {@code uri} with the default settings; see {@link Builder#uri}}
+     *
+     * @param uri {@code redis://[[user]:password@]host[:port][/db]} or {@code rediss://...}
+     * @throws IllegalArgumentException naming what is wrong in the URI (its password masked)
+     */
     public static RedisCache open(String uri) {
         return builder().uri(uri).build();
     }
 
-    /** {@code uri} with its password replaced by {@code ***}, for messages (it need not be a valid URI). */
+    /**
+     * {@return {@code uri} with its password replaced by {@code ***}, for messages (it need not be a valid
+     * URI); "null" for null}
+     *
+     * @param uri a Redis URI, possibly with a password
+     */
     public static String redacted(String uri) {
         return uri == null ? "null" : RedisAddress.masked(uri);
     }
 
-    /** The memory layer in front of Redis, or null if built with {@code memoryBytes(0)}. */
+    /** {@return the memory layer in front of Redis, or null if built with {@code memoryBytes(0)}} */
     public MemoryCache memory() {
         return memory;
     }
 
-    /** True while Redis is taken as unreachable (lookups are misses and answers are not shared). */
+    /** {@return true while Redis is taken as unreachable (lookups are misses and answers are not shared)} */
     public boolean isDown() {
         return health.isDown();
     }
 
+    /**
+     * Connects once (PING on a pooled connection, which logs in and selects the database) to tell a
+     * configuration error from an outage before any work, e.g. for a command line that should stop on a
+     * typo instead of running without its cache. An outage marks Redis down as a failed lookup would (one
+     * warning; told to the listener as a {@code READ}), and the cache goes on without Redis.
+     *
+     * @return true if Redis answered, false if it could not be reached (connection refused, timeout, TLS failure)
+     * @throws IllegalStateException if Redis answered but refused this cache's settings: a password it needs
+     *     ({@code NOAUTH}), a wrong user or password ({@code WRONGPASS}), a database number past its
+     *     {@code databases} setting ({@code ERR DB index is out of range}); the message names the URI with its
+     *     password masked and says what to fix
+     */
+    public boolean check() {
+        try {
+            store.client().ping();
+            health.succeeded();
+            return true;
+        } catch (RuntimeException e) {
+            String fix = RedisHealth.refusal(e);
+            if (fix != null) {
+                throw new IllegalStateException(
+                        "Redis at " + address + " refused this cache's settings (" + RedisHealth.reply(e) + "): " + fix,
+                        e);
+            }
+            health.failed(CacheFailure.Operation.READ, "a check", e);
+            return false;
+        }
+    }
+
     @Override
     public LmResponse get(CacheKey key) {
-        if (memory != null) {
-            LmResponse r = memory.get(key);
-            if (r != null) return r;
-        }
-        Stored value = fetch(key, "a lookup");
-        return value == null ? null : remember(key, value);
-    }
-
-    /** The decoded response (null if it does not decode), kept in the memory layer no longer than Redis keeps it. */
-    private LmResponse remember(CacheKey key, Stored value) {
-        LmResponse r = decode(key, value.bytes());
-        if (r == null || memory == null) return r;
-        if (value.pttl() > 0) memory.put(key, r, Duration.ofMillis(value.pttl()));
-        else if (value.pttl() == -1) memory.put(key, r); // kept by Redis without a time to live
-        return r; // -2: expired since it was read
-    }
-
-    /**
-     * A value read from Redis and its remaining time to live in ms (-1: none, as PTTL answers), read
-     * together when a TTL is set, so the memory layer does not keep an entry after Redis dropped it.
-     */
-    @SuppressWarnings("ArrayRecordComponent") // the bytes go straight to the decoder, never compared
-    record Stored(byte[] bytes, long pttl) {}
-
-    /** GET, and PTTL in the same round trip when this cache has a TTL (a value's remaining life bounds the memory layer's). */
-    Stored read(byte[] redisKey) {
-        if (ttlMillis <= 0 || memory == null) {
-            byte[] v = client.get(redisKey);
-            return v == null ? null : new Stored(v, -1);
-        }
-        try (AbstractPipeline p = client.pipelined()) {
-            Response<byte[]> v = p.get(redisKey);
-            Response<Long> pttl = p.pttl(redisKey);
-            p.sync();
-            return v.get() == null ? null : new Stored(v.get(), pttl.get());
-        }
+        return values.get(key);
     }
 
     @Override
     public void put(CacheKey key, LmResponse response) {
-        if (memory != null) memory.put(key, response);
-        if (!health.shouldTry()) {
-            health.skipped(CacheFailure.Operation.WRITE, "a write");
-            return;
-        }
-        byte[] value = ResponseCodec.encode(response);
-        byte[] redisKey = redisKey(key);
-        leases.writeForOthers(CacheFailure.Operation.WRITE, "a write", () -> {
-            if (ttlMillis > 0) client.set(redisKey, value, SetParams.setParams().px(ttlMillis));
-            else client.set(redisKey, value);
-        });
+        values.put(key, response);
     }
 
     /**
@@ -203,51 +151,17 @@ public final class RedisCache implements ResponseCache {
      */
     @Override
     public CacheLease lease(CacheKey key) {
-        return leases.lease(leaseKey(key), redisKey(key), this::read, value -> remember(key, value));
+        return leases.lease(leaseKey(key), redisKey(key), values::read, value -> values.remember(key, value));
     }
 
-    /** The stored value, or null on a miss, when Redis is down, or when it fails (then it is marked down). */
-    private Stored fetch(CacheKey key, String what) {
-        if (!health.shouldTry()) {
-            health.skipped(CacheFailure.Operation.READ, what);
-            return null;
-        }
-        try {
-            Stored v = read(redisKey(key));
-            health.succeeded();
-            return v;
-        } catch (RuntimeException e) {
-            health.failed(CacheFailure.Operation.READ, what, e);
-            return null;
-        }
-    }
-
-    /** The response, or null (a miss) for a value this version cannot read: warned once, then told to the listener. */
-    private LmResponse decode(CacheKey key, byte[] value) {
-        try {
-            return ResponseCodec.decode(value);
-        } catch (IllegalArgumentException e) {
-            String m = "the value of " + key + " in Redis at " + address + " does not decode (" + e.getMessage()
-                    + "); taken as a miss";
-            if (decodeWarned.compareAndSet(false, true)) log.warn("{} (said once per cache)", m);
-            health.tell(CacheFailure.Operation.DECODE, m, e);
-            return null;
-        }
-    }
-
+    /** {@return the Redis key of {@code key}'s value} */
     byte[] redisKey(CacheKey key) {
-        return concat(prefix, key.bytes());
+        return store.valueKey(key.bytes());
     }
 
+    /** {@return the Redis key of {@code key}'s lease} */
     byte[] leaseKey(CacheKey key) {
-        return concat(leasePrefix, key.bytes());
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = new byte[a.length + b.length];
-        System.arraycopy(a, 0, out, 0, a.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
+        return store.leaseKey(key.bytes());
     }
 
     /** Gives back held leases, closes the connections and empties the memory layer. */
@@ -257,7 +171,7 @@ public final class RedisCache implements ResponseCache {
             leases.close(timeout); // a write or lease release handed over by a cancelled call gets one timeout
         } finally {
             try {
-                client.close();
+                store.close();
             } finally {
                 if (memory != null) memory.close();
             }
@@ -266,8 +180,9 @@ public final class RedisCache implements ResponseCache {
 
     @Override
     public String toString() {
-        return "RedisCache[" + address + ", prefix " + new String(prefix, StandardCharsets.UTF_8)
-                + (ttlMillis > 0 ? ", ttl " + ttlMillis + " ms" : "") + (health.isDown() ? ", down" : "") + "]";
+        return "RedisCache[" + address + ", prefix " + store.prefix()
+                + (store.ttlMillis() > 0 ? ", ttl " + store.ttlMillis() + " ms" : "")
+                + (health.isDown() ? ", down" : "") + "]";
     }
 
     /** Configures a {@link RedisCache}; only {@link #uri} is required. */
@@ -289,8 +204,10 @@ public final class RedisCache implements ResponseCache {
         /**
          * The server: {@code redis://[[user]:password@]host[:port][/db]} or {@code rediss://...} (TLS); port
          * 6379 and database 0 by default. Without a password in the URI, the environment variable
-         * {@value #PASSWORD_ENV} is used if set.
+         * {@value #PASSWORD_ENV} is used if set. User and password are percent-decoded.
          *
+         * @param uri the server's URI
+         * @return this builder
          * @throws IllegalArgumentException naming what is wrong in the URI (its password masked)
          */
         public Builder uri(String uri) {
@@ -311,46 +228,80 @@ public final class RedisCache implements ResponseCache {
         /**
          * The TLS sockets for {@code rediss://}, e.g. from an {@code SSLContext} that trusts a private CA
          * (default: the JVM's trust store). Either way the server's certificate must name the URI's host.
+         *
+         * @param f the factory of TLS sockets; not null
+         * @return this builder
          */
         public Builder sslSocketFactory(SSLSocketFactory f) {
             this.sslSocketFactory = Objects.requireNonNull(f, "sslSocketFactory");
             return this;
         }
 
-        /** The password (over the URI's and the environment's); null for none. */
+        /**
+         * The password, over the URI's and the environment's.
+         *
+         * @param password the password; null or empty for none
+         * @return this builder
+         * @throws IllegalStateException before {@link #uri}
+         */
         public Builder password(String password) {
             requireUri("password");
             this.address = address.withPassword(password == null || password.isEmpty() ? null : password);
             return this;
         }
 
-        /** The start of every key this cache writes (default {@value #DEFAULT_PREFIX}); may be empty. */
+        /**
+         * The start of every key this cache writes; caches with the same server and prefix share entries.
+         *
+         * @param p the prefix (default {@value #DEFAULT_PREFIX}); may be empty, not null
+         * @return this builder
+         */
         public Builder prefix(String p) {
             this.prefix = Objects.requireNonNull(p, "prefix");
             return this;
         }
 
-        /** How long Redis (and the memory layer) keeps a response; default: until Redis evicts it. */
+        /**
+         * How long Redis (and the memory layer) keeps a response; default: until Redis evicts it.
+         *
+         * @param d at least 1 ms
+         * @return this builder
+         */
         public Builder ttl(Duration d) {
             this.ttl = positive("ttl", d);
             if (d.toMillis() < 1) throw new IllegalArgumentException("ttl must be at least 1 ms, not " + d);
             return this;
         }
 
-        /** The memory layer's limit in bytes (default 64 MiB); 0 for no memory layer. */
+        /**
+         * The memory layer's limit.
+         *
+         * @param bytes the limit in bytes (default 64 MiB); 0 for no memory layer
+         * @return this builder
+         */
         public Builder memoryBytes(long bytes) {
             if (bytes < 0) throw new IllegalArgumentException("memoryBytes must be 0 or more, not " + bytes);
             this.memoryBytes = bytes;
             return this;
         }
 
-        /** The connect and read timeout of one Redis command, and the wait for a pooled connection (default 500 ms). */
+        /**
+         * The connect and read timeout of one Redis command, and the wait for a pooled connection.
+         *
+         * @param d a positive duration (default 500 ms); a command slower than this marks Redis down
+         * @return this builder
+         */
         public Builder timeout(Duration d) {
             this.timeout = positive("timeout", d);
             return this;
         }
 
-        /** While Redis is down, how long to go without it before trying again (default 5 s). */
+        /**
+         * While Redis is down, how long to go without it before trying again.
+         *
+         * @param d a positive duration (default 5 s)
+         * @return this builder
+         */
         public Builder retryAfter(Duration d) {
             this.retryAfter = positive("retryAfter", d);
             return this;
@@ -359,6 +310,9 @@ public final class RedisCache implements ResponseCache {
         /**
          * How long a lease lasts unless renewed (default 10 s); its holder renews it every third of that
          * while its call runs, so this is how soon the others take over when the holder dies.
+         *
+         * @param d at least 30 ms
+         * @return this builder
          */
         public Builder leaseTime(Duration d) {
             this.leaseTime = positive("leaseTime", d);
@@ -366,20 +320,35 @@ public final class RedisCache implements ResponseCache {
             return this;
         }
 
-        /** The longest a caller waits for another process's call before sending itself (default 10 min). */
+        /**
+         * The longest a caller waits for another process's call before sending itself.
+         *
+         * @param d a positive duration (default 10 min)
+         * @return this builder
+         */
         public Builder leaseWait(Duration d) {
             this.leaseWait = positive("leaseWait", d);
             return this;
         }
 
-        /** The most connections to Redis at once (default 16); callers beyond wait up to the timeout. */
+        /**
+         * The most connections to Redis at once; callers beyond wait up to the {@link #timeout}.
+         *
+         * @param n 1 or more (default 16)
+         * @return this builder
+         */
         public Builder maxConnections(int n) {
             if (n < 1) throw new IllegalArgumentException("maxConnections must be at least 1, not " + n);
             this.maxConnections = n;
             return this;
         }
 
-        /** Told about every failure or skipped operation the cache absorbs, e.g. a {@code CacheFailureCounter}. */
+        /**
+         * Told about every failure or skipped operation the cache absorbs, on the thread that met it.
+         *
+         * @param l e.g. a {@code CacheFailureCounter}; not null
+         * @return this builder
+         */
         public Builder listener(CacheListener l) {
             this.listener = Objects.requireNonNull(l, "listener");
             return this;
@@ -387,8 +356,9 @@ public final class RedisCache implements ResponseCache {
 
         /**
          * Builds the cache. It connects lazily: a server that is down now makes the first operations
-         * misses, not an error.
+         * misses, not an error ({@link RedisCache#check()} tells a refused configuration from an outage).
          *
+         * @return the cache; close it to give back its leases and connections
          * @throws IllegalStateException if no {@link #uri} was given
          */
         public RedisCache build() {

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * Whether one {@link RedisCache}'s server is reachable. The first failure of an outage logs one
@@ -79,6 +80,42 @@ final class RedisHealth {
     /** An operation skipped because Redis is down; told to the listener only. */
     void skipped(CacheFailure.Operation op, String what) {
         tell(op, "Redis at " + server + " is unreachable: " + what + " skipped", null);
+    }
+
+    /**
+     * What to fix when {@code e} (or a cause) is Redis refusing the client's settings while it logs in or
+     * selects the database: an error reply no retry can cure, unlike an outage. Null for anything else
+     * (connection refused or reset, timeout, TLS failure, a server still loading its data, ...).
+     */
+    static String refusal(Throwable e) {
+        String reply = reply(e);
+        if (reply == null) return null;
+        if (reply.startsWith("ERR DB index") || reply.startsWith("ERR invalid DB index")) {
+            return "the database number in the URI is past the server's 'databases' setting (16 by default)";
+        }
+        if (reply.startsWith("NOAUTH")) {
+            return "the server needs a password: give it in the URI (redis://:PASSWORD@host) or in $"
+                    + RedisCache.PASSWORD_ENV;
+        }
+        if (reply.startsWith("WRONGPASS") || reply.startsWith("ERR invalid password")) {
+            return "the user name or password is wrong";
+        }
+        if (reply.startsWith("ERR AUTH") || reply.startsWith("ERR Client sent AUTH")) {
+            return "the server has no password for this user: drop it from the URI and from $"
+                    + RedisCache.PASSWORD_ENV;
+        }
+        if (reply.startsWith("NOPERM")) {
+            return "the user may not run the commands this cache needs (PING, GET, SET, PTTL, EXISTS, EVAL)";
+        }
+        return null;
+    }
+
+    /** The error reply of Redis in {@code e} or its causes (a {@link JedisDataException}'s message), or null. */
+    static String reply(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof JedisDataException && t.getMessage() != null) return t.getMessage();
+        }
+        return null;
     }
 
     void tell(CacheFailure.Operation op, String message, Throwable cause) {

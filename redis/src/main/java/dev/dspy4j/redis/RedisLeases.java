@@ -66,8 +66,8 @@ final class RedisLeases implements AutoCloseable {
     CacheLease lease(
             byte[] leaseKey,
             byte[] valueKey,
-            Function<byte[], RedisCache.Stored> read,
-            Function<RedisCache.Stored, LmResponse> decode) {
+            Function<byte[], RedisStore.Stored> read,
+            Function<RedisStore.Stored, LmResponse> decode) {
         if (Thread.currentThread().isInterrupted()) return CacheLease.local(); // a cancelled call waits for nothing
         if (!health.shouldTry()) {
             health.skipped(CacheFailure.Operation.LEASE, "a lease");
@@ -143,8 +143,8 @@ final class RedisLeases implements AutoCloseable {
 
     /** The decoded value at {@code valueKey}, or null if there is none or it does not decode. */
     private static LmResponse stored(
-            byte[] valueKey, Function<byte[], RedisCache.Stored> read, Function<RedisCache.Stored, LmResponse> decode) {
-        RedisCache.Stored v = read.apply(valueKey);
+            byte[] valueKey, Function<byte[], RedisStore.Stored> read, Function<RedisStore.Stored, LmResponse> decode) {
+        RedisStore.Stored v = read.apply(valueKey);
         return v == null ? null : decode.apply(v);
     }
 
