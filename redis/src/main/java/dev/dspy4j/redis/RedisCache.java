@@ -30,7 +30,8 @@ import javax.net.ssl.SSLSocketFactory;
  *       {@linkplain Builder#retryAfter retry interval}, and the cache is shared again when it answers.
  *       Every absorbed failure is told to the {@linkplain Builder#listener listener}.</li>
  * </ul>
- * Only standard commands are used (GET, SET with NX/PX, EXISTS, EVAL); tested with Redis 7.0. Valkey
+ * Only standard commands are used (GET, SET with NX/PX, PTTL, EXISTS, EVAL, PING; AUTH and SELECT as the URI asks,
+ * so an ACL user needs them all); tested with Redis 7.0. Valkey
  * speaks the same commands but is not tested here. The password never appears in {@link #toString()}
  * or in log lines.
  *
