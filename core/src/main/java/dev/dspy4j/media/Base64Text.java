@@ -72,6 +72,8 @@ public final class Base64Text {
         /**
          * Checks the character at {@code index} of the text.
          *
+         * @param c the character
+         * @param index its index in the whole text, for the error message
          * @return true if it is to be decoded, false for a line break (skipped)
          * @throws PayloadException naming the character and its index if the text cannot be base64
          */
@@ -114,7 +116,7 @@ public final class Base64Text {
             return true;
         }
 
-        /** The JDK decoder for the alphabet seen so far (URL-safe once a {@code -} or {@code _} was seen). */
+        /** {@return the JDK decoder for the alphabet seen so far (URL-safe once a {@code -} or {@code _} was seen)} */
         public Base64.Decoder decoder() {
             return urlSafeAt >= 0 ? Base64.getUrlDecoder() : Base64.getDecoder();
         }

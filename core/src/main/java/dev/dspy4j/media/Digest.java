@@ -16,7 +16,13 @@ public final class Digest {
         this.bytes = bytes;
     }
 
-    /** A digest from its 32 bytes (copied). */
+    /**
+     * A digest from its bytes.
+     *
+     * @param bytes the {@value #LENGTH} bytes of a SHA-256, copied
+     * @return the digest
+     * @throws IllegalArgumentException if there are not exactly {@value #LENGTH} bytes
+     */
     public static Digest of(byte[] bytes) {
         if (bytes.length != LENGTH) {
             throw new IllegalArgumentException("a SHA-256 digest has 32 bytes, not " + bytes.length);
@@ -24,14 +30,20 @@ public final class Digest {
         return new Digest(bytes.clone());
     }
 
-    /** A digest from 64 hex characters. */
+    /**
+     * A digest from its hex form, as {@link #hex()} writes it.
+     *
+     * @param hex 64 hex characters, either case
+     * @return the digest
+     * @throws IllegalArgumentException if the text is not 64 hex characters
+     */
     public static Digest ofHex(String hex) {
         return of(HexFormat.of().parseHex(hex));
     }
 
     private static final MessageDigest PROTOTYPE = newSha256();
 
-    /** A new SHA-256 instance (a clone of a prototype where the provider allows it: cheaper than a lookup). */
+    /** {@return a new SHA-256 instance (a clone of a prototype where the provider allows it: cheaper than a lookup)} */
     public static MessageDigest sha256() {
         if (PROTOTYPE != null) {
             try {
@@ -56,28 +68,39 @@ public final class Digest {
         return new Digest(md.digest());
     }
 
-    /** A copy of the 32 bytes. */
+    /** {@return a copy of the {@value #LENGTH} bytes} */
     public byte[] bytes() {
         return bytes.clone();
     }
 
-    /** Feeds the 32 bytes to {@code md} without copying them. */
+    /**
+     * Feeds the {@value #LENGTH} bytes to {@code md} without copying them (cache keys hash digests).
+     *
+     * @param md the digest being computed
+     */
     public void updateInto(MessageDigest md) {
         md.update(bytes);
     }
 
-    /** Copies the 32 bytes into {@code dest} at {@code offset}; returns {@value #LENGTH}. */
+    /**
+     * Copies the {@value #LENGTH} bytes into {@code dest}.
+     *
+     * @param dest the array to write into
+     * @param offset where the first byte goes; {@code dest} needs {@value #LENGTH} bytes from there
+     * @return the number of bytes written, {@value #LENGTH}
+     * @throws IndexOutOfBoundsException if {@code dest} is too short
+     */
     public int copyInto(byte[] dest, int offset) {
         System.arraycopy(bytes, 0, dest, offset, LENGTH);
         return LENGTH;
     }
 
-    /** 64 lower-case hex characters. */
+    /** {@return the 64 lower-case hex characters} */
     public String hex() {
         return HexFormat.of().formatHex(bytes);
     }
 
-    /** The first 12 hex characters, for display. */
+    /** {@return the first 12 hex characters, for display} */
     public String shortHex() {
         return hex().substring(0, 12);
     }

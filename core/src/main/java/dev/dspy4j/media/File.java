@@ -26,6 +26,16 @@ public record File(Payload payload, String filename, String fileId, MediaType id
             "html", MediaType.of("text/html"),
             "xml", MediaType.of("application/xml"));
 
+    /**
+     * Checks that exactly one of payload and file id is given, with a name only for bytes and a type
+     * only for an id.
+     *
+     * @param payload the bytes, or null with a file id
+     * @param filename required with a payload, null with a file id
+     * @param fileId a non-blank provider file id, or null with a payload
+     * @param idType the uploaded file's type, or null; always null with a payload
+     * @throws IllegalArgumentException naming the rule that is broken
+     */
     public File {
         if ((payload == null) == (fileId == null)) {
             throw new IllegalArgumentException(
@@ -45,7 +55,14 @@ public record File(Payload payload, String filename, String fileId, MediaType id
         }
     }
 
-    /** A file of bytes with a name, or a provider file id of unknown type. */
+    /**
+     * A file of bytes with a name, or a provider file id of unknown type.
+     *
+     * @param payload the bytes, or null with {@code fileId}
+     * @param filename the name sent with the bytes, or null with {@code fileId}
+     * @param fileId a provider file id, or null with a payload
+     * @throws IllegalArgumentException as the canonical constructor says
+     */
     public File(Payload payload, String filename, String fileId) {
         this(payload, filename, fileId, null);
     }
@@ -53,6 +70,10 @@ public record File(Payload payload, String filename, String fileId, MediaType id
     /**
      * A file read on demand from {@code path}; its name is the path's file name. The type is sniffed
      * from the bytes; {@code .txt .md .csv .json .html .xml} files are taken as the matching text type.
+     *
+     * @param path a regular, readable file
+     * @return the file
+     * @throws PayloadException if the file cannot be read, is empty, over 50 MB, or of an unknown format
      */
     public static File of(Path path) {
         Objects.requireNonNull(path, "path");
@@ -63,22 +84,51 @@ public record File(Payload payload, String filename, String fileId, MediaType id
         return new File(Payload.of(path, byName), name, null);
     }
 
-    /** A file from a path with a declared media type. */
+    /**
+     * A file read on demand from {@code path}, with a declared media type; its name is the path's file name.
+     *
+     * @param path a regular, readable file
+     * @param type the media type, checked against the first bytes where they are recognised
+     * @return the file
+     * @throws PayloadException if the file cannot be read, is empty, over 50 MB, or contradicts {@code type}
+     */
     public static File of(Path path, MediaType type) {
         return new File(Payload.of(path, type), path.getFileName().toString(), null);
     }
 
-    /** A file from a copy of {@code bytes} with a name and media type. */
+    /**
+     * A file from a copy of {@code bytes}.
+     *
+     * @param bytes the content, copied once
+     * @param filename the name sent with the bytes
+     * @param type the media type, checked against the bytes where they are recognised; null to recognise it
+     * @return the file
+     * @throws PayloadException if the bytes are empty, over 50 MB, or contradict {@code type}
+     * @throws IllegalArgumentException if {@code filename} is null or blank
+     */
     public static File of(byte[] bytes, String filename, MediaType type) {
         return new File(Payload.of(bytes, type), filename, null);
     }
 
-    /** A file over an existing payload (no copy), sent with {@code filename}. */
+    /**
+     * A file over an existing payload (no copy).
+     *
+     * @param payload the bytes
+     * @param filename the name sent with the bytes
+     * @return the file
+     * @throws IllegalArgumentException if {@code filename} is null or blank
+     */
     public static File of(Payload payload, String filename) {
         return new File(Objects.requireNonNull(payload, "payload"), filename, null);
     }
 
-    /** A file already uploaded to the provider, referred to by its id (its type not known). */
+    /**
+     * A file already uploaded to the provider, referred to by its id (its type not known).
+     *
+     * @param fileId the provider's id, e.g. OpenAI's {@code file-...}
+     * @return the reference
+     * @throws IllegalArgumentException if the id is blank
+     */
     public static File ofId(String fileId) {
         return new File(null, null, Objects.requireNonNull(fileId, "fileId"), null);
     }
@@ -86,12 +136,17 @@ public record File(Payload payload, String filename, String fileId, MediaType id
     /**
      * A file already uploaded to the provider, with the media type it was uploaded as (e.g.
      * {@code image/png}, so that Anthropic gets it in an image block).
+     *
+     * @param fileId the provider's id
+     * @param type the media type the file was uploaded as
+     * @return the reference
+     * @throws IllegalArgumentException if the id is blank
      */
     public static File ofId(String fileId, MediaType type) {
         return new File(null, null, Objects.requireNonNull(fileId, "fileId"), Objects.requireNonNull(type, "type"));
     }
 
-    /** True for a provider file id without bytes. */
+    /** {@return true for a provider file id without bytes} */
     public boolean isReference() {
         return fileId != null;
     }

@@ -22,6 +22,13 @@ import java.util.Objects;
  */
 public record History(List<Map<String, Object>> turns) {
 
+    /**
+     * Copies the turns, keeping each turn's order.
+     *
+     * @param turns the turns, oldest first; each a non-empty map without null keys
+     * @throws IllegalArgumentException naming the turn's index if a turn is null, empty or has a null
+     *     field name
+     */
     public History {
         Objects.requireNonNull(turns, "turns");
         List<Map<String, Object>> copy = new ArrayList<>(turns.size());
@@ -31,7 +38,13 @@ public record History(List<Map<String, Object>> turns) {
         turns = List.copyOf(copy);
     }
 
-    /** A history of the given turns. */
+    /**
+     * A history of the given turns.
+     *
+     * @param turns field values per turn, oldest first
+     * @return the history
+     * @throws IllegalArgumentException as the canonical constructor says
+     */
     @SafeVarargs
     public static History of(Map<String, ?>... turns) {
         List<Map<String, Object>> list = new ArrayList<>(turns.length);
@@ -41,24 +54,30 @@ public record History(List<Map<String, Object>> turns) {
         return new History(list);
     }
 
-    /** An empty history. */
+    /** {@return a history without turns} */
     public static History empty() {
         return new History(List.of());
     }
 
-    /** This history with one more turn at the end. */
+    /**
+     * Returns this history with one more turn at the end.
+     *
+     * @param turn the turn's field values
+     * @return a new history; this one is unchanged
+     * @throws IllegalArgumentException if the turn is null, empty or has a null field name
+     */
     public History with(Map<String, ?> turn) {
         List<Map<String, Object>> all = new ArrayList<>(turns);
         all.add(Collections.unmodifiableMap(turn));
         return new History(all);
     }
 
-    /** The number of turns. */
+    /** {@return the number of turns} */
     public int size() {
         return turns.size();
     }
 
-    /** True if there are no turns. */
+    /** {@return true if there are no turns} */
     public boolean isEmpty() {
         return turns.isEmpty();
     }

@@ -30,6 +30,16 @@ import java.util.concurrent.TimeoutException;
  */
 public record Image(Payload payload, URI url, String detail) implements Media {
 
+    /**
+     * Checks that exactly one of payload and URL is given, the payload is an image, the URL is http(s)
+     * with a host, and the detail hint is not blank.
+     *
+     * @param payload image bytes, or null with a URL
+     * @param url an http(s) URL with a host, or null with a payload
+     * @param detail a non-blank hint, or null
+     * @throws IllegalArgumentException naming the rule that is broken
+     * @throws PayloadException if the payload is not an image
+     */
     public Image {
         if ((payload == null) == (url == null)) {
             throw new IllegalArgumentException("an Image has either a payload or a URL, not both or neither");
@@ -49,22 +59,46 @@ public record Image(Payload payload, URI url, String detail) implements Media {
         }
     }
 
-    /** An image from a file, read on demand; its type is sniffed from the bytes. */
+    /**
+     * An image from a file, read on demand; its type is recognised from the first bytes.
+     *
+     * @param file an image file
+     * @return the image
+     * @throws PayloadException if the file cannot be read, is over 50 MB, or is not a recognised image
+     */
     public static Image of(Path file) {
         return new Image(Payload.of(file), null, null);
     }
 
-    /** An image from a copy of {@code bytes}; its type is sniffed from the bytes. */
+    /**
+     * An image from a copy of {@code bytes}; its type is recognised from the bytes.
+     *
+     * @param bytes the encoded image (PNG, JPEG, ...), copied once
+     * @return the image
+     * @throws PayloadException if the bytes are over 50 MB or not a recognised image
+     */
     public static Image of(byte[] bytes) {
         return new Image(Payload.of(bytes), null, null);
     }
 
-    /** An image over an existing payload (no copy). */
+    /**
+     * An image over an existing payload (no copy).
+     *
+     * @param payload bytes of an {@code image/...} type
+     * @return the image
+     * @throws PayloadException if the payload is not an image
+     */
     public static Image of(Payload payload) {
         return new Image(Objects.requireNonNull(payload, "payload"), null, null);
     }
 
-    /** An image from a {@code data:image/...;base64,...} URI, decoded once. */
+    /**
+     * An image from a {@code data:image/...;base64,...} URI, decoded once.
+     *
+     * @param dataUri the data URI
+     * @return the image
+     * @throws PayloadException if it is not a base64 data URI of an image the bytes agree with
+     */
     public static Image fromDataUri(String dataUri) {
         return new Image(Payload.ofDataUri(dataUri), null, null);
     }
@@ -72,6 +106,11 @@ public record Image(Payload payload, URI url, String detail) implements Media {
     /**
      * An image from a string: a {@code data:} URI is decoded, an http(s) URL is kept as a remote
      * reference, anything else is taken as a file path.
+     *
+     * @param value a data URI, an http(s) URL or a file path
+     * @return the image
+     * @throws PayloadException if the data URI or file is not a readable image
+     * @throws IllegalArgumentException if the URL is not valid
      */
     public static Image from(String value) {
         Objects.requireNonNull(value, "value");
@@ -82,7 +121,13 @@ public record Image(Payload payload, URI url, String detail) implements Media {
         return of(Path.of(value));
     }
 
-    /** A remote image, sent to the provider as its URL; nothing is downloaded. */
+    /**
+     * A remote image, sent to the provider as its URL; nothing is downloaded.
+     *
+     * @param url an http or https URL
+     * @return the image
+     * @throws IllegalArgumentException if the URL is not valid, not http(s) or has no host
+     */
     public static Image fromUrl(String url) {
         Objects.requireNonNull(url, "url");
         try {
@@ -92,17 +137,29 @@ public record Image(Payload payload, URI url, String detail) implements Media {
         }
     }
 
-    /** A remote image, sent to the provider as its URL; nothing is downloaded. */
+    /**
+     * A remote image, sent to the provider as its URL; nothing is downloaded.
+     *
+     * @param url an http or https URL
+     * @return the image
+     * @throws IllegalArgumentException if the URL is not http(s) or has no host
+     */
     public static Image fromUrl(URI url) {
         return new Image(null, Objects.requireNonNull(url, "url"), null);
     }
 
-    /** This image with a provider detail hint ({@code low}, {@code high}, {@code auto}), or none for null. */
+    /**
+     * Returns this image with a provider detail hint (OpenAI's {@code image_url.detail}).
+     *
+     * @param newDetail {@code low}, {@code high}, {@code auto}, or null for none
+     * @return a copy sharing the payload or URL
+     * @throws IllegalArgumentException if the hint is blank
+     */
     public Image withDetail(String newDetail) {
         return new Image(payload, url, newDetail);
     }
 
-    /** True for a remote image without bytes. */
+    /** {@return true for a remote image without bytes} */
     public boolean isRemote() {
         return url != null;
     }
@@ -114,8 +171,12 @@ public record Image(Payload payload, URI url, String detail) implements Media {
      * body is read). The type comes from the bytes; a Content-Type of {@code image/...} must agree
      * with them. The result keeps this image's detail hint.
      *
+     * @param timeout the longest the whole download may take; positive
+     * @param maxBytes the largest accepted body, in bytes; at least 1
+     * @return an image with the downloaded bytes, or this one if it has bytes already
      * @throws PayloadException if the download fails, returns a non-2xx status, times out, exceeds
      *                          {@code maxBytes}, or is not an image; the message names the URL
+     * @throws IllegalArgumentException if {@code timeout} is not positive or {@code maxBytes} below 1
      */
     public Image download(Duration timeout, long maxBytes) {
         Objects.requireNonNull(timeout, "timeout");

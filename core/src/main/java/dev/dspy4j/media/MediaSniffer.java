@@ -12,7 +12,7 @@ import java.util.Set;
  * <p>Recognised is not accepted: each provider client checks the types it can send (OpenAI and
  * Anthropic take PNG, JPEG, GIF and WebP images; OpenAI takes WAV and MP3 audio).
  */
-public final class MediaSniffer {
+final class MediaSniffer {
     /** How many leading bytes {@link #sniff} looks at. */
     public static final int HEAD_BYTES = 64;
 

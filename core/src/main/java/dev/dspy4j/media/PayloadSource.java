@@ -8,18 +8,30 @@ import java.io.InputStream;
  * {@link #open()} (or fail with an {@link IOException} saying why not).
  */
 public interface PayloadSource {
-    /** The number of bytes. */
+    /**
+     * Tells how many bytes the source holds; a payload reads this once, when it is created.
+     *
+     * @return the number of bytes
+     * @throws IOException if the source cannot be read
+     */
     long size() throws IOException;
 
-    /** A new stream over all the bytes. */
+    /**
+     * Opens a new stream over all the bytes; called once per digest pass and per send.
+     *
+     * @return the stream; the caller closes it
+     * @throws IOException if the source cannot be read
+     */
     InputStream open() throws IOException;
 
-    /** Names the source in error messages, e.g. the file path. */
+    /** {@return a name for the source in error messages, e.g. {@code file /data/cat.png}} */
     String describe();
 
     /**
      * Checks that the bytes have not changed since {@code size()} was first taken (a file source
      * compares size and modification time); the default does nothing.
+     *
+     * @throws IOException if the bytes changed or the source cannot be checked
      */
     default void checkUnchanged() throws IOException {}
 }

@@ -16,6 +16,12 @@ import java.util.Objects;
  */
 public record Video(Payload payload) implements Media {
 
+    /**
+     * Checks that the payload is video.
+     *
+     * @param payload the bytes; not null
+     * @throws PayloadException if the payload's media type is not {@code video/...}
+     */
     public Video {
         Objects.requireNonNull(payload, "payload");
         if (!payload.mediaType().isVideo()) {
@@ -25,27 +31,58 @@ public record Video(Payload payload) implements Media {
         }
     }
 
-    /** A video from a file, read on demand; the type is sniffed (MP4, MOV, WebM). */
+    /**
+     * A video from a file, read on demand; the type is recognised from its first bytes (MP4, MOV, WebM).
+     *
+     * @param file a video file
+     * @return the video
+     * @throws PayloadException if the file cannot be read, is over 50 MB, or is not recognised video
+     */
     public static Video of(Path file) {
         return new Video(asVideo(Payload.of(file), t -> Payload.of(file, t)));
     }
 
-    /** A video from a file with a declared {@code video/...} type. */
+    /**
+     * A video from a file with a declared type, for formats that are not recognised from their bytes.
+     *
+     * @param file a video file
+     * @param type a {@code video/...} type, e.g. {@code video/mpeg}
+     * @return the video
+     * @throws PayloadException if the file cannot be read, is over 50 MB, or contradicts {@code type}
+     */
     public static Video of(Path file, MediaType type) {
         return new Video(Payload.of(file, type));
     }
 
-    /** A video from a copy of {@code bytes}; the type is sniffed. */
+    /**
+     * A video from a copy of {@code bytes}; the type is recognised from the bytes.
+     *
+     * @param bytes the encoded video, copied once
+     * @return the video
+     * @throws PayloadException if the bytes are over 50 MB or not recognised video
+     */
     public static Video of(byte[] bytes) {
         return new Video(asVideo(Payload.of(bytes), t -> Payload.wrap(bytes, t)));
     }
 
-    /** A video over an existing payload (no copy); it must have a {@code video/...} type. */
+    /**
+     * A video over an existing payload (no copy).
+     *
+     * @param payload bytes of a {@code video/...} type
+     * @return the video
+     * @throws PayloadException if the payload is not video
+     */
     public static Video of(Payload payload) {
         return new Video(payload);
     }
 
-    /** A video from a {@code data:video/...;base64,...} URI, decoded once. */
+    /**
+     * A video from a {@code data:video/...;base64,...} URI, decoded once.
+     *
+     * @param dataUri the data URI
+     * @return the video
+     * @throws PayloadException if it is not a base64 data URI of video the bytes agree with
+     */
     public static Video fromDataUri(String dataUri) {
         return new Video(Payload.ofDataUri(dataUri));
     }

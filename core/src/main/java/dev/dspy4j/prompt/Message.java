@@ -13,6 +13,13 @@ import java.util.Objects;
  */
 public record Message(Role role, List<Part> parts) {
 
+    /**
+     * Merges adjacent text parts.
+     *
+     * @param role who speaks; not null
+     * @param parts the content; no null elements, at least one part
+     * @throws IllegalArgumentException if there are no parts
+     */
     public Message {
         Objects.requireNonNull(role, "role");
         parts = merge(parts);
@@ -21,24 +28,48 @@ public record Message(Role role, List<Part> parts) {
         }
     }
 
-    /** A text-only message. */
+    /**
+     * A text-only message.
+     *
+     * @param role who speaks
+     * @param text the text; not null
+     * @return the message
+     */
     public static Message of(Role role, String text) {
         return new Message(role, List.of(new Part.Text(text)));
     }
 
+    /**
+     * A text-only system message.
+     *
+     * @param text the text; not null
+     * @return the message
+     */
     public static Message system(String text) {
         return of(Role.SYSTEM, text);
     }
 
+    /**
+     * A text-only user message.
+     *
+     * @param text the text; not null
+     * @return the message
+     */
     public static Message user(String text) {
         return of(Role.USER, text);
     }
 
+    /**
+     * A text-only assistant message.
+     *
+     * @param text the text; not null
+     * @return the message
+     */
     public static Message assistant(String text) {
         return of(Role.ASSISTANT, text);
     }
 
-    /** True if the message is a single text part (sent as a plain string on the wire). */
+    /** {@return true if the message is a single text part (sent as a plain string on the wire)} */
     public boolean isText() {
         return parts.size() == 1 && parts.get(0) instanceof Part.Text;
     }
@@ -46,6 +77,7 @@ public record Message(Role role, List<Part> parts) {
     /**
      * The text of a text-only message.
      *
+     * @return the text of its one part
      * @throws IllegalStateException if the message holds media
      */
     public String text() {

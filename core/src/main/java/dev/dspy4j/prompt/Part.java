@@ -15,7 +15,12 @@ import java.util.Objects;
  */
 public sealed interface Part {
 
-    /** The media part for a media value. */
+    /**
+     * The media part for a media value.
+     *
+     * @param media an image, audio, video, file or document; not null
+     * @return the part of the matching kind, referring to {@code media}
+     */
     static Part of(Media media) {
         Objects.requireNonNull(media, "media");
         if (media instanceof Image i) return new ImagePart(i);
@@ -25,43 +30,97 @@ public sealed interface Part {
         return new DocumentPart((Document) media);
     }
 
-    /** Plain text. */
+    /**
+     * Plain text.
+     *
+     * @param text the text
+     */
     record Text(String text) implements Part {
+        /**
+         * Checks the value.
+         *
+         * @param text the text; not null (may be empty)
+         */
         public Text {
             Objects.requireNonNull(text, "text");
         }
     }
 
-    /** An image. */
+    /**
+     * An image.
+     *
+     * @param image the image, with bytes or a URL
+     */
     record ImagePart(Image image) implements Part {
+        /**
+         * Checks the value.
+         *
+         * @param image the image; not null
+         */
         public ImagePart {
             Objects.requireNonNull(image, "image");
         }
     }
 
-    /** An audio clip. */
+    /**
+     * An audio clip.
+     *
+     * @param audio the clip
+     */
     record AudioPart(Audio audio) implements Part {
+        /**
+         * Checks the value.
+         *
+         * @param audio the audio; not null
+         */
         public AudioPart {
             Objects.requireNonNull(audio, "audio");
         }
     }
 
-    /** A video clip (sent by providers that take video: Gemini; refused by the others). */
+    /**
+     * A video clip (sent by providers that take video: Gemini; refused by the others).
+     *
+     * @param video the clip
+     */
     record VideoPart(Video video) implements Part {
+        /**
+         * Checks the value.
+         *
+         * @param video the video; not null
+         */
         public VideoPart {
             Objects.requireNonNull(video, "video");
         }
     }
 
-    /** A file. */
+    /**
+     * A file.
+     *
+     * @param file the file, with bytes or a provider file id
+     */
     record FilePart(File file) implements Part {
+        /**
+         * Checks the value.
+         *
+         * @param file the file; not null
+         */
         public FilePart {
             Objects.requireNonNull(file, "file");
         }
     }
 
-    /** A document. */
+    /**
+     * A document.
+     *
+     * @param document the document
+     */
     record DocumentPart(Document document) implements Part {
+        /**
+         * Checks the value.
+         *
+         * @param document the document; not null
+         */
         public DocumentPart {
             Objects.requireNonNull(document, "document");
         }
@@ -71,6 +130,8 @@ public sealed interface Part {
      * This part as a record of a call keeps it: a media part's payload replaced by
      * {@link Payload#withoutBytes()} (kind, media type, size, digest, file name and options stay);
      * text, remote images, file ids and file-backed payloads as they are.
+     *
+     * @return a part without payload bytes, or this part if it held none
      */
     @SuppressWarnings("ReferenceEquality") // the same instance back means the payload held no bytes to drop
     default Part withoutPayloadBytes() {
@@ -86,7 +147,7 @@ public sealed interface Part {
         return new DocumentPart(new Document(kept, d.title(), d.context(), d.citations()));
     }
 
-    /** The media value of a media part, or null for text. */
+    /** {@return the media value of a media part, or null for text} */
     default Media media() {
         if (this instanceof ImagePart p) return p.image();
         if (this instanceof AudioPart p) return p.audio();

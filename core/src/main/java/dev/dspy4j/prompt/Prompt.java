@@ -21,6 +21,13 @@ import java.util.stream.Stream;
  */
 public record Prompt(List<Message> messages, int stablePrefix) {
 
+    /**
+     * Copies the messages.
+     *
+     * @param messages the messages, in order; no null elements
+     * @param stablePrefix between 0 and the number of messages
+     * @throws IllegalArgumentException if {@code stablePrefix} is out of range
+     */
     public Prompt {
         messages = List.copyOf(messages);
         if (stablePrefix < 0 || stablePrefix > messages.size()) {
@@ -29,7 +36,11 @@ public record Prompt(List<Message> messages, int stablePrefix) {
         }
     }
 
-    /** A prompt of the given messages, with no stable prefix marked. */
+    /**
+     * A prompt of the given messages, with no stable prefix marked.
+     *
+     * @param messages the messages, in order
+     */
     public Prompt(List<Message> messages) {
         this(messages, 0);
     }
@@ -45,7 +56,12 @@ public record Prompt(List<Message> messages, int stablePrefix) {
         return messages.hashCode();
     }
 
-    /** A prompt of the given messages. */
+    /**
+     * A prompt of the given messages, with no stable prefix marked.
+     *
+     * @param messages the messages, in order
+     * @return the prompt
+     */
     public static Prompt of(Message... messages) {
         return new Prompt(List.of(messages));
     }
@@ -53,7 +69,9 @@ public record Prompt(List<Message> messages, int stablePrefix) {
     /**
      * This prompt as a record of a call keeps it: every media part through
      * {@link Part#withoutPayloadBytes()}, so it shows each payload (kind, media type, size, digest)
-     * without keeping its bytes alive. Returns this prompt when nothing changes. O(parts).
+     * without keeping its bytes alive. O(parts).
+     *
+     * @return a prompt without payload bytes, or this prompt when nothing changes
      */
     public Prompt withoutPayloadBytes() {
         List<Message> out = null;
@@ -72,12 +90,12 @@ public record Prompt(List<Message> messages, int stablePrefix) {
         return out == null ? this : new Prompt(out, stablePrefix);
     }
 
-    /** A new builder. */
+    /** {@return a new, empty builder} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Every media value in the prompt, in order. */
+    /** {@return every media value in the prompt, in message and part order} */
     public Stream<Media> media() {
         return messages.stream()
                 .flatMap(m -> m.parts().stream())
@@ -85,7 +103,12 @@ public record Prompt(List<Message> messages, int stablePrefix) {
                 .filter(Objects::nonNull);
     }
 
-    /** This prompt with one more message at the end. */
+    /**
+     * Returns this prompt with one more message at the end.
+     *
+     * @param message the message to append
+     * @return a new prompt with the same stable prefix
+     */
     public Prompt with(Message message) {
         List<Message> all = new ArrayList<>(messages);
         all.add(message);
@@ -115,6 +138,8 @@ public record Prompt(List<Message> messages, int stablePrefix) {
         /**
          * Marks the messages so far (an open one is closed first) as the prompt's stable prefix: the
          * same in every call of the program, such as the system message and the demos.
+         *
+         * @return this builder
          */
         public Builder markStablePrefix() {
             ensureClosed();
@@ -122,51 +147,82 @@ public record Prompt(List<Message> messages, int stablePrefix) {
             return this;
         }
 
-        /** Adds a whole text message. */
+        /**
+         * Adds a whole system message (an open one is closed first).
+         *
+         * @param s the text
+         * @return this builder
+         */
         public Builder system(String s) {
             return message(Message.system(s));
         }
 
-        /** Adds a whole text message. */
+        /**
+         * Adds a whole user message (an open one is closed first).
+         *
+         * @param s the text
+         * @return this builder
+         */
         public Builder user(String s) {
             return message(Message.user(s));
         }
 
-        /** Adds a whole text message. */
+        /**
+         * Adds a whole assistant message (an open one is closed first).
+         *
+         * @param s the text
+         * @return this builder
+         */
         public Builder assistant(String s) {
             return message(Message.assistant(s));
         }
 
-        /** Adds a whole message. */
+        /**
+         * Adds a whole message (an open one is closed first).
+         *
+         * @param m the message
+         * @return this builder
+         */
         public Builder message(Message m) {
             ensureClosed();
             messages.add(m);
             return this;
         }
 
-        /** Starts a user message built part by part; finish it with {@link #end()}. */
+        /** {@return this builder, with a user message open to be built part by part; finish it with {@link #end()}} */
         public Builder user() {
             return start(Role.USER);
         }
 
-        /** Starts an assistant message built part by part. */
+        /** {@return this builder, with an assistant message open to be built part by part} */
         public Builder assistant() {
             return start(Role.ASSISTANT);
         }
 
-        /** Starts a system message built part by part. */
+        /** {@return this builder, with a system message open to be built part by part} */
         public Builder system() {
             return start(Role.SYSTEM);
         }
 
-        /** Starts a message with {@code r} built part by part. */
+        /**
+         * Starts a message built part by part (an open one is closed first).
+         *
+         * @param r who speaks
+         * @return this builder
+         */
         public Builder start(Role r) {
             ensureClosed();
             role = Objects.requireNonNull(r, "role");
             return this;
         }
 
-        /** Appends text to the open message. */
+        /**
+         * Appends text to the open message.
+         *
+         * @param s the text; not null
+         * @return this builder
+         * @throws IllegalStateException if no message is open
+         */
         public Builder text(CharSequence s) {
             Objects.requireNonNull(s, "text");
             requireOpen();
@@ -174,19 +230,37 @@ public record Prompt(List<Message> messages, int stablePrefix) {
             return this;
         }
 
-        /** Appends one character to the open message. */
+        /**
+         * Appends one character to the open message.
+         *
+         * @param c the character
+         * @return this builder
+         * @throws IllegalStateException if no message is open
+         */
         public Builder text(char c) {
             requireOpen();
             text.append(c);
             return this;
         }
 
-        /** Appends a media part to the open message. */
+        /**
+         * Appends a media part to the open message.
+         *
+         * @param m the media value, referred to (never copied)
+         * @return this builder
+         * @throws IllegalStateException if no message is open
+         */
         public Builder media(Media m) {
             return part(Part.of(m));
         }
 
-        /** Appends a part to the open message. */
+        /**
+         * Appends a part to the open message; text joins the text before it.
+         *
+         * @param p the part
+         * @return this builder
+         * @throws IllegalStateException if no message is open
+         */
         public Builder part(Part p) {
             requireOpen();
             if (p instanceof Part.Text t) {
@@ -198,7 +272,12 @@ public record Prompt(List<Message> messages, int stablePrefix) {
             return this;
         }
 
-        /** Closes the open message. */
+        /**
+         * Closes the open message.
+         *
+         * @return this builder
+         * @throws IllegalStateException if no message is open
+         */
         public Builder end() {
             requireOpen();
             flushText();
@@ -208,12 +287,12 @@ public record Prompt(List<Message> messages, int stablePrefix) {
             return this;
         }
 
-        /** True if a message is open. */
+        /** {@return true if a message is open} */
         public boolean isOpen() {
             return role != null;
         }
 
-        /** The prompt; an open message is closed first. */
+        /** {@return the prompt; an open message is closed first} */
         public Prompt build() {
             if (role != null) end();
             return new Prompt(messages, stablePrefix);

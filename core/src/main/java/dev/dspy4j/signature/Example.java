@@ -19,12 +19,24 @@ public final class Example extends Values {
         this.inputKeys = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(inputKeys));
     }
 
-    /** An example of these values, with no input keys marked. */
+    /**
+     * An example of these values, with no input keys marked.
+     *
+     * @param values field values by name, copied in their iteration order; null keys are refused
+     * @return the example
+     */
     public static Example of(Map<String, ?> values) {
         return new Example(values, Set.of());
     }
 
-    /** An example from alternating keys and values: {@code Example.of("question", "2+2?", "answer", "4")}. */
+    /**
+     * An example from alternating keys and values: {@code Example.of("question", "2+2?", "answer", "4")}.
+     *
+     * @param keysAndValues an even number of arguments: a {@code String} key, then its value (may be null)
+     * @return the example, with no input keys marked
+     * @throws IllegalArgumentException if the count is odd or a key is not a string, naming its position
+     * @throws NullPointerException if a key is null, naming its position
+     */
     public static Example of(Object... keysAndValues) {
         if (keysAndValues.length % 2 != 0) {
             throw new IllegalArgumentException(
@@ -43,12 +55,25 @@ public final class Example extends Values {
         return of(m);
     }
 
-    /** This example with {@code keys} marked as inputs (replacing any earlier marking). */
+    /**
+     * Returns this example with {@code keys} marked as inputs (as DSPy's {@code Example.with_inputs}),
+     * replacing any earlier marking.
+     *
+     * @param keys names of fields of this example
+     * @return a new example with the same values
+     * @throws IllegalArgumentException if a key is not a field, naming it and the fields
+     */
     public Example withInputs(String... keys) {
         return withInputs(Arrays.asList(keys));
     }
 
-    /** This example with {@code keys} marked as inputs. */
+    /**
+     * Returns this example with {@code keys} marked as inputs, replacing any earlier marking.
+     *
+     * @param keys names of fields of this example
+     * @return a new example with the same values
+     * @throws IllegalArgumentException if a key is not a field, naming it and the fields
+     */
     public Example withInputs(List<String> keys) {
         for (String k : keys) {
             if (!values.containsKey(k)) {
@@ -58,19 +83,30 @@ public final class Example extends Values {
         return new Example(values, new LinkedHashSet<>(keys));
     }
 
-    /** This example with one more (or a replaced) value. */
+    /**
+     * Returns this example with one more (or a replaced) value; the input marking is kept.
+     *
+     * @param key the field name
+     * @param value the value; may be null
+     * @return a new example
+     */
     public Example with(String key, Object value) {
         Map<String, Object> m = new LinkedHashMap<>(values);
         m.put(key, value);
         return new Example(m, inputKeys);
     }
 
-    /** The keys marked as inputs. */
+    /** {@return the keys marked as inputs, in marking order; empty if none are marked} */
     public Set<String> inputKeys() {
         return inputKeys;
     }
 
-    /** The input values (keys marked with {@link #withInputs}). */
+    /**
+     * The input values (keys marked with {@link #withInputs}).
+     *
+     * @return a new map of the marked keys to their values, in marking order
+     * @throws IllegalStateException if no keys are marked
+     */
     public Map<String, Object> inputs() {
         if (inputKeys.isEmpty()) {
             throw new IllegalStateException("no input keys are marked on this example; call withInputs(...) first");
@@ -80,7 +116,7 @@ public final class Example extends Values {
         return m;
     }
 
-    /** The values not marked as inputs. */
+    /** {@return a new map of the values not marked as inputs, in insertion order} */
     public Map<String, Object> labels() {
         Map<String, Object> m = new LinkedHashMap<>();
         values.forEach((k, v) -> {

@@ -13,24 +13,31 @@ import java.util.stream.Collectors;
  * {@code Literal['a','b']}, {@code Image}, ...); {@link #typeName()} returns that name, in one
  * canonical spelling that {@link Signature#parse} reads back to an equal type.
  */
+// Longer than 400 lines on purpose: this is one closed type, the type grammar of DSPy's signature
+// strings, whose variants are nested so that callers name and switch over them as FieldType.ListOf,
+// FieldType.Media, ...; each variant is short, and most of the length is their documentation.
 public sealed interface FieldType {
 
-    /** The name of this type in signature strings, e.g. {@code list[int]}. */
+    /** {@return the name of this type in signature strings, e.g. {@code list[int]}} */
     String typeName();
 
-    /** The Java type a value of this type is converted to when no record component says otherwise. */
+    /** {@return the Java type a value of this type is converted to when no record component says otherwise} */
     Type defaultJavaType();
 
-    /** True for types whose values are media ({@code Image}, {@code Audio}, {@code File}, {@code Document}). */
+    /** {@return true for types whose values are media ({@code Image}, {@code Audio}, {@code Video}, {@code File}, {@code Document})} */
     default boolean isMedia() {
         return this instanceof Media;
     }
 
     /** Scalar types. */
     enum Scalar implements FieldType {
+        /** {@code str}: text, as {@code String}. */
         STR("str", String.class),
+        /** {@code int}: an integer, as {@code Long}. */
         INT("int", Long.class),
+        /** {@code float}: a number, as {@code Double}. */
         FLOAT("float", Double.class),
+        /** {@code bool}: {@code True} or {@code False}, as {@code Boolean}. */
         BOOL("bool", Boolean.class);
 
         private final String typeName;
@@ -52,8 +59,17 @@ public sealed interface FieldType {
         }
     }
 
-    /** {@code list[T]}. */
+    /**
+     * {@code list[T]}, as a Java {@code List}.
+     *
+     * @param element the items' type
+     */
     record ListOf(FieldType element) implements FieldType {
+        /**
+         * Checks the item type.
+         *
+         * @param element the items' type; not null
+         */
         public ListOf {
             Objects.requireNonNull(element, "element");
         }
@@ -69,8 +85,17 @@ public sealed interface FieldType {
         }
     }
 
-    /** {@code dict[str, T]}: keys are always strings. */
+    /**
+     * {@code dict[str, T]}: keys are always strings; a Java {@code Map<String, T>}.
+     *
+     * @param value the values' type
+     */
     record DictOf(FieldType value) implements FieldType {
+        /**
+         * Checks the value type.
+         *
+         * @param value the values' type; not null
+         */
         public DictOf {
             Objects.requireNonNull(value, "value");
         }
@@ -86,8 +111,17 @@ public sealed interface FieldType {
         }
     }
 
-    /** {@code Optional[T]}: the value may be absent (null). */
+    /**
+     * {@code Optional[T]}: the value may be absent (null).
+     *
+     * @param inner the type of a present value
+     */
     record OptionalOf(FieldType inner) implements FieldType {
+        /**
+         * Checks the inner type.
+         *
+         * @param inner the type of a present value; not null
+         */
         public OptionalOf {
             Objects.requireNonNull(inner, "inner");
         }
@@ -109,8 +143,16 @@ public sealed interface FieldType {
      * ({@code Integer}, {@code Short} and {@code Float} values are widened). The Java type is the
      * values' common type ({@code String}, {@code Long}, {@code Double} for numbers, {@code Boolean}),
      * or {@code Object} for a mix.
+     *
+     * @param values the choices, in order
      */
     record Literal(List<?> values) implements FieldType {
+        /**
+         * Widens and copies the choices.
+         *
+         * @param values the choices: strings, integers, numbers or booleans; at least one
+         * @throws IllegalArgumentException if there is no choice or one of another kind (null included)
+         */
         public Literal {
             List<Object> copy = new java.util.ArrayList<>(values.size());
             for (Object v : values) {
@@ -129,7 +171,7 @@ public sealed interface FieldType {
             }
         }
 
-        /** The choices as text, as the LM writes them: {@code positive}, {@code 1}, {@code True}. */
+        /** {@return the choices as text, as the LM writes them: {@code positive}, {@code 1}, {@code True}} */
         public List<String> choices() {
             return values.stream().map(Literal::text).toList();
         }
@@ -164,8 +206,17 @@ public sealed interface FieldType {
     /**
      * {@code Union[A, B]} or {@code A | B}: a value of any of the options, tried in order (a string
      * option last). A union with {@code None} is an {@link OptionalOf}; see {@link #union}.
+     *
+     * @param options the options, in the order they are tried
      */
     record UnionOf(List<FieldType> options) implements FieldType {
+        /**
+         * Copies the options.
+         *
+         * @param options at least two, none of them a union or optional
+         * @throws IllegalArgumentException if there are fewer than two options or one is a union or
+         *     optional (build those with {@link FieldType#union})
+         */
         public UnionOf {
             options = List.copyOf(options);
             if (options.size() < 2) throw new IllegalArgumentException("a Union needs at least two options");
@@ -191,6 +242,11 @@ public sealed interface FieldType {
     /**
      * The type of {@code A | B | ...}: nested unions flattened, repeats dropped, a single option as
      * itself, and {@code None} among the options ({@code withNone}) making it {@link OptionalOf}.
+     *
+     * @param options the options besides {@code None}, in order; optional ones count as having None
+     * @param withNone whether {@code None} is among the options
+     * @return the union, a single type, or an optional of either
+     * @throws IllegalArgumentException if there is no option besides {@code None}
      */
     static FieldType union(List<FieldType> options, boolean withNone) {
         List<FieldType> flat = new java.util.ArrayList<>();
@@ -210,6 +266,7 @@ public sealed interface FieldType {
 
     /** {@code Any}: any JSON value, as plain Java values (maps, lists, strings, {@code Long}, {@code Double}, booleans, null). */
     enum AnyType implements FieldType {
+        /** The one instance. */
         INSTANCE;
 
         @Override
@@ -227,8 +284,18 @@ public sealed interface FieldType {
      * {@code tuple[int, int]} (a fixed number of items, each of its own type) or, with {@code variadic},
      * {@code tuple[str, ...]} (any number of items of one type). Read from a JSON array or a Python
      * tuple; the Java type is a {@code List}.
+     *
+     * @param elements the item types, in order; exactly one when variadic
+     * @param variadic true for {@code tuple[T, ...]}
      */
     record TupleOf(List<FieldType> elements, boolean variadic) implements FieldType {
+        /**
+         * Copies the item types.
+         *
+         * @param elements the item types, in order; at least one, exactly one when variadic
+         * @param variadic true for {@code tuple[T, ...]}
+         * @throws IllegalArgumentException if the item types do not fit the form
+         */
         public TupleOf {
             elements = List.copyOf(elements);
             if (elements.isEmpty()) throw new IllegalArgumentException("a tuple needs at least one item type");
@@ -251,13 +318,22 @@ public sealed interface FieldType {
         }
     }
 
-    /** A Java enum; its constant names are the choices. */
+    /**
+     * A Java enum; its constant names are the choices, as in a {@code Literal}.
+     *
+     * @param type the enum class; its simple name is the type name
+     */
     record EnumOf(Class<? extends Enum<?>> type) implements FieldType {
+        /**
+         * Checks the class.
+         *
+         * @param type the enum class; not null
+         */
         public EnumOf {
             Objects.requireNonNull(type, "type");
         }
 
-        /** The constant names, in declaration order. */
+        /** {@return the constant names, in declaration order} */
         public List<String> choices() {
             return java.util.Arrays.stream(type.getEnumConstants())
                     .map(Enum::name)
@@ -275,8 +351,17 @@ public sealed interface FieldType {
         }
     }
 
-    /** A Java record, rendered and parsed as a JSON object. */
+    /**
+     * A Java record, rendered and parsed as a JSON object.
+     *
+     * @param type the record class; its simple name is the type name
+     */
     record RecordOf(Class<? extends Record> type) implements FieldType {
+        /**
+         * Checks the class.
+         *
+         * @param type the record class; not null
+         */
         public RecordOf {
             Objects.requireNonNull(type, "type");
         }
@@ -292,17 +377,31 @@ public sealed interface FieldType {
         }
     }
 
-    /** A media input: {@code Image}, {@code Audio}, {@code Video}, {@code File} or {@code Document}. */
+    /**
+     * A media input: {@code Image}, {@code Audio}, {@code Video}, {@code File} or {@code Document}.
+     *
+     * @param kind which media class carries the value
+     */
     record Media(Kind kind) implements FieldType {
-        /** The media kinds. */
+        /** The media kinds, one per class of {@code dev.dspy4j.media}. */
         public enum Kind {
+            /** {@link dev.dspy4j.media.Image}. */
             IMAGE,
+            /** {@link dev.dspy4j.media.Audio}. */
             AUDIO,
+            /** {@link dev.dspy4j.media.File}. */
             FILE,
+            /** {@link dev.dspy4j.media.Document}. */
             DOCUMENT,
+            /** {@link dev.dspy4j.media.Video}. */
             VIDEO
         }
 
+        /**
+         * Checks the kind.
+         *
+         * @param kind the media kind; not null
+         */
         public Media {
             Objects.requireNonNull(kind, "kind");
         }
@@ -332,6 +431,7 @@ public sealed interface FieldType {
 
     /** A conversation history input ({@code History}). */
     enum HistoryType implements FieldType {
+        /** The one instance. */
         INSTANCE;
 
         @Override
@@ -345,7 +445,7 @@ public sealed interface FieldType {
         }
     }
 
-    /** True if this type, or a type nested in it (a record's components included), is a media type. */
+    /** {@return true if this type, or a type nested in it (a record's components included), is a media type} */
     default boolean containsMedia() {
         if (this instanceof RecordOf r) {
             return Types.holdsMedia(r.type(), new java.util.HashSet<>());

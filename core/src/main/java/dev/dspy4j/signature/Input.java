@@ -9,6 +9,6 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.RECORD_COMPONENT, ElementType.PARAMETER, ElementType.FIELD, ElementType.METHOD})
 public @interface Input {
-    /** Description shown to the LM. */
+    /** {@return the field's description, shown to the LM; empty for none} */
     String desc() default "";
 }

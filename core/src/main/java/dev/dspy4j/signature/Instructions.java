@@ -9,6 +9,6 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)
 public @interface Instructions {
-    /** What the LM is asked to do. */
+    /** {@return what the LM is asked to do, shown as the signature's instructions} */
     String value();
 }

@@ -1,12 +1,8 @@
 package dev.dspy4j.signature;
 
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.RecordComponent;
-import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -39,129 +35,63 @@ public final class Signature {
         validate();
     }
 
-    /** A signature from its parts; blank instructions are replaced by the default ones. */
+    /**
+     * A signature from its parts.
+     *
+     * @param name a short name, e.g. a record's simple name
+     * @param instructions the task for the LM; null or blank for the default ("Given the fields
+     *     `a`, `b`, produce the fields `c`.")
+     * @param inputs the input fields, in prompt order; may be empty
+     * @param outputs the output fields, in prompt order; at least one
+     * @return the signature
+     * @throws SignatureException if there is no output, a name is repeated, or an output is media or
+     *     history (which can only be inputs)
+     */
     public static Signature of(String name, String instructions, List<Field> inputs, List<Field> outputs) {
         return new Signature(name, instructions, inputs, outputs);
     }
 
     /**
-     * Parses the string form: {@code "in1, in2: type -> out1: type"}. Untyped fields are {@code str}.
+     * Parses the string form, as DSPy writes it: {@code "in1, in2: type -> out1: type"}. Untyped
+     * fields are {@code str}; types are DSPy's spelling ({@code list[str]}, {@code dict[str, int]},
+     * {@code Optional[int]}, {@code Literal['a', 'b']}, {@code Image}, ...).
      *
+     * @param text the signature string
+     * @return the signature, named {@code StringSignature}, with the default instructions
      * @throws SignatureException naming the position and the problem
      */
     public static Signature parse(String text) {
         return SignatureParser.parse(text, null);
     }
 
-    /** Parses the string form and sets the instructions. */
+    /**
+     * Parses the string form (see {@link #parse(String)}) and sets the instructions.
+     *
+     * @param text the signature string
+     * @param instructions the task for the LM; null or blank for the default
+     * @return the signature
+     * @throws SignatureException naming the position and the problem
+     */
     public static Signature parse(String text, String instructions) {
         return SignatureParser.parse(text, instructions);
     }
 
     /**
-     * The signature of a record whose components are annotated {@link Input} or {@link Output};
-     * instructions come from {@link Instructions} on the record.
+     * The signature of a record whose components are annotated {@link Input} or {@link Output}, in
+     * component order; instructions come from {@link Instructions} on the record, the name is its
+     * simple name. A component's Java type gives the field type: {@code String} is {@code str},
+     * integral types {@code int}, floating ones {@code float}, {@code List}/{@code Map<String, ?>}/
+     * {@code Optional} are {@code list}/{@code dict}/{@code Optional}, an enum is a choice of its
+     * constant names, a record is a nested object, {@code Object} or a Jackson {@code JsonNode} is
+     * {@code Any}, and the media and {@code History} classes are themselves.
      *
-     * @throws SignatureException if a component is not annotated or has an unsupported type
+     * @param type the record class
+     * @return the signature
+     * @throws SignatureException if a component is not annotated with exactly one of {@link Input} and
+     *     {@link Output}, or has an unsupported type, naming it
      */
     public static Signature of(Class<? extends Record> type) {
-        Objects.requireNonNull(type, "type");
-        List<Field> in = new ArrayList<>();
-        List<Field> out = new ArrayList<>();
-        for (RecordComponent c : type.getRecordComponents()) {
-            Input input = c.getAnnotation(Input.class);
-            Output output = c.getAnnotation(Output.class);
-            if ((input == null) == (output == null)) {
-                throw new SignatureException(
-                        type.getSimpleName() + "." + c.getName()
-                                + ": annotate the component with exactly one of @Input or @Output",
-                        -1);
-            }
-            FieldType ft;
-            try {
-                ft = fieldTypeOf(c.getGenericType());
-            } catch (SignatureException e) {
-                throw new SignatureException(type.getSimpleName() + "." + c.getName() + ": " + e.getMessage(), -1);
-            }
-            Type javaType = c.getType().isPrimitive() ? boxed(c.getType()) : c.getGenericType();
-            if (ft instanceof FieldType.OptionalOf) {
-                javaType = Types.unwrapOptional(javaType);
-            }
-            Field f = new Field(c.getName(), ft, input != null ? input.desc() : output.desc(), javaType);
-            (input != null ? in : out).add(f);
-        }
-        Instructions ins = type.getAnnotation(Instructions.class);
-        return new Signature(type.getSimpleName(), ins == null ? null : ins.value(), in, out);
-    }
-
-    /** Maps a Java type to a field type. */
-    static FieldType fieldTypeOf(Type t) {
-        if (t instanceof Class<?> c) {
-            if (c == String.class || c == CharSequence.class) return FieldType.Scalar.STR;
-            if (c == Object.class || com.fasterxml.jackson.databind.JsonNode.class.isAssignableFrom(c)) {
-                return FieldType.AnyType.INSTANCE;
-            }
-            if (c == int.class
-                    || c == Integer.class
-                    || c == long.class
-                    || c == Long.class
-                    || c == short.class
-                    || c == Short.class
-                    || c == java.math.BigInteger.class) {
-                return FieldType.Scalar.INT;
-            }
-            if (c == double.class
-                    || c == Double.class
-                    || c == float.class
-                    || c == Float.class
-                    || c == java.math.BigDecimal.class) {
-                return FieldType.Scalar.FLOAT;
-            }
-            if (c == boolean.class || c == Boolean.class) return FieldType.Scalar.BOOL;
-            if (c == dev.dspy4j.media.Image.class) return new FieldType.Media(FieldType.Media.Kind.IMAGE);
-            if (c == dev.dspy4j.media.Audio.class) return new FieldType.Media(FieldType.Media.Kind.AUDIO);
-            if (c == dev.dspy4j.media.File.class) return new FieldType.Media(FieldType.Media.Kind.FILE);
-            if (c == dev.dspy4j.media.Document.class) return new FieldType.Media(FieldType.Media.Kind.DOCUMENT);
-            if (c == dev.dspy4j.media.Video.class) return new FieldType.Media(FieldType.Media.Kind.VIDEO);
-            if (c == dev.dspy4j.media.History.class) return FieldType.HistoryType.INSTANCE;
-            if (c.isEnum()) {
-                @SuppressWarnings("unchecked")
-                Class<? extends Enum<?>> e = (Class<? extends Enum<?>>) c;
-                return new FieldType.EnumOf(e);
-            }
-            if (c.isRecord()) {
-                @SuppressWarnings("unchecked")
-                Class<? extends Record> r = (Class<? extends Record>) c;
-                return new FieldType.RecordOf(r);
-            }
-            throw new SignatureException("unsupported Java type " + c.getName(), -1);
-        }
-        if (t instanceof ParameterizedType p && p.getRawType() instanceof Class<?> raw) {
-            Type[] args = p.getActualTypeArguments();
-            if (List.class.isAssignableFrom(raw) || raw == java.util.Collection.class) {
-                return new FieldType.ListOf(fieldTypeOf(args[0]));
-            }
-            if (Map.class.isAssignableFrom(raw)) {
-                if (args[0] != String.class) {
-                    throw new SignatureException("map keys must be String, not " + args[0].getTypeName(), -1);
-                }
-                return new FieldType.DictOf(fieldTypeOf(args[1]));
-            }
-            if (raw == Optional.class) {
-                return new FieldType.OptionalOf(fieldTypeOf(args[0]));
-            }
-        }
-        throw new SignatureException("unsupported Java type " + t.getTypeName(), -1);
-    }
-
-    private static Class<?> boxed(Class<?> c) {
-        if (c == int.class) return Integer.class;
-        if (c == long.class) return Long.class;
-        if (c == double.class) return Double.class;
-        if (c == float.class) return Float.class;
-        if (c == boolean.class) return Boolean.class;
-        if (c == short.class) return Short.class;
-        return c;
+        return RecordSignatures.of(type);
     }
 
     static String defaultInstructions(List<Field> inputs, List<Field> outputs) {
@@ -199,67 +129,114 @@ public final class Signature {
         }
     }
 
-    /** A short name, e.g. the record's simple name or {@code StringSignature}. */
+    /** {@return a short name, e.g. the record's simple name or {@code StringSignature}} */
     public String name() {
         return name;
     }
 
-    /** The instructions for the LM (the default ones if none were given). */
+    /** {@return the instructions for the LM (the default ones if none were given)} */
     public String instructions() {
         return instructions;
     }
 
-    /** Input fields, in order. */
+    /** {@return the input fields, in order (unmodifiable)} */
     public List<Field> inputs() {
         return inputs;
     }
 
-    /** Output fields, in order. */
+    /** {@return the output fields, in order (unmodifiable)} */
     public List<Field> outputs() {
         return outputs;
     }
 
-    /** All fields, inputs first. */
+    /** {@return all fields, inputs first (a new unmodifiable list)} */
     public List<Field> fields() {
         return Stream.concat(inputs.stream(), outputs.stream()).toList();
     }
 
-    /** The input field with this name, if any. */
+    /**
+     * Finds an input field.
+     *
+     * @param fieldName the field's name
+     * @return the input field with this name, or empty
+     */
     public Optional<Field> input(String fieldName) {
         return inputs.stream().filter(f -> f.name().equals(fieldName)).findFirst();
     }
 
-    /** The output field with this name, if any. */
+    /**
+     * Finds an output field.
+     *
+     * @param fieldName the field's name
+     * @return the output field with this name, or empty
+     */
     public Optional<Field> output(String fieldName) {
         return outputs.stream().filter(f -> f.name().equals(fieldName)).findFirst();
     }
 
-    /** This signature with other instructions. */
+    /**
+     * Returns this signature with other instructions (as DSPy's {@code with_instructions}).
+     *
+     * @param newInstructions the task for the LM; null or blank for the default
+     * @return a new signature with the same fields
+     */
     public Signature withInstructions(String newInstructions) {
         return new Signature(name, newInstructions, inputs, outputs);
     }
 
-    /** A new signature with {@code field} as the first input. */
+    /**
+     * Returns a signature with {@code field} as the first input. Default instructions are derived
+     * anew from the new fields; given ones are kept (so are all the {@code ...put} methods below).
+     *
+     * @param field the field to add
+     * @return a new signature
+     * @throws SignatureException if the name is already taken
+     */
     public Signature prependInput(Field field) {
         return withFields(concat(List.of(field), inputs), outputs);
     }
 
-    /** A new signature with {@code field} as the last input. */
+    /**
+     * Returns a signature with {@code field} as the last input.
+     *
+     * @param field the field to add
+     * @return a new signature
+     * @throws SignatureException if the name is already taken
+     */
     public Signature appendInput(Field field) {
         return withFields(concat(inputs, List.of(field)), outputs);
     }
 
-    /** A new signature with {@code field} as the first output (as ChainOfThought does with {@code reasoning}). */
+    /**
+     * Returns a signature with {@code field} as the first output (as ChainOfThought does with
+     * {@code reasoning}).
+     *
+     * @param field the field to add
+     * @return a new signature
+     * @throws SignatureException if the name is taken, or the field is media or history
+     */
     public Signature prependOutput(Field field) {
         return withFields(inputs, concat(List.of(field), outputs));
     }
 
-    /** A new signature with {@code field} as the last output. */
+    /**
+     * Returns a signature with {@code field} as the last output.
+     *
+     * @param field the field to add
+     * @return a new signature
+     * @throws SignatureException if the name is taken, or the field is media or history
+     */
     public Signature appendOutput(Field field) {
         return withFields(inputs, concat(outputs, List.of(field)));
     }
 
-    /** A new signature without the named field. */
+    /**
+     * Returns a signature without the named field, input or output; an unknown name changes nothing.
+     *
+     * @param fieldName the field's name
+     * @return a new signature
+     * @throws SignatureException if that leaves no output
+     */
     public Signature without(String fieldName) {
         return withFields(
                 inputs.stream().filter(f -> !f.name().equals(fieldName)).toList(),
@@ -283,6 +260,9 @@ public final class Signature {
      * {@code Optional[int]} and {@code int | None} are the same). Names, instructions, descriptions
      * and the Java types values are converted to are not compared: this is the check that a saved
      * state fits a program.
+     *
+     * @param other the signature to compare with
+     * @return true if the fields match
      */
     public boolean sameFields(Signature other) {
         return sameFields(inputs, other.inputs) && sameFields(outputs, other.outputs);
@@ -297,7 +277,7 @@ public final class Signature {
         return true;
     }
 
-    /** The string form, e.g. {@code question: str, image: Image -> answer: int}. */
+    /** {@return the string form with every type written out, e.g. {@code question: str, image: Image -> answer: int}} */
     public String toSignatureString() {
         return render(inputs) + " -> " + render(outputs);
     }

@@ -7,15 +7,21 @@ package dev.dspy4j.signature;
 public final class SignatureException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    /** Zero-based character position in the signature string, or -1. */
     private final int position;
 
-    /** @param position zero-based character position in the signature string, or -1 if not applicable */
+    /**
+     * Creates the exception.
+     *
+     * @param message the problem, naming the field or text at fault and what is accepted
+     * @param position zero-based character position in the signature string, or -1 if not applicable
+     */
     public SignatureException(String message, int position) {
         super(message);
         this.position = position;
     }
 
-    /** Zero-based character position in the signature string, or -1. */
+    /** {@return the zero-based character position in the signature string, or -1} */
     public int position() {
         return position;
     }

@@ -19,22 +19,35 @@ public abstract class Values {
 
     final Map<String, Object> values;
 
-    /** Copies {@code values} (keys must not be null; values may be). */
+    /**
+     * Copies {@code values}, keeping their iteration order.
+     *
+     * @param values values by field name; keys must not be null, values may be
+     */
     protected Values(Map<String, ?> values) {
         LinkedHashMap<String, Object> copy = new LinkedHashMap<>();
         values.forEach((k, v) -> copy.put(java.util.Objects.requireNonNull(k, "key"), v));
         this.values = Collections.unmodifiableMap(copy);
     }
 
-    /** The value of {@code key}, or null if absent (or null). */
+    /**
+     * Returns the value of a field, as it is held.
+     *
+     * @param key the field name
+     * @return the value, or null if there is no such field or its value is null
+     */
     public Object get(String key) {
         return values.get(key);
     }
 
     /**
      * The value of {@code key} as {@code type}; numbers and JSON-like values are converted
-     * (e.g. a {@code Long} read as {@code Integer}).
+     * (e.g. a {@code Long} read as {@code Integer}) by Jackson.
      *
+     * @param <T> the requested type
+     * @param key the field name
+     * @param type the requested type
+     * @return the value, or null if the field holds null
      * @throws NoSuchElementException if there is no such key
      * @throws IllegalArgumentException if the value cannot be converted
      */
@@ -54,22 +67,33 @@ public abstract class Values {
         }
     }
 
-    /** The value of {@code key} as a string ({@code toString} of non-strings), or null. */
+    /**
+     * Returns the value of a field as text.
+     *
+     * @param key the field name
+     * @return the value's {@code toString()}, or null if there is no such field or its value is null
+     */
     public String getString(String key) {
         Object v = values.get(key);
         return v == null ? null : v.toString();
     }
 
+    /**
+     * Tells whether a field is present (its value may be null).
+     *
+     * @param key the field name
+     * @return true if the field is present
+     */
     public boolean has(String key) {
         return values.containsKey(key);
     }
 
-    /** The keys, in order. */
+    /** {@return the field names, in insertion order (unmodifiable)} */
     public Set<String> keys() {
         return values.keySet();
     }
 
-    /** An unmodifiable view of all values. */
+    /** {@return an unmodifiable view of all values, in insertion order} */
     public Map<String, Object> toMap() {
         return values;
     }

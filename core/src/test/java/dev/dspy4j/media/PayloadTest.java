@@ -173,7 +173,7 @@ class PayloadTest {
     void payloadOverTheLimitIsRefused() throws Exception {
         byte[] png = NoiseImage.png(20, 20, 1); // 1,290 bytes
         Path file = Files.write(dir.resolve("big.png"), png);
-        Payload.Loader small = Payload.maxBytes(1000);
+        PayloadLoader small = Payload.maxBytes(1000);
         assertThat(small.maxBytes()).isEqualTo(1000);
 
         assertThatThrownBy(() -> small.of(file))
