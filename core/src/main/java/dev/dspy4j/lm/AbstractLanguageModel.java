@@ -8,29 +8,31 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The shared part of every LM: default parameters, the response cache (with one call for identical
  * requests in flight), and the call history. Subclasses implement {@link #send} for one provider.
  */
 public abstract class AbstractLanguageModel implements LanguageModel {
-    private static final Logger LOG = LoggerFactory.getLogger(AbstractLanguageModel.class);
-
     private final String model;
     private final Map<String, Object> defaults;
     private final ResponseCache cache;
-    private final CacheListener cacheListener;
+    private final GuardedCache guarded;
     private final LmHistory history;
     private final RateLimit rateLimit;
     private final ConcurrentHashMap<CacheKey, CompletableFuture<LmResponse>> inFlight = new ConcurrentHashMap<>();
 
+    /**
+     * Takes the builder's settings; the model name must be set.
+     *
+     * @param b the provider builder, read once
+     * @throws NullPointerException if no model was set
+     */
     protected AbstractLanguageModel(Builder<?> b) {
         this.model = Objects.requireNonNull(b.model, "model");
         this.defaults = java.util.Collections.unmodifiableMap(new TreeMap<>(b.defaults));
         this.cache = b.cacheSet ? b.cache : ResponseCache.defaultCache();
-        this.cacheListener = b.cacheListener;
+        this.guarded = cache == null ? null : new GuardedCache(cache, b.cacheListener, model);
         this.history = new LmHistory(b.historySize);
         this.rateLimit = b.rateLimit;
     }
@@ -40,12 +42,17 @@ public abstract class AbstractLanguageModel implements LanguageModel {
         return model;
     }
 
-    /** The default parameters added to every request. */
+    /** {@return the default parameters added to every request, sorted by name and unmodifiable} */
     public final Map<String, Object> defaults() {
         return defaults;
     }
 
-    /** {@code request} as this LM sends it: its {@linkplain #defaults() defaults} added where the request sets none. */
+    /**
+     * {@return {@code request} as this LM sends it: its {@linkplain #defaults() defaults} added where the
+     * request sets none}
+     *
+     * @param request the request as the caller made it
+     */
     public final LmRequest prepare(LmRequest request) {
         return request.withDefaults(defaults);
     }
@@ -53,12 +60,15 @@ public abstract class AbstractLanguageModel implements LanguageModel {
     /**
      * The key under which {@link #complete} caches {@code request} (after {@link #prepare}), so a
      * response obtained another way (a provider batch) can be stored where a live call would find it.
+     *
+     * @param request the request as the caller made it (not yet {@linkplain #prepare prepared})
+     * @return the cache key of the prepared request under this LM's model
      */
     public final CacheKey cacheKey(LmRequest request) {
         return CacheKey.of(model, prepare(request));
     }
 
-    /** The cache, or null if this LM does not cache. */
+    /** {@return the response cache, or null if this LM does not cache} */
     public final ResponseCache cache() {
         return cache;
     }
@@ -68,12 +78,16 @@ public abstract class AbstractLanguageModel implements LanguageModel {
         return history;
     }
 
-    /** The last {@code n} calls, readable; payloads shown by type, size and digest. */
+    /**
+     * {@return the last {@code n} calls as readable text; payloads shown by type, size and digest}
+     *
+     * @param n how many of the most recent calls to show
+     */
     public final String inspectHistory(int n) {
         return history.inspect(n);
     }
 
-    /** The rate limit applied to calls that reach the provider, or null. */
+    /** {@return the rate limit applied to calls that reach the provider, or null for none} */
     public final RateLimit rateLimit() {
         return rateLimit;
     }
@@ -147,6 +161,9 @@ public abstract class AbstractLanguageModel implements LanguageModel {
      * sends without streaming (the text is then passed on whole when the answer is complete); providers
      * that stream override this.
      *
+     * @param request the prepared request (defaults added), sent on a cache miss only
+     * @param stream  told each text delta of the first completion
+     * @return the whole response, as {@link #send} would return it
      * @throws LmException if the call fails
      */
     protected LmResponse sendStreaming(LmRequest request, TextStream stream) {
@@ -156,7 +173,7 @@ public abstract class AbstractLanguageModel implements LanguageModel {
     private LmResponse completeCached(LmRequest request, Replay replay) {
         CacheKey key = CacheKey.of(model, request); // request is prepared: the same key as cacheKey(request)
         while (true) {
-            LmResponse hit = cacheGet(key);
+            LmResponse hit = guarded.get(key);
             if (hit != null) {
                 return hit.asCacheHit();
             }
@@ -168,7 +185,7 @@ public abstract class AbstractLanguageModel implements LanguageModel {
                 return shared.asCacheHit();
             }
             try {
-                LmResponse again = cacheGet(key);
+                LmResponse again = guarded.get(key);
                 LmResponse response = again != null ? again.asCacheHit() : sendLeased(key, request, replay);
                 mine.complete(response);
                 return response;
@@ -192,37 +209,14 @@ public abstract class AbstractLanguageModel implements LanguageModel {
      * response is stored, or when the call failed.
      */
     private LmResponse sendLeased(CacheKey key, LmRequest request, Replay replay) {
-        CacheLease lease = cacheLease(key);
+        CacheLease lease = guarded.lease(key);
         try {
             if (!lease.granted()) return lease.response().asCacheHit();
             LmResponse response = limited(request, replay);
-            cachePut(key, response);
+            guarded.put(key, response);
             return response;
         } finally {
-            try {
-                lease.close();
-            } catch (RuntimeException e) {
-                LOG.warn("{}: the response cache failed to give back the lease on {} ({})", model, key, e.toString());
-                tell(
-                        CacheFailure.Operation.LEASE,
-                        "the response cache failed to give back the lease on " + key + ": " + e,
-                        e);
-            }
-        }
-    }
-
-    /** The cache's lease on {@code key}; a cache that fails here is logged, and this caller sends. */
-    private CacheLease cacheLease(CacheKey key) {
-        try {
-            return cache.lease(key);
-        } catch (RuntimeException e) {
-            LOG.warn(
-                    "{}: the response cache failed to lease {} ({}); sending without a lease",
-                    model,
-                    key,
-                    e.toString());
-            tell(CacheFailure.Operation.LEASE, "the response cache failed to lease " + key + ": " + e, e);
-            return CacheLease.local();
+            guarded.release(lease, key);
         }
     }
 
@@ -241,47 +235,20 @@ public abstract class AbstractLanguageModel implements LanguageModel {
         }
     }
 
-    /** A cache lookup; a cache that fails is logged and taken as a miss, so it never fails the call. */
-    private LmResponse cacheGet(CacheKey key) {
-        try {
-            return cache.get(key);
-        } catch (RuntimeException e) {
-            LOG.warn("{}: the response cache failed to read {} ({}); treated as a miss", model, key, e.toString());
-            tell(CacheFailure.Operation.READ, "the response cache failed to read " + key + ": " + e, e);
-            return null;
-        }
-    }
-
-    /** A cache write; a cache that fails is logged, and the response is still returned. */
-    private void cachePut(CacheKey key, LmResponse response) {
-        try {
-            cache.put(key, response);
-        } catch (RuntimeException e) {
-            LOG.warn(
-                    "{}: the response cache failed to store {} ({}); the response is not cached",
-                    model,
-                    key,
-                    e.toString());
-            tell(CacheFailure.Operation.WRITE, "the response cache failed to store " + key + ": " + e, e);
-        }
-    }
-
-    private void tell(CacheFailure.Operation op, String message, RuntimeException e) {
-        try {
-            cacheListener.failed(new CacheFailure(op, model + ": " + message, e));
-        } catch (RuntimeException le) {
-            LOG.warn("{}: the cache listener failed: {}", model, le.toString());
-        }
-    }
-
     /**
      * Sends one request to the provider, with the provider's retries. Called only on a cache miss.
      *
+     * @param request the prepared request (defaults added)
+     * @return the provider's response, with all the completions the request asked for
      * @throws LmException if the call fails
      */
     protected abstract LmResponse send(LmRequest request);
 
-    /** Common builder settings; provider builders extend it. */
+    /**
+     * Common builder settings; provider builders extend it.
+     *
+     * @param <B> the concrete builder type, returned by every setter for chaining
+     */
     @SuppressWarnings("unchecked")
     public abstract static class Builder<B extends Builder<B>> {
         private String model;
@@ -292,24 +259,48 @@ public abstract class AbstractLanguageModel implements LanguageModel {
         private int historySize = 100;
         private RateLimit rateLimit;
 
+        /** A builder with no model, no defaults, the default cache and a history of 100 calls. */
         protected Builder() {}
 
-        /** The model name. */
+        /**
+         * Sets the model name, as the provider spells it (for example {@code gpt-4o-mini}); required.
+         *
+         * @param name the model name
+         * @return this builder
+         */
         public B model(String name) {
             this.model = Objects.requireNonNull(name, "model");
             return (B) this;
         }
 
-        /** A default parameter for every request (a request's own value wins). */
+        /**
+         * Adds a default parameter for every request (a request's own value wins).
+         *
+         * @param name  the wire name of the parameter, for example {@code top_p}
+         * @param value its value, any JSON-writable object; not null
+         * @return this builder
+         */
         public B param(String name, Object value) {
             defaults.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
             return (B) this;
         }
 
+        /**
+         * Sets the default {@code temperature} parameter.
+         *
+         * @param t the sampling temperature (the provider checks its range, usually 0 to 2)
+         * @return this builder
+         */
         public B temperature(double t) {
             return param("temperature", t);
         }
 
+        /**
+         * Sets the default {@code max_tokens} parameter.
+         *
+         * @param tokens the most tokens a completion may have
+         * @return this builder
+         */
         public B maxTokens(int tokens) {
             return param("max_tokens", tokens);
         }
@@ -317,6 +308,9 @@ public abstract class AbstractLanguageModel implements LanguageModel {
         /**
          * The response cache, or null for none. When not called, the LM uses the process-wide
          * {@link ResponseCache#defaultCache()} (memory plus disk in {@code ~/.dspy4j/cache}).
+         *
+         * @param c the cache, or null to turn caching off
+         * @return this builder
          */
         public B cache(ResponseCache c) {
             this.cache = c;
@@ -327,13 +321,22 @@ public abstract class AbstractLanguageModel implements LanguageModel {
         /**
          * Told when the cache as a whole fails (a lookup or a store that throws) and the call goes on
          * without it. Failures a {@code TieredCache} absorbs inside itself go to its own listener.
+         *
+         * @param l the listener (default {@link CacheListener#NONE}); not null
+         * @return this builder
          */
         public B cacheListener(CacheListener l) {
             this.cacheListener = Objects.requireNonNull(l, "cacheListener");
             return (B) this;
         }
 
-        /** How many calls {@link #history()} keeps (default 100; 0 keeps none). */
+        /**
+         * Sets how many calls {@link #history()} keeps (default 100; 0 keeps none).
+         *
+         * @param size the capacity, at least 0
+         * @return this builder
+         * @throws IllegalArgumentException if {@code size} is negative
+         */
         public B historySize(int size) {
             if (size < 0) throw new IllegalArgumentException("historySize must be >= 0");
             this.historySize = size;
@@ -343,12 +346,16 @@ public abstract class AbstractLanguageModel implements LanguageModel {
         /**
          * A client-side limit on requests and tokens per minute for calls that reach the provider (cache
          * hits are free), or null for none. One instance may be shared by several LMs.
+         *
+         * @param limit the limit, or null
+         * @return this builder
          */
         public B rateLimit(RateLimit limit) {
             this.rateLimit = limit;
             return (B) this;
         }
 
+        /** {@return the model name set so far, or null} */
         protected String model() {
             return model;
         }

@@ -28,6 +28,14 @@ public record CacheFailure(Operation operation, String message, Throwable cause)
         LEASE
     }
 
+    /**
+     * Checks the required components.
+     *
+     * @param operation what failed; not null
+     * @param message   what happened; not null
+     * @param cause     the exception, or null
+     * @throws NullPointerException if {@code operation} or {@code message} is null
+     */
     public CacheFailure {
         Objects.requireNonNull(operation, "operation");
         Objects.requireNonNull(message, "message");

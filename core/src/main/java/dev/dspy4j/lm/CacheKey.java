@@ -56,6 +56,12 @@ public final class CacheKey {
      * (0 text, 1 image, 2 audio, 3 file, 4 document) followed by the text, or by the payload's media
      * type and 32-byte digest and the part's options (image URL and detail; file name or provider file
      * id; document title, context and citations flag).
+     *
+     * @param model   the model name the request is sent to
+     * @param request the request, with the LM's defaults already applied
+     * @return the SHA-256 of the encoding
+     * @throws NullPointerException     if {@code model} or {@code request} is null
+     * @throws IllegalArgumentException if a parameter value cannot be written as JSON
      */
     public static CacheKey of(String model, LmRequest request) {
         Objects.requireNonNull(model, "model");
@@ -142,7 +148,12 @@ public final class CacheKey {
         }
     }
 
-    /** A key from its 32 bytes (as stored on disk). */
+    /**
+     * {@return a key from its 32 bytes (as stored on disk); the array is copied}
+     *
+     * @param bytes the key's bytes, as {@link #bytes()} gave them
+     * @throws IllegalArgumentException if there are not exactly 32 bytes
+     */
     public static CacheKey ofBytes(byte[] bytes) {
         if (bytes.length != Digest.LENGTH) {
             throw new IllegalArgumentException("a cache key has 32 bytes, not " + bytes.length);
@@ -150,12 +161,12 @@ public final class CacheKey {
         return new CacheKey(bytes.clone());
     }
 
-    /** A copy of the 32 bytes. */
+    /** {@return a copy of the key's 32 bytes} */
     public byte[] bytes() {
         return bytes.clone();
     }
 
-    /** 64 hex characters. */
+    /** {@return the key as 64 lower-case hex characters} */
     public String hex() {
         return HexFormat.of().formatHex(bytes);
     }

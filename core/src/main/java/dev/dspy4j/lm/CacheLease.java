@@ -22,27 +22,39 @@ public final class CacheLease implements AutoCloseable {
         this.release = release;
     }
 
-    /** The right to send, held by nothing outside this process (what caches private to one process give). */
+    /**
+     * {@return the right to send, held by nothing outside this process (what caches private to one process
+     * give); closing it does nothing}
+     */
     public static CacheLease local() {
         return LOCAL;
     }
 
-    /** The right to send; {@code release} runs once, on the first {@link #close()}, and must not throw. */
+    /**
+     * {@return the right to send, held until {@link #close()}}
+     *
+     * @param release gives the lease back; runs once, on the first {@link #close()}, and must not throw
+     */
     public static CacheLease granted(Runnable release) {
         return new CacheLease(null, Objects.requireNonNull(release, "release"));
     }
 
-    /** No right to send: another process stored {@code response} for the key while this caller waited. */
+    /**
+     * {@return no right to send: another process stored {@code response} for the key while this caller
+     * waited}
+     *
+     * @param response the stored response; not null
+     */
     public static CacheLease answered(LmResponse response) {
         return new CacheLease(Objects.requireNonNull(response, "response"), () -> {});
     }
 
-    /** True if the caller is to send the request (then {@link #response()} is null). */
+    /** {@return true if the caller is to send the request (then {@link #response()} is null)} */
     public boolean granted() {
         return response == null;
     }
 
-    /** The response another process stored, or null if this caller holds the lease and is to send. */
+    /** {@return the response another process stored, or null if this caller holds the lease and is to send} */
     public LmResponse response() {
         return response;
     }

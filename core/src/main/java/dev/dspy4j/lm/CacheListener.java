@@ -14,6 +14,10 @@ public interface CacheListener {
     /** A listener that ignores every failure. */
     CacheListener NONE = failure -> {};
 
-    /** One failure that was absorbed. */
+    /**
+     * Told of one failure that was absorbed.
+     *
+     * @param failure what failed and why
+     */
     void failed(CacheFailure failure);
 }

@@ -26,6 +26,15 @@ public record Call(String id, String parentId, Kind kind, Object instance) {
         LM
     }
 
+    /**
+     * Checks the required components.
+     *
+     * @param id       unique in this process; not null
+     * @param parentId the enclosing call's id, or null
+     * @param kind     what was called; not null
+     * @param instance the module, adapter or LM; not null
+     * @throws NullPointerException if {@code id}, {@code kind} or {@code instance} is null
+     */
     public Call {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(kind, "kind");

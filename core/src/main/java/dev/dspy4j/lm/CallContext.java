@@ -35,12 +35,21 @@ public final class CallContext {
 
     private CallContext() {}
 
-    /** Adds a callback that sees every call in this process, until {@link #removeGlobal}. */
+    /**
+     * Adds a callback that sees every call in this process, on every thread, until {@link #removeGlobal}.
+     *
+     * @param callback the callback; not null
+     */
     public static void addGlobal(Callback callback) {
         GLOBAL.add(Objects.requireNonNull(callback, "callback"));
     }
 
-    /** Removes a callback added with {@link #addGlobal}; false if it was not there. */
+    /**
+     * Removes a callback added with {@link #addGlobal}.
+     *
+     * @param callback the callback to remove (compared with {@code equals})
+     * @return true if it was registered, false if it was not there
+     */
     public static boolean removeGlobal(Callback callback) {
         return GLOBAL.remove(callback);
     }
@@ -48,6 +57,9 @@ public final class CallContext {
     /**
      * Adds {@code callback} for the calls made on this thread until the scope is closed (and on the
      * threads this context is {@linkplain #capture() carried} to). Close it on the same thread.
+     *
+     * @param callback the callback; not null
+     * @return the scope, whose {@code close} removes the callback again
      */
     public static Scope with(Callback callback) {
         Objects.requireNonNull(callback, "callback");
@@ -58,24 +70,29 @@ public final class CallContext {
         return new Scope(outer);
     }
 
-    /** Sends the text of LM answers made on this thread to {@code stream} until the scope is closed. */
+    /**
+     * Sends the text of LM answers made on this thread to {@code stream} until the scope is closed.
+     *
+     * @param stream the stream, or null to stop streaming inside the scope
+     * @return the scope, whose {@code close} restores the previous stream
+     */
     public static Scope streamingTo(TextStream stream) {
         State outer = STATE.get();
         STATE.set(new State(outer.callbacks, outer.current, stream));
         return new Scope(outer);
     }
 
-    /** The text stream active on this thread, or null. */
+    /** {@return the text stream active on this thread, or null} */
     public static TextStream stream() {
         return STATE.get().stream;
     }
 
-    /** The innermost call running on this thread, or null. */
+    /** {@return the innermost observed call running on this thread, or null} */
     public static Call current() {
         return STATE.get().current;
     }
 
-    /** This thread's context, to carry to another thread with {@link Snapshot#call}. */
+    /** {@return this thread's context, to carry to another thread with {@link Snapshot#call}} */
     public static Snapshot capture() {
         return new Snapshot(STATE.get());
     }
@@ -89,6 +106,7 @@ public final class CallContext {
             this.outer = outer;
         }
 
+        /** Restores the outer context; a second call does nothing. */
         @Override
         public void close() {
             if (closed) return;
@@ -105,7 +123,13 @@ public final class CallContext {
             this.state = state;
         }
 
-        /** Runs {@code body} on the current thread under this context, then restores the thread's own. */
+        /**
+         * Runs {@code body} on the current thread under this context, then restores the thread's own.
+         *
+         * @param <T>  the body's result type
+         * @param body the work; what it throws propagates
+         * @return what {@code body} returned
+         */
         public <T> T call(Supplier<T> body) {
             State own = STATE.get();
             STATE.set(state);
@@ -116,7 +140,11 @@ public final class CallContext {
             }
         }
 
-        /** {@link #call} for a body without a result. */
+        /**
+         * {@link #call} for a body without a result.
+         *
+         * @param body the work; what it throws propagates
+         */
         public void run(Runnable body) {
             call(() -> {
                 body.run();
@@ -125,9 +153,21 @@ public final class CallContext {
         }
     }
 
-    /** How a callback is told that an observed call ended. */
+    /**
+     * How a callback is told that an observed call ended (for example {@code Callback::onLmEnd}).
+     *
+     * @param <T> the call's result type
+     */
     @FunctionalInterface
     public interface End<T> {
+        /**
+         * Tells {@code callback} that {@code call} ended.
+         *
+         * @param callback the callback to tell
+         * @param call     the call that ended
+         * @param result   its result, or null if it threw
+         * @param error    what it threw, or null if it returned
+         */
         void tell(Callback callback, Call call, T result, Throwable error);
     }
 
@@ -135,7 +175,16 @@ public final class CallContext {
      * Runs {@code body} as an observed call of {@code kind} on {@code instance}: tells the callbacks it
      * starts, makes it the enclosing call of the calls {@code body} makes, and tells them it ended.
      * With no callback registered, this is just {@code body.get()}. Used by dspy4j's modules, adapters
-     * and LMs; a custom module may use it to report itself.
+     * and LMs; a custom module may use it to report itself. A callback that throws is logged and
+     * ignored.
+     *
+     * @param <T>      the body's result type
+     * @param kind     what sort of call this is
+     * @param instance the module, adapter or LM being called (becomes {@link Call#instance()})
+     * @param start    tells one callback the call starts (for example {@code (cb, c) -> cb.onLmStart(c, request)})
+     * @param body     the work itself; what it throws is told to {@code end} and rethrown
+     * @param end      tells one callback the call ended
+     * @return what {@code body} returned
      */
     public static <T> T observe(
             Call.Kind kind, Object instance, Consumer2<Callback, Call> start, Supplier<T> body, End<T> end) {
@@ -159,9 +208,20 @@ public final class CallContext {
         return result;
     }
 
-    /** A two-argument consumer (the callback and the call). */
+    /**
+     * A two-argument consumer (the callback and the call).
+     *
+     * @param <A> the first argument's type
+     * @param <B> the second argument's type
+     */
     @FunctionalInterface
     public interface Consumer2<A, B> {
+        /**
+         * Consumes the two arguments.
+         *
+         * @param a the first argument
+         * @param b the second argument
+         */
         void accept(A a, B b);
     }
 

@@ -23,7 +23,7 @@ public final class CallExecutors {
 
     private CallExecutors() {}
 
-    /** True if this JVM has virtual threads (Java 21+). */
+    /** {@return true if this JVM has virtual threads (Java 21+)} */
     public static boolean virtualThreadsAvailable() {
         return virtualFactory() != null;
     }
@@ -31,6 +31,9 @@ public final class CallExecutors {
     /**
      * A new executor that starts a virtual thread per task on Java 21+, else a new cached pool of daemon
      * platform threads named {@code name-N}. The caller shuts it down.
+     *
+     * @param name the thread-name prefix of the platform-thread fallback (virtual threads are unnamed)
+     * @return the new executor
      */
     public static ExecutorService newPerTaskExecutor(String name) {
         Method m = virtualFactory();
@@ -49,7 +52,10 @@ public final class CallExecutors {
         });
     }
 
-    /** The process-wide executor async calls use by default ({@link #newPerTaskExecutor}); never shut down. */
+    /**
+     * {@return the process-wide executor async calls use by default ({@link #newPerTaskExecutor}), made on
+     * first use; never shut down}
+     */
     public static Executor shared() {
         ExecutorService s = shared;
         if (s == null) {
@@ -68,6 +74,11 @@ public final class CallExecutors {
      * ({@link CompletableFuture#supplyAsync} would only mark the future cancelled and let the call run on.)
      * The interrupt reaches only this call: it is cleared before the thread runs anything else, so a pooled
      * thread's next task never sees it. The future fails with the exception {@code body} threw.
+     *
+     * @param <T>      the body's result type
+     * @param body     the call; not null
+     * @param executor runs it; not null
+     * @return the future result
      */
     public static <T> CompletableFuture<T> supplyAsync(java.util.function.Supplier<T> body, Executor executor) {
         java.util.Objects.requireNonNull(body, "body");

@@ -19,27 +19,71 @@ import java.util.Map;
  */
 public interface Callback {
 
-    /** A module is called with {@code inputs}. */
+    /**
+     * A module is called.
+     *
+     * @param call   the module call ({@link Call#instance()} is the module)
+     * @param inputs the inputs by field name
+     */
     default void onModuleStart(Call call, Map<String, ?> inputs) {}
 
-    /** A module call returned {@code prediction} (a {@code dev.dspy4j.module.Prediction}) or threw {@code error}. */
+    /**
+     * A module call returned or threw.
+     *
+     * @param call       the module call
+     * @param prediction the {@code dev.dspy4j.module.Prediction} it returned, or null if it threw
+     * @param error      what it threw, or null
+     */
     default void onModuleEnd(Call call, Object prediction, Throwable error) {}
 
-    /** An adapter formats {@code inputs} into a prompt. */
+    /**
+     * An adapter starts formatting inputs into a prompt.
+     *
+     * @param call   the format call ({@link Call#instance()} is the adapter)
+     * @param inputs the inputs by field name
+     */
     default void onFormatStart(Call call, Map<String, ?> inputs) {}
 
-    /** An adapter built {@code prompt}, or threw {@code error}. */
+    /**
+     * An adapter built a prompt, or threw.
+     *
+     * @param call   the format call
+     * @param prompt the prompt, or null if it threw
+     * @param error  what it threw, or null
+     */
     default void onFormatEnd(Call call, Prompt prompt, Throwable error) {}
 
-    /** An adapter parses {@code completion}. */
+    /**
+     * An adapter starts parsing a completion.
+     *
+     * @param call       the parse call ({@link Call#instance()} is the adapter)
+     * @param completion the completion's text
+     */
     default void onParseStart(Call call, String completion) {}
 
-    /** An adapter parsed {@code outputs} (by field name), or threw {@code error}. */
+    /**
+     * An adapter parsed a completion, or threw.
+     *
+     * @param call    the parse call
+     * @param outputs the typed outputs by field name, or null if it threw
+     * @param error   what it threw (often a parse error naming the field), or null
+     */
     default void onParseEnd(Call call, Map<String, Object> outputs, Throwable error) {}
 
-    /** An LM ({@code call.instance()}) is called with {@code request} (defaults applied). */
+    /**
+     * An LM is called ({@link Call#instance()} is the LM).
+     *
+     * @param call    the LM call
+     * @param request the request with the LM's defaults applied
+     */
     default void onLmStart(Call call, LmRequest request) {}
 
-    /** An LM call returned {@code response} (possibly a cache hit) or threw {@code error}. */
+    /**
+     * An LM call returned or threw.
+     *
+     * @param call     the LM call
+     * @param response the response (possibly a cache hit: see {@link LmResponse#cacheHit()}), or null if it threw
+     * @param error    what it threw (an {@link LmException} for provider failures), or null
+     */
     default void onLmEnd(Call call, LmResponse response, Throwable error) {}
 }

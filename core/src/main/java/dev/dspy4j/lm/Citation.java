@@ -24,6 +24,18 @@ public record Citation(
         long start,
         long end,
         String supportedText) {
+    /**
+     * A null {@code type}, {@code citedText} or {@code supportedText} becomes {@code ""}.
+     *
+     * @param type          the location kind; null is {@code ""}
+     * @param citedText     the cited passage; null is {@code ""}
+     * @param documentIndex the cited document's index, or -1
+     * @param documentTitle the document's title, or null
+     * @param url           a web search result's URL, or null
+     * @param start         where the passage starts, or -1
+     * @param end           where it ends, exclusive, or -1
+     * @param supportedText the completion text it supports; null is {@code ""}
+     */
     public Citation {
         type = type == null ? "" : type;
         citedText = citedText == null ? "" : citedText;

@@ -17,30 +17,49 @@ import java.util.Objects;
  */
 public record Completion(
         String text, String finishReason, List<ToolCall> toolCalls, String refusal, List<Citation> citations) {
+    /**
+     * Normalizes the components: null text is {@code ""}, null lists are empty, lists are copied.
+     *
+     * @param text         the completion text; null is {@code ""}
+     * @param finishReason the provider's finish reason, or null
+     * @param toolCalls    native tool calls; null is none
+     * @param refusal      the refusal, or null if the model did not refuse
+     * @param citations    supporting passages; null is none
+     */
     public Completion {
         text = text == null ? "" : text;
         toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
         citations = citations == null ? List.of() : List.copyOf(citations);
     }
 
-    /** A completion without refusal and citations. */
+    /**
+     * A completion without refusal and citations.
+     *
+     * @param text         the completion text; null is {@code ""}
+     * @param finishReason the provider's finish reason, or null
+     * @param toolCalls    native tool calls, or null for none
+     */
     public Completion(String text, String finishReason, List<ToolCall> toolCalls) {
         this(text, finishReason, toolCalls, null, List.of());
     }
 
-    /** A plain text completion that finished normally. */
+    /**
+     * {@return a plain text completion that finished normally (finish reason {@code stop})}
+     *
+     * @param text the completion text; not null
+     */
     public static Completion of(String text) {
         return new Completion(Objects.requireNonNull(text, "text"), "stop", List.of());
     }
 
-    /** True if the model refused to answer ({@link #refusal()} is set). */
+    /** {@return true if the model refused to answer ({@link #refusal()} is set)} */
     public boolean refused() {
         return refusal != null;
     }
 
     /**
-     * True if the provider stopped because a token limit was reached: OpenAI {@code length},
-     * Anthropic {@code max_tokens} and {@code model_context_window_exceeded}.
+     * {@return true if the provider stopped because a token limit was reached: OpenAI {@code length},
+     * Anthropic {@code max_tokens} and {@code model_context_window_exceeded}}
      */
     public boolean truncated() {
         return "length".equals(finishReason)

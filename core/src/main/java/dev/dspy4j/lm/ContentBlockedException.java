@@ -12,11 +12,22 @@ import java.util.List;
 public class ContentBlockedException extends LmException {
     private static final long serialVersionUID = 1L;
 
+    /** The provider's block reason. */
     private final String reason;
+
+    /** The categories that caused the block (an unmodifiable copy), possibly empty. */
     private final List<String> categories;
+
+    /** True if the prompt itself was blocked. */
     private final boolean promptBlocked;
 
     /**
+     * Creates the exception.
+     *
+     * @param message         what was blocked, for people
+     * @param status          the HTTP status: 200 for a block reported in a successful answer, else the
+     *                        status of the provider's error (Azure's {@code content_filter} error)
+     * @param providerMessage the provider's own message, or null
      * @param reason        the provider's reason, e.g. {@code SAFETY} or {@code content_filter}
      * @param categories    the categories that caused the block, e.g. {@code HARM_CATEGORY_HARASSMENT}
      *                      or {@code hate}; empty if the provider named none
@@ -35,17 +46,17 @@ public class ContentBlockedException extends LmException {
         this.promptBlocked = promptBlocked;
     }
 
-    /** The provider's block reason, e.g. {@code SAFETY}, {@code PROHIBITED_CONTENT} or {@code content_filter}. */
+    /** {@return the provider's block reason, e.g. {@code SAFETY}, {@code PROHIBITED_CONTENT} or {@code content_filter}} */
     public String reason() {
         return reason;
     }
 
-    /** The categories that caused the block, possibly empty. */
+    /** {@return the categories that caused the block, possibly empty} */
     public List<String> categories() {
         return categories;
     }
 
-    /** True if the prompt was blocked before any answer was made; false if the answers were. */
+    /** {@return true if the prompt was blocked before any answer was made; false if the answers were} */
     public boolean promptBlocked() {
         return promptBlocked;
     }

@@ -13,11 +13,13 @@ import java.util.stream.Collectors;
  */
 public interface DefaultCacheProvider {
 
-    /** The default cache, opened on first use; null if the default is "no cache". */
+    /** {@return the default cache, opened on first use; null if the default is "no cache"} */
     ResponseCache defaultCache();
 
     /**
      * The one registered provider.
+     *
+     * @return the provider, loaded once
      *
      * @throws IllegalStateException if none or more than one is registered (a shaded jar that drops
      *                               {@code META-INF/services} files loses the registration)

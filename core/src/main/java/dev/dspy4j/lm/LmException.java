@@ -8,14 +8,26 @@ package dev.dspy4j.lm;
 public class LmException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The HTTP status, or 0 when no response arrived. */
     private final int status;
+
+    /** The provider's own error message, or null. */
     private final String providerMessage;
 
+    /**
+     * An LM call failure without a provider message.
+     *
+     * @param message what failed, for people (never holds an API key)
+     * @param status  the HTTP status, or 0
+     * @param cause   the cause, or null
+     */
     public LmException(String message, int status, Throwable cause) {
         this(message, status, null, cause);
     }
 
     /**
+     * An LM call failure.
+     *
      * @param message         what failed, for people
      * @param status          the HTTP status, or 0
      * @param providerMessage the provider's error message, or null
@@ -27,16 +39,21 @@ public class LmException extends RuntimeException {
         this.providerMessage = providerMessage;
     }
 
+    /**
+     * An LM call failure with only a message (status 0, no provider message, no cause).
+     *
+     * @param message what failed, for people
+     */
     public LmException(String message) {
         this(message, 0, null, null);
     }
 
-    /** The HTTP status, or 0. */
+    /** {@return the HTTP status, or 0 when no response arrived} */
     public int status() {
         return status;
     }
 
-    /** The provider's error message, or null if it sent none. */
+    /** {@return the provider's error message, or null if it sent none} */
     public String providerMessage() {
         return providerMessage;
     }

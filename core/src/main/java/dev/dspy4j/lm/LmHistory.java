@@ -35,7 +35,7 @@ public final class LmHistory {
         /** This entry with the request's payloads {@linkplain dev.dspy4j.prompt.Prompt#withoutPayloadBytes() without bytes}. */
         @SuppressWarnings(
                 "ReferenceEquality") // the same instance back means nothing held bytes; equals would walk every part
-        public Entry withoutPayloadBytes() {
+        Entry withoutPayloadBytes() {
             dev.dspy4j.prompt.Prompt kept = request.prompt().withoutPayloadBytes();
             return kept == request.prompt()
                     ? this
@@ -46,13 +46,22 @@ public final class LmHistory {
     private final int capacity;
     private final Deque<Entry> entries = new ArrayDeque<>();
 
-    /** A history keeping at most {@code capacity} entries (0 keeps none). */
+    /**
+     * A history keeping at most {@code capacity} entries (0 keeps none).
+     *
+     * @param capacity the most entries kept, at least 0
+     * @throws IllegalArgumentException if {@code capacity} is negative
+     */
     public LmHistory(int capacity) {
         if (capacity < 0) throw new IllegalArgumentException("capacity must be >= 0");
         this.capacity = capacity;
     }
 
-    /** Adds an entry (its payloads without bytes), dropping the oldest if full. */
+    /**
+     * Adds an entry (its payloads without bytes), dropping the oldest if full.
+     *
+     * @param entry the call to record
+     */
     public void add(Entry entry) {
         if (capacity == 0) return;
         Entry e = entry.withoutPayloadBytes();
@@ -62,7 +71,11 @@ public final class LmHistory {
         }
     }
 
-    /** The last {@code n} entries, oldest first. */
+    /**
+     * {@return the last {@code n} entries (fewer if fewer are kept), oldest first, as an unmodifiable copy}
+     *
+     * @param n how many entries, at least 0
+     */
     public List<Entry> last(int n) {
         synchronized (entries) {
             List<Entry> all = new ArrayList<>(entries);
@@ -70,13 +83,14 @@ public final class LmHistory {
         }
     }
 
-    /** The number of entries kept. */
+    /** {@return the number of entries kept} */
     public int size() {
         synchronized (entries) {
             return entries.size();
         }
     }
 
+    /** Drops every entry. */
     public void clear() {
         synchronized (entries) {
             entries.clear();
@@ -86,6 +100,9 @@ public final class LmHistory {
     /**
      * The last {@code n} calls as readable text: each message's text, each payload as its media
      * type, size and short digest, then the completions.
+     *
+     * @param n how many of the most recent calls, at least 0
+     * @return the text, empty when there are none
      */
     public String inspect(int n) {
         StringBuilder sb = new StringBuilder();
@@ -119,7 +136,12 @@ public final class LmHistory {
         return sb.toString();
     }
 
-    /** A short description of a media value: kind, type, size and short digest (if already known). */
+    /**
+     * {@return a short description of a media value, such as {@code <Image image/png 1024 bytes sha256:0123456789ab>}:
+     * kind, type, size and short digest (if already known), or the URL or file id of one without bytes}
+     *
+     * @param media the image, audio, file or document; its bytes are not read
+     */
     public static String describe(Media media) {
         String kind = media.getClass().getSimpleName();
         Payload p = media.payload();

@@ -12,19 +12,33 @@ import java.util.Objects;
  * @param cacheHit    true if served from the cache
  */
 public record LmResponse(List<Completion> completions, Usage usage, String model, boolean cacheHit) {
+    /**
+     * Copies {@code completions}; a null {@code model} becomes {@code ""}.
+     *
+     * @param completions the completions (copied)
+     * @param usage       tokens used; not null
+     * @param model       the model that answered; null is {@code ""}
+     * @param cacheHit    true if served from the cache
+     *
+     * @throws NullPointerException if {@code completions}, one of them, or {@code usage} is null
+     */
     public LmResponse {
         completions = List.copyOf(completions);
         Objects.requireNonNull(usage, "usage");
         model = model == null ? "" : model;
     }
 
-    /** The first completion. */
+    /**
+     * {@return the first completion}
+     *
+     * @throws IllegalStateException if there is none
+     */
     public Completion first() {
         if (completions.isEmpty()) throw new IllegalStateException("the LM returned no completion");
         return completions.get(0);
     }
 
-    /** This response as served from the cache: zero usage, marked as a hit. */
+    /** {@return this response as served from the cache: the same completions, zero usage, marked as a hit} */
     public LmResponse asCacheHit() {
         return new LmResponse(completions, Usage.ZERO, model, true);
     }

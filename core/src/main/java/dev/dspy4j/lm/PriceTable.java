@@ -43,6 +43,16 @@ public final class PriceTable {
      * @param output      completion tokens (reasoning included)
      */
     public record Price(double input, double cachedInput, double cacheWrite, double output) {
+        /**
+         * Checks the prices.
+         *
+         * @param input       USD per million uncached prompt tokens, at least 0
+         * @param cachedInput USD per million prompt tokens read from the cache, at least 0
+         * @param cacheWrite  USD per million prompt tokens written to the cache, at least 0
+         * @param output      USD per million completion tokens, at least 0
+         *
+         * @throws IllegalArgumentException if a price is negative or not a number
+         */
         public Price {
             if (!(input >= 0 && cachedInput >= 0 && cacheWrite >= 0 && output >= 0)) {
                 throw new IllegalArgumentException("prices must be numbers >= 0, not input=" + input + ", cached_input="
@@ -50,7 +60,13 @@ public final class PriceTable {
             }
         }
 
-        /** The cost in USD of {@code usage}. */
+        /**
+         * {@return the cost in USD of {@code usage}: uncached prompt tokens (prompt tokens less cache
+         * reads and writes) at {@code input}, cache reads at {@code cachedInput}, cache writes at
+         * {@code cacheWrite}, completion tokens at {@code output}}
+         *
+         * @param usage the tokens of one or more calls
+         */
         public double cost(Usage usage) {
             long uncached = Math.max(0, usage.promptTokens() - usage.cachedPromptTokens() - usage.cacheWriteTokens());
             return (uncached * input
@@ -66,12 +82,12 @@ public final class PriceTable {
         this.prices = Map.copyOf(prices);
     }
 
-    /** The table shipped with dspy4j. */
+    /** {@return the table shipped with dspy4j (unverified sample prices: see the class comment)} */
     public static PriceTable defaults() {
         return DEFAULTS;
     }
 
-    /** An empty table (every cost unknown). */
+    /** {@return an empty table (every cost unknown)} */
     public static PriceTable empty() {
         return new PriceTable("", Map.of());
     }
@@ -79,6 +95,8 @@ public final class PriceTable {
     /**
      * Reads a table from a JSON file (shape in the class comment).
      *
+     * @param file the JSON file
+     * @return the table it holds
      * @throws IllegalArgumentException naming the file and the entry if it is not such a table
      * @throws UncheckedIOException     if the file cannot be read
      */
@@ -90,31 +108,45 @@ public final class PriceTable {
         }
     }
 
-    /** The date the prices were taken, as written in the table ({@code as_of}), or empty. */
+    /** {@return the date the prices were taken, as written in the table ({@code as_of}), or empty} */
     public String asOf() {
         return asOf;
     }
 
-    /** The models priced, with their prices. */
+    /** {@return the models priced, with their prices (unmodifiable)} */
     public Map<String, Price> prices() {
         return prices;
     }
 
-    /** This table with {@code other}'s models added or replacing these; the date is {@code other}'s. */
+    /**
+     * {@return this table with {@code other}'s models added or replacing these; the date is
+     * {@code other}'s unless it has none}
+     *
+     * @param other the table whose prices win
+     */
     public PriceTable with(PriceTable other) {
         Map<String, Price> m = new LinkedHashMap<>(prices);
         m.putAll(other.prices);
         return new PriceTable(other.asOf.isEmpty() ? asOf : other.asOf, m);
     }
 
-    /** This table with one model's price added or replaced. */
+    /**
+     * {@return this table with one model's price added or replaced}
+     *
+     * @param model the model name, as it appears in responses (no provider prefix)
+     * @param price its prices
+     */
     public PriceTable with(String model, Price price) {
         Map<String, Price> m = new LinkedHashMap<>(prices);
         m.put(Objects.requireNonNull(model, "model"), Objects.requireNonNull(price, "price"));
         return new PriceTable(asOf, m);
     }
 
-    /** The price of {@code model} (see the class comment for how names match), or null if unknown. */
+    /**
+     * {@return the price of {@code model} (see the class comment for how names match), or null if unknown}
+     *
+     * @param model a model name, with or without a provider prefix; null gives null
+     */
     public Price priceOf(String model) {
         if (model == null) return null;
         String name = model.substring(model.indexOf('/') + 1);

@@ -48,16 +48,17 @@ public final class RateLimit {
                 .build();
     }
 
+    /** {@return a new builder with no limit set} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Requests per minute, 0 for no limit. */
+    /** {@return the requests per minute, 0 for no limit} */
     public long requestsPerMinute() {
         return rpm;
     }
 
-    /** Tokens (prompt + completion) per minute, 0 for no limit. */
+    /** {@return the tokens (prompt + completion) per minute, 0 for no limit} */
     public long tokensPerMinute() {
         return tpm;
     }
@@ -65,6 +66,7 @@ public final class RateLimit {
     /**
      * Waits until {@code request} may be sent and takes its share of both limits.
      *
+     * @param request the request about to be sent (its tokens are estimated as the class comment says)
      * @return the tokens taken, to pass to {@link #settle}
      * @throws LmException if the thread is interrupted while waiting
      */
@@ -85,7 +87,14 @@ public final class RateLimit {
         return estimate;
     }
 
-    /** Corrects the token bucket once the provider reported {@code usage} for a call that took {@code taken}. */
+    /**
+     * Corrects the token bucket once the provider reported the call's usage: takes what the estimate
+     * missed, or gives back what it took too much. Does nothing without a token limit or when the
+     * provider reported no tokens.
+     *
+     * @param taken what {@link #acquire} returned for the call
+     * @param usage the usage the provider reported, or null
+     */
     public void settle(long taken, Usage usage) {
         if (tokens == null || usage == null) return;
         long actual = usage.totalTokens();
@@ -126,28 +135,52 @@ public final class RateLimit {
 
         private Builder() {}
 
-        /** Requests per minute (positive). */
+        /**
+         * Sets the requests per minute.
+         *
+         * @param n at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is less than 1
+         */
         public Builder requestsPerMinute(long n) {
             if (n < 1) throw new IllegalArgumentException("requestsPerMinute must be at least 1, not " + n);
             this.rpm = n;
             return this;
         }
 
-        /** Tokens per minute, prompt and completion together (positive). */
+        /**
+         * Sets the tokens per minute, prompt and completion together.
+         *
+         * @param n at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is less than 1
+         */
         public Builder tokensPerMinute(long n) {
             if (n < 1) throw new IllegalArgumentException("tokensPerMinute must be at least 1, not " + n);
             this.tpm = n;
             return this;
         }
 
-        /** Requests that may go at once after a quiet spell (default: one second's worth, at least 1). */
+        /**
+         * Sets how many requests may go at once after a quiet spell (default: one second's worth, at least 1).
+         *
+         * @param n at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is less than 1
+         */
         public Builder requestBurst(long n) {
             if (n < 1) throw new IllegalArgumentException("requestBurst must be at least 1, not " + n);
             this.requestBurst = n;
             return this;
         }
 
-        /** Tokens that may go at once after a quiet spell (default: one second's worth, at least 1). */
+        /**
+         * Sets how many tokens may go at once after a quiet spell (default: one second's worth, at least 1).
+         *
+         * @param n at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is less than 1
+         */
         public Builder tokenBurst(long n) {
             if (n < 1) throw new IllegalArgumentException("tokenBurst must be at least 1, not " + n);
             this.tokenBurst = n;
@@ -155,8 +188,9 @@ public final class RateLimit {
         }
 
         /**
-         * The limit.
+         * Builds the limit.
          *
+         * @return a new limit whose buckets start full
          * @throws IllegalStateException if neither requests nor tokens per minute is set
          */
         public RateLimit build() {

@@ -5,10 +5,19 @@ package dev.dspy4j.lm;
  */
 public interface ResponseCache extends AutoCloseable {
 
-    /** The stored response, or null on a miss. */
+    /**
+     * {@return the stored response, or null on a miss}
+     *
+     * @param key the request's key
+     */
     LmResponse get(CacheKey key);
 
-    /** Stores a response (its cache-hit flag and usage are stored as given). */
+    /**
+     * Stores a response, replacing one stored under the same key.
+     *
+     * @param key      the request's key
+     * @param response the response; its cache-hit flag and usage are stored as given
+     */
     void put(CacheKey key, LmResponse response);
 
     /**
@@ -23,6 +32,9 @@ public interface ResponseCache extends AutoCloseable {
      * process stores the response (answered) or gives up or dies (granted). It must not throw for an
      * unreachable store: it grants instead, at worst costing one extra call. The default grants at once
      * and holds nothing, which is right for a cache private to one process.
+     *
+     * @param key the key that missed
+     * @return the lease: granted (send, store, close) or answered (use its response)
      */
     default CacheLease lease(CacheKey key) {
         return CacheLease.local();
@@ -34,6 +46,7 @@ public interface ResponseCache extends AutoCloseable {
      * first use; null if turned off. It comes from the {@link DefaultCacheProvider} registered with
      * {@link java.util.ServiceLoader}, so this package does not depend on the cache implementations.
      *
+     * @return the default cache, or null if turned off
      * @throws IllegalStateException if no provider or more than one is registered
      */
     static ResponseCache defaultCache() {

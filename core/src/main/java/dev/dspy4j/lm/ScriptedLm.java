@@ -27,11 +27,17 @@ public final class ScriptedLm extends AbstractLanguageModel {
         this.nativeTools = b.nativeTools;
     }
 
-    /** An LM that returns these answers, one per call, in order; a call past the end fails. */
+    /**
+     * {@return an LM (model {@code scripted}, no cache) that returns these answers, one per call, in order;
+     * a call past the end throws {@link IllegalStateException}}
+     *
+     * @param answers the completion texts
+     */
     public static ScriptedLm of(String... answers) {
         return builder().answers(answers).build();
     }
 
+    /** {@return a builder for model {@code scripted}, without a cache, with no answers yet} */
     public static Builder builder() {
         return new Builder().model("scripted");
     }
@@ -50,14 +56,18 @@ public final class ScriptedLm extends AbstractLanguageModel {
         return new LmResponse(cs, new Usage(10, 5), model(), false);
     }
 
-    /** Every request sent (cache hits excluded), oldest first. */
+    /** {@return every request sent (cache hits excluded), oldest first, as a copy} */
     public List<LmRequest> requests() {
         synchronized (requests) {
             return List.copyOf(requests);
         }
     }
 
-    /** The last request sent. */
+    /**
+     * {@return the last request sent}
+     *
+     * @throws IllegalStateException if none was sent
+     */
     public LmRequest lastRequest() {
         List<LmRequest> r = requests();
         if (r.isEmpty()) throw new IllegalStateException("no request was sent");
@@ -87,7 +97,13 @@ public final class ScriptedLm extends AbstractLanguageModel {
             cache(null); // a test LM does not cache unless given a cache
         }
 
-        /** Answers returned one per call, in order. */
+        /**
+         * Sets the answers returned one per call, in order (every completion of an {@code n > 1} call gets
+         * the same answer); a call past the end throws {@link IllegalStateException}.
+         *
+         * @param answers the completion texts
+         * @return this builder
+         */
         public Builder answers(String... answers) {
             List<String> list = List.of(answers);
             int[] next = {0};
@@ -100,22 +116,41 @@ public final class ScriptedLm extends AbstractLanguageModel {
             return this;
         }
 
-        /** Answers computed from each request (one per completion; the last is repeated if fewer than n). */
+        /**
+         * Sets a function computing the answers from each request.
+         *
+         * @param fn gives one text per completion; the last is repeated if it gives fewer than {@code n}
+         * @return this builder
+         */
         public Builder respond(Function<LmRequest, List<String>> fn) {
             this.script = fn;
             return this;
         }
 
+        /**
+         * Sets what {@link ScriptedLm#supportsStructuredOutputs()} answers (default false), so adapters send a
+         * {@code response_format}.
+         *
+         * @param on the answer
+         * @return this builder
+         */
         public Builder structuredOutputs(boolean on) {
             this.structuredOutputs = on;
             return this;
         }
 
+        /**
+         * Sets what {@link ScriptedLm#supportsNativeTools()} answers (default false), so modules send {@code tools}.
+         *
+         * @param on the answer
+         * @return this builder
+         */
         public Builder nativeTools(boolean on) {
             this.nativeTools = on;
             return this;
         }
 
+        /** {@return a new scripted LM} */
         public ScriptedLm build() {
             return new ScriptedLm(this);
         }

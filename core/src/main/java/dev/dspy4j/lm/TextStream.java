@@ -7,9 +7,17 @@ package dev.dspy4j.lm;
  */
 @FunctionalInterface
 public interface TextStream {
-    /** The next piece of the answer's text (never empty). */
+    /**
+     * Receives the next piece of the answer's text.
+     *
+     * @param delta the piece, never empty; the pieces joined are the first completion's text
+     */
     void onText(String delta);
 
-    /** The answer is complete (also after a cached answer was replayed); called once per LM call. */
+    /**
+     * The answer is complete (also after a cached answer was replayed); called once per LM call.
+     *
+     * @param response the whole response, all completions included
+     */
     default void onComplete(LmResponse response) {}
 }

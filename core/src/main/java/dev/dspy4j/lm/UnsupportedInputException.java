@@ -9,6 +9,12 @@ package dev.dspy4j.lm;
 public final class UnsupportedInputException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message what the API cannot take and what it accepts, naming the part or file
+     * @param cause   the underlying failure, or null
+     */
     public UnsupportedInputException(String message, Throwable cause) {
         super(message, cause);
     }

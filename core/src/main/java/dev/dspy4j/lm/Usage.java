@@ -25,16 +25,26 @@ public record Usage(
     /** No tokens (a cache hit, or a provider that reports nothing). */
     public static final Usage ZERO = new Usage(0, 0);
 
-    /** Prompt and completion tokens without details. */
+    /**
+     * Prompt and completion tokens without details (no cache or reasoning counts).
+     *
+     * @param promptTokens     tokens in the prompt
+     * @param completionTokens tokens in the completions
+     */
     public Usage(long promptTokens, long completionTokens) {
         this(promptTokens, completionTokens, 0, 0, 0);
     }
 
+    /** {@return prompt plus completion tokens} */
     public long totalTokens() {
         return promptTokens + completionTokens;
     }
 
-    /** The sum of two usages, field by field. */
+    /**
+     * {@return the sum of two usages, field by field}
+     *
+     * @param other the usage to add
+     */
     public Usage plus(Usage other) {
         return new Usage(
                 promptTokens + other.promptTokens,

@@ -42,12 +42,16 @@ public final class UsageScope implements AutoCloseable {
         });
     }
 
-    /** A scope priced with {@link PriceTable#defaults()}. */
+    /** {@return a new scope, open on this thread, priced with {@link PriceTable#defaults()}} */
     public static UsageScope open() {
         return open(PriceTable.defaults());
     }
 
-    /** A scope priced with {@code prices}. */
+    /**
+     * {@return a new scope, open on this thread, priced with {@code prices}}
+     *
+     * @param prices the prices that turn usage into cost
+     */
     public static UsageScope open(PriceTable prices) {
         return new UsageScope(prices);
     }
@@ -98,7 +102,7 @@ public final class UsageScope implements AutoCloseable {
         }
     }
 
-    /** The totals so far. */
+    /** {@return the totals so far, overall and per model} */
     public synchronized UsageSummary summary() {
         Map<String, UsageSummary> per = new LinkedHashMap<>();
         byModel.forEach(

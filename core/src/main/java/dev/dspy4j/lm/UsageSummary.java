@@ -26,6 +26,18 @@ public record UsageSummary(
         Set<String> unpricedModels,
         Map<String, UsageSummary> byModel,
         String pricesAsOf) {
+    /**
+     * Copies the set and the map.
+     *
+     * @param calls          LM calls that returned
+     * @param cacheHits      calls served from dspy4j's response cache
+     * @param errors         LM calls that threw
+     * @param usage          tokens the provider reported, summed
+     * @param cost           USD over the priced calls
+     * @param unpricedModels models without a price (copied)
+     * @param byModel        the figures per model (copied)
+     * @param pricesAsOf     the price table's date
+     */
     public UsageSummary {
         unpricedModels = Set.copyOf(unpricedModels);
         byModel = Map.copyOf(byModel);

@@ -12,7 +12,6 @@ import dev.dspy4j.lm.batch.Batchable;
 import dev.dspy4j.lm.http.HttpLanguageModel;
 import dev.dspy4j.lm.http.JsonBody;
 import dev.dspy4j.lm.http.ProviderMedia;
-import dev.dspy4j.lm.http.SchemaCycles;
 import dev.dspy4j.lm.http.StreamDecoder;
 import dev.dspy4j.lm.upload.FilesApi;
 import dev.dspy4j.media.MediaType;
@@ -28,8 +27,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,9 +78,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class AnthropicChat extends HttpLanguageModel implements Batchable {
 
+    /** The base URL of Anthropic's API; requests go to {@code {baseUrl}/v1/messages}. */
     public static final String DEFAULT_BASE_URL = "https://api.anthropic.com";
+
+    /** The environment variable {@link Builder#apiKeyFromEnv()} reads. */
     public static final String API_KEY_ENV = "ANTHROPIC_API_KEY";
+
+    /** The {@code anthropic-version} header sent unless the builder sets another. */
     public static final String DEFAULT_VERSION = "2023-06-01";
+
+    /** The {@code max_tokens} sent when a request sets none (the Messages API requires one). */
     public static final int DEFAULT_MAX_TOKENS = 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(AnthropicChat.class);
@@ -106,12 +110,12 @@ public final class AnthropicChat extends HttpLanguageModel implements Batchable 
         this.extendedTtl = b.promptCaching && b.promptCacheTtl.equals(Duration.ofHours(1));
     }
 
-    /** True if requests carry prompt-cache breakpoints (see {@link Builder#promptCaching}). */
+    /** {@return true if requests carry prompt-cache breakpoints (see {@link Builder#promptCaching})} */
     public boolean promptCaching() {
         return cacheControl != null;
     }
 
-    /** A new builder (base URL {@value #DEFAULT_BASE_URL}, no API key). */
+    /** {@return a new builder (base URL {@value #DEFAULT_BASE_URL}, no API key)} */
     public static Builder builder() {
         return new Builder();
     }
@@ -135,11 +139,8 @@ public final class AnthropicChat extends HttpLanguageModel implements Batchable 
     @Override
     protected void checkRequest(LmRequest request) {
         AnthropicCodec.check(request);
-        Object rf = request.params().get("response_format");
-        com.fasterxml.jackson.databind.JsonNode schema = AnthropicCodec.jsonSchema(request.params());
-        boolean recursive = schema != null && SchemaCycles.recursive(schema);
-        boolean mapped = schema != null && supportsStructuredOutputs() && !recursive;
-        if (rf != null && !mapped && warnedResponseFormat.compareAndSet(false, true)) {
+        String unsent = AnthropicStructuredOutputs.unsentReason(request.params(), supportsStructuredOutputs());
+        if (unsent != null && warnedResponseFormat.compareAndSet(false, true)) {
             // said once, so the loss is never silent: the adapter's prompt still asks for JSON
             LOG.warn(
                     "{}: response_format is not sent to {} ({}); the prompt's own instructions ask for the format"
@@ -147,11 +148,7 @@ public final class AnthropicChat extends HttpLanguageModel implements Batchable 
                             + " that has them, Claude 4.5 or later, or structuredOutputs(true) on the builder)",
                     providerName(),
                     model(),
-                    schema == null
-                            ? "the Messages API has no JSON mode"
-                            : !supportsStructuredOutputs()
-                                    ? "the model has no structured outputs"
-                                    : "the schema is recursive, which Anthropic's structured outputs do not take");
+                    unsent);
         }
     }
 
@@ -226,25 +223,13 @@ public final class AnthropicChat extends HttpLanguageModel implements Batchable 
      */
     @Override
     protected boolean defaultStructuredOutputs() {
-        return supportsStructuredOutputs(model());
+        return AnthropicStructuredOutputs.supportedBy(model());
     }
 
     /** True: the Messages API takes native tools (translated from OpenAI's shape by the codec). */
     @Override
     protected boolean defaultNativeTools() {
         return true;
-    }
-
-    private static final Pattern CLAUDE_VERSION =
-            Pattern.compile("claude-(?:opus|sonnet|haiku)-(\\d+)(?:-(\\d{1,2}))?(?![0-9])");
-
-    /** True for a Claude model name of version 4.5 or later (a date suffix is not a minor version). */
-    static boolean supportsStructuredOutputs(String model) {
-        Matcher m = CLAUDE_VERSION.matcher(model.toLowerCase(java.util.Locale.ROOT));
-        if (!m.find()) return false;
-        int major = Integer.parseInt(m.group(1));
-        int minor = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
-        return major > 4 || (major == 4 && minor >= 5);
     }
 
     /** An Anthropic {@code stop_reason} of {@code pause_turn}: reported, not returned as a completion. */
@@ -279,7 +264,7 @@ public final class AnthropicChat extends HttpLanguageModel implements Batchable 
 
     @Override
     protected LmResponse parseResponse(JsonNode body, LmRequest request) {
-        return AnthropicCodec.parse(body, this);
+        return AnthropicResponses.parse(body, this);
     }
 
     MalformedResponseException malformed(String why) {
@@ -320,6 +305,9 @@ public final class AnthropicChat extends HttpLanguageModel implements Batchable 
          * their images) from Anthropic's cache at a tenth of the input price instead of sending them to the
          * model again. A prompt without demos or history gets no breakpoint. Reads and writes show in
          * {@link Usage#cachedPromptTokens()} and {@link Usage#cacheWriteTokens()}.
+         *
+         * @param on false to send no {@code cache_control}
+         * @return this builder
          */
         public Builder promptCaching(boolean on) {
             this.promptCaching = on;
@@ -328,7 +316,12 @@ public final class AnthropicChat extends HttpLanguageModel implements Batchable 
 
         /**
          * How long Anthropic keeps a cached prefix after its last use: 5 minutes (the default) or 1 hour
-         * (writes cost more: see Anthropic's pricing), sent as {@code cache_control.ttl} {@code "1h"}.
+         * (writes cost more: see Anthropic's pricing), sent as {@code cache_control.ttl} {@code "1h"}
+         * (with the beta header that lifetime needs).
+         *
+         * @param ttl {@code Duration.ofMinutes(5)} or {@code Duration.ofHours(1)}
+         * @return this builder
+         * @throws IllegalArgumentException for any other duration, or null
          */
         public Builder promptCacheTtl(Duration ttl) {
             if (ttl == null || !AnthropicPromptCache.TTLS.contains(ttl)) {
@@ -339,19 +332,36 @@ public final class AnthropicChat extends HttpLanguageModel implements Batchable 
             return this;
         }
 
-        /** The API key from {@value AnthropicChat#API_KEY_ENV}; none if it is unset. */
+        /**
+         * Takes the API key from the environment variable {@value AnthropicChat#API_KEY_ENV}; none if it is unset.
+         *
+         * @return this builder
+         */
         public Builder apiKeyFromEnv() {
             return apiKeyFromEnv(API_KEY_ENV);
         }
 
-        /** The {@code anthropic-version} header (default {@value AnthropicChat#DEFAULT_VERSION}). */
+        /**
+         * Sets the {@code anthropic-version} header (default {@value AnthropicChat#DEFAULT_VERSION}).
+         *
+         * @param v the API version date, e.g. {@code 2023-06-01}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code v} is null or blank
+         */
         public Builder anthropicVersion(String v) {
             if (v == null || v.isBlank()) throw new IllegalArgumentException("anthropicVersion must not be blank");
             this.version = v;
             return this;
         }
 
-        /** Adds a beta feature sent in the {@code anthropic-beta} header of every request. */
+        /**
+         * Adds a beta feature sent in the {@code anthropic-beta} header of every request (betas a request
+         * needs, such as the Files API's, are added by the client itself).
+         *
+         * @param feature one beta name, e.g. {@code context-1m-2025-08-07}; leading and trailing blanks are dropped
+         * @return this builder
+         * @throws IllegalArgumentException if it is null, blank or holds a comma
+         */
         public Builder beta(String feature) {
             if (feature == null || feature.isBlank() || feature.contains(",")) {
                 throw new IllegalArgumentException(
@@ -361,13 +371,25 @@ public final class AnthropicChat extends HttpLanguageModel implements Batchable 
             return this;
         }
 
-        /** The {@code max_tokens} sent when a request sets none (default {@value AnthropicChat#DEFAULT_MAX_TOKENS}). */
+        /**
+         * Sets the {@code max_tokens} sent when a request sets neither {@code max_tokens} nor
+         * {@code max_completion_tokens} (default {@value AnthropicChat#DEFAULT_MAX_TOKENS}).
+         *
+         * @param tokens at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code tokens} is less than 1
+         */
         public Builder defaultMaxTokens(int tokens) {
             if (tokens < 1) throw new IllegalArgumentException("defaultMaxTokens must be at least 1, not " + tokens);
             this.defaultMaxTokens = tokens;
             return this;
         }
 
+        /**
+         * {@return a new client}
+         *
+         * @throws IllegalStateException if no model was set
+         */
         public AnthropicChat build() {
             if (model() == null) throw new IllegalStateException("AnthropicChat needs a model: call model(\"...\")");
             return new AnthropicChat(this);

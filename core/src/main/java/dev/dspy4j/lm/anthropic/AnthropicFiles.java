@@ -43,7 +43,12 @@ public final class AnthropicFiles implements FilesApi {
         this.account = Uploads.account(client.baseUrl());
     }
 
-    /** The Files API of the account {@code client} calls (its base URL, key and {@code anthropic-version}). */
+    /**
+     * {@return the Files API of the account {@code client} calls (its base URL, key, {@code anthropic-version},
+     * timeout and retries)}
+     *
+     * @param client the chat client whose account holds the files; not null
+     */
     public static AnthropicFiles of(AnthropicChat client) {
         return new AnthropicFiles(Objects.requireNonNull(client, "client"));
     }

@@ -67,17 +67,20 @@ public final class GeminiChat extends HttpLanguageModel {
         this.files = new GeminiFiles(this, b.filesPollInterval, uploadRegistry());
     }
 
-    /** A new builder (base URL {@value #DEFAULT_BASE_URL}, no API key). */
+    /** {@return a new builder (base URL {@value #DEFAULT_BASE_URL}, no API key)} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The Files API of this client's account (uploads, status), with the same key and base URL. */
+    /** {@return the Files API of this client's account (uploads, status), with the same key and base URL} */
     public GeminiFiles files() {
         return files;
     }
 
-    /** Payloads of more bytes than this go through the Files API ({@link Long#MAX_VALUE}: never). */
+    /**
+     * {@return the size in bytes above which a payload goes through the Files API ({@link Long#MAX_VALUE}:
+     * never; 0: every non-text payload)}
+     */
     public long filesApiAbove() {
         return filesApiAbove;
     }
@@ -196,7 +199,12 @@ public final class GeminiChat extends HttpLanguageModel {
             super(DEFAULT_BASE_URL);
         }
 
-        /** The API key from {@value GeminiChat#API_KEY_ENV}, else {@value GeminiChat#FALLBACK_API_KEY_ENV}; none if both are unset. */
+        /**
+         * Takes the API key from the environment variable {@value GeminiChat#API_KEY_ENV}, else
+         * {@value GeminiChat#FALLBACK_API_KEY_ENV}; none if both are unset.
+         *
+         * @return this builder
+         */
         public Builder apiKeyFromEnv() {
             String first = System.getenv(API_KEY_ENV);
             return apiKeyFromEnv(first == null || first.isBlank() ? FALLBACK_API_KEY_ENV : API_KEY_ENV);
@@ -207,6 +215,10 @@ public final class GeminiChat extends HttpLanguageModel {
          * referred to by URI) instead of inline (default: never, or every payload with
          * {@code uploads(...)}); this turns uploads on. Gemini refuses requests over 20 MB inline, so
          * anything near that should go this way. Text is always sent inline.
+         *
+         * @param bytes the threshold in bytes, at least 0 (0 uploads every non-text payload)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is negative
          */
         public Builder filesApiAbove(long bytes) {
             if (bytes < 0) throw new IllegalArgumentException("filesApiAbove must be at least 0 bytes, not " + bytes);
@@ -214,7 +226,14 @@ public final class GeminiChat extends HttpLanguageModel {
             return this;
         }
 
-        /** How often an upload still {@code PROCESSING} (a video) is polled until it is {@code ACTIVE} (default 2 s). */
+        /**
+         * Sets how often an upload still {@code PROCESSING} (a video) is polled until it is {@code ACTIVE}
+         * (default 2 s).
+         *
+         * @param interval the wait between polls, positive
+         * @return this builder
+         * @throws IllegalArgumentException if it is null, zero or negative
+         */
         public Builder filesPollInterval(Duration interval) {
             if (interval == null || interval.isNegative() || interval.isZero()) {
                 throw new IllegalArgumentException("filesPollInterval must be positive, not " + interval);
@@ -223,6 +242,13 @@ public final class GeminiChat extends HttpLanguageModel {
             return this;
         }
 
+        /**
+         * {@return a new client}
+         *
+         * @throws IllegalStateException    if no model was set
+         * @throws IllegalArgumentException if the model is not a Gemini model name (letters, digits,
+         *                                  {@code .}, {@code _} and {@code -}, optionally after {@code models/})
+         */
         public GeminiChat build() {
             if (model() == null)
                 throw new IllegalStateException("GeminiChat needs a model: call model(\"gemini-2.5-flash\")");

@@ -14,7 +14,7 @@ import java.time.Instant;
  */
 public record GeminiFile(String name, String uri, String mimeType, long sizeBytes, String state, Instant expiration) {
 
-    /** True once Gemini can use it in a request (state {@code ACTIVE}, or no state reported). */
+    /** {@return true once Gemini can use it in a request (state {@code ACTIVE}, or no state reported)} */
     public boolean isActive() {
         return state == null || state.equals("ACTIVE");
     }

@@ -10,11 +10,8 @@ import dev.dspy4j.lm.RateLimitException;
 import dev.dspy4j.lm.ServerException;
 import dev.dspy4j.lm.upload.FilesApi;
 import dev.dspy4j.lm.upload.MemoryUploadRegistry;
-import dev.dspy4j.lm.upload.RemoteFile;
-import dev.dspy4j.lm.upload.UnknownFileException;
 import dev.dspy4j.lm.upload.Upload;
 import dev.dspy4j.lm.upload.UploadRegistry;
-import dev.dspy4j.lm.upload.Uploads;
 import dev.dspy4j.media.Payload;
 import java.io.IOException;
 import java.net.URI;
@@ -51,16 +48,15 @@ public final class GeminiFiles {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final GeminiChat chat;
-    private final Duration pollInterval;
     private final URI uploadEndpoint;
     private final HttpClient http;
     private final UploadRegistry registry;
-    private final Api api = new Api();
+    private final GeminiFilesApi api;
 
     GeminiFiles(GeminiChat chat, Duration pollInterval, UploadRegistry registry) {
         this.chat = chat;
         this.registry = registry != null ? registry : new MemoryUploadRegistry();
-        this.pollInterval = pollInterval;
+        this.api = new GeminiFilesApi(this, chat, pollInterval);
         URI base = chat.baseUrl();
         this.uploadEndpoint = URI.create(origin(base) + "/upload" + base.getRawPath() + "/files");
         this.http = HttpClient.newBuilder()
@@ -70,24 +66,29 @@ public final class GeminiFiles {
                 .build();
     }
 
-    /** Where uploads start: {@code {origin}/upload{basePath}/files}. */
+    /** {@return where uploads start: {@code {origin}/upload{basePath}/files}} */
     public URI uploadEndpoint() {
         return uploadEndpoint;
     }
 
-    /** This account's Files API in the shape {@link UploadRegistry} and {@code dspy4j files} use (ids are file URIs). */
+    /**
+     * {@return this account's Files API in the shape {@link UploadRegistry} and {@code dspy4j files} use
+     * (ids are file URIs; an upload waits until the file is {@code ACTIVE})}
+     */
     public FilesApi asFilesApi() {
         return api;
     }
 
-    /** The registry uploads are recorded in. */
+    /** {@return the registry uploads are recorded in (the client's, else this object's own in memory)} */
     public UploadRegistry registry() {
         return registry;
     }
 
     /**
-     * The upload of this payload that is still usable, or null. Reads no payload bytes beyond its
-     * digest (computed once).
+     * {@return the upload of this payload that is still usable, or null}. Reads no payload bytes beyond
+     * its digest (computed once).
+     *
+     * @param payload the payload, found by its digest
      */
     public GeminiFile uploaded(Payload payload) {
         Upload u = registry.find(key(payload));
@@ -99,6 +100,8 @@ public final class GeminiFiles {
      * registry has none that is still usable; threads (and processes sharing a disk registry) needing
      * the same payload make one upload.
      *
+     * @param payload the payload to upload (streamed, not copied), found by its digest
+     * @return the file, {@code ACTIVE}
      * @throws LmException if the upload or the processing fails
      */
     public GeminiFile ensureUploaded(Payload payload) {
@@ -136,7 +139,9 @@ public final class GeminiFiles {
     /**
      * Uploads a payload (one resumable session: start, then the bytes streamed from the payload).
      *
+     * @param payload     the bytes, streamed with their exact length
      * @param displayName the name Gemini shows for it
+     * @return the file as Gemini answered (possibly still {@code PROCESSING})
      * @throws LmException for an HTTP error or a malformed answer
      */
     public GeminiFile upload(Payload payload, String displayName) {
@@ -186,6 +191,10 @@ public final class GeminiFiles {
      * The file's current state ({@code GET {baseUrl}/files/{id}}).
      *
      * @param name the resource name, {@code files/abc123}
+     * @return the file as Gemini describes it now
+     * @throws IllegalArgumentException if {@code name} is not {@code files/<id>}
+     * @throws LmException              for an HTTP error (a {@link BadRequestException} with status 404 for
+     *                                  an unknown file) or a malformed answer
      */
     public GeminiFile get(String name) {
         checkName(name);
@@ -198,9 +207,12 @@ public final class GeminiFiles {
     }
 
     /**
-     * Deletes a file ({@code DELETE {baseUrl}/files/{id}}); false if Gemini does not know it.
+     * Deletes a file ({@code DELETE {baseUrl}/files/{id}}).
      *
      * @param name the resource name, {@code files/abc123}
+     * @return true if it was deleted, false if Gemini does not know it
+     * @throws IllegalArgumentException if {@code name} is not {@code files/<id>}
+     * @throws LmException              for any other HTTP error
      */
     public boolean delete(String name) {
         checkName(name);
@@ -217,7 +229,11 @@ public final class GeminiFiles {
         }
     }
 
-    /** Every file of the account ({@code GET {baseUrl}/files}, all pages). */
+    /**
+     * {@return every file of the account ({@code GET {baseUrl}/files}, all pages of 100)}
+     *
+     * @throws LmException for an HTTP error or a malformed answer
+     */
     public List<GeminiFile> list() {
         List<GeminiFile> out = new ArrayList<>();
         String token = null;
@@ -241,83 +257,6 @@ public final class GeminiFiles {
         if (name == null || !name.matches("files/[A-Za-z0-9_-]+")) {
             throw new IllegalArgumentException("'" + name + "' is not a Gemini file name (files/<id>)");
         }
-    }
-
-    /** The Files API as {@link FilesApi}: ids are file URIs; an upload waits until the file is {@code ACTIVE}. */
-    private final class Api implements FilesApi {
-        @Override
-        public String provider() {
-            return "gemini";
-        }
-
-        @Override
-        public String account() {
-            return Uploads.account(chat.baseUrl());
-        }
-
-        @Override
-        public RemoteFile upload(Payload payload, String filename) {
-            return remote(awaitActive(GeminiFiles.this.upload(payload, filename)));
-        }
-
-        @Override
-        public RemoteFile get(String id) {
-            try {
-                return remote(GeminiFiles.this.get(nameOf(id)));
-            } catch (BadRequestException e) {
-                if (e.status() != 404) throw e;
-                throw new UnknownFileException(e.getMessage(), id, e.status(), e.providerMessage(), e);
-            }
-        }
-
-        @Override
-        public boolean delete(String id) {
-            return GeminiFiles.this.delete(nameOf(id));
-        }
-
-        @Override
-        public List<RemoteFile> list() {
-            return GeminiFiles.this.list().stream().map(this::remote).toList();
-        }
-
-        private RemoteFile remote(GeminiFile f) {
-            return new RemoteFile(f.uri(), null, f.sizeBytes(), f.mimeType(), null, null, f.expiration());
-        }
-
-        @Override
-        public String toString() {
-            return chat.whereFiles();
-        }
-    }
-
-    private GeminiFile awaitActive(GeminiFile f) {
-        Instant deadline = Instant.now().plus(chat.timeout());
-        while ("PROCESSING".equals(f.state())) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new LmException(
-                        chat.whereFiles() + ": " + f.name() + " was still PROCESSING after " + chat.timeout(),
-                        0,
-                        null,
-                        null);
-            }
-            try {
-                Thread.sleep(pollInterval.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new LmException(
-                        chat.whereFiles() + ": interrupted while " + f.name() + " was processing", 0, null, e);
-            }
-            f = get(f.name());
-        }
-        if (!f.isActive()) {
-            throw new LmException(
-                    chat.whereFiles() + ": " + f.name() + " is " + f.state() + ", not ACTIVE; Gemini could not"
-                            + " process it",
-                    0,
-                    null,
-                    null);
-        }
-        return f;
     }
 
     private HttpResponse<byte[]> send(HttpRequest request, String what) {
