@@ -1,15 +1,11 @@
 package dev.dspy4j.batch;
 
-import dev.dspy4j.adapter.AdapterParseException;
 import dev.dspy4j.lm.AbstractLanguageModel;
-import dev.dspy4j.lm.LanguageModel;
 import dev.dspy4j.lm.LmException;
-import dev.dspy4j.lm.UnsupportedInputException;
 import dev.dspy4j.lm.Usage;
 import dev.dspy4j.lm.batch.BatchClient;
 import dev.dspy4j.lm.batch.BatchStatus;
 import dev.dspy4j.lm.batch.Batchable;
-import dev.dspy4j.media.PayloadException;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.Prediction;
 import java.nio.file.Path;
@@ -19,10 +15,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Runs a program over rows through the provider's batch API (OpenAI Batch, Anthropic Message
@@ -57,8 +49,19 @@ import java.util.concurrent.Future;
  */
 public final class BatchRun {
 
-    /** One input row: an id of the caller's choosing (an index, a line number) and its input values. */
+    /**
+     * One input row.
+     *
+     * @param id     an id of the caller's choosing (an index, a line number), echoed in its {@link Row}
+     * @param values the program's inputs by field name
+     */
     public record Input(long id, Map<String, ?> values) {
+        /**
+         * Checks that there are values.
+         *
+         * @param id     the row's id
+         * @param values the inputs, not null
+         */
         public Input {
             Objects.requireNonNull(values, "values");
         }
@@ -68,8 +71,14 @@ public final class BatchRun {
      * One row's outcome: a prediction, or an error and its type as {@code dspy4j run} reports it:
      * {@code input} (a payload or input the provider cannot take), {@code parse} (the answer could not be
      * parsed), {@code lm} (the batch failed the request), {@code error} (anything else).
+     *
+     * @param id         the input row's id
+     * @param prediction the program's output, or null if the row failed
+     * @param error      the failure's message, or null
+     * @param errorType  {@code input}, {@code parse}, {@code lm} or {@code error}, or null
      */
     public record Row(long id, Prediction prediction, String error, String errorType) {
+        /** {@return true if the row has a prediction} */
         public boolean ok() {
             return prediction != null;
         }
@@ -77,22 +86,53 @@ public final class BatchRun {
 
     /** Told how the run goes; every method has an empty default. Called from the running thread. */
     public interface Listener {
-        /** A capture pass found {@code requests} requests the cache lacks, over {@code rows} rows. */
+        /**
+         * A capture pass ended.
+         *
+         * @param rows     the rows run
+         * @param requests the distinct requests the cache lacks (0: no batch needed)
+         */
         default void captured(int rows, int requests) {}
 
-        /** A batch was created (and saved in the state file). */
+        /**
+         * A batch was created (and saved in the state file).
+         *
+         * @param provider the provider, as the state file records it
+         * @param status   the batch's first status
+         */
         default void created(String provider, BatchStatus status) {}
 
-        /** A batch from the state file is polled again instead of sending its rows again. */
+        /**
+         * A batch from the state file is polled again instead of sending its rows again.
+         *
+         * @param provider the provider
+         * @param status   the batch as recorded
+         */
         default void resumed(String provider, BatchStatus status) {}
 
-        /** A poll's answer, {@code elapsed} since polling this batch began. */
+        /**
+         * A poll was answered.
+         *
+         * @param status  the batch's status
+         * @param elapsed the time since polling this batch began
+         */
         default void polled(BatchStatus status, Duration elapsed) {}
 
-        /** A poll failed in a way worth trying again (connection, 429, 5xx); polling goes on. */
+        /**
+         * A poll failed in a way worth trying again (connection, 429, 5xx); polling goes on.
+         *
+         * @param batchId the batch
+         * @param e       the failure
+         */
         default void pollFailed(String batchId, LmException e) {}
 
-        /** A batch's results were stored: {@code stored} answers, {@code failed} failed requests. */
+        /**
+         * A batch's results were stored in the response cache.
+         *
+         * @param status the batch's final status
+         * @param stored the answers stored
+         * @param failed the requests the batch failed
+         */
         default void applied(BatchStatus status, int stored, int failed) {}
     }
 
@@ -114,17 +154,25 @@ public final class BatchRun {
         this.maxPollFailures = b.maxPollFailures;
     }
 
+    /** {@return a builder with the defaults (no state file, 30 s polls, 4 rounds, 4 threads)} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** {@link #fill}, then each row served from the answers (no provider call), then {@link Filled#finish()}. */
+    /**
+     * {@link #fill}, then each row served from the answers (no provider call), then {@link Filled#finish()}.
+     *
+     * @param program the program; each predictor's LM must have a batch API
+     * @param rows    the input rows; a row's id is its index
+     * @return one outcome per row, in order
+     * @throws IllegalArgumentException as {@link #fill}
+     * @throws LmException              as {@link #fill}
+     */
     public List<Row> run(Module program, List<? extends Map<String, ?>> rows) {
         List<Input> inputs = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) inputs.add(new Input(i, rows.get(i)));
         Filled filled = fill(program, inputs);
-        Module serving = filled.serving(program);
-        List<Row> out = forEachRow(inputs, in -> outcome(serving, in));
+        List<Row> out = new RowPasses(threads).serve(filled.serving(program), inputs);
         filled.finish();
         return out;
     }
@@ -133,6 +181,9 @@ public final class BatchRun {
      * Gets every answer the rows need into the response cache through batches (resuming the state
      * file's unfinished batches first), polling each batch until it ends.
      *
+     * @param program the program; each predictor's LM must have a batch API
+     * @param rows    the input rows
+     * @return the answers, to serve the rows from
      * @throws IllegalArgumentException if a predictor's LM has no batch API, or the state file names a
      *                                  batch of another provider, base URL or model
      * @throws LmException              if creating or polling a batch fails for good, or polling is interrupted
@@ -147,21 +198,14 @@ public final class BatchRun {
         IdentityHashMap<AbstractLanguageModel, BatchClient> clients = new IdentityHashMap<>();
         Filled filled = new Filled(ledger, clients, state);
         Batches batches = new Batches(ledger, state, listener, pollInterval, maxPollFailures, filled);
+        RowPasses passes = new RowPasses(threads);
         for (int round = 0; ; ) {
             ledger.pending.clear();
-            forEachRow(rows, in -> {
-                try {
-                    wrap(program, clients, ledger, BatchLm.Mode.CAPTURE, in.id())
-                            .call(in.values());
-                } catch (RuntimeException e) {
-                    // stopped at a request the batch must answer (Pending), or failed: the serve pass says how
-                }
-                return null;
-            });
+            passes.capture(program, rows, clients, ledger);
             listener.captured(rows.size(), ledger.pending.size());
             List<BatchState.Entry> open = state.unapplied();
             if (!open.isEmpty()) {
-                for (BatchState.Entry e : open) batches.resume(e, clientFor(e, clients));
+                for (BatchState.Entry e : open) batches.resume(e, e.clientIn(clients.values()));
                 continue;
             }
             if (ledger.pending.isEmpty() || round == maxRounds) break;
@@ -181,6 +225,7 @@ public final class BatchRun {
      * keep their answers; a later {@link #fill} with the same state polls the batch to its end, stores
      * those answers and fails the canceled requests as {@code canceled}).
      *
+     * @param program the program the batches were made for (its LMs make the cancel requests)
      * @return each batch's status after the request, empty if the state has no unfinished batch
      * @throws IllegalStateException without a state file
      */
@@ -188,86 +233,11 @@ public final class BatchRun {
         if (stateFile == null) throw new IllegalStateException("cancel needs the state file that records the batches");
         BatchState state = BatchState.load(stateFile);
         IdentityHashMap<AbstractLanguageModel, BatchClient> clients = new IdentityHashMap<>();
-        wrap(program, clients, new Ledger(), BatchLm.Mode.CAPTURE, -1);
+        RowPasses.wrap(program, clients, new Ledger(), BatchLm.Mode.CAPTURE, -1);
         List<BatchStatus> out = new ArrayList<>();
         for (BatchState.Entry e : state.unapplied())
-            out.add(clientFor(e, clients).cancel(e.id));
+            out.add(e.clientIn(clients.values()).cancel(e.id));
         return out;
-    }
-
-    private static BatchClient clientFor(BatchState.Entry e, Map<AbstractLanguageModel, BatchClient> clients) {
-        for (BatchClient c : clients.values()) {
-            if (c.provider().equals(e.provider)
-                    && c.account().equals(e.account)
-                    && c.model().equals(e.model)) return c;
-        }
-        throw new IllegalArgumentException("the batch state records batch " + e.id + " of " + e.where()
-                + ", but this run's LM" + (clients.isEmpty() ? " is not set" : clients.size() == 1 ? " is " : "s are ")
-                + clients.values().stream()
-                        .map(c -> c.provider() + " at " + c.account() + " (model " + c.model() + ")")
-                        .toList()
-                + ": run with the same LM and base URL to resume it, or delete the state file to start over (the batch"
-                + " keeps running at the provider until it ends)");
-    }
-
-    /** {@code program} with each predictor's LM behind a {@link BatchLm}. */
-    static Module wrap(
-            Module program,
-            Map<AbstractLanguageModel, BatchClient> clients,
-            Ledger ledger,
-            BatchLm.Mode mode,
-            long row) {
-        return program.mapPredictors(p -> {
-            LanguageModel lm = p.lm();
-            if (lm == null) return p;
-            if (lm instanceof BatchLm)
-                throw new IllegalArgumentException("the program is already set up for a batch run");
-            if (!(lm instanceof AbstractLanguageModel a) || !(lm instanceof Batchable b)) {
-                throw new IllegalArgumentException(
-                        "LM " + lm + " has no batch API: batch runs take OpenAiChat, OpenAiResponses or AnthropicChat");
-            }
-            BatchClient client;
-            synchronized (clients) {
-                client = clients.computeIfAbsent(a, k -> b.batchClient());
-            }
-            return p.withLm(new BatchLm(a, client, ledger, mode, row));
-        });
-    }
-
-    private <T> List<T> forEachRow(List<Input> rows, java.util.function.Function<Input, T> fn) {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, rows.size())), r -> {
-            Thread t = new Thread(r, "dspy4j-batch-run");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<T>> futures = new ArrayList<>(rows.size());
-            for (Input in : rows) futures.add(pool.submit(() -> fn.apply(in)));
-            List<T> out = new ArrayList<>(rows.size());
-            for (Future<T> f : futures) out.add(f.get());
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LmException("interrupted while running the rows", 0, e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private static Row outcome(Module serving, Input in) {
-        try {
-            return new Row(in.id(), serving.call(in.values()), null, null);
-        } catch (PayloadException | UnsupportedInputException e) {
-            return new Row(in.id(), null, e.getMessage(), "input");
-        } catch (AdapterParseException e) {
-            return new Row(in.id(), null, e.getMessage(), "parse");
-        } catch (LmException e) {
-            return new Row(in.id(), null, e.getMessage(), "lm");
-        } catch (RuntimeException e) {
-            return new Row(in.id(), null, e.getMessage() == null ? e.toString() : e.getMessage(), "error");
-        }
     }
 
     /** The answers of a {@link #fill}: serve the rows from them, then {@link #finish()}. */
@@ -292,22 +262,25 @@ public final class BatchRun {
         /**
          * {@code program} (the one given to {@link #fill}, or one with the same LMs) answering from the
          * cache and the batches only: a request no batch answered fails its row instead of calling the provider.
+         *
+         * @param program the program
+         * @return a copy whose LMs never call the provider
          */
         public Module serving(Module program) {
-            return wrap(program, clients, ledger, BatchLm.Mode.SERVE, -1);
+            return RowPasses.wrap(program, clients, ledger, BatchLm.Mode.SERVE, -1);
         }
 
-        /** The batches polled to their end by this fill (created or resumed), in order. */
+        /** {@return the batches polled to their end by this fill (created or resumed), in order} */
         public synchronized List<BatchStatus> batches() {
             return List.copyOf(batches);
         }
 
-        /** Tokens the batch answers used (as the provider reported them; billed at its batch price). */
+        /** {@return the tokens the batch answers used (as the provider reported them; billed at its batch price)} */
         public synchronized Usage usage() {
             return usage;
         }
 
-        /** Requests a batch failed, by custom id, with the error their rows get. */
+        /** {@return the requests a batch failed, by custom id, with the error their rows get} */
         public Map<String, String> failures() {
             return Map.copyOf(ledger.errors);
         }
@@ -330,13 +303,23 @@ public final class BatchRun {
 
         private Builder() {}
 
-        /** Where the batch ids are kept so an interrupted run resumes (default: none, nothing to resume). */
+        /**
+         * Sets where the batch ids are kept so that an interrupted run resumes.
+         *
+         * @param file a JSON file, or null for none (the default: nothing to resume)
+         * @return this builder
+         */
         public Builder state(Path file) {
             this.stateFile = file;
             return this;
         }
 
-        /** The wait between two polls of a running batch (default 30 s). */
+        /**
+         * Sets the wait between two polls of a running batch.
+         *
+         * @param d not negative (default 30 s)
+         * @return this builder
+         */
         public Builder pollInterval(Duration d) {
             Objects.requireNonNull(d, "pollInterval");
             if (d.isNegative()) throw new IllegalArgumentException("pollInterval must not be negative, not " + d);
@@ -344,38 +327,65 @@ public final class BatchRun {
             return this;
         }
 
+        /**
+         * Sets who is told how the run goes.
+         *
+         * @param l the listener (default: one that ignores everything)
+         * @return this builder
+         */
         public Builder listener(Listener l) {
             this.listener = Objects.requireNonNull(l, "listener");
             return this;
         }
 
-        /** The most batches made one after another for programs whose later calls depend on answers (default 4). */
+        /**
+         * Sets the most batches made one after another for programs whose later calls depend on answers.
+         *
+         * @param n at least 1 (default 4)
+         * @return this builder
+         */
         public Builder maxRounds(int n) {
             if (n < 1) throw new IllegalArgumentException("maxRounds must be at least 1, not " + n);
             this.maxRounds = n;
             return this;
         }
 
-        /** Rows run at once in the capture and serve passes (default 4; nothing is sent in them). */
+        /**
+         * Sets how many rows run at once in the capture and serve passes (nothing is sent in them).
+         *
+         * @param n at least 1 (default 4)
+         * @return this builder
+         */
         public Builder threads(int n) {
             if (n < 1) throw new IllegalArgumentException("threads must be at least 1, not " + n);
             this.threads = n;
             return this;
         }
 
-        /** Sends requests an earlier batch of this state failed again, instead of reporting that failure. */
+        /**
+         * Sets whether requests an earlier batch of this state failed are sent again.
+         *
+         * @param on true to send them again; false (the default) fails their rows with the recorded error
+         * @return this builder
+         */
         public Builder retryFailed(boolean on) {
             this.retryFailed = on;
             return this;
         }
 
-        /** Failed polls in a row (connection, 429, 5xx) after which polling gives up (default 20). */
+        /**
+         * Sets how many failed polls in a row (connection, 429, 5xx) make polling give up.
+         *
+         * @param n at least 1 (default 20)
+         * @return this builder
+         */
         public Builder maxPollFailures(int n) {
             if (n < 1) throw new IllegalArgumentException("maxPollFailures must be at least 1, not " + n);
             this.maxPollFailures = n;
             return this;
         }
 
+        /** {@return a batch run with these settings} */
         public BatchRun build() {
             return new BatchRun(this);
         }

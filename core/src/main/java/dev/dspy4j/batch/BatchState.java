@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dspy4j.lm.batch.BatchClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,6 +70,27 @@ final class BatchState {
 
         String where() {
             return provider + " at " + account + " (model " + model + ")";
+        }
+
+        /**
+         * The client of this run whose provider, account (base URL) and model made this batch.
+         *
+         * @throws IllegalArgumentException naming the batch and this run's LMs, if none did
+         */
+        BatchClient clientIn(Collection<BatchClient> clients) {
+            for (BatchClient c : clients) {
+                if (c.provider().equals(provider)
+                        && c.account().equals(account)
+                        && c.model().equals(model)) return c;
+            }
+            throw new IllegalArgumentException("the batch state records batch " + id + " of " + where()
+                    + ", but this run's LM"
+                    + (clients.isEmpty() ? " is not set" : clients.size() == 1 ? " is " : "s are ")
+                    + clients.stream()
+                            .map(c -> c.provider() + " at " + c.account() + " (model " + c.model() + ")")
+                            .toList()
+                    + ": run with the same LM and base URL to resume it, or delete the state file to start over (the batch"
+                    + " keeps running at the provider until it ends)");
         }
     }
 

@@ -12,12 +12,19 @@ public class CacheCorruptedException extends CacheException {
 
     private final transient Path file;
 
+    /**
+     * An error naming the damaged file.
+     *
+     * @param file    the damaged file
+     * @param message says what failed and what to do
+     * @param cause   the SQLite or I/O failure, or null
+     */
     public CacheCorruptedException(Path file, String message, Throwable cause) {
         super(message, cause);
         this.file = file;
     }
 
-    /** The damaged file. */
+    /** {@return the damaged file (not serialized: null after deserialization)} */
     public Path file() {
         return file;
     }

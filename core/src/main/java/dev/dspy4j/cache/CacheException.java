@@ -4,12 +4,21 @@ package dev.dspy4j.cache;
 public class CacheException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** An error with a message naming the file and the reason. */
+    /**
+     * An error without a cause.
+     *
+     * @param message names the file and the reason
+     */
     public CacheException(String message) {
         super(message);
     }
 
-    /** An error caused by {@code cause} (an SQLite or I/O failure). */
+    /**
+     * An error with a cause.
+     *
+     * @param message names the file and the reason
+     * @param cause   the SQLite or I/O failure, or null
+     */
     public CacheException(String message, Throwable cause) {
         super(message, cause);
     }

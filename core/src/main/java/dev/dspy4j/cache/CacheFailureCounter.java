@@ -15,6 +15,7 @@ public final class CacheFailureCounter implements CacheListener {
     private final Map<CacheFailure.Operation, AtomicLong> counts = new EnumMap<>(CacheFailure.Operation.class);
     private final AtomicReference<CacheFailure> first = new AtomicReference<>();
 
+    /** A counter with every count at zero. */
     public CacheFailureCounter() {
         for (CacheFailure.Operation op : CacheFailure.Operation.values()) counts.put(op, new AtomicLong());
     }
@@ -25,32 +26,37 @@ public final class CacheFailureCounter implements CacheListener {
         first.compareAndSet(null, failure);
     }
 
-    /** How many failures of this kind were seen. */
+    /**
+     * How many failures of one kind were seen.
+     *
+     * @param operation the kind
+     * @return the count so far
+     */
     public long count(CacheFailure.Operation operation) {
         return counts.get(operation).get();
     }
 
-    /** Lookups that failed and were taken as misses. */
+    /** {@return how many lookups failed and were taken as misses} */
     public long reads() {
         return count(CacheFailure.Operation.READ);
     }
 
-    /** Responses that could not be stored. */
+    /** {@return how many responses could not be stored} */
     public long writes() {
         return count(CacheFailure.Operation.WRITE);
     }
 
-    /** Stored entries that did not decode. */
+    /** {@return how many stored entries did not decode} */
     public long damagedEntries() {
         return count(CacheFailure.Operation.DECODE);
     }
 
-    /** All failures. */
+    /** {@return how many failures of any kind were seen} */
     public long total() {
         return counts.values().stream().mapToLong(AtomicLong::get).sum();
     }
 
-    /** The first failure seen, or null. */
+    /** {@return the first failure seen, or null if none was} */
     public CacheFailure first() {
         return first.get();
     }

@@ -11,12 +11,19 @@ public class CacheNotWritableException extends CacheException {
 
     private final transient Path path;
 
+    /**
+     * An error naming the directory or file that cannot be written.
+     *
+     * @param path    the directory or file that cannot be written
+     * @param message says what failed and what to do
+     * @param cause   the SQLite or I/O failure, or null
+     */
     public CacheNotWritableException(Path path, String message, Throwable cause) {
         super(message, cause);
         this.path = path;
     }
 
-    /** The directory or file that cannot be written. */
+    /** {@return the directory or file that cannot be written (not serialized: null after deserialization)} */
     public Path path() {
         return path;
     }

@@ -51,20 +51,27 @@ public final class Caches {
         }
     }
 
-    /** The default cache directory, from the system property, the environment, or {@code ~/.dspy4j/cache}. */
+    /**
+     * {@return the default cache directory: the system property, else the environment variable, else
+     * {@code ~/.dspy4j/cache}}
+     *
+     * @throws CacheException if none is set and {@code user.home} is unknown
+     */
     public static Path defaultDirectory() {
         return resolveDirectory(
                 System.getProperty(DIR_PROPERTY), System.getenv(DIR_ENV), System.getProperty("user.home"));
     }
 
-    /** True unless the default cache was turned off by property or environment. */
+    /** {@return true unless the default cache was turned off by the system property or the environment} */
     public static boolean defaultEnabled() {
         return resolveEnabled(System.getProperty(ENABLED_PROPERTY), System.getenv(ENABLED_ENV));
     }
 
     /**
-     * The process-wide default cache, opened on first use; null if turned off.
+     * The process-wide default cache, opened on first use.
      *
+     * @return the cache ({@link #setDefault}'s, or a {@link TieredCache} in {@link #defaultDirectory()}),
+     *     or null if turned off
      * @throws CacheException if the default directory cannot be used; the message says how to choose
      *                        another or turn the cache off
      */
@@ -97,6 +104,8 @@ public final class Caches {
     /**
      * Replaces the process-wide default (null: no cache) for LMs built from now on. The previous
      * default is not closed, since LMs built earlier may still use it.
+     *
+     * @param cache the new default, or null for no cache; closed when the JVM exits
      */
     public static void setDefault(ResponseCache cache) {
         synchronized (LOCK) {

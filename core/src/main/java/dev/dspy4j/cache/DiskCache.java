@@ -8,8 +8,6 @@ import dev.dspy4j.lm.ResponseCache;
 import dev.dspy4j.lm.upload.SqliteUploadRegistry;
 import dev.dspy4j.lm.upload.UploadRegistry;
 import java.nio.file.Path;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -21,11 +19,10 @@ import org.slf4j.LoggerFactory;
  * threads and by processes.
  *
  * <h2>Storage</h2>
- * One table, {@code entries}, keyed by the 32 bytes of the {@link CacheKey} (a {@code BLOB PRIMARY
- * KEY}); the value is the response in a compact, versioned JSON encoding (completions with text,
- * finish reason and tool calls; model; usage), with its size and its created and last-access times
- * (epoch milliseconds). A one-row table {@code totals} keeps the entry count and total size, updated
- * in the same transaction as every change, so {@link #stats()} costs one row read.
+ * One table, {@code entries}, keyed by the 32 bytes of the {@link CacheKey}; the value is the
+ * response in {@link ResponseCodec}'s compact, versioned JSON, with its size and its created and
+ * last-access times (epoch milliseconds). A one-row table {@code totals} keeps the entry count and
+ * total size, updated in the same transaction as every change, so {@link #stats()} reads one row.
  *
  * <h2>Safety</h2>
  * The database runs in WAL mode with {@code synchronous=NORMAL}: every {@link #put} is one
@@ -46,10 +43,11 @@ import org.slf4j.LoggerFactory;
  * To keep a hit a read, not a write, the last-access time of an entry is updated at most once per
  * {@code accessResolution} (default 60 s): a hit on an entry whose stored time is older queues the
  * new time in memory, and queued times are written in the next put's transaction, by a background
- * thread once 64 are queued (so a hit never waits for a write lock), or on {@link #close()}. Times queued by a process that is killed are lost, which only makes
- * eviction slightly less exact. A layer in front (the memory layer of a {@link TieredCache}) reports its
- * hits with {@link #recordAccess}, so an entry that is hot in memory is not evicted from disk; such a
- * report is queued at most once per key and resolution, without reading the entry.
+ * thread once 64 are queued (so a hit never waits for a write lock), or on {@link #close()}. Times
+ * queued by a process that is killed are lost, which only makes eviction slightly less exact. A layer
+ * in front (the memory layer of a {@link TieredCache}) reports its hits with {@link #recordAccess}, so
+ * an entry that is hot in memory is not evicted from disk; such a report is queued at most once per
+ * key and resolution, without reading the entry.
  *
  * <h2>Errors</h2>
  * Operations throw {@link CacheException} naming the file when SQLite fails (for example when
@@ -62,9 +60,8 @@ import org.slf4j.LoggerFactory;
  * is reported as a miss, logged, and told to the {@link CacheListener}.
  *
  * <h2>Code</h2>
- * This class holds the cache's operations; the file, its connection pool, transactions and error
- * mapping are {@link SqliteFile} (shared with sibling tables in the same file), the tables, their SQL
- * and the eviction are {@code ResponseTable}, the queued access times {@code AccessTimes}.
+ * The operations are here; the file, its pool, transactions and errors are {@code SqliteFile} (shared
+ * with sibling tables), the SQL and eviction {@code ResponseTable}, access times {@code AccessTimes}.
  *
  * <pre>{@code
  * try (DiskCache disk = DiskCache.builder().directory(Path.of("/tmp/c")).maxBytes(256L << 20).build()) {
@@ -92,7 +89,7 @@ public final class DiskCache implements ResponseCache, UploadRegistry.Source {
     private final long maxBytes;
     private final Clock clock;
     private final AccessTimes accessTimes;
-    private final CacheListener listener;
+    private final FailureReporter failures;
     private final Duration busyTimeout;
     private SqliteUploadRegistry uploads;
 
@@ -101,43 +98,46 @@ public final class DiskCache implements ResponseCache, UploadRegistry.Source {
         this.file = sqlite.file();
         this.maxBytes = b.maxBytes;
         this.clock = b.clock;
-        this.listener = b.listener;
+        this.failures = new FailureReporter(b.listener, log, "disk cache " + file + ": ");
         this.busyTimeout = b.busyTimeout;
         this.accessTimes = new AccessTimes(sqlite, clock, b.accessResolution, e -> {
             log.debug("disk cache {}: access times not written yet: {}", file, e.getMessage());
-            tell(CacheFailure.Operation.ACCESS_TIME, e.getMessage(), e);
+            failures.tell(CacheFailure.Operation.ACCESS_TIME, e.getMessage(), e);
         });
         try {
-            sqlite.read("open", s -> {
-                ResponseTable.initSchema(s, file);
-                return null;
-            });
+            sqlite.read("open", s -> ResponseTable.initSchema(s, file));
         } catch (RuntimeException e) {
             sqlite.close();
             throw e;
         }
     }
 
-    /** A disk cache in {@code directory} with the default settings. */
+    /**
+     * A disk cache in {@code directory} with the default settings; fails as {@link Builder#build()}.
+     *
+     * @param directory the cache directory, created if missing
+     * @return the open cache; close it to write queued access times
+     */
     public static DiskCache open(Path directory) {
         return builder().directory(directory).build();
     }
 
+    /** {@return a builder with the defaults; only the directory must be set} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The cache directory. */
+    /** {@return the cache directory, absolute} */
     public Path directory() {
         return sqlite.directory();
     }
 
-    /** The SQLite file. */
+    /** {@return the SQLite file, {@value #FILE_NAME} in the directory} */
     public Path file() {
         return file;
     }
 
-    /** The size limit in bytes. */
+    /** {@return the limit on the stored size in bytes (keys and encoded responses)} */
     public long maxBytes() {
         return maxBytes;
     }
@@ -153,7 +153,7 @@ public final class DiskCache implements ResponseCache, UploadRegistry.Source {
         } catch (IllegalArgumentException e) {
             String m = "disk cache " + file + ": entry " + key.hex() + " does not decode (" + e.getMessage() + ")";
             log.warn("{}; treated as a miss", m);
-            tell(CacheFailure.Operation.DECODE, m, e);
+            failures.tell(CacheFailure.Operation.DECODE, m, e);
             return null;
         }
         accessTimes.hit(key, row.accessed());
@@ -164,6 +164,8 @@ public final class DiskCache implements ResponseCache, UploadRegistry.Source {
      * Records that the entry for {@code key} was just used, without reading it: a cache layer in front
      * of this one calls it on its own hits. Cheap (an in-memory check); the time is written with the
      * other queued access times, at most once per key per access resolution.
+     *
+     * @param key the entry's key; an absent entry is not an error (the queued time changes nothing)
      */
     public void recordAccess(CacheKey key) {
         Objects.requireNonNull(key, "key");
@@ -187,10 +189,7 @@ public final class DiskCache implements ResponseCache, UploadRegistry.Source {
         byte[] k = key.bytes();
         sqlite.write("write", s -> {
             accessTimes.writeQueued(s);
-            long oldSize = ResponseTable.size(s, k);
-            ResponseTable.upsert(s, k, value, size, clock.millis());
-            ResponseTable.addTotals(s, oldSize < 0 ? 1 : 0, size - Math.max(oldSize, 0));
-            long[] freed = ResponseTable.evictIfOver(s, k, maxBytes);
+            long[] freed = ResponseTable.put(s, k, value, size, clock.millis(), maxBytes);
             if (freed[0] > 0 || freed[1] > 0) {
                 log.debug("disk cache {}: evicted {} entries ({} bytes)", file, freed[0], freed[1]);
             }
@@ -198,21 +197,20 @@ public final class DiskCache implements ResponseCache, UploadRegistry.Source {
         });
     }
 
-    /** Removes one entry; true if it was present. */
+    /**
+     * Removes one entry, in one write transaction.
+     *
+     * @param key the entry's key
+     * @return true if it was present
+     */
     public boolean remove(CacheKey key) {
         byte[] k = key.bytes();
-        boolean removed = sqlite.write("write", s -> {
-            long oldSize = ResponseTable.size(s, k);
-            if (oldSize < 0) return false;
-            ResponseTable.delete(s, k);
-            ResponseTable.addTotals(s, -1, -oldSize);
-            return true;
-        });
+        boolean removed = sqlite.write("write", s -> ResponseTable.remove(s, k));
         accessTimes.forget(key);
         return removed;
     }
 
-    /** The number of entries and their total stored size. */
+    /** {@return the number of entries and their size in bytes (keys and encoded responses): one row read} */
     public CacheStats stats() {
         long[] totals = sqlite.read("read stats", ResponseTable::totals);
         if (totals == null) throw new CacheException("disk cache " + file + ": the totals row is missing");
@@ -220,27 +218,21 @@ public final class DiskCache implements ResponseCache, UploadRegistry.Source {
     }
 
     /**
-     * Checks the file and every entry: SQLite's integrity check, every key 32 bytes, every value
-     * decodes and has its recorded size, and the totals match the entries. Changes nothing.
+     * {@return what checking the file and every entry found: SQLite's integrity check, 32-byte keys,
+     * values that decode and have their recorded size, totals that match} Changes nothing; reads it all.
      */
     public VerifyReport verify() {
         return sqlite.read("verify", ResponseTable::verify);
     }
 
-    /** Deletes every entry and compacts the file; returns how many entries were deleted. */
+    /**
+     * Deletes every entry and compacts the file (skipped while another connection reads it).
+     *
+     * @return how many entries were deleted
+     */
     public long clear() {
         accessTimes.forgetAll();
-        return sqlite.read("clear", s -> {
-            long deleted = s.inTransaction("write", ResponseTable::deleteAll);
-            try (Statement st = s.connection().createStatement()) {
-                st.execute("VACUUM");
-                st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-            } catch (SQLException e) {
-                // another connection is reading: the entries are gone, the file just stays larger
-                log.debug("disk cache {}: compaction after clear skipped: {}", file, e.getMessage());
-            }
-            return deleted;
-        });
+        return sqlite.read("clear", s -> ResponseTable.clear(s, file));
     }
 
     /**
@@ -270,7 +262,7 @@ public final class DiskCache implements ResponseCache, UploadRegistry.Source {
             if (!accessTimes.isEmpty()) accessTimes.flush();
         } catch (CacheException e) {
             log.warn("disk cache {}: access times not written on close: {}", file, e.getMessage());
-            tell(CacheFailure.Operation.ACCESS_TIME, e.getMessage(), e);
+            failures.tell(CacheFailure.Operation.ACCESS_TIME, e.getMessage(), e);
         }
         sqlite.close();
     }
@@ -283,14 +275,6 @@ public final class DiskCache implements ResponseCache, UploadRegistry.Source {
     /** Writes the queued access times now (tests; {@link #put} and {@link #close} do it anyway). */
     void flushAccessTimes() {
         accessTimes.flush();
-    }
-
-    private void tell(CacheFailure.Operation op, String message, Throwable cause) {
-        try {
-            listener.failed(new CacheFailure(op, message, cause));
-        } catch (RuntimeException e) {
-            log.warn("disk cache {}: the cache listener failed: {}", file, e.toString());
-        }
     }
 
     /** Configures a {@link DiskCache}. */
@@ -306,35 +290,59 @@ public final class DiskCache implements ResponseCache, UploadRegistry.Source {
 
         private Builder() {}
 
-        /** Told about failures this cache absorbs: entries that do not decode, access times not written. */
+        /**
+         * Sets who is told about the failures this cache absorbs.
+         *
+         * @param l told of entries that do not decode and access times not written (default
+         *     {@link CacheListener#NONE}); a listener that throws is logged
+         * @return this builder
+         */
         public Builder listener(CacheListener l) {
             this.listener = Objects.requireNonNull(l, "listener");
             return this;
         }
 
         /**
-         * Whether opening runs SQLite's {@code quick_check} over the file (default true). It reads every
-         * page once: milliseconds for a small cache, about as long as reading the file for a large one.
+         * Sets whether opening runs SQLite's {@code quick_check} over the file (default true).
+         *
+         * @param on false to skip it; it reads every page once: milliseconds for a small cache, about as
+         *     long as reading the file for a large one
+         * @return this builder
          */
         public Builder checkOnOpen(boolean on) {
             this.checkOnOpen = on;
             return this;
         }
 
-        /** The cache directory (created if missing); the SQLite file is {@value DiskCache#FILE_NAME} inside it. */
+        /**
+         * Sets the cache directory (required), which processes may share.
+         *
+         * @param dir created if missing; the SQLite file is {@value DiskCache#FILE_NAME} in it
+         * @return this builder
+         */
         public Builder directory(Path dir) {
             this.directory = Objects.requireNonNull(dir, "directory");
             return this;
         }
 
-        /** The limit on the total stored size (default 1 GiB). */
+        /**
+         * Sets the limit on the total stored size, past which least recently used entries are evicted.
+         *
+         * @param bytes keys and encoded responses, in bytes; positive (default 1 GiB)
+         * @return this builder
+         */
         public Builder maxBytes(long bytes) {
             if (bytes <= 0) throw new IllegalArgumentException("maxBytes must be positive, not " + bytes);
             this.maxBytes = bytes;
             return this;
         }
 
-        /** How long a writer waits for another connection or process to release a lock (default 10 s). */
+        /**
+         * Sets how long a writer waits for another connection or process to release a lock.
+         *
+         * @param timeout not negative (default 10 s); past it the write fails with a {@link CacheException}
+         * @return this builder
+         */
         public Builder busyTimeout(Duration timeout) {
             if (timeout.isNegative())
                 throw new IllegalArgumentException("busyTimeout must not be negative: " + timeout);
@@ -342,7 +350,12 @@ public final class DiskCache implements ResponseCache, UploadRegistry.Source {
             return this;
         }
 
-        /** How stale a stored access time may get before a hit updates it (default 60 s; zero: every hit). */
+        /**
+         * Sets how stale a stored access time may get before a hit updates it.
+         *
+         * @param resolution not negative (default 60 s; zero: every hit writes)
+         * @return this builder
+         */
         public Builder accessResolution(Duration resolution) {
             if (resolution.isNegative()) {
                 throw new IllegalArgumentException("accessResolution must not be negative: " + resolution);
@@ -351,7 +364,12 @@ public final class DiskCache implements ResponseCache, UploadRegistry.Source {
             return this;
         }
 
-        /** The most connections this process opens (default 4). */
+        /**
+         * Sets the most connections this process opens on the file; more threads wait for one.
+         *
+         * @param size at least 1 (default 4)
+         * @return this builder
+         */
         public Builder poolSize(int size) {
             if (size < 1) throw new IllegalArgumentException("poolSize must be at least 1, not " + size);
             this.poolSize = size;
@@ -367,6 +385,7 @@ public final class DiskCache implements ResponseCache, UploadRegistry.Source {
         /**
          * Opens (creating if needed) the cache.
          *
+         * @return the open cache
          * @throws CacheNotWritableException if the directory or the file cannot be written
          * @throws CacheCorruptedException    if the file is damaged
          * @throws CacheException             if the directory cannot be created or the file cannot be opened

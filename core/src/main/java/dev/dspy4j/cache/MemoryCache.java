@@ -43,11 +43,12 @@ public final class MemoryCache implements ResponseCache {
         this.cache = builder.build();
     }
 
-    /** A memory cache holding at most {@link #DEFAULT_MAX_BYTES}. */
+    /** {@return a memory cache holding at most {@link #DEFAULT_MAX_BYTES}, entries never expiring} */
     public static MemoryCache create() {
         return builder().build();
     }
 
+    /** {@return a builder with the defaults} */
     public static Builder builder() {
         return new Builder();
     }
@@ -66,6 +67,11 @@ public final class MemoryCache implements ResponseCache {
      * Stores a response that is to be dropped after {@code timeToLive} or the builder's
      * {@linkplain Builder#expireAfterWrite expireAfterWrite}, whichever comes first; e.g. an entry read from a
      * shared cache whose own time to live has partly run out. Without expireAfterWrite it is {@link #put}.
+     *
+     * @param key        the request's key
+     * @param response   the response
+     * @param timeToLive positive
+     * @throws IllegalArgumentException if {@code timeToLive} is null, zero or negative
      */
     public void put(CacheKey key, LmResponse response, Duration timeToLive) {
         if (timeToLive == null || timeToLive.isNegative() || timeToLive.isZero()) {
@@ -79,12 +85,17 @@ public final class MemoryCache implements ResponseCache {
         var unused = cache.policy().expireVariably().orElseThrow().put(key, response, d); // the value replaced
     }
 
-    /** Removes one entry; true if it was present. */
+    /**
+     * Removes one entry.
+     *
+     * @param key the entry's key
+     * @return true if it was present
+     */
     public boolean remove(CacheKey key) {
         return cache.asMap().remove(key) != null;
     }
 
-    /** The number of entries and their estimated total size. */
+    /** {@return the number of entries and their estimated heap size in bytes, after pending evictions} */
     public CacheStats stats() {
         cache.cleanUp();
         long weight =
@@ -92,7 +103,11 @@ public final class MemoryCache implements ResponseCache {
         return new CacheStats(cache.estimatedSize(), weight, maxBytes);
     }
 
-    /** Removes every entry; returns how many there were. */
+    /**
+     * Removes every entry.
+     *
+     * @return about how many there were (Caffeine's estimate)
+     */
     public long clear() {
         long n = cache.estimatedSize();
         cache.invalidateAll();
@@ -133,6 +148,9 @@ public final class MemoryCache implements ResponseCache {
         /**
          * Drops an entry this long after it was stored (default: never), e.g. to match the time to live
          * of a shared cache behind this one.
+         *
+         * @param d positive
+         * @return this builder
          */
         public Builder expireAfterWrite(Duration d) {
             if (d == null || d.isNegative() || d.isZero()) {
@@ -142,13 +160,20 @@ public final class MemoryCache implements ResponseCache {
             return this;
         }
 
-        /** The limit on the total estimated size of the entries (default 64 MiB). */
+        /**
+         * Sets the limit on the entries' total estimated heap size (two bytes per character plus a fixed
+         * overhead per object), past which Caffeine evicts.
+         *
+         * @param bytes positive (default 64 MiB)
+         * @return this builder
+         */
         public Builder maxBytes(long bytes) {
             if (bytes <= 0) throw new IllegalArgumentException("maxBytes must be positive, not " + bytes);
             this.maxBytes = bytes;
             return this;
         }
 
+        /** {@return a new, empty cache} */
         public MemoryCache build() {
             return new MemoryCache(this);
         }

@@ -40,7 +40,12 @@ public final class ResponseCodec {
 
     private ResponseCodec() {}
 
-    /** The stored form of {@code r} (UTF-8 JSON). */
+    /**
+     * Encodes a response.
+     *
+     * @param r the response
+     * @return its stored form, UTF-8 JSON as shown above
+     */
     public static byte[] encode(LmResponse r) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
@@ -104,6 +109,8 @@ public final class ResponseCodec {
     /**
      * Decodes a stored value.
      *
+     * @param bytes what {@link #encode} wrote
+     * @return the response, with {@link LmResponse#cacheHit()} as stored
      * @throws IllegalArgumentException naming what is wrong if the bytes are not a stored response
      */
     public static LmResponse decode(byte[] bytes) {

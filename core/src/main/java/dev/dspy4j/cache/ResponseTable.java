@@ -10,6 +10,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link DiskCache}'s tables and the SQL on them: {@code entries} (key, encoded response, size,
@@ -34,6 +36,9 @@ final class ResponseTable {
     private static final String DELETE = "DELETE FROM entries WHERE key = ?";
     private static final String OLDEST = "SELECT key, size FROM entries WHERE key <> ? ORDER BY accessed ASC LIMIT ?";
 
+    /** {@link DiskCache}'s logger: what this class logs is the disk cache's doing. */
+    private static final Logger log = LoggerFactory.getLogger(DiskCache.class);
+
     private ResponseTable() {}
 
     /** A stored row: the encoded response and its last-access time (epoch ms). */
@@ -42,8 +47,8 @@ final class ResponseTable {
     // compared
     record Row(byte[] value, long accessed) {}
 
-    /** Creates the tables in a new file; refuses a file written with a newer schema. */
-    static void initSchema(Session s, Path file) throws SQLException {
+    /** Creates the tables in a new file; refuses a file written with a newer schema. Returns null. */
+    static Void initSchema(Session s, Path file) throws SQLException {
         try (Statement st = s.connection().createStatement()) {
             st.execute("BEGIN IMMEDIATE");
             boolean ok = false;
@@ -78,6 +83,46 @@ final class ResponseTable {
                 if (!ok) SqliteFile.rollbackQuietly(st);
             }
         }
+        return null;
+    }
+
+    /**
+     * Stores an entry (a replaced entry keeps its created time), counts it in the totals and evicts
+     * if the total went over {@code maxBytes}; inside the caller's write transaction.
+     *
+     * @return {entries, bytes} evicted
+     */
+    static long[] put(Session s, byte[] key, byte[] value, long size, long now, long maxBytes) throws SQLException {
+        long oldSize = size(s, key);
+        upsert(s, key, value, size, now);
+        addTotals(s, oldSize < 0 ? 1 : 0, size - Math.max(oldSize, 0));
+        return evictIfOver(s, key, maxBytes);
+    }
+
+    /** Deletes one entry and takes it off the totals, inside the caller's write transaction; true if it was there. */
+    static boolean remove(Session s, byte[] key) throws SQLException {
+        long oldSize = size(s, key);
+        if (oldSize < 0) return false;
+        delete(s, key);
+        addTotals(s, -1, -oldSize);
+        return true;
+    }
+
+    /**
+     * Deletes every entry in one write transaction, then compacts {@code file} unless another connection
+     * is reading (then the entries are gone and the file just stays larger).
+     *
+     * @return how many entries were deleted
+     */
+    static long clear(Session s, Path file) throws SQLException {
+        long deleted = s.inTransaction("write", ResponseTable::deleteAll);
+        try (Statement st = s.connection().createStatement()) {
+            st.execute("VACUUM");
+            st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        } catch (SQLException e) {
+            log.debug("disk cache {}: compaction after clear skipped: {}", file, e.getMessage());
+        }
+        return deleted;
     }
 
     /** The row for {@code key}, or null. */

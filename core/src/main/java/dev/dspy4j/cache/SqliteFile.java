@@ -40,13 +40,10 @@ import org.sqlite.SQLiteConfig;
  *
  * <p>Several {@code SqliteFile}s (in one process or many) may open the same path; each table's owner
  * creates its own tables. {@code PRAGMA user_version} belongs to {@link DiskCache}'s tables; a sibling
- * table records its version with {@link #ensureSchema}.
+ * table records its version with {@link #ensureSchema} ({@link SchemaVersions}). The errors and the
+ * checks at open are {@link SqliteErrors}; this class is the pool and the transactions.
  */
-public final class SqliteFile implements AutoCloseable {
-    private static final int SQLITE_READONLY = 8;
-    private static final int SQLITE_CORRUPT = 11;
-    private static final int SQLITE_NOTADB = 26;
-
+final class SqliteFile implements AutoCloseable {
     private final Path directory;
     private final Path file;
     private final long busyTimeoutMillis;
@@ -54,6 +51,7 @@ public final class SqliteFile implements AutoCloseable {
     private final BlockingQueue<Session> idle;
     private final List<Session> all = new ArrayList<>();
     private final ReentrantLock writeLock = new ReentrantLock();
+    private final SqliteErrors errors;
     private volatile boolean closed;
 
     private SqliteFile(Path directory, String fileName, Duration busyTimeout, int poolSize) {
@@ -64,6 +62,7 @@ public final class SqliteFile implements AutoCloseable {
         if (poolSize < 1) throw new IllegalArgumentException("poolSize must be at least 1, not " + poolSize);
         this.poolSize = poolSize;
         this.idle = new ArrayBlockingQueue<>(poolSize);
+        this.errors = new SqliteErrors(this.directory, file);
     }
 
     /**
@@ -71,25 +70,28 @@ public final class SqliteFile implements AutoCloseable {
      * that it and the file can be written, opens one connection and, if {@code quickCheck}, runs
      * SQLite's {@code quick_check} over the file (every page read once).
      *
+     * @param directory   the directory, created if missing
+     * @param fileName    the file's name inside {@code directory}
      * @param busyTimeout how long a writer waits for another process's lock (and a thread for a pooled
      *                    connection, plus one second) before failing
      * @param poolSize    the most connections this process opens on the file, at least 1
+     * @param quickCheck  whether to run {@code quick_check} (reads the whole file once)
+     * @return the open file, with one idle connection
      * @throws CacheNotWritableException if the directory or the file cannot be written
      * @throws CacheCorruptedException    if the file is damaged
      * @throws CacheException             if the directory cannot be created or the file cannot be opened
      */
-    public static SqliteFile open(
-            Path directory, String fileName, Duration busyTimeout, int poolSize, boolean quickCheck) {
+    static SqliteFile open(Path directory, String fileName, Duration busyTimeout, int poolSize, boolean quickCheck) {
         SqliteFile f = new SqliteFile(directory, fileName, busyTimeout, poolSize);
         try {
             Files.createDirectories(f.directory);
         } catch (IOException e) {
             throw new CacheException("cannot create the cache directory " + f.directory + ": " + e, e);
         }
-        f.checkWritable();
+        f.errors.checkWritable();
         Session first = f.newSession();
         try {
-            if (quickCheck) f.quickCheck(first.connection);
+            if (quickCheck) f.errors.quickCheck(first.connection);
         } catch (SQLException e) {
             f.close();
             throw f.failure("open", e);
@@ -101,24 +103,35 @@ public final class SqliteFile implements AutoCloseable {
         return f;
     }
 
-    /** The directory holding the file. */
-    public Path directory() {
+    /** {@return the directory holding the file, absolute} */
+    Path directory() {
         return directory;
     }
 
-    /** The SQLite file. */
-    public Path file() {
+    /** {@return the SQLite file, absolute} */
+    Path file() {
         return file;
     }
 
-    /** True once {@link #close()} was called. */
-    public boolean isClosed() {
+    /** {@return true once {@link #close()} was called} */
+    boolean isClosed() {
         return closed;
     }
 
-    /** Work on one connection; may throw {@link SQLException}, which the caller maps to a {@link CacheException}. */
+    /**
+     * Work on one connection; an {@link SQLException} it throws becomes a {@link CacheException}.
+     *
+     * @param <T> the result
+     */
     @FunctionalInterface
-    public interface Work<T> {
+    interface Work<T> {
+        /**
+         * Runs on {@code session}, which this thread holds alone until the work returns.
+         *
+         * @param session the connection
+         * @return the result, may be null
+         * @throws SQLException if a statement fails
+         */
         T run(Session session) throws SQLException;
     }
 
@@ -126,9 +139,13 @@ public final class SqliteFile implements AutoCloseable {
      * Runs {@code work} on a pooled connection outside any transaction this class opens (each statement
      * is its own read transaction unless the work begins one).
      *
+     * @param <T>  the result
      * @param what names the operation in the error, as in "disk cache FILE: WHAT failed: ..."
+     * @param work the work
+     * @return what {@code work} returned
+     * @throws CacheException if the file is closed, no connection frees up in time, or SQLite fails
      */
-    public <T> T read(String what, Work<T> work) {
+    <T> T read(String what, Work<T> work) {
         Session s = borrow();
         try {
             return work.run(s);
@@ -139,8 +156,18 @@ public final class SqliteFile implements AutoCloseable {
         }
     }
 
-    /** Runs {@code work} in one {@code BEGIN IMMEDIATE} transaction on a pooled connection; see {@link Session#inTransaction}. */
-    public <T> T write(String what, Work<T> work) {
+    /**
+     * Runs {@code work} in one {@code BEGIN IMMEDIATE} transaction on a pooled connection; see
+     * {@link Session#inTransaction}.
+     *
+     * @param <T>  the result
+     * @param what names the operation in the error
+     * @param work the work; its changes are committed if it returns, rolled back if it throws
+     * @return what {@code work} returned
+     * @throws CacheException as {@link #read}, or if another process holds the write lock longer than
+     *                        the busy timeout
+     */
+    <T> T write(String what, Work<T> work) {
         Session s = borrow();
         try {
             return s.inTransaction(what, work);
@@ -150,42 +177,16 @@ public final class SqliteFile implements AutoCloseable {
     }
 
     /**
-     * Creates or upgrades a sibling table: runs {@code ddl} in one write transaction when the version
-     * recorded for {@code name} in the {@code schema_versions} table is lower than {@code version}
-     * (none recorded counts as 0), then records {@code version}.
+     * Creates or upgrades a sibling table group: see {@link SchemaVersions#ensure}.
      *
+     * @param name    the group's name in {@code schema_versions}
+     * @param version the version this code writes, at least 1
+     * @param ddl     the statements that bring the tables from any older version to {@code version}
      * @throws CacheException if the recorded version is newer than {@code version} (the file was written
      *                        by a newer dspy4j), or SQLite fails
      */
-    public void ensureSchema(String name, int version, List<String> ddl) {
-        write("create the " + name + " tables", s -> {
-            try (Statement st = s.connection.createStatement()) {
-                st.execute("CREATE TABLE IF NOT EXISTS schema_versions ("
-                        + " name TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL)");
-            }
-            int found = 0;
-            PreparedStatement sel = s.prepare("SELECT version FROM schema_versions WHERE name = ?");
-            sel.setString(1, name);
-            try (ResultSet rs = sel.executeQuery()) {
-                if (rs.next()) found = rs.getInt(1);
-            }
-            if (found > version) {
-                throw new CacheException("the cache file " + file + " has version " + found + " of the " + name
-                        + " tables, written by a newer dspy4j (this one reads version " + version
-                        + "); use another cache directory");
-            }
-            if (found < version) {
-                try (Statement st = s.connection.createStatement()) {
-                    for (String sql : ddl) st.execute(sql);
-                }
-                PreparedStatement up = s.prepare("INSERT INTO schema_versions(name, version) VALUES (?, ?)"
-                        + " ON CONFLICT(name) DO UPDATE SET version = excluded.version");
-                up.setString(1, name);
-                up.setInt(2, version);
-                up.executeUpdate();
-            }
-            return null;
-        });
+    void ensureSchema(String name, int version, List<String> ddl) {
+        SchemaVersions.ensure(this, name, version, ddl);
     }
 
     /** Closes every connection; operations after this fail with "is closed". Idempotent. */
@@ -200,20 +201,14 @@ public final class SqliteFile implements AutoCloseable {
     }
 
     /**
-     * The {@link CacheException} for a failed SQLite operation, by SQLite's error code: damaged file,
-     * read-only file, or anything else.
+     * The {@link CacheException} for a failed SQLite operation; see {@link SqliteErrors#failure}.
+     *
+     * @param what names the operation
+     * @param e    SQLite's error
+     * @return the exception to throw, naming this file
      */
-    public CacheException failure(String what, SQLException e) {
-        String m = "disk cache " + file + ": " + what + " failed: " + e.getMessage();
-        switch (e.getErrorCode() & 0xFF) {
-            case SQLITE_CORRUPT:
-            case SQLITE_NOTADB:
-                return corrupted(m, e);
-            case SQLITE_READONLY:
-                return new CacheNotWritableException(file, m + "; the cache file or its directory is read-only", e);
-            default:
-                return new CacheException(m, e);
-        }
+    CacheException failure(String what, SQLException e) {
+        return errors.failure(what, e);
     }
 
     @Override
@@ -222,7 +217,7 @@ public final class SqliteFile implements AutoCloseable {
     }
 
     /** A pooled connection with its prepared statements; used by one thread at a time. */
-    public final class Session {
+    final class Session {
         private final Connection connection;
         private final Map<String, PreparedStatement> statements = new HashMap<>();
 
@@ -230,13 +225,19 @@ public final class SqliteFile implements AutoCloseable {
             this.connection = connection;
         }
 
-        /** The JDBC connection (for statements that are not worth preparing). */
-        public Connection connection() {
+        /** {@return the JDBC connection (for statements that are not worth preparing)} */
+        Connection connection() {
             return connection;
         }
 
-        /** The prepared statement for {@code sql}, prepared once per connection. */
-        public PreparedStatement prepare(String sql) throws SQLException {
+        /**
+         * The prepared statement for {@code sql}, prepared once per connection and kept open with it.
+         *
+         * @param sql the statement, with {@code ?} parameters
+         * @return the statement; set its parameters before each use
+         * @throws SQLException if SQLite refuses the statement
+         */
+        PreparedStatement prepare(String sql) throws SQLException {
             PreparedStatement ps = statements.get(sql);
             if (ps == null) {
                 ps = connection.prepareStatement(sql);
@@ -248,8 +249,14 @@ public final class SqliteFile implements AutoCloseable {
         /**
          * Runs {@code work} in one {@code BEGIN IMMEDIATE} transaction on this connection, committed if it
          * returns and rolled back if it throws. Writers of this process take turns on a lock first.
+         *
+         * @param <T>  the result
+         * @param what names the operation in the error
+         * @param work the work
+         * @return what {@code work} returned
+         * @throws CacheException if SQLite fails (the transaction is rolled back)
          */
-        public <T> T inTransaction(String what, Work<T> work) {
+        <T> T inTransaction(String what, Work<T> work) {
             writeLock.lock();
             try (Statement st = connection.createStatement()) {
                 st.execute("BEGIN IMMEDIATE");
@@ -307,7 +314,7 @@ public final class SqliteFile implements AutoCloseable {
         synchronized (all) {
             if (closed) {
                 s.closeQuietly();
-                throw closedError();
+                throw errors.closed();
             }
             all.add(s);
         }
@@ -315,7 +322,7 @@ public final class SqliteFile implements AutoCloseable {
     }
 
     private Session borrow() {
-        if (closed) throw closedError();
+        if (closed) throw errors.closed();
         Session s = idle.poll();
         if (s != null) return s;
         synchronized (all) {
@@ -344,58 +351,7 @@ public final class SqliteFile implements AutoCloseable {
         }
     }
 
-    private CacheException closedError() {
-        return new CacheException("disk cache " + file + " is closed");
-    }
-
-    // ---- opening checks ----
-
-    private CacheCorruptedException corrupted(String problem, Throwable cause) {
-        return new CacheCorruptedException(
-                file,
-                problem + ". The cache file is damaged. It holds only cached "
-                        + "responses: delete " + file
-                        + " (with its -wal and -shm files) or use another cache directory; "
-                        + "the responses will be requested again",
-                cause);
-    }
-
-    /** Runs SQLite's quick_check (every page read once); any finding is a {@link CacheCorruptedException}. */
-    private void quickCheck(Connection conn) throws SQLException {
-        List<String> findings = new ArrayList<>();
-        try (Statement st = conn.createStatement();
-                ResultSet rs = st.executeQuery("PRAGMA quick_check(5)")) {
-            while (rs.next()) {
-                String line = rs.getString(1);
-                if (!"ok".equals(line)) findings.add(line);
-            }
-        }
-        if (!findings.isEmpty()) {
-            throw corrupted("disk cache " + file + ": SQLite's quick check found " + String.join("; ", findings), null);
-        }
-    }
-
-    /** Creates and deletes a file in the directory, and checks an existing file can be written. */
-    private void checkWritable() {
-        try {
-            Path probe = Files.createTempFile(directory, ".write-check", ".tmp");
-            Files.delete(probe);
-        } catch (IOException e) {
-            throw new CacheNotWritableException(
-                    directory,
-                    "the cache directory " + directory + " is not writable (" + e
-                            + "); choose a writable directory or run without the cache",
-                    e);
-        }
-        if (Files.exists(file) && !Files.isWritable(file)) {
-            throw new CacheNotWritableException(
-                    file,
-                    "the cache file " + file
-                            + " is read-only; make it writable, choose another directory or run without the cache",
-                    null);
-        }
-    }
-
+    /** Rolls back the transaction open on {@code st}'s connection, if any; never throws. */
     static void rollbackQuietly(Statement st) {
         try {
             st.execute("ROLLBACK");

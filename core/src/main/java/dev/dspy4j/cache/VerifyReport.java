@@ -10,11 +10,17 @@ import java.util.List;
  *                 that does not match the entries); empty when the cache is sound
  */
 public record VerifyReport(long checked, List<String> problems) {
+    /**
+     * Copies the problems.
+     *
+     * @param checked  how many entries were decoded
+     * @param problems what is wrong, empty when the cache is sound
+     */
     public VerifyReport {
         problems = List.copyOf(problems);
     }
 
-    /** True if no problem was found. */
+    /** {@return true if no problem was found} */
     public boolean ok() {
         return problems.isEmpty();
     }

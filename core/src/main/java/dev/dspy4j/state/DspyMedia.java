@@ -141,7 +141,7 @@ final class DspyMedia {
                 new File(
                         p,
                         filename == null || filename.isBlank()
-                                ? "file." + StateWriter.extension(p.mediaType())
+                                ? "file." + MediaWriter.extension(p.mediaType())
                                 : filename,
                         null);
             case DOCUMENT -> new Document(p, null, null, false);

@@ -199,7 +199,7 @@ final class DspyStateReader {
                     Payload payload = Payload.ofDataUri(data);
                     String name = json.optText(f, "filename", at + ".file");
                     // DSPy may leave the name out; a File with bytes needs one
-                    if (name == null || name.isBlank()) name = "file." + StateWriter.extension(payload.mediaType());
+                    if (name == null || name.isBlank()) name = "file." + MediaWriter.extension(payload.mediaType());
                     return new File(payload, name, null);
                 }
                 default:

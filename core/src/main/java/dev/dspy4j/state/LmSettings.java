@@ -26,6 +26,14 @@ import java.util.TreeMap;
  */
 public record LmSettings(String provider, String model, String baseUrl, Map<String, Object> params) {
 
+    /**
+     * Drops credential-like parameters, null values and any {@code user:password@} in the base URL.
+     *
+     * @param provider the provider, or null
+     * @param model    the model name, required
+     * @param baseUrl  the base URL, or null
+     * @param params   the parameters, or null for none; copied and sorted by name
+     */
     public LmSettings {
         Objects.requireNonNull(model, "model");
         TreeMap<String, Object> safe = new TreeMap<>();
@@ -48,7 +56,14 @@ public record LmSettings(String provider, String model, String baseUrl, Map<Stri
         }
     }
 
-    /** True for parameter names that may hold a credential. */
+    /**
+     * Tells whether a parameter name may hold a credential: it contains {@code api_key}, {@code apikey},
+     * {@code secret}, {@code password} or {@code authorization}, ends in {@code access_token} or
+     * {@code auth_token}, or is {@code token} or {@code credentials} (case and {@code -}/{@code _} ignored).
+     *
+     * @param name the parameter name
+     * @return true if it is never saved
+     */
     public static boolean isSecretName(String name) {
         String n = name.toLowerCase(Locale.ROOT).replace("-", "_");
         return n.contains("api_key")
@@ -65,6 +80,9 @@ public record LmSettings(String provider, String model, String baseUrl, Map<Stri
     /**
      * The settings of {@code lm}: its model and default parameters, and for dspy4j's own clients the
      * provider and the base URL (when not the provider's default). Never its API key or headers.
+     *
+     * @param lm the LM
+     * @return its settings; provider null for an LM that is not one of dspy4j's clients
      */
     public static LmSettings of(LanguageModel lm) {
         Objects.requireNonNull(lm, "lm");
@@ -90,7 +108,7 @@ public record LmSettings(String provider, String model, String baseUrl, Map<Stri
         return url;
     }
 
-    /** {@code provider/model}, or the model alone when the provider is unknown. */
+    /** {@return {@code provider/model}, as the CLI's {@code --lm} takes it, or the model alone when the provider is unknown} */
     public String qualifiedModel() {
         return provider == null ? model : provider + "/" + model;
     }

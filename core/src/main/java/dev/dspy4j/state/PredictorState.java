@@ -44,6 +44,22 @@ public record PredictorState(
         Boolean jsonFallback,
         LmSettings lm) {
 
+    /**
+     * Copies the lists and parameters (parameters sorted by name).
+     *
+     * @param signature     the signature's string form, or null
+     * @param signatureName the signature's name, or null
+     * @param instructions  the instructions, or null
+     * @param fields        field descriptions, or null for none
+     * @param demos         the demos, or null for none
+     * @param params        per-predictor LM parameters, or null
+     * @param n             completions per call, at least 1, or null
+     * @param rolloutId     the rollout id, or null
+     * @param adapter       the adapter's class name, or null
+     * @param jsonFallback  a {@code ChatAdapter}'s JSON fallback, or null
+     * @param lm            the LM settings, or null
+     * @throws IllegalArgumentException if {@code n} is below 1
+     */
     public PredictorState {
         fields = List.copyOf(fields == null ? List.of() : fields);
         demos = List.copyOf(demos == null ? List.of() : demos);
@@ -59,7 +75,12 @@ public record PredictorState(
      */
     public record FieldState(String name, String description) {}
 
-    /** The state of {@code predict}: everything but its LM client, which is recorded as {@link LmSettings}. */
+    /**
+     * Captures one predictor's state.
+     *
+     * @param predict the predictor
+     * @return everything but its LM client, which is recorded as {@link LmSettings} (null without an LM)
+     */
     public static PredictorState of(Predict predict) {
         Objects.requireNonNull(predict, "predict");
         List<FieldState> fields = new ArrayList<>();

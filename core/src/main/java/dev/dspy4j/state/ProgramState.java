@@ -1,13 +1,10 @@
 package dev.dspy4j.state;
 
-import dev.dspy4j.adapter.Adapter;
-import dev.dspy4j.adapter.ChatAdapter;
 import dev.dspy4j.lm.LanguageModel;
 import dev.dspy4j.module.ChainOfThought;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.Predict;
 import dev.dspy4j.signature.Signature;
-import dev.dspy4j.signature.SignatureException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -72,7 +69,12 @@ public final class ProgramState {
         this.ignoredBaseUrls = Collections.unmodifiableMap(new LinkedHashMap<>(ignoredBaseUrls));
     }
 
-    /** The state of {@code program}: every predictor it exposes. */
+    /**
+     * Captures a program's state.
+     *
+     * @param program the program; its LMs are recorded as {@link LmSettings}, never their keys
+     * @return the state of every predictor {@link Module#predictors()} names, format {@link Format#DSPY4J}
+     */
     public static ProgramState of(Module program) {
         Objects.requireNonNull(program, "program");
         Map<String, PredictorState> m = new LinkedHashMap<>();
@@ -80,17 +82,36 @@ public final class ProgramState {
         return new ProgramState(Format.DSPY4J, program.getClass().getSimpleName(), m, null);
     }
 
-    /** A state built from parts (e.g. to edit a state before saving it). */
+    /**
+     * A state built from parts (e.g. to edit a state before saving it).
+     *
+     * @param program    the program's class name, or null
+     * @param predictors the predictors' states by name; copied, in iteration order
+     * @return the state, format {@link Format#DSPY4J} and no source file
+     */
     public static ProgramState of(String program, Map<String, PredictorState> predictors) {
         return new ProgramState(Format.DSPY4J, program, predictors, null);
     }
 
-    /** Saves {@code program}'s state to {@code file}, media as files next to it. */
+    /**
+     * Saves a program's state, media as files next to it; see {@link #save(Path, MediaStorage)}.
+     *
+     * @param program the program
+     * @param file    the JSON file, created or atomically replaced
+     * @throws ProgramStateException if a predictor or value cannot be saved, or the file cannot be written
+     */
     public static void save(Module program, Path file) {
         of(program).save(file, MediaStorage.FILES);
     }
 
-    /** Saves {@code program}'s state to {@code file}, media stored as chosen. */
+    /**
+     * Saves a program's state; see {@link #save(Path, MediaStorage)}.
+     *
+     * @param program the program
+     * @param file    the JSON file, created or atomically replaced
+     * @param media   where demo media go: files next to the JSON, or inline data URIs
+     * @throws ProgramStateException if a predictor or value cannot be saved, or the file cannot be written
+     */
     public static void save(Module program, Path file, MediaStorage media) {
         of(program).save(file, media);
     }
@@ -98,6 +119,12 @@ public final class ProgramState {
     /**
      * Loads the state in {@code file} onto {@code program} (built in code with the same structure)
      * and returns the loaded program; {@code program} itself is unchanged. LMs stay as the program has them.
+     *
+     * @param <M>     the program's type
+     * @param program the program, built in code
+     * @param file    a state file in dspy4j's or DSPy's format
+     * @return a copy of {@code program} with the state applied
+     * @throws ProgramStateException if the file cannot be read or does not fit the program
      */
     public static <M extends Module> M load(M program, Path file) {
         return read(file).applyTo(program);
@@ -108,13 +135,15 @@ public final class ProgramState {
      * is not trusted: it is left out of {@link LmSettings#baseUrl()} and reported by
      * {@link #ignoredBaseUrls()} (use {@link #reader()} to trust it).
      *
+     * @param file the file; at most {@link StateLimits#MAX_FILE_BYTES}
+     * @return the state, with {@link #source()} set to {@code file}
      * @throws ProgramStateException naming the file, the location and the problem
      */
     public static ProgramState read(Path file) {
         return reader().read(file);
     }
 
-    /** A reader with options, e.g. {@code ProgramState.reader().trustBaseUrl(true).read(file)}. */
+    /** {@return a reader with the default options, e.g. for {@code ProgramState.reader().trustBaseUrl(true).read(file)}} */
     public static Reader reader() {
         return new Reader();
     }
@@ -134,25 +163,47 @@ public final class ProgramState {
          * Whether a dspy4j file's {@code lm.base_url} is used (default false: it is reported by
          * {@link ProgramState#ignoredBaseUrls()} and left out of the {@link LmSettings}). Turn on only
          * for files you wrote or trust: the key in your environment is sent to that URL.
+         *
+         * @param on true to use the recorded base URLs
+         * @return this reader
          */
         public Reader trustBaseUrl(boolean on) {
             this.trustBaseUrl = on;
             return this;
         }
 
-        /** See {@link ProgramState#read(Path)}. */
+        /**
+         * Reads and checks a state file with this reader's options; see {@link ProgramState#read(Path)}.
+         *
+         * @param file the file
+         * @return the state
+         * @throws ProgramStateException naming the file, the location and the problem
+         */
         public ProgramState read(Path file) {
             Objects.requireNonNull(file, "file");
             return StateReader.read(file, trustBaseUrl);
         }
 
-        /** See {@link ProgramState#load(Module, Path)}. */
+        /**
+         * Loads a state file onto a program with this reader's options; see {@link ProgramState#load}.
+         *
+         * @param <M>     the program's type
+         * @param program the program, built in code
+         * @param file    the file
+         * @return a copy of {@code program} with the state applied
+         * @throws ProgramStateException if the file cannot be read or does not fit the program
+         */
         public <M extends Module> M load(M program, Path file) {
             return read(file).applyTo(program);
         }
     }
 
-    /** Writes this state to {@code file} with media as files in a {@code <name>.media} folder next to it. */
+    /**
+     * Writes this state with media as files in a {@code <name>.media} folder next to it.
+     *
+     * @param file the JSON file, created or atomically replaced
+     * @throws ProgramStateException if a predictor or value cannot be saved, or the file cannot be written
+     */
     public void save(Path file) {
         save(file, MediaStorage.FILES);
     }
@@ -160,6 +211,12 @@ public final class ProgramState {
     /**
      * Writes this state to {@code file} (atomically replacing it). Payload bytes are streamed to the
      * media files or into the JSON; no payload is copied onto the heap.
+     *
+     * @param file  the JSON file; its folder is created if missing
+     * @param media where demo media go
+     * @throws ProgramStateException naming the JSON path of a value that cannot be saved (a predictor
+     *                               without a signature string, inline media over
+     *                               {@link StateLimits#MAX_INLINE_BYTES}), or if a file cannot be written
      */
     public void save(Path file, MediaStorage media) {
         Objects.requireNonNull(file, "file");
@@ -167,35 +224,42 @@ public final class ProgramState {
         new StateWriter(file, media).write(this);
     }
 
-    /** Which format the state was read from ({@link Format#DSPY4J} for a captured state). */
+    /** {@return which format the state was read from ({@link Format#DSPY4J} for a captured state)} */
     public Format format() {
         return format;
     }
 
-    /** The saved program's class name ({@code Predict}, {@code ChainOfThought}, ...), or null if not recorded. */
+    /** {@return the saved program's class name ({@code Predict}, {@code ChainOfThought}, ...), or null} */
     public String program() {
         return program;
     }
 
-    /** The predictors' states by name, in saved order. */
+    /** {@return the predictors' states by name, in saved order; unmodifiable} */
     public Map<String, PredictorState> predictors() {
         return predictors;
     }
 
-    /** The file this state was read from, or null. */
+    /** {@return the file this state was read from, or null for a captured or built state} */
     public Path source() {
         return source;
     }
 
     /**
-     * The LM base URLs the file records but that were not trusted (see {@link Reader#trustBaseUrl}),
-     * by predictor name; empty if none were ignored.
+     * {@return the LM base URLs the file records but that were not trusted (see {@link
+     * Reader#trustBaseUrl}), by predictor name; empty if none were ignored}
      */
     public Map<String, String> ignoredBaseUrls() {
         return ignoredBaseUrls;
     }
 
-    /** {@link #applyTo(Module, Function)} keeping every predictor's LM. */
+    /**
+     * {@link #applyTo(Module, Function)} keeping every predictor's LM.
+     *
+     * @param <M>     the program's type
+     * @param program a program of the same structure
+     * @return a copy of {@code program} with this state applied
+     * @throws ProgramStateException naming the predictor and the mismatch
+     */
     public <M extends Module> M applyTo(M program) {
         return applyTo(program, null);
     }
@@ -206,8 +270,11 @@ public final class ProgramState {
      * {@code n} and rollout id. The program's structure must match: the same predictor names and, for
      * dspy4j files, the same signature fields and types.
      *
+     * @param <M>     the program's type
+     * @param program a program of the same structure; unchanged
      * @param lms makes an LM from a predictor's saved settings, or null to keep the program's LMs;
      *            predictors saved without LM settings keep theirs
+     * @return a copy of {@code program} with this state applied
      * @throws ProgramStateException naming the predictor and the mismatch
      */
     @SuppressWarnings("unchecked")
@@ -243,91 +310,24 @@ public final class ProgramState {
      * {@link ChainOfThought} (one named {@code predict}) with the saved signature, adapter, demos and
      * parameters, and no LM yet.
      *
+     * @return the program; give it an LM with {@code withLm}
      * @throws ProgramStateException if the file has no signature strings (a DSPy file: use
      *         {@link #build(Signature)}) or holds another kind of program
      */
     public Module build() {
-        if (predictors.size() != 1) {
-            throw new ProgramStateException(
-                    source,
-                    "$",
-                    "holds " + predictors.size() + " predictors " + predictors.keySet()
-                            + "; only a single Predict or ChainOfThought can be built from a file, so build this program in "
-                            + "code and call ProgramState.load(program, file)");
-        }
-        Map.Entry<String, PredictorState> only =
-                predictors.entrySet().iterator().next();
-        PredictorState s = only.getValue();
-        String at = "$.predictors." + only.getKey();
-        if (s.signature() == null) {
-            throw new ProgramStateException(
-                    source,
-                    at,
-                    "has no signature string (DSPy files do not record one); "
-                            + "give the signature, e.g. build(Signature.parse(\"question -> answer\"))");
-        }
-        Signature sig;
-        try {
-            sig = Signature.parse(s.signature(), s.instructions());
-        } catch (SignatureException e) {
-            throw new ProgramStateException(source, at + ".signature.string", e.getMessage(), e);
-        }
-        if (s.signatureName() != null) {
-            sig = Signature.of(s.signatureName(), sig.instructions(), sig.inputs(), sig.outputs());
-        }
-        Module program = skeleton(only.getKey(), sig, at);
-        if (s.adapter() != null) {
-            Adapter adapter = adapter(s.adapter(), s.jsonFallback(), at + ".adapter");
-            program = program.mapPredictors(p -> p.withAdapter(adapter));
-        }
-        return applyTo(program);
+        return ProgramBuilder.build(this);
     }
 
     /**
      * A {@link Predict} (state for {@code self}) or {@link ChainOfThought} (state for {@code predict})
      * over {@code signature}, with this state applied. For files without signature strings, such as DSPy's.
+     *
+     * @param signature the program's signature; its fields must match the saved ones
+     * @return the program, with no LM yet
+     * @throws ProgramStateException if the file holds more than one predictor, or one named otherwise
      */
     public Module build(Signature signature) {
-        Objects.requireNonNull(signature, "signature");
-        if (predictors.size() != 1) {
-            throw new ProgramStateException(
-                    source,
-                    "$",
-                    "holds " + predictors.size() + " predictors " + predictors.keySet()
-                            + "; build this program in code and call ProgramState.load(program, file)");
-        }
-        String name = predictors.keySet().iterator().next();
-        return applyTo(skeleton(name, signature, "$." + name));
-    }
-
-    private Module skeleton(String name, Signature sig, String at) {
-        if (name.equals("self")) return Predict.of(sig);
-        if (name.equals("predict")) return ChainOfThought.of(sig);
-        throw new ProgramStateException(
-                source,
-                at,
-                "a predictor named '" + name + "' belongs to a program that must be "
-                        + "built in code (a single Predict is named 'self', a ChainOfThought 'predict')");
-    }
-
-    /** An adapter from its saved class name (and, for a ChatAdapter, its JSON fallback setting). */
-    private Adapter adapter(String name, Boolean jsonFallback, String at) {
-        switch (name) {
-            case "ChatAdapter":
-                return jsonFallback == null || jsonFallback
-                        ? ChatAdapter.create()
-                        : ChatAdapter.builder().jsonFallback(false).build();
-            case "JsonAdapter":
-                return dev.dspy4j.adapter.JsonAdapter.create();
-            case "XmlAdapter":
-                return dev.dspy4j.adapter.XmlAdapter.create();
-            default:
-                throw new ProgramStateException(
-                        source,
-                        at,
-                        "unknown adapter '" + name
-                                + "'; a program with a custom adapter must be built in code and loaded with ProgramState.load");
-        }
+        return ProgramBuilder.build(this, signature);
     }
 
     @Override

@@ -11,9 +11,12 @@ public final class ProgramStateException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final transient Path file;
+    /** The JSON path of the offending value, or null. */
     private final String location;
 
     /**
+     * A failure with a cause.
+     *
      * @param file     the state file, or null if not known
      * @param location the JSON path inside the file, or null
      * @param problem  what is wrong
@@ -25,6 +28,13 @@ public final class ProgramStateException extends RuntimeException {
         this.location = location;
     }
 
+    /**
+     * A failure without a cause.
+     *
+     * @param file     the state file, or null if not known
+     * @param location the JSON path inside the file, or null
+     * @param problem  what is wrong
+     */
     public ProgramStateException(Path file, String location, String problem) {
         this(file, location, problem, null);
     }
@@ -36,12 +46,12 @@ public final class ProgramStateException extends RuntimeException {
         return sb.append(problem).toString();
     }
 
-    /** The state file, or null. */
+    /** {@return the state file, or null (also after deserialization: the path is not serialized)} */
     public Path file() {
         return file;
     }
 
-    /** The JSON path of the offending value, or null. */
+    /** {@return the JSON path of the offending value, such as {@code $.predictors.self.demos[2]}, or null} */
     public String location() {
         return location;
     }

@@ -6,7 +6,6 @@ import dev.dspy4j.lm.Completion;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
-import dev.dspy4j.lm.UnsupportedInputException;
 import dev.dspy4j.lm.Usage;
 import dev.dspy4j.lm.batch.BatchClient;
 import dev.dspy4j.lm.batch.BatchRequest;
@@ -14,6 +13,7 @@ import dev.dspy4j.lm.batch.BatchResult;
 import dev.dspy4j.lm.batch.BatchStatus;
 import dev.dspy4j.lm.batch.JsonLines;
 import dev.dspy4j.lm.http.ApiRequests;
+import dev.dspy4j.lm.upload.Uploads;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +62,7 @@ final class AnthropicMessageBatches implements BatchClient {
 
     @Override
     public String account() {
-        return AnthropicChat.withoutUserInfo(chat.baseUrl());
+        return Uploads.account(chat.baseUrl());
     }
 
     @Override
@@ -72,11 +72,7 @@ final class AnthropicMessageBatches implements BatchClient {
 
     @Override
     public void check(LmRequest request) {
-        try {
-            chat.checkRequest(request);
-        } catch (IllegalArgumentException e) {
-            throw e instanceof UnsupportedInputException u ? u : new UnsupportedInputException(e.getMessage(), e);
-        }
+        chat.checkInput(request);
     }
 
     @Override

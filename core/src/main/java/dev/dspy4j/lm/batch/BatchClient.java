@@ -17,18 +17,22 @@ import java.util.function.Function;
  */
 public interface BatchClient {
 
-    /** {@code anthropic} or {@code openai}. */
+    /** {@return the provider: {@code anthropic} or {@code openai}} */
     String provider();
 
-    /** Where batches live: the client's base URL without credentials (never the key). */
+    /**
+     * {@return where batches live: the client's base URL as {@link dev.dspy4j.lm.upload.Uploads#account}
+     * gives it (no credentials, no query)} Saved with a batch's state, so a resumed run polls the same account.
+     */
     String account();
 
-    /** The model every request is sent to. */
+    /** {@return the model every request is sent to} */
     String model();
 
     /**
      * Checks a request against the provider's request rules, as a live call does before sending.
      *
+     * @param request the request
      * @throws dev.dspy4j.lm.UnsupportedInputException for a request the provider cannot take
      */
     void check(LmRequest request);
@@ -36,6 +40,8 @@ public interface BatchClient {
     /**
      * Creates a batch of {@code requests} (custom ids unique), streaming their bodies to the provider.
      *
+     * @param requests the requests, at least one
+     * @return the new batch's status
      * @throws IllegalArgumentException for an empty list, a duplicate custom id, or a request the
      *                                  provider's request rules refuse (as a live call would)
      */
@@ -46,6 +52,9 @@ public interface BatchClient {
      * twice, {@link #check checks} each request and runs {@code beforeSending} on it (the client's upload
      * step, so that with uploads on the body refers to payloads by file id).
      *
+     * @param requests the batch's requests
+     * @param client the batch client, whose {@link #check} runs on each
+     * @param beforeSending runs on each request after its check
      * @throws IllegalArgumentException as {@link #create} documents
      */
     static void checkAll(List<BatchRequest> requests, BatchClient client, Consumer<LmRequest> beforeSending) {
@@ -59,16 +68,30 @@ public interface BatchClient {
         }
     }
 
-    /** The batch's current status; an unknown id is an {@link LmException} with status 404. */
+    /**
+     * {@return the batch's current status}
+     *
+     * @param batchId the provider's batch id
+     * @throws LmException with status 404 for an unknown id
+     */
     BatchStatus retrieve(String batchId);
 
     /**
      * Reads the results of an ended batch, passing each to {@code sink} as it is read (the results are
      * streamed, not held). {@code requests} gives the request sent under a custom id (to parse its
      * answer), or null for an id this caller does not know, whose result is skipped.
+     *
+     * @param ended the batch's status once {@link BatchStatus.Phase#ENDED}
+     * @param requests the request sent under a custom id, or null
+     * @param sink receives each result as it is read
      */
     void results(BatchStatus ended, Function<String, LmRequest> requests, Consumer<BatchResult> sink);
 
-    /** Asks the provider to cancel the batch; requests already answered keep their results. */
+    /**
+     * Asks the provider to cancel the batch; requests already answered keep their results.
+     *
+     * @param batchId the provider's batch id
+     * @return the status after the request (usually still running while it cancels)
+     */
     BatchStatus cancel(String batchId);
 }

@@ -3,6 +3,6 @@ package dev.dspy4j.lm.batch;
 /** An LM client whose provider has a batch API. */
 public interface Batchable {
 
-    /** The batch API of this client's provider, sending with this client's key, headers and codec. */
+    /** {@return the batch API of this client's provider, sending with this client's key, headers and codec} */
     BatchClient batchClient();
 }

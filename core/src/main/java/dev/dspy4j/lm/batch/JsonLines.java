@@ -21,8 +21,10 @@ public final class JsonLines {
     /**
      * Passes each non-blank line of {@code in}, parsed, to {@code line}; closes {@code in}.
      *
+     * @param in       the stream, read as UTF-8; closed when done
      * @param what     names the stream in messages, e.g. {@code the results of batch msgbatch_1}
      * @param maxBytes the longest line read
+     * @param line     receives each line's JSON, in order
      * @throws LmException for a line that is not JSON or too long, or a broken stream
      */
     public static void forEach(InputStream in, String what, long maxBytes, Consumer<JsonNode> line) {

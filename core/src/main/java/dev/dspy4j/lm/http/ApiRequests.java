@@ -66,8 +66,9 @@ public final class ApiRequests {
     }
 
     /**
-     * Requests made with {@code client}'s credentials and settings.
+     * {@return requests made with {@code client}'s credentials and settings}
      *
+     * @param client       the LM client whose base URL, key, headers, timeout, retries and limits apply
      * @param api          names the API in messages, e.g. {@code "OpenAI Files API"}
      * @param extraHeaders adds headers every request needs (e.g. a beta flag), or null
      */
@@ -75,32 +76,63 @@ public final class ApiRequests {
         return new ApiRequests(client, api, extraHeaders);
     }
 
-    /** The client's base URL. */
+    /** {@return the client's base URL} */
     public URI baseUrl() {
         return client.baseUrl();
     }
 
-    /** {@code baseUrl + path} (path starting with {@code /}). */
+    /**
+     * {@return {@code baseUrl + path}}
+     *
+     * @param path a path starting with {@code /}, appended as given
+     */
     public URI resolve(String path) {
         return URI.create(client.baseUrl() + path);
     }
 
-    /** The client's redaction of secrets (for messages built from server text). */
+    /**
+     * {@return {@code text} with the client's secrets replaced by {@code ***}} For messages built from
+     * server text.
+     *
+     * @param text the text, or null
+     */
     public String redact(String text) {
         return client.redact(text);
     }
 
-    /** {@code GET uri}, answered with a JSON object. */
+    /**
+     * {@code GET uri}.
+     *
+     * @param uri the URL, on the client's host
+     * @param what     the action, for messages ({@code "... while <what>"}), e.g. {@code "listing files"}
+     * @return the answer, a JSON object
+     * @throws LmException (or a typed subclass) when the request fails after retries
+     */
     public JsonNode get(URI uri, String what) {
         return json(send(base(uri).GET(), uri, what), uri, what);
     }
 
-    /** {@code DELETE uri}, answered with a JSON object (an empty body reads as {@code {}}). */
+    /**
+     * {@code DELETE uri}.
+     *
+     * @param uri the URL, on the client's host
+     * @param what     the action, for messages ({@code "... while <what>"}), e.g. {@code "listing files"}
+     * @return the answer, a JSON object; an empty body reads as {@code {}}
+     * @throws LmException (or a typed subclass) when the request fails after retries
+     */
     public JsonNode delete(URI uri, String what) {
         return json(send(base(uri).DELETE(), uri, what), uri, what);
     }
 
-    /** {@code POST uri} with a JSON body. */
+    /**
+     * {@code POST uri} with a JSON body.
+     *
+     * @param uri the URL, on the client's host
+     * @param json the body, JSON text
+     * @param what     the action, for messages ({@code "... while <what>"}), e.g. {@code "listing files"}
+     * @return the answer, a JSON object
+     * @throws LmException (or a typed subclass) when the request fails after retries
+     */
     public JsonNode postJson(URI uri, String json, String what) {
         HttpRequest.Builder rb = base(uri)
                 .header("Content-Type", "application/json")
@@ -113,6 +145,12 @@ public final class ApiRequests {
      * payloads as base64), as model calls send theirs; {@code writer} runs for a counting pass and once
      * per attempt, and must write the same bytes each time. A payload that cannot be read fails with
      * its own exception, not retried.
+     *
+     * @param uri the URL, on the client's host
+     * @param writer writes the body
+     * @param what     the action, for messages ({@code "... while <what>"}), e.g. {@code "listing files"}
+     * @return the answer, a JSON object
+     * @throws LmException (or a typed subclass) when the request fails after retries
      */
     public JsonNode postJson(URI uri, StreamingBody.Writer writer, String what) {
         StreamingBody body;
@@ -140,7 +178,15 @@ public final class ApiRequests {
         }
     }
 
-    /** {@code POST uri} with a multipart body, streamed from its sources on each attempt. */
+    /**
+     * {@code POST uri} with a multipart body, streamed from its sources on each attempt.
+     *
+     * @param uri the URL, on the client's host
+     * @param body the form
+     * @param what     the action, for messages ({@code "... while <what>"}), e.g. {@code "listing files"}
+     * @return the answer, a JSON object
+     * @throws LmException (or a typed subclass) when the request fails after retries
+     */
     public JsonNode postMultipart(URI uri, Multipart body, String what) {
         HttpRequest.Builder rb =
                 base(uri).header("Content-Type", body.contentType()).POST(body.publisher(writers, 256 * 1024));
@@ -148,8 +194,13 @@ public final class ApiRequests {
     }
 
     /**
-     * {@code GET uri}, the body streamed to the caller, who must close it. Not limited in size (it is
-     * read by the caller, not held here).
+     * {@code GET uri}, the body streamed to the caller. Not limited in size (it is read by the caller,
+     * not held here).
+     *
+     * @param uri the URL, on the client's host
+     * @param what     the action, for messages ({@code "... while <what>"}), e.g. {@code "listing files"}
+     * @return the body, which the caller must close
+     * @throws LmException (or a typed subclass) when the request fails after retries
      */
     public InputStream download(URI uri, String what) {
         HttpRequest request = base(uri).GET().build();

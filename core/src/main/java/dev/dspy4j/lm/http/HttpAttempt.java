@@ -31,11 +31,14 @@ final class HttpAttempt {
     private final HttpLanguageModel lm;
     private final HttpClient http;
     private final ResponseReader reader;
+    /** Why no key was sent, appended to a 401 or 403 message; empty if a key was sent. */
+    private final String missingKeyHint;
 
-    HttpAttempt(HttpLanguageModel lm, HttpClient http, ResponseReader reader) {
+    HttpAttempt(HttpLanguageModel lm, HttpClient http, ResponseReader reader, String missingKeyHint) {
         this.lm = lm;
         this.http = http;
         this.reader = reader;
+        this.missingKeyHint = missingKeyHint;
     }
 
     /** One attempt's result: a response, or a failure and the wait the server asked for. */
@@ -110,7 +113,7 @@ final class HttpAttempt {
                         + "the " + seconds(retryPolicy.maxRetryAfter()) + " this client waits at most "
                         + "(RetryPolicy.maxRetryAfter), so it gives up now";
             }
-            LmException failure = reader.errorFor(status, response, attempts, givingUp, lm.missingKeyHint());
+            LmException failure = reader.errorFor(status, response, attempts, givingUp, missingKeyHint);
             return new Outcome(null, failure, retryAfter);
         }
     }

@@ -53,7 +53,7 @@ public final class JsonBody {
         this.counter = counter;
     }
 
-    /** The generator to write ordinary JSON with. */
+    /** {@return the generator to write ordinary JSON with (fields, objects, arrays)} */
     public JsonGenerator json() {
         return json;
     }
@@ -61,12 +61,23 @@ public final class JsonBody {
     /** Writes one part of a message in a provider's wire shape. */
     @FunctionalInterface
     public interface PartWriter {
+        /**
+         * Writes {@code part} as one element of a message's content list.
+         *
+         * @param body the body being written
+         * @param part the part
+         * @throws IOException if the part's payload cannot be read or the body cannot be written
+         */
         void write(JsonBody body, Part part) throws IOException;
     }
 
     /**
      * Writes one message object, {@code {"role":...,"content":...}}: a message that is a single text
      * part has a plain string {@code content}, any other a list of parts, each written by {@code parts}.
+     *
+     * @param m the message; its role is written as {@link dev.dspy4j.prompt.Role#wireName()}
+     * @param parts writes each part of a message that is not a single text
+     * @throws IOException if the payload cannot be read or the body cannot be written
      */
     public void message(Message m, PartWriter parts) throws IOException {
         json.writeStartObject();
@@ -90,6 +101,10 @@ public final class JsonBody {
      * array).
      *
      * @param prefix printable ASCII text without quotes or backslashes (it is written as is)
+     * @param payload the bytes to encode, read from its stream (counted from its size in a counting pass)
+     * @throws IllegalArgumentException if {@code prefix} is not such text
+     * @throws dev.dspy4j.media.PayloadException if the payload's size changed while it was read
+     * @throws IOException if the payload cannot be read or the body cannot be written
      */
     public void base64String(String prefix, Payload payload) throws IOException {
         checkPlainAscii(prefix);
@@ -117,7 +132,14 @@ public final class JsonBody {
         raw.write('"');
     }
 
-    /** {@link #base64String(String, Payload)} as the value of field {@code name}. */
+    /**
+     * Writes field {@code name} with the value {@link #base64String(String, Payload)} writes.
+     *
+     * @param name the field name
+     * @param prefix as for {@link #base64String(String, Payload)}
+     * @param payload the bytes to encode
+     * @throws IOException if the payload cannot be read or the body cannot be written
+     */
     public void base64Field(String name, String prefix, Payload payload) throws IOException {
         json.writeFieldName(name);
         base64String(prefix, payload);
@@ -125,7 +147,12 @@ public final class JsonBody {
 
     /**
      * Writes a JSON string value made of {@code prefix} followed by the payload's bytes read as
-     * UTF-8 text, escaped for JSON as they are read.
+     * UTF-8 text, escaped for JSON as they are read. Its length cannot be counted without reading it,
+     * so a body with such a value is sent chunked.
+     *
+     * @param prefix text written before the payload's text
+     * @param payload a text payload, read as UTF-8
+     * @throws IOException if the payload cannot be read or the body cannot be written
      */
     public void utf8String(String prefix, Payload payload) throws IOException {
         if (counter != null) throw new UncountableException();
@@ -136,7 +163,11 @@ public final class JsonBody {
         }
     }
 
-    /** The length of the padded base64 encoding of {@code n} bytes. */
+    /**
+     * {@return the length of the padded base64 encoding of {@code n} bytes: {@code 4 * ceil(n / 3)}}
+     *
+     * @param n a byte count, at least 0
+     */
     public static long base64Length(long n) {
         return (n + 2) / 3 * 4;
     }

@@ -30,6 +30,12 @@ public final class Multipart {
     /** Writes a file part's content; called once per send, so it must write the same bytes every time. */
     @FunctionalInterface
     public interface ContentWriter {
+        /**
+         * Writes the content.
+         *
+         * @param out the part's stream; not to be closed
+         * @throws IOException if the content cannot be written (the send fails)
+         */
         void write(OutputStream out) throws IOException;
     }
 
@@ -58,31 +64,32 @@ public final class Multipart {
         this.length = n < 0 ? -1 : n;
     }
 
-    /** A new body with a random boundary. */
+    /** {@return a builder of a new body with a random boundary} */
     public static Builder builder() {
         byte[] b = new byte[16];
         RANDOM.nextBytes(b);
         return new Builder("dspy4j-" + HexFormat.of().formatHex(b));
     }
 
-    /** The {@code Content-Type} header: {@code multipart/form-data; boundary=...}. */
+    /** {@return the {@code Content-Type} header value: {@code multipart/form-data; boundary=...}} */
     public String contentType() {
         return "multipart/form-data; boundary=" + boundary;
     }
 
-    /** The boundary. */
+    /** {@return the boundary: {@code dspy4j-} and 32 random hex digits} */
     public String boundary() {
         return boundary;
     }
 
-    /** The exact length in bytes, or -1 if a part's length is known only once written (sent chunked). */
+    /** {@return the exact length in bytes, or -1 if a part's length is known only once written (sent chunked)} */
     public long contentLength() {
         return length;
     }
 
     /**
-     * A publisher that streams the body; written parts run on {@code executor}.
+     * {@return a publisher that streams the body, from the start on each subscription}
      *
+     * @param executor runs the writers of written parts
      * @param pipeBytes the capacity of the pipe a written part goes through
      */
     public HttpRequest.BodyPublisher publisher(Executor executor, int pipeBytes) {
@@ -112,7 +119,12 @@ public final class Multipart {
         return HttpRequest.BodyPublishers.concat(parts.toArray(HttpRequest.BodyPublisher[]::new));
     }
 
-    /** Writes the whole body to {@code out} (tests, and servers that want it in one piece). */
+    /**
+     * Writes the whole body to {@code out} (tests, and servers that want it in one piece).
+     *
+     * @param out where the body goes; not closed
+     * @throws IOException if reading a source or writing fails
+     */
     public void writeTo(OutputStream out) throws IOException {
         for (Segment s : segments) {
             if (s instanceof Bytes b) out.write(b.bytes());
@@ -135,7 +147,13 @@ public final class Multipart {
             this.boundary = boundary;
         }
 
-        /** A text field. */
+        /**
+         * Adds a text field.
+         *
+         * @param name the field name
+         * @param value its value, sent as UTF-8
+         * @return this builder
+         */
         public Builder field(String name, String value) {
             Objects.requireNonNull(value, "value of field " + name);
             head(name, null, null);
@@ -143,7 +161,15 @@ public final class Multipart {
             return this;
         }
 
-        /** A file part streamed from a payload (its exact length known). */
+        /**
+         * Adds a file part streamed from a payload (its exact length known).
+         *
+         * @param name the field name, e.g. {@code file}
+         * @param filename the file name sent in {@code Content-Disposition}
+         * @param contentType the part's {@code Content-Type}
+         * @param payload the content, read from its stream on each send
+         * @return this builder
+         */
         public Builder file(String name, String filename, String contentType, Payload payload) {
             Objects.requireNonNull(payload, "payload");
             head(name, filename, contentType);
@@ -153,7 +179,15 @@ public final class Multipart {
             return this;
         }
 
-        /** A file part written while it is sent (its length unknown, so the body goes chunked). */
+        /**
+         * Adds a file part written while it is sent (its length unknown, so the body goes chunked).
+         *
+         * @param name the field name, e.g. {@code file}
+         * @param filename the file name sent in {@code Content-Disposition}
+         * @param contentType the part's {@code Content-Type}
+         * @param writer writes the content, once per send
+         * @return this builder
+         */
         public Builder file(String name, String filename, String contentType, ContentWriter writer) {
             Objects.requireNonNull(writer, "writer");
             head(name, filename, contentType);
@@ -163,6 +197,7 @@ public final class Multipart {
             return this;
         }
 
+        /** {@return the body, with the parts added so far} */
         public Multipart build() {
             text.append("--").append(boundary).append("--\r\n");
             flush();

@@ -16,7 +16,11 @@ public final class ProviderMedia {
     public static final List<MediaType> IMAGE_TYPES =
             List.of(MediaType.PNG, MediaType.JPEG, MediaType.GIF, MediaType.WEBP);
 
-    /** True for an image type both providers accept. */
+    /**
+     * {@return true for an image type both providers accept}
+     *
+     * @param t a media type
+     */
     public static boolean isAcceptedImage(MediaType t) {
         return IMAGE_TYPES.contains(t);
     }
@@ -25,6 +29,7 @@ public final class ProviderMedia {
      * Refuses an image payload of another type.
      *
      * @param what     names the value, e.g. {@code image in-memory bytes}
+     * @param payload  the image's payload, whose media type is checked
      * @param provider names the API, e.g. {@code OpenAI chat completions}
      * @throws IllegalArgumentException naming the value, its type and the accepted types
      */
@@ -38,6 +43,8 @@ public final class ProviderMedia {
     /**
      * Refuses a video part, for an API that takes no video input.
      *
+     * @param video the video part
+     * @param provider names the API, e.g. {@code OpenAI chat completions}
      * @throws IllegalArgumentException naming the video and where video can go
      */
     @SuppressWarnings("DoNotCallSuggester") // a guard the codecs call on purpose: throwing is its whole job
@@ -48,7 +55,11 @@ public final class ProviderMedia {
                         + " or describe the clip as text or images");
     }
 
-    /** "a, b, c or d". */
+    /**
+     * {@return the values as a list for messages: {@code "a, b, c or d"}}
+     *
+     * @param values the values, written with {@code toString}
+     */
     public static String names(List<?> values) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < values.size(); i++) {

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Locale;
 
 /**
  * Reads what an HTTP attempt got back: a 2xx body into an {@link LmResponse} through the provider's
@@ -125,6 +126,33 @@ final class ResponseReader {
             return new BadRequestException(msg, status, providerMessage, null);
         }
         return new LmException(msg, status, providerMessage, null);
+    }
+
+    /** {@link HttpLanguageModel#parseError}'s default: OpenAI-style error bodies and their common variants. */
+    static ProviderError openAiStyleError(JsonNode body) {
+        JsonNode e = body.path("error");
+        if (e.isTextual()) return new ProviderError(e.asText(), null);
+        String message = HttpLanguageModel.text(e.path("message"));
+        if (message == null) message = HttpLanguageModel.text(body.path("message"));
+        if (message == null) message = HttpLanguageModel.text(body.path("detail"));
+        String code = HttpLanguageModel.text(e.path("code"));
+        if (code == null) code = HttpLanguageModel.text(e.path("type"));
+        return new ProviderError(message, code);
+    }
+
+    /** {@link HttpLanguageModel#isContextWindow}'s default: OpenAI's code or a phrase providers use. */
+    static boolean saysContextWindow(String code, String message) {
+        if ("context_length_exceeded".equals(code)) return true;
+        if (message == null) return false;
+        String m = message.toLowerCase(Locale.ROOT);
+        return m.contains("context length")
+                || m.contains("context_length")
+                || m.contains("context window")
+                || m.contains("maximum context")
+                || m.contains("prompt is too long")
+                || m.contains("input is too long")
+                || m.contains("too many tokens")
+                || m.contains("exceeds the context");
     }
 
     static String abbreviate(String s) {

@@ -15,7 +15,13 @@ import java.util.Locale;
 public final class RetryAfter {
     private RetryAfter() {}
 
-    /** The wait the headers ask for, or null if they ask for none (or say it in a form that cannot be read). */
+    /**
+     * {@return the wait the headers ask for, or null if they ask for none (or in a form that cannot be
+     * read)} {@code retry-after-ms} wins over {@code Retry-After}.
+     *
+     * @param headers a response's headers
+     * @param clock the clock an HTTP date is measured from
+     */
     public static Duration from(HttpHeaders headers, Clock clock) {
         Duration ms =
                 headers.firstValue("retry-after-ms").map(RetryAfter::millis).orElse(null);
@@ -23,7 +29,13 @@ public final class RetryAfter {
         return headers.firstValue("retry-after").map(v -> parse(v, clock)).orElse(null);
     }
 
-    /** A {@code Retry-After} value: seconds (decimals allowed) or an HTTP date; null if unreadable. */
+    /**
+     * {@return the wait a {@code Retry-After} value asks for; null if unreadable} A date in the past
+     * is a wait of zero.
+     *
+     * @param value seconds (decimals allowed) or an HTTP date (RFC 9110)
+     * @param clock the clock the date is measured from
+     */
     public static Duration parse(String value, Clock clock) {
         String v = value.trim();
         if (v.isEmpty()) return null;

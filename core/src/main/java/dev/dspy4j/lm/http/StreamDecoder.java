@@ -25,15 +25,18 @@ public interface StreamDecoder {
      */
     void onEvent(String event, String data, TextStream text);
 
-    /** True once the provider said the answer is complete; later events are not read. */
+    /** {@return true once the provider said the answer is complete; later events are not read} */
     boolean done();
 
-    /** The answer as the provider's non-streamed response body. */
+    /** {@return the answer so far, shaped as the provider's non-streamed response body} */
     ObjectNode assembled();
 
     /**
-     * Parses one event's data as JSON with {@code mapper}.
+     * {@return one event's data parsed as JSON}
      *
+     * @param mapper the mapper to parse with
+     * @param data the event's data
+     * @param what names the data in a message, e.g. {@code "a streamed event"}
      * @throws Malformed naming {@code what} and the first 200 characters of {@code data} when it is not JSON
      */
     static JsonNode readJson(ObjectMapper mapper, String data, String what) {
@@ -49,6 +52,7 @@ public interface StreamDecoder {
     final class Malformed extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
+        /** @param message what came and what was expected, naming the provider */
         public Malformed(String message) {
             super(message);
         }
@@ -57,14 +61,19 @@ public interface StreamDecoder {
     /** An error the provider sent inside the stream (after a 200 status). */
     final class StreamError extends RuntimeException {
         private static final long serialVersionUID = 1L;
+        /** The provider's error type or code, or null (serialized with the exception). */
         private final String code;
 
+        /**
+         * @param message the provider's message
+         * @param code the provider's error type or code, or null
+         */
         public StreamError(String message, String code) {
             super(message);
             this.code = code;
         }
 
-        /** The provider's error type or code, or null. */
+        /** {@return the provider's error type or code, or null} */
         public String code() {
             return code;
         }

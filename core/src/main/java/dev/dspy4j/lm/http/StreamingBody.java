@@ -30,6 +30,12 @@ public final class StreamingBody {
     /** Writes one request body; called once per send, so it must write the same bytes every time. */
     @FunctionalInterface
     public interface Writer {
+        /**
+         * Writes the body.
+         *
+         * @param body the body to write into
+         * @throws IOException if a payload cannot be read or the body cannot be written
+         */
         void write(JsonBody body) throws IOException;
     }
 
@@ -57,12 +63,17 @@ public final class StreamingBody {
         this.contentLength = count();
     }
 
-    /** The exact length in bytes, or -1 if it is sent chunked. */
+    /** {@return the exact length in bytes, or -1 if it is sent chunked} */
     public long contentLength() {
         return contentLength;
     }
 
-    /** Writes the whole body into {@code out} on the calling thread (for tests and tools; not closed). */
+    /**
+     * Writes the whole body into {@code out} on the calling thread (for tests and tools).
+     *
+     * @param out where the body goes; not closed
+     * @throws IOException if the body was released, a payload cannot be read or writing fails
+     */
     public void writeTo(OutputStream out) throws IOException {
         Writer w = writer;
         if (w == null) throw new IOException("the request body was released when its exchange ended");
@@ -97,7 +108,7 @@ public final class StreamingBody {
         return g;
     }
 
-    /** A new attempt: its publisher, and the clean-up of every writer it started. */
+    /** {@return a new attempt: its publisher, and the clean-up of every writer it started} */
     public Attempt attempt() {
         return new Attempt();
     }
@@ -113,13 +124,13 @@ public final class StreamingBody {
 
         private Attempt() {}
 
-        /** The body publisher for {@link HttpRequest.Builder#POST}. */
+        /** {@return the body publisher for {@link HttpRequest.Builder#POST}} */
         public HttpRequest.BodyPublisher publisher() {
             // reuses drained buffers instead of allocating one per chunk (see RecyclingBodyPublisher)
             return new RecyclingBodyPublisher(this::open, contentLength);
         }
 
-        /** The first error a writer thread hit (a payload that could not be read, ...), or null. */
+        /** {@return the first error a writer thread hit (a payload that could not be read, ...), or null} */
         public synchronized Throwable failure() {
             return failure;
         }

@@ -67,12 +67,12 @@ public final class AzureOpenAiChat extends HttpLanguageModel {
                                 + URLEncoder.encode(apiVersion, StandardCharsets.UTF_8));
     }
 
-    /** A new builder; {@link Builder#endpoint} and {@link Builder#deployment} are required. */
+    /** {@return a new builder; {@link Builder#endpoint} and {@link Builder#deployment} are required} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The {@code api-version} sent, or null for the v1 API. */
+    /** {@return the {@code api-version} sent, or null for the v1 API} */
     public String apiVersion() {
         return apiVersion;
     }
@@ -195,7 +195,13 @@ public final class AzureOpenAiChat extends HttpLanguageModel {
             super("https://example.openai.azure.com");
         }
 
-        /** The resource endpoint, e.g. {@code https://my-resource.openai.azure.com} (a trailing {@code /openai...} is not part of it). */
+        /**
+         * Sets the resource endpoint (the base URL).
+         *
+         * @param url e.g. {@code https://my-resource.openai.azure.com}, without {@code /openai...}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code url} ends with {@code /openai} or is not an http(s) URL
+         */
         public Builder endpoint(String url) {
             if (url != null && url.replaceAll("/+$", "").endsWith("/openai")) {
                 throw new IllegalArgumentException(
@@ -207,7 +213,12 @@ public final class AzureOpenAiChat extends HttpLanguageModel {
             return this;
         }
 
-        /** The endpoint from {@value AzureOpenAiChat#ENDPOINT_ENV}. */
+        /**
+         * Sets the endpoint from {@value AzureOpenAiChat#ENDPOINT_ENV}.
+         *
+         * @return this builder
+         * @throws IllegalStateException if the variable is unset or blank
+         */
         public Builder endpointFromEnv() {
             String v = System.getenv(ENDPOINT_ENV);
             if (v == null || v.isBlank())
@@ -215,13 +226,23 @@ public final class AzureOpenAiChat extends HttpLanguageModel {
             return endpoint(v.strip());
         }
 
-        /** The deployment name (what Azure routes to; also the model name of cache keys). */
+        /**
+         * Sets the deployment name: what Azure routes to, and the model name of cache keys.
+         *
+         * @param name the deployment, not blank
+         * @return this builder
+         */
         public Builder deployment(String name) {
             if (name == null || name.isBlank()) throw new IllegalArgumentException("deployment must not be blank");
             return model(name);
         }
 
-        /** The {@code api-version} of deployment URLs (default {@value AzureOpenAiChat#DEFAULT_API_VERSION}). */
+        /**
+         * Sets the {@code api-version} of deployment URLs (default {@value AzureOpenAiChat#DEFAULT_API_VERSION}).
+         *
+         * @param version a date, optionally with {@code -preview}: {@code 2024-10-21}, {@code 2025-04-01-preview}
+         * @return this builder
+         */
         public Builder apiVersion(String version) {
             if (version == null || !version.matches("\\d{4}-\\d{2}-\\d{2}(-preview)?")) {
                 throw new IllegalArgumentException(
@@ -231,17 +252,30 @@ public final class AzureOpenAiChat extends HttpLanguageModel {
             return this;
         }
 
-        /** Uses the v1 API ({@code {endpoint}/openai/v1/chat/completions}, no api-version). */
+        /**
+         * Uses the v1 API ({@code {endpoint}/openai/v1/chat/completions}, no api-version).
+         *
+         * @return this builder
+         */
         public Builder v1() {
             this.v1 = true;
             return this;
         }
 
-        /** The API key from {@value AzureOpenAiChat#API_KEY_ENV}; none if it is unset. */
+        /**
+         * Reads the API key from {@value AzureOpenAiChat#API_KEY_ENV}; none if it is unset.
+         *
+         * @return this builder
+         */
         public Builder apiKeyFromEnv() {
             return apiKeyFromEnv(API_KEY_ENV);
         }
 
+        /**
+         * {@return the client}
+         *
+         * @throws IllegalStateException without an endpoint or a deployment
+         */
         public AzureOpenAiChat build() {
             if (!endpointSet)
                 throw new IllegalStateException(

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
-import dev.dspy4j.lm.UnsupportedInputException;
 import dev.dspy4j.lm.batch.BatchClient;
 import dev.dspy4j.lm.batch.BatchRequest;
 import dev.dspy4j.lm.batch.BatchResult;
@@ -55,7 +54,6 @@ final class OpenAiBatches implements BatchClient {
 
     private final HttpLanguageModel chat;
     private final String endpoint;
-    private final Consumer<LmRequest> checker;
     private final BodyWriter writer;
     private final BiFunction<JsonNode, LmRequest, LmResponse> parser;
     private final ApiRequests api;
@@ -64,19 +62,16 @@ final class OpenAiBatches implements BatchClient {
     /**
      * @param client   the client whose account, key and codec the batch uses
      * @param endpoint the endpoint path every line goes to, {@code /v1/chat/completions} or {@code /v1/responses}
-     * @param checker  the client's request check (refuses what the endpoint cannot take)
      * @param writer   the client's body writer
      * @param parser   the client's response parser
      */
     OpenAiBatches(
             HttpLanguageModel client,
             String endpoint,
-            Consumer<LmRequest> checker,
             BodyWriter writer,
             BiFunction<JsonNode, LmRequest, LmResponse> parser) {
         this.chat = client;
         this.endpoint = endpoint;
-        this.checker = checker;
         this.writer = writer;
         this.parser = parser;
         this.api = ApiRequests.of(client, API, null);
@@ -100,11 +95,7 @@ final class OpenAiBatches implements BatchClient {
 
     @Override
     public void check(LmRequest request) {
-        try {
-            checker.accept(request);
-        } catch (IllegalArgumentException e) {
-            throw e instanceof UnsupportedInputException u ? u : new UnsupportedInputException(e.getMessage(), e);
-        }
+        chat.checkInput(request);
     }
 
     @Override

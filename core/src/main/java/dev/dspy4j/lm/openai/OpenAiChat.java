@@ -15,9 +15,6 @@ import dev.dspy4j.prompt.Part;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +71,7 @@ public final class OpenAiChat extends HttpLanguageModel implements Batchable {
 
     private final URI endpoint;
     private final boolean reasoning;
-    private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    private final ReasoningWarnings warnings = new ReasoningWarnings(LOG);
 
     private OpenAiChat(Builder b) {
         super(b);
@@ -82,12 +79,12 @@ public final class OpenAiChat extends HttpLanguageModel implements Batchable {
         this.reasoning = OpenAiCodec.isReasoningModel(model());
     }
 
-    /** True for a reasoning model (o-series, gpt-5 family except {@code -chat}): see the class comment. */
+    /** {@return true for a reasoning model (o-series, gpt-5 family except {@code -chat}): see the class comment} */
     public boolean isReasoningModel() {
         return reasoning;
     }
 
-    /** A new builder (base URL {@value #DEFAULT_BASE_URL}, no API key). */
+    /** {@return a new builder (base URL {@value #DEFAULT_BASE_URL}, no API key)} */
     public static Builder builder() {
         return new Builder();
     }
@@ -111,20 +108,7 @@ public final class OpenAiChat extends HttpLanguageModel implements Batchable {
     @Override
     protected void checkRequest(LmRequest request) {
         OpenAiCodec.check(request);
-        if (reasoning) {
-            for (String name : List.of("temperature", "top_p")) {
-                Object v = request.params().get(name);
-                if (v != null && OpenAiCodec.droppedForReasoning(name, v) && warned.add(name)) {
-                    LOG.warn(
-                            "{}: {} is a reasoning model, which takes only the default {}; {}={} is not sent",
-                            providerName(),
-                            model(),
-                            name,
-                            name,
-                            v);
-                }
-            }
-        }
+        if (reasoning) warnings.check(request, providerName(), model());
     }
 
     @Override
@@ -176,8 +160,7 @@ public final class OpenAiChat extends HttpLanguageModel implements Batchable {
      */
     @Override
     public BatchClient batchClient() {
-        return new OpenAiBatches(
-                this, "/v1/chat/completions", this::checkRequest, this::writeBody, this::parseResponse);
+        return new OpenAiBatches(this, "/v1/chat/completions", this::writeBody, this::parseResponse);
     }
 
     MalformedResponseException malformed(String why) {
@@ -206,17 +189,31 @@ public final class OpenAiChat extends HttpLanguageModel implements Batchable {
             super(DEFAULT_BASE_URL);
         }
 
-        /** The API key from {@value OpenAiChat#API_KEY_ENV}; none if it is unset. */
+        /**
+         * Reads the API key from {@value OpenAiChat#API_KEY_ENV}; none if it is unset.
+         *
+         * @return this builder
+         */
         public Builder apiKeyFromEnv() {
             return apiKeyFromEnv(API_KEY_ENV);
         }
 
-        /** A default {@code max_completion_tokens} (what reasoning models take instead of {@code max_tokens}). */
+        /**
+         * Sets a default {@code max_completion_tokens} (what reasoning models take instead of {@code max_tokens}).
+         *
+         * @param tokens at least 1
+         * @return this builder
+         */
         public Builder maxCompletionTokens(int tokens) {
             if (tokens < 1) throw new IllegalArgumentException("maxCompletionTokens must be at least 1, not " + tokens);
             return param("max_completion_tokens", tokens);
         }
 
+        /**
+         * {@return the client}
+         *
+         * @throws IllegalStateException without a model
+         */
         public OpenAiChat build() {
             if (model() == null) throw new IllegalStateException("OpenAiChat needs a model: call model(\"...\")");
             return new OpenAiChat(this);

@@ -57,7 +57,7 @@ public final class OpenAiEmbeddings extends HttpLanguageModel implements Embedde
         this.batchSize = b.batchSize;
     }
 
-    /** A new builder (base URL {@value OpenAiChat#DEFAULT_BASE_URL}, no API key). */
+    /** {@return a new builder (base URL {@value OpenAiChat#DEFAULT_BASE_URL}, no API key)} */
     public static Builder builder() {
         return new Builder();
     }
@@ -188,25 +188,45 @@ public final class OpenAiEmbeddings extends HttpLanguageModel implements Embedde
             super(OpenAiChat.DEFAULT_BASE_URL);
         }
 
-        /** The API key from {@value OpenAiChat#API_KEY_ENV}; none if it is unset. */
+        /**
+         * Reads the API key from {@value OpenAiChat#API_KEY_ENV}; none if it is unset.
+         *
+         * @return this builder
+         */
         public Builder apiKeyFromEnv() {
             return apiKeyFromEnv(OpenAiChat.API_KEY_ENV);
         }
 
-        /** The vector length to ask for (models that support shortening, e.g. text-embedding-3-*). */
+        /**
+         * Sets the vector length to ask for ({@code dimensions}; models that support shortening, e.g.
+         * text-embedding-3-*).
+         *
+         * @param n at least 1
+         * @return this builder
+         */
         public Builder dimensions(int n) {
             if (n < 1) throw new IllegalArgumentException("dimensions must be at least 1, not " + n);
             this.dimensions = n;
             return this;
         }
 
-        /** Texts per request (default 256; OpenAI accepts up to 2048). */
+        /**
+         * Sets the texts per request (default 256; OpenAI accepts up to 2048).
+         *
+         * @param n at least 1
+         * @return this builder
+         */
         public Builder batchSize(int n) {
             if (n < 1) throw new IllegalArgumentException("batchSize must be at least 1, not " + n);
             this.batchSize = n;
             return this;
         }
 
+        /**
+         * {@return the embedder}
+         *
+         * @throws IllegalStateException without a model
+         */
         public OpenAiEmbeddings build() {
             if (model() == null) throw new IllegalStateException("OpenAiEmbeddings needs a model: call model(\"...\")");
             return new OpenAiEmbeddings(this);

@@ -64,8 +64,10 @@ public final class OpenAiFiles implements FilesApi {
     }
 
     /**
-     * The Files API of the account {@code client} calls (its base URL and key): an {@link OpenAiChat},
-     * the Responses client, or any client speaking OpenAI's protocol with a bearer key.
+     * {@return the Files API of the account {@code client} calls (its base URL, key, timeout, retries)}
+     *
+     * @param client an {@link OpenAiChat}, {@link OpenAiResponses}, or any client speaking OpenAI's
+     *     protocol with a bearer key
      */
     public static OpenAiFiles of(HttpLanguageModel client) {
         return new OpenAiFiles(Objects.requireNonNull(client, "client"));
@@ -87,7 +89,15 @@ public final class OpenAiFiles implements FilesApi {
         return upload(payload, filename, USER_DATA, null);
     }
 
-    /** Uploads a payload with a purpose, kept until deleted (or 30 days for {@value #BATCH}). */
+    /**
+     * Uploads a payload with a purpose, kept until deleted (or 30 days for {@value #BATCH}).
+     *
+     * @param payload the content, streamed from it
+     * @param filename the name OpenAI records
+     * @param purpose OpenAI's purpose, e.g. {@value #USER_DATA} or {@value #BATCH}
+     * @return the file as OpenAI describes it
+     * @throws dev.dspy4j.lm.LmException (or a typed subclass) if OpenAI refuses it or cannot be reached
+     */
     public RemoteFile upload(Payload payload, String filename, String purpose) {
         return upload(payload, filename, purpose, null);
     }
@@ -95,8 +105,13 @@ public final class OpenAiFiles implements FilesApi {
     /**
      * Uploads a payload, streamed from it.
      *
+     * @param payload the content
+     * @param filename the name OpenAI records
+     * @param purpose OpenAI's purpose, e.g. {@value #USER_DATA} or {@value #BATCH}
      * @param expiresAfter when OpenAI deletes it, counted from its creation (1 hour to 30 days), or null
      * @throws IllegalArgumentException for a blank name or purpose, or an expiry out of range
+     * @return the file as OpenAI describes it
+     * @throws dev.dspy4j.lm.LmException (or a typed subclass) if OpenAI refuses it or cannot be reached
      */
     public RemoteFile upload(Payload payload, String filename, String purpose, Duration expiresAfter) {
         Objects.requireNonNull(payload, "payload");
@@ -112,7 +127,12 @@ public final class OpenAiFiles implements FilesApi {
      * Uploads content written while it is sent (e.g. a batch's JSONL lines, each built by a codec), in
      * chunked transfer encoding. {@code writer} runs once per attempt and must write the same bytes each time.
      *
+     * @param filename the name OpenAI records
+     * @param purpose OpenAI's purpose, e.g. {@value #BATCH}
      * @param contentType the file part's type, e.g. {@code application/jsonl}
+     * @param writer writes the content
+     * @return the file as OpenAI describes it
+     * @throws dev.dspy4j.lm.LmException (or a typed subclass) if OpenAI refuses it or cannot be reached
      */
     public RemoteFile upload(String filename, String purpose, String contentType, Multipart.ContentWriter writer) {
         Objects.requireNonNull(writer, "writer");
@@ -163,8 +183,9 @@ public final class OpenAiFiles implements FilesApi {
     }
 
     /**
-     * The file's content, streamed; the caller closes the stream.
+     * {@return the file's content, streamed; the caller closes the stream}
      *
+     * @param id the file id
      * @throws UnknownFileException if OpenAI does not know the id
      */
     public InputStream content(String id) {
@@ -180,7 +201,11 @@ public final class OpenAiFiles implements FilesApi {
         return list(null);
     }
 
-    /** Every file of the account with this purpose (null: all), following {@code has_more} pages. */
+    /**
+     * {@return every file of the account with this purpose, following {@code has_more} pages}
+     *
+     * @param purpose e.g. {@value #BATCH}, or null for all files
+     */
     public List<RemoteFile> list(String purpose) {
         List<RemoteFile> out = new ArrayList<>();
         String after = null;

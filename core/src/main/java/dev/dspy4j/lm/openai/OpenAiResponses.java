@@ -17,8 +17,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +64,7 @@ public final class OpenAiResponses extends HttpLanguageModel implements Batchabl
 
     private final URI endpoint;
     private final boolean reasoning;
-    private final Set<String> warned = ConcurrentHashMap.newKeySet();
+    private final ReasoningWarnings warnings = new ReasoningWarnings(LOG);
 
     private OpenAiResponses(Builder b) {
         super(b);
@@ -74,12 +72,12 @@ public final class OpenAiResponses extends HttpLanguageModel implements Batchabl
         this.reasoning = OpenAiCodec.isReasoningModel(model());
     }
 
-    /** A new builder (base URL {@value #DEFAULT_BASE_URL}, no API key). */
+    /** {@return a new builder (base URL {@value #DEFAULT_BASE_URL}, no API key)} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** True for a reasoning model (o-series, gpt-5 family except {@code -chat}). */
+    /** {@return true for a reasoning model (o-series, gpt-5 family except {@code -chat})} */
     public boolean isReasoningModel() {
         return reasoning;
     }
@@ -102,20 +100,7 @@ public final class OpenAiResponses extends HttpLanguageModel implements Batchabl
     @Override
     protected void checkRequest(LmRequest request) {
         OpenAiResponsesCodec.check(request);
-        if (reasoning) {
-            for (String name : List.of("temperature", "top_p")) {
-                Object v = request.params().get(name);
-                if (v != null && OpenAiCodec.droppedForReasoning(name, v) && warned.add(name)) {
-                    LOG.warn(
-                            "{}: {} is a reasoning model, which takes only the default {}; {}={} is not sent",
-                            providerName(),
-                            model(),
-                            name,
-                            name,
-                            v);
-                }
-            }
-        }
+        if (reasoning) warnings.check(request, providerName(), model());
     }
 
     @Override
@@ -157,7 +142,7 @@ public final class OpenAiResponses extends HttpLanguageModel implements Batchabl
      */
     @Override
     public BatchClient batchClient() {
-        return new OpenAiBatches(this, "/v1/responses", this::checkRequest, this::writeBody, this::parseResponse);
+        return new OpenAiBatches(this, "/v1/responses", this::writeBody, this::parseResponse);
     }
 
     /** False: the Responses API has no {@code n}, so {@code n > 1} makes one call per completion. */
@@ -188,12 +173,21 @@ public final class OpenAiResponses extends HttpLanguageModel implements Batchabl
             super(DEFAULT_BASE_URL);
         }
 
-        /** The API key from {@value OpenAiResponses#API_KEY_ENV}; none if it is unset. */
+        /**
+         * Reads the API key from {@value OpenAiResponses#API_KEY_ENV}; none if it is unset.
+         *
+         * @return this builder
+         */
         public Builder apiKeyFromEnv() {
             return apiKeyFromEnv(API_KEY_ENV);
         }
 
-        /** A default {@code max_output_tokens} (reasoning tokens included). */
+        /**
+         * Sets a default {@code max_output_tokens} (reasoning tokens included).
+         *
+         * @param tokens at least 1
+         * @return this builder
+         */
         public Builder maxOutputTokens(int tokens) {
             if (tokens < 1) throw new IllegalArgumentException("maxOutputTokens must be at least 1, not " + tokens);
             return param("max_output_tokens", tokens);
@@ -202,6 +196,9 @@ public final class OpenAiResponses extends HttpLanguageModel implements Batchabl
         /**
          * A default {@code reasoning.effort} for reasoning models: one of {@link #REASONING_EFFORTS}
          * (which a model takes varies: see OpenAI's model pages).
+         *
+         * @param effort one of {@link #REASONING_EFFORTS}, in any case
+         * @return this builder
          */
         public Builder reasoningEffort(String effort) {
             String e = effort == null ? null : effort.strip().toLowerCase(Locale.ROOT);
@@ -212,6 +209,11 @@ public final class OpenAiResponses extends HttpLanguageModel implements Batchabl
             return param("reasoning_effort", e);
         }
 
+        /**
+         * {@return the client}
+         *
+         * @throws IllegalStateException without a model
+         */
         public OpenAiResponses build() {
             if (model() == null) throw new IllegalStateException("OpenAiResponses needs a model: call model(\"...\")");
             return new OpenAiResponses(this);

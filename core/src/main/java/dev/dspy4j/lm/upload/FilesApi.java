@@ -10,30 +10,38 @@ import java.util.List;
  */
 public interface FilesApi {
 
-    /** The provider's name in the registry: {@code openai}, {@code anthropic} or {@code gemini}. */
+    /** {@return the provider's name in the registry: {@code openai}, {@code anthropic} or {@code gemini}} */
     String provider();
 
-    /** The account: the API base URL without credentials or query string ({@link Uploads#account}). */
+    /** {@return the account: the API base URL without credentials or query string ({@link Uploads#account})} */
     String account();
 
     /**
      * Uploads a payload for use in requests, streamed from it.
      *
+     * @param payload the payload, read once per attempt
      * @param filename the name the provider shows for it
+     * @return the file as the provider describes it
      * @throws dev.dspy4j.lm.LmException if the provider refuses it or cannot be reached
      */
     RemoteFile upload(Payload payload, String filename);
 
     /**
-     * The file's current description.
+     * {@return the file's current description}
      *
+     * @param id the provider's file id
      * @throws UnknownFileException if the provider does not know the id (deleted or expired)
      */
     RemoteFile get(String id);
 
-    /** Deletes a file; false if the provider did not know it. */
+    /**
+     * Deletes a file.
+     *
+     * @param id the provider's file id
+     * @return false if the provider did not know it
+     */
     boolean delete(String id);
 
-    /** Every file the account holds (all pages). */
+    /** {@return every file the account holds (all pages read)} */
     List<RemoteFile> list();
 }

@@ -25,7 +25,13 @@ public final class MemoryUploadRegistry implements UploadRegistry {
         this(DEFAULT_EXPIRY_MARGIN, Clock.systemUTC());
     }
 
-    /** A registry that treats uploads within {@code margin} of their expiry as gone. */
+    /**
+     * A registry that treats uploads within {@code margin} of their expiry as gone.
+     *
+     * @param margin how long before its expiry an upload stops being used; not negative
+     * @param clock the clock "now" is read from
+     * @throws IllegalArgumentException if {@code margin} is negative
+     */
     public MemoryUploadRegistry(Duration margin, Clock clock) {
         this.margin = Objects.requireNonNull(margin, "margin");
         this.clock = Objects.requireNonNull(clock, "clock");

@@ -73,16 +73,22 @@ public final class SqliteUploadRegistry implements UploadRegistry {
         this.renewal = LEASES.scheduleWithFixedDelay(this::renewClaims, every, every, TimeUnit.MILLISECONDS);
     }
 
-    /** The registry in {@code cacheDirectory}'s {@value #FILE_NAME}, with the default settings. */
+    /**
+     * {@return the registry in {@code cacheDirectory}'s {@value #FILE_NAME}, with the default settings}
+     *
+     * @param cacheDirectory the disk cache's directory
+     * @throws UploadRegistryException if the file cannot be opened or its table created
+     */
     public static SqliteUploadRegistry open(Path cacheDirectory) {
         return builder().directory(cacheDirectory).build();
     }
 
+    /** {@return a builder; {@link Builder#directory} or {@link Builder#file} is required} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The SQLite file. */
+    /** {@return the SQLite file} */
     public Path file() {
         return table.file();
     }
@@ -201,37 +207,72 @@ public final class SqliteUploadRegistry implements UploadRegistry {
 
         private Builder() {}
 
-        /** The cache directory; the registry lives in its {@value SqliteUploadRegistry#FILE_NAME}. */
+        /**
+         * Sets the cache directory; the registry lives in its {@value SqliteUploadRegistry#FILE_NAME}.
+         *
+         * @param dir the directory
+         * @return this builder
+         */
         public Builder directory(Path dir) {
             this.file = Objects.requireNonNull(dir, "directory").resolve(FILE_NAME);
             return this;
         }
 
-        /** The SQLite file itself. */
+        /**
+         * Sets the SQLite file itself (instead of a directory).
+         *
+         * @param file the file
+         * @return this builder
+         */
         public Builder file(Path file) {
             this.file = Objects.requireNonNull(file, "file");
             return this;
         }
 
-        /** How long a writer waits for another process's write lock (default 10 s). */
+        /**
+         * Sets how long a writer waits for another process's write lock (default 10 s).
+         *
+         * @param d a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException if {@code d} is null, zero or negative
+         */
         public Builder busyTimeout(Duration d) {
             this.busyTimeout = positive(d, "busyTimeout");
             return this;
         }
 
-        /** How long a claim holds others off without being renewed (default 30 s; renewed every third of it). */
+        /**
+         * Sets how long a claim holds others off without being renewed (default 30 s; renewed every
+         * third of it, so a crashed process's claim lapses after at most this long).
+         *
+         * @param d a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException if {@code d} is null, zero or negative
+         */
         public Builder lease(Duration d) {
             this.lease = positive(d, "lease");
             return this;
         }
 
-        /** How often a caller waiting for another process's upload looks again (default 100 ms). */
+        /**
+         * Sets how often a caller waiting for another process's upload looks again (default 100 ms).
+         *
+         * @param d a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException if {@code d} is null, zero or negative
+         */
         public Builder pollInterval(Duration d) {
             this.pollInterval = positive(d, "pollInterval");
             return this;
         }
 
-        /** Uploads within this margin of their expiry are made again (default 1 hour). */
+        /**
+         * Sets how long before its expiry an upload is made again instead of used (default 1 hour).
+         *
+         * @param d zero or a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException if {@code d} is null or negative
+         */
         public Builder expiryMargin(Duration d) {
             if (d == null || d.isNegative())
                 throw new IllegalArgumentException("expiryMargin must be zero or positive, not " + d);
@@ -239,12 +280,23 @@ public final class SqliteUploadRegistry implements UploadRegistry {
             return this;
         }
 
-        /** The clock (tests). */
+        /**
+         * Sets the clock "now" is read from (tests).
+         *
+         * @param c the clock
+         * @return this builder
+         */
         public Builder clock(Clock c) {
             this.clock = Objects.requireNonNull(c, "clock");
             return this;
         }
 
+        /**
+         * {@return the registry, its file opened and its table created if missing}
+         *
+         * @throws IllegalStateException if neither a directory nor a file was set
+         * @throws UploadRegistryException if the file cannot be opened
+         */
         public SqliteUploadRegistry build() {
             if (file == null)
                 throw new IllegalStateException(

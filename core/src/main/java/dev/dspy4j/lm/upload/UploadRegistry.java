@@ -24,16 +24,20 @@ public interface UploadRegistry extends AutoCloseable {
     Duration DEFAULT_EXPIRY_MARGIN = Duration.ofHours(1);
 
     /**
-     * The usable upload registered under {@code key} (made by any thread, or process sharing the
-     * registry), or null. Reads no payload bytes.
+     * {@return the usable upload registered under {@code key} (made by any thread, or process sharing
+     * the registry), or null} Reads no payload bytes.
+     *
+     * @param key provider, account and payload digest
      */
     Upload find(Upload.Key key);
 
     /**
-     * The usable upload registered under {@code key}, made first with {@code upload} if there is none.
-     * Only one caller per key uploads at a time; the others wait for its result (and make it
+     * {@return the usable upload registered under {@code key}, made first with {@code upload} if there
+     * is none} Only one caller per key uploads at a time; the others wait for its result (and make it
      * themselves if it fails).
      *
+     * @param key provider, account and payload digest
+     * @param bytes the payload's size, recorded when the provider reports none
      * @param upload uploads the payload and describes the file; runs at most once per call
      * @throws RuntimeException what {@code upload} throws, for the caller that ran it and those waiting on it
      */
@@ -42,6 +46,11 @@ public interface UploadRegistry extends AutoCloseable {
     /**
      * Uploads {@code payload} through {@code files} unless it already was: {@link #ensure} under the
      * key ({@code files.provider()}, {@code files.account()}, the payload's digest).
+     *
+     * @param files the account's Files API
+     * @param payload the payload to upload
+     * @param filename the name the provider records for it
+     * @return the usable upload
      */
     default Upload ensure(FilesApi files, Payload payload, String filename) {
         Upload.Key key = new Upload.Key(files.provider(), files.account(), payload.digest());
@@ -51,16 +60,24 @@ public interface UploadRegistry extends AutoCloseable {
     /**
      * Forgets the upload under {@code key} if it still has {@code fileId} (the provider no longer knows
      * the id), so the next {@link #ensure} uploads again. Another id, registered since, is kept.
+     *
+     * @param key provider, account and payload digest
+     * @param fileId the id the provider did not know
      */
     void forget(Upload.Key key, String fileId);
 
-    /** Every recorded upload (usable or not), oldest first. */
+    /** {@return every recorded upload (usable or not), oldest first} */
     List<Upload> list();
 
-    /** Removes the record under {@code key} (not the file at the provider); false if there was none. */
+    /**
+     * Removes the record under {@code key} (not the file at the provider).
+     *
+     * @param key provider, account and payload digest
+     * @return false if there was none
+     */
     boolean remove(Upload.Key key);
 
-    /** Uploads made within this margin of their expiry are not used (made again). */
+    /** {@return how long before its expiry an upload stops being used (it is made again)} */
     Duration expiryMargin();
 
     /** Releases the registry's resources (for the SQLite one, its connection). Idempotent. */
@@ -72,7 +89,7 @@ public interface UploadRegistry extends AutoCloseable {
      * file, and an LM with uploads on and such a cache uses it.
      */
     interface Source {
-        /** The registry kept beside this, opened on first use and closed with it. */
+        /** {@return the registry kept beside this, opened on first use and closed with it} */
         UploadRegistry uploadRegistry();
     }
 }

@@ -4,6 +4,10 @@ package dev.dspy4j.lm.upload;
 public class UploadRegistryException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * @param message names the registry's file and what failed
+     * @param cause the store's error (an {@code SQLException}, ...)
+     */
     public UploadRegistryException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -11,7 +11,7 @@ public final class Uploads {
 
     private Uploads() {}
 
-    /** The in-memory registry LMs share when their cache keeps none (no disk cache): one per process. */
+    /** {@return the in-memory registry LMs share when their cache keeps none (no disk cache): one per process} */
     public static UploadRegistry processRegistry() {
         return PROCESS;
     }
@@ -19,7 +19,11 @@ public final class Uploads {
     /**
      * The account an upload is registered under: the base URL's scheme, host, port and path, without
      * a {@code user:password@} part, query or fragment (any of which may hold a credential), and
-     * without a trailing slash; scheme and host in lower case.
+     * without a trailing slash; scheme and host in lower case. Batch clients name their account the
+     * same way ({@link dev.dspy4j.lm.batch.BatchClient#account()}).
+     *
+     * @param baseUrl a client's base URL
+     * @return the account, e.g. {@code https://api.openai.com/v1}
      */
     public static String account(URI baseUrl) {
         String scheme = baseUrl.getScheme() == null ? "" : baseUrl.getScheme().toLowerCase(Locale.ROOT);

@@ -57,17 +57,16 @@ class ApiKeyFromEnvTest {
                         .build()
                         .hasApiKey())
                 .isTrue();
-        assertThat(HttpLanguageModel.isLoopback("127.0.0.1.example.com")).isFalse();
-        assertThat(HttpLanguageModel.isLoopback("localhost.evil")).isFalse();
+        assertThat(HttpBuilderBase.isLoopback("127.0.0.1.example.com")).isFalse();
+        assertThat(HttpBuilderBase.isLoopback("localhost.evil")).isFalse();
     }
 
     @Test
     void anUnresolvableHostIsNamedAsSuch() {
         ConnectException e = new ConnectException();
         e.initCause(new UnresolvedAddressException());
-        assertThat(HttpLanguageModel.unresolvedHost(e, "api.openai.com"))
-                .isEqualTo("cannot resolve host api.openai.com");
-        assertThat(HttpLanguageModel.unresolvedHost(new ConnectException("refused"), "127.0.0.1"))
+        assertThat(HttpAttempt.unresolvedHost(e, "api.openai.com")).isEqualTo("cannot resolve host api.openai.com");
+        assertThat(HttpAttempt.unresolvedHost(new ConnectException("refused"), "127.0.0.1"))
                 .isNull();
     }
 }
