@@ -204,6 +204,32 @@ class RunRedisCacheTest {
                                 + " in the URI is past the server's 'databases' setting (16 by default)");
             }
             assertThat(server.requestCount()).isZero();
+            // evaluate and optimize open the cache the same way
+            Path dev = dir.resolve("dev.jsonl");
+            try {
+                Files.writeString(dev, "{\"question\": \"q?\", \"answer\": \"yes\"}\n");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            Run eval = dspy4j(List.of(
+                    "evaluate",
+                    "--program",
+                    program.toString(),
+                    "--data",
+                    dev.toString(),
+                    "--metric",
+                    "exact_match:answer",
+                    "--lm",
+                    "openai/loopback",
+                    "--api-base",
+                    server.baseUrl(),
+                    "--cache",
+                    redis.uri() + "/99"));
+            assertThat(eval.exit()).as(eval.err()).isEqualTo(2);
+            assertThat(eval.err())
+                    .startsWith("dspy4j evaluate: --cache: Redis at " + redis.uri() + "/99 refused this cache's"
+                            + " settings (ERR DB index is out of range)");
+            assertThat(server.requestCount()).isZero();
             // the last database there is still a cache
             Run last = dspy4j(run(server, "out15.jsonl", "--cache", redis.uri() + "/15"));
             assertThat(last.exit()).as(last.err()).isZero();

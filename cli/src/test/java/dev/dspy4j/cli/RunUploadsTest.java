@@ -85,7 +85,8 @@ class RunUploadsTest {
                 cacheDir.toString(),
                 "--uploads",
                 "--threads",
-                "2");
+                "2",
+                "--json");
     }
 
     @Test
@@ -99,6 +100,9 @@ class RunUploadsTest {
                 + Files.size(dir.resolve("data/img/b.png"))
                 + Files.size(dir.resolve("demo/demo.png"));
         assertThat(first.err()).contains(", 3 files uploaded (" + SeedBenchmark.size(pngs) + "), ");
+        var summary = Jsons.MAPPER.readTree(first.out());
+        assertThat(summary.get("uploads").asLong()).isEqualTo(3);
+        assertThat(summary.get("upload_bytes").asLong()).isEqualTo(pngs);
 
         Run second = run("openai-responses/m", "second", "q4", "q5");
         assertThat(second.exit()).as(second.err()).isZero();

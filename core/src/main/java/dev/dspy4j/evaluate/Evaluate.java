@@ -55,7 +55,8 @@ public final class Evaluate {
      *
      * @param program the program to run; not changed
      * @return one row per example that ran, in dev-set order
-     * @throws dev.dspy4j.module.ParallelException if more runs failed than {@link Builder#maxErrors} allows
+     * @throws dev.dspy4j.module.ParallelException once {@link Builder#maxErrors(int) maxErrors} runs have failed
+     *     (the k-th failure stops the run), or if the calling thread is interrupted; it holds the outcomes so far
      */
     public EvaluationResult run(Module program) {
         Objects.requireNonNull(program, "program");
@@ -109,6 +110,7 @@ public final class Evaluate {
          *
          * @param n at least 1 (default 1)
          * @return this builder
+         * @throws IllegalArgumentException if {@code n} is less than 1
          */
         public Builder threads(int n) {
             parallel.threads(n);
@@ -129,8 +131,9 @@ public final class Evaluate {
         /**
          * Stop with a {@link dev.dspy4j.module.ParallelException} after this many failed runs.
          *
-         * @param k at least 1 (default: never stop)
+         * @param k at least 1 (default: never stop); the k-th failed run stops the evaluation
          * @return this builder
+         * @throws IllegalArgumentException if {@code k} is less than 1
          */
         public Builder maxErrors(int k) {
             parallel.maxErrors(k);
@@ -142,6 +145,7 @@ public final class Evaluate {
          *
          * @param d a positive duration, or null for no timeout (the default)
          * @return this builder
+         * @throws IllegalArgumentException if {@code d} is zero or negative
          */
         public Builder timeout(Duration d) {
             parallel.timeout(d);

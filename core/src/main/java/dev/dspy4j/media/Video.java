@@ -62,7 +62,8 @@ public record Video(Payload payload) implements Media {
      * @throws PayloadException if the bytes are over 50 MB or not recognised video
      */
     public static Video of(byte[] bytes) {
-        return new Video(asVideo(Payload.of(bytes), t -> Payload.wrap(bytes, t)));
+        byte[] copy = bytes.clone(); // one copy, also when the type must be declared again below
+        return new Video(asVideo(Payload.wrap(copy), t -> Payload.wrap(copy, t)));
     }
 
     /**

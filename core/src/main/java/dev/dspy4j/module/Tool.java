@@ -97,8 +97,8 @@ public final class Tool {
             Map<String, Object> argsSchema,
             Function<Map<String, Object>, Object> function) {
         if (!NAME.matcher(Objects.requireNonNull(name, "name")).matches()) {
-            throw new IllegalArgumentException(
-                    "tool name '" + name + "' must be letters, digits, '_' or '-' (at most 64)");
+            throw new IllegalArgumentException("tool name '" + name
+                    + "' must start with a letter or '_' and hold only letters, digits, '_' or '-'" + " (at most 64)");
         }
         this.name = name;
         this.description = description == null ? "" : description;
@@ -160,7 +160,8 @@ public final class Tool {
      * the LM leaves out, or gives as {@code null}, are absent when Jackson builds the record.
      *
      * @param <A> the record type
-     * @param name the tool name: letters, digits, {@code _} or {@code -}, at most 64 (OpenAI's rule)
+     * @param name the tool name: letters, digits, {@code _} or {@code -}, at most 64 (OpenAI's rule),
+     *     starting with a letter or {@code _} (Gemini's)
      * @param description shown to the LM; {@code null} is empty
      * @param argsType the record class whose components are the arguments
      * @param fn the function, given the arguments as one record
@@ -175,8 +176,8 @@ public final class Tool {
     /**
      * A builder for a tool defined by a lambda.
      *
-     * @param name the tool name: letters, digits, {@code _} or {@code -}, at most 64 (checked by
-     *     {@link Builder#build()})
+     * @param name the tool name: letters, digits, {@code _} or {@code -}, at most 64, starting with a
+     *     letter or {@code _} (checked by {@link Builder#build()})
      * @return a new builder
      */
     public static Builder builder(String name) {

@@ -261,7 +261,8 @@ public final class BootstrapFewShotWithRandomSearch implements Optimizer {
         }
 
         /**
-         * Failed teacher runs tolerated per bootstrap.
+         * Failed teacher runs that end a bootstrap, and with it {@code compile}
+         * ({@link BootstrapFewShot.Builder#maxErrors}): the n-th failure throws.
          *
          * @param n at least 1 (default 10)
          * @return this builder

@@ -248,7 +248,7 @@ public final class MIPROv2 implements Optimizer {
         }
 
         /**
-         * Search trials, with {@link #numCandidates}.
+         * Search trials, with {@link #numCandidates} ({@code build} refuses it without).
          *
          * @param n 0 or more (default: DSPy's {@code max(2·v·log2(n), 1.5·n)})
          * @return this builder
@@ -376,7 +376,7 @@ public final class MIPROv2 implements Optimizer {
          *
          * @return the optimizer
          * @throws IllegalArgumentException if an {@code auto} preset is set together with
-         *     {@code numCandidates} or {@code numTrials}
+         *     {@code numCandidates} or {@code numTrials}, or {@code numTrials} is set without {@code numCandidates}
          */
         public MIPROv2 build() {
             return new MIPROv2(this);

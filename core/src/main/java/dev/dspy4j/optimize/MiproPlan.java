@@ -43,12 +43,17 @@ record MiproPlan(
          * The run settings with DSPy's default preset, {@code light}, when neither a preset nor
          * {@code numCandidates} is set.
          *
-         * @throws IllegalArgumentException if a preset is set together with {@code numCandidates} or {@code numTrials}
+         * @throws IllegalArgumentException if a preset is set together with {@code numCandidates} or
+         *     {@code numTrials}, or {@code numTrials} without {@code numCandidates} (as DSPy refuses)
          */
         RunSettings settle(RunSettings s) {
             if (s.budget().auto() != null && (numCandidates != null || numTrials != null)) {
                 throw new IllegalArgumentException(
                         "MIPROv2: auto sets the candidates and trials; do not also set numCandidates or numTrials");
+            }
+            if (numTrials != null && numCandidates == null) {
+                throw new IllegalArgumentException("MIPROv2: numTrials(" + numTrials
+                        + ") needs numCandidates(n) too; without it the light preset sets the trials");
             }
             if (s.budget().auto() != null || numCandidates != null) return s;
             return new RunSettings(

@@ -148,9 +148,10 @@ public final class OptimizerRun {
      * @param examples the examples to score it on
      * @return the evaluation; a failed example scores 0
      * @throws OptimizationStopped if the run must stop, or the examples do not fit in the metric-call budget
+     * @throws IllegalArgumentException if an example has no input keys marked (checked before anything
+     *     runs; the trial log is not marked {@code failed})
      * @throws RuntimeException anything else thrown out of the evaluation (a failing example only
-     *     scores 0), e.g. for an example without input keys; the run is then marked {@code failed} in the
-     *     trial log
+     *     scores 0); the run is then marked {@code failed} in the trial log
      */
     public EvaluationResult evaluate(Module program, List<Example> examples) {
         checkStop();

@@ -277,6 +277,7 @@ public record Prompt(List<Message> messages, int stablePrefix) {
          *
          * @return this builder
          * @throws IllegalStateException if no message is open
+         * @throws IllegalArgumentException if the open message has no part yet (nothing, or only empty text)
          */
         public Builder end() {
             requireOpen();

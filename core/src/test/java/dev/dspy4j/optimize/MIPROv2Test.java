@@ -220,6 +220,13 @@ class MIPROv2Test {
                         .numCandidates(4)
                         .build())
                 .hasMessageContaining("auto");
+        // numTrials alone was silently replaced by the light preset's trial count; DSPy refuses it too
+        assertThatThrownBy(() -> MIPROv2.builder(ReverseTask.metric())
+                        .promptModel(proposer())
+                        .numTrials(20)
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("numTrials(20) needs numCandidates");
         MIPROv2 m = MIPROv2.builder(ReverseTask.metric())
                 .promptModel(proposer())
                 .numCandidates(2)

@@ -23,14 +23,18 @@ import javax.net.ssl.SSLSocketFactory;
  *   <li>Identical requests in flight in several processes make one LM call: {@link #lease} takes
  *       {@code <prefix>lease:<key>} with {@code SET NX PX} for the caller that sends, renewing it while
  *       the call runs; the others poll for the value (5 ms doubling to 100 ms) until it is stored, or
- *       until the lease is gone (its holder failed or died), then try to take it themselves.</li>
+ *       until the lease is gone (its holder failed, died, or held it longer than the {@linkplain
+ *       Builder#leaseWait lease wait}), then try to take it themselves.</li>
  *   <li>A Redis that is down or slow (connect and read {@linkplain Builder#timeout timeouts}, default
  *       500 ms) never fails a call: a lookup is a miss, a write is skipped, a lease is granted at once.
  *       One warning per outage, not per call; while down, Redis is tried again once per
  *       {@linkplain Builder#retryAfter retry interval}, and the cache is shared again when it answers.
- *       Every absorbed failure is told to the {@linkplain Builder#listener listener}.</li>
+ *       A wait for a pooled connection that times out (all {@linkplain Builder#maxConnections connections}
+ *       busy) skips that operation but is not an outage. Every absorbed failure is told to the
+ *       {@linkplain Builder#listener listener}.</li>
  * </ul>
- * Only standard commands are used (GET, SET with NX/PX, EXISTS, EVAL); tested with Redis 7.0. Valkey
+ * Only standard commands are used (GET, SET with NX/PX, PTTL, EXISTS, EVAL, PING; AUTH and SELECT as the URI asks,
+ * so an ACL user needs them all); tested with Redis 7.0. Valkey
  * speaks the same commands but is not tested here. The password never appears in {@link #toString()}
  * or in log lines.
  *
@@ -152,6 +156,11 @@ public final class RedisCache implements ResponseCache {
     @Override
     public CacheLease lease(CacheKey key) {
         return leases.lease(leaseKey(key), redisKey(key), values::read, value -> values.remember(key, value));
+    }
+
+    /** {@return the Redis side: client, keys, commands (tests hold its pooled connections)} */
+    RedisStore store() {
+        return store;
     }
 
     /** {@return the Redis key of {@code key}'s value} */
@@ -321,7 +330,8 @@ public final class RedisCache implements ResponseCache {
         }
 
         /**
-         * The longest a caller waits for another process's call before sending itself.
+         * The longest a caller waits for another process's call before sending itself, and the longest a
+         * caller renews its own lease (a call that hangs then lets the others send).
          *
          * @param d a positive duration (default 10 min)
          * @return this builder

@@ -2,6 +2,7 @@ package dev.dspy4j.redis;
 
 import dev.dspy4j.lm.CacheFailure;
 import dev.dspy4j.lm.CacheListener;
+import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -12,7 +13,8 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * Whether one {@link RedisCache}'s server is reachable. The first failure of an outage logs one
  * warning and marks the server down; while down, operations are skipped (a miss, a skipped write)
  * without waiting for a timeout, except one probe per retry interval, whose success logs one info line
- * and ends the outage. Every failure and skipped operation is told to the {@link CacheListener}.
+ * and ends the outage. A wait for a pooled connection that timed out (all in use by this process) is not an
+ * outage: that operation is skipped, with one warning per cache. Every failure and skipped operation is told to the {@link CacheListener}.
  * Hand-written (about 60 lines) rather than a circuit-breaker library, which would bring a dependency
  * onto every Spark executor for one flag and one timestamp.
  */
@@ -24,6 +26,7 @@ final class RedisHealth {
     private final CacheListener listener;
     private final AtomicBoolean down = new AtomicBoolean();
     private final AtomicLong nextProbe = new AtomicLong();
+    private final AtomicBoolean poolWarned = new AtomicBoolean();
 
     RedisHealth(String server, long retryNanos, CacheListener listener) {
         this.server = server;
@@ -64,6 +67,19 @@ final class RedisHealth {
                     e);
             return;
         }
+        if (poolExhausted(e)) {
+            // every pooled connection stayed busy for the timeout: this process is busy, Redis is not down
+            if (poolWarned.compareAndSet(false, true)) {
+                log.warn(
+                        "Redis at {}: {} found no free pooled connection within the timeout and was skipped; this is"
+                                + " not an outage (said once per cache; raise maxConnections or the timeout if it"
+                                + " repeats)",
+                        server,
+                        what);
+            }
+            tell(op, "Redis at " + server + ": " + what + " skipped: no pooled connection came free in time", e);
+            return;
+        }
         nextProbe.set(System.nanoTime() + retryNanos);
         if (down.compareAndSet(false, true)) {
             log.warn(
@@ -75,6 +91,18 @@ final class RedisHealth {
                     retryNanos / 1_000_000);
         }
         tell(op, "Redis at " + server + ": " + what + " failed: " + e, e);
+    }
+
+    /**
+     * True if {@code e} is a wait for a pooled connection that timed out: the pool's
+     * {@link NoSuchElementException} without a cause (commons-pool gives one a cause when making or
+     * validating a connection failed, which is Redis's doing).
+     */
+    static boolean poolExhausted(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof NoSuchElementException && t.getCause() == null) return true;
+        }
+        return false;
     }
 
     /** An operation skipped because Redis is down; told to the listener only. */

@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,16 +119,33 @@ final class RedisLeases implements AutoCloseable {
         }
     }
 
-    /** A granted lease that renews itself until closed, then deletes itself if still owned. */
+    /**
+     * A granted lease that renews itself until closed, then deletes itself if still owned. Renewing stops
+     * early when the lease is found lost (it expired, and may be another caller's now), and once it has been
+     * held for the lease wait: a holder whose call hangs keeps the others waiting no longer than they would
+     * wait anyway; its lease then lapses within the lease time and a waiter sends.
+     */
     private CacheLease held(byte[] leaseKey, byte[] owner) {
         long every = Math.max(10, leaseMillis / 3);
         byte[] ms = Long.toString(leaseMillis).getBytes(StandardCharsets.UTF_8);
+        long until = System.nanoTime() + waitNanos;
+        AtomicReference<ScheduledFuture<?>> self = new AtomicReference<>();
         ScheduledFuture<?> renewal = renewer.scheduleWithFixedDelay(
                 () -> {
+                    if (System.nanoTime() - until > 0) {
+                        stop(self);
+                        health.tell(
+                                CacheFailure.Operation.LEASE,
+                                "a call held its lease longer than the lease wait (" + waitNanos / 1_000_000
+                                        + " ms); no longer renewed, so the callers waiting for it send themselves",
+                                null);
+                        return;
+                    }
                     if (!health.shouldTry()) return; // down: the lease lapses, and so do the others' waits
                     try {
-                        client.eval(RENEW, List.of(leaseKey), List.of(owner, ms));
+                        Object renewed = client.eval(RENEW, List.of(leaseKey), List.of(owner, ms));
                         health.succeeded();
+                        if (Long.valueOf(0).equals(renewed)) stop(self); // lost: it expired, maybe taken since
                     } catch (RuntimeException e) {
                         health.failed(CacheFailure.Operation.LEASE, "renewing a lease", e);
                     }
@@ -135,10 +153,16 @@ final class RedisLeases implements AutoCloseable {
                 every,
                 every,
                 TimeUnit.MILLISECONDS);
+        self.set(renewal);
         return CacheLease.granted(() -> {
             renewal.cancel(false);
             if (health.shouldTry()) release(leaseKey, owner); // else it expires by itself
         });
+    }
+
+    private static void stop(AtomicReference<ScheduledFuture<?>> renewal) {
+        ScheduledFuture<?> f = renewal.get();
+        if (f != null) f.cancel(false); // else the next run stops it
     }
 
     /** The decoded value at {@code valueKey}, or null if there is none or it does not decode. */

@@ -333,7 +333,8 @@ public final class AnthropicChat extends HttpLanguageModel implements Batchable 
         }
 
         /**
-         * Takes the API key from the environment variable {@value AnthropicChat#API_KEY_ENV}; none if it is unset.
+         * Takes the API key from the environment variable {@value AnthropicChat#API_KEY_ENV}, read now. If it
+         * is unset or blank, {@link #build()} fails unless the base URL is on loopback (a local server needs no key).
          *
          * @return this builder
          */
@@ -388,7 +389,8 @@ public final class AnthropicChat extends HttpLanguageModel implements Batchable 
         /**
          * {@return a new client}
          *
-         * @throws IllegalStateException if no model was set
+         * @throws IllegalStateException if no model was set, or {@link #apiKeyFromEnv()} found no key and the
+         *     base URL is not on loopback
          */
         public AnthropicChat build() {
             if (model() == null) throw new IllegalStateException("AnthropicChat needs a model: call model(\"...\")");

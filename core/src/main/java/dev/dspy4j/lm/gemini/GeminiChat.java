@@ -201,7 +201,8 @@ public final class GeminiChat extends HttpLanguageModel {
 
         /**
          * Takes the API key from the environment variable {@value GeminiChat#API_KEY_ENV}, else
-         * {@value GeminiChat#FALLBACK_API_KEY_ENV}; none if both are unset.
+         * {@value GeminiChat#FALLBACK_API_KEY_ENV}, read now. If both are unset or blank, {@link #build()} fails
+         * unless the base URL is on loopback (a local server needs no key).
          *
          * @return this builder
          */
@@ -245,7 +246,8 @@ public final class GeminiChat extends HttpLanguageModel {
         /**
          * {@return a new client}
          *
-         * @throws IllegalStateException    if no model was set
+         * @throws IllegalStateException    if no model was set, or {@link #apiKeyFromEnv()} found no key and
+         *                                  the base URL is not on loopback
          * @throws IllegalArgumentException if the model is not a Gemini model name (letters, digits,
          *                                  {@code .}, {@code _} and {@code -}, optionally after {@code models/})
          */
