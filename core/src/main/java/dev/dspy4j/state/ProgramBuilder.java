@@ -22,18 +22,11 @@ final class ProgramBuilder {
 
     /** See {@link ProgramState#build()}. */
     static Module build(ProgramState state) {
-        Map<String, PredictorState> predictors = state.predictors();
         Path source = state.source();
-        if (predictors.size() != 1) {
-            throw new ProgramStateException(
-                    source,
-                    "$",
-                    "holds " + predictors.size() + " predictors " + predictors.keySet()
-                            + "; only a single Predict or ChainOfThought can be built from a file, so build this program in "
-                            + "code and call ProgramState.load(program, file)");
-        }
-        Map.Entry<String, PredictorState> only =
-                predictors.entrySet().iterator().next();
+        Map.Entry<String, PredictorState> only = onlyPredictor(
+                state,
+                "only a single Predict or ChainOfThought can be built from a file, so build this program in "
+                        + "code and call ProgramState.load(program, file)");
         PredictorState s = only.getValue();
         String at = "$.predictors." + only.getKey();
         if (s.signature() == null) {
@@ -63,17 +56,24 @@ final class ProgramBuilder {
     /** See {@link ProgramState#build(Signature)}. */
     static Module build(ProgramState state, Signature signature) {
         Objects.requireNonNull(signature, "signature");
+        String name = onlyPredictor(state, "build this program in code and call ProgramState.load(program, file)")
+                .getKey();
+        return state.applyTo(skeleton(state.source(), name, signature, "$." + name));
+    }
+
+    /**
+     * The state's one predictor (name and state); a file with any other count is refused, the message
+     * ending with {@code advice}.
+     */
+    private static Map.Entry<String, PredictorState> onlyPredictor(ProgramState state, String advice) {
         Map<String, PredictorState> predictors = state.predictors();
-        Path source = state.source();
         if (predictors.size() != 1) {
             throw new ProgramStateException(
-                    source,
+                    state.source(),
                     "$",
-                    "holds " + predictors.size() + " predictors " + predictors.keySet()
-                            + "; build this program in code and call ProgramState.load(program, file)");
+                    "holds " + predictors.size() + " predictors " + predictors.keySet() + "; " + advice);
         }
-        String name = predictors.keySet().iterator().next();
-        return state.applyTo(skeleton(source, name, signature, "$." + name));
+        return predictors.entrySet().iterator().next();
     }
 
     private static Module skeleton(Path source, String name, Signature sig, String at) {
