@@ -8,7 +8,6 @@ import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -73,23 +72,8 @@ final class RunSummary {
             boolean stopped,
             UsageSummary usage) {
         long failed = failed();
-        StringBuilder s = new StringBuilder();
         long rows = done() + results.keptCount();
-        s.append(rows)
-                .append(rows == 1 ? " row: " : " rows: ")
-                .append(rows - failed)
-                .append(" ok, ")
-                .append(failed)
-                .append(failed == 1 ? " error" : " errors");
-        if (failed > 0) {
-            s.append(" (")
-                    .append(new TreeMap<>(errors)
-                            .entrySet().stream()
-                                    .map(e -> e.getKey() + " " + e.getValue())
-                                    .collect(Collectors.joining(", ")))
-                    .append(')');
-        }
-        s.append(", ").append(cached()).append(" from the cache");
+        StringBuilder s = new StringBuilder(RowCounts.line(rows, errors, cached()));
         if (results.keptCount() > 0) s.append(", ").append(results.keptCount()).append(" kept from the earlier output");
         if (cache != null && cache.writeFailures() > 0) {
             s.append(", ").append(cache.writeFailures()).append(" answers could not be written to the cache");

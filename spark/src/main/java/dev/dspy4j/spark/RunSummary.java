@@ -1,5 +1,6 @@
 package dev.dspy4j.spark;
 
+import dev.dspy4j.cli.RowCounts;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,31 +49,12 @@ record RunSummary(long rows, long cached, Map<String, Long> errors) {
      * The summary line: {@code 3 rows: 2 ok, 1 error (lm 1), 0 from the cache, 1.2 s (2.5 rows/s); output in OUT}.
      */
     String line(double seconds, String out) {
-        long failed = failed();
-        StringBuilder s = new StringBuilder();
-        s.append(rows)
-                .append(rows == 1 ? " row: " : " rows: ")
-                .append(rows - failed)
-                .append(" ok, ")
-                .append(failed)
-                .append(failed == 1 ? " error" : " errors");
-        if (failed > 0) {
-            s.append(" (");
-            errors.forEach((t, n) -> s.append(s.charAt(s.length() - 1) == '(' ? "" : ", ")
-                    .append(t)
-                    .append(' ')
-                    .append(n));
-            s.append(')');
-        }
-        s.append(", ")
-                .append(cached)
-                .append(" from the cache")
-                .append(String.format(
+        return RowCounts.line(rows, errors, cached)
+                + String.format(
                         Locale.ROOT,
                         ", %.1f s (%.1f rows/s); output in %s",
                         seconds,
                         rows / Math.max(seconds, 1e-9),
-                        out));
-        return s.toString();
+                        out);
     }
 }
