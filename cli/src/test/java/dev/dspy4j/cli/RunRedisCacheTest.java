@@ -3,7 +3,7 @@ package dev.dspy4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dspy4j.module.Predict;
-import dev.dspy4j.redis.RedisServerProcess;
+import dev.dspy4j.redis.RedisServerExtension;
 import dev.dspy4j.state.ProgramState;
 import dev.dspy4j.testing.LoopbackChatServer;
 import java.io.IOException;
@@ -15,31 +15,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code run --cache redis://...}: a second run (another process would do the same) is served by Redis. */
 class RunRedisCacheTest {
-    static RedisServerProcess redis;
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension();
 
     @TempDir
     Path dir;
 
     private Path program;
     private Path data;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServerProcess.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) redis.close();
-    }
 
     @BeforeEach
     void setUp() throws IOException {

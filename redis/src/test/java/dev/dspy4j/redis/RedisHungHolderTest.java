@@ -8,9 +8,8 @@ import dev.dspy4j.lm.CacheLease;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A holder whose call hangs (alive, so its lease would be renewed for ever) keeps the others waiting no
@@ -18,17 +17,8 @@ import org.junit.jupiter.api.Test;
  * of waiting its own lease wait (10 minutes by default).
  */
 class RedisHungHolderTest {
-    static RedisServerProcess redis;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServerProcess.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) redis.close();
-    }
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension();
 
     @Test
     void aWaiterTakesOverFromAHolderThatHeldItsLeaseLongerThanTheLeaseWait() throws Exception {

@@ -6,9 +6,8 @@ import dev.dspy4j.cache.CacheFailureCounter;
 import dev.dspy4j.lm.CacheFailure;
 import dev.dspy4j.lm.CacheLease;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Connection;
 
 /**
@@ -17,17 +16,8 @@ import redis.clients.jedis.Connection;
  * operation uses it at once instead of skipping it for the retry interval.
  */
 class RedisPoolTest {
-    static RedisServerProcess redis;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServerProcess.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        if (redis != null) redis.close();
-    }
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension();
 
     @Test
     void aWaitForAPooledConnectionThatTimesOutSkipsTheOperationWithoutMarkingRedisDown() {
