@@ -52,12 +52,12 @@ final class CacheCommand implements Runnable {
     /**
      * The cache directory.
      *
-     * @throws IllegalArgumentException (exit 2) for a Redis URI, in {@code --cache} or {@code --cache-dir}
+     * @throws LmOptions.UsageException (exit 2) for a Redis URI, in {@code --cache} or {@code --cache-dir}
      */
     Path directory() {
         String redis = cacheUri != null ? cacheUri : isRedisUri(cacheDir) ? cacheDir : null;
         if (redis != null) {
-            throw new IllegalArgumentException("dspy4j cache works on the disk cache only, not on the Redis cache "
+            throw new LmOptions.UsageException("dspy4j cache works on the disk cache only, not on the Redis cache "
                     + RedisCache.redacted(redis) + ": Redis keeps its entries under the key prefix "
                     + RedisCache.DEFAULT_PREFIX + " (RedisCache.prefix); see or remove them with redis-cli "
                     + "(e.g. --scan --pattern '" + RedisCache.DEFAULT_PREFIX + "*'), or give the cache a TTL");

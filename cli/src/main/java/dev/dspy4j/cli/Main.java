@@ -91,15 +91,12 @@ public final class Main implements Runnable {
     /**
      * {@return a new picocli command line for {@code dspy4j} and its subcommands}, with this project's
      * handlers for bad command lines (a short error, see {@link #shortParameterError}) and failed commands
-     * (exit 2, Redis passwords masked)
+     * (see {@link #failedCommand})
      */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setParameterExceptionHandler(Main::shortParameterError);
-        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("dspy4j: " + masked(e.getMessage() == null ? e.toString() : e.getMessage()));
-            return 2;
-        });
+        cl.setExecutionExceptionHandler(Main::failedCommand);
         // the optimizers are a registry others add to: list them in optimize --help from it
         CommandLine.Model.UsageMessageSpec usage =
                 cl.getSubcommands().get("optimize").getCommandSpec().usageMessage();
@@ -111,6 +108,22 @@ public final class Main implements Runnable {
         footer.addAll(java.util.List.of(usage.footer()));
         usage.footer(footer.toArray(String[]::new));
         return cl;
+    }
+
+    /**
+     * A command that failed with an exception it did not handle itself: one line naming the command
+     * ({@code dspy4j optimize: ChatAdapter could not parse ...}), Redis passwords masked. Exit status 2
+     * for a usage error ({@link LmOptions.UsageException}), 1 for anything that went wrong while running
+     * (an LM answer that cannot be parsed, a server that fails, a file that cannot be written), as the
+     * README's exit statuses say.
+     */
+    static int failedCommand(Exception e, CommandLine commandLine, CommandLine.ParseResult parsed) {
+        commandLine
+                .getErr()
+                .println(commandLine.getCommandSpec().qualifiedName() + ": "
+                        + masked(e.getMessage() == null ? e.toString() : e.getMessage()));
+        commandLine.getErr().flush();
+        return e instanceof LmOptions.UsageException ? 2 : 1;
     }
 
     /**

@@ -1,0 +1,92 @@
+package dev.dspy4j.cli;
+
+import static dev.dspy4j.cli.RunFixesTest.dspy4j;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dspy4j.module.Predict;
+import dev.dspy4j.state.ProgramState;
+import dev.dspy4j.testing.LoopbackChatServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A new user's first session with the CLI: each of their findings, driven as they typed it. */
+class NewUserReportTest {
+    @TempDir
+    Path dir;
+
+    private LoopbackChatServer server;
+    private Path program;
+    private Path rows;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        // the loopback server a user starts from the README: the same canned field for every request
+        server = LoopbackChatServer.builder()
+                .respond(r -> LoopbackChatServer.chatAnswer("answer", "cat"))
+                .start();
+        program = dir.resolve("qa.json");
+        ProgramState.save(Predict.of("question -> answer"), program);
+        rows = Files.writeString(dir.resolve("rows.jsonl"), """
+                {"question": "a", "answer": "cat"}
+                {"question": "b", "answer": "cat"}
+                {"question": "c", "answer": "dog"}
+                {"question": "d", "answer": "cat"}
+                """);
+    }
+
+    @AfterEach
+    void tearDown() {
+        server.close();
+    }
+
+    // 1. an answer the adapter cannot parse is a run failure (exit 1) named by its command, not a usage error
+
+    @Test
+    void miproAgainstTheCannedServerFailsAsARunFailureNamingTheCommand() {
+        var r = dspy4j(
+                "optimize",
+                "--program",
+                program.toString(),
+                "--train",
+                rows.toString(),
+                "--metric",
+                "exact_match:answer",
+                "--optimizer",
+                "mipro",
+                "--out",
+                dir.resolve("o.json").toString(),
+                "--lm",
+                "openai/m",
+                "--api-base",
+                server.baseUrl(),
+                "--no-cache");
+        assertThat(r.exit()).as(r.err()).isEqualTo(1);
+        assertThat(r.err())
+                .contains("dspy4j optimize: ChatAdapter could not parse")
+                .contains("missing fields");
+        assertThat(r.err()).doesNotContain("\ndspy4j: ").doesNotStartWith("dspy4j: ");
+    }
+
+    @Test
+    void anUnhandledFailureOfAnyCommandIsExit1AndAUsageErrorStays2() {
+        StringWriter err = new StringWriter();
+        var cl = Main.commandLine();
+        cl.setErr(new PrintWriter(err, true));
+        var evaluate = cl.getSubcommands().get("evaluate");
+        assertThat(Main.failedCommand(new IllegalStateException("boom"), evaluate, null))
+                .isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("dspy4j evaluate: boom" + System.lineSeparator());
+
+        var stats = dspy4j("cache", "stats", "--cache", "redis://127.0.0.1:1");
+        assertThat(stats.exit()).isEqualTo(2);
+        assertThat(stats.err()).startsWith("dspy4j cache stats: dspy4j cache works on the disk cache only");
+    }
+}
