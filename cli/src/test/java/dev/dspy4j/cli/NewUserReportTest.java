@@ -47,6 +47,25 @@ class NewUserReportTest {
         server.close();
     }
 
+    private RunFixesTest.Run run(String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "run",
+                "--program",
+                program.toString(),
+                "--data",
+                rows.toString(),
+                "--out",
+                dir.resolve("out.jsonl").toString(),
+                "--lm",
+                "openai/m",
+                "--api-base",
+                server.baseUrl(),
+                "--cache-dir",
+                dir.resolve("cache").toString()));
+        args.addAll(List.of(more));
+        return dspy4j(args.toArray(String[]::new));
+    }
+
     // 1. an answer the adapter cannot parse is a run failure (exit 1) named by its command, not a usage error
 
     @Test
@@ -88,5 +107,25 @@ class NewUserReportTest {
         var stats = dspy4j("cache", "stats", "--cache", "redis://127.0.0.1:1");
         assertThat(stats.exit()).isEqualTo(2);
         assertThat(stats.err()).startsWith("dspy4j cache stats: dspy4j cache works on the disk cache only");
+    }
+
+    // 2. --quiet: no progress, no warnings; the summary stays, as its help says
+
+    @Test
+    void quietKeepsTheSummaryOnlyAndItsHelpSaysSo() {
+        var r = run("--quiet");
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<String> lines = r.err().lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).startsWith("4 rows: 4 ok, 0 errors, 0 from the cache");
+        assertThat(lines.get(1)).startsWith("LM: ");
+        var loud = run("--resume");
+        assertThat(loud.err())
+                .as("without --quiet the progress line is printed")
+                .contains("rows/s");
+
+        assertThat(dspy4j("run", "--help").out().replaceAll("\\s+", " "))
+                .contains("No progress bar, no batch status lines, no warnings; errors and the final summary are "
+                        + "still printed.");
     }
 }
