@@ -12,6 +12,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,7 @@ class NewUserReportTest {
     private LoopbackChatServer server;
     private Path program;
     private Path rows;
+    private BooleanSupplier terminal;
 
     @BeforeEach
     void setUp() throws IOException {
@@ -40,10 +42,12 @@ class NewUserReportTest {
                 {"question": "c", "answer": "dog"}
                 {"question": "d", "answer": "cat"}
                 """);
+        terminal = Progress.terminalCheck;
     }
 
     @AfterEach
     void tearDown() {
+        Progress.terminalCheck = terminal;
         server.close();
     }
 
@@ -127,5 +131,42 @@ class NewUserReportTest {
         assertThat(dspy4j("run", "--help").out().replaceAll("\\s+", " "))
                 .contains("No progress bar, no batch status lines, no warnings; errors and the final summary are "
                         + "still printed.");
+    }
+
+    // 3. a progress line drawn in place never has another line glued to it
+
+    @Test
+    void anOpenProgressLineIsClearedBeforeAnyOtherLine() {
+        StringWriter text = new StringWriter();
+        ProgressAwareWriter err = new ProgressAwareWriter(new PrintWriter(text));
+        Progress progress = new Progress(err, 8, true, true);
+        progress.update(0, 0, 0);
+        err.println("warning: something");
+        progress.finish(8, 0, 0);
+        err.println("8 rows: 8 ok");
+        err.flush();
+        for (String line : text.toString().split("\n", -1)) {
+            String shown = line.substring(line.lastIndexOf('\r') + 1);
+            assertThat(shown.contains("rows/s") && shown.contains("ok"))
+                    .as(line)
+                    .isFalse();
+            assertThat(shown.contains("ETA") && shown.contains("warning"))
+                    .as(line)
+                    .isFalse();
+        }
+        assertThat(text.toString())
+                .contains("\rwarning: something\n")
+                .contains("done in")
+                .endsWith("\n8 rows: 8 ok\n");
+    }
+
+    @Test
+    void onATerminalTheSummaryStartsItsOwnLine() {
+        Progress.terminalCheck = () -> true;
+        var r = run();
+        assertThat(r.exit()).as(r.err()).isZero();
+        String[] lines = r.err().split("\n", -1);
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("4 rows: 4 ok"));
+        assertThat(lines).noneSatisfy(l -> assertThat(l).contains("rows/s").contains("ok,"));
     }
 }
