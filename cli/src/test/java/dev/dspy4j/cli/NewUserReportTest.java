@@ -169,4 +169,43 @@ class NewUserReportTest {
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("4 rows: 4 ok"));
         assertThat(lines).noneSatisfy(l -> assertThat(l).contains("rows/s").contains("ok,"));
     }
+
+    // 4. a cache directory that is a file, or that does not exist
+
+    @Test
+    void aCacheDirThatIsAFileIsAUsageErrorForEveryCacheAndFilesCommand() throws IOException {
+        Path file = Files.writeString(dir.resolve("file.json"), "{}");
+        for (String sub : List.of("stats", "verify", "clear")) {
+            var r = dspy4j("cache", sub, "--cache-dir", file.toString());
+            assertThat(r.exit()).as(sub).isEqualTo(2);
+            assertThat(r.err())
+                    .as(sub)
+                    .startsWith("dspy4j cache " + sub + ": --cache-dir " + file + " is not a directory");
+            assertThat(r.out()).as(sub).doesNotContain("no cache");
+        }
+        var files = dspy4j("files", "list", "--cache-dir", file.toString());
+        assertThat(files.exit()).isEqualTo(2);
+        assertThat(files.err()).startsWith("dspy4j files list: --cache-dir " + file + " is not a directory");
+    }
+
+    @Test
+    void aMissingCacheDirIsNamedAsMissing() {
+        Path missing = dir.resolve("nowhere");
+        var stats = dspy4j("cache", "stats", "--cache-dir", missing.toString());
+        assertThat(stats.exit()).isZero();
+        assertThat(stats.out()).isEqualTo("no cache: " + missing + " does not exist" + System.lineSeparator());
+        for (String sub : List.of("verify", "clear")) {
+            var r = dspy4j("cache", sub, "--cache-dir", missing.toString());
+            assertThat(r.exit()).as(sub).isEqualTo(2);
+            assertThat(r.err())
+                    .as(sub)
+                    .isEqualTo("dspy4j cache " + sub + ": cache directory " + missing + " does not exist"
+                            + System.lineSeparator());
+        }
+        // an existing directory without a cache is still "no cache", exit 0
+        var empty = dspy4j("cache", "verify", "--cache-dir", dir.toString());
+        assertThat(empty.exit()).isZero();
+        assertThat(empty.out()).startsWith("no cache in " + dir);
+        assertThat(missing).doesNotExist();
+    }
 }
