@@ -145,12 +145,25 @@ public final class Main implements Runnable {
         }
         PrintWriter err = c.getErr();
         err.println(masked(ex.getMessage()));
+        String subcommands = subcommandNames(c);
+        if (ex instanceof CommandLine.UnmatchedArgumentException && !subcommands.isEmpty()) {
+            err.println(c.getCommandSpec().qualifiedName() + " takes a subcommand: " + subcommands);
+        }
         StringWriter suggestions = new StringWriter();
         CommandLine.UnmatchedArgumentException.printSuggestions(ex, new PrintWriter(suggestions, true));
         suggestions.toString().lines().forEach(l -> err.println(masked(l)));
         err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
         return c.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /** The names of {@code c}'s visible subcommands, comma-separated; empty when it has none. */
+    private static String subcommandNames(CommandLine c) {
+        return c.getSubcommands().values().stream()
+                .filter(s -> !s.getCommandSpec().usageMessage().hidden())
+                .map(s -> s.getCommandName())
+                .distinct()
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     private static final java.util.regex.Pattern REDIS_USER_INFO =

@@ -208,4 +208,37 @@ class NewUserReportTest {
         assertThat(empty.out()).startsWith("no cache in " + dir);
         assertThat(missing).doesNotExist();
     }
+
+    // 5. an unknown subcommand lists the accepted ones; a bad bench value names its option
+
+    @Test
+    void anUnknownSubcommandListsTheAcceptedOnes() {
+        var cache = dspy4j("cache", "frob");
+        assertThat(cache.exit()).isEqualTo(2);
+        assertThat(cache.err())
+                .contains("Unmatched argument at index 1: 'frob'")
+                .contains("dspy4j cache takes a subcommand: stats, verify, clear");
+        assertThat(dspy4j("files", "frob").err()).contains("dspy4j files takes a subcommand: list, purge");
+        assertThat(dspy4j("bench", "frob").err()).contains("dspy4j bench takes a subcommand: seed");
+        assertThat(dspy4j("frob").err())
+                .contains(
+                        "dspy4j takes a subcommand: new, inspect, run, evaluate, optimize, cache, files, bench, help");
+        assertThat(dspy4j("run", "--program", "p.json", "frob").err())
+                .as("a command without subcommands")
+                .doesNotContain("takes a subcommand");
+    }
+
+    @Test
+    void aBadBenchValueNamesTheOptionAndTheValue() {
+        assertThat(dspy4j("bench", "seed", "--examples", "-3").err())
+                .isEqualTo("dspy4j bench seed: --examples must be at least 1, not -3" + System.lineSeparator());
+        assertThat(dspy4j("bench", "seed", "--size", "0").err())
+                .isEqualTo("dspy4j bench seed: --size must be at least 1, not 0" + System.lineSeparator());
+        assertThat(dspy4j("bench", "seed", "--sweep-reps", "0").err())
+                .isEqualTo("dspy4j bench seed: --sweep-reps must be at least 1, not 0" + System.lineSeparator());
+        var demos = dspy4j("bench", "seed", "--demos", "-1");
+        assertThat(demos.exit()).isEqualTo(2);
+        assertThat(demos.err())
+                .isEqualTo("dspy4j bench seed: --demos must be 0 or more, not -1" + System.lineSeparator());
+    }
 }
