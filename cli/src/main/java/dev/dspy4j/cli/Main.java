@@ -100,11 +100,7 @@ public final class Main implements Runnable {
         // the optimizers are a registry others add to: list them in optimize --help from it
         CommandLine.Model.UsageMessageSpec usage =
                 cl.getSubcommands().get("optimize").getCommandSpec().usageMessage();
-        java.util.List<String> footer = new java.util.ArrayList<>();
-        // a footer line is a format string: a description's '%' must be doubled
-        Optimizers.all()
-                .forEach((name, e) ->
-                        footer.add("  " + name + "  " + e.description().replace("%", "%%")));
+        java.util.List<String> footer = new java.util.ArrayList<>(Optimizers.helpLines(usage.width()));
         footer.addAll(java.util.List.of(usage.footer()));
         usage.footer(footer.toArray(String[]::new));
         return cl;

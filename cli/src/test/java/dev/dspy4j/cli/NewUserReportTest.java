@@ -241,4 +241,24 @@ class NewUserReportTest {
         assertThat(demos.err())
                 .isEqualTo("dspy4j bench seed: --demos must be 0 or more, not -1" + System.lineSeparator());
     }
+
+    // 6. optimize --help: one entry per optimizer, name in a column, description with a hanging indent
+
+    @Test
+    void optimizeHelpListsEachOptimizerAsOneIndentedEntry() {
+        String help = dspy4j("optimize", "--help").out();
+        String list = help.substring(help.indexOf("Optimizers (--optimizer NAME"), help.indexOf("Examples:"));
+        List<String> lines = list.lines().skip(1).filter(l -> !l.isBlank()).toList();
+        String indent = " ".repeat(2 + "random_search".length() + 2);
+        for (String name : List.of("labeled", "bootstrap", "random_search", "copro", "mipro", "gepa")) {
+            assertThat(lines).filteredOn(l -> l.startsWith("  " + name + " ")).hasSize(1);
+        }
+        assertThat(lines).allSatisfy(l -> {
+            assertThat(l.length()).as(l).isLessThanOrEqualTo(80);
+            assertThat(l).as("an entry's first line or its continuation").startsWith("  ");
+            if (l.startsWith(indent)) assertThat(l.charAt(indent.length())).isNotEqualTo(' ');
+        });
+        assertThat(lines.get(0)).startsWith("  labeled        LabeledFewShot:");
+        assertThat(lines.get(1)).startsWith(indent + "(options: k=16");
+    }
 }
