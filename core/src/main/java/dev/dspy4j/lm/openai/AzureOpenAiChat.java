@@ -263,7 +263,8 @@ public final class AzureOpenAiChat extends HttpLanguageModel {
         }
 
         /**
-         * Reads the API key from {@value AzureOpenAiChat#API_KEY_ENV}; none if it is unset.
+         * Reads the API key from {@value AzureOpenAiChat#API_KEY_ENV} now. If it is unset or blank,
+         * {@link #build()} fails unless the base URL is on loopback (a local server needs no key).
          *
          * @return this builder
          */
@@ -274,7 +275,8 @@ public final class AzureOpenAiChat extends HttpLanguageModel {
         /**
          * {@return the client}
          *
-         * @throws IllegalStateException without an endpoint or a deployment
+         * @throws IllegalStateException without an endpoint or a deployment, or when {@link #apiKeyFromEnv()} found no key and the
+         *     base URL is not on loopback
          */
         public AzureOpenAiChat build() {
             if (!endpointSet)

@@ -190,7 +190,8 @@ public final class OpenAiChat extends HttpLanguageModel implements Batchable {
         }
 
         /**
-         * Reads the API key from {@value OpenAiChat#API_KEY_ENV}; none if it is unset.
+         * Reads the API key from {@value OpenAiChat#API_KEY_ENV} now. If it is unset or blank,
+         * {@link #build()} fails unless the base URL is on loopback (a local server needs no key).
          *
          * @return this builder
          */
@@ -203,6 +204,7 @@ public final class OpenAiChat extends HttpLanguageModel implements Batchable {
          *
          * @param tokens at least 1
          * @return this builder
+         * @throws IllegalArgumentException if {@code tokens} is less than 1
          */
         public Builder maxCompletionTokens(int tokens) {
             if (tokens < 1) throw new IllegalArgumentException("maxCompletionTokens must be at least 1, not " + tokens);
@@ -212,7 +214,8 @@ public final class OpenAiChat extends HttpLanguageModel implements Batchable {
         /**
          * {@return the client}
          *
-         * @throws IllegalStateException without a model
+         * @throws IllegalStateException without a model, or when {@link #apiKeyFromEnv()} found no key and the
+         *     base URL is not on loopback
          */
         public OpenAiChat build() {
             if (model() == null) throw new IllegalStateException("OpenAiChat needs a model: call model(\"...\")");

@@ -189,7 +189,8 @@ public final class OpenAiEmbeddings extends HttpLanguageModel implements Embedde
         }
 
         /**
-         * Reads the API key from {@value OpenAiChat#API_KEY_ENV}; none if it is unset.
+         * Reads the API key from {@value OpenAiChat#API_KEY_ENV} now. If it is unset or blank,
+         * {@link #build()} fails unless the base URL is on loopback (a local server needs no key).
          *
          * @return this builder
          */
@@ -225,7 +226,8 @@ public final class OpenAiEmbeddings extends HttpLanguageModel implements Embedde
         /**
          * {@return the embedder}
          *
-         * @throws IllegalStateException without a model
+         * @throws IllegalStateException without a model, or when {@link #apiKeyFromEnv()} found no key and the
+         *     base URL is not on loopback
          */
         public OpenAiEmbeddings build() {
             if (model() == null) throw new IllegalStateException("OpenAiEmbeddings needs a model: call model(\"...\")");

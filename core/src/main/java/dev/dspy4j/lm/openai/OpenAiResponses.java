@@ -174,7 +174,8 @@ public final class OpenAiResponses extends HttpLanguageModel implements Batchabl
         }
 
         /**
-         * Reads the API key from {@value OpenAiResponses#API_KEY_ENV}; none if it is unset.
+         * Reads the API key from {@value OpenAiResponses#API_KEY_ENV} now. If it is unset or blank,
+         * {@link #build()} fails unless the base URL is on loopback (a local server needs no key).
          *
          * @return this builder
          */
@@ -212,7 +213,8 @@ public final class OpenAiResponses extends HttpLanguageModel implements Batchabl
         /**
          * {@return the client}
          *
-         * @throws IllegalStateException without a model
+         * @throws IllegalStateException without a model, or when {@link #apiKeyFromEnv()} found no key and the
+         *     base URL is not on loopback
          */
         public OpenAiResponses build() {
             if (model() == null) throw new IllegalStateException("OpenAiResponses needs a model: call model(\"...\")");
