@@ -54,23 +54,16 @@ abstract class HttpBuilderBase<B extends HttpBuilderBase<B>> extends AbstractLan
      * Sets the API base URL that endpoints are resolved against, e.g. {@code http://127.0.0.1:8000/v1}
      * for a local server. One trailing {@code /} is dropped.
      *
-     * @param url an absolute {@code http} or {@code https} URL with a host
+     * @param url an absolute {@code http://} or {@code https://} URL with a host, e.g.
+     *     {@code http://127.0.0.1:8766/v1}
      * @return this builder
-     * @throws IllegalArgumentException if {@code url} is not such a URL
+     * @throws IllegalArgumentException for anything else (no scheme as in {@code localhost:8080}, another
+     *     scheme, white space, no host, bad syntax), saying why, what is accepted and, for a value that only
+     *     lacks its scheme, the URL it likely meant
      */
     public B baseUrl(String url) {
         Objects.requireNonNull(url, "baseUrl");
-        URI u;
-        try {
-            u = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("baseUrl '" + url + "' is not a URL: " + e.getMessage(), e);
-        }
-        if ((!"http".equalsIgnoreCase(u.getScheme()) && !"https".equalsIgnoreCase(u.getScheme()))
-                || u.getHost() == null) {
-            throw new IllegalArgumentException("baseUrl must be an absolute http or https URL, not '" + url + "'");
-        }
-        this.baseUrl = u;
+        this.baseUrl = BaseUrl.check(url);
         return (B) this;
     }
 

@@ -186,13 +186,13 @@ public final class AzureOpenAiChat extends HttpLanguageModel {
     }
 
     /** Builds an {@link AzureOpenAiChat}. */
-    public static final class Builder extends HttpLanguageModel.Builder<Builder> {
+    public static final class Builder extends OpenAiBuilder<Builder> {
         private String apiVersion = DEFAULT_API_VERSION;
         private boolean v1;
         private boolean endpointSet;
 
         private Builder() {
-            super("https://example.openai.azure.com");
+            super("https://example.openai.azure.com", API_KEY_ENV);
         }
 
         /**
@@ -260,16 +260,6 @@ public final class AzureOpenAiChat extends HttpLanguageModel {
         public Builder v1() {
             this.v1 = true;
             return this;
-        }
-
-        /**
-         * Reads the API key from {@value AzureOpenAiChat#API_KEY_ENV} now. If it is unset or blank,
-         * {@link #build()} fails unless the base URL is on loopback (a local server needs no key).
-         *
-         * @return this builder
-         */
-        public Builder apiKeyFromEnv() {
-            return apiKeyFromEnv(API_KEY_ENV);
         }
 
         /**

@@ -5,18 +5,12 @@ import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.batch.BatchClient;
 import dev.dspy4j.lm.batch.Batchable;
-import dev.dspy4j.lm.http.HttpLanguageModel;
 import dev.dspy4j.lm.http.JsonBody;
 import dev.dspy4j.lm.http.StreamDecoder;
-import dev.dspy4j.lm.upload.FilesApi;
 import dev.dspy4j.media.MediaType;
 import dev.dspy4j.media.Payload;
 import dev.dspy4j.prompt.Part;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A client for OpenAI-compatible chat completions ({@code POST {baseUrl}/chat/completions}): OpenAI
@@ -60,28 +54,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Without an API key no {@code Authorization} header is sent. Thread-safe.
  */
-public final class OpenAiChat extends HttpLanguageModel implements Batchable {
+public final class OpenAiChat extends OpenAiHttpModel implements Batchable {
 
     /** The default base URL. */
     public static final String DEFAULT_BASE_URL = "https://api.openai.com/v1";
     /** The environment variable {@link Builder#apiKeyFromEnv()} reads. */
     public static final String API_KEY_ENV = "OPENAI_API_KEY";
 
-    private static final Logger LOG = LoggerFactory.getLogger(OpenAiChat.class);
-
-    private final URI endpoint;
-    private final boolean reasoning;
-    private final ReasoningWarnings warnings = new ReasoningWarnings(LOG);
-
     private OpenAiChat(Builder b) {
-        super(b);
-        this.endpoint = URI.create(baseUrl() + "/chat/completions");
-        this.reasoning = OpenAiCodec.isReasoningModel(model());
-    }
-
-    /** {@return true for a reasoning model (o-series, gpt-5 family except {@code -chat}): see the class comment} */
-    public boolean isReasoningModel() {
-        return reasoning;
+        super(b, "/chat/completions");
     }
 
     /** {@return a new builder (base URL {@value #DEFAULT_BASE_URL}, no API key)} */
@@ -94,37 +75,16 @@ public final class OpenAiChat extends HttpLanguageModel implements Batchable {
         return "OpenAI-compatible chat completions";
     }
 
-    @Override
-    protected URI endpoint() {
-        return endpoint;
-    }
-
-    @Override
-    protected void authenticate(HttpRequest.Builder request, String apiKey) {
-        if (apiKey != null) request.header("Authorization", "Bearer " + apiKey);
-    }
-
     /** Refuses media chat completions cannot take; warns once about parameters a reasoning model does not take. */
     @Override
     protected void checkRequest(LmRequest request) {
         OpenAiCodec.check(request);
-        if (reasoning) warnings.check(request, providerName(), model());
+        super.checkRequest(request);
     }
 
     @Override
-    protected void writeBody(JsonBody body, LmRequest request) throws IOException {
-        OpenAiCodec.write(body, model(), request, false, this::uploadedId);
-    }
-
-    @Override
-    protected void writeStreamingBody(JsonBody body, LmRequest request) throws IOException {
-        OpenAiCodec.write(body, model(), request, true, this::uploadedId);
-    }
-
-    /** OpenAI's Files API of this client's account: PDFs are uploaded (purpose {@code user_data}) when uploads are on. */
-    @Override
-    protected FilesApi filesApi() {
-        return OpenAiFiles.of(this);
+    void write(JsonBody body, LmRequest request, boolean stream) throws IOException {
+        OpenAiCodec.write(body, model(), request, stream, this::uploadedId);
     }
 
     /**
@@ -151,7 +111,7 @@ public final class OpenAiChat extends HttpLanguageModel implements Batchable {
 
     @Override
     protected LmResponse parseResponse(JsonNode body, LmRequest request) {
-        return OpenAiCodec.parse(body, this);
+        return OpenAiCodec.parse(body, MalformedResponseException::new);
     }
 
     /**
@@ -163,40 +123,10 @@ public final class OpenAiChat extends HttpLanguageModel implements Batchable {
         return new OpenAiBatches(this, "/v1/chat/completions", this::writeBody, this::parseResponse);
     }
 
-    MalformedResponseException malformed(String why) {
-        return new MalformedResponseException(why);
-    }
-
-    /** True for api.openai.com (which supports JSON-schema response formats); false for other servers unless set. */
-    @Override
-    protected boolean defaultStructuredOutputs() {
-        return isOpenAi();
-    }
-
-    /** True for api.openai.com; false for other servers unless set. */
-    @Override
-    protected boolean defaultNativeTools() {
-        return isOpenAi();
-    }
-
-    private boolean isOpenAi() {
-        return "api.openai.com".equalsIgnoreCase(baseUrl().getHost());
-    }
-
     /** Builds an {@link OpenAiChat}; {@link #model(String)} is required. */
-    public static final class Builder extends HttpLanguageModel.Builder<Builder> {
+    public static final class Builder extends OpenAiBuilder<Builder> {
         private Builder() {
-            super(DEFAULT_BASE_URL);
-        }
-
-        /**
-         * Reads the API key from {@value OpenAiChat#API_KEY_ENV} now. If it is unset or blank,
-         * {@link #build()} fails unless the base URL is on loopback (a local server needs no key).
-         *
-         * @return this builder
-         */
-        public Builder apiKeyFromEnv() {
-            return apiKeyFromEnv(API_KEY_ENV);
+            super(DEFAULT_BASE_URL, API_KEY_ENV);
         }
 
         /**

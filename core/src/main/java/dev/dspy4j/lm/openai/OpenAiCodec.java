@@ -267,10 +267,6 @@ final class OpenAiCodec {
         return "data:" + p.mediaType().value() + ";base64,";
     }
 
-    static LmResponse parse(JsonNode root, OpenAiChat lm) {
-        return parse(root, lm::malformed);
-    }
-
     /** Reads a chat completion; {@code malformed} makes the error for a body that is not one. */
     static LmResponse parse(JsonNode root, java.util.function.Function<String, RuntimeException> malformed) {
         JsonNode choices = root.path("choices");

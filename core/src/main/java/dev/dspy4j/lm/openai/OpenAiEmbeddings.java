@@ -113,7 +113,7 @@ public final class OpenAiEmbeddings extends HttpLanguageModel implements Embedde
 
     @Override
     protected void authenticate(HttpRequest.Builder request, String apiKey) {
-        if (apiKey != null) request.header("Authorization", "Bearer " + apiKey);
+        OpenAiHttpModel.bearer(request, apiKey);
     }
 
     @Override
@@ -180,22 +180,12 @@ public final class OpenAiEmbeddings extends HttpLanguageModel implements Embedde
     }
 
     /** Builds an {@link OpenAiEmbeddings}; {@link #model(String)} is required. */
-    public static final class Builder extends HttpLanguageModel.Builder<Builder> {
+    public static final class Builder extends OpenAiBuilder<Builder> {
         private Integer dimensions;
         private int batchSize = 256;
 
         private Builder() {
-            super(OpenAiChat.DEFAULT_BASE_URL);
-        }
-
-        /**
-         * Reads the API key from {@value OpenAiChat#API_KEY_ENV} now. If it is unset or blank,
-         * {@link #build()} fails unless the base URL is on loopback (a local server needs no key).
-         *
-         * @return this builder
-         */
-        public Builder apiKeyFromEnv() {
-            return apiKeyFromEnv(OpenAiChat.API_KEY_ENV);
+            super(OpenAiChat.DEFAULT_BASE_URL, OpenAiChat.API_KEY_ENV);
         }
 
         /**

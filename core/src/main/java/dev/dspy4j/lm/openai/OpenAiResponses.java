@@ -5,20 +5,14 @@ import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.batch.BatchClient;
 import dev.dspy4j.lm.batch.Batchable;
-import dev.dspy4j.lm.http.HttpLanguageModel;
 import dev.dspy4j.lm.http.JsonBody;
 import dev.dspy4j.lm.http.StreamDecoder;
-import dev.dspy4j.lm.upload.FilesApi;
 import dev.dspy4j.media.MediaType;
 import dev.dspy4j.media.Payload;
 import dev.dspy4j.prompt.Part;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.Locale;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A client for the OpenAI Responses API ({@code POST {baseUrl}/responses}), the endpoint OpenAI
@@ -51,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * <p>Requests are sent with {@code "store"} as the caller gives it (OpenAI's default stores
  * responses for 30 days; pass {@code param("store", false)} to opt out). Thread-safe.
  */
-public final class OpenAiResponses extends HttpLanguageModel implements Batchable {
+public final class OpenAiResponses extends OpenAiHttpModel implements Batchable {
 
     /** The default base URL. */
     public static final String DEFAULT_BASE_URL = OpenAiChat.DEFAULT_BASE_URL;
@@ -60,16 +54,8 @@ public final class OpenAiResponses extends HttpLanguageModel implements Batchabl
     /** The reasoning efforts {@link Builder#reasoningEffort} takes. */
     public static final List<String> REASONING_EFFORTS = List.of("none", "minimal", "low", "medium", "high", "xhigh");
 
-    private static final Logger LOG = LoggerFactory.getLogger(OpenAiResponses.class);
-
-    private final URI endpoint;
-    private final boolean reasoning;
-    private final ReasoningWarnings warnings = new ReasoningWarnings(LOG);
-
     private OpenAiResponses(Builder b) {
-        super(b);
-        this.endpoint = URI.create(baseUrl() + "/responses");
-        this.reasoning = OpenAiCodec.isReasoningModel(model());
+        super(b, "/responses");
     }
 
     /** {@return a new builder (base URL {@value #DEFAULT_BASE_URL}, no API key)} */
@@ -77,46 +63,21 @@ public final class OpenAiResponses extends HttpLanguageModel implements Batchabl
         return new Builder();
     }
 
-    /** {@return true for a reasoning model (o-series, gpt-5 family except {@code -chat})} */
-    public boolean isReasoningModel() {
-        return reasoning;
-    }
-
     @Override
     protected String providerName() {
         return "OpenAI responses";
     }
 
-    @Override
-    protected URI endpoint() {
-        return endpoint;
-    }
-
-    @Override
-    protected void authenticate(HttpRequest.Builder request, String apiKey) {
-        if (apiKey != null) request.header("Authorization", "Bearer " + apiKey);
-    }
-
+    /** Refuses what the Responses API cannot take; warns once about parameters a reasoning model does not take. */
     @Override
     protected void checkRequest(LmRequest request) {
         OpenAiResponsesCodec.check(request);
-        if (reasoning) warnings.check(request, providerName(), model());
+        super.checkRequest(request);
     }
 
     @Override
-    protected void writeBody(JsonBody body, LmRequest request) throws IOException {
-        OpenAiResponsesCodec.write(body, model(), request, false, this::uploadedId);
-    }
-
-    @Override
-    protected void writeStreamingBody(JsonBody body, LmRequest request) throws IOException {
-        OpenAiResponsesCodec.write(body, model(), request, true, this::uploadedId);
-    }
-
-    /** OpenAI's Files API of this client's account: uploads (purpose {@code user_data}) when uploads are on. */
-    @Override
-    protected FilesApi filesApi() {
-        return OpenAiFiles.of(this);
+    void write(JsonBody body, LmRequest request, boolean stream) throws IOException {
+        OpenAiResponsesCodec.write(body, model(), request, stream, this::uploadedId);
     }
 
     /** Images go as {@code input_image.file_id} and PDFs as {@code input_file.file_id}; text stays text. */
@@ -151,36 +112,10 @@ public final class OpenAiResponses extends HttpLanguageModel implements Batchabl
         return false;
     }
 
-    /** True for api.openai.com (JSON-schema {@code text.format}); false for other servers unless set. */
-    @Override
-    protected boolean defaultStructuredOutputs() {
-        return isOpenAi();
-    }
-
-    /** True for api.openai.com; false for other servers unless set. */
-    @Override
-    protected boolean defaultNativeTools() {
-        return isOpenAi();
-    }
-
-    private boolean isOpenAi() {
-        return "api.openai.com".equalsIgnoreCase(baseUrl().getHost());
-    }
-
     /** Builds an {@link OpenAiResponses}; {@link #model(String)} is required. */
-    public static final class Builder extends HttpLanguageModel.Builder<Builder> {
+    public static final class Builder extends OpenAiBuilder<Builder> {
         private Builder() {
-            super(DEFAULT_BASE_URL);
-        }
-
-        /**
-         * Reads the API key from {@value OpenAiResponses#API_KEY_ENV} now. If it is unset or blank,
-         * {@link #build()} fails unless the base URL is on loopback (a local server needs no key).
-         *
-         * @return this builder
-         */
-        public Builder apiKeyFromEnv() {
-            return apiKeyFromEnv(API_KEY_ENV);
+            super(DEFAULT_BASE_URL, API_KEY_ENV);
         }
 
         /**
