@@ -162,10 +162,17 @@ final class BatchPhase {
 
     private BatchRun.Listener listener() {
         return new BatchRun.Listener() {
+            private int passes;
+
+            // a pass runs the rows against the cache; a later one (after a batch) finds the answers, or the
+            // requests of a program's next stage
             @Override
             public void captured(int rows, int requests) {
-                say(rows + (rows == 1 ? " row" : " rows") + ": " + requests + (requests == 1 ? " request" : " requests")
-                        + " not in the cache");
+                passes++;
+                String what = requests == 0
+                        ? "no request left to send"
+                        : requests + (requests == 1 ? " request" : " requests") + " not in the cache";
+                say("cache pass " + passes + " over " + rows + (rows == 1 ? " row" : " rows") + ": " + what);
             }
 
             @Override

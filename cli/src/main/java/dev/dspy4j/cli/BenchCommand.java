@@ -87,11 +87,15 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (examples < 1 || demos < 0 || size < 1 || sweepReps < 1) {
-                spec.commandLine()
-                        .getErr()
-                        .println("dspy4j bench seed: --examples, --size and --sweep-reps must be "
-                                + "at least 1, --demos at least 0");
+            String bad = examples < 1
+                    ? "--examples must be at least 1, not " + examples
+                    : size < 1
+                            ? "--size must be at least 1, not " + size
+                            : sweepReps < 1
+                                    ? "--sweep-reps must be at least 1, not " + sweepReps
+                                    : demos < 0 ? "--demos must be 0 or more, not " + demos : null;
+            if (bad != null) {
+                spec.commandLine().getErr().println("dspy4j bench seed: " + bad);
                 return 2;
             }
             if (uploads && inMemory) {

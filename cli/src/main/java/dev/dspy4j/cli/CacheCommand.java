@@ -52,17 +52,45 @@ final class CacheCommand implements Runnable {
     /**
      * The cache directory.
      *
-     * @throws IllegalArgumentException (exit 2) for a Redis URI, in {@code --cache} or {@code --cache-dir}
+     * @throws LmOptions.UsageException (exit 2) for a Redis URI, in {@code --cache} or {@code --cache-dir},
+     *     and for a path that exists but is not a directory
      */
     Path directory() {
         String redis = cacheUri != null ? cacheUri : isRedisUri(cacheDir) ? cacheDir : null;
         if (redis != null) {
-            throw new IllegalArgumentException("dspy4j cache works on the disk cache only, not on the Redis cache "
+            throw new LmOptions.UsageException("dspy4j cache works on the disk cache only, not on the Redis cache "
                     + RedisCache.redacted(redis) + ": Redis keeps its entries under the key prefix "
                     + RedisCache.DEFAULT_PREFIX + " (RedisCache.prefix); see or remove them with redis-cli "
                     + "(e.g. --scan --pattern '" + RedisCache.DEFAULT_PREFIX + "*'), or give the cache a TTL");
         }
-        return cacheDir != null ? Path.of(cacheDir) : Caches.defaultDirectory();
+        Path dir = cacheDir != null ? Path.of(cacheDir) : Caches.defaultDirectory();
+        checkDirectory(dir);
+        return dir;
+    }
+
+    /**
+     * Refuses a cache directory that exists but is not a directory (a file given by mistake).
+     *
+     * @throws LmOptions.UsageException naming the path (exit 2)
+     */
+    static void checkDirectory(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new LmOptions.UsageException("--cache-dir " + dir + " is not a directory; give the directory that "
+                    + "holds " + DiskCache.FILE_NAME + " (default: $DSPY4J_CACHE_DIR or ~/.dspy4j/cache)");
+        }
+    }
+
+    /**
+     * The cache directory, which must exist (for {@code verify} and {@code clear}).
+     *
+     * @throws LmOptions.UsageException (exit 2) when it does not exist, or as {@link #directory()}
+     */
+    Path existingDirectory() {
+        Path dir = directory();
+        if (!Files.isDirectory(dir)) {
+            throw new LmOptions.UsageException("cache directory " + dir + " does not exist");
+        }
+        return dir;
     }
 
     private static boolean isRedisUri(String s) {
@@ -70,9 +98,9 @@ final class CacheCommand implements Runnable {
         return lower.startsWith("redis://") || lower.startsWith("rediss://");
     }
 
-    /** Opens the cache, or returns null after saying there is none. */
+    /** Opens the cache in the existing cache directory, or returns null after saying there is none. */
     DiskCache open(PrintWriter out) {
-        Path dir = directory();
+        Path dir = existingDirectory();
         if (absent(dir)) {
             out.println("no cache in " + dir);
             return null;
@@ -142,7 +170,7 @@ final class CacheCommand implements Runnable {
                     out.println("{\"directory\":" + Jsons.quote(dir.toString())
                             + ",\"exists\":false,\"entries\":0,\"bytes\":0}");
                 } else {
-                    out.println("no cache in " + dir);
+                    out.println(Files.isDirectory(dir) ? "no cache in " + dir : "no cache: " + dir + " does not exist");
                 }
                 return 0;
             }
@@ -166,8 +194,9 @@ final class CacheCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = {
                 "Check the cache's integrity and decode every entry.",
-                "Exit status: 0 the cache is sound (or there is none), 1 it is damaged or cannot be opened "
-                        + "(the message says what to do), 2 usage error."
+                "Exit status: 0 the cache is sound (or the directory holds none), 1 it is damaged or cannot be "
+                        + "opened (the message says what to do), 2 usage error (the directory does not exist or is "
+                        + "not a directory)."
             })
     static final class Verify implements Callable<Integer> {
         @ParentCommand

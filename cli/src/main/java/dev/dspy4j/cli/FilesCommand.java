@@ -72,11 +72,15 @@ final class FilesCommand implements Runnable {
         return cacheDir != null ? cacheDir : Caches.defaultDirectory();
     }
 
-    /** Runs {@code body} on the registry; none recorded: says so, exit 0; a registry that fails: exit 1. */
+    /**
+     * Runs {@code body} on the registry; none recorded: says so, exit 0; a registry that fails: exit 1; a
+     * cache directory that is a file: exit 2 (see {@link CacheCommand#checkDirectory}).
+     */
     private int withRegistry(CommandSpec sub, java.util.function.ToIntFunction<SqliteUploadRegistry> body) {
         PrintWriter out = sub.commandLine().getOut();
         PrintWriter err = sub.commandLine().getErr();
         Path dir = directory();
+        CacheCommand.checkDirectory(dir);
         try {
             if (!Files.isDirectory(dir)) {
                 out.println("no uploads recorded: the cache directory " + dir + " does not exist");

@@ -141,7 +141,8 @@ final class LmOptions {
 
     @Option(
             names = {"-q", "--quiet"},
-            description = "Print errors only: no warnings, no progress bar.")
+            description = "No progress bar, no batch status lines, no warnings; errors and the final summary "
+                    + "are still printed.")
     boolean quiet;
 
     @Option(

@@ -91,26 +91,35 @@ public final class Main implements Runnable {
     /**
      * {@return a new picocli command line for {@code dspy4j} and its subcommands}, with this project's
      * handlers for bad command lines (a short error, see {@link #shortParameterError}) and failed commands
-     * (exit 2, Redis passwords masked)
+     * (see {@link #failedCommand})
      */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setParameterExceptionHandler(Main::shortParameterError);
-        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("dspy4j: " + masked(e.getMessage() == null ? e.toString() : e.getMessage()));
-            return 2;
-        });
+        cl.setExecutionExceptionHandler(Main::failedCommand);
         // the optimizers are a registry others add to: list them in optimize --help from it
         CommandLine.Model.UsageMessageSpec usage =
                 cl.getSubcommands().get("optimize").getCommandSpec().usageMessage();
-        java.util.List<String> footer = new java.util.ArrayList<>();
-        // a footer line is a format string: a description's '%' must be doubled
-        Optimizers.all()
-                .forEach((name, e) ->
-                        footer.add("  " + name + "  " + e.description().replace("%", "%%")));
+        java.util.List<String> footer = new java.util.ArrayList<>(Optimizers.helpLines(usage.width()));
         footer.addAll(java.util.List.of(usage.footer()));
         usage.footer(footer.toArray(String[]::new));
         return cl;
+    }
+
+    /**
+     * A command that failed with an exception it did not handle itself: one line naming the command
+     * ({@code dspy4j optimize: ChatAdapter could not parse ...}), Redis passwords masked. Exit status 2
+     * for a usage error ({@link LmOptions.UsageException}), 1 for anything that went wrong while running
+     * (an LM answer that cannot be parsed, a server that fails, a file that cannot be written), as the
+     * README's exit statuses say.
+     */
+    static int failedCommand(Exception e, CommandLine commandLine, CommandLine.ParseResult parsed) {
+        commandLine
+                .getErr()
+                .println(commandLine.getCommandSpec().qualifiedName() + ": "
+                        + masked(e.getMessage() == null ? e.toString() : e.getMessage()));
+        commandLine.getErr().flush();
+        return e instanceof LmOptions.UsageException ? 2 : 1;
     }
 
     /**
@@ -132,12 +141,25 @@ public final class Main implements Runnable {
         }
         PrintWriter err = c.getErr();
         err.println(masked(ex.getMessage()));
+        String subcommands = subcommandNames(c);
+        if (ex instanceof CommandLine.UnmatchedArgumentException && !subcommands.isEmpty()) {
+            err.println(c.getCommandSpec().qualifiedName() + " takes a subcommand: " + subcommands);
+        }
         StringWriter suggestions = new StringWriter();
         CommandLine.UnmatchedArgumentException.printSuggestions(ex, new PrintWriter(suggestions, true));
         suggestions.toString().lines().forEach(l -> err.println(masked(l)));
         err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
         return c.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /** The names of {@code c}'s visible subcommands, comma-separated; empty when it has none. */
+    private static String subcommandNames(CommandLine c) {
+        return c.getSubcommands().values().stream()
+                .filter(s -> !s.getCommandSpec().usageMessage().hidden())
+                .map(s -> s.getCommandName())
+                .distinct()
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     private static final java.util.regex.Pattern REDIS_USER_INFO =

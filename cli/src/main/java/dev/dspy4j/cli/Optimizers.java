@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -210,6 +211,39 @@ final class Optimizers {
         String log = c.option("trial_log");
         if (log != null) b.trialLog(Path.of(log));
         return b.threads(c.threads).listener(c.listener);
+    }
+
+    /**
+     * The registry as lines of {@code optimize --help}'s footer: one entry per optimizer, its name in a
+     * column and its description word-wrapped beside it with a hanging indent, so no line is longer than
+     * {@code width} and picocli (which would wrap at column 0) leaves them alone. A footer line is a format
+     * string, so a description's {@code %} is doubled.
+     */
+    static List<String> helpLines(int width) {
+        int nameWidth =
+                REGISTRY.keySet().stream().mapToInt(String::length).max().orElse(0);
+        String indent = " ".repeat(2 + nameWidth + 2);
+        int textWidth = Math.max(20, width - indent.length());
+        List<String> lines = new java.util.ArrayList<>();
+        REGISTRY.forEach((name, e) -> {
+            StringBuilder line = new StringBuilder("  " + name + " ".repeat(nameWidth - name.length() + 2));
+            int used = 0;
+            for (String word : e.description().split(" ", -1)) {
+                if (used > 0 && used + 1 + word.length() > textWidth) {
+                    lines.add(line.toString());
+                    line = new StringBuilder(indent);
+                    used = 0;
+                }
+                if (used > 0) {
+                    line.append(' ');
+                    used++;
+                }
+                line.append(word.replace("%", "%%"));
+                used += word.length();
+            }
+            lines.add(line.toString());
+        });
+        return lines;
     }
 
     private Optimizers() {}

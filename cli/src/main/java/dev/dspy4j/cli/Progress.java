@@ -1,7 +1,6 @@
 package dev.dspy4j.cli;
 
 import java.io.Console;
-import java.io.PrintWriter;
 
 /**
  * A progress bar on stderr: done/total, rate, ETA and errors. On a terminal it redraws one line
@@ -11,16 +10,22 @@ import java.io.PrintWriter;
 final class Progress {
     private static final int WIDTH = 30;
 
-    private final PrintWriter err;
+    private final ProgressAwareWriter err;
     private final long total;
     private final boolean terminal;
     private final boolean enabled;
     private final long start = System.nanoTime();
     private long lastDraw;
-    private int lastLength;
     private boolean finished;
 
-    Progress(PrintWriter err, long total, boolean terminal, boolean enabled) {
+    /** Whether stderr is a terminal; tests replace it to see what a terminal gets. */
+    static java.util.function.BooleanSupplier terminalCheck = Progress::onTerminal;
+
+    /**
+     * A progress bar drawn on {@code err}, which every other stderr line of the command must go through
+     * (it clears an open progress line before them).
+     */
+    Progress(ProgressAwareWriter err, long total, boolean terminal, boolean enabled) {
         this.err = err;
         this.total = total;
         this.terminal = terminal;
@@ -60,18 +65,16 @@ final class Progress {
         if (!enabled || finished) return;
         finished = true;
         draw(render(done, errors, cached, System.nanoTime()));
-        if (terminal) err.println();
-        err.flush();
+        err.endProgress();
     }
 
     private void draw(String line) {
         if (terminal) {
-            err.print("\r" + line + " ".repeat(Math.max(0, lastLength - line.length())));
-            lastLength = line.length();
+            err.drawProgress(line);
         } else {
             err.println(line);
+            err.flush();
         }
-        err.flush();
     }
 
     String render(long done, long errors, long cached, long now) {

@@ -11,7 +11,6 @@ import dev.dspy4j.module.Module;
 import dev.dspy4j.signature.Field;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,7 +132,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter err = spec.commandLine().getErr();
+        // every stderr line of the run goes through it, so none is glued to an open progress line
+        ProgressAwareWriter err = new ProgressAwareWriter(spec.commandLine().getErr());
         lmOptions.configureLogging(err);
         try {
             return execute(err);
@@ -144,7 +144,7 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private int execute(PrintWriter err) throws IOException, InterruptedException {
+    private int execute(ProgressAwareWriter err) throws IOException, InterruptedException {
         if (threads < 1) throw new LmOptions.UsageException("--threads must be at least 1");
         LmOptions.Loaded loaded = lmOptions.load(program);
         if (!Files.isRegularFile(data)) throw new LmOptions.UsageException("dataset " + data + " does not exist");
@@ -187,7 +187,7 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private int runRows(Module prog, List<Field> inputs, CliCache cache, ResultsFile results, PrintWriter err)
+    private int runRows(Module prog, List<Field> inputs, CliCache cache, ResultsFile results, ProgressAwareWriter err)
             throws IOException, InterruptedException {
         long total = 0;
         List<Long> blank = new ArrayList<>();
@@ -199,7 +199,7 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         RowAttempt rows = new RowAttempt(prog, inputs, new Dataset(data), cache, retryFailed && !batchOptions.batch);
-        Progress progress = new Progress(err, total, Progress.onTerminal(), !lmOptions.quiet);
+        Progress progress = new Progress(err, total, Progress.terminalCheck.getAsBoolean(), !lmOptions.quiet);
         AtomicBoolean stopping = new AtomicBoolean();
         CountDownLatch summarized = new CountDownLatch(1);
         ExecutorService pool = virtualThreads

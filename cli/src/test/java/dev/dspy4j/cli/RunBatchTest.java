@@ -79,10 +79,11 @@ class RunBatchTest {
             assertThat(r.exit()).as(r.err()).isEqualTo(1);
             assertThat(r.err())
                     .contains(
-                            "6 rows: 5 requests not in the cache",
+                            "cache pass 1 over 6 rows: 5 requests not in the cache",
                             "created anthropic batch msgbatch_loopback1 with 5 requests",
                             "batch msgbatch_loopback1: ended, 5/5 done (4 succeeded, 1 failed)",
                             "batch msgbatch_loopback1 ended: 4 answers stored in the cache, 1 failed",
+                            "cache pass 2 over 6 rows: no request left to send",
                             "6 rows: 5 ok, 1 error (lm 1)");
             List<JsonNode> rows = RunCommandTest.rows(out);
             assertThat(rows).hasSize(6);

@@ -353,7 +353,8 @@ public final class DiskCache implements ResponseCache, UploadRegistry.Source {
         /**
          * Sets how stale a stored access time may get before a hit updates it.
          *
-         * @param resolution not negative (default 60 s; zero: every hit writes)
+         * @param resolution not negative (default 60 s; zero: every hit queues its time, written as the class
+         *     comment says)
          * @return this builder
          */
         public Builder accessResolution(Duration resolution) {
@@ -386,6 +387,7 @@ public final class DiskCache implements ResponseCache, UploadRegistry.Source {
          * Opens (creating if needed) the cache.
          *
          * @return the open cache
+         * @throws NullPointerException       if no {@link #directory} was set
          * @throws CacheNotWritableException if the directory or the file cannot be written
          * @throws CacheCorruptedException    if the file is damaged
          * @throws CacheException             if the directory cannot be created or the file cannot be opened

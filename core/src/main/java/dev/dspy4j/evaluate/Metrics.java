@@ -27,7 +27,9 @@ public final class Metrics {
     /**
      * Lower-cases, removes punctuation and the articles {@code a}, {@code an}, {@code the}, and
      * collapses whitespace: {@code "The  Eiffel-Tower!"} becomes {@code "eiffeltower"}. Accents are
-     * folded ({@code é} → {@code e}). Follows DSPy's {@code normalize_text} (the SQuAD normalization).
+     * folded ({@code é} → {@code e}). After DSPy's {@code normalize_text} (the SQuAD normalization), with two
+     * differences: DSPy keeps accents (its NFD leaves the combining marks in), and it removes only ASCII
+     * punctuation, where this removes every Unicode punctuation mark and math, currency and modifier symbol.
      *
      * @param s the text, or null (normalized to {@code ""})
      * @return the normalized text; never null
@@ -70,8 +72,8 @@ public final class Metrics {
 
     /**
      * The F1 score of the normalized tokens of {@code prediction} against {@code gold} (bag of words:
-     * precision and recall over shared token counts), as DSPy's {@code F1}. Two empty strings score 1;
-     * one empty, 0.
+     * precision and recall over shared token counts), as DSPy's {@code F1}, except that two empty strings
+     * score 1 here (DSPy scores them 0); one empty, 0.
      *
      * @param prediction the predicted answer, or null (as {@code ""})
      * @param gold the gold answer, or null (as {@code ""})

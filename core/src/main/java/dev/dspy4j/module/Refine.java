@@ -59,7 +59,8 @@ public final class Refine implements Module {
 
     /**
      * Up to {@code n} attempts with the default feedback ({@link #describeAttempt}), at temperature
-     * 1.0, rethrowing only when every attempt fails (DSPy's {@code Refine(module, N, reward_fn, threshold)}).
+     * 1.0, rethrowing only when every attempt fails (DSPy's {@code Refine(module, N, reward_fn, threshold)},
+     * whose default feedback is the LM's advice instead: {@link #lmFeedback} here).
      *
      * @param module the module to run
      * @param n the most attempts; at least 1

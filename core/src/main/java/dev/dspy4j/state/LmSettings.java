@@ -59,7 +59,8 @@ public record LmSettings(String provider, String model, String baseUrl, Map<Stri
     /**
      * Tells whether a parameter name may hold a credential: it contains {@code api_key}, {@code apikey},
      * {@code secret}, {@code password} or {@code authorization}, ends in {@code access_token} or
-     * {@code auth_token}, or is {@code token} or {@code credentials} (case and {@code -}/{@code _} ignored).
+     * {@code auth_token}, or is {@code token} or {@code credentials} (case ignored; {@code -} counts as
+     * {@code _}, but a missing separator is not ignored: {@code accesstoken} is kept).
      *
      * @param name the parameter name
      * @return true if it is never saved

@@ -265,7 +265,8 @@ public final class AzureOpenAiChat extends HttpLanguageModel {
         /**
          * {@return the client}
          *
-         * @throws IllegalStateException without an endpoint or a deployment
+         * @throws IllegalStateException without an endpoint or a deployment, or when {@link #apiKeyFromEnv()}
+         *     found no key and the endpoint is not on loopback
          */
         public AzureOpenAiChat build() {
             if (!endpointSet)

@@ -134,6 +134,7 @@ public final class OpenAiChat extends OpenAiHttpModel implements Batchable {
          *
          * @param tokens at least 1
          * @return this builder
+         * @throws IllegalArgumentException if {@code tokens} is less than 1
          */
         public Builder maxCompletionTokens(int tokens) {
             if (tokens < 1) throw new IllegalArgumentException("maxCompletionTokens must be at least 1, not " + tokens);
@@ -143,7 +144,8 @@ public final class OpenAiChat extends OpenAiHttpModel implements Batchable {
         /**
          * {@return the client}
          *
-         * @throws IllegalStateException without a model
+         * @throws IllegalStateException without a model, or when {@link #apiKeyFromEnv()} found no key and the
+         *     base URL is not on loopback
          */
         public OpenAiChat build() {
             if (model() == null) throw new IllegalStateException("OpenAiChat needs a model: call model(\"...\")");

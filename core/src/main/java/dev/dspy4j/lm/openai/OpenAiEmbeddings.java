@@ -216,7 +216,8 @@ public final class OpenAiEmbeddings extends HttpLanguageModel implements Embedde
         /**
          * {@return the embedder}
          *
-         * @throws IllegalStateException without a model
+         * @throws IllegalStateException without a model, or when {@link #apiKeyFromEnv()} found no key and the
+         *     base URL is not on loopback
          */
         public OpenAiEmbeddings build() {
             if (model() == null) throw new IllegalStateException("OpenAiEmbeddings needs a model: call model(\"...\")");

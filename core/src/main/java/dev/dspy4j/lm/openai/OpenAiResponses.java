@@ -148,7 +148,8 @@ public final class OpenAiResponses extends OpenAiHttpModel implements Batchable 
         /**
          * {@return the client}
          *
-         * @throws IllegalStateException without a model
+         * @throws IllegalStateException without a model, or when {@link #apiKeyFromEnv()} found no key and the
+         *     base URL is not on loopback
          */
         public OpenAiResponses build() {
             if (model() == null) throw new IllegalStateException("OpenAiResponses needs a model: call model(\"...\")");
