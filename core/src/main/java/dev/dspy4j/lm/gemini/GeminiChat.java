@@ -207,8 +207,7 @@ public final class GeminiChat extends HttpLanguageModel {
          * @return this builder
          */
         public Builder apiKeyFromEnv() {
-            String first = System.getenv(API_KEY_ENV);
-            return apiKeyFromEnv(first == null || first.isBlank() ? FALLBACK_API_KEY_ENV : API_KEY_ENV);
+            return apiKeyFromEnv(API_KEY_ENV, FALLBACK_API_KEY_ENV);
         }
 
         /**

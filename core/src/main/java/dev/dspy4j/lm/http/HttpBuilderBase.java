@@ -84,18 +84,27 @@ abstract class HttpBuilderBase<B extends HttpBuilderBase<B>> extends AbstractLan
     }
 
     /**
-     * Reads the API key from an environment variable now. If it is unset or blank, no key is sent,
-     * and building the client fails unless the base URL is on loopback (a local server needs none).
+     * Reads the API key now from the first of these environment variables that is set and not blank. If
+     * none is, no key is sent, and building fails unless the base URL is on loopback (a local server
+     * needs none); the message names every variable tried.
      *
      * @param name the variable, e.g. {@code OPENAI_API_KEY}
+     * @param fallbacks variables read in order when the ones before are unset or blank (Gemini's
+     *     {@code GOOGLE_API_KEY} after {@code GEMINI_API_KEY})
      * @return this builder
      * @throws IllegalArgumentException if the value has a character an HTTP header cannot carry
      */
-    public B apiKeyFromEnv(String name) {
-        Objects.requireNonNull(name, "name");
-        this.apiKey = checkKey(System.getenv(name));
-        this.apiKeySource = "environment variable " + name;
-        this.apiKeyEnv = this.apiKey == null ? name : null;
+    public B apiKeyFromEnv(String name, String... fallbacks) {
+        String used = Objects.requireNonNull(name, "name");
+        String value = System.getenv(name);
+        for (int i = 0; i < fallbacks.length && (value == null || value.isBlank()); i++) {
+            used = fallbacks[i];
+            value = System.getenv(used);
+        }
+        this.apiKey = checkKey(value);
+        String all = fallbacks.length == 0 ? name : name + " (or " + String.join(", ", fallbacks) + ")";
+        this.apiKeySource = "environment variable " + (apiKey == null ? all : used);
+        this.apiKeyEnv = apiKey == null ? all : null;
         return (B) this;
     }
 

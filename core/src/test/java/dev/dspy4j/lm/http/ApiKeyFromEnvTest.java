@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dspy4j.lm.anthropic.AnthropicChat;
+import dev.dspy4j.lm.gemini.GeminiChat;
 import dev.dspy4j.lm.openai.OpenAiChat;
 import java.net.ConnectException;
 import java.nio.channels.UnresolvedAddressException;
@@ -35,6 +36,25 @@ class ApiKeyFromEnvTest {
                         .baseUrl("https://my-gateway.example.com/v1")
                         .build())
                 .hasMessageStartingWith(UNSET + " is not set");
+    }
+
+    @Test
+    void withFallbacksTheFirstSetVariableIsUsedAndAFailureNamesEveryVariableTried() {
+        String unset2 = UNSET + "_TOO";
+        assertThatThrownBy(() -> GeminiChat.builder()
+                        .model("gemini-2.5-flash")
+                        .apiKeyFromEnv(UNSET, unset2)
+                        .build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith(UNSET + " (or " + unset2 + ") is not set: apiKeyFromEnv() found no API key for "
+                        + "https://generativelanguage.googleapis.com/")
+                .hasMessageContaining("; set " + UNSET + " (or " + unset2 + "), give apiKey(...)");
+        // PATH is set wherever tests run: a fallback that is set supplies the key, and nothing fails
+        GeminiChat chat = GeminiChat.builder()
+                .model("gemini-2.5-flash")
+                .apiKeyFromEnv(UNSET, unset2, "PATH")
+                .build();
+        assertThat(chat.toString()).doesNotContain(System.getenv("PATH"));
     }
 
     @Test
