@@ -151,6 +151,7 @@ public final class MemoryCache implements ResponseCache {
          *
          * @param d positive
          * @return this builder
+         * @throws IllegalArgumentException if {@code d} is null, zero or negative
          */
         public Builder expireAfterWrite(Duration d) {
             if (d == null || d.isNegative() || d.isZero()) {
@@ -166,6 +167,7 @@ public final class MemoryCache implements ResponseCache {
          *
          * @param bytes positive (default 64 MiB)
          * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is zero or negative
          */
         public Builder maxBytes(long bytes) {
             if (bytes <= 0) throw new IllegalArgumentException("maxBytes must be positive, not " + bytes);
